@@ -1,0 +1,2896 @@
+/*
+ * Ringside conformance recorder: runs small io_uring scenarios on the
+ * running kernel and writes each one as a "kernel-trace" version 1 JSON
+ * document (shared/design/KERNEL-TRACE-FORMAT.md).
+ *
+ * Usage: recorder OUTDIR [scenario-name ...]
+ *
+ * Exit status: 0 when every requested scenario was recorded, 3 when
+ * io_uring is unavailable (io_uring_setup fails with ENOSYS or EPERM),
+ * 1 on any other error.
+ *
+ * The program model is the one of section 5.0 of the format: one mapping
+ * for the SQ and CQ rings (IORING_FEAT_SINGLE_MMAP), one for the SQE
+ * array, an identity SQ index array, a private local SQ tail, zero-filled
+ * SQEs, a store-release of the SQ tail to publish, and a load-acquire of
+ * the CQ tail followed by a store-release of the CQ head to reap. Only raw
+ * system calls are used; liburing is not linked.
+ *
+ * Build: gcc -O2 -Wall -Wextra -o recorder recorder.c
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/sockios.h>
+
+#include "uapi_compat.h"
+
+#define EXIT_UNAVAILABLE 3
+
+/* ------------------------------------------------------------------ */
+/* Growable string buffer and a tiny JSON emitter.                     */
+/* ------------------------------------------------------------------ */
+
+struct sb {
+	char *p;
+	size_t len, cap;
+};
+
+static void sb_reserve(struct sb *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 1024;
+	while (cap < b->len + extra + 1)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p) {
+		fprintf(stderr, "recorder: out of memory\n");
+		exit(1);
+	}
+	b->p = p;
+	b->cap = cap;
+}
+
+static void sb_puts(struct sb *b, const char *s)
+{
+	size_t n = strlen(s);
+	sb_reserve(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	sb_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+static void sb_free(struct sb *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+#define JW_MAX_DEPTH 16
+
+/*
+ * A JSON writer. Containers opened with nl=1 put each element on its own
+ * line, indented by two spaces per level; others stay on one line.
+ */
+struct jw {
+	struct sb *b;
+	int depth;
+	int first[JW_MAX_DEPTH];
+	int nl[JW_MAX_DEPTH];
+};
+
+static void jw_init(struct jw *w, struct sb *b, int depth)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = b;
+	w->depth = depth;
+	w->first[depth] = 1;
+	w->nl[depth] = 1;
+}
+
+static void jw_indent(struct jw *w, int depth)
+{
+	sb_puts(w->b, "\n");
+	for (int i = 0; i < depth; i++)
+		sb_puts(w->b, "  ");
+}
+
+static void jw_str_raw(struct sb *b, const char *s)
+{
+	sb_puts(b, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sb_printf(b, "\\%c", *p);
+		else if (*p == '\n')
+			sb_puts(b, "\\n");
+		else if (*p == '\t')
+			sb_puts(b, "\\t");
+		else if (*p < 0x20)
+			sb_printf(b, "\\u%04x", *p);
+		else
+			sb_printf(b, "%c", *p);
+	}
+	sb_puts(b, "\"");
+}
+
+/* Separator, line break and key before a value. */
+static void jw_pre(struct jw *w, const char *key)
+{
+	if (!w->first[w->depth])
+		sb_puts(w->b, ",");
+	w->first[w->depth] = 0;
+	if (w->nl[w->depth])
+		jw_indent(w, w->depth);
+	if (key) {
+		jw_str_raw(w->b, key);
+		sb_puts(w->b, ":");
+	}
+}
+
+static void jw_open(struct jw *w, const char *key, char c, int nl)
+{
+	jw_pre(w, key);
+	sb_printf(w->b, "%c", c);
+	if (w->depth + 1 >= JW_MAX_DEPTH) {
+		fprintf(stderr, "recorder: JSON nesting too deep\n");
+		exit(1);
+	}
+	w->depth++;
+	w->first[w->depth] = 1;
+	w->nl[w->depth] = nl;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+	if (w->nl[w->depth] && !w->first[w->depth])
+		jw_indent(w, w->depth - 1);
+	sb_printf(w->b, "%c", c);
+	w->depth--;
+}
+
+static void jw_obj(struct jw *w, const char *key) { jw_open(w, key, '{', 0); }
+static void jw_obj_nl(struct jw *w, const char *key) { jw_open(w, key, '{', 1); }
+static void jw_obj_end(struct jw *w) { jw_close(w, '}'); }
+static void jw_arr(struct jw *w, const char *key) { jw_open(w, key, '[', 0); }
+static void jw_arr_nl(struct jw *w, const char *key) { jw_open(w, key, '[', 1); }
+static void jw_arr_end(struct jw *w) { jw_close(w, ']'); }
+
+static void jw_int(struct jw *w, const char *key, long long v)
+{
+	jw_pre(w, key);
+	sb_printf(w->b, "%lld", v);
+}
+
+/* u64 values: a number below 2^53, a decimal string otherwise. */
+static void jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+	jw_pre(w, key);
+	if (v < (1ULL << 53))
+		sb_printf(w->b, "%" PRIu64, v);
+	else
+		sb_printf(w->b, "\"%" PRIu64 "\"", v);
+}
+
+static void jw_double(struct jw *w, const char *key, double v)
+{
+	jw_pre(w, key);
+	sb_printf(w->b, "%.3f", v);
+}
+
+static void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_pre(w, key);
+	jw_str_raw(w->b, s);
+}
+
+static void jw_bool(struct jw *w, const char *key, int v)
+{
+	jw_pre(w, key);
+	sb_puts(w->b, v ? "true" : "false");
+}
+
+static void jw_null(struct jw *w, const char *key)
+{
+	jw_pre(w, key);
+	sb_puts(w->b, "null");
+}
+
+/* ------------------------------------------------------------------ */
+/* Names of flag bits, opcodes and errno values (informational).      */
+/* ------------------------------------------------------------------ */
+
+static const char *const setup_flag_names[] = {
+	"IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP", "ATTACH_WQ", "R_DISABLED",
+	"SUBMIT_ALL", "COOP_TASKRUN", "TASKRUN_FLAG", "SQE128", "CQE32",
+	"SINGLE_ISSUER", "DEFER_TASKRUN", "NO_MMAP", "REGISTERED_FD_ONLY",
+	"NO_SQARRAY", "HYBRID_IOPOLL", "CQE_MIXED", "SQE_MIXED", "SQ_REWIND",
+};
+static const char *const feature_names[] = {
+	"SINGLE_MMAP", "NODROP", "SUBMIT_STABLE", "RW_CUR_POS", "CUR_PERSONALITY",
+	"FAST_POLL", "POLL_32BITS", "SQPOLL_NONFIXED", "EXT_ARG", "NATIVE_WORKERS",
+	"RSRC_TAGS", "CQE_SKIP", "LINKED_FILE", "REG_REG_RING", "RECVSEND_BUNDLE",
+	"MIN_TIMEOUT", "RW_ATTR", "NO_IOWAIT",
+};
+static const char *const enter_flag_names[] = {
+	"GETEVENTS", "SQ_WAKEUP", "SQ_WAIT", "EXT_ARG", "REGISTERED_RING",
+	"ABS_TIMER", "EXT_ARG_REG", "NO_IOWAIT",
+};
+static const char *const sqe_flag_names[] = {
+	"FIXED_FILE", "IO_DRAIN", "IO_LINK", "IO_HARDLINK", "ASYNC",
+	"BUFFER_SELECT", "CQE_SKIP_SUCCESS",
+};
+static const char *const sq_flag_names[] = { "NEED_WAKEUP", "CQ_OVERFLOW", "TASKRUN" };
+/* IORING_CQE_F_*: bits 0-5, 15 (F_32) and 16 (TSTAMP_HW) have names. */
+static const char *const cqe_flag_names[] = {
+	"BUFFER", "MORE", "SOCK_NONEMPTY", "NOTIF", "BUF_MORE", "SKIP", NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, "32", "TSTAMP_HW",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static void jw_names(struct jw *w, const char *key, uint32_t v, const char *const *names, size_t n)
+{
+	jw_arr(w, key);
+	for (unsigned bit = 0; bit < 32; bit++) {
+		if (!(v & (1U << bit)))
+			continue;
+		if (bit < n && names[bit]) {
+			jw_str(w, NULL, names[bit]);
+		} else {
+			char tmp[16];
+			snprintf(tmp, sizeof(tmp), "bit%u", bit);
+			jw_str(w, NULL, tmp);
+		}
+	}
+	jw_arr_end(w);
+}
+
+static const char *const op_names[] = {
+	"NOP", "READV", "WRITEV", "FSYNC", "READ_FIXED", "WRITE_FIXED", "POLL_ADD",
+	"POLL_REMOVE", "SYNC_FILE_RANGE", "SENDMSG", "RECVMSG", "TIMEOUT",
+	"TIMEOUT_REMOVE", "ACCEPT", "ASYNC_CANCEL", "LINK_TIMEOUT", "CONNECT",
+	"FALLOCATE", "OPENAT", "CLOSE", "FILES_UPDATE", "STATX", "READ", "WRITE",
+	"FADVISE", "MADVISE", "SEND", "RECV", "OPENAT2", "EPOLL_CTL", "SPLICE",
+	"PROVIDE_BUFFERS", "REMOVE_BUFFERS", "TEE", "SHUTDOWN", "RENAMEAT",
+	"UNLINKAT", "MKDIRAT", "SYMLINKAT", "LINKAT", "MSG_RING", "FSETXATTR",
+	"SETXATTR", "FGETXATTR", "GETXATTR", "SOCKET", "URING_CMD", "SEND_ZC",
+	"SENDMSG_ZC", "READ_MULTISHOT", "WAITID", "FUTEX_WAIT", "FUTEX_WAKE",
+	"FUTEX_WAITV", "FIXED_FD_INSTALL", "FTRUNCATE", "BIND", "LISTEN", "RECV_ZC",
+	"EPOLL_WAIT", "READV_FIXED", "WRITEV_FIXED", "PIPE", "NOP128", "URING_CMD128",
+};
+
+/* Last valid opcode of the running kernel, from IORING_REGISTER_PROBE. */
+static int g_last_op = (int)ARRAY_SIZE(op_names) - 1;
+
+static const char *op_name(unsigned op)
+{
+	if ((int)op > g_last_op)
+		return "INVALID";
+	if (op < ARRAY_SIZE(op_names))
+		return op_names[op];
+	return "UNKNOWN";
+}
+
+/* Adds "<key>": v and, for -4095..-1, "<key>_errno": "-EXXX". */
+static void jw_res(struct jw *w, const char *key, long long v)
+{
+	jw_int(w, key, v);
+	if (v < 0 && v >= -4095) {
+		char k[64], name[64];
+		const char *n = strerrorname_np((int)-v);
+		if (n)
+			snprintf(name, sizeof(name), "-%s", n);
+		else
+			snprintf(name, sizeof(name), "-E%lld", -v);
+		snprintf(k, sizeof(k), "%s_errno", key);
+		jw_str(w, k, name);
+	}
+}
+
+static const char *errname(int e)
+{
+	static char buf[64];
+	const char *n = strerrorname_np(e < 0 ? -e : e);
+	snprintf(buf, sizeof(buf), "-%s", n ? n : "E?");
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* Raw system calls.                                                   */
+/* ------------------------------------------------------------------ */
+
+static int sys_io_uring_setup(unsigned entries, struct io_uring_params *p)
+{
+	return (int)syscall(__NR_io_uring_setup, entries, p);
+}
+
+static int sys_io_uring_enter(int fd, unsigned to_submit, unsigned min_complete,
+			      unsigned flags, const void *arg, size_t argsz)
+{
+	return (int)syscall(__NR_io_uring_enter, fd, to_submit, min_complete, flags, arg, argsz);
+}
+
+static int sys_io_uring_register(int fd, unsigned opcode, const void *arg, unsigned nr_args)
+{
+	return (int)syscall(__NR_io_uring_register, fd, opcode, arg, nr_args);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* ------------------------------------------------------------------ */
+/* Trace state.                                                        */
+/* ------------------------------------------------------------------ */
+
+struct ring {
+	int fd;
+	unsigned flags;
+	struct io_uring_params p;
+	unsigned char *rmem;
+	size_t rsz;
+	unsigned char *sqes;
+	size_t ssz;
+	uint32_t *sq_head, *sq_tail, *sq_mask, *sq_entries, *sq_flags, *sq_dropped, *sq_array;
+	uint32_t *cq_head, *cq_tail, *cq_mask, *cq_entries, *cq_overflow, *cq_flags;
+	unsigned char *cqes;
+	uint32_t local_tail;
+	unsigned sqe_size, cqe_size;
+};
+
+/* Pointer descriptor (format section 6.2); only "int32" is used. */
+struct ptrd {
+	const char *buf; /* NULL: the field is a plain number */
+	int has_value;
+	int32_t value;
+};
+
+/* One SQE as the program writes it (format section 6.1). */
+struct sqe {
+	uint8_t opcode, flags;
+	uint16_t ioprio;
+	int32_t fd;
+	const char *fd_ref, *file, *fd_kind, *fd_note;
+	uint64_t off;
+	uint32_t cmd_op, pad1; /* URING_CMD only, in place of off */
+	uint64_t addr;
+	struct ptrd addr_ptr;
+	uint32_t len, op_flags;
+	uint64_t user_data;
+	uint16_t buf_index, personality;
+	int32_t splice_fd_in;
+	uint64_t addr3;
+	struct ptrd addr3_ptr;
+	uint64_t pad2;
+	uint8_t upper[64]; /* bytes 64..127 on SQE128 rings */
+};
+
+struct tfile {
+	char id[32];
+	const char *kind;
+	int fd;
+	int fd_recorded; /* the descriptor number at creation, for "fd" */
+	const char *access, *path, *peer, *listener;
+	int backlog;
+	const char *what;
+};
+
+struct tbuf {
+	char name[32];
+	int32_t v;
+};
+
+struct rule {
+	char path[96];
+	int has_ud;
+	uint64_t ud;
+	int unordered;
+	const char *why;
+};
+
+#define MAX_FILES 12
+#define MAX_BUFS 8
+#define MAX_PENDING 64
+#define MAX_RULES 16
+#define MAX_TIMING 8
+
+struct trace {
+	const char *name;
+	const char *desc;
+	const char *outdir;
+	struct sb files_sb, steps_sb, cqes_sb;
+	struct jw js, jc;
+	int nsteps;
+	struct tfile files[MAX_FILES];
+	int nfiles;
+	struct tbuf bufs[MAX_BUFS];
+	int nbufs;
+	struct rule rules[MAX_RULES];
+	int nrules;
+	const char *timing[MAX_TIMING];
+	int ntiming;
+	struct ring r;
+	int ring_open;
+	struct sqe pending[MAX_PENDING];
+	uint32_t pending_idx[MAX_PENDING];
+	int npending;
+	int skipped;
+	int unavailable;
+	int failed;
+	/* CQEs of the last reap, for scenarios that look at them. */
+	int last_reap_n;
+	uint64_t last_ud[64];
+	int32_t last_res[64];
+};
+
+static void tr_fail(struct trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tr_fail(struct trace *t, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+	fprintf(stderr, "recorder: %s: ", t->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (errno %d: %s)\n", e, strerror(e));
+	t->failed = 1;
+}
+
+static void tr_ignore(struct trace *t, const char *path, const char *why)
+{
+	if (t->nrules >= MAX_RULES) {
+		t->failed = 1;
+		return;
+	}
+	struct rule *r = &t->rules[t->nrules++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->path, sizeof(r->path), "%s", path);
+	r->why = why;
+}
+
+/* A rule for the current (just emitted) step: path "/steps/<n-1><suffix>". */
+static struct rule *tr_ignore_last(struct trace *t, const char *suffix, const char *why)
+{
+	char p[96];
+	snprintf(p, sizeof(p), "/steps/%d%s", t->nsteps - 1, suffix);
+	tr_ignore(t, p, why);
+	return t->failed ? NULL : &t->rules[t->nrules - 1];
+}
+
+static void tr_timing(struct trace *t, const char *text)
+{
+	if (t->ntiming < MAX_TIMING)
+		t->timing[t->ntiming++] = text;
+}
+
+static struct tfile *tr_file(struct trace *t, const char *id)
+{
+	for (int i = 0; i < t->nfiles; i++)
+		if (!strcmp(t->files[i].id, id))
+			return &t->files[i];
+	fprintf(stderr, "recorder: %s: no file %s\n", t->name, id);
+	t->failed = 1;
+	return NULL;
+}
+
+static int32_t *tr_buf(struct trace *t, const char *name)
+{
+	for (int i = 0; i < t->nbufs; i++)
+		if (!strcmp(t->bufs[i].name, name))
+			return &t->bufs[i].v;
+	if (t->nbufs >= MAX_BUFS) {
+		t->failed = 1;
+		return NULL;
+	}
+	struct tbuf *b = &t->bufs[t->nbufs++];
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	b->v = 0;
+	return &b->v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Files (format section 3). All are created before step 0.           */
+/* ------------------------------------------------------------------ */
+
+static struct tfile *file_add(struct trace *t, const char *id, const char *kind, int fd, const char *what)
+{
+	if (t->nsteps) {
+		fprintf(stderr, "recorder: %s: file %s created after step 0\n", t->name, id);
+		t->failed = 1;
+	}
+	if (t->nfiles >= MAX_FILES) {
+		t->failed = 1;
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	struct tfile *f = &t->files[t->nfiles++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->id, sizeof(f->id), "%s", id);
+	f->kind = kind;
+	f->fd = fd;
+	f->fd_recorded = fd;
+	f->what = what;
+	return f;
+}
+
+static int file_regular(struct trace *t, const char *id)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/.ringside-recorder-XXXXXX", t->outdir);
+	int fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0) {
+		tr_fail(t, "mkostemp in %s", t->outdir);
+		return -1;
+	}
+	if (unlink(path) < 0) {
+		tr_fail(t, "unlink %s", path);
+		close(fd);
+		return -1;
+	}
+	/* mkostemp opens O_RDWR; the file is new, empty and now nameless. */
+	struct tfile *f = file_add(t, id, "regular_file", fd,
+				   "mkostemp() in the output directory (a disk file system), O_RDWR, then unlink()");
+	if (f)
+		f->access = "rdwr";
+	return fd;
+}
+
+static int file_dev(struct trace *t, const char *id, const char *kind, const char *path, int access)
+{
+	int fd = open(path, access | O_CLOEXEC);
+	if (fd < 0) {
+		tr_fail(t, "open %s", path);
+		return -1;
+	}
+	struct tfile *f = file_add(t, id, kind, fd, "open()");
+	if (f)
+		f->access = access == O_RDONLY ? "rdonly" : access == O_WRONLY ? "wronly" : "rdwr";
+	return fd;
+}
+
+static int file_pipe(struct trace *t, const char *rid, const char *wid)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		tr_fail(t, "pipe2");
+		return -1;
+	}
+	struct tfile *r = file_add(t, rid, "pipe_read_end", p[0], "pipe2(O_CLOEXEC)");
+	struct tfile *w = file_add(t, wid, "pipe_write_end", p[1], "pipe2(O_CLOEXEC)");
+	if (r && w) {
+		r->peer = w->id;
+		w->peer = r->id;
+	}
+	return 0;
+}
+
+static int file_eventfd(struct trace *t, const char *id)
+{
+	int fd = eventfd(0, 0);
+	if (fd < 0) {
+		tr_fail(t, "eventfd");
+		return -1;
+	}
+	file_add(t, id, "eventfd", fd, "eventfd(0, 0)");
+	return fd;
+}
+
+static int file_unix_pair(struct trace *t, int type, const char *a, const char *b)
+{
+	int sv[2];
+	const char *kind = type == SOCK_STREAM ? "unix_stream" : type == SOCK_DGRAM ? "unix_dgram" : "unix_seqpacket";
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0) {
+		tr_fail(t, "socketpair");
+		return -1;
+	}
+	struct tfile *fa = file_add(t, a, kind, sv[0], "socketpair(AF_UNIX)");
+	struct tfile *fb = file_add(t, b, kind, sv[1], "socketpair(AF_UNIX)");
+	if (fa && fb) {
+		fa->peer = fb->id;
+		fb->peer = fa->id;
+	}
+	return 0;
+}
+
+static int loopback_bind(struct trace *t, int fd, struct sockaddr_in *sa)
+{
+	socklen_t len = sizeof(*sa);
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa->sin_port = 0;
+	if (bind(fd, (struct sockaddr *)sa, sizeof(*sa)) < 0) {
+		tr_fail(t, "bind 127.0.0.1:0");
+		return -1;
+	}
+	if (getsockname(fd, (struct sockaddr *)sa, &len) < 0) {
+		tr_fail(t, "getsockname");
+		return -1;
+	}
+	return 0;
+}
+
+/* A listener, a client connected through it and the accepted server end. */
+static int file_tcp(struct trace *t, const char *lid, const char *cid, const char *sid, int backlog)
+{
+	struct sockaddr_in sa;
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0) {
+		tr_fail(t, "socket tcp");
+		return -1;
+	}
+	struct tfile *fl = file_add(t, lid, "tcp_listener", l, "socket(AF_INET, SOCK_STREAM), bind 127.0.0.1:0, listen()");
+	if (!fl || loopback_bind(t, l, &sa) < 0)
+		return -1;
+	fl->backlog = backlog;
+	if (listen(l, backlog) < 0) {
+		tr_fail(t, "listen");
+		return -1;
+	}
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0) {
+		tr_fail(t, "socket tcp client");
+		return -1;
+	}
+	struct tfile *fc = file_add(t, cid, "tcp_client", c, "socket(AF_INET, SOCK_STREAM), blocking connect() to the listener");
+	if (!fc)
+		return -1;
+	if (connect(c, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		tr_fail(t, "connect");
+		return -1;
+	}
+	int s = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	if (s < 0) {
+		tr_fail(t, "accept4");
+		return -1;
+	}
+	struct tfile *fs = file_add(t, sid, "tcp_server", s, "accept4() on the listener");
+	if (!fs)
+		return -1;
+	fc->peer = fs->id;
+	fc->listener = fl->id;
+	fs->peer = fc->id;
+	fs->listener = fl->id;
+	return 0;
+}
+
+static int file_udp(struct trace *t, const char *rxid, const char *txid)
+{
+	struct sockaddr_in sa;
+	int rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (rx < 0) {
+		tr_fail(t, "socket udp");
+		return -1;
+	}
+	struct tfile *frx = file_add(t, rxid, "udp_rx", rx, "socket(AF_INET, SOCK_DGRAM), bind 127.0.0.1:0");
+	if (!frx || loopback_bind(t, rx, &sa) < 0)
+		return -1;
+	int tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (tx < 0) {
+		tr_fail(t, "socket udp tx");
+		return -1;
+	}
+	struct tfile *ftx = file_add(t, txid, "udp_tx", tx, "socket(AF_INET, SOCK_DGRAM), connect() to the udp_rx");
+	if (!ftx)
+		return -1;
+	if (connect(tx, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		tr_fail(t, "connect udp");
+		return -1;
+	}
+	ftx->peer = frx->id;
+	return 0;
+}
+
+static void emit_files(struct trace *t)
+{
+	struct jw w;
+	jw_init(&w, &t->files_sb, 2);
+	for (int i = 0; i < t->nfiles; i++) {
+		struct tfile *f = &t->files[i];
+		jw_obj(&w, NULL);
+		jw_str(&w, "id", f->id);
+		jw_str(&w, "fd_kind", f->kind);
+		jw_int(&w, "fd", f->fd_recorded);
+		if (f->access)
+			jw_str(&w, "access", f->access);
+		if (f->path)
+			jw_str(&w, "path", f->path);
+		if (f->peer)
+			jw_str(&w, "peer", f->peer);
+		if (f->listener)
+			jw_str(&w, "listener", f->listener);
+		if (!strcmp(f->kind, "tcp_listener"))
+			jw_int(&w, "backlog", f->backlog);
+		if (f->what)
+			jw_str(&w, "what", f->what);
+		jw_obj_end(&w);
+	}
+}
+
+static void close_files(struct trace *t)
+{
+	for (int i = 0; i < t->nfiles; i++) {
+		if (t->files[i].fd >= 0)
+			close(t->files[i].fd);
+		t->files[i].fd = -1;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Ring mapping and state.                                             */
+/* ------------------------------------------------------------------ */
+
+static uint32_t ld_acq(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static void st_rel(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+
+static int ring_map(struct trace *t, int fd, unsigned flags, const struct io_uring_params *p)
+{
+	struct ring *r = &t->r;
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->flags = flags;
+	r->p = *p;
+	r->sqe_size = (flags & IORING_SETUP_SQE128) ? 128 : 64;
+	r->cqe_size = (flags & IORING_SETUP_CQE32) ? 32 : 16;
+	if (!(p->features & IORING_FEAT_SINGLE_MMAP)) {
+		errno = ENOTSUP;
+		tr_fail(t, "kernel lacks IORING_FEAT_SINGLE_MMAP");
+		return -1;
+	}
+	size_t sq_sz = (flags & IORING_SETUP_NO_SQARRAY) ? 0 : p->sq_off.array + p->sq_entries * sizeof(uint32_t);
+	size_t cq_sz = p->cq_off.cqes + (size_t)p->cq_entries * r->cqe_size;
+	r->rsz = sq_sz > cq_sz ? sq_sz : cq_sz;
+	void *m = mmap(NULL, r->rsz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+	if (m == MAP_FAILED) {
+		tr_fail(t, "mmap rings");
+		return -1;
+	}
+	r->rmem = m;
+	r->ssz = (size_t)p->sq_entries * r->sqe_size;
+	m = mmap(NULL, r->ssz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (m == MAP_FAILED) {
+		tr_fail(t, "mmap sqes");
+		munmap(r->rmem, r->rsz);
+		return -1;
+	}
+	r->sqes = m;
+	unsigned char *b = r->rmem;
+	r->sq_head = (uint32_t *)(b + p->sq_off.head);
+	r->sq_tail = (uint32_t *)(b + p->sq_off.tail);
+	r->sq_mask = (uint32_t *)(b + p->sq_off.ring_mask);
+	r->sq_entries = (uint32_t *)(b + p->sq_off.ring_entries);
+	r->sq_flags = (uint32_t *)(b + p->sq_off.flags);
+	r->sq_dropped = (uint32_t *)(b + p->sq_off.dropped);
+	r->sq_array = (flags & IORING_SETUP_NO_SQARRAY) ? NULL : (uint32_t *)(b + p->sq_off.array);
+	r->cq_head = (uint32_t *)(b + p->cq_off.head);
+	r->cq_tail = (uint32_t *)(b + p->cq_off.tail);
+	r->cq_mask = (uint32_t *)(b + p->cq_off.ring_mask);
+	r->cq_entries = (uint32_t *)(b + p->cq_off.ring_entries);
+	r->cq_overflow = (uint32_t *)(b + p->cq_off.overflow);
+	r->cq_flags = (uint32_t *)(b + p->cq_off.flags);
+	r->cqes = b + p->cq_off.cqes;
+	r->local_tail = *r->sq_tail;
+	t->ring_open = 1;
+	return 0;
+}
+
+static void ring_unmap(struct trace *t)
+{
+	struct ring *r = &t->r;
+	if (!t->ring_open)
+		return;
+	if (munmap(r->sqes, r->ssz) < 0)
+		tr_fail(t, "munmap sqes");
+	if (munmap(r->rmem, r->rsz) < 0)
+		tr_fail(t, "munmap rings");
+	if (close(r->fd) < 0)
+		tr_fail(t, "close ring");
+	t->ring_open = 0;
+	t->npending = 0;
+}
+
+static void emit_state(struct trace *t, struct jw *w)
+{
+	struct ring *r = &t->r;
+	uint32_t sqh = ld_acq(r->sq_head), sqt = ld_acq(r->sq_tail);
+	uint32_t sqf = ld_acq(r->sq_flags), sqd = ld_acq(r->sq_dropped);
+	uint32_t cqh = ld_acq(r->cq_head), cqt = ld_acq(r->cq_tail);
+	uint32_t cqo = ld_acq(r->cq_overflow), cqf = ld_acq(r->cq_flags);
+	jw_obj(w, "state");
+	jw_int(w, "sq_head", sqh);
+	jw_int(w, "sq_tail", sqt);
+	jw_int(w, "sq_pending", (uint32_t)(sqt - sqh));
+	jw_int(w, "sq_flags", sqf);
+	jw_names(w, "sq_flags_names", sqf, sq_flag_names, ARRAY_SIZE(sq_flag_names));
+	jw_int(w, "sq_dropped", sqd);
+	jw_int(w, "cq_head", cqh);
+	jw_int(w, "cq_tail", cqt);
+	jw_int(w, "cq_ready", (uint32_t)(cqt - cqh));
+	jw_int(w, "cq_overflow", cqo);
+	jw_int(w, "cq_flags", cqf);
+	jw_obj_end(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Steps (format section 5).                                           */
+/* ------------------------------------------------------------------ */
+
+static struct jw *step_begin(struct trace *t, const char *kind)
+{
+	struct jw *w = &t->js;
+	jw_obj(w, NULL);
+	jw_int(w, "step", t->nsteps++);
+	jw_str(w, "kind", kind);
+	return w;
+}
+
+/* Closes a step; adds "state" when a ring is open and the kind has one. */
+static void step_end(struct trace *t, int with_state)
+{
+	struct jw *w = &t->js;
+	if (with_state && t->ring_open)
+		emit_state(t, w);
+	jw_obj_end(w);
+}
+
+static void st_note(struct trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void st_note(struct trace *t, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	struct jw *w = step_begin(t, "note");
+	jw_str(w, "text", text);
+	step_end(t, 0);
+}
+
+static void emit_setup_inputs(struct jw *w, unsigned entries, unsigned flags, unsigned cq_req)
+{
+	jw_int(w, "entries", entries);
+	jw_int(w, "flags", flags);
+	jw_names(w, "flags_names", flags, setup_flag_names, ARRAY_SIZE(setup_flag_names));
+	if (flags & IORING_SETUP_CQSIZE)
+		jw_int(w, "cq_entries_requested", cq_req);
+}
+
+static int check_available(struct trace *t, int ret)
+{
+	if (ret == -ENOSYS || ret == -EPERM) {
+		t->unavailable = 1;
+		t->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* io_uring_setup + mmap; the new ring becomes the current ring. */
+static int st_setup(struct trace *t, unsigned entries, unsigned flags, unsigned cq_req)
+{
+	if (t->failed)
+		return -EIO;
+	if (t->ring_open) {
+		fprintf(stderr, "recorder: %s: setup while a ring is open\n", t->name);
+		t->failed = 1;
+		return -EIO;
+	}
+	struct io_uring_params p;
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	if (flags & IORING_SETUP_CQSIZE)
+		p.cq_entries = cq_req;
+	int fd = sys_io_uring_setup(entries, &p);
+	int ret = fd < 0 ? -errno : 0;
+	if (!check_available(t, ret))
+		return ret;
+	if (fd >= 0 && ring_map(t, fd, flags, &p) < 0) {
+		close(fd);
+		return -EIO;
+	}
+	struct jw *w = step_begin(t, "setup");
+	emit_setup_inputs(w, entries, flags, cq_req);
+	jw_res(w, "ret", ret);
+	if (ret == 0) {
+		jw_int(w, "sq_entries", p.sq_entries);
+		jw_int(w, "cq_entries", p.cq_entries);
+		jw_int(w, "features", p.features);
+		jw_names(w, "features_names", p.features, feature_names, ARRAY_SIZE(feature_names));
+		jw_int(w, "sqe_size", t->r.sqe_size);
+		jw_int(w, "cqe_size", t->r.cqe_size);
+	}
+	step_end(t, 1);
+	if (ret < 0)
+		st_note(t, "io_uring_setup() failed with %s; no ring is open", errname(ret));
+	return ret;
+}
+
+/* io_uring_setup whose descriptor is closed at once (not mapped). */
+static int st_setup_probe(struct trace *t, unsigned entries, unsigned flags, unsigned cq_req, const char *why)
+{
+	if (t->failed)
+		return -EIO;
+	struct io_uring_params p;
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	if (flags & IORING_SETUP_CQSIZE)
+		p.cq_entries = cq_req;
+	int fd = sys_io_uring_setup(entries, &p);
+	int ret = fd < 0 ? -errno : 0;
+	if (!check_available(t, ret))
+		return ret;
+	if (fd >= 0 && close(fd) < 0)
+		tr_fail(t, "close probe ring");
+	struct jw *w = step_begin(t, "setup_probe");
+	emit_setup_inputs(w, entries, flags, cq_req);
+	jw_res(w, "ret", ret);
+	if (ret == 0) {
+		jw_int(w, "sq_entries", p.sq_entries);
+		jw_int(w, "cq_entries", p.cq_entries);
+		jw_int(w, "features", p.features);
+		jw_int(w, "sq_off_array", p.sq_off.array);
+	}
+	if (why)
+		jw_str(w, "why", why);
+	step_end(t, 1);
+	return ret;
+}
+
+static void emit_ptr(struct jw *w, const char *key, const char *ptrkey, uint64_t v, const struct ptrd *d)
+{
+	if (!d->buf) {
+		jw_u64(w, key, v);
+		return;
+	}
+	jw_str(w, key, "<ptr>");
+	jw_obj(w, ptrkey);
+	jw_str(w, "type", "int32");
+	jw_str(w, "buf", d->buf);
+	if (d->has_value)
+		jw_int(w, "value", d->value);
+	jw_obj_end(w);
+}
+
+static void emit_sqe(struct trace *t, struct jw *w, const struct sqe *s, uint32_t idx)
+{
+	struct ring *r = &t->r;
+	jw_obj(w, NULL);
+	jw_int(w, "sq_index", idx);
+	jw_int(w, "slot", idx & *r->sq_mask);
+	jw_int(w, "opcode", s->opcode);
+	jw_str(w, "op", op_name(s->opcode));
+	jw_int(w, "flags", s->flags);
+	jw_names(w, "flags_names", s->flags, sqe_flag_names, ARRAY_SIZE(sqe_flag_names));
+	jw_int(w, "ioprio", s->ioprio);
+	jw_int(w, "fd", s->fd);
+	jw_str(w, "fd_ref", s->fd_ref);
+	if (s->file)
+		jw_str(w, "file", s->file);
+	jw_str(w, "fd_kind", s->fd_kind);
+	if (s->fd_note)
+		jw_str(w, "fd_note", s->fd_note);
+	if (s->opcode == RS_OP_URING_CMD) {
+		jw_int(w, "cmd_op", s->cmd_op);
+		jw_int(w, "__pad1", s->pad1);
+	} else {
+		jw_u64(w, "off", s->off);
+	}
+	emit_ptr(w, "addr", "addr_ptr", s->addr, &s->addr_ptr);
+	jw_int(w, "len", s->len);
+	jw_int(w, "op_flags", s->op_flags);
+	jw_u64(w, "user_data", s->user_data);
+	jw_int(w, "buf_index", s->buf_index);
+	jw_int(w, "personality", s->personality);
+	jw_int(w, "splice_fd_in", s->splice_fd_in);
+	emit_ptr(w, "addr3", "addr3_ptr", s->addr3, &s->addr3_ptr);
+	jw_u64(w, "__pad2", s->pad2);
+	if (r->sqe_size == 128) {
+		char hex[129];
+		for (int i = 0; i < 64; i++)
+			snprintf(hex + 2 * i, 3, "%02x", s->upper[i]);
+		jw_str(w, "sqe128_upper_hex", hex);
+		/* Bytes 48..127 of the SQE as written. */
+		unsigned char *mem = r->sqes + (size_t)(idx & *r->sq_mask) * r->sqe_size;
+		int nz = 0;
+		for (int i = 48; i < 128; i++)
+			nz += mem[i] != 0;
+		jw_int(w, "sqe128_nonzero_cmd_bytes", nz);
+	}
+	jw_obj_end(w);
+}
+
+static void st_publish(struct trace *t)
+{
+	if (t->failed || !t->ring_open)
+		return;
+	struct jw *w = step_begin(t, "publish");
+	jw_arr_nl(w, "sqes");
+	for (int i = 0; i < t->npending; i++)
+		emit_sqe(t, w, &t->pending[i], t->pending_idx[i]);
+	jw_arr_end(w);
+	t->npending = 0;
+	/* Publish: the SQE stores above happen-before the tail store. */
+	st_rel(t->r.sq_tail, t->r.local_tail);
+	step_end(t, 1);
+}
+
+static void publish_pending(struct trace *t)
+{
+	if (t->npending)
+		st_publish(t);
+}
+
+static void put8(unsigned char *m, int off, uint8_t v) { m[off] = v; }
+static void put16(unsigned char *m, int off, uint16_t v) { memcpy(m + off, &v, 2); }
+static void put32(unsigned char *m, int off, uint32_t v) { memcpy(m + off, &v, 4); }
+static void put64(unsigned char *m, int off, uint64_t v) { memcpy(m + off, &v, 8); }
+
+static uint64_t ptr_value(struct trace *t, uint64_t v, const struct ptrd *d)
+{
+	if (!d->buf)
+		return v;
+	int32_t *b = tr_buf(t, d->buf);
+	if (!b)
+		return 0;
+	if (d->has_value)
+		*b = d->value;
+	return (uint64_t)(uintptr_t)b;
+}
+
+/*
+ * Writes an SQE at the local tail, as liburing's get_sqe + prep do.
+ * Returns 0, or -1 when the SQ is full (a get_sqe step is recorded).
+ */
+static int queue_sqe(struct trace *t, const struct sqe *s)
+{
+	struct ring *r = &t->r;
+	if (t->failed || !t->ring_open)
+		return -1;
+	uint32_t head = ld_acq(r->sq_head);
+	if (r->local_tail - head >= *r->sq_entries) {
+		publish_pending(t);
+		struct jw *w = step_begin(t, "get_sqe");
+		jw_obj(w, "attempted");
+		jw_int(w, "opcode", s->opcode);
+		jw_u64(w, "user_data", s->user_data);
+		jw_obj_end(w);
+		jw_null(w, "result");
+		jw_str(w, "why", "SQ full: local tail - sq_head >= sq_entries; nothing written, kernel not called");
+		step_end(t, 1);
+		return -1;
+	}
+	if (t->npending >= MAX_PENDING) {
+		t->failed = 1;
+		return -1;
+	}
+	uint32_t slot = r->local_tail & *r->sq_mask;
+	unsigned char *m = r->sqes + (size_t)slot * r->sqe_size;
+	memset(m, 0, r->sqe_size);
+	put8(m, 0, s->opcode);
+	put8(m, 1, s->flags);
+	put16(m, 2, s->ioprio);
+	put32(m, 4, (uint32_t)s->fd);
+	if (s->opcode == RS_OP_URING_CMD) {
+		put32(m, 8, s->cmd_op);
+		put32(m, 12, s->pad1);
+	} else {
+		put64(m, 8, s->off);
+	}
+	put64(m, 16, ptr_value(t, s->addr, &s->addr_ptr));
+	put32(m, 24, s->len);
+	put32(m, 28, s->op_flags);
+	put64(m, 32, s->user_data);
+	put16(m, 40, s->buf_index);
+	put16(m, 42, s->personality);
+	put32(m, 44, (uint32_t)s->splice_fd_in);
+	put64(m, 48, ptr_value(t, s->addr3, &s->addr3_ptr));
+	put64(m, 56, s->pad2);
+	if (r->sqe_size == 128)
+		memcpy(m + 64, s->upper, 64);
+	if (r->sq_array)
+		r->sq_array[slot] = slot;
+	t->pending[t->npending] = *s;
+	t->pending_idx[t->npending] = r->local_tail;
+	t->npending++;
+	r->local_tail++;
+	return 0;
+}
+
+static void emit_enter_flags(struct jw *w, unsigned flags)
+{
+	jw_int(w, "flags", flags);
+	jw_names(w, "flags_names", flags, enter_flag_names, ARRAY_SIZE(enter_flag_names));
+}
+
+/* io_uring_enter on the current ring; timeout_ms < 0: no EXT_ARG. */
+static int st_enter(struct trace *t, unsigned to_submit, unsigned min_complete, unsigned flags, int timeout_ms)
+{
+	if (t->failed || !t->ring_open)
+		return -EIO;
+	publish_pending(t);
+	struct __kernel_timespec ts;
+	struct rs_getevents_arg arg;
+	const void *argp = NULL;
+	size_t argsz = 0;
+	if (timeout_ms >= 0) {
+		flags |= IORING_ENTER_EXT_ARG;
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long long)(timeout_ms % 1000) * 1000000LL;
+		memset(&arg, 0, sizeof(arg));
+		arg.ts = (uint64_t)(uintptr_t)&ts;
+		argp = &arg;
+		argsz = sizeof(arg);
+	}
+	double t0 = now_ms();
+	int ret = sys_io_uring_enter(t->r.fd, to_submit, min_complete, flags, argp, argsz);
+	if (ret < 0)
+		ret = -errno;
+	double el = now_ms() - t0;
+	struct jw *w = step_begin(t, "enter");
+	jw_int(w, "to_submit", to_submit);
+	jw_int(w, "min_complete", min_complete);
+	emit_enter_flags(w, flags);
+	if (timeout_ms >= 0)
+		jw_int(w, "ext_arg_timeout_ms", timeout_ms);
+	jw_res(w, "ret", ret);
+	if (((flags & IORING_ENTER_GETEVENTS) && min_complete > 0) || timeout_ms >= 0)
+		jw_double(w, "elapsed_ms_informational", el);
+	step_end(t, 1);
+	return ret;
+}
+
+/* File descriptor reference for enter_raw (format section 4). */
+struct fdref {
+	const char *fd_ref; /* "file", "ring" or "literal" */
+	const char *file;
+	const char *fd_kind;
+	int fd;
+};
+
+struct rawarg {
+	uint64_t sigmask;
+	uint32_t sigmask_sz, min_wait_usec;
+};
+
+static int st_enter_raw(struct trace *t, struct fdref fr, unsigned to_submit, unsigned min_complete,
+			unsigned flags, const struct rawarg *ra, size_t argsz, const char *what)
+{
+	if (t->failed)
+		return -EIO;
+	publish_pending(t);
+	int fd = fr.fd;
+	if (!strcmp(fr.fd_ref, "file")) {
+		struct tfile *f = tr_file(t, fr.file);
+		if (!f)
+			return -EIO;
+		fd = f->fd;
+		fr.fd_kind = f->kind;
+	} else if (!strcmp(fr.fd_ref, "ring")) {
+		fd = t->ring_open ? t->r.fd : -1;
+		fr.fd_kind = "io_uring";
+	}
+	struct rs_getevents_arg arg;
+	memset(&arg, 0, sizeof(arg));
+	if (ra) {
+		arg.sigmask = ra->sigmask;
+		arg.sigmask_sz = ra->sigmask_sz;
+		arg.min_wait_usec = ra->min_wait_usec;
+	}
+	int ret = sys_io_uring_enter(fd, to_submit, min_complete, flags, ra ? &arg : NULL, argsz);
+	if (ret < 0)
+		ret = -errno;
+	struct jw *w = step_begin(t, "enter_raw");
+	jw_int(w, "fd", fd);
+	jw_str(w, "fd_ref", fr.fd_ref);
+	if (fr.file)
+		jw_str(w, "file", fr.file);
+	jw_str(w, "fd_kind", fr.fd_kind);
+	jw_int(w, "to_submit", to_submit);
+	jw_int(w, "min_complete", min_complete);
+	emit_enter_flags(w, flags);
+	if (ra) {
+		jw_obj(w, "arg");
+		jw_str(w, "type", "io_uring_getevents_arg");
+		jw_u64(w, "sigmask", ra->sigmask);
+		jw_int(w, "sigmask_sz", ra->sigmask_sz);
+		jw_int(w, "min_wait_usec", ra->min_wait_usec);
+		jw_null(w, "ts");
+		jw_obj_end(w);
+	} else {
+		jw_null(w, "arg");
+	}
+	jw_int(w, "argsz", (long long)argsz);
+	jw_res(w, "ret", ret);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+	return ret;
+}
+
+struct cqe_view {
+	uint64_t user_data;
+	int32_t res;
+	uint32_t flags;
+	int big;
+	uint64_t big0, big1;
+};
+
+static void emit_cqe(struct jw *w, const struct cqe_view *c, int with_index, uint32_t idx, int with_names)
+{
+	jw_obj(w, NULL);
+	if (with_index)
+		jw_int(w, "cq_index", idx);
+	jw_u64(w, "user_data", c->user_data);
+	jw_res(w, "res", c->res);
+	jw_int(w, "flags", c->flags);
+	if (with_names)
+		jw_names(w, "flags_names", c->flags, cqe_flag_names, ARRAY_SIZE(cqe_flag_names));
+	if (c->big) {
+		jw_arr(w, "big_cqe");
+		jw_u64(w, NULL, c->big0);
+		jw_u64(w, NULL, c->big1);
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+}
+
+/* Reads CQEs from head up to the tail (at most max if max >= 0). */
+static int st_reap(struct trace *t, int max)
+{
+	struct ring *r = &t->r;
+	if (t->failed || !t->ring_open)
+		return -1;
+	uint32_t head = *r->cq_head;
+	uint32_t tail = ld_acq(r->cq_tail);
+	int n = 0;
+	int shift = (r->flags & IORING_SETUP_CQE32) ? 1 : 0;
+	struct jw *w = step_begin(t, "reap");
+	if (max >= 0)
+		jw_int(w, "max", max);
+	jw_arr_nl(w, "cqes");
+	while (head != tail && (max < 0 || n < max)) {
+		unsigned char *m = r->cqes + ((size_t)(head & *r->cq_mask) << shift) * 16;
+		struct cqe_view c;
+		memset(&c, 0, sizeof(c));
+		memcpy(&c.user_data, m, 8);
+		memcpy(&c.res, m + 8, 4);
+		memcpy(&c.flags, m + 12, 4);
+		int slots = 1;
+		if (r->flags & IORING_SETUP_CQE32) {
+			c.big = 1;
+		} else if ((r->flags & IORING_SETUP_CQE_MIXED) && (c.flags & IORING_CQE_F_32)) {
+			c.big = 1;
+			slots = 2;
+		}
+		if (c.big) {
+			memcpy(&c.big0, m + 16, 8);
+			memcpy(&c.big1, m + 24, 8);
+		}
+		emit_cqe(w, &c, 1, head, 1);
+		emit_cqe(&t->jc, &c, 0, 0, 0);
+		if (n < 64) {
+			t->last_ud[n] = c.user_data;
+			t->last_res[n] = c.res;
+		}
+		head += slots;
+		n++;
+	}
+	jw_arr_end(w);
+	jw_int(w, "count", n);
+	/* The CQE loads above happen-before the head store. */
+	st_rel(r->cq_head, head);
+	t->last_reap_n = n;
+	step_end(t, 1);
+	return n;
+}
+
+static void st_state(struct trace *t, const char *why)
+{
+	if (t->failed || !t->ring_open)
+		return;
+	struct jw *w = step_begin(t, "state");
+	if (why)
+		jw_str(w, "why", why);
+	step_end(t, 1);
+}
+
+static void st_ring_close(struct trace *t, const char *why)
+{
+	if (t->failed || !t->ring_open)
+		return;
+	struct jw *w = step_begin(t, "ring_close");
+	jw_str(w, "why", why ? why : "end of scenario");
+	step_end(t, 1); /* state before closing */
+	ring_unmap(t);
+}
+
+static void st_sq_array_write(struct trace *t, uint32_t index, uint32_t value, const char *why)
+{
+	if (t->failed || !t->ring_open || !t->r.sq_array)
+		return;
+	publish_pending(t);
+	t->r.sq_array[index] = value;
+	struct jw *w = step_begin(t, "sq_array_write");
+	jw_int(w, "index", index);
+	jw_int(w, "value", value);
+	if (why)
+		jw_str(w, "why", why);
+	step_end(t, 1);
+}
+
+static void st_sleep(struct trace *t, unsigned ms, const char *why)
+{
+	if (t->failed)
+		return;
+	sleep_ms(ms);
+	struct jw *w = step_begin(t, "sleep");
+	jw_int(w, "ms", ms);
+	if (why)
+		jw_str(w, "why", why);
+	step_end(t, 0);
+}
+
+static int32_t st_peek(struct trace *t, const char *buf, const char *what)
+{
+	if (t->failed)
+		return 0;
+	int32_t *b = tr_buf(t, buf);
+	if (!b)
+		return 0;
+	struct jw *w = step_begin(t, "peek");
+	jw_str(w, "buf", buf);
+	jw_str(w, "type", "int32");
+	jw_int(w, "value", *b);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 0);
+	return *b;
+}
+
+static void st_fdinfo(struct trace *t, const char *why)
+{
+	if (t->failed || !t->ring_open)
+		return;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", t->r.fd);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		tr_fail(t, "open %s", path);
+		return;
+	}
+	struct jw *w = step_begin(t, "fdinfo");
+	jw_arr_nl(w, "lines");
+	char line[512];
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strlen(line);
+		if (n && line[n - 1] == '\n')
+			line[n - 1] = 0;
+		if (!strncmp(line, "pos:", 4) || !strncmp(line, "flags:", 6) ||
+		    !strncmp(line, "mnt_id:", 7) || !strncmp(line, "ino:", 4))
+			continue;
+		jw_str(w, NULL, line);
+	}
+	fclose(f);
+	jw_arr_end(w);
+	if (why)
+		jw_str(w, "why", why);
+	step_end(t, 0);
+}
+
+static void emit_file_ref(struct jw *w, const struct tfile *f)
+{
+	jw_str(w, "fd_ref", "file");
+	jw_str(w, "file", f->id);
+	jw_str(w, "fd_kind", f->kind);
+	jw_int(w, "fd", f->fd);
+}
+
+static char g_data[65536];
+
+/* A syscall step: write, read, send, recv, ioctl, getsockopt, close. */
+struct sysargs {
+	const char *call;
+	long bytes;
+	int flags;
+	const char *request;
+	unsigned long request_num;
+	int level, optname, optlen;
+};
+
+static long st_syscall(struct trace *t, const char *id, struct sysargs a, const char *what)
+{
+	if (t->failed)
+		return -EIO;
+	publish_pending(t);
+	struct tfile *f = tr_file(t, id);
+	if (!f)
+		return -EIO;
+	long ret;
+	int v = 0;
+	socklen_t len = (socklen_t)a.optlen;
+	if (!strcmp(a.call, "write"))
+		ret = write(f->fd, g_data, (size_t)a.bytes);
+	else if (!strcmp(a.call, "read"))
+		ret = read(f->fd, g_data, (size_t)a.bytes);
+	else if (!strcmp(a.call, "send"))
+		ret = send(f->fd, g_data, (size_t)a.bytes, a.flags);
+	else if (!strcmp(a.call, "recv"))
+		ret = recv(f->fd, g_data, (size_t)a.bytes, a.flags);
+	else if (!strcmp(a.call, "ioctl")) {
+		ret = ioctl(f->fd, a.request_num, &v);
+		if (ret == 0)
+			ret = v;
+		else if (ret < 0)
+			ret = -errno;
+	} else if (!strcmp(a.call, "getsockopt"))
+		ret = getsockopt(f->fd, a.level, a.optname, &v, &len);
+	else if (!strcmp(a.call, "close")) {
+		ret = close(f->fd);
+		f->fd = -1;
+	} else {
+		fprintf(stderr, "recorder: unknown syscall %s\n", a.call);
+		t->failed = 1;
+		return -EIO;
+	}
+	if (ret < 0 && strcmp(a.call, "ioctl"))
+		ret = -errno;
+
+	struct jw *w = step_begin(t, "syscall");
+	jw_str(w, "call", a.call);
+	emit_file_ref(w, f);
+	if (!strcmp(a.call, "write") || !strcmp(a.call, "read") || !strcmp(a.call, "send") || !strcmp(a.call, "recv"))
+		jw_int(w, "bytes", a.bytes);
+	if (!strcmp(a.call, "send") || !strcmp(a.call, "recv"))
+		jw_int(w, "flags", a.flags);
+	if (!strcmp(a.call, "ioctl")) {
+		jw_str(w, "request", a.request);
+		jw_int(w, "request_num", (long long)a.request_num);
+	}
+	if (!strcmp(a.call, "getsockopt")) {
+		jw_int(w, "level", a.level);
+		jw_int(w, "optname", a.optname);
+		jw_int(w, "optlen", a.optlen);
+	}
+	jw_res(w, "ret", ret);
+	if (!strcmp(a.call, "getsockopt"))
+		jw_int(w, "value", v);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+	return ret;
+}
+
+static long sys_send_bytes(struct trace *t, const char *id, long bytes, const char *what)
+{
+	struct sysargs a = { .call = "send", .bytes = bytes };
+	return st_syscall(t, id, a, what);
+}
+
+static long sys_write_bytes(struct trace *t, const char *id, long bytes, const char *what)
+{
+	struct sysargs a = { .call = "write", .bytes = bytes };
+	return st_syscall(t, id, a, what);
+}
+
+static long sys_read_bytes(struct trace *t, const char *id, long bytes, const char *what)
+{
+	struct sysargs a = { .call = "read", .bytes = bytes };
+	return st_syscall(t, id, a, what);
+}
+
+static long sys_ioctl_q(struct trace *t, const char *id, int outq, const char *what)
+{
+	struct sysargs a = { .call = "ioctl", .request = outq ? "SIOCOUTQ" : "SIOCINQ",
+			     .request_num = outq ? SIOCOUTQ : SIOCINQ };
+	return st_syscall(t, id, a, what);
+}
+
+static long sys_getsockopt_int(struct trace *t, const char *id, int level, int optname, const char *what)
+{
+	struct sysargs a = { .call = "getsockopt", .level = level, .optname = optname, .optlen = 4 };
+	return st_syscall(t, id, a, what);
+}
+
+/* Polls ioctl(file, SIOCINQ/SIOCOUTQ) until it returns want or timeout_ms passes. */
+static int st_settle(struct trace *t, const char *id, int outq, int want, unsigned timeout_ms, const char *what)
+{
+	if (t->failed)
+		return -EIO;
+	publish_pending(t);
+	struct tfile *f = tr_file(t, id);
+	if (!f)
+		return -EIO;
+	unsigned long req = outq ? SIOCOUTQ : SIOCINQ;
+	double end = now_ms() + timeout_ms;
+	int ret;
+	for (;;) {
+		int v = 0;
+		ret = ioctl(f->fd, req, &v) < 0 ? -errno : v;
+		if (ret == want || now_ms() >= end)
+			break;
+		sleep_ms(1);
+	}
+	struct jw *w = step_begin(t, "settle");
+	emit_file_ref(w, f);
+	jw_str(w, "request", outq ? "SIOCOUTQ" : "SIOCINQ");
+	jw_int(w, "request_num", (long long)req);
+	jw_int(w, "want", want);
+	jw_int(w, "timeout_ms", timeout_ms);
+	jw_res(w, "ret", ret);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+	if (ret != want)
+		fprintf(stderr, "recorder: %s: settle on %s did not reach %d (got %d)\n", t->name, id, want, ret);
+	return ret;
+}
+
+static int st_register_probe(struct trace *t, unsigned nr, const char *what)
+{
+	if (t->failed || !t->ring_open)
+		return -EIO;
+	size_t sz = sizeof(struct io_uring_probe) + nr * sizeof(struct io_uring_probe_op);
+	struct io_uring_probe *p = calloc(1, sz);
+	if (!p) {
+		tr_fail(t, "calloc");
+		return -EIO;
+	}
+	int ret = sys_io_uring_register(t->r.fd, IORING_REGISTER_PROBE, p, nr);
+	if (ret < 0)
+		ret = -errno;
+	struct jw *w = step_begin(t, "register");
+	jw_str(w, "opcode", "IORING_REGISTER_PROBE");
+	jw_int(w, "opcode_num", IORING_REGISTER_PROBE);
+	jw_int(w, "nr_args", nr);
+	jw_res(w, "ret", ret);
+	if (ret == 0) {
+		jw_int(w, "last_op", p->last_op);
+		jw_int(w, "ops_len", p->ops_len);
+		jw_arr_nl(w, "ops");
+		for (unsigned i = 0; i < p->ops_len && i < nr; i++) {
+			jw_obj(w, NULL);
+			jw_int(w, "op", p->ops[i].op);
+			jw_str(w, "name", op_name(p->ops[i].op));
+			jw_bool(w, "supported", !!(p->ops[i].flags & IO_URING_OP_SUPPORTED));
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+	free(p);
+	return ret;
+}
+
+static int st_register_files(struct trace *t, const char *const *ids, unsigned n, const char *what)
+{
+	if (t->failed || !t->ring_open || n > 8)
+		return -EIO;
+	int fds[8];
+	for (unsigned i = 0; i < n; i++) {
+		struct tfile *f = tr_file(t, ids[i]);
+		if (!f)
+			return -EIO;
+		fds[i] = f->fd;
+	}
+	int ret = sys_io_uring_register(t->r.fd, IORING_REGISTER_FILES, fds, n);
+	if (ret < 0)
+		ret = -errno;
+	struct jw *w = step_begin(t, "register");
+	jw_str(w, "opcode", "IORING_REGISTER_FILES");
+	jw_int(w, "opcode_num", IORING_REGISTER_FILES);
+	jw_int(w, "nr_args", n);
+	jw_arr(w, "files");
+	for (unsigned i = 0; i < n; i++)
+		jw_str(w, NULL, ids[i]);
+	jw_arr_end(w);
+	jw_res(w, "ret", ret);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* SQE builders.                                                       */
+/* ------------------------------------------------------------------ */
+
+static struct sqe sqe_nop(uint64_t ud)
+{
+	struct sqe s;
+	memset(&s, 0, sizeof(s));
+	s.opcode = RS_OP_NOP;
+	s.fd = -1;
+	s.fd_ref = "literal";
+	s.fd_kind = "none";
+	s.user_data = ud;
+	return s;
+}
+
+static void sqe_file(struct trace *t, struct sqe *s, const char *id)
+{
+	struct tfile *f = tr_file(t, id);
+	if (!f)
+		return;
+	s->fd = f->fd;
+	s->fd_ref = "file";
+	s->file = f->id;
+	s->fd_kind = f->kind;
+}
+
+static void sqe_fd_literal(struct sqe *s, int fd, const char *kind, const char *note)
+{
+	s->fd = fd;
+	s->fd_ref = "literal";
+	s->file = NULL;
+	s->fd_kind = kind;
+	s->fd_note = note;
+}
+
+/* IORING_OP_URING_CMD on a file of the table. */
+static struct sqe sqe_cmd(struct trace *t, const char *id, uint32_t cmd_op, uint64_t ud)
+{
+	struct sqe s = sqe_nop(ud);
+	s.opcode = RS_OP_URING_CMD;
+	s.cmd_op = cmd_op;
+	sqe_file(t, &s, id);
+	return s;
+}
+
+/* Socket get/setsockopt command: addr = level | optname << 32, optlen, optval. */
+static struct sqe sqe_sockopt(struct trace *t, const char *id, uint32_t op, uint32_t level, uint32_t optname,
+			      const char *buf, int has_value, int32_t value, uint64_t ud)
+{
+	struct sqe s = sqe_cmd(t, id, op, ud);
+	s.addr = (uint64_t)level | ((uint64_t)optname << 32);
+	s.splice_fd_in = 4;
+	s.addr3_ptr.buf = buf;
+	s.addr3_ptr.has_value = has_value;
+	s.addr3_ptr.value = value;
+	return s;
+}
+
+/* Queues n plain NOPs with user_data first, first+1, ... */
+static void queue_nops(struct trace *t, int n, uint64_t first)
+{
+	for (int i = 0; i < n; i++) {
+		struct sqe s = sqe_nop(first + (uint64_t)i);
+		queue_sqe(t, &s);
+	}
+}
+
+static void q(struct trace *t, struct sqe s) { queue_sqe(t, &s); }
+
+#define GETEV IORING_ENTER_GETEVENTS
+
+/* ------------------------------------------------------------------ */
+/* Scenarios.                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Sets up a ring; on failure marks the scenario skipped. */
+static int need_ring(struct trace *t, unsigned entries, unsigned flags, unsigned cq_req)
+{
+	int ret = st_setup(t, entries, flags, cq_req);
+	if (ret < 0 && !t->failed)
+		t->skipped = 1;
+	return ret == 0 && !t->failed;
+}
+
+/* Submits everything queued and waits for `wait` CQEs, then reaps. */
+static void submit_reap(struct trace *t, unsigned n, unsigned wait)
+{
+	st_enter(t, n, wait, wait ? GETEV : 0, -1);
+	st_reap(t, -1);
+}
+
+static struct sqe nop_flags(uint64_t ud, uint8_t sqe_flags)
+{
+	struct sqe s = sqe_nop(ud);
+	s.flags = sqe_flags;
+	return s;
+}
+
+static struct sqe nop_inject(uint64_t ud, int32_t res, uint8_t sqe_flags)
+{
+	struct sqe s = sqe_nop(ud);
+	s.op_flags = IORING_NOP_INJECT_RESULT;
+	s.len = (uint32_t)res;
+	s.flags = sqe_flags;
+	return s;
+}
+
+static struct sqe nop_opflags(uint64_t ud, uint32_t nop_flags, uint8_t sqe_flags)
+{
+	struct sqe s = sqe_nop(ud);
+	s.op_flags = nop_flags;
+	s.flags = sqe_flags;
+	return s;
+}
+
+static struct sqe sqe_opcode(uint64_t ud, uint8_t opcode, uint8_t sqe_flags)
+{
+	struct sqe s = sqe_nop(ud);
+	s.opcode = opcode;
+	s.flags = sqe_flags;
+	return s;
+}
+
+/* ---- setup ---- */
+
+static void sc_setup_basic(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	st_ring_close(t, NULL);
+}
+
+static void sc_setup_entries_round(struct trace *t)
+{
+	if (!need_ring(t, 5, 0, 0))
+		return;
+	st_ring_close(t, NULL);
+	st_setup_probe(t, 1, 0, 0, "smallest ring");
+	st_setup_probe(t, 3, 0, 0, "rounds up to 4");
+	st_setup_probe(t, 4097, 0, 0, "rounds up to 8192");
+	st_setup_probe(t, 32768, 0, 0, "the largest SQ size without CLAMP");
+}
+
+static void sc_setup_entries_zero(struct trace *t)
+{
+	st_setup_probe(t, 0, 0, 0, "entries == 0");
+	st_setup_probe(t, 0, IORING_SETUP_CLAMP, 0, "entries == 0 is rejected even with CLAMP");
+}
+
+static void sc_setup_entries_clamp(struct trace *t)
+{
+	st_setup_probe(t, 40000, 0, 0, "entries > 32768 without CLAMP");
+	st_setup_probe(t, 40000, IORING_SETUP_CLAMP, 0, "CLAMP caps entries at 32768");
+	st_setup_probe(t, 32769, 0, 0, "one above the limit");
+}
+
+static void sc_setup_cqsize(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_CQSIZE, 100))
+		return;
+	st_ring_close(t, NULL);
+	st_setup_probe(t, 4, IORING_SETUP_CQSIZE, 4, "cq_entries equal to sq_entries");
+	st_setup_probe(t, 4, IORING_SETUP_CQSIZE, 5, "cq_entries rounds up to a power of two");
+}
+
+static void sc_setup_cqsize_invalid(struct trace *t)
+{
+	st_setup_probe(t, 8, IORING_SETUP_CQSIZE, 4, "cq_entries < sq_entries");
+	st_setup_probe(t, 4, IORING_SETUP_CQSIZE, 0, "cq_entries == 0");
+	st_setup_probe(t, 4, IORING_SETUP_CQSIZE, 100000, "cq_entries > 65536 without CLAMP");
+	st_setup_probe(t, 4, IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP, 100000, "CLAMP caps cq_entries at 65536");
+	st_setup_probe(t, 8, IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP, 4, "cq < sq is rejected even with CLAMP");
+}
+
+static void sc_setup_invalid_flags(struct trace *t)
+{
+	st_setup_probe(t, 4, IORING_SETUP_TASKRUN_FLAG, 0, "TASKRUN_FLAG without COOP_TASKRUN or DEFER_TASKRUN");
+	st_setup_probe(t, 4, IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_COOP_TASKRUN, 0, "valid: TASKRUN_FLAG with COOP_TASKRUN");
+	st_setup_probe(t, 4, IORING_SETUP_DEFER_TASKRUN, 0, "DEFER_TASKRUN without SINGLE_ISSUER");
+	st_setup_probe(t, 4, IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER, 0, "valid: DEFER_TASKRUN with SINGLE_ISSUER");
+	st_setup_probe(t, 4, IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED, 0, "CQE32 with CQE_MIXED");
+	st_setup_probe(t, 4, IORING_SETUP_SQE128 | IORING_SETUP_SQE_MIXED, 0, "SQE128 with SQE_MIXED");
+	st_setup_probe(t, 4, IORING_SETUP_HYBRID_IOPOLL, 0, "HYBRID_IOPOLL without IOPOLL");
+	st_setup_probe(t, 4, IORING_SETUP_REGISTERED_FD_ONLY, 0, "REGISTERED_FD_ONLY without NO_MMAP");
+	st_setup_probe(t, 4, IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN, 0, "SQPOLL with COOP_TASKRUN");
+}
+
+static void sc_setup_unknown_flag(struct trace *t)
+{
+	st_setup_probe(t, 4, 1U << 31, 0, "bit 31 is not a setup flag");
+	st_setup_probe(t, 4, 1U << 25, 0, "bit 25 is not a setup flag");
+}
+
+static void sc_setup_sqe128(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_SQE128, 0))
+		return;
+	struct sqe s = sqe_nop(1);
+	q(t, s);
+	s = sqe_nop(2);
+	for (int i = 0; i < 64; i++)
+		s.upper[i] = (uint8_t)(0xa0 + (i & 15));
+	q(t, s);
+	submit_reap(t, 2, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_setup_cqe32(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_CQE32, 0))
+		return;
+	st_ring_close(t, NULL);
+}
+
+static void sc_setup_no_sqarray(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_NO_SQARRAY, 0))
+		return;
+	st_note(t, "NO_SQARRAY: there is no SQ index array; SQE slot = SQ index & sq_mask directly");
+	queue_nops(t, 3, 1);
+	submit_reap(t, 3, 3);
+	queue_nops(t, 3, 4);
+	submit_reap(t, 3, 3);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cqe_mixed_wrap(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_CQE_MIXED, 0))
+		return;
+	queue_nops(t, 3, 1);
+	submit_reap(t, 3, 3);
+	q(t, nop_opflags(4, IORING_NOP_CQE32, 0));
+	submit_reap(t, 1, 1);
+	queue_nops(t, 2, 5);
+	submit_reap(t, 2, 2);
+	st_note(t, "CQ tail is now 7 of 8: one slot is left before the wrap");
+	q(t, nop_opflags(7, IORING_NOP_CQE32, 0));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+/* ---- NOP batches ---- */
+
+static void sc_nop_two(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	queue_nops(t, 2, 16);
+	st_publish(t);
+	st_enter(t, 2, 2, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_user_data_u64(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, sqe_nop(0));
+	q(t, sqe_nop((1ULL << 53) - 1));
+	q(t, sqe_nop(1ULL << 53));
+	q(t, sqe_nop(UINT64_MAX));
+	submit_reap(t, 4, 4);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_wrap_4(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	const int rounds[] = { 3, 3, 2 };
+	uint64_t ud = 1;
+	for (unsigned i = 0; i < ARRAY_SIZE(rounds); i++) {
+		queue_nops(t, rounds[i], ud);
+		ud += (uint64_t)rounds[i];
+		st_publish(t);
+		st_enter(t, (unsigned)rounds[i], (unsigned)rounds[i], GETEV, -1);
+		st_reap(t, -1);
+	}
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_wrap_many(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	for (int i = 0; i < 10; i++) {
+		queue_nops(t, 3, 100 + 3 * (uint64_t)i);
+		submit_reap(t, 3, 3);
+	}
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_sq_full(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	queue_nops(t, 4, 1);
+	queue_nops(t, 1, 5); /* refused: get_sqe step */
+	st_enter(t, 4, 4, GETEV, -1);
+	st_reap(t, -1);
+	queue_nops(t, 1, 5);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_to_submit_excess(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	st_enter(t, 4, 0, 0, -1);
+	queue_nops(t, 2, 1);
+	st_enter(t, 8, 2, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_getevents_pending(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	queue_nops(t, 3, 1);
+	st_enter(t, 3, 0, 0, -1);
+	st_enter(t, 0, 2, GETEV, -1);
+	st_enter(t, 0, 3, GETEV, -1);
+	st_enter(t, 0, 5, GETEV, 20);
+	st_reap(t, 2);
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_enter(t, 0, 1, GETEV, 10);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_inject_result(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_inject(1, -5, 0));
+	q(t, nop_inject(2, 1234, 0));
+	q(t, nop_inject(3, 0, 0));
+	q(t, nop_inject(4, INT32_MIN, 0));
+	submit_reap(t, 4, 4);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_bad_flag(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_opflags(1, 1U << 31, 0));
+	q(t, sqe_nop(2));
+	st_enter(t, 2, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_enter(t, 1, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, nop_opflags(3, 1U << 6, 0));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_file_bad_fd(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	struct sqe s = nop_opflags(1, IORING_NOP_FILE, 0);
+	sqe_fd_literal(&s, 9999, "unopened", NULL);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = nop_opflags(2, IORING_NOP_FILE | IORING_NOP_INJECT_RESULT, 0);
+	s.len = 77;
+	sqe_fd_literal(&s, 9999, "unopened", NULL);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = nop_opflags(3, IORING_NOP_FILE, 0);
+	q(t, s); /* fd -1 */
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_file_valid_fd(struct trace *t)
+{
+	if (file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0 || file_pipe(t, "pipe_r", "pipe_w") < 0)
+		return;
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	struct sqe s = nop_opflags(1, IORING_NOP_FILE, 0);
+	sqe_file(t, &s, "null");
+	q(t, s);
+	s = nop_opflags(2, IORING_NOP_FILE, 0);
+	sqe_file(t, &s, "pipe_r");
+	q(t, s);
+	s = nop_opflags(3, IORING_NOP_FILE | IORING_NOP_INJECT_RESULT, 0);
+	s.len = 77;
+	sqe_file(t, &s, "null");
+	q(t, s);
+	s = sqe_nop(4);
+	sqe_file(t, &s, "null");
+	s.fd_note = "fd set but NOP_FILE not given: the fd is not looked at";
+	q(t, s);
+	submit_reap(t, 4, 4);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_fixed_file(struct trace *t)
+{
+	if (file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0)
+		return;
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	const char *ids[] = { "null" };
+	st_register_files(t, ids, 1, "table index 0 = /dev/null");
+	struct sqe s = nop_opflags(1, IORING_NOP_FILE | IORING_NOP_FIXED_FILE, 0);
+	sqe_fd_literal(&s, 0, "fixed_index", "index 0 of the registered files: /dev/null");
+	q(t, s);
+	s = nop_opflags(2, IORING_NOP_FILE | IORING_NOP_FIXED_FILE, 0);
+	sqe_fd_literal(&s, 3, "fixed_index", "index 3: outside the 1-entry table");
+	q(t, s);
+	submit_reap(t, 1, 1);
+	submit_reap(t, 1, 1);
+	s = nop_opflags(3, IORING_NOP_FILE, IOSQE_FIXED_FILE);
+	sqe_fd_literal(&s, 0, "fixed_index", "IOSQE_FIXED_FILE with NOP_FILE, index 0");
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_flag_bits(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_opflags(1, IORING_NOP_TW, 0));
+	submit_reap(t, 1, 1);
+	q(t, nop_opflags(2, IORING_NOP_CQE32, 0));
+	submit_reap(t, 1, 1);
+	q(t, nop_opflags(3, IORING_NOP_FIXED_BUFFER, 0));
+	submit_reap(t, 1, 1);
+	q(t, nop_opflags(4, IORING_NOP_FIXED_FILE, 0));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_cqe32(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_CQE32, 0))
+		return;
+	q(t, sqe_nop(1));
+	q(t, nop_inject(2, 42, 0));
+	submit_reap(t, 2, 2);
+	q(t, nop_opflags(3, IORING_NOP_CQE32, 0));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+/* ---- errors ---- */
+
+static void sc_err_invalid_opcode(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, sqe_opcode(1, 255, 0));
+	q(t, sqe_nop(2));
+	st_enter(t, 2, 0, 0, -1);
+	st_reap(t, -1);
+	st_enter(t, 1, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_err_invalid_sqe_flag(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_flags(1, 1U << 7));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_err_batch_stop(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, sqe_nop(1));
+	q(t, sqe_opcode(2, 255, 0));
+	q(t, sqe_nop(3));
+	q(t, sqe_nop(4));
+	st_enter(t, 4, 0, 0, -1);
+	st_reap(t, -1);
+	st_enter(t, 2, 2, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_err_batch_submit_all(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_SUBMIT_ALL, 0))
+		return;
+	q(t, sqe_nop(1));
+	q(t, sqe_opcode(2, 255, 0));
+	q(t, sqe_nop(3));
+	q(t, nop_flags(4, 1U << 7));
+	st_enter(t, 4, 0, 0, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_err_bad_sq_index(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	queue_nops(t, 2, 1);
+	st_sq_array_write(t, 1, 99, "SQ index array entry of slot 1 points outside the SQE array");
+	st_enter(t, 2, 0, 0, -1);
+	st_reap(t, -1);
+	queue_nops(t, 2, 3);
+	st_sq_array_write(t, 2, 1000, "the first SQE of this batch has a bad index");
+	st_enter(t, 2, 0, 0, -1);
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_err_enter_bad_flag(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	st_enter(t, 0, 0, 1U << 31, -1);
+	st_enter(t, 0, 0, 1U << 8, -1);
+	q(t, sqe_nop(1));
+	st_enter(t, 1, 0, 1U << 31, -1);
+	st_enter(t, 1, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_err_enter_not_ring(struct trace *t)
+{
+	if (file_regular(t, "file") < 0 || file_pipe(t, "pipe_r", "pipe_w") < 0)
+		return;
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	struct fdref f = { "file", "file", NULL, -1 };
+	st_enter_raw(t, f, 0, 0, GETEV, NULL, 0, "io_uring_enter on a regular file");
+	f.file = "pipe_r";
+	st_enter_raw(t, f, 0, 0, 0, NULL, 0, "io_uring_enter on a pipe");
+	struct fdref u = { "literal", NULL, "unopened", 9999 };
+	st_enter_raw(t, u, 0, 0, 0, NULL, 0, "io_uring_enter on a descriptor that is not open");
+	struct fdref n = { "literal", NULL, "none", -1 };
+	st_enter_raw(t, n, 0, 0, 0, NULL, 0, "io_uring_enter on -1");
+	struct fdref r = { "ring", NULL, NULL, -1 };
+	st_enter_raw(t, r, 0, 0, 0, NULL, 0, "the ring itself, for contrast");
+	st_ring_close(t, NULL);
+}
+
+static void sc_enter_ext_arg(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	struct fdref r = { "ring", NULL, NULL, -1 };
+	struct rawarg a = { 0, 0, 0 };
+	st_enter_raw(t, r, 0, 0, GETEV | IORING_ENTER_EXT_ARG, &a, 24, "GETEVENTS, EXT_ARG with ts NULL and min_complete 0");
+	st_enter_raw(t, r, 0, 0, GETEV | IORING_ENTER_EXT_ARG, &a, 16, "EXT_ARG with argsz 16");
+	st_enter_raw(t, r, 0, 0, IORING_ENTER_EXT_ARG, &a, 16, "EXT_ARG with argsz 16, no GETEVENTS");
+	st_enter_raw(t, r, 0, 0, GETEV | IORING_ENTER_EXT_ARG, NULL, 24, "EXT_ARG with a NULL arg");
+	st_enter_raw(t, r, 0, 0, GETEV, NULL, 24, "argsz 24 with a NULL arg but no EXT_ARG");
+	q(t, sqe_nop(1));
+	st_enter(t, 1, 1, GETEV, 1000);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+/* ---- CQ overflow ---- */
+
+static void overflow_fill(struct trace *t)
+{
+	for (int i = 0; i < 3; i++) {
+		queue_nops(t, 4, 4 * (uint64_t)i);
+		st_enter(t, 4, 0, 0, -1);
+	}
+}
+
+static void sc_cq_overflow_nodrop(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	overflow_fill(t);
+	st_fdinfo(t, "the overflow list shows in fdinfo");
+	st_reap(t, -1);
+	st_state(t, "CQ ring empty, overflow list still holds 4 CQEs");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cq_overflow_order(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	overflow_fill(t);
+	st_reap(t, -1);
+	queue_nops(t, 2, 12);
+	st_enter(t, 2, 0, 0, -1);
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cq_overflow_partial_reap(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	overflow_fill(t);
+	st_reap(t, 2);
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+/* ---- links ---- */
+
+static void sc_link_chain_ok(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_IO_LINK));
+	q(t, nop_flags(2, IOSQE_IO_LINK));
+	q(t, sqe_nop(3));
+	submit_reap(t, 3, 3);
+	st_ring_close(t, NULL);
+}
+
+static void sc_link_head_prep_fail(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_opflags(1, 1U << 31, IOSQE_IO_LINK));
+	q(t, nop_flags(2, IOSQE_IO_LINK));
+	q(t, sqe_nop(3));
+	submit_reap(t, 3, 3);
+	st_ring_close(t, NULL);
+}
+
+static void sc_link_head_invalid_opcode(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, sqe_opcode(1, 255, IOSQE_IO_LINK));
+	q(t, nop_flags(2, IOSQE_IO_LINK));
+	q(t, sqe_nop(3));
+	submit_reap(t, 3, 3);
+	st_ring_close(t, NULL);
+}
+
+static void sc_link_mid_prep_fail(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_IO_LINK));
+	q(t, nop_opflags(2, 1U << 31, IOSQE_IO_LINK));
+	q(t, sqe_nop(3));
+	q(t, sqe_nop(4));
+	submit_reap(t, 4, 4);
+	st_ring_close(t, NULL);
+}
+
+static void sc_link_inject_fail(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_IO_LINK));
+	q(t, nop_inject(2, -5, IOSQE_IO_LINK));
+	q(t, nop_flags(3, IOSQE_IO_LINK));
+	q(t, sqe_nop(4));
+	submit_reap(t, 4, 4);
+	st_ring_close(t, NULL);
+}
+
+static void sc_link_hardlink_inject_fail(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_IO_HARDLINK));
+	q(t, nop_inject(2, -5, IOSQE_IO_HARDLINK));
+	q(t, nop_flags(3, IOSQE_IO_HARDLINK));
+	q(t, sqe_nop(4));
+	submit_reap(t, 4, 4);
+	st_ring_close(t, NULL);
+}
+
+static void sc_link_hardlink_prep_fail(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_IO_HARDLINK));
+	q(t, nop_opflags(2, 1U << 31, IOSQE_IO_HARDLINK));
+	q(t, sqe_nop(3));
+	submit_reap(t, 3, 3);
+	st_ring_close(t, NULL);
+}
+
+static void sc_link_across_enter(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_inject(1, -5, IOSQE_IO_LINK));
+	st_enter(t, 1, 1, GETEV, -1);
+	q(t, sqe_nop(2));
+	st_enter(t, 1, 2, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+/* ---- drain, skip-success, async ---- */
+
+static void sc_drain_nops(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, sqe_nop(1));
+	q(t, sqe_nop(2));
+	q(t, nop_flags(3, IOSQE_IO_DRAIN));
+	q(t, sqe_nop(4));
+	submit_reap(t, 4, 4);
+	st_ring_close(t, NULL);
+}
+
+static void sc_skip_success(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_CQE_SKIP_SUCCESS));
+	q(t, nop_inject(2, -5, IOSQE_CQE_SKIP_SUCCESS));
+	q(t, nop_inject(3, 7, IOSQE_CQE_SKIP_SUCCESS));
+	q(t, sqe_nop(4));
+	st_enter(t, 4, 2, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_skip_success_link(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK));
+	q(t, nop_inject(2, -5, IOSQE_CQE_SKIP_SUCCESS | IOSQE_IO_LINK));
+	q(t, nop_flags(3, IOSQE_CQE_SKIP_SUCCESS));
+	st_enter(t, 3, 1, GETEV, 1000);
+	st_reap(t, -1);
+	st_sleep(t, 20, "give a late CQE the chance to appear");
+	st_reap(t, -1);
+	q(t, nop_inject(4, -5, IOSQE_IO_LINK));
+	q(t, nop_flags(5, IOSQE_CQE_SKIP_SUCCESS));
+	st_enter(t, 2, 2, GETEV, 1000);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_drain_after_skip(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_CQE_SKIP_SUCCESS));
+	st_enter(t, 1, 0, 0, -1);
+	q(t, nop_flags(2, IOSQE_IO_DRAIN));
+	q(t, sqe_nop(3));
+	st_enter(t, 2, 2, GETEV, 1000);
+	st_reap(t, -1);
+	q(t, nop_flags(4, IOSQE_IO_DRAIN));
+	st_enter(t, 2, 2, GETEV, 1000);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_nop_async(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_ASYNC));
+	q(t, nop_flags(2, IOSQE_ASYNC));
+	q(t, nop_flags(3, IOSQE_ASYNC));
+	st_enter(t, 3, 3, GETEV, -1);
+	st_reap(t, -1);
+	tr_ignore_last(t, "/cqes", "IOSQE_ASYNC NOPs run on io-wq workers; their completion order varies")->unordered = 1;
+	tr_timing(t, "the order of the three io-wq completions");
+	st_ring_close(t, NULL);
+}
+
+/* ---- uring_cmd on files without a ->uring_cmd hook ---- */
+
+static void cmd_one(struct trace *t, const char *id)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	q(t, sqe_cmd(t, id, 0, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_cmd(t, id, 0x1234, 2));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_uring_cmd_regular_file(struct trace *t)
+{
+	if (file_regular(t, "file") < 0)
+		return;
+	cmd_one(t, "file");
+}
+
+static void sc_uring_cmd_pipe(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0)
+		return;
+	cmd_one(t, "pipe_r");
+}
+
+static void sc_uring_cmd_dev_null(struct trace *t)
+{
+	if (file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0)
+		return;
+	cmd_one(t, "null");
+}
+
+static void sc_uring_cmd_eventfd(struct trace *t)
+{
+	if (file_eventfd(t, "efd") < 0)
+		return;
+	cmd_one(t, "efd");
+}
+
+static void sc_uring_cmd_ioprio(struct trace *t)
+{
+	if (file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	struct sqe s = sqe_cmd(t, "null", 0, 1);
+	s.ioprio = 1;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_uring_cmd_pad1(struct trace *t)
+{
+	if (file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	struct sqe s = sqe_cmd(t, "null", 0, 1);
+	s.pad1 = 1;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_uring_cmd_bad_flags(struct trace *t)
+{
+	if (file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	struct sqe s = sqe_cmd(t, "null", 0, 1);
+	s.op_flags = 1U << 7;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_cmd(t, "null", 0, 2);
+	s.op_flags = IORING_URING_CMD_MULTISHOT;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_cmd(t, "null", 0, 3);
+	s.op_flags = IORING_URING_CMD_FIXED;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_uring_cmd_bad_fd(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	struct sqe s = sqe_nop(1);
+	s.opcode = RS_OP_URING_CMD;
+	sqe_fd_literal(&s, 9999, "unopened", NULL);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+/* ---- sockets ---- */
+
+static void cmd_q(struct trace *t, const char *id, uint32_t op, uint64_t ud)
+{
+	q(t, sqe_cmd(t, id, op, ud));
+	submit_reap(t, 1, 1);
+}
+
+static void sc_sock_siocinq_unix(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	cmd_q(t, "unix_b", RS_SOCKET_URING_OP_SIOCINQ, 1);
+	sys_write_bytes(t, "unix_a", 100, "100 bytes towards unix_b");
+	sys_ioctl_q(t, "unix_b", 0, "the same question as a plain ioctl");
+	cmd_q(t, "unix_b", RS_SOCKET_URING_OP_SIOCINQ, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sock_siocoutq_unix(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	cmd_q(t, "unix_a", RS_SOCKET_URING_OP_SIOCOUTQ, 1);
+	sys_write_bytes(t, "unix_a", 100, "100 bytes towards unix_b");
+	cmd_q(t, "unix_a", RS_SOCKET_URING_OP_SIOCOUTQ, 2);
+	sys_read_bytes(t, "unix_b", 100, "drain");
+	sys_ioctl_q(t, "unix_a", 1, "plain ioctl after the peer read everything");
+	st_ring_close(t, NULL);
+}
+
+static void sc_sock_siocinq_tcp(struct trace *t)
+{
+	if (file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	cmd_q(t, "tcp_server", RS_SOCKET_URING_OP_SIOCINQ, 1);
+	sys_send_bytes(t, "tcp_client", 100, "100 bytes towards tcp_server");
+	st_settle(t, "tcp_server", 0, 100, 2000, "loopback delivery is asynchronous");
+	cmd_q(t, "tcp_server", RS_SOCKET_URING_OP_SIOCINQ, 2);
+	sys_read_bytes(t, "tcp_server", 40, "read 40 of the 100 bytes");
+	cmd_q(t, "tcp_server", RS_SOCKET_URING_OP_SIOCINQ, 3);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sock_siocoutq_tcp(struct trace *t)
+{
+	if (file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	cmd_q(t, "tcp_client", RS_SOCKET_URING_OP_SIOCOUTQ, 1);
+	sys_send_bytes(t, "tcp_client", 100, "100 bytes towards tcp_server");
+	st_settle(t, "tcp_client", 1, 0, 2000, "wait until the loopback peer has acknowledged the bytes");
+	cmd_q(t, "tcp_client", RS_SOCKET_URING_OP_SIOCOUTQ, 2);
+	cmd_q(t, "tcp_server", RS_SOCKET_URING_OP_SIOCOUTQ, 3);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sock_tcp_listener(struct trace *t)
+{
+	if (file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	cmd_q(t, "tcp_listener", RS_SOCKET_URING_OP_SIOCINQ, 1);
+	cmd_q(t, "tcp_listener", RS_SOCKET_URING_OP_SIOCOUTQ, 2);
+	q(t, sqe_sockopt(t, "tcp_listener", RS_SOCKET_URING_OP_GETSOCKOPT, SOL_SOCKET, SO_ACCEPTCONN, "acceptconn", 1, -1, 3));
+	submit_reap(t, 1, 1);
+	st_peek(t, "acceptconn", "SO_ACCEPTCONN as written by the kernel");
+	st_ring_close(t, NULL);
+}
+
+static void sc_sock_siocinq_udp(struct trace *t)
+{
+	if (file_udp(t, "udp_rx", "udp_tx") < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	cmd_q(t, "udp_rx", RS_SOCKET_URING_OP_SIOCINQ, 1);
+	sys_send_bytes(t, "udp_tx", 50, "one 50-byte datagram");
+	st_settle(t, "udp_rx", 0, 50, 2000, "loopback delivery is asynchronous");
+	cmd_q(t, "udp_rx", RS_SOCKET_URING_OP_SIOCINQ, 2);
+	sys_send_bytes(t, "udp_tx", 30, "a second, 30-byte datagram");
+	st_sleep(t, 20, "let the second datagram arrive (SIOCINQ reports only the first one)");
+	cmd_q(t, "udp_rx", RS_SOCKET_URING_OP_SIOCINQ, 3);
+	st_settle(t, "udp_tx", 1, 0, 2000, "sent skbs are released once delivered");
+	cmd_q(t, "udp_tx", RS_SOCKET_URING_OP_SIOCOUTQ, 4);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sock_getsockopt_so_type(struct trace *t)
+{
+	if (file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || file_udp(t, "udp_rx", "udp_tx") < 0 ||
+	    file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	q(t, sqe_sockopt(t, "tcp_client", RS_SOCKET_URING_OP_GETSOCKOPT, SOL_SOCKET, SO_TYPE, "type_tcp", 1, -1, 1));
+	submit_reap(t, 1, 1);
+	st_peek(t, "type_tcp", "SO_TYPE of the TCP socket (SOCK_STREAM = 1)");
+	sys_getsockopt_int(t, "tcp_client", SOL_SOCKET, SO_TYPE, "the same as a plain getsockopt");
+	q(t, sqe_sockopt(t, "udp_rx", RS_SOCKET_URING_OP_GETSOCKOPT, SOL_SOCKET, SO_TYPE, "type_udp", 1, -1, 2));
+	submit_reap(t, 1, 1);
+	st_peek(t, "type_udp", "SO_TYPE of the UDP socket (SOCK_DGRAM = 2)");
+	q(t, sqe_sockopt(t, "unix_a", RS_SOCKET_URING_OP_GETSOCKOPT, SOL_SOCKET, SO_TYPE, "type_unix", 1, -1, 3));
+	submit_reap(t, 1, 1);
+	st_peek(t, "type_unix", "SO_TYPE of the unix socket, if written");
+	sys_getsockopt_int(t, "unix_a", SOL_SOCKET, SO_TYPE, "plain getsockopt on the unix socket");
+	st_ring_close(t, NULL);
+}
+
+static void sc_sock_getsockopt_bad_level(struct trace *t)
+{
+	if (file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	q(t, sqe_sockopt(t, "tcp_client", RS_SOCKET_URING_OP_GETSOCKOPT, IPPROTO_TCP, 1 /* TCP_NODELAY */, "optval", 1, -1, 1));
+	submit_reap(t, 1, 1);
+	st_peek(t, "optval", "left untouched");
+	st_ring_close(t, NULL);
+}
+
+static void sc_sock_unknown_cmd_op(struct trace *t)
+{
+	if (file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || file_udp(t, "udp_rx", "udp_tx") < 0 ||
+	    !need_ring(t, 4, 0, 0))
+		return;
+	cmd_q(t, "tcp_client", 99, 1);
+	cmd_q(t, "udp_rx", 99, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sock_setsockopt(struct trace *t)
+{
+	if (file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	sys_getsockopt_int(t, "tcp_client", SOL_SOCKET, SO_KEEPALIVE, "before");
+	q(t, sqe_sockopt(t, "tcp_client", RS_SOCKET_URING_OP_SETSOCKOPT, SOL_SOCKET, SO_KEEPALIVE, "one", 1, 1, 1));
+	submit_reap(t, 1, 1);
+	sys_getsockopt_int(t, "tcp_client", SOL_SOCKET, SO_KEEPALIVE, "after");
+	q(t, sqe_sockopt(t, "tcp_client", RS_SOCKET_URING_OP_SETSOCKOPT, IPPROTO_TCP, 1 /* TCP_NODELAY */, "one", 0, 0, 2));
+	submit_reap(t, 1, 1);
+	sys_getsockopt_int(t, "tcp_client", IPPROTO_TCP, 1, "TCP_NODELAY after");
+	st_ring_close(t, NULL);
+}
+
+static void sc_register_probe(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	st_register_probe(t, 256, "which opcodes the kernel knows (informational)");
+	st_ring_close(t, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Scenario table and driver.                                          */
+/* ------------------------------------------------------------------ */
+
+struct scenario {
+	const char *name;
+	void (*fn)(struct trace *t);
+	const char *desc;
+};
+
+#include "scenarios.h"
+
+static void write_rules(struct sb *b, struct trace *t)
+{
+	struct jw w;
+	jw_init(&w, b, 2);
+	jw_obj(&w, NULL);
+	jw_str(&w, "path", "/steps/*/elapsed_ms_informational");
+	jw_str(&w, "why", "wall-clock time");
+	jw_obj_end(&w);
+	for (int i = 0; i < t->nrules; i++) {
+		struct rule *r = &t->rules[i];
+		jw_obj(&w, NULL);
+		jw_str(&w, "path", r->path);
+		if (r->has_ud)
+			jw_u64(&w, "user_data", r->ud);
+		if (r->unordered)
+			jw_bool(&w, "unordered", 1);
+		jw_str(&w, "why", r->why);
+		jw_obj_end(&w);
+	}
+}
+
+static int write_trace(struct trace *t)
+{
+	struct sb doc = { 0 }, rules = { 0 }, timing = { 0 };
+	struct utsname u;
+	if (uname(&u) < 0) {
+		tr_fail(t, "uname");
+		return -1;
+	}
+	struct jw w;
+	jw_init(&w, &doc, 0);
+	w.nl[0] = 0;
+	jw_obj_nl(&w, NULL);
+	jw_str(&w, "format", "kernel-trace");
+	jw_int(&w, "format_version", 1);
+	jw_str(&w, "name", t->name);
+	jw_str(&w, "description", t->desc);
+	jw_obj(&w, "kernel");
+	jw_str(&w, "sysname", u.sysname);
+	jw_str(&w, "release", u.release);
+	jw_str(&w, "version", u.version);
+	jw_str(&w, "machine", u.machine);
+	jw_obj_end(&w);
+	emit_files(t);
+	/* Splice the separately built arrays in. */
+	jw_pre(&w, "files");
+	sb_printf(&doc, "[%s%s]", t->files_sb.p ? t->files_sb.p : "", t->files_sb.len ? "\n  " : "");
+	jw_pre(&w, "steps");
+	sb_printf(&doc, "[%s%s]", t->steps_sb.p ? t->steps_sb.p : "", t->steps_sb.len ? "\n  " : "");
+	jw_pre(&w, "cqes");
+	sb_printf(&doc, "[%s%s]", t->cqes_sb.p ? t->cqes_sb.p : "", t->cqes_sb.len ? "\n  " : "");
+	write_rules(&rules, t);
+	jw_pre(&w, "compare_ignore");
+	sb_printf(&doc, "[%s\n  ]", rules.p);
+	struct jw wt;
+	jw_init(&wt, &timing, 2);
+	jw_str(&wt, NULL, "every elapsed_ms_informational value");
+	for (int i = 0; i < t->ntiming; i++)
+		jw_str(&wt, NULL, t->timing[i]);
+	jw_pre(&w, "timing_dependent");
+	sb_printf(&doc, "[%s\n  ]", timing.p);
+	jw_bool(&w, "skipped", t->skipped);
+	jw_obj_end(&w);
+	sb_puts(&doc, "\n");
+
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s.json", t->outdir, t->name);
+	int rc = 0;
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		tr_fail(t, "open %s", path);
+		rc = -1;
+	} else {
+		if (fwrite(doc.p, 1, doc.len, f) != doc.len) {
+			tr_fail(t, "write %s", path);
+			rc = -1;
+		}
+		if (fclose(f) != 0) {
+			tr_fail(t, "close %s", path);
+			rc = -1;
+		}
+	}
+	sb_free(&doc);
+	sb_free(&rules);
+	sb_free(&timing);
+	return rc;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* Returns 0 recorded, 1 error, EXIT_UNAVAILABLE when io_uring is unavailable. */
+static int run_scenario(const struct scenario *sc, const char *outdir)
+{
+	struct trace *t = calloc(1, sizeof(*t));
+	if (!t) {
+		fprintf(stderr, "recorder: out of memory\n");
+		return 1;
+	}
+	t->name = sc->name;
+	t->desc = sc->desc;
+	t->outdir = outdir;
+	jw_init(&t->js, &t->steps_sb, 2);
+	jw_init(&t->jc, &t->cqes_sb, 2);
+	/* A wait that never ends is interrupted (-EINTR) instead of hanging. */
+	alarm(20);
+	sc->fn(t);
+	if (t->ring_open && !t->failed) {
+		fprintf(stderr, "recorder: %s: scenario left its ring open\n", sc->name);
+		t->failed = 1;
+	}
+	alarm(0);
+	ring_unmap(t);
+	close_files(t);
+	int rc = 0;
+	if (t->unavailable) {
+		printf("io_uring unavailable: io_uring_setup failed with ENOSYS or EPERM; %s not recorded\n", sc->name);
+		rc = EXIT_UNAVAILABLE;
+	} else if (t->failed || write_trace(t) < 0) {
+		fprintf(stderr, "recorder: %s: not recorded\n", sc->name);
+		rc = 1;
+	} else {
+		printf("recorded %s (%d steps)%s\n", sc->name, t->nsteps, t->skipped ? " [skipped]" : "");
+	}
+	sb_free(&t->files_sb);
+	sb_free(&t->steps_sb);
+	sb_free(&t->cqes_sb);
+	free(t);
+	return rc;
+}
+
+/* Finds the kernel's last opcode for the informational "op" names. */
+static int probe_kernel(void)
+{
+	struct io_uring_params p;
+	memset(&p, 0, sizeof(p));
+	int fd = sys_io_uring_setup(4, &p);
+	if (fd < 0) {
+		if (errno == ENOSYS || errno == EPERM) {
+			printf("io_uring unavailable on this kernel: io_uring_setup failed with %s\n", errname(errno));
+			return EXIT_UNAVAILABLE;
+		}
+		perror("recorder: io_uring_setup");
+		return 1;
+	}
+	size_t sz = sizeof(struct io_uring_probe) + 256 * sizeof(struct io_uring_probe_op);
+	struct io_uring_probe *pr = calloc(1, sz);
+	if (pr && sys_io_uring_register(fd, IORING_REGISTER_PROBE, pr, 256) == 0)
+		g_last_op = pr->last_op;
+	free(pr);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s OUTDIR [scenario-name ...]\n       %s --list\n", argv[0], argv[0]);
+		return 1;
+	}
+	if (!strcmp(argv[1], "--list")) {
+		for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
+			printf("%s\n", scenarios[i].name);
+		return 0;
+	}
+	const char *outdir = argv[1];
+	struct stat st;
+	if (stat(outdir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "recorder: %s is not a directory\n", outdir);
+		return 1;
+	}
+	for (int i = 2; i < argc; i++) {
+		size_t j;
+		for (j = 0; j < ARRAY_SIZE(scenarios); j++)
+			if (!strcmp(argv[i], scenarios[j].name))
+				break;
+		if (j == ARRAY_SIZE(scenarios)) {
+			fprintf(stderr, "recorder: unknown scenario %s\n", argv[i]);
+			return 1;
+		}
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	if (sigaction(SIGALRM, &sa, NULL) < 0) {
+		perror("recorder: sigaction");
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	int rc = probe_kernel();
+	if (rc)
+		return rc;
+	int errors = 0, unavailable = 0;
+	for (size_t j = 0; j < ARRAY_SIZE(scenarios); j++) {
+		int wanted = argc == 2;
+		for (int i = 2; i < argc; i++)
+			if (!strcmp(argv[i], scenarios[j].name))
+				wanted = 1;
+		if (!wanted)
+			continue;
+		rc = run_scenario(&scenarios[j], outdir);
+		if (rc == EXIT_UNAVAILABLE)
+			unavailable++;
+		else if (rc)
+			errors++;
+	}
+	if (errors)
+		return 1;
+	if (unavailable)
+		return EXIT_UNAVAILABLE;
+	return 0;
+}

@@ -1,0 +1,269 @@
+//! Kernel-internal io_uring types: the ring context, the request, issue flags.
+//!
+//! Mirrors: `include/linux/io_uring_types.h` (`struct io_ring_ctx`, `struct io_kiocb`,
+//! `enum io_uring_cmd_flags`) and `include/linux/io_uring/cmd.h` (`struct io_uring_cmd`).
+//!
+//! Differences from upstream: requests live in a per-ring slab of boxed `io_kiocb`s with a free
+//! list (the kernel's `ctx->submit_state.free_list` request cache), so a recycled request keeps
+//! its previous PDU bytes exactly as a recycled kernel request does. Pointers are 32-bit on wasm,
+//! so `struct io_uring_cmd` is smaller than the kernel's; the field order is the ≥6.19 one.
+
+use std::collections::VecDeque;
+
+use crate::linux::fs::FileRef;
+use crate::ring::{Region, RingLayout};
+use crate::uapi::io_uring::*;
+
+// enum io_uring_cmd_flags (include/linux/io_uring_types.h, ≈ v6.19 values).
+pub const IO_URING_F_COMPLETE_DEFER: u32 = 1;
+pub const IO_URING_F_UNLOCKED: u32 = 2;
+pub const IO_URING_F_MULTISHOT: u32 = 4;
+pub const IO_URING_F_IOWQ: u32 = 8;
+pub const IO_URING_F_INLINE: u32 = 16;
+pub const IO_URING_F_NONBLOCK: u32 = 1 << 31;
+pub const IO_URING_F_SQE128: u32 = 1 << 8;
+pub const IO_URING_F_CQE32: u32 = 1 << 9;
+pub const IO_URING_F_IOPOLL: u32 = 1 << 10;
+pub const IO_URING_F_CANCEL: u32 = 1 << 11;
+pub const IO_URING_F_COMPAT: u32 = 1 << 12;
+/// `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS` (include/linux/io_uring/cmd.h).
+pub const IO_URING_CMD_TASK_WORK_ISSUE_FLAGS: u32 = IO_URING_F_COMPLETE_DEFER;
+/// `IOU_F_TWQ_LAZY_WAKE` (io_uring/tw.h).
+pub const IOU_F_TWQ_LAZY_WAKE: u32 = 1;
+
+/// The 32-byte driver-private area of a uring_cmd (`pdu[32]` of `struct io_uring_cmd`).
+pub const PDU_SIZE: usize = 32;
+
+/// `struct io_uring_cmd`: the part of a request a uring_cmd driver sees.
+#[repr(C)]
+pub struct io_uring_cmd {
+    pub file: *mut crate::linux::fs::file,
+    /// Points at the SQE in the SQ ring, or at the request's async copy once copied.
+    pub sqe: *const u8,
+    pub cmd_op: u32,
+    pub flags: u32,
+    pub pdu: [u8; PDU_SIZE],
+}
+
+/// Who last wrote a byte the UI shows (SQE, CQE, PDU or user memory).
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prov {
+    /// Never written since the memory was allocated (zero from `__GFP_ZERO`).
+    Fresh = 0,
+    /// Written by userspace.
+    User = 1,
+    /// Written by the io_uring core (prep, CQE fill).
+    Core = 2,
+    /// Written by the driver (`write_pdu`).
+    Driver = 3,
+    /// Left over from a previous request that used the same recycled object.
+    Stale = 4,
+    /// Zeroed on purpose (RFC patch 2 in prep, or the v5 wrapper).
+    Zeroed = 5,
+}
+
+/// Where a request is in its life (KERNEL-NOTES §3.10; one state per box of that diagram).
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReqState {
+    /// In the request cache, not in use.
+    Free = 0,
+    /// Initialised and prepped from its SQE.
+    Prepped = 1,
+    /// Queued for an io-wq worker.
+    IowqQueued = 2,
+    /// The issue handler is running.
+    Issuing = 3,
+    /// Issued, waiting for the driver (`-EIOCBQUEUED`).
+    Inflight = 4,
+    /// A task_work item for it is queued.
+    TwPending = 5,
+    /// Completed; its CQE waits in the deferred completion list.
+    CompletePending = 6,
+    /// Its CQE was posted (to the CQ ring or the overflow list).
+    Done = 7,
+    /// Failed at init/prep.
+    FailedPrep = 8,
+    /// Waiting in a link chain for its predecessor.
+    Linked = 9,
+}
+
+impl ReqState {
+    /// Returns the state's name as the UI shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReqState::Free => "free",
+            ReqState::Prepped => "prepped",
+            ReqState::IowqQueued => "iowq_queued",
+            ReqState::Issuing => "issuing",
+            ReqState::Inflight => "inflight",
+            ReqState::TwPending => "tw_pending",
+            ReqState::CompletePending => "complete_pending",
+            ReqState::Done => "done",
+            ReqState::FailedPrep => "failed_prep",
+            ReqState::Linked => "linked",
+        }
+    }
+}
+
+// req->flags (REQ_F_*), the subset modelled.
+pub const REQ_F_FAIL: u32 = 1 << 0;
+pub const REQ_F_CQE_SKIP: u32 = 1 << 1;
+pub const REQ_F_LINK: u32 = 1 << 2;
+pub const REQ_F_HARDLINK: u32 = 1 << 3;
+pub const REQ_F_FORCE_ASYNC: u32 = 1 << 4;
+pub const REQ_F_SQE_COPIED: u32 = 1 << 5;
+pub const REQ_F_IO_DRAIN: u32 = 1 << 6;
+pub const REQ_F_BIG_CQE: u32 = 1 << 7;
+pub const REQ_F_SKIP_LINK_CQES: u32 = 1 << 8;
+
+/// `struct io_kiocb`: one request.
+///
+/// # Invariants
+///
+/// `cmd` is the first field, so a `*mut io_uring_cmd` handed to a driver is also a pointer to
+/// its `IoKiocb` (the kernel's `cmd_to_io_kiocb`, a `container_of`).
+#[repr(C)]
+pub struct IoKiocb {
+    pub cmd: io_uring_cmd,
+    /// Serial number, unique for the simulator's life (what traces call `req`).
+    pub serial: u32,
+    /// Index in the ring's slab.
+    pub index: u32,
+    /// Ring id.
+    pub ring: u32,
+    pub opcode: u8,
+    pub sqe_flags: u8,
+    pub state: ReqState,
+    pub flags: u32,
+    pub user_data: u64,
+    pub fd: i32,
+    pub file: Option<FileRef>,
+    pub cqe: io_uring_cqe,
+    pub big_cqe: [u64; 2],
+    /// Next request in a link chain (slab index).
+    pub link: Option<u32>,
+    /// Byte offset of this request's SQE in the SQE region.
+    pub sqe_off: usize,
+    /// SQE length in bytes (64 or 128).
+    pub sqe_len: usize,
+    /// `io_async_cmd.sqes`: the SQE copy made when the request goes async.
+    pub async_sqe: [u8; 128],
+    /// Per-op scratch: NOP's injected result and flags.
+    pub nop_result: i32,
+    pub nop_flags: u32,
+    /// Provenance of each PDU byte.
+    pub pdu_prov: [Prov; PDU_SIZE],
+    /// Source location (`file << 16 | line`) of the last write of each PDU byte.
+    pub pdu_src: [u32; PDU_SIZE],
+    /// How many times the driver's issue handler has been called for this request.
+    pub issues: u32,
+    /// Whether the request's `->uring_cmd()` call is currently running (SQE access allowed).
+    pub in_issue: bool,
+    /// Issue flags of the call in progress, or of task work handed to the driver.
+    pub live_issue_flags: Option<u32>,
+    /// Whether `io_uring_cmd_done` was called.
+    pub done_called: bool,
+}
+
+/// A CQE waiting on the overflow list (`struct io_overflow_cqe`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OverflowCqe {
+    pub cqe: io_uring_cqe,
+    pub big_cqe: Option<[u64; 2]>,
+    pub req: u32,
+}
+
+/// What a task_work item does when it runs (`io_task_work.func`).
+#[derive(Clone, Copy)]
+pub enum TwFunc {
+    /// `io_req_task_complete`: post the request's CQE.
+    Complete,
+    /// `io_req_task_submit`: issue the request (next link member, retry).
+    Submit,
+    /// `io_req_task_cancel`: complete the request with this error.
+    Fail(i32),
+    /// A uring_cmd driver callback queued by `__io_uring_cmd_do_in_task`.
+    UringCmd(crate::linux::fs::UringCmdTwFn),
+}
+
+/// One queued task_work item.
+#[derive(Clone, Copy)]
+pub struct TwItem {
+    pub ring: u32,
+    pub req: u32,
+    pub serial: u32,
+    pub func: TwFunc,
+    pub lazy: bool,
+}
+
+/// `struct io_ring_ctx`: one ring instance.
+pub struct IoRingCtx {
+    pub id: u32,
+    pub fd: i32,
+    pub flags: u32,
+    pub layout: RingLayout,
+    pub rings: Region,
+    pub sqes: Region,
+    pub sq_mask: u32,
+    pub cq_mask: u32,
+    /// `ctx->cached_sq_head`: SQEs consumed but not yet published in `sq.head`.
+    pub cached_sq_head: u32,
+    /// `ctx->cached_cq_tail`: CQEs written but not yet published in `cq.tail`.
+    pub cached_cq_tail: u32,
+    pub reqs: Vec<Box<IoKiocb>>,
+    /// Free slab indices (the request cache), used last-in first-out like the kernel's.
+    pub free: Vec<u32>,
+    /// `submit_state.compl_reqs`: completions waiting for the next flush.
+    pub compl_reqs: Vec<u32>,
+    /// `ctx->cq_overflow_list`.
+    pub overflow: VecDeque<OverflowCqe>,
+    /// `IO_CHECK_CQ_DROPPED_BIT`.
+    pub cq_dropped_pending: bool,
+    /// `ctx->drain_disabled`: set once a CQE_SKIP_SUCCESS request was seen.
+    pub drain_disabled: bool,
+    /// `submit_state.link`: head and last of the chain being assembled.
+    pub link_head: Option<u32>,
+    pub link_last: Option<u32>,
+    /// DEFER_TASKRUN local work (`ctx->work_llist`).
+    pub local_work: VecDeque<TwItem>,
+    /// `ctx->cancelable_uring_cmd`.
+    pub cancelable: Vec<u32>,
+    /// Provenance of each byte of the SQE region (who wrote it last).
+    pub sqe_prov: Vec<Prov>,
+    /// Whether the ring was torn down.
+    pub dead: bool,
+}
+
+impl IoRingCtx {
+    /// Returns whether task work is deferred to `io_uring_enter` (`ctx->task_complete`).
+    pub fn defer_taskrun(&self) -> bool {
+        self.flags & IORING_SETUP_DEFER_TASKRUN != 0
+    }
+
+    /// Returns the issue-flag bits every issue on this ring carries (`io_uring_cmd`, §3.4).
+    pub fn ctx_issue_flags(&self) -> u32 {
+        let mut f = 0;
+        if self.flags & IORING_SETUP_SQE128 != 0 {
+            f |= IO_URING_F_SQE128;
+        }
+        if self.flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) != 0 {
+            f |= IO_URING_F_CQE32;
+        }
+        if self.flags & IORING_SETUP_IOPOLL != 0 {
+            f |= IO_URING_F_IOPOLL;
+        }
+        f
+    }
+
+    /// Returns the request at a slab index.
+    pub fn req(&self, idx: u32) -> &IoKiocb {
+        &self.reqs[idx as usize]
+    }
+
+    /// Returns the request at a slab index, mutably.
+    pub fn req_mut(&mut self, idx: u32) -> &mut IoKiocb {
+        &mut self.reqs[idx as usize]
+    }
+}

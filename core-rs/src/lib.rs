@@ -1,0 +1,33 @@
+//! Ringside core: a deterministic simulator of Linux io_uring and its `uring_cmd` path.
+//!
+//! The crate is organised like the kernel so a reader can hold each module against upstream:
+//!
+//! ```text
+//!  drivers/   sample drivers, written only against kernel::      (samples/rust/)
+//!     │
+//!  kernel/    the Rust-for-Linux abstraction, Rust names          (rust/kernel/)
+//!     │
+//!  io_uring/  linux/   the simulated C kernel, C names            (io_uring/, include/linux/)
+//!     │
+//!  ring/  uapi/        shared memory and the user ABI             (include/uapi/linux/io_uring.h)
+//!
+//!  trace/     tracepoint-named records                            (include/trace/events/io_uring.h)
+//!  sim/       the world, its clock and scheduler                  (no upstream counterpart)
+//!  ffi/       the only `extern "C"` surface (the wasm ABI)        (no upstream counterpart)
+//! ```
+//!
+//! The core is sans-I/O: it never reads a clock, a file or randomness. It builds natively for
+//! `cargo test` and for `wasm32-unknown-unknown` with Rust 1.63 and no dependencies.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![allow(clippy::missing_safety_doc)]
+
+pub mod drivers;
+pub mod ffi;
+pub mod io_uring;
+pub mod kernel;
+pub mod linux;
+pub mod ring;
+pub mod sim;
+pub mod trace;
+pub mod uapi;

@@ -1,0 +1,100 @@
+//! Simulated user memory: the only addresses `copy_to_user`/`copy_from_user` accept.
+//!
+//! Mirrors: `include/linux/uaccess.h` (`access_ok`, `copy_{to,from}_user` returning the
+//! number of bytes not copied, `-EFAULT` to callers).
+//!
+//! Userspace (TypeScript) writes this arena directly; its addresses are real addresses in the
+//! simulator's memory, so a user pointer in an SQE is a plain number both sides agree on.
+
+use crate::io_uring::types::Prov;
+
+/// The user memory arena.
+pub struct UserMem {
+    buf: Vec<u8>,
+    prov: Vec<Prov>,
+    src: Vec<u32>,
+}
+
+impl UserMem {
+    /// Allocates `len` zeroed bytes of user memory.
+    pub fn new(len: usize) -> UserMem {
+        UserMem { buf: vec![0; len], prov: vec![Prov::Fresh; len], src: vec![0; len] }
+    }
+
+    /// Returns the arena's base address.
+    pub fn base(&self) -> usize {
+        self.buf.as_ptr() as usize
+    }
+
+    /// Returns the arena's size.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Returns whether the arena is empty.
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    fn range(&self, addr: u64, len: usize) -> Option<usize> {
+        let base = self.base() as u64;
+        if addr < base {
+            return None;
+        }
+        let off = (addr - base) as usize;
+        if off.checked_add(len)? <= self.buf.len() {
+            Some(off)
+        } else {
+            None
+        }
+    }
+
+    /// `access_ok`: whether `addr..addr+len` is user memory.
+    pub fn access_ok(&self, addr: u64, len: usize) -> bool {
+        self.range(addr, len).is_some()
+    }
+
+    /// `copy_from_user`.
+    ///
+    /// # Errors
+    ///
+    /// Returns `EFAULT` if the range is not user memory.
+    pub fn copy_from_user(&self, out: &mut [u8], addr: u64) -> Result<(), i32> {
+        let off = self.range(addr, out.len()).ok_or(crate::uapi::errno::EFAULT)?;
+        // SAFETY: userspace (JS) may have written these bytes between calls; volatile reads
+        // keep the compiler from assuming the buffer did not change behind Rust's back.
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = unsafe { core::ptr::read_volatile(self.buf.as_ptr().add(off + i)) };
+        }
+        Ok(())
+    }
+
+    /// `copy_to_user`; records the writer for the UI.
+    ///
+    /// # Errors
+    ///
+    /// Returns `EFAULT` if the range is not user memory.
+    pub fn copy_to_user(&mut self, addr: u64, data: &[u8], src: u32) -> Result<(), i32> {
+        let off = self.range(addr, data.len()).ok_or(crate::uapi::errno::EFAULT)?;
+        self.buf[off..off + data.len()].copy_from_slice(data);
+        for i in off..off + data.len() {
+            self.prov[i] = Prov::Driver;
+            self.src[i] = src;
+        }
+        Ok(())
+    }
+
+    /// Marks bytes as written by userspace (called by the userspace side after it writes).
+    pub fn mark_user(&mut self, addr: u64, len: usize) {
+        if let Some(off) = self.range(addr, len) {
+            for p in &mut self.prov[off..off + len] {
+                *p = Prov::User;
+            }
+        }
+    }
+
+    /// Returns the provenance array (one entry per byte).
+    pub fn prov(&self) -> &[Prov] {
+        &self.prov
+    }
+}

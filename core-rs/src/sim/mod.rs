@@ -1,0 +1,195 @@
+//! The simulator: the one world the simulated kernel lives in, its clock and its scheduler.
+//!
+//! No upstream counterpart. The kernel is a concurrent system; this is a deterministic,
+//! single-threaded stand-in in which every unit of kernel work is one *step*:
+//! consuming one SQE, issuing one request, posting one CQE, publishing a ring index, running one
+//! task_work item, one io-wq item, one workqueue item or one device timer. Nothing reads a real
+//! clock or randomness, so a run is a pure function of its inputs and can be replayed.
+//!
+//! # Re-entrancy
+//!
+//! Drivers call back into the simulated C kernel (`io_uring_cmd_done`, `queue_work`, ...), as in
+//! Linux. The simulator therefore lives in a per-thread cell reached with [`with`]; the core
+//! never holds that borrow while it calls a driver, and a driver's call back into the kernel
+//! takes the borrow again. A violation panics (a bug in the simulator, never in a scenario).
+
+use core::cell::RefCell;
+use core::ffi::c_void;
+use std::collections::VecDeque;
+
+use crate::io_uring::enter::EnterCall;
+use crate::io_uring::types::{IoRingCtx, TwItem};
+use crate::linux::fs::FdTable;
+use crate::linux::uaccess::UserMem;
+use crate::trace::{Ctx, Event, Trace, TraceRecord};
+
+/// A deferred function call: `struct work_struct` / `struct callback_head`.
+#[derive(Clone, Copy, Debug)]
+pub struct WorkItem {
+    pub func: unsafe fn(*mut c_void),
+    pub data: *mut c_void,
+    /// The request this work concerns, for traces (0 if none).
+    pub req: u32,
+}
+
+/// A timer that runs a [`WorkItem`] in device context at `deadline_ns`.
+#[derive(Clone, Copy, Debug)]
+pub struct Timer {
+    pub deadline_ns: u64,
+    pub seq: u64,
+    pub item: WorkItem,
+}
+
+/// Simulator-wide switches a scenario chooses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    /// Apply RFC v3 patch 2/5: `memset` the PDU in `io_uring_cmd_prep`.
+    pub patch2_zero_pdu: bool,
+}
+
+/// The submitting task (one process, one thread, as in the recorded scenarios).
+#[derive(Default)]
+pub struct Task {
+    /// The `io_uring_enter` in progress, if the task is in the kernel.
+    pub sys: Option<EnterCall>,
+    /// Normal task_work queued for the task (`tctx->task_list`).
+    pub tw: VecDeque<TwItem>,
+    /// The result of the last finished syscall, for the caller that started it.
+    pub last_ret: Option<i32>,
+}
+
+/// The simulated machine.
+pub struct Sim {
+    pub step: u64,
+    pub clock_ns: u64,
+    /// Next request serial number.
+    pub serial: u32,
+    pub trace: Trace,
+    pub fds: FdTable,
+    /// Rings by id − 1.
+    pub rings: Vec<Option<Box<IoRingCtx>>>,
+    pub task: Task,
+    /// io-wq's queue: (ring id, slab index, serial).
+    pub iowq: VecDeque<(u32, u32, u32)>,
+    /// The kernel workqueue (`system_wq`).
+    pub work: VecDeque<WorkItem>,
+    pub timers: Vec<Timer>,
+    pub timer_seq: u64,
+    pub user: UserMem,
+    pub cfg: Config,
+    /// The context and source location code is running in, stamped on records.
+    pub cur_ctx: Ctx,
+    pub cur_src: u32,
+    /// How many sanitizer reports were raised.
+    pub sanitizer_reports: u32,
+    /// task_work ran in user mode; its completions still need a flush.
+    pub task_tw_flush: bool,
+}
+
+/// Default bound on kept trace records.
+pub const TRACE_CAP: usize = 1 << 20;
+/// Default size of user memory.
+pub const USER_MEM_BYTES: usize = 64 * 1024;
+
+impl Sim {
+    /// Creates an empty machine.
+    pub fn new(cfg: Config) -> Sim {
+        Sim {
+            step: 0,
+            clock_ns: 0,
+            serial: 0,
+            trace: Trace::new(TRACE_CAP),
+            fds: FdTable::default(),
+            rings: Vec::new(),
+            task: Task::default(),
+            iowq: VecDeque::new(),
+            work: VecDeque::new(),
+            timers: Vec::new(),
+            timer_seq: 0,
+            user: UserMem::new(USER_MEM_BYTES),
+            cfg,
+            cur_ctx: Ctx::User,
+            cur_src: 0,
+            sanitizer_reports: 0,
+            task_tw_flush: false,
+        }
+    }
+
+    /// Appends a trace record stamped with the current step, time, context and source.
+    pub fn emit(&mut self, ev: Event, ring: u32, req: u32, user_data: u64, a: i64, b: i64) {
+        if ev.name().starts_with("sanitizer_") {
+            self.sanitizer_reports += 1;
+        }
+        let r = TraceRecord {
+            step: self.step as u32,
+            event: ev as u16,
+            ctx: self.cur_ctx as u8,
+            ring: ring as u8,
+            req,
+            src: self.cur_src,
+            time_ns: self.clock_ns,
+            user_data,
+            a,
+            b,
+        };
+        self.trace.push(r);
+    }
+
+    /// Returns a ring by id.
+    pub fn ring(&self, id: u32) -> Option<&IoRingCtx> {
+        self.rings.get(id.wrapping_sub(1) as usize).and_then(|r| r.as_deref())
+    }
+
+    /// Returns a ring by id, mutably.
+    pub fn ring_mut(&mut self, id: u32) -> Option<&mut IoRingCtx> {
+        self.rings.get_mut(id.wrapping_sub(1) as usize).and_then(|r| r.as_deref_mut())
+    }
+
+    /// Queues a work item on the system workqueue (`queue_work(system_wq, ...)`).
+    pub fn queue_work(&mut self, item: WorkItem) {
+        self.work.push_back(item);
+    }
+
+    /// Arms a timer `delay_ns` from now.
+    pub fn add_timer(&mut self, delay_ns: u64, item: WorkItem) {
+        self.timer_seq += 1;
+        let t = Timer { deadline_ns: self.clock_ns + delay_ns, seq: self.timer_seq, item };
+        self.timers.push(t);
+    }
+
+    /// Returns whether anything could still happen without userspace doing something.
+    pub fn has_background_work(&self) -> bool {
+        !self.iowq.is_empty() || !self.work.is_empty() || !self.timers.is_empty()
+    }
+}
+
+thread_local! {
+    static SIM: RefCell<Option<Box<Sim>>> = RefCell::new(None);
+}
+
+/// Installs `sim` as this thread's machine, replacing any previous one.
+pub fn install(sim: Sim) {
+    let old = SIM.with(|s| s.borrow_mut().replace(Box::new(sim)));
+    drop(old);
+}
+
+/// Returns whether a machine is installed.
+pub fn installed() -> bool {
+    SIM.with(|s| s.borrow().is_some())
+}
+
+/// Runs `f` with the machine borrowed mutably.
+///
+/// # Panics
+///
+/// Panics if no machine is installed or if called re-entrantly (a simulator bug).
+pub fn with<R>(f: impl FnOnce(&mut Sim) -> R) -> R {
+    SIM.with(|s| {
+        let mut b = s.borrow_mut();
+        let sim = b.as_mut().expect("no simulator installed");
+        f(sim)
+    })
+}
+
+pub mod sched;
+pub use sched::{step, StepKind};

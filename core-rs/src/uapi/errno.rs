@@ -1,0 +1,65 @@
+//! Error numbers, positive as in the C headers; the kernel returns them negated.
+//!
+//! Mirrors: `include/uapi/asm-generic/errno-base.h`, `include/uapi/asm-generic/errno.h` and the
+//! kernel-internal `EIOCBQUEUED` of `include/linux/errno.h`.
+
+pub const EPERM: i32 = 1;
+pub const ENOENT: i32 = 2;
+pub const EINTR: i32 = 4;
+pub const EIO: i32 = 5;
+pub const EBADF: i32 = 9;
+pub const EAGAIN: i32 = 11;
+pub const ENOMEM: i32 = 12;
+pub const EFAULT: i32 = 14;
+pub const EBUSY: i32 = 16;
+pub const EEXIST: i32 = 17;
+pub const ENODEV: i32 = 19;
+pub const EINVAL: i32 = 22;
+pub const ENOTTY: i32 = 25;
+pub const EPIPE: i32 = 32;
+pub const ERANGE: i32 = 34;
+pub const EDEADLK: i32 = 35;
+pub const ENOSYS: i32 = 38;
+pub const ENOPROTOOPT: i32 = 92;
+pub const EOPNOTSUPP: i32 = 95;
+pub const EOVERFLOW: i32 = 75;
+pub const EBADFD: i32 = 77;
+pub const EBADR: i32 = 53;
+pub const ETIME: i32 = 62;
+pub const ECANCELED: i32 = 125;
+pub const EOWNERDEAD: i32 = 130;
+/// Kernel-internal: "iocb queued, will get completion event" (`include/linux/errno.h`).
+pub const EIOCBQUEUED: i32 = 529;
+
+/// Returns the C name of an errno value (positive or negative), or `None`.
+pub fn errno_name(e: i32) -> Option<&'static str> {
+    Some(match e.wrapping_abs() {
+        EPERM => "EPERM",
+        ENOENT => "ENOENT",
+        EINTR => "EINTR",
+        EIO => "EIO",
+        EBADF => "EBADF",
+        EAGAIN => "EAGAIN",
+        ENOMEM => "ENOMEM",
+        EFAULT => "EFAULT",
+        EBUSY => "EBUSY",
+        EEXIST => "EEXIST",
+        ENODEV => "ENODEV",
+        EINVAL => "EINVAL",
+        ENOTTY => "ENOTTY",
+        EPIPE => "EPIPE",
+        ERANGE => "ERANGE",
+        EDEADLK => "EDEADLK",
+        ENOSYS => "ENOSYS",
+        ENOPROTOOPT => "ENOPROTOOPT",
+        EOPNOTSUPP => "EOPNOTSUPP",
+        EOVERFLOW => "EOVERFLOW",
+        EBADFD => "EBADFD",
+        EBADR => "EBADR",
+        ETIME => "ETIME",
+        ECANCELED => "ECANCELED",
+        EOWNERDEAD => "EOWNERDEAD",
+        EIOCBQUEUED => "EIOCBQUEUED",
+        _ => return None,
+    })
+}

@@ -1,0 +1,13 @@
+//! User-space API: the C layouts and constants userspace and the kernel agree on.
+//!
+//! Mirrors: `include/uapi/linux/io_uring.h`, `include/uapi/asm-generic/errno-base.h`,
+//! `include/uapi/asm-generic/errno.h`, `include/linux/errno.h` (kernel-internal codes),
+//! `include/uapi/asm-generic/ioctl.h`.
+//!
+//! Names are the C names so a reader can hold this file against the headers.
+
+#![allow(non_camel_case_types, non_upper_case_globals, non_snake_case)]
+
+pub mod errno;
+pub mod io_uring;
+pub mod ioctl;
