@@ -757,8 +757,8 @@ static void emit_files(struct trace *t)
 static void close_files(struct trace *t)
 {
 	for (int i = 0; i < t->nfiles; i++) {
-		if (t->files[i].fd >= 0)
-			close(t->files[i].fd);
+		if (t->files[i].fd >= 0 && close(t->files[i].fd) < 0)
+			tr_fail(t, "close %s", t->files[i].id);
 		t->files[i].fd = -1;
 	}
 }
@@ -2832,7 +2832,10 @@ static int probe_kernel(void)
 	if (pr && sys_io_uring_register(fd, IORING_REGISTER_PROBE, pr, 256) == 0)
 		g_last_op = pr->last_op;
 	free(pr);
-	close(fd);
+	if (close(fd) < 0) {
+		perror("recorder: close");
+		return 1;
+	}
 	return 0;
 }
 
@@ -2870,7 +2873,10 @@ int main(int argc, char **argv)
 		perror("recorder: sigaction");
 		return 1;
 	}
-	signal(SIGPIPE, SIG_IGN);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		perror("recorder: signal");
+		return 1;
+	}
 	int rc = probe_kernel();
 	if (rc)
 		return rc;

@@ -1,72 +1,242 @@
-/* Scenario table: name, function, description (what it does and what the kernel answered). */
+/*
+ * Scenario table: name, function, description. The description says what
+ * the scenario does and what the kernel (6.18) answered when the committed
+ * traces were recorded; surprises are called out. Included by recorder.c.
+ */
 static const struct scenario scenarios[] = {
-	{ "setup_basic", sc_setup_basic, "TODO" },
-	{ "setup_entries_round", sc_setup_entries_round, "TODO" },
-	{ "setup_entries_zero", sc_setup_entries_zero, "TODO" },
-	{ "setup_entries_clamp", sc_setup_entries_clamp, "TODO" },
-	{ "setup_cqsize", sc_setup_cqsize, "TODO" },
-	{ "setup_cqsize_invalid", sc_setup_cqsize_invalid, "TODO" },
-	{ "setup_invalid_flags", sc_setup_invalid_flags, "TODO" },
-	{ "setup_unknown_flag", sc_setup_unknown_flag, "TODO" },
-	{ "setup_sqe128", sc_setup_sqe128, "TODO" },
-	{ "setup_cqe32", sc_setup_cqe32, "TODO" },
-	{ "setup_no_sqarray", sc_setup_no_sqarray, "TODO" },
-	{ "cqe_mixed_wrap", sc_cqe_mixed_wrap, "TODO" },
-	{ "nop_two", sc_nop_two, "TODO" },
-	{ "nop_user_data_u64", sc_nop_user_data_u64, "TODO" },
-	{ "nop_wrap_4", sc_nop_wrap_4, "TODO" },
-	{ "nop_wrap_many", sc_nop_wrap_many, "TODO" },
-	{ "nop_sq_full", sc_nop_sq_full, "TODO" },
-	{ "nop_to_submit_excess", sc_nop_to_submit_excess, "TODO" },
-	{ "nop_getevents_pending", sc_nop_getevents_pending, "TODO" },
-	{ "nop_inject_result", sc_nop_inject_result, "TODO" },
-	{ "nop_bad_flag", sc_nop_bad_flag, "TODO" },
-	{ "nop_file_bad_fd", sc_nop_file_bad_fd, "TODO" },
-	{ "nop_file_valid_fd", sc_nop_file_valid_fd, "TODO" },
-	{ "nop_fixed_file", sc_nop_fixed_file, "TODO" },
-	{ "nop_flag_bits", sc_nop_flag_bits, "TODO" },
-	{ "nop_cqe32", sc_nop_cqe32, "TODO" },
-	{ "err_invalid_opcode", sc_err_invalid_opcode, "TODO" },
-	{ "err_invalid_sqe_flag", sc_err_invalid_sqe_flag, "TODO" },
-	{ "err_batch_stop", sc_err_batch_stop, "TODO" },
-	{ "err_batch_submit_all", sc_err_batch_submit_all, "TODO" },
-	{ "err_bad_sq_index", sc_err_bad_sq_index, "TODO" },
-	{ "err_enter_bad_flag", sc_err_enter_bad_flag, "TODO" },
-	{ "err_enter_not_ring", sc_err_enter_not_ring, "TODO" },
-	{ "enter_ext_arg", sc_enter_ext_arg, "TODO" },
-	{ "cq_overflow_nodrop", sc_cq_overflow_nodrop, "TODO" },
-	{ "cq_overflow_order", sc_cq_overflow_order, "TODO" },
-	{ "cq_overflow_partial_reap", sc_cq_overflow_partial_reap, "TODO" },
-	{ "link_chain_ok", sc_link_chain_ok, "TODO" },
-	{ "link_head_prep_fail", sc_link_head_prep_fail, "TODO" },
-	{ "link_head_invalid_opcode", sc_link_head_invalid_opcode, "TODO" },
-	{ "link_mid_prep_fail", sc_link_mid_prep_fail, "TODO" },
-	{ "link_inject_fail", sc_link_inject_fail, "TODO" },
-	{ "link_hardlink_inject_fail", sc_link_hardlink_inject_fail, "TODO" },
-	{ "link_hardlink_prep_fail", sc_link_hardlink_prep_fail, "TODO" },
-	{ "link_across_enter", sc_link_across_enter, "TODO" },
-	{ "drain_nops", sc_drain_nops, "TODO" },
-	{ "skip_success", sc_skip_success, "TODO" },
-	{ "skip_success_link", sc_skip_success_link, "TODO" },
-	{ "drain_after_skip", sc_drain_after_skip, "TODO" },
-	{ "nop_async", sc_nop_async, "TODO" },
-	{ "uring_cmd_regular_file", sc_uring_cmd_regular_file, "TODO" },
-	{ "uring_cmd_pipe", sc_uring_cmd_pipe, "TODO" },
-	{ "uring_cmd_dev_null", sc_uring_cmd_dev_null, "TODO" },
-	{ "uring_cmd_eventfd", sc_uring_cmd_eventfd, "TODO" },
-	{ "uring_cmd_ioprio", sc_uring_cmd_ioprio, "TODO" },
-	{ "uring_cmd_pad1", sc_uring_cmd_pad1, "TODO" },
-	{ "uring_cmd_bad_flags", sc_uring_cmd_bad_flags, "TODO" },
-	{ "uring_cmd_bad_fd", sc_uring_cmd_bad_fd, "TODO" },
-	{ "sock_siocinq_unix", sc_sock_siocinq_unix, "TODO" },
-	{ "sock_siocoutq_unix", sc_sock_siocoutq_unix, "TODO" },
-	{ "sock_siocinq_tcp", sc_sock_siocinq_tcp, "TODO" },
-	{ "sock_siocoutq_tcp", sc_sock_siocoutq_tcp, "TODO" },
-	{ "sock_tcp_listener_ioctl", sc_sock_tcp_listener, "TODO" },
-	{ "sock_siocinq_udp", sc_sock_siocinq_udp, "TODO" },
-	{ "sock_getsockopt_so_type", sc_sock_getsockopt_so_type, "TODO" },
-	{ "sock_getsockopt_bad_level", sc_sock_getsockopt_bad_level, "TODO" },
-	{ "sock_unknown_cmd_op", sc_sock_unknown_cmd_op, "TODO" },
-	{ "sock_setsockopt", sc_sock_setsockopt, "TODO" },
-	{ "register_probe", sc_register_probe, "TODO" },
+	/* setup */
+	{ "setup_basic", sc_setup_basic,
+	  "io_uring_setup(4) with no flags, rings mapped, closed again. Kernel: sq_entries 4, cq_entries 8, "
+	  "features 0x3ffff (all 18 IORING_FEAT_* bits), every ring word 0." },
+	{ "setup_entries_round", sc_setup_entries_round,
+	  "entries is rounded up to a power of two: 5 -> sq 8 / cq 16 (a mapped ring), and as probes 1 -> 1/2, "
+	  "3 -> 4/8, 4097 -> 8192/16384, 32768 -> 32768/65536." },
+	{ "setup_entries_zero", sc_setup_entries_zero,
+	  "entries == 0 is -EINVAL, with or without IORING_SETUP_CLAMP." },
+	{ "setup_entries_clamp", sc_setup_entries_clamp,
+	  "entries 40000 without CLAMP is -EINVAL; with CLAMP it succeeds with sq 32768 / cq 65536; "
+	  "32769 without CLAMP is -EINVAL." },
+	{ "setup_cqsize", sc_setup_cqsize,
+	  "IORING_SETUP_CQSIZE: sq 4 with cq_entries 100 maps a ring with cq_entries 128 (rounded up); "
+	  "cq 4 (== sq) gives 4; cq 5 gives 8." },
+	{ "setup_cqsize_invalid", sc_setup_cqsize_invalid,
+	  "CQSIZE errors: cq 4 < sq 8 is -EINVAL, cq 0 is -EINVAL, cq 100000 is -EINVAL without CLAMP and "
+	  "clamped to 65536 with it; cq < sq stays -EINVAL even with CLAMP." },
+	{ "setup_invalid_flags", sc_setup_invalid_flags,
+	  "Flag combinations: TASKRUN_FLAG alone -EINVAL (with COOP_TASKRUN: ok); DEFER_TASKRUN alone -EINVAL "
+	  "(with SINGLE_ISSUER: ok); CQE32|CQE_MIXED, SQE128|SQE_MIXED, HYBRID_IOPOLL without IOPOLL, "
+	  "REGISTERED_FD_ONLY without NO_MMAP and SQPOLL|COOP_TASKRUN are all -EINVAL." },
+	{ "setup_unknown_flag", sc_setup_unknown_flag,
+	  "Setup flag bits 31 and 25 (not defined) are -EINVAL." },
+	{ "setup_sqe128", sc_setup_sqe128,
+	  "IORING_SETUP_SQE128: 128-byte SQE slots. Two NOPs, the second with bytes 64..127 filled with a "
+	  "pattern (sqe128_upper_hex); both complete with res 0 (a NOP ignores the command area)." },
+	{ "setup_cqe32", sc_setup_cqe32,
+	  "IORING_SETUP_CQE32 ring set up (sq 4, cq 8) and closed; see nop_cqe32 for its CQEs." },
+	{ "setup_no_sqarray", sc_setup_no_sqarray,
+	  "IORING_SETUP_NO_SQARRAY: no SQ index array, the kernel takes SQE slot = SQ head & mask. Two rounds "
+	  "of 3 NOPs (the second wraps the 4-slot SQ) all complete with res 0 in order." },
+	{ "cqe_mixed_wrap", sc_cqe_mixed_wrap,
+	  "IORING_SETUP_CQE_MIXED (cq 8): a NOP with IORING_NOP_CQE32 posts a 32-byte CQE (flags F_32, "
+	  "big_cqe [0,0]) that takes two CQ slots (cq_tail +2). When only one slot is left before the wrap "
+	  "(tail 7 of 8), the kernel first posts a filler CQE (user_data 0, res 0, flags SKIP = 0x20) in "
+	  "slot 7, then the 32-byte CQE in slots 0-1: cq_tail goes 7 -> 10." },
+
+	/* NOP batches */
+	{ "nop_two", sc_nop_two,
+	  "Two NOPs published and submitted with one io_uring_enter(2, 2, GETEVENTS): ret 2, CQEs 16 and 17 "
+	  "with res 0 in submission order." },
+	{ "nop_user_data_u64", sc_nop_user_data_u64,
+	  "user_data is echoed unchanged for 0, 2^53-1, 2^53 and 2^64-1 (the last two written as decimal "
+	  "strings in the trace)." },
+	{ "nop_wrap_4", sc_nop_wrap_4,
+	  "8 NOPs on a 4-entry ring in rounds of 3, 3 and 2 (publish, enter with wait, reap): the SQ tail "
+	  "runs 0 -> 8 (two laps, slots wrap through sq_mask 3), the CQ tail 0 -> 8 (one lap of 8); "
+	  "all res 0 in order." },
+	{ "nop_wrap_many", sc_nop_wrap_many,
+	  "30 NOPs on a 4-entry ring in 10 rounds of 3: free-running u32 SQ and CQ counters reach 30, slots "
+	  "wrap 7 times in the SQ and 3 times in the CQ; all res 0 in order." },
+	{ "nop_sq_full", sc_nop_sq_full,
+	  "Userspace SQ-full check: after 4 SQEs are written on a 4-entry ring, a 5th get_sqe is refused "
+	  "(local tail - sq_head >= 4) without calling the kernel; after enter consumes the 4, the 5th fits." },
+	{ "nop_to_submit_excess", sc_nop_to_submit_excess,
+	  "enter(to_submit 4) with an empty SQ returns 0. With 2 SQEs published, enter(to_submit 8, "
+	  "min_complete 2, GETEVENTS) submits the 2 available and returns 2." },
+	{ "nop_getevents_pending", sc_nop_getevents_pending,
+	  "GETEVENTS counts every unreaped CQE: with 3 CQEs pending, enter(0, min 2) and enter(0, min 3) "
+	  "return 0 at once. enter(0, min 5, timeout 20 ms) waits out the timeout and returns 0, not -ETIME, "
+	  "because the CQ is not empty. With an empty CQ, enter(0, min 1, timeout 10 ms) returns -ETIME." },
+	{ "nop_inject_result", sc_nop_inject_result,
+	  "IORING_NOP_INJECT_RESULT: res = (s32)len: len -5 -> res -5, 1234 -> 1234, 0 -> 0, "
+	  "0x80000000 -> -2147483648." },
+	{ "nop_bad_flag", sc_nop_bad_flag,
+	  "A NOP with nop_flags bit 31 fails prep with -EINVAL and stops the batch: enter(2) returns 1, the "
+	  "following NOP stays in the SQ (sq_head 1) and is submitted by the next enter. Bit 6 (the first "
+	  "undefined nop flag) is -EINVAL too." },
+	{ "nop_file_bad_fd", sc_nop_file_bad_fd,
+	  "IORING_NOP_FILE with fd 9999 (not open) -> -EBADF; with INJECT_RESULT len 77 as well -> still "
+	  "-EBADF (the file error wins, not the injected result); NOP_FILE with fd -1 -> -EBADF." },
+	{ "nop_file_valid_fd", sc_nop_file_valid_fd,
+	  "IORING_NOP_FILE on /dev/null and on a pipe -> 0; NOP_FILE|INJECT_RESULT len 77 on /dev/null -> 77; "
+	  "a plain NOP with an fd but no NOP_FILE -> 0." },
+	{ "nop_fixed_file", sc_nop_fixed_file,
+	  "REGISTER_FILES [/dev/null], then NOP_FILE|NOP_FIXED_FILE with index 0 -> 0 and index 3 -> -EBADF; "
+	  "IOSQE_FIXED_FILE with NOP_FILE and index 0 -> 0." },
+	{ "nop_flag_bits", sc_nop_flag_bits,
+	  "Other nop flags, one per enter: NOP_TW -> 0; NOP_CQE32 on a ring without CQE32/CQE_MIXED -> -EINVAL; "
+	  "NOP_FIXED_BUFFER with no registered buffers -> -EFAULT; NOP_FIXED_FILE without NOP_FILE -> 0 "
+	  "(ignored)." },
+	{ "nop_cqe32", sc_nop_cqe32,
+	  "On an IORING_SETUP_CQE32 ring every CQE has big_cqe, zeros for NOPs: plain NOP (res 0), "
+	  "INJECT_RESULT 42 (res 42), and NOP_CQE32 (res 0, flags 0: no F_32 on a CQE32 ring)." },
+
+	/* errors */
+	{ "err_invalid_opcode", sc_err_invalid_opcode,
+	  "Opcode 255 then a NOP, enter(2): the invalid SQE gets a CQE with -EINVAL and stops the batch, "
+	  "enter returns 1 (the failed SQE counts), sq_head 1; the NOP is submitted by the next enter." },
+	{ "err_invalid_sqe_flag", sc_err_invalid_sqe_flag,
+	  "sqe->flags bit 7 (not an IOSQE_* flag) -> CQE -EINVAL; enter returns 1." },
+	{ "err_batch_stop", sc_err_batch_stop,
+	  "NOP, opcode 255, NOP, NOP with enter(4): returns 2 (the NOP and the failed SQE), CQEs 1:0 and "
+	  "2:-EINVAL, sq_head 2; the remaining two NOPs are submitted by a second enter." },
+	{ "err_batch_submit_all", sc_err_batch_submit_all,
+	  "Same batch on an IORING_SETUP_SUBMIT_ALL ring, with the last NOP carrying an invalid sqe flag: "
+	  "enter(4) returns 4 and every SQE gets a CQE (0, -EINVAL, 0, -EINVAL)." },
+	{ "err_bad_sq_index", sc_err_bad_sq_index,
+	  "SQ index array entries pointing outside the SQE array. Slot 1 = 99 as the second of two: enter(2) "
+	  "returns 1, sq_dropped 1, no CQE for it, sq_head 2. Slot 2 = 1000 as the first of two: enter(2) "
+	  "returns 0, sq_dropped 2, sq_head 3 (the bad entry is consumed, submission stops); enter(1) then "
+	  "submits the remaining NOP." },
+	{ "err_enter_bad_flag", sc_err_enter_bad_flag,
+	  "io_uring_enter with flag bit 31 or bit 8 (unknown) -> -EINVAL; with a published NOP and bit 31 the "
+	  "NOP is not consumed (sq_head stays 0) and a correct enter submits it." },
+	{ "err_enter_not_ring", sc_err_enter_not_ring,
+	  "enter_raw on a regular file -> -EOPNOTSUPP, on a pipe -> -EOPNOTSUPP, on unopened fd 9999 -> "
+	  "-EBADF, on -1 -> -EBADF; on the ring itself -> 0." },
+	{ "enter_ext_arg", sc_enter_ext_arg,
+	  "IORING_ENTER_EXT_ARG: GETEVENTS with a 24-byte io_uring_getevents_arg (ts NULL) -> 0; argsz 16 "
+	  "with GETEVENTS -> -EINVAL but without GETEVENTS -> 0 (the arg is only parsed for waits); NULL arg "
+	  "with EXT_ARG and GETEVENTS -> -EFAULT; argsz 24 with a NULL arg and no EXT_ARG -> 0. A NOP waited "
+	  "for with a 1000 ms timeout returns 1 at once." },
+
+	/* CQ overflow */
+	{ "cq_overflow_nodrop", sc_cq_overflow_nodrop,
+	  "4-entry ring (cq 8): 12 NOPs in 3 enters without reaping. cq_tail stops at 8, the last 4 CQEs go "
+	  "to the overflow list (fdinfo shows them), IORING_SQ_CQ_OVERFLOW (2) is set in sq_flags and "
+	  "cq_overflow stays 0 (NODROP: nothing dropped). After reaping 8, the flag is still set until an "
+	  "enter(0, min 1, GETEVENTS) flushes the list: cq_tail 12, flag cleared, CQEs 8..11 in order." },
+	{ "cq_overflow_order", sc_cq_overflow_order,
+	  "With 4 CQEs in the overflow list and the CQ ring reaped empty, 2 more NOPs submitted without "
+	  "GETEVENTS do not reach the ring (cq_tail stays 8: new CQEs queue behind the overflow list). A "
+	  "GETEVENTS enter flushes all 6 and user_data order 8..13 is preserved." },
+	{ "cq_overflow_partial_reap", sc_cq_overflow_partial_reap,
+	  "Overflow flush moves only as many CQEs as fit: with 4 in overflow and 2 ring slots freed, a "
+	  "GETEVENTS enter moves 2 (cq_tail 10, CQ_OVERFLOW still set); after reaping, a second one moves "
+	  "the last 2 and clears the flag." },
+
+	/* links */
+	{ "link_chain_ok", sc_link_chain_ok,
+	  "IOSQE_IO_LINK chain of 3 NOPs: all res 0, CQEs in chain order." },
+	{ "link_head_prep_fail", sc_link_head_prep_fail,
+	  "Link head is a NOP with an invalid nop flag (prep fails), followed by two linked NOPs: enter(3) "
+	  "returns 3 (a failing SQE that carries IO_LINK does not stop the batch), CQEs 1:-EINVAL, "
+	  "2:-ECANCELED, 3:-ECANCELED." },
+	{ "link_head_invalid_opcode", sc_link_head_invalid_opcode,
+	  "Link head with opcode 255: same as a prep failure, enter(3) returns 3, CQEs -EINVAL, -ECANCELED, "
+	  "-ECANCELED." },
+	{ "link_mid_prep_fail", sc_link_mid_prep_fail,
+	  "Chain NOP(LINK) -> NOP with invalid nop flag (LINK) -> NOP, then an unlinked NOP 4: enter(4) "
+	  "returns 4. The already-valid head is cancelled: CQE order is 1:-ECANCELED, 4:0, 2:-EINVAL, "
+	  "3:-ECANCELED (the failed chain is completed after the independent NOP)." },
+	{ "link_inject_fail", sc_link_inject_fail,
+	  "Soft link NOP -> NOP(INJECT_RESULT -5) -> NOP -> NOP: a negative injected result breaks the chain: "
+	  "CQEs 0, -5, -ECANCELED, -ECANCELED." },
+	{ "link_hardlink_inject_fail", sc_link_hardlink_inject_fail,
+	  "Same chain with IOSQE_IO_HARDLINK: the -5 does not break a hard link, CQEs 0, -5, 0, 0." },
+	{ "link_hardlink_prep_fail", sc_link_hardlink_prep_fail,
+	  "Hard link NOP -> NOP with invalid nop flag -> NOP: a prep (submission-time) failure cancels the "
+	  "whole hard-linked chain, including the valid head: CQEs -ECANCELED, -EINVAL, -ECANCELED." },
+	{ "link_across_enter", sc_link_across_enter,
+	  "A NOP(INJECT -5) with IO_LINK as the last SQE of a batch: the open chain ends with the batch, it "
+	  "completes alone (-5), and the NOP of the next enter is not linked to it (res 0)." },
+
+	/* drain, skip-success, async */
+	{ "drain_nops", sc_drain_nops,
+	  "NOP, NOP, NOP(IO_DRAIN), NOP in one batch: all res 0, CQEs in order 1..4." },
+	{ "skip_success", sc_skip_success,
+	  "IOSQE_CQE_SKIP_SUCCESS: a successful NOP posts no CQE, INJECT -5 posts its failure CQE, INJECT 7 "
+	  "(positive = success) posts nothing; a plain NOP posts as usual. enter(4) returns 4, 2 CQEs." },
+	{ "skip_success_link", sc_skip_success_link,
+	  "SKIP_SUCCESS in links. Chain of three SKIP_SUCCESS NOPs where the second injects -5: only "
+	  "2:-5 is posted; the cancelled third posts no -ECANCELED CQE, not even later. Chain NOP(INJECT -5, "
+	  "LINK) -> NOP(SKIP_SUCCESS): the cancelled member does post -ECANCELED." },
+	{ "drain_after_skip", sc_drain_after_skip,
+	  "Once a CQE_SKIP_SUCCESS request was submitted, IOSQE_IO_DRAIN is refused for the life of the ring: "
+	  "the DRAIN NOP gets -EOPNOTSUPP and stops its batch (enter(2) returns 1); a later DRAIN NOP is "
+	  "refused again." },
+	{ "nop_async", sc_nop_async,
+	  "Three IOSQE_ASYNC NOPs go through io-wq; enter(3, min 3) returns 3 and all complete with res 0. "
+	  "Their order depends on the workers, so the reap is compared unordered." },
+
+	/* uring_cmd on files */
+	{ "uring_cmd_regular_file", sc_uring_cmd_regular_file,
+	  "IORING_OP_URING_CMD (cmd_op 0 and 0x1234) on an unlinked regular file (ext4, no ->uring_cmd): "
+	  "-EOPNOTSUPP." },
+	{ "uring_cmd_pipe", sc_uring_cmd_pipe,
+	  "URING_CMD on a pipe read end: -EOPNOTSUPP." },
+	{ "uring_cmd_dev_null", sc_uring_cmd_dev_null,
+	  "URING_CMD on /dev/null: res 0 for cmd_op 0 and 0x1234. Surprise: /dev/null has a ->uring_cmd "
+	  "hook that accepts every command (it is not a file without a hook)." },
+	{ "uring_cmd_eventfd", sc_uring_cmd_eventfd,
+	  "URING_CMD on an eventfd: -EOPNOTSUPP." },
+	{ "uring_cmd_ioprio", sc_uring_cmd_ioprio,
+	  "URING_CMD with ioprio 1 on /dev/null: -EINVAL at init (URING_CMD takes no ioprio), although "
+	  "/dev/null would accept the command." },
+	{ "uring_cmd_pad1", sc_uring_cmd_pad1,
+	  "URING_CMD with __pad1 = 1 on /dev/null: -EINVAL from prep." },
+	{ "uring_cmd_bad_flags", sc_uring_cmd_bad_flags,
+	  "uring_cmd_flags on /dev/null: bit 7 (unknown) -> -EINVAL; MULTISHOT without IOSQE_BUFFER_SELECT "
+	  "-> -EINVAL; FIXED with no registered buffers -> 0 (prep accepts it; /dev/null never imports the "
+	  "buffer)." },
+	{ "uring_cmd_bad_fd", sc_uring_cmd_bad_fd,
+	  "URING_CMD on fd 9999 (not open): -EBADF." },
+
+	/* sockets */
+	{ "sock_siocinq_unix", sc_sock_siocinq_unix,
+	  "SOCKET_URING_OP_SIOCINQ on an AF_UNIX stream socket: -EOPNOTSUPP before and after 100 bytes "
+	  "arrive, while a plain ioctl(SIOCINQ) reports 100. Surprise: unix sockets' protocol has no ioctl "
+	  "hook for the socket uring_cmd, so SIOCINQ/SIOCOUTQ are refused." },
+	{ "sock_siocoutq_unix", sc_sock_siocoutq_unix,
+	  "SOCKET_URING_OP_SIOCOUTQ on an AF_UNIX stream socket: -EOPNOTSUPP before and after a 100-byte "
+	  "write; plain ioctl(SIOCOUTQ) after the peer read everything: 0." },
+	{ "sock_siocinq_tcp", sc_sock_siocinq_tcp,
+	  "SIOCINQ uring_cmd on a TCP server socket: 0, then 100 after the client sent 100 bytes (settled), "
+	  "then 60 after reading 40." },
+	{ "sock_siocoutq_tcp", sc_sock_siocoutq_tcp,
+	  "SIOCOUTQ uring_cmd on a TCP client: 0 before sending; 0 after sending 100 bytes once the loopback "
+	  "peer has acknowledged them (settle); 0 on the server." },
+	{ "sock_tcp_listener_ioctl", sc_sock_tcp_listener,
+	  "On a listening TCP socket SIOCINQ and SIOCOUTQ uring_cmds are -EINVAL; GETSOCKOPT SO_ACCEPTCONN "
+	  "returns res 4 (optlen) and writes 1." },
+	{ "sock_siocinq_udp", sc_sock_siocinq_udp,
+	  "SIOCINQ uring_cmd on a UDP socket: 0, then 50 after a 50-byte datagram; after a second 30-byte "
+	  "datagram it is still 50 (the size of the first datagram, not the queue). SIOCOUTQ on the sender "
+	  "after delivery: 0." },
+	{ "sock_getsockopt_so_type", sc_sock_getsockopt_so_type,
+	  "SOCKET_URING_OP_GETSOCKOPT SOL_SOCKET/SO_TYPE: res 4 (the optlen) and the int32 optval becomes 1 on "
+	  "TCP, 2 on UDP, and 1 on an AF_UNIX stream socket. Surprise: GETSOCKOPT works on unix sockets "
+	  "although their SIOCINQ/SIOCOUTQ uring_cmds are -EOPNOTSUPP." },
+	{ "sock_getsockopt_bad_level", sc_sock_getsockopt_bad_level,
+	  "GETSOCKOPT with level IPPROTO_TCP (not SOL_SOCKET): -EOPNOTSUPP, optval left at -1." },
+	{ "sock_unknown_cmd_op", sc_sock_unknown_cmd_op,
+	  "Socket uring_cmd with cmd_op 99 on TCP and UDP sockets: -EOPNOTSUPP." },
+	{ "sock_setsockopt", sc_sock_setsockopt,
+	  "SOCKET_URING_OP_SETSOCKOPT SOL_SOCKET/SO_KEEPALIVE = 1 on a TCP client: res 0, getsockopt then "
+	  "reads 1 (0 before). SETSOCKOPT at level IPPROTO_TCP (TCP_NODELAY = 1) is accepted too (res 0), "
+	  "unlike GETSOCKOPT." },
+
+	/* probe */
+	{ "register_probe", sc_register_probe,
+	  "IORING_REGISTER_PROBE with room for 256 ops: ret 0; the op list is informational (last_op 62 = "
+	  "IORING_OP_PIPE on 6.18)." },
 };

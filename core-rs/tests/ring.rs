@@ -26,10 +26,22 @@ fn setup_reports_sizes_features_and_offsets() {
     assert_eq!(rd32(r.rings, r.p.cq_off.ring_entries), 16);
     assert_eq!(setup(&mut ua, 0, 0, 0).err(), Some(-EINVAL));
     assert_eq!(setup(&mut ua, 40000, 0, 0).err(), Some(-EINVAL));
-    assert_eq!(setup(&mut ua, 40000, IORING_SETUP_CLAMP, 0).map(|r| r.p.sq_entries), Ok(32768));
-    assert_eq!(setup(&mut ua, 4, IORING_SETUP_TASKRUN_FLAG, 0).err(), Some(-EINVAL));
-    assert_eq!(setup(&mut ua, 4, IORING_SETUP_CQSIZE, 2).err(), Some(-EINVAL));
-    assert_eq!(setup(&mut ua, 4, IORING_SETUP_CQSIZE, 100).map(|r| r.p.cq_entries), Ok(128));
+    assert_eq!(
+        setup(&mut ua, 40000, IORING_SETUP_CLAMP, 0).map(|r| r.p.sq_entries),
+        Ok(32768)
+    );
+    assert_eq!(
+        setup(&mut ua, 4, IORING_SETUP_TASKRUN_FLAG, 0).err(),
+        Some(-EINVAL)
+    );
+    assert_eq!(
+        setup(&mut ua, 4, IORING_SETUP_CQSIZE, 2).err(),
+        Some(-EINVAL)
+    );
+    assert_eq!(
+        setup(&mut ua, 4, IORING_SETUP_CQSIZE, 100).map(|r| r.p.cq_entries),
+        Ok(128)
+    );
 }
 
 #[test]
@@ -49,7 +61,9 @@ fn nops_complete_in_order_and_indices_wrap() {
             seen.push(c.user_data);
         }
     }
-    let want: Vec<u64> = (0..5u64).flat_map(|r| (0..3).map(move |i| r * 10 + i)).collect();
+    let want: Vec<u64> = (0..5u64)
+        .flat_map(|r| (0..3).map(move |i| r * 10 + i))
+        .collect();
     assert_eq!(seen, want);
     assert_eq!(r.sq_head(), 15);
     assert_eq!(r.cq_tail(), 15);

@@ -34,7 +34,9 @@ pub extern "C" fn rs_abi_version() -> u32 {
 #[no_mangle]
 pub extern "C" fn rs_init(cfg: u32) {
     install_panic_hook();
-    sim::install(Sim::new(Config { patch2_zero_pdu: cfg & 1 != 0 }));
+    sim::install(Sim::new(Config {
+        patch2_zero_pdu: cfg & 1 != 0,
+    }));
 }
 
 /// Returns the base address of user memory (0 before [`rs_init`]).
@@ -197,9 +199,7 @@ pub extern "C" fn rs_enter_begin(
     if !sim::installed() {
         return -ENODEV;
     }
-    sim::with(|s| {
-        io_uring::enter::begin(s, fd, to_submit, min_complete, flags, arg as u64, argsz)
-    })
+    sim::with(|s| io_uring::enter::begin(s, fd, to_submit, min_complete, flags, arg as u64, argsz))
 }
 
 /// `io_uring_enter(2)` run to completion: starts it and steps until it returns.

@@ -63,7 +63,15 @@ pub struct EnterCall {
 ///
 /// Returns `-EBUSY` if the task is already inside a syscall (a userspace program is one
 /// thread in this simulator).
-pub fn begin(s: &mut Sim, fd: i32, to_submit: u32, min_complete: u32, flags: u32, arg: u64, argsz: u32) -> i32 {
+pub fn begin(
+    s: &mut Sim,
+    fd: i32,
+    to_submit: u32,
+    min_complete: u32,
+    flags: u32,
+    arg: u64,
+    argsz: u32,
+) -> i32 {
     if s.task.sys.is_some() {
         return -EBUSY;
     }
@@ -115,11 +123,19 @@ pub fn run_step() {
         Phase::Submit => sim::with(submit_one),
         Phase::Issue(idx) => {
             sim::with(|s| s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::Issuing);
-            io_issue_sqe(ring, idx, IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER | IO_URING_F_INLINE);
+            io_issue_sqe(
+                ring,
+                idx,
+                IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER | IO_URING_F_INLINE,
+            );
             sim::with(|s| {
                 s.cur_ctx = Ctx::Core;
                 let c = call(s);
-                c.phase = if c.left > 0 { Phase::Submit } else { Phase::SubmitEnd };
+                c.phase = if c.left > 0 {
+                    Phase::Submit
+                } else {
+                    Phase::SubmitEnd
+                };
             });
         }
         Phase::SubmitEnd => sim::with(submit_end),
@@ -274,7 +290,10 @@ fn submit_one(s: &mut Sim) {
     if let Some(arr) = ctx.layout.sq_array {
         slot = ctx.rings.read_once_u32(arr + 4 * slot);
         if slot >= ctx.layout.sq_entries {
-            let d = ctx.rings.read_once_u32(rings_off::SQ_DROPPED).wrapping_add(1);
+            let d = ctx
+                .rings
+                .read_once_u32(rings_off::SQ_DROPPED)
+                .wrapping_add(1);
             ctx.rings.write_once_u32(rings_off::SQ_DROPPED, d);
             s.emit(Event::sim_sqe_dropped, ring, 0, 0, slot as i64, d as i64);
             let c = call(s);
@@ -367,8 +386,13 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
     if flags & !SQE_VALID_FLAGS != 0 {
         return Err(EINVAL);
     }
-    let supported = matches!(opcode, IORING_OP_NOP | IORING_OP_URING_CMD | IORING_OP_URING_CMD128);
-    if flags & IOSQE_BUFFER_SELECT != 0 && !matches!(opcode, IORING_OP_URING_CMD | IORING_OP_URING_CMD128) {
+    let supported = matches!(
+        opcode,
+        IORING_OP_NOP | IORING_OP_URING_CMD | IORING_OP_URING_CMD128
+    );
+    if flags & IOSQE_BUFFER_SELECT != 0
+        && !matches!(opcode, IORING_OP_URING_CMD | IORING_OP_URING_CMD128)
+    {
         return Err(EOPNOTSUPP);
     }
     if flags & IOSQE_CQE_SKIP_SUCCESS != 0 {
@@ -389,7 +413,9 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
     if personality != 0 {
         return Err(EINVAL);
     }
-    if flags & IOSQE_FIXED_FILE != 0 && matches!(opcode, IORING_OP_URING_CMD | IORING_OP_URING_CMD128) {
+    if flags & IOSQE_FIXED_FILE != 0
+        && matches!(opcode, IORING_OP_URING_CMD | IORING_OP_URING_CMD128)
+    {
         // No registered file table: a fixed index never resolves (checked at issue upstream;
         // the result is the same -EBADF CQE).
         s.ring_mut(ring).expect("ring").req_mut(idx).fd = i32::MIN;
@@ -456,7 +482,14 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32) -> Option<u32> {
         let last = ctx.link_last.expect("link last");
         let (serial, ud) = (ctx.req(idx).serial, ctx.req(idx).user_data);
         let head_serial = ctx.req(head).serial;
-        s.emit(Event::io_uring_link, ring, serial, ud, head_serial as i64, 0);
+        s.emit(
+            Event::io_uring_link,
+            ring,
+            serial,
+            ud,
+            head_serial as i64,
+            0,
+        );
         uring_cmd::io_req_sqe_copy(s, ring, idx);
         let ctx = s.ring_mut(ring).expect("ring");
         ctx.req_mut(last).link = Some(idx);
@@ -553,7 +586,9 @@ fn ext_arg_deadline(s: &Sim, c: &EnterCall) -> Result<Option<u64>, i32> {
     if sec < 0 || !(0..1_000_000_000).contains(&nsec) {
         return Err(EINVAL);
     }
-    let rel = (sec as u64).saturating_mul(1_000_000_000).saturating_add(nsec as u64);
+    let rel = (sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(nsec as u64);
     if c.flags & IORING_ENTER_ABS_TIMER != 0 {
         Ok(Some(rel))
     } else {
@@ -610,7 +645,14 @@ fn wait_check() {
         let c = *call(s);
         let ctx = s.ring(ring).expect("ring");
         let events = cq_events_user(ctx);
-        s.emit(Event::io_uring_cqring_wait, ring, 0, 0, c.min_events as i64, events as i64);
+        s.emit(
+            Event::io_uring_cqring_wait,
+            ring,
+            0,
+            0,
+            c.min_events as i64,
+            events as i64,
+        );
         let expired = c.deadline.map_or(false, |d| s.clock_ns >= d);
         if events >= c.min_events {
             let cl = call(s);
@@ -667,5 +709,9 @@ pub fn interrupt_deadlocked_wait(s: &mut Sim) {
 
 /// Advances the clock to a sleeping waiter's deadline.
 pub fn deadline(s: &Sim) -> Option<u64> {
-    s.task.sys.as_ref().filter(|c| c.phase == Phase::Sleeping).and_then(|c| c.deadline)
+    s.task
+        .sys
+        .as_ref()
+        .filter(|c| c.phase == Phase::Sleeping)
+        .and_then(|c| c.deadline)
 }

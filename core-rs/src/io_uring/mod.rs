@@ -42,9 +42,7 @@ pub fn io_uring_sanitise_params(flags: u32) -> Result<(), i32> {
     }
     if flags & IORING_SETUP_SQPOLL != 0
         && flags
-            & (IORING_SETUP_COOP_TASKRUN
-                | IORING_SETUP_TASKRUN_FLAG
-                | IORING_SETUP_DEFER_TASKRUN)
+            & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_DEFER_TASKRUN)
             != 0
     {
         return Err(EINVAL);
@@ -145,7 +143,9 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
     rings.write_once_u32(rings_off::SQ_RING_ENTRIES, sq);
     rings.write_once_u32(rings_off::CQ_RING_ENTRIES, cq);
     let id = s.rings.len() as u32 + 1;
-    let fd = s.fds.install(FileKind::IoUring(id), &IO_URING_FOPS, core::ptr::null_mut());
+    let fd = s
+        .fds
+        .install(FileKind::IoUring(id), &IO_URING_FOPS, core::ptr::null_mut());
     let sqe_bytes = layout.sqes_bytes as usize;
     s.rings.push(Some(Box::new(IoRingCtx {
         id,
@@ -177,7 +177,14 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
     p.features = IORING_FEAT_FLAGS;
     p.sq_off = sq_off;
     p.cq_off = cq_off;
-    s.emit(Event::io_uring_create, id, 0, 0, sq as i64, cq as i64 | (p.flags as i64) << 32);
+    s.emit(
+        Event::io_uring_create,
+        id,
+        0,
+        0,
+        sq as i64,
+        cq as i64 | (p.flags as i64) << 32,
+    );
     fd
 }
 
@@ -312,7 +319,10 @@ pub fn io_req_defer_failed(s: &mut Sim, ring: u32, idx: u32, res: i32) {
 /// Returns `(queued, free)` CQ slots as `io_cqe_cache_refill` computes them.
 fn cq_space(ctx: &IoRingCtx) -> u32 {
     let head = ctx.rings.read_once_u32(rings_off::CQ_HEAD);
-    let queued = ctx.cached_cq_tail.wrapping_sub(head).min(ctx.layout.cq_entries);
+    let queued = ctx
+        .cached_cq_tail
+        .wrapping_sub(head)
+        .min(ctx.layout.cq_entries);
     ctx.layout.cq_entries - queued
 }
 
@@ -333,14 +343,26 @@ pub fn io_fill_cqe(
         let first = ctx.overflow.is_empty();
         ctx.overflow.push_back(OverflowCqe {
             cqe,
-            big_cqe: if big32 { Some(big.unwrap_or([0; 2])) } else { big },
+            big_cqe: if big32 {
+                Some(big.unwrap_or([0; 2]))
+            } else {
+                big
+            },
             req: serial,
         });
         if first {
             let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
-            ctx.rings.write_once_u32(rings_off::SQ_FLAGS, f | IORING_SQ_CQ_OVERFLOW);
+            ctx.rings
+                .write_once_u32(rings_off::SQ_FLAGS, f | IORING_SQ_CQ_OVERFLOW);
         }
-        s.emit(Event::io_uring_cqe_overflow, ring, serial, cqe.user_data, cqe.res as i64, cqe.flags as i64);
+        s.emit(
+            Event::io_uring_cqe_overflow,
+            ring,
+            serial,
+            cqe.user_data,
+            cqe.res as i64,
+            cqe.flags as i64,
+        );
         return None;
     }
     let slot = write_cqe_slot(ctx, cqe, big);
@@ -380,7 +402,14 @@ pub fn io_commit_cqring(s: &mut Sim, ring: u32) {
     let new = ctx.cached_cq_tail;
     if old != new {
         ctx.rings.store_release_u32(rings_off::CQ_TAIL, new);
-        s.emit(Event::sim_cq_tail_commit, ring, 0, 0, new as i64, old as i64);
+        s.emit(
+            Event::sim_cq_tail_commit,
+            ring,
+            0,
+            0,
+            new as i64,
+            old as i64,
+        );
     }
 }
 
@@ -389,11 +418,19 @@ pub fn io_commit_cqring(s: &mut Sim, ring: u32) {
 pub fn io_req_post_and_free(s: &mut Sim, ring: u32, idx: u32) {
     let (skip, serial, cqe, big) = {
         let r = s.ring(ring).expect("ring").req(idx);
-        let big = if r.flags & REQ_F_BIG_CQE != 0 { Some(r.big_cqe) } else { None };
+        let big = if r.flags & REQ_F_BIG_CQE != 0 {
+            Some(r.big_cqe)
+        } else {
+            None
+        };
         (
             r.flags & REQ_F_CQE_SKIP != 0,
             r.serial,
-            io_uring_cqe { user_data: r.user_data, res: r.cqe.res, flags: r.cqe.flags },
+            io_uring_cqe {
+                user_data: r.user_data,
+                res: r.cqe.res,
+                flags: r.cqe.flags,
+            },
             big,
         )
     };
@@ -440,7 +477,8 @@ pub fn io_cqring_overflow_flush(s: &mut Sim, ring: u32) -> u32 {
         }
         if ctx.overflow.is_empty() {
             let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
-            ctx.rings.write_once_u32(rings_off::SQ_FLAGS, f & !IORING_SQ_CQ_OVERFLOW);
+            ctx.rings
+                .write_once_u32(rings_off::SQ_FLAGS, f & !IORING_SQ_CQ_OVERFLOW);
         }
     }
     if moved > 0 {
@@ -468,7 +506,16 @@ pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
 pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) {
     let (opcode, needs_file) = sim::with(|s| {
         let r = s.ring(ring).expect("ring").req(idx);
-        (r.opcode, op_needs_file(r.opcode))
+        let (op, serial, ud) = (r.opcode, r.serial, r.user_data);
+        s.emit(
+            Event::sim_issue,
+            ring,
+            serial,
+            ud,
+            issue_flags as i64,
+            op as i64,
+        );
+        (op, op_needs_file(op))
     });
     let ret = if needs_file {
         match sim::with(|s| io_assign_file(s, ring, idx)) {
@@ -537,7 +584,14 @@ pub fn io_queue_iowq(s: &mut Sim, ring: u32, idx: u32) {
         r.state = ReqState::IowqQueued;
         (r.serial, r.user_data, r.opcode)
     };
-    s.emit(Event::io_uring_queue_async_work, ring, serial, ud, op as i64, 0);
+    s.emit(
+        Event::io_uring_queue_async_work,
+        ring,
+        serial,
+        ud,
+        op as i64,
+        0,
+    );
     s.iowq.push_back((ring, idx, serial));
 }
 

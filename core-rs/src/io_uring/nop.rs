@@ -31,8 +31,16 @@ pub fn io_nop_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i
     }
     let r = s.ring_mut(ring).expect("ring").req_mut(idx);
     r.nop_flags = flags;
-    r.nop_result = if flags & IORING_NOP_INJECT_RESULT != 0 { rd32(sqe_off::LEN) as i32 } else { 0 };
-    r.fd = if flags & IORING_NOP_FILE != 0 { rd32(sqe_off::FD) as i32 } else { -1 };
+    r.nop_result = if flags & IORING_NOP_INJECT_RESULT != 0 {
+        rd32(sqe_off::LEN) as i32
+    } else {
+        0
+    };
+    r.fd = if flags & IORING_NOP_FILE != 0 {
+        rd32(sqe_off::FD) as i32
+    } else {
+        -1
+    };
     if flags & IORING_NOP_CQE32 != 0 {
         r.big_cqe = [rd64(sqe_off::OFF), rd64(sqe_off::ADDR)];
     }

@@ -23,7 +23,13 @@ pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy
         r.state = ReqState::TwPending;
         (r.serial, r.user_data, ctx.flags)
     };
-    let item = TwItem { ring, req: idx, serial, func, lazy };
+    let item = TwItem {
+        ring,
+        req: idx,
+        serial,
+        func,
+        lazy,
+    };
     let defer = flags & IORING_SETUP_DEFER_TASKRUN != 0;
     if defer {
         s.ring_mut(ring).expect("ring").local_work.push_back(item);
@@ -33,9 +39,17 @@ pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy
     if flags & IORING_SETUP_TASKRUN_FLAG != 0 {
         let ctx = s.ring_mut(ring).expect("ring");
         let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
-        ctx.rings.write_once_u32(rings_off::SQ_FLAGS, f | IORING_SQ_TASKRUN);
+        ctx.rings
+            .write_once_u32(rings_off::SQ_FLAGS, f | IORING_SQ_TASKRUN);
     }
-    s.emit(Event::io_uring_task_add, ring, serial, ud, lazy as i64, defer as i64);
+    s.emit(
+        Event::io_uring_task_add,
+        ring,
+        serial,
+        ud,
+        lazy as i64,
+        defer as i64,
+    );
 }
 
 /// Clears `IORING_SQ_TASKRUN` when the task starts running its task_work.
@@ -43,7 +57,8 @@ pub fn clear_taskrun_flag(s: &mut Sim, ring: u32) {
     if let Some(ctx) = s.ring_mut(ring) {
         if ctx.flags & IORING_SETUP_TASKRUN_FLAG != 0 {
             let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
-            ctx.rings.write_once_u32(rings_off::SQ_FLAGS, f & !IORING_SQ_TASKRUN);
+            ctx.rings
+                .write_once_u32(rings_off::SQ_FLAGS, f & !IORING_SQ_TASKRUN);
         }
     }
 }
@@ -56,11 +71,24 @@ pub fn run_tw_item(item: TwItem, local: bool) {
     let ok = sim::with(|s| {
         set_ctx(s, Ctx::TaskWork);
         clear_taskrun_flag(s, item.ring);
-        let live = s
-            .ring(item.ring)
-            .map_or(false, |c| c.reqs.get(item.req as usize).map_or(false, |r| r.serial == item.serial));
-        let ud = if live { s.ring(item.ring).expect("ring").req(item.req).user_data } else { 0 };
-        s.emit(Event::sim_task_work_run, item.ring, item.serial, ud, local as i64, 0);
+        let live = s.ring(item.ring).map_or(false, |c| {
+            c.reqs
+                .get(item.req as usize)
+                .map_or(false, |r| r.serial == item.serial)
+        });
+        let ud = if live {
+            s.ring(item.ring).expect("ring").req(item.req).user_data
+        } else {
+            0
+        };
+        s.emit(
+            Event::sim_task_work_run,
+            item.ring,
+            item.serial,
+            ud,
+            local as i64,
+            0,
+        );
         live
     });
     if !ok {
@@ -103,7 +131,11 @@ pub fn run_tw_item(item: TwItem, local: bool) {
 pub fn io_queue_next(s: &mut Sim, ring: u32, idx: u32) {
     let (next, failed, hard) = {
         let r = s.ring_mut(ring).expect("ring").req_mut(idx);
-        (r.link.take(), r.flags & REQ_F_FAIL != 0, r.flags & REQ_F_HARDLINK != 0)
+        (
+            r.link.take(),
+            r.flags & REQ_F_FAIL != 0,
+            r.flags & REQ_F_HARDLINK != 0,
+        )
     };
     let next = match next {
         Some(n) => n,
@@ -117,14 +149,25 @@ pub fn io_queue_next(s: &mut Sim, ring: u32, idx: u32) {
         while let Some(m) = cur {
             let (res, serial, ud, nxt) = {
                 let r = s.ring_mut(ring).expect("ring").req_mut(m);
-                let res = if r.flags & REQ_F_FAIL != 0 { r.cqe.res } else { -ECANCELED };
+                let res = if r.flags & REQ_F_FAIL != 0 {
+                    r.cqe.res
+                } else {
+                    -ECANCELED
+                };
                 r.flags |= REQ_F_FAIL;
                 r.flags &= !REQ_F_CQE_SKIP;
                 r.cqe.res = res;
                 r.cqe.flags = 0;
                 (res, r.serial, r.user_data, r.link.take())
             };
-            s.emit(Event::io_uring_fail_link, ring, serial, ud, head_serial as i64, res as i64);
+            s.emit(
+                Event::io_uring_fail_link,
+                ring,
+                serial,
+                ud,
+                head_serial as i64,
+                res as i64,
+            );
             io_req_task_work_add(s, ring, m, TwFunc::Complete, false);
             cur = nxt;
         }

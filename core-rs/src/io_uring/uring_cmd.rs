@@ -101,7 +101,14 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
         r.issues += 1;
         r.live_issue_flags = Some(flags);
         set_ctx(s, Ctx::Driver);
-        s.emit(Event::sim_uring_cmd_issue, ring, serial, ud, flags as i64, op as i64);
+        s.emit(
+            Event::sim_uring_cmd_issue,
+            ring,
+            serial,
+            ud,
+            flags as i64,
+            op as i64,
+        );
         Ok((handler, cmd, flags, serial, ud))
     });
     let (handler, cmd, flags, serial, ud) = match prep {
@@ -113,7 +120,11 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
     let ret = unsafe { handler(cmd, flags) };
     sim::with(|s| {
         s.cur_src = 0;
-        let back = if flags & IO_URING_F_IOWQ != 0 { Ctx::IoWq } else { Ctx::Core };
+        let back = if flags & IO_URING_F_IOWQ != 0 {
+            Ctx::IoWq
+        } else {
+            Ctx::Core
+        };
         s.emit(Event::sim_uring_cmd_ret, ring, serial, ud, ret as i64, 0);
         set_ctx(s, back);
         let ctx = s.ring_mut(ring).expect("ring");
@@ -135,7 +146,14 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
         if r.done_called {
             // The driver completed the command itself *and* returned a result: the core
             // completes it a second time.
-            s.emit(Event::sanitizer_double_done, ring, serial, ud, ret as i64, 1);
+            s.emit(
+                Event::sanitizer_double_done,
+                ring,
+                serial,
+                ud,
+                ret as i64,
+                1,
+            );
         }
         if ret < 0 {
             req_set_fail(s, ring, idx);
@@ -176,7 +194,14 @@ pub unsafe fn __io_uring_cmd_done(
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
         let ud = s.ring(ring).expect("ring").req(idx).user_data;
-        s.emit(Event::sim_uring_cmd_done, ring, serial, ud, ret as i64, issue_flags as i64);
+        s.emit(
+            Event::sim_uring_cmd_done,
+            ring,
+            serial,
+            ud,
+            ret as i64,
+            issue_flags as i64,
+        );
         let (state, live, done_before) = {
             let r = s.ring(ring).expect("ring").req(idx);
             (r.state, r.live_issue_flags, r.done_called)
@@ -187,18 +212,37 @@ pub unsafe fn __io_uring_cmd_done(
             ReqState::Free | ReqState::Done | ReqState::CompletePending | ReqState::FailedPrep
         );
         if done_before || ended {
-            s.emit(Event::sanitizer_double_done, ring, serial, ud, ret as i64, state as i64);
+            s.emit(
+                Event::sanitizer_double_done,
+                ring,
+                serial,
+                ud,
+                ret as i64,
+                state as i64,
+            );
             if ended {
                 return;
             }
         }
         // Sanitizer: issue_flags must be exactly what the core handed to this context.
         match live {
-            Some(f) if f != issue_flags => {
-                s.emit(Event::sanitizer_done_bad_flags, ring, serial, ud, issue_flags as i64, f as i64)
-            }
+            Some(f) if f != issue_flags => s.emit(
+                Event::sanitizer_done_bad_flags,
+                ring,
+                serial,
+                ud,
+                issue_flags as i64,
+                f as i64,
+            ),
             None if issue_flags & IO_URING_F_UNLOCKED == 0 => {
-                s.emit(Event::sanitizer_done_unlocked, ring, serial, ud, issue_flags as i64, 0);
+                s.emit(
+                    Event::sanitizer_done_unlocked,
+                    ring,
+                    serial,
+                    ud,
+                    issue_flags as i64,
+                    0,
+                );
             }
             _ => {}
         }
@@ -239,7 +283,13 @@ pub unsafe fn __io_uring_cmd_do_in_task(cmd: *mut io_uring_cmd, cb: UringCmdTwFn
     // SAFETY: forwarded from the caller.
     let (ring, idx, _) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        tw::io_req_task_work_add(s, ring, idx, TwFunc::UringCmd(cb), flags & IOU_F_TWQ_LAZY_WAKE != 0)
+        tw::io_req_task_work_add(
+            s,
+            ring,
+            idx,
+            TwFunc::UringCmd(cb),
+            flags & IOU_F_TWQ_LAZY_WAKE != 0,
+        )
     });
 }
 

@@ -71,12 +71,18 @@ pub struct file {
 pub type FileRef = u32;
 
 /// File operations of files without a `uring_cmd` slot (regular files, pipes, /dev/null, ...).
-pub static PLAIN_FOPS: file_operations =
-    file_operations { name: "generic_fops", uring_cmd: None, release: None };
+pub static PLAIN_FOPS: file_operations = file_operations {
+    name: "generic_fops",
+    uring_cmd: None,
+    release: None,
+};
 
 /// The io_uring instance's own `io_uring_fops` (no `uring_cmd`).
-pub static IO_URING_FOPS: file_operations =
-    file_operations { name: "io_uring_fops", uring_cmd: None, release: None };
+pub static IO_URING_FOPS: file_operations = file_operations {
+    name: "io_uring_fops",
+    uring_cmd: None,
+    release: None,
+};
 
 /// The descriptor table and the file slab.
 #[derive(Default)]
@@ -97,7 +103,13 @@ impl FdTable {
         private_data: *mut c_void,
     ) -> i32 {
         let id = self.files.len() as u32;
-        self.files.push(Some(Box::new(file { f_op, private_data, kind, id, refs: 1 })));
+        self.files.push(Some(Box::new(file {
+            f_op,
+            private_data,
+            kind,
+            id,
+            refs: 1,
+        })));
         let slot = match self.fds.iter().position(|f| f.is_none()) {
             Some(i) => i,
             None => {
@@ -119,17 +131,23 @@ impl FdTable {
 
     /// Returns the file object.
     pub fn file(&self, f: FileRef) -> &file {
-        self.files[f as usize].as_ref().expect("file reference to a freed file")
+        self.files[f as usize]
+            .as_ref()
+            .expect("file reference to a freed file")
     }
 
     /// Returns the file object mutably.
     pub fn file_mut(&mut self, f: FileRef) -> &mut file {
-        self.files[f as usize].as_mut().expect("file reference to a freed file")
+        self.files[f as usize]
+            .as_mut()
+            .expect("file reference to a freed file")
     }
 
     /// Returns a raw pointer to the file (stable: files are boxed).
     pub fn file_ptr(&mut self, f: FileRef) -> *mut file {
-        &mut **self.files[f as usize].as_mut().expect("file reference to a freed file")
+        &mut **self.files[f as usize]
+            .as_mut()
+            .expect("file reference to a freed file")
     }
 
     /// Takes a reference (`get_file`).
@@ -158,6 +176,9 @@ impl FdTable {
 
     /// Returns every open descriptor with its file.
     pub fn open_fds(&self) -> impl Iterator<Item = (i32, FileRef)> + '_ {
-        self.fds.iter().enumerate().filter_map(|(i, f)| f.map(|f| (i as i32 + FIRST_FD, f)))
+        self.fds
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.map(|f| (i as i32 + FIRST_FD, f)))
     }
 }

@@ -18,7 +18,11 @@ pub struct UserMem {
 impl UserMem {
     /// Allocates `len` zeroed bytes of user memory.
     pub fn new(len: usize) -> UserMem {
-        UserMem { buf: vec![0; len], prov: vec![Prov::Fresh; len], src: vec![0; len] }
+        UserMem {
+            buf: vec![0; len],
+            prov: vec![Prov::Fresh; len],
+            src: vec![0; len],
+        }
     }
 
     /// Returns the arena's base address.
@@ -60,7 +64,9 @@ impl UserMem {
     ///
     /// Returns `EFAULT` if the range is not user memory.
     pub fn copy_from_user(&self, out: &mut [u8], addr: u64) -> Result<(), i32> {
-        let off = self.range(addr, out.len()).ok_or(crate::uapi::errno::EFAULT)?;
+        let off = self
+            .range(addr, out.len())
+            .ok_or(crate::uapi::errno::EFAULT)?;
         // SAFETY: userspace (JS) may have written these bytes between calls; volatile reads
         // keep the compiler from assuming the buffer did not change behind Rust's back.
         for (i, b) in out.iter_mut().enumerate() {
@@ -75,7 +81,9 @@ impl UserMem {
     ///
     /// Returns `EFAULT` if the range is not user memory.
     pub fn copy_to_user(&mut self, addr: u64, data: &[u8], src: u32) -> Result<(), i32> {
-        let off = self.range(addr, data.len()).ok_or(crate::uapi::errno::EFAULT)?;
+        let off = self
+            .range(addr, data.len())
+            .ok_or(crate::uapi::errno::EFAULT)?;
         self.buf[off..off + data.len()].copy_from_slice(data);
         for i in off..off + data.len() {
             self.prov[i] = Prov::Driver;

@@ -48,7 +48,10 @@ impl Region {
     /// Allocates a zeroed region of `len` bytes (rounded up to the alignment unit).
     pub fn new(len: usize) -> Region {
         let units = (len + 63) / 64;
-        Region { buf: vec![[0u64; 8]; units.max(1)], len }
+        Region {
+            buf: vec![[0u64; 8]; units.max(1)],
+            len,
+        }
     }
 
     /// Returns the region's size in bytes.
@@ -71,7 +74,12 @@ impl Region {
     }
 
     fn check(&self, off: usize, n: usize) {
-        assert!(off + n <= self.len, "ring region access out of bounds: {}+{}", off, n);
+        assert!(
+            off + n <= self.len,
+            "ring region access out of bounds: {}+{}",
+            off,
+            n
+        );
     }
 
     /// `READ_ONCE` of a `u32` that userspace may change at any time.
@@ -130,7 +138,10 @@ impl Region {
 
     /// Returns whether `addr..addr+len` lies inside the region.
     pub fn contains(&self, addr: usize, len: usize) -> bool {
-        addr >= self.addr() && addr.checked_add(len).map_or(false, |e| e <= self.addr() + self.len)
+        addr >= self.addr()
+            && addr
+                .checked_add(len)
+                .map_or(false, |e| e <= self.addr() + self.len)
     }
 }
 
@@ -156,8 +167,16 @@ impl RingLayout {
     /// rounded to `SMP_CACHE_BYTES`, then the SQ index array unless `NO_SQARRAY`; the SQE array
     /// is `64 * sq_entries` bytes (doubled for `SQE128`).
     pub fn new(sq_entries: u32, cq_entries: u32, flags: u32) -> RingLayout {
-        let cqe_size = if flags & IORING_SETUP_CQE32 != 0 { 32 } else { 16 };
-        let sqe_size = if flags & IORING_SETUP_SQE128 != 0 { 128 } else { 64 };
+        let cqe_size = if flags & IORING_SETUP_CQE32 != 0 {
+            32
+        } else {
+            16
+        };
+        let sqe_size = if flags & IORING_SETUP_SQE128 != 0 {
+            128
+        } else {
+            64
+        };
         let mut off = rings_off::CQES as usize + cq_entries as usize * cqe_size;
         off = (off + SMP_CACHE_BYTES - 1) & !(SMP_CACHE_BYTES - 1);
         let sq_array = if flags & IORING_SETUP_NO_SQARRAY == 0 {

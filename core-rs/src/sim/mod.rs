@@ -137,12 +137,16 @@ impl Sim {
 
     /// Returns a ring by id.
     pub fn ring(&self, id: u32) -> Option<&IoRingCtx> {
-        self.rings.get(id.wrapping_sub(1) as usize).and_then(|r| r.as_deref())
+        self.rings
+            .get(id.wrapping_sub(1) as usize)
+            .and_then(|r| r.as_deref())
     }
 
     /// Returns a ring by id, mutably.
     pub fn ring_mut(&mut self, id: u32) -> Option<&mut IoRingCtx> {
-        self.rings.get_mut(id.wrapping_sub(1) as usize).and_then(|r| r.as_deref_mut())
+        self.rings
+            .get_mut(id.wrapping_sub(1) as usize)
+            .and_then(|r| r.as_deref_mut())
     }
 
     /// Queues a work item on the system workqueue (`queue_work(system_wq, ...)`).
@@ -153,7 +157,11 @@ impl Sim {
     /// Arms a timer `delay_ns` from now.
     pub fn add_timer(&mut self, delay_ns: u64, item: WorkItem) {
         self.timer_seq += 1;
-        let t = Timer { deadline_ns: self.clock_ns + delay_ns, seq: self.timer_seq, item };
+        let t = Timer {
+            deadline_ns: self.clock_ns + delay_ns,
+            seq: self.timer_seq,
+            item,
+        };
         self.timers.push(t);
     }
 
@@ -164,7 +172,7 @@ impl Sim {
 }
 
 thread_local! {
-    static SIM: RefCell<Option<Box<Sim>>> = RefCell::new(None);
+    static SIM: RefCell<Option<Box<Sim>>> = const { RefCell::new(None) };
 }
 
 /// Installs `sim` as this thread's machine, replacing any previous one.

@@ -58,7 +58,8 @@ fn pick(s: &mut Sim) -> Option<Unit> {
     }
     if s.task.sys.is_none() {
         let signal = s.task.tw.front().map_or(false, |it| {
-            s.ring(it.ring).map_or(true, |c| c.flags & IORING_SETUP_COOP_TASKRUN == 0)
+            s.ring(it.ring)
+                .map_or(true, |c| c.flags & IORING_SETUP_COOP_TASKRUN == 0)
         });
         if signal {
             return s.task.tw.pop_front().map(Unit::UserTw);
@@ -172,7 +173,11 @@ fn run_item(w: WorkItem, ev: Event) {
     // pointer that stay valid until the item has run (the item owns its data).
     unsafe { (w.func)(w.data) };
     with(|s| {
-        s.cur_ctx = if s.task.sys.is_some() { Ctx::Core } else { Ctx::User };
+        s.cur_ctx = if s.task.sys.is_some() {
+            Ctx::Core
+        } else {
+            Ctx::User
+        };
         s.cur_src = 0;
     });
 }

@@ -147,6 +147,8 @@ events! {
     sim_pdu_zero = 124,
     /// The ring was torn down. a = requests cancelled.
     sim_ring_exit = 125,
+    /// The core called an opcode's issue handler (`io_issue_sqe`). a = issue_flags, b = opcode.
+    sim_issue = 126,
 
     /// A command was completed a second time, or after it had ended.
     sanitizer_double_done = 200,
@@ -229,7 +231,11 @@ impl fmt::Display for Display<'_> {
                 crate::uapi::io_uring::opcode_name(r.a as u8),
                 r.b as u32
             ),
-            _ => write!(f, "req {}, user_data 0x{:x}, a {}, b {}", r.req, r.user_data, r.a, r.b),
+            _ => write!(
+                f,
+                "req {}, user_data 0x{:x}, a {}, b {}",
+                r.req, r.user_data, r.a, r.b
+            ),
         }
     }
 }
@@ -248,7 +254,12 @@ pub struct Trace {
 impl Trace {
     /// Creates an empty trace that keeps at most `cap` records.
     pub fn new(cap: usize) -> Trace {
-        Trace { records: Vec::new(), cap: cap.max(16), enabled: true, dropped: 0 }
+        Trace {
+            records: Vec::new(),
+            cap: cap.max(16),
+            enabled: true,
+            dropped: 0,
+        }
     }
 
     /// Appends a record.

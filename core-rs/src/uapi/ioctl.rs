@@ -15,7 +15,10 @@ pub const _IOC_READ: u32 = 2;
 
 /// Builds an ioctl number from direction, type, number and argument size.
 pub const fn _IOC(dir: u32, ty: u32, nr: u32, size: u32) -> u32 {
-    (dir << _IOC_DIRSHIFT) | (ty << _IOC_TYPESHIFT) | (nr << _IOC_NRSHIFT) | (size << _IOC_SIZESHIFT)
+    (dir << _IOC_DIRSHIFT)
+        | (ty << _IOC_TYPESHIFT)
+        | (nr << _IOC_NRSHIFT)
+        | (size << _IOC_SIZESHIFT)
 }
 
 /// Extracts the argument size of an ioctl number.

@@ -26,7 +26,9 @@ pub struct UserAlloc {
 
 impl UserAlloc {
     pub fn new() -> UserAlloc {
-        UserAlloc { next: rs_user_mem_base() }
+        UserAlloc {
+            next: rs_user_mem_base(),
+        }
     }
     pub fn alloc(&mut self, len: usize) -> usize {
         let a = (self.next + 7) & !7;
@@ -82,8 +84,16 @@ pub fn setup(ua: &mut UserAlloc, entries: u32, flags: u32, cq_entries: u32) -> R
         sqes,
         p,
         sqe_tail: 0,
-        sqe_size: if flags & IORING_SETUP_SQE128 != 0 { 128 } else { 64 },
-        cqe_size: if flags & IORING_SETUP_CQE32 != 0 { 32 } else { 16 },
+        sqe_size: if flags & IORING_SETUP_SQE128 != 0 {
+            128
+        } else {
+            64
+        },
+        cqe_size: if flags & IORING_SETUP_CQE32 != 0 {
+            32
+        } else {
+            16
+        },
     })
 }
 
@@ -125,7 +135,12 @@ impl Ring {
     /// Raw bytes of SQE slot `slot` (for SQE128 command areas).
     pub fn sqe_bytes(&mut self, slot: u32) -> &mut [u8] {
         // SAFETY: the slot lies inside the SQE region returned by rs_mmap.
-        unsafe { core::slice::from_raw_parts_mut(self.sqes.add(slot as usize * self.sqe_size), self.sqe_size) }
+        unsafe {
+            core::slice::from_raw_parts_mut(
+                self.sqes.add(slot as usize * self.sqe_size),
+                self.sqe_size,
+            )
+        }
     }
 
     /// `__io_uring_flush_sq`: publish the local tail; returns how many are pending.
@@ -137,7 +152,11 @@ impl Ring {
     /// `io_uring_submit_and_wait`.
     pub fn submit_and_wait(&mut self, wait_nr: u32) -> i32 {
         let n = self.flush_sq();
-        let flags = if wait_nr > 0 { IORING_ENTER_GETEVENTS } else { 0 };
+        let flags = if wait_nr > 0 {
+            IORING_ENTER_GETEVENTS
+        } else {
+            0
+        };
         io_uring_enter(self.fd, n, wait_nr, flags, 0, 0)
     }
 
@@ -150,10 +169,13 @@ impl Ring {
             let slot = head & (self.p.cq_entries - 1);
             let off = self.p.cq_off.cqes as usize + slot as usize * self.cqe_size;
             // SAFETY: the CQE lies inside the ring region.
-            let cqe = unsafe { core::ptr::read_unaligned(self.rings.add(off) as *const io_uring_cqe) };
+            let cqe =
+                unsafe { core::ptr::read_unaligned(self.rings.add(off) as *const io_uring_cqe) };
             let big = if self.cqe_size == 32 {
                 // SAFETY: as above, 32-byte CQEs.
-                Some(unsafe { core::ptr::read_unaligned(self.rings.add(off + 16) as *const [u64; 2]) })
+                Some(unsafe {
+                    core::ptr::read_unaligned(self.rings.add(off + 16) as *const [u64; 2])
+                })
             } else {
                 None
             };

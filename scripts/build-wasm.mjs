@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Builds core-rs for wasm32-unknown-unknown and copies the module to public/core.wasm.
+//
+// It picks the first rustc whose sysroot has the wasm32-unknown-unknown standard library:
+// the user's rustup toolchain (`rustc` on PATH) first, then Debian's /usr/bin/rustc (1.63 with
+// libstd-rust-dev-wasm32), each with the cargo that sits beside it, and says which it picked.
+// `--force` rebuilds even when public/core.wasm is newer than every source file.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const crate = join(root, 'core-rs');
+const out = join(root, 'public', 'core.wasm');
+const TARGET = 'wasm32-unknown-unknown';
+
+function newestMtime(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'target') continue;
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function which(cmd) {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** Returns the toolchains to try, in order of preference. */
+export function candidates() {
+  const list = [];
+  const onPath = which('rustc');
+  if (onPath) list.push(onPath);
+  if (existsSync('/usr/bin/rustc') && !list.includes('/usr/bin/rustc')) list.push('/usr/bin/rustc');
+  return list;
+}
+
+/** Returns `{rustc, cargo, version}` of the first toolchain with the wasm32 std, or null. */
+export function pickToolchain() {
+  for (const rustc of candidates()) {
+    let sysroot;
+    let version;
+    try {
+      sysroot = execFileSync(rustc, ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
+      version = execFileSync(rustc, ['--version'], { encoding: 'utf8' }).trim();
+    } catch {
+      continue;
+    }
+    if (!existsSync(join(sysroot, 'lib', 'rustlib', TARGET, 'lib'))) continue;
+    const cargo = join(dirname(rustc), 'cargo');
+    if (!existsSync(cargo)) continue;
+    return { rustc, cargo, version };
+  }
+  return null;
+}
+
+export function buildWasm({ force = false, quiet = false } = {}) {
+  const log = quiet ? () => {} : (m) => console.log(m);
+  if (!force && existsSync(out) && statSync(out).mtimeMs > newestMtime(crate)) {
+    log(`wasm: public/core.wasm is up to date`);
+    return true;
+  }
+  const tc = pickToolchain();
+  if (!tc) {
+    console.error(
+      `wasm: no installed rustc has the ${TARGET} standard library.\n` +
+        `  Debian/Ubuntu (as root): apt-get install -y rustc cargo libstd-rust-dev-wasm32\n` +
+        `  rustup: rustup target add ${TARGET}`,
+    );
+    return false;
+  }
+  log(`wasm: building with ${tc.version} (${tc.rustc})`);
+  const targetDir = join(crate, 'target', tc.rustc.startsWith('/usr/bin') ? 'wasm-debian' : 'wasm-rustup');
+  const env = { ...process.env, RUSTC: tc.rustc, CARGO_TARGET_DIR: targetDir };
+  delete env.RUSTUP_TOOLCHAIN;
+  const r = spawnSync(tc.cargo, ['build', '--release', '--lib', '--target', TARGET], {
+    cwd: crate,
+    env,
+    stdio: quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    if (quiet) process.stderr.write(r.stdout + r.stderr);
+    console.error('wasm: build failed');
+    return false;
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  copyFileSync(join(targetDir, TARGET, 'release', 'ringside_core.wasm'), out);
+  log(`wasm: public/core.wasm (${statSync(out).size} bytes)`);
+  return true;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exit(buildWasm({ force: process.argv.includes('--force') }) ? 0 : 1);
+}

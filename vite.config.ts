@@ -1,0 +1,23 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+// The site is static: a relative base makes dist/ work under any path and from file servers.
+export default defineConfig({
+  root: 'web',
+  base: './',
+  publicDir: '../public',
+  plugins: [react()],
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    assetsInlineLimit: 0,
+  },
+  server: { host: '127.0.0.1', port: 5173, strictPort: false },
+  preview: { host: '127.0.0.1', port: 4173 },
+  test: {
+    root: '.',
+    include: ['web/src/**/*.test.{ts,tsx}', 'cli/**/*.test.ts'],
+    environment: 'node',
+  },
+});

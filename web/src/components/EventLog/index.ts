@@ -1,0 +1,1 @@
+export { EventLog, describeEvent } from './EventLog';

@@ -1,0 +1,1 @@
+export { RingView } from './RingView';
