@@ -6,7 +6,7 @@
 // (Playwright + Debian's Chromium against the production build). Each suite's own test counts
 // are summed; a suite without counts (fmt, clippy, builds, type check, lint) counts as one test.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { debianRustc, ensureNodeModules, ensureSystem, nativeCargo, root } from './bootstrap.mjs';
 
@@ -90,6 +90,16 @@ suite('conformance comparator (node --test)', () => {
   if (r.status !== 0 && f === 0) f = 1;
   return { passed: p, failed: f, out: r.out };
 });
+// Further suites: scripts/suites/*.mjs, each `export const name` and `export function run(ctx)`
+// returning { passed, failed, out } (ctx has root, run, single, cargo).
+const extra = join(root, 'scripts', 'suites');
+if (existsSync(extra)) {
+  for (const f of readdirSync(extra).filter((x) => x.endsWith('.mjs')).sort()) {
+    const mod = await import(join(extra, f));
+    suite(mod.name, () => mod.run({ root, run, single, cargo }));
+  }
+}
+
 suite('browser (playwright + chromium)', () => {
   const b = run(process.execPath, [join(root, 'scripts', 'build.mjs')]);
   if (b.status !== 0) return { passed: 0, failed: 1, out: b.out };

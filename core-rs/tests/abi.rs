@@ -31,7 +31,13 @@ fn render() -> String {
     )
     .unwrap();
     writeln!(o, "export const STEP_NS = {};", STEP_NS).unwrap();
-    writeln!(o, "export const PDU_SIZE = {};\n", PDU_SIZE).unwrap();
+    writeln!(o, "export const PDU_SIZE = {};", PDU_SIZE).unwrap();
+    writeln!(
+        o,
+        "export const REQ_INFO_SIZE = {};\n",
+        std::mem::size_of::<ReqInfo>()
+    )
+    .unwrap();
 
     let groups: Vec<(&str, Vec<(&str, i64)>)> = vec![
         (
@@ -222,6 +228,29 @@ fn render() -> String {
             ],
         ),
         (
+            "REQ_INFO_OFF",
+            vec![
+                ("SERIAL", 0),
+                ("INDEX", 4),
+                ("STATE", 8),
+                ("OPCODE", 9),
+                ("SQE_FLAGS", 10),
+                ("IN_ISSUE", 11),
+                ("FLAGS", 12),
+                ("USER_DATA", 16),
+                ("FD", 24),
+                ("CMD_OP", 28),
+                ("CMD_FLAGS", 32),
+                ("RES", 36),
+                ("CFLAGS", 40),
+                ("ISSUES", 44),
+                ("BIG_CQE", 48),
+                ("PDU", 64),
+                ("PDU_PROV", 96),
+                ("PDU_SRC", 128),
+            ],
+        ),
+        (
             "TRACE_OFF",
             vec![
                 ("STEP", 0),
@@ -269,6 +298,8 @@ fn render() -> String {
         write!(o, "'{}', ", s.name()).unwrap();
     }
     o.push_str("] as const;\n\n");
+    o.push_str("/** Who last wrote a byte (core-rs Prov). */\n");
+    o.push_str("export const PROV_NAMES = ['fresh', 'user', 'core', 'driver', 'stale', 'zeroed'] as const;\n\n");
     o.push_str("export const STEP_KIND = {\n");
     for (n, k) in [
         ("Idle", StepKind::Idle),
@@ -307,4 +338,24 @@ fn abi_generated_ts_is_current() {
         got == want,
         "web/src/wasm/abi.generated.ts is stale: run `UPDATE_GOLDEN=1 cargo test --test abi` in core-rs/"
     );
+}
+
+#[test]
+fn req_info_offsets_match_the_table() {
+    use core::mem::MaybeUninit;
+    use core::ptr::addr_of;
+    let s = MaybeUninit::<ReqInfo>::uninit();
+    let p = s.as_ptr();
+    let base = p as usize;
+    // SAFETY: `addr_of!` computes addresses without reading.
+    unsafe {
+        assert_eq!(addr_of!((*p).flags) as usize - base, 12);
+        assert_eq!(addr_of!((*p).user_data) as usize - base, 16);
+        assert_eq!(addr_of!((*p).issues) as usize - base, 44);
+        assert_eq!(addr_of!((*p).big_cqe) as usize - base, 48);
+        assert_eq!(addr_of!((*p).pdu) as usize - base, 64);
+        assert_eq!(addr_of!((*p).pdu_prov) as usize - base, 96);
+        assert_eq!(addr_of!((*p).pdu_src) as usize - base, 128);
+    }
+    assert_eq!(Prov::Zeroed as u8, 5);
 }

@@ -318,3 +318,44 @@ pub extern "C" fn rs_close(fd: i32) -> i32 {
         Err(e) => -e,
     }
 }
+
+fn ring_of_fd(s: &crate::sim::Sim, fd: i32) -> Option<u32> {
+    let f = s.fds.fget(fd)?;
+    match s.fds.file(f).kind {
+        crate::linux::fs::FileKind::IoUring(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// Returns how many request objects the ring's slab holds (live and cached), or a negative
+/// errno for a bad fd.
+#[no_mangle]
+pub extern "C" fn rs_req_count(ring_fd: i32) -> i32 {
+    if !sim::installed() {
+        return -ENODEV;
+    }
+    sim::with(|s| match ring_of_fd(s, ring_fd).and_then(|id| s.ring(id)) {
+        Some(ctx) => ctx.reqs.len() as i32,
+        None => -EBADF,
+    })
+}
+
+/// Writes a `ReqInfo` (256 bytes) for slab entry `idx` into a buffer the core owns and returns
+/// its address, valid until the next call; 0 for a bad fd or index.
+#[no_mangle]
+pub extern "C" fn rs_req_info(ring_fd: i32, idx: u32) -> usize {
+    if !sim::installed() {
+        return 0;
+    }
+    sim::with(|s| {
+        let info = match ring_of_fd(s, ring_fd).and_then(|id| s.ring(id)) {
+            Some(ctx) => match ctx.reqs.get(idx as usize) {
+                Some(r) => io_uring::types::ReqInfo::of(r),
+                None => return 0,
+            },
+            None => return 0,
+        };
+        s.req_info = info;
+        &s.req_info as *const io_uring::types::ReqInfo as usize
+    })
+}

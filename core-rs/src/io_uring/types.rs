@@ -267,3 +267,63 @@ impl IoRingCtx {
         &mut self.reqs[idx as usize]
     }
 }
+
+/// A request as the UI sees it (one `rs_req_info` result). Part of the wasm ABI.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ReqInfo {
+    pub serial: u32,
+    pub index: u32,
+    pub state: u8,
+    pub opcode: u8,
+    pub sqe_flags: u8,
+    pub in_issue: u8,
+    /// `REQ_F_*` bits.
+    pub flags: u32,
+    pub user_data: u64,
+    pub fd: i32,
+    pub cmd_op: u32,
+    /// `ioucmd->flags` (user bits plus CANCELABLE/REISSUE).
+    pub cmd_flags: u32,
+    pub res: i32,
+    pub cflags: u32,
+    pub issues: u32,
+    pub big_cqe: [u64; 2],
+    pub pdu: [u8; PDU_SIZE],
+    /// [`Prov`] of each PDU byte.
+    pub pdu_prov: [u8; PDU_SIZE],
+    /// Source location (`file << 16 | line`) of the last write of each PDU byte.
+    pub pdu_src: [u32; PDU_SIZE],
+}
+
+const _: () = assert!(core::mem::size_of::<ReqInfo>() == 256);
+
+impl ReqInfo {
+    /// Snapshot of a request.
+    pub fn of(r: &IoKiocb) -> ReqInfo {
+        let mut prov = [0u8; PDU_SIZE];
+        for (p, v) in prov.iter_mut().zip(r.pdu_prov.iter()) {
+            *p = *v as u8;
+        }
+        ReqInfo {
+            serial: r.serial,
+            index: r.index,
+            state: r.state as u8,
+            opcode: r.opcode,
+            sqe_flags: r.sqe_flags,
+            in_issue: r.in_issue as u8,
+            flags: r.flags,
+            user_data: r.user_data,
+            fd: r.fd,
+            cmd_op: r.cmd.cmd_op,
+            cmd_flags: r.cmd.flags,
+            res: r.cqe.res,
+            cflags: r.cqe.flags,
+            issues: r.issues,
+            big_cqe: r.big_cqe,
+            pdu: r.cmd.pdu,
+            pdu_prov: prov,
+            pdu_src: r.pdu_src,
+        }
+    }
+}

@@ -84,6 +84,8 @@ pub struct Sim {
     pub sanitizer_reports: u32,
     /// task_work ran in user mode; its completions still need a flush.
     pub task_tw_flush: bool,
+    /// Scratch buffer `rs_req_info` returns.
+    pub req_info: crate::io_uring::types::ReqInfo,
 }
 
 /// Default bound on kept trace records.
@@ -112,6 +114,26 @@ impl Sim {
             cur_src: 0,
             sanitizer_reports: 0,
             task_tw_flush: false,
+            req_info: crate::io_uring::types::ReqInfo {
+                serial: 0,
+                index: 0,
+                state: 0,
+                opcode: 0,
+                sqe_flags: 0,
+                in_issue: 0,
+                flags: 0,
+                user_data: 0,
+                fd: 0,
+                cmd_op: 0,
+                cmd_flags: 0,
+                res: 0,
+                cflags: 0,
+                issues: 0,
+                big_cqe: [0; 2],
+                pdu: [0; 32],
+                pdu_prov: [0; 32],
+                pdu_src: [0; 32],
+            },
         }
     }
 

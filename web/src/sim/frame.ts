@@ -4,6 +4,7 @@
  * Frames are immutable and small: ring words, the slot contents that matter, and the trace
  * records the step produced.
  */
+import { PDU_SIZE, PROV_NAMES, REQ_INFO_OFF, REQ_STATE_NAMES } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
 import type { Cqe, IoUring } from '../uring/IoUring';
 
@@ -14,6 +15,28 @@ export interface SqSlotView {
   flags: number;
   fd: number;
   userData: bigint;
+}
+
+/** A request object of the ring's slab, as the UI shows it. */
+export interface ReqView {
+  serial: number;
+  index: number;
+  state: (typeof REQ_STATE_NAMES)[number];
+  opcode: number;
+  sqeFlags: number;
+  inIssue: boolean;
+  reqFlags: number;
+  userData: bigint;
+  fd: number;
+  cmdOp: number;
+  cmdFlags: number;
+  res: number;
+  cflags: number;
+  issues: number;
+  bigCqe: [bigint, bigint];
+  pdu: Uint8Array;
+  pduProv: (typeof PROV_NAMES)[number][];
+  pduSrc: number[];
 }
 
 export interface RingFrame {
@@ -34,6 +57,49 @@ export interface RingFrame {
   sqes: SqSlotView[];
   /** CQE slots by slot index. */
   cqes: Cqe[];
+  /** Requests in use (not in the request cache). */
+  reqs: ReqView[];
+}
+
+/** Reads every in-use request of the ring. */
+export function readReqs(r: IoUring): ReqView[] {
+  const core = r.core;
+  const n = core.call((e) => e.rs_req_count(r.fd));
+  const out: ReqView[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = core.call((e) => e.rs_req_info(r.fd, i)) >>> 0;
+    if (!p) continue;
+    const dv = core.view();
+    const state = REQ_STATE_NAMES[dv.getUint8(p + REQ_INFO_OFF.STATE)] ?? 'free';
+    if (state === 'free') continue;
+    const pduProv: (typeof PROV_NAMES)[number][] = [];
+    const pduSrc: number[] = [];
+    for (let k = 0; k < PDU_SIZE; k++) {
+      pduProv.push(PROV_NAMES[dv.getUint8(p + REQ_INFO_OFF.PDU_PROV + k)] ?? 'fresh');
+      pduSrc.push(dv.getUint32(p + REQ_INFO_OFF.PDU_SRC + 4 * k, true));
+    }
+    out.push({
+      serial: dv.getUint32(p + REQ_INFO_OFF.SERIAL, true),
+      index: dv.getUint32(p + REQ_INFO_OFF.INDEX, true),
+      state,
+      opcode: dv.getUint8(p + REQ_INFO_OFF.OPCODE),
+      sqeFlags: dv.getUint8(p + REQ_INFO_OFF.SQE_FLAGS),
+      inIssue: dv.getUint8(p + REQ_INFO_OFF.IN_ISSUE) !== 0,
+      reqFlags: dv.getUint32(p + REQ_INFO_OFF.FLAGS, true),
+      userData: dv.getBigUint64(p + REQ_INFO_OFF.USER_DATA, true),
+      fd: dv.getInt32(p + REQ_INFO_OFF.FD, true),
+      cmdOp: dv.getUint32(p + REQ_INFO_OFF.CMD_OP, true),
+      cmdFlags: dv.getUint32(p + REQ_INFO_OFF.CMD_FLAGS, true),
+      res: dv.getInt32(p + REQ_INFO_OFF.RES, true),
+      cflags: dv.getUint32(p + REQ_INFO_OFF.CFLAGS, true),
+      issues: dv.getUint32(p + REQ_INFO_OFF.ISSUES, true),
+      bigCqe: [dv.getBigUint64(p + REQ_INFO_OFF.BIG_CQE, true), dv.getBigUint64(p + REQ_INFO_OFF.BIG_CQE + 8, true)],
+      pdu: core.u8().slice(p + REQ_INFO_OFF.PDU, p + REQ_INFO_OFF.PDU + PDU_SIZE),
+      pduProv,
+      pduSrc,
+    });
+  }
+  return out;
 }
 
 /** Who performed a step. */
@@ -88,5 +154,6 @@ export function readRing(r: IoUring): RingFrame {
     sqArray,
     sqes,
     cqes,
+    reqs: readReqs(r),
   };
 }

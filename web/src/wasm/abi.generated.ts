@@ -5,6 +5,7 @@ export const ABI_VERSION = 1;
 export const TRACE_RECORD_SIZE = 48;
 export const STEP_NS = 100;
 export const PDU_SIZE = 32;
+export const REQ_INFO_SIZE = 256;
 
 // uapi
 export const IORING_OP_NOP = 0;
@@ -163,6 +164,27 @@ export const RINGS_OFF = {
   CQES: 64,
 } as const;
 
+export const REQ_INFO_OFF = {
+  SERIAL: 0,
+  INDEX: 4,
+  STATE: 8,
+  OPCODE: 9,
+  SQE_FLAGS: 10,
+  IN_ISSUE: 11,
+  FLAGS: 12,
+  USER_DATA: 16,
+  FD: 24,
+  CMD_OP: 28,
+  CMD_FLAGS: 32,
+  RES: 36,
+  CFLAGS: 40,
+  ISSUES: 44,
+  BIG_CQE: 48,
+  PDU: 64,
+  PDU_PROV: 96,
+  PDU_SRC: 128,
+} as const;
+
 export const TRACE_OFF = {
   STEP: 0,
   EVENT: 4,
@@ -231,6 +253,9 @@ export type EventName = keyof typeof EVENT;
 export const CTX_NAMES = ['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work'] as const;
 
 export const REQ_STATE_NAMES = ['free', 'prepped', 'iowq_queued', 'issuing', 'inflight', 'tw_pending', 'complete_pending', 'done', 'failed_prep', 'linked', ] as const;
+
+/** Who last wrote a byte (core-rs Prov). */
+export const PROV_NAMES = ['fresh', 'user', 'core', 'driver', 'stale', 'zeroed'] as const;
 
 export const STEP_KIND = {
   Idle: 0,

@@ -26,6 +26,8 @@ export interface CoreExports extends WebAssembly.Exports {
   rs_trace_clear(): void;
   rs_trace_enable(on: number): void;
   rs_close(fd: number): number;
+  rs_req_count(ringFd: number): number;
+  rs_req_info(ringFd: number, idx: number): number;
 }
 
 /** Names of every export the glue relies on; `loadCore` refuses a module missing one. */
@@ -33,5 +35,5 @@ export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'memory', 'rs_abi_version', 'rs_init', 'rs_user_mem_base', 'rs_user_mem_len', 'rs_user_wrote',
   'io_uring_setup', 'rs_mmap', 'rs_mmap_len', 'rs_enter_begin', 'io_uring_enter', 'rs_step',
   'rs_task_state', 'rs_last_ret', 'rs_step_count', 'rs_clock_ns', 'rs_trace_ptr', 'rs_trace_len',
-  'rs_trace_clear', 'rs_trace_enable', 'rs_close',
+  'rs_trace_clear', 'rs_trace_enable', 'rs_close', 'rs_req_count', 'rs_req_info',
 ];
