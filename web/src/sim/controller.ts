@@ -1,90 +1,145 @@
 /**
- * The simulation controller: runs the application's actions and the kernel's steps, records a
- * frame after each, and travels in time with memory snapshots plus deterministic replay.
+ * The simulation controller: runs a scenario's program operations and the kernel's steps,
+ * records a frame after each, and travels in time with memory snapshots plus deterministic
+ * replay.
  *
  * Every piece of simulator state lives in the core's linear memory, so a snapshot is a copy of
- * that memory (plus the few numbers the application keeps in JavaScript: its local SQ tail and
- * its allocator position). Going back restores the nearest snapshot at or before the target and
- * replays the recorded inputs from there; it never reruns from the start.
+ * that memory plus the program runtime's small JSON state. Going back restores the nearest
+ * snapshot at or before the target and replays the recorded inputs from there; it never reruns
+ * from the start. Applying an input anywhere but at the end starts a new branch; the old future
+ * is kept until the next branch (see {@link SimController.restoreBranch}).
  */
+import type { Op, Scenario } from '../scenario/format';
+import { ProgramRuntime, type RuntimeState } from '../scenario/runtime';
 import { drainTrace } from '../wasm/decode';
 import type { Core } from '../wasm/load';
-import { IoUring, type QueueInitOptions } from '../uring/IoUring';
-import { prepNop, sqeSetData64 } from '../uring/sqe';
-import { UserMemory } from '../uring/userMemory';
+import type { IoUring } from '../uring/IoUring';
 import { type Frame, readRing } from './frame';
 
-/** One recorded input: what the application did, or one kernel step. */
-export type Input =
-  | { kind: 'setup'; entries: number; opts: QueueInitOptions }
-  | { kind: 'nop'; userData: bigint }
-  | { kind: 'enter'; minComplete: number; flags: number }
-  | { kind: 'reap' }
-  | { kind: 'step' };
+/** One recorded input: a program operation, or one kernel step. */
+export type Input = { kind: 'op'; op: Op; index?: number } | { kind: 'step' };
 
 interface Snapshot {
   frame: number;
   memory: Uint8Array;
-  sqeTail: number;
-  userNext: number;
-  hasRing: boolean;
+  rt: RuntimeState;
 }
 
 /** Snapshot every this many frames. */
 export const SNAPSHOT_INTERVAL = 256;
+/** A scenario may not run longer than this many kernel steps. */
+export const MAX_STEPS = 2_000_000;
+
+/** The minimal scenario behind the free-form pages: one ring, no devices. */
+export function emptyScenario(entries = 8): Scenario {
+  return {
+    format: 'ringside-scenario',
+    version: 1,
+    id: 'sandbox',
+    title: 'Sandbox',
+    intro: 'A ring with nothing on it yet.',
+    api: 'v5',
+    ring: { entries },
+    program: [{ op: 'reap' }],
+  };
+}
 
 export class SimController {
   readonly frames: Frame[] = [];
   /** `inputs[i]` produced `frames[i + 1]`. */
   readonly inputs: Input[] = [];
+  /** Frame index at which each program operation ran (compiled scenarios). */
+  readonly opFrames: number[] = [];
   private readonly snapshots: Snapshot[] = [];
-  private ring: IoUring | null = null;
-  private mem: UserMemory;
-  /** The frame the live core state corresponds to. */
+  private discarded: { at: number; frames: Frame[]; inputs: Input[] } | null = null;
+  readonly rt: ProgramRuntime;
   private at = 0;
 
-  constructor(readonly core: Core, readonly cfg = 0) {
-    core.call((e) => e.rs_init(cfg));
-    this.mem = new UserMemory(core);
-    this.frames.push(this.capture(0, 'app', 'start'));
+  constructor(readonly core: Core, readonly scenario: Scenario) {
+    core.call((e) => e.rs_init(scenario.config?.patch2_zero_pdu ? 1 : 0));
+    this.rt = new ProgramRuntime(core, scenario);
+    this.frames.push(this.capture(0, 'app', `io_uring_setup(${scenario.ring.entries})`, 0));
     this.snapshot();
   }
 
-  /** The frame the core currently matches. */
+  /**
+   * Runs a whole scenario: each operation, then kernel steps until the task is back in user
+   * mode (and, for `sleep`, until the clock has advanced), and finally until the kernel is idle.
+   */
+  static compile(core: Core, scenario: Scenario, maxSteps = MAX_STEPS): SimController {
+    const c = new SimController(core, scenario);
+    let budget = maxSteps;
+    scenario.program.forEach((op, i) => {
+      c.opFrames.push(c.frames.length);
+      const f = c.apply({ kind: 'op', op, index: i });
+      budget -= c.settle(f.untilNs, budget);
+    });
+    budget -= c.runUntilIdle(budget);
+    if (budget <= 0) throw new Error(`the scenario did not finish within ${maxSteps} kernel steps`);
+    return c;
+  }
+
   get cursor(): number {
     return this.at;
   }
 
-  get currentRing(): IoUring | null {
-    return this.ring;
+  get ring(): IoUring {
+    return this.rt.ring;
   }
 
-  /** Applies an input at the current position, truncating any future after it. */
-  apply(input: Input): Frame {
-    if (this.at < this.frames.length - 1) this.truncate(this.at);
-    const kind = this.exec(input);
+  /** Whether an earlier future was cut off by the last branch and can be restored. */
+  get hasDiscardedBranch(): boolean {
+    return this.discarded !== null;
+  }
+
+  /** Applies an input at the current position; a position before the end starts a branch. */
+  apply(input: Input): Frame & { untilNs?: number } {
+    if (this.at < this.frames.length - 1) this.branch(this.at);
+    const { kind, summary, untilNs } = this.exec(input);
     this.inputs.push(input);
-    const f = this.capture(this.frames.length, input.kind === 'step' ? 'kernel' : 'app', kind === 0 ? 'idle' : label(input));
+    const lbl = input.kind === 'step' ? (kind === 0 ? 'idle' : 'step') : summary;
+    const f = this.capture(this.frames.length, input.kind === 'step' ? 'kernel' : 'app', lbl, input.kind === 'op' ? (input.index ?? -1) : -1);
     this.frames.push(f);
     this.at = f.index;
     if (f.index % SNAPSHOT_INTERVAL === 0) this.snapshot();
-    return f;
+    return untilNs === undefined ? f : { ...f, untilNs };
   }
 
-  /** Runs kernel steps until the task is back in user mode and the kernel is idle. */
-  runUntilIdle(limit = 100_000): number {
+  /** Steps until the task is in user mode and, if given, the clock reached `untilNs`. */
+  settle(untilNs: number | undefined, budget = MAX_STEPS): number {
     let n = 0;
-    while (n < limit) {
+    while (n < budget) {
+      const inKernel = this.core.call((e) => e.rs_task_state()) !== 0;
+      const early = untilNs !== undefined && Number(this.core.call((e) => e.rs_clock_ns())) < untilNs;
+      if (!inKernel && !early) break;
       const f = this.apply({ kind: 'step' });
       n++;
       if (f.label === 'idle') {
-        this.frames.pop();
-        this.inputs.pop();
-        this.at = this.frames.length - 1;
+        this.dropLast();
         break;
       }
     }
     return n;
+  }
+
+  /** Runs kernel steps until nothing can run. */
+  runUntilIdle(budget = MAX_STEPS): number {
+    let n = 0;
+    while (n < budget) {
+      const f = this.apply({ kind: 'step' });
+      n++;
+      if (f.label === 'idle') {
+        this.dropLast();
+        break;
+      }
+    }
+    return n;
+  }
+
+  private dropLast() {
+    this.frames.pop();
+    this.inputs.pop();
+    this.at = this.frames.length - 1;
   }
 
   /** Moves the live state to frame `i` (restore + replay). */
@@ -99,79 +154,62 @@ export class SimController {
       this.restore(snap);
       from = snap.frame;
     }
-    for (let k = from; k < target; k++) this.exec(this.inputs[k] as Input, true);
+    for (let k = from; k < target; k++) {
+      this.exec(this.inputs[k] as Input);
+      this.core.call((e) => e.rs_trace_clear());
+    }
     this.at = target;
   }
 
-  private truncate(i: number) {
+  /** Brings back the future the last branch cut off (the current branch is dropped). */
+  restoreBranch(): boolean {
+    const d = this.discarded;
+    if (!d) return false;
+    this.seek(d.at);
+    this.frames.length = d.at + 1;
+    this.inputs.length = d.at;
+    this.dropSnapshotsAfter(d.at);
+    this.frames.push(...d.frames);
+    this.inputs.push(...d.inputs);
+    this.discarded = null;
+    return true;
+  }
+
+  private branch(i: number) {
+    this.discarded = { at: i, frames: this.frames.slice(i + 1), inputs: this.inputs.slice(i) };
     this.frames.length = i + 1;
     this.inputs.length = i;
+    this.dropSnapshotsAfter(i);
+  }
+
+  private dropSnapshotsAfter(i: number) {
     while (this.snapshots.length > 1 && (this.snapshots[this.snapshots.length - 1] as Snapshot).frame > i) this.snapshots.pop();
   }
 
-  /** Executes one input; for a kernel step returns what `rs_step` reported (0 = idle). */
-  private exec(input: Input, replay = false): number {
-    let kind = -1;
-    switch (input.kind) {
-      case 'setup':
-        this.ring = IoUring.queueInit(this.core, this.mem, input.entries, input.opts);
-        break;
-      case 'nop': {
-        const r = this.need();
-        const sqe = r.getSqe();
-        if (!sqe) throw new Error('the SQ is full: reap or step first');
-        prepNop(sqe);
-        sqeSetData64(sqe, input.userData);
-        r.flushSq();
-        break;
-      }
-      case 'enter': {
-        const r = this.need();
-        const n = r.flushSq();
-        const ret = r.enterBegin(n, input.minComplete, input.flags);
-        if (ret < 0) throw new Error(`io_uring_enter: the task is already in a syscall (${ret})`);
-        break;
-      }
-      case 'reap':
-        this.need().reap();
-        break;
-      case 'step':
-        kind = this.core.call((e) => e.rs_step());
-        break;
-    }
-    if (replay) this.core.call((e) => e.rs_trace_clear());
-    return kind;
+  private exec(input: Input): { kind: number; summary: string; untilNs?: number } {
+    if (input.kind === 'step') return { kind: this.core.call((e) => e.rs_step()), summary: 'step' };
+    const r = this.rt.exec(input.op);
+    return { kind: -1, summary: r.summary, untilNs: r.untilNs };
   }
 
-  private need(): IoUring {
-    if (!this.ring) throw new Error('no ring: set one up first');
-    return this.ring;
-  }
-
-  private capture(index: number, actor: Frame['actor'], lbl: string): Frame {
+  private capture(index: number, actor: Frame['actor'], lbl: string, op: number): Frame {
     const events = drainTrace(this.core);
     return {
       index,
       actor,
       label: actor === 'kernel' && lbl !== 'idle' && events[0] ? events[0].event : lbl,
+      op,
       coreStep: this.core.call((e) => e.rs_step_count()) >>> 0,
       timeNs: Number(this.core.call((e) => e.rs_clock_ns())),
       taskState: this.core.call((e) => e.rs_task_state()),
       lastRet: this.core.call((e) => e.rs_last_ret()),
-      ring: this.ring ? readRing(this.ring) : null,
+      ring: readRing(this.rt.ring),
       events,
     };
   }
 
   private snapshot() {
-    const u8 = this.core.u8();
-    this.snapshots.push({
-      frame: this.at,
-      memory: u8.slice(),
-      sqeTail: this.ring?.sqeTail ?? 0,
-      userNext: this.mem.position(),
-      hasRing: this.ring !== null,
-    });
+    this.snapshots.push({ frame: this.at, memory: this.core.u8().slice(), rt: this.rt.save() });
   }
 
   private restore(s: Snapshot) {
@@ -179,23 +217,11 @@ export class SimController {
     const need = s.memory.byteLength - mem.buffer.byteLength;
     if (need > 0) mem.grow(Math.ceil(need / 65536));
     this.core.u8().set(s.memory);
-    this.mem.setPosition(s.userNext);
-    if (!s.hasRing) this.ring = null;
-    else if (this.ring) this.ring.sqeTail = s.sqeTail;
+    this.rt.load(s.rt);
   }
 
   /** Bytes held by snapshots (for the benchmark and the memory bound). */
   snapshotBytes(): number {
     return this.snapshots.reduce((n, s) => n + s.memory.byteLength, 0);
-  }
-}
-
-function label(i: Input): string {
-  switch (i.kind) {
-    case 'setup': return `io_uring_setup(${i.entries})`;
-    case 'nop': return `prep NOP (user_data ${i.userData})`;
-    case 'enter': return `io_uring_enter(min_complete ${i.minComplete})`;
-    case 'reap': return 'reap CQEs';
-    case 'step': return 'step';
   }
 }

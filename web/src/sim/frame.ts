@@ -109,15 +109,17 @@ export interface Frame {
   /** Index of this frame in the timeline (0 = the initial state). */
   index: number;
   actor: StepActor;
-  /** A short label: the app action, or the kernel step kind. */
+  /** A short label: the program operation's summary, or the first kernel event. */
   label: string;
+  /** Index of the program operation this frame ran (-1 for kernel steps and manual actions). */
+  op: number;
   /** The core's step counter after this frame. */
   coreStep: number;
   timeNs: number;
   /** 0 user mode, 1 in a syscall, 2 sleeping in a syscall. */
   taskState: number;
   lastRet: number;
-  ring: RingFrame | null;
+  ring: RingFrame;
   events: TraceEvent[];
 }
 

@@ -9,7 +9,7 @@ import { useStore } from 'zustand';
 import type { Frame } from '../sim/frame';
 import type { Core } from '../wasm/load';
 import { CoreDeadError } from '../wasm/load';
-import { type Input, SimController } from '../sim/controller';
+import { SimController, emptyScenario } from '../sim/controller';
 
 export interface SimState {
   status: 'loading' | 'ready' | 'error';
@@ -51,8 +51,7 @@ function guard(f: (c: SimController) => void) {
 
 /** Starts a session on a loaded core: a fresh machine with one 8-entry ring. */
 export function startSession(core: Core, entries = 8): void {
-  controller = new SimController(core);
-  controller.apply({ kind: 'setup', entries, opts: {} });
+  controller = new SimController(core, emptyScenario(entries));
   publish({ status: 'ready', message: null, panic: null });
 }
 
@@ -64,13 +63,14 @@ export function loadFailed(message: string): void {
 let nextUserData = 1n;
 
 /** Writes a NOP SQE and publishes the SQ tail. */
-export const submitNop = () => guard((c) => c.apply({ kind: 'nop', userData: nextUserData++ }));
+export const submitNop = () =>
+  guard((c) => c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } } }));
 /** Calls `io_uring_enter` (submit everything pending, wait for nothing). */
-export const enter = () => guard((c) => c.apply({ kind: 'enter', minComplete: 0, flags: 0 }));
+export const enter = () => guard((c) => c.apply({ kind: 'op', op: { op: 'submit' } }));
 /** Runs one unit of kernel work. */
-export const stepKernel = () => guard((c) => c.apply({ kind: 'step' } as Input));
+export const stepKernel = () => guard((c) => c.apply({ kind: 'step' }));
 /** Reads every visible CQE and stores the CQ head. */
-export const reap = () => guard((c) => c.apply({ kind: 'reap' }));
+export const reap = () => guard((c) => c.apply({ kind: 'op', op: { op: 'reap' } }));
 /** Moves the cursor one frame back (restoring the core's memory). */
 export const back = () => guard((c) => c.seek(c.cursor - 1));
 /** Moves the cursor one frame forward in the recorded timeline. */

@@ -1,0 +1,252 @@
+/**
+ * The userspace program of a scenario: executes its operations against the core the way a
+ * process would (liburing calls over the shared rings, user memory, open/close).
+ *
+ * Its own state (variables, buffers, the ring's local SQ tail, the allocator position) is small
+ * and JSON-able, so the controller can keep it beside each memory snapshot.
+ */
+import * as abi from '../wasm/abi.generated';
+import { IORING_ENTER_EXT_ARG, IORING_ENTER_GETEVENTS, IORING_OP_NOP, IORING_OP_URING_CMD, IORING_OP_URING_CMD128 } from '../wasm/abi.generated';
+import type { Core } from '../wasm/load';
+import { IoUring } from '../uring/IoUring';
+import { UserMemory } from '../uring/userMemory';
+import type { BytesSpec, Op, Scenario, SqeSpec } from './format';
+import { SETUP_FLAG_NAMES, SQE_FLAG_NAMES } from './validate';
+
+/** What executing an operation did. */
+export interface OpResult {
+  /** The task entered the kernel; the caller steps until it returns. */
+  syscall: boolean;
+  /** For `sleep`: the simulated time to run background work until. */
+  untilNs?: number;
+  /** A one-line summary for the UI. */
+  summary: string;
+}
+
+/** The runtime's JSON-able state (kept with snapshots). */
+export interface RuntimeState {
+  vars: Record<string, number>;
+  bufs: Record<string, { addr: number; size: number }>;
+  sqeTail: number;
+  userNext: number;
+  ringFd: number;
+}
+
+/** An operation failed in a way a real program would see as a userspace error. */
+export class ProgramError extends Error {}
+
+export function setupFlags(names: readonly string[] = []): number {
+  let f = 0;
+  for (const n of names) {
+    const i = (SETUP_FLAG_NAMES as readonly string[]).indexOf(n);
+    if (i < 0) throw new ProgramError(`unknown setup flag ${n}`);
+    f |= 1 << i;
+  }
+  return f >>> 0;
+}
+
+export function sqeFlags(names: readonly string[] = []): number {
+  let f = 0;
+  for (const n of names) {
+    const i = (SQE_FLAG_NAMES as readonly string[]).indexOf(n);
+    if (i < 0) throw new ProgramError(`unknown SQE flag ${n}`);
+    f |= 1 << i;
+  }
+  return f;
+}
+
+/** Driver constants (cmd_op names) the core exports, if any. */
+function driverCmdOps(): Record<string, number> {
+  return ((abi as Record<string, unknown>).DRIVER_CMD_OPS as Record<string, number> | undefined) ?? {};
+}
+
+export class ProgramRuntime {
+  readonly mem: UserMemory;
+  ring: IoUring;
+  vars: Record<string, number> = {};
+  bufs: Record<string, { addr: number; size: number }> = {};
+
+  /** Sets up the machine for `scenario`: devices, then the ring. */
+  constructor(readonly core: Core, readonly scenario: Scenario) {
+    this.mem = new UserMemory(core);
+    for (const d of scenario.devices ?? []) {
+      const r = this.callStr2('rs_dev_register', d.name, d.driver);
+      if (r < 0) throw new ProgramError(`registering /dev/${d.name} (${d.driver}) failed: ${r}`);
+    }
+    this.ring = IoUring.queueInit(core, this.mem, scenario.ring.entries, {
+      flags: setupFlags(scenario.ring.flags),
+      cqEntries: scenario.ring.cq_entries,
+    });
+  }
+
+  save(): RuntimeState {
+    return { vars: { ...this.vars }, bufs: { ...this.bufs }, sqeTail: this.ring.sqeTail, userNext: this.mem.position(), ringFd: this.ring.fd };
+  }
+
+  load(s: RuntimeState): void {
+    this.vars = { ...s.vars };
+    this.bufs = { ...s.bufs };
+    this.ring.sqeTail = s.sqeTail;
+    this.mem.setPosition(s.userNext);
+  }
+
+  /** Executes one program operation. */
+  exec(op: Op): OpResult {
+    switch (op.op) {
+      case 'open': {
+        const fd = this.callStr('rs_dev_open', op.device);
+        if (fd < 0) throw new ProgramError(`open("/dev/${op.device}") failed: ${fd}`);
+        this.vars[op.as] = fd;
+        return { syscall: false, summary: `fd ${fd} = open("/dev/${op.device}")` };
+      }
+      case 'alloc': {
+        const addr = this.mem.alloc(op.size);
+        this.bufs[op.as] = { addr, size: op.size };
+        if (op.init) this.mem.write(addr, this.bytes(op.init, op.size));
+        return { syscall: false, summary: `${op.as} = ${op.size} bytes of user memory at 0x${addr.toString(16)}` };
+      }
+      case 'write_user': {
+        const b = this.bufs[op.target] as { addr: number; size: number };
+        const off = op.offset ?? 0;
+        const data = this.bytes(op.data, b.size - off);
+        this.mem.write(b.addr + off, data);
+        return { syscall: false, summary: `userspace writes ${data.length} bytes to ${op.target}` };
+      }
+      case 'prep':
+        return this.prep(op.sqe);
+      case 'submit': {
+        const n = this.ring.flushSq();
+        const wait = op.wait ?? 0;
+        this.begin(n, wait, wait > 0 ? IORING_ENTER_GETEVENTS : 0);
+        return { syscall: true, summary: `io_uring_enter(to_submit ${n}, min_complete ${wait})` };
+      }
+      case 'wait': {
+        let arg = 0;
+        let argsz = 0;
+        let flags = IORING_ENTER_GETEVENTS;
+        if (op.timeout_ms !== undefined) {
+          const ts = this.mem.alloc(16);
+          this.mem.writeU64(ts, BigInt(Math.floor(op.timeout_ms / 1000)));
+          this.mem.writeU64(ts + 8, BigInt((op.timeout_ms % 1000) * 1_000_000));
+          arg = this.mem.alloc(24);
+          this.mem.writeU64(arg + 16, BigInt(ts));
+          argsz = 24;
+          flags |= IORING_ENTER_EXT_ARG;
+        }
+        this.begin(0, op.min, flags, arg, argsz);
+        return { syscall: true, summary: `io_uring_enter(GETEVENTS, min_complete ${op.min})` };
+      }
+      case 'reap': {
+        const c = this.ring.reap(op.max);
+        return { syscall: false, summary: c.length ? `reaped ${c.map((x) => `${x.userData}:${x.res}`).join(', ')}` : 'no CQE to reap' };
+      }
+      case 'sleep': {
+        const now = Number(this.core.call((e) => e.rs_clock_ns()));
+        return { syscall: false, untilNs: now + op.ms * 1_000_000, summary: `userspace sleeps ${op.ms} ms` };
+      }
+      case 'device': {
+        const fd = this.vars[op.fd] as number;
+        const r = this.callStr('rs_dev_ctl', op.action, fd, op.arg ?? 0);
+        if (r < 0) throw new ProgramError(`device action ${op.action} failed: ${r}`);
+        return { syscall: false, summary: `device ${op.fd}: ${op.action}` };
+      }
+      case 'close': {
+        const fd = this.vars[op.fd] as number;
+        const r = this.core.call((e) => e.rs_close(fd));
+        return { syscall: false, summary: `close(${fd}) = ${r}` };
+      }
+      case 'exit': {
+        const r = this.ring.queueExit();
+        return { syscall: false, summary: `io_uring_queue_exit() = ${r}` };
+      }
+    }
+  }
+
+  private begin(toSubmit: number, min: number, flags: number, arg = 0, argsz = 0) {
+    const r = this.ring.enterBegin(toSubmit, min, flags, arg, argsz);
+    if (r < 0) throw new ProgramError(`io_uring_enter could not start: ${r} (the task is already in a syscall)`);
+  }
+
+  private prep(s: SqeSpec): OpResult {
+    const sqe = this.ring.getSqe();
+    if (!sqe) throw new ProgramError('io_uring_get_sqe() returned NULL: the SQ is full');
+    const opcode = typeof s.opcode === 'number' ? s.opcode : s.opcode === 'NOP' ? IORING_OP_NOP : s.opcode === 'URING_CMD' ? IORING_OP_URING_CMD : IORING_OP_URING_CMD128;
+    sqe.opcode = opcode;
+    sqe.flags = sqeFlags(s.flags);
+    sqe.fd = s.fd === undefined ? -1 : typeof s.fd === 'number' ? s.fd : (this.vars[s.fd] ?? -1);
+    if (s.ioprio !== undefined) sqe.ioprio = s.ioprio;
+    if (s.user_data !== undefined) sqe.userData = BigInt(s.user_data);
+    if (s.cmd_op !== undefined) {
+      const v = typeof s.cmd_op === 'number' ? s.cmd_op : driverCmdOps()[s.cmd_op];
+      if (v === undefined) throw new ProgramError(`unknown cmd_op name ${s.cmd_op}`);
+      sqe.cmdOp = v;
+    }
+    if (s.pad1 !== undefined) sqe.pad1 = s.pad1;
+    if (s.len !== undefined) sqe.len = s.len;
+    if (s.op_flags !== undefined) sqe.opFlags = s.op_flags;
+    if (s.cmd) sqe.setCmd(this.bytes(s.cmd, sqe.size - 48));
+    this.core.call((e) => e.rs_user_wrote(sqe.addr, sqe.size));
+    const pub = this.ring.flushSq();
+    return { syscall: false, summary: `SQE in slot ${sqe.slot}: ${typeof s.opcode === 'number' ? `opcode ${s.opcode}` : s.opcode}, user_data ${s.user_data ?? 0} (SQ tail ${this.ring.sqTail()}, ${pub} pending)` };
+  }
+
+  /** Encodes a byte spec (u64 words may name buffers as `&name`). */
+  bytes(b: BytesSpec, max: number): Uint8Array {
+    let out: Uint8Array;
+    if (b.u64) {
+      out = new Uint8Array(b.u64.length * 8);
+      const dv = new DataView(out.buffer);
+      b.u64.forEach((w, i) => {
+        let v: bigint;
+        if (typeof w === 'string' && w.startsWith('&')) {
+          const buf = this.bufs[w.slice(1)];
+          if (!buf) throw new ProgramError(`no buffer ${w.slice(1)}`);
+          v = BigInt(buf.addr);
+        } else v = BigInt(w);
+        dv.setBigUint64(i * 8, BigInt.asUintN(64, v), true);
+      });
+    } else if (b.i32) {
+      out = new Uint8Array(b.i32.length * 4);
+      const dv = new DataView(out.buffer);
+      b.i32.forEach((w, i) => dv.setInt32(i * 4, w, true));
+    } else {
+      const hex = b.hex ?? '';
+      out = new Uint8Array(hex.length / 2);
+      for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    }
+    if (out.length > max) throw new ProgramError(`${out.length} bytes do not fit in ${max}`);
+    return out;
+  }
+
+  private scratchStr(s: string): [number, number] {
+    const bytes = new TextEncoder().encode(s);
+    const a = this.mem.alloc(Math.max(bytes.length, 1), 1);
+    this.mem.write(a, bytes);
+    return [a, bytes.length];
+  }
+
+  private exportFn(name: string): (...a: number[]) => number {
+    const f = (this.core.exports as unknown as Record<string, unknown>)[name];
+    if (typeof f !== 'function') throw new ProgramError(`this core has no ${name}: misc devices are not available`);
+    return f as (...a: number[]) => number;
+  }
+
+  private callStr(name: string, s: string, ...rest: number[]): number {
+    const f = this.exportFn(name);
+    const save = this.mem.position();
+    const [p, l] = this.scratchStr(s);
+    const r = this.core.call(() => (rest.length ? f(rest[0] as number, p, l, ...rest.slice(1)) : f(p, l)));
+    this.mem.setPosition(save);
+    return r;
+  }
+
+  private callStr2(name: string, a: string, b: string): number {
+    const f = this.exportFn(name);
+    const save = this.mem.position();
+    const [p1, l1] = this.scratchStr(a);
+    const [p2, l2] = this.scratchStr(b);
+    const r = this.core.call(() => f(p1, l1, p2, l2));
+    this.mem.setPosition(save);
+    return r;
+  }
+}

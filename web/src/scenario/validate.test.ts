@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ScenarioError, validateScenario } from './validate';
+
+const dir = join(__dirname, '..', '..', '..', 'scenarios');
+const base = () => ({
+  format: 'ringside-scenario',
+  version: 1,
+  id: 'x-y',
+  title: 'T',
+  intro: 'I',
+  api: 'v5',
+  ring: { entries: 4 },
+  program: [{ op: 'prep', sqe: { opcode: 'NOP' } }, { op: 'submit', wait: 1 }],
+});
+
+function errorsOf(doc: unknown) {
+  try {
+    validateScenario(doc);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.errors;
+    throw e;
+  }
+  return [];
+}
+
+describe('validateScenario', () => {
+  it('accepts every committed scenario', () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(() => validateScenario(JSON.parse(readFileSync(join(dir, f), 'utf8'))), f).not.toThrow();
+  });
+
+  it('names the path, what it expected and what it found', () => {
+    const d = base();
+    (d.program[0] as { sqe: { opcode: string } }).sqe.opcode = 'READ';
+    expect(errorsOf(d)).toEqual([{ path: '/program/0/sqe/opcode', expected: 'one of NOP, URING_CMD, URING_CMD128 or a number 0..255', found: '"READ"' }]);
+  });
+
+  it('rejects unknown operations, versions and dangling variables', () => {
+    const d = base() as Record<string, unknown>;
+    d.version = 2;
+    (d.program as unknown[]).push({ op: 'teleport' }, { op: 'close', fd: 'nope' });
+    const paths = errorsOf(d).map((e) => e.path);
+    expect(paths).toEqual(['/version', '/program/2/op', '/program/3/fd']);
+  });
+
+  it('rejects non-objects and hostile sizes without throwing anything else', () => {
+    expect(errorsOf(null)[0]?.path).toBe('');
+    expect(errorsOf([])[0]?.expected).toBe('a JSON object');
+    const d = base();
+    d.ring.entries = 1e9;
+    expect(errorsOf(d)[0]?.path).toBe('/ring/entries');
+  });
+});
