@@ -7,6 +7,8 @@
 //!     │
 //!  kernel/    the Rust-for-Linux abstraction, Rust names          (rust/kernel/)
 //!     │
+//!  bindings   the C side as Rust sees it (the only door from kernel/) (rust/bindings/)
+//!     │
 //!  io_uring/  linux/   the simulated C kernel, C names            (io_uring/, include/linux/)
 //!     │
 //!  ring/  uapi/        shared memory and the user ABI             (include/uapi/linux/io_uring.h)
@@ -22,6 +24,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(clippy::missing_safety_doc)]
 
+pub mod bindings;
 pub mod drivers;
 pub mod ffi;
 pub mod io_uring;

@@ -312,6 +312,7 @@ fn render() -> String {
         writeln!(o, "  {}: {},", n, k as u32).unwrap();
     }
     o.push_str("} as const;\n\n");
+    render_uring_cmd_tables(&mut o);
     o.push_str("export const ERRNO_NAMES: Record<number, string> = {\n");
     for e in 1..600 {
         if let Some(n) = errno_name(e) {
@@ -320,6 +321,58 @@ fn render() -> String {
     }
     o.push_str("};\n");
     o
+}
+
+/// Driver, cmd_op and source-file tables for the scenario runtime and the UI's code view.
+fn render_uring_cmd_tables(o: &mut String) {
+    use ringside_core::drivers::DRIVERS;
+    use ringside_core::trace::srcfiles::SOURCE_FILES;
+    o.push_str("// uring_cmd extras\n");
+    for (n, v) in consts!(
+        ENOENT,
+        EIO,
+        ENODEV,
+        IO_URING_CMD_TASK_WORK_ISSUE_FLAGS,
+        IOU_F_TWQ_LAZY_WAKE,
+    ) {
+        writeln!(o, "export const {} = {};", n, v).unwrap();
+    }
+    o.push('\n');
+    o.push_str("/** cmd_op constants of every sample driver (core-rs/src/drivers), by name. */\n");
+    o.push_str("export const DRIVER_CMD_OPS: Record<string, number> = {\n");
+    for d in DRIVERS {
+        for (n, v) in d.cmd_ops {
+            writeln!(o, "  {}: 0x{:08x},", n, v).unwrap();
+        }
+    }
+    o.push_str("};\n\n");
+    o.push_str("/** Drivers `rs_dev_register` loads by name (core-rs/src/drivers/mod.rs). */\n");
+    o.push_str("export const DRIVERS: Record<string, { api: 'v3' | 'v5'; hasUringCmd: boolean; source: number; summary: string; cmdOps: readonly string[]; actions: readonly string[] }> = {\n");
+    for d in DRIVERS {
+        let ops: Vec<String> = d.cmd_ops.iter().map(|(n, _)| format!("'{}'", n)).collect();
+        let acts: Vec<String> = d.actions.iter().map(|a| format!("'{}'", a)).collect();
+        writeln!(
+            o,
+            "  {}: {{ api: '{}', hasUringCmd: {}, source: {}, summary: {:?}, cmdOps: [{}], actions: [{}] }},",
+            d.name,
+            d.api,
+            d.has_uring_cmd,
+            ringside_core::trace::srcfiles::file_id(d.source),
+            d.summary,
+            ops.join(", "),
+            acts.join(", ")
+        )
+        .unwrap();
+    }
+    o.push_str("};\n\n");
+    o.push_str(
+        "/** Source files a trace record's `src` (file id << 16 | line) can point at, by id. */\n",
+    );
+    o.push_str("export const SOURCE_FILES: Record<number, string> = {\n");
+    for (id, path) in SOURCE_FILES {
+        writeln!(o, "  {}: '{}',", id, path).unwrap();
+    }
+    o.push_str("};\n\n");
 }
 
 #[test]

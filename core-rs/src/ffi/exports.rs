@@ -61,7 +61,10 @@ pub extern "C" fn rs_user_mem_len() -> u32 {
 #[no_mangle]
 pub extern "C" fn rs_user_wrote(addr: usize, len: u32) {
     if sim::installed() {
-        sim::with(|s| s.user.mark_user(addr as u64, len as usize));
+        sim::with(|s| {
+            s.user.mark_user(addr as u64, len as usize);
+            io_uring::uring_cmd::note_user_sqe_write(s, addr, len as usize);
+        });
     }
 }
 

@@ -18,4 +18,5 @@
 //!
 //! The host never calls an export from inside the import.
 
+pub mod cmd_exports;
 pub mod exports;

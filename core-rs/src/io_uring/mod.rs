@@ -14,6 +14,7 @@
 
 pub mod cmd_net;
 pub mod enter;
+pub mod exit;
 pub mod nop;
 pub mod tw;
 pub mod types;
@@ -268,7 +269,8 @@ pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
     };
     if let Some(f) = file {
         if let Some(fl) = s.fds.put(f) {
-            release_file(fl);
+            // The final fput from inside the kernel: `->release()` runs later (delayed_fput).
+            crate::linux::workqueue::fput_deferred(s, fl);
         }
     }
     s.emit(Event::sim_req_free, ring, serial, ud, 0, 0);

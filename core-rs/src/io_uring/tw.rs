@@ -13,7 +13,6 @@
 
 use super::types::*;
 use super::*;
-use crate::linux::fs::TwToken;
 
 /// `io_req_task_work_add`: queue `func` to run for the request in the submitting task.
 pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy: bool) {
@@ -102,28 +101,7 @@ pub fn run_tw_item(item: TwItem, local: bool) {
             sim::with(|s| s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::Issuing);
             io_issue_sqe(ring, idx, IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER);
         }
-        TwFunc::UringCmd(cb) => {
-            let (cmd, cancel) = sim::with(|s| {
-                let ctx = s.ring_mut(ring).expect("ring");
-                let dead = ctx.dead;
-                let r = ctx.req_mut(idx);
-                r.state = ReqState::Inflight;
-                r.live_issue_flags = Some(IO_URING_CMD_TASK_WORK_ISSUE_FLAGS);
-                (&mut r.cmd as *mut io_uring_cmd, dead)
-            });
-            // SAFETY: `cmd` points into a boxed request that stays allocated until it is freed
-            // after its CQE is posted, which cannot happen before this callback returns.
-            unsafe { cb(cmd, TwToken { cancel }) };
-            sim::with(|s| {
-                set_ctx(s, Ctx::TaskWork);
-                if let Some(ctx) = s.ring_mut(ring) {
-                    let r = ctx.req_mut(idx);
-                    if r.serial == item.serial {
-                        r.live_issue_flags = None;
-                    }
-                }
-            });
-        }
+        TwFunc::UringCmd(cb) => uring_cmd::run_uring_cmd_tw(ring, idx, item.serial, cb),
     }
 }
 

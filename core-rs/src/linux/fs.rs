@@ -81,7 +81,7 @@ pub static PLAIN_FOPS: file_operations = file_operations {
 pub static IO_URING_FOPS: file_operations = file_operations {
     name: "io_uring_fops",
     uring_cmd: None,
-    release: None,
+    release: Some(crate::io_uring::exit::io_uring_release),
 };
 
 /// The descriptor table and the file slab.

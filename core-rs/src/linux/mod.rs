@@ -6,4 +6,7 @@
 #![allow(non_camel_case_types)]
 
 pub mod fs;
+pub mod miscdevice;
+pub mod printk;
 pub mod uaccess;
+pub mod workqueue;

@@ -98,11 +98,19 @@ impl UserMem {
             for p in &mut self.prov[off..off + len] {
                 *p = Prov::User;
             }
+            for s in &mut self.src[off..off + len] {
+                *s = 0;
+            }
         }
     }
 
     /// Returns the provenance array (one entry per byte).
     pub fn prov(&self) -> &[Prov] {
         &self.prov
+    }
+
+    /// Returns the source array: the `file << 16 | line` of the last kernel writer per byte.
+    pub fn src(&self) -> &[u32] {
+        &self.src
     }
 }

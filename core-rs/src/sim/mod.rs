@@ -86,6 +86,12 @@ pub struct Sim {
     pub task_tw_flush: bool,
     /// Scratch buffer `rs_req_info` returns.
     pub req_info: crate::io_uring::types::ReqInfo,
+    /// Registered misc devices and loaded driver modules.
+    pub misc: crate::linux::miscdevice::MiscState,
+    /// The kernel log (`printk`).
+    pub log: crate::linux::printk::LogBuf,
+    /// uring_cmd bookkeeping: the issue context running now.
+    pub ucmd: crate::io_uring::uring_cmd::UringCmdCtx,
 }
 
 /// Default bound on kept trace records.
@@ -134,6 +140,9 @@ impl Sim {
                 pdu_prov: [0; 32],
                 pdu_src: [0; 32],
             },
+            misc: Default::default(),
+            log: Default::default(),
+            ucmd: Default::default(),
         }
     }
 
@@ -203,9 +212,11 @@ pub fn install(sim: Sim) {
     drop(old);
 }
 
-/// Returns whether a machine is installed.
+/// Returns whether a machine is installed (false while the thread's machine is being
+/// destroyed, so drop code of simulated objects can skip calls into it).
 pub fn installed() -> bool {
-    SIM.with(|s| s.borrow().is_some())
+    SIM.try_with(|s| s.try_borrow().map_or(false, |b| b.is_some()))
+        .unwrap_or(false)
 }
 
 /// Runs `f` with the machine borrowed mutably.

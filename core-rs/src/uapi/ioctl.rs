@@ -31,6 +31,11 @@ pub const fn _IOC_TYPE(nr: u32) -> u32 {
     (nr >> _IOC_TYPESHIFT) & ((1 << _IOC_TYPEBITS) - 1)
 }
 
+/// Extracts the direction bits (`_IOC_READ`, `_IOC_WRITE`) of an ioctl number.
+pub const fn _IOC_DIR(nr: u32) -> u32 {
+    (nr >> _IOC_DIRSHIFT) & 3
+}
+
 /// Extracts the sequence number of an ioctl number.
 pub const fn _IOC_NR(nr: u32) -> u32 {
     (nr >> _IOC_NRSHIFT) & ((1 << _IOC_NRBITS) - 1)

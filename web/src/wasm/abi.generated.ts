@@ -246,6 +246,17 @@ export const EVENT = {
   sanitizer_pdu_uninit_read: 203,
   sanitizer_sqe_after_issue: 204,
   sanitizer_pdu_too_big: 205,
+  sim_uring_cmd_no_hook: 300,
+  sim_sqe_read: 301,
+  sim_dev_register: 302,
+  sim_dev_open: 303,
+  sim_dev_release: 304,
+  sim_dev_ctl: 305,
+  sim_uring_cmd_do_in_task: 306,
+  sim_work_queue: 307,
+  sim_uring_cmd_cancelable: 308,
+  sim_copy_from_user: 309,
+  sim_copy_to_user: 310,
 } as const;
 
 export type EventName = keyof typeof EVENT;
@@ -265,6 +276,74 @@ export const STEP_KIND = {
   TaskWork: 4,
   Timer: 5,
 } as const;
+
+// uring_cmd extras
+export const ENOENT = 2;
+export const EIO = 5;
+export const ENODEV = 19;
+export const IO_URING_CMD_TASK_WORK_ISSUE_FLAGS = 1;
+export const IOU_F_TWQ_LAZY_WAKE = 1;
+
+/** cmd_op constants of every sample driver (core-rs/src/drivers), by name. */
+export const DRIVER_CMD_OPS: Record<string, number> = {
+  RUST_MISC_DEV_URING_CMD_SET_VALUE: 0x80047c83,
+  RUST_MISC_DEV_URING_CMD_GET_VALUE: 0x40047c84,
+  RUST_MISC_DEV_HELLO: 0x00007c80,
+  RUST_MISC_DEV_GET_VALUE: 0x80047c81,
+  RUST_MISC_DEV_SET_VALUE: 0x40047c82,
+  DELAY_DEV_SUBMIT: 0x40106401,
+  EAGAIN_DEV_CMD: 0x40106501,
+  NVME_URING_CMD_IO: 0xc0484e80,
+  NVME_URING_CMD_IO_VEC: 0xc0484e81,
+  UBLK_U_IO_FETCH_REQ: 0xc0107520,
+  UBLK_U_IO_COMMIT_AND_FETCH_REQ: 0xc0107521,
+  PDU_COUNTER_CMD: 0x00006301,
+  DOUBLE_DONE_AND_RETURN: 0x00007801,
+  DOUBLE_DONE_TWICE: 0x00007802,
+  LATE_SQE_ECHO: 0x40087301,
+  PDU_TOO_BIG_CMD: 0x00006201,
+};
+
+/** Drivers `rs_dev_register` loads by name (core-rs/src/drivers/mod.rs). */
+export const DRIVERS: Record<string, { api: 'v3' | 'v5'; hasUringCmd: boolean; source: number; summary: string; cmdOps: readonly string[]; actions: readonly string[] }> = {
+  rust_misc_device_v3: { api: 'v3', hasUringCmd: true, source: 8, summary: "RFC v3 sample: SET/GET a value through user memory, synchronously", cmdOps: ['RUST_MISC_DEV_URING_CMD_SET_VALUE', 'RUST_MISC_DEV_URING_CMD_GET_VALUE', 'RUST_MISC_DEV_HELLO', 'RUST_MISC_DEV_GET_VALUE', 'RUST_MISC_DEV_SET_VALUE'], actions: [] },
+  rust_misc_device_v4: { api: 'v5', hasUringCmd: true, source: 9, summary: "v4 sample: queue, then done() from a workqueue with the issue call's flags", cmdOps: [], actions: [] },
+  rust_misc_device_v5: { api: 'v5', hasUringCmd: true, source: 10, summary: "v5 sample: queue, workqueue, complete_in_task, done from task_work", cmdOps: [], actions: [] },
+  rust_delay_device: { api: 'v5', hasUringCmd: true, source: 11, summary: "completes each command after a delay from its SQE, through task_work", cmdOps: ['DELAY_DEV_SUBMIT'], actions: ['complete_now', 'fail_next', 'stall'] },
+  rust_eagain_device: { api: 'v5', hasUringCmd: true, source: 12, summary: "returns -EAGAIN under NONBLOCK and finishes on the io-wq reissue from its PDU", cmdOps: ['EAGAIN_DEV_CMD'], actions: [] },
+  rust_no_uring_cmd: { api: 'v5', hasUringCmd: false, source: 13, summary: "a misc device without a uring_cmd hook", cmdOps: [], actions: [] },
+  rust_nvme_passthru: { api: 'v5', hasUringCmd: true, source: 14, summary: "NVMe-passthrough-like: needs SQE128 + CQE32, status in res, result in big_cqe", cmdOps: ['NVME_URING_CMD_IO', 'NVME_URING_CMD_IO_VEC'], actions: [] },
+  rust_ublk: { api: 'v5', hasUringCmd: true, source: 15, summary: "ublk-like: FETCH commands park (tag in the PDU), cancelable, -ENODEV on cancel", cmdOps: ['UBLK_U_IO_FETCH_REQ', 'UBLK_U_IO_COMMIT_AND_FETCH_REQ'], actions: ['dispatch'] },
+  rust_pdu_counter: { api: 'v3', hasUringCmd: true, source: 16, summary: "keeps an attempt count in the PDU and trusts it to start at zero", cmdOps: ['PDU_COUNTER_CMD'], actions: [] },
+  rust_double_done: { api: 'v3', hasUringCmd: true, source: 17, summary: "hazard: completes a command twice (v3 done() takes &mut)", cmdOps: ['DOUBLE_DONE_AND_RETURN', 'DOUBLE_DONE_TWICE'], actions: [] },
+  rust_sqe_after_issue: { api: 'v3', hasUringCmd: true, source: 18, summary: "hazard: reads the SQE from a workqueue after the issue call returned", cmdOps: ['LATE_SQE_ECHO'], actions: [] },
+  rust_pdu_too_big: { api: 'v3', hasUringCmd: true, source: 19, summary: "hazard: a 40-byte PDU type", cmdOps: ['PDU_TOO_BIG_CMD'], actions: [] },
+};
+
+/** Source files a trace record's `src` (file id << 16 | line) can point at, by id. */
+export const SOURCE_FILES: Record<number, string> = {
+  1: 'core-rs/src/kernel/io_uring.rs',
+  2: 'core-rs/src/kernel/io_uring/v3.rs',
+  3: 'core-rs/src/kernel/miscdevice.rs',
+  4: 'core-rs/src/kernel/miscdevice/v3.rs',
+  5: 'core-rs/src/kernel/uaccess.rs',
+  6: 'core-rs/src/kernel/workqueue.rs',
+  7: 'core-rs/src/kernel/print.rs',
+  8: 'core-rs/src/drivers/rust_misc_device_v3.rs',
+  9: 'core-rs/src/drivers/rust_misc_device_v4.rs',
+  10: 'core-rs/src/drivers/rust_misc_device_v5.rs',
+  11: 'core-rs/src/drivers/rust_delay_device.rs',
+  12: 'core-rs/src/drivers/rust_eagain_device.rs',
+  13: 'core-rs/src/drivers/rust_no_uring_cmd.rs',
+  14: 'core-rs/src/drivers/rust_nvme_passthru.rs',
+  15: 'core-rs/src/drivers/rust_ublk.rs',
+  16: 'core-rs/src/drivers/rust_pdu_counter.rs',
+  17: 'core-rs/src/drivers/rust_double_done.rs',
+  18: 'core-rs/src/drivers/rust_sqe_after_issue.rs',
+  19: 'core-rs/src/drivers/rust_pdu_too_big.rs',
+  20: 'core-rs/src/kernel/error.rs',
+  21: 'core-rs/src/kernel/sync.rs',
+};
 
 export const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM',

@@ -1,0 +1,6 @@
+//! Kernel file systems.
+//!
+//! Mirrors: `rust/kernel/fs.rs`.
+
+pub mod file;
+pub use file::File;
