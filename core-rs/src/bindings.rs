@@ -279,6 +279,9 @@ pub mod sim {
 
     /// A misc device file was released.
     pub fn dev_released() {
-        with(|s| s.emit(crate::trace::Event::sim_dev_release, 0, 0, 0, 0, 0));
+        with(|s| {
+            s.cur_src = 0;
+            s.emit(crate::trace::Event::sim_dev_release, 0, 0, 0, 0, 0)
+        });
     }
 }

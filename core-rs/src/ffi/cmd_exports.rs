@@ -64,13 +64,15 @@ pub extern "C" fn rs_dev_register(
         return -EEXIST;
     }
     // The module init runs with no simulator borrow held: it calls back into the kernel.
-    match (entry.init)(&name) {
+    let ret = match (entry.init)(&name) {
         Ok(module) => {
             sim::with(|s| s.misc.keep_module(module));
             0
         }
         Err(e) => e.to_errno(),
-    }
+    };
+    sim::with(|s| s.cur_src = 0);
+    ret
 }
 
 /// `open("/dev/<name>")`: runs the driver's `open` (its object lands in `private_data`) and

@@ -228,7 +228,7 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
                 serial,
                 ud,
                 ret as i64,
-                1,
+                -1,
             );
             return -EIOCBQUEUED;
         }
@@ -335,8 +335,8 @@ fn check_done_flags(s: &mut Sim, ring: u32, serial: u32, ud: u64, issue_flags: u
 ///
 /// `issue_flags` decides how the CQE is posted: with `IO_URING_F_COMPLETE_DEFER` at the next
 /// completion flush (the caller holds `uring_lock`), otherwise through task_work
-/// (`io_req_task_complete`). On a ring being torn down the CQE is flushed at once (upstream the
-/// exit work's retry loop flushes it within 50 ms).
+/// (`io_req_task_complete`). Without `COMPLETE_DEFER` on a ring being torn down the CQE is
+/// flushed at once (upstream the exit work's retry loop flushes it within 50 ms).
 ///
 /// # Safety
 ///
@@ -386,11 +386,13 @@ pub unsafe fn __io_uring_cmd_done(
             r.big_cqe = [res2, 0];
             r.flags |= REQ_F_BIG_CQE;
         }
-        if dead {
+        if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 {
+            io_req_complete_defer(s, ring, idx);
+        } else if dead {
+            // No task will run task_work for a dead ring; the exit work's retry loop would
+            // post it (see `exit`), the simulator posts it now.
             io_req_complete_defer(s, ring, idx);
             io_submit_flush_completions(s, ring);
-        } else if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 {
-            io_req_complete_defer(s, ring, idx);
         } else {
             tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
         }

@@ -161,6 +161,7 @@ pub fn misc_open(name: &str) -> i32 {
         None => 0,
     };
     sim::with(|s| {
+        s.cur_src = 0;
         if ret < 0 {
             // `do_dentry_open` failed: the file goes away without `->release()`.
             let _ = s.fds.close(fd);
@@ -191,9 +192,11 @@ pub fn misc_ctl(fd: i32, action: &str, arg: i32) -> i32 {
         s.emit(Event::sim_dev_ctl, 0, 0, 0, arg as i64, fd as i64);
         Ok((filp, ctl))
     });
-    match found {
+    let ret = match found {
         // SAFETY: `filp` is a live open file of this device; the poke runs with no borrow held.
         Ok((filp, ctl)) => unsafe { ctl(filp, action, arg) },
         Err(e) => e,
-    }
+    };
+    sim::with(|s| s.cur_src = 0);
+    ret
 }

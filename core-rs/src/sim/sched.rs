@@ -95,6 +95,7 @@ pub fn step() -> StepKind {
         if u.is_some() {
             s.step += 1;
             s.clock_ns += STEP_NS;
+            s.cur_src = 0;
         }
         u
     });

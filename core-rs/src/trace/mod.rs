@@ -152,17 +152,22 @@ events! {
     /// The core called an opcode's issue handler (`io_issue_sqe`). a = issue_flags, b = opcode.
     sim_issue = 126,
 
-    /// A command was completed a second time, or after it had ended.
+    /// A command was completed a second time, or after it had ended. a = the extra result,
+    /// b = the request's state (`ReqState`), or -1 when `->uring_cmd()` returned a result after
+    /// the driver had already called `done()`.
     sanitizer_double_done = 200,
-    /// `done()` got issue_flags the core never handed out for this call context.
+    /// `done()` got issue_flags the core never handed out for this call context. a = the flags
+    /// passed, b = the flags the context was given (`IO_URING_F_UNLOCKED` where none were).
     sanitizer_done_bad_flags = 201,
-    /// `done()` ran without `uring_lock` and without `IO_URING_F_UNLOCKED`.
+    /// `done()` ran without `uring_lock` and without `IO_URING_F_UNLOCKED`. a = the flags passed.
     sanitizer_done_unlocked = 202,
-    /// PDU bytes were read that were never written during this request's life.
+    /// PDU bytes were read that were never written during this request's life. a = the first
+    /// such offset, b = its provenance (`Prov`: 0 fresh, 4 stale).
     sanitizer_pdu_uninit_read = 203,
-    /// The SQE was read after the issue call returned (it may be reused by userspace).
+    /// The SQE was read after the issue call returned (it may be reused by userspace). a = the
+    /// SQ slot.
     sanitizer_sqe_after_issue = 204,
-    /// A PDU type larger than the 32-byte PDU was used.
+    /// A PDU type larger than the 32-byte PDU was used. a = its size, b = 32.
     sanitizer_pdu_too_big = 205,
 
     /// The file has no `f_op->uring_cmd`; the core fails the request with `-EOPNOTSUPP`.

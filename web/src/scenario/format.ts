@@ -29,7 +29,16 @@ export interface Scenario {
   devices?: DeviceSpec[];
   program: Op[];
   chapters?: Chapter[];
+  /**
+   * The sanitizer reports (`sanitizer_*` event names) this scenario is written to show, if it
+   * demonstrates a hazard. A scenario without this list must run without any sanitizer report;
+   * the tests check both.
+   */
+  sanitizers?: string[];
 }
+
+/** The variable every program has from the start: the ring's own fd. */
+export const RING_VAR = 'ring';
 
 export interface RingSpec {
   entries: number;

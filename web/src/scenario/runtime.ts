@@ -10,7 +10,7 @@ import { IORING_ENTER_EXT_ARG, IORING_ENTER_GETEVENTS, IORING_OP_NOP, IORING_OP_
 import type { Core } from '../wasm/load';
 import { IoUring } from '../uring/IoUring';
 import { UserMemory } from '../uring/userMemory';
-import type { BytesSpec, Op, Scenario, SqeSpec } from './format';
+import { type BytesSpec, type Op, RING_VAR, type Scenario, type SqeSpec } from './format';
 import { SETUP_FLAG_NAMES, SQE_FLAG_NAMES } from './validate';
 
 /** What executing an operation did. */
@@ -77,6 +77,7 @@ export class ProgramRuntime {
       flags: setupFlags(scenario.ring.flags),
       cqEntries: scenario.ring.cq_entries,
     });
+    this.vars[RING_VAR] = this.ring.fd;
   }
 
   save(): RuntimeState {

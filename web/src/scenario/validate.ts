@@ -2,7 +2,11 @@
  * Validation of scenario documents with precise errors: each says where (a JSON pointer),
  * what was expected and what was found.
  */
-import { type Op, type Scenario, SCENARIO_FORMAT, SCENARIO_VERSION } from './format';
+import { DRIVER_CMD_OPS, DRIVERS, EVENT } from '../wasm/abi.generated';
+import { type Op, RING_VAR, type Scenario, SCENARIO_FORMAT, SCENARIO_VERSION } from './format';
+
+/** The sanitizer report names a scenario may declare. */
+export const SANITIZER_NAMES = Object.keys(EVENT).filter((n) => n.startsWith('sanitizer_'));
 
 export interface ValidationError {
   path: string;
@@ -78,9 +82,13 @@ export function validateScenario(doc: unknown): Scenario {
     if (doc.ring.cq_entries !== undefined && !int(doc.ring.cq_entries, 1, 65536)) err('/ring/cq_entries', 'an integer from 1 to 65536', doc.ring.cq_entries);
     checkNames(doc.ring.flags, '/ring/flags', SETUP_FLAG_NAMES, err);
   }
-  const vars = new Set<string>();
+  const vars = new Set<string>([RING_VAR]);
   const bufs = new Set<string>();
   const devices = new Set<string>();
+  /** Device name → driver name, and fd variable → driver name. */
+  const deviceDriver = new Map<string, string>();
+  const varDriver = new Map<string, string>();
+  const drivers = DRIVERS as Record<string, (typeof DRIVERS)[string] | undefined>;
   if (doc.devices !== undefined) {
     if (!Array.isArray(doc.devices) || doc.devices.length > 16) err('/devices', 'an array of at most 16 devices', doc.devices);
     else doc.devices.forEach((d, i) => {
@@ -88,7 +96,14 @@ export function validateScenario(doc: unknown): Scenario {
       if (!isObj(d)) return err(p, 'an object', d);
       if (!(typeof d.name === 'string' && /^[a-z0-9][a-z0-9_-]{0,31}$/.test(d.name))) err(`${p}/name`, 'a device name ([a-z0-9_-], at most 32)', d.name);
       else devices.add(d.name);
-      if (!(typeof d.driver === 'string' && /^[a-z0-9_]{1,64}$/.test(d.driver))) err(`${p}/driver`, 'a driver name', d.driver);
+      const driver = typeof d.driver === 'string' ? drivers[d.driver] : undefined;
+      if (!driver) err(`${p}/driver`, `a driver of core-rs/src/drivers (${Object.keys(DRIVERS).join(', ')})`, d.driver);
+      else {
+        if (typeof d.name === 'string') deviceDriver.set(d.name, d.driver as string);
+        if (driver.hasUringCmd && (doc.api === 'v3' || doc.api === 'v5') && driver.api !== doc.api) {
+          err(`${p}/driver`, `a driver written against the scenario's api "${doc.api}" (${d.driver as string} uses ${driver.api})`, d.driver);
+        }
+      }
     });
   }
   if (!Array.isArray(doc.program) || doc.program.length === 0 || doc.program.length > 10_000) {
@@ -104,8 +119,13 @@ export function validateScenario(doc: unknown): Scenario {
       switch (name) {
         case 'open':
           if (typeof o.device !== 'string' || !devices.has(o.device)) err(`${p}/device`, `a device declared in /devices (${[...devices].join(', ') || 'none'})`, o.device);
-          if (typeof o.as !== 'string' || !/^[a-z_][a-z0-9_]{0,31}$/.test(o.as)) err(`${p}/as`, 'a variable name', o.as);
-          else vars.add(o.as);
+          if (typeof o.as !== 'string' || !/^[a-z_][a-z0-9_]{0,31}$/.test(o.as) || o.as === RING_VAR) err(`${p}/as`, `a variable name other than "${RING_VAR}"`, o.as);
+          else {
+            vars.add(o.as);
+            const drv = typeof o.device === 'string' ? deviceDriver.get(o.device) : undefined;
+            if (drv) varDriver.set(o.as, drv);
+            else varDriver.delete(o.as);
+          }
           break;
         case 'alloc':
           if (typeof o.as !== 'string' || !/^[a-z_][a-z0-9_]{0,31}$/.test(o.as)) err(`${p}/as`, 'a buffer name', o.as);
@@ -134,13 +154,17 @@ export function validateScenario(doc: unknown): Scenario {
         case 'sleep':
           if (!int(o.ms, 0, 3_600_000)) err(`${p}/ms`, 'milliseconds (0 to 3600000)', o.ms);
           break;
-        case 'device':
-          if (typeof o.fd !== 'string' || !vars.has(o.fd)) err(`${p}/fd`, 'a variable bound by an earlier open', o.fd);
+        case 'device': {
+          const drv = typeof o.fd === 'string' ? varDriver.get(o.fd) : undefined;
+          if (typeof o.fd !== 'string' || !drv) err(`${p}/fd`, 'a variable bound by an earlier open of a device', o.fd);
+          const actions = drv ? (drivers[drv]?.actions ?? []) : [];
           if (typeof o.action !== 'string' || !/^[a-z_]{1,32}$/.test(o.action)) err(`${p}/action`, 'an action name', o.action);
+          else if (drv && !actions.includes(o.action)) err(`${p}/action`, actions.length ? `one of ${actions.join(', ')} (the actions of ${drv})` : `nothing: ${drv} takes no device actions`, o.action);
           if (o.arg !== undefined && !int(o.arg, -2147483648, 2147483647)) err(`${p}/arg`, 'a 32-bit integer', o.arg);
           break;
+        }
         case 'close':
-          if (typeof o.fd !== 'string' || !vars.has(o.fd)) err(`${p}/fd`, 'a variable bound by an earlier open', o.fd);
+          if (typeof o.fd !== 'string' || !vars.has(o.fd) || o.fd === RING_VAR) err(`${p}/fd`, 'a variable bound by an earlier open (close the ring with "exit")', o.fd);
           break;
       }
     });
@@ -156,6 +180,13 @@ export function validateScenario(doc: unknown): Scenario {
       if (hasEvent === hasOp) err(p, 'exactly one of "event" (an event name) or "op" (a program index)', c);
       if (c.nth !== undefined && !int(c.nth, 1, 100000)) err(`${p}/nth`, 'a positive integer', c.nth);
       if (c.notes !== undefined && typeof c.notes !== 'string') err(`${p}/notes`, 'a string', c.notes);
+    });
+  }
+  if (doc.sanitizers !== undefined) {
+    if (!Array.isArray(doc.sanitizers) || doc.sanitizers.length === 0) err('/sanitizers', 'a non-empty array of sanitizer report names', doc.sanitizers);
+    else doc.sanitizers.forEach((n, i) => {
+      if (typeof n !== 'string' || !SANITIZER_NAMES.includes(n)) err(`/sanitizers/${i}`, `one of ${SANITIZER_NAMES.join(', ')}`, n);
+      else if (doc.sanitizers && (doc.sanitizers as unknown[]).indexOf(n) !== i) err(`/sanitizers/${i}`, 'a name not listed before', n);
     });
   }
   if (errs.length) throw new ScenarioError(errs);
@@ -217,8 +248,8 @@ function checkSqe(v: unknown, path: string, vars: Set<string>, bufs: Set<string>
     if (!ok) err(`${path}/user_data`, 'a u64 (number or decimal string)', s.user_data);
   }
   if (s.cmd_op !== undefined) {
-    const ok = (typeof s.cmd_op === 'number' && Number.isInteger(s.cmd_op) && s.cmd_op >= 0 && s.cmd_op <= 0xffffffff) || (typeof s.cmd_op === 'string' && /^[A-Z0-9_]{1,64}$/.test(s.cmd_op));
-    if (!ok) err(`${path}/cmd_op`, 'a u32 or a driver constant name', s.cmd_op);
+    const ok = (typeof s.cmd_op === 'number' && Number.isInteger(s.cmd_op) && s.cmd_op >= 0 && s.cmd_op <= 0xffffffff) || (typeof s.cmd_op === 'string' && s.cmd_op in DRIVER_CMD_OPS);
+    if (!ok) err(`${path}/cmd_op`, 'a u32 or a driver constant name (DRIVER_CMD_OPS in abi.generated.ts)', s.cmd_op);
   }
   if (s.cmd !== undefined) checkBytes(s.cmd, `${path}/cmd`, bufs, err);
 }

@@ -4,6 +4,7 @@
  * @see core-rs/src/trace/mod.rs
  */
 import { CTX_NAMES, EVENT, type EventName, TRACE_OFF, TRACE_RECORD_SIZE } from './abi.generated';
+import { hasCmdExports } from './exports';
 import type { Core } from './load';
 
 const NAMES: Record<number, EventName> = Object.fromEntries(
@@ -24,6 +25,8 @@ export interface TraceEvent {
   userData: bigint;
   a: bigint;
   b: bigint;
+  /** For `sim_driver_log`: the message the driver printed. */
+  text?: string;
 }
 
 /** Decodes `count` records starting at `ptr`. */
@@ -50,10 +53,20 @@ export function decodeRecords(dv: DataView, ptr: number, count: number): TraceEv
   return out;
 }
 
-/** Takes every record the core holds and clears its buffer. */
+/** Reads kernel log message `id` (the text of a `sim_driver_log` record), if the core has it. */
+export function logText(core: Core, id: number): string | undefined {
+  const ex = core.exports;
+  if (!hasCmdExports(ex)) return undefined;
+  const [p, n] = core.call(() => [ex.rs_log_ptr(id) >>> 0, ex.rs_log_len(id) >>> 0]);
+  if (!p) return undefined;
+  return new TextDecoder().decode(core.u8().subarray(p, p + n));
+}
+
+/** Takes every record the core holds and clears its buffer; log records get their text. */
 export function drainTrace(core: Core): TraceEvent[] {
   const [ptr, len] = core.call((e) => [e.rs_trace_ptr() >>> 0, e.rs_trace_len() >>> 0]);
   const ev = decodeRecords(core.view(), ptr, len);
   core.call((e) => e.rs_trace_clear());
+  for (const e of ev) if (e.event === 'sim_driver_log') e.text = logText(core, Number(e.a));
   return ev;
 }

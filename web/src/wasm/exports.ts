@@ -30,6 +30,42 @@ export interface CoreExports extends WebAssembly.Exports {
   rs_req_info(ringFd: number, idx: number): number;
 }
 
+/**
+ * Exports for misc devices, device pokes, the kernel log and provenance arrays.
+ *
+ * Must match `core-rs/src/ffi/cmd_exports.rs`. Optional: callers feature-detect them
+ * ({@link hasCmdExports}), so a page still loads an older core.
+ */
+export interface CmdExports {
+  /** Registers `/dev/<name>` driven by driver `<driver>` (UTF-8 strings in user memory); 0 or -errno. */
+  rs_dev_register(namePtr: number, nameLen: number, driverPtr: number, driverLen: number): number;
+  /** Opens `/dev/<name>` through the driver's `open`; fd or -errno. */
+  rs_dev_open(namePtr: number, nameLen: number): number;
+  /** A driver-specific device poke (`complete_now`, `fail_next`, `stall`, `dispatch`); result or -errno. */
+  rs_dev_ctl(fd: number, actionPtr: number, actionLen: number, arg: number): number;
+  /** Address of kernel log message `id` (UTF-8), or 0. */
+  rs_log_ptr(id: number): number;
+  /** Length of kernel log message `id`. */
+  rs_log_len(id: number): number;
+  /** Address of the user-memory provenance array (one PROV_NAMES index per byte). */
+  rs_user_prov_ptr(): number;
+  /** Address of the user-memory source array (one u32 `file << 16 | line` per byte). */
+  rs_user_src_ptr(): number;
+  /** Address of a ring's SQE-array provenance (one PROV_NAMES index per byte), or 0. */
+  rs_sqe_prov_ptr(ringFd: number): number;
+}
+
+/** Names of the optional exports of {@link CmdExports}. */
+export const CMD_EXPORTS: readonly (keyof CmdExports)[] = [
+  'rs_dev_register', 'rs_dev_open', 'rs_dev_ctl', 'rs_log_ptr', 'rs_log_len', 'rs_user_prov_ptr',
+  'rs_user_src_ptr', 'rs_sqe_prov_ptr',
+];
+
+/** Whether the module has every export of {@link CmdExports}. */
+export function hasCmdExports(e: WebAssembly.Exports): e is WebAssembly.Exports & CmdExports {
+  return CMD_EXPORTS.every((n) => typeof (e as Record<string, unknown>)[n] === 'function');
+}
+
 /** Names of every export the glue relies on; `loadCore` refuses a module missing one. */
 export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'memory', 'rs_abi_version', 'rs_init', 'rs_user_mem_base', 'rs_user_mem_len', 'rs_user_wrote',
