@@ -170,30 +170,31 @@ events! {
     /// A PDU type larger than the 32-byte PDU was used. a = its size, b = 32.
     sanitizer_pdu_too_big = 205,
 
+    // uring_cmd and misc-device events (simulator-only, so below the sanitizer range 200+).
     /// The file has no `f_op->uring_cmd`; the core fails the request with `-EOPNOTSUPP`.
     /// a = fd.
-    sim_uring_cmd_no_hook = 300,
+    sim_uring_cmd_no_hook = 150,
     /// The driver read SQE bytes through the abstraction. a = offset, b = length | 1 << 32 if
     /// the read was volatile (`READ_ONCE`-like).
-    sim_sqe_read = 301,
+    sim_sqe_read = 151,
     /// A misc device was registered. a = minor.
-    sim_dev_register = 302,
+    sim_dev_register = 152,
     /// A misc device was opened. a = fd.
-    sim_dev_open = 303,
+    sim_dev_open = 153,
     /// A misc device file was released (its last reference went away).
-    sim_dev_release = 304,
+    sim_dev_release = 154,
     /// Userspace poked a device (`rs_dev_ctl`). a = arg, b = fd.
-    sim_dev_ctl = 305,
+    sim_dev_ctl = 155,
     /// The driver asked for a task_work callback (`__io_uring_cmd_do_in_task`). a = 1 if lazy.
-    sim_uring_cmd_do_in_task = 306,
+    sim_uring_cmd_do_in_task = 156,
     /// Work was queued on the system workqueue. a = delay in ns, b = 1 for delayed work.
-    sim_work_queue = 307,
+    sim_work_queue = 157,
     /// The command was marked cancelable (`io_uring_cmd_mark_cancelable`).
-    sim_uring_cmd_cancelable = 308,
+    sim_uring_cmd_cancelable = 158,
     /// The driver copied bytes from user memory. a = address, b = length.
-    sim_copy_from_user = 309,
+    sim_copy_from_user = 159,
     /// The driver copied bytes to user memory. a = address, b = length.
-    sim_copy_to_user = 310,
+    sim_copy_to_user = 160,
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

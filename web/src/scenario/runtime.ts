@@ -178,7 +178,8 @@ export class ProgramRuntime {
     if (s.ioprio !== undefined) sqe.ioprio = s.ioprio;
     if (s.user_data !== undefined) sqe.userData = BigInt(s.user_data);
     if (s.cmd_op !== undefined) {
-      const v = typeof s.cmd_op === 'number' ? s.cmd_op : driverCmdOps()[s.cmd_op];
+      const ops = driverCmdOps();
+      const v = typeof s.cmd_op === 'number' ? s.cmd_op : Object.prototype.hasOwnProperty.call(ops, s.cmd_op) ? ops[s.cmd_op] : undefined;
       if (v === undefined) throw new ProgramError(`unknown cmd_op name ${s.cmd_op}`);
       sqe.cmdOp = v;
     }

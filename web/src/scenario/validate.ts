@@ -88,6 +88,7 @@ export function validateScenario(doc: unknown): Scenario {
   /** Device name → driver name, and fd variable → driver name. */
   const deviceDriver = new Map<string, string>();
   const varDriver = new Map<string, string>();
+  const own = (o: object, k: unknown) => typeof k === 'string' && Object.prototype.hasOwnProperty.call(o, k);
   const drivers = DRIVERS as Record<string, (typeof DRIVERS)[string] | undefined>;
   if (doc.devices !== undefined) {
     if (!Array.isArray(doc.devices) || doc.devices.length > 16) err('/devices', 'an array of at most 16 devices', doc.devices);
@@ -96,7 +97,7 @@ export function validateScenario(doc: unknown): Scenario {
       if (!isObj(d)) return err(p, 'an object', d);
       if (!(typeof d.name === 'string' && /^[a-z0-9][a-z0-9_-]{0,31}$/.test(d.name))) err(`${p}/name`, 'a device name ([a-z0-9_-], at most 32)', d.name);
       else devices.add(d.name);
-      const driver = typeof d.driver === 'string' ? drivers[d.driver] : undefined;
+      const driver = own(DRIVERS, d.driver) ? drivers[d.driver as string] : undefined;
       if (!driver) err(`${p}/driver`, `a driver of core-rs/src/drivers (${Object.keys(DRIVERS).join(', ')})`, d.driver);
       else {
         if (typeof d.name === 'string') deviceDriver.set(d.name, d.driver as string);
@@ -248,7 +249,7 @@ function checkSqe(v: unknown, path: string, vars: Set<string>, bufs: Set<string>
     if (!ok) err(`${path}/user_data`, 'a u64 (number or decimal string)', s.user_data);
   }
   if (s.cmd_op !== undefined) {
-    const ok = (typeof s.cmd_op === 'number' && Number.isInteger(s.cmd_op) && s.cmd_op >= 0 && s.cmd_op <= 0xffffffff) || (typeof s.cmd_op === 'string' && s.cmd_op in DRIVER_CMD_OPS);
+    const ok = (typeof s.cmd_op === 'number' && Number.isInteger(s.cmd_op) && s.cmd_op >= 0 && s.cmd_op <= 0xffffffff) || (typeof s.cmd_op === 'string' && Object.prototype.hasOwnProperty.call(DRIVER_CMD_OPS, s.cmd_op));
     if (!ok) err(`${path}/cmd_op`, 'a u32 or a driver constant name (DRIVER_CMD_OPS in abi.generated.ts)', s.cmd_op);
   }
   if (s.cmd !== undefined) checkBytes(s.cmd, `${path}/cmd`, bufs, err);

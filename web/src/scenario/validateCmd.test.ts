@@ -43,6 +43,13 @@ describe('validateScenario: devices, drivers and sanitizers', () => {
     expect(errs[1]?.expected).toBe('a driver written against the scenario\'s api "v5" (rust_misc_device_v3 uses v3)');
   });
 
+  it('does not take inherited object keys for drivers or cmd_op names', () => {
+    const d = base();
+    d.devices = [{ name: 'd', driver: 'constructor' }];
+    d.program = [{ op: 'prep', sqe: { opcode: 'URING_CMD', fd: 0, cmd_op: 'toString' } }];
+    expect(errorsOf(d).map((e) => e.path)).toEqual(['/devices/0/driver', '/program/0/sqe/cmd_op']);
+  });
+
   it('checks device actions against the driver of the opened device', () => {
     const d = base();
     (d.program as unknown[]).push({ op: 'device', fd: 'dev', action: 'dispatch' }, { op: 'device', fd: 'ring', action: 'stall' });
