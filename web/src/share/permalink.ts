@@ -94,7 +94,7 @@ export function decodePermalink(hash: string): DecodeResult {
   if (b !== null) {
     const m = /^(sqe|cqe|pdu|user):(\d{1,6})$/.exec(b);
     if (!m) return { ok: false, error: `the byte (b=) must look like pdu:4, found "${b}"` };
-    st.byte = { region: m[1] as ShareState['byte'] extends infer B ? B extends { region: infer R } ? R : never : never, offset: Number(m[2]) };
+    st.byte = { region: m[1] as (typeof BYTE_REGIONS)[number], offset: Number(m[2]) };
   }
   const x = q.get('x');
   if (x !== null) {
