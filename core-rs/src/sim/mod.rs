@@ -139,7 +139,7 @@ impl Sim {
 
     /// Appends a trace record stamped with the current step, time, context and source.
     pub fn emit(&mut self, ev: Event, ring: u32, req: u32, user_data: u64, a: i64, b: i64) {
-        if ev.name().starts_with("sanitizer_") {
+        if ev.is_sanitizer() {
             self.sanitizer_reports += 1;
         }
         let r = TraceRecord {
