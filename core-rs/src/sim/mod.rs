@@ -88,8 +88,9 @@ pub struct Sim {
     pub req_info: crate::io_uring::types::ReqInfo,
 }
 
-/// Default bound on kept trace records.
-pub const TRACE_CAP: usize = 1 << 20;
+/// Bound on kept trace records (12 MiB). Hosts drain the trace after every call; a host that
+/// does not loses the oldest half whenever the bound is reached (see [`Trace::push`]).
+pub const TRACE_CAP: usize = 1 << 18;
 /// Default size of user memory.
 pub const USER_MEM_BYTES: usize = 64 * 1024;
 
