@@ -65,7 +65,7 @@ fn v4_workqueue_done_reports_bad_flags_and_no_lock_and_the_cqe_waits_for_a_flush
 fn v5_sample_passes_every_check() {
     rs_init(0);
     let mut ua = UserAlloc::new();
-    let fd = dev(&mut ua, "v5", "rust_misc_device_v5");
+    let fd = dev(&mut ua, "v5", "rust_misc_device");
     let mut r = setup(&mut ua, 4, 0, 0).expect("setup");
     prep_cmd(&mut r, fd, 0, [0, 0], 1);
     assert_eq!(r.submit_and_wait(1), 1);

@@ -191,7 +191,7 @@ fn iosqe_async_goes_to_iowq_first() {
 fn queued_command_is_inflight_then_completes_through_task_work() {
     rs_init(0);
     let mut ua = UserAlloc::new();
-    let fd = dev(&mut ua, "v5", "rust_misc_device_v5");
+    let fd = dev(&mut ua, "v5", "rust_misc_device");
     let mut r = setup_ring(&mut ua, 8, 0);
     prep_cmd(&mut r, fd, 0, [0, 0], 9);
     assert_eq!(submit(&mut r), 1);
@@ -398,7 +398,7 @@ fn v5_wrapper_zeroes_the_pdu_of_a_recycled_request() {
     rs_init(0);
     let mut ua = UserAlloc::new();
     let u = dev(&mut ua, "u", "rust_ublk");
-    let v = dev(&mut ua, "v", "rust_misc_device_v5");
+    let v = dev(&mut ua, "v", "rust_misc_device");
     let mut r = setup_ring(&mut ua, 4, 0);
     // The ublk command leaves a tag and magic in its PDU; cancel it via dispatch.
     prep_cmd(&mut r, u, UBLK_U_IO_FETCH_REQ, [3 << 16, 0], 1);
@@ -488,8 +488,8 @@ fn misc_registration_open_and_ctl_validate_their_arguments() {
     rs_init(0);
     let mut ua = UserAlloc::new();
     assert_eq!(register(&mut ua, "a", "no_such_driver"), -ENOENT);
-    assert_eq!(register(&mut ua, "Bad!", "rust_misc_device_v5"), -EINVAL);
-    assert_eq!(register(&mut ua, "a", "rust_misc_device_v5"), 0);
+    assert_eq!(register(&mut ua, "Bad!", "rust_misc_device"), -EINVAL);
+    assert_eq!(register(&mut ua, "a", "rust_misc_device"), 0);
     assert_eq!(register(&mut ua, "a", "rust_misc_device_v3"), -EEXIST);
     let (p, _) = ustr(&mut ua, "a");
     assert_eq!(

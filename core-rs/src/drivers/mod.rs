@@ -14,9 +14,9 @@ use crate::kernel::error::Result;
 pub mod rust_delay_device;
 pub mod rust_double_done;
 pub mod rust_eagain_device;
+pub mod rust_misc_device;
 pub mod rust_misc_device_v3;
 pub mod rust_misc_device_v4;
-pub mod rust_misc_device_v5;
 pub mod rust_no_uring_cmd;
 pub mod rust_nvme_passthru;
 pub mod rust_pdu_counter;
@@ -88,14 +88,14 @@ pub static DRIVERS: &[DriverEntry] = &[
         init: rust_misc_device_v4::init,
     },
     DriverEntry {
-        name: "rust_misc_device_v5",
+        name: "rust_misc_device",
         api: "v5",
         has_uring_cmd: true,
-        source: "core-rs/src/drivers/rust_misc_device_v5.rs",
+        source: "core-rs/src/drivers/rust_misc_device.rs",
         summary: "v5 sample: queue, workqueue, complete_in_task, done from task_work",
         cmd_ops: &[],
         actions: &[],
-        init: rust_misc_device_v5::init,
+        init: rust_misc_device::init,
     },
     DriverEntry {
         name: "rust_delay_device",

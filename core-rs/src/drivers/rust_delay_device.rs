@@ -2,7 +2,7 @@
 //!
 //! Mirrors: no single upstream file; the shape of an asynchronous v5 driver: `queue()` in
 //! `uring_cmd`, a delayed work item standing in for the device's completion interrupt, and
-//! `complete_in_task` + `done(.., TASK_WORK_ISSUE_FLAGS)`, as `rust_misc_device_v5`.
+//! `complete_in_task` + `done(.., TASK_WORK_ISSUE_FLAGS)`, as `rust_misc_device`.
 //!
 //! The SQE's 16-byte command area holds `[delay_ns, value]` (two little-endian u64). The
 //! command completes `delay_ns` of simulated time later with `res = value`. The result travels

@@ -14,7 +14,7 @@
 //! task_work). In the simulator the sanitizers report `sanitizer_done_unlocked` and
 //! `sanitizer_done_bad_flags`, and the CQE waits in the deferred list until something else
 //! flushes it: a task sleeping for it is never woken. v5 fixed the sample with
-//! `complete_in_task` (see `rust_misc_device_v5`).
+//! `complete_in_task` (see `rust_misc_device`).
 
 use crate::kernel::{
     device::Device,

@@ -111,22 +111,23 @@ impl Region {
         unsafe { barrier::smp_store_release_u32(self.ptr().add(off as usize), v) }
     }
 
-    /// Copies `out.len()` bytes at `off` out of the region, one volatile byte read each.
+    /// Copies `out.len()` bytes at `off` out of the region, exactly once (like the kernel's
+    /// `memcpy` of an SQE into async data): a compiler fence keeps the copy from being merged
+    /// with later reads, so the kernel acts on this one snapshot of userspace's bytes.
     pub fn read_bytes(&self, off: usize, out: &mut [u8]) {
         self.check(off, out.len());
-        for (i, b) in out.iter_mut().enumerate() {
-            // SAFETY: `check` proved `off + i` is inside the region.
-            *b = unsafe { core::ptr::read_volatile(self.ptr().add(off + i)) };
-        }
+        // SAFETY: `check` proved the range is inside the region; `out` cannot overlap it
+        // because the region is only reachable through raw pointers.
+        unsafe { core::ptr::copy_nonoverlapping(self.ptr().add(off), out.as_mut_ptr(), out.len()) };
+        core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
     }
 
-    /// Copies `data` into the region at `off`, one volatile byte write each.
+    /// Copies `data` into the region at `off`, exactly once.
     pub fn write_bytes(&self, off: usize, data: &[u8]) {
         self.check(off, data.len());
-        for (i, b) in data.iter().enumerate() {
-            // SAFETY: `check` proved `off + i` is inside the region.
-            unsafe { core::ptr::write_volatile(self.ptr().add(off + i), *b) };
-        }
+        core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+        // SAFETY: `check` proved the range is inside the region; `data` cannot overlap it.
+        unsafe { core::ptr::copy_nonoverlapping(data.as_ptr(), self.ptr().add(off), data.len()) };
     }
 
     /// Returns a raw pointer to byte `off` (for `ioucmd->sqe`, which aliases the SQ ring).

@@ -94,8 +94,9 @@ pub struct Sim {
     pub ucmd: crate::io_uring::uring_cmd::UringCmdCtx,
 }
 
-/// Default bound on kept trace records.
-pub const TRACE_CAP: usize = 1 << 20;
+/// Bound on kept trace records (12 MiB). Hosts drain the trace after every call; a host that
+/// does not loses the oldest half whenever the bound is reached (see [`Trace::push`]).
+pub const TRACE_CAP: usize = 1 << 18;
 /// Default size of user memory.
 pub const USER_MEM_BYTES: usize = 64 * 1024;
 
@@ -148,7 +149,7 @@ impl Sim {
 
     /// Appends a trace record stamped with the current step, time, context and source.
     pub fn emit(&mut self, ev: Event, ring: u32, req: u32, user_data: u64, a: i64, b: i64) {
-        if ev.name().starts_with("sanitizer_") {
+        if ev.is_sanitizer() {
             self.sanitizer_reports += 1;
         }
         let r = TraceRecord {

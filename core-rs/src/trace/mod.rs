@@ -60,6 +60,11 @@ macro_rules! events {
                 match self { $(Event::$name => stringify!($name),)* }
             }
 
+            /// Returns whether this is a sanitizer report (ids 200 and up).
+            pub fn is_sanitizer(self) -> bool {
+                self as u16 >= 200
+            }
+
             /// Returns the event with this id.
             pub fn from_id(id: u16) -> Option<Event> {
                 match id { $($id => Some(Event::$name),)* _ => None }

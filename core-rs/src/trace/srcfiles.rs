@@ -20,7 +20,7 @@ pub const SOURCE_FILES: &[(u16, &str)] = &[
     (7, "core-rs/src/kernel/print.rs"),
     (8, "core-rs/src/drivers/rust_misc_device_v3.rs"),
     (9, "core-rs/src/drivers/rust_misc_device_v4.rs"),
-    (10, "core-rs/src/drivers/rust_misc_device_v5.rs"),
+    (10, "core-rs/src/drivers/rust_misc_device.rs"),
     (11, "core-rs/src/drivers/rust_delay_device.rs"),
     (12, "core-rs/src/drivers/rust_eagain_device.rs"),
     (13, "core-rs/src/drivers/rust_no_uring_cmd.rs"),

@@ -308,7 +308,7 @@ export const DRIVER_CMD_OPS: Record<string, number> = {
 export const DRIVERS: Record<string, { api: 'v3' | 'v5'; hasUringCmd: boolean; source: number; summary: string; cmdOps: readonly string[]; actions: readonly string[] }> = {
   rust_misc_device_v3: { api: 'v3', hasUringCmd: true, source: 8, summary: "RFC v3 sample: SET/GET a value through user memory, synchronously", cmdOps: ['RUST_MISC_DEV_URING_CMD_SET_VALUE', 'RUST_MISC_DEV_URING_CMD_GET_VALUE', 'RUST_MISC_DEV_HELLO', 'RUST_MISC_DEV_GET_VALUE', 'RUST_MISC_DEV_SET_VALUE'], actions: [] },
   rust_misc_device_v4: { api: 'v5', hasUringCmd: true, source: 9, summary: "v4 sample: queue, then done() from a workqueue with the issue call's flags", cmdOps: [], actions: [] },
-  rust_misc_device_v5: { api: 'v5', hasUringCmd: true, source: 10, summary: "v5 sample: queue, workqueue, complete_in_task, done from task_work", cmdOps: [], actions: [] },
+  rust_misc_device: { api: 'v5', hasUringCmd: true, source: 10, summary: "v5 sample: queue, workqueue, complete_in_task, done from task_work", cmdOps: [], actions: [] },
   rust_delay_device: { api: 'v5', hasUringCmd: true, source: 11, summary: "completes each command after a delay from its SQE, through task_work", cmdOps: ['DELAY_DEV_SUBMIT'], actions: ['complete_now', 'fail_next', 'stall'] },
   rust_eagain_device: { api: 'v5', hasUringCmd: true, source: 12, summary: "returns -EAGAIN under NONBLOCK and finishes on the io-wq reissue from its PDU", cmdOps: ['EAGAIN_DEV_CMD'], actions: [] },
   rust_no_uring_cmd: { api: 'v5', hasUringCmd: false, source: 13, summary: "a misc device without a uring_cmd hook", cmdOps: [], actions: [] },
@@ -331,7 +331,7 @@ export const SOURCE_FILES: Record<number, string> = {
   7: 'core-rs/src/kernel/print.rs',
   8: 'core-rs/src/drivers/rust_misc_device_v3.rs',
   9: 'core-rs/src/drivers/rust_misc_device_v4.rs',
-  10: 'core-rs/src/drivers/rust_misc_device_v5.rs',
+  10: 'core-rs/src/drivers/rust_misc_device.rs',
   11: 'core-rs/src/drivers/rust_delay_device.rs',
   12: 'core-rs/src/drivers/rust_eagain_device.rs',
   13: 'core-rs/src/drivers/rust_no_uring_cmd.rs',

@@ -1,0 +1,77 @@
+// Measures the wasm core under Node doing batches of 64 NOPs per io_uring_enter(64, 64,
+// GETEVENTS) with tracing on, the trace drained after every batch (as the page does).
+// The application side copies each SQE from a template (one typed-array copy plus the
+// user_data store, as a C program would memcpy), so the figure is the core's.
+import { readFileSync } from 'node:fs';
+
+export async function instantiate(path) {
+  const { instance } = await WebAssembly.instantiate(readFileSync(path), { env: { host_panic() {} } });
+  return instance.exports;
+}
+
+/** Sets up a 256-entry ring; returns the handles the loops need. */
+export function setupRing(e) {
+  e.rs_init(0);
+  const p = e.rs_user_mem_base();
+  new Uint8Array(e.memory.buffer).fill(0, p, p + 120);
+  const fd = e.io_uring_setup(256, p);
+  if (fd < 0) throw new Error(`io_uring_setup: ${fd}`);
+  const dv = new DataView(e.memory.buffer);
+  const ring = {
+    fd,
+    sqTail: dv.getUint32(p + 44, true),
+    array: dv.getUint32(p + 64, true),
+    cqHead: dv.getUint32(p + 80, true),
+    cqTail: dv.getUint32(p + 84, true),
+    rings: e.rs_mmap(fd, 0) >>> 0,
+    sqes: e.rs_mmap(fd, 0x10000000) >>> 0,
+    tail: 0,
+  };
+  for (let i = 0; i < 256; i++) dv.setUint32(ring.rings + ring.array + 4 * i, i, true);
+  return ring;
+}
+
+/** Runs `batches` batches of 64 NOPs; returns ops completed. */
+export function runNops(e, ring, batches, tmpl) {
+  let ops = 0;
+  for (let b = 0; b < batches; b++) {
+    const buf = e.memory.buffer;
+    const u8 = new Uint8Array(buf);
+    const dv = new DataView(buf);
+    for (let i = 0; i < 64; i++) {
+      const a = ring.sqes + (ring.tail & 255) * 64;
+      u8.set(tmpl, a);
+      dv.setUint32(a + 32, ops + i, true);
+      ring.tail = (ring.tail + 1) >>> 0;
+    }
+    dv.setUint32(ring.rings + ring.sqTail, ring.tail, true);
+    const r = e.io_uring_enter(ring.fd, 64, 64, 1, 0, 0);
+    if (r !== 64) throw new Error(`io_uring_enter returned ${r}`);
+    const dv2 = new DataView(e.memory.buffer);
+    dv2.setUint32(ring.rings + ring.cqHead, dv2.getUint32(ring.rings + ring.cqTail, true), true);
+    e.rs_trace_clear();
+    ops += 64;
+  }
+  return ops;
+}
+
+export function nopTemplate() {
+  const t = new Uint8Array(64);
+  new DataView(t.buffer).setInt32(4, -1, true);
+  return t;
+}
+
+/** ops/s over about `seconds`. */
+export function measureNops(e, seconds) {
+  const ring = setupRing(e);
+  const tmpl = nopTemplate();
+  runNops(e, ring, 200, tmpl); // warm-up
+  let ops = 0;
+  const t0 = performance.now();
+  let el = 0;
+  while (el < seconds * 1000) {
+    ops += runNops(e, ring, 64, tmpl);
+    el = performance.now() - t0;
+  }
+  return { ops, seconds: el / 1000, opsPerSec: ops / (el / 1000) };
+}

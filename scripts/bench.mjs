@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick] [--json]`: measures, side by side in one run,
+//   1. core throughput: batched NOPs (64 per enter, tracing on) in the wasm core under Node,
+//      the same core built natively, and the real kernel (bench/kernel_bench.c); uring_cmd on
+//      the kernel's /dev/null and, where the core has it, through the v5 sample driver;
+//   2. trace and memory: bytes per trace record, memory after one million requests, snapshot
+//      size and restore time;
+//   3. the UI in headless Chromium (bench/ui.mjs, when the app provides its hooks), and the
+//      size of the built JS and wasm, raw and gzip.
+// Prints a table, or with --json one object with a `targets` array of
+// {name, value, unit, target, met}. Figures are measurements, never assertions: `npm test`
+// only checks that `--quick` runs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { instantiate, measureNops, nopTemplate, runNops, setupRing } from '../bench/wasm_core.mjs';
+import { ensureNodeModules, ensureSystem, nativeCargo, root } from './bootstrap.mjs';
+import { buildWasm } from './build-wasm.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const asJson = args.includes('--json');
+const secs = quick ? 0.2 : 2;
+const log = asJson ? () => {} : (m) => console.log(m);
+
+ensureSystem({ recorder: true });
+ensureNodeModules();
+if (!buildWasm({ quiet: true })) process.exit(1);
+
+const results = {};
+const targets = [];
+function target(name, value, unit, cmp, goal, note) {
+  const met = value === null || value === undefined || Number.isNaN(value) ? false : cmp === '>=' ? value >= goal : value <= goal;
+  targets.push({ name, value: value ?? null, unit, target: `${cmp} ${goal}`, met, ...(note ? { note } : {}) });
+}
+
+// 1. Core throughput.
+log('core throughput...');
+const wasmPath = join(root, 'public', 'core.wasm');
+const e = await instantiate(wasmPath);
+results.wasm_nop = measureNops(e, secs);
+
+const cargo = nativeCargo() ?? 'cargo';
+const nb = spawnSync(cargo, ['run', '-q', '--release', '--example', 'bench', '--', 'nop', String(secs)], { cwd: join(root, 'core-rs'), encoding: 'utf8' });
+results.native_nop = nb.status === 0 ? JSON.parse(nb.stdout.trim().split('\n').pop()) : { error: nb.stderr.slice(-500) };
+
+const kdir = mkdtempSync(join(tmpdir(), 'ringside-bench-'));
+const kbin = join(kdir, 'kernel_bench');
+const cc = spawnSync('gcc', ['-O2', '-Wall', '-Wextra', '-o', kbin, join(root, 'bench', 'kernel_bench.c')], { encoding: 'utf8' });
+function kernel(mode) {
+  if (cc.status !== 0) return { error: `gcc: ${cc.stderr}` };
+  const r = spawnSync(kbin, [mode, String(secs)], { encoding: 'utf8' });
+  try {
+    return JSON.parse(r.stdout.trim());
+  } catch {
+    return { error: r.stdout + r.stderr };
+  }
+}
+results.kernel_nop = kernel('nop');
+results.kernel_devnull_cmd = kernel('devnull');
+
+const wasmRate = results.wasm_nop.opsPerSec;
+const kRate = results.kernel_nop.ops_per_sec;
+const nRate = results.native_nop.ops_per_sec;
+target('wasm batched NOPs vs real kernel', kRate ? wasmRate / kRate : null, 'x', '>=', 1.0, kRate ? undefined : `kernel: ${results.kernel_nop.error}`);
+target('wasm batched NOPs vs native build', nRate ? wasmRate / nRate : null, 'x', '>=', 0.5);
+const v5 = typeof e.rs_dev_register === 'function' ? null : 'the core has no misc devices yet';
+target('uring_cmd through the v5 sample vs kernel /dev/null uring_cmd', null, 'x', '>=', 1.0, v5 ?? 'not measured yet');
+
+// 2. Trace and memory.
+log('trace and memory...');
+results.trace_record_bytes = 48;
+{
+  const e2 = await instantiate(wasmPath);
+  const ring = setupRing(e2);
+  const total = quick ? 64 * 1024 : 1_000_000;
+  runNops(e2, ring, Math.ceil(total / 64), nopTemplate());
+  results.requests_run = Math.ceil(total / 64) * 64;
+  results.memory_after_requests_bytes = e2.memory.buffer.byteLength;
+  const snap = new Uint8Array(e2.memory.buffer).slice();
+  results.snapshot_bytes = snap.byteLength;
+  const n = quick ? 20 : 200;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) new Uint8Array(e2.memory.buffer).set(snap);
+  results.snapshot_restore_ms = (performance.now() - t0) / n;
+}
+
+// 3. Sizes of the built site (and the UI figures when bench/ui.mjs exists).
+const dist = join(root, 'dist');
+if (existsSync(join(dist, 'index.html'))) {
+  let js = 0;
+  let jsGz = 0;
+  const walk = (d) => {
+    for (const f of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, f.name);
+      if (f.isDirectory()) walk(p);
+      else if (f.name.endsWith('.js')) {
+        const b = readFileSync(p);
+        js += b.length;
+        jsGz += gzipSync(b, { level: 9 }).length;
+      }
+    }
+  };
+  walk(dist);
+  const w = readFileSync(join(dist, 'core.wasm'));
+  results.js_bytes = js;
+  results.js_gzip_bytes = jsGz;
+  results.wasm_bytes = w.length;
+  results.wasm_gzip_bytes = gzipSync(w, { level: 9 }).length;
+} else {
+  results.wasm_bytes = statSync(wasmPath).size;
+  results.wasm_gzip_bytes = gzipSync(readFileSync(wasmPath), { level: 9 }).length;
+}
+target('wasm size', results.wasm_bytes / 1000, 'KB', '<=', 150);
+target('JS size (gzip)', results.js_gzip_bytes !== undefined ? results.js_gzip_bytes / 1000 : null, 'KB', '<=', 300, results.js_gzip_bytes === undefined ? 'dist/ not built (npm run build)' : undefined);
+const uiBench = join(root, 'bench', 'ui.mjs');
+if (existsSync(uiBench)) {
+  log('UI in headless Chromium...');
+  const mod = await import(uiBench);
+  const ui = await mod.measureUi({ quick, root });
+  results.ui = ui;
+  target('p95 frame time, 256 in flight at 1x', ui.p95_1x_ms, 'ms', '<=', 16.7);
+  target('p95 frame time, 256 in flight at 8x', ui.p95_8x_ms, 'ms', '<=', 16.7);
+  target('seek to a random step of a 100k-step trace', ui.seek_ms, 'ms', '<=', 50);
+  target('cold load to first interactive frame', ui.load_ms, 'ms', '<=', 1000);
+} else {
+  target('UI frame/seek/load figures', null, 'ms', '<=', 0, 'bench/ui.mjs not present yet');
+}
+
+const out = { quick, results, targets };
+if (asJson) {
+  console.log(JSON.stringify(out, null, 2));
+} else {
+  const f = (x) => (typeof x === 'number' ? (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en') : x.toFixed(3)) : String(x));
+  console.log('');
+  console.log(`wasm core, batched NOPs:    ${f(wasmRate)} ops/s`);
+  console.log(`native core, batched NOPs:  ${f(nRate)} ops/s`);
+  console.log(`real kernel, batched NOPs:  ${f(kRate)} ops/s`);
+  console.log(`real kernel, /dev/null uring_cmd: ${f(results.kernel_devnull_cmd.ops_per_sec)} ops/s`);
+  console.log(`trace record: ${results.trace_record_bytes} bytes; memory after ${f(results.requests_run)} requests: ${f(results.memory_after_requests_bytes)} bytes`);
+  console.log(`snapshot: ${f(results.snapshot_bytes)} bytes, restore ${f(results.snapshot_restore_ms)} ms`);
+  console.log(`wasm ${f(results.wasm_bytes)} B (gzip ${f(results.wasm_gzip_bytes)} B)${results.js_bytes ? `, JS ${f(results.js_bytes)} B (gzip ${f(results.js_gzip_bytes)} B)` : ''}`);
+  console.log('\ntarget                                                      value        goal      met');
+  for (const t of targets) {
+    console.log(`${t.name.padEnd(60)}${f(t.value).padStart(10)} ${t.unit.padEnd(3)} ${t.target.padEnd(9)} ${t.met ? 'yes' : 'NO'}${t.note ? `  (${t.note})` : ''}`);
+  }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm run soak [-- STEPS]`: runs the wasm core for ten million kernel steps (default) in one
+// instance, with the trace never drained, and reports memory as it goes. The trace keeps at
+// most 2^18 records (12 MiB); past that it discards the oldest half (policy of core-rs
+// trace::Trace), so memory must plateau. Exits 1 if memory keeps growing past the bound.
+import { join } from 'node:path';
+import { instantiate, nopTemplate, setupRing } from '../bench/wasm_core.mjs';
+import { root } from './bootstrap.mjs';
+import { buildWasm } from './build-wasm.mjs';
+
+const target = Number(process.argv[2] ?? 10_000_000);
+if (!buildWasm({ quiet: true })) process.exit(1);
+const e = await instantiate(join(root, 'public', 'core.wasm'));
+const ring = setupRing(e);
+const tmpl = nopTemplate();
+const BOUND = 32 * 1024 * 1024;
+let ops = 0;
+let nextReport = 1_000_000;
+let peak = 0;
+const t0 = performance.now();
+while (e.rs_step_count() >>> 0 < target) {
+  const u8 = new Uint8Array(e.memory.buffer);
+  const dv = new DataView(e.memory.buffer);
+  for (let i = 0; i < 64; i++) {
+    const a = ring.sqes + (ring.tail & 255) * 64;
+    u8.set(tmpl, a);
+    dv.setUint32(a + 32, ops + i, true);
+    ring.tail = (ring.tail + 1) >>> 0;
+  }
+  dv.setUint32(ring.rings + ring.sqTail, ring.tail, true);
+  const r = e.io_uring_enter(ring.fd, 64, 64, 1, 0, 0);
+  if (r !== 64) throw new Error(`io_uring_enter returned ${r} at step ${e.rs_step_count()}`);
+  const dv2 = new DataView(e.memory.buffer);
+  dv2.setUint32(ring.rings + ring.cqHead, dv2.getUint32(ring.rings + ring.cqTail, true), true);
+  ops += 64;
+  const steps = e.rs_step_count() >>> 0;
+  peak = Math.max(peak, e.memory.buffer.byteLength);
+  if (steps >= nextReport) {
+    console.log(`steps ${steps.toLocaleString('en')}  requests ${ops.toLocaleString('en')}  trace records kept ${e.rs_trace_len().toLocaleString('en')}  wasm memory ${(e.memory.buffer.byteLength / 1048576).toFixed(1)} MiB`);
+    nextReport += 1_000_000;
+  }
+}
+const secs = (performance.now() - t0) / 1000;
+console.log(`soak: ${(e.rs_step_count() >>> 0).toLocaleString('en')} steps, ${ops.toLocaleString('en')} requests in ${secs.toFixed(1)} s; peak wasm memory ${(peak / 1048576).toFixed(1)} MiB (bound ${BOUND / 1048576} MiB)`);
+process.exit(peak <= BOUND ? 0 : 1);

@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PANELS, THEMES, type ShareState, decodePermalink, encodePermalink } from './permalink';
+
+const state: ShareState = { scenarioId: 'v5-queued-task-work', step: 42, theme: 'projector', panels: ['rings', 'code'], req: 3, byte: { region: 'pdu', offset: 4 } };
+
+describe('permalinks', () => {
+  it('round-trips a state, including an embedded scenario', () => {
+    const withDoc = { ...state, scenario: { id: 'sandbox', program: [{ op: 'reap', note: 'é ✓ <b>' }] } };
+    const d = decodePermalink(encodePermalink(withDoc));
+    expect(d).toEqual({ ok: true, state: withDoc });
+  });
+
+  it('is compact for library scenarios', () => {
+    expect(encodePermalink(state).length).toBeLessThan(100);
+  });
+
+  it('says precisely what is wrong with a broken link', () => {
+    expect(decodePermalink('#s=x')).toEqual({ ok: false, error: 'the link has no format version (p=)' });
+    expect(decodePermalink('#p=9&s=x')).toMatchObject({ ok: false, error: expect.stringContaining('newer Ringside (format 9)') });
+    expect(decodePermalink('#p=1&s=Bad_Id')).toMatchObject({ ok: false, error: expect.stringContaining('scenario id') });
+    expect(decodePermalink('#p=1&s=a&t=-1')).toMatchObject({ ok: false, error: expect.stringContaining('step (t=)') });
+    expect(decodePermalink('#p=1&s=a&th=neon')).toMatchObject({ ok: false, error: expect.stringContaining('unknown theme') });
+    expect(decodePermalink('#p=1&s=a&pn=rings,x')).toMatchObject({ ok: false, error: expect.stringContaining('unknown panel') });
+    expect(decodePermalink('#p=1&s=a&b=pdu')).toMatchObject({ ok: false, error: expect.stringContaining('byte (b=)') });
+    expect(decodePermalink('#p=1&s=a&x=%%%')).toMatchObject({ ok: false, error: expect.stringContaining('base64url') });
+    expect(decodePermalink('#p=1&s=a&x=bm90IGpzb24')).toMatchObject({ ok: false, error: expect.stringContaining('not valid') });
+  });
+
+  it('never throws and always round-trips valid states (fuzzed)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (junk) => {
+        const r = decodePermalink(junk);
+        expect(typeof r.ok).toBe('boolean');
+      }),
+      { numRuns: 5000, seed: 1 },
+    );
+    const arb = fc.record({
+      scenarioId: fc.stringMatching(/^[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}$/),
+      step: fc.nat(1e8),
+      theme: fc.constantFrom(...THEMES),
+      panels: fc.subarray([...PANELS], { minLength: 1 }),
+    });
+    fc.assert(
+      fc.property(arb, (st) => {
+        expect(decodePermalink(encodePermalink(st))).toEqual({ ok: true, state: st });
+      }),
+      { numRuns: 2000, seed: 2 },
+    );
+  });
+});
