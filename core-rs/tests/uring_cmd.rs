@@ -547,3 +547,164 @@ fn userspace_sqe_writes_are_marked_in_the_sqe_provenance() {
     assert_eq!(unsafe { *p }, Prov::Fresh as u8);
     assert_eq!(ringside_core::ffi::cmd_exports::rs_sqe_prov_ptr(99), 0);
 }
+
+#[test]
+fn a_linked_uring_cmd_is_issued_from_task_work_with_its_sqe_copied() {
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let fd = dev(&mut ua, "m", "rust_misc_device_v3");
+    let mut r = setup_ring(&mut ua, 4, 0);
+    let val = ubuf(&mut ua, &[9]);
+    let sqe = r.get_sqe().expect("room");
+    sqe.opcode = IORING_OP_NOP;
+    sqe.flags = IOSQE_IO_LINK;
+    sqe.user_data = 1;
+    prep_cmd(
+        &mut r,
+        fd,
+        RUST_MISC_DEV_URING_CMD_SET_VALUE,
+        [val as u64, 0],
+        2,
+    );
+    assert_eq!(r.submit_and_wait(2), 2);
+    assert_eq!(reap(&mut r), vec![(1, 0, 0, None), (2, 0, 0, None)]);
+    let recs = drain();
+    assert_eq!(of(&recs, "sim_sqe_copy").len(), 1);
+    let issue = of(&recs, "sim_uring_cmd_issue");
+    assert_eq!(
+        issue[0].a as u32,
+        IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER,
+        "io_req_task_submit: no INLINE"
+    );
+    assert!(sanitizers(&recs).is_empty());
+}
+
+#[test]
+fn an_out_of_range_sq_index_drops_the_uring_cmd_without_a_cqe() {
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let fd = dev(&mut ua, "m", "rust_misc_device_v3");
+    let mut r = setup_ring(&mut ua, 4, 0);
+    prep_cmd(&mut r, fd, RUST_MISC_DEV_URING_CMD_SET_VALUE, [0, 0], 1);
+    wr32(r.rings, r.p.sq_off.array, 99);
+    assert_eq!(submit(&mut r), 0);
+    assert_eq!(r.sq_dropped(), 1);
+    assert!(reap(&mut r).is_empty());
+    assert!(of(&drain(), "sim_uring_cmd_issue").is_empty());
+}
+
+/// A uring_cmd task_work callback used by the tests below: completes with 7.
+unsafe fn complete_with_7(cmd: *mut io_uring_cmd, _tw: ringside_core::linux::fs::TwToken) {
+    // SAFETY: the core passes a live command to its task_work callback.
+    unsafe {
+        ringside_core::io_uring::uring_cmd::io_uring_cmd_done32(
+            cmd,
+            7,
+            0,
+            IO_URING_CMD_TASK_WORK_ISSUE_FLAGS,
+        )
+    };
+}
+
+/// The `io_uring_cmd` of the in-flight request with `user_data == ud`.
+fn cmd_ptr(ring_fd: i32, ud: u64) -> *mut io_uring_cmd {
+    use ringside_core::sim;
+    sim::with(|s| {
+        let f = s.fds.fget(ring_fd).expect("ring fd");
+        let id = match s.fds.file(f).kind {
+            ringside_core::linux::fs::FileKind::IoUring(id) => id,
+            _ => panic!("not a ring"),
+        };
+        let ctx = s.ring_mut(id).expect("ring");
+        let r = ctx
+            .reqs
+            .iter_mut()
+            .find(|r| r.user_data == ud && r.state == ReqState::Inflight)
+            .expect("in flight");
+        &mut r.cmd as *mut io_uring_cmd
+    })
+}
+
+#[test]
+fn complete_in_task_wakes_a_defer_taskrun_waiter_at_once_and_the_lazy_variant_does_not() {
+    use ringside_core::io_uring::uring_cmd::{
+        io_uring_cmd_complete_in_task, io_uring_cmd_do_in_task_lazy,
+    };
+    use ringside_core::sim;
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let fd = dev(&mut ua, "u", "rust_ublk");
+    let mut r = setup_ring(
+        &mut ua,
+        4,
+        IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+    );
+    prep_cmd(&mut r, fd, UBLK_U_IO_FETCH_REQ, [0, 0], 10);
+    prep_cmd(&mut r, fd, UBLK_U_IO_FETCH_REQ, [1 << 16, 0], 11);
+    assert_eq!(submit(&mut r), 2);
+    // Wait for two CQEs and let the task fall asleep.
+    assert_eq!(rs_enter_begin(r.fd, 0, 2, IORING_ENTER_GETEVENTS, 0, 0), 0);
+    while rs_task_state() != 2 {
+        rs_step();
+    }
+    let wake = || sim::with(|s| ringside_core::io_uring::enter::should_wake(s));
+    // SAFETY: both commands are in flight (parked by the driver).
+    unsafe { io_uring_cmd_do_in_task_lazy(cmd_ptr(r.fd, 10), complete_with_7) };
+    assert!(!wake(), "one lazy item for a waiter of two: no wake-up");
+    // SAFETY: as above.
+    unsafe { io_uring_cmd_complete_in_task(cmd_ptr(r.fd, 11), complete_with_7) };
+    assert!(wake(), "a normal item wakes the waiter");
+    run_idle();
+    assert_eq!(rs_last_ret(), 0);
+    assert_eq!(reap(&mut r), vec![(10, 7, 0, None), (11, 7, 0, None)]);
+}
+
+#[test]
+fn ring_teardown_runs_pending_defer_taskrun_work_from_the_fallback_worker() {
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let fd = dev(&mut ua, "d", "rust_delay_device");
+    let mut r = setup_ring(
+        &mut ua,
+        4,
+        IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+    );
+    prep_cmd(&mut r, fd, DELAY_DEV_SUBMIT, [1_000, 3], 1);
+    assert_eq!(submit(&mut r), 1);
+    run_idle();
+    assert!(reap(&mut r).is_empty(), "the task_work waits for GETEVENTS");
+    drain();
+    assert_eq!(rs_close(r.fd), 0);
+    run_idle();
+    let recs = drain();
+    let names: Vec<&str> = recs.iter().map(|r| r.ev).collect();
+    let exit = names.iter().position(|n| *n == "sim_ring_exit").unwrap();
+    let tw = names
+        .iter()
+        .position(|n| *n == "sim_task_work_run")
+        .unwrap();
+    assert!(exit < tw);
+    assert_eq!(recs[tw].ctx, 4, "run by the exit work's kworker");
+    assert_eq!(reap(&mut r), vec![(1, 3, 0, None)]);
+}
+
+#[test]
+fn a_command_finishing_after_teardown_completes_through_the_fallback_worker() {
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let fd = dev(&mut ua, "d", "rust_delay_device");
+    let mut r = setup_ring(&mut ua, 4, 0);
+    prep_cmd(&mut r, fd, DELAY_DEV_SUBMIT, [1_000_000, 4], 1);
+    assert_eq!(submit(&mut r), 1);
+    drain();
+    assert_eq!(rs_close(r.fd), 0);
+    run_idle();
+    let recs = drain();
+    let names: Vec<&str> = recs.iter().map(|r| r.ev).collect();
+    let i = |e: &str| names.iter().position(|n| *n == e).expect(e);
+    assert!(i("sim_ring_exit") < i("sim_timer_fire"));
+    assert!(i("sim_uring_cmd_do_in_task") < i("sim_task_work_run"));
+    assert_eq!(of(&recs, "sim_uring_cmd_cancel").len(), 0);
+    assert!(sanitizers(&recs).is_empty());
+    assert_eq!(reap(&mut r), vec![(1, 4, 0, None)]);
+}

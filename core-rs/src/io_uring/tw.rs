@@ -68,7 +68,10 @@ pub fn clear_taskrun_flag(s: &mut Sim, ring: u32) {
 /// `IO_URING_F_COMPLETE_DEFER`; the caller flushes completions after the batch.
 pub fn run_tw_item(item: TwItem, local: bool) {
     let ok = sim::with(|s| {
-        set_ctx(s, Ctx::TaskWork);
+        // The fallback worker (`io_fallback_tw`, ring teardown) runs task_work in a kworker.
+        if s.cur_ctx != Ctx::Device {
+            set_ctx(s, Ctx::TaskWork);
+        }
         clear_taskrun_flag(s, item.ring);
         let live = s.ring(item.ring).map_or(false, |c| {
             c.reqs

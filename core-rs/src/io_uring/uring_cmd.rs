@@ -521,7 +521,8 @@ unsafe fn fallback_tw_fn(data: *mut core::ffi::c_void) {
 /// `tw.cancel` is set when the ring is being torn down. Called by [`tw::run_tw_item`] with no
 /// simulator borrow held.
 pub fn run_uring_cmd_tw(ring: u32, idx: u32, serial: u32, cb: UringCmdTwFn) {
-    let (cmd, cancel, prev) = sim::with(|s| {
+    let (cmd, cancel, prev, lane) = sim::with(|s| {
+        let lane = s.cur_ctx;
         let ctx = s.ring_mut(ring).expect("ring");
         let dead = ctx.dead;
         let r = ctx.req_mut(idx);
@@ -533,7 +534,7 @@ pub fn run_uring_cmd_tw(ring: u32, idx: u32, serial: u32, cb: UringCmdTwFn) {
             serial,
             flags: IO_URING_CMD_TASK_WORK_ISSUE_FLAGS,
         });
-        (cmd, dead, prev)
+        (cmd, dead, prev, lane)
     });
     // SAFETY: `cmd` points into a boxed request that stays allocated until it is freed after
     // its CQE is posted, which cannot happen before this callback returns.
@@ -541,7 +542,7 @@ pub fn run_uring_cmd_tw(ring: u32, idx: u32, serial: u32, cb: UringCmdTwFn) {
     sim::with(|s| {
         s.ucmd.cur_issue = prev;
         s.cur_src = 0;
-        set_ctx(s, Ctx::TaskWork);
+        set_ctx(s, lane);
         if let Some(ctx) = s.ring_mut(ring) {
             let r = ctx.req_mut(idx);
             if r.serial == serial {
