@@ -1,5 +1,8 @@
 //! Exports for misc devices, device pokes, the kernel log and provenance arrays.
 //!
+//! Mirrors: nothing upstream (the wasm ABI); the calls stand in for `open("/dev/<name>")` of a
+//! misc device and for loading a driver module.
+//!
 //! Each forwards to the core; the contract is in [`super`]. Strings are UTF-8 in user memory
 //! (`ptr`, `len`); every argument is validated and no export traps on bad input: errors are
 //! negative errnos (or 0 for pointers).
