@@ -216,7 +216,8 @@ pub fn install(sim: Sim) {
 /// Returns whether a machine is installed (false while the thread's machine is being
 /// destroyed, so drop code of simulated objects can skip calls into it).
 pub fn installed() -> bool {
-    SIM.try_with(|s| s.try_borrow().map_or(false, |b| b.is_some()))
+    // Mutably borrowed means a call is running in it, so it is installed.
+    SIM.try_with(|s| s.try_borrow().map_or(true, |b| b.is_some()))
         .unwrap_or(false)
 }
 
