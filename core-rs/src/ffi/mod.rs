@@ -19,3 +19,4 @@
 //! The host never calls an export from inside the import.
 
 pub mod exports;
+pub mod ring_exports;

@@ -162,6 +162,19 @@ events! {
     sanitizer_sqe_after_issue = 204,
     /// A PDU type larger than the 32-byte PDU was used.
     sanitizer_pdu_too_big = 205,
+
+    /// `io_uring_task_work_run`: the task ran a batch of task_work. a = items run.
+    io_uring_task_work_run = 300,
+    /// A `CQE_MIXED` ring posted a filler CQE (`IORING_CQE_F_SKIP`) in its last slot so a
+    /// 32-byte CQE does not straddle the wrap (`io_fill_nop_cqe`). b = flags | slot << 32.
+    sim_cqe_skip_filler = 301,
+    /// `io_uring_register` ran. a = opcode, b = return value.
+    sim_register = 302,
+    /// The program made another system call (read, write, socket, ...). a = x86-64 syscall
+    /// number, b = return value.
+    sim_sys_call = 303,
+    /// `io_submit_state_end`: the batch's deferred completions are flushed. a = requests.
+    sim_submit_flush = 304,
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.
