@@ -910,15 +910,26 @@ fn wait_after(s: &mut Sim) -> bool {
         return false;
     }
     let mut did = false;
+    let mut stuck = false;
     if !s.ring(c.ring).expect("ring").overflow.is_empty() {
-        io_cqring_overflow_flush(s, c.ring);
+        stuck = io_cqring_overflow_flush(s, c.ring) == 0;
         did = true;
     }
-    let wake = io_should_wake(s.ring(c.ring).expect("ring"), &c);
+    let ctx = s.ring(c.ring).expect("ring");
+    let wake = io_should_wake(ctx, &c);
+    let tw_pending = !ctx.local_work.is_empty() || !s.task.tw.is_empty();
     let cl = call(s);
     if wake {
         cl.wait_ret = 0;
         cl.phase = Phase::WaitDone;
+    } else if stuck && !tw_pending {
+        // The overflow list holds a CQE that cannot move (a 32-byte CQE on a CQE_MIXED ring
+        // with one free slot before the head), so `check_cq` stays set and
+        // `io_cqring_wait_schedule` never sleeps: the kernel spins here, and its timeout is
+        // never armed. The simulator ends the wait as a signal would, and says so.
+        cl.wait_ret = -EINTR;
+        cl.phase = Phase::WaitDone;
+        s.emit(Event::sim_wait_deadlock, c.ring, 0, 0, 0, 1);
     } else {
         cl.phase = Phase::WaitCheck;
     }

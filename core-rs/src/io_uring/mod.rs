@@ -658,11 +658,13 @@ pub fn io_req_complete_post(s: &mut Sim, ring: u32, idx: u32) {
 /// `__io_cqring_overflow_flush`: moves overflowed CQEs into the ring, oldest first, while
 /// there is room.
 ///
-/// Returns how many moved.
+/// Returns how many moved. The attempt is traced even when the CQ ring is full and nothing
+/// can move (`sim_overflow_flush` with b = 1).
 pub fn io_cqring_overflow_flush(s: &mut Sim, ring: u32) -> u32 {
     {
         let ctx = s.ring(ring).expect("ring");
         if io_cqring_events(ctx) == ctx.layout.cq_entries {
+            s.emit(Event::sim_overflow_flush, ring, 0, 0, 0, 1);
             return 0;
         }
     }

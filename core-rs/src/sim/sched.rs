@@ -249,10 +249,15 @@ pub fn run_syscall_to_completion(max_steps: u64) -> i32 {
         }
         step();
     }
-    with(|s| {
-        if s.task.sys.is_some() {
-            return -crate::uapi::errno::EINTR;
+    if with(|s| s.task.sys.is_some()) {
+        // Give up as a signal would end it, so the task is not left inside the syscall.
+        with(enter::interrupt_deadlocked_wait);
+        for _ in 0..1000 {
+            if with(|s| s.task.sys.is_none()) {
+                break;
+            }
+            enter::run_step();
         }
-        s.task.last_ret.unwrap_or(0)
-    })
+    }
+    with(|s| s.task.last_ret.unwrap_or(-crate::uapi::errno::EINTR))
 }

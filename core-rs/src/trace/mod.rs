@@ -119,7 +119,8 @@ events! {
     sim_wait_sleep = 110,
     /// A waiting task woke up.
     sim_wait_wake = 111,
-    /// The overflow list was flushed into the CQ ring. a = CQEs moved.
+    /// The overflow list was flushed into the CQ ring. a = CQEs moved, b = 1 if the CQ ring
+    /// was full so nothing could move.
     sim_overflow_flush = 112,
     /// The driver wrote PDU bytes. a = offset, b = length.
     sim_pdu_write = 113,
@@ -133,7 +134,8 @@ events! {
     sim_driver_log = 117,
     /// The clock advanced to a timer. a = new time in ns.
     sim_timer_fire = 118,
-    /// The waiting task has nothing that could ever wake it; the simulator interrupts the wait.
+    /// The waiting task has nothing that could ever wake it (b = 0), or would spin forever on
+    /// an overflowed CQE that cannot move (b = 1); the simulator interrupts the wait.
     sim_wait_deadlock = 119,
     /// Userspace published SQEs by storing the SQ tail. a = new tail.
     sim_user_sq_tail = 120,
