@@ -158,6 +158,10 @@ fn render() -> String {
                 ETIME,
                 ECANCELED,
                 EIOCBQUEUED,
+                ENOENT,
+                EPIPE,
+                ENOTSOCK,
+                ECONNREFUSED,
             ),
         ),
         (

@@ -115,6 +115,10 @@ export const EBADR = 53;
 export const ETIME = 62;
 export const ECANCELED = 125;
 export const EIOCBQUEUED = 529;
+export const ENOENT = 2;
+export const EPIPE = 32;
+export const ENOTSOCK = 88;
+export const ECONNREFUSED = 111;
 
 // io_uring_register (include/uapi/linux/io_uring.h)
 export const IORING_REGISTER_FILES = 2;
