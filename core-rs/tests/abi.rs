@@ -11,7 +11,9 @@ use ringside_core::ring::rings_off;
 use ringside_core::sim::sched::{StepKind, STEP_NS};
 use ringside_core::trace::{Event, TraceRecord};
 use ringside_core::uapi::errno::*;
+use ringside_core::uapi::fcntl::*;
 use ringside_core::uapi::io_uring::*;
+use ringside_core::uapi::socket::*;
 
 macro_rules! consts {
     ($($n:ident),* $(,)?) => { vec![$((stringify!($n), $n as i64)),*] };
@@ -156,6 +158,58 @@ fn render() -> String {
                 ETIME,
                 ECANCELED,
                 EIOCBQUEUED,
+                ENOENT,
+                EPIPE,
+                ENOTSOCK,
+                ECONNREFUSED,
+            ),
+        ),
+        (
+            "io_uring_register (include/uapi/linux/io_uring.h)",
+            consts!(
+                IORING_REGISTER_FILES,
+                IORING_UNREGISTER_FILES,
+                IORING_REGISTER_PROBE,
+                IO_URING_OP_SUPPORTED,
+                IO_URING_PROBE_SIZE,
+                IO_URING_PROBE_OP_SIZE,
+                IO_URING_GETEVENTS_ARG_SIZE,
+                IORING_OP_PIPE,
+            ),
+        ),
+        (
+            "files and sockets (asm-generic/fcntl.h, linux/socket.h, asm-generic/socket.h)",
+            consts!(
+                O_RDONLY,
+                O_WRONLY,
+                O_RDWR,
+                O_NONBLOCK,
+                O_DIRECTORY,
+                O_CLOEXEC,
+                O_TMPFILE,
+                F_GETFL,
+                F_SETFL,
+                AF_UNIX,
+                AF_INET,
+                SOCK_STREAM,
+                SOCK_DGRAM,
+                SOCK_SEQPACKET,
+                SOCK_NONBLOCK,
+                IPPROTO_TCP,
+                IPPROTO_UDP,
+                SOL_SOCKET,
+                SO_TYPE,
+                SO_RCVBUF,
+                SO_SNDBUF,
+                SO_KEEPALIVE,
+                SO_ACCEPTCONN,
+                TCP_NODELAY,
+                MSG_DONTWAIT,
+                SIOCINQ,
+                SIOCOUTQ,
+                FIONBIO,
+                SOCKADDR_IN_SIZE,
+                INADDR_LOOPBACK,
             ),
         ),
     ];
@@ -329,7 +383,6 @@ fn render_uring_cmd_tables(o: &mut String) {
     use ringside_core::trace::srcfiles::SOURCE_FILES;
     o.push_str("// uring_cmd extras\n");
     for (n, v) in consts!(
-        ENOENT,
         EIO,
         ENODEV,
         IO_URING_CMD_TASK_WORK_ISSUE_FLAGS,

@@ -149,3 +149,36 @@ fn enter_rejects_bad_flags_and_fds() {
     assert_eq!(io_uring_enter(r.fd, 0, 0, 1 << 20, 0, 0), -EINVAL);
     assert_eq!(io_uring_enter(9999, 0, 0, 0, 0, 0), -EBADF);
 }
+
+fn nops_one_by_one(r: &mut Ring, n: u64, ud: u64) {
+    for i in 0..n {
+        nop(r, ud + i);
+        let k = r.flush_sq();
+        assert_eq!(io_uring_enter(r.fd, k, 0, 0, 0, 0), 1);
+    }
+}
+
+#[test]
+fn cqe32_overflow_flush_at_the_wrap_posts_no_filler() {
+    // Measured on Linux 6.18.44: a CQE32 ring's overflow flush starting at the last slot
+    // posts the overflowed CQEs in order, with no filler CQE (only CQE_MIXED rings have one).
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let mut r = setup(&mut ua, 4, IORING_SETUP_CQE32, 0).expect("setup");
+    nops_one_by_one(&mut r, 8, 100);
+    wr32(r.rings, r.p.cq_off.head, 7);
+    nops_one_by_one(&mut r, 7, 200);
+    assert_eq!((r.cq_tail(), r.sq_flags()), (15, 0));
+    nops_one_by_one(&mut r, 2, 300);
+    assert_eq!((r.cq_tail(), r.sq_flags()), (15, IORING_SQ_CQ_OVERFLOW));
+    wr32(r.rings, r.p.cq_off.head, 10);
+    assert_eq!(io_uring_enter(r.fd, 0, 1, IORING_ENTER_GETEVENTS, 0, 0), 0);
+    assert_eq!((r.cq_tail(), r.sq_flags()), (17, 0));
+    let got: Vec<(u64, Option<[u64; 2]>)> =
+        r.reap().iter().map(|(c, b)| (c.user_data, *b)).collect();
+    let want: Vec<(u64, Option<[u64; 2]>)> = [202, 203, 204, 205, 206, 300, 301]
+        .iter()
+        .map(|&u| (u, Some([0, 0])))
+        .collect();
+    assert_eq!(got, want);
+}

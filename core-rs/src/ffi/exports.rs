@@ -6,7 +6,7 @@ use crate::uapi::errno::*;
 use crate::uapi::io_uring::*;
 
 /// Bumped whenever an exported signature or a shared layout changes.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 #[cfg(target_arch = "wasm32")]
 #[link(wasm_import_module = "env")]
@@ -311,7 +311,15 @@ pub extern "C" fn rs_close(fd: i32) -> i32 {
     if !sim::installed() {
         return -ENODEV;
     }
-    let f = sim::with(|s| s.fds.close(fd));
+    let f = sim::with(|s| {
+        let r = crate::linux::syscalls::sys_close(s, fd);
+        let ret = match &r {
+            Ok(_) => 0,
+            Err(e) => -e,
+        };
+        s.emit(crate::trace::Event::sim_sys_call, 0, 0, 0, 3, ret as i64);
+        r
+    });
     match f {
         Ok(Some(fl)) => {
             io_uring::release_file(fl);

@@ -20,3 +20,4 @@
 
 pub mod cmd_exports;
 pub mod exports;
+pub mod ring_exports;

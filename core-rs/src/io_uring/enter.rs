@@ -1,12 +1,19 @@
 //! `io_uring_enter(2)` as a resumable state machine: submit, flush, publish, wait, return.
 //!
 //! Mirrors: `io_uring/io_uring.c` (`SYSCALL_DEFINE6(io_uring_enter)`, `io_submit_sqes`,
-//! `io_get_sqe`, `io_submit_sqe`, `io_init_req`, `io_submit_fail_init`, `io_queue_sqe_fallback`,
-//! `io_submit_state_end`, `io_commit_sqring`) and `io_uring/wait.c` (`io_cqring_wait`,
-//! `io_should_wake`, `io_get_ext_arg`).
+//! `io_get_sqe`, `io_submit_sqe`, `io_init_req`, `io_init_drain`, `io_init_fail_req`,
+//! `io_submit_fail_init`, `io_submit_state_end`, `io_commit_sqring`, `io_get_ext_arg`) and the
+//! wait side (`io_cqring_wait`, `io_cqring_wait_schedule`, `io_should_wake`,
+//! `io_cqring_min_timer_wakeup`, in `io_uring/wait.c` on newer trees).
 //!
-//! Each call of [`run_step`] performs one unit of the syscall's work, so a viewer can stop
-//! between consuming two SQEs, or between the CQE flush and the SQ head store.
+//! Each call of [`run_step`] performs one unit of the syscall's work (consume one SQE, issue
+//! one request, run one task_work item, flush completions, publish the SQ head, go to sleep,
+//! wake up, ...), so a viewer can stop between any two of them. Phases that find nothing to do
+//! fall through to the next phase within the same step, so every step emits trace records.
+//!
+//! Differences from upstream: signals do not exist, so a sigmask is only validated
+//! (`set_user_sigmask`: size 8, readable); a wait that nothing can ever end is interrupted by
+//! the scheduler as a signal would (`-EINTR`), see [`interrupt_deadlocked_wait`].
 
 use super::types::*;
 use super::*;
@@ -26,10 +33,22 @@ pub enum Phase {
     CommitSq,
     /// DEFER_TASKRUN: run local work after submitting (`io_run_local_work_locked`).
     LocalWork,
-    /// `io_cqring_wait`: run task_work, flush overflow, check the wake condition.
+    /// `io_get_ext_arg`: read the `EXT_ARG` argument (timeout, sigmask, min wait).
+    WaitArgs,
+    /// `io_cqring_wait`: run pending task_work first.
+    WaitTw,
+    /// `io_cqring_wait`: flush the overflow list.
+    WaitOverflow,
+    /// `io_cqring_wait`: return at once if enough CQEs are there, else set up the wait.
+    WaitInit,
+    /// `io_cqring_wait_schedule`: decide whether to sleep.
     WaitCheck,
-    /// Asleep until a CQE, task_work, or the timeout wakes the task.
+    /// Asleep until a CQE, task_work, or a timeout wakes the task.
     Sleeping,
+    /// Woken: run task_work, flush overflow, check whether the wait is over.
+    WaitAfter,
+    /// `io_cqring_wait` returns: the error only if the CQ ring is empty.
+    WaitDone,
     /// Returning to user mode: run pending task_work (`tctx_task_work`).
     ExitTw,
 }
@@ -49,12 +68,31 @@ pub struct EnterCall {
     pub left: u32,
     /// The submit part's result (`io_submit_sqes`), or the early error.
     pub ret: i32,
+    /// The wait part ran (its result `wait_ret` replaces `ret` if that is 0).
     pub waited: bool,
     pub wait_ret: i32,
     pub min_events: u32,
     /// `iowq.cq_tail`: CQ head at wait start plus `min_events`.
     pub wait_target: u32,
+    /// `iowq.cq_min_tail`: CQ tail at wait start.
+    pub cq_min_tail: u32,
+    /// Absolute timeout (`iowq.timeout`), if any.
     pub deadline: Option<u64>,
+    /// End of the `min_wait_usec` phase, while it lasts.
+    pub min_deadline: Option<u64>,
+    /// `iowq.hit_timeout`.
+    pub hit_timeout: bool,
+    /// `ext_arg.min_time` in nanoseconds.
+    pub min_time: u64,
+    /// `ext_arg.sig` / `ext_arg.argsz`: the sigmask pointer and its size.
+    pub sig: u64,
+    pub sigsz: u32,
+    /// task_work items left in the batch being run.
+    pub tw_batch: u32,
+    /// The batch comes from the ring's DEFER_TASKRUN list.
+    pub tw_batch_local: bool,
+    /// Items run since the last flush.
+    pub tw_ran: u32,
     /// task_work ran since the last completion flush.
     pub flush_pending: bool,
 }
@@ -92,7 +130,16 @@ pub fn begin(
         wait_ret: 0,
         min_events: 0,
         wait_target: 0,
+        cq_min_tail: 0,
         deadline: None,
+        min_deadline: None,
+        hit_timeout: false,
+        min_time: 0,
+        sig: 0,
+        sigsz: 0,
+        tw_batch: 0,
+        tw_batch_local: false,
+        tw_ran: 0,
         flush_pending: false,
     });
     0
@@ -112,22 +159,32 @@ fn finish(s: &mut Sim, ret: i32) {
 }
 
 /// Performs one unit of the current syscall. Called with no simulator borrow held.
+///
+/// Phases that have nothing to do pass on to the next one within the same step, so a step
+/// always does something visible (and the syscall always progresses).
 pub fn run_step() {
-    let (phase, ring) = sim::with(|s| {
-        s.cur_ctx = Ctx::Core;
-        let c = call(s);
-        (c.phase, c.ring)
-    });
+    for _ in 0..64 {
+        let (phase, ring) = sim::with(|s| {
+            s.cur_ctx = Ctx::Core;
+            s.task.sys.as_ref().map(|c| (c.phase, c.ring))
+        })
+        .unwrap_or((Phase::ExitTw, 0));
+        if sim::with(|s| s.task.sys.is_none()) {
+            return;
+        }
+        if run_phase(phase, ring) {
+            return;
+        }
+    }
+}
+
+/// Runs one phase; returns whether it did something (and so ends the step).
+fn run_phase(phase: Phase, ring: u32) -> bool {
     match phase {
         Phase::Start => sim::with(start),
         Phase::Submit => sim::with(submit_one),
         Phase::Issue(idx) => {
-            sim::with(|s| s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::Issuing);
-            io_issue_sqe(
-                ring,
-                idx,
-                IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER | IO_URING_F_INLINE,
-            );
+            io_queue_sqe(ring, idx, IO_URING_F_INLINE);
             sim::with(|s| {
                 s.cur_ctx = Ctx::Core;
                 let c = call(s);
@@ -137,59 +194,119 @@ pub fn run_step() {
                     Phase::SubmitEnd
                 };
             });
+            true
         }
         Phase::SubmitEnd => sim::with(submit_end),
         Phase::CommitSq => sim::with(commit_sq),
         Phase::LocalWork => {
-            if !run_pending_tw(ring, true, false) {
-                sim::with(|s| call(s).phase = Phase::WaitCheck);
-                wait_check();
+            if tw_run_one(ring, true, false) {
+                return true;
             }
+            sim::with(|s| call(s).phase = Phase::WaitArgs);
+            false
         }
-        Phase::WaitCheck => wait_check(),
-        Phase::Sleeping => sim::with(|s| {
-            s.emit(Event::sim_wait_wake, ring, 0, 0, 0, 0);
-            call(s).phase = Phase::WaitCheck;
+        Phase::WaitArgs => sim::with(wait_args),
+        Phase::WaitTw => {
+            let defer = sim::with(|s| s.ring(ring).expect("ring").defer_taskrun());
+            if tw_run_one(ring, defer, true) {
+                return true;
+            }
+            sim::with(|s| call(s).phase = Phase::WaitOverflow);
+            false
+        }
+        Phase::WaitOverflow => sim::with(|s| {
+            call(s).phase = Phase::WaitInit;
+            if s.ring(ring).expect("ring").overflow.is_empty() {
+                return false;
+            }
+            io_cqring_overflow_flush(s, ring);
+            true
+        }),
+        Phase::WaitInit => sim::with(wait_init),
+        Phase::WaitCheck => sim::with(wait_check),
+        Phase::Sleeping => sim::with(wake_up),
+        Phase::WaitAfter => {
+            let defer = sim::with(|s| s.ring(ring).expect("ring").defer_taskrun());
+            if tw_run_one(ring, defer, true) {
+                return true;
+            }
+            sim::with(wait_after)
+        }
+        Phase::WaitDone => sim::with(|s| {
+            let ring = call(s).ring;
+            let empty = cq_events_user(s.ring(ring).expect("ring")) == 0;
+            let c = call(s);
+            c.waited = true;
+            if !empty {
+                c.wait_ret = 0;
+            }
+            c.phase = Phase::ExitTw;
+            false
         }),
         Phase::ExitTw => {
-            if !run_pending_tw(ring, false, true) {
-                sim::with(|s| {
-                    let c = *call(s);
-                    let mut ret = c.ret;
-                    if ret == 0 && c.waited {
-                        ret = c.wait_ret;
-                    }
-                    finish(s, ret);
-                });
+            if tw_run_one(ring, false, true) {
+                return true;
             }
+            sim::with(|s| {
+                let c = *call(s);
+                let mut ret = c.ret;
+                if ret == 0 && c.waited {
+                    ret = c.wait_ret;
+                }
+                finish(s, ret);
+            });
+            true
         }
     }
 }
 
-/// Runs one pending task_work item, or flushes the completions task_work produced.
+/// Runs one unit of pending task_work for the task inside the syscall: one item of the
+/// current batch, or the completion flush that ends a batch (`ctx_flush_and_put`). With
+/// `local`, the ring's DEFER_TASKRUN list is run before the task's list.
 ///
 /// Returns false when there was nothing to do.
-fn run_pending_tw(ring: u32, local: bool, normal: bool) -> bool {
+fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
     enum Next {
         Item(TwItem, bool),
         Flush,
         Nothing,
     }
     let next = sim::with(|s| {
-        if normal {
-            if let Some(it) = s.task.tw.pop_front() {
-                return Next::Item(it, false);
+        let c = *call(s);
+        if c.tw_batch > 0 {
+            let it = if c.tw_batch_local {
+                s.ring_mut(ring).and_then(|x| x.local_work.pop_front())
+            } else {
+                s.task.tw.pop_front()
+            };
+            if let Some(it) = it {
+                return Next::Item(it, c.tw_batch_local);
             }
+            call(s).tw_batch = 0;
+        }
+        if c.flush_pending {
+            return Next::Flush;
         }
         if local {
-            if let Some(it) = s.ring_mut(ring).and_then(|c| c.local_work.pop_front()) {
+            let n = s.ring(ring).map_or(0, |x| x.local_work.len() as u32);
+            if n > 0 {
+                let cl = call(s);
+                cl.tw_batch = n;
+                cl.tw_batch_local = true;
+                let it = s
+                    .ring_mut(ring)
+                    .and_then(|x| x.local_work.pop_front())
+                    .expect("non-empty");
                 return Next::Item(it, true);
             }
         }
-        let c = call(s);
-        if c.flush_pending {
-            c.flush_pending = false;
-            return Next::Flush;
+        if normal && !s.task.tw.is_empty() {
+            let n = s.task.tw.len() as u32;
+            let cl = call(s);
+            cl.tw_batch = n;
+            cl.tw_batch_local = false;
+            let it = s.task.tw.pop_front().expect("non-empty");
+            return Next::Item(it, false);
         }
         Next::Nothing
     });
@@ -198,14 +315,24 @@ fn run_pending_tw(ring: u32, local: bool, normal: bool) -> bool {
             tw::run_tw_item(it, l);
             sim::with(|s| {
                 s.cur_ctx = Ctx::Core;
-                call(s).flush_pending = true;
+                let c = call(s);
+                c.tw_batch = c.tw_batch.saturating_sub(1);
+                c.tw_ran += 1;
+                if c.tw_batch == 0 {
+                    c.flush_pending = true;
+                }
             });
             true
         }
         Next::Flush => {
             sim::with(|s| {
                 s.cur_ctx = Ctx::TaskWork;
+                let n = call(s).tw_ran;
+                s.emit(Event::io_uring_task_work_run, ring, 0, 0, n as i64, 0);
                 flush_all_rings(s);
+                let c = call(s);
+                c.flush_pending = false;
+                c.tw_ran = 0;
                 s.cur_ctx = Ctx::Core;
             });
             true
@@ -224,7 +351,7 @@ pub fn flush_all_rings(s: &mut Sim) {
     }
 }
 
-fn start(s: &mut Sim) {
+fn start(s: &mut Sim) -> bool {
     let c = *call(s);
     s.emit(
         Event::sim_sys_enter,
@@ -235,44 +362,65 @@ fn start(s: &mut Sim) {
         c.min_complete as i64 | (c.flags as i64) << 32,
     );
     if c.flags & !IORING_ENTER_FLAGS != 0 {
-        return finish(s, -EINVAL);
+        finish(s, -EINVAL);
+        return true;
     }
     if c.flags & IORING_ENTER_REGISTERED_RING != 0 {
-        // No ring is ever registered (IORING_REGISTER_RING_FDS is not modelled).
-        return finish(s, if c.fd as u32 >= 16 { -EINVAL } else { -EBADF });
+        // The task has an io_uring context once it created a ring; no ring is ever registered
+        // (IORING_REGISTER_RING_FDS is not modelled).
+        let has_tctx = !s.rings.is_empty();
+        finish(
+            s,
+            if !has_tctx || c.fd as u32 >= 16 {
+                -EINVAL
+            } else {
+                -EBADF
+            },
+        );
+        return true;
     }
     let f = match s.fds.fget(c.fd) {
         Some(f) => f,
-        None => return finish(s, -EBADF),
+        None => {
+            finish(s, -EBADF);
+            return true;
+        }
     };
     let ring = match s.fds.file(f).kind {
         FileKind::IoUring(id) => id,
-        _ => return finish(s, -EOPNOTSUPP),
+        _ => {
+            finish(s, -EOPNOTSUPP);
+            return true;
+        }
     };
     call(s).ring = ring;
     if c.to_submit > 0 {
+        // `io_submit_sqes`: at most the published entries, at most the SQ size.
         let ctx = s.ring(ring).expect("ring");
         let tail = ctx.rings.load_acquire_u32(rings_off::SQ_TAIL);
-        let avail = tail.wrapping_sub(ctx.cached_sq_head);
-        let entries = c.to_submit.min(avail).min(ctx.layout.sq_entries);
+        let avail = tail
+            .wrapping_sub(ctx.cached_sq_head)
+            .min(ctx.layout.sq_entries);
+        let entries = c.to_submit.min(avail);
         let cl = call(s);
         cl.entries = entries;
         cl.left = entries;
         cl.ret = entries as i32;
-        if entries == 0 {
-            // `io_submit_sqes` returns 0 at once; 0 != to_submit, so no wait.
-            cl.phase = Phase::ExitTw;
+        // 0 SQEs: `io_submit_sqes` returns 0 at once; 0 != to_submit, so no wait.
+        cl.phase = if entries == 0 {
+            Phase::ExitTw
         } else {
-            cl.phase = Phase::Submit;
-        }
+            Phase::Submit
+        };
     } else if c.flags & IORING_ENTER_GETEVENTS != 0 {
-        call(s).phase = Phase::WaitCheck;
+        call(s).phase = Phase::WaitArgs;
     } else {
         call(s).phase = Phase::ExitTw;
     }
+    true
 }
 
-/// Why `io_submit_sqe` stopped the batch.
+/// Ends the batch early (the SQE at hand was dropped or failed and is not counted further).
 fn stop_batch(s: &mut Sim) {
     let c = call(s);
     c.ret = (c.entries - c.left) as i32;
@@ -280,7 +428,7 @@ fn stop_batch(s: &mut Sim) {
     c.phase = Phase::SubmitEnd;
 }
 
-fn submit_one(s: &mut Sim) {
+fn submit_one(s: &mut Sim) -> bool {
     let ring = call(s).ring;
     let ctx = s.ring_mut(ring).expect("ring");
     // io_get_sqe.
@@ -296,43 +444,25 @@ fn submit_one(s: &mut Sim) {
                 .wrapping_add(1);
             ctx.rings.write_once_u32(rings_off::SQ_DROPPED, d);
             s.emit(Event::sim_sqe_dropped, ring, 0, 0, slot as i64, d as i64);
-            let c = call(s);
-            c.ret = (c.entries - c.left) as i32;
-            c.left = 0;
-            c.phase = Phase::SubmitEnd;
-            return;
+            // The request allocated for it goes back to the cache; `left` still counts it.
+            stop_batch(s);
+            return true;
         }
     }
     let sqe_len = ctx.layout.sqe_size as usize;
     let sqe_off = slot as usize * sqe_len;
     let mut sqe = [0u8; 128];
     ctx.sqes.read_bytes(sqe_off, &mut sqe[..sqe_len]);
-    call(s).left -= 1;
     let idx = io_alloc_req(s, ring);
-    let opcode = sqe[sqe_off::OPCODE];
-    let sqe_flags = sqe[sqe_off::FLAGS];
-    let user_data = u64::from_le_bytes([
-        sqe[32], sqe[33], sqe[34], sqe[35], sqe[36], sqe[37], sqe[38], sqe[39],
-    ]);
-    let serial = {
+    {
         let r = s.ring_mut(ring).expect("ring").req_mut(idx);
-        r.opcode = opcode;
-        r.sqe_flags = sqe_flags;
-        r.user_data = user_data;
         r.sqe_off = sqe_off;
         r.sqe_len = sqe_len;
-        r.fd = -1;
-        r.serial
-    };
-    s.emit(
-        Event::io_uring_submit_req,
-        ring,
-        serial,
-        user_data,
-        opcode as i64,
-        sqe_flags as i64 | (head as i64) << 32,
-    );
-    match io_init_req(s, ring, idx, &sqe[..sqe_len]) {
+        r.sqe_flags = sqe[sqe_off::FLAGS];
+    }
+    let res = io_init_req(s, ring, idx, &sqe[..sqe_len]);
+    call(s).left -= 1;
+    match res {
         Err(e) => {
             if io_submit_fail_init(s, ring, idx, e)
                 && s.ring(ring).expect("ring").flags & IORING_SETUP_SUBMIT_ALL == 0
@@ -343,7 +473,7 @@ fn submit_one(s: &mut Sim) {
             }
         }
         Ok(()) => {
-            let issue = io_submit_sqe_linked(s, ring, idx);
+            let issue = io_submit_sqe_linked(s, ring, idx, head);
             let c = call(s);
             c.phase = match issue {
                 Some(i) => Phase::Issue(i),
@@ -352,92 +482,122 @@ fn submit_one(s: &mut Sim) {
             };
         }
     }
+    true
 }
 
-/// `io_init_req`: validate the SQE and run the opcode's prep.
+/// `io_init_req`: copies the SQE's flags into the request, validates them and the opcode,
+/// handles drain bookkeeping and runs the opcode's prep.
 fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
     let opcode = sqe[sqe_off::OPCODE];
-    let flags = sqe[sqe_off::FLAGS];
+    let sqe_flags = sqe[sqe_off::FLAGS];
+    let user_data = u64::from_le_bytes([
+        sqe[32], sqe[33], sqe[34], sqe[35], sqe[36], sqe[37], sqe[38], sqe[39],
+    ]);
+    {
+        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        r.opcode = opcode;
+        // The low REQ_F_* bits have the IOSQE_* values.
+        r.flags = u32::from(sqe_flags);
+        r.user_data = user_data;
+        r.file = None;
+    }
     if opcode >= IORING_OP_LAST {
         s.ring_mut(ring).expect("ring").req_mut(idx).opcode = 0;
         return Err(EINVAL);
     }
-    if opcode == IORING_OP_URING_CMD128 || opcode == IORING_OP_NOP128 {
-        // 128-byte opcodes need SQE_MIXED (not modelled) unless the ring is SQE128.
-        if s.ring(ring).expect("ring").flags & IORING_SETUP_SQE128 == 0 {
+    let def = opdef::io_issue_def(opcode);
+    let ctx_flags = s.ring(ring).expect("ring").flags;
+    if def.is_128 && ctx_flags & IORING_SETUP_SQE128 == 0 {
+        // A 128-byte opcode needs IORING_SETUP_SQE_MIXED, which is not modelled.
+        return Err(EINVAL);
+    }
+    const SQE_COMMON_FLAGS: u8 = IOSQE_FIXED_FILE | IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_ASYNC;
+    if sqe_flags & !SQE_COMMON_FLAGS != 0 {
+        if sqe_flags & !SQE_VALID_FLAGS != 0 {
             return Err(EINVAL);
         }
-    }
-    {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
-        if flags & IOSQE_IO_LINK != 0 {
-            r.flags |= REQ_F_LINK;
-        }
-        if flags & IOSQE_IO_HARDLINK != 0 {
-            r.flags |= REQ_F_HARDLINK | REQ_F_LINK;
-        }
-        if flags & IOSQE_ASYNC != 0 {
-            r.flags |= REQ_F_FORCE_ASYNC;
-        }
-        if flags & IOSQE_CQE_SKIP_SUCCESS != 0 {
-            r.flags |= REQ_F_CQE_SKIP;
-        }
-    }
-    if flags & !SQE_VALID_FLAGS != 0 {
-        return Err(EINVAL);
-    }
-    let supported = matches!(
-        opcode,
-        IORING_OP_NOP | IORING_OP_URING_CMD | IORING_OP_URING_CMD128
-    );
-    if flags & IOSQE_BUFFER_SELECT != 0
-        && !matches!(opcode, IORING_OP_URING_CMD | IORING_OP_URING_CMD128)
-    {
-        return Err(EOPNOTSUPP);
-    }
-    if flags & IOSQE_CQE_SKIP_SUCCESS != 0 {
-        s.ring_mut(ring).expect("ring").drain_disabled = true;
-    }
-    if flags & IOSQE_IO_DRAIN != 0 {
-        if s.ring(ring).expect("ring").drain_disabled {
+        if sqe_flags & IOSQE_BUFFER_SELECT != 0 && !def.buffer_select {
             return Err(EOPNOTSUPP);
         }
-        s.ring_mut(ring).expect("ring").req_mut(idx).flags |= REQ_F_IO_DRAIN;
+        if sqe_flags & IOSQE_CQE_SKIP_SUCCESS != 0 {
+            s.ring_mut(ring).expect("ring").drain_disabled = true;
+        }
+        if sqe_flags & IOSQE_IO_DRAIN != 0 {
+            if s.ring(ring).expect("ring").drain_disabled {
+                return Err(EOPNOTSUPP);
+            }
+            io_init_drain(s, ring);
+        }
+    }
+    {
+        let ctx = s.ring_mut(ring).expect("ring");
+        if ctx.drain_active || ctx.drain_next {
+            // Knock it to the slow path, where it is drained.
+            if ctx.drain_active {
+                ctx.req_mut(idx).flags |= REQ_F_FORCE_ASYNC;
+            }
+            if ctx.drain_next && ctx.link_head.is_none() {
+                ctx.drain_next = false;
+                ctx.drain_active = true;
+                ctx.req_mut(idx).flags |= REQ_F_IO_DRAIN | REQ_F_FORCE_ASYNC;
+            }
+        }
     }
     let ioprio = u16::from_le_bytes([sqe[2], sqe[3]]);
-    // Neither NOP nor URING_CMD has `.ioprio` in opdef.c.
-    if ioprio != 0 {
+    if !def.ioprio && ioprio != 0 {
         return Err(EINVAL);
     }
+    if !def.iopoll && ctx_flags & IORING_SETUP_IOPOLL != 0 {
+        return Err(EINVAL);
+    }
+    if def.needs_file {
+        let fd = i32::from_le_bytes([sqe[4], sqe[5], sqe[6], sqe[7]]);
+        s.ring_mut(ring).expect("ring").req_mut(idx).fd = fd;
+    }
+    // No personality is ever registered (IORING_REGISTER_PERSONALITY is not modelled).
     let personality = u16::from_le_bytes([sqe[42], sqe[43]]);
     if personality != 0 {
         return Err(EINVAL);
     }
-    if flags & IOSQE_FIXED_FILE != 0
-        && matches!(opcode, IORING_OP_URING_CMD | IORING_OP_URING_CMD128)
-    {
-        // No registered file table: a fixed index never resolves (checked at issue upstream;
-        // the result is the same -EBADF CQE).
-        s.ring_mut(ring).expect("ring").req_mut(idx).fd = i32::MIN;
-    }
-    if !supported {
-        // Opcodes outside the model: refuse the same way a kernel built without them would
-        // (`io_eopnotsupp_prep`).
-        return Err(EOPNOTSUPP);
-    }
     match opcode {
-        IORING_OP_NOP => nop::io_nop_prep(s, ring, idx, sqe),
-        _ => uring_cmd::io_uring_cmd_prep(s, ring, idx, sqe),
+        IORING_OP_NOP | IORING_OP_NOP128 => nop::io_nop_prep(s, ring, idx, sqe),
+        IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => {
+            uring_cmd::io_uring_cmd_prep(s, ring, idx, sqe)
+        }
+        // `io_eopnotsupp_prep`: an opcode the simulator does not model.
+        _ => Err(EOPNOTSUPP),
+    }
+}
+
+/// `io_init_drain`: from now on requests are drained; a drain inside a link drains the head
+/// and the request after the link.
+fn io_init_drain(s: &mut Sim, ring: u32) {
+    let ctx = s.ring_mut(ring).expect("ring");
+    ctx.drain_active = true;
+    if let Some(h) = ctx.link_head {
+        ctx.req_mut(h).flags |= REQ_F_IO_DRAIN | REQ_F_FORCE_ASYNC;
+        ctx.drain_next = true;
     }
 }
 
 /// `io_submit_fail_init`. Returns true if the batch must stop.
+///
+/// A failing SQE is completed with its error; a link under construction keeps being
+/// assembled (its head is failed with `-ECANCELED`) and is failed as a whole when it ends, so
+/// a failing SQE that carries a link flag does not stop the batch.
 fn io_submit_fail_init(s: &mut Sim, ring: u32, idx: u32, err: i32) -> bool {
     let (serial, ud) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        // `io_init_fail_req`: the per-opcode data (the PDU included) is cleared.
+        r.cmd.pdu = [0; PDU_SIZE];
+        r.pdu_prov = [Prov::Zeroed; PDU_SIZE];
+        r.pdu_src = [0; PDU_SIZE];
+        r.cmd.cmd_op = 0;
+        r.cmd.flags = 0;
         (r.serial, r.user_data)
     };
     s.emit(Event::io_uring_req_failed, ring, serial, ud, -err as i64, 0);
+    // `req_fail_link_node`.
     req_set_fail(s, ring, idx);
     io_req_set_res(s, ring, idx, -err, 0);
     s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::FailedPrep;
@@ -448,7 +608,7 @@ fn io_submit_fail_init(s: &mut Sim, ring: u32, idx: u32, err: i32) -> bool {
             io_req_set_res(s, ring, h, -ECANCELED, 0);
         }
     }
-    let is_link = s.ring(ring).expect("ring").req(idx).flags & REQ_F_LINK != 0;
+    let is_link = s.ring(ring).expect("ring").req(idx).flags & IO_REQ_LINK_FLAGS != 0;
     let ctx = s.ring_mut(ring).expect("ring");
     if !is_link {
         let target = match head {
@@ -474,20 +634,31 @@ fn io_submit_fail_init(s: &mut Sim, ring: u32, idx: u32, err: i32) -> bool {
     false
 }
 
-/// The link-assembly part of `io_submit_sqe`. Returns a request to issue inline, if any.
-fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32) -> Option<u32> {
+/// The part of `io_submit_sqe` after a successful init: link assembly, the slow path, or an
+/// inline issue. Returns a request to issue inline, if any.
+fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Option<u32> {
+    let (serial, ud, opcode, rflags) = {
+        let r = s.ring(ring).expect("ring").req(idx);
+        (r.serial, r.user_data, r.opcode, r.flags)
+    };
+    s.emit(
+        Event::io_uring_submit_req,
+        ring,
+        serial,
+        ud,
+        opcode as i64,
+        (rflags & 0xff) as i64 | (sq_index as i64) << 32,
+    );
     let ctx = s.ring_mut(ring).expect("ring");
-    let rflags = ctx.req(idx).flags;
     if let Some(head) = ctx.link_head {
         let last = ctx.link_last.expect("link last");
-        let (serial, ud) = (ctx.req(idx).serial, ctx.req(idx).user_data);
-        let head_serial = ctx.req(head).serial;
+        let last_serial = ctx.req(last).serial;
         s.emit(
             Event::io_uring_link,
             ring,
             serial,
             ud,
-            head_serial as i64,
+            last_serial as i64,
             0,
         );
         uring_cmd::io_req_sqe_copy(s, ring, idx);
@@ -495,9 +666,10 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32) -> Option<u32> {
         ctx.req_mut(last).link = Some(idx);
         ctx.link_last = Some(idx);
         ctx.req_mut(idx).state = ReqState::Linked;
-        if rflags & REQ_F_LINK != 0 {
+        if rflags & IO_REQ_LINK_FLAGS != 0 {
             return None;
         }
+        // The last request of the link: flush the chain.
         ctx.link_head = None;
         ctx.link_last = None;
         if ctx.req(head).flags & (REQ_F_FORCE_ASYNC | REQ_F_FAIL) != 0 {
@@ -506,45 +678,35 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32) -> Option<u32> {
         }
         return Some(head);
     }
-    if rflags & REQ_F_LINK != 0 {
-        ctx.link_head = Some(idx);
-        ctx.link_last = Some(idx);
-        ctx.req_mut(idx).state = ReqState::Linked;
-        return None;
-    }
-    if rflags & (REQ_F_FORCE_ASYNC | REQ_F_FAIL) != 0 {
-        io_queue_sqe_fallback(s, ring, idx);
+    if rflags & (IO_REQ_LINK_FLAGS | REQ_F_FORCE_ASYNC | REQ_F_FAIL) != 0 {
+        if rflags & IO_REQ_LINK_FLAGS != 0 {
+            ctx.link_head = Some(idx);
+            ctx.link_last = Some(idx);
+            ctx.req_mut(idx).state = ReqState::Linked;
+        } else {
+            io_queue_sqe_fallback(s, ring, idx);
+        }
         return None;
     }
     Some(idx)
 }
 
-/// `io_queue_sqe_fallback`: fail a failed chain, or send the request to io-wq.
-fn io_queue_sqe_fallback(s: &mut Sim, ring: u32, idx: u32) {
-    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
-    if r.flags & REQ_F_FAIL != 0 {
-        r.flags &= !REQ_F_HARDLINK;
-        r.flags |= REQ_F_LINK;
-        let res = r.cqe.res;
-        io_req_defer_failed(s, ring, idx, res);
-    } else {
-        uring_cmd::io_req_sqe_copy(s, ring, idx);
-        io_queue_iowq(s, ring, idx);
-    }
-}
-
-fn submit_end(s: &mut Sim) {
+fn submit_end(s: &mut Sim) -> bool {
     let ring = call(s).ring;
     let ctx = s.ring_mut(ring).expect("ring");
+    ctx.link_last = None;
     if let Some(h) = ctx.link_head.take() {
-        ctx.link_last = None;
         io_queue_sqe_fallback(s, ring, h);
     }
+    // Flush only after queuing links, as they can generate completions.
+    let n = s.ring(ring).expect("ring").compl_reqs.len();
+    s.emit(Event::sim_submit_flush, ring, 0, 0, n as i64, 0);
     io_submit_flush_completions(s, ring);
     call(s).phase = Phase::CommitSq;
+    true
 }
 
-fn commit_sq(s: &mut Sim) {
+fn commit_sq(s: &mut Sim) -> bool {
     let c = *call(s);
     let ctx = s.ring(c.ring).expect("ring");
     let head = ctx.cached_sq_head;
@@ -558,42 +720,74 @@ fn commit_sq(s: &mut Sim) {
         if defer {
             Phase::LocalWork
         } else {
-            Phase::WaitCheck
+            Phase::WaitArgs
         }
     } else {
         Phase::ExitTw
     };
+    true
 }
 
-/// Reads the EXT_ARG timeout (`io_get_ext_arg`); returns the deadline or an errno.
-fn ext_arg_deadline(s: &Sim, c: &EnterCall) -> Result<Option<u64>, i32> {
+fn rd_u64(b: &[u8], o: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[o..o + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// `io_get_ext_arg`: without `EXT_ARG` the argument is the sigmask; with it, a
+/// `struct io_uring_getevents_arg` of exactly 24 bytes (`-EINVAL`) that must be readable
+/// (`-EFAULT`, also for a NULL pointer), whose `ts` points to a `__kernel_timespec`.
+fn io_get_ext_arg(s: &Sim, c: &mut EnterCall) -> Result<(), i32> {
     if c.flags & IORING_ENTER_EXT_ARG == 0 {
-        return Ok(None);
+        c.sig = c.arg;
+        c.sigsz = c.argsz;
+        return Ok(());
     }
-    if c.argsz != 24 {
+    if c.flags & IORING_ENTER_EXT_ARG_REG != 0 {
+        // No wait region is ever registered (IORING_REGISTER_MEM_REGION is not modelled):
+        // `io_get_ext_arg_reg` finds nothing at any offset.
+        return Err(if c.argsz != 64 { EINVAL } else { EFAULT });
+    }
+    if c.argsz != IO_URING_GETEVENTS_ARG_SIZE {
         return Err(EINVAL);
     }
     let mut a = [0u8; 24];
     s.user.copy_from_user(&mut a, c.arg)?;
-    let ts = u64::from_le_bytes([a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[23]]);
-    if ts == 0 {
-        return Ok(None);
+    c.sig = rd_u64(&a, 0);
+    c.sigsz = u32::from_le_bytes([a[8], a[9], a[10], a[11]]);
+    let min_wait_usec = u32::from_le_bytes([a[12], a[13], a[14], a[15]]);
+    c.min_time = u64::from(min_wait_usec) * 1000;
+    let ts = rd_u64(&a, 16);
+    if ts != 0 {
+        let mut t = [0u8; 16];
+        s.user.copy_from_user(&mut t, ts)?;
+        let sec = rd_u64(&t, 0) as i64;
+        let nsec = rd_u64(&t, 8) as i64;
+        // `timespec64_to_ktime`: no validation; huge values saturate, negative ones are in
+        // the past.
+        let ns = (sec as i128) * 1_000_000_000 + nsec as i128;
+        let abs = c.flags & IORING_ENTER_ABS_TIMER != 0;
+        let base = if abs { 0i128 } else { s.clock_ns as i128 };
+        let d = (base + ns).max(0).min(u64::MAX as i128) as u64;
+        c.deadline = Some(d);
     }
-    let mut t = [0u8; 16];
-    s.user.copy_from_user(&mut t, ts)?;
-    let sec = i64::from_le_bytes([t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]]);
-    let nsec = i64::from_le_bytes([t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15]]);
-    if sec < 0 || !(0..1_000_000_000).contains(&nsec) {
-        return Err(EINVAL);
+    Ok(())
+}
+
+fn wait_args(s: &mut Sim) -> bool {
+    let mut c = *call(s);
+    let r = io_get_ext_arg(s, &mut c);
+    let cl = call(s);
+    *cl = c;
+    match r {
+        Ok(()) => cl.phase = Phase::WaitTw,
+        Err(e) => {
+            cl.waited = true;
+            cl.wait_ret = -e;
+            cl.phase = Phase::ExitTw;
+        }
     }
-    let rel = (sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(nsec as u64);
-    if c.flags & IORING_ENTER_ABS_TIMER != 0 {
-        Ok(Some(rel))
-    } else {
-        Ok(Some(s.clock_ns.saturating_add(rel)))
-    }
+    false
 }
 
 fn cq_events_user(ctx: &IoRingCtx) -> u32 {
@@ -602,76 +796,149 @@ fn cq_events_user(ctx: &IoRingCtx) -> u32 {
     tail.wrapping_sub(head)
 }
 
-/// One step of `io_cqring_wait`.
-fn wait_check() {
-    let ring = sim::with(|s| {
-        let c = *call(s);
-        if !c.waited {
-            match ext_arg_deadline(s, &c) {
-                Ok(d) => {
-                    let ctx = s.ring(c.ring).expect("ring");
-                    let min = c.min_complete.min(ctx.layout.cq_entries);
-                    let head = ctx.rings.read_once_u32(rings_off::CQ_HEAD);
-                    let cl = call(s);
-                    cl.waited = true;
-                    cl.deadline = d;
-                    cl.min_events = min;
-                    cl.wait_target = head.wrapping_add(min);
-                }
-                Err(e) => {
-                    let cl = call(s);
-                    cl.waited = true;
-                    cl.wait_ret = -e;
-                    cl.phase = Phase::ExitTw;
-                    return None;
-                }
-            }
-        }
-        Some(c.ring)
-    });
-    let ring = match ring {
-        Some(r) => r,
-        None => return,
-    };
-    // io_run_task_work / io_run_local_work, one item per step.
-    if run_pending_tw(ring, true, true) {
-        return;
+/// The start of `io_cqring_wait` after task_work and the overflow flush: return at once when
+/// enough CQEs are unreaped (all of them count, not only new ones), else set up the wait.
+fn wait_init(s: &mut Sim) -> bool {
+    let c = *call(s);
+    let ctx = s.ring(c.ring).expect("ring");
+    let min = c.min_complete.min(ctx.layout.cq_entries);
+    if cq_events_user(ctx) >= min {
+        let cl = call(s);
+        cl.waited = true;
+        cl.wait_ret = 0;
+        cl.phase = Phase::ExitTw;
+        return false;
     }
-    sim::with(|s| {
-        let has_overflow = !s.ring(ring).expect("ring").overflow.is_empty();
-        if has_overflow && io_cqring_overflow_flush(s, ring) > 0 {
-            return;
-        }
-        let c = *call(s);
-        let ctx = s.ring(ring).expect("ring");
-        let events = cq_events_user(ctx);
-        s.emit(
-            Event::io_uring_cqring_wait,
-            ring,
-            0,
-            0,
-            c.min_events as i64,
-            events as i64,
-        );
-        let expired = c.deadline.map_or(false, |d| s.clock_ns >= d);
-        if events >= c.min_events {
-            let cl = call(s);
-            cl.wait_ret = 0;
-            cl.phase = Phase::ExitTw;
-        } else if expired {
-            let ctx = s.ring(ring).expect("ring");
-            let empty = cq_events_user(ctx) == 0;
-            let cl = call(s);
-            cl.wait_ret = if empty { -ETIME } else { 0 };
-            cl.phase = Phase::ExitTw;
+    let head = ctx.rings.read_once_u32(rings_off::CQ_HEAD);
+    let tail = ctx.rings.read_once_u32(rings_off::CQ_TAIL);
+    // `set_user_sigmask`: signals are not modelled, the mask is only checked.
+    if c.sig != 0 {
+        let mut m = [0u8; 8];
+        let r = if c.sigsz != 8 {
+            Err(EINVAL)
         } else {
-            s.emit(Event::sim_wait_sleep, ring, 0, 0, c.min_events as i64, 0);
-            call(s).phase = Phase::Sleeping;
+            s.user.copy_from_user(&mut m, c.sig)
+        };
+        if let Err(e) = r {
+            let cl = call(s);
+            cl.waited = true;
+            cl.wait_ret = -e;
+            cl.phase = Phase::ExitTw;
+            return false;
         }
-    });
+    }
+    let now = s.clock_ns;
+    let cl = call(s);
+    cl.min_events = min;
+    cl.wait_target = head.wrapping_add(min);
+    cl.cq_min_tail = tail;
+    cl.hit_timeout = false;
+    cl.min_deadline = if c.min_time > 0 {
+        Some(now.saturating_add(c.min_time))
+    } else {
+        None
+    };
+    cl.phase = Phase::WaitCheck;
+    s.emit(Event::io_uring_cqring_wait, c.ring, 0, 0, min as i64, 0);
+    true
 }
 
-/// Returns whether a sleeping waiter must wake (`io_should_wake`, task_work, timeout).
+/// `io_should_wake`: the CQ tail reached the target.
+fn io_should_wake(ctx: &IoRingCtx, c: &EnterCall) -> bool {
+    let tail = ctx.rings.read_once_u32(rings_off::CQ_TAIL);
+    (tail.wrapping_sub(c.wait_target) as i32) >= 0
+}
+
+/// `io_cqring_wait_schedule`: retry at once if there is overflow to flush or task_work to
+/// run, stop if the wait is satisfied, else go to sleep.
+fn wait_check(s: &mut Sim) -> bool {
+    let c = *call(s);
+    let ctx = s.ring(c.ring).expect("ring");
+    let pending = !ctx.overflow.is_empty() || !ctx.local_work.is_empty() || !s.task.tw.is_empty();
+    if pending || io_should_wake(ctx, &c) {
+        call(s).phase = Phase::WaitAfter;
+        return false;
+    }
+    s.emit(Event::sim_wait_sleep, c.ring, 0, 0, c.min_events as i64, 0);
+    call(s).phase = Phase::Sleeping;
+    true
+}
+
+/// The task is woken (by a CQE, task_work or a timer): handles the `min_wait_usec` timer
+/// (`io_cqring_min_timer_wakeup`) and the timeout (`io_cqring_timer_wakeup`).
+fn wake_up(s: &mut Sim) -> bool {
+    let c = *call(s);
+    let now = s.clock_ns;
+    if let Some(md) = c.min_deadline {
+        if now >= md {
+            let ctx = s.ring(c.ring).expect("ring");
+            let tail = ctx.rings.read_once_u32(rings_off::CQ_TAIL);
+            let has_work = !ctx.overflow.is_empty() || !ctx.local_work.is_empty();
+            let hit = c.deadline.map_or(true, |d| md >= d)
+                || has_work
+                || tail != c.cq_min_tail
+                || cq_events_user(ctx) > 0;
+            let cl = call(s);
+            cl.min_deadline = None;
+            if !hit {
+                // Switch to the normal timeout and keep sleeping.
+                s.emit(Event::sim_timer_fire, c.ring, 0, 0, now as i64, 0);
+                return true;
+            }
+            cl.hit_timeout = true;
+        }
+    }
+    if let Some(d) = c.deadline {
+        if now >= d {
+            call(s).hit_timeout = true;
+        }
+    }
+    let hit = call(s).hit_timeout;
+    s.emit(Event::sim_wait_wake, c.ring, 0, 0, hit as i64, 0);
+    call(s).phase = Phase::WaitAfter;
+    true
+}
+
+/// The rest of the `io_cqring_wait` loop after task_work ran: a timeout ends the wait; else
+/// flush overflow and stop once the target is reached.
+fn wait_after(s: &mut Sim) -> bool {
+    let c = *call(s);
+    if c.hit_timeout {
+        let cl = call(s);
+        cl.wait_ret = -ETIME;
+        cl.phase = Phase::WaitDone;
+        return false;
+    }
+    let mut did = false;
+    let mut stuck = false;
+    if !s.ring(c.ring).expect("ring").overflow.is_empty() {
+        stuck = io_cqring_overflow_flush(s, c.ring) == 0;
+        did = true;
+    }
+    let ctx = s.ring(c.ring).expect("ring");
+    let wake = io_should_wake(ctx, &c);
+    let tw_pending = !ctx.local_work.is_empty() || !s.task.tw.is_empty();
+    let cl = call(s);
+    if wake {
+        cl.wait_ret = 0;
+        cl.phase = Phase::WaitDone;
+    } else if stuck && !tw_pending {
+        // The overflow list holds a CQE that cannot move (a 32-byte CQE on a CQE_MIXED ring
+        // with one free slot before the head), so `check_cq` stays set and
+        // `io_cqring_wait_schedule` never sleeps: the kernel spins here, and its timeout is
+        // never armed. The simulator ends the wait as a signal would, and says so.
+        cl.wait_ret = -EINTR;
+        cl.phase = Phase::WaitDone;
+        s.emit(Event::sim_wait_deadlock, c.ring, 0, 0, 0, 1);
+    } else {
+        cl.phase = Phase::WaitCheck;
+    }
+    did
+}
+
+/// Returns whether a sleeping waiter must wake: task_work was queued (`TWA_SIGNAL` or
+/// `TWA_SIGNAL_NO_IPI` both wake a sleeping task), DEFER_TASKRUN work reached the waiter's
+/// count, the CQ tail reached the target, overflow can be flushed, or a timer expired.
 pub fn should_wake(s: &Sim) -> bool {
     let c = match &s.task.sys {
         Some(c) if c.phase == Phase::Sleeping => c,
@@ -685,14 +952,19 @@ pub fn should_wake(s: &Sim) -> bool {
         return true;
     }
     let lazy_n = ctx.local_work.iter().filter(|i| i.lazy).count() as u32;
-    if ctx.local_work.iter().any(|i| !i.lazy) || (lazy_n > 0 && lazy_n >= c.min_events.max(1)) {
-        return true;
-    }
     let tail = ctx.rings.read_once_u32(rings_off::CQ_TAIL);
-    if (tail.wrapping_sub(c.wait_target) as i32) >= 0 {
+    let nr_wait = c.wait_target.wrapping_sub(tail).max(1);
+    if ctx.local_work.iter().any(|i| !i.lazy) || (lazy_n > 0 && lazy_n >= nr_wait) {
         return true;
     }
-    c.deadline.map_or(false, |d| s.clock_ns >= d)
+    if io_should_wake(ctx, c) {
+        return true;
+    }
+    if !ctx.overflow.is_empty() && cq_events_user(ctx) < ctx.layout.cq_entries {
+        return true;
+    }
+    let now = s.clock_ns;
+    c.deadline.map_or(false, |d| now >= d) || c.min_deadline.map_or(false, |d| now >= d)
 }
 
 /// Ends a wait that nothing can ever satisfy: the simulator interrupts it (as a signal would)
@@ -700,18 +972,16 @@ pub fn should_wake(s: &Sim) -> bool {
 pub fn interrupt_deadlocked_wait(s: &mut Sim) {
     let ring = call(s).ring;
     s.emit(Event::sim_wait_deadlock, ring, 0, 0, 0, 0);
-    let ctx = s.ring(ring).expect("ring");
-    let empty = cq_events_user(ctx) == 0;
     let cl = call(s);
-    cl.wait_ret = if empty { -EINTR } else { 0 };
-    cl.phase = Phase::ExitTw;
+    cl.wait_ret = -EINTR;
+    cl.phase = Phase::WaitDone;
 }
 
-/// Advances the clock to a sleeping waiter's deadline.
+/// Returns the next moment a sleeping waiter's timer fires, if it has one.
 pub fn deadline(s: &Sim) -> Option<u64> {
-    s.task
-        .sys
-        .as_ref()
-        .filter(|c| c.phase == Phase::Sleeping)
-        .and_then(|c| c.deadline)
+    let c = s.task.sys.as_ref().filter(|c| c.phase == Phase::Sleeping)?;
+    match (c.min_deadline, c.deadline) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }

@@ -33,7 +33,8 @@ pub unsafe fn io_uring_release(filp: *mut file) {
     sim::with(|s| io_ring_ctx_wait_and_kill(s, ring));
 }
 
-/// `io_ring_ctx_wait_and_kill`: mark the ring dying and queue its exit work.
+/// `io_ring_ctx_wait_and_kill`: mark the ring dying, drop its registered files
+/// (`io_sqe_files_unregister`) and queue its exit work.
 pub fn io_ring_ctx_wait_and_kill(s: &mut Sim, ring: u32) {
     let ctx = match s.ring_mut(ring) {
         Some(c) => c,
@@ -43,6 +44,10 @@ pub fn io_ring_ctx_wait_and_kill(s: &mut Sim, ring: u32) {
         return;
     }
     ctx.dead = true;
+    let files = core::mem::take(&mut ctx.file_table);
+    for f in files.into_iter().flatten() {
+        fput(s, f);
+    }
     s.queue_work(WorkItem {
         func: io_ring_exit_work,
         data: ring as usize as *mut c_void,
@@ -52,7 +57,8 @@ pub fn io_ring_ctx_wait_and_kill(s: &mut Sim, ring: u32) {
 
 /// `io_ring_exit_work`: cancel queued io-wq work, ask drivers to cancel their cancelable
 /// commands (`IO_URING_F_CANCEL`), run the ring's pending DEFER_TASKRUN work from the fallback
-/// worker (with `tw.cancel` set) and flush the completions.
+/// worker (with `tw.cancel` set) and flush the completions. The overflow list of a dying ring
+/// is freed without posting (`io_cqring_overflow_kill`).
 ///
 /// # Safety
 ///
@@ -60,10 +66,11 @@ pub fn io_ring_ctx_wait_and_kill(s: &mut Sim, ring: u32) {
 unsafe fn io_ring_exit_work(data: *mut c_void) {
     let ring = data as usize as u32;
     let (inflight, cancelable) = sim::with(|s| {
-        let ctx = match s.ring(ring) {
+        let ctx = match s.ring_mut(ring) {
             Some(c) => c,
             None => return (0, 0),
         };
+        ctx.overflow.clear();
         let inflight = ctx
             .reqs
             .iter()

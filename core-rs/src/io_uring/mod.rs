@@ -1,14 +1,22 @@
 //! The io_uring core: ring setup, request init, issue, completion and the CQ ring.
 //!
 //! Mirrors: `io_uring/io_uring.c` (`io_uring_setup`, `io_uring_create`,
-//! `io_uring_sanitise_params`, `io_init_req`, `io_issue_sqe`, `io_queue_async`,
-//! `io_req_complete_defer`, `__io_submit_flush_completions`, `io_req_complete_post`,
-//! `io_cqe_overflow`, `__io_cqring_overflow_flush`, `io_commit_cqring`), `io_uring/io_uring.h`
-//! (`io_get_cqe_overflow`), `io_uring/opdef.c`.
+//! `io_uring_sanitise_params`, `io_uring_fill_params`, `io_alloc_req`, `io_issue_sqe`,
+//! `io_queue_sqe`, `io_queue_async`, `io_queue_sqe_fallback`, `io_queue_iowq`,
+//! `io_wq_submit_work`, `io_wq_free_work`, `io_drain_req`, `io_queue_deferred`,
+//! `io_req_complete_defer`, `io_req_defer_failed`, `__io_submit_flush_completions`,
+//! `io_free_batch_list`, `io_req_complete_post`, `io_req_find_next`, `io_queue_next`,
+//! `io_fail_links`, `io_cqe_cache_refill`, `io_fill_nop_cqe`, `io_cqe_overflow`,
+//! `__io_cqring_overflow_flush`), `io_uring/io_uring.h`
+//! (`io_get_cqe_overflow`, `io_fill_cqe_req`, `req_set_fail`, `io_commit_cqring`),
+//! `io_uring/opdef.c`.
 //!
 //! Differences from upstream: the `io_uring_enter` syscall is a resumable state machine
 //! ([`enter`]) so each unit of work is one simulator step; locks are not modelled except where
-//! their absence is a bug the sanitizers report.
+//! their absence is a bug the sanitizers report. The kernel keeps a cached range of free CQ
+//! slots between refills; the model recomputes that range for every CQE, which posts the same
+//! CQEs because the range is only ever exhausted, never stale, when the overflow list is
+//! non-empty.
 
 #![allow(non_camel_case_types)]
 
@@ -16,6 +24,9 @@ pub mod cmd_net;
 pub mod enter;
 pub mod exit;
 pub mod nop;
+pub mod opdef;
+pub mod register;
+pub mod rsrc;
 pub mod tw;
 pub mod types;
 pub mod uring_cmd;
@@ -100,6 +111,7 @@ pub fn io_uring_fill_params(entries: u32, p: &io_uring_params) -> Result<(u32, u
     } else {
         2 * sq
     };
+    // `rings_size`.
     if p.flags & IORING_SETUP_CQE_MIXED != 0 && cq < 2 {
         return Err(EOVERFLOW);
     }
@@ -112,9 +124,8 @@ pub fn io_uring_fill_params(entries: u32, p: &io_uring_params) -> Result<(u32, u
 /// `io_uring_setup(2)`: validates `p`, creates a ring, fills in `p` and returns its fd.
 ///
 /// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create`. Features not modelled
-/// (`SQPOLL`, `IOPOLL`, `NO_MMAP`, `ATTACH_WQ`, `R_DISABLED`, `SQE_MIXED`) are refused with
-/// `-EINVAL` after the kernel's own checks pass, and the refusal is documented in the
-/// "Model and simplifications" page.
+/// (`SQPOLL`, `IOPOLL`, `NO_MMAP`, `ATTACH_WQ`, `R_DISABLED`, `SQE_MIXED`, `SQ_REWIND`) are
+/// refused with `-EINVAL` after the kernel's own checks pass.
 pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32 {
     if p.resv.iter().any(|&r| r != 0) {
         return -EINVAL;
@@ -171,6 +182,11 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         cancelable: Vec::new(),
         sqe_prov: vec![Prov::Fresh; sqe_bytes],
         dead: false,
+        file_table: Vec::new(),
+        defer_list: Default::default(),
+        nr_drained: 0,
+        drain_active: false,
+        drain_next: false,
     })));
     let (sq_off, cq_off) = layout.offsets();
     p.sq_entries = sq;
@@ -187,6 +203,15 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         cq as i64 | (p.flags as i64) << 32,
     );
     fd
+}
+
+/// Drops a file reference; the last one releases the object behind the file and runs the
+/// file's `->release()`.
+pub fn fput(s: &mut Sim, f: crate::linux::fs::FileRef) {
+    if let Some(fl) = s.fds.put(f) {
+        crate::linux::syscalls::release_obj(s, &fl);
+        release_file(fl);
+    }
 }
 
 /// Allocates a request from the ring's cache (`io_alloc_req`), keeping its old PDU bytes.
@@ -231,6 +256,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
                 in_issue: false,
                 live_issue_flags: None,
                 done_called: false,
+                refs: 0,
             }));
             i
         }
@@ -241,12 +267,14 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     r.flags = 0;
     r.link = None;
     r.file = None;
+    r.fd = -1;
     r.cqe = io_uring_cqe::default();
     r.big_cqe = [0; 2];
     r.issues = 0;
     r.in_issue = false;
     r.live_issue_flags = None;
     r.done_called = false;
+    r.refs = 0;
     r.cmd.flags = 0;
     r.cmd.file = core::ptr::null_mut();
     r.cmd.sqe = core::ptr::null();
@@ -259,18 +287,41 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     idx
 }
 
-/// Returns a request to the cache (`io_req_add_to_cache`) and drops its file reference.
+/// `__io_req_caches_free`: returns the cached requests to the slab. A later allocation gets
+/// zeroed memory again (`__GFP_ZERO`), so the objects lose their stale PDU bytes.
+pub fn io_req_caches_free(s: &mut Sim, ring: u32) {
+    let ctx = s.ring_mut(ring).expect("ring");
+    let free = ctx.free.clone();
+    for idx in free {
+        let r = ctx.req_mut(idx);
+        r.cmd.pdu = [0; PDU_SIZE];
+        r.pdu_prov = [Prov::Fresh; PDU_SIZE];
+        r.pdu_src = [0; PDU_SIZE];
+    }
+}
+
+/// Returns a request to the cache (`io_req_add_to_cache`) and drops its file reference
+/// (`io_put_file`: fixed files hold no reference of their own).
 pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
-    let (file, serial, ud) = {
+    let (file, fixed, serial, ud) = {
         let ctx = s.ring_mut(ring).expect("ring");
         let r = ctx.req_mut(idx);
         r.state = ReqState::Free;
-        (r.file.take(), r.serial, r.user_data)
+        (
+            r.file.take(),
+            r.flags & REQ_F_FIXED_FILE != 0,
+            r.serial,
+            r.user_data,
+        )
     };
     if let Some(f) = file {
-        if let Some(fl) = s.fds.put(f) {
-            // The final fput from inside the kernel: `->release()` runs later (delayed_fput).
-            crate::linux::workqueue::fput_deferred(s, fl);
+        if !fixed {
+            if let Some(fl) = s.fds.put(f) {
+                // The final fput from inside the kernel: the object is torn down now, and
+                // `->release()` runs later from the workqueue (delayed_fput).
+                crate::linux::syscalls::release_obj(s, &fl);
+                crate::linux::workqueue::fput_deferred(s, fl);
+            }
         }
     }
     s.emit(Event::sim_req_free, ring, serial, ud, 0, 0);
@@ -297,11 +348,15 @@ pub fn io_req_set_res(s: &mut Sim, ring: u32, idx: u32, res: i32, cflags: u32) {
     r.cqe.flags = cflags;
 }
 
-/// `req_set_fail`: marks the request failed; a failed request always posts a CQE.
+/// `req_set_fail`: marks the request failed. A failed request always posts a CQE; if it had
+/// `IOSQE_CQE_SKIP_SUCCESS`, the CQEs of the link members it cancels are skipped instead.
 pub fn req_set_fail(s: &mut Sim, ring: u32, idx: u32) {
     let r = s.ring_mut(ring).expect("ring").req_mut(idx);
     r.flags |= REQ_F_FAIL;
-    r.flags &= !REQ_F_CQE_SKIP;
+    if r.flags & REQ_F_CQE_SKIP != 0 {
+        r.flags &= !REQ_F_CQE_SKIP;
+        r.flags |= REQ_F_SKIP_LINK_CQES;
+    }
 }
 
 /// `io_req_complete_defer`: queue for the next `__io_submit_flush_completions`.
@@ -318,56 +373,120 @@ pub fn io_req_defer_failed(s: &mut Sim, ring: u32, idx: u32, res: i32) {
     io_req_complete_defer(s, ring, idx);
 }
 
-/// Returns `(queued, free)` CQ slots as `io_cqe_cache_refill` computes them.
-fn cq_space(ctx: &IoRingCtx) -> u32 {
-    let head = ctx.rings.read_once_u32(rings_off::CQ_HEAD);
-    let queued = ctx
-        .cached_cq_tail
-        .wrapping_sub(head)
-        .min(ctx.layout.cq_entries);
-    ctx.layout.cq_entries - queued
+/// `__io_cqring_events`: CQEs written and not yet reaped, counting unpublished ones.
+fn io_cqring_events(ctx: &IoRingCtx) -> u32 {
+    ctx.cached_cq_tail
+        .wrapping_sub(ctx.rings.read_once_u32(rings_off::CQ_HEAD))
 }
 
-/// Writes one CQE into the CQ ring or, when it is full or the overflow list is non-empty, onto
-/// the overflow list (`io_fill_cqe_req` / `io_cqe_overflow`, NODROP semantics).
+/// `io_fill_nop_cqe`: the filler a `CQE_MIXED` ring posts in its last slot when a 32-byte CQE
+/// would straddle the wrap (`user_data` 0, `res` 0, `IORING_CQE_F_SKIP`).
+fn io_fill_nop_cqe(s: &mut Sim, ring: u32, off: u32) -> bool {
+    let ctx = s.ring_mut(ring).expect("ring");
+    if io_cqring_events(ctx) >= ctx.layout.cq_entries {
+        return false;
+    }
+    let mut b = [0u8; 16];
+    b[12..16].copy_from_slice(&IORING_CQE_F_SKIP.to_le_bytes());
+    ctx.rings
+        .write_bytes(rings_off::CQES as usize + off as usize * 16, &b);
+    ctx.cached_cq_tail = ctx.cached_cq_tail.wrapping_add(1);
+    s.emit(
+        Event::sim_cqe_skip_filler,
+        ring,
+        0,
+        0,
+        0,
+        IORING_CQE_F_SKIP as i64 | (off as i64) << 32,
+    );
+    true
+}
+
+/// `io_get_cqe_overflow` + `io_cqe_cache_refill`: reserves the CQ slot(s) for one CQE and
+/// returns the first slot, or `None` when the CQE must go to the overflow list.
 ///
-/// Returns the ring slot written, or `None` when the CQE went to the overflow list.
-pub fn io_fill_cqe(
+/// Outside an overflow flush (`overflow` false) nothing is posted while the overflow list is
+/// non-empty, so completions keep their order. A 32-byte CQE on a `CQE_MIXED` ring needs two
+/// contiguous slots; at the last slot before the wrap a filler CQE is posted first.
+fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> Option<u32> {
+    let (mixed, entries, off) = {
+        let ctx = s.ring(ring).expect("ring");
+        if !overflow && !ctx.overflow.is_empty() {
+            return None;
+        }
+        (
+            ctx.flags & IORING_SETUP_CQE_MIXED != 0,
+            ctx.layout.cq_entries,
+            ctx.cached_cq_tail & ctx.cq_mask,
+        )
+    };
+    let two = cqe32 && mixed;
+    let mut off = off;
+    if two && off + 1 == entries {
+        if !io_fill_nop_cqe(s, ring, off) {
+            return None;
+        }
+        off = 0;
+    }
+    let ctx = s.ring_mut(ring).expect("ring");
+    let queued = io_cqring_events(ctx).min(entries);
+    let free = entries - queued;
+    let len = free.min(entries - off);
+    let need = if two { 2 } else { 1 };
+    if len < need {
+        return None;
+    }
+    ctx.cached_cq_tail = ctx.cached_cq_tail.wrapping_add(need);
+    Some(off)
+}
+
+/// Writes a CQE (and, on `CQE32` rings or with `IORING_CQE_F_32`, its two extra words) at
+/// `slot`.
+fn write_cqe_slot(ctx: &mut IoRingCtx, slot: u32, cqe: io_uring_cqe, big: Option<[u64; 2]>) {
+    let cqe32_ring = ctx.flags & IORING_SETUP_CQE32 != 0;
+    let (off, size) = if cqe32_ring {
+        (rings_off::CQES as usize + slot as usize * 32, 32)
+    } else {
+        (
+            rings_off::CQES as usize + slot as usize * 16,
+            if big.is_some() { 32 } else { 16 },
+        )
+    };
+    let mut bytes = [0u8; 32];
+    bytes[0..8].copy_from_slice(&cqe.user_data.to_le_bytes());
+    bytes[8..12].copy_from_slice(&cqe.res.to_le_bytes());
+    bytes[12..16].copy_from_slice(&cqe.flags.to_le_bytes());
+    let b = big.unwrap_or([0; 2]);
+    bytes[16..24].copy_from_slice(&b[0].to_le_bytes());
+    bytes[24..32].copy_from_slice(&b[1].to_le_bytes());
+    ctx.rings.write_bytes(off, &bytes[..size]);
+}
+
+/// Whether a CQE carries two extra words: every CQE on a `CQE32` ring, and CQEs flagged
+/// `IORING_CQE_F_32` on a `CQE_MIXED` ring.
+fn cqe_is_big(ctx: &IoRingCtx, cqe: &io_uring_cqe) -> bool {
+    ctx.flags & IORING_SETUP_CQE32 != 0
+        || (ctx.flags & IORING_SETUP_CQE_MIXED != 0 && cqe.flags & IORING_CQE_F_32 != 0)
+}
+
+/// Posts one CQE into the CQ ring if it has room (`io_fill_cqe_req` / `io_fill_cqe_aux`).
+///
+/// Returns the slot written, or `None` when there is no room (the caller overflows it).
+fn fill_cqe_try(
     s: &mut Sim,
     ring: u32,
     serial: u32,
     cqe: io_uring_cqe,
-    big: Option<[u64; 2]>,
+    big: [u64; 2],
+    overflow: bool,
 ) -> Option<u32> {
+    let (is_big, f32) = {
+        let ctx = s.ring(ring).expect("ring");
+        (cqe_is_big(ctx, &cqe), cqe.flags & IORING_CQE_F_32 != 0)
+    };
+    let slot = io_get_cqe_overflow(s, ring, overflow, f32)?;
     let ctx = s.ring_mut(ring).expect("ring");
-    let big32 = ctx.flags & IORING_SETUP_CQE32 != 0;
-    if !ctx.overflow.is_empty() || cq_space(ctx) == 0 {
-        let first = ctx.overflow.is_empty();
-        ctx.overflow.push_back(OverflowCqe {
-            cqe,
-            big_cqe: if big32 {
-                Some(big.unwrap_or([0; 2]))
-            } else {
-                big
-            },
-            req: serial,
-        });
-        if first {
-            let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
-            ctx.rings
-                .write_once_u32(rings_off::SQ_FLAGS, f | IORING_SQ_CQ_OVERFLOW);
-        }
-        s.emit(
-            Event::io_uring_cqe_overflow,
-            ring,
-            serial,
-            cqe.user_data,
-            cqe.res as i64,
-            cqe.flags as i64,
-        );
-        return None;
-    }
-    let slot = write_cqe_slot(ctx, cqe, big);
+    write_cqe_slot(ctx, slot, cqe, if is_big { Some(big) } else { None });
     s.emit(
         Event::io_uring_complete,
         ring,
@@ -379,21 +498,46 @@ pub fn io_fill_cqe(
     Some(slot)
 }
 
-fn write_cqe_slot(ctx: &mut IoRingCtx, cqe: io_uring_cqe, big: Option<[u64; 2]>) -> u32 {
-    let slot = ctx.cached_cq_tail & ctx.cq_mask;
-    let size = ctx.layout.cqe_size as usize;
-    let off = rings_off::CQES as usize + slot as usize * size;
-    let mut bytes = [0u8; 32];
-    bytes[0..8].copy_from_slice(&cqe.user_data.to_le_bytes());
-    bytes[8..12].copy_from_slice(&cqe.res.to_le_bytes());
-    bytes[12..16].copy_from_slice(&cqe.flags.to_le_bytes());
-    if size == 32 {
-        let b = big.unwrap_or([0; 2]);
-        bytes[16..24].copy_from_slice(&b[0].to_le_bytes());
-        bytes[24..32].copy_from_slice(&b[1].to_le_bytes());
+/// `io_cqe_overflow`: appends a CQE to the overflow list (`IORING_FEAT_NODROP`); the first
+/// entry sets `IORING_SQ_CQ_OVERFLOW`.
+fn io_cqe_overflow(s: &mut Sim, ring: u32, serial: u32, cqe: io_uring_cqe, big: [u64; 2]) {
+    let ctx = s.ring_mut(ring).expect("ring");
+    let is_big = cqe_is_big(ctx, &cqe);
+    if ctx.overflow.is_empty() {
+        let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
+        ctx.rings
+            .write_once_u32(rings_off::SQ_FLAGS, f | IORING_SQ_CQ_OVERFLOW);
     }
-    ctx.rings.write_bytes(off, &bytes[..size]);
-    ctx.cached_cq_tail = ctx.cached_cq_tail.wrapping_add(1);
+    ctx.overflow.push_back(OverflowCqe {
+        cqe,
+        big_cqe: if is_big { Some(big) } else { None },
+        req: serial,
+    });
+    s.emit(
+        Event::io_uring_cqe_overflow,
+        ring,
+        serial,
+        cqe.user_data,
+        cqe.res as i64,
+        cqe.flags as i64,
+    );
+}
+
+/// Posts a CQE, or overflows it when the CQ ring has no room for it (NODROP semantics).
+///
+/// Returns the slot written, or `None` when the CQE went to the overflow list.
+pub fn io_fill_cqe(
+    s: &mut Sim,
+    ring: u32,
+    serial: u32,
+    cqe: io_uring_cqe,
+    big: Option<[u64; 2]>,
+) -> Option<u32> {
+    let big = big.unwrap_or([0; 2]);
+    let slot = fill_cqe_try(s, ring, serial, cqe, big, false);
+    if slot.is_none() {
+        io_cqe_overflow(s, ring, serial, cqe, big);
+    }
     slot
 }
 
@@ -415,86 +559,272 @@ pub fn io_commit_cqring(s: &mut Sim, ring: u32) {
     }
 }
 
-/// Posts the CQE of a finished request unless it is skipped, then frees it and starts the next
-/// request of its link chain (`io_req_post_cqe` + `io_free_batch_list` + `io_queue_next`).
-pub fn io_req_post_and_free(s: &mut Sim, ring: u32, idx: u32) {
-    let (skip, serial, cqe, big) = {
-        let r = s.ring(ring).expect("ring").req(idx);
-        let big = if r.flags & REQ_F_BIG_CQE != 0 {
-            Some(r.big_cqe)
-        } else {
-            None
-        };
-        (
-            r.flags & REQ_F_CQE_SKIP != 0,
-            r.serial,
-            io_uring_cqe {
-                user_data: r.user_data,
-                res: r.cqe.res,
-                flags: r.cqe.flags,
-            },
-            big,
-        )
-    };
-    if !skip {
-        io_fill_cqe(s, ring, serial, cqe, big);
-    }
-    s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::Done;
-    tw::io_queue_next(s, ring, idx);
-    io_free_req(s, ring, idx);
+/// The CQE a request posts, and its extra words.
+fn req_cqe(s: &Sim, ring: u32, idx: u32) -> (u32, io_uring_cqe, [u64; 2], bool) {
+    let r = s.ring(ring).expect("ring").req(idx);
+    (
+        r.serial,
+        io_uring_cqe {
+            user_data: r.user_data,
+            res: r.cqe.res,
+            flags: r.cqe.flags,
+        },
+        r.big_cqe,
+        r.flags & REQ_F_CQE_SKIP != 0,
+    )
 }
 
-/// `__io_submit_flush_completions`: posts every deferred completion, then publishes the tail.
+/// `__io_submit_flush_completions`: posts the CQE of every deferred completion (or overflows
+/// it), publishes the CQ tail, then frees the requests (which starts or fails the rest of
+/// their link chains) and lets drained requests go if nothing else is in flight.
 pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
     let list = core::mem::take(&mut s.ring_mut(ring).expect("ring").compl_reqs);
-    for idx in list {
-        io_req_post_and_free(s, ring, idx);
+    for &idx in &list {
+        let (serial, cqe, big, skip) = req_cqe(s, ring, idx);
+        if !skip {
+            io_fill_cqe(s, ring, serial, cqe, Some(big));
+        }
+        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        r.big_cqe = [0; 2];
+        r.state = ReqState::Done;
     }
     io_commit_cqring(s, ring);
+    io_free_batch_list(s, ring, &list);
+    if s.ring(ring).expect("ring").drain_active {
+        io_queue_deferred(s, ring);
+    }
 }
 
-/// `io_req_complete_post`: complete from a context that is not batching (io-wq).
+/// `io_free_batch_list`: drops the completion's reference (requests that went through io-wq
+/// are refcounted), queues the next link member and frees the request.
+fn io_free_batch_list(s: &mut Sim, ring: u32, list: &[u32]) {
+    for &idx in list {
+        let flags = {
+            let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+            if r.flags & REQ_F_REFCOUNT != 0 {
+                r.refs = r.refs.saturating_sub(1);
+                if r.refs != 0 {
+                    continue;
+                }
+            }
+            r.flags
+        };
+        if flags & IO_REQ_LINK_FLAGS != 0 {
+            io_queue_next(s, ring, idx);
+        }
+        io_free_req(s, ring, idx);
+    }
+}
+
+/// `io_req_complete_post`: completion from io-wq, which does not batch.
 ///
-/// With `DEFER_TASKRUN` (`ctx->lockless_cq`) the CQE is posted by task_work instead.
+/// The CQE is posted at once under the completion lock, unless the ring completes only in
+/// its task (`lockless_cq`) or the CQ ring has no room: then task_work posts it. The request
+/// is not freed here; io-wq drops its reference in [`io_wq_free_work`].
 pub fn io_req_complete_post(s: &mut Sim, ring: u32, idx: u32) {
-    if s.ring(ring).expect("ring").defer_taskrun() {
+    if s.ring(ring).expect("ring").lockless_cq() {
         tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
         return;
     }
-    io_req_post_and_free(s, ring, idx);
+    let (serial, cqe, big, skip) = req_cqe(s, ring, idx);
+    let mut completed = true;
+    if !skip {
+        completed = fill_cqe_try(s, ring, serial, cqe, big, false).is_some();
+    }
     io_commit_cqring(s, ring);
+    if !completed {
+        tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
+        return;
+    }
+    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+    r.big_cqe = [0; 2];
+    r.state = ReqState::Done;
+    // `req_ref_put`: io-wq still holds its reference.
+    r.refs = r.refs.saturating_sub(1);
 }
 
-/// `__io_cqring_overflow_flush`: moves overflowed CQEs into the ring while there is room.
+/// `__io_cqring_overflow_flush`: moves overflowed CQEs into the ring, oldest first, while
+/// there is room.
 ///
-/// Returns how many moved.
+/// Returns how many moved. The attempt is traced even when the CQ ring is full and nothing
+/// can move (`sim_overflow_flush` with b = 1).
 pub fn io_cqring_overflow_flush(s: &mut Sim, ring: u32) -> u32 {
-    let mut moved = 0;
     {
+        let ctx = s.ring(ring).expect("ring");
+        if io_cqring_events(ctx) == ctx.layout.cq_entries {
+            s.emit(Event::sim_overflow_flush, ring, 0, 0, 0, 1);
+            return 0;
+        }
+    }
+    let mut moved = 0;
+    while let Some(o) = s.ring(ring).expect("ring").overflow.front().copied() {
+        let f32 = o.cqe.flags & IORING_CQE_F_32 != 0;
+        let slot = match io_get_cqe_overflow(s, ring, true, f32) {
+            Some(slot) => slot,
+            None => break,
+        };
         let ctx = s.ring_mut(ring).expect("ring");
-        while !ctx.overflow.is_empty() && cq_space(ctx) > 0 {
-            let o = ctx.overflow.pop_front().expect("non-empty");
-            write_cqe_slot(ctx, o.cqe, o.big_cqe);
-            moved += 1;
-        }
-        if ctx.overflow.is_empty() {
-            let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
-            ctx.rings
-                .write_once_u32(rings_off::SQ_FLAGS, f & !IORING_SQ_CQ_OVERFLOW);
-        }
+        write_cqe_slot(ctx, slot, o.cqe, o.big_cqe);
+        ctx.overflow.pop_front();
+        moved += 1;
     }
-    if moved > 0 {
-        s.emit(Event::sim_overflow_flush, ring, 0, 0, moved as i64, 0);
-        io_commit_cqring(s, ring);
+    let ctx = s.ring_mut(ring).expect("ring");
+    if ctx.overflow.is_empty() {
+        let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
+        ctx.rings
+            .write_once_u32(rings_off::SQ_FLAGS, f & !IORING_SQ_CQ_OVERFLOW);
     }
+    s.emit(Event::sim_overflow_flush, ring, 0, 0, moved as i64, 0);
+    io_commit_cqring(s, ring);
     moved
 }
 
-/// Resolves a request's file (`io_assign_file` → `io_file_get_normal`); `-EBADF` if none.
+/// `io_req_find_next`: detaches the next request of the chain; a failed request (unless
+/// hard-linked) fails the rest of its chain instead (`io_disarm_next` → `io_fail_links`).
+pub fn io_req_find_next(s: &mut Sim, ring: u32, idx: u32) -> Option<u32> {
+    let (failed, hard) = {
+        let r = s.ring(ring).expect("ring").req(idx);
+        (r.flags & REQ_F_FAIL != 0, r.flags & REQ_F_HARDLINK != 0)
+    };
+    if failed && !hard {
+        io_fail_links(s, ring, idx);
+    }
+    s.ring_mut(ring).expect("ring").req_mut(idx).link.take()
+}
+
+/// `io_queue_next`: starts the next request of the chain through task_work.
+pub fn io_queue_next(s: &mut Sim, ring: u32, idx: u32) {
+    if let Some(nxt) = io_req_find_next(s, ring, idx) {
+        tw::io_req_task_work_add(s, ring, nxt, TwFunc::Submit, false);
+    }
+}
+
+/// `io_fail_links`: every request after `idx` in its chain completes through one task_work
+/// item (`io_req_tw_fail_links`); their CQEs are skipped if `idx` had
+/// `REQ_F_SKIP_LINK_CQES`, and posted otherwise (even with `IOSQE_CQE_SKIP_SUCCESS`).
+pub fn io_fail_links(s: &mut Sim, ring: u32, idx: u32) {
+    let (first, ignore, head_serial) = {
+        let r = s.ring(ring).expect("ring").req(idx);
+        (r.link, r.flags & REQ_F_SKIP_LINK_CQES != 0, r.serial)
+    };
+    let first = match first {
+        Some(f) => f,
+        None => return,
+    };
+    let mut cur = Some(first);
+    while let Some(m) = cur {
+        let (serial, ud, res, nxt) = {
+            let r = s.ring_mut(ring).expect("ring").req_mut(m);
+            if ignore {
+                r.flags |= REQ_F_CQE_SKIP;
+            } else {
+                r.flags &= !REQ_F_CQE_SKIP;
+            }
+            (r.serial, r.user_data, r.cqe.res, r.link)
+        };
+        s.emit(
+            Event::io_uring_fail_link,
+            ring,
+            serial,
+            ud,
+            head_serial as i64,
+            res as i64,
+        );
+        cur = nxt;
+    }
+    tw::io_req_task_work_add(s, ring, first, TwFunc::FailLinks, false);
+    s.ring_mut(ring).expect("ring").req_mut(idx).link = None;
+}
+
+/// `io_linked_nr`: the request and everything linked behind it.
+pub fn io_linked_nr(s: &Sim, ring: u32, idx: u32) -> u32 {
+    let ctx = s.ring(ring).expect("ring");
+    let mut n = 0;
+    let mut cur = Some(idx);
+    while let Some(c) = cur {
+        n += 1;
+        cur = ctx.req(c).link;
+    }
+    n
+}
+
+/// `io_drain_req`: holds a request back until every request submitted before it completed.
+pub fn io_drain_req(s: &mut Sim, ring: u32, idx: u32) {
+    let (drain, serial, ud) = {
+        let r = s.ring(ring).expect("ring").req(idx);
+        (r.flags & REQ_F_IO_DRAIN != 0, r.serial, r.user_data)
+    };
+    s.emit(Event::io_uring_defer, ring, serial, ud, 0, 0);
+    let n = io_linked_nr(s, ring, idx);
+    {
+        let ctx = s.ring_mut(ring).expect("ring");
+        ctx.nr_drained += n;
+        ctx.defer_list.push_back(idx);
+        ctx.req_mut(idx).state = ReqState::Linked;
+    }
+    io_queue_deferred(s, ring);
+    let ctx = s.ring_mut(ring).expect("ring");
+    if !drain && ctx.defer_list.is_empty() {
+        ctx.drain_active = false;
+    }
+}
+
+/// `io_queue_deferred`: releases drained requests, in order, once the only requests still
+/// allocated are drained ones (a request marked `IOSQE_IO_DRAIN`, and everything after it,
+/// waits for that).
+pub fn io_queue_deferred(s: &mut Sim, ring: u32) {
+    io_req_caches_free(s, ring);
+    let mut drain_seen = false;
+    let mut first = true;
+    loop {
+        let (de, live, drained) = {
+            let ctx = s.ring(ring).expect("ring");
+            match ctx.defer_list.front() {
+                Some(&d) => (d, ctx.live_reqs(), ctx.nr_drained),
+                None => return,
+            }
+        };
+        drain_seen |= s.ring(ring).expect("ring").req(de).flags & REQ_F_IO_DRAIN != 0;
+        if (drain_seen || first) && live != drained {
+            return;
+        }
+        let n = io_linked_nr(s, ring, de);
+        {
+            let ctx = s.ring_mut(ring).expect("ring");
+            ctx.defer_list.pop_front();
+            ctx.nr_drained -= n;
+        }
+        tw::io_req_task_work_add(s, ring, de, TwFunc::Submit, false);
+        first = false;
+    }
+}
+
+/// Resolves a request's file (`io_assign_file`): a registered file for `REQ_F_FIXED_FILE`
+/// (`io_file_get_fixed`, no reference taken), else the descriptor (`io_file_get_normal`).
+///
+/// # Errors
+///
+/// `EBADF` when there is no such file.
 pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
-    let fd = s.ring(ring).expect("ring").req(idx).fd;
-    let f = s.fds.fget(fd).ok_or(EBADF)?;
-    s.fds.get(f);
+    let (fd, fixed) = {
+        let r = s.ring(ring).expect("ring").req(idx);
+        if r.file.is_some() {
+            return Ok(());
+        }
+        (r.fd, r.flags & REQ_F_FIXED_FILE != 0)
+    };
+    let f = if fixed {
+        rsrc::io_file_get_fixed(s, ring, fd).ok_or(EBADF)?
+    } else {
+        let f = s.fds.fget(fd).ok_or(EBADF)?;
+        s.fds.get(f);
+        let (serial, ud) = {
+            let r = s.ring(ring).expect("ring").req(idx);
+            (r.serial, r.user_data)
+        };
+        s.emit(Event::io_uring_file_get, ring, serial, ud, fd as i64, 0);
+        f
+    };
     let ptr = s.fds.file_ptr(f);
     let r = s.ring_mut(ring).expect("ring").req_mut(idx);
     r.file = Some(f);
@@ -502,10 +832,12 @@ pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
     Ok(())
 }
 
-/// Issues a request (`io_issue_sqe`) and acts on the handler's result.
+/// `io_issue_sqe`: resolves the file, runs the opcode's issue handler and completes the
+/// request if the handler finished it.
 ///
-/// This is called with no simulator borrow held, because the handler may be a driver.
-pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) {
+/// Returns 0 when the request completed or is in flight, or the handler's error (for the
+/// caller to punt or fail). Called with no simulator borrow held: the handler may be a driver.
+pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) -> i32 {
     let (opcode, needs_file) = sim::with(|s| {
         let r = s.ring(ring).expect("ring").req(idx);
         let (op, serial, ud) = (r.opcode, r.serial, r.user_data);
@@ -517,26 +849,39 @@ pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) {
             issue_flags as i64,
             op as i64,
         );
-        (op, op_needs_file(op))
+        s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::Issuing;
+        (op, opdef::io_issue_def(op).needs_file)
     });
-    let ret = if needs_file {
-        match sim::with(|s| io_assign_file(s, ring, idx)) {
-            Ok(()) => issue_op(opcode, ring, idx, issue_flags),
-            Err(e) => -e,
+    if needs_file {
+        if let Err(e) = sim::with(|s| io_assign_file(s, ring, idx)) {
+            return -e;
         }
-    } else {
-        issue_op(opcode, ring, idx, issue_flags)
-    };
-    sim::with(|s| io_issue_result(s, ring, idx, issue_flags, ret));
-}
-
-fn op_needs_file(opcode: u8) -> bool {
-    matches!(opcode, IORING_OP_URING_CMD | IORING_OP_URING_CMD128)
+    }
+    let ret = issue_op(opcode, ring, idx, issue_flags);
+    sim::with(|s| {
+        const IOU_COMPLETE: i32 = 0;
+        if ret == IOU_COMPLETE {
+            if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 {
+                io_req_complete_defer(s, ring, idx);
+            } else {
+                io_req_complete_post(s, ring, idx);
+            }
+            return 0;
+        }
+        if ret == -EIOCBQUEUED {
+            let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+            if r.state == ReqState::Issuing {
+                r.state = ReqState::Inflight;
+            }
+            return 0;
+        }
+        ret
+    })
 }
 
 fn issue_op(opcode: u8, ring: u32, idx: u32, issue_flags: u32) -> i32 {
     match opcode {
-        IORING_OP_NOP => sim::with(|s| nop::io_nop(s, ring, idx, issue_flags)),
+        IORING_OP_NOP | IORING_OP_NOP128 => sim::with(|s| nop::io_nop(s, ring, idx, issue_flags)),
         IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => {
             uring_cmd::io_uring_cmd(ring, idx, issue_flags)
         }
@@ -544,39 +889,49 @@ fn issue_op(opcode: u8, ring: u32, idx: u32, issue_flags: u32) -> i32 {
     }
 }
 
-/// Acts on an issue handler's return value (the tail of `io_issue_sqe` plus `io_queue_sqe` /
-/// `io_queue_async` for inline issues and `io_wq_submit_work` for io-wq ones).
-pub fn io_issue_result(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32, ret: i32) {
-    const IOU_COMPLETE: i32 = 0;
-    let from_iowq = issue_flags & IO_URING_F_IOWQ != 0;
-    if ret == IOU_COMPLETE {
-        if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 {
-            io_req_complete_defer(s, ring, idx);
-        } else {
-            io_req_complete_post(s, ring, idx);
-        }
+/// `io_queue_sqe`: issues a request from the submitting task (inline, or from task_work with
+/// `extra_flags` 0) and punts or fails it if the handler did not finish it.
+pub fn io_queue_sqe(ring: u32, idx: u32, extra_flags: u32) {
+    let issue_flags = IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER | extra_flags;
+    let ret = io_issue_sqe(ring, idx, issue_flags);
+    if ret != 0 {
+        sim::with(|s| io_queue_async(s, ring, idx, ret));
+    }
+}
+
+/// `io_queue_async`: an error other than `-EAGAIN` fails the request; `-EAGAIN` copies the SQE
+/// and, since no modelled opcode can be polled (`io_arm_poll_handler` is `IO_APOLL_ABORTED`),
+/// sends it to io-wq.
+pub fn io_queue_async(s: &mut Sim, ring: u32, idx: u32, ret: i32) {
+    if ret != -EAGAIN {
+        io_req_defer_failed(s, ring, idx, ret);
         return;
     }
-    if ret == -EIOCBQUEUED {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
-        if r.state == ReqState::Issuing {
-            r.state = ReqState::Inflight;
-        }
+    uring_cmd::io_req_sqe_copy(s, ring, idx);
+    io_queue_iowq(s, ring, idx);
+}
+
+/// `io_queue_sqe_fallback`: a failed request (or chain) completes with its error, hard links
+/// turned soft so the whole chain is cancelled; any other request goes to the drain list or
+/// to io-wq.
+pub fn io_queue_sqe_fallback(s: &mut Sim, ring: u32, idx: u32) {
+    let failed = s.ring(ring).expect("ring").req(idx).flags & REQ_F_FAIL != 0;
+    if failed {
+        let res = {
+            let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+            r.flags &= !REQ_F_HARDLINK;
+            r.flags |= REQ_F_LINK;
+            r.cqe.res
+        };
+        io_req_defer_failed(s, ring, idx, res);
         return;
     }
-    if from_iowq {
-        // `io_wq_submit_work`: no retry loop without IOPOLL; fail through task_work.
-        tw::io_req_task_work_add(s, ring, idx, TwFunc::Fail(ret), false);
-        return;
-    }
-    if ret == -EAGAIN {
-        // `io_queue_async` → `io_arm_poll_handler` is ABORTED for ops without pollin/pollout
-        // (URING_CMD) → the SQE is copied and the request goes to io-wq.
-        uring_cmd::io_req_sqe_copy(s, ring, idx);
+    uring_cmd::io_req_sqe_copy(s, ring, idx);
+    if s.ring(ring).expect("ring").drain_active {
+        io_drain_req(s, ring, idx);
+    } else {
         io_queue_iowq(s, ring, idx);
-        return;
     }
-    io_req_defer_failed(s, ring, idx, ret);
 }
 
 /// `io_queue_iowq`: hand the request to an io-wq worker.
@@ -597,17 +952,71 @@ pub fn io_queue_iowq(s: &mut Sim, ring: u32, idx: u32) {
     s.iowq.push_back((ring, idx, serial));
 }
 
-/// `io_wq_submit_work`: what an io-wq worker does with one request.
+/// `io_wq_submit_work` followed by `io_wq_free_work`: what an io-wq worker does with one
+/// request.
+///
+/// The worker holds a reference for the duration; issue errors (including a second
+/// `-EAGAIN`, which is final without `IOPOLL`) fail the request through task_work. When the
+/// worker drops the last reference the request is freed through task_work and the next
+/// request of its chain runs on io-wq as well.
 pub fn io_wq_submit_work(ring: u32, idx: u32) {
-    let flags = sim::with(|s| {
-        let ctx = s.ring(ring).expect("ring");
-        let f = IO_URING_F_UNLOCKED | IO_URING_F_IOWQ;
-        let ud = ctx.req(idx).user_data;
-        let serial = ctx.req(idx).serial;
+    let flags = IO_URING_F_UNLOCKED | IO_URING_F_IOWQ;
+    let dead = sim::with(|s| {
+        let ctx = s.ring_mut(ring).expect("ring");
+        let dead = ctx.dead;
+        let r = ctx.req_mut(idx);
+        if r.flags & REQ_F_REFCOUNT == 0 {
+            r.flags |= REQ_F_REFCOUNT;
+            r.refs = 2;
+        } else {
+            r.refs += 1;
+        }
+        let (serial, ud) = (r.serial, r.user_data);
         s.emit(Event::sim_iowq_run, ring, serial, ud, 0, 0);
-        f
+        dead
     });
-    io_issue_sqe(ring, idx, flags);
+    let ret = if dead {
+        // `IO_WQ_WORK_CANCEL`: the ring is going away.
+        -ECANCELED
+    } else {
+        io_issue_sqe(ring, idx, flags)
+    };
+    sim::with(|s| {
+        set_ctx(s, Ctx::IoWq);
+        if ret != 0 {
+            io_req_set_res(s, ring, idx, ret, 0);
+            tw::io_req_task_work_add(s, ring, idx, TwFunc::Fail(ret), false);
+        }
+        io_wq_free_work(s, ring, idx);
+    });
+}
+
+/// `io_wq_free_work`: drops io-wq's reference; the last one frees the request (through
+/// task_work, posting no CQE) and queues its next link member to io-wq.
+fn io_wq_free_work(s: &mut Sim, ring: u32, idx: u32) {
+    let (last, linked) = {
+        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        r.refs = r.refs.saturating_sub(1);
+        (r.refs == 0, r.flags & IO_REQ_LINK_FLAGS != 0)
+    };
+    if !last {
+        return;
+    }
+    let nxt = if linked {
+        io_req_find_next(s, ring, idx)
+    } else {
+        None
+    };
+    // `io_free_req`.
+    {
+        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        r.flags &= !REQ_F_REFCOUNT;
+        r.flags |= REQ_F_CQE_SKIP;
+    }
+    tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
+    if let Some(n) = nxt {
+        io_queue_iowq(s, ring, n);
+    }
 }
 
 /// Returns the SQE bytes a request was prepped from, for traces and the UI.

@@ -1,9 +1,17 @@
-//! `IORING_OP_NOP`: post a completion, optionally with an injected result, a file lookup or a
-//! big CQE.
+//! `IORING_OP_NOP`: post a completion, optionally with an injected result, a file or buffer
+//! lookup, a 32-byte CQE or a detour through task_work.
 //!
-//! Mirrors: `io_uring/nop.c` (`io_nop_prep`, `io_nop`), as of ≈ v6.19 (with `NOP_TW` and
-//! `NOP_CQE32`). Quirk kept: when the file lookup fails the request is marked failed but the CQE
-//! still carries the injected result (`io_req_set_res(req, nop->result, 0)` after `done:`).
+//! Mirrors: `io_uring/nop.c` (`io_nop_prep`, `io_nop`) as Linux 6.18.44 runs it, which
+//! includes two stable fixes to the code KERNEL-NOTES §1.15 describes (both confirmed on this
+//! machine's kernel, the first by the `nop_file_bad_fd` recording):
+//! - upstream commit e97ff8b62d46: when the file or buffer lookup fails, the CQE carries that
+//!   error (`-EBADF`, `-EFAULT`) instead of `nop->result`; before it, the request was only
+//!   marked failed and the injected result was posted.
+//! - the syzbot fix for a85f31052bce: `IORING_NOP_FIXED_FILE` becomes `REQ_F_FIXED_FILE` at
+//!   prep, so `IOSQE_FIXED_FILE` with `IORING_NOP_FILE` also looks the index up in the
+//!   registered-file table (`-EBADF` when there is none), as `io_assign_file` does.
+//!
+//! `IORING_NOP_FIXED_FILE` without `IORING_NOP_FILE` looks nothing up and succeeds.
 
 use super::types::*;
 use super::*;
@@ -24,11 +32,6 @@ pub fn io_nop_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i
         return Err(EINVAL);
     }
     let ctx_flags = s.ring(ring).expect("ring").flags;
-    if flags & IORING_NOP_CQE32 != 0
-        && ctx_flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) == 0
-    {
-        return Err(EINVAL);
-    }
     let r = s.ring_mut(ring).expect("ring").req_mut(idx);
     r.nop_flags = flags;
     r.nop_result = if flags & IORING_NOP_INJECT_RESULT != 0 {
@@ -41,7 +44,14 @@ pub fn io_nop_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i
     } else {
         -1
     };
+    if flags & IORING_NOP_FIXED_FILE != 0 {
+        r.flags |= REQ_F_FIXED_FILE;
+    }
     if flags & IORING_NOP_CQE32 != 0 {
+        if ctx_flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) == 0 {
+            return Err(EINVAL);
+        }
+        // `nop->extra1` / `nop->extra2`.
         r.big_cqe = [rd64(sqe_off::OFF), rd64(sqe_off::ADDR)];
     }
     Ok(())
@@ -49,35 +59,33 @@ pub fn io_nop_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i
 
 /// `io_nop`.
 pub fn io_nop(s: &mut Sim, ring: u32, idx: u32, _issue_flags: u32) -> i32 {
-    let (flags, result) = {
+    let (flags, mut ret) = {
         let r = s.ring(ring).expect("ring").req(idx);
         (r.nop_flags, r.nop_result)
     };
-    let mut ret = result;
-    if flags & IORING_NOP_FILE != 0 {
-        // Fixed files are not modelled: no file table is ever registered, so a fixed index
-        // never resolves, exactly as on a ring without IORING_REGISTER_FILES.
-        let found = flags & IORING_NOP_FIXED_FILE == 0 && io_assign_file(s, ring, idx).is_ok();
-        if !found {
-            ret = -EBADF;
-        }
+    let mut file_ok = true;
+    if flags & IORING_NOP_FILE != 0 && io_assign_file(s, ring, idx).is_err() {
+        ret = -EBADF;
+        file_ok = false;
     }
-    if ret >= 0 && flags & IORING_NOP_FIXED_BUFFER != 0 {
-        // No buffers are ever registered in the simulator.
+    if file_ok && flags & IORING_NOP_FIXED_BUFFER != 0 {
+        // `io_find_buf_node`: the simulator never registers buffers.
         ret = -EFAULT;
     }
     if ret < 0 {
         req_set_fail(s, ring, idx);
     }
-    let cqe32 = flags & IORING_NOP_CQE32 != 0;
     {
         let ctx = s.ring_mut(ring).expect("ring");
         let mixed = ctx.flags & IORING_SETUP_CQE_MIXED != 0;
         let r = ctx.req_mut(idx);
-        r.cqe.res = result;
-        r.cqe.flags = if cqe32 && mixed { IORING_CQE_F_32 } else { 0 };
-        if cqe32 {
+        r.cqe.res = ret;
+        if flags & IORING_NOP_CQE32 != 0 {
+            // `io_req_set_res32`: F_32 only on a CQE_MIXED ring.
+            r.cqe.flags = if mixed { IORING_CQE_F_32 } else { 0 };
             r.flags |= REQ_F_BIG_CQE;
+        } else {
+            r.cqe.flags = 0;
         }
     }
     if flags & IORING_NOP_TW != 0 {

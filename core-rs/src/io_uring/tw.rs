@@ -1,9 +1,14 @@
 //! task_work: completions and re-issues that must run in the submitting task.
 //!
 //! Mirrors: `io_uring/tw.c` (`__io_req_task_work_add`, `io_req_local_work_add`,
-//! `io_req_normal_work_add`, `tctx_task_work`, `__io_run_local_work`), the link handling of
-//! `io_uring/io_uring.c` (`io_queue_next`, `io_fail_links`, `io_req_task_submit`) and the
-//! TASKRUN flag (`IORING_SQ_TASKRUN`).
+//! `io_req_normal_work_add`, `tctx_task_work`, `io_handle_tw_list`, `__io_run_local_work`),
+//! the task_work callbacks of `io_uring/io_uring.c` (`io_req_task_complete`,
+//! `io_req_task_submit`, `io_req_task_cancel`, `io_req_tw_fail_links`) and the TASKRUN flag
+//! (`IORING_SQ_TASKRUN`).
+//!
+//! The task runs its queued items in batches: the items queued when a run starts, then one
+//! completion flush (`ctx_flush_and_put`); items those callbacks or that flush queue form the
+//! next batch. Callers drive a batch one item per step (see [`crate::io_uring::enter`]).
 //!
 //! Differences from upstream: with normal task_work the kernel notifies the task with
 //! `TWA_SIGNAL`, which interrupts it in user mode almost at once; the simulator runs such items
@@ -30,6 +35,9 @@ pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy
         lazy,
     };
     let defer = flags & IORING_SETUP_DEFER_TASKRUN != 0;
+    // `io_req_local_work_add`: a linked request never waits lazily.
+    let lazy = lazy && s.ring(ring).expect("ring").req(idx).flags & IO_REQ_LINK_FLAGS == 0;
+    let item = TwItem { lazy, ..item };
     if defer {
         s.ring_mut(ring).expect("ring").local_work.push_back(item);
     } else {
@@ -100,59 +108,43 @@ pub fn run_tw_item(item: TwItem, local: bool) {
     match item.func {
         TwFunc::Complete => sim::with(|s| io_req_complete_defer(s, ring, idx)),
         TwFunc::Fail(e) => sim::with(|s| io_req_defer_failed(s, ring, idx, e)),
-        TwFunc::Submit => {
-            sim::with(|s| s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::Issuing);
-            io_issue_sqe(ring, idx, IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER);
-        }
+        TwFunc::FailLinks => sim::with(|s| io_req_tw_fail_links(s, ring, idx)),
+        TwFunc::Submit => io_req_task_submit(ring, idx),
         TwFunc::UringCmd(cb) => uring_cmd::run_uring_cmd_tw(ring, idx, item.serial, cb),
     }
 }
 
-/// `io_queue_next` / `io_fail_links`: start or cancel the rest of a link chain.
-pub fn io_queue_next(s: &mut Sim, ring: u32, idx: u32) {
-    let (next, failed, hard) = {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
-        (
-            r.link.take(),
-            r.flags & REQ_F_FAIL != 0,
-            r.flags & REQ_F_HARDLINK != 0,
-        )
-    };
-    let next = match next {
-        Some(n) => n,
-        None => return,
-    };
-    if failed && !hard {
-        // `io_fail_links`: every member completes with -ECANCELED (or its own error if it
-        // already failed at init), in chain order.
-        let mut cur = Some(next);
-        let head_serial = s.ring(ring).expect("ring").req(idx).serial;
-        while let Some(m) = cur {
-            let (res, serial, ud, nxt) = {
-                let r = s.ring_mut(ring).expect("ring").req_mut(m);
-                let res = if r.flags & REQ_F_FAIL != 0 {
-                    r.cqe.res
-                } else {
-                    -ECANCELED
-                };
-                r.flags |= REQ_F_FAIL;
-                r.flags &= !REQ_F_CQE_SKIP;
-                r.cqe.res = res;
-                r.cqe.flags = 0;
-                (res, r.serial, r.user_data, r.link.take())
-            };
-            s.emit(
-                Event::io_uring_fail_link,
-                ring,
-                serial,
-                ud,
-                head_serial as i64,
-                res as i64,
-            );
-            io_req_task_work_add(s, ring, m, TwFunc::Complete, false);
-            cur = nxt;
-        }
-        return;
+/// `io_req_task_submit`: issues a request queued by its link predecessor or let go by a
+/// drain. A dying ring fails it with `-EFAULT`; `REQ_F_FORCE_ASYNC` sends it to io-wq.
+fn io_req_task_submit(ring: u32, idx: u32) {
+    let (cancel, force_async) = sim::with(|s| {
+        let ctx = s.ring(ring).expect("ring");
+        (ctx.dead, ctx.req(idx).flags & REQ_F_FORCE_ASYNC != 0)
+    });
+    if cancel {
+        sim::with(|s| io_req_defer_failed(s, ring, idx, -EFAULT));
+    } else if force_async {
+        sim::with(|s| io_queue_iowq(s, ring, idx));
+    } else {
+        io_queue_sqe(ring, idx, 0);
     }
-    io_req_task_work_add(s, ring, next, TwFunc::Submit, false);
+}
+
+/// `io_req_tw_fail_links`: completes every request of the cancelled chain starting at
+/// `first`, each with its own error if it failed at submission and `-ECANCELED` otherwise.
+fn io_req_tw_fail_links(s: &mut Sim, ring: u32, first: u32) {
+    let mut cur = Some(first);
+    while let Some(m) = cur {
+        let r = s.ring_mut(ring).expect("ring").req_mut(m);
+        let nxt = r.link.take();
+        let res = if r.flags & REQ_F_FAIL != 0 {
+            r.cqe.res
+        } else {
+            -ECANCELED
+        };
+        r.cqe.res = res;
+        r.cqe.flags = 0;
+        io_req_complete_defer(s, ring, m);
+        cur = nxt;
+    }
 }

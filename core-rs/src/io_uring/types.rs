@@ -107,16 +107,25 @@ impl ReqState {
     }
 }
 
-// req->flags (REQ_F_*), the subset modelled.
-pub const REQ_F_FAIL: u32 = 1 << 0;
-pub const REQ_F_CQE_SKIP: u32 = 1 << 1;
+// req->flags (REQ_F_*), the subset modelled. As in `include/linux/io_uring_types.h`, the low
+// bits have the numeric values of the `IOSQE_*` flags, so `io_init_req` copies `sqe->flags` in.
+pub const REQ_F_FIXED_FILE: u32 = 1 << 0;
+pub const REQ_F_IO_DRAIN: u32 = 1 << 1;
 pub const REQ_F_LINK: u32 = 1 << 2;
 pub const REQ_F_HARDLINK: u32 = 1 << 3;
 pub const REQ_F_FORCE_ASYNC: u32 = 1 << 4;
-pub const REQ_F_SQE_COPIED: u32 = 1 << 5;
-pub const REQ_F_IO_DRAIN: u32 = 1 << 6;
-pub const REQ_F_BIG_CQE: u32 = 1 << 7;
-pub const REQ_F_SKIP_LINK_CQES: u32 = 1 << 8;
+pub const REQ_F_BUFFER_SELECT: u32 = 1 << 5;
+pub const REQ_F_CQE_SKIP: u32 = 1 << 6;
+pub const REQ_F_FAIL: u32 = 1 << 8;
+pub const REQ_F_SQE_COPIED: u32 = 1 << 9;
+/// Simulator bookkeeping: the request carries `big_cqe` words for a 32-byte CQE.
+pub const REQ_F_BIG_CQE: u32 = 1 << 10;
+/// Set by `req_set_fail` on a `CQE_SKIP` request: its cancelled link members post no CQE.
+pub const REQ_F_SKIP_LINK_CQES: u32 = 1 << 11;
+/// `refs` counts references (io-wq holds one while it runs the request).
+pub const REQ_F_REFCOUNT: u32 = 1 << 12;
+/// `IO_REQ_LINK_FLAGS`.
+pub const IO_REQ_LINK_FLAGS: u32 = REQ_F_LINK | REQ_F_HARDLINK;
 
 /// `struct io_kiocb`: one request.
 ///
@@ -165,6 +174,8 @@ pub struct IoKiocb {
     pub live_issue_flags: Option<u32>,
     /// Whether `io_uring_cmd_done` was called.
     pub done_called: bool,
+    /// `req->refs`, meaningful with [`REQ_F_REFCOUNT`].
+    pub refs: u32,
 }
 
 /// A CQE waiting on the overflow list (`struct io_overflow_cqe`).
@@ -184,6 +195,9 @@ pub enum TwFunc {
     Submit,
     /// `io_req_task_cancel`: complete the request with this error.
     Fail(i32),
+    /// `io_req_tw_fail_links`: complete the cancelled rest of a failed link chain, starting
+    /// at this request.
+    FailLinks,
     /// A uring_cmd driver callback queued by `__io_uring_cmd_do_in_task`.
     UringCmd(crate::linux::fs::UringCmdTwFn),
 }
@@ -234,12 +248,34 @@ pub struct IoRingCtx {
     pub sqe_prov: Vec<Prov>,
     /// Whether the ring was torn down.
     pub dead: bool,
+    /// `ctx->file_table`: registered files (`IORING_REGISTER_FILES`), by index.
+    pub file_table: Vec<Option<FileRef>>,
+    /// `ctx->defer_list`: requests held back by `IOSQE_IO_DRAIN`.
+    pub defer_list: VecDeque<u32>,
+    /// `ctx->nr_drained`: requests (counting link members) on the defer list.
+    pub nr_drained: u32,
+    /// `ctx->drain_active`.
+    pub drain_active: bool,
+    /// `ctx->drain_next`: drain the request after the current link.
+    pub drain_next: bool,
 }
 
 impl IoRingCtx {
     /// Returns whether task work is deferred to `io_uring_enter` (`ctx->task_complete`).
     pub fn defer_taskrun(&self) -> bool {
         self.flags & IORING_SETUP_DEFER_TASKRUN != 0
+    }
+
+    /// Returns `ctx->lockless_cq`: completions are posted only by the submitter task
+    /// (`DEFER_TASKRUN`) or under `uring_lock` (`IOPOLL`).
+    pub fn lockless_cq(&self) -> bool {
+        self.defer_taskrun() || self.flags & IORING_SETUP_IOPOLL != 0
+    }
+
+    /// Returns how many requests are allocated and not in the request cache
+    /// (`ctx->nr_req_allocated` once `__io_req_caches_free` emptied the cache).
+    pub fn live_reqs(&self) -> u32 {
+        (self.reqs.len() - self.free.len()) as u32
     }
 
     /// Returns the issue-flag bits every issue on this ring carries (`io_uring_cmd`, §3.4).

@@ -48,7 +48,7 @@ pub enum FileKind {
     Memfd,
     DevFuse,
     Tun,
-    /// A socket; the index points into [`FdTable::socks`].
+    /// A socket; the index points into the socket table of [`crate::linux::net::Net`].
     Socket(u32),
     /// A misc device; the index is the registration's minor slot.
     Misc(u32),
@@ -65,6 +65,11 @@ pub struct file {
     pub id: u32,
     /// `f_count`: descriptor references plus requests holding the file.
     pub refs: u32,
+    /// `file->f_flags`: access mode and status flags (`O_RDWR`, `O_NONBLOCK`, ...).
+    pub f_flags: u32,
+    /// Index of the object behind the file in its kind's table (pipe, inode, eventfd, ...);
+    /// unused by kinds that carry their index in [`FileKind`].
+    pub obj: u32,
 }
 
 /// Index of a file in the file slab.
@@ -102,6 +107,18 @@ impl FdTable {
         f_op: &'static file_operations,
         private_data: *mut c_void,
     ) -> i32 {
+        self.install_obj(kind, f_op, private_data, 0, crate::uapi::fcntl::O_RDWR)
+    }
+
+    /// Like [`FdTable::install`], for a file with an object index and file status flags.
+    pub fn install_obj(
+        &mut self,
+        kind: FileKind,
+        f_op: &'static file_operations,
+        private_data: *mut c_void,
+        obj: u32,
+        f_flags: u32,
+    ) -> i32 {
         let id = self.files.len() as u32;
         self.files.push(Some(Box::new(file {
             f_op,
@@ -109,6 +126,8 @@ impl FdTable {
             kind,
             id,
             refs: 1,
+            f_flags,
+            obj,
         })));
         let slot = match self.fds.iter().position(|f| f.is_none()) {
             Some(i) => i,

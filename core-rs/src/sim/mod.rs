@@ -56,6 +56,8 @@ pub struct Task {
     pub tw: VecDeque<TwItem>,
     /// The result of the last finished syscall, for the caller that started it.
     pub last_ret: Option<i32>,
+    /// task_work items left in the batch the task runs in user mode.
+    pub tw_batch: u32,
 }
 
 /// The simulated machine.
@@ -76,6 +78,8 @@ pub struct Sim {
     pub timers: Vec<Timer>,
     pub timer_seq: u64,
     pub user: UserMem,
+    /// Pipes, sockets, inodes and the other objects behind open files.
+    pub vfs: crate::linux::Vfs,
     pub cfg: Config,
     /// The context and source location code is running in, stamped on records.
     pub cur_ctx: Ctx,
@@ -98,7 +102,7 @@ pub struct Sim {
 /// does not loses the oldest half whenever the bound is reached (see [`Trace::push`]).
 pub const TRACE_CAP: usize = 1 << 18;
 /// Default size of user memory.
-pub const USER_MEM_BYTES: usize = 64 * 1024;
+pub const USER_MEM_BYTES: usize = 256 * 1024;
 
 impl Sim {
     /// Creates an empty machine.
@@ -116,6 +120,7 @@ impl Sim {
             timers: Vec::new(),
             timer_seq: 0,
             user: UserMem::new(USER_MEM_BYTES),
+            vfs: crate::linux::Vfs::default(),
             cfg,
             cur_ctx: Ctx::User,
             cur_src: 0,
@@ -235,4 +240,4 @@ pub fn with<R>(f: impl FnOnce(&mut Sim) -> R) -> R {
 }
 
 pub mod sched;
-pub use sched::{step, StepKind};
+pub use sched::{advance_clock, run_until_idle, step, step_until, StepKind};

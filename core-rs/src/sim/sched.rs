@@ -2,8 +2,13 @@
 //!
 //! Priority, highest first: the task's own syscall (unless it sleeps); waking a sleeping
 //! waiter; io-wq workers; the system workqueue; task_work of a task in user mode (when the
-//! ring notifies with `TWA_SIGNAL`); the flush that ends such a task_work batch; the earliest
-//! timer (the clock jumps to it); a sleeping waiter's timeout; a waiter nothing can wake.
+//! ring notifies with `TWA_SIGNAL`), one batch at a time; the flush that ends such a batch;
+//! the earliest timer (the clock jumps to it); a sleeping waiter's timeout; a waiter nothing
+//! can wake.
+//!
+//! [`step_until`] takes a time horizon: timers and timeouts after it are not run, so a caller
+//! can drain the work that is runnable now ([`run_until_idle`]) or let a given amount of time
+//! pass ([`advance_clock`]) without jumping ahead.
 //!
 //! Each unit of work advances the clock by [`STEP_NS`], so the timeline has a time axis even
 //! where nothing sleeps.
@@ -44,7 +49,7 @@ enum Unit {
     Deadlock,
 }
 
-fn pick(s: &mut Sim) -> Option<Unit> {
+fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
     if let Some(c) = &s.task.sys {
         if c.phase != enter::Phase::Sleeping || enter::should_wake(s) {
             return Some(Unit::Syscall);
@@ -57,41 +62,62 @@ fn pick(s: &mut Sim) -> Option<Unit> {
         return Some(Unit::Work(w));
     }
     if s.task.sys.is_none() {
-        let signal = s.task.tw.front().map_or(false, |it| {
-            s.ring(it.ring)
-                .map_or(true, |c| c.flags & IORING_SETUP_COOP_TASKRUN == 0)
-        });
-        if signal {
-            return s.task.tw.pop_front().map(Unit::UserTw);
+        if s.task.tw_batch > 0 {
+            if let Some(it) = s.task.tw.pop_front() {
+                s.task.tw_batch -= 1;
+                return Some(Unit::UserTw(it));
+            }
+            s.task.tw_batch = 0;
         }
         if s.task_tw_flush {
             s.task_tw_flush = false;
             return Some(Unit::UserTwFlush);
         }
+        let signal = s.task.tw.front().map_or(false, |it| {
+            s.ring(it.ring)
+                .map_or(true, |c| c.flags & IORING_SETUP_COOP_TASKRUN == 0)
+        });
+        if signal {
+            s.task.tw_batch = s.task.tw.len() as u32 - 1;
+            return s.task.tw.pop_front().map(Unit::UserTw);
+        }
     }
+    let within = |t: u64| horizon.map_or(true, |h| t <= h);
     if !s.timers.is_empty() {
-        let (i, _) = s
+        let (i, t) = s
             .timers
             .iter()
             .enumerate()
             .min_by_key(|(_, t)| (t.deadline_ns, t.seq))
+            .map(|(i, t)| (i, t.deadline_ns))
             .expect("non-empty");
-        let t = s.timers.remove(i);
-        return Some(Unit::Timer(t));
+        if within(t) {
+            let t = s.timers.remove(i);
+            return Some(Unit::Timer(t));
+        }
     }
     if let Some(d) = enter::deadline(s) {
-        return Some(Unit::Timeout(d));
+        if within(d) {
+            return Some(Unit::Timeout(d));
+        }
+        return None;
     }
-    if s.task.sys.is_some() {
+    if s.task.sys.is_some() && s.timers.is_empty() {
         return Some(Unit::Deadlock);
     }
     None
 }
 
-/// Runs exactly one unit of kernel work; returns what ran.
+/// Runs exactly one unit of kernel work; returns what ran. Timers fire however far away they
+/// are (the clock jumps).
 pub fn step() -> StepKind {
+    step_until(None)
+}
+
+/// Runs one unit of kernel work that is due no later than `horizon` (any, with `None`).
+pub fn step_until(horizon: Option<u64>) -> StepKind {
     let unit = with(|s| {
-        let u = pick(s);
+        let u = pick(s, horizon);
         if u.is_some() {
             s.step += 1;
             s.clock_ns += STEP_NS;
@@ -135,7 +161,9 @@ pub fn step() -> StepKind {
         Unit::UserTw(item) => {
             tw::run_tw_item(item, false);
             with(|s| {
-                s.task_tw_flush = true;
+                if s.task.tw_batch == 0 {
+                    s.task_tw_flush = true;
+                }
                 s.cur_ctx = Ctx::User;
             });
             StepKind::TaskWork
@@ -143,6 +171,7 @@ pub fn step() -> StepKind {
         Unit::UserTwFlush => {
             with(|s| {
                 s.cur_ctx = Ctx::TaskWork;
+                s.emit(Event::io_uring_task_work_run, 0, 0, 0, 0, 0);
                 enter::flush_all_rings(s);
                 s.cur_ctx = Ctx::User;
             });
@@ -183,6 +212,33 @@ fn run_item(w: WorkItem, ev: Event) {
     });
 }
 
+/// Runs every unit of kernel work that is due now (timers and timeouts in the future stay
+/// pending); returns how many ran, at most `max_steps`.
+pub fn run_until_idle(max_steps: u64) -> u64 {
+    let now = with(|s| s.clock_ns);
+    let mut n = 0;
+    while n < max_steps && step_until(Some(now)) != StepKind::Idle {
+        n += 1;
+    }
+    n
+}
+
+/// Lets `ns` nanoseconds pass: runs what becomes due in that time, in order, then sets the
+/// clock to the end of the interval. Returns how many units ran (at most `max_steps`).
+pub fn advance_clock(ns: u64, max_steps: u64) -> u64 {
+    let end = with(|s| s.clock_ns.saturating_add(ns));
+    let mut n = 0;
+    while n < max_steps && step_until(Some(end)) != StepKind::Idle {
+        n += 1;
+    }
+    with(|s| {
+        if s.clock_ns < end {
+            s.clock_ns = end;
+        }
+    });
+    n
+}
+
 /// Runs steps until the task's syscall returns; returns its result.
 ///
 /// Bounded by `max_steps`; a syscall still running after that many steps is reported as
@@ -194,10 +250,15 @@ pub fn run_syscall_to_completion(max_steps: u64) -> i32 {
         }
         step();
     }
-    with(|s| {
-        if s.task.sys.is_some() {
-            return -crate::uapi::errno::EINTR;
+    if with(|s| s.task.sys.is_some()) {
+        // Give up as a signal would end it, so the task is not left inside the syscall.
+        with(enter::interrupt_deadlocked_wait);
+        for _ in 0..1000 {
+            if with(|s| s.task.sys.is_none()) {
+                break;
+            }
+            enter::run_step();
         }
-        s.task.last_ret.unwrap_or(0)
-    })
+    }
+    with(|s| s.task.last_ret.unwrap_or(-crate::uapi::errno::EINTR))
 }

@@ -126,7 +126,8 @@ events! {
     sim_wait_sleep = 110,
     /// A waiting task woke up.
     sim_wait_wake = 111,
-    /// The overflow list was flushed into the CQ ring. a = CQEs moved.
+    /// The overflow list was flushed into the CQ ring. a = CQEs moved, b = 1 if the CQ ring
+    /// was full so nothing could move.
     sim_overflow_flush = 112,
     /// The driver wrote PDU bytes. a = offset, b = length.
     sim_pdu_write = 113,
@@ -140,7 +141,8 @@ events! {
     sim_driver_log = 117,
     /// The clock advanced to a timer. a = new time in ns.
     sim_timer_fire = 118,
-    /// The waiting task has nothing that could ever wake it; the simulator interrupts the wait.
+    /// The waiting task has nothing that could ever wake it (b = 0), or would spin forever on
+    /// an overflowed CQE that cannot move (b = 1); the simulator interrupts the wait.
     sim_wait_deadlock = 119,
     /// Userspace published SQEs by storing the SQ tail. a = new tail.
     sim_user_sq_tail = 120,
@@ -200,6 +202,20 @@ events! {
     sim_copy_from_user = 159,
     /// The driver copied bytes to user memory. a = address, b = length.
     sim_copy_to_user = 160,
+
+    // Ring-core events (simulator-only, below the sanitizer range 200+).
+    /// `io_uring_task_work_run`: the task ran a batch of task_work. a = items run.
+    io_uring_task_work_run = 170,
+    /// A `CQE_MIXED` ring posted a filler CQE (`IORING_CQE_F_SKIP`) in its last slot so a
+    /// 32-byte CQE does not straddle the wrap (`io_fill_nop_cqe`). b = flags | slot << 32.
+    sim_cqe_skip_filler = 171,
+    /// `io_uring_register` ran. a = opcode, b = return value.
+    sim_register = 172,
+    /// The program made another system call (read, write, socket, ...). a = x86-64 syscall
+    /// number, b = return value.
+    sim_sys_call = 173,
+    /// `io_submit_state_end`: the batch's deferred completions are flushed. a = requests.
+    sim_submit_flush = 174,
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

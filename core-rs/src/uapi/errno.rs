@@ -28,6 +28,22 @@ pub const EBADR: i32 = 53;
 pub const ETIME: i32 = 62;
 pub const ECANCELED: i32 = 125;
 pub const EOWNERDEAD: i32 = 130;
+pub const ENXIO: i32 = 6;
+pub const ENOTDIR: i32 = 20;
+pub const EISDIR: i32 = 21;
+pub const EMFILE: i32 = 24;
+pub const ESPIPE: i32 = 29;
+pub const ENOTSOCK: i32 = 88;
+pub const EDESTADDRREQ: i32 = 89;
+pub const EMSGSIZE: i32 = 90;
+pub const EPROTONOSUPPORT: i32 = 93;
+pub const ESOCKTNOSUPPORT: i32 = 94;
+pub const EAFNOSUPPORT: i32 = 97;
+pub const EADDRINUSE: i32 = 98;
+pub const EADDRNOTAVAIL: i32 = 99;
+pub const EISCONN: i32 = 106;
+pub const ENOTCONN: i32 = 107;
+pub const ECONNREFUSED: i32 = 111;
 /// Kernel-internal: "iocb queued, will get completion event" (`include/linux/errno.h`).
 pub const EIOCBQUEUED: i32 = 529;
 
@@ -59,6 +75,22 @@ pub fn errno_name(e: i32) -> Option<&'static str> {
         ETIME => "ETIME",
         ECANCELED => "ECANCELED",
         EOWNERDEAD => "EOWNERDEAD",
+        ENXIO => "ENXIO",
+        ENOTDIR => "ENOTDIR",
+        EISDIR => "EISDIR",
+        EMFILE => "EMFILE",
+        ESPIPE => "ESPIPE",
+        ENOTSOCK => "ENOTSOCK",
+        EDESTADDRREQ => "EDESTADDRREQ",
+        EMSGSIZE => "EMSGSIZE",
+        EPROTONOSUPPORT => "EPROTONOSUPPORT",
+        ESOCKTNOSUPPORT => "ESOCKTNOSUPPORT",
+        EAFNOSUPPORT => "EAFNOSUPPORT",
+        EADDRINUSE => "EADDRINUSE",
+        EADDRNOTAVAIL => "EADDRNOTAVAIL",
+        EISCONN => "EISCONN",
+        ENOTCONN => "ENOTCONN",
+        ECONNREFUSED => "ECONNREFUSED",
         EIOCBQUEUED => "EIOCBQUEUED",
         _ => return None,
     })

@@ -140,6 +140,7 @@ pub const IORING_OP_TIMEOUT: u8 = 11;
 pub const IORING_OP_ASYNC_CANCEL: u8 = 14;
 pub const IORING_OP_LINK_TIMEOUT: u8 = 15;
 pub const IORING_OP_URING_CMD: u8 = 46;
+pub const IORING_OP_PIPE: u8 = 62;
 pub const IORING_OP_NOP128: u8 = 63;
 pub const IORING_OP_URING_CMD128: u8 = 64;
 /// First invalid opcode in the modelled kernel (≈ v6.19).
@@ -264,21 +265,100 @@ pub const IORING_MAX_ENTRIES: u32 = 32768;
 /// Largest CQ size accepted without `IORING_SETUP_CLAMP` (`IORING_MAX_CQ_ENTRIES`).
 pub const IORING_MAX_CQ_ENTRIES: u32 = 2 * IORING_MAX_ENTRIES;
 
-/// Returns the name of an opcode, as the kernel's `io_uring_get_opcode` does.
+// io_uring_register(2) opcodes (enum io_uring_register_op), the ones the simulator knows.
+pub const IORING_REGISTER_BUFFERS: u32 = 0;
+pub const IORING_UNREGISTER_BUFFERS: u32 = 1;
+pub const IORING_REGISTER_FILES: u32 = 2;
+pub const IORING_UNREGISTER_FILES: u32 = 3;
+pub const IORING_REGISTER_PROBE: u32 = 8;
+/// First invalid register opcode on the modelled kernel.
+pub const IORING_REGISTER_LAST: u32 = 36;
+/// Or'ed into the opcode: the fd is an index into the registered-ring table.
+pub const IORING_REGISTER_USE_REGISTERED_RING: u32 = 1 << 31;
+/// `IO_URING_OP_SUPPORTED` in `struct io_uring_probe_op.flags`.
+pub const IO_URING_OP_SUPPORTED: u16 = 1 << 0;
+/// `sizeof(struct io_uring_probe)` without its flexible `ops[]` array.
+pub const IO_URING_PROBE_SIZE: u32 = 16;
+/// `sizeof(struct io_uring_probe_op)`.
+pub const IO_URING_PROBE_OP_SIZE: u32 = 8;
+/// `IORING_MAX_FIXED_FILES` (io_uring/rsrc.h).
+pub const IORING_MAX_FIXED_FILES: u32 = 1 << 20;
+/// `sizeof(struct io_uring_getevents_arg)`.
+pub const IO_URING_GETEVENTS_ARG_SIZE: u32 = 24;
+
+/// Opcode names in `enum io_uring_op` order (the `.name` of `io_uring/opdef.c:io_cold_defs`).
+const OPCODE_NAMES: [&str; IORING_OP_LAST as usize] = [
+    "NOP",
+    "READV",
+    "WRITEV",
+    "FSYNC",
+    "READ_FIXED",
+    "WRITE_FIXED",
+    "POLL_ADD",
+    "POLL_REMOVE",
+    "SYNC_FILE_RANGE",
+    "SENDMSG",
+    "RECVMSG",
+    "TIMEOUT",
+    "TIMEOUT_REMOVE",
+    "ACCEPT",
+    "ASYNC_CANCEL",
+    "LINK_TIMEOUT",
+    "CONNECT",
+    "FALLOCATE",
+    "OPENAT",
+    "CLOSE",
+    "FILES_UPDATE",
+    "STATX",
+    "READ",
+    "WRITE",
+    "FADVISE",
+    "MADVISE",
+    "SEND",
+    "RECV",
+    "OPENAT2",
+    "EPOLL_CTL",
+    "SPLICE",
+    "PROVIDE_BUFFERS",
+    "REMOVE_BUFFERS",
+    "TEE",
+    "SHUTDOWN",
+    "RENAMEAT",
+    "UNLINKAT",
+    "MKDIRAT",
+    "SYMLINKAT",
+    "LINKAT",
+    "MSG_RING",
+    "FSETXATTR",
+    "SETXATTR",
+    "FGETXATTR",
+    "GETXATTR",
+    "SOCKET",
+    "URING_CMD",
+    "SEND_ZC",
+    "SENDMSG_ZC",
+    "READ_MULTISHOT",
+    "WAITID",
+    "FUTEX_WAIT",
+    "FUTEX_WAKE",
+    "FUTEX_WAITV",
+    "FIXED_FD_INSTALL",
+    "FTRUNCATE",
+    "BIND",
+    "LISTEN",
+    "RECV_ZC",
+    "EPOLL_WAIT",
+    "READV_FIXED",
+    "WRITEV_FIXED",
+    "PIPE",
+    "NOP128",
+    "URING_CMD128",
+];
+
+/// Returns the name of an opcode, as the kernel's `io_uring_get_opcode` does (`"INVALID"` at or
+/// above [`IORING_OP_LAST`]).
 pub fn opcode_name(op: u8) -> &'static str {
-    match op {
-        IORING_OP_NOP => "NOP",
-        IORING_OP_READV => "READV",
-        IORING_OP_POLL_ADD => "POLL_ADD",
-        IORING_OP_TIMEOUT => "TIMEOUT",
-        IORING_OP_ASYNC_CANCEL => "ASYNC_CANCEL",
-        IORING_OP_LINK_TIMEOUT => "LINK_TIMEOUT",
-        IORING_OP_URING_CMD => "URING_CMD",
-        IORING_OP_NOP128 => "NOP128",
-        IORING_OP_URING_CMD128 => "URING_CMD128",
-        op if op < IORING_OP_LAST => "UNMODELLED",
-        _ => "INVALID",
-    }
+    OPCODE_NAMES.get(op as usize).copied().unwrap_or("INVALID")
 }
 
 #[cfg(test)]

@@ -160,6 +160,33 @@ impl Ring {
         io_uring_enter(self.fd, n, wait_nr, flags, 0, 0)
     }
 
+    /// Returns the SQ index array's offset, or `None` with `IORING_SETUP_NO_SQARRAY`.
+    pub fn array_off(&self) -> Option<u32> {
+        if self.p.flags & IORING_SETUP_NO_SQARRAY != 0 {
+            None
+        } else {
+            Some(self.p.sq_off.array)
+        }
+    }
+
+    /// Reads the CQE at CQ index `index` (and its extra words on a CQE32 ring, or for an
+    /// `IORING_CQE_F_32` CQE on a CQE_MIXED ring) without consuming it.
+    pub fn cqe_at(&self, index: u32) -> (io_uring_cqe, Option<[u64; 2]>) {
+        let slot = index & (self.p.cq_entries - 1);
+        let off = self.p.cq_off.cqes as usize + slot as usize * self.cqe_size;
+        // SAFETY: the CQE lies inside the ring region.
+        let cqe = unsafe { core::ptr::read_unaligned(self.rings.add(off) as *const io_uring_cqe) };
+        let big = self.cqe_size == 32
+            || (self.p.flags & IORING_SETUP_CQE_MIXED != 0 && cqe.flags & IORING_CQE_F_32 != 0);
+        let words = if big {
+            // SAFETY: a 32-byte CQE lies inside the ring region.
+            Some(unsafe { core::ptr::read_unaligned(self.rings.add(off + 16) as *const [u64; 2]) })
+        } else {
+            None
+        };
+        (cqe, words)
+    }
+
     /// Reads every visible CQE and advances the head.
     pub fn reap(&mut self) -> Vec<(io_uring_cqe, Option<[u64; 2]>)> {
         let mut out = Vec::new();

@@ -1,9 +1,38 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EINVAL, IORING_ENTER_GETEVENTS, IORING_FEAT_FLAGS, IORING_SETUP_CQE32, IORING_SETUP_TASKRUN_FLAG } from '../wasm/abi.generated';
+import {
+  AF_UNIX,
+  EBADF,
+  EBUSY,
+  ECANCELED,
+  EINVAL,
+  ETIME,
+  IORING_CQE_F_32,
+  IORING_CQE_F_SKIP,
+  IORING_ENTER_GETEVENTS,
+  IORING_FEAT_FLAGS,
+  IORING_NOP_CQE32,
+  IORING_NOP_FILE,
+  IORING_NOP_FIXED_FILE,
+  IORING_NOP_INJECT_RESULT,
+  IORING_OP_LAST,
+  IORING_OP_NOP,
+  IORING_OP_READV,
+  IORING_OP_URING_CMD,
+  IORING_SETUP_CQE32,
+  IORING_SETUP_CQE_MIXED,
+  IORING_SETUP_TASKRUN_FLAG,
+  IOSQE_IO_LINK,
+  O_RDWR,
+  SOCKET_URING_OP_GETSOCKOPT,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  SO_TYPE,
+} from '../wasm/abi.generated';
 import type { Core } from '../wasm/load';
 import { loadCoreFromDisk } from '../wasm/node';
 import { IoUring, UringError } from './IoUring';
-import { prepNop, sqeSetData64 } from './sqe';
+import { Libc } from './libc';
+import { prepCmdSock, prepNop, prepNopFlags, sqeSetData64, sqeSetFlags } from './sqe';
 import { UserMemory } from './userMemory';
 
 let core: Core;
@@ -81,5 +110,94 @@ describe('IoUring over the real core.wasm', () => {
     expect(steps).toBeGreaterThan(3);
     expect(core.call((e) => e.rs_last_ret())).toBe(1);
     expect(r.cqReady()).toBe(1);
+  });
+});
+
+describe('liburing helpers', () => {
+  it('prepCmdSock sends a GETSOCKOPT uring_cmd whose result is the optlen and whose value lands in optval', () => {
+    const libc = new Libc(core, mem);
+    const sv = libc.socketpair(AF_UNIX, SOCK_STREAM).fds;
+    const r = IoUring.queueInit(core, mem, 4);
+    const optval = mem.alloc(4, 4);
+    mem.writeI32(optval, -1);
+    const sqe = r.getSqe()!;
+    prepCmdSock(sqe, SOCKET_URING_OP_GETSOCKOPT, sv[0], SOL_SOCKET, SO_TYPE, BigInt(optval), 4);
+    sqeSetData64(sqe, 5n);
+    expect(r.submitAndWait(1)).toBe(1);
+    const { ret, cqe } = r.waitCqe();
+    expect(ret).toBe(0);
+    expect(cqe).toMatchObject({ userData: 5n, res: 4 });
+    expect(mem.readI32(optval)).toBe(SOCK_STREAM);
+    r.cqeSeen(cqe!);
+    expect(r.cqReady()).toBe(0);
+  });
+
+  it('sqeSetFlags links requests; a failing soft link cancels the rest', () => {
+    const r = IoUring.queueInit(core, mem, 4);
+    for (const [i, res] of [[1, 0], [2, -5], [3, 0]] as const) {
+      const sqe = r.getSqe()!;
+      prepNopFlags(sqe, res ? IORING_NOP_INJECT_RESULT : 0, res);
+      sqeSetData64(sqe, BigInt(i));
+      if (i < 3) sqeSetFlags(sqe, IOSQE_IO_LINK);
+    }
+    expect(r.submitAndWait(3)).toBe(3);
+    expect(r.reap().map((c) => c.res)).toEqual([0, -5, -ECANCELED]);
+  });
+
+  it('waitCqeNr enters the kernel only when fewer CQEs are ready', () => {
+    const r = IoUring.queueInit(core, mem, 4);
+    prepNop(r.getSqe()!);
+    prepNop(r.getSqe()!);
+    expect(r.submit()).toBe(2);
+    const { ret, cqe } = r.waitCqeNr(2);
+    expect(ret).toBe(0);
+    expect(cqe?.index).toBe(0);
+  });
+
+  it('submitAndWaitTimeout returns -ETIME when nothing completes in time', () => {
+    const r = IoUring.queueInit(core, mem, 4);
+    const t0 = core.call((e) => e.rs_clock_ns());
+    expect(r.submitAndWaitTimeout(1, { sec: 0n, nsec: 5_000_000n })).toBe(-ETIME);
+    expect(core.call((e) => e.rs_clock_ns()) - t0).toBeGreaterThanOrEqual(5_000_000n);
+  });
+
+  it('registerFiles makes fixed-file NOPs find the file; probe lists the modelled opcodes', () => {
+    const libc = new Libc(core, mem);
+    const fd = libc.openat('/dev/null', O_RDWR);
+    const r = IoUring.queueInit(core, mem, 4);
+    expect(r.registerFiles([fd])).toBe(0);
+    expect(r.registerFiles([fd])).toBe(-EBUSY);
+    for (const idx of [0, 1]) {
+      const sqe = r.getSqe()!;
+      prepNopFlags(sqe, IORING_NOP_FILE | IORING_NOP_FIXED_FILE, 0, idx);
+    }
+    expect(r.submitAndWait(2)).toBe(2);
+    expect(r.reap().map((c) => c.res)).toEqual([0, -EBADF]);
+    expect(r.unregisterFiles()).toBe(0);
+    const p = r.probe();
+    expect(p.ret).toBe(0);
+    expect(p.lastOp).toBe(IORING_OP_LAST - 1);
+    expect(p.ops[IORING_OP_NOP]?.supported).toBe(true);
+    expect(p.ops[IORING_OP_URING_CMD]?.supported).toBe(true);
+    expect(p.ops[IORING_OP_READV]?.supported).toBe(false);
+  });
+
+  it('reads 32-byte CQEs on a CQE_MIXED ring as two slots, skipping the wrap filler', () => {
+    const r = IoUring.queueInit(core, mem, 2, { flags: IORING_SETUP_CQE_MIXED, cqEntries: 4 });
+    expect(r.cqeMixed).toBe(true);
+    const post = (cqe32: boolean) => {
+      prepNopFlags(r.getSqe()!, cqe32 ? IORING_NOP_CQE32 : 0);
+      expect(r.submitAndWait(1)).toBe(1);
+      return r.reap();
+    };
+    expect(post(false).map((c) => c.flags)).toEqual([0]);
+    expect(post(false).map((c) => c.flags)).toEqual([0]);
+    expect(post(false).map((c) => c.flags)).toEqual([0]);
+    // CQ tail 3 of 4: the filler goes to slot 3, the 32-byte CQE to slots 0-1.
+    const c = post(true);
+    expect(c.map((x) => [x.userData, x.flags])).toEqual([[0n, IORING_CQE_F_SKIP], [0n, IORING_CQE_F_32]]);
+    expect(c[1]?.big).toEqual([0n, 0n]);
+    expect(r.cqTail()).toBe(6);
+    expect(r.cqHead()).toBe(6);
   });
 });

@@ -8,13 +8,23 @@
  * @see https://github.com/axboe/liburing (src/include/liburing.h, src/queue.c, src/setup.c)
  */
 import {
+  IORING_CQE_F_32,
+  IORING_ENTER_EXT_ARG,
   IORING_ENTER_GETEVENTS,
   IORING_OFF_SQES,
   IORING_OFF_SQ_RING,
+  IORING_REGISTER_FILES,
+  IORING_REGISTER_PROBE,
   IORING_SETUP_CQE32,
+  IORING_SETUP_CQE_MIXED,
   IORING_SETUP_CQSIZE,
   IORING_SETUP_NO_SQARRAY,
   IORING_SETUP_SQE128,
+  IORING_UNREGISTER_FILES,
+  IO_URING_GETEVENTS_ARG_SIZE,
+  IO_URING_OP_SUPPORTED,
+  IO_URING_PROBE_OP_SIZE,
+  IO_URING_PROBE_SIZE,
   PARAMS_OFF,
 } from '../wasm/abi.generated';
 import type { Core } from '../wasm/load';
@@ -40,10 +50,45 @@ export interface Cqe {
   userData: bigint;
   res: number;
   flags: number;
-  /** `big_cqe[0..2]` on CQE32 rings. */
+  /** `big_cqe[0..2]` on CQE32 rings, and for `IORING_CQE_F_32` CQEs on CQE_MIXED rings. */
   big?: [bigint, bigint];
   /** The CQ index (head value) it was read at. */
   index: number;
+}
+
+/** `struct io_uring_params` after `io_uring_setup` filled it in. */
+export interface SetupParams {
+  sqEntries: number;
+  cqEntries: number;
+  flags: number;
+  features: number;
+  off: RingOffsets;
+}
+
+/** What the raw `io_uring_setup(2)` returned: the ring fd (or a negative errno) and the params. */
+export interface SetupResult {
+  ret: number;
+  params: SetupParams | null;
+}
+
+/** One entry of `struct io_uring_probe`. */
+export interface ProbeOp {
+  op: number;
+  supported: boolean;
+}
+
+/** The result of `IORING_REGISTER_PROBE`. */
+export interface Probe {
+  ret: number;
+  lastOp: number;
+  opsLen: number;
+  ops: ProbeOp[];
+}
+
+/** The wait limit of {@link IoUring.submitAndWaitTimeout}: a `__kernel_timespec`. */
+export interface Timespec {
+  sec: bigint;
+  nsec: bigint;
 }
 
 /** Options of {@link IoUring.queueInit}. */
@@ -53,6 +98,30 @@ export interface QueueInitOptions {
   cqEntries?: number;
 }
 
+/**
+ * Writes a `struct io_uring_getevents_arg {sigmask, sigmask_sz, min_wait_usec, ts}` into user
+ * memory (with the `__kernel_timespec` `ts` points to, or a NULL `ts`) and returns its address.
+ */
+export function writeGeteventsArg(mem: UserMemory, ts: Timespec | null, sigmask = 0n, sigmaskSz = 0, minWaitUsec = 0): number {
+  const a = mem.alloc(IO_URING_GETEVENTS_ARG_SIZE);
+  mem.writeU64(a, sigmask);
+  mem.writeU32(a + 8, sigmaskSz);
+  mem.writeU32(a + 12, minWaitUsec);
+  if (ts) {
+    const t = mem.alloc(16);
+    mem.writeU64(t, ts.sec);
+    mem.writeU64(t + 8, ts.nsec);
+    mem.writeU64(a + 16, BigInt(t));
+  }
+  return a;
+}
+
+/**
+ * One io_uring instance as a program sees it: the mapped SQ/CQ rings and SQE array, the local
+ * SQ tail, and liburing's operations on them.
+ *
+ * @see core-rs/src/io_uring/mod.rs for the kernel side.
+ */
 export class IoUring {
   /** The local SQ tail (`sq->sqe_tail`): SQEs handed out but maybe not yet published. */
   sqeTail = 0;
@@ -76,18 +145,19 @@ export class IoUring {
   }
 
   /**
-   * Mirrors liburing `io_uring_queue_init_params()`: set up a ring, map it, fill the SQ index
-   * array with the identity map.
+   * Mirrors liburing `io_uring_setup()` (the raw system call): fills a zeroed
+   * `io_uring_params` with `flags` (and `cq_entries`), calls `io_uring_setup(entries, p)` and
+   * reads the params back. The ring is not mapped.
    *
-   * @throws UringError with the kernel's errno when setup fails.
+   * Returns the fd (or a negative errno) in `ret`; `params` is `null` on failure.
    */
-  static queueInit(core: Core, mem: UserMemory, entries: number, opts: QueueInitOptions = {}): IoUring {
-    const flags = (opts.flags ?? 0) | (opts.cqEntries !== undefined ? IORING_SETUP_CQSIZE : 0);
+  static setup(core: Core, mem: UserMemory, entries: number, opts: QueueInitOptions = {}): SetupResult {
+    const flags = (opts.flags ?? 0) >>> 0;
     const p = mem.alloc(120);
     mem.writeU32(p + PARAMS_OFF.FLAGS, flags);
     if (opts.cqEntries !== undefined) mem.writeU32(p + PARAMS_OFF.CQ_ENTRIES, opts.cqEntries);
     const fd = core.call((e) => e.io_uring_setup(entries >>> 0, p));
-    if (fd < 0) throw new UringError(fd, 'io_uring_setup');
+    if (fd < 0) return { ret: fd, params: null };
     const dv = core.view();
     const u = (o: number) => dv.getUint32(p + o, true);
     const so = PARAMS_OFF.SQ_OFF;
@@ -96,13 +166,45 @@ export class IoUring {
       sq: { head: u(so), tail: u(so + 4), ringMask: u(so + 8), ringEntries: u(so + 12), flags: u(so + 16), dropped: u(so + 20), array: u(so + 24) },
       cq: { head: u(co), tail: u(co + 4), ringMask: u(co + 8), ringEntries: u(co + 12), overflow: u(co + 16), cqes: u(co + 20), flags: u(co + 24) },
     };
+    return {
+      ret: fd,
+      params: { sqEntries: u(PARAMS_OFF.SQ_ENTRIES), cqEntries: u(PARAMS_OFF.CQ_ENTRIES), flags, features: u(PARAMS_OFF.FEATURES), off },
+    };
+  }
+
+  /**
+   * Mirrors liburing `io_uring_queue_init_params()`: set up a ring, map it, fill the SQ index
+   * array with the identity map.
+   *
+   * @throws UringError with the kernel's errno when setup fails.
+   */
+  static queueInit(core: Core, mem: UserMemory, entries: number, opts: QueueInitOptions = {}): IoUring {
+    const flags = (opts.flags ?? 0) | (opts.cqEntries !== undefined ? IORING_SETUP_CQSIZE : 0);
+    const r = IoUring.setup(core, mem, entries, { flags, cqEntries: opts.cqEntries });
+    if (r.ret < 0 || !r.params) throw new UringError(r.ret, 'io_uring_setup');
+    return IoUring.fromSetup(core, mem, r.ret, flags, r.params);
+  }
+
+  /**
+   * Maps a ring `io_uring_setup` created (the `mmap` part of liburing
+   * `io_uring_queue_mmap()`) and fills the SQ index array with the identity map, as liburing
+   * `io_uring_setup_ring_pointers()` does.
+   */
+  static fromSetup(core: Core, mem: UserMemory, fd: number, flags: number, p: SetupParams): IoUring {
+    const { off } = p;
     const ringsAddr = core.call((e) => e.rs_mmap(fd, IORING_OFF_SQ_RING)) >>> 0;
     const sqesAddr = core.call((e) => e.rs_mmap(fd, IORING_OFF_SQES)) >>> 0;
-    const ring = new IoUring(core, mem, fd, flags, u(PARAMS_OFF.SQ_ENTRIES), u(PARAMS_OFF.CQ_ENTRIES), u(PARAMS_OFF.FEATURES), off, ringsAddr, sqesAddr);
+    if (!ringsAddr || !sqesAddr) throw new UringError(-22, 'mmap');
+    const ring = new IoUring(core, mem, fd, flags, p.sqEntries, p.cqEntries, p.features, off, ringsAddr, sqesAddr);
     if (!(flags & IORING_SETUP_NO_SQARRAY)) {
       for (let i = 0; i < ring.sqEntries; i++) ring.core.view().setUint32(ringsAddr + off.sq.array + 4 * i, i, true);
     }
     return ring;
+  }
+
+  /** Whether 16- and 32-byte CQEs share the CQ ring (`IORING_SETUP_CQE_MIXED`). */
+  get cqeMixed(): boolean {
+    return (this.flags & IORING_SETUP_CQE_MIXED) !== 0;
   }
 
   private word(o: number): number {
@@ -116,6 +218,10 @@ export class IoUring {
   cqHead(): number { return this.word(this.off.cq.head); }
   cqTail(): number { return this.word(this.off.cq.tail); }
   cqOverflow(): number { return this.word(this.off.cq.overflow); }
+  /** The CQ ring's flags word (`IORING_CQ_EVENTFD_DISABLED`, written by the application). */
+  cqFlags(): number { return this.word(this.off.cq.flags); }
+  /** Whether the ring has an SQ index array (no `IORING_SETUP_NO_SQARRAY`). */
+  get hasSqArray(): boolean { return (this.flags & IORING_SETUP_NO_SQARRAY) === 0; }
   /** The SQ index array entry at position `i`. */
   sqArray(i: number): number { return this.word(this.off.sq.array + 4 * i); }
 
@@ -135,6 +241,19 @@ export class IoUring {
    */
   getSqe(): Sqe | null {
     if (((this.sqeTail - this.sqHead()) >>> 0) >= this.sqEntries) return null;
+    const slot = this.sqeTail & (this.sqEntries - 1);
+    this.sqeTail = (this.sqeTail + 1) >>> 0;
+    const addr = this.sqesAddr + slot * this.sqeSize;
+    this.core.u8().fill(0, addr, addr + this.sqeSize);
+    return new Sqe(this.core, addr, this.sqeSize, slot);
+  }
+
+  /**
+   * Specific to the simulator's replay of raw programs: claims the SQE at the local tail
+   * without liburing's SQ-full check (zero-filled, local tail incremented), as a program that
+   * manages the ring itself may.
+   */
+  claimSqe(): Sqe {
     const slot = this.sqeTail & (this.sqEntries - 1);
     this.sqeTail = (this.sqeTail + 1) >>> 0;
     const addr = this.sqesAddr + slot * this.sqeSize;
@@ -173,9 +292,17 @@ export class IoUring {
     return this.enter(n, waitNr, waitNr > 0 ? IORING_ENTER_GETEVENTS : 0);
   }
 
-  /** `io_uring_enter(2)` run to completion. */
+  /** `io_uring_enter(2)` on this ring, run to completion (liburing `io_uring_enter2()`). */
   enter(toSubmit: number, minComplete: number, flags: number, arg = 0, argsz = 0): number {
-    return this.core.call((e) => e.io_uring_enter(this.fd, toSubmit >>> 0, minComplete >>> 0, flags >>> 0, arg, argsz));
+    return IoUring.enterRaw(this.core, this.fd, toSubmit, minComplete, flags, arg, argsz);
+  }
+
+  /**
+   * Mirrors liburing `io_uring_enter2()` (the raw system call) on any descriptor, run to
+   * completion: returns what the kernel returned.
+   */
+  static enterRaw(core: Core, fd: number, toSubmit: number, minComplete: number, flags: number, arg = 0, argsz = 0): number {
+    return core.call((e) => e.io_uring_enter(fd | 0, toSubmit >>> 0, minComplete >>> 0, flags >>> 0, arg >>> 0, argsz >>> 0));
   }
 
   /**
@@ -191,14 +318,24 @@ export class IoUring {
     return (this.cqTail() - this.cqHead()) >>> 0;
   }
 
-  /** Reads the CQE at CQ index `index` without consuming it. */
+  /**
+   * Reads the CQE at CQ index `index` without consuming it. A CQE is 32 bytes on a CQE32
+   * ring, and on a CQE_MIXED ring when it carries `IORING_CQE_F_32`.
+   */
   cqeAt(index: number): Cqe {
     const slot = index & (this.cqEntries - 1);
     const a = this.ringsAddr + this.off.cq.cqes + slot * this.cqeSize;
     const dv = this.core.view();
     const c: Cqe = { userData: dv.getBigUint64(a, true), res: dv.getInt32(a + 8, true), flags: dv.getUint32(a + 12, true), index };
-    if (this.cqeSize === 32) c.big = [dv.getBigUint64(a + 16, true), dv.getBigUint64(a + 24, true)];
+    if (this.cqeSize === 32 || (this.cqeMixed && c.flags & IORING_CQE_F_32)) {
+      c.big = [dv.getBigUint64(a + 16, true), dv.getBigUint64(a + 24, true)];
+    }
     return c;
+  }
+
+  /** Mirrors liburing `io_uring_cqe_nr()`: CQ slots the CQE takes (2 for a 32-byte CQE on a CQE_MIXED ring). */
+  cqeNr(cqe: Cqe): number {
+    return this.cqeMixed && cqe.flags & IORING_CQE_F_32 ? 2 : 1;
   }
 
   /** Mirrors liburing `io_uring_peek_cqe()`: the next CQE, or `null` if none is ready. */
@@ -212,22 +349,108 @@ export class IoUring {
     this.core.view().setUint32(this.ringsAddr + this.off.cq.head, (this.cqHead() + nr) >>> 0, true);
   }
 
-  /** Mirrors liburing `io_uring_cqe_seen()`. */
-  cqeSeen(_cqe: Cqe): void {
-    this.cqAdvance(1);
+  /** Mirrors liburing `io_uring_cqe_seen()`: consumes the CQE (two slots for a mixed 32-byte CQE). */
+  cqeSeen(cqe: Cqe): void {
+    this.cqAdvance(this.cqeNr(cqe));
   }
 
-  /** Reads up to `max` CQEs and advances the head past them (liburing `io_uring_for_each_cqe` + advance). */
+  /**
+   * Reads up to `max` CQEs and advances the head past them (liburing `io_uring_for_each_cqe`
+   * followed by `io_uring_cq_advance`).
+   */
   reap(max = Infinity): Cqe[] {
     const out: Cqe[] = [];
     let head = this.cqHead();
     const tail = this.cqTail();
     while (head !== tail && out.length < max) {
-      out.push(this.cqeAt(head));
-      head = (head + 1) >>> 0;
+      const c = this.cqeAt(head);
+      out.push(c);
+      head = (head + this.cqeNr(c)) >>> 0;
     }
     this.core.view().setUint32(this.ringsAddr + this.off.cq.head, head, true);
     return out;
+  }
+
+  /**
+   * Mirrors liburing `io_uring_wait_cqe_nr()`: waits until `waitNr` CQEs are ready (entering
+   * the kernel with `IORING_ENTER_GETEVENTS` if they are not) and returns the first one
+   * without consuming it. `ret` is 0 or the kernel's negative errno.
+   */
+  waitCqeNr(waitNr: number): { ret: number; cqe: Cqe | null } {
+    if (this.cqReady() < waitNr) {
+      const ret = this.enter(0, waitNr, IORING_ENTER_GETEVENTS);
+      if (ret < 0) return { ret, cqe: null };
+    }
+    const cqe = this.peekCqe();
+    return { ret: cqe ? 0 : -11, cqe };
+  }
+
+  /** Mirrors liburing `io_uring_wait_cqe()`: {@link IoUring.waitCqeNr} for one CQE. */
+  waitCqe(): { ret: number; cqe: Cqe | null } {
+    return this.waitCqeNr(1);
+  }
+
+  /**
+   * Writes a `struct io_uring_getevents_arg` (and its timespec, if `ts` is given) into user
+   * memory and returns its address, for `io_uring_enter(..., IORING_ENTER_EXT_ARG, arg, 24)`.
+   *
+   * Specific to the simulator's memory model; liburing builds the same struct on its stack in
+   * `io_uring_submit_and_wait_timeout()`.
+   */
+  getEventsArg(ts: Timespec | null, sigmask = 0n, sigmaskSz = 0, minWaitUsec = 0): number {
+    return writeGeteventsArg(this.mem, ts, sigmask, sigmaskSz, minWaitUsec);
+  }
+
+  /**
+   * Mirrors liburing `io_uring_submit_and_wait_timeout()`: publishes the SQ, submits it and
+   * waits for `waitNr` CQEs or until `ts` passes (`IORING_ENTER_EXT_ARG`). Returns what
+   * `io_uring_enter` returned.
+   */
+  submitAndWaitTimeout(waitNr: number, ts: Timespec): number {
+    const n = this.flushSq();
+    const arg = this.getEventsArg(ts);
+    return this.enter(n, waitNr, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, arg, IO_URING_GETEVENTS_ARG_SIZE);
+  }
+
+  /** Mirrors liburing `io_uring_register()` (the raw system call) on this ring. */
+  register(opcode: number, arg: number, nrArgs: number): number {
+    return this.core.call((e) => e.io_uring_register(this.fd, opcode >>> 0, arg >>> 0, nrArgs >>> 0));
+  }
+
+  /**
+   * Mirrors liburing `io_uring_register_files()`: registers `fds` as the fixed-file table
+   * (index = position). Returns 0 or a negative errno.
+   */
+  registerFiles(fds: readonly number[]): number {
+    const a = this.mem.alloc(Math.max(4, 4 * fds.length), 4);
+    fds.forEach((fd, i) => this.mem.writeI32(a + 4 * i, fd));
+    return this.register(IORING_REGISTER_FILES, a, fds.length);
+  }
+
+  /** Mirrors liburing `io_uring_unregister_files()`. */
+  unregisterFiles(): number {
+    return this.register(IORING_UNREGISTER_FILES, 0, 0);
+  }
+
+  /**
+   * Mirrors liburing `io_uring_get_probe_ring()`: `IORING_REGISTER_PROBE` with room for
+   * `nrOps` ops, decoded.
+   */
+  probe(nrOps = 256): Probe {
+    const size = IO_URING_PROBE_SIZE + nrOps * IO_URING_PROBE_OP_SIZE;
+    const a = this.mem.alloc(size);
+    const ret = this.register(IORING_REGISTER_PROBE, a, nrOps);
+    const dv = this.core.view();
+    const lastOp = dv.getUint8(a);
+    const opsLen = dv.getUint8(a + 1);
+    const ops: ProbeOp[] = [];
+    if (ret === 0) {
+      for (let i = 0; i < opsLen; i++) {
+        const o = a + IO_URING_PROBE_SIZE + i * IO_URING_PROBE_OP_SIZE;
+        ops.push({ op: dv.getUint8(o), supported: (dv.getUint16(o + 2, true) & IO_URING_OP_SUPPORTED) !== 0 });
+      }
+    }
+    return { ret, lastOp, opsLen, ops };
   }
 
   /** Mirrors liburing `io_uring_queue_exit()`. */

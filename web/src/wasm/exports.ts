@@ -28,6 +28,31 @@ export interface CoreExports extends WebAssembly.Exports {
   rs_close(fd: number): number;
   rs_req_count(ringFd: number): number;
   rs_req_info(ringFd: number, idx: number): number;
+  // core-rs/src/ffi/ring_exports.rs
+  io_uring_register(fd: number, opcode: number, arg: number, nrArgs: number): number;
+  rs_run_until_idle(maxSteps: number): number;
+  rs_advance_clock(ns: bigint): number;
+  rs_sys_openat(path: number, pathLen: number, flags: number): number;
+  rs_sys_mkdirat(path: number, pathLen: number): number;
+  rs_sys_pipe2(fds: number, flags: number): number;
+  rs_sys_eventfd2(initval: number, flags: number): number;
+  rs_sys_epoll_create1(flags: number): number;
+  rs_sys_memfd_create(name: number, nameLen: number, flags: number): number;
+  rs_sys_socket(domain: number, type: number, protocol: number): number;
+  rs_sys_socketpair(domain: number, type: number, protocol: number, sv: number): number;
+  rs_sys_bind(fd: number, addr: number, addrlen: number): number;
+  rs_sys_listen(fd: number, backlog: number): number;
+  rs_sys_connect(fd: number, addr: number, addrlen: number): number;
+  rs_sys_accept4(fd: number, flags: number): number;
+  rs_sys_getsockname(fd: number, addr: number, addrlen: number): number;
+  rs_sys_read(fd: number, buf: number, count: number): number;
+  rs_sys_write(fd: number, buf: number, count: number): number;
+  rs_sys_sendto(fd: number, buf: number, len: number, flags: number): number;
+  rs_sys_recvfrom(fd: number, buf: number, len: number, flags: number): number;
+  rs_sys_ioctl(fd: number, cmd: number, arg: number): number;
+  rs_sys_fcntl(fd: number, cmd: number, arg: number): number;
+  rs_sys_getsockopt(fd: number, level: number, optname: number, optval: number, optlen: number): number;
+  rs_sys_setsockopt(fd: number, level: number, optname: number, optval: number, optlen: number): number;
 }
 
 /**
@@ -72,4 +97,9 @@ export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'io_uring_setup', 'rs_mmap', 'rs_mmap_len', 'rs_enter_begin', 'io_uring_enter', 'rs_step',
   'rs_task_state', 'rs_last_ret', 'rs_step_count', 'rs_clock_ns', 'rs_trace_ptr', 'rs_trace_len',
   'rs_trace_clear', 'rs_trace_enable', 'rs_close', 'rs_req_count', 'rs_req_info',
+  'io_uring_register', 'rs_run_until_idle', 'rs_advance_clock', 'rs_sys_openat', 'rs_sys_mkdirat',
+  'rs_sys_pipe2', 'rs_sys_eventfd2', 'rs_sys_epoll_create1', 'rs_sys_memfd_create', 'rs_sys_socket',
+  'rs_sys_socketpair', 'rs_sys_bind', 'rs_sys_listen', 'rs_sys_connect', 'rs_sys_accept4',
+  'rs_sys_getsockname', 'rs_sys_read', 'rs_sys_write', 'rs_sys_sendto', 'rs_sys_recvfrom',
+  'rs_sys_ioctl', 'rs_sys_fcntl', 'rs_sys_getsockopt', 'rs_sys_setsockopt',
 ];

@@ -1,0 +1,19 @@
+// Types of conformance/compare.mjs, for TypeScript callers (the replayer's tests).
+
+/** One difference between a reference trace and a replay. */
+export interface Mismatch {
+  step: number;
+  kind: string | undefined;
+  field: string;
+  expected: unknown;
+  found: unknown;
+}
+
+/** Compares a replay (GOT) with a reference trace (REF) under REF's compare_ignore rules. */
+export function compareTraces(ref: unknown, got: unknown): Mismatch[];
+
+/** "step 3 (reap) cqes[1].res: expected -22, found 0". */
+export function formatMismatch(m: Mismatch): string;
+
+/** The reduced, inputs-only form of a trace (format section 10.2). */
+export function reduceToInputs(trace: unknown): Record<string, unknown>;

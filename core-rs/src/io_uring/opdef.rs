@@ -1,0 +1,56 @@
+//! Per-opcode properties the core consults before and after an opcode's own handlers.
+//!
+//! Mirrors: `io_uring/opdef.c` (`io_issue_defs[]`: `needs_file`, `ioprio`, `iopoll`,
+//! `buffer_select`, `is_128`, `pollin`/`pollout`; `io_uring_op_supported`).
+//!
+//! Differences from upstream: opcodes the simulator does not model get the definition of an
+//! opcode compiled out of the kernel (`.prep = io_eopnotsupp_prep` and every flag clear), so
+//! their SQEs pass the generic checks of `io_init_req` and then fail with `-EOPNOTSUPP`, and
+//! `IORING_REGISTER_PROBE` reports them as unsupported.
+
+use crate::uapi::io_uring::*;
+
+/// The fields of `struct io_issue_def` the model uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IoIssueDef {
+    /// The request needs `req->file` (resolved by `io_assign_file` at issue).
+    pub needs_file: bool,
+    /// `sqe->ioprio` may be non-zero.
+    pub ioprio: bool,
+    /// Allowed on an `IORING_SETUP_IOPOLL` ring.
+    pub iopoll: bool,
+    /// `IOSQE_BUFFER_SELECT` is allowed.
+    pub buffer_select: bool,
+    /// A 128-byte SQE opcode.
+    pub is_128: bool,
+    /// Can be retried by polling its file (`pollin`/`pollout`).
+    pub pollable: bool,
+    /// The simulator has a prep and issue handler (`prep != io_eopnotsupp_prep`).
+    pub supported: bool,
+}
+
+/// Returns the definition of `opcode` (which must be below [`IORING_OP_LAST`]).
+pub fn io_issue_def(opcode: u8) -> IoIssueDef {
+    match opcode {
+        IORING_OP_NOP | IORING_OP_NOP128 => IoIssueDef {
+            iopoll: true,
+            is_128: opcode == IORING_OP_NOP128,
+            supported: true,
+            ..IoIssueDef::default()
+        },
+        IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => IoIssueDef {
+            needs_file: true,
+            iopoll: true,
+            buffer_select: true,
+            is_128: opcode == IORING_OP_URING_CMD128,
+            supported: true,
+            ..IoIssueDef::default()
+        },
+        _ => IoIssueDef::default(),
+    }
+}
+
+/// `io_uring_op_supported`.
+pub fn io_uring_op_supported(opcode: u8) -> bool {
+    opcode < IORING_OP_LAST && io_issue_def(opcode).supported
+}

@@ -1,0 +1,83 @@
+//! `io_uring_register(2)`: the file table and the opcode probe.
+//!
+//! Mirrors: `io_uring/register.c` (`SYSCALL_DEFINE4(io_uring_register)`,
+//! `__io_uring_register`, `io_probe`) and `io_uring/rsrc.c` via [`super::rsrc`].
+//!
+//! Differences from upstream: only `IORING_REGISTER_FILES`, `IORING_UNREGISTER_FILES` and
+//! `IORING_REGISTER_PROBE` are modelled; every other opcode below `IORING_REGISTER_LAST`
+//! answers `-EINVAL`, and registered rings (`IORING_REGISTER_USE_REGISTERED_RING`) do not exist.
+
+use super::*;
+
+/// `io_uring_register(fd, opcode, arg, nr_args)`.
+pub fn io_uring_register(s: &mut Sim, fd: i32, opcode: u32, arg: u64, nr_args: u32) -> i32 {
+    let use_registered = opcode & IORING_REGISTER_USE_REGISTERED_RING != 0;
+    let opcode = opcode & !IORING_REGISTER_USE_REGISTERED_RING;
+    if opcode >= IORING_REGISTER_LAST {
+        return -EINVAL;
+    }
+    if use_registered {
+        // No ring is ever registered with IORING_REGISTER_RING_FDS.
+        return if fd as u32 >= 16 { -EINVAL } else { -EBADF };
+    }
+    let f = match s.fds.fget(fd) {
+        Some(f) => f,
+        None => return -EBADF,
+    };
+    let ring = match s.fds.file(f).kind {
+        FileKind::IoUring(id) => id,
+        _ => return -EOPNOTSUPP,
+    };
+    let ret = match opcode {
+        IORING_REGISTER_FILES => {
+            if arg == 0 {
+                -EFAULT
+            } else {
+                rsrc::io_sqe_files_register(s, ring, arg, nr_args)
+            }
+        }
+        IORING_UNREGISTER_FILES => {
+            if arg != 0 || nr_args != 0 {
+                -EINVAL
+            } else {
+                rsrc::io_sqe_files_unregister(s, ring)
+            }
+        }
+        IORING_REGISTER_PROBE => {
+            if arg == 0 || nr_args > 256 {
+                -EINVAL
+            } else {
+                io_probe(s, arg, nr_args)
+            }
+        }
+        _ => -EINVAL,
+    };
+    s.emit(Event::sim_register, ring, 0, 0, opcode as i64, ret as i64);
+    ret
+}
+
+/// `io_probe`: fills a zeroed `struct io_uring_probe` with one entry per opcode.
+fn io_probe(s: &mut Sim, arg: u64, nr_args: u32) -> i32 {
+    let nr = nr_args.min(u32::from(IORING_OP_LAST));
+    let size = (IO_URING_PROBE_SIZE + nr * IO_URING_PROBE_OP_SIZE) as usize;
+    let mut p = vec![0u8; size];
+    if s.user.copy_from_user(&mut p, arg).is_err() {
+        return -EFAULT;
+    }
+    if p.iter().any(|&b| b != 0) {
+        return -EINVAL;
+    }
+    p[0] = IORING_OP_LAST - 1;
+    for i in 0..nr as usize {
+        let o = IO_URING_PROBE_SIZE as usize + i * IO_URING_PROBE_OP_SIZE as usize;
+        p[o] = i as u8;
+        if opdef::io_uring_op_supported(i as u8) {
+            p[o + 2..o + 4].copy_from_slice(&IO_URING_OP_SUPPORTED.to_le_bytes());
+        }
+    }
+    p[1] = nr as u8;
+    match s.user.copy_to_user(arg, &p, 0) {
+        Ok(()) => 0,
+        Err(e) => -e,
+    }
+}

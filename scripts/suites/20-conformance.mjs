@@ -1,0 +1,96 @@
+// Conformance against the real kernel: re-record every scenario on this machine's kernel (when
+// io_uring is available) and compare with the committed recordings, then replay every committed
+// recording in the simulator and compare the simulator's answers with the kernel's.
+//
+// One test for the re-recording, one per committed trace, one for the `npx --no-install
+// ringside replay` command line itself. The replays run in one process through the same
+// command (`ringside replay --out-dir`), fed the traces reduced to their inputs (format
+// §10.2), so the simulator never sees a recorded result.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareTraces, formatMismatch, reduceToInputs } from '../../conformance/compare.mjs';
+
+export const name = 'conformance (real kernel recordings, simulator replay)';
+
+export function run({ root, run: sh }) {
+  let passed = 0;
+  let failed = 0;
+  const out = [];
+  const say = (line) => {
+    // Printed at once as well: the runner shows a suite's output only when it fails.
+    console.log(line);
+    out.push(line);
+  };
+
+  // (a) The kernel's answers: re-record and diff against the committed traces.
+  const rec = sh(process.execPath, [join(root, 'conformance', 'record.mjs'), '--check']);
+  if (/io_uring unavailable/.test(rec.out)) {
+    say('io_uring unavailable: not re-recording (the committed traces are replayed as they are)');
+  } else if (rec.status === 0) {
+    passed++;
+    say(`re-recorded on this kernel: ${(/kernel answers unchanged: \d+ scenarios/.exec(rec.out) ?? ['unchanged'])[0]}`);
+  } else {
+    failed++;
+    say('re-recording: the kernel now answers differently from the committed traces:');
+    say(rec.out.trimEnd());
+  }
+
+  // (b) The simulator's answers, one test per committed trace.
+  const tracesDir = join(root, 'conformance', 'traces');
+  const names = readdirSync(tracesDir).filter((f) => f.endsWith('.json')).sort();
+  const tmp = mkdtempSync(join(tmpdir(), 'ringside-conformance-'));
+  try {
+    const inDir = join(tmp, 'in');
+    const gotDir = join(tmp, 'got');
+    mkdirSync(inDir);
+    mkdirSync(gotDir);
+    const refs = new Map();
+    for (const f of names) {
+      const ref = JSON.parse(readFileSync(join(tracesDir, f), 'utf8'));
+      refs.set(f, ref);
+      writeFileSync(join(inDir, f), JSON.stringify(reduceToInputs(ref)));
+    }
+    const bin = join(root, 'bin', 'ringside.mjs');
+    const rep = sh(process.execPath, [bin, 'replay', '--out-dir', gotDir, ...names.map((f) => join(inDir, f))]);
+    if (rep.status !== 0) out.push(`ringside replay exited with ${rep.status}:\n${rep.out.trimEnd()}`);
+    let match = 0;
+    for (const f of names) {
+      let got;
+      try {
+        got = JSON.parse(readFileSync(join(gotDir, f), 'utf8'));
+      } catch (e) {
+        failed++;
+        out.push(`${f}: no replay output (${e.message})`);
+        continue;
+      }
+      const mismatches = compareTraces(refs.get(f), got);
+      if (mismatches.length === 0) {
+        passed++;
+        match++;
+      } else {
+        failed++;
+        out.push(`${f}: ${mismatches.length} mismatches`);
+        for (const m of mismatches) out.push(`  ${formatMismatch(m)}`);
+      }
+    }
+    say(`replayed in the simulator: ${match}/${names.length} traces match the kernel's recording`);
+
+    // (c) The documented command line, on one reduced trace.
+    const one = names.includes('nop_two.json') ? 'nop_two.json' : names[0];
+    if (one) {
+      const dst = join(tmp, 'one.json');
+      const cli = sh('npx', ['--no-install', 'ringside', 'replay', join(inDir, one), '--out', dst]);
+      let ok = cli.status === 0;
+      if (ok) ok = compareTraces(refs.get(one), JSON.parse(readFileSync(dst, 'utf8'))).length === 0;
+      if (ok) passed++;
+      else {
+        failed++;
+        out.push(`npx --no-install ringside replay ${one}: exit ${cli.status}\n${cli.out.trimEnd()}`);
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return { passed, failed, out: out.join('\n') };
+}
