@@ -1,6 +1,7 @@
 // Sets up a fresh machine for `npm start` and `npm test`, using only Node built-ins.
 //
 // - System packages: a rustc with the wasm32 std (Debian: rustc cargo libstd-rust-dev-wasm32),
+//   binaryen's wasm-opt for the release module,
 //   rustfmt and clippy for the Rust checks, gcc for the kernel recorder, chromium for browser
 //   tests. As root they are installed with apt (one `apt-get update` first); otherwise the
 //   exact command is printed and the script stops.
@@ -34,6 +35,7 @@ export function debianRustc() {
 export function missingPackages({ browser = false, rustChecks = false, recorder = false } = {}) {
   const pkgs = new Set();
   if (!pickToolchain()) ['rustc', 'cargo', 'libstd-rust-dev-wasm32'].forEach((p) => pkgs.add(p));
+  if (!ok('wasm-opt', ['--version'])) pkgs.add('binaryen');
   if (rustChecks) {
     if (!debianRustc()) ['rustc', 'cargo', 'libstd-rust-dev-wasm32'].forEach((p) => pkgs.add(p));
     if (!nativeCargo()) ['rustfmt', 'rust-clippy', 'cargo'].forEach((p) => pkgs.add(p));
