@@ -8,7 +8,7 @@ afterEach(cleanup);
 describe('RingView', () => {
   it('shows head, tail and mask and marks the live slots', () => {
     const { container } = render(
-      <RingView kind="CQ" entries={8} head={6} tail={10} labels={[]} tailOwner="kernel" headOwner="application" />,
+      <RingView kind="CQ" entries={8} head={6} tail={10} slots={[]} tailOwner="kernel" headOwner="application" />,
     );
     expect(screen.getByTestId('cq-head').textContent).toBe('6');
     expect(screen.getByTestId('cq-tail').textContent).toBe('10');
@@ -20,7 +20,7 @@ describe('RingView', () => {
 
   it('marks SQEs written but not yet published as staged', () => {
     const { container } = render(
-      <RingView kind="SQ" entries={4} head={1} tail={2} localTail={4} labels={[]} tailOwner="application" headOwner="kernel" />,
+      <RingView kind="SQ" entries={4} head={1} tail={2} localTail={4} slots={[]} tailOwner="application" headOwner="kernel" />,
     );
     const staged = [...container.querySelectorAll('g.slot.staged')].map((g) => Number(g.getAttribute('data-slot')));
     expect(staged.sort()).toEqual([2, 3]);
