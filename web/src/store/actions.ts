@@ -38,7 +38,8 @@ const USER_BYTES_SHOWN = 256;
 
 function opOf(f: Frame): Op | undefined {
   const c = controller;
-  if (!c) return undefined;
+  // Frame 0 is io_uring_setup (the controller records it with op 0, before any operation ran).
+  if (!c || f.index === 0) return undefined;
   if (f.op >= 0) return c.scenario.program[f.op];
   const input = c.inputs[f.index - 1];
   return input?.kind === 'op' ? input.op : undefined;

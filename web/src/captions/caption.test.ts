@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Frame } from '../sim/frame';
+import { STORY_PROGRAM, storyFrames } from '../test/story';
+import type { TraceEvent } from '../wasm/decode';
+import { captionEvents, captionFor, kernelCaption } from './caption';
+
+const frames = storyFrames();
+const at = (i: number) => frames[i] as Frame;
+
+function ev(event: string, a = 0): TraceEvent {
+  return { step: 1, event: event as TraceEvent['event'], ctx: 'io_uring', ring: 1, req: 1, srcFile: 0, srcLine: 0, timeNs: 0, userData: 7n, a: BigInt(a), b: 0n };
+}
+
+describe('kernel captions', () => {
+  it('makes one sentence: capitalised, ending with a period, at most three clauses', () => {
+    const text = kernelCaption(at(4).events);
+    expect(text).toMatch(/^The core calls the driver's ->uring_cmd\(\)/);
+    expect(text).toMatch(/-EIOCBQUEUED: the command stays in flight until the driver completes it\.$/);
+    expect(captionEvents(at(4).events).length).toBeLessThanOrEqual(3);
+    expect(text.split(', then ').length).toBeLessThanOrEqual(3);
+  });
+
+  it('leaves bookkeeping out when something else happened, and keeps it when nothing else did', () => {
+    const keep = captionEvents([ev('sim_issue'), ev('sim_req_free'), ev('io_uring_complete')]);
+    expect(keep.map((e) => e.event)).toEqual(['io_uring_complete']);
+    expect(kernelCaption([ev('sim_req_free')])).toMatch(/^Request 1 \(user_data 7\) goes back to the request cache\.$/);
+    expect(kernelCaption([])).toBe('The kernel has nothing to do in this step.');
+  });
+
+  it('puts a sanitizer report first among too many clauses', () => {
+    const text = kernelCaption(storyFrames({ sanitizer: true })[7]?.events ?? []);
+    expect(text).toContain('the sanitizer reports that done() runs without uring_lock');
+  });
+
+  it('skips a repeated clause', () => {
+    expect(kernelCaption([ev('sim_wait_wake'), ev('sim_wait_wake')])).toBe('The waiting task wakes up.');
+  });
+});
+
+describe('application captions', () => {
+  it('describes setup, prep, submit and reap from the program and the rings', () => {
+    expect(captionFor(at(0), undefined, undefined)).toMatch(/io_uring_setup: 4 SQ entries and 8 CQ entries/);
+    expect(captionFor(at(1), at(0), STORY_PROGRAM[0])).toBe('The application fills a URING_CMD SQE (user_data 42) in SQE slot 0 and publishes SQ tail 1.');
+    expect(captionFor(at(2), at(1), STORY_PROGRAM[1])).toBe('The application calls io_uring_enter to submit 1 SQE.');
+    expect(captionFor(at(8), at(7), STORY_PROGRAM[2])).toBe('The application reads 1 CQE (user_data 42 → 0) and stores CQ head 1.');
+  });
+
+  it('lets a scenario note replace the sentence', () => {
+    expect(captionFor(at(2), at(1), { op: 'submit', note: 'Off to the kernel.' })).toBe('Off to the kernel.');
+  });
+
+  it.each([
+    [{ op: 'open', device: 'rust-misc', as: 'dev' }, 'fd 4 = open("/dev/rust-misc")', 'The application opens /dev/rust-misc and gets fd 4.'],
+    [{ op: 'alloc', as: 'buf', size: 16 }, '', 'The application allocates 16 bytes of its own memory for buf.'],
+    [{ op: 'write_user', target: 'buf', data: { hex: '00' } }, '', 'The application writes into its buffer buf.'],
+    [{ op: 'wait', min: 1 }, '', 'The application calls io_uring_enter with GETEVENTS to wait for 1 completion.'],
+    [{ op: 'sleep', ms: 5 }, '', 'The application does something else for 5 ms while the kernel and the device carry on.'],
+    [{ op: 'device', fd: 'dev', action: 'complete_now' }, '', 'The scenario pokes the device: complete_now.'],
+    [{ op: 'close', fd: 'dev' }, '', 'The application closes dev.'],
+    [{ op: 'exit' }, '', 'The application tears the ring down with io_uring_queue_exit().'],
+    [{ op: 'reap' }, '', 'The application looks for CQEs, but none is ready.'],
+  ] as const)('%j', (op, label, want) => {
+    const f = { ...at(1), label };
+    expect(captionFor(f, at(1), op as never)).toBe(want);
+  });
+
+  it('falls back to the frame label for free-play actions without an operation', () => {
+    expect(captionFor({ ...at(1), label: 'manual poke' }, at(0), undefined)).toBe('Manual poke.');
+  });
+});
