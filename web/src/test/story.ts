@@ -141,3 +141,17 @@ export function story(opts: { sanitizer?: boolean } = {}): { frames: Frame[]; mo
   const { models } = deriveModels(frames, (f) => (f.op >= 0 ? STORY_PROGRAM[f.op] : undefined));
   return { frames, models };
 }
+
+/** The bytes of the story's ring as `inspect` holds them: SQE 0 is the URING_CMD, CQE 0 its completion. */
+export function storyBytes(): { sqeSize: number; cqeSize: number; sqes: Uint8Array; cqes: Uint8Array } {
+  const sqes = new Uint8Array(4 * 64);
+  const dv = new DataView(sqes.buffer);
+  sqes[0] = IORING_OP_URING_CMD;
+  dv.setInt32(4, 4, true);
+  dv.setUint32(8, CMD_OP, true);
+  dv.setBigUint64(32, UD, true);
+  sqes[48] = 0x11;
+  const cqes = new Uint8Array(8 * 16);
+  new DataView(cqes.buffer).setBigUint64(0, UD, true);
+  return { sqeSize: 64, cqeSize: 16, sqes, cqes };
+}

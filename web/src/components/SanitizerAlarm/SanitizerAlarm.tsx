@@ -11,8 +11,14 @@ import { selCursor, selSanitizers, useSim } from '../../store';
 function SanitizerAlarmComponent() {
   const reports = useSim(useShallow(selSanitizers));
   const cursor = useSim(selCursor);
-  const [hiddenAt, setHiddenAt] = useState<number | null>(null);
-  if (reports.length === 0 || hiddenAt === cursor) return null;
+  // Hidden for this visit of the step only: coming back to it raises the alarm again.
+  const [hidden, setHidden] = useState(false);
+  const [seen, setSeen] = useState(cursor);
+  if (seen !== cursor) {
+    setSeen(cursor);
+    setHidden(false);
+  }
+  if (reports.length === 0 || hidden) return null;
   return (
     <aside className="alarm" role="alert" aria-label="Sanitizer report" data-testid="sanitizer-alarm">
       {reports.map((e, i) => {
@@ -42,8 +48,8 @@ function SanitizerAlarmComponent() {
           </div>
         );
       })}
-      <button type="button" className="alarm-close" onClick={() => setHiddenAt(cursor)}>
-        Hide until the next report
+      <button type="button" className="alarm-close" onClick={() => setHidden(true)}>
+        Hide this report
       </button>
     </aside>
   );
