@@ -7,12 +7,12 @@
  * with one `setState`.
  */
 import type { StopKind } from '../captions/stops';
-import type { Op, Scenario } from '../scenario/format';
+import type { Op } from '../scenario/format';
 import { SimController, emptyScenario } from '../sim/controller';
 import { type Frame, readRingBytes } from '../sim/frame';
 import type { Core } from '../wasm/load';
 import { CoreDeadError } from '../wasm/load';
-import { type ModelCache, deriveModels } from './model';
+import { type ModelCache, deriveModels, resolveChapters } from './model';
 import { libraryEntry } from './scenarios';
 import {
   type BytesMode,
@@ -21,7 +21,6 @@ import {
   MAX_SPEED,
   MIN_SPEED,
   type Page,
-  type ResolvedChapter,
   type SimState,
   type Theme,
   initialState,
@@ -85,24 +84,6 @@ function guard(f: (c: SimController) => void) {
   }
 }
 
-/** Resolves each chapter to the frame it starts at (-1 when its event never happens). */
-export function resolveChapters(s: Scenario, c: SimController): ResolvedChapter[] {
-  return (s.chapters ?? []).map((ch) => {
-    let frame = -1;
-    if (ch.op !== undefined) frame = c.opFrames[ch.op] ?? -1;
-    else if (ch.event) {
-      let n = ch.nth ?? 1;
-      for (const f of c.frames) {
-        if (f.events.some((e) => e.event === ch.event) && --n === 0) {
-          frame = f.index;
-          break;
-        }
-      }
-    }
-    return { ...ch, frame };
-  });
-}
-
 // ---- session ----
 
 /** Starts a session on a loaded core, in free play (or on `scenario` at `step`, if given). */
@@ -146,7 +127,7 @@ export function loadScenario(id: string): boolean {
   pause();
   try {
     const c = SimController.compile(core, entry.scenario);
-    const chapters = resolveChapters(entry.scenario, c);
+    const chapters = resolveChapters(entry.scenario, c.frames, c.opFrames);
     c.seek(0);
     controller = c;
     cache = null;

@@ -9,7 +9,7 @@
  */
 import { type StopKind, stopsOf } from '../captions/stops';
 import { captionFor } from '../captions/caption';
-import type { Op } from '../scenario/format';
+import type { Chapter, Op, Scenario } from '../scenario/format';
 import type { Frame, ReqView } from '../sim/frame';
 import type { CTX_NAMES, REQ_STATE_NAMES } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
@@ -238,4 +238,30 @@ export function deriveModels(frames: readonly Frame[], opOf: (f: Frame) => Op | 
     models.push(nextModel(models[i - 1] ?? null, f, frames[i - 1], opOf(f)));
   }
   return { frames: frames.slice(), models };
+}
+
+/** A chapter resolved to the frame it starts at (-1 when its event never happens). */
+export interface ResolvedChapter extends Chapter {
+  frame: number;
+}
+
+/**
+ * Resolves each chapter of a scenario: to the frame of its program operation, or to the `nth`
+ * frame whose records include its event.
+ */
+export function resolveChapters(s: Scenario, frames: readonly Frame[], opFrames: readonly number[]): ResolvedChapter[] {
+  return (s.chapters ?? []).map((ch) => {
+    let frame = -1;
+    if (ch.op !== undefined) frame = opFrames[ch.op] ?? -1;
+    else if (ch.event) {
+      let n = ch.nth ?? 1;
+      for (const f of frames) {
+        if (f.events.some((e) => e.event === ch.event) && --n === 0) {
+          frame = f.index;
+          break;
+        }
+      }
+    }
+    return { ...ch, frame };
+  });
 }

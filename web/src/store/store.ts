@@ -14,9 +14,9 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { STOP_KINDS, type StopKind } from '../captions/stops';
-import type { Chapter, Scenario } from '../scenario/format';
+import type { Scenario } from '../scenario/format';
 import type { Frame, RingBytes } from '../sim/frame';
-import type { FrameModel } from './model';
+import type { FrameModel, ResolvedChapter } from './model';
 
 export type Theme = 'light' | 'dark' | 'projector';
 export const THEMES: readonly Theme[] = ['light', 'dark', 'projector'];
@@ -24,10 +24,7 @@ export type Page = 'main' | 'library' | 'model';
 export type InspectorTab = 'code' | 'bytes' | 'trace';
 export type BytesMode = 'typed' | 'raw';
 
-/** A chapter resolved to the frame it starts at. */
-export interface ResolvedChapter extends Chapter {
-  frame: number;
-}
+export type { ResolvedChapter } from './model';
 
 /** A user buffer of the scenario's program, read at the cursor. */
 export interface UserBuffer {
