@@ -6,6 +6,7 @@
 //
 // nop-batch and cq-overflow-nop always run. v5-queued-task-work and eagain-reissue are walked
 // as soon as their files exist in scenarios/, and fail if they cannot be walked.
+/* global document, window */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,7 +91,7 @@ async function walk(page, url, results, id) {
   try {
     exp = await expectedWalk(JSON.parse(readFileSync(file, 'utf8')), WASM);
   } catch (err) {
-    throw new Error(`scenarios/${id}.json cannot be walked: ${err?.message ?? err}`);
+    throw new Error(`scenarios/${id}.json cannot be walked: ${err?.message ?? err}`, { cause: err });
   }
   const last = exp.frames.length - 1;
   const chapterFrames = new Set(exp.chapters.map((c) => c.frame).filter((n) => n >= 0));
@@ -115,6 +116,7 @@ async function walk(page, url, results, id) {
     const kind = f.stops.find((k) => !shot.has(k)) ?? (chapterFrames.has(i) && !shot.has(`chapter-${i}`) ? `chapter-${i}` : null);
     if (kind) {
       shot.add(kind);
+      await page.waitForTimeout(500); // Let tokens and markers finish gliding.
       await page.screenshot({ path: join(results, `walkthrough-${id}-${String(i).padStart(3, '0')}-${kind}.png`) });
     }
   }
@@ -150,6 +152,7 @@ async function walk(page, url, results, id) {
   for (const theme of ['light', 'dark', 'projector']) {
     await page.getByRole('button', { name: theme[0].toUpperCase() + theme.slice(1), exact: true }).click();
     await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
+    await page.waitForTimeout(450); // Let the colour transitions finish before the picture.
     await checkFrame(page, id, best, exp.hasSources);
     await page.screenshot({ path: join(results, `walkthrough-${id}-${theme}.png`) });
   }

@@ -23,8 +23,16 @@ describe('kernel captions', () => {
   it('leaves bookkeeping out when something else happened, and keeps it when nothing else did', () => {
     const keep = captionEvents([ev('sim_issue'), ev('sim_req_free'), ev('io_uring_complete')]);
     expect(keep.map((e) => e.event)).toEqual(['io_uring_complete']);
-    expect(kernelCaption([ev('sim_req_free')])).toMatch(/^Request 1 \(user_data 7\) goes back to the request cache\.$/);
+    expect(kernelCaption([ev('sim_req_free')])).toBe('Request #7 goes back to the request cache.');
     expect(kernelCaption([])).toBe('The kernel has nothing to do in this step.');
+  });
+
+  it('lets the turning points speak: ordinary records only fill up to two clauses', () => {
+    const ret = { ...ev('sim_uring_cmd_ret', -11) };
+    const punt = ev('io_uring_queue_async_work');
+    // The -EAGAIN clause already tells of the punt to io-wq.
+    expect(captionEvents([ev('sim_uring_cmd_issue'), ev('sim_pdu_write'), ret, ev('sim_sqe_copy'), punt]).map((e) => e.event)).toEqual(['sim_uring_cmd_issue', 'sim_uring_cmd_ret']);
+    expect(captionEvents([ev('sim_sys_enter'), ev('io_uring_submit_req'), ev('sim_sq_head_commit')]).map((e) => e.event)).toEqual(['sim_sys_enter', 'io_uring_submit_req']);
   });
 
   it('puts a sanitizer report first among too many clauses', () => {
@@ -66,5 +74,30 @@ describe('application captions', () => {
 
   it('falls back to the frame label for free-play actions without an operation', () => {
     expect(captionFor({ ...at(1), label: 'manual poke' }, at(0), undefined)).toBe('Manual poke.');
+  });
+});
+
+describe('records of one kind in a row', () => {
+  const cqe = (ud: number, res: number) => ({ ...ev('io_uring_complete', res), userData: BigInt(ud) });
+  it('become one clause', () => {
+    expect(kernelCaption([cqe(1, 0), cqe(2, -22), ev('sim_cq_tail_commit', 2)])).toBe(
+      'The kernel writes 2 CQEs into the CQ ring: user_data 1 → 0 and user_data 2 → -EINVAL, then the kernel publishes CQ tail 2, so the application can see 2 new CQEs.',
+    );
+    const ovf = (ud: number) => ({ ...ev('io_uring_cqe_overflow'), userData: BigInt(ud) });
+    expect(kernelCaption([ovf(5), ovf(6)])).toBe('The CQ ring is full, so the CQEs for user_data 5 and 6 go to the overflow list.');
+    expect(kernelCaption([ev('sim_pdu_write', 0), { ...ev('sim_pdu_write'), b: 4n }])).toMatch(/, and 1 more like it\.$/);
+  });
+});
+
+describe('deferred work', () => {
+  it('names the request of a record that carries no user_data', () => {
+    const work = { ...ev('sim_work_run'), userData: 0n };
+    expect(kernelCaption([work], (req) => (req === 1 ? 9n : undefined))).toBe('A workqueue item runs for request #9: the device has finished its part.');
+  });
+
+  it('says a task_work request once', () => {
+    const keep = captionEvents([ev('sim_work_run'), ev('sim_uring_cmd_do_in_task', 1), ev('io_uring_task_add', 1)]);
+    expect(keep.map((e) => e.event)).toEqual(['sim_work_run', 'sim_uring_cmd_do_in_task']);
+    expect(captionEvents([ev('io_uring_cqring_wait', 1), ev('sim_wait_sleep', 1)]).map((e) => e.event)).toEqual(['sim_wait_sleep']);
   });
 });

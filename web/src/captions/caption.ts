@@ -5,8 +5,9 @@
  */
 import type { Op } from '../scenario/format';
 import type { Frame } from '../sim/frame';
+import { EAGAIN } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
-import { Weight, describeEvent, eventWeight } from './events';
+import { Weight, describeEvent, describeGroup, eventWeight } from './events';
 import { opcodeName, plural, resName } from './format';
 
 /** The most clauses a caption strings together. */
@@ -22,25 +23,67 @@ function sentence(clauses: string[]): string {
   return /[.!?]$/.test(s) ? s : `${s}.`;
 }
 
-/** The records worth a clause: everything above noise, the most important first when too many. */
-export function captionEvents(events: readonly TraceEvent[]): TraceEvent[] {
-  if (events.length === 0) return [];
-  const top = Math.max(...events.map(eventWeight));
-  const floor = top >= Weight.Normal ? Weight.Normal : Weight.Noise;
-  let keep = events.filter((e) => eventWeight(e) >= floor);
-  // Skip a repeat of the same clause (two identical records in one step).
-  keep = keep.filter((e, i) => i === 0 || describeEvent(e) !== describeEvent(keep[i - 1] as TraceEvent));
-  if (keep.length <= MAX_CLAUSES) return keep;
-  const ranked = keep.map((e, i) => ({ e, i, w: eventWeight(e) })).sort((a, b) => b.w - a.w || a.i - b.i);
-  const chosen = new Set(ranked.slice(0, MAX_CLAUSES).map((r) => r.i));
-  return keep.filter((_, i) => chosen.has(i));
+/** Records another record of the same step already says (the -EAGAIN clause tells of the punt). */
+function redundant(e: TraceEvent, all: readonly TraceEvent[]): boolean {
+  switch (e.event) {
+    case 'io_uring_queue_async_work':
+      return all.some((x) => x.event === 'sim_uring_cmd_ret' && x.req === e.req && Number(x.a) === -EAGAIN);
+    case 'io_uring_task_add':
+      // The driver's request for a task_work callback already says it.
+      return all.some((x) => (x.event as string) === 'sim_uring_cmd_do_in_task' && x.req === e.req);
+    case 'io_uring_cqring_wait':
+      return all.some((x) => x.event === 'sim_wait_sleep');
+    default:
+      return false;
+  }
 }
 
+/**
+ * The records worth a clause, in the order they ran: the turning points (and sanitizer
+ * reports) first; ordinary records only fill up to two clauses; bookkeeping only when nothing
+ * else happened. At most three.
+ */
+export function captionEvents(events: readonly TraceEvent[]): TraceEvent[] {
+  const all = events.filter((e) => !redundant(e, events));
+  if (all.length === 0) return [];
+  // Skip a repeat of the same clause (two identical records in one step).
+  const distinct = all.filter((e, i) => i === 0 || describeEvent(e) !== describeEvent(all[i - 1] as TraceEvent));
+  const key = distinct.filter((e) => eventWeight(e) >= Weight.Key).length;
+  const top = Math.max(...distinct.map(eventWeight));
+  const limit = key >= 2 ? Math.min(key, MAX_CLAUSES) : 2;
+  const floor = top >= Weight.Normal ? Weight.Normal : Weight.Noise;
+  const ranked = distinct
+    .map((e, i) => ({ e, i, w: eventWeight(e) }))
+    .filter((r) => r.w >= floor)
+    .sort((a, b) => b.w - a.w || a.i - b.i)
+    .slice(0, limit);
+  const chosen = new Set(ranked.map((r) => r.i));
+  return distinct.filter((_, i) => chosen.has(i));
+}
+
+/** Looks up the user_data of a request by its serial (records of deferred work carry none). */
+export type UserDataOf = (req: number) => bigint | undefined;
+
 /** The sentence for a kernel step. */
-export function kernelCaption(events: readonly TraceEvent[]): string {
-  const keep = captionEvents(events);
-  if (keep.length === 0) return 'The kernel has nothing to do in this step.';
-  return sentence(keep.map(describeEvent));
+export function kernelCaption(records: readonly TraceEvent[], userDataOf?: UserDataOf): string {
+  const events = userDataOf
+    ? records.map((e) => {
+        const ud = e.req && e.userData === 0n ? userDataOf(e.req) : undefined;
+        return ud === undefined ? e : { ...e, userData: ud };
+      })
+    : records;
+  // Records of the same event next to each other become one clause (a flush posting three
+  // CQEs is one thing that happens).
+  const groups: TraceEvent[][] = [];
+  for (const e of events) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]?.event === e.event) last.push(e);
+    else groups.push([e]);
+  }
+  const keep = new Set(captionEvents(groups.map((g) => g.reduce((a, b) => (eventWeight(b) > eventWeight(a) ? b : a)))));
+  const chosen = groups.filter((g) => g.some((e) => keep.has(e)));
+  if (chosen.length === 0) return 'The kernel has nothing to do in this step.';
+  return sentence(chosen.map(describeGroup));
 }
 
 /** The sentence for an application step. */
@@ -98,12 +141,12 @@ function reapCaption(frame: Frame, prev: Frame | undefined): string {
 }
 
 /** The caption of a frame. */
-export function captionFor(frame: Frame, prev: Frame | undefined, op: Op | undefined): string {
+export function captionFor(frame: Frame, prev: Frame | undefined, op: Op | undefined, userDataOf?: UserDataOf): string {
   if (frame.index === 0) return `The application sets up a ring with io_uring_setup: ${plural(frame.ring.sqEntries, 'SQ entry', 'SQ entries')} and ${plural(frame.ring.cqEntries, 'CQ entry', 'CQ entries')}, shared with the kernel.`;
   if (frame.actor === 'app') {
     // A program operation may also leave kernel records (opening a device registers it).
     const text = appCaption(op, frame, prev, frame.label);
-    return text || kernelCaption(frame.events);
+    return text || kernelCaption(frame.events, userDataOf);
   }
-  return kernelCaption(frame.events);
+  return kernelCaption(frame.events, userDataOf);
 }

@@ -57,7 +57,7 @@ describe('event words', () => {
   it('decodes issue flags, cmd_op and CQE slots', () => {
     const flags = (IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER | IO_URING_F_INLINE) >>> 0;
     expect(describeEvent(ev('sim_uring_cmd_issue', flags, 0x80))).toBe(
-      "the core calls the driver's ->uring_cmd() for request 3 (user_data 42) with cmd_op 0x80 and issue flags NONBLOCK|COMPLETE_DEFER|INLINE",
+      "the core calls the driver's ->uring_cmd() for request #42 (cmd_op 0x80, issue flags NONBLOCK|COMPLETE_DEFER|INLINE)",
     );
     expect(describeEvent(ev('io_uring_complete', -95, 5n << 32n))).toBe('the kernel writes the CQE for user_data 42 (res -EOPNOTSUPP) into CQ slot 5');
     expect(describeEvent(ev('io_uring_submit_req', 46, 7n << 32n))).toContain('SQ index 7');

@@ -27,10 +27,18 @@ const lo32 = (v: bigint) => Number(BigInt.asUintN(32, v));
 const hi32 = (v: bigint) => Number(BigInt.asUintN(32, v >> 32n));
 const s32 = (v: bigint) => Number(BigInt.asIntN(32, v));
 
-/** `request 3 (user_data 42)`, or just `the request` when the record names none. */
+/**
+ * `request #42`: requests go by their user_data, as their tokens and ring slots are labelled
+ * (the serial number means nothing to a reader); `the request` when the record names none.
+ */
 function who(e: TraceEvent): string {
   if (!e.req) return 'the request';
-  return `request ${e.req} (user_data ${userDataText(e.userData)})`;
+  return `request #${userDataText(e.userData)}`;
+}
+
+/** A number as people read it: decimal when small, hex otherwise. */
+function num(v: number): string {
+  return v < 10 ? String(v) : hex(v);
 }
 
 function ud(e: TraceEvent): string {
@@ -40,7 +48,7 @@ function ud(e: TraceEvent): string {
 /** Describes what a `->uring_cmd()` return value makes the core do. */
 export function uringCmdRetClause(ret: number): string {
   if (ret === -EIOCBQUEUED) return "->uring_cmd() returns -EIOCBQUEUED: the command stays in flight until the driver completes it";
-  if (ret === -EAGAIN) return "->uring_cmd() returns -EAGAIN: the core sets IORING_URING_CMD_REISSUE, copies the SQE and will reissue the command from io-wq";
+  if (ret === -EAGAIN) return '->uring_cmd() returns -EAGAIN, so the core marks the command REISSUE, copies its SQE and punts it to io-wq';
   if (ret < 0) return `->uring_cmd() returns ${resName(ret)}: the core fails the request with that error`;
   return `->uring_cmd() returns ${ret}: the core completes the request at once with that result`;
 }
@@ -136,7 +144,7 @@ const INFO: Record<string, EventInfo> = {
   },
   sim_uring_cmd_issue: {
     weight: Weight.Key,
-    text: (e) => `the core calls the driver's ->uring_cmd() for ${who(e)} with cmd_op ${hex(lo32(e.b))} and issue flags ${issueFlagNames(lo32(e.a))}`,
+    text: (e) => `the core calls the driver's ->uring_cmd() for ${who(e)} (cmd_op ${num(lo32(e.b))}, issue flags ${issueFlagNames(lo32(e.a))})`,
   },
   sim_uring_cmd_ret: {
     weight: Weight.Key,
@@ -384,4 +392,29 @@ export function shortName(e: TraceEvent): string {
     default:
       return e.event.startsWith('sanitizer_') ? '⚠ sanitizer' : e.event.replace(/^(io_uring_|sim_)/, '');
   }
+}
+
+/** Lists words as `a`, `a and b`, `a, b and c`. */
+export function listWords(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+const GROUPS: Record<string, (es: readonly TraceEvent[]) => string> = {
+  io_uring_complete: (es) => `the kernel writes ${es.length} CQEs into the CQ ring: ${listWords(es.map((e) => `user_data ${userDataText(e.userData)} → ${resName(s32(e.a))}`))}`,
+  io_uring_cqe_overflow: (es) => `the CQ ring is full, so the CQEs for user_data ${listWords(es.map((e) => userDataText(e.userData)))} go to the overflow list`,
+  io_uring_submit_req: (es) => `the kernel consumes ${es.length} SQEs and starts their requests (user_data ${listWords(es.map((e) => userDataText(e.userData)))})`,
+  io_uring_task_add: (es) => `task_work is queued for ${es.length} requests`,
+  sim_req_free: (es) => `${es.length} requests go back to the request cache`,
+};
+
+/** One clause for several records of the same event, in the order they ran. */
+export function describeGroup(es: readonly TraceEvent[]): string {
+  const first = es[0];
+  if (!first) return '';
+  if (es.length === 1) return describeEvent(first);
+  const g = GROUPS[first.event];
+  if (g) return g(es);
+  const text = describeEvent(first);
+  return es.every((e) => describeEvent(e) === text) ? text : `${text}, and ${es.length - 1} more like it`;
 }

@@ -109,3 +109,8 @@ export function hex(v: number | bigint, width = 0): string {
   const s = (typeof v === 'bigint' ? BigInt.asUintN(64, v) : v >>> 0).toString(16);
   return `0x${s.padStart(width, '0')}`;
 }
+
+/** Whether `ioucmd->flags` has IORING_URING_CMD_REISSUE (the driver is being called again after -EAGAIN). */
+export function isReissue(cmdFlags: number): boolean {
+  return ((cmdFlags & abi.IORING_URING_CMD_REISSUE) >>> 0) !== 0;
+}

@@ -156,12 +156,16 @@ export function functionForOp(op: string): UpstreamFunction | null {
   return BY_OP[op] ?? null;
 }
 
-/** The distinct functions a step ran through, in order. */
+/**
+ * The distinct functions a step ran through, in order. The simulator's own stand-ins (a
+ * device timer, a driver message) are listed only when nothing upstream ran.
+ */
 export function functionsOfStep(events: readonly TraceEvent[]): UpstreamFunction[] {
   const out: UpstreamFunction[] = [];
   for (const e of events) {
     const f = functionForEvent(e);
     if (f && !out.some((o) => o.name === f.name)) out.push(f);
   }
-  return out;
+  const upstream = out.filter((f) => f.origin !== 'simulator');
+  return upstream.length ? upstream : out;
 }

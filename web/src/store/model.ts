@@ -203,7 +203,7 @@ export function nextModel(prev: FrameModel | null, frame: Frame, prevFrame: Fram
   return {
     index: frame.index,
     op,
-    caption: captionFor(frame, prevFrame, op),
+    caption: captionFor(frame, prevFrame, op, (req) => tracks.get(req)?.userData ?? prev?.reqs.find((r) => r.serial === req)?.userData),
     stops: stopsOf(frame, prevFrame),
     overflow,
     reqs,

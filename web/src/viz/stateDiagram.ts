@@ -35,7 +35,7 @@ export interface DiagramEdge {
 
 export const DIAGRAM_WIDTH = 700;
 export const DIAGRAM_HEIGHT = 244;
-export const NODE_W = 96;
+export const NODE_W = 100;
 export const NODE_H = 32;
 
 export const NODES: readonly DiagramNode[] = [

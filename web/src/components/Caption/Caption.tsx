@@ -51,7 +51,11 @@ function CaptionComponent() {
       <p className="caption" data-testid="caption" aria-live="polite" aria-atomic="true">
         {caption}
       </p>
-      {notes && <p className="chapter-notes">{notes}</p>}
+      {notes && (
+        <p className="chapter-notes" title={notes}>
+          {notes}
+        </p>
+      )}
     </section>
   );
 }

@@ -32,6 +32,7 @@ describe('CodeView', () => {
     const link = screen.getByRole('link', { name: 'io_uring_cmd()' });
     expect(link.getAttribute('href')).toBe('https://elixir.bootlin.com/linux/latest/A/ident/io_uring_cmd');
     expect(screen.getByRole('link', { name: 'io_uring/uring_cmd.c' }).getAttribute('href')).toBe('https://github.com/torvalds/linux/blob/master/io_uring/uring_cmd.c');
+    expect(screen.getByText(/io_issue_sqe<\/code>|calls the opcode's issue handler/)).toBeTruthy();
     expect(list.textContent).toContain('not in mainline');
   });
 

@@ -39,6 +39,7 @@ const ORIGIN: Record<UpstreamFunction['origin'], string> = {
   simulator: 'simulator',
 };
 
+/** The functions of the step as a compact call path: name (to its definition) and file (to its source). */
 function FunctionList({ fns }: { fns: UpstreamFunction[] }) {
   if (fns.length === 0) return <p className="muted">No kernel code runs in this step.</p>;
   return (
@@ -46,30 +47,41 @@ function FunctionList({ fns }: { fns: UpstreamFunction[] }) {
       {fns.map((f) => {
         const url = functionUrl(f);
         const furl = fileUrl(f);
+        const name = `${f.name}${f.origin === 'kernel' || f.origin === 'liburing' ? '()' : ''}`;
+        const base = f.file.split('/').pop();
         return (
-          <li key={f.name} className={`fn origin-${f.origin}`} data-fn={f.name}>
-            <span className="fn-name">
-              {url ? (
-                <a href={url} target="_blank" rel="noreferrer noopener">
-                  <code>{f.name}{f.origin === 'kernel' || f.origin === 'liburing' ? '()' : ''}</code>
+          <li key={f.name} className={`fn origin-${f.origin}`} data-fn={f.name} title={`${name}: ${f.what}${f.file ? ` (${f.file}, ${ORIGIN[f.origin]})` : ` (${ORIGIN[f.origin]})`}`}>
+            {url ? (
+              <a className="fn-name" href={url} target="_blank" rel="noreferrer noopener">
+                <code>{name}</code>
+              </a>
+            ) : (
+              <code className="fn-name">{name}</code>
+            )}
+            {base &&
+              (furl ? (
+                <a className="fn-file" href={furl} target="_blank" rel="noreferrer noopener" aria-label={f.file}>
+                  {base}
                 </a>
               ) : (
-                <code>{f.name}</code>
-              )}
-            </span>
-            <span className="fn-file">
-              {furl ? (
-                <a href={furl} target="_blank" rel="noreferrer noopener">{f.file}</a>
-              ) : (
-                f.file
-              )}{' '}
-              <span className="fn-origin">{ORIGIN[f.origin]}</span>
-            </span>
-            <span className="fn-what">{f.what}</span>
+                <span className="fn-file">{base}</span>
+              ))}
+            {f.origin === 'rust-series' && <span className="fn-origin">not in mainline</span>}
           </li>
         );
       })}
     </ol>
+  );
+}
+
+/** One line on what the step's main function does. */
+function FunctionWhat({ fns }: { fns: UpstreamFunction[] }) {
+  const f = fns.find((x) => x.origin === 'kernel' || x.origin === 'liburing') ?? fns[0];
+  if (!f) return null;
+  return (
+    <p className="fn-what">
+      <code>{f.name}</code>: {f.what}
+    </p>
   );
 }
 
@@ -123,6 +135,7 @@ function CodeViewComponent() {
   return (
     <div className="code-view">
       <FunctionList fns={fns} />
+      <FunctionWhat fns={fns} />
       {HAS_SOURCE_FILES && path && c.ev ? (
         <>
           <h3 className="source-head">

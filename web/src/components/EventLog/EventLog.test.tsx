@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sourcePath } from '../../captions/sources';
 import { resetStore } from '../../store';
 import { showStory } from '../../test/showStory';
 import { EventLog } from './EventLog';
@@ -17,7 +18,8 @@ describe('EventLog', () => {
     const items = [...container.querySelectorAll('li')];
     expect(items.map((li) => li.getAttribute('data-event'))).toEqual(['sim_issue', 'sim_uring_cmd_issue', 'sim_pdu_zero', 'sim_pdu_write', 'sim_uring_cmd_ret']);
     expect(items[1]?.querySelector('.ctx')?.textContent).toBe('driver');
-    expect(items[3]?.textContent).toContain('src 10:77');
+    // The file by name when the core has a SOURCE_FILES table, by id otherwise.
+    expect(items[3]?.textContent).toContain(`${sourcePath(10) ?? 'src 10'}:77`);
   });
 
   it('marks sanitizer records and says when the step ran in user mode', () => {

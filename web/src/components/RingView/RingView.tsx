@@ -88,10 +88,11 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
           <path d={`M0 ${-R0 + 2} l-8 12 h16 z`} />
         </g>
         <MarkerLabel className="head" text="head" at={head & mask} entries={entries} r={R1 + 22} />
-        <MarkerLabel className="tail" text="tail" at={tail & mask} entries={entries} r={R0 - 24} />
-        <text className="ring-title" y={-4}>{kind}</text>
-        <text className="ring-sub" y={24}>{pending} pending</text>
-        {staged > 0 && <text className="ring-sub staged-text" y={46}>{staged} staged</text>}
+        <MarkerLabel className="tail" text="tail" at={tail & mask} entries={entries} r={R0 - 26} />
+        {/* Titles sit in the corners, so the tail label inside the ring never covers them. */}
+        <text className="ring-title" x={-SIZE / 2 + 2} y={-SIZE / 2 + 34}>{kind}</text>
+        <text className="ring-sub" x={-SIZE / 2 + 2} y={SIZE / 2 - 6}>{pending} pending</text>
+        {staged > 0 && <text className="ring-sub staged-text" x={SIZE / 2 - 2} y={SIZE / 2 - 6}>{staged} staged</text>}
       </svg>
       <figcaption>
         <dl className="ring-words">

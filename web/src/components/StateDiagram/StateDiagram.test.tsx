@@ -3,7 +3,7 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetStore, simStore } from '../../store';
 import { showStory } from '../../test/showStory';
-import { StateDiagram } from './StateDiagram';
+import { StateDiagram, stepPath } from './StateDiagram';
 
 afterEach(() => {
   cleanup();
@@ -36,5 +36,22 @@ describe('StateDiagram', () => {
     expect(current(container)).toBe('done');
     expect(taken(container)).toEqual(['tw_pending>complete_pending', 'complete_pending>done']);
     expect(screen.getByTestId('state-who').textContent).toContain('Request 1 (user_data 42)');
+  });
+});
+
+describe('the transitions of one step', () => {
+  const ev = (event: string, a = 0, b = 0) => ({ step: 0, event, ctx: 'driver', ring: 1, req: 1, srcFile: 0, srcLine: 0, timeNs: 0, userData: 1n, a: BigInt(a), b: BigInt(b) }) as never;
+  it('goes through the boxes the records name, not the shortest way', () => {
+    const names = (p: ReturnType<typeof stepPath>) => p.map((e) => `${e.from}>${e.to}`);
+    // -EAGAIN: issued inline first, then punted (not the IOSQE_ASYNC edge).
+    expect(names(stepPath('prepped', [ev('sim_issue'), ev('sim_uring_cmd_issue'), ev('sim_uring_cmd_ret', -11), ev('io_uring_queue_async_work')], 1, 'iowq_queued'))).toEqual([
+      'prepped>issuing',
+      'issuing>iowq_queued',
+    ]);
+    // done() without COMPLETE_DEFER goes through task_work.
+    expect(names(stepPath('inflight', [ev('sim_uring_cmd_done', 0, 0)], 1, 'tw_pending'))).toEqual(['inflight>tw_pending']);
+    expect(names(stepPath('inflight', [ev('sim_uring_cmd_done', 0, 1), ev('io_uring_complete')], 1, 'done'))).toEqual(['inflight>complete_pending', 'complete_pending>done']);
+    // Records of other requests do not move this one.
+    expect(names(stepPath('inflight', [{ ...(ev('io_uring_complete') as object), req: 2 } as never], 1, 'inflight'))).toEqual([]);
   });
 });

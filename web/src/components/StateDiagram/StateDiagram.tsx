@@ -4,8 +4,9 @@
  */
 import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { isUringCmd, uringCmdFlagNames } from '../../captions/format';
-import { type ReqStateName, type SimState, selFocusTrack, selPrevFocusTrack, useSim } from '../../store';
+import { isReissue, isUringCmd, uringCmdFlagNames } from '../../captions/format';
+import { stateAfter } from '../../captions/states';
+import { type ReqStateName, type SimState, type TraceEvent, selFocusTrack, selPrevFocusTrack, useSim } from '../../store';
 import {
   DIAGRAM_HEIGHT,
   DIAGRAM_WIDTH,
@@ -22,6 +23,23 @@ import {
 /** The diagram box of a request state. */
 export function diagramState(s: ReqStateName): DiagramState {
   return s === 'free' ? 'done' : s;
+}
+
+/**
+ * The transitions a request took in one step: from its state before, through the boxes its
+ * records of the step name, to its state after (a step may pass several boxes: issue and
+ * -EIOCBQUEUED happen in one call).
+ */
+export function stepPath(from: DiagramState, events: readonly TraceEvent[], serial: number, to: DiagramState): DiagramEdge[] {
+  const stops: DiagramState[] = [from];
+  for (const e of events) {
+    const s = e.req === serial ? stateAfter(e) : null;
+    if (s && s !== stops[stops.length - 1]) stops.push(s);
+  }
+  if (stops[stops.length - 1] !== to) stops.push(to);
+  const out: DiagramEdge[] = [];
+  for (let i = 1; i < stops.length; i++) out.push(...pathBetween(stops[i - 1] as DiagramState, stops[i] as DiagramState));
+  return out;
 }
 
 /** The transitions from one state to another: the shortest path through the diagram. */
@@ -64,13 +82,19 @@ const selDiagram = (s: SimState) => {
     cmdFlags: t?.view?.cmdFlags ?? 0,
     issues: t?.view?.issues ?? 0,
     sqePending: r ? r.sqTail !== r.sqHead : false,
+    events: s.frames[s.cursor]?.events ?? NO_EVENTS,
   };
 };
+
+const NO_EVENTS: TraceEvent[] = [];
 
 function StateDiagramComponent() {
   const d = useSim(useShallow(selDiagram));
   const current: DiagramState | null = d.state ?? (d.sqePending ? 'sqe' : null);
-  const taken = useMemo(() => (d.state && d.prevState ? pathBetween(d.prevState as DiagramState, d.state) : []), [d.state, d.prevState]);
+  const taken = useMemo(
+    () => (d.state && d.prevState && d.serial !== null ? stepPath(d.prevState as DiagramState, d.events, d.serial, d.state) : []),
+    [d.state, d.prevState, d.events, d.serial],
+  );
   const takenKeys = new Set(taken.map((e) => `${e.from}>${e.to}`));
   const title = d.serial === null ? 'No request yet' : `Request ${d.serial} (user_data ${d.userData})`;
   return (
@@ -79,17 +103,17 @@ function StateDiagramComponent() {
         <h2>{isUringCmd(d.opcode ?? -1) || d.opcode === null ? 'uring_cmd state machine' : 'request state machine'}</h2>
         <span className="state-who" data-testid="state-who">
           {title}
-          {(d.cmdFlags & 0x80000000) !== 0 && <span className="badge" title="IORING_URING_CMD_REISSUE: the driver is called again after -EAGAIN">REISSUE</span>}
+          {isReissue(d.cmdFlags) && <span className="badge" title="IORING_URING_CMD_REISSUE: the driver is called again after -EAGAIN">REISSUE</span>}
           {d.issues > 1 && <span className="badge">issued {d.issues}×</span>}
           {d.cmdFlags !== 0 && <span className="visually-hidden"> flags {uringCmdFlagNames(d.cmdFlags)}</span>}
         </span>
       </header>
       <svg viewBox={`0 0 ${DIAGRAM_WIDTH} ${DIAGRAM_HEIGHT}`} className="state-diagram" role="img" aria-label={current ? `${title}: state ${current.replace('_', ' ')}` : 'No request'}>
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
             <path d="M0 0 L10 5 L0 10 z" className="arrow-head" />
           </marker>
-          <marker id="arrow-taken" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+          <marker id="arrow-taken" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="13" markerHeight="13" orient="auto-start-reverse">
             <path d="M0 0 L10 5 L0 10 z" className="arrow-head taken" />
           </marker>
         </defs>

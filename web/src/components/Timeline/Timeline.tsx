@@ -94,8 +94,8 @@ function Scrubber() {
           c.frame < 0 ? null : (
             <g key={i} className="tl-chapter" transform={`translate(${x(c.frame)}, 0)`}>
               <title>{`Chapter ${i + 1}: ${c.title}`}</title>
-              <path d="M0 16 V2 h12 l-3 4 l3 4 h-12" />
-              <text x={3} y={9}>{i + 1}</text>
+              <path d="M0 18 V1 h15 l-3 6 l3 6 h-15" />
+              <text x={2} y={11}>{i + 1}</text>
             </g>
           ),
         )}
