@@ -101,3 +101,11 @@ describe('deferred work', () => {
     expect(captionEvents([ev('io_uring_cqring_wait', 1), ev('sim_wait_sleep', 1)]).map((e) => e.event)).toEqual(['sim_wait_sleep']);
   });
 });
+
+describe('capitals', () => {
+  it('capitalises a plain first word but never an identifier', () => {
+    expect(kernelCaption([ev('sim_sys_exit', 1)])).toBe('io_uring_enter returns 1 to the application.');
+    expect(kernelCaption([{ ...ev('sim_task_work_run'), userData: 7n }])).toBe('task_work runs in the submitting task for request #7.');
+    expect(kernelCaption([ev('sim_wait_wake')])).toBe('The waiting task wakes up.');
+  });
+});

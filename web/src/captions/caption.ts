@@ -19,7 +19,8 @@ function sentence(clauses: string[]): string {
   if (clauses.length === 1) s = clauses[0] as string;
   else if (clauses.length === 2) s = `${clauses[0]}, then ${clauses[1]}`;
   else s = `${clauses.slice(0, -1).join(', ')}, then ${clauses[clauses.length - 1]}`;
-  s = s.charAt(0).toUpperCase() + s.slice(1);
+  // Capitalise a plain first word, never an identifier (io_uring_enter, task_work, ->uring_cmd()).
+  if (/^[a-z]+\b(?![_(])/.test(s)) s = s.charAt(0).toUpperCase() + s.slice(1);
   return /[.!?]$/.test(s) ? s : `${s}.`;
 }
 

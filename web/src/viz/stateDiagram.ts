@@ -64,7 +64,7 @@ export const EDGES: readonly DiagramEdge[] = [
   { from: 'issuing', to: 'complete_pending', label: 'returns res', via: [[370, 74], [450, 40]] },
   { from: 'inflight', to: 'complete_pending', label: 'done(COMPLETE_DEFER)', via: [[480, 82]] },
   { from: 'inflight', to: 'tw_pending', label: 'complete_in_task', via: [[452, 190]] },
-  { from: 'tw_pending', to: 'complete_pending', label: 'task_work: done()', via: [[566, 130]] },
+  { from: 'tw_pending', to: 'complete_pending', label: 'done()', via: [[566, 130]] },
   { from: 'complete_pending', to: 'done', label: 'flush', via: [[616, 62]] },
   { from: 'failed_prep', to: 'done', label: 'CQE(-err)', via: [[340, 236], [610, 234]] },
 ];

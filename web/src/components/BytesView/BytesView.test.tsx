@@ -16,14 +16,14 @@ describe('BytesView', () => {
   it('shows the SQE, the PDU and the user buffer with decoded fields', () => {
     showStory(4);
     const { container } = render(<BytesView />);
-    expect([...container.querySelectorAll('.region h3')].map((h) => h.textContent)).toEqual(['SQE 0 (64 bytes)', 'PDU (32 bytes in the request)', 'user buffer buf at 0x1000']);
-    const sqe = container.querySelector('table[data-region="sqe"]') as HTMLElement;
+    expect([...container.querySelectorAll('.region h3')].map((h) => h.textContent)).toEqual(['PDU (32 bytes in the request)', 'SQE 0 (64 bytes)', 'user buffer buf at 0x1000']);
+    const sqe = container.querySelector('ul[data-region="sqe"]') as HTMLElement;
     expect(sqe.textContent).toContain('URING_CMD');
     expect(sqe.textContent).toContain('cmd_op');
     expect(sqe.textContent).toContain('0x80');
-    const pdu = container.querySelector('table[data-region="pdu"]') as HTMLElement;
-    expect(pdu.querySelector('tr.prov-driver')?.textContent).toContain('42 (0x2a)');
-    expect(pdu.querySelector('tr.prov-zeroed')).not.toBeNull();
+    const pdu = container.querySelector('ul[data-region="pdu"]') as HTMLElement;
+    expect(pdu.querySelector('li.prov-driver')?.textContent).toContain('42 (0x2a)');
+    expect(pdu.querySelector('li.prov-zeroed')).not.toBeNull();
   });
 
   it('switches to raw hex, colours each byte by its writer and shows the CQE once posted', () => {

@@ -88,6 +88,18 @@ function useRegions(): { regions: Region[]; req: number | null } {
   return useMemo(() => {
     const regions: Region[] = [];
     if (!ring || !inspect) return { regions, req: null };
+    const v = track?.view;
+    if (v && isUringCmd(v.opcode)) {
+      regions.push({
+        id: 'pdu',
+        title: 'PDU (32 bytes in the request)',
+        bytes: v.pdu,
+        prov: v.pduProv as Prov[],
+        src: v.pduSrc,
+        fields: pduFields(v.pdu, v.pduProv as Prov[], v.pduSrc),
+        base: 0,
+      });
+    }
     const { sqeSize, cqeSize, sqes, cqes } = inspect.ring;
     const sqMask = ring.sqEntries - 1;
     // The SQE: the followed request's slot, else the most recently written one.
@@ -105,18 +117,6 @@ function useRegions(): { regions: Region[]; req: number | null } {
         prov: Array(sqeSize).fill(written ? (reused ? 'stale' : 'user') : 'fresh'),
         fields: sqeFields(b, sqeSize),
         base: slot * sqeSize,
-      });
-    }
-    const v = track?.view;
-    if (v && isUringCmd(v.opcode)) {
-      regions.push({
-        id: 'pdu',
-        title: 'PDU (32 bytes in the request)',
-        bytes: v.pdu,
-        prov: v.pduProv as Prov[],
-        src: v.pduSrc,
-        fields: pduFields(v.pdu, v.pduProv as Prov[], v.pduSrc),
-        base: 0,
       });
     }
     if (track?.cqIndex != null) {
@@ -178,21 +178,23 @@ function RawRegion({ r, req }: { r: Region; req: number | null }) {
 function TypedRegion({ r, req }: { r: Region; req: number | null }) {
   const hf = useHover((h) => (h.region === r.id ? h.field : null));
   return (
-    <table className="fields" data-region={r.id}>
-      <tbody>
-        {r.fields.map((f) => {
-          const prov = r.prov[f.offset] as Prov;
-          return (
-            <tr key={f.name} className={`prov-${prov}${f.name === hf ? ' hl' : ''}`} onMouseEnter={() => byteHover(r, f.offset, req)} title={f.about}>
-              <th scope="row">{f.name}</th>
-              <td className="f-off">+{f.offset}</td>
-              <td className="f-val">{f.decode(r.bytes)}</td>
-              <td className="f-prov">{PROV_LABELS[prov]}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <ul className="fields" data-region={r.id}>
+      {r.fields.map((f) => {
+        const prov = r.prov[f.offset] as Prov;
+        return (
+          <li
+            key={f.name}
+            className={`field prov-${prov}${f.name === hf ? ' hl' : ''}`}
+            onMouseEnter={() => byteHover(r, f.offset, req)}
+            title={`${f.name} (+${f.offset}, ${f.size} byte${f.size === 1 ? '' : 's'}): ${f.about} — ${PROV_LABELS[prov]}`}
+          >
+            <span className="f-name">{f.name}</span>
+            <span className="f-val">{f.decode(r.bytes)}</span>
+            <span className="f-off">+{f.offset}</span>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

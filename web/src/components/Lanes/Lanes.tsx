@@ -163,7 +163,7 @@ function LanesComponent() {
               tabIndex={0}
               role="button"
               aria-pressed={t.serial === pinned}
-              aria-label={`Request ${t.serial}, user_data ${t.userData}, ${t.state.replace('_', ' ')} in lane ${t.lane}${t.serial === pinned ? ' (followed)' : ''}`}
+              aria-label={`Request #${t.userData}, ${t.state.replace('_', ' ')} in lane ${t.lane}${t.serial === pinned ? ' (followed)' : ''}`}
               onMouseEnter={() => hoverRequest(t.serial)}
               onMouseLeave={() => hoverRequest(null)}
               onClick={() => pinRequest(t.serial === pinned ? null : t.serial)}
@@ -171,7 +171,7 @@ function LanesComponent() {
                 if (ev.key === 'Enter') pinRequest(t.serial === pinned ? null : t.serial);
               }}
             >
-              <title>{`request ${t.serial}: ${opcodeName(t.opcode)}, user_data ${t.userData}, ${t.state}${t.active ? ', running now' : ', waiting'}`}</title>
+              <title>{`request #${t.userData} (${opcodeName(t.opcode)}, request object ${t.serial}): ${t.state}${t.active ? ', running now' : ', waiting'}`}</title>
               <circle r={9} />
               <text y={k % 2 ? 22 : -13}>#{String(t.userData)}</text>
             </g>
@@ -185,7 +185,7 @@ function LanesComponent() {
 
 function laneSummary(m: FrameModel): string {
   if (m.reqs.length === 0) return 'Lanes: no request in flight.';
-  return `Lanes: ${m.reqs.map((t) => `request ${t.serial} (user_data ${t.userData}) ${t.active ? 'runs' : 'waits'} in ${t.lane}, ${t.state}`).join('; ')}.`;
+  return `Lanes: ${m.reqs.map((t) => `request #${t.userData} ${t.active ? 'runs' : 'waits'} in ${t.lane}, ${t.state}`).join('; ')}.`;
 }
 
 export const Lanes = memo(LanesComponent);

@@ -12,6 +12,8 @@ import { inWindow, slotArcs } from '../../viz/ringGeometry';
 export interface RingSlot {
   /** A short label drawn in the slot. */
   label: string;
+  /** A second, smaller line (a CQE's result). */
+  sub?: string;
   /** The full description (tooltip and accessible text). */
   title?: string;
 }
@@ -61,6 +63,10 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
   // Free-running counters → angles: one full turn per `entries` steps.
   const angle = (i: number) => ((i % (entries * 1024)) + 0.5) * (360 / entries);
   const what = kind === 'SQ' ? 'SQE' : 'CQE';
+  // A label never spills out of its slot: the font shrinks to the slot's arc (CSS min() keeps
+  // the theme's size as the upper bound).
+  const arcLen = (2 * Math.PI * ((R0 + R1) / 2)) / entries;
+  const fit = (text: string | undefined) => ({ fontSize: `min(var(--ring-label), ${Math.floor(arcLen / (0.62 * Math.max(3, text?.length ?? 0) + 0.6))}px)` });
   return (
     <figure className={`ring ring-${k}`} aria-label={`${kind} ring`}>
       <svg viewBox={`${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`} className={entries <= 8 ? 'few' : 'many'} role="img" aria-label={`${kind} ring: ${entries} entries, head ${head}, tail ${tail}, ${pending} ${what}${pending === 1 ? '' : 's'} ${kind === 'SQ' ? 'for the kernel' : 'for the application'}`}>
@@ -77,7 +83,17 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
             <g key={flash ? `${a.slot}-${frameKey}` : a.slot} data-slot={a.slot} className={cls}>
               <title>{`${kind} slot ${a.slot}${s?.title ? `: ${s.title}` : ''}`}</title>
               <path d={a.path} />
-              {showLabels && <text x={a.cx} y={a.cy} className="slot-label">{s?.label ?? ''}</text>}
+              {showLabels && !s?.sub && (
+                <text x={a.cx} y={a.cy} className="slot-label" style={fit(s?.label)}>
+                  {s?.label ?? ''}
+                </text>
+              )}
+              {showLabels && s?.sub && (
+                <text x={a.cx} y={a.cy} className="slot-label" style={fit(s.label.length > s.sub.length ? s.label : s.sub)}>
+                  <tspan x={a.cx} dy="-0.45em">{s.label}</tspan>
+                  <tspan x={a.cx} dy="1.05em" className="slot-sub">{s.sub}</tspan>
+                </text>
+              )}
             </g>
           );
         })}

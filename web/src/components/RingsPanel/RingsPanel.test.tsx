@@ -28,7 +28,9 @@ describe('RingsPanel', () => {
     showStory(7);
     const { container } = render(<RingsPanel />);
     expect(container.querySelector('.sqe-box')?.className).toContain('consumed');
-    expect(container.querySelector('.ring-cq g.slot.live')?.textContent).toContain('#42:0');
+    const cqe = container.querySelector('.ring-cq g.slot.live');
+    expect([...(cqe?.querySelectorAll('tspan') ?? [])].map((t) => t.textContent)).toEqual(['#42', '0']);
+    expect(cqe?.querySelector('title')?.textContent).toBe('CQ slot 0: user_data 42, res 0');
     expect(container.querySelector('.ring-cq g.slot.focus')).not.toBeNull();
   });
 

@@ -37,7 +37,7 @@ function cqSlots(r: RingFrame, cqWrites: number): RingSlot[] {
   return r.cqes.map((c, i) => {
     const written = cqWrites > i || cqWrites >= r.cqEntries;
     if (!written) return { label: '', title: 'never written' };
-    return { label: `#${c.userData}:${resName(c.res)}`, title: `user_data ${c.userData}, res ${resName(c.res)}` };
+    return { label: `#${c.userData}`, sub: resName(c.res), title: `user_data ${c.userData}, res ${resName(c.res)}` };
   });
 }
 

@@ -35,7 +35,7 @@ describe('StateDiagram', () => {
     act(() => simStore.setState({ cursor: 7 }));
     expect(current(container)).toBe('done');
     expect(taken(container)).toEqual(['tw_pending>complete_pending', 'complete_pending>done']);
-    expect(screen.getByTestId('state-who').textContent).toContain('Request 1 (user_data 42)');
+    expect(screen.getByTestId('state-who').textContent).toContain('Request #42');
   });
 });
 

@@ -96,7 +96,7 @@ function StateDiagramComponent() {
     [d.state, d.prevState, d.events, d.serial],
   );
   const takenKeys = new Set(taken.map((e) => `${e.from}>${e.to}`));
-  const title = d.serial === null ? 'No request yet' : `Request ${d.serial} (user_data ${d.userData})`;
+  const title = d.serial === null ? 'No request yet' : `Request #${d.userData}`;
   return (
     <section className="panel state-panel" aria-label="Request state machine">
       <header className="panel-head">
@@ -126,14 +126,6 @@ function StateDiagramComponent() {
             </g>
           );
         })}
-        {taken.map((e) => {
-          const [x, y] = edgeLabelPoint(e);
-          return (
-            <text key={`l-${e.from}>${e.to}`} className="edge-label" x={x} y={y}>
-              {e.label}
-            </text>
-          );
-        })}
         {NODES.map((n) => (
           <g key={n.id} className={`state${n.id === current ? ' current' : ''}`} data-state={n.id} transform={`translate(${n.x - NODE_W / 2}, ${n.y - NODE_H / 2})`}>
             <rect width={NODE_W} height={NODE_H} rx={NODE_H / 2} />
@@ -142,6 +134,15 @@ function StateDiagramComponent() {
             </text>
           </g>
         ))}
+        {/* Labels of the transitions taken go over the boxes. */}
+        {taken.map((e) => {
+          const [x, y] = edgeLabelPoint(e);
+          return (
+            <text key={`l-${e.from}>${e.to}`} className="edge-label" x={x} y={y}>
+              {e.label}
+            </text>
+          );
+        })}
       </svg>
     </section>
   );
