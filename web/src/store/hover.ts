@@ -15,17 +15,19 @@ export interface HoverState {
   field: string | null;
   /** The source location (`file << 16 | line`) that last wrote the byte. */
   src: number;
+  /** Who wrote the byte (a provenance name). */
+  prov: string | null;
 }
 
-const empty: HoverState = { req: null, region: null, offset: null, field: null, src: 0 };
+const empty: HoverState = { req: null, region: null, offset: null, field: null, src: 0, prov: null };
 
 export const hoverStore = createStore<HoverState>()(() => ({ ...empty }));
 
 export const useHover = <T,>(sel: (s: HoverState) => T): T => useStore(hoverStore, sel);
 
 /** Points at a byte. */
-export function hoverByte(region: string, offset: number, field: string | null, src: number, req: number | null): void {
-  hoverStore.setState({ region, offset, field, src, req });
+export function hoverByte(region: string, offset: number, field: string | null, src: number, req: number | null, prov: string | null = null): void {
+  hoverStore.setState({ region, offset, field, src, req, prov });
 }
 
 /** Points at a request. */

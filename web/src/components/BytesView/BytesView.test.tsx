@@ -50,6 +50,7 @@ describe('BytesView', () => {
     expect(h).toMatchObject({ region: 'pdu', offset: 3, field: 'pdu[0..8]', req: 1 });
     expect(h.src).toBe((SRC_FILE << 16) | SRC_LINE);
     expect([...container.querySelectorAll('table[data-region="pdu"] td.hl')]).toHaveLength(8);
+    expect(screen.getByTestId('hover-info').textContent).toMatch(/pdu \+3 · pdu\[0\.\.8\] · written by driver \(write_pdu\) · (file 10, line 77|drivers\/\S+:77)/);
     act(() => clearHover());
     expect(container.querySelectorAll('td.hl')).toHaveLength(0);
   });

@@ -10,6 +10,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { type Field, cqeFields, fieldAt, leValue, sqeFields } from '../../captions/fields';
 import { hex, isUringCmd } from '../../captions/format';
 import { sourcePath, unpackSrc } from '../../captions/sources';
+import { sourceText } from '../CodeView/sourceText';
 import {
   type BytesMode,
   type SimState,
@@ -139,7 +140,32 @@ function useRegions(): { regions: Region[]; req: number | null } {
 }
 
 function byteHover(r: Region, i: number, req: number | null) {
-  hoverByte(r.id, i, fieldAt(r.fields, i)?.name ?? null, r.src?.[i] ?? 0, req);
+  hoverByte(r.id, i, fieldAt(r.fields, i)?.name ?? null, r.src?.[i] ?? 0, req, r.prov[i] ?? null);
+}
+
+/** What the byte under the pointer is, who wrote it, and the line of code that did. */
+function HoverInfo() {
+  const h = useHover(useShallow((x) => ({ region: x.region, offset: x.offset, field: x.field, src: x.src, prov: x.prov })));
+  if (h.region === null || h.offset === null) return <p className="hover-info muted">Point at a byte: its field, its writer and the line that wrote it show here.</p>;
+  const { file, line } = unpackSrc(h.src);
+  const path = sourcePath(file);
+  const code = path ? sourceText(path)?.split('\n')[line - 1]?.trim() : undefined;
+  return (
+    <p className="hover-info" data-testid="hover-info">
+      <b>
+        {h.region} +{h.offset}
+      </b>
+      {h.field && <> · {h.field}</>}
+      {h.prov && <> · written by {PROV_LABELS[h.prov as Prov] ?? h.prov}</>}
+      {h.src !== 0 && (
+        <>
+          {' · '}
+          <code>{path ? `${path}:${line}` : `file ${file}, line ${line}`}</code>
+          {code && <code className="hover-code"> {code}</code>}
+        </>
+      )}
+    </p>
+  );
 }
 
 function RawRegion({ r, req }: { r: Region; req: number | null }) {
@@ -224,6 +250,7 @@ function BytesViewComponent() {
         </div>
         <Legend />
       </div>
+      <HoverInfo />
       {regions.length === 0 && <p className="muted">No SQE written yet.</p>}
       {regions.map((r) => (
         <section key={r.id} className="region" aria-label={r.title}>
