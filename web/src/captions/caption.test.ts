@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../sim/frame';
 import { STORY_PROGRAM, storyFrames } from '../test/story';
 import type { TraceEvent } from '../wasm/decode';
-import { captionEvents, captionFor, kernelCaption } from './caption';
+import { NOTHING, captionEvents, captionFor, kernelCaption } from './caption';
 
 const frames = storyFrames();
 const at = (i: number) => frames[i] as Frame;
@@ -24,7 +24,7 @@ describe('kernel captions', () => {
     const keep = captionEvents([ev('sim_issue'), ev('sim_req_free'), ev('io_uring_complete')]);
     expect(keep.map((e) => e.event)).toEqual(['io_uring_complete']);
     expect(kernelCaption([ev('sim_req_free')])).toBe('Request #7 goes back to the request cache.');
-    expect(kernelCaption([])).toBe('The kernel has nothing to do in this step.');
+    expect(kernelCaption([])).toBe(NOTHING);
   });
 
   it('lets the turning points speak: ordinary records only fill up to two clauses', () => {
@@ -107,5 +107,12 @@ describe('capitals', () => {
     expect(kernelCaption([ev('sim_sys_exit', 1)])).toBe('io_uring_enter returns 1 to the application.');
     expect(kernelCaption([{ ...ev('sim_task_work_run'), userData: 7n }])).toBe('task_work runs in the submitting task for request #7.');
     expect(kernelCaption([ev('sim_wait_wake')])).toBe('The waiting task wakes up.');
+  });
+});
+
+describe('grouping across bookkeeping', () => {
+  it('joins the CQEs of one flush even with frees between them', () => {
+    const cqe = (ud: number) => ({ ...ev('io_uring_complete', 0), userData: BigInt(ud) });
+    expect(kernelCaption([cqe(1), ev('sim_req_free'), cqe(2), ev('sim_req_free')])).toBe('The kernel writes 2 CQEs into the CQ ring: user_data 1 → 0 and user_data 2 → 0.');
   });
 });

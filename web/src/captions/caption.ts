@@ -10,6 +10,9 @@ import type { TraceEvent } from '../wasm/decode';
 import { Weight, describeEvent, describeGroup, eventWeight } from './events';
 import { opcodeName, plural, resName } from './format';
 
+/** The caption of a kernel step that left no record. */
+export const NOTHING = 'A bookkeeping step of the kernel: nothing visible changes.';
+
 /** The most clauses a caption strings together. */
 const MAX_CLAUSES = 3;
 
@@ -73,17 +76,22 @@ export function kernelCaption(records: readonly TraceEvent[], userDataOf?: UserD
         return ud === undefined ? e : { ...e, userData: ud };
       })
     : records;
-  // Records of the same event next to each other become one clause (a flush posting three
-  // CQEs is one thing that happens).
+  // Records of the same event become one clause, where the first of them ran (a flush posting
+  // three CQEs is one thing that happens, even with bookkeeping records between them).
   const groups: TraceEvent[][] = [];
+  const byName = new Map<string, TraceEvent[]>();
   for (const e of events) {
-    const last = groups[groups.length - 1];
-    if (last && last[0]?.event === e.event) last.push(e);
-    else groups.push([e]);
+    const g = byName.get(e.event);
+    if (g) g.push(e);
+    else {
+      const fresh = [e];
+      byName.set(e.event, fresh);
+      groups.push(fresh);
+    }
   }
   const keep = new Set(captionEvents(groups.map((g) => g.reduce((a, b) => (eventWeight(b) > eventWeight(a) ? b : a)))));
   const chosen = groups.filter((g) => g.some((e) => keep.has(e)));
-  if (chosen.length === 0) return 'The kernel has nothing to do in this step.';
+  if (chosen.length === 0) return NOTHING;
   return sentence(chosen.map(describeGroup));
 }
 

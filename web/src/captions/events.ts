@@ -259,7 +259,7 @@ const INFO: Record<string, EventInfo> = {
   },
   sim_uring_cmd_no_hook: {
     weight: Weight.Key,
-    text: (e) => `fd ${s32(e.a)} has no ->uring_cmd() handler, so the core fails ${who(e)} with -EOPNOTSUPP`,
+    text: (e) => `the file behind fd ${s32(e.a)} has no ->uring_cmd() handler, so the core fails ${who(e)} with -EOPNOTSUPP`,
   },
   sim_sqe_read: {
     weight: Weight.Normal,

@@ -65,7 +65,7 @@ describe('the fold over frames', () => {
     const { models } = deriveModels(c.frames, (f) => (f.index > 0 ? c.scenario.program[f.op] : undefined));
     for (const m of models) {
       if (m.op?.note) expect(m.caption).toBe(m.op.note);
-      else expect(m.caption).toMatch(/^[A-Z].*[.]$/);
+      else expect(m.caption).toMatch(/^([A-Z]|[a-z_]+_[a-z_]+ ).*[.]$/);
     }
     expect(models.filter((m) => m.stops.includes('cqe_posted')).length).toBeGreaterThan(0);
     expect(models.filter((m) => m.stops.includes('sqe_published'))).toHaveLength(6);
