@@ -144,6 +144,35 @@ describe('playback', () => {
   });
 });
 
+describe('time travel', () => {
+  it('steps back deep into a long timeline without rerunning from the start', () => {
+    startSession(core);
+    for (let i = 0; i < 300; i++) {
+      submitNop();
+      enter();
+      for (let k = 0; k < 20 && (st().frames.at(-1)?.taskState ?? 0) !== 0; k++) stepKernel();
+      reap();
+    }
+    const n = st().frames.length;
+    expect(n).toBeGreaterThan(2000);
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      back();
+      times.push(performance.now() - t0);
+    }
+    expect(st().cursor).toBe(n - 41);
+    // The worst step back replays at most one snapshot interval, never the whole timeline.
+    expect(Math.max(...times)).toBeLessThan(150);
+    // The bytes on screen are the restored memory of that frame.
+    const s = st();
+    expect(s.inspect?.frame).toBe(s.cursor);
+    const dv = new DataView((s.inspect?.ring.sqes as Uint8Array).buffer);
+    const want = s.frames[s.cursor]?.ring.sqes.map((q) => q.userData);
+    expect(want?.map((_, slot) => dv.getBigUint64(slot * 64 + 32, true))).toEqual(want);
+  });
+});
+
 describe('free play', () => {
   it('submits a NOP, enters, steps the kernel and reaps, going back through snapshots', () => {
     startSession(core);

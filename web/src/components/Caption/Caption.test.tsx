@@ -32,3 +32,13 @@ describe('Caption', () => {
     expect(screen.queryByRole('navigation')).toBeNull();
   });
 });
+
+describe('line breaks', () => {
+  it('keeps identifiers with hyphens whole', () => {
+    showStory(4);
+    render(<Caption />);
+    const spans = [...screen.getByTestId('caption').querySelectorAll('.nowrap')].map((s) => s.textContent);
+    expect(spans).toContain('->uring_cmd()');
+    expect(spans).toContain('-EIOCBQUEUED:');
+  });
+});

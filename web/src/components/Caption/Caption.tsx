@@ -49,7 +49,16 @@ function CaptionComponent() {
         )}
       </div>
       <p className="caption" data-testid="caption" aria-live="polite" aria-atomic="true">
-        {caption}
+        {/* Identifiers with a hyphen (->uring_cmd(), -EIOCBQUEUED) never break at it. */}
+        {caption.split(/(\S*-\S*)/).map((part, i) =>
+          i % 2 ? (
+            <span key={i} className="nowrap">
+              {part}
+            </span>
+          ) : (
+            part
+          ),
+        )}
       </p>
       {notes && (
         <p className="chapter-notes" title={notes}>
