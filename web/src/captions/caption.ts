@@ -7,7 +7,7 @@ import type { Op } from '../scenario/format';
 import type { Frame } from '../sim/frame';
 import { EAGAIN } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
-import { Weight, describeEvent, describeGroup, eventWeight } from './events';
+import { Weight, describeEvent, describeGroup, eventWeight, issuedFromIoWq } from './events';
 import { opcodeName, plural, resName } from './format';
 
 /** The caption of a kernel step that left no record. */
@@ -33,8 +33,12 @@ function redundant(e: TraceEvent, all: readonly TraceEvent[]): boolean {
     case 'io_uring_queue_async_work':
       return all.some((x) => x.event === 'sim_uring_cmd_ret' && x.req === e.req && Number(x.a) === -EAGAIN);
     case 'io_uring_task_add':
-      // The driver's request for a task_work callback already says it.
-      return all.some((x) => (x.event as string) === 'sim_uring_cmd_do_in_task' && x.req === e.req);
+      // The driver's request for a task_work callback (or a final -EAGAIN) already says it.
+      return all.some(
+        (x) =>
+          ((x.event as string) === 'sim_uring_cmd_do_in_task' && x.req === e.req) ||
+          (x.event === 'sim_uring_cmd_ret' && x.req === e.req && Number(x.a) === -EAGAIN && issuedFromIoWq(x.req, all)),
+      );
     case 'io_uring_cqring_wait':
       return all.some((x) => x.event === 'sim_wait_sleep');
     default:
@@ -92,7 +96,7 @@ export function kernelCaption(records: readonly TraceEvent[], userDataOf?: UserD
   const keep = new Set(captionEvents(groups.map((g) => g.reduce((a, b) => (eventWeight(b) > eventWeight(a) ? b : a)))));
   const chosen = groups.filter((g) => g.some((e) => keep.has(e)));
   if (chosen.length === 0) return NOTHING;
-  return sentence(chosen.map(describeGroup));
+  return sentence(chosen.map((g) => describeGroup(g, events)));
 }
 
 /** The sentence for an application step. */

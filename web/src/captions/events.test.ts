@@ -66,3 +66,12 @@ describe('event words', () => {
     expect(describeEvent(ev('sim_pdu_zero', 2))).toContain('Rust wrapper');
   });
 });
+
+describe('a second -EAGAIN', () => {
+  it('is final when the call came from io-wq', () => {
+    const issue = ev('sim_uring_cmd_issue', 0x2 | 0x8, 0x80);
+    const ret = ev('sim_uring_cmd_ret', -11);
+    expect(describeEvent(ret, [issue, ret])).toContain('final');
+    expect(describeEvent(ret, [ret])).toContain('REISSUE');
+  });
+});

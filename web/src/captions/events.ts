@@ -7,7 +7,7 @@
  *
  * @see core-rs/src/trace/mod.rs
  */
-import { EAGAIN, EIOCBQUEUED } from '../wasm/abi.generated';
+import { EAGAIN, EIOCBQUEUED, IO_URING_F_IOWQ } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
 import { cqeFlagNames, hex, issueFlagNames, opcodeName, plural, resName, sqeFlagNames, userDataText } from './format';
 
@@ -45,8 +45,14 @@ function ud(e: TraceEvent): string {
   return `user_data ${userDataText(e.userData)}`;
 }
 
-/** Describes what a `->uring_cmd()` return value makes the core do. */
-export function uringCmdRetClause(ret: number): string {
+/** Whether the step issued request `req` from an io-wq worker (issue flags with IO_URING_F_IOWQ). */
+export function issuedFromIoWq(req: number, step: readonly TraceEvent[]): boolean {
+  return step.some((x) => x.event === 'sim_uring_cmd_issue' && x.req === req && (lo32(x.a) & IO_URING_F_IOWQ) !== 0);
+}
+
+/** Describes what a `->uring_cmd()` return value makes the core do (`fromIoWq`: the call came from io-wq). */
+export function uringCmdRetClause(ret: number, fromIoWq = false): string {
+  if (ret === -EAGAIN && fromIoWq) return '->uring_cmd() returns -EAGAIN again: from io-wq that is final without IOPOLL, so the request fails with -EAGAIN through task_work';
   if (ret === -EIOCBQUEUED) return "->uring_cmd() returns -EIOCBQUEUED: the command stays in flight until the driver completes it";
   if (ret === -EAGAIN) return '->uring_cmd() returns -EAGAIN, so the core marks the command REISSUE, copies its SQE and punts it to io-wq';
   if (ret < 0) return `->uring_cmd() returns ${resName(ret)}: the core fails the request with that error`;
@@ -55,8 +61,8 @@ export function uringCmdRetClause(ret: number): string {
 
 interface EventInfo {
   weight: Weight;
-  /** The clause, in the present tense, starting lower-case. */
-  text(e: TraceEvent): string;
+  /** The clause, in the present tense, starting lower-case (`step`: every record of its step). */
+  text(e: TraceEvent, step: readonly TraceEvent[]): string;
 }
 
 /**
@@ -148,7 +154,7 @@ const INFO: Record<string, EventInfo> = {
   },
   sim_uring_cmd_ret: {
     weight: Weight.Key,
-    text: (e) => uringCmdRetClause(s32(e.a)),
+    text: (e, step) => uringCmdRetClause(s32(e.a), issuedFromIoWq(e.req, step)),
   },
   sim_uring_cmd_done: {
     weight: Weight.Key,
@@ -310,10 +316,10 @@ function info(e: TraceEvent): EventInfo | undefined {
   return INFO[e.event];
 }
 
-/** One clause describing a trace record (lower-case, no final period). */
-export function describeEvent(e: TraceEvent): string {
+/** One clause describing a trace record (lower-case, no final period), read within its step. */
+export function describeEvent(e: TraceEvent, step: readonly TraceEvent[] = [e]): string {
   const i = info(e);
-  return i ? i.text(e) : `an event the page does not know (${e.event})`;
+  return i ? i.text(e, step) : `an event the page does not know (${e.event})`;
 }
 
 /** How much a record matters for its step's caption. */
@@ -408,13 +414,13 @@ const GROUPS: Record<string, (es: readonly TraceEvent[]) => string> = {
   sim_req_free: (es) => `${es.length} requests go back to the request cache`,
 };
 
-/** One clause for several records of the same event, in the order they ran. */
-export function describeGroup(es: readonly TraceEvent[]): string {
+/** One clause for several records of the same event, in the order they ran, read within their step. */
+export function describeGroup(es: readonly TraceEvent[], step: readonly TraceEvent[] = es): string {
   const first = es[0];
   if (!first) return '';
-  if (es.length === 1) return describeEvent(first);
+  if (es.length === 1) return describeEvent(first, step);
   const g = GROUPS[first.event];
   if (g) return g(es);
-  const text = describeEvent(first);
-  return es.every((e) => describeEvent(e) === text) ? text : `${text}, and ${es.length - 1} more like it`;
+  const text = describeEvent(first, step);
+  return es.every((e) => describeEvent(e, step) === text) ? text : `${text}, and ${es.length - 1} more like it`;
 }

@@ -4,10 +4,11 @@
  */
 import { EAGAIN, EIOCBQUEUED, IO_URING_F_COMPLETE_DEFER } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
+import { issuedFromIoWq } from './events';
 import type { DiagramState } from '../viz/stateDiagram';
 
-/** The box a trace record moves its request into, if it moves it. */
-export function stateAfter(e: TraceEvent): DiagramState | null {
+/** The box a trace record moves its request into, if it moves it (`step`: every record of its step). */
+export function stateAfter(e: TraceEvent, step: readonly TraceEvent[] = [e]): DiagramState | null {
   switch (e.event as string) {
     case 'io_uring_submit_req':
       return 'prepped';
@@ -20,7 +21,9 @@ export function stateAfter(e: TraceEvent): DiagramState | null {
       return 'issuing';
     case 'sim_uring_cmd_ret': {
       const ret = Number(e.a);
-      return ret === -EIOCBQUEUED ? 'inflight' : ret === -EAGAIN ? 'iowq_queued' : 'complete_pending';
+      // A second -EAGAIN, from io-wq, is final: the request fails through task_work.
+      if (ret === -EAGAIN) return issuedFromIoWq(e.req, step) ? 'tw_pending' : 'iowq_queued';
+      return ret === -EIOCBQUEUED ? 'inflight' : 'complete_pending';
     }
     case 'io_uring_queue_async_work':
       return 'iowq_queued';

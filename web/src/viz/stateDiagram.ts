@@ -61,6 +61,7 @@ export const EDGES: readonly DiagramEdge[] = [
   { from: 'iowq_queued', to: 'issuing', label: 'worker', via: [[286, 78]] },
   { from: 'issuing', to: 'iowq_queued', label: '-EAGAIN', via: [[316, 78]] },
   { from: 'issuing', to: 'inflight', label: '-EIOCBQUEUED' },
+  { from: 'issuing', to: 'tw_pending', label: 'io-wq -EAGAIN: fail', via: [[318, 196]] },
   { from: 'issuing', to: 'complete_pending', label: 'returns res', via: [[370, 74], [450, 40]] },
   { from: 'inflight', to: 'complete_pending', label: 'done(COMPLETE_DEFER)', via: [[480, 82]] },
   { from: 'inflight', to: 'tw_pending', label: 'complete_in_task', via: [[452, 190]] },

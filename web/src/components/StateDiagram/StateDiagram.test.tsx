@@ -55,3 +55,11 @@ describe('the transitions of one step', () => {
     expect(names(stepPath('inflight', [{ ...(ev('io_uring_complete') as object), req: 2 } as never], 1, 'inflight'))).toEqual([]);
   });
 });
+
+describe('io-wq -EAGAIN', () => {
+  it('fails through task_work instead of being punted again', () => {
+    const ev = (event: string, a = 0) => ({ step: 0, event, ctx: 'io-wq', ring: 1, req: 1, srcFile: 0, srcLine: 0, timeNs: 0, userData: 1n, a: BigInt(a), b: 0n }) as never;
+    const p = stepPath('iowq_queued', [ev('sim_iowq_run'), ev('sim_issue'), ev('sim_uring_cmd_issue', 0xa), ev('sim_uring_cmd_ret', -11), ev('io_uring_task_add')], 1, 'tw_pending');
+    expect(p.map((e) => `${e.from}>${e.to}`)).toEqual(['iowq_queued>issuing', 'issuing>tw_pending']);
+  });
+});

@@ -33,7 +33,7 @@ export function diagramState(s: ReqStateName): DiagramState {
 export function stepPath(from: DiagramState, events: readonly TraceEvent[], serial: number, to: DiagramState): DiagramEdge[] {
   const stops: DiagramState[] = [from];
   for (const e of events) {
-    const s = e.req === serial ? stateAfter(e) : null;
+    const s = e.req === serial ? stateAfter(e, events) : null;
     if (s && s !== stops[stops.length - 1]) stops.push(s);
   }
   if (stops[stops.length - 1] !== to) stops.push(to);
