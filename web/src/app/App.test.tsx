@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadTestCore } from '../test/core';
-import { loadScenario, resetStore, simStore, startSession } from '../store';
+import { loadTestCore, resetAll } from '../test/core';
+import { loadScenario, simStore, startSession } from '../store';
 import { App } from './App';
 import { readUrl, urlFor } from './url';
 
@@ -10,10 +10,7 @@ let core: Awaited<ReturnType<typeof loadTestCore>>;
 beforeAll(async () => {
   core = await loadTestCore();
 });
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 const st = () => simStore.getState();
 const key = (k: string, target: Element = document.body, init: KeyboardEventInit = {}) => act(() => void fireEvent.keyDown(target, { key: k, ...init }));

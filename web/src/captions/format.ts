@@ -26,23 +26,31 @@ const ISSUE_FLAGS: [number, string][] = [
   [abi.IO_URING_F_COMPAT, 'COMPAT'],
 ];
 
-/** `IO_URING_F_*` issue flags as `NONBLOCK|COMPLETE_DEFER|INLINE` (`0` for none). */
-export function issueFlagNames(flags: number): string {
-  const f = flags >>> 0;
-  const names = ISSUE_FLAGS.filter(([bit]) => (f & bit) >>> 0 === bit).map(([, n]) => n);
-  let rest = f;
-  for (const [bit] of ISSUE_FLAGS) if ((f & bit) >>> 0 === bit) rest = (rest & ~bit) >>> 0;
+/** The names of the bits of `value` in `table`, `|`-joined, unknown bits in hex (`0` for none). */
+function bitNames(table: readonly [number, string][], value: number): string {
+  const v = value >>> 0;
+  const names: string[] = [];
+  let rest = v;
+  for (const [bit, name] of table) {
+    if ((v & bit) >>> 0 === bit >>> 0) {
+      names.push(name);
+      rest = (rest & ~bit) >>> 0;
+    }
+  }
   if (rest) names.push(`0x${rest.toString(16)}`);
   return names.length ? names.join('|') : '0';
 }
 
-const SQE_FLAGS = ['FIXED_FILE', 'IO_DRAIN', 'IO_LINK', 'IO_HARDLINK', 'ASYNC', 'BUFFER_SELECT', 'CQE_SKIP_SUCCESS'];
+/** `IO_URING_F_*` issue flags as `NONBLOCK|COMPLETE_DEFER|INLINE` (`0` for none). */
+export function issueFlagNames(flags: number): string {
+  return bitNames(ISSUE_FLAGS, flags);
+}
+
+const SQE_FLAGS: [number, string][] = ['FIXED_FILE', 'IO_DRAIN', 'IO_LINK', 'IO_HARDLINK', 'ASYNC', 'BUFFER_SELECT', 'CQE_SKIP_SUCCESS'].map((n, i) => [1 << i, n]);
 
 /** `IOSQE_*` flags as `IO_LINK|ASYNC`. */
 export function sqeFlagNames(flags: number): string {
-  const names = SQE_FLAGS.filter((_, i) => flags & (1 << i));
-  if (flags & ~0x7f) names.push(`0x${(flags & ~0x7f).toString(16)}`);
-  return names.length ? names.join('|') : '0';
+  return bitNames(SQE_FLAGS, flags);
 }
 
 const CQE_FLAGS: [number, string][] = [
@@ -55,21 +63,21 @@ const CQE_FLAGS: [number, string][] = [
   [abi.IORING_CQE_F_32, 'F_32'],
 ];
 
-/** `IORING_CQE_F_*` flags. */
+/** `IORING_CQE_F_*` flags (the upper 16 bits, a buffer id, are not flags). */
 export function cqeFlagNames(flags: number): string {
-  const names = CQE_FLAGS.filter(([bit]) => flags & bit).map(([, n]) => n);
-  return names.length ? names.join('|') : '0';
+  return bitNames(CQE_FLAGS, flags & 0xffff);
 }
+
+const URING_CMD_FLAGS: [number, string][] = [
+  [abi.IORING_URING_CMD_FIXED, 'FIXED'],
+  [abi.IORING_URING_CMD_MULTISHOT, 'MULTISHOT'],
+  [abi.IORING_URING_CMD_CANCELABLE, 'CANCELABLE'],
+  [abi.IORING_URING_CMD_REISSUE, 'REISSUE'],
+];
 
 /** The `IORING_URING_CMD_*` flags of `ioucmd->flags` / `sqe->uring_cmd_flags`. */
 export function uringCmdFlagNames(flags: number): string {
-  const f = flags >>> 0;
-  const names: string[] = [];
-  if (f & abi.IORING_URING_CMD_FIXED) names.push('FIXED');
-  if (f & abi.IORING_URING_CMD_MULTISHOT) names.push('MULTISHOT');
-  if (f & abi.IORING_URING_CMD_CANCELABLE) names.push('CANCELABLE');
-  if ((f & abi.IORING_URING_CMD_REISSUE) >>> 0) names.push('REISSUE');
-  return names.length ? names.join('|') : '0';
+  return bitNames(URING_CMD_FLAGS, flags);
 }
 
 const OPCODES: Record<number, string> = {

@@ -1,16 +1,13 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearHover, hoverStore, resetStore, simStore } from '../../store';
+import { resetAll } from '../../test/core';
+import { clearHover, hoverStore, simStore } from '../../store';
 import { SRC_FILE, SRC_LINE } from '../../test/story';
 import { showStory } from '../../test/showStory';
 import { BytesView, pduFields } from './BytesView';
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-  clearHover();
-});
+afterEach(resetAll);
 
 describe('BytesView', () => {
   it('shows the SQE, the PDU and the user buffer with decoded fields', () => {

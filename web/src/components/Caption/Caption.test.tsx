@@ -1,14 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetStore, simStore } from '../../store';
+import { resetAll } from '../../test/core';
+import { simStore } from '../../store';
 import { showStory } from '../../test/showStory';
 import { Caption } from './Caption';
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 describe('Caption', () => {
   it('says what the step does in a polite live region, with the chapter and the step number', () => {

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { hoverByte, resetStore, simStore } from '../../store';
+import { resetAll } from '../../test/core';
+import { hoverByte, simStore } from '../../store';
 import { SRC_FILE, SRC_LINE } from '../../test/story';
 import { showStory } from '../../test/showStory';
 import { highlightRust, splitHighlighted } from './highlight';
@@ -17,10 +18,7 @@ vi.mock('./sourceText', () => ({ sourceText: (p: string) => (p === 'drivers/rust
 
 const { CodeView } = await import('./CodeView');
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 describe('CodeView', () => {
   it('lists the upstream functions of the step, linked to their source', () => {

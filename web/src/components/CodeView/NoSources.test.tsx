@@ -1,15 +1,13 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { resetAll } from '../../test/core';
 import { HAS_SOURCE_FILES } from '../../captions/sources';
-import { resetStore } from '../../store';
+
 import { showStory } from '../../test/showStory';
 import { CodeView } from './CodeView';
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 describe('CodeView with this build of the core', () => {
   it.skipIf(HAS_SOURCE_FILES)('shows only the C function panel when the core reports no source files', () => {

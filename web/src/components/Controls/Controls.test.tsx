@@ -1,18 +1,15 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadTestCore } from '../../test/core';
-import { resetStore, simStore, startSession } from '../../store';
+import { loadTestCore, resetAll } from '../../test/core';
+import { simStore, startSession } from '../../store';
 import { Controls } from './Controls';
 
 let core: Awaited<ReturnType<typeof loadTestCore>>;
 beforeAll(async () => {
   core = await loadTestCore();
 });
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 describe('Controls (free play)', () => {
   it('submits a NOP, enters the kernel and steps it; application actions wait while the task is in the kernel', () => {

@@ -1,15 +1,13 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { resetAll } from '../../test/core';
 import { sourcePath } from '../../captions/sources';
-import { resetStore } from '../../store';
+
 import { showStory } from '../../test/showStory';
 import { EventLog } from './EventLog';
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 describe('EventLog', () => {
   it('lists the records of the step with their context and meaning', () => {

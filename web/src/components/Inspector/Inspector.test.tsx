@@ -1,14 +1,12 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetStore, simStore } from '../../store';
+import { resetAll } from '../../test/core';
+import { simStore } from '../../store';
 import { showStory } from '../../test/showStory';
 import { Inspector } from './Inspector';
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 describe('Inspector', () => {
   it('switches between code, bytes and trace with clicks and arrow keys', () => {

@@ -1,13 +1,11 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetStore, simStore } from '../../store';
+import { resetAll } from '../../test/core';
+import { simStore } from '../../store';
 import { KeyboardHelp } from './KeyboardHelp';
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 describe('KeyboardHelp', () => {
   it('opens as a dialog listing the keys, and closes', () => {

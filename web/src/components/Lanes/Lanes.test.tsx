@@ -1,14 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render } from '@testing-library/react';
+import { act, fireEvent, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hoverStore, resetStore, simStore } from '../../store';
+import { resetAll } from '../../test/core';
+import { hoverStore, simStore } from '../../store';
 import { showStory } from '../../test/showStory';
 import { Lanes } from './Lanes';
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 const token = (c: HTMLElement) => c.querySelector('g.token[data-req="1"]');
 

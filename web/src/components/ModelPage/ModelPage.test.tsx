@@ -1,13 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetStore, simStore } from '../../store';
+import { resetAll } from '../../test/core';
+import { simStore } from '../../store';
 import { ModelPage } from './ModelPage';
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 describe('ModelPage', () => {
   it('says which kernel it follows, that the Rust series is not merged, and what is left out', () => {

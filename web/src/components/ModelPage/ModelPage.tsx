@@ -40,6 +40,19 @@ const ABSENT: string[] = [
   'Personalities, restrictions, eventfd, io_uring_register(2), and SQ/CQ ring resizing.',
 ];
 
+function Definitions({ items }: { items: [string, string][] }) {
+  return (
+    <dl className="model-list">
+      {items.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function ModelPageComponent() {
   return (
     <article className="page model" aria-labelledby="model-title">
@@ -58,25 +71,11 @@ function ModelPageComponent() {
       </header>
       <section>
         <h3>Modelled</h3>
-        <dl className="model-list">
-          {MODELLED.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
+        <Definitions items={MODELLED} />
       </section>
       <section>
         <h3>Simplified</h3>
-        <dl className="model-list">
-          {SIMPLIFIED.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
+        <Definitions items={SIMPLIFIED} />
       </section>
       <section>
         <h3>Not modelled</h3>

@@ -1,14 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetStore, simStore } from '../../store';
+import { resetAll } from '../../test/core';
+import { simStore } from '../../store';
 import { showStory } from '../../test/showStory';
 import { SanitizerAlarm } from './SanitizerAlarm';
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 describe('SanitizerAlarm', () => {
   it('stays away while nothing is wrong', () => {

@@ -1,18 +1,15 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadTestCore } from '../../test/core';
-import { LIBRARY, resetStore, simStore, startSession } from '../../store';
+import { loadTestCore, resetAll } from '../../test/core';
+import { LIBRARY, simStore, startSession } from '../../store';
 import { ScenarioLibrary } from './ScenarioLibrary';
 
 let core: Awaited<ReturnType<typeof loadTestCore>>;
 beforeAll(async () => {
   core = await loadTestCore();
 });
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 describe('ScenarioLibrary', () => {
   it('lists every scenario with its intro and opens one', () => {

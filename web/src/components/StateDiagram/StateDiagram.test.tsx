@@ -1,14 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetStore, simStore } from '../../store';
+import { resetAll } from '../../test/core';
+import { simStore } from '../../store';
 import { showStory } from '../../test/showStory';
 import { StateDiagram, stepPath } from './StateDiagram';
 
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 const current = (c: HTMLElement) => c.querySelector('g.state.current')?.getAttribute('data-state');
 const taken = (c: HTMLElement) => [...c.querySelectorAll('g.edge.taken')].map((g) => g.getAttribute('data-edge'));

@@ -1,18 +1,15 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadTestCore } from '../../test/core';
-import { resetStore, simStore, startSession } from '../../store';
+import { loadTestCore, resetAll } from '../../test/core';
+import { simStore, startSession } from '../../store';
 import { Timeline } from './Timeline';
 
 let core: Awaited<ReturnType<typeof loadTestCore>>;
 beforeAll(async () => {
   core = await loadTestCore();
 });
-afterEach(() => {
-  cleanup();
-  resetStore();
-});
+afterEach(resetAll);
 
 const st = () => simStore.getState();
 
