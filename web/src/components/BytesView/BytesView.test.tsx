@@ -58,3 +58,11 @@ describe('BytesView', () => {
     expect(f[1]?.about).toContain('stale');
   });
 });
+
+describe('user memory', () => {
+  it('is not coloured as userspace-written, since the core does not report its writers', () => {
+    showStory(4);
+    const { container } = render(<BytesView />);
+    expect(container.querySelector('ul[data-region="user-buf"] li')?.className).toContain('prov-untracked');
+  });
+});

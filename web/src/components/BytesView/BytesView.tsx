@@ -24,8 +24,8 @@ import {
   useSim,
 } from '../../store';
 
-/** Who last wrote a byte (core-rs `Prov`). */
-export type Prov = 'fresh' | 'user' | 'core' | 'driver' | 'stale' | 'zeroed';
+/** Who last wrote a byte (core-rs `Prov`), or `untracked` where the core does not say. */
+export type Prov = 'fresh' | 'user' | 'core' | 'driver' | 'stale' | 'zeroed' | 'untracked';
 
 export const PROV_LABELS: Record<Prov, string> = {
   user: 'userspace',
@@ -34,6 +34,7 @@ export const PROV_LABELS: Record<Prov, string> = {
   stale: 'stale (an earlier request)',
   zeroed: 'zeroed',
   fresh: 'never written',
+  untracked: 'writer not reported',
 };
 
 /** One region of bytes with per-byte provenance and fields. */
@@ -125,12 +126,14 @@ function useRegions(): { regions: Region[]; req: number | null } {
       const b = cqes.slice(cslot * cqeSize, (cslot + 1) * cqeSize);
       regions.push({ id: 'cqe', title: `CQE in CQ slot ${cslot} (${cqeSize} bytes)`, bytes: b, prov: Array(cqeSize).fill('core'), fields: cqeFields(cqeSize), base: cslot * cqeSize });
     }
+    // The core keeps who wrote each byte of user memory but does not export it yet, and a
+    // driver's copy_to_user writes there too: no colour rather than a wrong one.
     for (const u of inspect.user) {
       regions.push({
         id: `user-${u.name}`,
         title: `user buffer ${u.name} at ${hex(u.addr)}`,
         bytes: u.bytes,
-        prov: Array(u.bytes.length).fill('user'),
+        prov: Array(u.bytes.length).fill('untracked'),
         fields: [{ name: u.name, offset: 0, size: u.bytes.length, decode: () => `${u.bytes.length} bytes`, about: 'memory of the application' }],
         base: u.addr,
       });
@@ -227,7 +230,7 @@ function TypedRegion({ r, req }: { r: Region; req: number | null }) {
 function Legend() {
   return (
     <ul className="prov-legend" aria-label="Who wrote each byte">
-      {(Object.keys(PROV_LABELS) as Prov[]).map((p) => (
+      {(Object.keys(PROV_LABELS) as Prov[]).filter((p) => p !== 'untracked').map((p) => (
         <li key={p} className={`prov-${p}`}>
           <span className="swatch" aria-hidden="true" />
           {PROV_LABELS[p]}
