@@ -159,3 +159,29 @@ export function readRing(r: IoUring): RingFrame {
     reqs: readReqs(r),
   };
 }
+
+/** The raw bytes of a ring's SQE array and CQE array, for the byte view. */
+export interface RingBytes {
+  sqeSize: number;
+  cqeSize: number;
+  /** `sqEntries * sqeSize` bytes: the SQE array as userspace mapped it. */
+  sqes: Uint8Array;
+  /** `cqEntries * cqeSize` bytes: the CQE slots of the CQ ring. */
+  cqes: Uint8Array;
+}
+
+/**
+ * Copies a ring's SQE and CQE arrays out of shared memory. Not part of {@link Frame} (it would
+ * make every frame carry the whole ring); the store reads it for the frame on screen, whose
+ * state is the core's live state after a seek.
+ */
+export function readRingBytes(r: IoUring): RingBytes {
+  const u8 = r.core.u8();
+  const cqes = r.ringsAddr + r.off.cq.cqes;
+  return {
+    sqeSize: r.sqeSize,
+    cqeSize: r.cqeSize,
+    sqes: u8.slice(r.sqesAddr, r.sqesAddr + r.sqEntries * r.sqeSize),
+    cqes: u8.slice(cqes, cqes + r.cqEntries * r.cqeSize),
+  };
+}

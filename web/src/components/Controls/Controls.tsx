@@ -1,14 +1,14 @@
-/** The session controls: application actions on the left, kernel stepping and time on the right. */
+/** Free play: application actions on the left, single kernel steps and time on the right. */
 import { memo } from 'react';
-import { back, enter, forward, reap, stepKernel, submitNop, useSim } from '../../store';
+import { back, enter, forward, reap, selCursor, selInKernel, selLast, selReady, stepKernel, submitNop, useSim } from '../../store';
 
 function ControlsComponent() {
-  const ready = useSim((s) => s.status === 'ready' && s.panic === null);
-  const cursor = useSim((s) => s.cursor);
-  const last = useSim((s) => s.frames.length - 1);
-  const inKernel = useSim((s) => (s.frames[s.cursor]?.taskState ?? 0) !== 0);
+  const ready = useSim(selReady);
+  const cursor = useSim(selCursor);
+  const last = useSim(selLast);
+  const inKernel = useSim(selInKernel);
   return (
-    <div className="controls" role="toolbar" aria-label="Simulation controls">
+    <div className="controls" role="toolbar" aria-label="Free play controls">
       <fieldset>
         <legend>Application</legend>
         <button type="button" onClick={submitNop} disabled={!ready || inKernel}>Submit NOP</button>
@@ -22,6 +22,9 @@ function ControlsComponent() {
         <button type="button" onClick={forward} disabled={!ready || cursor >= last}>Forward</button>
         <span className="cursor" data-testid="cursor">step {cursor} / {last}</span>
       </fieldset>
+      <p className="controls-hint">
+        {inKernel ? 'The task is inside io_uring_enter: press Step to run the kernel one unit of work at a time.' : 'Write NOP SQEs, enter the kernel, then step it. Going back restores an earlier memory snapshot; acting in the past starts a new branch.'}
+      </p>
     </div>
   );
 }

@@ -1,1 +1,1 @@
-export { EventLog, describeEvent } from './EventLog';
+export { EventLog } from './EventLog';

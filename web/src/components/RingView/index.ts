@@ -1,1 +1,2 @@
 export { RingView } from './RingView';
+export type { RingSlot, RingViewProps } from './RingView';

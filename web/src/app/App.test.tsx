@@ -1,0 +1,115 @@
+// @vitest-environment jsdom
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadTestCore, resetAll } from '../test/core';
+import { loadScenario, simStore, startSession } from '../store';
+import { App } from './App';
+import { readUrl, urlFor } from './url';
+
+let core: Awaited<ReturnType<typeof loadTestCore>>;
+beforeAll(async () => {
+  core = await loadTestCore();
+});
+afterEach(resetAll);
+
+const st = () => simStore.getState();
+const key = (k: string, target: Element = document.body, init: KeyboardEventInit = {}) => act(() => void fireEvent.keyDown(target, { key: k, ...init }));
+
+describe('App', () => {
+  it('starts in free play with the foundation controls, whose names no other button shares', () => {
+    render(<App />);
+    act(() => startSession(core));
+    const names = screen.getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? b.textContent ?? '');
+    // Playwright's getByRole(name) matches substrings, case-insensitively.
+    for (const [word, only] of [['step', 'Step'], ['back', 'Back'], ['forward', 'Forward'], ['submit nop', 'Submit NOP'], ['io_uring_enter', 'io_uring_enter']]) {
+      expect(names.filter((n) => n.toLowerCase().includes(word as string))).toEqual([only]);
+    }
+    expect(screen.getByTestId('sq-tail').textContent).toBe('0');
+    expect(screen.getByTestId('caption').textContent).toMatch(/io_uring_setup/);
+  });
+
+  it('walks a scenario with the keyboard: Space . PageDown forward, PageUp Backspace back, Home End, chapters, stops', () => {
+    render(<App />);
+    act(() => startSession(core, { scenario: 'nop-batch' }));
+    key(' ');
+    expect(st().cursor).toBe(1);
+    key('.');
+    key('PageDown');
+    expect(st().cursor).toBe(3);
+    key('PageUp');
+    key('Backspace');
+    expect(st().cursor).toBe(1);
+    key('End');
+    expect(st().cursor).toBe(st().frames.length - 1);
+    key('Home');
+    expect(st().cursor).toBe(0);
+    key('3');
+    expect(st().cursor).toBe(st().chapters[2]?.frame);
+    key(']');
+    expect(st().models[st().cursor]?.stops.length).toBeGreaterThan(0);
+    expect(screen.getByTestId('caption').textContent).toBe(st().models[st().cursor]?.caption);
+  });
+
+  it('leaves keys alone in a field and Space to a focused button', () => {
+    render(<App />);
+    act(() => startSession(core, { scenario: 'nop-batch' }));
+    const field = screen.getByTestId('jump');
+    key(' ', field);
+    key('5', field);
+    key('Backspace', field);
+    expect(st().cursor).toBe(0);
+    const btn = screen.getByRole('button', { name: 'Library' });
+    key(' ', btn);
+    expect(st().cursor).toBe(0);
+    key('PageDown', btn);
+    expect(st().cursor).toBe(1);
+    key(' ', document.body, { ctrlKey: true });
+    expect(st().cursor).toBe(1);
+  });
+
+  it('opens the help, the library and the model page, switches the inspector and the theme', () => {
+    render(<App />);
+    act(() => startSession(core, { scenario: 'nop-batch' }));
+    key('?');
+    expect(st().help).toBe(true);
+    key('?');
+    expect(st().help).toBe(false);
+    key('l');
+    expect(st().page).toBe('library');
+    expect(screen.getByRole('heading', { name: 'Scenarios' })).toBeTruthy();
+    key(' ');
+    expect(st().cursor).toBe(0);
+    key('Escape');
+    expect(st().page).toBe('main');
+    key('m');
+    expect(st().page).toBe('model');
+    key('m');
+    key('b');
+    expect(st().inspector).toBe('bytes');
+    const theme = st().theme;
+    key('T', document.body, { shiftKey: true });
+    expect(st().theme).not.toBe(theme);
+    expect(document.documentElement.dataset.theme).toBe(st().theme);
+  });
+
+  it('switches scenario from the header and shows a refusal as a dismissible message', () => {
+    render(<App />);
+    act(() => startSession(core));
+    fireEvent.change(screen.getByRole('combobox', { name: 'Scenario' }), { target: { value: 'cq-overflow-nop' } });
+    expect(st().scenario?.id).toBe('cq-overflow-nop');
+    act(() => void loadScenario('nope'));
+    expect(screen.getByRole('alert').textContent).toContain('There is no scenario nope.');
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss message' }));
+    expect(st().message).toBeNull();
+  });
+});
+
+describe('the address bar', () => {
+  it('round-trips scenario, step and theme', () => {
+    expect(readUrl('?s=nop-batch&step=12&theme=projector')).toEqual({ scenario: 'nop-batch', step: 12, theme: 'projector' });
+    expect(readUrl('?step=x&theme=neon')).toEqual({ scenario: null, step: undefined, theme: null });
+    const s = { mode: 'guided' as const, scenario: { id: 'nop-batch' } as never, cursor: 7, theme: 'dark' as const };
+    expect(urlFor(s)).toBe('?s=nop-batch&step=7&theme=dark');
+    expect(urlFor({ ...s, mode: 'free' })).toBe('?theme=dark');
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * The upstream function each step corresponds to: the kernel C function behind a trace event,
+ * the liburing call behind an application step, or the Rust abstraction method of the uring_cmd
+ * series (which is not in mainline), with links to read it.
+ *
+ * Function names and files follow KERNEL-NOTES.md (mainline ≈ v6.18/v6.19: `io_uring/tw.c` and
+ * `io_uring/wait.c` are split out of `io_uring.c`). Links to function names go to Elixir's
+ * identifier search, which survives code moving between files and releases.
+ */
+import type { TraceEvent } from '../wasm/decode';
+
+/** Where a function lives. */
+export type Origin = 'kernel' | 'rust-mainline' | 'liburing' | 'rust-series' | 'simulator';
+
+export interface UpstreamFunction {
+  /** The function as it is written (`io_uring_cmd`, `IoUringCmd::write_pdu`). */
+  name: string;
+  /** The identifier to look up (for C: the function name). */
+  ident: string;
+  /** The file in its repository (`io_uring/uring_cmd.c`). */
+  file: string;
+  origin: Origin;
+  /** What it does, in a few words. */
+  what: string;
+}
+
+/** The series the Rust abstraction comes from (not merged: KERNEL-NOTES §5.3). */
+export const RUST_SERIES_URL = 'https://lore.kernel.org/all/?q=s%3A%22abstraction+for+uring_cmd%22';
+
+/** A link to read the function. */
+export function functionUrl(f: UpstreamFunction): string {
+  switch (f.origin) {
+    case 'kernel':
+      return `https://elixir.bootlin.com/linux/latest/A/ident/${encodeURIComponent(f.ident)}`;
+    case 'rust-mainline':
+      return `https://github.com/torvalds/linux/blob/master/${f.file}`;
+    case 'liburing':
+      return `https://github.com/axboe/liburing/blob/master/${f.file}`;
+    case 'rust-series':
+      return RUST_SERIES_URL;
+    case 'simulator':
+      return '';
+  }
+}
+
+/** A link to the whole file (GitHub), when it is upstream. */
+export function fileUrl(f: UpstreamFunction): string {
+  if (f.origin === 'kernel' || f.origin === 'rust-mainline') return `https://github.com/torvalds/linux/blob/master/${f.file}`;
+  if (f.origin === 'liburing') return `https://github.com/axboe/liburing/blob/master/${f.file}`;
+  return '';
+}
+
+const k = (name: string, file: string, what: string, ident = name): UpstreamFunction => ({ name, ident, file, origin: 'kernel', what });
+const lu = (name: string, file: string, what: string): UpstreamFunction => ({ name, ident: name, file, origin: 'liburing', what });
+const rm = (name: string, file: string, what: string): UpstreamFunction => ({ name, ident: name, file, origin: 'rust-mainline', what });
+const rs = (name: string, file: string, what: string): UpstreamFunction => ({ name, ident: name, file, origin: 'rust-series', what });
+const sim = (name: string, what: string): UpstreamFunction => ({ name, ident: name, file: '', origin: 'simulator', what });
+
+const URING_CMD_C = 'io_uring/uring_cmd.c';
+const IO_URING_C = 'io_uring/io_uring.c';
+const CMD_H = 'include/linux/io_uring/cmd.h';
+
+const ENTER = k('io_uring_enter', IO_URING_C, 'the io_uring_enter(2) system call', 'io_uring_enter');
+const CMD = k('io_uring_cmd', URING_CMD_C, "the uring_cmd issue handler: calls f_op->uring_cmd() and acts on its result");
+const WAIT = k('io_cqring_wait', 'io_uring/wait.c', 'waits until enough CQEs are ready, running task_work and flushing overflow first');
+
+/** Keyed by event name (string, so a core with new events still builds; tests check coverage). */
+const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFunction)> = {
+  io_uring_create: k('io_uring_create', IO_URING_C, 'allocates the ring context and the shared regions'),
+  io_uring_submit_req: k('io_submit_sqe', IO_URING_C, 'reads one SQE (io_get_sqe) and initialises its request (io_init_req)'),
+  io_uring_complete: k('io_fill_cqe_req', 'io_uring/io_uring.h', "copies the request's result into the next free CQE slot"),
+  io_uring_queue_async_work: k('io_queue_iowq', IO_URING_C, 'hands a request to an io-wq worker'),
+  io_uring_req_failed: k('io_submit_fail_init', IO_URING_C, 'fails a request whose SQE could not be initialised'),
+  io_uring_task_add: k('__io_req_task_work_add', 'io_uring/tw.c', 'queues task_work for the submitting task'),
+  io_uring_cqring_wait: WAIT,
+  io_uring_fail_link: k('io_fail_links', IO_URING_C, 'cancels the rest of a link chain'),
+  io_uring_link: k('io_submit_sqe', IO_URING_C, 'appends a request to the current link chain'),
+  io_uring_defer: k('io_drain_req', IO_URING_C, 'defers an IO_DRAIN request'),
+  io_uring_cqe_overflow: k('io_cqe_overflow', IO_URING_C, 'keeps a CQE on the overflow list when the CQ ring is full'),
+  io_uring_local_work_run: k('__io_run_local_work', 'io_uring/tw.c', 'runs DEFER_TASKRUN local work'),
+  io_uring_file_get: k('io_file_get_normal', IO_URING_C, "resolves the request's file descriptor"),
+  sim_sys_enter: ENTER,
+  sim_sys_exit: ENTER,
+  sim_sq_head_commit: k('io_commit_sqring', IO_URING_C, 'publishes the SQ head with a store-release'),
+  sim_cq_tail_commit: k('io_commit_cqring', 'io_uring/io_uring.h', 'publishes the CQ tail with a store-release'),
+  sim_sqe_dropped: k('io_get_sqe', IO_URING_C, 'maps an SQ index to an SQE; drops out-of-range indices'),
+  sim_uring_cmd_issue: CMD,
+  sim_uring_cmd_ret: CMD,
+  sim_uring_cmd_done: k('__io_uring_cmd_done', URING_CMD_C, 'completes a queued uring_cmd'),
+  sim_task_work_run: (e) =>
+    e.a ? k('__io_run_local_work', 'io_uring/tw.c', 'runs DEFER_TASKRUN local work') : k('tctx_task_work', 'io_uring/tw.c', "runs the task's io_uring task_work"),
+  sim_work_run: k('process_one_work', 'kernel/workqueue.c', 'runs one workqueue item'),
+  sim_wait_sleep: WAIT,
+  sim_wait_wake: WAIT,
+  sim_overflow_flush: k('__io_cqring_overflow_flush', IO_URING_C, 'moves overflowed CQEs into the ring while there is room'),
+  sim_pdu_write: rs('IoUringCmd::write_pdu', 'rust/kernel/io_uring.rs', 'copies a value into the 32-byte PDU'),
+  sim_pdu_read: rs('IoUringCmd::read_pdu', 'rust/kernel/io_uring.rs', 'copies a value out of the 32-byte PDU'),
+  sim_sqe_copy: k('io_uring_cmd_sqe_copy', URING_CMD_C, 'copies the SQE into async data before a deferred issue'),
+  sim_iowq_run: k('io_wq_submit_work', IO_URING_C, 'issues a request from an io-wq worker (UNLOCKED|IOWQ)'),
+  sim_driver_log: sim('dev_info!', 'a message from the driver'),
+  sim_timer_fire: sim('device timer', 'the simulated device finishes its work (no upstream counterpart)'),
+  sim_wait_deadlock: sim('deadlock check', 'the simulator ends a wait nothing could ever end'),
+  sim_user_sq_tail: lu('io_uring_submit', 'src/queue.c', 'publishes the SQ tail (__io_uring_flush_sq)'),
+  sim_user_cq_head: lu('io_uring_cq_advance', 'src/include/liburing.h', 'stores the CQ head after reading CQEs'),
+  sim_req_free: k('io_free_batch_list', IO_URING_C, 'returns finished requests to the request cache'),
+  sim_uring_cmd_cancel: k('io_uring_try_cancel_uring_cmd', URING_CMD_C, 'calls cancelable commands with IO_URING_F_CANCEL'),
+  sim_pdu_zero: (e) =>
+    e.a === 1n
+      ? k('io_uring_cmd_prep', URING_CMD_C, 'with RFC v3 patch 2/5: memset()s the PDU at prep')
+      : rs('MiscdeviceVTable::uring_cmd', 'rust/kernel/miscdevice.rs', 'the v5 trampoline: zeroes the PDU unless IORING_URING_CMD_REISSUE is set'),
+  sim_ring_exit: k('io_ring_exit_work', IO_URING_C, 'tears a ring down and cancels what is in flight'),
+  sim_issue: k('io_issue_sqe', IO_URING_C, "calls the opcode's issue handler"),
+  sanitizer_double_done: k('__io_uring_cmd_done', URING_CMD_C, 'may run once per command'),
+  sanitizer_done_bad_flags: k('io_uring_cmd_done', CMD_H, 'must get the issue_flags the core handed out'),
+  sanitizer_done_unlocked: k('io_uring_cmd_done', CMD_H, 'needs uring_lock unless IO_URING_F_UNLOCKED is passed'),
+  sanitizer_pdu_uninit_read: k('io_uring_cmd_prep', URING_CMD_C, 'does not initialise the PDU'),
+  sanitizer_sqe_after_issue: k('io_uring_cmd_sqe_copy', URING_CMD_C, 'copies the SQE only when the issue is deferred'),
+  sanitizer_pdu_too_big: k('io_uring_cmd_to_pdu', CMD_H, 'BUILD_BUG_ON(sizeof(T) > 32)'),
+  sim_uring_cmd_no_hook: CMD,
+  sim_sqe_read: rs('IoUringSqe::cmd_data', 'rust/kernel/io_uring.rs', 'reads the command area of the SQE'),
+  sim_dev_register: k('misc_register', 'drivers/char/misc.c', 'registers a misc device'),
+  sim_dev_open: k('misc_open', 'drivers/char/misc.c', "opens a misc device and calls the driver's open"),
+  sim_dev_release: rm('MiscdeviceVTable::release', 'rust/kernel/miscdevice.rs', "gives the driver's data back on the last close"),
+  sim_dev_ctl: sim('device control', 'the scenario pokes the simulated device'),
+  sim_uring_cmd_do_in_task: k('__io_uring_cmd_do_in_task', URING_CMD_C, 'queues a driver callback as task_work'),
+  sim_work_queue: (e) =>
+    e.b ? k('queue_delayed_work_on', 'kernel/workqueue.c', 'queues work to run after a delay') : k('queue_work_on', 'kernel/workqueue.c', 'queues work on a workqueue'),
+  sim_uring_cmd_cancelable: k('io_uring_cmd_mark_cancelable', URING_CMD_C, 'puts the command on the ring\'s cancel list'),
+  sim_copy_from_user: k('_copy_from_user', 'lib/usercopy.c', 'copies bytes from user memory'),
+  sim_copy_to_user: k('_copy_to_user', 'lib/usercopy.c', 'copies bytes to user memory'),
+};
+
+/** The upstream function behind a trace record. */
+export function functionForEvent(e: TraceEvent): UpstreamFunction | null {
+  const f = BY_EVENT[e.event];
+  if (!f) return null;
+  return typeof f === 'function' ? f(e) : f;
+}
+
+const BY_OP: Record<string, UpstreamFunction> = {
+  open: k('open', 'fs/open.c', 'opens the device node', 'do_sys_open'),
+  alloc: sim('malloc', 'userspace allocates a buffer'),
+  write_user: sim('memcpy', 'userspace writes its own memory'),
+  prep: lu('io_uring_get_sqe', 'src/include/liburing.h', 'hands out the next SQE slot; the prep helper fills it'),
+  submit: lu('io_uring_submit_and_wait', 'src/queue.c', 'publishes the SQ tail and calls io_uring_enter(2)'),
+  wait: lu('io_uring_wait_cqe_nr', 'src/include/liburing.h', 'calls io_uring_enter(2) with IORING_ENTER_GETEVENTS'),
+  reap: lu('io_uring_cq_advance', 'src/include/liburing.h', 'reads CQEs (io_uring_for_each_cqe) and stores the CQ head'),
+  sleep: sim('sleep', 'userspace does something else'),
+  device: sim('device control', 'the scenario pokes the simulated device'),
+  close: k('close', 'fs/open.c', 'closes the descriptor', 'close_fd'),
+  exit: lu('io_uring_queue_exit', 'src/setup.c', 'unmaps the rings and closes the ring fd'),
+};
+
+/** The liburing (or libc) call behind an application step. */
+export function functionForOp(op: string): UpstreamFunction | null {
+  return BY_OP[op] ?? null;
+}
+
+/**
+ * The distinct functions a step ran through, in order. The simulator's own stand-ins (a
+ * device timer, a driver message) are listed only when nothing upstream ran.
+ */
+export function functionsOfStep(events: readonly TraceEvent[]): UpstreamFunction[] {
+  const out: UpstreamFunction[] = [];
+  for (const e of events) {
+    const f = functionForEvent(e);
+    if (f && !out.some((o) => o.name === f.name)) out.push(f);
+  }
+  const upstream = out.filter((f) => f.origin !== 'simulator');
+  return upstream.length ? upstream : out;
+}

@@ -1,0 +1,2 @@
+export { BytesView, pduFields, PROV_LABELS } from './BytesView';
+export type { Prov, Region } from './BytesView';

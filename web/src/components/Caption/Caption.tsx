@@ -1,0 +1,73 @@
+/**
+ * The caption: one plain sentence for the step on screen (or the scenario's note), the chapter
+ * it belongs to, and the chapter list (number keys jump to chapters). The sentence is also
+ * announced through a polite live region, so a screen reader follows the walk.
+ */
+import { memo } from 'react';
+import { jumpToChapter, selCaption, selChapterIndex, selChapters, selCursor, selLast, selMode, selScenario, useSim } from '../../store';
+
+function CaptionComponent() {
+  const caption = useSim(selCaption);
+  const chapters = useSim(selChapters);
+  const at = useSim(selChapterIndex);
+  const cursor = useSim(selCursor);
+  const last = useSim(selLast);
+  const mode = useSim(selMode);
+  const scenario = useSim(selScenario);
+  const chapter = chapters[at];
+  const notes = chapter && chapter.frame === cursor ? chapter.notes : undefined;
+  return (
+    <section className="caption-bar" aria-label="What happens in this step">
+      <div className="caption-meta">
+        <span className="where">
+          {mode === 'guided' && scenario ? scenario.title : 'Free play'}
+          {chapter ? ` · ${at + 1}. ${chapter.title}` : ''}
+        </span>
+        <span className="stepno" data-testid="step-of">
+          step {cursor} of {last}
+        </span>
+        {chapters.length > 0 && (
+          <nav className="chapters" aria-label="Chapters">
+            <ol>
+              {chapters.map((c, i) => (
+                <li key={i}>
+                  <button
+                    type="button"
+                    className={i === at ? 'current' : undefined}
+                    aria-current={i === at ? 'true' : undefined}
+                    aria-label={`Chapter ${i + 1}: ${c.title}`}
+                    disabled={c.frame < 0}
+                    onClick={() => jumpToChapter(i)}
+                    title={`${i + 1}. ${c.title}${c.notes ? ` — ${c.notes}` : ''} (key ${i + 1 < 10 ? i + 1 : 0})${c.frame < 0 ? ' — does not happen in this run' : ''}`}
+                  >
+                    {i + 1}
+                  </button>
+                </li>
+              ))}
+            </ol>
+          </nav>
+        )}
+      </div>
+      <p className="caption" data-testid="caption" aria-live="polite" aria-atomic="true">
+        {/* Identifiers with a hyphen (->uring_cmd(), -EIOCBQUEUED) never break at it. */}
+        {caption.split(/(\S*-\S*)/).map((part, i) =>
+          i % 2 ? (
+            <span key={i} className="nowrap">
+              {part}
+            </span>
+          ) : (
+            part
+          ),
+        )}
+      </p>
+      {notes && (
+        <p className="chapter-notes" title={notes}>
+          {notes}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export const Caption = memo(CaptionComponent);
+Caption.displayName = 'Caption';

@@ -1,0 +1,1 @@
+export { Caption } from './Caption';

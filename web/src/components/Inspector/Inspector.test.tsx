@@ -1,0 +1,26 @@
+// @vitest-environment jsdom
+import { fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resetAll } from '../../test/core';
+import { simStore } from '../../store';
+import { showStory } from '../../test/showStory';
+import { Inspector } from './Inspector';
+
+afterEach(resetAll);
+
+describe('Inspector', () => {
+  it('switches between code, bytes and trace with clicks and arrow keys', () => {
+    showStory(4);
+    render(<Inspector />);
+    expect(screen.getByRole('tab', { name: 'Code' }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByTestId('step-functions')).toBeTruthy();
+    fireEvent.click(screen.getByRole('tab', { name: 'Bytes' }));
+    expect(simStore.getState().inspector).toBe('bytes');
+    expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe('tab-bytes');
+    fireEvent.keyDown(screen.getByRole('tab', { name: 'Bytes' }), { key: 'ArrowRight' });
+    expect(simStore.getState().inspector).toBe('trace');
+    expect(screen.getByRole('list', { name: 'Trace records of this step' })).toBeTruthy();
+    fireEvent.keyDown(screen.getByRole('tab', { name: 'Trace' }), { key: 'ArrowRight' });
+    expect(simStore.getState().inspector).toBe('code');
+  });
+});

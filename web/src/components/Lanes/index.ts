@@ -1,0 +1,1 @@
+export { Lanes, LANE_WINDOW } from './Lanes';

@@ -1,0 +1,23 @@
+// @vitest-environment jsdom
+import { fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resetAll } from '../../test/core';
+import { simStore } from '../../store';
+import { ModelPage } from './ModelPage';
+
+afterEach(resetAll);
+
+describe('ModelPage', () => {
+  it('says which kernel it follows, that the Rust series is not merged, and what is left out', () => {
+    simStore.setState({ page: 'model' });
+    render(<ModelPage />);
+    expect(screen.getByRole('heading', { name: 'Model and simplifications' })).toBeTruthy();
+    const text = document.body.textContent ?? '';
+    expect(text).toContain('v6.18/v6.19');
+    expect(text).toContain('not merged');
+    expect(text).toMatch(/SQPOLL, IOPOLL/);
+    expect(screen.getByRole('heading', { name: 'Not modelled' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Back to the visualizer' }));
+    expect(simStore.getState().page).toBe('main');
+  });
+});

@@ -1,0 +1,1 @@
+export { RingsPanel } from './RingsPanel';

@@ -1,0 +1,1 @@
+export { SanitizerAlarm } from './SanitizerAlarm';

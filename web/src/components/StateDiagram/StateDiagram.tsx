@@ -1,0 +1,152 @@
+/**
+ * The uring_cmd request state machine (KERNEL-NOTES §3.10) with the followed request's state
+ * lit, and the transitions it took in this step drawn bold.
+ */
+import { memo, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { isReissue, isUringCmd, uringCmdFlagNames } from '../../captions/format';
+import { stateAfter } from '../../captions/states';
+import { type ReqStateName, type SimState, type TraceEvent, selFocusTrack, selPrevFocusTrack, useSim } from '../../store';
+import {
+  DIAGRAM_HEIGHT,
+  DIAGRAM_WIDTH,
+  type DiagramEdge,
+  type DiagramState,
+  EDGES,
+  NODES,
+  NODE_H,
+  NODE_W,
+  edgeLabelPoint,
+  edgePath,
+} from '../../viz/stateDiagram';
+
+/** The diagram box of a request state. */
+export function diagramState(s: ReqStateName): DiagramState {
+  return s === 'free' ? 'done' : s;
+}
+
+/**
+ * The transitions a request took in one step: from its state before, through the boxes its
+ * records of the step name, to its state after (a step may pass several boxes: issue and
+ * -EIOCBQUEUED happen in one call).
+ */
+export function stepPath(from: DiagramState, events: readonly TraceEvent[], serial: number, to: DiagramState): DiagramEdge[] {
+  const stops: DiagramState[] = [from];
+  for (const e of events) {
+    const s = e.req === serial ? stateAfter(e, events) : null;
+    if (s && s !== stops[stops.length - 1]) stops.push(s);
+  }
+  if (stops[stops.length - 1] !== to) stops.push(to);
+  const out: DiagramEdge[] = [];
+  for (let i = 1; i < stops.length; i++) out.push(...pathBetween(stops[i - 1] as DiagramState, stops[i] as DiagramState));
+  return out;
+}
+
+/** The transitions from one state to another: the shortest path through the diagram. */
+export function pathBetween(from: DiagramState, to: DiagramState): DiagramEdge[] {
+  if (from === to) return [];
+  const prev = new Map<DiagramState, DiagramEdge>();
+  const queue: DiagramState[] = [from];
+  const seen = new Set<DiagramState>([from]);
+  while (queue.length) {
+    const at = queue.shift() as DiagramState;
+    for (const e of EDGES) {
+      if (e.from !== at || seen.has(e.to)) continue;
+      seen.add(e.to);
+      prev.set(e.to, e);
+      if (e.to === to) {
+        const out: DiagramEdge[] = [];
+        for (let s: DiagramState = to; s !== from; ) {
+          const edge = prev.get(s) as DiagramEdge;
+          out.unshift(edge);
+          s = edge.from;
+        }
+        return out;
+      }
+      queue.push(e.to);
+    }
+  }
+  return [];
+}
+
+const selDiagram = (s: SimState) => {
+  const t = selFocusTrack(s);
+  const p = selPrevFocusTrack(s);
+  const r = s.frames[s.cursor]?.ring;
+  return {
+    serial: t?.serial ?? null,
+    userData: t?.userData ?? null,
+    opcode: t?.opcode ?? null,
+    state: t ? diagramState(t.state) : null,
+    prevState: t ? (p ? diagramState(p.state) : 'sqe') : null,
+    cmdFlags: t?.view?.cmdFlags ?? 0,
+    issues: t?.view?.issues ?? 0,
+    sqePending: r ? r.sqTail !== r.sqHead : false,
+    events: s.frames[s.cursor]?.events ?? NO_EVENTS,
+  };
+};
+
+const NO_EVENTS: TraceEvent[] = [];
+
+function StateDiagramComponent() {
+  const d = useSim(useShallow(selDiagram));
+  const current: DiagramState | null = d.state ?? (d.sqePending ? 'sqe' : null);
+  const taken = useMemo(
+    () => (d.state && d.prevState && d.serial !== null ? stepPath(d.prevState as DiagramState, d.events, d.serial, d.state) : []),
+    [d.state, d.prevState, d.events, d.serial],
+  );
+  const takenKeys = new Set(taken.map((e) => `${e.from}>${e.to}`));
+  const title = d.serial === null ? 'No request yet' : `Request #${d.userData}`;
+  return (
+    <section className="panel state-panel" aria-label="Request state machine">
+      <header className="panel-head">
+        <h2>{isUringCmd(d.opcode ?? -1) || d.opcode === null ? 'uring_cmd state machine' : 'request state machine'}</h2>
+        <span className="state-who" data-testid="state-who">
+          {title}
+          {isReissue(d.cmdFlags) && <span className="badge" title="IORING_URING_CMD_REISSUE: the driver is called again after -EAGAIN">REISSUE</span>}
+          {d.issues > 1 && <span className="badge">issued {d.issues}×</span>}
+          {d.cmdFlags !== 0 && <span className="visually-hidden"> flags {uringCmdFlagNames(d.cmdFlags)}</span>}
+        </span>
+      </header>
+      <svg viewBox={`0 0 ${DIAGRAM_WIDTH} ${DIAGRAM_HEIGHT}`} className="state-diagram" role="img" aria-label={current ? `${title}: state ${current.replace('_', ' ')}` : 'No request'}>
+        <defs>
+          <marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
+            <path d="M0 0 L10 5 L0 10 z" className="arrow-head" />
+          </marker>
+          <marker id="arrow-taken" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="13" markerHeight="13" orient="auto-start-reverse">
+            <path d="M0 0 L10 5 L0 10 z" className="arrow-head taken" />
+          </marker>
+        </defs>
+        {EDGES.map((e) => {
+          const on = takenKeys.has(`${e.from}>${e.to}`);
+          return (
+            <g key={`${e.from}>${e.to}`} className={`edge${on ? ' taken' : ''}`} data-edge={`${e.from}>${e.to}`}>
+              <title>{`${e.from} → ${e.to}: ${e.label}`}</title>
+              <path d={edgePath(e)} markerEnd={on ? 'url(#arrow-taken)' : 'url(#arrow)'} />
+            </g>
+          );
+        })}
+        {NODES.map((n) => (
+          <g key={n.id} className={`state${n.id === current ? ' current' : ''}`} data-state={n.id} transform={`translate(${n.x - NODE_W / 2}, ${n.y - NODE_H / 2})`}>
+            <rect width={NODE_W} height={NODE_H} rx={NODE_H / 2} />
+            <text x={NODE_W / 2} y={NODE_H / 2 + 1}>
+              {n.label}
+            </text>
+          </g>
+        ))}
+        {/* Labels of the transitions taken go over the boxes. */}
+        {taken.map((e) => {
+          const [x, y] = edgeLabelPoint(e);
+          return (
+            <text key={`l-${e.from}>${e.to}`} className="edge-label" x={x} y={y}>
+              {e.label}
+            </text>
+          );
+        })}
+      </svg>
+    </section>
+  );
+}
+
+export const StateDiagram = memo(StateDiagramComponent);
+StateDiagram.displayName = 'StateDiagram';

@@ -1,0 +1,1 @@
+export { StateDiagram } from './StateDiagram';

@@ -1,0 +1,195 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Core } from '../wasm/load';
+import { loadCoreFromDisk } from '../wasm/node';
+import {
+  back,
+  enter,
+  forward,
+  freePlay,
+  jumpToChapter,
+  loadScenario,
+  nextStop,
+  pause,
+  play,
+  prevStop,
+  reap,
+  resetStore,
+  seek,
+  setSpeed,
+  startSession,
+  stepKernel,
+  submitNop,
+  toEnd,
+  toStart,
+  toggleBreakpoint,
+} from './actions';
+import { LIBRARY } from './scenarios';
+import { selChapterIndex, selFocusTrack } from './selectors';
+import { MAX_SPEED, MIN_SPEED, simStore } from './store';
+
+let core: Core;
+beforeAll(async () => {
+  core = await loadCoreFromDisk();
+});
+beforeEach(() => resetStore());
+afterEach(() => {
+  vi.useRealTimers();
+  resetStore();
+});
+
+const st = () => simStore.getState();
+
+describe('the scenario library', () => {
+  it('bundles every scenarios/*.json, valid ones with their scenario', () => {
+    const ids = LIBRARY.map((e) => e.id);
+    expect(ids).toContain('nop-batch');
+    expect(ids).toContain('cq-overflow-nop');
+    expect(ids.indexOf('nop-batch')).toBeLessThan(ids.indexOf('cq-overflow-nop'));
+    for (const e of LIBRARY) expect(e.scenario !== null || e.error !== null).toBe(true);
+  });
+});
+
+describe('guided scenarios', () => {
+  it('loads at frame 0 with chapters resolved and the bytes of frame 0', () => {
+    startSession(core, { scenario: 'nop-batch' });
+    const s = st();
+    expect(s.mode).toBe('guided');
+    expect(s.cursor).toBe(0);
+    expect(s.frames.length).toBeGreaterThan(20);
+    expect(s.models).toHaveLength(s.frames.length);
+    expect(s.chapters.map((c) => c.frame)).toEqual([1, expect.any(Number), expect.any(Number), expect.any(Number)]);
+    expect(s.chapters.every((c) => c.frame >= 0)).toBe(true);
+    expect(s.inspect?.frame).toBe(0);
+    expect(s.inspect?.ring.sqes).toHaveLength(4 * 64);
+  });
+
+  it('steps, seeks, jumps to chapters and stops, and reads the bytes of the frame on screen', () => {
+    startSession(core, { scenario: 'nop-batch', step: 5 });
+    expect(st().cursor).toBe(5);
+    forward();
+    expect(st().cursor).toBe(6);
+    back();
+    back();
+    expect(st().cursor).toBe(4);
+    toEnd();
+    const last = st().frames.length - 1;
+    expect(st().cursor).toBe(last);
+    // The SQE bytes at the end hold the second batch's NOPs (user_data 4..6).
+    const sqes = st().inspect?.ring.sqes as Uint8Array;
+    const ud = new DataView(sqes.buffer).getBigUint64(32, true);
+    expect(ud).toBe(5n);
+    toStart();
+    expect(st().cursor).toBe(0);
+    jumpToChapter(2);
+    expect(st().cursor).toBe(st().chapters[2]?.frame);
+    expect(selChapterIndex(st())).toBe(2);
+    nextStop();
+    const c = st().cursor;
+    expect(st().models[c]?.stops.length).toBeGreaterThan(0);
+    prevStop();
+    expect(st().cursor).toBeLessThan(c);
+    seek(10_000);
+    expect(st().cursor).toBe(last);
+  });
+
+  it('follows the focus request', () => {
+    startSession(core, { scenario: 'nop-batch' });
+    const i = st().models.findIndex((m) => m.reqs.length > 0);
+    seek(i);
+    expect(selFocusTrack(st())?.serial).toBe(st().models[i]?.focus);
+  });
+
+  it('refuses an unknown scenario with a message and stays in free play', () => {
+    startSession(core, { scenario: 'no-such-thing' });
+    expect(st().mode).toBe('free');
+    expect(loadScenario('no-such-thing')).toBe(false);
+    expect(st().message).toMatch(/no scenario/);
+  });
+});
+
+describe('playback', () => {
+  it('plays at its speed and pauses at an enabled stop', () => {
+    vi.useFakeTimers();
+    startSession(core, { scenario: 'nop-batch' });
+    setSpeed(10);
+    const firstCqe = st().models.findIndex((m) => m.stops.includes('cqe_posted'));
+    play();
+    expect(st().playing).toBe(true);
+    vi.advanceTimersByTime(100 * (firstCqe + 5));
+    expect(st().playing).toBe(false);
+    expect(st().cursor).toBe(firstCqe);
+  });
+
+  it('passes over a disabled stop and stops at the end', () => {
+    vi.useFakeTimers();
+    startSession(core, { scenario: 'nop-batch' });
+    for (const k of ['eiocbqueued', 'eagain', 'device_done', 'task_work_ran', 'cqe_posted', 'sanitizer'] as const) toggleBreakpoint(k);
+    setSpeed(MAX_SPEED * 10);
+    expect(st().speed).toBe(MAX_SPEED);
+    play();
+    vi.advanceTimersByTime(10_000);
+    expect(st().cursor).toBe(st().frames.length - 1);
+    expect(st().playing).toBe(false);
+    setSpeed(0);
+    expect(st().speed).toBe(MIN_SPEED);
+  });
+
+  it('pauses on demand', () => {
+    vi.useFakeTimers();
+    startSession(core, { scenario: 'nop-batch' });
+    play();
+    pause();
+    vi.advanceTimersByTime(5000);
+    expect(st().cursor).toBe(0);
+  });
+});
+
+describe('time travel', () => {
+  it('steps back deep into a long timeline without rerunning from the start', () => {
+    startSession(core);
+    for (let i = 0; i < 300; i++) {
+      submitNop();
+      enter();
+      for (let k = 0; k < 20 && (st().frames.at(-1)?.taskState ?? 0) !== 0; k++) stepKernel();
+      reap();
+    }
+    const n = st().frames.length;
+    expect(n).toBeGreaterThan(2000);
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      back();
+      times.push(performance.now() - t0);
+    }
+    expect(st().cursor).toBe(n - 41);
+    // The worst step back replays at most one snapshot interval, never the whole timeline.
+    expect(Math.max(...times)).toBeLessThan(150);
+    // The bytes on screen are the restored memory of that frame.
+    const s = st();
+    expect(s.inspect?.frame).toBe(s.cursor);
+    const dv = new DataView((s.inspect?.ring.sqes as Uint8Array).buffer);
+    const want = s.frames[s.cursor]?.ring.sqes.map((q) => q.userData);
+    expect(want?.map((_, slot) => dv.getBigUint64(slot * 64 + 32, true))).toEqual(want);
+  });
+});
+
+describe('free play', () => {
+  it('submits a NOP, enters, steps the kernel and reaps, going back through snapshots', () => {
+    startSession(core);
+    expect(st().mode).toBe('free');
+    submitNop();
+    expect(st().frames[st().cursor]?.ring.sqTail).toBe(1);
+    enter();
+    for (let i = 0; i < 20 && (st().frames[st().cursor]?.taskState ?? 0) !== 0; i++) stepKernel();
+    expect(st().frames[st().cursor]?.ring.cqTail).toBe(1);
+    reap();
+    expect(st().frames[st().cursor]?.ring.cqHead).toBe(1);
+    const n = st().frames.length;
+    seek(1);
+    expect(st().frames[st().cursor]?.ring.cqTail).toBe(0);
+    expect(st().frames).toHaveLength(n);
+    freePlay(4);
+    expect(st().frames).toHaveLength(1);
+    expect(st().frames[0]?.ring.sqEntries).toBe(4);
+  });
+});
