@@ -307,7 +307,33 @@ const INFO: Record<string, EventInfo> = {
     weight: Weight.Normal,
     text: (e) => `the driver copies ${plural(lo32(e.b), 'byte')} to user memory at ${hex(e.a)}`,
   },
+  io_uring_task_work_run: {
+    weight: Weight.Noise,
+    text: (e) => `the task finishes a batch of ${plural(Number(e.a), 'task_work item')} and flushes its completions`,
+  },
+  sim_cqe_skip_filler: {
+    weight: Weight.Normal,
+    text: (e) => `only one slot is left before the CQ ring wraps, so the kernel fills slot ${hi32(e.b)} with a CQE marked IORING_CQE_F_SKIP and puts the 32-byte CQE after the wrap`,
+  },
+  sim_register: {
+    weight: Weight.Normal,
+    text: (e) => `the program calls io_uring_register (opcode ${num(Number(e.a))}), which returns ${resName(s32(e.b))}`,
+  },
+  sim_sys_call: {
+    weight: Weight.Normal,
+    text: (e) => `the program calls ${syscallName(Number(e.a))}(), which returns ${resName(s32(e.b))}`,
+  },
+  sim_submit_flush: {
+    weight: Weight.Noise,
+    text: (e) => (e.a ? `the end of the submit batch flushes ${plural(Number(e.a), 'deferred completion')}` : 'the submit batch ends with no deferred completion to flush'),
+  },
 };
+
+/** x86-64 system call names for the calls the simulator models. */
+function syscallName(nr: number): string {
+  const names: Record<number, string> = { 0: 'read', 1: 'write', 3: 'close', 16: 'ioctl', 44: 'sendto', 45: 'recvfrom', 54: 'setsockopt', 55: 'getsockopt', 257: 'openat', 293: 'pipe2' };
+  return names[nr] ?? `system call ${nr}`;
+}
 
 /** Every event name the UI knows how to put into words. */
 export const DESCRIBED_EVENTS: readonly string[] = Object.keys(INFO);

@@ -128,6 +128,11 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_uring_cmd_cancelable: k('io_uring_cmd_mark_cancelable', URING_CMD_C, 'puts the command on the ring\'s cancel list'),
   sim_copy_from_user: k('_copy_from_user', 'lib/usercopy.c', 'copies bytes from user memory'),
   sim_copy_to_user: k('_copy_to_user', 'lib/usercopy.c', 'copies bytes to user memory'),
+  io_uring_task_work_run: k('tctx_task_work_run', 'io_uring/tw.c', "runs the task's io_uring task_work and flushes the completions"),
+  sim_cqe_skip_filler: k('io_fill_nop_cqe', IO_URING_C, 'writes a filler CQE so a 32-byte CQE does not straddle the wrap'),
+  sim_register: k('io_uring_register', 'io_uring/register.c', 'registers files or probes opcodes', '__do_sys_io_uring_register'),
+  sim_sys_call: sim('syscall', 'a plain system call of the program (read, write, close, socket calls)'),
+  sim_submit_flush: k('__io_submit_flush_completions', IO_URING_C, 'posts the CQEs deferred during the submit batch'),
 };
 
 /** The upstream function behind a trace record. */
