@@ -7,7 +7,6 @@
  * Acting with the cursor in the past starts a branch (the branch bar says so).
  */
 import { memo, useMemo, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import {
   DRIVERS,
   DRIVER_CMD_OPS,
@@ -41,15 +40,15 @@ interface Var {
   driver: string;
 }
 
-/** The program operations on the timeline up to the cursor, with the frame each ran at. */
-const selProgram = (s: SimState) => {
+/** The program operations on the timeline, with the frame each ran at. */
+function programOf(models: SimState['models'], frames: SimState['frames']): { frame: number; op: Op }[] {
   const out: { frame: number; op: Op }[] = [];
-  for (let i = 1; i < s.models.length; i++) {
-    const m = s.models[i];
-    if (m?.op && s.frames[i]?.actor === 'app') out.push({ frame: i, op: m.op });
+  for (let i = 1; i < models.length; i++) {
+    const m = models[i];
+    if (m?.op && frames[i]?.actor === 'app') out.push({ frame: i, op: m.op });
   }
   return out;
-};
+}
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -180,7 +179,7 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
       <legend>Compose an SQE</legend>
       <div className="sb-row">
         <Field label="opcode">
-          <select value={OPCODES.includes(f.opcode) ? f.opcode : '__n'} onChange={(e) => set({ opcode: e.target.value === '__n' ? '255' : e.target.value, ...(e.target.value === 'NOP' ? {} : { fd: f.fd || vars[0]?.name || '' }) })}>
+          <select aria-label="opcode" value={OPCODES.includes(f.opcode) ? f.opcode : '__n'} onChange={(e) => set({ opcode: e.target.value === '__n' ? '255' : e.target.value, ...(e.target.value === 'NOP' ? {} : { fd: f.fd || vars[0]?.name || '' }) })}>
             {OPCODES.map((o) => (
               <option key={o} value={o} disabled={o === 'URING_CMD128' && !sqe128}>
                 {o}
@@ -405,7 +404,9 @@ function UserMemory({ bufs, inKernel }: { bufs: string[]; inKernel: boolean }) {
 }
 
 function Program() {
-  const program = useSim(useShallow(selProgram));
+  const models = useSim((s) => s.models);
+  const frames = useSim((s) => s.frames);
+  const program = useMemo(() => programOf(models, frames), [models, frames]);
   const cursor = useSim((s) => s.cursor);
   return (
     <fieldset className="sb-group">
