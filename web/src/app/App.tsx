@@ -44,6 +44,7 @@ import {
   setShare,
   setTheme,
   showProblem,
+  simStore,
   useSim,
 } from '../store';
 import { openSpeakerView, usePresenterSync } from './presenterLink';
@@ -229,6 +230,14 @@ export function App() {
   const presenting = useSim((s) => s.presenting);
   useEffect(() => installKeyboard(), []);
   usePresenterSync();
+  // Leaving full screen (the browser's own Esc) leaves presenter mode.
+  useEffect(() => {
+    const onChange = () => {
+      if (!document.fullscreenElement && simStore.getState().presenting) setPresenting(false);
+    };
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, []);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     try {

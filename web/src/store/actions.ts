@@ -295,7 +295,10 @@ export function takeUserData(): number {
 export async function recover(): Promise<boolean> {
   const old = controller;
   const s = simStore.getState();
-  if (!old || !spawnCore) return false;
+  if (!old || !spawnCore) {
+    simStore.setState({ message: 'This page cannot make a fresh instance of the core; reload it.' });
+    return false;
+  }
   stopTimer();
   try {
     const fresh = await spawnCore();

@@ -20,6 +20,32 @@ export const KEYS: [string, string][] = [
   ['Esc', 'close a sheet or page'],
 ];
 
+/** Presenter mode's keys (what clickers send). */
+export const PRESENTER_KEYS: [string, string][] = [
+  ['PageDown  →  ↓  Space', 'next (a chapter shows its title card first)'],
+  ['PageUp  ←  ↑', 'previous'],
+  ['B  .', 'blank the screen / bring it back'],
+  ['1 … 9, 0', 'chapter title card'],
+  ['Esc', 'leave presenter mode'],
+];
+
+function Rows({ keys }: { keys: [string, string][] }) {
+  return (
+    <tbody>
+      {keys.map(([k, what]) => (
+        <tr key={k}>
+          <th scope="row">
+            {k.split(/\s{2,}/).map((x) => (
+              <kbd key={x}>{x}</kbd>
+            ))}
+          </th>
+          <td>{what}</td>
+        </tr>
+      ))}
+    </tbody>
+  );
+}
+
 function KeyboardHelpComponent() {
   const open = useSim(selHelp);
   const ref = useRef<HTMLDialogElement>(null);
@@ -38,18 +64,11 @@ function KeyboardHelpComponent() {
     <dialog ref={ref} className="help" aria-labelledby="help-title" onClose={() => setHelp(false)} onCancel={() => setHelp(false)}>
       <h2 id="help-title">Keyboard</h2>
       <table>
-        <tbody>
-          {KEYS.map(([k, what]) => (
-            <tr key={k}>
-              <th scope="row">
-                {k.split(/\s{2,}/).map((x) => (
-                  <kbd key={x}>{x}</kbd>
-                ))}
-              </th>
-              <td>{what}</td>
-            </tr>
-          ))}
-        </tbody>
+        <Rows keys={KEYS} />
+      </table>
+      <h3>In presenter mode</h3>
+      <table>
+        <Rows keys={PRESENTER_KEYS} />
       </table>
       <p className="muted">Keys are ignored while you type in a field.</p>
       <button type="button" onClick={() => setHelp(false)} autoFocus>

@@ -41,7 +41,10 @@ function ScenarioLibraryComponent() {
         })}
         <li className={`card free${mode === 'free' ? ' current' : ''}`}>
           <h3>Free play</h3>
-          <p>An empty 8-entry ring. Write NOP SQEs, call io_uring_enter, and run the kernel one unit of work at a time; go back and branch anywhere.</p>
+          <p>
+            An empty 8-entry ring and the sandbox: compose SQEs, choose the ring flags, the devices and the API generation, poke the devices, and run the kernel one unit of work at a time;
+            go back and branch anywhere. Share opens a scenario file of your own.
+          </p>
           <button type="button" onClick={() => (mode === 'free' ? setPage('main') : freePlay())} aria-label="Open free play">
             {mode === 'free' ? 'Continue' : 'Open'}
           </button>
