@@ -23,7 +23,7 @@ describe('ShareDialog', () => {
     expect(screen.getByRole('dialog', { name: 'Share and export' })).toBeTruthy();
     expect((screen.getByTestId('permalink') as HTMLInputElement).value).toMatch(/#p=1&s=nop-batch&t=4&th=light&pn=/);
     const snippet = (screen.getByLabelText('Embed snippet') as HTMLTextAreaElement).value;
-    expect(snippet).toMatch(/^<iframe src="[^"]*embed\.html\?autoplay=0&amp;loop=0#p=1&amp;s=nop-batch&amp;t=4/);
+    expect(snippet).toMatch(/^<iframe src="[^"]*embed\.html\?s=nop-batch&amp;from=4&amp;autoplay=0&amp;loop=0&amp;theme=light"/);
     expect(snippet).toContain('title="Six NOPs through a four-entry ring (Ringside)"');
     fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
     expect(st().share).toBe(false);
@@ -37,7 +37,9 @@ describe('ShareDialog', () => {
     const el = new DOMParser().parseFromString(html, 'text/html').body;
     expect([...el.children].map((c) => c.localName)).toEqual(['iframe']);
     expect(el.querySelector('script')).toBeNull();
-    expect(el.querySelector('iframe')?.getAttribute('src')).toMatch(/^https:\/\/x\.example\/embed\.html\?autoplay=0&loop=0#p=1&s=nop-batch/);
+    expect(el.querySelector('iframe')?.getAttribute('src')).toBe('https://x.example/embed.html?s=nop-batch&from=0&autoplay=0&loop=0&theme=light');
+    startSession(core);
+    expect(embedSnippet(st(), 'https://x.example/embed.html')).toMatch(/^<iframe src="https:\/\/x\.example\/embed\.html\?autoplay=0&amp;loop=0#p=1&amp;s=sandbox&amp;t=0/);
   });
 
   it('reports a malformed scenario file by line and column and keeps the session', () => {

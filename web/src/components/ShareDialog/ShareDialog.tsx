@@ -17,11 +17,16 @@ function sibling(page: string): string {
   return `${u.origin}${u.pathname}`;
 }
 
-/** The iframe snippet that embeds the screen's scenario from its current step on. */
+/**
+ * The iframe snippet that embeds the screen's scenario from its current step on: a library
+ * scenario by its id, anything else (edited, uploaded, sandbox) through its permalink.
+ */
 export function embedSnippet(s: SimState, base = sibling('embed.html')): string {
-  const frag = fragmentFor(s);
   const title = s.base?.title ?? 'Ringside';
-  const src = `${base}?autoplay=0&loop=0${frag}`;
+  const src =
+    s.mode === 'guided' && s.source === 'library' && s.base
+      ? `${base}?s=${s.base.id}&from=${s.cursor}&autoplay=0&loop=0&theme=${s.theme}`
+      : `${base}?autoplay=0&loop=0${fragmentFor(s)}`;
   const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return `<iframe src="${attr(src)}" title="${attr(`${title} (Ringside)`)}" width="960" height="540" style="border:0" loading="lazy"></iframe>`;
 }
@@ -92,7 +97,7 @@ function ShareDialogBody() {
   const dialog = useRef<HTMLDivElement>(null);
   const [copied, setCopied] = useState<string | null>(null);
   useEffect(() => {
-    dialog.current?.querySelector<HTMLElement>('input, button')?.focus();
+    dialog.current?.querySelector<HTMLElement>('[data-testid="permalink"]')?.focus();
   }, []);
   const link = `${location.origin}${location.pathname}${location.search}${fragmentFor(state)}`;
   const snippet = embedSnippet(state);
