@@ -119,7 +119,7 @@ export const tests = [
       const frames = await page.getByTestId('position').textContent();
       await page.screenshot({ path: join(results, 'share-sandbox.png') });
       const link = page.url();
-      if (!/&k=0%2C0%2C0%2C0%2C0%2C4&x=/.test(link)) throw new Error(`the link lacks the step schedule: ${link}`);
+      if (!/&k=0%2C0%2C0%2C0%2C0%2C4&z=[A-Za-z0-9_-]+$/.test(link)) throw new Error(`the link lacks the step schedule or its compressed scenario: ${link}`);
       const other = await page.context().newPage();
       await other.goto(link);
       await ready(other);
@@ -172,6 +172,7 @@ export const tests = [
         ['#p=1&s=nop-batch&x=%%%', 'not base64url'],
         ['#p=1&s=no-such-scenario', 'There is no scenario "no-such-scenario"'],
         ['#p=1&s=nop-batch&t=999999', 'asks for step 999999'],
+        ['#p=1&s=nop-batch&z=AAAA', 'compressed scenario (z=) is not valid deflate data'],
       ]) {
         await page.goto(`${url}${hash}`);
         const problem = page.getByTestId('problem');
@@ -290,7 +291,16 @@ export const tests = [
       if (!caption?.includes('<img src=x')) throw new Error(`the hostile note should show as text: ${caption}`);
       if ((await page.locator('img').count()) || (await page.evaluate(() => window.__pwned)) || dialogs.length) throw new Error('markup from an uploaded scenario ran');
       await page.waitForTimeout(300);
-      if (!page.url().includes('&x=')) throw new Error(`an uploaded scenario travels whole in its permalink: ${page.url()}`);
+      if (!page.url().includes('&z=')) throw new Error(`an uploaded scenario travels whole (compressed) in its permalink: ${page.url()}`);
+      // Reopened from its link, the hostile text is still only text.
+      const again = await page.context().newPage();
+      again.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      await again.goto(page.url());
+      await again.waitForFunction(() => document.querySelector('.caption-meta .where')?.textContent?.includes('<img src=x'));
+      if ((await again.locator('img').count()) || (await again.evaluate(() => window.__pwned)) || dialogs.length) throw new Error('markup from a compressed link ran');
     },
   },
   {

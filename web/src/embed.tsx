@@ -7,15 +7,16 @@ import { createRoot } from 'react-dom/client';
 import './app/App.css';
 import { EmbedApp } from './app/EmbedApp';
 import { EmbedPlayer, connectHost, parseEmbedOptions } from './app/embed';
-import { readLocation } from './app/url';
+import { readLocation, readLocationAsync } from './app/url';
 import { loadFailed, loadScenario, openShareState, setTheme, showProblem, simStore, startSession } from './store';
 import { viewOf } from './store';
 import { compileCoreFromUrl, instantiateCore } from './wasm/load';
 
 const opts = parseEmbedOptions(location.search);
-const link = readLocation('', location.hash);
+// The theme and the panels are known at once (a compressed scenario is read after the core loads).
+const early = readLocation('', location.hash.replace(/&[zk]=[^&]*/g, ''));
 const player = new EmbedPlayer(opts);
-const theme = opts.theme ?? (link.kind === 'permalink' ? link.state.theme : 'light');
+const theme = opts.theme ?? (early.kind === 'permalink' ? early.state.theme : 'light');
 setTheme(theme);
 document.documentElement.dataset.theme = theme;
 document.documentElement.classList.add('embedded');
@@ -26,6 +27,7 @@ compileCoreFromUrl(new URL('core.wasm', document.baseURI).href)
   .then(async (module) => {
     const core = await instantiateCore(module);
     startSession(core, { spawn: () => instantiateCore(module) });
+    const link = await readLocationAsync('', location.hash);
     let start = opts.from;
     if (link.kind === 'permalink') {
       const problems = openShareState(link.state);

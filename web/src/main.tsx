@@ -3,13 +3,14 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { SpeakerView } from './components/SpeakerView';
 import './app/App.css';
-import { openRequest, readLocation, syncUrl } from './app/url';
+import { openRequest, readLocation, readLocationAsync, syncUrl } from './app/url';
 import { loadFailed, setSandbox, setTheme, startSession } from './store';
 import { compileCoreFromUrl, instantiateCore } from './wasm/load';
 
 // Relative to the page, so the site works under any base path and from file servers.
 const wasmUrl = new URL('core.wasm', document.baseURI).href;
-const wanted = readLocation(location.search, location.hash);
+// The theme is known at once (a compressed scenario is read after the core loads).
+const wanted = readLocation(location.search, location.hash.replace(/&[zk]=[^&]*/g, ''));
 /** `?speaker`: the presenter's speaker view, a second window that needs no core. */
 const speaker = new URLSearchParams(location.search).has('speaker');
 
@@ -34,7 +35,7 @@ if (!speaker) {
     .then(async (module) => {
       const core = await instantiateCore(module);
       startSession(core, { spawn: () => instantiateCore(module) });
-      openRequest(wanted);
+      openRequest(await readLocationAsync(location.search, location.hash));
       syncUrl();
     })
     .catch((err: unknown) => loadFailed(err instanceof Error ? err.message : String(err)));

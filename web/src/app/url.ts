@@ -9,8 +9,8 @@
  * opens, and the page then rewrites it into the fragment form. A link that cannot be opened
  * says why, and the page starts in free play.
  */
-import { type ShareState, decodePermalink } from '../share/permalink';
-import { THEMES, type Theme, fragmentFor, loadScenario, openShareState, seek, setTheme, showProblem, simStore } from '../store';
+import { type ShareState, decodePermalink, decodePermalinkAsync } from '../share/permalink';
+import { THEMES, type Theme, compactFragmentFor, loadScenario, openShareState, seek, setTheme, showProblem, simStore } from '../store';
 
 export interface UrlState {
   scenario: string | null;
@@ -43,15 +43,31 @@ function isPermalinkHash(hash: string): boolean {
   return h.includes('=');
 }
 
-/** Reads what the address asks for: a permalink in the fragment, else the older query form. */
+/**
+ * Reads what the address asks for: a permalink in the fragment, else the older query form.
+ * A compressed scenario (`z=`) needs {@link readLocationAsync}.
+ */
 export function readLocation(search: string, hash: string): LinkRequest {
   if (isPermalinkHash(hash)) {
     const d = decodePermalink(hash);
     return d.ok ? { kind: 'permalink', state: d.state } : { kind: 'error', error: d.error };
   }
+  return readLegacy(search);
+}
+
+function readLegacy(search: string): LinkRequest {
   const legacy = readUrl(search);
   if (legacy.scenario !== null || legacy.theme !== null || legacy.step !== undefined) return { kind: 'legacy', legacy };
   return { kind: 'none' };
+}
+
+/** Reads what the address asks for, compressed scenarios included. */
+export async function readLocationAsync(search: string, hash: string): Promise<LinkRequest> {
+  if (isPermalinkHash(hash)) {
+    const d = await decodePermalinkAsync(hash);
+    return d.ok ? { kind: 'permalink', state: d.state } : { kind: 'error', error: d.error };
+  }
+  return readLegacy(search);
 }
 
 /** Opens what the address asks for (after the core started); shows any problem. */
@@ -95,12 +111,15 @@ export function stripLegacy(search: string): string {
 export function syncUrl(): () => void {
   let last = '';
   let t: ReturnType<typeof setTimeout> | null = null;
-  const write = () => {
+  let seq = 0;
+  const write = async () => {
     t = null;
     const s = simStore.getState();
     if (s.status !== 'ready' || s.panic) return;
-    const next = fragmentFor(s);
-    if (!next || next === last) return;
+    const mine = ++seq;
+    const next = await compactFragmentFor(s);
+    // A later change wrote (or will write) a newer fragment.
+    if (mine !== seq || !next || next === last) return;
     last = next;
     try {
       history.replaceState(null, '', location.pathname + stripLegacy(location.search) + next);
@@ -112,13 +131,13 @@ export function syncUrl(): () => void {
     if (s.status !== 'ready') return;
     if (s.frames === prev.frames && s.cursor === prev.cursor && s.theme === prev.theme && s.panels === prev.panels && s.inspector === prev.inspector && s.pinned === prev.pinned && s.selectedByte === prev.selectedByte && s.mode === prev.mode) return;
     if (t) clearTimeout(t);
-    t = setTimeout(write, 150);
+    t = setTimeout(() => void write(), 150);
   });
-  write();
+  void write();
   const onHash = () => {
     if (location.hash === last || !isPermalinkHash(location.hash)) return;
     last = location.hash;
-    openRequest(readLocation('', location.hash));
+    void readLocationAsync('', location.hash).then(openRequest);
   };
   window.addEventListener('hashchange', onHash);
   return () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PANELS, THEMES, type ShareState, decodePermalink, encodePermalink } from './permalink';
+import { PANELS, THEMES, type ShareState, decodePermalink, decodePermalinkAsync, encodePermalink, encodePermalinkCompact } from './permalink';
 
 const state: ShareState = { scenarioId: 'v5-queued-task-work', step: 42, theme: 'projector', panels: ['rings', 'code'], req: 3, byte: { region: 'pdu', offset: 4 } };
 
@@ -17,6 +17,27 @@ describe('permalinks', () => {
     expect(decodePermalink('#p=1&s=a&k=1,2')).toMatchObject({ ok: false, error: expect.stringContaining('needs the scenario') });
     expect(decodePermalink('#p=1&s=a&k=1,-2&x=e30')).toMatchObject({ ok: false, error: expect.stringContaining('step schedule (k=)') });
     expect(decodePermalink('#p=1&s=a&b=user-Bad:1')).toMatchObject({ ok: false, error: expect.stringContaining('byte (b=)') });
+  });
+
+  it('compresses an embedded scenario (z=) and reads it back', async () => {
+    const doc = { id: 'sandbox', intro: 'a long intro '.repeat(40), program: Array.from({ length: 30 }, (_, i) => ({ op: 'prep', sqe: { opcode: 'NOP', user_data: i } })) };
+    const st = { ...state, scenario: doc, schedule: [0, 1, 2] };
+    const compact = await encodePermalinkCompact(st);
+    expect(compact).toMatch(/&z=[A-Za-z0-9_-]+$/);
+    expect(compact.length * 3).toBeLessThan(encodePermalink(st).length);
+    expect(await decodePermalinkAsync(compact)).toEqual({ ok: true, state: st });
+    expect(await decodePermalinkAsync(encodePermalink(st))).toEqual({ ok: true, state: st });
+    expect(decodePermalink(compact)).toMatchObject({ ok: false, error: expect.stringContaining('needs decodePermalinkAsync') });
+    expect(await encodePermalinkCompact(state)).toBe(encodePermalink(state));
+  });
+
+  it('says what is wrong with a compressed scenario, and refuses a deflate bomb', async () => {
+    expect(await decodePermalinkAsync('#p=1&s=a&z=%%')).toMatchObject({ ok: false, error: expect.stringContaining('not base64url') });
+    expect(await decodePermalinkAsync('#p=1&s=a&z=AAAA')).toMatchObject({ ok: false, error: expect.stringContaining('not valid deflate data') });
+    expect(await decodePermalinkAsync('#p=1&s=a&z=AA&x=e30')).toMatchObject({ ok: false, error: expect.stringContaining('twice') });
+    const bomb = await encodePermalinkCompact({ ...state, scenario: 'x'.repeat(2_000_000) });
+    expect(bomb.length).toBeLessThan(60_000);
+    expect(await decodePermalinkAsync(bomb)).toMatchObject({ ok: false, error: expect.stringContaining('expands beyond 524288 bytes') });
   });
 
   it('is compact for library scenarios', () => {

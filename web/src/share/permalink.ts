@@ -2,7 +2,9 @@
  * Permalinks: everything needed to reproduce a screen, encoded compactly in the URL fragment.
  *
  * Format 1: `#p=1&s=<scenario id>&t=<step>&th=<theme>&pn=<panels>&r=<request>&b=<region>:<offset>`
- * plus `&x=<scenario>` (base64url of the scenario JSON) for edited or sandbox scenarios, and
+ * plus `&x=<scenario>` (base64url of the scenario JSON) for edited or sandbox scenarios, or the
+ * same JSON compressed as `&z=<deflate-raw, base64url>` (what the app writes: a third to a fifth
+ * of the length; read with {@link decodePermalinkAsync}), and
  * `&k=<steps,...>` for a sandbox session: the kernel steps run before the first operation of
  * the program and after each one (see `Schedule` in sim/controller.ts), so that the session is
  * replayed frame for frame instead of compiled. Unknown keys are ignored, so later versions can
@@ -45,7 +47,10 @@ const MAX_SCENARIO_CHARS = 60_000;
 const MAX_SCHEDULE = 10_001;
 
 function b64urlEncode(s: string): string {
-  const bytes = new TextEncoder().encode(s);
+  return b64urlFromBytes(new TextEncoder().encode(s));
+}
+
+function b64urlFromBytes(bytes: Uint8Array): string {
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -71,6 +76,77 @@ export function encodePermalink(st: ShareState): string {
   if (st.schedule !== undefined) q.set('k', st.schedule.join(','));
   if (st.scenario !== undefined) q.set('x', b64urlEncode(JSON.stringify(st.scenario)));
   return `#${q.toString()}`;
+}
+
+/** The largest scenario a compressed link may expand to. */
+const MAX_INFLATED = 512 * 1024;
+
+async function pipe(data: Uint8Array, stream: CompressionStream | DecompressionStream, max: number): Promise<Uint8Array> {
+  const out = new Response(new Blob([data as BlobPart]).stream().pipeThrough(stream)).body;
+  if (!out) throw new Error('no stream');
+  const reader = out.getReader();
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.length;
+    if (n > max) {
+      await reader.cancel();
+      throw new RangeError(`expands beyond ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.length;
+  }
+  return all;
+}
+
+/** Whether this environment can write and read compressed links. */
+export const canCompress = typeof CompressionStream === 'function' && typeof DecompressionStream === 'function';
+
+/**
+ * Encodes a state as a URL fragment with its scenario compressed (`z=`) when that is shorter;
+ * without a scenario, or where compression is not available, the same as {@link encodePermalink}.
+ */
+export async function encodePermalinkCompact(st: ShareState): Promise<string> {
+  const plain = encodePermalink(st);
+  if (st.scenario === undefined || !canCompress) return plain;
+  const z = b64urlFromBytes(await pipe(new TextEncoder().encode(JSON.stringify(st.scenario)), new CompressionStream('deflate-raw'), Infinity));
+  const q = new URLSearchParams(plain.slice(1));
+  q.delete('x');
+  q.set('z', z);
+  const compact = `#${q.toString()}`;
+  return compact.length < plain.length ? compact : plain;
+}
+
+/** Decodes a URL fragment that may carry a compressed scenario (`z=`). Never throws (the promise never rejects). */
+export async function decodePermalinkAsync(hash: string): Promise<DecodeResult> {
+  const h = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (h.length > 200_000) return decodePermalink(h);
+  const q = new URLSearchParams(h);
+  const z = q.get('z');
+  if (z === null) return decodePermalink(h);
+  if (q.get('x') !== null) return { ok: false, error: 'the link carries its scenario twice (x= and z=)' };
+  if (z.length > MAX_SCENARIO_CHARS) return { ok: false, error: `the compressed scenario (z=) is too large (${z.length} characters)` };
+  if (!/^[A-Za-z0-9_-]*$/.test(z)) return { ok: false, error: 'the compressed scenario (z=) is not base64url' };
+  if (!canCompress) return { ok: false, error: 'this browser cannot read a compressed scenario (z=): it lacks DecompressionStream' };
+  let json: string;
+  try {
+    const bin = atob(z.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    json = new TextDecoder('utf-8', { fatal: true }).decode(await pipe(bytes, new DecompressionStream('deflate-raw'), MAX_INFLATED));
+  } catch (e) {
+    return { ok: false, error: e instanceof RangeError ? `the compressed scenario (z=) ${e.message}` : 'the compressed scenario (z=) is not valid deflate data' };
+  }
+  q.delete('z');
+  q.set('x', b64urlEncode(json));
+  return decodePermalink(q.toString());
 }
 
 /** Decodes a URL fragment (with or without `#`). Never throws. */
@@ -113,9 +189,10 @@ export function decodePermalink(hash: string): DecodeResult {
   if (k !== null) {
     const parts = k.split(',');
     if (parts.length > MAX_SCHEDULE || !parts.every((x) => /^\d{1,7}$/.test(x))) return { ok: false, error: `the step schedule (k=) must be up to ${MAX_SCHEDULE} comma-separated step counts, found "${k.slice(0, 40)}"` };
-    if (q.get('x') === null) return { ok: false, error: 'the step schedule (k=) needs the scenario it schedules (x=), which the link lacks' };
+    if (q.get('x') === null && q.get('z') === null) return { ok: false, error: 'the step schedule (k=) needs the scenario it schedules (x= or z=), which the link lacks' };
     st.schedule = parts.map(Number);
   }
+  if (q.get('z') !== null) return { ok: false, error: 'the link carries a compressed scenario (z=), which needs decodePermalinkAsync' };
   const x = q.get('x');
   if (x !== null) {
     if (x.length > MAX_SCENARIO_CHARS) return { ok: false, error: `the embedded scenario (x=) is too large (${x.length} characters)` };

@@ -2,7 +2,7 @@
  * Permalink states of the screen: what a link records (share/permalink.ts) and how a link's
  * state is opened again. The address bar itself is the app's business (app/url.ts).
  */
-import { type Panel, type ShareState, encodePermalink } from '../share/permalink';
+import { type Panel, type ShareState, encodePermalink, encodePermalinkCompact } from '../share/permalink';
 import { readScenarioText } from '../share/scenarioFile';
 import { loadScenario, loadScenarioDoc, pinRequest, seek, selectByte, sessionDocument, setInspector, setTheme } from './actions';
 import { LIBRARY } from './scenarios';
@@ -92,3 +92,9 @@ export function linkFor(s: SimState, loc: Pick<Location, 'origin' | 'pathname'> 
   return `${loc.origin}${loc.pathname}${fragmentFor(s)}`;
 }
 
+
+/** The fragment for the screen with its scenario compressed (what the address bar shows). */
+export async function compactFragmentFor(s: SimState): Promise<string> {
+  const st = shareStateOf(s);
+  return st ? encodePermalinkCompact(st) : '';
+}

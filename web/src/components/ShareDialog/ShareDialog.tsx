@@ -9,7 +9,7 @@ import { toChromeTrace } from '../../share/chromeTrace';
 import { download, frameSvg, svgToPng } from '../../share/exportFrame';
 import { readScenarioText } from '../../share/scenarioFile';
 import { traceDocument } from '../../share/traceExport';
-import { type SimState, fragmentFor, loadScenarioDoc, selCaption, sessionDocument, setShare, showProblem, simStore, useSim } from '../../store';
+import { type SimState, compactFragmentFor, fragmentFor, loadScenarioDoc, selCaption, sessionDocument, setShare, showProblem, simStore, useSim } from '../../store';
 
 /** The address of a page next to this one (embed.html), keeping the base path. */
 function sibling(page: string): string {
@@ -21,12 +21,12 @@ function sibling(page: string): string {
  * The iframe snippet that embeds the screen's scenario from its current step on: a library
  * scenario by its id, anything else (edited, uploaded, sandbox) through its permalink.
  */
-export function embedSnippet(s: SimState, base = sibling('embed.html')): string {
+export function embedSnippet(s: SimState, base = sibling('embed.html'), frag = fragmentFor(s)): string {
   const title = s.base?.title ?? 'Ringside';
   const src =
     s.mode === 'guided' && s.source === 'library' && s.base
       ? `${base}?s=${s.base.id}&from=${s.cursor}&autoplay=0&loop=0&theme=${s.theme}`
-      : `${base}?autoplay=0&loop=0${fragmentFor(s)}`;
+      : `${base}?autoplay=0&loop=0${frag}`;
   const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return `<iframe src="${attr(src)}" title="${attr(`${title} (Ringside)`)}" width="960" height="540" style="border:0" loading="lazy"></iframe>`;
 }
@@ -96,11 +96,22 @@ function ShareDialogBody() {
   const state = useSim(selAll);
   const dialog = useRef<HTMLDivElement>(null);
   const [copied, setCopied] = useState<string | null>(null);
+  const [frag, setFrag] = useState(() => fragmentFor(state));
   useEffect(() => {
     dialog.current?.querySelector<HTMLElement>('[data-testid="permalink"]')?.focus();
   }, []);
-  const link = `${location.origin}${location.pathname}${location.search}${fragmentFor(state)}`;
-  const snippet = embedSnippet(state);
+  // The compressed form is what the address bar shows too.
+  useEffect(() => {
+    let live = true;
+    void compactFragmentFor(state).then((f) => {
+      if (live) setFrag(f);
+    });
+    return () => {
+      live = false;
+    };
+  }, [state]);
+  const link = `${location.origin}${location.pathname}${location.search}${frag}`;
+  const snippet = embedSnippet(state, undefined, frag);
   const copy = (what: string, text: string) => {
     navigator.clipboard?.writeText(text).then(
       () => setCopied(what),
