@@ -35,6 +35,7 @@ async function fingerprint(page) {
       byte: q('.byte.selected, .field.selected')?.getAttribute('data-offset') ?? null,
       region: q('.byte.selected, .field.selected')?.closest('[data-region]')?.getAttribute('data-region') ?? null,
       where: q('.caption-meta .where')?.textContent ?? null,
+      followed: q('.state-diagram h2 + *, .panel-head')?.textContent ?? null,
     };
   });
 }
@@ -61,6 +62,7 @@ export const tests = [
       eq('theme from the older link', 'dark', await page.evaluate(() => document.documentElement.dataset.theme));
       // Change the step and the view: five steps on, lanes hidden, the bytes tab, one byte selected.
       for (let i = 0; i < 5; i++) await page.keyboard.press('.');
+      await page.locator('g.token[data-req="1"]').click();
       await page.getByText('View', { exact: true }).click();
       await page.getByLabel('Lanes', { exact: true }).uncheck();
       await page.getByText('View', { exact: true }).click();
@@ -72,7 +74,7 @@ export const tests = [
       eq('lanes hidden', false, before.lanes);
       eq('selected byte', ['32', 'sqe'], [before.byte, before.region]);
       const link = page.url();
-      if (!/#p=1&s=v5-queued-task-work&t=8&th=dark&pn=rings%2Cstate%2Cbytes%2Ctimeline&b=sqe%3A32$/.test(link)) throw new Error(`unexpected permalink ${link}`);
+      if (!/#p=1&s=v5-queued-task-work&t=8&th=dark&pn=rings%2Cstate%2Cbytes%2Ctimeline&r=1&b=sqe%3A32$/.test(link)) throw new Error(`unexpected permalink ${link}`);
       await page.screenshot({ path: join(results, 'share-permalink-before.png') });
       // A fresh page on the same link shows the same screen.
       const other = await page.context().newPage();

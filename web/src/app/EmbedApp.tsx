@@ -9,7 +9,7 @@ import { Lanes } from '../components/Lanes';
 import { RingsPanel } from '../components/RingsPanel';
 import { SanitizerAlarm } from '../components/SanitizerAlarm';
 import { StateDiagram } from '../components/StateDiagram';
-import { fragmentFor, selCursor, selMessage, selPanic, selPlaying, selStatus, simStore, useSim } from '../store';
+import { fragmentFor, recover, selCursor, selMessage, selPanic, selPlaying, selStatus, simStore, useSim } from '../store';
 import type { EmbedPlayer } from './embed';
 
 function Transport({ player }: { player: EmbedPlayer }) {
@@ -70,9 +70,12 @@ function EmbedAppComponent({ player, title }: { player: EmbedPlayer; title: stri
       {status === 'loading' && <p role="status">Loading the simulator…</p>}
       {status === 'error' && <p role="alert">Could not start the simulator: {message}</p>}
       {panic && (
-        <p role="alert" className="panic">
-          The simulator core stopped: {panic}
-        </p>
+        <div role="alert" className="panic" data-testid="panic">
+          <p>The simulator core stopped: {panic}</p>
+          <button type="button" onClick={() => void recover()}>
+            Return to the last good state
+          </button>
+        </div>
       )}
       {problem && (
         <div role="alert" className="problem" data-testid="problem">
