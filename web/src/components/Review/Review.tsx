@@ -87,7 +87,7 @@ function Result({ cmp }: { cmp: Comparison }) {
               {sd.error ? (
                 <p role="alert">Could not run: {sd.error}</p>
               ) : (
-                <p className={sd.sanitizers.length ? 'review-san alarm' : 'review-san'}>{sd.sanitizers.length ? `Sanitizer reports: ${sd.sanitizers.map((x) => x.replace('sanitizer_', '')).join(', ')}` : 'No sanitizer report.'}</p>
+                <p className={sd.sanitizers.length ? 'review-san review-san-alarm' : 'review-san'}>{sd.sanitizers.length ? `Sanitizer reports: ${sd.sanitizers.map((x) => x.replace('sanitizer_', '')).join(', ')}` : 'No sanitizer report.'}</p>
               )}
             </div>
           );
