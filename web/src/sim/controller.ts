@@ -58,7 +58,7 @@ export class SimController {
   constructor(readonly core: Core, readonly scenario: Scenario) {
     core.call((e) => e.rs_init(scenario.config?.patch2_zero_pdu ? 1 : 0));
     this.rt = new ProgramRuntime(core, scenario);
-    this.frames.push(this.capture(0, 'app', `io_uring_setup(${scenario.ring.entries})`, 0));
+    this.frames.push(this.capture(0, 'app', `io_uring_setup(${scenario.ring.entries})`, -1));
     this.snapshot();
   }
 

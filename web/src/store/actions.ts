@@ -37,7 +37,7 @@ const USER_BYTES_SHOWN = 256;
 
 function opOf(f: Frame): Op | undefined {
   const c = controller;
-  // Frame 0 is io_uring_setup (the controller records it with op 0, before any operation ran).
+  // Frame 0 is io_uring_setup (op -1: no program operation ran yet).
   if (!c || f.index === 0) return undefined;
   if (f.op >= 0) return c.scenario.program[f.op];
   const input = c.inputs[f.index - 1];
