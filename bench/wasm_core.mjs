@@ -75,3 +75,37 @@ export function measureNops(e, seconds) {
   }
   return { ops, seconds: el / 1000, opsPerSec: ops / (el / 1000) };
 }
+
+function putStr(e, addr, s) {
+  const b = new TextEncoder().encode(s);
+  new Uint8Array(e.memory.buffer).set(b, addr);
+  return b.length;
+}
+
+/**
+ * uring_cmd through the v5 sample driver (`rust_misc_device`: queue() → workqueue →
+ * complete_in_task → done()), 64 per io_uring_enter(64, 64, GETEVENTS). ops/s over ~`seconds`.
+ */
+export function measureV5Sample(e, seconds) {
+  const ring = setupRing(e);
+  const base = e.rs_user_mem_base() + 4096;
+  const n1 = putStr(e, base, 'rust-misc-device');
+  const n2 = putStr(e, base + 64, 'rust_misc_device');
+  if (e.rs_dev_register(base, n1, base + 64, n2) < 0) throw new Error('rs_dev_register failed');
+  const fd = e.rs_dev_open(base, n1);
+  if (fd < 0) throw new Error(`rs_dev_open: ${fd}`);
+  const tmpl = new Uint8Array(64);
+  const tv = new DataView(tmpl.buffer);
+  tmpl[0] = 46;
+  tv.setInt32(4, fd, true);
+  const batch = () => runNops(e, ring, 16, tmpl);
+  batch();
+  let ops = 0;
+  const t0 = performance.now();
+  let el = 0;
+  while (el < seconds * 1000) {
+    ops += batch();
+    el = performance.now() - t0;
+  }
+  return { ops, seconds: el / 1000, opsPerSec: ops / (el / 1000) };
+}
