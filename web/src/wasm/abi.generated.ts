@@ -297,6 +297,7 @@ export const EVENT = {
   sim_register: 302,
   sim_sys_call: 303,
   sim_submit_flush: 304,
+  sim_cqe_cache_quirk: 305,
 } as const;
 
 export type EventName = keyof typeof EVENT;
