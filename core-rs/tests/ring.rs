@@ -200,7 +200,7 @@ fn a_skipped_cqe32_nop_leaves_its_words_to_the_next_user_of_the_request() {
     rs_init(0);
     let mut ua = UserAlloc::new();
     let mut r = setup(&mut ua, 4, IORING_SETUP_CQE32, 0).expect("setup");
-    let skip = IOSQE_CQE_SKIP_SUCCESS as u8;
+    let skip = IOSQE_CQE_SKIP_SUCCESS;
     nop_flags(&mut r, 1, skip, IORING_NOP_CQE32, (433, 5));
     assert_eq!(r.submit_and_wait(0), 1);
     nop(&mut r, 2);
