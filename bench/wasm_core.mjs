@@ -31,8 +31,11 @@ export function setupRing(e) {
   return ring;
 }
 
-/** Runs `batches` batches of 64 NOPs; returns ops completed. */
-export function runNops(e, ring, batches, tmpl) {
+/**
+ * Runs `batches` batches of 64 SQEs copied from `tmpl`; returns ops completed. The trace is
+ * drained after each batch unless `drain` is false (the soak lets it grow to its bound).
+ */
+export function runNops(e, ring, batches, tmpl, drain = true) {
   let ops = 0;
   for (let b = 0; b < batches; b++) {
     const buf = e.memory.buffer;
@@ -49,7 +52,7 @@ export function runNops(e, ring, batches, tmpl) {
     if (r !== 64) throw new Error(`io_uring_enter returned ${r}`);
     const dv2 = new DataView(e.memory.buffer);
     dv2.setUint32(ring.rings + ring.cqHead, dv2.getUint32(ring.rings + ring.cqTail, true), true);
-    e.rs_trace_clear();
+    if (drain) e.rs_trace_clear();
     ops += 64;
   }
   return ops;
