@@ -1,17 +1,21 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { SpeakerView } from './components/SpeakerView';
 import './app/App.css';
-import { readUrl, syncUrl } from './app/url';
-import { loadFailed, setTheme, startSession } from './store';
-import { loadCoreFromUrl } from './wasm/load';
+import { openRequest, readLocation, syncUrl } from './app/url';
+import { loadFailed, setSandbox, setTheme, startSession } from './store';
+import { compileCoreFromUrl, instantiateCore } from './wasm/load';
 
 // Relative to the page, so the site works under any base path and from file servers.
 const wasmUrl = new URL('core.wasm', document.baseURI).href;
-const wanted = readUrl(location.search);
+const wanted = readLocation(location.search, location.hash);
+/** `?speaker`: the presenter's speaker view, a second window that needs no core. */
+const speaker = new URLSearchParams(location.search).has('speaker');
 
 function initialTheme() {
-  if (wanted.theme) return wanted.theme;
+  if (wanted.kind === 'permalink') return wanted.state.theme;
+  if (wanted.kind === 'legacy' && wanted.legacy.theme) return wanted.legacy.theme;
   try {
     const saved = localStorage.getItem('ringside-theme');
     if (saved === 'light' || saved === 'dark' || saved === 'projector') return saved;
@@ -21,19 +25,26 @@ function initialTheme() {
   return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 setTheme(initialTheme());
+// The sandbox drawer opens by itself where the stage keeps room beside it.
+if (window.innerWidth >= 1500) setSandbox(true);
 
-loadCoreFromUrl(wasmUrl)
-  .then((core) => {
-    startSession(core, { scenario: wanted.scenario, step: wanted.step });
-    syncUrl();
-  })
-  .catch((err: unknown) => loadFailed(err instanceof Error ? err.message : String(err)));
+// The module is compiled once; more instances (review mode, a restart after a trap) make no request.
+if (!speaker) {
+  compileCoreFromUrl(wasmUrl)
+    .then(async (module) => {
+      const core = await instantiateCore(module);
+      startSession(core, { spawn: () => instantiateCore(module) });
+      openRequest(wanted);
+      syncUrl();
+    })
+    .catch((err: unknown) => loadFailed(err instanceof Error ? err.message : String(err)));
+}
 
 const root = document.getElementById('root');
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
+  if (speaker) {
+    document.documentElement.dataset.theme = initialTheme();
+    document.title = 'Ringside — speaker view';
+  }
+  createRoot(root).render(<StrictMode>{speaker ? <SpeakerView /> : <App />}</StrictMode>);
 }

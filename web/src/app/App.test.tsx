@@ -4,7 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadTestCore, resetAll } from '../test/core';
 import { loadScenario, simStore, startSession } from '../store';
 import { App } from './App';
-import { readUrl, urlFor } from './url';
+import { fragmentFor } from '../store';
+import { readLocation, readUrl, stripLegacy } from './url';
 
 let core: Awaited<ReturnType<typeof loadTestCore>>;
 beforeAll(async () => {
@@ -105,11 +106,24 @@ describe('App', () => {
 });
 
 describe('the address bar', () => {
-  it('round-trips scenario, step and theme', () => {
+  it('still reads the older query form, and prefers a permalink in the fragment', () => {
     expect(readUrl('?s=nop-batch&step=12&theme=projector')).toEqual({ scenario: 'nop-batch', step: 12, theme: 'projector' });
     expect(readUrl('?step=x&theme=neon')).toEqual({ scenario: null, step: undefined, theme: null });
-    const s = { mode: 'guided' as const, scenario: { id: 'nop-batch' } as never, cursor: 7, theme: 'dark' as const };
-    expect(urlFor(s)).toBe('?s=nop-batch&step=7&theme=dark');
-    expect(urlFor({ ...s, mode: 'free' })).toBe('?theme=dark');
+    expect(readLocation('?s=nop-batch&step=3', '')).toEqual({ kind: 'legacy', legacy: { scenario: 'nop-batch', step: 3, theme: null } });
+    expect(readLocation('', '')).toEqual({ kind: 'none' });
+    expect(readLocation('', '#top')).toEqual({ kind: 'none' });
+    expect(readLocation('?s=x', '#p=1&s=nop-batch&t=4')).toMatchObject({ kind: 'permalink', state: { scenarioId: 'nop-batch', step: 4 } });
+    expect(readLocation('', '#p=7&s=nop-batch')).toMatchObject({ kind: 'error', error: expect.stringContaining('newer Ringside') });
+    expect(stripLegacy('?s=a&step=2&theme=dark&embed=1')).toBe('?embed=1');
+  });
+
+  it('writes the screen as a versioned fragment: library scenarios by id, sandbox sessions whole', () => {
+    startSession(core, { scenario: 'nop-batch', step: 7 });
+    simStore.setState({ theme: 'dark' });
+    expect(fragmentFor(st())).toBe('#p=1&s=nop-batch&t=7&th=dark&pn=rings%2Clanes%2Cstate%2Ccode%2Ctimeline');
+    act(() => {
+      startSession(core);
+    });
+    expect(fragmentFor(st())).toMatch(/^#p=1&s=sandbox&t=0&th=dark&pn=[^&]+&k=0&x=[A-Za-z0-9_-]+$/);
   });
 });

@@ -8,17 +8,26 @@ import { KeyboardHelp } from '../components/KeyboardHelp';
 import { Lanes } from '../components/Lanes';
 import { ModelPage } from '../components/ModelPage';
 import { RingsPanel } from '../components/RingsPanel';
+import { BranchBar } from '../components/BranchBar';
+import { PresenterOverlay } from '../components/Presenter';
+import { Review } from '../components/Review';
+import { Sandbox } from '../components/Sandbox';
 import { SanitizerAlarm } from '../components/SanitizerAlarm';
 import { ScenarioLibrary } from '../components/ScenarioLibrary';
+import { ShareDialog } from '../components/ShareDialog';
 import { StateDiagram } from '../components/StateDiagram';
 import { Timeline } from '../components/Timeline';
 import {
   LIBRARY,
+  STAGE_PANELS,
+  type StagePanel,
   THEMES,
   type Theme,
   dismissMessage,
+  editHere,
   freePlay,
   loadScenario,
+  recover,
   selMessage,
   selMode,
   selPage,
@@ -29,12 +38,45 @@ import {
   selTheme,
   setHelp,
   setPage,
+  setPanel,
+  setPresenting,
+  setSandbox,
+  setShare,
   setTheme,
+  showProblem,
   useSim,
 } from '../store';
+import { openSpeakerView, usePresenterSync } from './presenterLink';
 import { installKeyboard } from './keyboard';
 
 const THEME_LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', projector: 'Projector' };
+const PANEL_LABELS: Record<StagePanel, string> = { rings: 'Rings', lanes: 'Lanes', state: 'State diagram', inspector: 'Inspector', timeline: 'Timeline' };
+
+/** Which stage panels are shown (a permalink records them). */
+function ViewMenu() {
+  const panels = useSim((s) => s.panels);
+  return (
+    <details className="view-menu">
+      <summary title="Panels on screen">View</summary>
+      <div className="menu" role="group" aria-label="Panels">
+        {STAGE_PANELS.map((p) => (
+          <label key={p}>
+            <input type="checkbox" checked={panels[p]} onChange={(e) => setPanel(p, e.target.checked)} />
+            {PANEL_LABELS[p]}
+          </label>
+        ))}
+      </div>
+    </details>
+  );
+}
+
+/** Enters presenter mode, full screen when the browser allows it. */
+function present() {
+  setPresenting(true);
+  document.documentElement.requestFullscreen?.().catch(() => {
+    // Full screen refused (an iframe, a test browser): presenter mode works in the window.
+  });
+}
 
 function ScenarioPicker() {
   const mode = useSim(selMode);
@@ -65,6 +107,8 @@ function ScenarioPicker() {
 function Header() {
   const theme = useSim(selTheme);
   const page = useSim(selPage);
+  const mode = useSim(selMode);
+  const sandbox = useSim((s) => s.sandbox);
   return (
     <header className="app-header">
       <h1>
@@ -78,6 +122,28 @@ function Header() {
         <button type="button" aria-pressed={page === 'model'} onClick={() => setPage(page === 'model' ? 'main' : 'model')} title="Model and simplifications (M)">
           Model
         </button>
+        <button
+          type="button"
+          aria-pressed={page === 'main' && mode === 'free' && sandbox}
+          onClick={() => {
+            if (mode === 'guided') editHere();
+            else setSandbox(!sandbox || page !== 'main');
+            setPage('main');
+          }}
+          title={mode === 'guided' ? 'Edit from here: continue this scenario in the sandbox' : 'Compose SQEs, poke devices, change the machine'}
+        >
+          Sandbox
+        </button>
+        <button type="button" aria-pressed={page === 'review'} onClick={() => setPage(page === 'review' ? 'main' : 'review')} title="The same program under the RFC v3 and v5 APIs, side by side">
+          Review
+        </button>
+        <button type="button" onClick={present} title="Presenter mode: full screen, clicker keys, a speaker view">
+          Present
+        </button>
+        <button type="button" onClick={() => setShare(true)} title="Permalink, embed snippet, exports, scenario files">
+          Share
+        </button>
+        <ViewMenu />
         <div className="segmented" role="group" aria-label="Theme">
           {THEMES.map((t) => (
             <button key={t} type="button" aria-pressed={theme === t} onClick={() => setTheme(t)} title="Theme (Shift+T)">
@@ -96,21 +162,61 @@ function Header() {
 const Stage = memo(function Stage() {
   const mode = useSim(selMode);
   const alarm = useSim(useShallow(selSanitizers)).length > 0;
+  const panels = useSim((s) => s.panels);
+  const presenting = useSim((s) => s.presenting);
+  const cells = (['rings', 'lanes', 'state', 'inspector'] as const).filter((p) => panels[p]).length;
   return (
     <main className={`stage${alarm ? ' alarmed' : ''}`} data-mode={mode}>
       <Caption />
-      <div className="stage-grid">
-        <RingsPanel />
-        <Lanes />
-        <StateDiagram />
-        <Inspector />
+      {!presenting && <BranchBar />}
+      <div className={`stage-grid cells-${cells}`}>
+        {panels.rings && <RingsPanel />}
+        {panels.lanes && <Lanes />}
+        {panels.state && <StateDiagram />}
+        {panels.inspector && <Inspector />}
         <SanitizerAlarm />
       </div>
-      {mode === 'free' && <Controls />}
-      <Timeline />
+      {mode === 'free' && !presenting && <Controls />}
+      {panels.timeline && !presenting && <Timeline />}
     </main>
   );
 });
+
+/** A link or file that could not be opened: what is wrong, and the page stays usable. */
+function ProblemPanel() {
+  const problem = useSim((s) => s.problem);
+  if (!problem) return null;
+  return (
+    <div role="alert" className="problem" data-testid="problem">
+      <h2>{problem.title}</h2>
+      <ul>
+        {problem.lines.map((l, i) => (
+          <li key={i}>{l}</li>
+        ))}
+      </ul>
+      <button type="button" onClick={() => showProblem(null)}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+/** The core trapped: its panic text, and a return to the last good frame on a fresh instance. */
+function PanicPanel({ panic }: { panic: string }) {
+  return (
+    <div role="alert" className="panic" data-testid="panic">
+      <h2>The simulator core stopped</h2>
+      <p>The WebAssembly core trapped. Nothing more is asked of that instance. Its panic message:</p>
+      <pre>{panic}</pre>
+      <button type="button" className="sb-primary" onClick={() => void recover()}>
+        Return to the last good state
+      </button>{' '}
+      <button type="button" onClick={() => window.location.reload()}>
+        Reload the page
+      </button>
+    </div>
+  );
+}
 
 export function App() {
   const status = useSim(selStatus);
@@ -118,7 +224,11 @@ export function App() {
   const panic = useSim(selPanic);
   const page = useSim(selPage);
   const theme = useSim(selTheme);
+  const mode = useSim(selMode);
+  const sandbox = useSim((s) => s.sandbox);
+  const presenting = useSim((s) => s.presenting);
   useEffect(() => installKeyboard(), []);
+  usePresenterSync();
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     try {
@@ -128,23 +238,16 @@ export function App() {
     }
   }, [theme]);
   return (
-    <div className="app">
-      <Header />
+    <div className={`app${presenting ? ' presenting' : ''}`}>
+      {!presenting && <Header />}
       {status === 'loading' && <p role="status" className="loading">Loading the simulator…</p>}
       {status === 'error' && (
         <p role="alert" className="error">
           Could not start the simulator: {message}
         </p>
       )}
-      {panic && (
-        <div role="alert" className="panic">
-          <h2>The simulator core stopped</h2>
-          <pre>{panic}</pre>
-          <button type="button" onClick={() => window.location.reload()}>
-            Reload
-          </button>
-        </div>
-      )}
+      {panic && <PanicPanel panic={panic} />}
+      <ProblemPanel />
       {status === 'ready' && message && !panic && (
         <div role="alert" className="notice">
           <span>{message}</span>
@@ -153,9 +256,24 @@ export function App() {
           </button>
         </div>
       )}
-      {status === 'ready' && page === 'main' && <Stage />}
+      {status === 'ready' && page === 'main' && (
+        <div className="stage-wrap">
+          <Stage />
+          {mode === 'free' && sandbox && !presenting && <Sandbox />}
+        </div>
+      )}
       {status === 'ready' && page === 'library' && <ScenarioLibrary />}
       {status === 'ready' && page === 'model' && <ModelPage />}
+      {status === 'ready' && page === 'review' && <Review />}
+      {presenting && (
+        <>
+          <PresenterOverlay />
+          <button type="button" className="speaker-open" onClick={openSpeakerView} title="Open the speaker view in a second window">
+            Speaker view
+          </button>
+        </>
+      )}
+      <ShareDialog />
       <KeyboardHelp />
     </div>
   );

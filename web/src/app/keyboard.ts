@@ -11,6 +11,12 @@ import {
   jumpToChapter,
   nextStop,
   prevStop,
+  presentChapter,
+  presentEdge,
+  presentNext,
+  presentPrev,
+  setPresenting,
+  toggleBlank,
   setInspector,
   setPage,
   setTheme,
@@ -43,11 +49,56 @@ function advance() {
   else forward();
 }
 
+/**
+ * Presenter mode's keys: what clickers send (PageDown/PageUp, the arrows, B or period for the
+ * blank screen) plus Home/End, chapter numbers and Escape to leave.
+ */
+function presenterKey(e: KeyboardEvent): boolean {
+  switch (e.key) {
+    case 'PageDown':
+    case 'ArrowRight':
+    case 'ArrowDown':
+    case ' ':
+    case 'Enter':
+      presentNext();
+      return true;
+    case 'PageUp':
+    case 'ArrowLeft':
+    case 'ArrowUp':
+    case 'Backspace':
+      presentPrev();
+      return true;
+    case 'b':
+    case 'B':
+    case '.':
+      toggleBlank();
+      return true;
+    case 'Home':
+      presentEdge('first');
+      return true;
+    case 'End':
+      presentEdge('last');
+      return true;
+    case 'Escape':
+      setPresenting(false);
+      if (document.fullscreenElement) void document.exitFullscreen?.().catch(() => {});
+      return true;
+    default:
+      if (/^[0-9]$/.test(e.key)) {
+        presentChapter(e.key === '0' ? 9 : Number(e.key) - 1);
+        return true;
+      }
+      return false;
+  }
+}
+
 /** Handles a key press; returns whether it was used. */
 export function handleKey(e: KeyboardEvent): boolean {
   if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return false;
   if (isTypingTarget(e.target)) return false;
   const s = simStore.getState();
+  if (s.share) return false;
+  if (s.presenting && s.status === 'ready') return presenterKey(e);
   if (s.help) {
     if (e.key === '?') {
       toggleHelp();

@@ -1,9 +1,16 @@
 /**
- * The address bar: `?s=<scenario>&step=<n>&theme=<theme>` opens a scenario at a step in a
- * theme, and the page keeps the address in step as the viewer moves (history.replaceState, no
- * navigation), so a copied address shows the same frame.
+ * The address bar and permalinks.
+ *
+ * The page keeps a versioned permalink (share/permalink.ts) in the URL fragment as the viewer
+ * moves (history.replaceState, no navigation): the scenario (by id, or carried whole when it was
+ * edited, uploaded or written in the sandbox, with the sandbox's step schedule), the step, the
+ * theme, the panels on screen, the followed request and the selected byte. Opening such a link
+ * reproduces that screen. The older query form `?s=<scenario>&step=<n>&theme=<theme>` still
+ * opens, and the page then rewrites it into the fragment form. A link that cannot be opened
+ * says why, and the page starts in free play.
  */
-import { THEMES, type SimState, type Theme, simStore } from '../store';
+import { type ShareState, decodePermalink } from '../share/permalink';
+import { THEMES, type Theme, fragmentFor, loadScenario, openShareState, seek, setTheme, showProblem, simStore } from '../store';
 
 export interface UrlState {
   scenario: string | null;
@@ -11,7 +18,14 @@ export interface UrlState {
   theme: Theme | null;
 }
 
-/** Reads the state the address asks for. */
+/** What the address asks the page to open. */
+export type LinkRequest =
+  | { kind: 'none' }
+  | { kind: 'legacy'; legacy: UrlState }
+  | { kind: 'permalink'; state: ShareState }
+  | { kind: 'error'; error: string };
+
+/** Reads the older query form `?s=&step=&theme=`. */
 export function readUrl(search: string): UrlState {
   const q = new URLSearchParams(search);
   const step = q.get('step');
@@ -23,37 +37,93 @@ export function readUrl(search: string): UrlState {
   };
 }
 
-/** The query string for a state. */
-export function urlFor(s: Pick<SimState, 'mode' | 'scenario' | 'cursor' | 'theme'>): string {
-  const q = new URLSearchParams();
-  if (s.mode === 'guided' && s.scenario) {
-    q.set('s', s.scenario.id);
-    q.set('step', String(s.cursor));
-  }
-  q.set('theme', s.theme);
-  return `?${q.toString()}`;
+/** Whether a fragment is meant as a permalink (rather than, say, an anchor). */
+function isPermalinkHash(hash: string): boolean {
+  const h = hash.replace(/^#/, '');
+  return h.includes('=');
 }
 
-/** Keeps the address bar in step with the store; returns the unsubscribe function. */
+/** Reads what the address asks for: a permalink in the fragment, else the older query form. */
+export function readLocation(search: string, hash: string): LinkRequest {
+  if (isPermalinkHash(hash)) {
+    const d = decodePermalink(hash);
+    return d.ok ? { kind: 'permalink', state: d.state } : { kind: 'error', error: d.error };
+  }
+  const legacy = readUrl(search);
+  if (legacy.scenario !== null || legacy.theme !== null || legacy.step !== undefined) return { kind: 'legacy', legacy };
+  return { kind: 'none' };
+}
+
+/** Opens what the address asks for (after the core started); shows any problem. */
+export function openRequest(req: LinkRequest): void {
+  switch (req.kind) {
+    case 'none':
+      return;
+    case 'error':
+      showProblem({ title: 'This link could not be opened', lines: [`${req.error[0]?.toUpperCase() ?? ''}${req.error.slice(1)}.`, 'Ringside started in free play instead.'] });
+      return;
+    case 'legacy': {
+      const { scenario, step, theme } = req.legacy;
+      if (theme) setTheme(theme);
+      if (scenario === null) return;
+      if (!loadScenario(scenario)) {
+        showProblem({ title: 'This link could not be opened', lines: [`There is no scenario "${scenario}" in this version of Ringside.`, 'Ringside started in free play instead.'] });
+        return;
+      }
+      if (step !== undefined) seek(step);
+      return;
+    }
+    case 'permalink': {
+      const problems = openShareState(req.state);
+      if (problems.length) showProblem({ title: 'This link could not be opened exactly', lines: problems });
+    }
+  }
+}
+
+/** Removes the older query keys from a search string (other parameters, e.g. embed options, stay). */
+export function stripLegacy(search: string): string {
+  const q = new URLSearchParams(search);
+  for (const k of ['s', 'step', 'theme']) q.delete(k);
+  const out = q.toString();
+  return out ? `?${out}` : '';
+}
+
+/**
+ * Keeps the address bar in step with the store, and opens a permalink pasted into the address
+ * bar of the running page. Returns the function that stops both.
+ */
 export function syncUrl(): () => void {
   let last = '';
   let t: ReturnType<typeof setTimeout> | null = null;
-  const unsub = simStore.subscribe((s) => {
-    if (s.status !== 'ready') return;
-    const next = urlFor(s);
-    if (next === last) return;
+  const write = () => {
+    t = null;
+    const s = simStore.getState();
+    if (s.status !== 'ready' || s.panic) return;
+    const next = fragmentFor(s);
+    if (!next || next === last) return;
     last = next;
+    try {
+      history.replaceState(null, '', location.pathname + stripLegacy(location.search) + next);
+    } catch {
+      // Some origins (file://) refuse it; the page works without.
+    }
+  };
+  const unsub = simStore.subscribe((s, prev) => {
+    if (s.status !== 'ready') return;
+    if (s.frames === prev.frames && s.cursor === prev.cursor && s.theme === prev.theme && s.panels === prev.panels && s.inspector === prev.inspector && s.pinned === prev.pinned && s.selectedByte === prev.selectedByte && s.mode === prev.mode) return;
     if (t) clearTimeout(t);
-    t = setTimeout(() => {
-      try {
-        history.replaceState(null, '', next + location.hash);
-      } catch {
-        // Some origins (file://) refuse it; the page works without.
-      }
-    }, 150);
+    t = setTimeout(write, 150);
   });
+  write();
+  const onHash = () => {
+    if (location.hash === last || !isPermalinkHash(location.hash)) return;
+    last = location.hash;
+    openRequest(readLocation('', location.hash));
+  };
+  window.addEventListener('hashchange', onHash);
   return () => {
     unsub();
+    window.removeEventListener('hashchange', onHash);
     if (t) clearTimeout(t);
   };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acceptSource, allowedOriginFrom, parseEmbedCommand } from './embedApi';
 import { fuzzRuns } from '../test/fuzzRuns';
+import { acceptSource, allowedOriginFrom, originPolicy, parseEmbedCommand } from './embedApi';
 
 describe('embed API', () => {
   it('parses the documented commands', () => {
@@ -28,5 +28,8 @@ describe('embed API', () => {
     expect(allowedOriginFrom('?origin=https://docs.example')).toBe('https://docs.example');
     expect(allowedOriginFrom('?origin=https://docs.example/path')).toBeNull();
     expect(allowedOriginFrom('?origin=javascript:alert(1)')).toBeNull();
+    expect(originPolicy('?s=x')).toEqual({ kind: 'any' });
+    expect(originPolicy('?origin=https://docs.example')).toEqual({ kind: 'only', origin: 'https://docs.example' });
+    expect(originPolicy('?origin=https://docs.example/path')).toEqual({ kind: 'invalid', value: 'https://docs.example/path' });
   });
 });

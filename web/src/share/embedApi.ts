@@ -5,11 +5,14 @@
  * Host → embed: `{type:'ringside:step'}` (one step forward), `{type:'ringside:back'}`,
  * `{type:'ringside:play'}`, `{type:'ringside:pause'}`, `{type:'ringside:seek', step: N}`,
  * `{type:'ringside:get-state'}`.
- * Embed → host: `{type:'ringside:state', step, total, playing, chapter, scenario}` after every
+ * Embed → host: `{type:'ringside:ready', ...state}` once the scenario is loaded, then
+ * `{type:'ringside:state', step, total, from, to, playing, chapter, caption, scenario}` after every
  * change, and `{type:'ringside:error', error}` for a refused message.
  *
  * Only messages from the embedding window are accepted, and when the embed URL names an origin
- * (`origin=https://docs.example`) only from that origin. Anything else is ignored silently.
+ * (`origin=https://docs.example`) only from that origin, and events are posted to that origin
+ * only. Anything else is ignored silently. An `origin=` that is not a bare origin turns the API
+ * off rather than opening it to everyone.
  */
 
 export type EmbedCommand =
@@ -21,12 +24,31 @@ export type EmbedCommand =
   | { type: 'ringside:get-state' };
 
 export interface EmbedStateEvent {
-  type: 'ringside:state';
+  type: 'ringside:state' | 'ringside:ready';
+  /** The scenario's id. */
   scenario: string;
+  /** The frame on screen, and the last frame of the run. */
   step: number;
   total: number;
+  /** The step range the embed plays (`from=`, `to=`). */
+  from: number;
+  to: number;
   playing: boolean;
+  /** The chapter the step is in (its title), if any. */
   chapter: string | null;
+  /** The step's caption. */
+  caption: string;
+}
+
+/** Who may drive the embed: anyone who embeds it, one origin, or nobody (a malformed `origin=`). */
+export type OriginPolicy = { kind: 'any' } | { kind: 'only'; origin: string } | { kind: 'invalid'; value: string };
+
+/** Reads the `origin=` embed parameter as a policy. */
+export function originPolicy(search: string): OriginPolicy {
+  const raw = new URLSearchParams(search).get('origin');
+  if (raw === null || raw === '') return { kind: 'any' };
+  const o = allowedOriginFrom(search);
+  return o ? { kind: 'only', origin: o } : { kind: 'invalid', value: raw.slice(0, 80) };
 }
 
 export type ParseResult = { ok: true; cmd: EmbedCommand } | { ok: false; error: string } | { ok: false; ignore: true };

@@ -12,6 +12,14 @@ describe('permalinks', () => {
     expect(d).toEqual({ ok: true, state: withDoc });
   });
 
+  it('carries a sandbox schedule with its scenario, and user-buffer bytes', () => {
+    const sb = { ...state, scenario: { id: 'sandbox' }, schedule: [0, 3, 0, 12], byte: { region: 'user-out' as const, offset: 7 } };
+    expect(decodePermalink(encodePermalink(sb))).toEqual({ ok: true, state: sb });
+    expect(decodePermalink('#p=1&s=a&k=1,2')).toMatchObject({ ok: false, error: expect.stringContaining('needs the scenario') });
+    expect(decodePermalink('#p=1&s=a&k=1,-2&x=e30')).toMatchObject({ ok: false, error: expect.stringContaining('step schedule (k=)') });
+    expect(decodePermalink('#p=1&s=a&b=user-Bad:1')).toMatchObject({ ok: false, error: expect.stringContaining('byte (b=)') });
+  });
+
   it('is compact for library scenarios', () => {
     expect(encodePermalink(state).length).toBeLessThan(100);
   });

@@ -2,9 +2,16 @@
  * Permalinks: everything needed to reproduce a screen, encoded compactly in the URL fragment.
  *
  * Format 1: `#p=1&s=<scenario id>&t=<step>&th=<theme>&pn=<panels>&r=<request>&b=<region>:<offset>`
- * plus `&x=<scenario>` (base64url of the scenario JSON) for edited or sandbox scenarios. Unknown
- * keys are ignored, so later versions can add keys; a link from a newer format is refused with a
- * reason instead of being misread. Decoding never throws: it returns what is wrong.
+ * plus `&x=<scenario>` (base64url of the scenario JSON) for edited or sandbox scenarios, and
+ * `&k=<steps,...>` for a sandbox session: the kernel steps run before the first operation of
+ * the program and after each one (see `Schedule` in sim/controller.ts), so that the session is
+ * replayed frame for frame instead of compiled. Unknown keys are ignored, so later versions can
+ * add keys; a link from a newer format is refused with a reason instead of being misread.
+ * Decoding never throws: it returns what is wrong.
+ *
+ * `pn` lists the panels on screen; of `bytes`, `code` and `log` (the inspector's tabs, one
+ * shown at a time) it names the one in view. `b` names a byte of the bytes view: its region
+ * (`sqe`, `cqe`, `pdu`, or `user-<buffer>`) and offset.
  */
 
 export const PERMALINK_FORMAT = 1;
@@ -13,6 +20,8 @@ export type Theme = (typeof THEMES)[number];
 export const PANELS = ['rings', 'lanes', 'state', 'bytes', 'code', 'timeline', 'log'] as const;
 export type Panel = (typeof PANELS)[number];
 export const BYTE_REGIONS = ['sqe', 'cqe', 'pdu', 'user'] as const;
+/** A byte region: one of {@link BYTE_REGIONS}, or a user buffer as `user-<name>`. */
+export type ByteRegion = (typeof BYTE_REGIONS)[number] | `user-${string}`;
 
 export interface ShareState {
   /** Scenario id from the library (ignored when `scenario` is present). */
@@ -25,12 +34,15 @@ export interface ShareState {
   /** Selected request serial. */
   req?: number;
   /** Selected byte. */
-  byte?: { region: (typeof BYTE_REGIONS)[number]; offset: number };
+  byte?: { region: ByteRegion; offset: number };
+  /** A sandbox session's kernel steps around its operations (needs `scenario`). */
+  schedule?: number[];
 }
 
 export type DecodeResult = { ok: true; state: ShareState } | { ok: false; error: string };
 
 const MAX_SCENARIO_CHARS = 60_000;
+const MAX_SCHEDULE = 10_001;
 
 function b64urlEncode(s: string): string {
   const bytes = new TextEncoder().encode(s);
@@ -56,6 +68,7 @@ export function encodePermalink(st: ShareState): string {
   q.set('pn', st.panels.join(','));
   if (st.req !== undefined) q.set('r', String(st.req));
   if (st.byte) q.set('b', `${st.byte.region}:${st.byte.offset}`);
+  if (st.schedule !== undefined) q.set('k', st.schedule.join(','));
   if (st.scenario !== undefined) q.set('x', b64urlEncode(JSON.stringify(st.scenario)));
   return `#${q.toString()}`;
 }
@@ -92,9 +105,16 @@ export function decodePermalink(hash: string): DecodeResult {
   }
   const b = q.get('b');
   if (b !== null) {
-    const m = /^(sqe|cqe|pdu|user):(\d{1,6})$/.exec(b);
-    if (!m) return { ok: false, error: `the byte (b=) must look like pdu:4, found "${b}"` };
-    st.byte = { region: m[1] as (typeof BYTE_REGIONS)[number], offset: Number(m[2]) };
+    const m = /^(sqe|cqe|pdu|user|user-[a-z_][a-z0-9_]{0,31}):(\d{1,6})$/.exec(b);
+    if (!m) return { ok: false, error: `the byte (b=) must look like pdu:4 or user-buf:0, found "${b.slice(0, 40)}"` };
+    st.byte = { region: m[1] as ByteRegion, offset: Number(m[2]) };
+  }
+  const k = q.get('k');
+  if (k !== null) {
+    const parts = k.split(',');
+    if (parts.length > MAX_SCHEDULE || !parts.every((x) => /^\d{1,7}$/.test(x))) return { ok: false, error: `the step schedule (k=) must be up to ${MAX_SCHEDULE} comma-separated step counts, found "${k.slice(0, 40)}"` };
+    if (q.get('x') === null) return { ok: false, error: 'the step schedule (k=) needs the scenario it schedules (x=), which the link lacks' };
+    st.schedule = parts.map(Number);
   }
   const x = q.get('x');
   if (x !== null) {

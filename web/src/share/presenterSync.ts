@@ -6,7 +6,11 @@
 export const CHANNEL_NAME = 'ringside-presenter';
 
 export type PresenterMessage =
-  | { type: 'position'; scenario: string; step: number; total: number; chapter: number; chapterTitle: string | null; notes: string | null; nextCaption: string | null }
+  /**
+   * Where the presenting window is. `chapter` counts from 1 (0: before the first chapter);
+   * `notes` are that chapter's speaker notes; `caption` is the step's, `nextCaption` the next's.
+   */
+  | { type: 'position'; scenario: string; step: number; total: number; chapter: number; chapterTitle: string | null; notes: string | null; caption: string | null; nextCaption: string | null }
   | { type: 'command'; command: 'next' | 'prev' | 'first' | 'last' | 'chapter'; chapter?: number }
   | { type: 'hello' };
 
@@ -19,12 +23,22 @@ export function parsePresenterMessage(d: unknown): PresenterMessage | null {
   if (m.type === 'hello') return { type: 'hello' };
   if (m.type === 'position') {
     if (typeof m.scenario !== 'string' || !int(m.step) || !int(m.total) || !int(m.chapter)) return null;
-    if (!strOrNull(m.chapterTitle) || !strOrNull(m.notes) || !strOrNull(m.nextCaption)) return null;
-    return m as unknown as PresenterMessage;
+    if (!strOrNull(m.chapterTitle) || !strOrNull(m.notes) || !strOrNull(m.nextCaption) || !(m.caption === undefined || strOrNull(m.caption))) return null;
+    return {
+      type: 'position',
+      scenario: m.scenario,
+      step: m.step as number,
+      total: m.total as number,
+      chapter: m.chapter as number,
+      chapterTitle: m.chapterTitle as string | null,
+      notes: m.notes as string | null,
+      caption: (m.caption as string | null | undefined) ?? null,
+      nextCaption: m.nextCaption as string | null,
+    };
   }
   if (m.type === 'command' && ['next', 'prev', 'first', 'last', 'chapter'].includes(m.command as string)) {
-    if (m.command === 'chapter' && !int(m.chapter)) return null;
-    return m as unknown as PresenterMessage;
+    if (m.command === 'chapter') return int(m.chapter) ? { type: 'command', command: 'chapter', chapter: m.chapter as number } : null;
+    return { type: 'command', command: m.command as 'next' | 'prev' | 'first' | 'last' };
   }
   return null;
 }

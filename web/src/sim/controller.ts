@@ -12,7 +12,7 @@
 import type { Op, Scenario } from '../scenario/format';
 import { ProgramRuntime, type RuntimeState } from '../scenario/runtime';
 import { drainTrace } from '../wasm/decode';
-import type { Core } from '../wasm/load';
+import { CoreDeadError, type Core } from '../wasm/load';
 import type { IoUring } from '../uring/IoUring';
 import { type Frame, readRing } from './frame';
 
@@ -24,6 +24,21 @@ interface Snapshot {
   memory: Uint8Array;
   rt: RuntimeState;
 }
+
+/** The future a branch cut off: where it left the timeline and how long it was. */
+export interface BranchInfo {
+  /** The frame the new branch started from. */
+  at: number;
+  /** Frames of the old future after `at`. */
+  frames: number;
+}
+
+/**
+ * How a free-form session ran: `steps[0]` kernel steps before the first program operation,
+ * then after operation `i`, `steps[i + 1]` kernel steps. Together with the scenario's program
+ * this replays the session frame for frame (see {@link SimController.replay}).
+ */
+export type Schedule = number[];
 
 /** Snapshot every this many frames, to begin with. */
 export const SNAPSHOT_INTERVAL = 256;
@@ -96,15 +111,90 @@ export class SimController {
     return this.rt.ring;
   }
 
+  /**
+   * Replays a free-form session: the first `schedule.length - 1` operations of the scenario's
+   * program, each preceded by its number of kernel steps (see {@link Schedule}).
+   *
+   * @throws Error when the schedule does not fit the program, or an operation fails.
+   */
+  static replay(core: Core, scenario: Scenario, schedule: Schedule, maxSteps = MAX_STEPS): SimController {
+    const ops = schedule.length - 1;
+    if (ops < 0 || ops > scenario.program.length) throw new Error(`the schedule names ${ops} operations but the program has ${scenario.program.length}`);
+    if (schedule.reduce((a, b) => a + b, 0) > maxSteps) throw new Error(`the schedule runs more than ${maxSteps} kernel steps`);
+    const c = new SimController(core, scenario);
+    for (let i = 0; i <= ops; i++) {
+      for (let k = 0; k < (schedule[i] as number); k++) c.apply({ kind: 'step' });
+      if (i < ops) {
+        c.opFrames.push(c.frames.length);
+        c.apply({ kind: 'op', op: scenario.program[i] as Op, index: i });
+      }
+    }
+    return c;
+  }
+
+  /** Rebuilds a session from its recorded inputs (on a fresh core after a trap). */
+  static fromInputs(core: Core, scenario: Scenario, inputs: readonly Input[], opFrames: readonly number[] = []): SimController {
+    const c = new SimController(core, scenario);
+    for (const x of inputs) c.apply(x);
+    c.opFrames.push(...opFrames);
+    return c;
+  }
+
   /** Whether an earlier future was cut off by the last branch and can be restored. */
   get hasDiscardedBranch(): boolean {
     return this.discarded !== null;
   }
 
-  /** Applies an input at the current position; a position before the end starts a branch. */
+  /** The future the last branch cut off, if it is still kept. */
+  get branchInfo(): BranchInfo | null {
+    return this.discarded ? { at: this.discarded.at, frames: this.discarded.frames.length } : null;
+  }
+
+  /** Forgets the future the last branch cut off. */
+  dropBranch(): void {
+    this.discarded = null;
+  }
+
+  /** The program operations of the current timeline, in order. */
+  programOps(): Op[] {
+    return this.inputs.flatMap((x) => (x.kind === 'op' ? [x.op] : []));
+  }
+
+  /** The frame index at which each program operation of the current timeline ran. */
+  opFrameIndices(): number[] {
+    const out: number[] = [];
+    this.inputs.forEach((x, i) => {
+      if (x.kind === 'op') out.push(i + 1);
+    });
+    return out;
+  }
+
+  /** The kernel steps around the operations of the current timeline (see {@link Schedule}). */
+  schedule(): Schedule {
+    const out: Schedule = [0];
+    for (const x of this.inputs) {
+      if (x.kind === 'op') out.push(0);
+      else out[out.length - 1] = (out[out.length - 1] as number) + 1;
+    }
+    return out;
+  }
+
+  /**
+   * Applies an input at the current position; a position before the end starts a branch.
+   *
+   * An input that fails (a userspace error such as a full SQ) leaves the timeline as it was:
+   * the live state is restored to the cursor before the error is rethrown.
+   */
   apply(input: Input): Frame & { untilNs?: number } {
+    let r: { kind: number; summary: string; untilNs?: number };
+    try {
+      r = this.exec(input);
+    } catch (err) {
+      if (!(err instanceof CoreDeadError)) this.resync();
+      throw err;
+    }
     if (this.at < this.frames.length - 1) this.branch(this.at);
-    const { kind, summary, untilNs } = this.exec(input);
+    const { kind, summary, untilNs } = r;
     this.inputs.push(input);
     const lbl = input.kind === 'step' ? (kind === 0 ? 'idle' : 'step') : summary;
     const f = this.capture(this.frames.length, input.kind === 'step' ? 'kernel' : 'app', lbl, input.kind === 'op' ? (input.index ?? -1) : -1);
@@ -168,6 +258,18 @@ export class SimController {
       this.core.call((e) => e.rs_trace_clear());
     }
     this.at = target;
+  }
+
+  /** Restores the live state of the cursor's frame (after a failed input changed it). */
+  private resync(): void {
+    let snap = this.snapshots[0] as Snapshot;
+    for (const sn of this.snapshots) if (sn.frame <= this.at) snap = sn;
+    this.restore(snap);
+    this.core.call((e) => e.rs_trace_clear());
+    for (let k = snap.frame; k < this.at; k++) {
+      this.exec(this.inputs[k] as Input);
+      this.core.call((e) => e.rs_trace_clear());
+    }
   }
 
   /** Brings back the future the last branch cut off (the current branch is dropped). */

@@ -7,8 +7,9 @@
  * with one `setState`.
  */
 import type { StopKind } from '../captions/stops';
-import type { Op } from '../scenario/format';
-import { SimController, emptyScenario } from '../sim/controller';
+import type { Op, Scenario } from '../scenario/format';
+import { ScenarioError, validateScenario } from '../scenario/validate';
+import { type Schedule, SimController, emptyScenario } from '../sim/controller';
 import { type Frame, readRingBytes } from '../sim/frame';
 import { PROV_NAMES } from '../wasm/abi.generated';
 import type { CoreExports } from '../wasm/exports';
@@ -24,12 +25,15 @@ import {
   MIN_SPEED,
   type Page,
   type SimState,
+  type StagePanel,
   type Theme,
   initialState,
   simStore,
 } from './store';
 
 let core: Core | null = null;
+/** Makes a fresh instance of the core (no request: the module is compiled once). */
+let spawnCore: (() => Promise<Core>) | null = null;
 let controller: SimController | null = null;
 let cache: ModelCache | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -78,7 +82,13 @@ function publish(extra: Partial<SimState> = {}) {
   const c = controller;
   if (!c) return;
   cache = deriveModels(c.frames, opOf, cache);
-  simStore.setState({ frames: cache.frames as Frame[], models: cache.models, cursor: c.cursor, inspect: readInspect(c), ...extra });
+  const s = simStore.getState();
+  const mode = extra.mode ?? s.mode;
+  const base = extra.base !== undefined ? extra.base : s.base;
+  const more: Partial<SimState> = {};
+  // A sandbox forked from a guided scenario keeps the chapters its timeline still reaches.
+  if (mode === 'free' && base?.chapters?.length && extra.chapters === undefined) more.chapters = resolveChapters(base, c.frames, c.opFrameIndices());
+  simStore.setState({ frames: cache.frames as Frame[], models: cache.models, cursor: c.cursor, inspect: readInspect(c), branch: c.branchInfo, ...more, ...extra });
 }
 
 function fail(err: unknown) {
@@ -107,15 +117,25 @@ function guard(f: (c: SimController) => void) {
 
 // ---- session ----
 
-/** Starts a session on a loaded core, in free play (or on `scenario` at `step`, if given). */
-export function startSession(loaded: Core, opts: { scenario?: string | null; step?: number } = {}): void {
+/**
+ * Starts a session on a loaded core, in free play (or on `scenario` at `step`, if given).
+ * `spawn` makes fresh instances of the core (review mode, recovery after a trap).
+ */
+export function startSession(loaded: Core, opts: { scenario?: string | null; step?: number; spawn?: () => Promise<Core> } = {}): void {
   core = loaded;
+  if (opts.spawn) spawnCore = opts.spawn;
   simStore.setState({ status: 'ready', message: null, panic: null });
   if (opts.scenario && loadScenario(opts.scenario)) {
     if (opts.step !== undefined) seek(opts.step);
     return;
   }
   freePlay();
+}
+
+/** A fresh instance of the core (review mode). */
+export async function newCore(): Promise<Core> {
+  if (!spawnCore) throw new Error('no second instance of the core can be made here');
+  return spawnCore();
 }
 
 /** Records a load failure. */
@@ -125,15 +145,27 @@ export function loadFailed(message: string): void {
 
 /** Free play: a fresh machine with one 8-entry ring and nothing on it. */
 export function freePlay(entries = 8): void {
-  if (!core) return;
+  sandboxSetup(emptyScenario(entries));
+}
+
+/**
+ * The sandbox on a machine set up as `setup` says (ring entries and flags, devices, API
+ * generation, config); its program is ignored: the sandbox writes a new one.
+ */
+export function sandboxSetup(setup: Scenario): boolean {
+  if (!core) return false;
   pause();
-  cache = null;
-  nextUserData = 1n;
   try {
-    controller = new SimController(core, emptyScenario(entries));
-    publish({ mode: 'free', scenario: null, chapters: [], message: null, page: 'main', pinned: null });
+    const base = validateScenario({ ...setup, program: setup.program.length ? setup.program : [{ op: 'reap' }] });
+    const c = new SimController(core, base);
+    controller = c;
+    cache = null;
+    nextUserData = 1n;
+    publish({ mode: 'free', scenario: null, base, chapters: [], message: null, page: 'main', pinned: null, selectedByte: null });
+    return true;
   } catch (err) {
     fail(err);
+    return false;
   }
 }
 
@@ -145,18 +177,158 @@ export function loadScenario(id: string): boolean {
     simStore.setState({ message: entry ? `Scenario ${id} is invalid: ${entry.error}` : `There is no scenario ${id}.` });
     return false;
   }
+  return loadScenarioDoc(entry.scenario, 'library');
+}
+
+/**
+ * Runs a validated scenario document (from the library, an upload or a link) as a guided
+ * scenario and shows its first frame; with a `schedule`, replays it as the sandbox session it
+ * was (free play). Returns false, keeping the current session, if it cannot run.
+ */
+export function loadScenarioDoc(scenario: Scenario, source: 'library' | 'document' = 'document', schedule?: Schedule): boolean {
+  if (!core) return false;
   pause();
   try {
-    const c = SimController.compile(core, entry.scenario);
-    const chapters = resolveChapters(entry.scenario, c.frames, c.opFrames);
+    const c = schedule ? SimController.replay(core, scenario, schedule) : SimController.compile(core, scenario);
+    const chapters = resolveChapters(scenario, c.frames, c.opFrames);
     c.seek(0);
     controller = c;
     cache = null;
-    publish({ mode: 'guided', scenario: entry.scenario, chapters, message: null, page: 'main', pinned: null });
+    nextUserData = BigInt(maxUserData(c.programOps()) + 1);
+    if (schedule) publish({ mode: 'free', scenario: null, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null });
+    else publish({ mode: 'guided', scenario, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null });
     return true;
   } catch (err) {
     fail(err);
-    simStore.setState({ message: `Scenario ${id} could not run: ${err instanceof Error ? err.message : String(err)}` });
+    simStore.setState({ message: `Scenario ${scenario.id} could not run: ${err instanceof Error ? err.message : String(err)}` });
+    return false;
+  }
+}
+
+function maxUserData(ops: readonly Op[]): number {
+  let m = 0;
+  for (const o of ops) {
+    if (o.op === 'prep' && o.sqe.user_data !== undefined) {
+      const v = Number(o.sqe.user_data);
+      if (Number.isSafeInteger(v) && v > m && v < 1e9) m = v;
+    }
+  }
+  return m;
+}
+
+/**
+ * The document behind the session: the guided scenario as it is, or in free play the setup
+ * with the program the sandbox wrote, plus the schedule that replays it step for step.
+ */
+export function sessionDocument(): { scenario: Scenario; schedule: Schedule | null } | null {
+  const s = simStore.getState();
+  if (!controller || !s.base) return null;
+  if (s.mode === 'guided' && s.scenario) return { scenario: s.scenario, schedule: null };
+  const ops = controller.programOps();
+  return { scenario: { ...s.base, program: ops.length ? ops : [{ op: 'reap' }] }, schedule: controller.schedule() };
+}
+
+/** Problems a program operation would have, checked against the sandbox's program so far (none: []). */
+export function checkOp(op: Op): string[] {
+  const s = simStore.getState();
+  if (!controller || !s.base) return ['the simulator is not running'];
+  const ops = controller.inputs.slice(0, controller.cursor).flatMap((x) => (x.kind === 'op' ? [x.op] : []));
+  try {
+    validateScenario({ ...s.base, program: [...ops, op] });
+    return [];
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      const at = `/program/${ops.length}`;
+      return err.errors.filter((e) => e.path.startsWith(at)).map((e) => `${e.path.slice(at.length) || 'operation'}: expected ${e.expected}, found ${e.found}`);
+    }
+    return [String(err)];
+  }
+}
+
+/**
+ * Runs one program operation in the sandbox at the cursor (a cursor in the past starts a
+ * branch). A guided scenario turns into a sandbox session forked from it. Returns whether it ran.
+ */
+export function sandboxOp(op: Op): boolean {
+  if (!controller) return false;
+  const problems = checkOp(op);
+  if (problems.length) {
+    simStore.setState({ message: `That operation cannot run: ${problems.join('; ')}` });
+    return false;
+  }
+  if (simStore.getState().mode === 'guided') editHere();
+  let ok = false;
+  guard((c) => {
+    c.apply({ kind: 'op', op });
+    ok = true;
+  });
+  return ok;
+}
+
+/** Steps the kernel until nothing can run (at most `max` steps). */
+export const runKernel = (max = 10_000) => guard((c) => c.runUntilIdle(max));
+
+/**
+ * Fills the CQ: NOPs are written and submitted until every CQ entry holds an unreaped CQE and
+ * one more goes to the overflow list. Each write and submit is a program operation.
+ */
+export function fillCq(): void {
+  const c = controller;
+  if (!c) return;
+  const r = c.frames[c.cursor]?.ring;
+  if (!r) return;
+  let want = r.cqEntries + 1 - ((r.cqTail - r.cqHead) >>> 0);
+  for (let guardN = 0; want > 0 && guardN < 64; guardN++) {
+    const cur = c.frames[c.cursor]?.ring;
+    if (!cur || simStore.getState().panic) return;
+    const free = cur.sqEntries - ((cur.sqeTail - cur.sqHead) >>> 0);
+    const n = Math.min(free, want);
+    for (let i = 0; i < n; i++) if (!sandboxOp({ op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } })) return;
+    if (!sandboxOp({ op: 'submit' })) return;
+    guard((cc) => cc.settle(undefined));
+    want -= n;
+  }
+}
+
+/** Turns a guided scenario into a sandbox session at the cursor; acting now branches. */
+export function editHere(): void {
+  const s = simStore.getState();
+  if (s.mode !== 'guided' || !controller) return;
+  pause();
+  nextUserData = BigInt(maxUserData(controller.programOps()) + 1);
+  simStore.setState({ mode: 'free', scenario: null, sandbox: true });
+}
+
+/** Brings back the future the last branch cut off (the current branch is dropped). */
+export const restoreBranch = () => guard((c) => void c.restoreBranch());
+/** Forgets the future the last branch cut off. */
+export const dropBranch = () => guard((c) => c.dropBranch());
+
+/** A user_data for the next SQE the sandbox writes (counts up). */
+export function takeUserData(): number {
+  return Number(nextUserData++);
+}
+
+/**
+ * After a trap: a fresh instance of the core, the session rebuilt from its recorded inputs, and
+ * the cursor back on the last frame that was shown. Returns whether it worked.
+ */
+export async function recover(): Promise<boolean> {
+  const old = controller;
+  const s = simStore.getState();
+  if (!old || !spawnCore) return false;
+  stopTimer();
+  try {
+    const fresh = await spawnCore();
+    const c = SimController.fromInputs(fresh, old.scenario, old.inputs, old.opFrames);
+    c.seek(Math.min(s.cursor, c.frames.length - 1));
+    core = fresh;
+    controller = c;
+    cache = null;
+    publish({ panic: null, message: 'The simulator was restarted; this is the last frame before it stopped.', playing: false });
+    return true;
+  } catch (err) {
+    simStore.setState({ panic: err instanceof CoreDeadError ? err.panic : s.panic, message: `Restarting did not help: ${err instanceof Error ? err.message : String(err)}` });
     return false;
   }
 }
@@ -308,6 +480,27 @@ export function setHelp(help: boolean): void {
 export function toggleHelp(): void {
   simStore.setState({ help: !simStore.getState().help });
 }
+/** Shows or hides a stage panel. */
+export function setPanel(p: StagePanel, on: boolean): void {
+  simStore.setState({ panels: { ...simStore.getState().panels, [p]: on } });
+}
+/** Selects a byte of the bytes view (null: none). */
+export function selectByte(b: { region: string; offset: number } | null): void {
+  simStore.setState({ selectedByte: b });
+}
+/** Opens or closes the sandbox drawer. */
+export function setSandbox(open: boolean): void {
+  simStore.setState({ sandbox: open });
+}
+/** Opens or closes the share and export dialog. */
+export function setShare(open: boolean): void {
+  if (open) pause();
+  simStore.setState({ share: open });
+}
+/** Shows a problem the viewer must read (null clears it). */
+export function showProblem(problem: { title: string; lines: string[] } | null): void {
+  simStore.setState({ problem });
+}
 /** Follows one request (null: follow whatever each step is about). */
 export function pinRequest(serial: number | null): void {
   simStore.setState({ pinned: serial });
@@ -321,6 +514,7 @@ export function dismissMessage(): void {
 export function resetStore(): void {
   stopTimer();
   core = null;
+  spawnCore = null;
   controller = null;
   cache = null;
   nextUserData = 1n;

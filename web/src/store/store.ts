@@ -15,12 +15,16 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { STOP_KINDS, type StopKind } from '../captions/stops';
 import type { Scenario } from '../scenario/format';
+import type { BranchInfo } from '../sim/controller';
 import type { Frame, RingBytes } from '../sim/frame';
 import type { FrameModel, ResolvedChapter } from './model';
 
 export type Theme = 'light' | 'dark' | 'projector';
 export const THEMES: readonly Theme[] = ['light', 'dark', 'projector'];
-export type Page = 'main' | 'library' | 'model';
+export type Page = 'main' | 'library' | 'model' | 'review';
+/** The panels of the stage a viewer can show or hide. */
+export type StagePanel = 'rings' | 'lanes' | 'state' | 'inspector' | 'timeline';
+export const STAGE_PANELS: readonly StagePanel[] = ['rings', 'lanes', 'state', 'inspector', 'timeline'];
 export type InspectorTab = 'code' | 'bytes' | 'trace';
 export type BytesMode = 'typed' | 'raw';
 
@@ -48,14 +52,25 @@ export interface SessionSlice {
   status: 'loading' | 'ready' | 'error';
   /** A message for the user: a load failure, a refused action, a core panic. */
   message: string | null;
-  /** The core trapped: the panic text (the page offers a reload). */
+  /** The core trapped: the panic text (the page offers a return to the last good frame). */
   panic: string | null;
+  /** A problem the viewer must read (a link or a file that could not be opened), with its details. */
+  problem: { title: string; lines: string[] } | null;
 }
 
 export interface TimelineSlice {
   /** Guided scenario, or free play (the interactive sandbox). */
   mode: 'free' | 'guided';
   scenario: Scenario | null;
+  /**
+   * The document the session runs: the guided scenario, or in free play the setup (ring,
+   * devices, API generation) whose program the sandbox writes.
+   */
+  base: Scenario | null;
+  /** Where the guided scenario came from: the library, or a document (upload, link). */
+  source: 'library' | 'document';
+  /** The future the last branch cut off, kept until it is restored or dropped. */
+  branch: BranchInfo | null;
   frames: Frame[];
   models: FrameModel[];
   cursor: number;
@@ -79,9 +94,34 @@ export interface UiSlice {
   help: boolean;
   /** A request the viewer pinned (its serial); otherwise the frame's own focus is used. */
   pinned: number | null;
+  /** The byte the viewer selected in the bytes view. */
+  selectedByte: { region: string; offset: number } | null;
+  /** Which stage panels are shown. */
+  panels: Record<StagePanel, boolean>;
+  /** The sandbox drawer is open (free play). */
+  sandbox: boolean;
+  /** The share and export dialog is open. */
+  share: boolean;
+  /** Presenter mode: chrome hidden, clicker keys, chapter title cards. */
+  presenting: boolean;
+  /** Presenter mode: the screen is blanked (B or period). */
+  blank: boolean;
+  /** Presenter mode: the title card of this chapter is on screen. */
+  card: number | null;
 }
 
-export type SimState = SessionSlice & TimelineSlice & PlaybackSlice & UiSlice;
+/** Review mode: a comparison being run or shown (the sides come from store/review.ts). */
+export interface ReviewSlice {
+  review: {
+    id: string;
+    status: 'running' | 'ready' | 'error';
+    left: import('./review').ReviewSide | null;
+    right: import('./review').ReviewSide | null;
+    error: string | null;
+  } | null;
+}
+
+export type SimState = SessionSlice & TimelineSlice & PlaybackSlice & UiSlice & ReviewSlice;
 
 export const MIN_SPEED = 0.25;
 export const MAX_SPEED = 100;
@@ -91,8 +131,12 @@ export function initialState(): SimState {
     status: 'loading',
     message: null,
     panic: null,
+    problem: null,
     mode: 'free',
     scenario: null,
+    base: null,
+    source: 'library',
+    branch: null,
     frames: [],
     models: [],
     cursor: 0,
@@ -107,6 +151,14 @@ export function initialState(): SimState {
     bytesMode: 'typed',
     help: false,
     pinned: null,
+    selectedByte: null,
+    panels: { rings: true, lanes: true, state: true, inspector: true, timeline: true },
+    sandbox: false,
+    share: false,
+    presenting: false,
+    blank: false,
+    card: null,
+    review: null,
   };
 }
 

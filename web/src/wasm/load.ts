@@ -112,6 +112,28 @@ export async function loadCoreFromBytes(bytes: BufferSource): Promise<Core> {
   return finish(instance, panicBox);
 }
 
+/**
+ * Compiles the module once (browser), so that more instances can be made later without another
+ * request: a second core for review mode, a fresh one after a trap.
+ */
+export async function compileCoreFromUrl(url: string): Promise<WebAssembly.Module> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
+  if (typeof WebAssembly.compileStreaming === 'function' && res.headers.get('content-type')?.includes('application/wasm')) {
+    return WebAssembly.compileStreaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+/** A new instance of a compiled module, with its own memory. */
+export async function instantiateCore(module: WebAssembly.Module): Promise<Core> {
+  const panicBox = { msg: null as string | null };
+  let mem: WebAssembly.Memory | null = null;
+  const instance = await WebAssembly.instantiate(module, makeImports(panicBox, () => mem));
+  mem = (instance.exports as unknown as CoreExports).memory;
+  return finish(instance, panicBox);
+}
+
 /** Instantiates the core from a URL with streaming compilation (browser). */
 export async function loadCoreFromUrl(url: string): Promise<Core> {
   const panicBox = { msg: null as string | null };

@@ -3,7 +3,8 @@
  * program's user buffers, as annotated hex or as decoded fields. Every byte is coloured by who
  * wrote it last (userspace, the io_uring core, the driver's write_pdu, a stale earlier request,
  * never written, zeroed); hovering a byte lights its field, the code line that wrote it and the
- * request it belongs to.
+ * request it belongs to. Clicking a byte selects it (a permalink records the selection); the
+ * selected byte is described while the pointer is elsewhere.
  */
 import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -19,6 +20,7 @@ import {
   selBytesMode,
   selFocusTrack,
   selInspect,
+  selectByte,
   setBytesMode,
   useHover,
   useSim,
@@ -147,9 +149,17 @@ function byteHover(r: Region, i: number, req: number | null) {
   hoverByte(r.id, i, fieldAt(r.fields, i)?.name ?? null, r.src?.[i] ?? 0, req, r.prov[i] ?? null);
 }
 
-/** What the byte under the pointer is, who wrote it, and the line of code that did. */
-function HoverInfo() {
-  const h = useHover(useShallow((x) => ({ region: x.region, offset: x.offset, field: x.field, src: x.src, prov: x.prov })));
+const selSelected = (s: SimState) => s.selectedByte;
+
+/** What the byte under the pointer (or the selected byte) is, who wrote it, and the line of code that did. */
+function HoverInfo({ regions }: { regions: Region[] }) {
+  const hovered = useHover(useShallow((x) => ({ region: x.region, offset: x.offset, field: x.field, src: x.src, prov: x.prov })));
+  const sel = useSim(selSelected);
+  let h = hovered;
+  if (h.region === null && sel) {
+    const r = regions.find((x) => x.id === sel.region);
+    if (r && sel.offset < r.bytes.length) h = { region: r.id, offset: sel.offset, field: fieldAt(r.fields, sel.offset)?.name ?? null, src: r.src?.[sel.offset] ?? 0, prov: r.prov[sel.offset] ?? null };
+  }
   if (h.region === null || h.offset === null) return <p className="hover-info muted">Point at a byte: its field, its writer and the line that wrote it show here.</p>;
   const { file, line } = unpackSrc(h.src);
   const path = sourcePath(file);
@@ -174,6 +184,7 @@ function HoverInfo() {
 
 function RawRegion({ r, req }: { r: Region; req: number | null }) {
   const hf = useHover((h) => (h.region === r.id ? h.field : null));
+  const sel = useSim((s) => (s.selectedByte?.region === r.id ? s.selectedByte.offset : null));
   const rows: number[] = [];
   for (let o = 0; o < r.bytes.length; o += 16) rows.push(o);
   return (
@@ -189,8 +200,10 @@ function RawRegion({ r, req }: { r: Region; req: number | null }) {
               return (
                 <td
                   key={i}
-                  className={`byte prov-${r.prov[i]}${f && f.name === hf ? ' hl' : ''}${first ? ' field-start' : ''}`}
+                  className={`byte prov-${r.prov[i]}${f && f.name === hf ? ' hl' : ''}${first ? ' field-start' : ''}${sel === i ? ' selected' : ''}`}
                   data-offset={i}
+                  aria-selected={sel === i ? true : undefined}
+                  onClick={() => selectByte(sel === i ? null : { region: r.id, offset: i })}
                   title={`${r.id} +${i}${f ? `: ${f.name}` : ''} — ${PROV_LABELS[r.prov[i] as Prov]}${r.src?.[i] ? `, ${srcText(r.src[i] as number)}` : ''}`}
                   onMouseEnter={() => byteHover(r, i, req)}
                 >
@@ -207,6 +220,7 @@ function RawRegion({ r, req }: { r: Region; req: number | null }) {
 
 function TypedRegion({ r, req }: { r: Region; req: number | null }) {
   const hf = useHover((h) => (h.region === r.id ? h.field : null));
+  const sel = useSim((s) => (s.selectedByte?.region === r.id ? s.selectedByte.offset : null));
   return (
     <ul className="fields" data-region={r.id}>
       {r.fields.map((f) => {
@@ -214,8 +228,10 @@ function TypedRegion({ r, req }: { r: Region; req: number | null }) {
         return (
           <li
             key={f.name}
-            className={`field prov-${prov}${f.name === hf ? ' hl' : ''}`}
+            className={`field prov-${prov}${f.name === hf ? ' hl' : ''}${sel !== null && sel >= f.offset && sel < f.offset + f.size ? ' selected' : ''}`}
+            data-offset={f.offset}
             onMouseEnter={() => byteHover(r, f.offset, req)}
+            onClick={() => selectByte({ region: r.id, offset: f.offset })}
             title={`${f.name} (+${f.offset}, ${f.size} byte${f.size === 1 ? '' : 's'}): ${f.about} — ${PROV_LABELS[prov]}`}
           >
             <span className="f-name">{f.name}</span>
@@ -254,7 +270,7 @@ function BytesViewComponent() {
         </div>
         <Legend />
       </div>
-      <HoverInfo />
+      <HoverInfo regions={regions} />
       {regions.length === 0 && <p className="muted">No SQE written yet.</p>}
       {regions.map((r) => (
         <section key={r.id} className="region" aria-label={r.title}>

@@ -14,13 +14,14 @@ function CaptionComponent() {
   const last = useSim(selLast);
   const mode = useSim(selMode);
   const scenario = useSim(selScenario);
+  const base = useSim((s) => s.base);
   const chapter = chapters[at];
   const notes = chapter && chapter.frame === cursor ? chapter.notes : undefined;
   return (
     <section className="caption-bar" aria-label="What happens in this step">
       <div className="caption-meta">
         <span className="where">
-          {mode === 'guided' && scenario ? scenario.title : 'Free play'}
+          {mode === 'guided' && scenario ? scenario.title : base && base.id !== 'sandbox' ? `Sandbox: ${base.title}` : 'Free play'}
           {chapter ? ` · ${at + 1}. ${chapter.title}` : ''}
         </span>
         <span className="stepno" data-testid="step-of">

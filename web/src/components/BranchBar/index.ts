@@ -1,0 +1,1 @@
+export { BranchBar } from './BranchBar';

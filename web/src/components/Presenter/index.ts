@@ -1,0 +1,1 @@
+export { PresenterOverlay } from './PresenterOverlay';

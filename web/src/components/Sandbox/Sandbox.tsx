@@ -1,0 +1,487 @@
+/**
+ * The sandbox: compose SQEs, choose the machine (ring size and flags, devices, the API
+ * generation), write user memory, submit, wait, reap, poke the devices (faults such as
+ * `fail_next`), fill the CQ, tear the ring down, and watch. Everything it does is a program
+ * operation of a scenario document, so the session can be saved, shared and replayed.
+ *
+ * Acting with the cursor in the past starts a branch (the branch bar says so).
+ */
+import { memo, useMemo, useState } from 'react';
+import {
+  DRIVERS,
+  DRIVER_CMD_OPS,
+  type DeviceSpec,
+  type Op,
+  SETUP_FLAG_NAMES,
+  SQE_FLAG_NAMES,
+  type Scenario,
+  type SimState,
+  checkOp,
+  fillCq,
+  runKernel,
+  sandboxOp,
+  sandboxSetup,
+  seek,
+  selInKernel,
+  selReady,
+  setSandbox,
+  takeUserData,
+  useSim,
+} from '../../store';
+import { type BytesMode, type SqeForm, describeOp, parseBytes, parseInt32, sqeOp } from './compose';
+
+/** Setup flags worth offering in the form (the others stay reachable through an uploaded scenario). */
+const OFFERED_FLAGS = ['SQE128', 'CQE32', 'SINGLE_ISSUER', 'DEFER_TASKRUN', 'COOP_TASKRUN', 'TASKRUN_FLAG', 'NO_SQARRAY', 'CQE_MIXED'] as const;
+const OPCODES = ['NOP', 'URING_CMD', 'URING_CMD128'];
+
+interface Var {
+  name: string;
+  device: string;
+  driver: string;
+}
+
+/** The program operations on the timeline, with the frame each ran at. */
+function programOf(models: SimState['models'], frames: SimState['frames']): { frame: number; op: Op }[] {
+  const out: { frame: number; op: Op }[] = [];
+  for (let i = 1; i < models.length; i++) {
+    const m = models[i];
+    if (m?.op && frames[i]?.actor === 'app') out.push({ frame: i, op: m.op });
+  }
+  return out;
+}
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <label className="sb-field">
+      <span>{label}</span>
+      {children}
+    </label>
+  );
+}
+
+function MachineForm({ base }: { base: Scenario | null }) {
+  const [api, setApi] = useState<'v3' | 'v5'>(base?.api ?? 'v5');
+  const [entries, setEntries] = useState(String(base?.ring.entries ?? 8));
+  const [cqEntries, setCqEntries] = useState(base?.ring.cq_entries !== undefined ? String(base.ring.cq_entries) : '');
+  const [flags, setFlags] = useState<string[]>(base?.ring.flags ?? []);
+  const [patch2, setPatch2] = useState(base?.config?.patch2_zero_pdu ?? false);
+  const [devices, setDevices] = useState<DeviceSpec[]>(base?.devices ?? []);
+  const [driver, setDriver] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const usable = Object.entries(DRIVERS).filter(([, d]) => !d.hasUringCmd || d.api === api);
+  const add = () => {
+    const d = driver || usable[0]?.[0];
+    if (!d) return;
+    let n = 0;
+    while (devices.some((x) => x.name === `dev${n}`)) n++;
+    setDevices([...devices, { name: `dev${n}`, driver: d }]);
+  };
+  const apply = () => {
+    const e = parseInt32(entries, 1, 32768);
+    const cq = cqEntries.trim() === '' ? undefined : parseInt32(cqEntries, 1, 65536);
+    if (e === null || cq === null) return setError('ring entries: 1 to 32768; CQ entries: empty or 1 to 65536');
+    const bad = devices.find((d) => DRIVERS[d.driver]?.hasUringCmd && DRIVERS[d.driver]?.api !== api);
+    if (bad) return setError(`${bad.driver} is written against the ${DRIVERS[bad.driver]?.api} API; remove it or switch the API`);
+    setError(null);
+    const setup: Scenario = {
+      format: 'ringside-scenario',
+      version: 1,
+      id: 'sandbox',
+      title: 'Sandbox',
+      intro: 'A program written in the sandbox.',
+      api,
+      ring: { entries: e, ...(flags.length ? { flags } : {}), ...(cq !== undefined ? { cq_entries: cq } : {}) },
+      ...(devices.length ? { devices } : {}),
+      ...(patch2 && api === 'v3' ? { config: { patch2_zero_pdu: true } } : {}),
+      program: [{ op: 'reap' }],
+    };
+    sandboxSetup(setup);
+  };
+  return (
+    <details className="sb-group" open={false}>
+      <summary>Machine: {base ? `API ${base.api}, ${base.ring.entries} entries${base.ring.flags?.length ? `, ${base.ring.flags.join('|')}` : ''}, ${base.devices?.length ?? 0} device(s)` : '…'}</summary>
+      <div className="segmented" role="group" aria-label="API generation">
+        {(['v3', 'v5'] as const).map((a) => (
+          <button key={a} type="button" aria-pressed={api === a} onClick={() => setApi(a)} title={a === 'v3' ? 'RFC v3 (Aug 2025) drivers' : 'v5 (Apr 2026) drivers'}>
+            API {a}
+          </button>
+        ))}
+      </div>
+      <div className="sb-row">
+        <Field label="SQ entries">
+          <input value={entries} onChange={(e) => setEntries(e.target.value)} inputMode="numeric" size={5} />
+        </Field>
+        <Field label="CQ entries">
+          <input value={cqEntries} onChange={(e) => setCqEntries(e.target.value)} inputMode="numeric" size={5} placeholder="2×" />
+        </Field>
+      </div>
+      <fieldset className="sb-flags">
+        <legend>Ring flags</legend>
+        {OFFERED_FLAGS.filter((f) => (SETUP_FLAG_NAMES as readonly string[]).includes(f)).map((f) => (
+          <label key={f}>
+            <input type="checkbox" checked={flags.includes(f)} onChange={(e) => setFlags(e.target.checked ? [...flags, f] : flags.filter((x) => x !== f))} />
+            {f}
+          </label>
+        ))}
+        {api === 'v3' && (
+          <label title="RFC v3 patch 2/5: zero the PDU in io_uring_cmd_prep">
+            <input type="checkbox" checked={patch2} onChange={(e) => setPatch2(e.target.checked)} />
+            patch 2/5 zeroes the PDU
+          </label>
+        )}
+      </fieldset>
+      <ul className="sb-devices" aria-label="Devices">
+        {devices.map((d) => (
+          <li key={d.name}>
+            <code>/dev/{d.name}</code> {d.driver}
+            <button type="button" aria-label={`Remove /dev/${d.name}`} onClick={() => setDevices(devices.filter((x) => x !== d))}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="sb-row">
+        <select aria-label="Driver" value={driver} onChange={(e) => setDriver(e.target.value)}>
+          {usable.map(([name, d]) => (
+            <option key={name} value={name} title={d.summary}>
+              {name}
+            </option>
+          ))}
+        </select>
+        <button type="button" onClick={add}>
+          Add device
+        </button>
+      </div>
+      {error && <p className="sb-error" role="alert">{error}</p>}
+      <button type="button" className="sb-primary" onClick={apply}>
+        New machine
+      </button>
+    </details>
+  );
+}
+
+function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe128: boolean }) {
+  const [f, setF] = useState<SqeForm>({ opcode: 'NOP', fd: '', cmdOp: '', userData: '', flags: [], cmdMode: 'none', cmd: '' });
+  const [error, setError] = useState<string | null>(null);
+  const set = (patch: Partial<SqeForm>) => setF({ ...f, ...patch });
+  const fdVar = vars.find((v) => v.name === f.fd);
+  const cmdOps = fdVar ? (DRIVERS[fdVar.driver]?.cmdOps ?? []) : Object.keys(DRIVER_CMD_OPS);
+  const submit = () => {
+    const r = sqeOp({ ...f, userData: f.userData.trim() === '' ? String(takeUserData()) : f.userData }, DRIVER_CMD_OPS);
+    if (!r.ok) return setError(r.error);
+    const problems = checkOp(r.value);
+    if (problems.length) return setError(problems.join('; '));
+    setError(null);
+    if (sandboxOp(r.value)) set({ userData: '' });
+  };
+  return (
+    <fieldset className="sb-group sb-sqe">
+      <legend>Compose an SQE</legend>
+      <div className="sb-row">
+        <Field label="opcode">
+          <select aria-label="opcode" value={OPCODES.includes(f.opcode) ? f.opcode : '__n'} onChange={(e) => set({ opcode: e.target.value === '__n' ? '255' : e.target.value, ...(e.target.value === 'NOP' ? {} : { fd: f.fd || vars[0]?.name || '' }) })}>
+            {OPCODES.map((o) => (
+              <option key={o} value={o} disabled={o === 'URING_CMD128' && !sqe128}>
+                {o}
+              </option>
+            ))}
+            <option value="__n">number…</option>
+          </select>
+        </Field>
+        {!OPCODES.includes(f.opcode) && (
+          <Field label="number">
+            <input value={f.opcode} onChange={(e) => set({ opcode: e.target.value })} size={4} aria-label="Opcode number" />
+          </Field>
+        )}
+        <Field label="fd">
+          <input list="sb-fds" value={f.fd} onChange={(e) => set({ fd: e.target.value })} size={6} placeholder="-1" aria-label="fd or device" />
+          <datalist id="sb-fds">
+            <option value="ring" />
+            {vars.map((v) => (
+              <option key={v.name} value={v.name}>{`/dev/${v.device}`}</option>
+            ))}
+          </datalist>
+        </Field>
+        <Field label="user_data">
+          <input value={f.userData} onChange={(e) => set({ userData: e.target.value })} size={6} placeholder="auto" inputMode="numeric" />
+        </Field>
+      </div>
+      {f.opcode !== 'NOP' && (
+        <Field label="cmd_op">
+          <input list="sb-cmdops" value={f.cmdOp} onChange={(e) => set({ cmdOp: e.target.value })} placeholder="0" aria-label="cmd_op" />
+          <datalist id="sb-cmdops">
+            {cmdOps.map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+        </Field>
+      )}
+      <div className="sb-flags" role="group" aria-label="SQE flags">
+        {SQE_FLAG_NAMES.map((n) => (
+          <label key={n}>
+            <input type="checkbox" checked={f.flags.includes(n)} onChange={(e) => set({ flags: e.target.checked ? [...f.flags, n] : f.flags.filter((x) => x !== n) })} />
+            {n}
+          </label>
+        ))}
+      </div>
+      <div className="sb-row">
+        <Field label="cmd bytes">
+          <select value={f.cmdMode} onChange={(e) => set({ cmdMode: e.target.value as BytesMode })} aria-label="Command bytes as">
+            <option value="none">none</option>
+            <option value="u64">u64 words</option>
+            <option value="i32">i32 words</option>
+            <option value="hex">hex</option>
+          </select>
+        </Field>
+        {f.cmdMode !== 'none' && (
+          <input className="sb-wide" value={f.cmd} onChange={(e) => set({ cmd: e.target.value })} placeholder={f.cmdMode === 'u64' ? (bufs[0] ? `&${bufs[0]}, 42` : '1000000, 42') : f.cmdMode === 'hex' ? '2a 00 00 00' : '42'} aria-label="Command bytes" />
+        )}
+      </div>
+      {error && <p className="sb-error" role="alert">{error}</p>}
+      <button type="button" className="sb-primary" onClick={submit}>
+        Write SQE
+      </button>
+    </fieldset>
+  );
+}
+
+function Syscalls({ inKernel }: { inKernel: boolean }) {
+  const [wait, setWait] = useState('0');
+  const [min, setMin] = useState('1');
+  const [ms, setMs] = useState('1');
+  const n = (t: string, hi: number) => parseInt32(t, 0, hi);
+  return (
+    <fieldset className="sb-group">
+      <legend>Syscalls and time</legend>
+      <div className="sb-row">
+        <button type="button" disabled={inKernel || n(wait, 65536) === null} onClick={() => sandboxOp({ op: 'submit', ...(Number(wait) > 0 ? { wait: Number(wait) } : {}) })}>
+          Submit
+        </button>
+        <Field label="and wait for">
+          <input value={wait} onChange={(e) => setWait(e.target.value)} size={3} inputMode="numeric" aria-label="Submit and wait for" />
+        </Field>
+      </div>
+      <div className="sb-row">
+        <button type="button" disabled={inKernel || n(min, 65536) === null} onClick={() => sandboxOp({ op: 'wait', min: Number(min) })}>
+          Wait
+        </button>
+        <Field label="for">
+          <input value={min} onChange={(e) => setMin(e.target.value)} size={3} inputMode="numeric" aria-label="Wait for CQEs" />
+        </Field>
+        <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'reap' })}>
+          Reap
+        </button>
+      </div>
+      <div className="sb-row">
+        <button type="button" disabled={inKernel || n(ms, 3_600_000) === null} onClick={() => sandboxOp({ op: 'sleep', ms: Number(ms) })}>
+          Sleep
+        </button>
+        <Field label="ms">
+          <input value={ms} onChange={(e) => setMs(e.target.value)} size={4} inputMode="numeric" aria-label="Sleep milliseconds" />
+        </Field>
+        <button type="button" onClick={() => runKernel()} title="Step the kernel until nothing can run">
+          Run to idle
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+function Devices({ base, vars, inKernel }: { base: Scenario | null; vars: Var[]; inKernel: boolean }) {
+  const [action, setAction] = useState<Record<string, string>>({});
+  const [arg, setArg] = useState<Record<string, string>>({});
+  const devs = base?.devices ?? [];
+  if (!devs.length) return null;
+  const nextVar = () => {
+    let i = 0;
+    while (vars.some((v) => v.name === `fd${i}`)) i++;
+    return `fd${i}`;
+  };
+  return (
+    <fieldset className="sb-group">
+      <legend>Devices and faults</legend>
+      {devs.map((d) => {
+        const opened = vars.filter((v) => v.device === d.name);
+        const actions = DRIVERS[d.driver]?.actions ?? [];
+        return (
+          <div key={d.name} className="sb-dev">
+            <div className="sb-row">
+              <code title={DRIVERS[d.driver]?.summary}>/dev/{d.name}</code>
+              <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'open', device: d.name, as: nextVar() })}>
+                Open
+              </button>
+            </div>
+            {opened.map((v) => (
+              <div key={v.name} className="sb-row sb-fd">
+                <span>
+                  <code>{v.name}</code>
+                </span>
+                {actions.length > 0 && (
+                  <>
+                    <select aria-label={`Device action for ${v.name}`} value={action[v.name] ?? actions[0]} onChange={(e) => setAction({ ...action, [v.name]: e.target.value })}>
+                      {actions.map((a) => (
+                        <option key={a}>{a}</option>
+                      ))}
+                    </select>
+                    <input aria-label={`Argument for ${v.name}`} value={arg[v.name] ?? ''} onChange={(e) => setArg({ ...arg, [v.name]: e.target.value })} size={3} placeholder="arg" />
+                    <button
+                      type="button"
+                      onClick={() => {
+                        const a = parseInt32(arg[v.name] ?? '', -2147483648, 2147483647);
+                        sandboxOp({ op: 'device', fd: v.name, action: action[v.name] ?? (actions[0] as string), ...(a !== null ? { arg: a } : {}) });
+                      }}
+                    >
+                      Poke
+                    </button>
+                  </>
+                )}
+                <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'close', fd: v.name })}>
+                  Close
+                </button>
+              </div>
+            ))}
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+}
+
+function UserMemory({ bufs, inKernel }: { bufs: string[]; inKernel: boolean }) {
+  const [name, setName] = useState('buf');
+  const [size, setSize] = useState('16');
+  const [target, setTarget] = useState('');
+  const [offset, setOffset] = useState('0');
+  const [mode, setMode] = useState<BytesMode>('i32');
+  const [data, setData] = useState('42');
+  const [error, setError] = useState<string | null>(null);
+  const alloc = () => {
+    const n = parseInt32(size, 1, 4096);
+    if (n === null) return setError('size: 1 to 4096 bytes');
+    setError(null);
+    if (sandboxOp({ op: 'alloc', as: name.trim(), size: n })) setTarget(name.trim());
+  };
+  const write = () => {
+    const b = parseBytes(mode, data);
+    const off = parseInt32(offset, 0, 4095);
+    if (!b.ok) return setError(b.error);
+    if (off === null) return setError('offset: 0 to 4095');
+    setError(null);
+    sandboxOp({ op: 'write_user', target: target || bufs[0] || '', offset: off, data: b.value ?? { hex: '' } });
+  };
+  return (
+    <fieldset className="sb-group">
+      <legend>User memory</legend>
+      <div className="sb-row">
+        <input aria-label="Buffer name" value={name} onChange={(e) => setName(e.target.value)} size={6} />
+        <input aria-label="Buffer size" value={size} onChange={(e) => setSize(e.target.value)} size={4} inputMode="numeric" />
+        <button type="button" disabled={inKernel} onClick={alloc}>
+          Allocate
+        </button>
+      </div>
+      {bufs.length > 0 && (
+        <div className="sb-row">
+          <select aria-label="Buffer to write" value={target || bufs[0]} onChange={(e) => setTarget(e.target.value)}>
+            {bufs.map((b) => (
+              <option key={b}>{b}</option>
+            ))}
+          </select>
+          <input aria-label="Offset" value={offset} onChange={(e) => setOffset(e.target.value)} size={3} />
+          <select aria-label="Data as" value={mode} onChange={(e) => setMode(e.target.value as BytesMode)}>
+            <option value="i32">i32</option>
+            <option value="u64">u64</option>
+            <option value="hex">hex</option>
+          </select>
+          <input aria-label="Data" className="sb-wide" value={data} onChange={(e) => setData(e.target.value)} />
+          <button type="button" disabled={inKernel} onClick={write}>
+            Write
+          </button>
+        </div>
+      )}
+      {error && <p className="sb-error" role="alert">{error}</p>}
+    </fieldset>
+  );
+}
+
+function Program() {
+  const models = useSim((s) => s.models);
+  const frames = useSim((s) => s.frames);
+  const program = useMemo(() => programOf(models, frames), [models, frames]);
+  const cursor = useSim((s) => s.cursor);
+  return (
+    <fieldset className="sb-group">
+      <legend>The program so far</legend>
+      {program.length === 0 ? (
+        <p className="muted">Nothing yet: every action above becomes one operation of the scenario.</p>
+      ) : (
+        <ol className="sb-program" data-testid="sandbox-program">
+          {program.map(({ frame, op }) => (
+            <li key={frame} className={frame <= cursor ? 'past' : 'future'}>
+              <button type="button" onClick={() => seek(frame)} title={`Go to step ${frame}`}>
+                <span className="sb-at">{frame}</span> {describeOp(op)}
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+    </fieldset>
+  );
+}
+
+function SandboxComponent() {
+  const base = useSim((s) => s.base);
+  const ready = useSim(selReady);
+  const inKernel = useSim(selInKernel);
+  const models = useSim((s) => s.models);
+  const cursor = useSim((s) => s.cursor);
+  // Variables and buffers bound by the program up to the cursor.
+  const { vars, bufs } = useMemo(() => {
+    const v = new Map<string, Var>();
+    const b = new Set<string>();
+    for (let i = 1; i <= cursor; i++) {
+      const op = models[i]?.op;
+      if (!op) continue;
+      if (op.op === 'open') v.set(op.as, { name: op.as, device: op.device, driver: base?.devices?.find((d) => d.name === op.device)?.driver ?? '' });
+      if (op.op === 'close') v.delete(op.fd);
+      if (op.op === 'alloc') b.add(op.as);
+    }
+    return { vars: [...v.values()], bufs: [...b] };
+  }, [models, cursor, base]);
+  const sqe128 = base?.ring.flags?.includes('SQE128') ?? false;
+  return (
+    <aside className="sandbox" aria-label="Sandbox">
+      <header className="sb-head">
+        <h2>Sandbox</h2>
+        <button type="button" onClick={() => setSandbox(false)} aria-label="Close the sandbox" title="Close the sandbox">
+          ×
+        </button>
+      </header>
+      {!ready ? (
+        <p className="muted">The simulator is not running.</p>
+      ) : (
+        <>
+          <MachineForm key={JSON.stringify(base?.ring) + JSON.stringify(base?.devices) + base?.api} base={base} />
+          <SqeComposer vars={vars} bufs={bufs} sqe128={sqe128} />
+          <Syscalls inKernel={inKernel} />
+          <Devices base={base} vars={vars} inKernel={inKernel} />
+          <UserMemory bufs={bufs} inKernel={inKernel} />
+          <fieldset className="sb-group">
+            <legend>Pressure and teardown</legend>
+            <div className="sb-row">
+              <button type="button" disabled={inKernel} onClick={fillCq} title="Write and submit NOPs until the CQ is full and one CQE overflows">
+                Fill the CQ
+              </button>
+              <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'exit' })} title="io_uring_queue_exit(): close the ring; its exit work cancels what is in flight">
+                Tear down the ring
+              </button>
+            </div>
+          </fieldset>
+          <Program />
+        </>
+      )}
+    </aside>
+  );
+}
+
+export const Sandbox = memo(SandboxComponent);
+Sandbox.displayName = 'Sandbox';

@@ -1,0 +1,133 @@
+/**
+ * The sandbox's forms as data: what the viewer typed, turned into scenario operations (the
+ * sandbox writes a scenario document, so everything it does can be saved, shared and replayed).
+ * Pure functions, tested on their own.
+ */
+import type { BytesSpec, Op, SqeSpec } from '../../store';
+
+/** How the command area or user memory is typed in a form. */
+export type BytesMode = 'none' | 'u64' | 'i32' | 'hex';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/**
+ * Parses bytes typed in a form: `u64` words (`&buf` for a buffer's address, decimal or 0x hex),
+ * `i32` words, or hex bytes (spaces allowed). An empty `none` is no bytes.
+ */
+export function parseBytes(mode: BytesMode, text: string): Parsed<BytesSpec | undefined> {
+  const t = text.trim();
+  if (mode === 'none') return { ok: true, value: undefined };
+  if (mode === 'hex') {
+    const h = t.replace(/\s+/g, '').toLowerCase().replace(/^0x/, '');
+    if (!/^([0-9a-f]{2})*$/.test(h)) return { ok: false, error: 'hex bytes: pairs of 0-9a-f, e.g. "2a 00 00 00"' };
+    return { ok: true, value: { hex: h } };
+  }
+  const words = t === '' ? [] : t.split(/[\s,]+/).filter(Boolean);
+  if (mode === 'u64') {
+    const out: (number | string)[] = [];
+    for (const w of words) {
+      if (/^&[a-z_][a-z0-9_]*$/.test(w)) out.push(w);
+      else if (/^(0x[0-9a-fA-F]{1,16}|\d{1,20})$/.test(w)) {
+        const v = BigInt(w);
+        if (v >= 1n << 64n) return { ok: false, error: `${w} does not fit in 64 bits` };
+        out.push(v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString());
+      } else return { ok: false, error: `u64 words: numbers or &buffer, found "${w.slice(0, 20)}"` };
+    }
+    return { ok: true, value: { u64: out } };
+  }
+  const out: number[] = [];
+  for (const w of words) {
+    const v = /^-?(0x[0-9a-fA-F]{1,8}|\d{1,10})$/.test(w) ? Number(w.startsWith('-') ? -Number(w.slice(1)) : Number(w)) : NaN;
+    if (!Number.isInteger(v) || v < -2147483648 || v > 4294967295) return { ok: false, error: `i32 words: 32-bit integers, found "${w.slice(0, 20)}"` };
+    out.push(v > 2147483647 ? v - 4294967296 : v);
+  }
+  return { ok: true, value: { i32: out } };
+}
+
+/** Parses a number typed in a form: decimal or 0x hex, within [lo, hi]. */
+export function parseInt32(text: string, lo: number, hi: number): number | null {
+  const t = text.trim();
+  if (!/^-?(0x[0-9a-fA-F]+|\d+)$/.test(t)) return null;
+  const v = t.startsWith('-') ? -Number(t.slice(1)) : Number(t);
+  return Number.isSafeInteger(v) && v >= lo && v <= hi ? v : null;
+}
+
+/** The SQE form. */
+export interface SqeForm {
+  opcode: string;
+  /** A variable name, or a number as text. */
+  fd: string;
+  /** A driver constant's name, or a number as text ('' for none). */
+  cmdOp: string;
+  userData: string;
+  flags: string[];
+  cmdMode: BytesMode;
+  cmd: string;
+}
+
+/** Builds the `prep` operation of an SQE form. */
+export function sqeOp(f: SqeForm, cmdOps: Record<string, number>): Parsed<Op> {
+  const sqe: SqeSpec = { opcode: f.opcode };
+  if (/^\d+$/.test(f.opcode)) {
+    const n = Number(f.opcode);
+    if (n > 255) return { ok: false, error: 'opcode: a number from 0 to 255' };
+    sqe.opcode = n;
+  }
+  if (f.fd !== '') {
+    const n = parseInt32(f.fd, -2147483648, 2147483647);
+    sqe.fd = n ?? f.fd;
+  }
+  if (f.flags.length) sqe.flags = [...f.flags];
+  if (f.userData.trim() !== '') {
+    const u = f.userData.trim();
+    if (!/^\d{1,20}$/.test(u) || BigInt(u) >= 1n << 64n) return { ok: false, error: 'user_data: a u64 in decimal' };
+    sqe.user_data = BigInt(u) <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(u) : u;
+  }
+  if (f.cmdOp.trim() !== '') {
+    const c = f.cmdOp.trim();
+    if (Object.prototype.hasOwnProperty.call(cmdOps, c)) sqe.cmd_op = c;
+    else {
+      const n = parseInt32(c, 0, 0xffffffff);
+      if (n === null) return { ok: false, error: `cmd_op: a driver constant or a u32, found "${c.slice(0, 30)}"` };
+      sqe.cmd_op = n;
+    }
+  }
+  const cmd = parseBytes(f.cmdMode, f.cmd);
+  if (!cmd.ok) return { ok: false, error: `cmd: ${cmd.error}` };
+  if (cmd.value) sqe.cmd = cmd.value;
+  return { ok: true, value: { op: 'prep', sqe } };
+}
+
+/** One line for a program operation (the sandbox's program list). */
+export function describeOp(op: Op): string {
+  switch (op.op) {
+    case 'open':
+      return `${op.as} = open("/dev/${op.device}")`;
+    case 'alloc':
+      return `${op.as} = alloc(${op.size})`;
+    case 'write_user':
+      return `write ${op.target}+${op.offset ?? 0}`;
+    case 'prep': {
+      const s = op.sqe;
+      const parts = [String(s.opcode)];
+      if (s.fd !== undefined) parts.push(`fd ${s.fd}`);
+      if (s.cmd_op !== undefined) parts.push(`cmd_op ${typeof s.cmd_op === 'number' ? `0x${s.cmd_op.toString(16)}` : s.cmd_op}`);
+      if (s.flags?.length) parts.push(s.flags.join('|'));
+      return `prep ${parts.join(', ')} #${s.user_data ?? 0}`;
+    }
+    case 'submit':
+      return op.wait ? `submit, wait ${op.wait}` : 'submit';
+    case 'wait':
+      return `wait ${op.min}${op.timeout_ms !== undefined ? ` (${op.timeout_ms} ms)` : ''}`;
+    case 'reap':
+      return 'reap';
+    case 'sleep':
+      return `sleep ${op.ms} ms`;
+    case 'device':
+      return `poke ${op.fd}: ${op.action}${op.arg !== undefined ? ` ${op.arg}` : ''}`;
+    case 'close':
+      return `close(${op.fd})`;
+    case 'exit':
+      return 'exit (tear down the ring)';
+  }
+}

@@ -1,0 +1,1 @@
+export { SpeakerView } from './SpeakerView';
