@@ -1,11 +1,14 @@
 // @vitest-environment jsdom
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadTestCore, resetAll } from '../test/core';
 import { loadScenario, simStore, startSession } from '../store';
 import { App } from './App';
-import { fragmentFor } from '../store';
-import { readLocation, readUrl, stripLegacy } from './url';
+import { Core } from '../wasm/load';
+import { fragmentFor, sandboxOp, stepKernel } from '../store';
+import { EmbedApp } from './EmbedApp';
+import { EmbedPlayer, parseEmbedOptions } from './embed';
+import { openRequest, readLocation, readUrl, stripLegacy } from './url';
 
 let core: Awaited<ReturnType<typeof loadTestCore>>;
 beforeAll(async () => {
@@ -125,5 +128,81 @@ describe('the address bar', () => {
       startSession(core);
     });
     expect(fragmentFor(st())).toMatch(/^#p=1&s=sandbox&t=0&th=dark&pn=[^&]+&k=0&x=[A-Za-z0-9_-]+$/);
+  });
+});
+
+describe('sharing in the shell', () => {
+  it('shows a malformed link as a problem and stays usable', () => {
+    render(<App />);
+    act(() => startSession(core));
+    act(() => openRequest(readLocation('', '#p=1&s=nop-batch&th=neon')));
+    expect(screen.getByTestId('problem').textContent).toContain('Unknown theme (th=) "neon"');
+    expect(screen.getByTestId('problem').textContent).toContain('Ringside started in free play instead.');
+    fireEvent.click(screen.getByRole('button', { name: 'Submit NOP' }));
+    expect(st().frames.at(-1)?.ring.sqeTail).toBe(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByTestId('problem')).toBeNull();
+  });
+
+  it('hides panels from the View menu, opens Share, and presents with clicker keys', () => {
+    render(<App />);
+    act(() => startSession(core, { scenario: 'v5-queued-task-work' }));
+    fireEvent.click(screen.getByLabelText('Lanes'));
+    expect(st().panels.lanes).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Share' }));
+    expect(screen.getByRole('dialog', { name: 'Share and export' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Close share and export' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Present' }));
+    expect(st().presenting).toBe(true);
+    expect(document.querySelector('.app-header')).toBeNull();
+    key('PageDown');
+    key('ArrowRight');
+    expect(st().cursor).toBe(2);
+    key('PageUp');
+    expect(st().cursor).toBe(1);
+    key('2');
+    expect(screen.getByTestId('title-card').textContent).toContain(st().chapters[1]?.title ?? '?');
+    key('b');
+    expect(screen.getByTestId('blank-screen')).toBeTruthy();
+    key('.');
+    expect(screen.queryByTestId('blank-screen')).toBeNull();
+    key('Escape');
+    expect(st().presenting).toBe(false);
+    expect(document.querySelector('.app-header')).not.toBeNull();
+  });
+
+  it('shows a core panic with its text and offers the last good state', async () => {
+    const box = { msg: null as string | null };
+    const real = await loadTestCore();
+    const exports = { ...real.exports };
+    exports.rs_step = () => {
+      box.msg = 'panicked at core-rs/src/sim/mod.rs:9:9: <img src=x onerror=alert(1)>';
+      throw new WebAssembly.RuntimeError('unreachable');
+    };
+    render(<App />);
+    act(() => startSession(new Core(exports, box), { spawn: loadTestCore }));
+    act(() => void sandboxOp({ op: 'prep', sqe: { opcode: 'NOP' } }));
+    act(() => stepKernel());
+    const panel = screen.getByTestId('panic');
+    expect(panel.textContent).toContain('panicked at core-rs/src/sim/mod.rs:9:9: <img src=x onerror=alert(1)>');
+    expect(panel.querySelector('img')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Return to the last good state' }));
+    await waitFor(() => expect(screen.queryByTestId('panic')).toBeNull(), { timeout: 5000 });
+    expect(st().frames.at(-1)?.ring.sqeTail).toBe(1);
+  });
+
+  it('renders the embed with its title, range and transport', () => {
+    const player = new EmbedPlayer(parseEmbedOptions('?s=nop-batch&from=1&to=5'));
+    render(<EmbedApp player={player} title="A <b>title</b>" />);
+    act(() => startSession(core, { scenario: 'nop-batch' }));
+    act(() => player.seek(0));
+    expect(screen.getByTestId('embed-title').textContent).toBe('A <b>title</b>');
+    expect(screen.getByTestId('embed-step').textContent).toBe('step 1 of 1–5');
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    fireEvent.keyDown(document.querySelector('.embed')!, { key: 'ArrowRight' });
+    expect(st().cursor).toBe(3);
+    fireEvent.keyDown(document.querySelector('.embed')!, { key: 'End' });
+    expect(st().cursor).toBe(5);
+    expect((screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });

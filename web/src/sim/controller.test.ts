@@ -73,6 +73,49 @@ describe('SimController', () => {
     expect(c.ring.cqHead()).toBe(want.cqHead);
     expect(c.snapshotBytes()).toBeGreaterThan(0);
   });
+
+  it('leaves the timeline as it was when an input fails, and keeps going', async () => {
+    const c = await session(2);
+    c.apply({ kind: 'op', op: nop(1) });
+    c.apply({ kind: 'op', op: nop(2) });
+    const frames = c.frames.length;
+    expect(() => c.apply({ kind: 'op', op: nop(3) })).toThrow(/SQ is full/);
+    expect(c.frames).toHaveLength(frames);
+    expect(c.ring.sqeTail).toBe(2);
+    expect(() => c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'URING_CMD', cmd_op: 'NO_SUCH_CONSTANT' } } })).toThrow();
+    c.apply({ kind: 'op', op: { op: 'submit' } });
+    c.settle(undefined);
+    expect(c.frames.at(-1)!.ring.cqTail).toBe(2);
+  });
+
+  it('replays a session from its schedule, frame for frame', async () => {
+    const c = await session();
+    c.apply({ kind: 'step' });
+    c.apply({ kind: 'op', op: nop(1) });
+    c.apply({ kind: 'op', op: { op: 'submit' } });
+    for (let i = 0; i < 3; i++) c.apply({ kind: 'step' });
+    c.apply({ kind: 'op', op: nop(2) });
+    expect(c.schedule()).toEqual([1, 0, 3, 0]);
+    expect(c.programOps()).toHaveLength(3);
+    expect(c.opFrameIndices()).toEqual([2, 3, 7]);
+    const scenario = { ...emptyScenario(4), program: c.programOps() };
+    const r = SimController.replay(await loadCoreFromDisk(), scenario, c.schedule());
+    expect(r.frames.map((f) => [f.label, f.ring.sqHead, f.ring.cqTail, f.taskState])).toEqual(c.frames.map((f) => [f.label, f.ring.sqHead, f.ring.cqTail, f.taskState]));
+    const again = SimController.fromInputs(await loadCoreFromDisk(), scenario, c.inputs);
+    expect(again.frames.map((f) => f.label)).toEqual(c.frames.map((f) => f.label));
+    expect(() => SimController.replay(r.core, scenario, [0, 0, 0, 0, 0, 0])).toThrow(/schedule names 5 operations/);
+  });
+
+  it('says which future a branch cut off, and can forget it', async () => {
+    const c = await session();
+    for (let i = 0; i < 3; i++) c.apply({ kind: 'op', op: nop(i) });
+    c.seek(1);
+    c.apply({ kind: 'op', op: nop(9) });
+    expect(c.branchInfo).toEqual({ at: 1, frames: 2 });
+    c.dropBranch();
+    expect(c.branchInfo).toBeNull();
+    expect(c.restoreBranch()).toBe(false);
+  });
 });
 
 describe('snapshot memory', () => {

@@ -142,7 +142,11 @@ export function summarise(frames: readonly Frame[]): ReqSummary[] {
       }
     }
   }
-  return [...byReq.values()].map(({ ctxs, ...r }) => ({ ...r, path: ctxs.join(' → ') }));
+  return [...byReq.values()].map(({ ctxs, ...r }) => ({
+    ...r,
+    doneIn: r.doneIn === '—' && r.issue !== '—' && !r.issue.startsWith('-EIOCBQUEUED') ? 'not called (the issue returned the result)' : r.doneIn,
+    path: ctxs.join(' → '),
+  }));
 }
 
 /** One side of a comparison, run. */

@@ -22,7 +22,8 @@ export function embedSnippet(s: SimState, base = sibling('embed.html')): string 
   const frag = fragmentFor(s);
   const title = s.base?.title ?? 'Ringside';
   const src = `${base}?autoplay=0&loop=0${frag}`;
-  return `<iframe src="${src.replace(/"/g, '&quot;')}" title="${title.replace(/[<>&"]/g, '')} (Ringside)" width="960" height="540" style="border:0" loading="lazy"></iframe>`;
+  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<iframe src="${attr(src)}" title="${attr(`${title} (Ringside)`)}" width="960" height="540" style="border:0" loading="lazy"></iframe>`;
 }
 
 function stem(s: SimState): string {
