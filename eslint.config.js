@@ -27,4 +27,9 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs', 'tests/**/*.mjs', 'bin/**/*.mjs', 'bench/**/*.mjs', 'eslint.config.js'],
     languageOptions: { globals: { ...globals.node } },
   },
+  {
+    // Functions these files hand to page.evaluate() run in the browser.
+    files: ['tests/browser/**/*.mjs', 'bench/ui.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
 );

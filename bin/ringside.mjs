@@ -16,4 +16,5 @@ if (!file || !existsSync(file)) {
 register();
 const mod = await import(file);
 const code = await mod.main(args);
-process.exit(typeof code === 'number' ? code : 0);
+// exitCode, not exit(): exit() would drop output still queued for a pipe (`ringside run x | less`).
+process.exitCode = typeof code === 'number' ? code : 0;

@@ -4,7 +4,7 @@
 // most 2^18 records (12 MiB); past that it discards the oldest half (policy of core-rs
 // trace::Trace), so memory must plateau. Exits 1 if memory keeps growing past the bound.
 import { join } from 'node:path';
-import { instantiate, nopTemplate, setupRing } from '../bench/wasm_core.mjs';
+import { instantiate, nopTemplate, runNops, setupRing } from '../bench/wasm_core.mjs';
 import { root } from './bootstrap.mjs';
 import { buildWasm } from './build-wasm.mjs';
 
@@ -19,20 +19,7 @@ let nextReport = 1_000_000;
 let peak = 0;
 const t0 = performance.now();
 while (e.rs_step_count() >>> 0 < target) {
-  const u8 = new Uint8Array(e.memory.buffer);
-  const dv = new DataView(e.memory.buffer);
-  for (let i = 0; i < 64; i++) {
-    const a = ring.sqes + (ring.tail & 255) * 64;
-    u8.set(tmpl, a);
-    dv.setUint32(a + 32, ops + i, true);
-    ring.tail = (ring.tail + 1) >>> 0;
-  }
-  dv.setUint32(ring.rings + ring.sqTail, ring.tail, true);
-  const r = e.io_uring_enter(ring.fd, 64, 64, 1, 0, 0);
-  if (r !== 64) throw new Error(`io_uring_enter returned ${r} at step ${e.rs_step_count()}`);
-  const dv2 = new DataView(e.memory.buffer);
-  dv2.setUint32(ring.rings + ring.cqHead, dv2.getUint32(ring.rings + ring.cqTail, true), true);
-  ops += 64;
+  ops += runNops(e, ring, 1, tmpl, false);
   const steps = e.rs_step_count() >>> 0;
   peak = Math.max(peak, e.memory.buffer.byteLength);
   if (steps >= nextReport) {

@@ -1319,7 +1319,10 @@ static int st_reap(struct trace *t, int max)
 			t->last_ud[n] = c.user_data;
 			t->last_res[n] = c.res;
 		}
-		head += slots;
+		/* A 32-byte CQE claimed by the slot before the tail (stale content exposed by the
+		 * kernel's CQE cache on CQE_MIXED rings) must not carry head past the tail, or this
+		 * loop would not end. */
+		head += (tail - head < (uint32_t)slots) ? tail - head : (uint32_t)slots;
 		n++;
 	}
 	jw_arr_end(w);

@@ -54,7 +54,7 @@ impl Rng {
 }
 
 /// The generation-order CQEs the kernel emitted, read off the trace.
-fn drain_generated(out: &mut Vec<(u64, i32, u32)>) {
+fn drain_generated(out: &mut Vec<(u64, i32, u32)>, quirks: &mut u32) {
     let n = rs_trace_len() as usize;
     let p = rs_trace_ptr() as *const TraceRecord;
     for i in 0..n {
@@ -74,6 +74,7 @@ fn drain_generated(out: &mut Vec<(u64, i32, u32)>) {
             Some(Event::io_uring_complete) | Some(Event::io_uring_cqe_overflow) => {
                 out.push((r.user_data, r.a as i32, r.b as u32));
             }
+            Some(Event::sim_cqe_cache_quirk) => *quirks += 1,
             _ => {}
         }
     }
@@ -100,6 +101,8 @@ struct Case {
     /// SQ indices whose array entry is out of range when consumed.
     bad_index: HashSet<u32>,
     generated: Vec<(u64, i32, u32)>,
+    /// `sim_cqe_cache_quirk` records seen (`CQE_MIXED` rings only).
+    quirks: u32,
     reaped: Vec<(u64, i32, u32)>,
     consumed: Vec<Written>,
     next_ud: u64,
@@ -182,6 +185,7 @@ impl Case {
             written: HashMap::new(),
             bad_index: HashSet::new(),
             generated: Vec::new(),
+            quirks: 0,
             reaped: Vec::new(),
             consumed: Vec::new(),
             next_ud: 1,
@@ -335,7 +339,7 @@ impl Case {
         let dropped = now[2].wrapping_sub(self.last[2]);
         self.last = now;
         let _ = dropped;
-        drain_generated(&mut self.generated);
+        drain_generated(&mut self.generated, &mut self.quirks);
     }
 
     fn enter(&mut self) {
@@ -421,11 +425,14 @@ impl Case {
         let mut n = 0;
         while head != tail && n < max {
             let (c, _) = self.ring.cqe_at(head);
-            let nr = if self.mixed && c.flags & IORING_CQE_F_32 != 0 {
+            // A stale slot exposed by the CQE cache quirk may claim F_32 in the last slot
+            // before the tail: never step past the tail.
+            let nr: u32 = if self.mixed && c.flags & IORING_CQE_F_32 != 0 {
                 2
             } else {
                 1
             };
+            let nr = nr.min(tail.wrapping_sub(head));
             if self.mixed && c.flags & IORING_CQE_F_SKIP != 0 && c.user_data == 0 {
                 // The filler a CQE_MIXED ring posts before a 32-byte CQE at the wrap.
             } else {
@@ -474,6 +481,25 @@ impl Case {
         panic!("{}: the ring never settled", self.ctx());
     }
 
+    /// Once the kernel wrote a CQE from its cached CQ range out of order (`sim_cqe_cache_quirk`,
+    /// `CQE_MIXED` rings; see `io_get_cqe_overflow` in core-rs/src/io_uring/mod.rs), Linux 6.18
+    /// keeps only a weaker contract: a 16-byte CQE may pass a 32-byte one that overflowed, and a
+    /// CQE may land in a slot userspace already consumed while the tail exposes a slot whose
+    /// stale content from an earlier lap (or a never-written, zeroed slot) is read as a CQE.
+    /// Still, nothing is invented: every other CQE read is one the kernel generated.
+    fn check_mixed(&self, generated: &[(u64, i32, u32)]) {
+        let known: HashSet<(u64, i32, u32)> = generated.iter().copied().collect();
+        for r in &self.reaped {
+            // A never-written (zeroed) slot, or one generated before.
+            assert!(
+                *r == (0, 0, 0) || known.contains(r),
+                "{}: reaped CQE {:?} that was never generated",
+                self.ctx(),
+                r
+            );
+        }
+    }
+
     fn check(&self) {
         // The CQEs came out exactly in generation order, with the generated res/flags.
         let generated: Vec<_> = self
@@ -482,35 +508,40 @@ impl Case {
             .filter(|g| !(self.mixed && g.0 == 0 && g.2 & IORING_CQE_F_SKIP != 0))
             .copied()
             .collect();
-        for (i, (r, g)) in self.reaped.iter().zip(generated.iter()).enumerate() {
-            assert_eq!(
-                r,
-                g,
-                "{}: CQE {} differs from the one generated",
-                self.ctx(),
-                i
+        if self.quirks > 0 {
+            assert!(
+                self.mixed,
+                "{}: CQE cache quirk on a ring without CQE_MIXED",
+                self.ctx()
             );
-        }
-        assert_eq!(
-            self.reaped.len(),
-            generated.len(),
-            "{}: reaped {} CQEs, the kernel generated {}",
-            self.ctx(),
-            self.reaped.len(),
-            generated.len()
-        );
-        for (i, (r, g)) in self.reaped.iter().zip(generated.iter()).enumerate() {
+            self.check_mixed(&generated);
+        } else {
+            for (i, (r, g)) in self.reaped.iter().zip(generated.iter()).enumerate() {
+                assert_eq!(
+                    r,
+                    g,
+                    "{}: CQE {} differs from the one generated",
+                    self.ctx(),
+                    i
+                );
+            }
             assert_eq!(
-                r,
-                g,
-                "{}: CQE {} differs from the one generated",
+                self.reaped.len(),
+                generated.len(),
+                "{}: reaped {} CQEs, the kernel generated {}",
                 self.ctx(),
-                i
+                self.reaped.len(),
+                generated.len()
             );
         }
         // Each consumed SQE: exactly one CQE, or at most one if it may be skipped.
         let mut seen: HashMap<u64, u32> = HashMap::new();
-        for r in &self.reaped {
+        let completions = if self.quirks > 0 {
+            &generated
+        } else {
+            &self.reaped
+        };
+        for r in completions {
             *seen.entry(r.0).or_default() += 1;
         }
         let consumed: HashMap<u64, Written> = self.consumed.iter().map(|w| (w.ud, *w)).collect();
@@ -558,6 +589,7 @@ fn random_sqe_streams_keep_the_ring_invariants() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let mut seed = first;
+    let mut quirky = 0;
     while total < want {
         let mut c = Case::new(seed);
         let rounds = 20 + c.rng.below(40);
@@ -567,12 +599,15 @@ fn random_sqe_streams_keep_the_ring_invariants() {
         c.finish();
         c.check();
         total += c.sqes;
+        quirky += u32::from(c.quirks > 0);
         seed += 1;
     }
     eprintln!(
-        "property test: {} random SQEs in {} cases, {:.2} s",
+        "property test: {} random SQEs in {} cases ({} CQE_MIXED cases hit the kernel's CQE \
+         cache quirk and were held to the weaker contract), {:.2} s",
         total,
         seed - first,
+        quirky,
         t0.elapsed().as_secs_f64()
     );
 }

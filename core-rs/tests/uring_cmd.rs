@@ -520,10 +520,12 @@ fn misc_registration_open_and_ctl_validate_their_arguments() {
     // The driver's object goes away with the last reference: at close when nothing holds it…
     assert_eq!(rs_close(fd), 0);
     assert_eq!(of(&drain(), "sim_dev_release").len(), 1);
-    // …or later, from the workqueue, when an in-flight request still held the file.
-    let fd = open(&mut ua, "a");
-    prep_cmd(&mut r, fd, 0, [0, 0], 1);
+    // …or later, from the workqueue, when an in-flight request still held the file. (The
+    // device answers 1 ms later: close() returning to user mode runs only what is due now.)
+    let fd = dev(&mut ua, "late", "rust_delay_device");
+    prep_cmd(&mut r, fd, DELAY_DEV_SUBMIT, [1_000_000, 0], 1);
     assert_eq!(submit(&mut r), 1);
+    drain();
     assert_eq!(rs_close(fd), 0);
     assert!(of(&drain(), "sim_dev_release").is_empty());
     run_idle();

@@ -2,10 +2,12 @@
 // io_uring is available) and compare with the committed recordings, then replay every committed
 // recording in the simulator and compare the simulator's answers with the kernel's.
 //
-// One test for the re-recording, one per committed trace, one for the `npx --no-install
-// ringside replay` command line itself. The replays run in one process through the same
-// command (`ringside replay --out-dir`), fed the traces reduced to their inputs (format
-// §10.2), so the simulator never sees a recorded result.
+// One test for the re-recording, one per committed trace (conformance/traces and the fuzzer's
+// kept regressions in conformance/fuzz/traces), one for the `npx --no-install ringside replay`
+// command line itself, and one per differential-fuzzer program run on this kernel. The
+// replays run in one process through the same command (`ringside replay --out-dir`), fed the
+// traces reduced to their inputs (format §10.2), so the simulator never sees a recorded
+// result.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +27,8 @@ export function run({ root, run: sh }) {
 
   // (a) The kernel's answers: re-record and diff against the committed traces.
   const rec = sh(process.execPath, [join(root, 'conformance', 'record.mjs'), '--check']);
-  if (/io_uring unavailable/.test(rec.out)) {
+  const unavailable = /io_uring unavailable/.test(rec.out);
+  if (unavailable) {
     say('io_uring unavailable: not re-recording (the committed traces are replayed as they are)');
   } else if (rec.status === 0) {
     passed++;
@@ -36,9 +39,14 @@ export function run({ root, run: sh }) {
     say(rec.out.trimEnd());
   }
 
-  // (b) The simulator's answers, one test per committed trace.
+  // (b) The simulator's answers, one test per committed trace (the 69 scenarios, then the
+  // kernel recordings the differential fuzzer kept as regressions).
   const tracesDir = join(root, 'conformance', 'traces');
-  const names = readdirSync(tracesDir).filter((f) => f.endsWith('.json')).sort();
+  const fuzzDir = join(root, 'conformance', 'fuzz', 'traces');
+  const scenarioNames = readdirSync(tracesDir).filter((f) => f.endsWith('.json')).sort();
+  const fuzzNames = readdirSync(fuzzDir).filter((f) => f.endsWith('.json')).sort();
+  const names = [...scenarioNames, ...fuzzNames];
+  const dirOf = (f) => (fuzzNames.includes(f) && !scenarioNames.includes(f) ? fuzzDir : tracesDir);
   const tmp = mkdtempSync(join(tmpdir(), 'ringside-conformance-'));
   try {
     const inDir = join(tmp, 'in');
@@ -47,7 +55,7 @@ export function run({ root, run: sh }) {
     mkdirSync(gotDir);
     const refs = new Map();
     for (const f of names) {
-      const ref = JSON.parse(readFileSync(join(tracesDir, f), 'utf8'));
+      const ref = JSON.parse(readFileSync(join(dirOf(f), f), 'utf8'));
       refs.set(f, ref);
       writeFileSync(join(inDir, f), JSON.stringify(reduceToInputs(ref)));
     }
@@ -55,6 +63,7 @@ export function run({ root, run: sh }) {
     const rep = sh(process.execPath, [bin, 'replay', '--out-dir', gotDir, ...names.map((f) => join(inDir, f))]);
     if (rep.status !== 0) out.push(`ringside replay exited with ${rep.status}:\n${rep.out.trimEnd()}`);
     let match = 0;
+    let fuzzMatch = 0;
     for (const f of names) {
       let got;
       try {
@@ -67,14 +76,16 @@ export function run({ root, run: sh }) {
       const mismatches = compareTraces(refs.get(f), got);
       if (mismatches.length === 0) {
         passed++;
-        match++;
+        if (scenarioNames.includes(f)) match++;
+        else fuzzMatch++;
       } else {
         failed++;
         out.push(`${f}: ${mismatches.length} mismatches`);
         for (const m of mismatches) out.push(`  ${formatMismatch(m)}`);
       }
     }
-    say(`replayed in the simulator: ${match}/${names.length} traces match the kernel's recording`);
+    say(`replayed in the simulator: ${match}/${scenarioNames.length} traces match the kernel's recording`);
+    say(`fuzzer regressions replayed: ${fuzzMatch}/${fuzzNames.length} match the kernel's recording`);
 
     // (c) The documented command line, on one reduced trace.
     const one = names.includes('nop_two.json') ? 'nop_two.json' : names[0];
@@ -91,6 +102,28 @@ export function run({ root, run: sh }) {
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+
+  // (d) Differential fuzzing: fresh random programs run on this kernel and in the simulator
+  // (fixed seeds, so a failure reproduces with `node conformance/fuzz/fuzz.mjs --seed N
+  // --count 1 --keep DIR`). One test per program.
+  if (unavailable) {
+    say('io_uring unavailable: not fuzzing against the kernel');
+  } else {
+    const count = Number(process.env.RINGSIDE_FUZZ_COUNT ?? 100);
+    const fz = sh(process.execPath, [join(root, 'conformance', 'fuzz', 'fuzz.mjs'), '--seed', '1', '--count', String(count), '--quiet']);
+    const m = /differential fuzz: (\d+)\/(\d+)/.exec(fz.out);
+    if (m && fz.status !== 3) {
+      passed += Number(m[1]);
+      failed += Number(m[2]) - Number(m[1]);
+      say(m[0] + ' random programs match the kernel');
+      if (m[1] !== m[2]) out.push(fz.out.trimEnd());
+    } else if (/io_uring unavailable/.test(fz.out)) {
+      say('io_uring unavailable: not fuzzing against the kernel');
+    } else {
+      failed++;
+      out.push(`conformance/fuzz/fuzz.mjs exited with ${fz.status}:\n${fz.out.trimEnd()}`);
+    }
   }
   return { passed, failed, out: out.join('\n') };
 }

@@ -1,6 +1,6 @@
 // The embed (embed.html) driven by a host page over postMessage, presenter mode with its speaker
 // view in a second window (BroadcastChannel), and review mode.
-/* global document, window */
+// (Browser globals for page.evaluate come from eslint.config.js.)
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

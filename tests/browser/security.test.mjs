@@ -2,7 +2,7 @@
 // built index.html itself, there are no inline scripts, every request goes to the page's own
 // origin, nothing is requested after load, and the app keeps working offline. The same holds
 // for the embed (embed.html).
-/* global document */
+// (Browser globals for page.evaluate come from eslint.config.js.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -3,7 +3,7 @@
 // parses, PNG has the right IHDR size, the Chrome trace passes checkChromeTrace, the scenario
 // file validates), scenario upload (a malformed file shows its errors and keeps the session),
 // and the return to the last good state after a core trap.
-/* global document, window, location, DOMParser */
+// (Browser globals for page.evaluate come from eslint.config.js.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';

@@ -6,7 +6,7 @@
 //
 // nop-batch and cq-overflow-nop always run. v5-queued-task-work and eagain-reissue are walked
 // as soon as their files exist in scenarios/, and fail if they cannot be walked.
-/* global document, window */
+// (Browser globals for page.evaluate come from eslint.config.js.)
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

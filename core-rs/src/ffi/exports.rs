@@ -320,14 +320,16 @@ pub extern "C" fn rs_close(fd: i32) -> i32 {
         s.emit(crate::trace::Event::sim_sys_call, 0, 0, 0, 3, ret as i64);
         r
     });
-    match f {
+    let ret = match f {
         Ok(Some(fl)) => {
             io_uring::release_file(fl);
             0
         }
         Ok(None) => 0,
         Err(e) => -e,
-    }
+    };
+    sim::return_to_user(1_000_000);
+    ret
 }
 
 fn ring_of_fd(s: &crate::sim::Sim, fd: i32) -> Option<u32> {

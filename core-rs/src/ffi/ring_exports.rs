@@ -12,21 +12,29 @@ use crate::sim::{self, Sim};
 use crate::trace::{Ctx, Event};
 use crate::uapi::errno::*;
 
-/// Runs a system call in the task's user context and records it.
+/// Runs a system call in the task's user context and records it. On the way back to user
+/// mode the task runs its pending task_work, as every system call does.
 fn syscall(nr: i64, f: impl FnOnce(&mut Sim) -> i32) -> i32 {
     if !sim::installed() {
         return -ENODEV;
     }
-    sim::with(|s| {
+    let r = sim::with(|s| {
         if s.task.sys.is_some() {
             // The one-thread program is blocked in io_uring_enter.
-            return -EBUSY;
+            return None;
         }
         let r = f(s);
         s.cur_ctx = Ctx::User;
         s.emit(Event::sim_sys_call, 0, 0, 0, nr, r as i64);
-        r
-    })
+        Some(r)
+    });
+    match r {
+        Some(r) => {
+            sim::return_to_user(1_000_000);
+            r
+        }
+        None => -EBUSY,
+    }
 }
 
 fn user_bytes(s: &Sim, addr: usize, len: u32) -> Result<Vec<u8>, i32> {

@@ -170,6 +170,9 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         cq_mask: cq - 1,
         cached_sq_head: 0,
         cached_cq_tail: 0,
+        cqe_cached: 0,
+        cqe_sentinel: 0,
+        cqe_behind: false,
         reqs: Vec::new(),
         free: Vec::new(),
         compl_reqs: Vec::new(),
@@ -250,6 +253,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
                 async_sqe: [0; 128],
                 nop_result: 0,
                 nop_flags: 0,
+                nop_extra: [0; 2],
                 pdu_prov: [Prov::Fresh; PDU_SIZE],
                 pdu_src: [0; PDU_SIZE],
                 issues: 0,
@@ -269,7 +273,8 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     r.file = None;
     r.fd = -1;
     r.cqe = io_uring_cqe::default();
-    r.big_cqe = [0; 2];
+    // `req->big_cqe` is not reset here: a recycled object keeps the words of its last user
+    // until a 32-byte CQE or an overflow entry takes them (see [`req_post_clears_big`]).
     r.issues = 0;
     r.in_issue = false;
     r.live_issue_flags = None;
@@ -288,7 +293,8 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
 }
 
 /// `__io_req_caches_free`: returns the cached requests to the slab. A later allocation gets
-/// zeroed memory again (`__GFP_ZERO`), so the objects lose their stale PDU bytes.
+/// zeroed memory again (`__GFP_ZERO`), so the objects lose their stale PDU bytes and
+/// `big_cqe` words.
 pub fn io_req_caches_free(s: &mut Sim, ring: u32) {
     let ctx = s.ring_mut(ring).expect("ring");
     let free = ctx.free.clone();
@@ -297,6 +303,7 @@ pub fn io_req_caches_free(s: &mut Sim, ring: u32) {
         r.cmd.pdu = [0; PDU_SIZE];
         r.pdu_prov = [Prov::Fresh; PDU_SIZE];
         r.pdu_src = [0; PDU_SIZE];
+        r.big_cqe = [0; 2];
     }
 }
 
@@ -402,42 +409,106 @@ fn io_fill_nop_cqe(s: &mut Sim, ring: u32, off: u32) -> bool {
     true
 }
 
-/// `io_get_cqe_overflow` + `io_cqe_cache_refill`: reserves the CQ slot(s) for one CQE and
-/// returns the first slot, or `None` when the CQE must go to the overflow list.
+/// `io_cqe_cache_refill`: finds the contiguous free CQ range from `cached_cq_tail` and caches
+/// it in `cqe_cached` / `cqe_sentinel`; false when the CQE must overflow.
 ///
-/// Outside an overflow flush (`overflow` false) nothing is posted while the overflow list is
-/// non-empty, so completions keep their order. A 32-byte CQE on a `CQE_MIXED` ring needs two
-/// contiguous slots; at the last slot before the wrap a filler CQE is posted first.
-fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> Option<u32> {
-    let (mixed, entries, off) = {
+/// Outside an overflow flush (`overflow` false) nothing new is cached while the overflow list
+/// is non-empty (`IO_CHECK_CQ_OVERFLOW_BIT`), so completions keep their order. A 32-byte CQE
+/// on a `CQE_MIXED` ring needs two contiguous slots; at the last slot before the wrap a filler
+/// CQE is posted first (`io_fill_nop_cqe`).
+fn io_cqe_cache_refill(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> bool {
+    let (entries, mut off, cqe32_ring) = {
         let ctx = s.ring(ring).expect("ring");
         if !overflow && !ctx.overflow.is_empty() {
-            return None;
+            return false;
         }
         (
-            ctx.flags & IORING_SETUP_CQE_MIXED != 0,
             ctx.layout.cq_entries,
             ctx.cached_cq_tail & ctx.cq_mask,
+            ctx.flags & IORING_SETUP_CQE32 != 0,
         )
     };
-    let two = cqe32 && mixed;
-    let mut off = off;
-    if two && off + 1 == entries {
+    let mut filled = false;
+    if cqe32 && off + 1 == entries {
         if !io_fill_nop_cqe(s, ring, off) {
-            return None;
+            return false;
         }
+        filled = true;
         off = 0;
     }
     let ctx = s.ring_mut(ring).expect("ring");
+    // Userspace may have moved the head anywhere: clamp, as the kernel does.
     let queued = io_cqring_events(ctx).min(entries);
     let free = entries - queued;
-    let len = free.min(entries - off);
-    let need = if two { 2 } else { 1 };
-    if len < need {
+    let mut len = free.min(entries - off);
+    if len < u32::from(cqe32) + 1 {
+        // The filler advanced the tail, but the cached range stays where it was.
+        ctx.cqe_behind = filled || ctx.cqe_behind;
+        return false;
+    }
+    ctx.cqe_behind = false;
+    if cqe32_ring {
+        off <<= 1;
+        len <<= 1;
+    }
+    ctx.cqe_cached = off;
+    ctx.cqe_sentinel = off + len;
+    true
+}
+
+/// `io_get_cqe_overflow`: reserves the CQ slot(s) for one CQE from the cached free range
+/// (refilling it when it is too short) and returns the first slot, or `None` when the CQE
+/// must go to the overflow list.
+///
+/// As in the kernel, a CQE that fits in what is left of the cached range is written there
+/// without the overflow-list check of [`io_cqe_cache_refill`]. On a `CQE_MIXED` ring that
+/// lets a 16-byte CQE pass a 32-byte one that could not fit and overflowed, and a filler
+/// posted by a refill that then failed is overwritten by the next CQE while the tail still
+/// counts both (measured on 6.18.44 by the differential fuzzer: the CQ ring then shows a
+/// stale CQE from the slot's previous lap).
+fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> Option<u32> {
+    let need = u32::from(cqe32) + 1;
+    let short = {
+        let ctx = s.ring(ring).expect("ring");
+        ctx.cqe_sentinel.saturating_sub(ctx.cqe_cached) < need
+    };
+    if short && !io_cqe_cache_refill(s, ring, overflow, cqe32) {
         return None;
     }
-    ctx.cached_cq_tail = ctx.cached_cq_tail.wrapping_add(need);
-    Some(off)
+    let quirk = {
+        let ctx = s.ring(ring).expect("ring");
+        if ctx.cqe_behind {
+            1
+        } else if !overflow && !ctx.overflow.is_empty() {
+            2
+        } else {
+            0
+        }
+    };
+    if quirk != 0 {
+        let unit = s.ring(ring).expect("ring").cqe_cached;
+        s.emit(
+            Event::sim_cqe_cache_quirk,
+            ring,
+            0,
+            0,
+            quirk,
+            i64::from(unit),
+        );
+    }
+    let ctx = s.ring_mut(ring).expect("ring");
+    let unit = ctx.cqe_cached;
+    ctx.cached_cq_tail = ctx.cached_cq_tail.wrapping_add(1);
+    ctx.cqe_cached += 1;
+    if ctx.flags & IORING_SETUP_CQE32 != 0 {
+        ctx.cqe_cached += 1;
+        return Some(unit >> 1);
+    }
+    if cqe32 && ctx.flags & IORING_SETUP_CQE_MIXED != 0 {
+        ctx.cqe_cached += 1;
+        ctx.cached_cq_tail = ctx.cached_cq_tail.wrapping_add(1);
+    }
+    Some(unit)
 }
 
 /// Writes a CQE (and, on `CQE32` rings or with `IORING_CQE_F_32`, its two extra words) at
@@ -559,6 +630,17 @@ pub fn io_commit_cqring(s: &mut Sim, ring: u32) {
     }
 }
 
+/// Whether posting a request's CQE consumes its extra words (`io_fill_cqe_req` clears
+/// `req->big_cqe` after copying it into a 32-byte CQE; `io_alloc_ocqe` clears it whenever the
+/// CQE overflows). A skipped CQE (`REQ_F_CQE_SKIP`) or a 16-byte one leaves the words in the
+/// request object, and the next request that recycles the object from the ring's cache posts
+/// them if it completes with a 32-byte CQE without setting its own: on a `CQE32` ring, a
+/// `CQE_SKIP_SUCCESS` NOP with `IORING_NOP_CQE32` leaks its `extra1`/`extra2` into a later
+/// request's CQE (seen on 6.18.44 by the differential fuzzer, `conformance/fuzz/`).
+fn req_post_clears_big(ctx: &IoRingCtx, cqe: &io_uring_cqe) -> bool {
+    cqe_is_big(ctx, cqe)
+}
+
 /// The CQE a request posts, and its extra words.
 fn req_cqe(s: &Sim, ring: u32, idx: u32) -> (u32, io_uring_cqe, [u64; 2], bool) {
     let r = s.ring(ring).expect("ring").req(idx);
@@ -581,11 +663,15 @@ pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
     let list = core::mem::take(&mut s.ring_mut(ring).expect("ring").compl_reqs);
     for &idx in &list {
         let (serial, cqe, big, skip) = req_cqe(s, ring, idx);
+        let mut clear = false;
         if !skip {
-            io_fill_cqe(s, ring, serial, cqe, Some(big));
+            let posted = io_fill_cqe(s, ring, serial, cqe, Some(big)).is_some();
+            clear = !posted || req_post_clears_big(s.ring(ring).expect("ring"), &cqe);
         }
         let r = s.ring_mut(ring).expect("ring").req_mut(idx);
-        r.big_cqe = [0; 2];
+        if clear {
+            r.big_cqe = [0; 2];
+        }
         r.state = ReqState::Done;
     }
     io_commit_cqring(s, ring);
@@ -636,8 +722,11 @@ pub fn io_req_complete_post(s: &mut Sim, ring: u32, idx: u32) {
         tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
         return;
     }
+    let clear = !skip && req_post_clears_big(s.ring(ring).expect("ring"), &cqe);
     let r = s.ring_mut(ring).expect("ring").req_mut(idx);
-    r.big_cqe = [0; 2];
+    if clear {
+        r.big_cqe = [0; 2];
+    }
     r.state = ReqState::Done;
     // `req_ref_put`: io-wq still holds its reference.
     r.refs = r.refs.saturating_sub(1);

@@ -52,7 +52,7 @@ pub fn io_nop_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i
             return Err(EINVAL);
         }
         // `nop->extra1` / `nop->extra2`.
-        r.big_cqe = [rd64(sqe_off::OFF), rd64(sqe_off::ADDR)];
+        r.nop_extra = [rd64(sqe_off::OFF), rd64(sqe_off::ADDR)];
     }
     Ok(())
 }
@@ -83,6 +83,7 @@ pub fn io_nop(s: &mut Sim, ring: u32, idx: u32, _issue_flags: u32) -> i32 {
         if flags & IORING_NOP_CQE32 != 0 {
             // `io_req_set_res32`: F_32 only on a CQE_MIXED ring.
             r.cqe.flags = if mixed { IORING_CQE_F_32 } else { 0 };
+            r.big_cqe = r.nop_extra;
             r.flags |= REQ_F_BIG_CQE;
         } else {
             r.cqe.flags = 0;

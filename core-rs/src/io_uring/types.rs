@@ -159,9 +159,12 @@ pub struct IoKiocb {
     pub sqe_len: usize,
     /// `io_async_cmd.sqes`: the SQE copy made when the request goes async.
     pub async_sqe: [u8; 128],
-    /// Per-op scratch: NOP's injected result and flags.
+    /// Per-op scratch: NOP's injected result, flags and 32-byte CQE words (`struct io_nop`:
+    /// `result`, `flags`, `extra1`, `extra2`; they reach `req->big_cqe` only when `io_nop`
+    /// issues, so a cancelled link member's CQE carries zeros there).
     pub nop_result: i32,
     pub nop_flags: u32,
+    pub nop_extra: [u64; 2],
     /// Provenance of each PDU byte.
     pub pdu_prov: [Prov; PDU_SIZE],
     /// Source location (`file << 16 | line`) of the last write of each PDU byte.
@@ -226,6 +229,14 @@ pub struct IoRingCtx {
     pub cached_sq_head: u32,
     /// `ctx->cached_cq_tail`: CQEs written but not yet published in `cq.tail`.
     pub cached_cq_tail: u32,
+    /// `ctx->cqe_cached` / `ctx->cqe_sentinel`: the CQ range the last `io_cqe_cache_refill`
+    /// found free, in 16-byte `struct io_uring_cqe` units (a `CQE32` ring's slot is two).
+    /// CQEs are written from it without looking at the ring again until it runs out.
+    pub cqe_cached: u32,
+    pub cqe_sentinel: u32,
+    /// Simulator bookkeeping: a filler moved `cached_cq_tail` past `cqe_cached` and no refill
+    /// has resynchronised them yet (for the `sim_cqe_cache_quirk` trace record).
+    pub cqe_behind: bool,
     pub reqs: Vec<Box<IoKiocb>>,
     /// Free slab indices (the request cache), used last-in first-out like the kernel's.
     pub free: Vec<u32>,

@@ -58,6 +58,9 @@ pub struct Task {
     pub last_ret: Option<i32>,
     /// task_work items left in the batch the task runs in user mode.
     pub tw_batch: u32,
+    /// The task is returning from a system call: it runs its task_work whatever the ring's
+    /// notification method (`exit_to_user_mode` handles `TIF_NOTIFY_SIGNAL`).
+    pub tw_on_return: bool,
 }
 
 /// The simulated machine.
@@ -240,4 +243,4 @@ pub fn with<R>(f: impl FnOnce(&mut Sim) -> R) -> R {
 }
 
 pub mod sched;
-pub use sched::{advance_clock, run_until_idle, step, step_until, StepKind};
+pub use sched::{advance_clock, return_to_user, run_until_idle, step, step_until, StepKind};

@@ -73,11 +73,16 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
             s.task_tw_flush = false;
             return Some(Unit::UserTwFlush);
         }
+        // `TWA_SIGNAL` interrupts the task in user mode; with `COOP_TASKRUN`
+        // (`TWA_SIGNAL_NO_IPI`) the items wait until the task next leaves a system call.
         let signal = s.task.tw.front().map_or(false, |it| {
             s.ring(it.ring)
                 .map_or(true, |c| c.flags & IORING_SETUP_COOP_TASKRUN == 0)
         });
-        if signal {
+        if s.task.tw.is_empty() {
+            s.task.tw_on_return = false;
+        }
+        if signal || (s.task.tw_on_return && !s.task.tw.is_empty()) {
             s.task.tw_batch = s.task.tw.len() as u32 - 1;
             return s.task.tw.pop_front().map(Unit::UserTw);
         }
@@ -223,8 +228,10 @@ pub fn run_until_idle(max_steps: u64) -> u64 {
     n
 }
 
-/// Lets `ns` nanoseconds pass: runs what becomes due in that time, in order, then sets the
-/// clock to the end of the interval. Returns how many units ran (at most `max_steps`).
+/// Lets `ns` nanoseconds pass while the task sleeps in a system call (`nanosleep`): runs what
+/// becomes due in that time, in order, sets the clock to the end of the interval, and runs the
+/// task_work the task finds on its way back to user mode. Returns how many units ran (at most
+/// `max_steps`).
 pub fn advance_clock(ns: u64, max_steps: u64) -> u64 {
     let end = with(|s| s.clock_ns.saturating_add(ns));
     let mut n = 0;
@@ -236,7 +243,14 @@ pub fn advance_clock(ns: u64, max_steps: u64) -> u64 {
             s.clock_ns = end;
         }
     });
-    n
+    n + return_to_user(max_steps)
+}
+
+/// The task leaves a system call: it runs all its pending task_work (and whatever is due now),
+/// whatever the rings' notification method. Returns how many units ran.
+pub fn return_to_user(max_steps: u64) -> u64 {
+    with(|s| s.task.tw_on_return = true);
+    run_until_idle(max_steps)
 }
 
 /// Runs steps until the task's syscall returns; returns its result.

@@ -216,6 +216,12 @@ events! {
     sim_sys_call = 173,
     /// `io_submit_state_end`: the batch's deferred completions are flushed. a = requests.
     sim_submit_flush = 174,
+    /// A CQE was written from the cached free CQ range (`ctx->cqe_cached`) where the kernel's
+    /// own ordering or accounting breaks (Linux 6.18, `CQE_MIXED` rings). a = 1: a filler was
+    /// posted but the refill then failed, so the cache is a slot behind the tail and the next
+    /// CQE overwrites the filler; a = 2: a CQE was posted from the cache while older CQEs wait
+    /// on the overflow list. b = slot.
+    sim_cqe_cache_quirk = 175,
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

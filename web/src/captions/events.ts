@@ -323,6 +323,13 @@ const INFO: Record<string, EventInfo> = {
     weight: Weight.Normal,
     text: (e) => `the program calls ${syscallName(Number(e.a))}(), which returns ${resName(s32(e.b))}`,
   },
+  sim_cqe_cache_quirk: {
+    weight: Weight.Normal,
+    text: (e) =>
+      Number(e.a) === 1
+        ? `the kernel's cached CQ range is one slot behind after a filler CQE, so this CQE lands on the filler in slot ${hi32(e.b) || lo32(e.b)} (as Linux 6.18 does on CQE_MIXED rings)`
+        : `a CQE is written from the cached CQ range while older CQEs still wait on the overflow list (as Linux 6.18 does on CQE_MIXED rings)`,
+  },
   sim_submit_flush: {
     weight: Weight.Noise,
     text: (e) => (e.a ? `the end of the submit batch flushes ${plural(Number(e.a), 'deferred completion')}` : 'the submit batch ends with no deferred completion to flush'),

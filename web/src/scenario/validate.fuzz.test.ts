@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, validateScenario } from './validate';
+import { fuzzRuns } from '../test/fuzzRuns';
 
 const valid = {
   format: 'ringside-scenario',
@@ -57,7 +58,7 @@ describe('validateScenario (fuzzed)', () => {
           }
         }
       }),
-      { numRuns: 10_000, seed: 7 },
+      { numRuns: fuzzRuns(10_000), seed: 7 },
     );
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PANELS, THEMES, type ShareState, decodePermalink, decodePermalinkAsync, encodePermalink, encodePermalinkCompact } from './permalink';
+import { fuzzRuns } from '../test/fuzzRuns';
 
 const state: ShareState = { scenarioId: 'v5-queued-task-work', step: 42, theme: 'projector', panels: ['rings', 'code'], req: 3, byte: { region: 'pdu', offset: 4 } };
 
@@ -62,7 +63,7 @@ describe('permalinks', () => {
         const r = decodePermalink(junk);
         expect(typeof r.ok).toBe('boolean');
       }),
-      { numRuns: 5000, seed: 1 },
+      { numRuns: fuzzRuns(5000), seed: 1 },
     );
     const arb = fc.record({
       scenarioId: fc.stringMatching(/^[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}$/),
@@ -74,7 +75,7 @@ describe('permalinks', () => {
       fc.property(arb, (st) => {
         expect(decodePermalink(encodePermalink(st))).toEqual({ ok: true, state: st });
       }),
-      { numRuns: 2000, seed: 2 },
+      { numRuns: fuzzRuns(2000), seed: 2 },
     );
   });
 });

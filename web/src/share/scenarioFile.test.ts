@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readScenarioText } from './scenarioFile';
+import { fuzzRuns } from '../test/fuzzRuns';
 
 describe('reading scenario files', () => {
   it('names the line and column of a syntax error', () => {
@@ -16,6 +17,6 @@ describe('reading scenario files', () => {
   });
 
   it('never throws on arbitrary text (10k cases)', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json()), (t) => { readScenarioText(t); }), { numRuns: 10_000, seed: 11 });
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.json()), (t) => { readScenarioText(t); }), { numRuns: fuzzRuns(10_000), seed: 11 });
   });
 });

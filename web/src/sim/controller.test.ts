@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../scenario/format';
 import { loadCoreFromDisk } from '../wasm/node';
-import { SNAPSHOT_INTERVAL, SimController, emptyScenario } from './controller';
+import { MAX_SNAPSHOTS, SNAPSHOT_INTERVAL, SimController, emptyScenario } from './controller';
 
 const nop = (ud: number): Op => ({ op: 'prep', sqe: { opcode: 'NOP', user_data: ud } });
 
@@ -115,5 +115,25 @@ describe('SimController', () => {
     c.dropBranch();
     expect(c.branchInfo).toBeNull();
     expect(c.restoreBranch()).toBe(false);
+  });
+});
+
+describe('snapshot memory', () => {
+  it('stays bounded on a long timeline while seeks remain exact', async () => {
+    const c = await session();
+    let ud = 0;
+    while (c.frames.length < SNAPSHOT_INTERVAL * (MAX_SNAPSHOTS + 8)) {
+      c.apply({ kind: 'op', op: nop(ud++) });
+      c.apply({ kind: 'op', op: { op: 'submit' } });
+      c.settle(undefined);
+      c.apply({ kind: 'op', op: { op: 'reap' } });
+    }
+    const perSnapshot = c.core.u8().byteLength;
+    expect(c.snapshotBytes()).toBeLessThanOrEqual((MAX_SNAPSHOTS + 1) * perSnapshot);
+    for (const i of [3, Math.floor(c.frames.length / 3), c.frames.length - 2]) {
+      c.seek(i);
+      expect(c.ring.cqTail()).toBe(c.frames[i]!.ring.cqTail);
+      expect(c.ring.sqHead()).toBe(c.frames[i]!.ring.sqHead);
+    }
   });
 });

@@ -40,8 +40,15 @@ export interface BranchInfo {
  */
 export type Schedule = number[];
 
-/** Snapshot every this many frames. */
+/** Snapshot every this many frames, to begin with. */
 export const SNAPSHOT_INTERVAL = 256;
+/**
+ * At most this many snapshots are kept (each is a copy of the core's whole memory, a few MiB).
+ * Past it every other snapshot is dropped and the interval doubles, so memory stays bounded and
+ * a seek replays at most one interval: 24 snapshots over a 100k-frame timeline replay at most
+ * ~8k steps.
+ */
+export const MAX_SNAPSHOTS = 24;
 /** A scenario may not run longer than this many kernel steps. */
 export const MAX_STEPS = 2_000_000;
 
@@ -66,6 +73,8 @@ export class SimController {
   /** Frame index at which each program operation ran (compiled scenarios). */
   readonly opFrames: number[] = [];
   private readonly snapshots: Snapshot[] = [];
+  /** The current snapshot interval (doubles as the timeline grows; see MAX_SNAPSHOTS). */
+  private interval = SNAPSHOT_INTERVAL;
   private discarded: { at: number; frames: Frame[]; inputs: Input[] } | null = null;
   readonly rt: ProgramRuntime;
   private at = 0;
@@ -73,7 +82,7 @@ export class SimController {
   constructor(readonly core: Core, readonly scenario: Scenario) {
     core.call((e) => e.rs_init(scenario.config?.patch2_zero_pdu ? 1 : 0));
     this.rt = new ProgramRuntime(core, scenario);
-    this.frames.push(this.capture(0, 'app', `io_uring_setup(${scenario.ring.entries})`, 0));
+    this.frames.push(this.capture(0, 'app', `io_uring_setup(${scenario.ring.entries})`, -1));
     this.snapshot();
   }
 
@@ -191,7 +200,7 @@ export class SimController {
     const f = this.capture(this.frames.length, input.kind === 'step' ? 'kernel' : 'app', lbl, input.kind === 'op' ? (input.index ?? -1) : -1);
     this.frames.push(f);
     this.at = f.index;
-    if (f.index % SNAPSHOT_INTERVAL === 0) this.snapshot();
+    if (f.index % this.interval === 0) this.snapshot();
     return untilNs === undefined ? f : { ...f, untilNs };
   }
 
@@ -312,6 +321,13 @@ export class SimController {
 
   private snapshot() {
     this.snapshots.push({ frame: this.at, memory: this.core.u8().slice(), rt: this.rt.save() });
+    if (this.snapshots.length > MAX_SNAPSHOTS) {
+      // Keep the first and every snapshot on the doubled interval.
+      this.interval *= 2;
+      const keep = this.snapshots.filter((s, i) => i === 0 || s.frame % this.interval === 0);
+      this.snapshots.length = 0;
+      this.snapshots.push(...keep);
+    }
   }
 
   private restore(s: Snapshot) {

@@ -11,6 +11,8 @@ import type { Op, Scenario } from '../scenario/format';
 import { ScenarioError, validateScenario } from '../scenario/validate';
 import { type Schedule, SimController, emptyScenario } from '../sim/controller';
 import { type Frame, readRingBytes } from '../sim/frame';
+import { PROV_NAMES } from '../wasm/abi.generated';
+import type { CoreExports } from '../wasm/exports';
 import type { Core } from '../wasm/load';
 import { CoreDeadError } from '../wasm/load';
 import { type ModelCache, deriveModels, resolveChapters } from './model';
@@ -41,19 +43,38 @@ const USER_BYTES_SHOWN = 256;
 
 function opOf(f: Frame): Op | undefined {
   const c = controller;
-  // Frame 0 is io_uring_setup (the controller records it with op 0, before any operation ran).
+  // Frame 0 is io_uring_setup (op -1: no program operation ran yet).
   if (!c || f.index === 0) return undefined;
   if (f.op >= 0) return c.scenario.program[f.op];
   const input = c.inputs[f.index - 1];
   return input?.kind === 'op' ? input.op : undefined;
 }
 
+/** Who last wrote each byte of a user buffer, from the core's user-memory provenance arrays. */
+function userWriters(c: SimController, addr: number, len: number): { prov: string[]; src: number[] } | undefined {
+  const ex = c.core.exports as Partial<CoreExports>;
+  if (typeof ex.rs_user_prov_ptr !== 'function' || typeof ex.rs_user_src_ptr !== 'function') return undefined;
+  const base = c.core.call((e) => e.rs_user_mem_base()) >>> 0;
+  const pp = c.core.call(() => (ex.rs_user_prov_ptr as () => number)()) >>> 0;
+  const sp = c.core.call(() => (ex.rs_user_src_ptr as () => number)()) >>> 0;
+  if (!pp || !sp) return undefined;
+  const u8 = c.core.u8();
+  const dv = c.core.view();
+  const prov: string[] = [];
+  const src: number[] = [];
+  for (let i = 0; i < len; i++) {
+    const off = addr - base + i;
+    prov.push(PROV_NAMES[u8[pp + off] ?? 0] ?? 'fresh');
+    src.push(dv.getUint32(sp + 4 * off, true));
+  }
+  return { prov, src };
+}
+
 function readInspect(c: SimController): Inspect {
-  const user = Object.entries(c.rt.bufs).map(([name, b]) => ({
-    name,
-    addr: b.addr,
-    bytes: c.rt.mem.read(b.addr, Math.min(b.size, USER_BYTES_SHOWN)),
-  }));
+  const user = Object.entries(c.rt.bufs).map(([name, b]) => {
+    const len = Math.min(b.size, USER_BYTES_SHOWN);
+    return { name, addr: b.addr, bytes: c.rt.mem.read(b.addr, len), ...userWriters(c, b.addr, len) };
+  });
   return { frame: c.cursor, ring: readRingBytes(c.ring), user };
 }
 

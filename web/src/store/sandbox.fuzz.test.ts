@@ -10,6 +10,7 @@ import { resetStore, sandboxOp, sandboxSetup, seek, startSession, stepKernel } f
 import { openShareState, shareStateOf } from './permalinks';
 import { simStore } from './store';
 import { emptyScenario } from '../sim/controller';
+import { fuzzRuns } from '../test/fuzzRuns';
 
 let core: Core;
 beforeAll(async () => {
@@ -70,7 +71,7 @@ describe('sandbox permalinks (fuzzed)', () => {
         expect(view()).toEqual(frames);
         expect(simStore.getState().cursor).toBe(cursor);
       }),
-      { numRuns: 60, seed: 7 },
+      { numRuns: fuzzRuns(60), seed: 7 },
     );
     // The runs did something: long timelines, and branches.
     expect(longest).toBeGreaterThan(25);

@@ -35,6 +35,10 @@ export interface UserBuffer {
   name: string;
   addr: number;
   bytes: Uint8Array;
+  /** Who last wrote each byte (core-rs `Prov` names), when the core reports it. */
+  prov?: string[];
+  /** Source location (`file << 16 | line`) of the driver code that wrote each byte (0: userspace). */
+  src?: number[];
 }
 
 /** The bytes of the frame on screen (read from the core's memory after a seek). */

@@ -21,6 +21,7 @@ import {
   IORING_SETUP_CQE32,
   IORING_SETUP_CQE_MIXED,
   IORING_SETUP_TASKRUN_FLAG,
+  IORING_SQ_CQ_OVERFLOW,
   IOSQE_IO_LINK,
   O_RDWR,
   SOCKET_URING_OP_GETSOCKOPT,
@@ -199,5 +200,27 @@ describe('liburing helpers', () => {
     expect(c[1]?.big).toEqual([0n, 0n]);
     expect(r.cqTail()).toBe(6);
     expect(r.cqHead()).toBe(6);
+  });
+
+  it('shows the CQE cache quirk of Linux 6.18 on a CQE_MIXED ring (recorded by the fuzzer)', () => {
+    // Two slots, one consumed: the 32-byte CQE posts a filler in slot 1, cannot fit in slot 0
+    // and overflows; the next CQE is written from the cached range over the filler, and the
+    // tail (3) exposes slot 0, still holding the first lap's CQE.
+    const r = IoUring.queueInit(core, mem, 2, { flags: IORING_SETUP_CQE_MIXED, cqEntries: 2 });
+    const sqe = (ud: bigint, nopFlags = 0) => {
+      const q = r.getSqe()!;
+      prepNopFlags(q, nopFlags);
+      sqeSetData64(q, ud);
+    };
+    sqe(1n);
+    expect(r.submit()).toBe(1);
+    expect(r.reap().map((c) => c.userData)).toEqual([1n]);
+    sqe(3n, IORING_NOP_CQE32);
+    sqe(4n);
+    expect(r.submit()).toBe(2);
+    expect(r.cqTail()).toBe(3);
+    expect(r.sqFlags() & IORING_SQ_CQ_OVERFLOW).toBe(IORING_SQ_CQ_OVERFLOW);
+    expect(r.reap().map((c) => c.userData)).toEqual([4n, 1n]);
+    expect(r.cqHead()).toBe(3);
   });
 });

@@ -357,6 +357,11 @@ export class IoUring {
   /**
    * Reads up to `max` CQEs and advances the head past them (liburing `io_uring_for_each_cqe`
    * followed by `io_uring_cq_advance`).
+   *
+   * Unlike liburing, the head never moves past the tail: on a CQE_MIXED ring Linux 6.18 can
+   * expose a stale slot just before the tail whose flags claim `IORING_CQE_F_32` (see
+   * `io_get_cqe_overflow` in core-rs/src/io_uring/mod.rs); stepping two slots there would
+   * leave head past tail and this loop would run round the whole u32 range.
    */
   reap(max = Infinity): Cqe[] {
     const out: Cqe[] = [];
@@ -365,7 +370,7 @@ export class IoUring {
     while (head !== tail && out.length < max) {
       const c = this.cqeAt(head);
       out.push(c);
-      head = (head + this.cqeNr(c)) >>> 0;
+      head = (head + Math.min(this.cqeNr(c), (tail - head) >>> 0)) >>> 0;
     }
     this.core.view().setUint32(this.ringsAddr + this.off.cq.head, head, true);
     return out;

@@ -308,6 +308,7 @@ export const EVENT = {
   sim_register: 172,
   sim_sys_call: 173,
   sim_submit_flush: 174,
+  sim_cqe_cache_quirk: 175,
 } as const;
 
 export type EventName = keyof typeof EVENT;

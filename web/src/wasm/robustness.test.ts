@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { IORING_ENTER_GETEVENTS } from './abi.generated';
 import type { CoreExports } from './exports';
 import { loadCoreFromDisk } from './node';
+import { fuzzRuns } from '../test/fuzzRuns';
 
 const u32 = fc.oneof(fc.constant(0), fc.constant(0xffffffff), fc.constant(0x7fffffff), fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 1 << 20 }));
 const i32 = fc.oneof(fc.integer({ min: -2147483648, max: 2147483647 }), fc.integer({ min: -4, max: 64 }));
@@ -39,7 +40,7 @@ describe('wasm exports under hostile arguments', () => {
         // Leave no syscall half-done for the next run.
         for (let k = 0; k < 10_000 && core.call((x) => x.rs_task_state()) !== 0; k++) core.call((x) => x.rs_step());
       }),
-      { numRuns: 200, seed: 0x5eed },
+      { numRuns: fuzzRuns(200), seed: 0x5eed },
     );
     expect(core.dead).toBe(false);
   });
@@ -68,7 +69,7 @@ describe('wasm exports under hostile arguments', () => {
           expect(r).toBeGreaterThanOrEqual(-4095);
         },
       ),
-      { numRuns: 300, seed: 42 },
+      { numRuns: fuzzRuns(300), seed: 42 },
     );
     expect(core.dead).toBe(false);
   });

@@ -128,14 +128,15 @@ function useRegions(): { regions: Region[]; req: number | null } {
       const b = cqes.slice(cslot * cqeSize, (cslot + 1) * cqeSize);
       regions.push({ id: 'cqe', title: `CQE in CQ slot ${cslot} (${cqeSize} bytes)`, bytes: b, prov: Array(cqeSize).fill('core'), fields: cqeFields(cqeSize), base: cslot * cqeSize });
     }
-    // The core keeps who wrote each byte of user memory but does not export it yet, and a
-    // driver's copy_to_user writes there too: no colour rather than a wrong one.
+    // User memory: the core reports who wrote each byte (userspace, or a driver's
+    // copy_to_user and at which line); without that report, no colour rather than a wrong one.
     for (const u of inspect.user) {
       regions.push({
         id: `user-${u.name}`,
         title: `user buffer ${u.name} at ${hex(u.addr)}`,
         bytes: u.bytes,
-        prov: Array(u.bytes.length).fill('untracked'),
+        prov: (u.prov as Prov[] | undefined) ?? Array(u.bytes.length).fill('untracked'),
+        src: u.src,
         fields: [{ name: u.name, offset: 0, size: u.bytes.length, decode: () => `${u.bytes.length} bytes`, about: 'memory of the application' }],
         base: u.addr,
       });
