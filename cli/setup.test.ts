@@ -11,7 +11,7 @@ describe('setup', () => {
   it('README lists the bootstrap packages need by need, exactly', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const rows = new Map<string, string[]>();
-    for (const m of readme.matchAll(/^\| ([\w.-]+) \| `([^`]+)` \|/gm)) rows.set(m[1], m[2].split(' '));
+    for (const [, need = '', list = ''] of readme.matchAll(/^\| ([\w.-]+) \| `([^`]+)` \|/gm)) rows.set(need, list.split(' '));
     expect([...rows.keys()].sort()).toEqual(Object.keys(packages).sort());
     for (const [need, list] of Object.entries(packages)) expect(rows.get(need)).toEqual(list);
   });
