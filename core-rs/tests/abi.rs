@@ -347,7 +347,12 @@ fn render() -> String {
     }
     o.push_str("} as const;\n\nexport type EventName = keyof typeof EVENT;\n\n");
     let ctx: Vec<String> = Ctx::ALL.iter().map(|c| format!("'{}'", c.name())).collect();
-    writeln!(o, "export const CTX_NAMES = [{}] as const;\n", ctx.join(", ")).unwrap();
+    writeln!(
+        o,
+        "export const CTX_NAMES = [{}] as const;\n",
+        ctx.join(", ")
+    )
+    .unwrap();
     o.push_str("export const REQ_STATE_NAMES = [");
     for (i, s) in ReqState::ALL.iter().enumerate() {
         assert_eq!(*s as usize, i);
@@ -363,7 +368,12 @@ fn render() -> String {
             format!("'{}'", p.name())
         })
         .collect();
-    writeln!(o, "export const PROV_NAMES = [{}] as const;\n", prov.join(", ")).unwrap();
+    writeln!(
+        o,
+        "export const PROV_NAMES = [{}] as const;\n",
+        prov.join(", ")
+    )
+    .unwrap();
     o.push_str("export const STEP_KIND = {\n");
     for (n, k) in [
         ("Idle", StepKind::Idle),

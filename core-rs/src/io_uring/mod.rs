@@ -20,7 +20,6 @@
 
 #![allow(non_camel_case_types)]
 
-pub mod cmd_net;
 pub mod enter;
 pub mod exit;
 pub mod nop;
@@ -31,7 +30,7 @@ pub mod tw;
 pub mod types;
 pub mod uring_cmd;
 
-use crate::linux::fs::{FileKind, IO_URING_FOPS};
+use crate::linux::fs::FileKind;
 use crate::ring::{rings_off, Region, RingLayout};
 use crate::sim::{self, Sim};
 use crate::trace::{Ctx, Event};
@@ -155,9 +154,11 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
     rings.write_once_u32(rings_off::SQ_RING_ENTRIES, sq);
     rings.write_once_u32(rings_off::CQ_RING_ENTRIES, cq);
     let id = s.rings.len() as u32 + 1;
-    let fd = s
-        .fds
-        .install(FileKind::IoUring(id), &IO_URING_FOPS, core::ptr::null_mut());
+    let fd = s.fds.install(
+        FileKind::IoUring(id),
+        &exit::IO_URING_FOPS,
+        core::ptr::null_mut(),
+    );
     let sqe_bytes = layout.sqes_bytes as usize;
     s.rings.push(Some(Box::new(IoRingCtx {
         id,
@@ -208,14 +209,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
     fd
 }
 
-/// Drops a file reference; the last one releases the object behind the file and runs the
-/// file's `->release()`.
-pub fn fput(s: &mut Sim, f: crate::linux::fs::FileRef) {
-    if let Some(fl) = s.fds.put(f) {
-        crate::linux::syscalls::release_obj(s, &fl);
-        release_file(fl);
-    }
-}
+pub use crate::linux::fs::fput;
 
 /// Moves a request to state `to`, recording the transition (`sim_req_state`, from → to) so
 /// the UI draws the request's path from what the core did rather than re-deriving it.
@@ -227,7 +221,14 @@ pub fn req_set_state(s: &mut Sim, ring: u32, idx: u32, to: ReqState) {
     }
     r.state = to;
     let (serial, ud) = (r.serial, r.user_data);
-    s.emit(Event::sim_req_state, ring, serial, ud, from as i64, to as i64);
+    s.emit(
+        Event::sim_req_state,
+        ring,
+        serial,
+        ud,
+        from as i64,
+        to as i64,
+    );
 }
 
 /// Allocates a request from the ring's cache (`io_alloc_req`), keeping its old PDU bytes.
@@ -345,19 +346,6 @@ pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
     req_set_state(s, ring, idx, ReqState::Free);
     s.emit(Event::sim_req_free, ring, serial, ud, 0, 0);
     s.ring_mut(ring).expect("ring").free.push(idx);
-}
-
-/// Runs a file's `->release()` (outside the simulator borrow's users; the caller holds none of
-/// the file's state).
-pub fn release_file(fl: Box<crate::linux::fs::file>) {
-    if let Some(rel) = fl.f_op.release {
-        let p = Box::into_raw(fl);
-        // SAFETY: `p` came from `Box::into_raw` just above and is freed right after.
-        unsafe {
-            rel(p);
-            drop(Box::from_raw(p));
-        }
-    }
 }
 
 /// `io_req_set_res`.

@@ -16,22 +16,8 @@ use crate::uapi::io_uring::*;
 
 pub use crate::include::io_uring_types::*;
 
-/// The 32-byte driver-private area of a uring_cmd (`pdu[32]` of `struct io_uring_cmd`).
-pub const PDU_SIZE: usize = 32;
-
-/// `struct io_uring_cmd`: the part of a request a uring_cmd driver sees.
-#[repr(C)]
-pub struct io_uring_cmd {
-    pub file: *mut crate::linux::fs::file,
-    /// Points at the SQE in the SQ ring, or at the request's async copy once copied.
-    pub sqe: *const u8,
-    pub cmd_op: u32,
-    pub flags: u32,
-    pub pdu: [u8; PDU_SIZE],
-}
-
+pub use crate::include::io_uring_cmd::*;
 pub use crate::trace::{Prov, ReqState};
-
 
 // req->flags (REQ_F_*), the subset modelled. As in `include/linux/io_uring_types.h`, the low
 // bits have the numeric values of the `IOSQE_*` flags, so `io_init_req` copies `sqe->flags` in.

@@ -38,7 +38,14 @@ pub enum Ctx {
 
 impl Ctx {
     /// Every context, by value.
-    pub const ALL: [Ctx; 6] = [Ctx::User, Ctx::Core, Ctx::Driver, Ctx::IoWq, Ctx::Device, Ctx::TaskWork];
+    pub const ALL: [Ctx; 6] = [
+        Ctx::User,
+        Ctx::Core,
+        Ctx::Driver,
+        Ctx::IoWq,
+        Ctx::Device,
+        Ctx::TaskWork,
+    ];
 
     /// Returns the lane name the UI and text traces use.
     pub fn name(self) -> &'static str {
@@ -78,7 +85,14 @@ pub enum Prov {
 
 impl Prov {
     /// Every provenance, by value.
-    pub const ALL: [Prov; 6] = [Prov::Fresh, Prov::User, Prov::Core, Prov::Driver, Prov::Stale, Prov::Zeroed];
+    pub const ALL: [Prov; 6] = [
+        Prov::Fresh,
+        Prov::User,
+        Prov::Core,
+        Prov::Driver,
+        Prov::Stale,
+        Prov::Zeroed,
+    ];
 
     /// Returns the name the UI and text traces use.
     pub fn name(self) -> &'static str {

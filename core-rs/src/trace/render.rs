@@ -323,7 +323,11 @@ mod tests {
                 match p {
                     Piece::Field(n) => assert!(s.field(n).is_some(), "{}: {}", s.event.name(), n),
                     Piece::Sum(a, b) => {
-                        assert!(s.field(a).is_some() && s.field(b).is_some(), "{}", s.event.name())
+                        assert!(
+                            s.field(a).is_some() && s.field(b).is_some(),
+                            "{}",
+                            s.event.name()
+                        )
                     }
                     Piece::Cond(n, inner) => {
                         assert!(s.field(n).is_some(), "{}: {}", s.event.name(), n);
@@ -367,7 +371,11 @@ mod tests {
             a: -95,
             b: 5 << 32 | 0x8000,
         };
-        let l = Line { record: &r, names: &NoNames }.to_string();
+        let l = Line {
+            record: &r,
+            names: &NoNames,
+        }
+        .to_string();
         assert_eq!(
             l,
             "    3       300 io_uring  io_uring_complete: req 2, user_data 0x2a, result -95 (EOPNOTSUPP), cflags 0x8000, slot 5"
