@@ -17,8 +17,6 @@ const root = resolve(here, '..', '..');
 const WASM = join(root, 'public', 'core.wasm');
 const ALWAYS = ['nop-batch', 'cq-overflow-nop'];
 const WHEN_PRESENT = ['v5-queued-task-work', 'eagain-reissue'];
-/** Stepping back must feel instant even deep into a trace (snapshots + replay, never a rerun). */
-
 const FORWARD_KEYS = ['Space', '.', 'PageDown'];
 const BACK_KEYS = ['PageUp', 'Backspace'];
 
