@@ -1,7 +1,7 @@
 //! Sample drivers, written only against [`crate::kernel`], and the table that loads them.
 //!
 //! Mirrors: `samples/rust/rust_misc_device.rs` (three generations) and small drivers modelled
-//! on the uring_cmd users the review thread and KERNEL-NOTES §4 discuss (NVMe passthrough,
+//! on the uring_cmd users the review thread and docs/kernel-notes.md §4 discuss (NVMe passthrough,
 //! ublk), plus hazard drivers that do what the reviewers warned about.
 //!
 //! `rs_dev_register(name, driver)` loads a driver by its [`DriverEntry::name`] and registers a

@@ -2,7 +2,7 @@
 //! lookup, a 32-byte CQE or a detour through task_work.
 //!
 //! Mirrors: `io_uring/nop.c` (`io_nop_prep`, `io_nop`) as Linux 6.18.44 runs it, which
-//! includes two stable fixes to the code KERNEL-NOTES §1.15 describes (both confirmed on this
+//! includes two stable fixes to the code docs/kernel-notes.md §1.15 describes (both confirmed on this
 //! machine's kernel, the first by the `nop_file_bad_fd` recording):
 //! - upstream commit e97ff8b62d46: when the file or buffer lookup fails, the CQE carries that
 //!   error (`-EBADF`, `-EFAULT`) instead of `nop->result`; before it, the request was only

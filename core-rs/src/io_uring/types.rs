@@ -201,7 +201,8 @@ impl IoRingCtx {
         (self.reqs.len() - self.free.len()) as u32
     }
 
-    /// Returns the issue-flag bits every issue on this ring carries (`io_uring_cmd`, §3.4).
+    /// Returns the issue-flag bits every issue on this ring carries (`io_uring_cmd`, see
+    /// docs/kernel-notes.md §3.4).
     pub fn ctx_issue_flags(&self) -> u32 {
         let mut f = 0;
         if self.flags & IORING_SETUP_SQE128 != 0 {

@@ -5,9 +5,9 @@
 //! `io_uring_cmd_del_cancelable`, `io_uring_try_cancel_uring_cmd`) and
 //! `include/linux/io_uring/cmd.h` (`io_uring_cmd_done`, `io_uring_cmd_done32`,
 //! `io_uring_cmd_complete_in_task`, `io_uring_cmd_do_in_task_lazy`,
-//! `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`), as of ≈ v6.18/v6.19 (KERNEL-NOTES §3).
+//! `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`), as of ≈ v6.18/v6.19 (docs/kernel-notes.md §3).
 //!
-//! # The state machine (KERNEL-NOTES §3.10)
+//! # The state machine (docs/kernel-notes.md §3.10)
 //!
 //! | transition | [`ReqState`] | trace events |
 //! |---|---|---|
@@ -41,7 +41,7 @@
 //! - `sanitizer_done_unlocked`: `done()` ran without this ring's `uring_lock` and without
 //!   `IO_URING_F_UNLOCKED` (a workqueue, a timer, another ring's callback).
 //! - `sanitizer_sqe_after_issue`: `sqe()` after the issue call returned while `ioucmd->sqe`
-//!   still aliases the SQ ring slot userspace may have reused (KERNEL-NOTES §3.3).
+//!   still aliases the SQ ring slot userspace may have reused (docs/kernel-notes.md §3.3).
 //! - `sanitizer_pdu_uninit_read`: PDU bytes read that nobody wrote during this request's life
 //!   (fresh or stale from the previous user of the recycled request).
 //! - `sanitizer_pdu_too_big`: a PDU type over 32 bytes (a `BUILD_BUG_ON` in C's
@@ -79,7 +79,7 @@ const CTX_BITS: u32 = IO_URING_F_SQE128 | IO_URING_F_CQE32 | IO_URING_F_IOPOLL |
 
 /// `io_uring_cmd_prep`: validates the SQE and points `ioucmd->sqe` at the ring slot.
 ///
-/// Order of checks as upstream (KERNEL-NOTES §3.2): `__pad1`, unknown `uring_cmd_flags`, FIXED
+/// Order of checks as upstream (docs/kernel-notes.md §3.2): `__pad1`, unknown `uring_cmd_flags`, FIXED
 /// with MULTISHOT, MULTISHOT without `IOSQE_BUFFER_SELECT` (and the reverse). `ioprio` is
 /// checked earlier by `io_init_req` (uring_cmd has no `.ioprio` in opdef.c).
 ///

@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn layout_for_eight_entries_matches_kernel_notes() {
-        // KERNEL-NOTES §1.4: entries=8 -> sq=8, cq=16 -> cqes end at 320, array @320..352.
+        // docs/kernel-notes.md §1.4: entries=8 -> sq=8, cq=16 -> cqes end at 320, array @320..352.
         let l = RingLayout::new(8, 16, 0);
         assert_eq!(l.sq_array, Some(320));
         assert_eq!(l.rings_bytes, 352);

@@ -107,8 +107,8 @@ impl Prov {
     }
 }
 
-/// Where a request is in its life (docs/kernel-notes.md, "The life of a uring_cmd"; one state per
-/// box of the state diagram).
+/// Where a request is in its life (docs/kernel-notes.md §3.10; one state per box of the state
+/// diagram).
 #[repr(u8)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReqState {
