@@ -56,21 +56,33 @@ pub enum Phase {
 /// An `io_uring_enter` in progress.
 #[derive(Clone, Copy, Debug)]
 pub struct EnterCall {
+    /// The descriptor the call was made on.
     pub fd: i32,
+    /// The ring it names.
     pub ring: u32,
+    /// `to_submit` as passed.
     pub to_submit: u32,
+    /// `min_complete` as passed.
     pub min_complete: u32,
+    /// `IORING_ENTER_*` flags as passed.
     pub flags: u32,
+    /// The `arg` pointer as passed.
     pub arg: u64,
+    /// `argsz` as passed.
     pub argsz: u32,
+    /// Where the call is.
     pub phase: Phase,
+    /// SQEs the submit part will consume (`min(to_submit, sq entries ready)`).
     pub entries: u32,
+    /// SQEs still to consume.
     pub left: u32,
     /// The submit part's result (`io_submit_sqes`), or the early error.
     pub ret: i32,
     /// The wait part ran (its result `wait_ret` replaces `ret` if that is 0).
     pub waited: bool,
+    /// The wait part's result.
     pub wait_ret: i32,
+    /// How many CQEs the wait part waits for.
     pub min_events: u32,
     /// `iowq.cq_tail`: CQ head at wait start plus `min_events`.
     pub wait_target: u32,
@@ -86,6 +98,7 @@ pub struct EnterCall {
     pub min_time: u64,
     /// `ext_arg.sig` / `ext_arg.argsz`: the sigmask pointer and its size.
     pub sig: u64,
+    /// The sigmask's size (`ext_arg.argsz`).
     pub sigsz: u32,
     /// task_work items left in the batch being run.
     pub tw_batch: u32,

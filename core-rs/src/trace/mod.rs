@@ -524,8 +524,11 @@ pub struct TraceRecord {
     pub src: u32,
     /// Simulated time in nanoseconds.
     pub time_ns: u64,
+    /// The request's user_data (0 for none).
     pub user_data: u64,
+    /// First argument word (see the event's fields).
     pub a: i64,
+    /// Second argument word (see the event's fields).
     pub b: i64,
 }
 
