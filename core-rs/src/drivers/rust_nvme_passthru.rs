@@ -34,8 +34,6 @@ use crate::kernel::{
 };
 
 /// `struct nvme_uring_cmd` (72 bytes).
-// A uapi mirror (include/uapi/linux/nvme_ioctl.h, ublk_cmd.h): its fields are the header's.
-#[allow(missing_docs)]
 #[repr(C)]
 #[derive(Clone, Copy, Default)]
 pub struct NvmeUringCmd {

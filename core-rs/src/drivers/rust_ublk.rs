@@ -31,8 +31,6 @@ use crate::kernel::{
 };
 
 /// `struct ublksrv_io_cmd` (16 bytes).
-// A uapi mirror (include/uapi/linux/nvme_ioctl.h, ublk_cmd.h): its fields are the header's.
-#[allow(missing_docs)]
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct UblksrvIoCmd {
