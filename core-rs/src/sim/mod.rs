@@ -205,6 +205,30 @@ impl Sim {
             .and_then(|r| r.as_deref())
     }
 
+    /// Returns a live ring the kernel is working on.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `id` names no ring: the core only passes ids of rings it created and never
+    /// frees a ring while work for it is queued, so this is a simulator bug, never bad input
+    /// (exports check ids they are given with [`Sim::ring`]).
+    #[track_caller]
+    pub fn ctx(&self, id: u32) -> &IoRingCtx {
+        match self.ring(id) {
+            Some(c) => c,
+            None => panic!("ring {} is not live (a simulator bug)", id),
+        }
+    }
+
+    /// [`Sim::ctx`], mutably.
+    #[track_caller]
+    pub fn ctx_mut(&mut self, id: u32) -> &mut IoRingCtx {
+        match self.ring_mut(id) {
+            Some(c) => c,
+            None => panic!("ring {} is not live (a simulator bug)", id),
+        }
+    }
+
     /// Returns a ring by id, mutably.
     pub fn ring_mut(&mut self, id: u32) -> Option<&mut IoRingCtx> {
         self.rings
