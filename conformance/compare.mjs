@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Comparator for "kernel-trace" version 1 documents (KERNEL-TRACE-FORMAT.md
+// Comparator for "kernel-trace" version 1 documents (docs/trace-format.md
 // section 11) and the reduction of a trace to its inputs (section 10.2).
 //
 // Usage: node conformance/compare.mjs REF.json GOT.json

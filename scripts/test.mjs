@@ -2,8 +2,9 @@
 // `npm test`: every check, in order, then one summary line `N passed, N failed`.
 //
 // Suites: setup (every external tool proven by use, fresh: which rustc, linker, wasm-opt, gcc
-// and browser were picked), cargo fmt --check, cargo clippy, cargo test, the wasm build with Rust 1.63, tsc,
-// eslint, Vitest (real core.wasm), the kernel-trace comparator tests, the browser tests
+// and browser were picked), cargo fmt --check, cargo clippy, cargo test, the wasm build with Rust
+// 1.63, tsc, eslint, prettier --check, Vitest (real core.wasm), the kernel-trace comparator tests,
+// the browser tests
 // (Playwright + Debian's Chromium against the production build). Each suite's own test counts
 // are summed; a suite without counts (fmt, clippy, builds, type check, lint) counts as one test.
 import { spawnSync } from 'node:child_process';
@@ -93,6 +94,8 @@ suite('wasm build (Rust 1.63)', () => {
 });
 suite('tsc --noEmit', () => single(run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])));
 suite('eslint', () => single(run(bin('eslint'), ['.', '--max-warnings', '0'])));
+// Prettier (printWidth 120, .prettierrc.json) over the TypeScript, JavaScript, JSON, CSS and Markdown.
+suite('format --check (prettier)', () => single(run(bin('prettier'), ['--check', '.'])));
 suite('vitest', () => {
   const json = join(root, 'test-results', 'vitest.json');
   const r = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);

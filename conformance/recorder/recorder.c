@@ -1,7 +1,7 @@
 /*
  * Ringside conformance recorder: runs small io_uring scenarios on the
  * running kernel and writes each one as a "kernel-trace" version 1 JSON
- * document (shared/design/KERNEL-TRACE-FORMAT.md).
+ * document (docs/trace-format.md).
  *
  * Usage: recorder OUTDIR [scenario-name ...]
  *

@@ -28,6 +28,7 @@ pub struct TwToken {
 pub struct file_operations {
     /// A name for traces and the UI (the kernel has none; this is the fops table's symbol).
     pub name: &'static str,
+    /// `->uring_cmd()`, or `None` when the file has no uring_cmd support.
     pub uring_cmd: Option<UringCmdFn>,
     /// `->release()`, called when the last reference goes away.
     pub release: Option<unsafe fn(*mut file)>,
@@ -36,17 +37,29 @@ pub struct file_operations {
 /// What kind of object a file is (the simulator's stand-in for the inode type and `f_op`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
+    /// An io_uring instance (its ring id).
     IoUring(u32),
+    /// A regular file on a disk file system.
     RegularFile,
+    /// A directory.
     Directory,
+    /// `/dev/null`.
     DevNull,
+    /// `/dev/zero`.
     DevZero,
+    /// The read end of a pipe.
     PipeRead,
+    /// The write end of a pipe.
     PipeWrite,
+    /// An eventfd.
     EventFd,
+    /// An epoll instance.
     Epoll,
+    /// A memfd.
     Memfd,
+    /// `/dev/fuse`.
     DevFuse,
+    /// `/dev/net/tun`.
     Tun,
     /// A socket; the index points into the socket table of `linux::net::Net`.
     Socket(u32),
@@ -57,9 +70,11 @@ pub enum FileKind {
 /// `struct file`.
 #[repr(C)]
 pub struct file {
+    /// `file->f_op`: the file's operations.
     pub f_op: &'static file_operations,
     /// `file->private_data`: for misc devices, the driver's object after `open`.
     pub private_data: *mut c_void,
+    /// What the file is.
     pub kind: FileKind,
     /// Slab index of this file.
     pub id: u32,

@@ -9,10 +9,14 @@ pub const PDU_SIZE: usize = 32;
 /// `struct io_uring_cmd`: the part of a request a uring_cmd driver sees.
 #[repr(C)]
 pub struct io_uring_cmd {
+    /// The file the command is for.
     pub file: *mut super::fs::file,
     /// Points at the SQE in the SQ ring, or at the request's async copy once copied.
     pub sqe: *const u8,
+    /// The driver's command (`sqe->cmd_op`).
     pub cmd_op: u32,
+    /// `IORING_URING_CMD_*` flags (user bits plus the core's CANCELABLE/REISSUE).
     pub flags: u32,
+    /// Driver-private bytes (`io_uring_cmd_to_pdu`).
     pub pdu: [u8; PDU_SIZE],
 }

@@ -107,8 +107,8 @@ impl Prov {
     }
 }
 
-/// Where a request is in its life (docs/kernel-notes.md, "The life of a uring_cmd"; one state per
-/// box of the state diagram).
+/// Where a request is in its life (docs/kernel-notes.md §3.10; one state per box of the state
+/// diagram).
 #[repr(u8)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReqState {
@@ -524,8 +524,11 @@ pub struct TraceRecord {
     pub src: u32,
     /// Simulated time in nanoseconds.
     pub time_ns: u64,
+    /// The request's user_data (0 for none).
     pub user_data: u64,
+    /// First argument word (see the event's fields).
     pub a: i64,
+    /// Second argument word (see the event's fields).
     pub b: i64,
 }
 

@@ -3,7 +3,7 @@
  * the liburing call behind an application step, or the Rust abstraction method of the uring_cmd
  * series (which is not in mainline), with links to read it.
  *
- * Function names and files follow KERNEL-NOTES.md (mainline ≈ v6.18/v6.19: `io_uring/tw.c` and
+ * Function names and files follow docs/kernel-notes.md (mainline ≈ v6.18/v6.19: `io_uring/tw.c` and
  * `io_uring/wait.c` are split out of `io_uring.c`). Links to function names go to Elixir's
  * identifier search, which survives code moving between files and releases.
  */
@@ -25,7 +25,7 @@ export interface UpstreamFunction {
   what: string;
 }
 
-/** The series the Rust abstraction comes from (not merged: KERNEL-NOTES §5.3). */
+/** The series the Rust abstraction comes from (not merged: docs/kernel-notes.md §5.3). */
 export const RUST_SERIES_URL = 'https://lore.kernel.org/all/?q=s%3A%22abstraction+for+uring_cmd%22';
 
 /** A link to read the function. */

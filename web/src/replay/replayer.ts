@@ -10,7 +10,7 @@
  * internals. Between two steps the kernel finishes all work that is due (io-wq, task_work of
  * the task in user mode); only `sleep`, `settle` and timed waits move the simulated clock.
  *
- * @see shared/design/KERNEL-TRACE-FORMAT.md
+ * @see docs/trace-format.md
  */
 import {
   ABI_VERSION,

@@ -1,5 +1,5 @@
 /**
- * The uring_cmd request state machine (KERNEL-NOTES §3.10) with the followed request's state
+ * The uring_cmd request state machine (docs/kernel-notes.md §3.10) with the followed request's state
  * lit, and the transitions it took in this step drawn bold.
  */
 import { memo, useMemo } from 'react';
