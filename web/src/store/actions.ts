@@ -17,6 +17,8 @@ import type { Core } from '../wasm/load';
 import { CoreDeadError } from '../wasm/load';
 import { type ModelCache, deriveModels, resolveChapters } from './model';
 import { libraryEntry } from './scenarios';
+import { resolveCheckpoints } from '../learn/checkpoints';
+import { askBefore, freshQuiz } from './quiz';
 import {
   type BytesMode,
   type Inspect,
@@ -161,7 +163,7 @@ export function sandboxSetup(setup: Scenario): boolean {
     controller = c;
     cache = null;
     nextUserData = 1n;
-    publish({ mode: 'free', scenario: null, base, chapters: [], message: null, page: 'main', pinned: null, selectedByte: null });
+    publish({ mode: 'free', scenario: null, base, chapters: [], checkpoints: [], message: null, page: 'main', pinned: null, selectedByte: null });
     return true;
   } catch (err) {
     fail(err);
@@ -195,8 +197,9 @@ export function loadScenarioDoc(scenario: Scenario, source: 'library' | 'documen
     controller = c;
     cache = null;
     nextUserData = BigInt(maxUserData(c.programOps()) + 1);
-    if (schedule) publish({ mode: 'free', scenario: null, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null });
-    else publish({ mode: 'guided', scenario, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null });
+    const learn = { checkpoints: schedule ? [] : resolveCheckpoints(scenario, c.frames, c.opFrames), quiz: freshQuiz(simStore.getState().quiz.on) };
+    if (schedule) publish({ mode: 'free', scenario: null, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null, ...learn });
+    else publish({ mode: 'guided', scenario, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null, ...learn });
     return true;
   } catch (err) {
     fail(err);
@@ -357,7 +360,11 @@ export const seek = (i: number) => guard((c) => c.seek(i));
 /** One frame back. */
 export const back = () => guard((c) => c.seek(c.cursor - 1));
 /** One frame forward in the recorded timeline. */
-export const forward = () => guard((c) => c.seek(c.cursor + 1));
+export const forward = () => {
+  // A checkpoint on the next frame asks first (store/quiz.ts).
+  if (controller && askBefore(controller.cursor + 1)) return;
+  guard((c) => c.seek(c.cursor + 1));
+};
 /** The first frame. */
 export const toStart = () => seek(0);
 /** The last frame. */
@@ -407,6 +414,12 @@ function tick() {
   let target = s.cursor;
   let hit = false;
   for (let k = 0; k < per && target < last; k++) {
+    if (askBefore(target + 1)) {
+      // A checkpoint's question is up (or was just revealed): stop here.
+      if (simStore.getState().quiz.asking !== null && target !== s.cursor) seek(target);
+      simStore.setState({ playing: false });
+      return;
+    }
     target++;
     if (s.models[target]?.stops.some((kind) => s.breakpoints[kind])) {
       hit = true;
