@@ -9,6 +9,7 @@ import { Lanes } from '../components/Lanes';
 import { RingsPanel } from '../components/RingsPanel';
 import { SanitizerAlarm } from '../components/SanitizerAlarm';
 import { StateDiagram } from '../components/StateDiagram';
+import { GlossaryLayer } from '../learn/GlossaryText';
 import { fragmentFor, recover, selCursor, selMessage, selPanic, selPlaying, selStatus, simStore, useSim } from '../store';
 import type { EmbedPlayer } from './embed';
 
@@ -100,6 +101,7 @@ function EmbedAppComponent({ player, title }: { player: EmbedPlayer; title: stri
           <Transport player={player} />
         </main>
       )}
+      <GlossaryLayer />
     </div>
   );
 }

@@ -9,29 +9,30 @@ import { Fragment, memo, useEffect, useState } from 'react';
 import './learn.css';
 import { GLOSSARY, glossaryEntry, splitTerms } from './glossary';
 
-function nowrap(text: string, key: string) {
-  return text.split(/(\S*-\S*)/).map((part, i) =>
-    i % 2 ? (
-      <span key={`${key}-${i}`} className="nowrap">
-        {part}
+function pieces(text: string, seen: Set<string>, key: string) {
+  return splitTerms(text, true, seen).map((p, i) =>
+    p.term ? (
+      <span key={`${key}-${i}`} className="term" tabIndex={0} data-term={p.term.id} aria-describedby={`gl-${p.term.id}`}>
+        {p.text}
       </span>
     ) : (
-      <Fragment key={`${key}-${i}`}>{part}</Fragment>
+      <Fragment key={`${key}-${i}`}>{p.text}</Fragment>
     ),
   );
 }
 
 export const GlossaryText = memo(function GlossaryText({ text }: { text: string }) {
-  const pieces = splitTerms(text);
+  const seen = new Set<string>();
+  // Words with a hyphen (->uring_cmd(), -EIOCBQUEUED:) stay whole; terms are marked inside them too.
   return (
     <>
-      {pieces.map((p, i) =>
-        p.term ? (
-          <span key={i} className="term nowrap" tabIndex={0} data-term={p.term.id} aria-describedby={`gl-${p.term.id}`}>
-            {p.text}
+      {text.split(/(\S*-\S*)/).map((part, i) =>
+        i % 2 ? (
+          <span key={i} className="nowrap">
+            {pieces(part, seen, String(i))}
           </span>
         ) : (
-          <Fragment key={i}>{nowrap(p.text, String(i))}</Fragment>
+          <Fragment key={i}>{pieces(part, seen, String(i))}</Fragment>
         ),
       )}
     </>

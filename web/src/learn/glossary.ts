@@ -72,10 +72,12 @@ export type Piece = { text: string; term?: GlossaryEntry };
 
 const ALL = new RegExp(GLOSSARY.map((g) => `(${g.pattern.source})`).join('|'), 'g');
 
-/** Splits text into plain pieces and glossary terms (every occurrence; `once`: only the first of each term). */
-export function splitTerms(text: string, once = true): Piece[] {
+/**
+ * Splits text into plain pieces and glossary terms (`once`: only the first occurrence of each
+ * term, counting those already in `seen`, which it updates).
+ */
+export function splitTerms(text: string, once = true, seen: Set<string> = new Set()): Piece[] {
   const out: Piece[] = [];
-  const seen = new Set<string>();
   let last = 0;
   ALL.lastIndex = 0;
   for (let m = ALL.exec(text); m; m = ALL.exec(text)) {
