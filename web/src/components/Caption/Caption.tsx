@@ -7,6 +7,7 @@ import { memo } from 'react';
 import { GlossaryText } from '../../learn/GlossaryText';
 import { StepWhy } from '../../learn/StepWhy';
 import { CheckpointPanel } from '../../learn/CheckpointPanel';
+import { SimClock } from '../../learn/SimClock';
 import { jumpToChapter, selCaption, selChapterIndex, selChapters, selCursor, selLast, selMode, selScenario, useSim } from '../../store';
 
 function CaptionComponent() {
@@ -30,6 +31,7 @@ function CaptionComponent() {
         <span className="stepno" data-testid="step-of">
           step {cursor} of {last}
         </span>
+        <SimClock />
         {chapters.length > 0 && (
           <nav className="chapters" aria-label="Chapters">
             <ol>
