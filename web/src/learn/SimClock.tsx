@@ -4,9 +4,10 @@ import { type SimState, useSim } from '../store';
 
 /** Simulated nanoseconds as people read them. */
 export function formatNs(ns: number): string {
+  const trim = (x: string) => (x.includes('.') ? x.replace(/\.?0+$/, '') : x);
   if (ns < 1000) return `${ns} ns`;
-  if (ns < 1_000_000) return `${(ns / 1000).toFixed(ns % 1000 ? 3 : 0).replace(/\.?0+$/, '')} µs`;
-  return `${(ns / 1_000_000).toFixed(6).replace(/\.?0+$/, '')} ms`;
+  if (ns < 1_000_000) return `${trim((ns / 1000).toFixed(3))} µs`;
+  return `${trim((ns / 1_000_000).toFixed(6))} ms`;
 }
 
 const selTime = (s: SimState) => s.frames[s.cursor]?.timeNs ?? 0;

@@ -10,6 +10,7 @@ import type { Core } from '../wasm/load';
 import { resolveCheckpoints } from './checkpoints';
 import { GLOSSARY, splitTerms } from './glossary';
 import { START_PATH } from './path';
+import { formatNs } from './SimClock';
 import { BOOKKEEPING_WHY, whyFor } from './why';
 
 let core: Core;
@@ -104,5 +105,11 @@ describe('start-here path', () => {
     expect(START_PATH[0]?.part).toBe('io_uring basics');
     expect(START_PATH[START_PATH.length - 1]?.part).toBe('RFC review');
     for (const p of START_PATH) if (!p.target.startsWith('review:')) expect(LIBRARY.some((e) => e.id === p.target && e.scenario), p.target).toBe(true);
+  });
+});
+
+describe('simulated clock', () => {
+  it('reads in ns, µs or ms without losing digits', () => {
+    expect([formatNs(0), formatNs(800), formatNs(20_000), formatNs(1_900), formatNs(2_500_000), formatNs(10_000_000)]).toEqual(['0 ns', '800 ns', '20 µs', '1.9 µs', '2.5 ms', '10 ms']);
   });
 });
