@@ -11,6 +11,7 @@ import { resolveCheckpoints } from './checkpoints';
 import { GLOSSARY, splitTerms } from './glossary';
 import { START_PATH } from './path';
 import { formatNs } from './SimClock';
+import { readReviewFragment, reviewFragment } from './reviewStages';
 import { BOOKKEEPING_WHY, whyFor } from './why';
 
 let core: Core;
@@ -111,5 +112,14 @@ describe('start-here path', () => {
 describe('simulated clock', () => {
   it('reads in ns, µs or ms without losing digits', () => {
     expect([formatNs(0), formatNs(800), formatNs(20_000), formatNs(1_900), formatNs(2_500_000), formatNs(10_000_000)]).toEqual(['0 ns', '800 ns', '20 µs', '1.9 µs', '2.5 ms', '10 ms']);
+  });
+});
+
+describe('review permalinks', () => {
+  it('round-trip and refuse malformed ones with a reason', () => {
+    expect(readReviewFragment(reviewFragment('stale-pdu+patch2', 12))).toEqual({ id: 'stale-pdu+patch2', at: 12 });
+    expect(readReviewFragment('#p=1&s=nop-batch')).toBeNull();
+    expect(readReviewFragment('#review=<x>&at=1')).toMatchObject({ error: expect.stringContaining('not a comparison id') });
+    expect(readReviewFragment('#review=a&at=-1')).toMatchObject({ error: expect.stringContaining('at=') });
   });
 });
