@@ -189,9 +189,9 @@ function ReviewComponent() {
   return (
     <section className="page review-page" aria-labelledby="review-title">
       <header className="page-head">
-        <h2 id="review-title">Review: one program, two APIs</h2>
+        <h2 id="review-title">Review: one program, two stages</h2>
         <p>
-          The same userspace program runs twice, each on its own instance of the simulator, against the RFC v3 sample driver and against its v5 successor (or v3 without and with patch 2/5). Rows where the two runs differ are highlighted: how the issue returned, where <code>done()</code> ran and the CQE was posted, whether the PDU was zeroed, and what the sanitizers reported.
+          The same userspace program runs twice, each on its own instance of the simulator: v3 without and with patch 2/5, v4's <code>done()</code> from a workqueue against v5's <code>complete_in_task</code>, or the RFC v3 sample against its v5 successor. The two stages move in step, operation by operation; what differs is marked (≠). The address bar links to this comparison at this step.
         </p>
         <label className="review-pick">
           Comparison{' '}
