@@ -265,7 +265,27 @@ export function sandboxOp(op: Op): boolean {
     c.apply({ kind: 'op', op });
     ok = true;
   });
+  if (ok && op.op === 'device') {
+    const note = idlePokeNote(op);
+    if (note) simStore.setState({ message: note });
+  }
   return ok;
+}
+
+/** Device actions that arm the device for a later command rather than act on one in flight. */
+const ARMING_ACTIONS = new Set(['fail_next', 'stall']);
+
+/** What a poke meant when nothing was in flight (null: something was). */
+function idlePokeNote(op: Extract<Op, { op: 'device' }>): string | null {
+  const s = simStore.getState();
+  const m = s.models[s.cursor];
+  const busy = m?.reqs.some((r) => r.state === 'inflight' || r.state === 'issuing' || r.state === 'iowq_queued' || r.state === 'tw_pending');
+  // The poke itself may have completed something (dispatch, complete_now): then it acted.
+  const acted = s.frames[s.cursor]?.events.some((e) => e.event === 'io_uring_complete' || e.event === 'sim_uring_cmd_done' || e.event === 'sim_task_work_run');
+  if (busy || acted) return null;
+  return ARMING_ACTIONS.has(op.action)
+    ? `Nothing is in flight on ${op.fd}: ${op.action} is armed and acts on the next command.`
+    : `Nothing is in flight on ${op.fd}: ${op.action} had nothing to act on.`;
 }
 
 /** Steps the kernel until nothing can run (at most `max` steps). */
@@ -348,8 +368,17 @@ export const submitNop = () =>
   guard((c) => c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } } }));
 /** Calls `io_uring_enter` (submit everything pending, wait for nothing). */
 export const enter = () => guard((c) => c.apply({ kind: 'op', op: { op: 'submit' } }));
-/** Runs one unit of kernel work. */
-export const stepKernel = () => guard((c) => c.apply({ kind: 'step' }));
+/** What the page says when a kernel step finds nothing to run. */
+export const IDLE_MESSAGE = 'Nothing can run: the kernel is idle. Submit SQEs, wait, sleep or poke a device to give it work.';
+
+/** Runs one unit of kernel work; when nothing can run, no step is added and the page says so. */
+export function stepKernel(): void {
+  let idle = false;
+  guard((c) => {
+    idle = c.stepOnce() === null;
+  });
+  if (idle) simStore.setState({ message: IDLE_MESSAGE });
+}
 /** Reads every visible CQE and stores the CQ head. */
 export const reap = () => guard((c) => c.apply({ kind: 'op', op: { op: 'reap' } }));
 
