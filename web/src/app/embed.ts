@@ -117,10 +117,13 @@ export class EmbedPlayer {
     seek(Math.max(from, Math.min(to, i)));
   }
 
-  /** One step by hand: a checkpoint on the next step asks first (unless `quiz=0`). */
-  step(): void {
+  /**
+   * One step. By hand (`ask`: the embed's Next button and keys), a checkpoint on the next step
+   * asks first (unless `quiz=0`); the host's `ringside:step` just steps.
+   */
+  step(ask = false): void {
     const next = simStore.getState().cursor + 1;
-    if (next <= this.range().to && askBefore(next)) return;
+    if (ask && next <= this.range().to && askBefore(next)) return;
     this.seek(next);
   }
 
