@@ -204,7 +204,7 @@ export const tests = [
       });
       if (b.status !== 0) throw new Error(`development build failed: ${b.stderr}`);
       const bundle = readdirSync(join(dev, 'assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dev, 'assets', f), 'utf8')).join('\n');
-      if (!bundle.includes('unique \"key\" prop') && !bundle.includes('unique "key" prop')) throw new Error('the development build lacks React\'s key warning: this check would see nothing');
+      if (!bundle.includes('unique "key" prop') && !bundle.includes('unique \\"key\\" prop')) throw new Error('the development build lacks React\'s key warning: this check would see nothing');
       const server = await serveStatic(dev, { base: '/ringside-dev/' });
       try {
         await cleanRun(page, server.url);
