@@ -73,7 +73,9 @@ export function answerLabel(cp: Checkpoint, value: string): string {
 
 function optionsFor(cp: Checkpoint, answer: string | null): string[] {
   if (cp.ask === 'lane') return [...LANES];
-  const base = cp.choices ?? (cp.ask === 'res' ? ['0', '-EIOCBQUEUED', '-EAGAIN'] : ['00 00 00 00']);
+  // For PDU bytes, "all zero" of the same length is the natural alternative.
+  const zeroes = answer !== null ? answer.replace(/[0-9a-f]{2}/g, '00') : '00 00 00 00 00 00 00 00';
+  const base = cp.choices ?? (cp.ask === 'res' ? ['0', '-EIOCBQUEUED', '-EAGAIN'] : [zeroes]);
   const all = answer !== null && !base.includes(answer) ? [...base, answer] : [...base];
   // A stable order that does not give the answer away by its position: sorted.
   return all.sort((a, b) => a.localeCompare(b));
