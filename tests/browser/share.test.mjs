@@ -335,6 +335,9 @@ export const tests = [
       const requests = [];
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(url);
+      // The home screen opens the start-here path; these checks start in free play.
+      await page.getByTestId('start-path').waitFor();
+      await page.getByRole('combobox', { name: 'Scenario' }).selectOption('__free');
       await page.getByRole('button', { name: 'Submit NOP' }).click();
       await page.getByRole('button', { name: 'io_uring_enter' }).click();
       await page.getByRole('button', { name: 'Step', exact: true }).click();
