@@ -4,10 +4,18 @@ import { type SimState, useSim } from '../store';
 import { GlossaryText } from './GlossaryText';
 import { whyFor } from './why';
 
+/** Frames are immutable: each one's why is computed once. */
+const cache = new WeakMap<object, string>();
+
 const selWhy = (s: SimState): string => {
   const f = s.frames[s.cursor];
   if (!f) return '';
-  return whyFor(f, s.models[s.cursor]?.op);
+  let w = cache.get(f);
+  if (w === undefined) {
+    w = whyFor(f, s.models[s.cursor]?.op);
+    cache.set(f, w);
+  }
+  return w;
 };
 
 function StepWhyComponent() {
