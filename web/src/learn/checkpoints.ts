@@ -10,6 +10,7 @@
 import { resName } from '../captions/format';
 import type { Checkpoint, Scenario } from '../scenario/format';
 import type { Frame } from '../sim/frame';
+import { eventArgs } from '../wasm/events.generated';
 import { LANES, LANE_LABELS } from '../store/model';
 
 export interface ResolvedCheckpoint extends Checkpoint {
@@ -20,8 +21,6 @@ export interface ResolvedCheckpoint extends Checkpoint {
   /** The choices offered, the answer among them. */
   options: string[];
 }
-
-const s32 = (v: bigint) => Number(BigInt.asIntN(32, v));
 
 function frameOf(cp: Checkpoint, frames: readonly Frame[], opFrames: readonly number[]): number {
   if (cp.op !== undefined) return opFrames[cp.op] ?? -1;
@@ -40,7 +39,8 @@ export function computeAnswer(cp: Checkpoint, frames: readonly Frame[], at: numb
       const want = BigInt(cp.user_data ?? 0);
       for (let i = at; i < frames.length; i++) {
         const e = frames[i]?.events.find((x) => (x.event === 'io_uring_complete' || x.event === 'io_uring_cqe_overflow') && x.userData === want);
-        if (e) return resName(s32(e.a));
+        const f = e ? eventArgs(e) : null;
+        if (f && (f.event === 'io_uring_complete' || f.event === 'io_uring_cqe_overflow')) return resName(f.res);
       }
       return null;
     }
@@ -56,8 +56,10 @@ export function computeAnswer(cp: Checkpoint, frames: readonly Frame[], at: numb
         if (!read) continue;
         const before = frames[i - 1]?.ring.reqs.find((r) => r.serial === read.req) ?? f.ring.reqs.find((r) => r.serial === read.req);
         if (!before) return null;
-        const off = Number(read.a);
-        const len = Math.max(1, Math.min(Number(read.b), 8));
+        const args = eventArgs(read);
+        if (args?.event !== 'sim_pdu_read') return null;
+        const off = args.offset;
+        const len = Math.max(1, Math.min(args.len, 8));
         return hexBytes(before.pdu.slice(off, off + len));
       }
       return null;

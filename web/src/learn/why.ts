@@ -10,6 +10,7 @@ import type { Op } from '../scenario/format';
 import type { Frame } from '../sim/frame';
 import { EAGAIN, EIOCBQUEUED } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
+import { eventArgs } from '../wasm/events.generated';
 
 const APP: Record<Op['op'], string> = {
   open: "A uring_cmd goes to a file: the SQE's fd names the device whose driver receives the command, so the program opens it first.",
@@ -24,8 +25,6 @@ const APP: Record<Op['op'], string> = {
   close: "Closing drops the program's reference to the file; requests in flight hold their own, so they can still complete.",
   exit: 'Tearing the ring down must finish or cancel every request, because the memory they would complete into goes away.',
 };
-
-const s32 = (v: bigint) => Number(BigInt.asIntN(32, v));
 
 /** Why a kernel record happens (null: no sentence of its own). */
 function eventWhy(e: TraceEvent): string | null {
@@ -64,7 +63,8 @@ function eventWhy(e: TraceEvent): string | null {
     case 'sim_issue':
       return "The core calls the driver's ->uring_cmd() with issue flags that say what the driver may do here: whether it may block and whether the ring lock is held.";
     case 'sim_uring_cmd_ret': {
-      const ret = s32(e.a);
+      const f = eventArgs(e);
+      const ret = f?.event === 'sim_uring_cmd_ret' ? f.ret : 0;
       if (ret === -EIOCBQUEUED) return 'The driver cannot finish now (it waits for its device or a workqueue), so it keeps the command and promises to call done() later.';
       if (ret === -EAGAIN) return 'The driver must not sleep under NONBLOCK; -EAGAIN asks the core to try again where sleeping is allowed.';
       return 'A driver that can answer at once returns the result, and the core posts the CQE itself: no done() is needed.';

@@ -14,6 +14,7 @@
  */
 import { CTX_NAMES } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
+import { rawWords } from '../wasm/events.generated';
 
 export interface ChromeTraceEvent {
   name: string;
@@ -65,7 +66,7 @@ export function toChromeTrace(steps: readonly StepRecords[], meta: Record<string
     const tid = first ? Math.max(0, CTX_NAMES.indexOf(first.ctx)) : 0;
     out.push({ name: s.label || `step ${s.index}`, ph: 'X', pid: PID, tid, ts: tsUs, dur: durUs, cat: 'step', args: { step: s.index, time_ns: s.timeNs } });
     for (const e of s.events) {
-      const args: Record<string, string | number> = { step: e.step, time_ns: e.timeNs, req: e.req, user_data: `0x${e.userData.toString(16)}`, a: e.a.toString(), b: e.b.toString() };
+      const args: Record<string, string | number> = { step: e.step, time_ns: e.timeNs, req: e.req, user_data: `0x${e.userData.toString(16)}`, a: String(rawWords(e).a), b: String(rawWords(e).b) };
       if (e.srcLine) args.src = `${e.srcFile}:${e.srcLine}`;
       const etid = Math.max(0, CTX_NAMES.indexOf(e.ctx));
       const cat = e.event.startsWith('sanitizer_') ? 'sanitizer' : e.event.startsWith('sim_') ? 'sim' : 'tracepoint';
