@@ -105,7 +105,15 @@ async function walk(page, url, results, id) {
   // Forward with the keyboard, checking every stop; a screenshot at the first stop of each kind.
   const shot = new Set();
   for (let i = 1; i <= last; i++) {
-    await page.keyboard.press(FORWARD_KEYS[i % FORWARD_KEYS.length]);
+    const key = FORWARD_KEYS[i % FORWARD_KEYS.length];
+    await page.keyboard.press(key);
+    // A checkpoint asks before its step (predict, then reveal): the same key again reveals it.
+    await page.waitForFunction((want) => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want) || document.querySelector('[data-testid="checkpoint"]'), i, { timeout: 5000 });
+    if (await page.getByTestId('checkpoint').count()) {
+      if ((await cursor(page)) !== i - 1) throw new Error(`${id}: a checkpoint's question moved the cursor`);
+      await page.keyboard.press(key);
+      await page.getByTestId('checkpoint-answer').waitFor();
+    }
     await waitCursor(page, i);
     const f = exp.frames[i];
     if (!isStop(f)) continue;

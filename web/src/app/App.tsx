@@ -17,6 +17,8 @@ import { ScenarioLibrary } from '../components/ScenarioLibrary';
 import { ShareDialog } from '../components/ShareDialog';
 import { StateDiagram } from '../components/StateDiagram';
 import { Timeline } from '../components/Timeline';
+import { GlossaryLayer } from '../learn/GlossaryText';
+import { StartPath } from '../learn/StartPath';
 import {
   LIBRARY,
   STAGE_PANELS,
@@ -168,6 +170,7 @@ const Stage = memo(function Stage() {
   const cells = (['rings', 'lanes', 'state', 'inspector'] as const).filter((p) => panels[p]).length;
   return (
     <main className={`stage${alarm ? ' alarmed' : ''}`} data-mode={mode}>
+      {!presenting && <StartPath />}
       <Caption />
       {!presenting && <BranchBar />}
       <div className={`stage-grid cells-${cells}`}>
@@ -284,6 +287,7 @@ export function App() {
       )}
       <ShareDialog />
       <KeyboardHelp />
+      <GlossaryLayer />
     </div>
   );
 }

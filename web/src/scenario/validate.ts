@@ -181,6 +181,23 @@ export function validateScenario(doc: unknown): Scenario {
       if (c.notes !== undefined && typeof c.notes !== 'string') err(`${p}/notes`, 'a string', c.notes);
     });
   }
+  if (doc.checkpoints !== undefined) {
+    if (!Array.isArray(doc.checkpoints) || doc.checkpoints.length > 64) err('/checkpoints', 'an array of at most 64 checkpoints', doc.checkpoints);
+    else doc.checkpoints.forEach((c, i) => {
+      const p = `/checkpoints/${i}`;
+      if (!isObj(c)) return err(p, 'an object', c);
+      if (c.ask !== 'res' && c.ask !== 'lane' && c.ask !== 'pdu') err(`${p}/ask`, 'one of res, lane, pdu', c.ask);
+      if (!str(c.question)) err(`${p}/question`, 'a non-empty string', c.question);
+      const hasEvent = typeof c.event === 'string' && /^[a-z_0-9]+$/.test(c.event);
+      const hasOp = int(c.op, 0, 9999);
+      if (hasEvent === hasOp) err(p, 'exactly one of "event" (an event name) or "op" (a program index)', c);
+      if (c.nth !== undefined && !int(c.nth, 1, 100000)) err(`${p}/nth`, 'a positive integer', c.nth);
+      if (c.ask === 'res' && !int(c.user_data, 0, Number.MAX_SAFE_INTEGER)) err(`${p}/user_data`, 'the user_data of the request whose CQE is asked about', c.user_data);
+      if (c.choices !== undefined && (!Array.isArray(c.choices) || c.choices.length > 8 || !c.choices.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 80)))
+        err(`${p}/choices`, 'up to 8 non-empty strings', c.choices);
+      if (c.explain !== undefined && typeof c.explain !== 'string') err(`${p}/explain`, 'a string', c.explain);
+    });
+  }
   if (doc.sanitizers !== undefined) {
     if (!Array.isArray(doc.sanitizers) || doc.sanitizers.length === 0) err('/sanitizers', 'a non-empty array of sanitizer report names', doc.sanitizers);
     else doc.sanitizers.forEach((n, i) => {

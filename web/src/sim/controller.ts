@@ -221,6 +221,17 @@ export class SimController {
     return n;
   }
 
+  /**
+   * One kernel step by hand. A step that finds nothing to run leaves no frame (an idle step
+   * changes nothing, so a screen full of them would say nothing) and returns null.
+   */
+  stepOnce(): Frame | null {
+    const f = this.apply({ kind: 'step' });
+    if (f.label !== 'idle') return f;
+    this.dropLast();
+    return null;
+  }
+
   /** Runs kernel steps until nothing can run. */
   runUntilIdle(budget = MAX_STEPS): number {
     let n = 0;

@@ -52,7 +52,11 @@ export interface Comparison {
   rightLabel: string;
 }
 
-/** Comparisons the library offers: every scenario that runs under both generations, and the patch 2/5 pairs. */
+/**
+ * Comparisons the library offers, the informative ones first: v3 without and with patch 2/5
+ * (the stale PDU), `done()` from a workqueue (v4's sample) against `complete_in_task` (v5's),
+ * then every scenario that runs under both API generations.
+ */
 export function comparisons(extra: Scenario | null = null): Comparison[] {
   const out: Comparison[] = [];
   const add = (s: Scenario, id: string) => {
@@ -61,13 +65,33 @@ export function comparisons(extra: Scenario | null = null): Comparison[] {
     const [v3, v5] = s.api === 'v3' ? [s, o] : [o, s];
     out.push({ id, title: s.title, left: v3, right: v5, leftLabel: 'RFC v3 API', rightLabel: 'v5 API' });
   };
-  if (extra) add(extra, 'session');
-  for (const e of LIBRARY) if (e.scenario) add(e.scenario, e.id);
   for (const e of LIBRARY) {
     const twin = LIBRARY.find((x) => x.id === `${e.id}-patch2`);
     if (e.scenario && twin?.scenario) out.push({ id: `${e.id}+patch2`, title: `${e.scenario.title}: without and with patch 2/5`, left: e.scenario, right: twin.scenario, leftLabel: 'v3, no PDU zeroing', rightLabel: 'v3 + patch 2/5' });
   }
+  for (const e of LIBRARY) {
+    const v4 = e.scenario ? withV4Sample(e.scenario) : null;
+    if (e.scenario && v4) out.push({ id: `${e.id}+v4`, title: `${e.scenario.title}: done() from the workqueue (v4) vs complete_in_task (v5)`, left: v4, right: e.scenario, leftLabel: 'v4 sample: done() in the workqueue', rightLabel: 'v5 sample: complete_in_task' });
+  }
+  if (extra) add(extra, 'session');
+  for (const e of LIBRARY) if (e.scenario) add(e.scenario, e.id);
   return out;
+}
+
+/** The v5 sample scenario with v4's sample driver (done() from the workqueue), or null. */
+function withV4Sample(s: Scenario): Scenario | null {
+  if (s.api !== 'v5' || s.id !== 'v5-queued-task-work') return null;
+  const devices = (s.devices ?? []).map((d) => (d.driver === 'rust_misc_device' ? { ...d, driver: 'rust_misc_device_v4' } : d));
+  return { ...s, devices, title: `${s.title} (v4 sample driver)` };
+}
+
+/** Opens review mode on a comparison by id (the start-here path, a permalink). Returns false if there is none. */
+export function openReview(id: string, at = 0): boolean {
+  const cmp = comparisons().find((c) => c.id === id);
+  if (!cmp) return false;
+  simStore.setState({ page: 'review', reviewAt: at });
+  void runComparison(cmp);
+  return true;
 }
 
 /** What happened to one request in a run. */

@@ -3,6 +3,8 @@
  * play. An invalid document is listed with its validation errors.
  */
 import { memo } from 'react';
+import { GlossaryText } from '../../learn/GlossaryText';
+import { StartHere } from '../../learn/StartHere';
 import { LIBRARY, freePlay, loadScenario, selScenario, selMode, setPage, useSim } from '../../store';
 
 function ScenarioLibraryComponent() {
@@ -17,6 +19,8 @@ function ScenarioLibraryComponent() {
           <kbd>?</kbd> lists every key.
         </p>
       </header>
+      <StartHere />
+      <h3 className="library-all">Every scenario</h3>
       <ul className="cards">
         {LIBRARY.map((e) => {
           const isCurrent = mode === 'guided' && current?.id === e.id;
@@ -28,7 +32,9 @@ function ScenarioLibraryComponent() {
                 {e.scenario && <span className="badge">API {e.scenario.api}</span>}
                 {e.scenario?.chapters && <span className="badge">{e.scenario.chapters.length} chapters</span>}
               </p>
-              <p>{e.intro}</p>
+              <p>
+                <GlossaryText text={e.intro} />
+              </p>
               {e.error ? (
                 <pre className="card-error">{e.error}</pre>
               ) : (
