@@ -222,6 +222,118 @@ function compareCqes(out, rules, i, r, g) {
 }
 
 // ---------------------------------------------------------------------------
+// Tracepoints (format section 10.5; docs/tracepoints.md).
+
+/** Informational fields of a tracepoint object, never compared. */
+const TRACEPOINT_INFO = new Set(['ts_ns', 'tid', 'comm', 'cpu']);
+
+/**
+ * The tracepoint rules of REF for step `i`: `skip` (a plain rule covering the step's
+ * tracepoints), `interleaving` (order compared within each context only) and `leaveOut` (event
+ * names left out of the comparison on both sides).
+ */
+function tracepointRules(ref, i) {
+  const out = { skip: false, interleaving: false, leaveOut: new Set() };
+  const rules = Array.isArray(ref.compare_ignore) ? ref.compare_ignore : [];
+  const segs = ['steps', String(i), 'tracepoints'];
+  for (const r of rules) {
+    let rs;
+    try {
+      rs = parsePointer(r.path);
+    } catch {
+      continue;
+    }
+    if (!prefixMatch(rs, segs)) continue;
+    if (rs.length < segs.length) {
+      out.skip = true;
+      continue;
+    }
+    if (rs.length !== segs.length) continue;
+    if (r.interleaving === true || typeof r.event === 'string') {
+      if (r.interleaving === true) out.interleaving = true;
+      if (typeof r.event === 'string') out.leaveOut.add(r.event);
+    } else out.skip = true;
+  }
+  return out;
+}
+
+/** Differences between two tracepoint objects: event, ctx, then every non-informational REF field. */
+function tracepointDiffs(rt, gt) {
+  const g = gt && typeof gt === 'object' ? gt : {};
+  const diffs = [];
+  for (const [k, v] of Object.entries(rt ?? {})) {
+    if (TRACEPOINT_INFO.has(k)) continue;
+    if (g[k] === undefined || !sameU64(v, g[k])) diffs.push({ name: k, expected: v, found: g[k] });
+  }
+  return diffs;
+}
+
+/**
+ * Compares the tracepoints of a replay (GOT) with those of a reference (REF), step by step: the
+ * same events in the same order, with the same context and fields (pointer names included, so a
+ * reused request object must be reused in the same place). Returns `{ captured, compared,
+ * mismatches }`: `captured` is false when REF has no tracepoints (recorded without tracefs),
+ * `compared` the number of REF tracepoints compared, `mismatches` as compareTraces returns them
+ * (fields such as `tracepoints[2].ctx`).
+ */
+export function compareTracepoints(ref, got) {
+  const captured = Array.isArray(ref?.tracepoints_captured) && ref.tracepoints_captured.length > 0;
+  const out = { captured, compared: 0, mismatches: [] };
+  if (!captured) return out;
+  const refSteps = Array.isArray(ref.steps) ? ref.steps : [];
+  const gotSteps = Array.isArray(got?.steps) ? got.steps : [];
+  refSteps.forEach((r, i) => {
+    if (!Array.isArray(r?.tracepoints)) return;
+    const g = gotSteps[i];
+    if (!g || g.kind !== r.kind) return; // compareTraces reports the step itself
+    const rules = tracepointRules(ref, i);
+    if (rules.skip) return;
+    const keep = (list) => list.map((t, j) => [t, j]).filter(([t]) => !rules.leaveOut.has(t?.event));
+    const rl = keep(r.tracepoints);
+    out.compared += rl.length;
+    if (!Array.isArray(g.tracepoints)) {
+      out.mismatches.push({ step: i, kind: r.kind, field: 'tracepoints', expected: `${rl.length} events`, found: undefined });
+      return;
+    }
+    const gl = keep(g.tracepoints);
+    const summary = (t) => (t === undefined ? undefined : `${t?.event} (${t?.ctx})`);
+    const pairwise = (rs, gs) => {
+      for (let j = 0; j < Math.max(rs.length, gs.length); j++) {
+        const [rt, rj] = rs[j] ?? [undefined, undefined];
+        const [gt, gj] = gs[j] ?? [undefined, undefined];
+        if (rt === undefined) {
+          out.mismatches.push({ step: i, kind: r.kind, field: `tracepoints[+${gj}]`, expected: undefined, found: summary(gt) });
+        } else if (gt === undefined || gt?.event !== rt.event || gt?.ctx !== rt.ctx) {
+          out.mismatches.push({ step: i, kind: r.kind, field: `tracepoints[${rj}]`, expected: summary(rt), found: summary(gt) });
+        } else {
+          for (const d of tracepointDiffs(rt, gt)) {
+            out.mismatches.push({ step: i, kind: r.kind, field: `tracepoints[${rj}].${d.name}`, expected: d.expected, found: d.found });
+          }
+        }
+      }
+    };
+    if (!rules.interleaving) {
+      pairwise(rl, gl);
+      return;
+    }
+    // The task's own events in order; those of other threads (io-wq workers racing each other
+    // and the task, kworkers) as a multiset.
+    pairwise(rl.filter(([t]) => t?.ctx === 'task'), gl.filter(([t]) => t?.ctx === 'task'));
+    const others = gl.filter(([t]) => t?.ctx !== 'task');
+    const used = new Array(others.length).fill(false);
+    for (const [rt, rj] of rl.filter(([t]) => t?.ctx !== 'task')) {
+      const k = others.findIndex(([gt], m) => !used[m] && gt?.event === rt.event && gt?.ctx === rt.ctx && tracepointDiffs(rt, gt).length === 0);
+      if (k >= 0) used[k] = true;
+      else out.mismatches.push({ step: i, kind: r.kind, field: `tracepoints[${rj}]`, expected: rt, found: 'no matching event on another thread' });
+    }
+    others.forEach(([gt, gj], m) => {
+      if (!used[m]) out.mismatches.push({ step: i, kind: r.kind, field: `tracepoints[+${gj}]`, expected: undefined, found: summary(gt) });
+    });
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
 // Reduction to inputs (section 10.2).
 
 const FILE_INPUTS = ['id', 'fd_kind', 'access', 'path', 'peer', 'listener', 'backlog', 'so_rcvbuf', 'so_sndbuf', 'nonblock'];
@@ -307,7 +419,10 @@ function main(argv) {
   const [ref, got] = argv.map((p) => JSON.parse(readFileSync(p, 'utf8')));
   const mismatches = compareTraces(ref, got);
   for (const m of mismatches) console.log(formatMismatch(m));
-  return mismatches.length ? 1 : 0;
+  const tp = compareTracepoints(ref, got);
+  for (const m of tp.mismatches) console.log(formatMismatch(m));
+  if (tp.captured) console.log(`tracepoints: ${tp.compared} compared, ${tp.mismatches.length} mismatches`);
+  return mismatches.length || tp.mismatches.length ? 1 : 0;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -11,16 +11,20 @@
 //       the committed one in conformance/traces/ (the committed trace is the
 //       reference). Prints "kernel answers unchanged: N scenarios" or the
 //       differences; exits 0 or 1. When io_uring is unavailable it says so and
-//       exits 0.
+//       exits 0. The io_uring tracepoints are compared too, and reported apart.
+//   --runs N      record N times (default 10 into conformance/traces/, else 1) and
+//                 declare in compare_ignore what the tracepoints did differently
+//   --no-tracepoints   record without tracefs even as root
 //
 // Built-ins only. The recorder binary goes to conformance/.build/.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareTraces, formatMismatch } from './compare.mjs';
+import { compareTraces, compareTracepoints, formatMismatch } from './compare.mjs';
+import { formatTrace, openInstance, parseTraceText, readStepClock, selectTree, splitBySteps, unavailableReason } from './tracefs.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SOURCE = join(HERE, 'recorder', 'recorder.c');
@@ -28,6 +32,8 @@ const BUILD_DIR = join(HERE, '.build');
 const BINARY = join(BUILD_DIR, 'recorder');
 const TRACES = join(HERE, 'traces');
 const EXIT_UNAVAILABLE = 3;
+/** Set by --no-tracepoints: record without tracefs even where it is available. */
+let noTracepoints = null;
 const UNAVAILABLE_MESSAGE = 'io_uring unavailable on this kernel: skipping re-recording';
 
 function fail(msg) {
@@ -43,19 +49,102 @@ function build() {
   if (r.stderr.trim()) fail(`gcc printed warnings (the recorder must build warning-free):\n${r.stderr}`);
 }
 
-/** Runs the recorder; returns 'ok' or 'unavailable', or exits on error. */
+/**
+ * Runs the recorder; returns 'ok' or 'unavailable', or exits on error. With tracefs (root), the
+ * io_uring tracepoints of the recorder and its io threads are captured in a private trace
+ * instance and attached to the steps that caused them (docs/tracepoints.md); without, every
+ * trace says why in `tracepoints_note` and has no `tracepoints`.
+ */
 function runRecorder(outDir, names) {
-  const r = spawnSync(BINARY, [outDir, ...names], { encoding: 'utf8' });
-  if (r.error) fail(`cannot run the recorder: ${r.error.message}`);
-  if (r.status === EXIT_UNAVAILABLE) return 'unavailable';
-  if (r.status !== 0) fail(`recorder exited with ${r.status}:\n${r.stdout}${r.stderr}`);
-  if (r.stderr.trim()) process.stderr.write(r.stderr);
-  return 'ok';
+  const why = noTracepoints ?? unavailableReason();
+  let inst = null;
+  let clockFile = null;
+  if (!why) {
+    inst = openInstance(`ringside-record-${process.pid}`);
+    clockFile = join(outDir, '.step-clock');
+  }
+  try {
+    const env = clockFile ? { ...process.env, RINGSIDE_STEP_CLOCK: clockFile } : process.env;
+    const r = spawnSync(BINARY, [outDir, ...names], { encoding: 'utf8', env });
+    if (r.error) fail(`cannot run the recorder: ${r.error.message}`);
+    if (r.status === EXIT_UNAVAILABLE) return 'unavailable';
+    if (r.status !== 0) fail(`recorder exited with ${r.status}:\n${r.stdout}${r.stderr}`);
+    if (r.stderr.trim()) process.stderr.write(r.stderr);
+    const text = inst ? inst.read() : '';
+    const lost = inst ? inst.overruns() : 0;
+    const split = inst ? splitBySteps(selectTree(parseTraceText(text), readStepClock(readFileSync(clockFile, 'utf8')).pid), readStepClock(readFileSync(clockFile, 'utf8'))) : null;
+    if (lost) fail(`the trace instance lost ${lost} events (buffer overrun); record again on a quieter machine`);
+    for (const f of jsonFiles(outDir)) {
+      const doc = JSON.parse(readFileSync(join(outDir, f), 'utf8'));
+      const perStep = split?.get(doc.name);
+      if (perStep && perStep.length === doc.steps.length) {
+        doc.steps.forEach((st, i) => {
+          st.tracepoints = perStep[i];
+        });
+        doc.tracepoints_captured = inst.captured;
+      } else {
+        doc.tracepoints_captured = [];
+        doc.tracepoints_note = why ?? `the step clock of ${doc.name} does not match its steps; tracepoints left out`;
+      }
+      writeFileSync(join(outDir, f), formatTrace(doc));
+    }
+    return 'ok';
+  } finally {
+    if (clockFile) rmSync(clockFile, { force: true });
+    inst?.close();
+  }
 }
 
 const jsonFiles = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []);
 
-function record(outArg, names) {
+/**
+ * The weakest tracepoint rules under which every later recording of a step matches the first:
+ * none; the interleaving of the task with other threads; that and task_work batching (how many
+ * task_work runs, each with which count, depends on when the io-wq completions arrive); or the
+ * step's tracepoints not compared at all.
+ */
+const TRACEPOINT_RULE_LADDER = [
+  [],
+  [{ interleaving: true, why: 'io-wq workers run on another CPU: the order of their events among themselves and against the task varies between recordings' }],
+  [
+    { interleaving: true, why: 'io-wq workers run on another CPU: the order of their events among themselves and against the task varies between recordings' },
+    { event: 'task_work_run', why: 'how many task_work runs the task makes, and how many items each runs, depends on when the io-wq completions arrive' },
+  ],
+  [
+    { interleaving: true, why: 'io-wq workers run on another CPU: the order of their events among themselves and against the task varies between recordings' },
+    { event: 'task_work_run', why: 'how many task_work runs the task makes, and how many items each runs, depends on when the io-wq completions arrive' },
+    { event: 'cqring_wait', why: 'whether and when the task starts waiting depends on whether the io-wq completions arrived before it looked' },
+  ],
+  [{ why: 'the tracepoints of this step differ between recordings beyond thread interleaving' }],
+];
+
+/** Adds tracepoint rules to `doc` (the first recording) so that every one of `others` matches it. */
+function declareNondeterminism(doc, others) {
+  if (!doc.tracepoints_captured?.length) return;
+  const declared = [];
+  doc.steps.forEach((st, i) => {
+    if (!Array.isArray(st.tracepoints)) return;
+    // Events of another thread race the task by construction, whatever these runs showed.
+    const racy = [doc, ...others].some((d) => d.steps[i]?.tracepoints?.some((t) => t.ctx !== 'task'));
+    for (const [level, rules] of TRACEPOINT_RULE_LADDER.entries()) {
+      if (racy && level === 0) continue;
+      const path = `/steps/${i}/tracepoints`;
+      const trial = { ...doc, compare_ignore: [...(doc.compare_ignore ?? []), ...rules.map((r) => ({ path, ...r }))] };
+      const ok = others.every((o) => compareTracepoints(trial, o).mismatches.every((m) => m.step !== i));
+      if (ok) {
+        if (level) {
+          doc.compare_ignore = trial.compare_ignore;
+          declared.push(`step ${i} tracepoints: ${rules.map((r) => r.why).join('; ')}`);
+        }
+        break;
+      }
+    }
+  });
+  doc.timing_dependent = [...(doc.timing_dependent ?? []), ...declared];
+  doc.tracepoint_recordings = others.length + 1;
+}
+
+function record(outArg, names, runs) {
   const outDir = resolve(outArg ?? TRACES);
   mkdirSync(outDir, { recursive: true });
   // Record into a scratch directory first so a failed run leaves OUTDIR as it was.
@@ -65,6 +154,23 @@ function record(outArg, names) {
       console.log(UNAVAILABLE_MESSAGE);
       process.exitCode = EXIT_UNAVAILABLE;
       return;
+    }
+    if (runs > 1) {
+      // Record again and declare what the kernel did differently (docs/tracepoints.md).
+      const again = [];
+      for (let k = 1; k < runs; k++) {
+        const dir = join(scratch, `.run${k}`);
+        mkdirSync(dir);
+        runRecorder(dir, names);
+        again.push(dir);
+      }
+      for (const f of jsonFiles(scratch)) {
+        const doc = JSON.parse(readFileSync(join(scratch, f), 'utf8'));
+        const others = again.map((d) => JSON.parse(readFileSync(join(d, f), 'utf8')));
+        declareNondeterminism(doc, others);
+        writeFileSync(join(scratch, f), formatTrace(doc));
+      }
+      for (const d of again) rmSync(d, { recursive: true, force: true });
     }
     const fresh = jsonFiles(scratch);
     for (const f of fresh) {
@@ -98,6 +204,9 @@ function check(names) {
     const fresh = jsonFiles(scratch);
     const committed = jsonFiles(TRACES).filter((f) => !names.length || names.includes(f.replace(/\.json$/, '')));
     const problems = [];
+    const tpProblems = [];
+    let tpFiles = 0;
+    let tpCompared = 0;
     for (const f of committed) {
       if (!fresh.includes(f)) {
         problems.push(`${f}: committed but no longer recorded`);
@@ -106,25 +215,42 @@ function check(names) {
       const ref = JSON.parse(readFileSync(join(TRACES, f), 'utf8'));
       const got = JSON.parse(readFileSync(join(scratch, f), 'utf8'));
       for (const m of compareTraces(ref, got)) problems.push(`${f}: ${formatMismatch(m)}`);
+      const tp = compareTracepoints(ref, got);
+      if (tp.captured && got.tracepoints_captured?.length) {
+        tpFiles++;
+        tpCompared += tp.compared;
+        for (const m of tp.mismatches) tpProblems.push(`${f}: ${formatMismatch(m)}`);
+      }
     }
     for (const f of fresh) if (!committed.includes(f)) problems.push(`${f}: recorded but not committed`);
+    let rc = 0;
     if (problems.length) {
       console.log(`kernel answers changed (${problems.length} differences):`);
       for (const p of problems) console.log(`  ${p}`);
-      return 1;
-    }
-    console.log(`kernel answers unchanged: ${committed.length} scenarios`);
-    return 0;
+      rc = 1;
+    } else console.log(`kernel answers unchanged: ${committed.length} scenarios`);
+    if (tpProblems.length) {
+      console.log(`kernel tracepoints changed (${tpProblems.length} differences in ${tpCompared} tracepoints of ${tpFiles} scenarios):`);
+      for (const p of tpProblems) console.log(`  ${p}`);
+      rc = 1;
+    } else if (tpFiles) console.log(`kernel tracepoints unchanged: ${tpCompared} tracepoints in ${tpFiles} scenarios`);
+    else console.log(`kernel tracepoints not compared: ${noTracepoints ?? unavailableReason() ?? 'the committed recordings have none'}`);
+    return rc;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
 function parseArgs(argv) {
-  const opts = { check: false, out: undefined, names: [] };
+  const opts = { check: false, out: undefined, names: [], runs: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--check') opts.check = true;
+    else if (a === '--no-tracepoints') noTracepoints = 'recorded with --no-tracepoints';
+    else if (a === '--runs') {
+      opts.runs = Number(argv[++i]);
+      if (!Number.isInteger(opts.runs) || opts.runs < 1 || opts.runs > 100) fail('--runs takes an integer 1..100');
+    }
     else if (a === '--out') opts.out = argv[++i];
     else if (a.startsWith('-')) fail(`unknown option ${a}`);
     // The first positional argument is OUTDIR when it looks like a path.
@@ -138,4 +264,4 @@ function parseArgs(argv) {
 const opts = parseArgs(process.argv.slice(2));
 build();
 if (opts.check) process.exitCode = check(opts.names);
-else record(opts.out, opts.names);
+else record(opts.out, opts.names, opts.runs ?? (opts.out === undefined ? 10 : 1));
