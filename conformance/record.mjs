@@ -97,51 +97,46 @@ function runRecorder(outDir, names) {
 
 const jsonFiles = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []);
 
-/**
- * The weakest tracepoint rules under which every later recording of a step matches the first:
- * none; the interleaving of the task with other threads; that and task_work batching (how many
- * task_work runs, each with which count, depends on when the io-wq completions arrive); or the
- * step's tracepoints not compared at all.
- */
-const TRACEPOINT_RULE_LADDER = [
-  [],
-  [{ interleaving: true, why: 'io-wq workers run on another CPU: the order of their events among themselves and against the task varies between recordings' }],
-  [
-    { interleaving: true, why: 'io-wq workers run on another CPU: the order of their events among themselves and against the task varies between recordings' },
-    { event: 'task_work_run', why: 'how many task_work runs the task makes, and how many items each runs, depends on when the io-wq completions arrive' },
-  ],
-  [
-    { interleaving: true, why: 'io-wq workers run on another CPU: the order of their events among themselves and against the task varies between recordings' },
-    { event: 'task_work_run', why: 'how many task_work runs the task makes, and how many items each runs, depends on when the io-wq completions arrive' },
-    { event: 'cqring_wait', why: 'whether and when the task starts waiting depends on whether the io-wq completions arrived before it looked' },
-  ],
-  [{ why: 'the tracepoints of this step differ between recordings beyond thread interleaving' }],
-];
+const WHY_INTERLEAVING = 'io-wq workers run on another CPU: the order of their events among themselves and against the task varies between recordings';
+const WHY_TASK_WORK = 'how many task_work runs the task makes, how many items each runs, and in which step the last one lands (task_work also runs on a return from an interrupt) depends on when the io-wq completions arrive';
+const WHY_WAIT = 'whether and when the task starts waiting depends on whether the io-wq completions arrived before it looked';
 
-/** Adds tracepoint rules to `doc` (the first recording) so that every one of `others` matches it. */
+/**
+ * Declares what varies between recordings of a scenario's tracepoints, so that every one of
+ * `others` matches `doc` (the first recording). A step where another thread (an io-wq worker)
+ * fired an event races the task by construction, whatever the runs showed: the task's order is
+ * kept, the other threads' events are compared as a multiset, and task_work runs and waits are
+ * left out; the step after it leaves out task_work runs. Anything still differing is measured:
+ * the step's tracepoints are then not compared, and the rule says so.
+ */
 function declareNondeterminism(doc, others) {
   if (!doc.tracepoints_captured?.length) return;
   const declared = [];
+  const all = [doc, ...others];
+  const racy = doc.steps.map((_, i) => all.some((d) => d.steps[i]?.tracepoints?.some((t) => t.ctx !== 'task')));
   doc.steps.forEach((st, i) => {
     if (!Array.isArray(st.tracepoints)) return;
-    // Events of another thread race the task by construction, whatever these runs showed.
-    const racy = [doc, ...others].some((d) => d.steps[i]?.tracepoints?.some((t) => t.ctx !== 'task'));
-    for (const [level, rules] of TRACEPOINT_RULE_LADDER.entries()) {
-      if (racy && level === 0) continue;
-      const path = `/steps/${i}/tracepoints`;
-      const trial = { ...doc, compare_ignore: [...(doc.compare_ignore ?? []), ...rules.map((r) => ({ path, ...r }))] };
-      const ok = others.every((o) => compareTracepoints(trial, o).mismatches.every((m) => m.step !== i));
-      if (ok) {
-        if (level) {
-          doc.compare_ignore = trial.compare_ignore;
-          declared.push(`step ${i} tracepoints: ${rules.map((r) => r.why).join('; ')}`);
-        }
-        break;
-      }
+    const path = `/steps/${i}/tracepoints`;
+    let rules = [];
+    if (racy[i]) {
+      rules = [
+        { path, interleaving: true, why: WHY_INTERLEAVING },
+        { path, event: 'task_work_run', why: WHY_TASK_WORK },
+        { path, event: 'cqring_wait', why: WHY_WAIT },
+      ];
+    } else if (i > 0 && racy[i - 1]) rules = [{ path, event: 'task_work_run', why: WHY_TASK_WORK }];
+    const matches = (rs) => {
+      const trial = { ...doc, compare_ignore: [...(doc.compare_ignore ?? []), ...rs] };
+      return others.every((o) => compareTracepoints(trial, o).mismatches.every((m) => m.step !== i));
+    };
+    if (!matches(rules)) rules = [{ path, why: `the tracepoints of this step differed between ${all.length} recordings beyond thread interleaving` }];
+    if (rules.length) {
+      doc.compare_ignore = [...(doc.compare_ignore ?? []), ...rules];
+      declared.push(`step ${i} tracepoints: ${rules.map((r) => r.why).join('; ')}`);
     }
   });
   doc.timing_dependent = [...(doc.timing_dependent ?? []), ...declared];
-  doc.tracepoint_recordings = others.length + 1;
+  doc.tracepoint_recordings = all.length;
 }
 
 function record(outArg, names, runs) {

@@ -235,6 +235,10 @@ export function openInstance(name, bufferKb = 16384) {
         captured.push(ev);
       }
     }
+    // An SQ thread runs its task_work on every loop, and says so (count 0) about 10^5 times a
+    // second when idle: only runs that ran something are recorded.
+    const twr = join(path, 'events', 'io_uring', 'io_uring_task_work_run', 'filter');
+    if (existsSync(twr)) write(twr, 'count != 0');
     write(join(path, 'events', 'task', 'task_newtask', 'enable'), '1');
     write(join(path, 'trace'), '');
     write(join(path, 'tracing_on'), '1');
