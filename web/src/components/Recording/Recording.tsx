@@ -90,7 +90,7 @@ function LanesView({ r, index }: { r: OpenRecording; index: number }) {
         <g key={t.tid}>
           <rect x={0} y={top + i * LANE_H} width={WIDTH} height={LANE_H} className={i % 2 ? 'rec-lane-b' : 'rec-lane-a'} />
           <text x={6} y={top + i * LANE_H + LANE_H / 2 + 4} className="rec-lane-label">
-            {t.name.length > 16 ? `${t.name.slice(0, 15)}…` : t.name} <tspan className="rec-lane-kind">{THREAD_KIND_LABELS[t.ctx]}</tspan>
+            {t.name.length > 16 ? `${t.name.slice(0, 15)}…` : t.name} <tspan className="rec-lane-kind">{r.timed ? `${t.tid} ` : ''}{THREAD_KIND_LABELS[t.ctx]}</tspan>
           </text>
         </g>
       ))}
