@@ -28,13 +28,13 @@ function run(cmd, args, opts = {}) {
   return { status: r.status ?? 1, out };
 }
 
-function suite(name, fn) {
+async function suite(name, fn) {
   if (only.length && !only.some((o) => name.includes(o))) return;
   const t0 = Date.now();
   process.stdout.write(`\n== ${name}\n`);
   let res;
   try {
-    res = fn();
+    res = await fn();
   } catch (err) {
     res = { passed: 0, failed: 1, out: String(err?.stack ?? err) };
   }
@@ -47,9 +47,9 @@ function suite(name, fn) {
 
 const single = ({ status, out }) => ({ passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, out });
 
-suite('cargo fmt --check', () => single(run(cargo, ['fmt', '--check'], { cwd: crate })));
-suite('cargo clippy', () => single(run(cargo, ['clippy', '--all-targets', '--', '-D', 'warnings'], { cwd: crate })));
-suite('cargo test', () => {
+await suite('cargo fmt --check', () => single(run(cargo, ['fmt', '--check'], { cwd: crate })));
+await suite('cargo clippy', () => single(run(cargo, ['clippy', '--all-targets', '--', '-D', 'warnings'], { cwd: crate })));
+await suite('cargo test', () => {
   const r = run(cargo, ['test'], { cwd: crate });
   let p = 0;
   let f = 0;
@@ -60,7 +60,7 @@ suite('cargo test', () => {
   if (r.status !== 0 && f === 0) f = 1;
   return { passed: p, failed: f, out: r.out };
 });
-suite('wasm build (Rust 1.63)', () => {
+await suite('wasm build (Rust 1.63)', () => {
   const rustc = debianRustc();
   if (!rustc) return { passed: 0, failed: 1, out: 'Debian rustc 1.63 with libstd-rust-dev-wasm32 is not installed' };
   const r = run('/usr/bin/cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown'], {
@@ -73,9 +73,9 @@ suite('wasm build (Rust 1.63)', () => {
   }
   return single(r);
 });
-suite('tsc --noEmit', () => single(run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])));
-suite('eslint', () => single(run(bin('eslint'), ['.', '--max-warnings', '0'])));
-suite('vitest', () => {
+await suite('tsc --noEmit', () => single(run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])));
+await suite('eslint', () => single(run(bin('eslint'), ['.', '--max-warnings', '0'])));
+await suite('vitest', () => {
   const json = join(root, 'test-results', 'vitest.json');
   const r = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);
   if (!existsSync(json)) return { passed: 0, failed: 1, out: r.out };
@@ -83,7 +83,7 @@ suite('vitest', () => {
   const f = j.numFailedTests + (r.status !== 0 && j.numFailedTests === 0 ? 1 : 0);
   return { passed: j.numPassedTests, failed: f, out: r.out };
 });
-suite('conformance comparator (node --test)', () => {
+await suite('conformance comparator (node --test)', () => {
   const r = run(process.execPath, ['--test', 'conformance/']);
   const p = Number(/^# pass (\d+)/m.exec(r.out)?.[1] ?? 0);
   let f = Number(/^# fail (\d+)/m.exec(r.out)?.[1] ?? 0);
@@ -96,11 +96,11 @@ const extra = join(root, 'scripts', 'suites');
 if (existsSync(extra)) {
   for (const f of readdirSync(extra).filter((x) => x.endsWith('.mjs')).sort()) {
     const mod = await import(join(extra, f));
-    suite(mod.name, () => mod.run({ root, run, single, cargo }));
+    await suite(mod.name, () => mod.run({ root, run, single, cargo }));
   }
 }
 
-suite('browser (playwright + chromium)', () => {
+await suite('browser (playwright + chromium)', () => {
   const b = run(process.execPath, [join(root, 'scripts', 'build.mjs')]);
   if (b.status !== 0) return { passed: 0, failed: 1, out: b.out };
   const r = run(process.execPath, [join(root, 'tests', 'browser', 'run.mjs')]);
