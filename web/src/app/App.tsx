@@ -18,8 +18,9 @@ import { ShareDialog } from '../components/ShareDialog';
 import { StateDiagram } from '../components/StateDiagram';
 import { Timeline } from '../components/Timeline';
 import { RecordingPage } from '../components/Recording/Recording';
+import { TruthBadge, TruthPage } from '../components/Recording/Truth';
 import '../components/Recording/Recording.css';
-import { openRecordingFile, useRecording } from '../recording/store';
+import { openRecordingFile, openTruth, useRecording } from '../recording/store';
 import {
   LIBRARY,
   STAGE_PANELS,
@@ -129,6 +130,17 @@ function FileMenu() {
           />
           <span aria-hidden="true">Open recording…</span>
         </label>
+        <button
+          type="button"
+          className="menu-item"
+          onClick={(e) => {
+            (e.currentTarget.closest('details') as HTMLDetailsElement | null)?.removeAttribute('open');
+            openTruth();
+          }}
+        >
+          Kernel vs simulator
+        </button>
+        <TruthBadge />
       </div>
     </details>
   );
@@ -258,7 +270,8 @@ export function App() {
   const mode = useSim(selMode);
   const sandbox = useSim((s) => s.sandbox);
   const presenting = useSim((s) => s.presenting);
-  const recording = useRecording((s) => s.recording !== null);
+  const recording = useRecording((s) => s.recording !== null || s.truth);
+  const truthOpen = useRecording((s) => s.truth && s.recording === null);
   useEffect(() => installKeyboard(), []);
   // A recording dropped anywhere on the page opens; a bad one is reported and nothing changes.
   useEffect(() => {
@@ -314,7 +327,7 @@ export function App() {
           </button>
         </div>
       )}
-      {recording && !presenting && <RecordingPage />}
+      {recording && !presenting && (truthOpen ? <TruthPage /> : <RecordingPage />)}
       {status === 'ready' && page === 'main' && !recording && (
         <div className="stage-wrap">
           <Stage />

@@ -13,9 +13,11 @@ export interface RecordingState {
   index: number;
   /** The file it came from. */
   file: string;
+  /** The kernel-vs-simulator page is open. */
+  truth: boolean;
 }
 
-export const recordingStore = create<RecordingState>(() => ({ recording: null, index: 0, file: '' }));
+export const recordingStore = create<RecordingState>(() => ({ recording: null, index: 0, file: '', truth: false }));
 export const useRecording = recordingStore;
 
 /** Opens a recording from its text; on error shows what is wrong and keeps everything as it was. */
@@ -51,4 +53,12 @@ export function setRecordingIndex(i: number): void {
   if (!recording) return;
   const n = recording.events.length;
   recordingStore.setState({ index: Math.max(0, Math.min(n - 1, Math.round(i))) });
+}
+
+export function openTruth(): void {
+  recordingStore.setState({ truth: true, recording: null });
+}
+
+export function closeTruth(): void {
+  recordingStore.setState({ truth: false });
 }
