@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, then one summary line `N passed, N failed`.
 //
-// Suites: cargo fmt --check, cargo clippy, cargo test, the wasm build with Rust 1.63, tsc,
+// Suites: setup (every external tool proven by use, fresh: which rustc, linker, wasm-opt, gcc
+// and browser were picked), cargo fmt --check, cargo clippy, cargo test, the wasm build with Rust 1.63, tsc,
 // eslint, Vitest (real core.wasm), the kernel-trace comparator tests, the browser tests
 // (Playwright + Debian's Chromium against the production build). Each suite's own test counts
 // are summed; a suite without counts (fmt, clippy, builds, type check, lint) counts as one test.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { debianRustc, ensureNodeModules, ensureSystem, nativeCargo, root } from './bootstrap.mjs';
+import { ensureNodeModules, ensureSystem, nativeCargo, root } from './bootstrap.mjs';
+import { describe, prove } from './toolchain.mjs';
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 ensureSystem({ browser: true, rustChecks: true, recorder: true });
@@ -47,6 +49,22 @@ async function suite(name, fn) {
 
 const single = ({ status, out }) => ({ passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, out });
 
+// The regression guard for "works here, fails on a fresh machine": every tool the suites use is
+// proven again by use (ignoring the cache), and each one's pick is reported.
+await suite('setup', () => {
+  const lines = [];
+  let p = 0;
+  let f = 0;
+  for (const n of ['wasm', 'wasm-1.63', 'wasm-opt', 'rust-checks', 'recorder', 'browser']) {
+    const r = prove(n, { fresh: true });
+    if (r.ok) p++;
+    else f++;
+    lines.push(describe(n, r));
+  }
+  const out = lines.join('\n');
+  if (f === 0) process.stdout.write(out + '\n');
+  return { passed: p, failed: f, out };
+});
 await suite('cargo fmt --check', () => single(run(cargo, ['fmt', '--check'], { cwd: crate })));
 await suite('cargo clippy', () => single(run(cargo, ['clippy', '--all-targets', '--', '-D', 'warnings'], { cwd: crate })));
 await suite('cargo test', () => {
@@ -61,11 +79,11 @@ await suite('cargo test', () => {
   return { passed: p, failed: f, out: r.out };
 });
 await suite('wasm build (Rust 1.63)', () => {
-  const rustc = debianRustc();
-  if (!rustc) return { passed: 0, failed: 1, out: 'Debian rustc 1.63 with libstd-rust-dev-wasm32 is not installed' };
-  const r = run('/usr/bin/cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown'], {
+  const tc = prove('wasm-1.63');
+  if (!tc.ok) return { passed: 0, failed: 1, out: describe('wasm-1.63', tc) };
+  const r = run(tc.cargo, ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown'], {
     cwd: crate,
-    env: { RUSTC: rustc, CARGO_TARGET_DIR: join(crate, 'target', 'wasm-debian'), RUSTUP_TOOLCHAIN: '' },
+    env: { RUSTC: tc.rustc, CARGO_TARGET_DIR: join(crate, 'target', 'wasm-debian'), RUSTUP_TOOLCHAIN: '' },
   });
   if (r.status === 0) {
     const b = run(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')]);
