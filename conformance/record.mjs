@@ -60,7 +60,8 @@ function runRecorder(outDir, names) {
   let inst = null;
   let clockFile = null;
   if (!why) {
-    inst = openInstance(`ringside-record-${process.pid}`);
+    // Only the recorder, its io threads and kworkers: the machine may be busy with io_uring.
+    inst = openInstance(`ringside-record-${process.pid}`, 16384, ['recorder', 'iou-*', 'kworker*']);
     clockFile = join(outDir, '.step-clock');
   }
   try {
@@ -99,14 +100,16 @@ const jsonFiles = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.e
 
 const WHY_INTERLEAVING = 'io-wq workers run on another CPU: the order of their events among themselves and against the task varies between recordings';
 const WHY_TASK_WORK = 'how many task_work runs the task makes, how many items each runs, and in which step the last one lands (task_work also runs on a return from an interrupt) depends on when the io-wq completions arrive';
+const WHY_SPAN = "an io-wq worker's events fire before or after the task's next step begins, so this step and the next are compared as one";
 const WHY_WAIT = 'whether and when the task starts waiting depends on whether the io-wq completions arrived before it looked';
 
 /**
  * Declares what varies between recordings of a scenario's tracepoints, so that every one of
  * `others` matches `doc` (the first recording). A step where another thread (an io-wq worker)
  * fired an event races the task by construction, whatever the runs showed: the task's order is
- * kept, the other threads' events are compared as a multiset, and task_work runs and waits are
- * left out; the step after it leaves out task_work runs. Anything still differing is measured:
+ * kept, the other threads' events are compared as a multiset, task_work runs and waits are left
+ * out, and the step is joined with the next (a worker's events may fire after the task's next
+ * step began); the step after it leaves out task_work runs. Anything still differing is measured:
  * the step's tracepoints are then not compared, and the rule says so.
  */
 function declareNondeterminism(doc, others) {
@@ -123,6 +126,7 @@ function declareNondeterminism(doc, others) {
         { path, interleaving: true, why: WHY_INTERLEAVING },
         { path, event: 'task_work_run', why: WHY_TASK_WORK },
         { path, event: 'cqring_wait', why: WHY_WAIT },
+        { path, with_next: true, why: WHY_SPAN },
       ];
     } else if (i > 0 && racy[i - 1]) rules = [{ path, event: 'task_work_run', why: WHY_TASK_WORK }];
     const matches = (rs) => {

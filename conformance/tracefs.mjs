@@ -163,7 +163,7 @@ export function selectTree(events, rootPid) {
 export function makeNamer() {
   const names = new Map();
   const counters = {};
-  return (field, value) => {
+  const namer = (field, value) => {
     if (value === '0000000000000000' || value === '(null)') return null;
     const prefix = POINTER_PREFIX[field] ?? field;
     const key = `${prefix}:${value}`;
@@ -175,6 +175,9 @@ export function makeNamer() {
     }
     return n;
   };
+  /** Forgets a pointer: the next event naming it gets a new name (a new ring at a reused address). */
+  namer.forget = (field, value) => names.delete(`${POINTER_PREFIX[field] ?? field}:${value}`);
+  return namer;
 }
 
 /**
@@ -183,6 +186,9 @@ export function makeNamer() {
  */
 export function toTracepoint(e, name, extra = {}) {
   const out = { event: e.event, ctx: e.ctx };
+  // A ring is a new object at every io_uring_setup, even where the allocator hands back the
+  // address of a ring freed before (when that happens depends on the kworker that frees it).
+  if (e.event === 'create' && e.fields?.ring && typeof name.forget === 'function') name.forget('ring', e.fields.ring);
   if (e.unknown !== undefined) {
     out.unparsed = e.unknown;
     return { ...out, ...extra };
@@ -214,12 +220,29 @@ export function unavailableReason() {
   return null;
 }
 
+/** Removes the instances of Ringside recorders that were killed before they could (`ringside-*-PID`). */
+function removeStaleInstances() {
+  const dir = join(TRACEFS, 'instances');
+  for (const n of readdirSync(dir)) {
+    const m = /^ringside-[a-z]+-(\d+)$/.exec(n);
+    if (!m || existsSync(`/proc/${m[1]}`)) continue;
+    try {
+      writeFileSync(join(dir, n, 'tracing_on'), '0\n');
+      writeFileSync(join(dir, n, 'events', 'enable'), '0\n');
+      rmdirSync(join(dir, n));
+    } catch {
+      // another recorder is tearing it down
+    }
+  }
+}
+
 /**
  * Creates a private trace instance that records every io_uring event and every task creation,
  * with the monotonic clock (the clock `clock_gettime(CLOCK_MONOTONIC)` reads). Returns
  * `{ path, captured, read(), close() }`; throws with a message when tracefs refuses.
  */
-export function openInstance(name, bufferKb = 16384) {
+export function openInstance(name, bufferKb = 16384, comms = null) {
+  removeStaleInstances();
   const path = join(TRACEFS, 'instances', name);
   if (existsSync(path)) rmdirSync(path);
   mkdirSync(path);
@@ -228,17 +251,19 @@ export function openInstance(name, bufferKb = 16384) {
     write(join(path, 'buffer_size_kb'), String(bufferKb));
     write(join(path, 'trace_clock'), 'mono');
     const captured = [];
+    // With `comms`, the kernel keeps only events of threads with those names (globs), so other
+    // programs' io_uring traffic on a busy machine cannot overrun the buffer.
+    const byComm = comms?.length ? comms.map((c) => `comm ~ "${c}"`).join(' || ') : null;
     for (const ev of KNOWN_EVENTS) {
-      const en = join(path, 'events', 'io_uring', `io_uring_${ev}`, 'enable');
-      if (existsSync(en)) {
-        write(en, '1');
-        captured.push(ev);
-      }
+      const dir = join(path, 'events', 'io_uring', `io_uring_${ev}`);
+      if (!existsSync(join(dir, 'enable'))) continue;
+      // An SQ thread runs its task_work on every loop, and says so (count 0) about 10^5 times a
+      // second when idle: only runs that ran something are recorded.
+      const filter = [ev === 'task_work_run' ? 'count != 0' : null, byComm].filter(Boolean).map((f) => `(${f})`).join(' && ');
+      if (filter) write(join(dir, 'filter'), filter);
+      write(join(dir, 'enable'), '1');
+      captured.push(ev);
     }
-    // An SQ thread runs its task_work on every loop, and says so (count 0) about 10^5 times a
-    // second when idle: only runs that ran something are recorded.
-    const twr = join(path, 'events', 'io_uring', 'io_uring_task_work_run', 'filter');
-    if (existsSync(twr)) write(twr, 'count != 0');
     write(join(path, 'events', 'task', 'task_newtask', 'enable'), '1');
     write(join(path, 'trace'), '');
     write(join(path, 'tracing_on'), '1');

@@ -157,3 +157,15 @@ test('committed recordings carry tracepoints, named in order, with the declared 
   }
   assert.ok(events > 0);
 });
+
+test('a ring set up at the address of a freed one is a new ring', () => {
+  const text = [
+    '  r-9 [000] ..... 1.000001: io_uring_create: ring 00000000aaaaaaaa, fd 3 sq size 4, cq size 8, flags 0x0',
+    '  r-9 [000] ..... 1.000002: io_uring_submit_req: ring 00000000aaaaaaaa, req 0000000011111111, user_data 0x1, opcode NOP, flags 0x0, sq_thread 0',
+    '  r-9 [000] ..... 1.000003: io_uring_create: ring 00000000aaaaaaaa, fd 3 sq size 4, cq size 8, flags 0x0',
+    '  r-9 [000] ..... 1.000004: io_uring_submit_req: ring 00000000aaaaaaaa, req 0000000011111111, user_data 0x2, opcode NOP, flags 0x0, sq_thread 0',
+  ].join('\n');
+  const clock = readStepClock('pid 9\ns begin 999999\ns step0 1000005\ns end 1000006\n');
+  const [step] = splitBySteps(selectTree(parseTraceText(text), 9), clock).get('s');
+  assert.deepEqual(step.map((t) => `${t.ring} ${t.req ?? ''}`.trim()), ['ring1', 'ring1 req1', 'ring2', 'ring2 req1']);
+});

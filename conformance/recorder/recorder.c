@@ -2477,6 +2477,34 @@ static void sc_nop_async(struct trace *t)
 	st_ring_close(t, NULL);
 }
 
+/* ---- task_work timing: an io-wq completion under default, COOP_TASKRUN and DEFER_TASKRUN ---- */
+
+/*
+ * One IOSQE_ASYNC NOP submitted without waiting; the task then sleeps (a system call of its
+ * own), looks at the ring, and only then waits for the CQE. Where the CQE is posted, and when
+ * the task runs the task_work the completion queued, is what the ring flavour changes
+ * (docs/tracepoints.md): the tracepoints show it.
+ */
+static void tw_async(struct trace *t, unsigned flags)
+{
+	if (!need_ring(t, 4, flags, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_ASYNC));
+	st_enter(t, 1, 0, 0, -1);
+	tr_ignore_last(t, "/state/cq_tail", "the io-wq worker races the task's return from io_uring_enter: the CQE may already be posted");
+	tr_ignore_last(t, "/state/sq_flags", "IORING_SQ_TASKRUN may be set while the completion's task_work is pending");
+	tr_timing(t, "whether the io-wq NOP has completed when the submitting enter returns");
+	st_sleep(t, 20, "let the io-wq worker run the NOP");
+	st_state(t, "has the CQE been posted before the task asked for it?");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_tw_async_default(struct trace *t) { tw_async(t, 0); }
+static void sc_tw_async_coop(struct trace *t) { tw_async(t, IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG); }
+static void sc_tw_async_defer(struct trace *t) { tw_async(t, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN); }
+
 /* ---- uring_cmd on files without a ->uring_cmd hook ---- */
 
 static void cmd_one(struct trace *t, const char *id)
