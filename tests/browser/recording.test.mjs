@@ -102,3 +102,27 @@ export const tests = [
     },
   },
 ];
+
+tests.push({
+  name: 'kernel vs simulator: the badge is the build-time comparison, and a scenario shows both sides per step',
+  async run(page, { url, results }) {
+    const { computeTruth } = await import('../../conformance/truth.mjs');
+    const truth = computeTruth();
+    await page.goto(url);
+    await page.getByTestId('caption').waitFor();
+    await page.getByText('File', { exact: true }).click();
+    await page.getByRole('button', { name: 'Kernel vs simulator' }).click();
+    await page.getByTestId('truth').waitFor();
+    const badge = (await page.getByTestId('truth-badge').first().textContent()) ?? '';
+    const version = /Linux (\d+\.\d+\.\d+)/.exec(truth.kernel)?.[1];
+    const want = `matches Linux ${version} on ${truth.matching} of ${truth.total} scenarios, tracepoint for tracepoint`;
+    if (badge !== want) throw new Error(`badge "${badge}", computed "${want}"`);
+    await page.getByRole('button', { name: /tw_async_defer/ }).click();
+    const detail = (await page.getByTestId('truth-detail').textContent()) ?? '';
+    if (!/local_work_run/.test(detail)) throw new Error(`the DEFER_TASKRUN scenario shows the local work run: ${detail.slice(0, 300)}`);
+    await page.screenshot({ path: join(results, 'kernel-vs-simulator.png') });
+    await page.getByRole('button', { name: "Step through the kernel's side" }).click();
+    await page.getByTestId('recording').waitFor();
+    if (!/step 5/.test((await page.getByTestId('rec-lanes').textContent()) ?? '')) throw new Error('the kernel side opens with its steps');
+  },
+});
