@@ -31,13 +31,13 @@ function run(cmd, args, opts = {}) {
   return { status: r.status ?? 1, out };
 }
 
-function suite(name, fn) {
+async function suite(name, fn) {
   if (only.length && !only.some((o) => name.includes(o))) return;
   const t0 = Date.now();
   process.stdout.write(`\n== ${name}\n`);
   let res;
   try {
-    res = fn();
+    res = await fn();
   } catch (err) {
     res = { passed: 0, failed: 1, out: String(err?.stack ?? err) };
   }
@@ -52,7 +52,7 @@ const single = ({ status, out }) => ({ passed: status === 0 ? 1 : 0, failed: sta
 
 // The regression guard for "works here, fails on a fresh machine": every tool the suites use is
 // proven again by use (ignoring the cache), and each one's pick is reported.
-suite('setup', () => {
+await suite('setup', () => {
   const lines = [];
   let p = 0;
   let f = 0;
@@ -66,9 +66,9 @@ suite('setup', () => {
   if (f === 0) process.stdout.write(out + '\n');
   return { passed: p, failed: f, out };
 });
-suite('cargo fmt --check', () => single(run(cargo, ['fmt', '--check'], { cwd: crate })));
-suite('cargo clippy', () => single(run(cargo, ['clippy', '--all-targets', '--', '-D', 'warnings'], { cwd: crate })));
-suite('cargo test', () => {
+await suite('cargo fmt --check', () => single(run(cargo, ['fmt', '--check'], { cwd: crate })));
+await suite('cargo clippy', () => single(run(cargo, ['clippy', '--all-targets', '--', '-D', 'warnings'], { cwd: crate })));
+await suite('cargo test', () => {
   const r = run(cargo, ['test'], { cwd: crate });
   let p = 0;
   let f = 0;
@@ -79,7 +79,7 @@ suite('cargo test', () => {
   if (r.status !== 0 && f === 0) f = 1;
   return { passed: p, failed: f, out: r.out };
 });
-suite('wasm build (Rust 1.63)', () => {
+await suite('wasm build (Rust 1.63)', () => {
   const tc = prove('wasm-1.63');
   if (!tc.ok) return { passed: 0, failed: 1, out: describe('wasm-1.63', tc) };
   const r = run(tc.cargo, ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown'], {
@@ -92,11 +92,11 @@ suite('wasm build (Rust 1.63)', () => {
   }
   return single(r);
 });
-suite('tsc --noEmit', () => single(run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])));
-suite('eslint', () => single(run(bin('eslint'), ['.', '--max-warnings', '0'])));
+await suite('tsc --noEmit', () => single(run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])));
+await suite('eslint', () => single(run(bin('eslint'), ['.', '--max-warnings', '0'])));
 // Prettier (printWidth 120, .prettierrc.json) over the TypeScript, JavaScript, JSON, CSS and Markdown.
-suite('format --check (prettier)', () => single(run(bin('prettier'), ['--check', '.'])));
-suite('vitest', () => {
+await suite('format --check (prettier)', () => single(run(bin('prettier'), ['--check', '.'])));
+await suite('vitest', () => {
   const json = join(root, 'test-results', 'vitest.json');
   const r = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);
   if (!existsSync(json)) return { passed: 0, failed: 1, out: r.out };
@@ -104,7 +104,7 @@ suite('vitest', () => {
   const f = j.numFailedTests + (r.status !== 0 && j.numFailedTests === 0 ? 1 : 0);
   return { passed: j.numPassedTests, failed: f, out: r.out };
 });
-suite('conformance comparator (node --test)', () => {
+await suite('conformance comparator (node --test)', () => {
   const r = run(process.execPath, ['--test', 'conformance/']);
   const p = Number(/^# pass (\d+)/m.exec(r.out)?.[1] ?? 0);
   let f = Number(/^# fail (\d+)/m.exec(r.out)?.[1] ?? 0);
@@ -117,11 +117,11 @@ const extra = join(root, 'scripts', 'suites');
 if (existsSync(extra)) {
   for (const f of readdirSync(extra).filter((x) => x.endsWith('.mjs')).sort()) {
     const mod = await import(join(extra, f));
-    suite(mod.name, () => mod.run({ root, run, single, cargo }));
+    await suite(mod.name, () => mod.run({ root, run, single, cargo }));
   }
 }
 
-suite('browser (playwright + chromium)', () => {
+await suite('browser (playwright + chromium)', () => {
   const b = run(process.execPath, [join(root, 'scripts', 'build.mjs')]);
   if (b.status !== 0) return { passed: 0, failed: 1, out: b.out };
   const r = run(process.execPath, [join(root, 'tests', 'browser', 'run.mjs')]);

@@ -341,8 +341,17 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
             sim::with(|s| {
                 s.cur_ctx = Ctx::TaskWork;
                 let n = call(s).tw_ran;
-                s.emit(Event::io_uring_task_work_run, ring, 0, 0, n as i64, 0);
+                let local = call(s).tw_batch_local;
+                // Traced after the batch's completions are flushed, as `tctx_task_work_run`
+                // and, for a DEFER_TASKRUN ring's local list, `__io_run_local_work` do
+                // (io_uring/io_uring.c).
                 flush_all_rings(s);
+                let ev = if local {
+                    Event::io_uring_local_work_run
+                } else {
+                    Event::io_uring_task_work_run
+                };
+                s.emit(ev, ring, 0, 0, n as i64, 0);
                 let c = call(s);
                 c.flush_pending = false;
                 c.tw_ran = 0;

@@ -904,13 +904,14 @@ pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
     let f = if fixed {
         rsrc::io_file_get_fixed(s, ring, fd).ok_or(EBADF)?
     } else {
-        let f = s.fds.fget(fd).ok_or(EBADF)?;
-        s.fds.get(f);
+        // `io_file_get_normal` traces the lookup whether or not `fget` finds a file.
         let (serial, ud) = {
             let r = s.ctx(ring).req(idx);
             (r.serial, r.user_data)
         };
         s.emit(Event::io_uring_file_get, ring, serial, ud, fd as i64, 0);
+        let f = s.fds.fget(fd).ok_or(EBADF)?;
+        s.fds.get(f);
         f
     };
     let ptr = s.fds.file_ptr(f);

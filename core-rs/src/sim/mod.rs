@@ -63,6 +63,8 @@ pub struct Task {
     pub last_ret: Option<i32>,
     /// task_work items left in the batch the task runs in user mode.
     pub tw_batch: u32,
+    /// task_work items the current user-mode batch has run (`io_uring_task_work_run`'s count).
+    pub tw_ran: u32,
     /// The task is returning from a system call: it runs its task_work whatever the ring's
     /// notification method (`exit_to_user_mode` handles `TIF_NOTIFY_SIGNAL`).
     pub tw_on_return: bool,

@@ -284,6 +284,10 @@ events! {
     io_uring_file_get = 13, "io_uring/io_uring.c:io_file_get_normal", None,
         [fd: A Num],
         None;
+    /// `io_uring_register`: a register call on a ring returned (opcode, registered-file table size, result; no registered buffers).
+    io_uring_register = 14, "io_uring/register.c:io_uring_register", None,
+        [opcode: BLo Num, nr_user_files: BHi Num, ret: A Result],
+        None;
 
     /// The task entered `io_uring_enter`.
     sim_sys_enter = 100, "io_uring/io_uring.c:io_uring_enter", None,

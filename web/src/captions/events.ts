@@ -311,6 +311,10 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
     weight: Weight.Normal,
     text: (f) => `only one slot is left before the CQ ring wraps, so the kernel fills slot ${f.slot} with a CQE marked IORING_CQE_F_SKIP and puts the 32-byte CQE after the wrap`,
   },
+  io_uring_register: {
+    weight: Weight.Noise,
+    text: (f) => `io_uring_register (opcode ${num(f.opcode)}) returns ${resName(f.ret)}; the ring has ${plural(f.nr_user_files, 'registered file')}`,
+  },
   sim_register: {
     weight: Weight.Normal,
     text: (f) => `the program calls io_uring_register (opcode ${num(f.opcode)}), which returns ${resName(f.ret)}`,

@@ -132,6 +132,7 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_copy_to_user: k('_copy_to_user', 'lib/usercopy.c', 'copies bytes to user memory'),
   io_uring_task_work_run: k('tctx_task_work_run', 'io_uring/tw.c', "runs the task's io_uring task_work and flushes the completions"),
   sim_cqe_skip_filler: k('io_fill_nop_cqe', IO_URING_C, 'writes a filler CQE so a 32-byte CQE does not straddle the wrap'),
+  io_uring_register: k('io_uring_register', 'io_uring/register.c', 'traces a register call on a ring', '__do_sys_io_uring_register'),
   sim_register: k('io_uring_register', 'io_uring/register.c', 'registers files or probes opcodes', '__do_sys_io_uring_register'),
   sim_sys_call: sim('syscall', 'a plain system call of the program (read, write, close, socket calls)'),
   sim_cqe_cache_quirk: k('io_get_cqe_overflow', 'io_uring/io_uring.h', 'hands out CQ slots from the cached free range (cqe_cached/cqe_sentinel)'),

@@ -112,7 +112,7 @@ export function checkChromeTrace(doc: unknown): string[] {
     if (typeof e !== 'object' || e === null) return errs.push(`traceEvents[${i}] is not an object`);
     const x = e as Record<string, unknown>;
     if (typeof x.name !== 'string') errs.push(`traceEvents[${i}].name is not a string`);
-    if (!['X', 'i', 'I', 'M', 'B', 'E', 's', 't', 'f'].includes(x.ph as string)) errs.push(`traceEvents[${i}].ph is not a known phase`);
+    if (!['X', 'i', 'I', 'M', 'B', 'E', 's', 't', 'f', 'b', 'e'].includes(x.ph as string)) errs.push(`traceEvents[${i}].ph is not a known phase`);
     if (!Number.isInteger(x.pid) || !Number.isInteger(x.tid)) errs.push(`traceEvents[${i}] lacks integer pid/tid`);
     if (x.ph !== 'M' && !(typeof x.ts === 'number' && Number.isFinite(x.ts) && x.ts >= 0)) errs.push(`traceEvents[${i}].ts is not a non-negative number`);
     if (x.ph === 'X' && !(typeof x.dur === 'number' && x.dur >= 0)) errs.push(`traceEvents[${i}].dur is missing`);

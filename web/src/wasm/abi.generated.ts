@@ -259,6 +259,7 @@ export const EVENT = {
   io_uring_cqe_overflow: 11,
   io_uring_local_work_run: 12,
   io_uring_file_get: 13,
+  io_uring_register: 14,
   sim_sys_enter: 100,
   sim_sys_exit: 101,
   sim_sq_head_commit: 102,

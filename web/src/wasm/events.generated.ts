@@ -264,6 +264,8 @@ export interface EventFields {
   io_uring_local_work_run: { items: number };
   /** doc = r" `io_uring_file_get`: the request's file was resolved. */
   io_uring_file_get: { fd: number };
+  /** doc = r" `io_uring_register`: a register call on a ring returned (opcode, registered-file table size, result; no registered buffers). */
+  io_uring_register: { opcode: number; nr_user_files: number; ret: number };
   /** doc = r" The task entered `io_uring_enter`. */
   sim_sys_enter: { to_submit: number; min_complete: number; flags: number };
   /** doc = r" A syscall returned to userspace. */
@@ -419,6 +421,8 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'io_uring_local_work_run', items: Number(e.a) };
     case 'io_uring_file_get':
       return { event: 'io_uring_file_get', fd: Number(e.a) };
+    case 'io_uring_register':
+      return { event: 'io_uring_register', opcode: Number(BigInt.asUintN(32, e.b)), nr_user_files: Number(BigInt.asUintN(32, e.b >> 32n)), ret: Number(e.a) };
     case 'sim_sys_enter':
       return { event: 'sim_sys_enter', to_submit: Number(e.a), min_complete: Number(BigInt.asUintN(32, e.b)), flags: Number(BigInt.asUintN(32, e.b >> 32n)) };
     case 'sim_sys_exit':
@@ -559,6 +563,7 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   io_uring_cqe_overflow: { id: 11, kernel: 'io_uring/io_uring.c:io_cqring_event_overflow', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'cflags', kind: 'flags_hex', family: 'CQE_FLAGS' }] },
   io_uring_local_work_run: { id: 12, kernel: 'io_uring/io_uring.c:__io_run_local_work', ctx: null, fields: [{ name: 'items', kind: 'num' }] },
   io_uring_file_get: { id: 13, kernel: 'io_uring/io_uring.c:io_file_get_normal', ctx: null, fields: [{ name: 'fd', kind: 'num' }] },
+  io_uring_register: { id: 14, kernel: 'io_uring/register.c:io_uring_register', ctx: null, fields: [{ name: 'opcode', kind: 'num' }, { name: 'nr_user_files', kind: 'num' }, { name: 'ret', kind: 'result' }] },
   sim_sys_enter: { id: 100, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'to_submit', kind: 'num' }, { name: 'min_complete', kind: 'num' }, { name: 'flags', kind: 'flags_hex', family: 'ENTER_FLAGS' }] },
   sim_sys_exit: { id: 101, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'ret', kind: 'result' }] },
   sim_sq_head_commit: { id: 102, kernel: 'io_uring/io_uring.c:io_commit_sqring', ctx: null, fields: [{ name: 'head', kind: 'num' }] },
@@ -715,6 +720,10 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
       return `req ${e.req}, user_data ${hex(e.userData)}, a ${e.a}, b ${e.b}`;
     }
     case 'io_uring_file_get': {
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, a ${e.a}, b ${e.b}`;
+    }
+    case 'io_uring_register': {
       void o;
       return `req ${e.req}, user_data ${hex(e.userData)}, a ${e.a}, b ${e.b}`;
     }
