@@ -18,15 +18,15 @@ import { rawWords } from '../wasm/events.generated';
 
 export interface ChromeTraceEvent {
   name: string;
-  ph: 'X' | 'i' | 'M' | 's' | 't' | 'f';
+  ph: 'X' | 'i' | 'M' | 's' | 't' | 'f' | 'b' | 'e';
   pid: number;
   tid: number;
   ts?: number;
   dur?: number;
   cat?: string;
   s?: 't' | 'p' | 'g';
-  /** Flow events: the flow's id. */
-  id?: number;
+  /** Flow events and async (b/e) slices: the id that ties their events together. */
+  id?: number | string;
   /** Flow end: bind to the enclosing slice. */
   bp?: 'e';
   args?: Record<string, string | number>;
