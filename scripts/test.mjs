@@ -14,7 +14,7 @@ import { ensureNodeModules, ensureSystem, nativeCargo, root } from './bootstrap.
 import { describe, prove } from './toolchain.mjs';
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-ensureSystem({ browser: true, rustChecks: true, recorder: true });
+ensureSystem({ browser: true, rustChecks: true, recorder: true, programs: true });
 ensureNodeModules();
 mkdirSync(join(root, 'test-results'), { recursive: true });
 
@@ -56,7 +56,7 @@ await suite('setup', () => {
   const lines = [];
   let p = 0;
   let f = 0;
-  for (const n of ['wasm', 'wasm-1.63', 'wasm-opt', 'rust-checks', 'recorder', 'browser']) {
+  for (const n of ['wasm', 'wasm-1.63', 'wasm-opt', 'rust-checks', 'recorder', 'browser', 'programs']) {
     const r = prove(n, { fresh: true });
     if (r.ok) p++;
     else f++;

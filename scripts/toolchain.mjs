@@ -32,6 +32,7 @@ export const PACKAGES = {
   'rust-checks': ['cargo', 'rustfmt', 'rust-clippy', 'gcc', 'libc6-dev'],
   recorder: ['gcc', 'libc6-dev', 'linux-libc-dev'],
   browser: ['chromium'],
+  programs: ['fio', 'liburing-dev'],
 };
 
 function run(cmd, args, opts = {}) {
@@ -186,6 +187,23 @@ function proveChromium(path) {
   });
 }
 
+/**
+ * Proves the third-party programs `npm test` records with `ringside record`: fio answers, and a
+ * program using liburing (the library liburing's link-cp example needs) compiles, links and runs.
+ */
+function provePrograms(fio) {
+  const version = versionOf(fio);
+  if (!version) return { ok: false, missing: 'fio', packages: PACKAGES.programs };
+  return inScratch((dir) => {
+    const src = join(dir, 'probe.c');
+    writeFileSync(src, '#include <liburing.h>\n#include <stdio.h>\nint main(void) { struct io_uring_probe *p = io_uring_get_probe(); printf("%d\\n", p != NULL); return 0; }\n');
+    const c = run('gcc', ['-O2', '-o', join(dir, 'probe'), src, '-luring']);
+    if (!c.ok) return { ok: false, path: fio, version, missing: `liburing to build against (${c.out.split('\n')[0]})`, packages: ['liburing-dev'] };
+    if (!run(join(dir, 'probe'), []).ok) return { ok: false, path: fio, version, missing: 'a liburing program that runs', packages: ['liburing-dev'] };
+    return { ok: true, path: fio, version };
+  });
+}
+
 /** Proves cargo fmt, cargo clippy and a native build that links and runs (for cargo test). */
 function proveRustChecks(cargo) {
   const version = versionOf(cargo);
@@ -274,6 +292,7 @@ export const PROOFS = {
   'rust-checks': (fresh) => first('rust-checks', cargoCandidates(), fresh, proveRustChecks),
   recorder: (fresh) => cached('recorder', which('gcc') ?? 'gcc', fresh, proveGcc),
   browser: (fresh) => cached('browser', CHROMIUM_PATH, fresh, proveChromium),
+  programs: (fresh) => cached('programs', which('fio') ?? 'fio', fresh, provePrograms),
 };
 
 /** Runs one proof; `fresh` ignores the cache. */
