@@ -314,7 +314,7 @@ export class SimController {
       timeNs: Number(this.core.call((e) => e.rs_clock_ns())),
       taskState: this.core.call((e) => e.rs_task_state()),
       lastRet: this.core.call((e) => e.rs_last_ret()),
-      ring: readRing(this.rt.ring),
+      ring: readRing(this.rt.ring, this.frames[this.frames.length - 1]?.ring),
       events,
     };
   }
