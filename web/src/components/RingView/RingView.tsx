@@ -53,6 +53,27 @@ function MarkerLabel({ className, text, at, entries, r }: { className: string; t
   );
 }
 
+/** One slot of a ring; memoised, so a step re-renders only the slots whose look changed. */
+const Slot = memo(function Slot({ slot, cls, path, cx, cy, title, label, sub, font }: { slot: number; cls: string; path: string; cx: number; cy: number; title: string; label?: string; sub?: string; font: string }) {
+  return (
+    <g data-slot={slot} className={cls}>
+      <title>{title}</title>
+      <path d={path} />
+      {label !== undefined && !sub && (
+        <text x={cx} y={cy} className="slot-label" style={{ fontSize: font }}>
+          {label}
+        </text>
+      )}
+      {label !== undefined && sub && (
+        <text x={cx} y={cy} className="slot-label" style={{ fontSize: font }}>
+          <tspan x={cx} dy="-0.45em">{label}</tspan>
+          <tspan x={cx} dy="1.05em" className="slot-sub">{sub}</tspan>
+        </text>
+      )}
+    </g>
+  );
+});
+
 /** At most this many changed slots are marked on an aggregate ring. */
 const MAX_MARKS = 64;
 
@@ -129,23 +150,10 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
           const flash = changed.includes(a.slot);
           const cls = ['slot', live ? 'live' : isStaged ? 'staged' : '', flash ? 'changed' : '', focusSlot === a.slot ? 'focus' : ''].filter(Boolean).join(' ');
           const s = slots[a.slot];
-          return (
-            <g key={flash ? `${a.slot}-${frameKey}` : a.slot} data-slot={a.slot} className={cls}>
-              <title>{`${kind} slot ${a.slot}${s?.title ? `: ${s.title}` : ''}`}</title>
-              <path d={a.path} />
-              {showLabels && !s?.sub && (
-                <text x={a.cx} y={a.cy} className="slot-label" style={fit(s?.label)}>
-                  {s?.label ?? ''}
-                </text>
-              )}
-              {showLabels && s?.sub && (
-                <text x={a.cx} y={a.cy} className="slot-label" style={fit(s.label.length > s.sub.length ? s.label : s.sub)}>
-                  <tspan x={a.cx} dy="-0.45em">{s.label}</tspan>
-                  <tspan x={a.cx} dy="1.05em" className="slot-sub">{s.sub}</tspan>
-                </text>
-              )}
-            </g>
-          );
+          const label = showLabels ? (s?.label ?? '') : undefined;
+          const sub = showLabels ? s?.sub : undefined;
+          const font = showLabels ? fit(sub !== undefined && s ? (s.label.length > sub.length ? s.label : sub) : s?.label).fontSize : '';
+          return <Slot key={flash ? `${a.slot}-${frameKey}` : a.slot} slot={a.slot} cls={cls} path={a.path} cx={a.cx} cy={a.cy} title={`${kind} slot ${a.slot}${s?.title ? `: ${s.title}` : ''}`} label={label} sub={sub} font={font} />;
         })}
         <g className="marker head" style={{ transform: `rotate(${angle(head)}deg)` }}>
           <path d={`M0 ${-R1 - 2} l-8 -12 h16 z`} />
