@@ -312,8 +312,8 @@ export async function measureUi({ quick, root }) {
     const cdp = await page.context().newCDPSession(page);
     Object.assign(out, await fastPlay(page, cdp, `${server.url}?s=many-in-flight&step=0&theme=projector`, quick ? 3000 : 30000, quick ? 1 : 5));
     Object.assign(out, await bigRing(page, `${server.url}?theme=projector`, quick ? 1 : 3));
-    // 20000 NOP round trips make 100k frames (prep, submit, two kernel steps, reap).
-    Object.assign(out, await bigTimeline(page, `${server.url}?bench&theme=projector`, quick ? 2000 : 20000, quick ? 2 : 10));
+    // 11112 NOP round trips in the sandbox make 100k frames (9 each: prep, submit, six kernel steps, reap).
+    Object.assign(out, await bigTimeline(page, `${server.url}?bench&theme=projector`, quick ? 1000 : 11112, quick ? 2 : 10));
   } finally {
     await browser.close();
     await server.close();
