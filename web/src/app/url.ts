@@ -129,8 +129,11 @@ export function syncUrl(): () => void {
   };
   const unsub = simStore.subscribe((s, prev) => {
     if (s.status !== 'ready') return;
-    if (s.frames === prev.frames && s.cursor === prev.cursor && s.theme === prev.theme && s.panels === prev.panels && s.inspector === prev.inspector && s.pinned === prev.pinned && s.selectedByte === prev.selectedByte && s.mode === prev.mode) return;
+    if (s.frames === prev.frames && s.cursor === prev.cursor && s.theme === prev.theme && s.panels === prev.panels && s.inspector === prev.inspector && s.pinned === prev.pinned && s.selectedByte === prev.selectedByte && s.mode === prev.mode && s.playing === prev.playing) return;
     if (t) clearTimeout(t);
+    // While playing, the address bar waits for the pause (a frame slower than the debounce
+    // would otherwise rewrite it on every step).
+    if (s.playing) return;
     t = setTimeout(() => void write(), 150);
   });
   void write();
