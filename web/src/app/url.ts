@@ -104,6 +104,9 @@ export function stripLegacy(search: string): string {
   return out ? `?${out}` : '';
 }
 
+/** The longest fragment the address bar is given (a compressed scenario link is refused past 60000 characters). */
+const MAX_BAR_FRAGMENT = 64 * 1024;
+
 /**
  * Keeps the address bar in step with the store, and opens a permalink pasted into the address
  * bar of the running page. Returns the function that stops both.
@@ -117,9 +120,12 @@ export function syncUrl(): () => void {
     const s = simStore.getState();
     if (s.status !== 'ready' || s.panic) return;
     const mine = ++seq;
-    const next = await compactFragmentFor(s);
+    let next = await compactFragmentFor(s);
+    // A session too long for a link (the decoder refuses it) leaves the address bar without a
+    // fragment: rewriting a URL of hundreds of KB on every seek froze the page for ~200 ms.
+    if (next.length > MAX_BAR_FRAGMENT) next = '';
     // A later change wrote (or will write) a newer fragment.
-    if (mine !== seq || !next || next === last) return;
+    if (mine !== seq || next === last || (!next && !last)) return;
     last = next;
     try {
       history.replaceState(null, '', location.pathname + stripLegacy(location.search) + next);
