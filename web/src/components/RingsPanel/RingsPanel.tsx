@@ -42,8 +42,8 @@ function cqSlots(r: RingFrame, cqWrites: number): RingSlot[] {
 }
 
 const NO_SLOTS: RingSlot[] = [];
-/** At most this many SQE boxes are drawn: a bigger array shows the window around its focus. */
-const SQE_BOXES = 256;
+/** An SQE array of more than AGGREGATE_ABOVE entries draws this many boxes: the window around its focus. */
+const SQE_BOXES = 16;
 
 function SqeArray({ r, sqeHigh, focusSlot }: { r: RingFrame; sqeHigh: number; focusSlot: number | null }) {
   const mask = r.sqEntries - 1;
@@ -56,7 +56,7 @@ function SqeArray({ r, sqeHigh, focusSlot }: { r: RingFrame; sqeHigh: number; fo
   n = 0;
   for (let i = r.sqTail; inWindow(i, r.sqTail, r.sqeTail) && n < r.sqEntries; i = (i + 1) >>> 0, n++) staged.add(r.sqArray[i & mask] ?? -1);
   // A big array: the boxes around the focus SQE, else around the last SQE written.
-  const big = r.sqEntries > SQE_BOXES;
+  const big = r.sqEntries > AGGREGATE_ABOVE;
   const centre = focusSlot ?? (r.sqeTail > 0 ? (r.sqArray[((r.sqeTail - 1) >>> 0) & mask] ?? 0) : 0);
   const from = big ? Math.max(0, Math.min(centre - SQE_BOXES / 2, r.sqEntries - SQE_BOXES)) : 0;
   const shown = big ? r.sqes.slice(from, from + SQE_BOXES) : r.sqes;
