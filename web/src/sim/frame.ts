@@ -4,7 +4,7 @@
  * Frames are immutable and small: ring words, the slot contents that matter, and the trace
  * records the step produced.
  */
-import { IORING_CQE_F_32, PDU_SIZE, PROV_NAMES, REQ_INFO_OFF, REQ_INFO_SIZE, REQ_STATE_NAMES } from '../wasm/abi.generated';
+import { PDU_SIZE, PROV_NAMES, REQ_INFO_OFF, REQ_INFO_SIZE, REQ_STATE_NAMES } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
 import type { Cqe, IoUring } from '../uring/IoUring';
 
