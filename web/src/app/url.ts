@@ -121,6 +121,9 @@ export function stripLegacy(search: string): string {
   return out ? `?${out}` : '';
 }
 
+/** The longest fragment the address bar is given (a compressed scenario link is refused past 60000 characters). */
+const MAX_BAR_FRAGMENT = 64 * 1024;
+
 /**
  * Keeps the address bar in step with the store, and opens a permalink pasted into the address
  * bar of the running page. Returns the function that stops both.
@@ -134,9 +137,12 @@ export function syncUrl(): () => void {
     const s = simStore.getState();
     if (s.status !== 'ready' || s.panic) return;
     const mine = ++seq;
-    const next = s.page === 'review' && s.review ? reviewFragment(s.review.id, s.reviewAt) : await compactFragmentFor(s);
+    let next = s.page === 'review' && s.review ? reviewFragment(s.review.id, s.reviewAt) : await compactFragmentFor(s);
+    // A session too long for a link (the decoder refuses it) leaves the address bar without a
+    // fragment: rewriting a URL of hundreds of KB on every seek froze the page for ~200 ms.
+    if (next.length > MAX_BAR_FRAGMENT) next = '';
     // A later change wrote (or will write) a newer fragment.
-    if (mine !== seq || !next || next === last) return;
+    if (mine !== seq || next === last || (!next && !last)) return;
     last = next;
     try {
       history.replaceState(null, '', location.pathname + stripLegacy(location.search) + next);
@@ -146,8 +152,11 @@ export function syncUrl(): () => void {
   };
   const unsub = simStore.subscribe((s, prev) => {
     if (s.status !== 'ready') return;
-    if (s.frames === prev.frames && s.cursor === prev.cursor && s.theme === prev.theme && s.panels === prev.panels && s.inspector === prev.inspector && s.pinned === prev.pinned && s.selectedByte === prev.selectedByte && s.mode === prev.mode && s.page === prev.page && s.review?.id === prev.review?.id && s.reviewAt === prev.reviewAt) return;
+    if (s.frames === prev.frames && s.cursor === prev.cursor && s.theme === prev.theme && s.panels === prev.panels && s.inspector === prev.inspector && s.pinned === prev.pinned && s.selectedByte === prev.selectedByte && s.mode === prev.mode && s.page === prev.page && s.review?.id === prev.review?.id && s.reviewAt === prev.reviewAt && s.playing === prev.playing) return;
     if (t) clearTimeout(t);
+    // While playing, the address bar waits for the pause (a frame slower than the debounce
+    // would otherwise rewrite it on every step).
+    if (s.playing) return;
     t = setTimeout(() => void write(), 150);
   });
   void write();

@@ -63,6 +63,19 @@ function b64urlDecode(s: string): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
+/**
+ * Encodings of a document or schedule, kept per object: the address bar is rewritten after
+ * every seek, and a long sandbox session's program and schedule only change when it grows.
+ */
+const encMemo = new WeakMap<object, Partial<Record<'k' | 'x', string>>>();
+const zMemo = new WeakMap<object, string>();
+function memo(o: unknown, kind: 'k' | 'x', f: () => string): string {
+  if (typeof o !== 'object' || o === null) return f();
+  let m = encMemo.get(o);
+  if (!m) encMemo.set(o, (m = {}));
+  return (m[kind] ??= f());
+}
+
 /** Encodes a state as a URL fragment (with the leading `#`). */
 export function encodePermalink(st: ShareState): string {
   const q = new URLSearchParams();
@@ -73,8 +86,8 @@ export function encodePermalink(st: ShareState): string {
   q.set('pn', st.panels.join(','));
   if (st.req !== undefined) q.set('r', String(st.req));
   if (st.byte) q.set('b', `${st.byte.region}:${st.byte.offset}`);
-  if (st.schedule !== undefined) q.set('k', st.schedule.join(','));
-  if (st.scenario !== undefined) q.set('x', b64urlEncode(JSON.stringify(st.scenario)));
+  if (st.schedule !== undefined) q.set('k', (st.schedule as number[]).join(','));
+  if (st.scenario !== undefined) q.set('x', memo(st.scenario, 'x', () => b64urlEncode(JSON.stringify(st.scenario))));
   return `#${q.toString()}`;
 }
 
@@ -114,14 +127,16 @@ export const canCompress = typeof CompressionStream === 'function' && typeof Dec
  * without a scenario, or where compression is not available, the same as {@link encodePermalink}.
  */
 export async function encodePermalinkCompact(st: ShareState): Promise<string> {
-  const plain = encodePermalink(st);
-  if (st.scenario === undefined || !canCompress) return plain;
-  const z = b64urlFromBytes(await pipe(new TextEncoder().encode(JSON.stringify(st.scenario)), new CompressionStream('deflate-raw'), Infinity));
-  const q = new URLSearchParams(plain.slice(1));
-  q.delete('x');
-  q.set('z', z);
-  const compact = `#${q.toString()}`;
-  return compact.length < plain.length ? compact : plain;
+  if (st.scenario === undefined || !canCompress) return encodePermalink(st);
+  const doc = st.scenario;
+  const keep = typeof doc === 'object' && doc !== null;
+  const z = (keep ? zMemo.get(doc) : undefined) ?? b64urlFromBytes(await pipe(new TextEncoder().encode(JSON.stringify(doc)), new CompressionStream('deflate-raw'), Infinity));
+  if (keep) zMemo.set(doc, z);
+  // The head (step, view) changes with every seek; the document's part is encoded once.
+  const head = encodePermalink({ ...st, scenario: undefined, schedule: undefined });
+  const k = st.schedule !== undefined ? `&k=${memo(st.schedule, 'k', () => (st.schedule as number[]).join('%2C'))}` : '';
+  const x = memo(doc, 'x', () => b64urlEncode(JSON.stringify(doc)));
+  return z.length < x.length ? `${head}${k}&z=${z}` : `${head}${k}&x=${x}`;
 }
 
 /** Decodes a URL fragment that may carry a compressed scenario (`z=`). Never throws (the promise never rejects). */

@@ -19,11 +19,19 @@ import { type Frame, readRing } from './frame';
 /** One recorded input: a program operation, or one kernel step. */
 export type Input = { kind: 'op'; op: Op; index?: number } | { kind: 'step' };
 
+/**
+ * The core's memory at a frame: a key copy of the whole memory (shared by the snapshots taken
+ * after it) plus the 4 KiB pages that differ from it. Most of the memory does not change
+ * between snapshots, so a snapshot costs a compare and a few pages instead of a full copy.
+ */
 interface Snapshot {
   frame: number;
-  memory: Uint8Array;
+  key: Uint8Array;
+  pages: Map<number, Uint8Array>;
   rt: RuntimeState;
 }
+
+const PAGE = 4096;
 
 /** The future a branch cut off: where it left the timeline and how long it was. */
 export interface BranchInfo {
@@ -43,10 +51,11 @@ export type Schedule = number[];
 /** Snapshot every this many frames, to begin with. */
 export const SNAPSHOT_INTERVAL = 256;
 /**
- * At most this many snapshots are kept (each is a copy of the core's whole memory, a few MiB).
- * Past it every other snapshot is dropped and the interval doubles, so memory stays bounded and
- * a seek replays at most one interval: 24 snapshots over a 100k-frame timeline replay at most
- * ~8k steps.
+ * Snapshots may hold at most as many bytes as this many copies of the core's whole memory (a few
+ * MiB each). Snapshots after the first store only the pages that changed since their key copy,
+ * so this is rarely reached (a 100k-frame NOP timeline keeps its 390 snapshots in a fraction of
+ * it); past it every other snapshot is dropped and the interval doubles, so memory stays bounded
+ * and a seek replays at most one interval.
  */
 export const MAX_SNAPSHOTS = 24;
 /** A scenario may not run longer than this many kernel steps. */
@@ -325,18 +334,44 @@ export class SimController {
       timeNs: Number(this.core.call((e) => e.rs_clock_ns())),
       taskState: this.core.call((e) => e.rs_task_state()),
       lastRet: this.core.call((e) => e.rs_last_ret()),
-      ring: readRing(this.rt.ring),
+      ring: readRing(this.rt.ring, this.frames[this.frames.length - 1]?.ring),
       events,
       states,
     };
   }
 
   private snapshot() {
-    this.snapshots.push({ frame: this.at, memory: this.core.u8().slice(), rt: this.rt.save() });
-    if (this.snapshots.length > MAX_SNAPSHOTS) {
+    const mem = this.core.u8();
+    const last = this.snapshots[this.snapshots.length - 1];
+    let key = last?.key;
+    const pages = new Map<number, Uint8Array>();
+    if (key && key.byteLength === mem.byteLength && (mem.byteOffset & 3) === 0) {
+      const a = new Int32Array(mem.buffer, mem.byteOffset, mem.byteLength >> 2);
+      const b = new Int32Array(key.buffer, key.byteOffset, key.byteLength >> 2);
+      const words = PAGE >> 2;
+      let bytes = 0;
+      for (let w = 0; w < a.length && bytes <= mem.byteLength >> 2; w += words) {
+        const end = Math.min(w + words, a.length);
+        for (let k = w; k < end; k++) {
+          if (a[k] !== b[k]) {
+            pages.set(w * 4, mem.slice(w * 4, end * 4));
+            bytes += (end - w) * 4;
+            break;
+          }
+        }
+      }
+      // Too much changed: a fresh key copy is cheaper to keep and to restore.
+      if (bytes > mem.byteLength >> 2) key = undefined;
+    } else key = undefined;
+    if (!key) {
+      key = mem.slice();
+      pages.clear();
+    }
+    this.snapshots.push({ frame: this.at, key, pages, rt: this.rt.save() });
+    while (this.snapshots.length > 2 && this.snapshotBytes() > MAX_SNAPSHOTS * mem.byteLength) {
       // Keep the first and every snapshot on the doubled interval.
       this.interval *= 2;
-      const keep = this.snapshots.filter((s, i) => i === 0 || s.frame % this.interval === 0);
+      const keep = this.snapshots.filter((sn, i) => i === 0 || sn.frame % this.interval === 0);
       this.snapshots.length = 0;
       this.snapshots.push(...keep);
     }
@@ -344,14 +379,23 @@ export class SimController {
 
   private restore(s: Snapshot) {
     const mem = this.core.exports.memory;
-    const need = s.memory.byteLength - mem.buffer.byteLength;
+    const need = s.key.byteLength - mem.buffer.byteLength;
     if (need > 0) mem.grow(Math.ceil(need / 65536));
-    this.core.u8().set(s.memory);
+    const u8 = this.core.u8();
+    u8.set(s.key);
+    for (const [at, page] of s.pages) u8.set(page, at);
     this.rt.load(s.rt);
   }
 
   /** Bytes held by snapshots (for the benchmark and the memory bound). */
   snapshotBytes(): number {
-    return this.snapshots.reduce((n, s) => n + s.memory.byteLength, 0);
+    const keys = new Set<Uint8Array>();
+    let n = 0;
+    for (const sn of this.snapshots) {
+      keys.add(sn.key);
+      for (const p of sn.pages.values()) n += p.byteLength;
+    }
+    for (const k of keys) n += k.byteLength;
+    return n;
   }
 }

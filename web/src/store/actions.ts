@@ -38,7 +38,7 @@ let core: Core | null = null;
 let spawnCore: (() => Promise<Core>) | null = null;
 let controller: SimController | null = null;
 let cache: ModelCache | null = null;
-let timer: ReturnType<typeof setTimeout> | null = null;
+let timer: number | null = null;
 
 /** User buffers are shown up to this many bytes. */
 const USER_BYTES_SHOWN = 256;
@@ -313,6 +313,25 @@ export function fillCq(): void {
   }
 }
 
+/**
+ * Runs `n` NOP round trips in the sandbox, each a program operation followed by the kernel's
+ * steps: write the SQE, io_uring_enter, the kernel's steps, reap (a long session made at once,
+ * for load tests and `npm run bench`). Publishes once. Returns the number of frames.
+ */
+export function sandboxNopCycles(n: number): number {
+  if (!controller) return 0;
+  if (simStore.getState().mode === 'guided') editHere();
+  guard((c) => {
+    for (let i = 0; i < n; i++) {
+      c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } } });
+      c.apply({ kind: 'op', op: { op: 'submit' } });
+      c.settle(undefined);
+      c.apply({ kind: 'op', op: { op: 'reap' } });
+    }
+  });
+  return controller.frames.length;
+}
+
 /** Turns a guided scenario into a sandbox session at the cursor; acting now branches. */
 export function editHere(): void {
   const s = simStore.getState();
@@ -428,18 +447,45 @@ export function jumpToChapter(n: number): void {
 }
 
 function stopTimer() {
-  if (timer !== null) clearTimeout(timer);
+  if (timer !== null) cancelFrame(timer);
   timer = null;
 }
+
+/**
+ * Playback runs once per animation frame (a 16 ms timer where there is no
+ * requestAnimationFrame, as under Node): each frame advances by the steps that fell due since the
+ * last one at the current speed, so 100 steps/s is delivered as ~2 steps per 60 Hz frame, the
+ * store is published once per frame, and input events run between frames.
+ */
+const hasRaf = typeof requestAnimationFrame === 'function';
+function nextFrame(f: () => void): number {
+  return hasRaf ? requestAnimationFrame(() => f()) : (setTimeout(f, 16) as unknown as number);
+}
+function cancelFrame(id: number) {
+  if (hasRaf) cancelAnimationFrame(id);
+  else clearTimeout(id as unknown as ReturnType<typeof setTimeout>);
+}
+/** Steps due but not yet shown (fractional), and when the last frame ran. */
+let due = 0;
+let lastTick = 0;
+/** A frame later than this does not make playback jump ahead by more than this much time. */
+const MAX_FRAME_GAP_MS = 250;
 
 function tick() {
   timer = null;
   const s = simStore.getState();
   if (!s.playing || !controller) return;
+  const now = Date.now();
+  due += (Math.min(Math.max(0, now - lastTick), MAX_FRAME_GAP_MS) * s.speed) / 1000;
+  lastTick = now;
+  const per = Math.floor(due);
+  if (per === 0) {
+    timer = nextFrame(tick);
+    return;
+  }
+  due -= per;
   const last = s.frames.length - 1;
-  // Fast speeds advance several frames per tick; each frame passed is checked for breakpoints.
-  const interval = Math.max(1000 / s.speed, 16);
-  const per = Math.max(1, Math.round((s.speed * interval) / 1000));
+  // Each frame passed is checked for breakpoints.
   let target = s.cursor;
   let hit = false;
   for (let k = 0; k < per && target < last; k++) {
@@ -460,7 +506,7 @@ function tick() {
     simStore.setState({ playing: false });
     return;
   }
-  timer = setTimeout(tick, interval);
+  timer = nextFrame(tick);
 }
 
 /** Plays forward at the current speed, pausing at enabled stops and at the end. */
@@ -470,7 +516,9 @@ export function play(): void {
   if (s.cursor >= s.frames.length - 1) seek(0);
   simStore.setState({ playing: true });
   stopTimer();
-  timer = setTimeout(tick, Math.max(1000 / s.speed, 16));
+  due = 0;
+  lastTick = Date.now();
+  timer = nextFrame(tick);
 }
 
 /** Pauses playback. */

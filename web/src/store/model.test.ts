@@ -39,6 +39,8 @@ describe('the fold over frames', () => {
     const second = deriveModels(frames, () => undefined, first);
     expect(second.models[4]).toBe(first.models[4]);
     expect(second.models).toHaveLength(frames.length);
+    // The same timeline (a seek, a playback step) keeps the arrays the store already holds.
+    expect(deriveModels(frames.slice(), () => undefined, second)).toBe(second);
     const branched = deriveModels([...frames.slice(0, 3), { ...(frames[3] as (typeof frames)[number]) }], () => undefined, second);
     expect(branched.models[2]).toBe(second.models[2]);
     expect(branched.models[3]).not.toBe(second.models[3]);

@@ -226,6 +226,10 @@ export interface ModelCache {
  * identity, as the controller keeps frame objects).
  */
 export function deriveModels(frames: readonly Frame[], opOf: (f: Frame) => Op | undefined, cache: ModelCache | null = null): ModelCache {
+  // The controller only truncates and appends frames, so the same length and the same last
+  // frame object mean the same timeline: a seek or a playback step keeps the arrays (and the
+  // store's identity checks see nothing new).
+  if (cache && cache.frames.length === frames.length && cache.frames[frames.length - 1] === frames[frames.length - 1]) return cache;
   const models: FrameModel[] = [];
   let i = 0;
   if (cache) {

@@ -29,12 +29,23 @@ export function viewOf(panels: readonly Panel[]): { panels: Record<StagePanel, b
   return { panels: on, inspector: tab };
 }
 
+interface DocMemo {
+  frames: SimState['frames'];
+  base: SimState['base'];
+  mode: SimState['mode'];
+  doc: ReturnType<typeof sessionDocument>;
+}
+let docMemo: DocMemo | null = null;
+
 /** The permalink state of the screen, or null before a session runs. */
 export function shareStateOf(s: SimState): ShareState | null {
   if (s.status !== 'ready' || !s.base) return null;
   const st: ShareState = { scenarioId: s.base.id, step: s.cursor, theme: s.theme, panels: panelsOf(s) };
   if (s.mode === 'free' || s.source === 'document') {
-    const doc = sessionDocument();
+    // The document changes with the timeline, not with the cursor: kept for the frames it was made for.
+    const same = docMemo && docMemo.frames === s.frames && docMemo.base === s.base && docMemo.mode === s.mode;
+    const doc = same ? (docMemo as DocMemo).doc : sessionDocument();
+    if (!same) docMemo = { frames: s.frames, base: s.base, mode: s.mode, doc };
     if (!doc) return null;
     st.scenario = doc.scenario;
     if (doc.schedule) st.schedule = doc.schedule;

@@ -85,6 +85,17 @@ function FunctionWhat({ fns }: { fns: UpstreamFunction[] }) {
   );
 }
 
+/** One source line; memoised, so a step re-renders the two lines whose class changed, not the file. */
+const CodeLine = memo(function CodeLine({ n, html, cls, at, current }: { n: number; html: string; cls: string; at: boolean; current: boolean }) {
+  return (
+    <tr data-line={n} className={cls || undefined} data-testid={at ? 'code-line-current' : undefined} aria-current={at && current ? 'step' : undefined}>
+      <td className="ln">{n}</td>
+      {/* highlight.js escapes the source text; the HTML holds only its spans. */}
+      <td className="lc" dangerouslySetInnerHTML={{ __html: html || ' ' }} />
+    </tr>
+  );
+});
+
 function Source({ path, line, current }: { path: string; line: number; current: boolean }) {
   const text = sourceText(path);
   const lines = useMemo(() => (text ? highlightRust(text) : []), [text]);
@@ -108,13 +119,7 @@ function Source({ path, line, current }: { path: string; line: number; current: 
           {lines.map((html, i) => {
             const n = i + 1;
             const cls = [n === line ? (current ? 'current' : 'last') : '', n === hoverLine ? 'wrote' : ''].filter(Boolean).join(' ');
-            return (
-              <tr key={n} data-line={n} className={cls || undefined} data-testid={n === line ? 'code-line-current' : undefined} aria-current={n === line && current ? 'step' : undefined}>
-                <td className="ln">{n}</td>
-                {/* highlight.js escapes the source text; the HTML holds only its spans. */}
-                <td className="lc" dangerouslySetInnerHTML={{ __html: html || ' ' }} />
-              </tr>
-            );
+            return <CodeLine key={n} n={n} html={html} cls={cls} at={n === line} current={current} />;
           })}
         </tbody>
       </table>

@@ -44,4 +44,17 @@ describe('RingView', () => {
     expect(angle()).toBeGreaterThan(before);
     expect(angle() - before).toBeCloseTo(180);
   });
+
+  it('draws a ring with more slots than pixels as bands, not one path per slot', () => {
+    const { container } = render(
+      <RingView kind="SQ" entries={32768} head={100} tail={300} localTail={310} slots={[]} tailOwner="application" headOwner="kernel" changed={[5, 6]} frameKey={1} focusSlot={200} />,
+    );
+    // The whole ring, the live band, the staged band, two changed marks and the focus mark.
+    expect(container.querySelectorAll('g.slot').length).toBe(6);
+    expect(container.querySelector('g.slot.live title')?.textContent).toBe('SQ slots 100 to 299: 200 live');
+    expect(container.querySelector('g.slot.staged title')?.textContent).toBe('SQ slots 300 to 309: 10 staged');
+    expect([...container.querySelectorAll('g.slot.changed')].map((g) => g.getAttribute('data-slot'))).toEqual(['5', '6']);
+    expect(container.querySelector('g.slot.focus')?.getAttribute('data-slot')).toBe('200');
+    expect(screen.getByText('10 staged')).toBeTruthy();
+  });
 });

@@ -7,7 +7,7 @@
  * forward around the ring, the way the counters move; prefers-reduced-motion turns it off.
  */
 import { memo, useMemo } from 'react';
-import { inWindow, slotArcs } from '../../viz/ringGeometry';
+import { AGGREGATE_ABOVE, bandPath, inWindow, slotArcs } from '../../viz/ringGeometry';
 
 export interface RingSlot {
   /** A short label drawn in the slot. */
@@ -53,8 +53,78 @@ function MarkerLabel({ className, text, at, entries, r }: { className: string; t
   );
 }
 
+/** One slot of a ring; memoised, so a step re-renders only the slots whose look changed. */
+const Slot = memo(function Slot({ slot, cls, path, cx, cy, title, label, sub, font }: { slot: number; cls: string; path: string; cx: number; cy: number; title: string; label?: string; sub?: string; font: string }) {
+  return (
+    <g data-slot={slot} className={cls}>
+      <title>{title}</title>
+      <path d={path} />
+      {label !== undefined && !sub && (
+        <text x={cx} y={cy} className="slot-label" style={{ fontSize: font }}>
+          {label}
+        </text>
+      )}
+      {label !== undefined && sub && (
+        <text x={cx} y={cy} className="slot-label" style={{ fontSize: font }}>
+          <tspan x={cx} dy="-0.45em">{label}</tspan>
+          <tspan x={cx} dy="1.05em" className="slot-sub">{sub}</tspan>
+        </text>
+      )}
+    </g>
+  );
+});
+
+/** At most this many changed slots are marked on an aggregate ring. */
+const MAX_MARKS = 64;
+
+/**
+ * A ring with more slots than pixels: the whole ring as one band, the live window
+ * `[head, tail)` and the staged window `[tail, localTail)` as bands over it, the changed slots
+ * and the focus slot as marks at least a degree wide. Five paths or so, whatever the size.
+ */
+function AggregateSlots({ kind, entries, head, tail, localTail, changed, frameKey, focusSlot }: { kind: string; entries: number; head: number; tail: number; localTail?: number; changed: readonly number[]; frameKey: number; focusSlot: number | null }) {
+  const mask = entries - 1;
+  const pending = Math.min((tail - head) >>> 0, entries);
+  const staged = localTail === undefined ? 0 : Math.min((localTail - tail) >>> 0, entries - pending);
+  const deg = Math.PI / 180;
+  const whole = useMemo(() => bandPath(0, entries, entries, R0, R1), [entries]);
+  return (
+    <>
+      <g className="slot">
+        <title>{`${kind}: ${entries} slots, drawn as one band (more slots than pixels)`}</title>
+        <path d={whole} />
+      </g>
+      {pending > 0 && (
+        <g className="slot live">
+          <title>{`${kind} slots ${head & mask} to ${(tail - 1) & mask}: ${pending} live`}</title>
+          <path d={bandPath(head & mask, pending, entries, R0, R1, deg)} />
+        </g>
+      )}
+      {staged > 0 && (
+        <g className="slot staged">
+          <title>{`${kind} slots ${tail & mask} to ${((localTail as number) - 1) & mask}: ${staged} staged`}</title>
+          <path d={bandPath(tail & mask, staged, entries, R0, R1, deg)} />
+        </g>
+      )}
+      {changed.slice(0, MAX_MARKS).map((slot) => (
+        <g key={`${slot}-${frameKey}`} data-slot={slot} className="slot changed">
+          <title>{`${kind} slot ${slot} changed`}</title>
+          <path d={bandPath(slot, 1, entries, R0, R1, deg)} />
+        </g>
+      ))}
+      {focusSlot !== null && (
+        <g data-slot={focusSlot} className="slot focus">
+          <title>{`${kind} slot ${focusSlot}`}</title>
+          <path d={bandPath(focusSlot, 1, entries, R0, R1, deg)} />
+        </g>
+      )}
+    </>
+  );
+}
+
 function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOwner, headOwner, changed = [], frameKey = 0, focusSlot = null }: RingViewProps) {
-  const arcs = useMemo(() => slotArcs(entries, R0, R1), [entries]);
+  const aggregate = entries > AGGREGATE_ABOVE;
+  const arcs = useMemo(() => (aggregate ? [] : slotArcs(entries, R0, R1)), [entries, aggregate]);
   const mask = entries - 1;
   const k = kind.toLowerCase();
   const pending = (tail - head) >>> 0;
@@ -70,6 +140,7 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
   return (
     <figure className={`ring ring-${k}`} aria-label={`${kind} ring`}>
       <svg viewBox={`${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`} className={entries <= 8 ? 'few' : 'many'} role="img" aria-label={`${kind} ring: ${entries} entries, head ${head}, tail ${tail}, ${pending} ${what}${pending === 1 ? '' : 's'} ${kind === 'SQ' ? 'for the kernel' : 'for the application'}`}>
+        {aggregate && <AggregateSlots kind={kind} entries={entries} head={head} tail={tail} localTail={localTail} changed={changed} frameKey={frameKey} focusSlot={focusSlot} />}
         {arcs.map((a) => {
           // Slot `a.slot` holds the entry whose free-running index is in [head, tail), if any.
           const idx = (((head & ~mask) >>> 0) + a.slot) >>> 0;
@@ -79,23 +150,10 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
           const flash = changed.includes(a.slot);
           const cls = ['slot', live ? 'live' : isStaged ? 'staged' : '', flash ? 'changed' : '', focusSlot === a.slot ? 'focus' : ''].filter(Boolean).join(' ');
           const s = slots[a.slot];
-          return (
-            <g key={flash ? `${a.slot}-${frameKey}` : a.slot} data-slot={a.slot} className={cls}>
-              <title>{`${kind} slot ${a.slot}${s?.title ? `: ${s.title}` : ''}`}</title>
-              <path d={a.path} />
-              {showLabels && !s?.sub && (
-                <text x={a.cx} y={a.cy} className="slot-label" style={fit(s?.label)}>
-                  {s?.label ?? ''}
-                </text>
-              )}
-              {showLabels && s?.sub && (
-                <text x={a.cx} y={a.cy} className="slot-label" style={fit(s.label.length > s.sub.length ? s.label : s.sub)}>
-                  <tspan x={a.cx} dy="-0.45em">{s.label}</tspan>
-                  <tspan x={a.cx} dy="1.05em" className="slot-sub">{s.sub}</tspan>
-                </text>
-              )}
-            </g>
-          );
+          const label = showLabels ? (s?.label ?? '') : undefined;
+          const sub = showLabels ? s?.sub : undefined;
+          const font = showLabels ? fit(sub !== undefined && s ? (s.label.length > sub.length ? s.label : sub) : s?.label).fontSize : '';
+          return <Slot key={flash ? `${a.slot}-${frameKey}` : a.slot} slot={a.slot} cls={cls} path={a.path} cx={a.cx} cy={a.cy} title={`${kind} slot ${a.slot}${s?.title ? `: ${s.title}` : ''}`} label={label} sub={sub} font={font} />;
         })}
         <g className="marker head" style={{ transform: `rotate(${angle(head)}deg)` }}>
           <path d={`M0 ${-R1 - 2} l-8 -12 h16 z`} />

@@ -7,7 +7,7 @@ import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { opcodeName, resName } from '../../captions/format';
 import { type RingFrame, selCursor, selFocusTrack, selModel, selPrevFrame, selRing, useSim } from '../../store';
-import { inWindow } from '../../viz/ringGeometry';
+import { AGGREGATE_ABOVE, inWindow } from '../../viz/ringGeometry';
 import { RingView, type RingSlot } from '../RingView';
 
 const IORING_SQ_CQ_OVERFLOW = 2;
@@ -15,11 +15,11 @@ const IORING_SQ_TASKRUN = 4;
 
 /** The slots whose contents differ between two frames (slot indices). */
 function changedSlots<T>(a: readonly T[] | undefined, b: readonly T[], same: (x: T, y: T) => boolean): number[] {
-  if (!a) return [];
+  if (!a || a === b) return [];
   const out: number[] = [];
   b.forEach((v, i) => {
     const p = a[i];
-    if (p === undefined || !same(p, v)) out.push(i);
+    if (p !== v && (p === undefined || !same(p, v))) out.push(i);
   });
   return out;
 }
@@ -41,16 +41,29 @@ function cqSlots(r: RingFrame, cqWrites: number): RingSlot[] {
   });
 }
 
+const NO_SLOTS: RingSlot[] = [];
+/** An SQE array of more than AGGREGATE_ABOVE entries draws this many boxes: the window around its focus. */
+const SQE_BOXES = 16;
+
 function SqeArray({ r, sqeHigh, focusSlot }: { r: RingFrame; sqeHigh: number; focusSlot: number | null }) {
   const mask = r.sqEntries - 1;
-  // Which SQE slots do published-but-unconsumed / staged SQ entries point at?
+  // Which SQE slots do published-but-unconsumed / staged SQ entries point at? (At most
+  // SQE_BOXES of each matter: only that many boxes are drawn.)
   const pending = new Set<number>();
   const staged = new Set<number>();
-  for (let i = r.sqHead; inWindow(i, r.sqHead, r.sqTail); i = (i + 1) >>> 0) pending.add(r.sqArray[i & mask] ?? -1);
-  for (let i = r.sqTail; inWindow(i, r.sqTail, r.sqeTail); i = (i + 1) >>> 0) staged.add(r.sqArray[i & mask] ?? -1);
+  let n = 0;
+  for (let i = r.sqHead; inWindow(i, r.sqHead, r.sqTail) && n < r.sqEntries; i = (i + 1) >>> 0, n++) pending.add(r.sqArray[i & mask] ?? -1);
+  n = 0;
+  for (let i = r.sqTail; inWindow(i, r.sqTail, r.sqeTail) && n < r.sqEntries; i = (i + 1) >>> 0, n++) staged.add(r.sqArray[i & mask] ?? -1);
+  // A big array: the boxes around the focus SQE, else around the last SQE written.
+  const big = r.sqEntries > AGGREGATE_ABOVE;
+  const centre = focusSlot ?? (r.sqeTail > 0 ? (r.sqArray[((r.sqeTail - 1) >>> 0) & mask] ?? 0) : 0);
+  const from = big ? Math.max(0, Math.min(centre - SQE_BOXES / 2, r.sqEntries - SQE_BOXES)) : 0;
+  const shown = big ? r.sqes.slice(from, from + SQE_BOXES) : r.sqes;
   return (
-    <ol className="sqe-array" aria-label="SQE array">
-      {r.sqes.map((s, i) => {
+    <ol className="sqe-array" aria-label={big ? `SQE array: slots ${from} to ${from + SQE_BOXES - 1} of ${r.sqEntries}` : 'SQE array'} start={from}>
+      {shown.map((s, k) => {
+        const i = from + k;
         const used = sqeHigh > i || sqeHigh >= r.sqEntries;
         const state = pending.has(i) ? 'pending' : staged.has(i) ? 'staged' : used ? 'consumed' : 'empty';
         return (
@@ -76,7 +89,11 @@ function RingsPanelComponent() {
   }));
   const sqeHigh = model?.sqeHigh ?? 0;
   const cqWrites = model?.cqWrites ?? 0;
-  const slots = useMemo(() => (r ? { sq: sqSlots(r, sqeHigh), cq: cqSlots(r, cqWrites) } : null), [r, sqeHigh, cqWrites]);
+  // An aggregate ring (more slots than pixels) draws no per-slot labels.
+  const slots = useMemo(
+    () => (r ? { sq: r.sqEntries > AGGREGATE_ABOVE ? NO_SLOTS : sqSlots(r, sqeHigh), cq: r.cqEntries > AGGREGATE_ABOVE ? NO_SLOTS : cqSlots(r, cqWrites) } : null),
+    [r, sqeHigh, cqWrites],
+  );
   if (!r || !slots) return null;
   const p = prev?.ring;
   const sqChanged = p ? changedSlots(p.sqes, r.sqes, (a, b) => a.userData === b.userData && a.opcode === b.opcode) : [];

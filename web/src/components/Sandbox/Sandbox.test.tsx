@@ -2,7 +2,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadTestCore, resetAll } from '../../test/core';
-import { IDLE_MESSAGE, emptyScenario, sandboxSetup, simStore, startSession, stepKernel } from '../../store';
+import { IDLE_MESSAGE, emptyScenario, sandboxNopCycles, sandboxSetup, seek, simStore, startSession, stepKernel } from '../../store';
 import { Sandbox } from './Sandbox';
 
 let core: Awaited<ReturnType<typeof loadTestCore>>;
@@ -25,6 +25,19 @@ describe('Sandbox', () => {
     expect(items).toEqual(['1 prep NOP #1', '2 submit']);
     fireEvent.click(within(screen.getByTestId('sandbox-program')).getByRole('button', { name: /prep NOP/ }));
     expect(st().cursor).toBe(1);
+  });
+
+  it('lists a long program around the cursor and counts the rest', () => {
+    startSession(core);
+    render(<Sandbox />);
+    act(() => void sandboxNopCycles(100));
+    const list = () => within(screen.getByTestId('sandbox-program')).getAllByRole('listitem').map((li) => li.textContent ?? '');
+    // 300 operations: the last 200 are listed, the first 100 counted.
+    expect(list()[0]).toBe('… 100 earlier operations');
+    expect(list()).toHaveLength(201);
+    act(() => seek(0));
+    expect(list()[0]).toBe('1 prep NOP #1');
+    expect(list().at(-1)).toBe('… 100 later operations');
   });
 
   it('says what is wrong with a form and runs nothing', () => {

@@ -448,11 +448,36 @@ function UserMemory({ bufs, inKernel }: { bufs: string[]; inKernel: boolean }) {
   );
 }
 
+/** At most this many operations of the program are listed at once. */
+const PROGRAM_SHOWN = 200;
+
+const ProgramItem = memo(function ProgramItem({ frame, op, past }: { frame: number; op: Op; past: boolean }) {
+  return (
+    <li className={past ? 'past' : 'future'}>
+      <button type="button" onClick={() => seek(frame)} title={`Go to step ${frame}`}>
+        <span className="sb-at">{frame}</span> {describeOp(op)}
+      </button>
+    </li>
+  );
+});
+
 function Program() {
   const models = useSim((s) => s.models);
   const frames = useSim((s) => s.frames);
   const program = useMemo(() => programOf(models, frames), [models, frames]);
   const cursor = useSim((s) => s.cursor);
+  // A long session lists the operations around the cursor (the DOM stays small; the rest is
+  // counted), so a seek or a playback step restyles a few hundred rows, not every operation.
+  let at = 0;
+  for (let lo = 0, hi = program.length; lo < hi; ) {
+    const mid = (lo + hi) >> 1;
+    if ((program[mid] as { frame: number }).frame <= cursor) lo = mid + 1;
+    else hi = mid;
+    at = lo;
+  }
+  const from = Math.max(0, Math.min(at - PROGRAM_SHOWN / 2, program.length - PROGRAM_SHOWN));
+  const shown = program.length > PROGRAM_SHOWN ? program.slice(from, from + PROGRAM_SHOWN) : program;
+  const later = program.length > PROGRAM_SHOWN ? program.length - from - shown.length : 0;
   return (
     <fieldset className="sb-group">
       <legend>The program so far</legend>
@@ -460,13 +485,11 @@ function Program() {
         <p className="muted">Nothing yet: every action above becomes one operation of the scenario.</p>
       ) : (
         <ol className="sb-program" data-testid="sandbox-program">
-          {program.map(({ frame, op }) => (
-            <li key={frame} className={frame <= cursor ? 'past' : 'future'}>
-              <button type="button" onClick={() => seek(frame)} title={`Go to step ${frame}`}>
-                <span className="sb-at">{frame}</span> {describeOp(op)}
-              </button>
-            </li>
+          {program.length > PROGRAM_SHOWN && from > 0 && <li className="muted sb-more">… {from} earlier operations</li>}
+          {shown.map(({ frame, op }) => (
+            <ProgramItem key={frame} frame={frame} op={op} past={frame <= cursor} />
           ))}
+          {later > 0 && <li className="muted sb-more">… {later} later operations</li>}
         </ol>
       )}
     </fieldset>

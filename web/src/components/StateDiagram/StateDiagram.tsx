@@ -86,6 +86,8 @@ const selDiagram = (s: SimState) => {
 };
 
 const NO_STATES: StateChange[] = [];
+/** The edges' paths never change: computed once, not on every step. */
+const EDGE_PATHS = new Map(EDGES.map((e) => [`${e.from}>${e.to}`, edgePath(e)]));
 
 function StateDiagramComponent() {
   const d = useSim(useShallow(selDiagram));
@@ -121,7 +123,7 @@ function StateDiagramComponent() {
           return (
             <g key={`${e.from}>${e.to}`} className={`edge${on ? ' taken' : ''}`} data-edge={`${e.from}>${e.to}`}>
               <title>{`${e.from} → ${e.to}: ${e.label}`}</title>
-              <path d={edgePath(e)} markerEnd={on ? 'url(#arrow-taken)' : 'url(#arrow)'} />
+              <path d={EDGE_PATHS.get(`${e.from}>${e.to}`)} markerEnd={on ? 'url(#arrow-taken)' : 'url(#arrow)'} />
             </g>
           );
         })}

@@ -40,17 +40,29 @@ const H = 40;
 /** When several stops share a pixel, the tick shows the most important. */
 const STOP_RANK: StopKind[] = ['sanitizer', 'eagain', 'eiocbqueued', 'device_done', 'task_work_ran', 'cqe_posted', 'sqe_published'];
 
-const selStops = (s: SimState) => s.models.map((m) => m.stops);
+const selModels = (s: SimState) => s.models;
 
 function Scrubber() {
   const cursor = useSim(selCursor);
   const last = useSim(selLast);
-  const stops = useSim(useShallow(selStops));
+  const models = useSim(selModels);
   const chapters = useSim(selChapters);
   const [ref, { width }] = useSize<HTMLDivElement>({ width: 800, height: H });
   const count = last + 1;
   const x = useMemo(() => timelineScale(count, width, PAD), [count, width]);
   const buckets = useMemo(() => bucketFrames(count, width, 3, PAD), [count, width]);
+  // The ticks change only with the timeline (not with the cursor): one pass over the frames.
+  const ticks = useMemo(
+    () =>
+      buckets.map((b) => {
+        let kind: StopKind | null = null;
+        for (let i = b.first; i <= b.last; i++) {
+          for (const k of models[i]?.stops ?? []) if (kind === null || STOP_RANK.indexOf(k) < STOP_RANK.indexOf(kind)) kind = k;
+        }
+        return <line key={b.first} className={`tl-tick${kind ? ` stop-${kind}` : ''}`} x1={b.x} x2={b.x} y1={kind ? 15 : 22} y2={33} />;
+      }),
+    [buckets, models],
+  );
   const dragging = useRef(false);
   const seekAt = (clientX: number, el: Element) => {
     const r = el.getBoundingClientRect();
@@ -83,13 +95,7 @@ function Scrubber() {
         }}
       >
         <line className="tl-axis" x1={PAD} x2={width - PAD} y1={27} y2={27} />
-        {buckets.map((b) => {
-          let kind: StopKind | null = null;
-          for (let i = b.first; i <= b.last; i++) {
-            for (const k of stops[i] ?? []) if (kind === null || STOP_RANK.indexOf(k) < STOP_RANK.indexOf(kind)) kind = k;
-          }
-          return <line key={b.first} className={`tl-tick${kind ? ` stop-${kind}` : ''}`} x1={b.x} x2={b.x} y1={kind ? 15 : 22} y2={33} />;
-        })}
+        {ticks}
         {chapters.map((c, i) =>
           c.frame < 0 ? null : (
             <g key={i} className="tl-chapter" transform={`translate(${x(c.frame)}, 0)`}>
