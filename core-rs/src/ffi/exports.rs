@@ -30,12 +30,18 @@ pub extern "C" fn rs_abi_version() -> u32 {
     ABI_VERSION
 }
 
-/// Creates a fresh machine. `cfg` bit 0: apply RFC patch 2 (zero the PDU in prep).
+/// Creates a fresh machine. `cfg` bit 0: apply RFC patch 2 (zero the PDU in prep); bit 1:
+/// follow the 6.19 uring_cmd interface (the Rust v5 series' base) instead of 6.18.
 #[no_mangle]
 pub extern "C" fn rs_init(cfg: u32) {
     install_panic_hook();
     sim::install(Sim::new(Config {
         patch2_zero_pdu: cfg & 1 != 0,
+        kernel: if cfg & 2 != 0 {
+            sim::KernelProfile::Linux619
+        } else {
+            sim::KernelProfile::Linux618
+        },
     }));
 }
 

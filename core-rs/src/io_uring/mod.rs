@@ -185,6 +185,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         cancelable: Vec::new(),
         sqe_prov: vec![Prov::Fresh; sqe_bytes],
         dead: false,
+        exit: ExitProgress::default(),
         file_table: Vec::new(),
         defer_list: Default::default(),
         nr_drained: 0,
@@ -260,6 +261,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
                 in_issue: false,
                 live_issue_flags: None,
                 done_called: false,
+                pdu_copied: 0,
                 refs: 0,
             }));
             i
@@ -279,6 +281,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     r.in_issue = false;
     r.live_issue_flags = None;
     r.done_called = false;
+    r.pdu_copied = 0;
     r.refs = 0;
     r.cmd.flags = 0;
     r.cmd.file = core::ptr::null_mut();
@@ -310,7 +313,7 @@ pub fn io_req_caches_free(s: &mut Sim, ring: u32) {
 /// Returns a request to the cache (`io_req_add_to_cache`) and drops its file reference
 /// (`io_put_file`: fixed files hold no reference of their own).
 pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
-    let (file, fixed, serial, ud) = {
+    let (file, fixed, serial, ud, copied) = {
         let ctx = s.ring_mut(ring).expect("ring");
         let r = ctx.req_mut(idx);
         r.state = ReqState::Free;
@@ -319,6 +322,7 @@ pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
             r.flags & REQ_F_FIXED_FILE != 0,
             r.serial,
             r.user_data,
+            r.pdu_copied,
         )
     };
     if let Some(f) = file {
@@ -331,8 +335,9 @@ pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
             }
         }
     }
-    s.emit(Event::sim_req_free, ring, serial, ud, 0, 0);
+    s.emit(Event::sim_req_free, ring, serial, ud, 0, copied as i64);
     s.ring_mut(ring).expect("ring").free.push(idx);
+    exit::ring_maybe_freed(s, ring);
 }
 
 /// Runs a file's `->release()` (outside the simulator borrow's users; the caller holds none of

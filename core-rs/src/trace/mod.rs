@@ -148,7 +148,8 @@ events! {
     sim_user_sq_tail = 120,
     /// Userspace stored the CQ head after reaping. a = new head.
     sim_user_cq_head = 121,
-    /// A request was freed and returned to the request cache.
+    /// A request was freed and returned to the request cache. b = bytes the driver copied
+    /// through the PDU accessors during its life.
     sim_req_free = 122,
     /// The core called the driver's cancel path (`IO_URING_F_CANCEL`).
     sim_uring_cmd_cancel = 123,
@@ -168,14 +169,27 @@ events! {
     sanitizer_done_bad_flags = 201,
     /// `done()` ran without `uring_lock` and without `IO_URING_F_UNLOCKED`. a = the flags passed.
     sanitizer_done_unlocked = 202,
-    /// PDU bytes were read that were never written during this request's life. a = the first
-    /// such offset, b = its provenance (`Prov`: 0 fresh, 4 stale).
-    sanitizer_pdu_uninit_read = 203,
+    /// PDU bytes were read that the previous command using this recycled request object left
+    /// there (never uninitialised memory: objects come zeroed from `__io_alloc_req_refill`).
+    /// a = the first stale offset, b = the 8-byte word containing it (possibly another
+    /// driver's kernel pointer).
+    sanitizer_pdu_stale_read = 203,
     /// The SQE was read after the issue call returned (it may be reused by userspace). a = the
     /// SQ slot.
     sanitizer_sqe_after_issue = 204,
     /// A PDU type larger than the 32-byte PDU was used. a = its size, b = 32.
     sanitizer_pdu_too_big = 205,
+    /// A non-zero `res2` was dropped: the v3 `done(ret, res2, flags)` has to call the 6.18
+    /// `io_uring_cmd_done(cmd, ret, issue_flags)`, which has no `res2` (only `done32` has).
+    /// a = the lost res2, b = 1 on a CQE32/CQE_MIXED ring.
+    sanitizer_res2_lost = 206,
+    /// A command is left in flight with no handle that could complete it: the driver returned
+    /// `Complete(-EIOCBQUEUED)` (a = 1) or dropped its `QueuedIoUringCmd` (a = 2). The ring
+    /// can never be freed.
+    sanitizer_cmd_lost = 207,
+    /// A reference to the PDU as a type whose alignment the PDU does not have in this kernel
+    /// profile. a = the type's alignment, b = the PDU's alignment.
+    sanitizer_pdu_misaligned = 208,
 
     // uring_cmd and misc-device events (simulator-only, so below the sanitizer range 200+).
     /// The file has no `f_op->uring_cmd`; the core fails the request with `-EOPNOTSUPP`.
@@ -222,6 +236,13 @@ events! {
     /// CQE overwrites the filler; a = 2: a CQE was posted from the cache while older CQEs wait
     /// on the overflow list. b = slot.
     sim_cqe_cache_quirk = 175,
+    /// A kernel `WARN_ON_ONCE` fired. a = 1: `__io_uring_cmd_done` with
+    /// `IO_URING_F_COMPLETE_DEFER | IO_URING_F_UNLOCKED` (returns without a CQE; the request
+    /// leaks); a = 2: the ring's exit work still waits after 5 minutes (`io_ring_exit_work`).
+    sim_warn = 176,
+    /// The ring's exit work saw its last request go (`ctx->ref_comp`): the ring is freed.
+    /// a = passes of the exit loop, b = driver cancel calls made.
+    sim_ring_freed = 177,
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

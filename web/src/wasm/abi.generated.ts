@@ -289,9 +289,12 @@ export const EVENT = {
   sanitizer_double_done: 200,
   sanitizer_done_bad_flags: 201,
   sanitizer_done_unlocked: 202,
-  sanitizer_pdu_uninit_read: 203,
+  sanitizer_pdu_stale_read: 203,
   sanitizer_sqe_after_issue: 204,
   sanitizer_pdu_too_big: 205,
+  sanitizer_res2_lost: 206,
+  sanitizer_cmd_lost: 207,
+  sanitizer_pdu_misaligned: 208,
   sim_uring_cmd_no_hook: 150,
   sim_sqe_read: 151,
   sim_dev_register: 152,
@@ -309,6 +312,8 @@ export const EVENT = {
   sim_sys_call: 173,
   sim_submit_flush: 174,
   sim_cqe_cache_quirk: 175,
+  sim_warn: 176,
+  sim_ring_freed: 177,
 } as const;
 
 export type EventName = keyof typeof EVENT;
