@@ -68,6 +68,17 @@ pub extern "C" fn rs_run_until_idle(max_steps: u32) -> u32 {
     sim::run_until_idle(u64::from(max_steps)) as u32
 }
 
+/// Lets `ns` nanoseconds of simulated time pass while the program computes in user mode
+/// (no system call, no sleep): what becomes due runs, COOP_TASKRUN task_work at the next
+/// timer tick. Returns how many units ran.
+#[no_mangle]
+pub extern "C" fn rs_spin(ns: u64) -> u32 {
+    if !sim::installed() {
+        return 0;
+    }
+    sim::spin(ns, 10_000_000) as u32
+}
+
 /// Lets `ns` nanoseconds of simulated time pass (the program sleeps), running what becomes
 /// due; returns how many units ran.
 #[no_mangle]

@@ -37,12 +37,20 @@ pub const IOU_F_TWQ_LAZY_WAKE: u32 = 1;
 /// The 32-byte driver-private area of a uring_cmd (`pdu[32]` of `struct io_uring_cmd`).
 pub const PDU_SIZE: usize = 32;
 
-/// `struct io_uring_cmd`: the part of a request a uring_cmd driver sees.
-#[repr(C)]
+/// `struct io_uring_cmd`: the part of a request a uring_cmd driver sees, laid out as in 6.18
+/// (`include/linux/io_uring/cmd.h`): `file`@0, `sqe`@8, `task_work_cb`@16, `cmd_op`@24,
+/// `flags`@28, `pdu`@32. It starts `struct io_kiocb`, which comes from a
+/// `SLAB_HWCACHE_ALIGN` cache, hence the 64-byte alignment: the PDU is 32-byte aligned.
+/// (6.19 drops `task_work_cb` and moves the PDU to offset 24, 8-byte aligned; see
+/// [`crate::sim::KernelProfile`].)
+#[repr(C, align(64))]
 pub struct io_uring_cmd {
     pub file: *mut crate::linux::fs::file,
     /// Points at the SQE in the SQ ring, or at the request's async copy once copied.
     pub sqe: *const u8,
+    /// 6.18's `io_uring_cmd_tw_t task_work_cb`; the simulator keeps the callback in the
+    /// queued task_work item instead, so this slot only holds the layout.
+    pub task_work_cb: usize,
     pub cmd_op: u32,
     pub flags: u32,
     pub pdu: [u8; PDU_SIZE],

@@ -548,6 +548,26 @@ unsafe fn fallback_tw_fn(data: *mut core::ffi::c_void) {
     });
 }
 
+/// The `issue_flags` a uring_cmd task_work callback gets. 6.18 `io_uring_cmd_work`:
+/// `IO_URING_F_COMPLETE_DEFER`, plus `IO_URING_F_TASK_DEAD` when `io_should_terminate_tw(ctx)`
+/// (the task exits or is a kthread — the fallback worker —, or the ring's refs are dying).
+/// 6.19 hands `tw.cancel` instead and the callback completes with
+/// `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`.
+fn tw_flags(profile: crate::sim::KernelProfile, dead: bool) -> u32 {
+    match profile {
+        crate::sim::KernelProfile::Linux618 if dead => {
+            IO_URING_CMD_TASK_WORK_ISSUE_FLAGS | IO_URING_F_TASK_DEAD
+        }
+        _ => IO_URING_CMD_TASK_WORK_ISSUE_FLAGS,
+    }
+}
+
+/// [`tw_flags`] for a ring of the running simulator.
+pub fn tw_issue_flags(s: &Sim, ring: u32) -> u32 {
+    let dead = s.ring(ring).map_or(true, |c| c.dead);
+    tw_flags(s.cfg.kernel, dead)
+}
+
 /// Runs a uring_cmd task_work callback (`io_task_work.func` set by `__io_uring_cmd_do_in_task`).
 ///
 /// The callback runs with `uring_lock` held and is handed `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`;
@@ -559,16 +579,7 @@ pub fn run_uring_cmd_tw(ring: u32, idx: u32, serial: u32, cb: UringCmdTwFn) {
         let profile = s.cfg.kernel;
         let ctx = s.ring_mut(ring).expect("ring");
         let dead = ctx.dead;
-        // 6.18 `io_uring_cmd_work`: COMPLETE_DEFER, plus TASK_DEAD when
-        // `io_should_terminate_tw(ctx)` (the task exits, runs as a kthread, or the ring's refs
-        // are dying). 6.19 hands `tw.cancel` instead and the callback completes with
-        // `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`.
-        let flags = match profile {
-            crate::sim::KernelProfile::Linux618 if dead => {
-                IO_URING_CMD_TASK_WORK_ISSUE_FLAGS | IO_URING_F_TASK_DEAD
-            }
-            _ => IO_URING_CMD_TASK_WORK_ISSUE_FLAGS,
-        };
+        let flags = tw_flags(profile, dead);
         let r = ctx.req_mut(idx);
         r.state = ReqState::Inflight;
         r.live_issue_flags = Some(flags);
@@ -848,4 +859,56 @@ pub fn note_user_sqe_write(s: &mut Sim, addr: usize, len: usize) {
             }
         }
     }
+}
+
+/// Reports a command left in flight with nothing that can complete it (`why`: 1 the driver
+/// returned `Complete(-EIOCBQUEUED)`, 2 it dropped its `QueuedIoUringCmd`). The request stays
+/// in flight: the kernel has no way to notice, and the ring's exit work will wait for it
+/// forever (see [`super::exit`]).
+///
+/// # Safety
+///
+/// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
+pub unsafe fn cmd_lost(cmd: *mut io_uring_cmd, why: i64) {
+    // SAFETY: forwarded from the caller.
+    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    sim::with(|s| {
+        let r = match s.ring(ring) {
+            Some(c) => c.req(idx),
+            None => return,
+        };
+        if r.serial != serial || r.done_called {
+            return;
+        }
+        let ud = r.user_data;
+        s.emit(Event::sanitizer_cmd_lost, ring, serial, ud, why, 0);
+    });
+}
+
+/// Checks a reference to the PDU as a type of alignment `align` against where the PDU sits in
+/// the kernel profile's `struct io_uring_cmd` (Benno Lossin: `&T`/`&mut T` accessors need the
+/// PDU aligned for `T`; the PDU is a byte array). Returns whether the reference is sound.
+///
+/// # Safety
+///
+/// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
+pub unsafe fn pdu_ref(cmd: *mut io_uring_cmd, align: usize) -> bool {
+    // SAFETY: forwarded from the caller.
+    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    sim::with(|s| {
+        let have = s.cfg.kernel.pdu_align();
+        if align <= have {
+            return true;
+        }
+        let ud = s.ring(ring).expect("ring").req(idx).user_data;
+        s.emit(
+            Event::sanitizer_pdu_misaligned,
+            ring,
+            serial,
+            ud,
+            align as i64,
+            have as i64,
+        );
+        false
+    })
 }

@@ -101,6 +101,14 @@ pub struct Task {
     /// The task is returning from a system call: it runs its task_work whatever the ring's
     /// notification method (`exit_to_user_mode` handles `TIF_NOTIFY_SIGNAL`).
     pub tw_on_return: bool,
+    /// The task sleeps interruptibly in user-requested time (`nanosleep`): task_work added
+    /// with `TWA_SIGNAL_NO_IPI` wakes it (`__set_notify_signal` → `wake_up_state(task,
+    /// TASK_INTERRUPTIBLE)`), it runs the work on the way out and the sleep restarts.
+    pub sleeping: bool,
+    /// When COOP_TASKRUN task_work queued while the task runs in user mode is run: the next
+    /// timer tick ([`crate::sim::sched::TICK_NS`]), whose return to user mode handles
+    /// `TIF_NOTIFY_SIGNAL`. `None` while no such work waits.
+    pub tw_tick_due: Option<u64>,
 }
 
 /// The simulated machine.
@@ -283,4 +291,6 @@ pub fn with<R>(f: impl FnOnce(&mut Sim) -> R) -> R {
 }
 
 pub mod sched;
-pub use sched::{advance_clock, return_to_user, run_until_idle, step, step_until, StepKind};
+pub use sched::{
+    advance_clock, return_to_user, run_until_idle, spin, step, step_until, StepKind, TICK_NS,
+};

@@ -118,7 +118,9 @@ events! {
     sim_uring_cmd_ret = 106,
     /// The driver called `io_uring_cmd_done`. a = ret, b = issue_flags.
     sim_uring_cmd_done = 107,
-    /// A task_work item ran. a = 1 for DEFER_TASKRUN local work.
+    /// A task_work item ran. a = 1 for DEFER_TASKRUN local work; b = for a uring_cmd
+    /// callback, the issue_flags the kernel hands it (6.18: `COMPLETE_DEFER`, with
+    /// `TASK_DEAD` when the task or ring is going away; 6.19: always `COMPLETE_DEFER`).
     sim_task_work_run = 108,
     /// A workqueue item ran.
     sim_work_run = 109,
