@@ -172,7 +172,10 @@ pub static DRIVERS: &[DriverEntry] = &[
             ("TD_NEVER", rust_teardown_hazards::TD_NEVER),
             ("TD_DROP", rust_teardown_hazards::TD_DROP),
             ("TD_EIOCBQUEUED", rust_teardown_hazards::TD_EIOCBQUEUED),
-            ("TD_UNLOCKED_DEFER", rust_teardown_hazards::TD_UNLOCKED_DEFER),
+            (
+                "TD_UNLOCKED_DEFER",
+                rust_teardown_hazards::TD_UNLOCKED_DEFER,
+            ),
             ("TD_PDU_REF16", rust_teardown_hazards::TD_PDU_REF16),
         ],
         actions: &["complete_all"],

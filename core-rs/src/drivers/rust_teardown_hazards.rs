@@ -58,8 +58,7 @@ const ABORT_NS: u64 = 5_000;
 
 /// Loads the "module": registers `/dev/<name>` with this driver.
 pub fn init(name: &str) -> Result<Box<dyn core::any::Any>> {
-    let reg =
-        MiscDeviceRegistration::<RustTeardownHazards>::register(MiscDeviceOptions { name })?;
+    let reg = MiscDeviceRegistration::<RustTeardownHazards>::register(MiscDeviceOptions { name })?;
     Ok(Box::new(reg))
 }
 

@@ -29,6 +29,7 @@
 //!   ([`ring_maybe_freed`], the `complete(&ctx->ref_comp)` of `io_ring_ctx_ref_free`).
 //! - A command completed without `IO_URING_F_COMPLETE_DEFER` after the ring died is flushed
 //!   at once by `__io_uring_cmd_done` (upstream its task_work runs in the task; same CQE).
+//!
 //! The ring's memory stays mapped so the page can still show it.
 
 use core::ffi::c_void;
@@ -147,14 +148,7 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
     };
     let cancelled_iowq = sim::with(|s| {
         if first {
-            s.emit(
-                Event::sim_ring_exit,
-                ring,
-                0,
-                0,
-                cancelable,
-                inflight_now,
-            );
+            s.emit(Event::sim_ring_exit, ring, 0, 0, cancelable, inflight_now);
         }
         // io_uring_try_cancel_iowq: queued io-wq work fails with -ECANCELED.
         let queued: Vec<(u32, u32, u32)> = s.iowq.iter().copied().filter(|w| w.0 == ring).collect();

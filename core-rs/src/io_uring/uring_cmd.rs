@@ -388,9 +388,7 @@ pub unsafe fn __io_uring_cmd_done(
             r.big_cqe = [res2, 0];
             r.flags |= REQ_F_BIG_CQE;
         }
-        if issue_flags & IO_URING_F_COMPLETE_DEFER != 0
-            && issue_flags & IO_URING_F_UNLOCKED != 0
-        {
+        if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 && issue_flags & IO_URING_F_UNLOCKED != 0 {
             // `WARN_ON_ONCE(issue_flags & IO_URING_F_UNLOCKED)` in the COMPLETE_DEFER branch:
             // the kernel warns and returns. No CQE is ever posted and nothing else will
             // complete the request, so it (and the ring's reference it holds) leaks.
