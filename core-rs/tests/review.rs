@@ -40,6 +40,25 @@ fn submit_delayed(r: &mut Ring, fd: i32, delay: u64, value: u64, ud: u64) {
 }
 
 #[test]
+fn io_uring_cmd_has_the_618_layout() {
+    let c = core::mem::MaybeUninit::<io_uring_cmd>::uninit();
+    let base = c.as_ptr() as usize;
+    // SAFETY: only field addresses are taken, nothing is read.
+    let off = |p: *const u8| p as usize - base;
+    let p = c.as_ptr();
+    // SAFETY: as above.
+    unsafe {
+        assert_eq!(off(core::ptr::addr_of!((*p).sqe).cast()), 8);
+        assert_eq!(off(core::ptr::addr_of!((*p).task_work_cb).cast()), 16);
+        assert_eq!(off(core::ptr::addr_of!((*p).cmd_op).cast()), 24);
+        assert_eq!(off(core::ptr::addr_of!((*p).flags).cast()), 28);
+        assert_eq!(off(core::ptr::addr_of!((*p).pdu).cast()), 32);
+    }
+    assert_eq!(core::mem::align_of::<io_uring_cmd>(), 64);
+    assert_eq!(core::mem::size_of::<io_uring_cmd>(), 64);
+}
+
+#[test]
 fn coop_taskrun_work_runs_at_the_next_tick_for_a_running_task() {
     rs_init(0);
     let mut ua = UserAlloc::new();

@@ -232,6 +232,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
                 cmd: io_uring_cmd {
                     file: core::ptr::null_mut(),
                     sqe: core::ptr::null(),
+                    ptr_pad: [0; PTR_PAD],
                     task_work_cb: 0,
                     cmd_op: 0,
                     flags: 0,

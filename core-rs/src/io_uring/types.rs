@@ -34,6 +34,9 @@ pub const IO_URING_CMD_TASK_WORK_ISSUE_FLAGS: u32 = IO_URING_F_COMPLETE_DEFER;
 /// `IOU_F_TWQ_LAZY_WAKE` (io_uring/tw.h).
 pub const IOU_F_TWQ_LAZY_WAKE: u32 = 1;
 
+/// `u32` words that pad `file` and `sqe` of [`io_uring_cmd`] to 8 bytes each (0 on 64-bit).
+pub const PTR_PAD: usize = (8 - core::mem::size_of::<usize>()) / 2;
+
 /// The 32-byte driver-private area of a uring_cmd (`pdu[32]` of `struct io_uring_cmd`).
 pub const PDU_SIZE: usize = 32;
 
@@ -48,9 +51,12 @@ pub struct io_uring_cmd {
     pub file: *mut crate::linux::fs::file,
     /// Points at the SQE in the SQ ring, or at the request's async copy once copied.
     pub sqe: *const u8,
+    /// Pads the two pointers to 8 bytes each on 32-bit targets (wasm32), so the offsets below
+    /// are the kernel's on every target.
+    pub ptr_pad: [u32; PTR_PAD],
     /// 6.18's `io_uring_cmd_tw_t task_work_cb`; the simulator keeps the callback in the
     /// queued task_work item instead, so this slot only holds the layout.
-    pub task_work_cb: usize,
+    pub task_work_cb: u64,
     pub cmd_op: u32,
     pub flags: u32,
     pub pdu: [u8; PDU_SIZE],
