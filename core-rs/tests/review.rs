@@ -14,7 +14,9 @@ use ringside_core::drivers::rust_pdu_counter::PDU_COUNTER_CMD;
 use ringside_core::drivers::rust_res2_v3::{RES2_CMD, RES2_VALUE};
 use ringside_core::drivers::rust_teardown_hazards::*;
 use ringside_core::ffi::exports::*;
-use ringside_core::ffi::ring_exports::{rs_advance_clock, rs_run_until_idle, rs_spin};
+use ringside_core::ffi::ring_exports::{
+    rs_advance_clock, rs_run_until_idle, rs_sleep_begin, rs_spin,
+};
 use ringside_core::io_uring::exit::{EXIT_WARN_NS, SPIN_NS};
 use ringside_core::io_uring::types::*;
 use ringside_core::sim::TICK_NS;
@@ -123,6 +125,35 @@ fn coop_taskrun_work_wakes_an_interruptible_sleeper_at_once() {
         "run right after the device finished"
     );
     assert_eq!(now(), t0 + 5_000_000, "the sleep still lasts 5 ms");
+    assert_eq!(reap(&mut r), vec![(1, 7, 0, None)]);
+}
+
+#[test]
+fn a_stepped_sleep_is_woken_by_coop_work_and_ends_at_its_deadline() {
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let fd = dev(&mut ua, "d", "rust_delay_device");
+    let mut r = ring(
+        &mut ua,
+        IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+    );
+    submit_delayed(&mut r, fd, 1_000, 7, 1);
+    let t0 = now();
+    drain();
+    // The page's `sleep` op: one unit at a time, as the timeline shows it.
+    rs_sleep_begin(5_000_000);
+    assert_eq!(rs_task_state(), 2, "asleep in nanosleep");
+    let mut steps = 0;
+    while rs_task_state() != 0 {
+        assert_ne!(rs_step(), 0);
+        steps += 1;
+        assert!(steps < 1_000);
+    }
+    assert_eq!(now(), t0 + 5_000_000);
+    let recs = drain();
+    let run = of(&recs, "sim_task_work_run");
+    assert_eq!(run.len(), 1);
+    assert!(run[0].time < t0 + 10_000, "woken at once");
     assert_eq!(reap(&mut r), vec![(1, 7, 0, None)]);
 }
 

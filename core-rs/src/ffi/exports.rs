@@ -237,13 +237,15 @@ pub extern "C" fn rs_step() -> u32 {
     sim::step() as u32
 }
 
-/// Returns 1 while the task is inside a syscall, 2 if it sleeps there, 0 in user mode.
+/// Returns 1 while the task is inside a syscall, 2 if it sleeps there (in `io_uring_enter` or
+/// `nanosleep`), 0 in user mode.
 #[no_mangle]
 pub extern "C" fn rs_task_state() -> u32 {
     if !sim::installed() {
         return 0;
     }
     sim::with(|s| match &s.task.sys {
+        None if s.task.sleeping => 2,
         None => 0,
         Some(c) if c.phase == io_uring::enter::Phase::Sleeping => 2,
         Some(_) => 1,

@@ -109,6 +109,9 @@ pub struct Task {
     /// timer tick ([`crate::sim::sched::TICK_NS`]), whose return to user mode handles
     /// `TIF_NOTIFY_SIGNAL`. `None` while no such work waits.
     pub tw_tick_due: Option<u64>,
+    /// When a `nanosleep` begun with [`crate::sim::sched::sleep_begin`] ends (the page's
+    /// `sleep` op, stepped one unit at a time).
+    pub sleep_end: Option<u64>,
 }
 
 /// The simulated machine.
@@ -292,5 +295,6 @@ pub fn with<R>(f: impl FnOnce(&mut Sim) -> R) -> R {
 
 pub mod sched;
 pub use sched::{
-    advance_clock, return_to_user, run_until_idle, spin, step, step_until, StepKind, TICK_NS,
+    advance_clock, return_to_user, run_until_idle, sleep_begin, spin, step, step_until, StepKind,
+    TICK_NS,
 };

@@ -51,6 +51,7 @@ enum Unit {
     UserTw(crate::io_uring::types::TwItem),
     UserTwFlush,
     Tick(u64),
+    SleepEnd(u64),
     Timer(Timer),
     Timeout(u64),
     Deadlock,
@@ -101,10 +102,19 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
     let within = |t: u64| horizon.map_or(true, |h| t <= h);
     // The tick that runs COOP_TASKRUN task_work of a task running in user mode, if it comes
     // before any timer.
+    let first_timer = s.timers.iter().map(|t| t.deadline_ns).min();
     if let Some(due) = s.task.tw_tick_due {
-        let first_timer = s.timers.iter().map(|t| t.deadline_ns).min();
-        if s.task.sys.is_none() && within(due) && first_timer.map_or(true, |t| due <= t) {
+        if s.task.sys.is_none()
+            && !s.task.sleeping
+            && within(due)
+            && first_timer.map_or(true, |t| due <= t)
+        {
             return Some(Unit::Tick(due));
+        }
+    }
+    if let Some(end) = s.task.sleep_end {
+        if s.task.sys.is_none() && within(end) && first_timer.map_or(true, |t| end < t) {
+            return Some(Unit::SleepEnd(end));
         }
     }
     if !s.timers.is_empty() {
@@ -226,6 +236,30 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
             }
             StepKind::TaskWork
         }
+        Unit::SleepEnd(end) => {
+            // nanosleep returns: the task leaves the kernel and runs what task_work is left.
+            let n = with(|s| {
+                if end > s.clock_ns {
+                    s.clock_ns = end;
+                }
+                s.task.sleeping = false;
+                s.task.sleep_end = None;
+                s.task.tw_tick_due = None;
+                s.task.tw.len()
+            });
+            if n > 0 {
+                while let Some(item) = with(|s| s.task.tw.pop_front()) {
+                    tw::run_tw_item(item, false);
+                }
+                with(|s| {
+                    s.cur_ctx = Ctx::TaskWork;
+                    s.emit(Event::io_uring_task_work_run, 0, 0, 0, n as i64, 0);
+                    enter::flush_all_rings(s);
+                });
+            }
+            with(|s| s.cur_ctx = Ctx::User);
+            StepKind::Timer
+        }
         Unit::Timeout(d) => {
             with(|s| {
                 if d > s.clock_ns {
@@ -292,6 +326,15 @@ pub fn advance_clock(ns: u64, max_steps: u64) -> u64 {
         }
     });
     n + return_to_user(max_steps)
+}
+
+/// The task starts `nanosleep(ns)`; the steps that follow run what becomes due while it
+/// sleeps interruptibly, and a unit of its own ends the sleep at the deadline.
+pub fn sleep_begin(ns: u64) {
+    with(|s| {
+        s.task.sleeping = true;
+        s.task.sleep_end = Some(s.clock_ns.saturating_add(ns));
+    });
 }
 
 /// Lets `ns` nanoseconds pass while the task computes in user mode without a system call:
