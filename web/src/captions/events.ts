@@ -251,9 +251,32 @@ const INFO: Record<string, EventInfo> = {
     weight: Weight.Alarm,
     text: () => 'the sanitizer reports that done() runs without uring_lock and without IO_URING_F_UNLOCKED',
   },
-  sanitizer_pdu_uninit_read: {
+  sanitizer_pdu_stale_read: {
     weight: Weight.Alarm,
-    text: () => "the sanitizer reports that the driver reads PDU bytes nobody wrote during this request's life",
+    text: (e) => `the sanitizer reports that the driver reads PDU bytes the previous command left in this recycled request (${hex(BigInt.asUintN(64, e.b))})`,
+  },
+  sanitizer_res2_lost: {
+    weight: Weight.Alarm,
+    text: (e) => `the sanitizer reports that res2 ${hex(BigInt.asUintN(64, e.a))} is dropped: v3's done(ret, res2) must call 6.18's io_uring_cmd_done(cmd, ret, flags), which has no res2`,
+  },
+  sanitizer_cmd_lost: {
+    weight: Weight.Alarm,
+    text: (e) => `the sanitizer reports that ${who(e)} is in flight with nothing left to complete it (${lo32(e.a) === 1 ? 'the driver returned complete(-EIOCBQUEUED)' : 'the driver dropped its QueuedIoUringCmd'})`,
+  },
+  sanitizer_pdu_misaligned: {
+    weight: Weight.Alarm,
+    text: (e) => `the sanitizer reports a reference into the PDU as a type needing ${lo32(e.a)}-byte alignment, where this kernel's PDU is only ${lo32(e.b)}-byte aligned`,
+  },
+  sim_warn: {
+    weight: Weight.Alarm,
+    text: (e) =>
+      lo32(e.a) === 1
+        ? `the kernel warns (WARN_ON_ONCE): done() with IO_URING_F_UNLOCKED and IO_URING_F_COMPLETE_DEFER; it returns without a CQE and ${who(e)} leaks`
+        : `the kernel warns (WARN_ON_ONCE): the ring's exit work has waited 5 minutes for ${plural(lo32(e.b), 'request')}; it keeps waiting, once a minute`,
+  },
+  sim_ring_freed: {
+    weight: Weight.Key,
+    text: (e) => `the last request is gone: the exit work finishes after ${plural(lo32(e.a), 'pass', 'passes')} and ${plural(lo32(e.b), 'cancel call')}, and the ring is freed`,
   },
   sanitizer_sqe_after_issue: {
     weight: Weight.Alarm,

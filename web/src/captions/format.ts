@@ -24,6 +24,7 @@ const ISSUE_FLAGS: [number, string][] = [
   [abi.IO_URING_F_IOPOLL, 'IOPOLL'],
   [abi.IO_URING_F_CANCEL, 'CANCEL'],
   [abi.IO_URING_F_COMPAT, 'COMPAT'],
+  [abi.IO_URING_F_TASK_DEAD, 'TASK_DEAD'],
 ];
 
 /** The names of the bits of `value` in `table`, `|`-joined, unknown bits in hex (`0` for none). */

@@ -23,7 +23,6 @@ import {
   IO_URING_F_NONBLOCK,
   IO_URING_F_SQE128,
   IO_URING_F_UNLOCKED,
-  PROV_NAMES,
   REQ_STATE_NAMES,
   SOURCE_FILES,
 } from '../wasm/abi.generated';
@@ -154,11 +153,12 @@ export function recordFields(e: TraceEvent, o: FormatOptions = {}): string {
     case 'sim_uring_cmd_cancelable':
       return req;
     case 'sim_task_work_run':
-      return `${req}${a ? ', local (DEFER_TASKRUN)' : ''}`;
+      return `${req}${a ? ', local (DEFER_TASKRUN)' : ''}${lo ? `, callback issue_flags ${issueFlagNames(lo)}` : ''}`;
     case 'sim_work_run':
     case 'sim_iowq_run':
-    case 'sim_req_free':
       return req;
+    case 'sim_req_free':
+      return lo ? `${req}, ${lo} PDU bytes copied by the driver` : req;
     case 'sim_work_queue':
       return lo ? `req ${e.req}, delayed ${a} ns` : `req ${e.req}`;
     case 'sim_timer_fire':
@@ -200,8 +200,20 @@ export function recordFields(e: TraceEvent, o: FormatOptions = {}): string {
       return `${req}, issue_flags ${issueFlagNames(a)}, context has ${issueFlagNames(lo)}`;
     case 'sanitizer_done_unlocked':
       return `${req}, issue_flags ${issueFlagNames(a)} without uring_lock`;
-    case 'sanitizer_pdu_uninit_read':
-      return `${req}, pdu[${a}] is ${PROV_NAMES[lo] ?? lo}`;
+    case 'sanitizer_pdu_stale_read':
+      return `${req}, pdu[${a}] left by the previous command, word ${hex(BigInt.asUintN(64, e.b))}`;
+    case 'sanitizer_res2_lost':
+      return `${req}, res2 ${hex(BigInt.asUintN(64, e.a))} dropped${lo ? ' on a 32-byte-CQE ring' : ''}`;
+    case 'sanitizer_cmd_lost':
+      return `${req}, ${a === 1 ? 'complete(-EIOCBQUEUED)' : 'QueuedIoUringCmd dropped'}: nothing can complete it`;
+    case 'sanitizer_pdu_misaligned':
+      return `${req}, &T needs ${a}-byte alignment, the pdu has ${lo}`;
+    case 'sim_warn':
+      return a === 1
+        ? `${req}, WARN_ON_ONCE in __io_uring_cmd_done: issue_flags ${issueFlagNames(lo)}, no CQE`
+        : `ring ${e.ring}, WARN_ON_ONCE in io_ring_exit_work: ${lo} requests still hold the ring after 5 minutes`;
+    case 'sim_ring_freed':
+      return `ring ${e.ring}, after ${a} passes of the exit loop and ${lo} cancel calls`;
     case 'sanitizer_sqe_after_issue':
       return `${req}, SQ slot ${a} may hold another SQE`;
     case 'sanitizer_pdu_too_big':

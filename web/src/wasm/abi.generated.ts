@@ -96,6 +96,7 @@ export const IO_URING_F_CQE32 = 512;
 export const IO_URING_F_IOPOLL = 1024;
 export const IO_URING_F_CANCEL = 2048;
 export const IO_URING_F_COMPAT = 4096;
+export const IO_URING_F_TASK_DEAD = 8192;
 
 // errno
 export const EPERM = 1;

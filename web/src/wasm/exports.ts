@@ -32,6 +32,8 @@ export interface CoreExports extends WebAssembly.Exports {
   io_uring_register(fd: number, opcode: number, arg: number, nrArgs: number): number;
   rs_run_until_idle(maxSteps: number): number;
   rs_advance_clock(ns: bigint): number;
+  rs_sleep_begin(ns: bigint): void;
+  rs_spin(ns: bigint): number;
   rs_sys_openat(path: number, pathLen: number, flags: number): number;
   rs_sys_mkdirat(path: number, pathLen: number): number;
   rs_sys_pipe2(fds: number, flags: number): number;
@@ -97,7 +99,7 @@ export const REQUIRED_EXPORTS: readonly (keyof CoreExports)[] = [
   'io_uring_setup', 'rs_mmap', 'rs_mmap_len', 'rs_enter_begin', 'io_uring_enter', 'rs_step',
   'rs_task_state', 'rs_last_ret', 'rs_step_count', 'rs_clock_ns', 'rs_trace_ptr', 'rs_trace_len',
   'rs_trace_clear', 'rs_trace_enable', 'rs_close', 'rs_req_count', 'rs_req_info',
-  'io_uring_register', 'rs_run_until_idle', 'rs_advance_clock', 'rs_sys_openat', 'rs_sys_mkdirat',
+  'io_uring_register', 'rs_run_until_idle', 'rs_advance_clock', 'rs_sleep_begin', 'rs_spin', 'rs_sys_openat', 'rs_sys_mkdirat',
   'rs_sys_pipe2', 'rs_sys_eventfd2', 'rs_sys_epoll_create1', 'rs_sys_memfd_create', 'rs_sys_socket',
   'rs_sys_socketpair', 'rs_sys_bind', 'rs_sys_listen', 'rs_sys_connect', 'rs_sys_accept4',
   'rs_sys_getsockname', 'rs_sys_read', 'rs_sys_write', 'rs_sys_sendto', 'rs_sys_recvfrom',
