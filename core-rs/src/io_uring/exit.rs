@@ -22,10 +22,11 @@
 //!   queued can run in between (upstream that work runs on another CPU while the exit work
 //!   spins). After [`SPIN_CAP`] iterations in one pass the simulator falls back to the
 //!   `HZ / 20` wait so a driver that never completes cannot spin forever (upstream it would:
-//!   a soft lockup).
+//!   a soft lockup); after [`MAX_SPIN_PASSES`] such passes it only waits.
 //! - The quiet passes of a wait (nothing cancelable, nothing to run) change nothing, so the
-//!   simulator does not run them one by one: it waits until the 5-minute warning (then in
-//!   60 s steps), and the wait ends early when the last request is freed
+//!   simulator does not run them one by one: it waits until the 5-minute warning and then
+//!   schedules no more passes (upstream: one a minute, forever, each changing nothing); the
+//!   wait ends whenever the last request is freed
 //!   ([`ring_maybe_freed`], the `complete(&ctx->ref_comp)` of `io_ring_ctx_ref_free`).
 //! - A command completed without `IO_URING_F_COMPLETE_DEFER` after the ring died is flushed
 //!   at once by `__io_uring_cmd_done` (upstream its task_work runs in the task; same CQE).
@@ -84,6 +85,8 @@ pub const SPIN_CAP: u32 = 64;
 pub const EXIT_INTERVAL_NS: u64 = 50_000_000;
 /// `HZ * 60 * 5`: when the exit work warns.
 pub const EXIT_WARN_NS: u64 = 300_000_000_000;
+/// Passes in which the simulator still spins on a driver that keeps the command cancelable.
+pub const MAX_SPIN_PASSES: u32 = 4;
 /// `HZ * 60`: the wait between passes after the warning.
 pub const EXIT_LATE_INTERVAL_NS: u64 = 60_000_000_000;
 
@@ -106,6 +109,10 @@ pub fn ring_maybe_freed(s: &mut Sim, ring: u32) {
         }
         _ => return,
     };
+    // The exit work's pending wait ends: drop its timer.
+    let exit_fn = io_ring_exit_work as unsafe fn(*mut c_void) as usize;
+    s.timers
+        .retain(|t| !(t.item.func as usize == exit_fn && t.item.data as usize == ring as usize));
     s.emit(
         Event::sim_ring_freed,
         ring,
@@ -182,7 +189,6 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
             Some(c) => c,
             None => return,
         };
-        ctx.exit.cancel_calls += calls;
         let progressed = calls > 0 || cancelled_iowq > 0 || ran > 0;
         if inflight(ctx) == 0 {
             ring_maybe_freed(s, ring);
@@ -193,22 +199,27 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
             data: ring as usize as *mut c_void,
             req: 0,
         };
+        let spinning = progressed && ctx.exit.passes <= MAX_SPIN_PASSES;
         // `while (io_uring_try_cancel_requests(...)) cond_resched();`
-        if progressed && ctx.exit.cancel_calls < SPIN_CAP * ctx.exit.passes {
+        if spinning && ctx.exit.cancel_calls < SPIN_CAP * ctx.exit.passes {
             s.add_timer(SPIN_NS, item);
             return;
         }
         // The wait on ctx->ref_comp; the next pass starts when it times out.
         ctx.exit.passes += 1;
         let warn_at = ctx.exit.started_ns + EXIT_WARN_NS;
-        let delay = if !ctx.exit.warned && now >= warn_at {
+        if ctx.exit.warned {
+            return;
+        }
+        if now >= warn_at {
             ctx.exit.warned = true;
             let n = inflight(ctx) as i64;
             s.emit(Event::sim_warn, ring, 0, 0, 2, n);
-            EXIT_LATE_INTERVAL_NS
-        } else if ctx.exit.warned {
-            EXIT_LATE_INTERVAL_NS
-        } else if progressed {
+            // From here the kernel retries every EXIT_LATE_INTERVAL_NS, forever, changing
+            // nothing; the simulator stops scheduling passes (module docs).
+            return;
+        }
+        let delay = if spinning {
             EXIT_INTERVAL_NS
         } else {
             // Quiet passes until the warning change nothing: skip to it (module docs).

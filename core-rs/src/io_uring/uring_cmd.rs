@@ -649,7 +649,9 @@ pub fn io_uring_try_cancel_uring_cmd(ring: u32) -> u32 {
             let (serial, ud) = (r.serial, r.user_data);
             // SAFETY: an in-flight request holds a reference to its live boxed file.
             let handler = unsafe { (*r.cmd.file).f_op.uring_cmd }?;
-            let r = s.ring_mut(ring)?.req_mut(idx);
+            let ctx = s.ring_mut(ring)?;
+            ctx.exit.cancel_calls += 1;
+            let r = ctx.req_mut(idx);
             let cmd = &mut r.cmd as *mut io_uring_cmd;
             let prev = s.ucmd.cur_issue.replace(IssueCtx {
                 ring,

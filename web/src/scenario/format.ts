@@ -75,6 +75,12 @@ export interface DeviceSpec {
   name: string;
   /** A driver of core-rs/src/drivers (`rust_misc_device`, ...). */
   driver: string;
+  /**
+   * The driver is written against the other API generation on purpose: a kernel runs many
+   * drivers at once, and the scenario's `api` names the one under study (e.g. an NVMe-like
+   * v5 driver whose PDU bytes a v3 driver later reads).
+   */
+  other_api?: boolean;
 }
 
 /** A byte sequence for an SQE command area or user memory. */

@@ -211,7 +211,7 @@ export function recordFields(e: TraceEvent, o: FormatOptions = {}): string {
     case 'sim_warn':
       return a === 1
         ? `${req}, WARN_ON_ONCE in __io_uring_cmd_done: issue_flags ${issueFlagNames(lo)}, no CQE`
-        : `ring ${e.ring}, WARN_ON_ONCE in io_ring_exit_work: ${lo} requests still hold the ring after 5 minutes`;
+        : `ring ${e.ring}, WARN_ON_ONCE in io_ring_exit_work: ${lo} ${lo === 1 ? 'request still holds' : 'requests still hold'} the ring after 5 minutes`;
     case 'sim_ring_freed':
       return `ring ${e.ring}, after ${a} passes of the exit loop and ${lo} cancel calls`;
     case 'sanitizer_sqe_after_issue':

@@ -105,7 +105,8 @@ export function validateScenario(doc: unknown): Scenario {
       if (!driver) err(`${p}/driver`, `a driver of core-rs/src/drivers (${Object.keys(DRIVERS).join(', ')})`, d.driver);
       else {
         if (typeof d.name === 'string') deviceDriver.set(d.name, d.driver as string);
-        if (driver.hasUringCmd && (doc.api === 'v3' || doc.api === 'v5') && driver.api !== doc.api) {
+        if (d.other_api !== undefined && typeof d.other_api !== 'boolean') err(`${p}/other_api`, 'a boolean', d.other_api);
+        if (driver.hasUringCmd && (doc.api === 'v3' || doc.api === 'v5') && driver.api !== doc.api && d.other_api !== true) {
           err(`${p}/driver`, `a driver written against the scenario's api "${doc.api}" (${d.driver as string} uses ${driver.api})`, d.driver);
         }
       }
