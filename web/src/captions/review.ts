@@ -104,7 +104,14 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
     explanation:
       "RFC v3's done(ret, res2, issue_flags) was written against io_uring_cmd_done(cmd, ret, res2, flags) (about 6.17). Linux 6.18 split it: io_uring_cmd_done(cmd, ret, issue_flags) has no res2, io_uring_cmd_done32(cmd, ret, res2, issue_flags) has. A v3 binding that builds on 6.18 calls the first, so the 64-bit result never reaches big_cqe[0].",
     resolution: 'v5 calls io_uring_cmd_done32 (through a helper), so res2 lands in big_cqe[0] on CQE32 and CQE_MIXED rings.',
-    review: [],
+    review: [
+      {
+        who: 'Sidong Yang',
+        date: '2025-08-22',
+        on: P3,
+        quote: '`res2`: Extra for big completion queue entry `IORING_SETUP_CQE32`.',
+      },
+    ],
   },
   sanitizer_cmd_lost: {
     title: 'Command nobody can complete',
