@@ -1,13 +1,32 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * `virtual:kernel-truth`: the committed kernel recordings replayed in the simulator and compared
+ * tracepoint for tracepoint (conformance/truth.mjs), computed when the app is built, so the
+ * app's "matches Linux ..." badge is never typed by hand.
+ */
+function kernelTruth(): Plugin {
+  const id = 'virtual:kernel-truth';
+  return {
+    name: 'ringside-kernel-truth',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    async load(resolved) {
+      if (resolved !== `\0${id}`) return null;
+      const { computeTruth } = await import('./conformance/truth.mjs');
+      return `export default ${JSON.stringify(computeTruth(fileURLToPath(new URL('.', import.meta.url))))};`;
+    },
+  };
+}
 
 // The site is static: a relative base makes dist/ work under any path and from file servers.
 export default defineConfig({
   root: 'web',
   base: './',
   publicDir: '../public',
-  plugins: [react()],
+  plugins: [react(), kernelTruth()],
   build: {
     outDir: '../dist',
     emptyOutDir: true,
@@ -27,5 +46,8 @@ export default defineConfig({
     root: '.',
     include: ['web/src/**/*.test.{ts,tsx}', 'cli/**/*.test.ts'],
     environment: 'node',
+    // Tests assert behaviour, not speed (speed is `npm run bench`): a whole-scenario golden run or
+    // a fuzz property may take many seconds on a loaded two-core CI machine.
+    testTimeout: 60_000,
   },
 });

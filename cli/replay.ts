@@ -1,6 +1,6 @@
 /**
  * `ringside replay`: executes the inputs of kernel-trace documents in the simulator and writes
- * the simulator's traces (KERNEL-TRACE-FORMAT.md §10).
+ * the simulator's traces (docs/trace-format.md §10).
  *
  *   ringside replay IN.json --out OUT.json
  *   ringside replay --out-dir DIR IN1.json [IN2.json ...]   (one process, one output per input)

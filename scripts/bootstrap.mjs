@@ -1,56 +1,53 @@
 // Sets up a fresh machine for `npm start` and `npm test`, using only Node built-ins.
 //
-// - System packages: a rustc with the wasm32 std (Debian: rustc cargo libstd-rust-dev-wasm32),
-//   binaryen's wasm-opt for the release module,
-//   rustfmt and clippy for the Rust checks, gcc for the kernel recorder, chromium for browser
-//   tests. As root they are installed with apt (one `apt-get update` first); otherwise the
-//   exact command is printed and the script stops.
+// - System tools, each proven by use (scripts/toolchain.mjs): a rustc that compiles, links and
+//   runs a wasm32 module (Debian: rustc cargo libstd-rust-dev-wasm32 lld-14), Binaryen's
+//   wasm-opt, and for `npm test` also Debian's rustc 1.63 (the minimum supported version),
+//   cargo fmt/clippy with a native build that links, gcc with the io_uring uapi header (the
+//   kernel recorder), a Chromium that renders headless, and fio with liburing (the programs
+//   `ringside record` is tested on). What fails its proof is installed
+//   with apt as root (one `apt-get update` first, then `apt-get install -y
+//   --no-install-recommends` with the packages of PACKAGES); otherwise the exact command is
+//   printed and the script stops. After installing, every failed proof is run again.
 // - npm packages: `npm ci` when node_modules is missing or older than package-lock.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { pickToolchain } from './build-wasm.mjs';
+import { join } from 'node:path';
+import { PACKAGES, describe, prove, root } from './toolchain.mjs';
 
-export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export { root };
 
-function ok(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: 'ignore' });
-  return r.status === 0;
+/** The proofs a command needs: `npm start`/`build` need the wasm build and wasm-opt. */
+function proofsFor({ browser = false, rustChecks = false, recorder = false, programs = false } = {}) {
+  const names = ['wasm', 'wasm-opt'];
+  if (rustChecks) names.push('wasm-1.63', 'rust-checks');
+  if (recorder) names.push('recorder');
+  if (browser) names.push('browser');
+  if (programs) names.push('programs');
+  return names;
 }
 
-/** Returns the cargo to use for native Rust checks (fmt, clippy, test), or null. */
+/** Returns the proven cargo for native Rust checks (fmt, clippy, test), or null. */
 export function nativeCargo() {
-  if (ok('cargo', ['fmt', '--version']) && ok('cargo', ['clippy', '--version'])) return 'cargo';
-  if (ok('/usr/bin/cargo', ['fmt', '--version']) && ok('/usr/bin/cargo', ['clippy', '--version'])) return '/usr/bin/cargo';
-  return null;
+  const r = prove('rust-checks');
+  return r.ok ? r.cargo : null;
 }
 
-/** Returns Debian's Rust 1.63 (the minimum supported version) if it can build wasm32. */
-export function debianRustc() {
-  return existsSync('/usr/bin/rustc') && existsSync('/usr/lib/rustlib/wasm32-unknown-unknown/lib') ? '/usr/bin/rustc' : null;
-}
-
-/** Lists the Debian packages that are missing for the given needs. */
-export function missingPackages({ browser = false, rustChecks = false, recorder = false } = {}) {
-  const pkgs = new Set();
-  if (!pickToolchain()) ['rustc', 'cargo', 'libstd-rust-dev-wasm32'].forEach((p) => pkgs.add(p));
-  if (!ok('wasm-opt', ['--version'])) pkgs.add('binaryen');
-  if (rustChecks) {
-    if (!debianRustc()) ['rustc', 'cargo', 'libstd-rust-dev-wasm32'].forEach((p) => pkgs.add(p));
-    if (!nativeCargo()) ['rustfmt', 'rust-clippy', 'cargo'].forEach((p) => pkgs.add(p));
-  }
-  if (recorder && !ok('gcc', ['--version'])) pkgs.add('gcc').add('libc6-dev');
-  if (browser && !existsSync('/usr/bin/chromium')) pkgs.add('chromium');
-  return [...pkgs];
+/** Returns the failed proofs among `names` with the packages that would supply each. */
+function failing(names, fresh) {
+  return names.map((n) => ({ n, r: prove(n, { fresh }) })).filter(({ r }) => !r.ok);
 }
 
 export function ensureSystem(needs) {
-  const pkgs = missingPackages(needs);
-  if (pkgs.length === 0) return;
-  const cmd = `apt-get update && apt-get install -y ${pkgs.join(' ')}`;
+  const names = proofsFor(needs);
+  let bad = failing(names, false);
+  if (bad.length === 0) return;
+  const pkgs = [...new Set(bad.flatMap(({ n, r }) => r.packages ?? PACKAGES[n === 'wasm-1.63' ? 'wasm' : n] ?? []))];
+  for (const { n, r } of bad) console.error(`ringside: ${describe(n, r)}`);
+  const hints = bad.map(({ r }) => r.hint).filter(Boolean);
+  const cmd = `apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')}`;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    console.error(`ringside: missing system packages. Run as root:\n  ${cmd}`);
+    console.error(`ringside: missing system packages. Run as root:\n  ${cmd}${hints.map((h) => `\n  or: ${h}`).join('')}`);
     process.exit(1);
   }
   console.log(`ringside: installing ${pkgs.join(' ')} with apt`);
@@ -61,6 +58,11 @@ export function ensureSystem(needs) {
       console.error(`ringside: apt-get ${args[0]} failed; run by hand:\n  ${cmd}`);
       process.exit(1);
     }
+  }
+  bad = failing(names, true);
+  if (bad.length) {
+    for (const { n, r } of bad) console.error(`ringside: after installing, still ${describe(n, r)}`);
+    process.exit(1);
   }
 }
 

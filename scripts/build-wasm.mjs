@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // Builds core-rs for wasm32-unknown-unknown and copies the module to public/core.wasm.
 //
-// It picks the first rustc whose sysroot has the wasm32-unknown-unknown standard library:
-// the user's rustup toolchain (`rustc` on PATH) first, then Debian's /usr/bin/rustc (1.63 with
-// libstd-rust-dev-wasm32), each with the cargo that sits beside it, and says which it picked.
+// It picks the first rustc proven to build wasm32 (scripts/toolchain.mjs compiles, links and
+// runs a tiny cdylib with it): the user's rustup toolchain (`rustc` on PATH) first, then
+// Debian's /usr/bin/rustc (1.63 with libstd-rust-dev-wasm32 and lld-14), each with the cargo
+// that sits beside it, and says which it picked.
 // `--force` rebuilds even when public/core.wasm is newer than every source file.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TARGET, describe, prove } from './toolchain.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const crate = join(root, 'core-rs');
 const out = join(root, 'public', 'core.wasm');
-const TARGET = 'wasm32-unknown-unknown';
 
 function newestMtime(dir) {
   let t = 0;
@@ -25,37 +26,10 @@ function newestMtime(dir) {
   return t;
 }
 
-function which(cmd) {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-/** Returns the toolchains to try, in order of preference. */
-export function candidates() {
-  const list = [];
-  const onPath = which('rustc');
-  if (onPath) list.push(onPath);
-  if (existsSync('/usr/bin/rustc') && !list.includes('/usr/bin/rustc')) list.push('/usr/bin/rustc');
-  return list;
-}
-
-/** Returns `{rustc, cargo, version}` of the first toolchain with the wasm32 std, or null. */
+/** Returns `{rustc, cargo, version, ...}` of the first toolchain proven to build wasm32, or null. */
 export function pickToolchain() {
-  for (const rustc of candidates()) {
-    let sysroot;
-    let version;
-    try {
-      sysroot = execFileSync(rustc, ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
-      version = execFileSync(rustc, ['--version'], { encoding: 'utf8' }).trim();
-    } catch {
-      continue;
-    }
-    if (!existsSync(join(sysroot, 'lib', 'rustlib', TARGET, 'lib'))) continue;
-    const cargo = join(dirname(rustc), 'cargo');
-    if (!existsSync(cargo)) continue;
-    return { rustc, cargo, version };
-  }
-  return null;
+  const r = prove('wasm');
+  return r.ok ? r : null;
 }
 
 export function buildWasm({ force = false, quiet = false } = {}) {
@@ -66,11 +40,7 @@ export function buildWasm({ force = false, quiet = false } = {}) {
   }
   const tc = pickToolchain();
   if (!tc) {
-    console.error(
-      `wasm: no installed rustc has the ${TARGET} standard library.\n` +
-        `  Debian/Ubuntu (as root): apt-get install -y rustc cargo libstd-rust-dev-wasm32\n` +
-        `  rustup: rustup target add ${TARGET}`,
-    );
+    console.error(`wasm: no installed rustc can build ${TARGET}.\n  ${describe('wasm', prove('wasm'))}`);
     return false;
   }
   log(`wasm: building with ${tc.version} (${tc.rustc})`);
@@ -92,12 +62,13 @@ export function buildWasm({ force = false, quiet = false } = {}) {
   const built = join(targetDir, TARGET, 'release', 'ringside_core.wasm');
   // Binaryen's optimizer (Debian: binaryen) makes the module both smaller and faster; the
   // build works without it and says so.
-  const opt = which('wasm-opt');
+  const wo = prove('wasm-opt');
+  const opt = wo.ok ? wo.path : null;
   if (opt && spawnSync(opt, ['-O3', built, '-o', out], { stdio: quiet ? 'pipe' : 'inherit' }).status === 0) {
     log(`wasm: public/core.wasm (${statSync(out).size} bytes, wasm-opt -O3 from ${statSync(built).size})`);
   } else {
     copyFileSync(built, out);
-    log(`wasm: public/core.wasm (${statSync(out).size} bytes; wasm-opt not found, unoptimized)`);
+    log(`wasm: public/core.wasm (${statSync(out).size} bytes; unoptimized: ${describe('wasm-opt', wo)})`);
   }
   return true;
 }

@@ -182,6 +182,16 @@ static const struct scenario scenarios[] = {
 	{ "nop_async", sc_nop_async,
 	  "Three IOSQE_ASYNC NOPs go through io-wq; enter(3, min 3) returns 3 and all complete with res 0. "
 	  "Their order depends on the workers, so the reap is compared unordered." },
+	{ "tw_async_default", sc_tw_async_default,
+	  "One IOSQE_ASYNC NOP on a default ring, submitted without waiting; the task sleeps 20 ms, looks at "
+	  "the ring, then waits for the CQE. The io-wq worker posts the CQE itself (io_uring:complete from "
+	  "iou-wrk), before the task asks." },
+	{ "tw_async_coop", sc_tw_async_coop,
+	  "The same on a COOP_TASKRUN|TASKRUN_FLAG ring: the worker still posts the CQE itself; the task "
+	  "runs the completion's task_work on its way out of its next system call." },
+	{ "tw_async_defer", sc_tw_async_defer,
+	  "The same on a SINGLE_ISSUER|DEFER_TASKRUN ring: the completion waits on the ring's local work "
+	  "list, so the CQ stays empty through the sleep, and the wait runs it (io_uring:local_work_run)." },
 
 	/* uring_cmd on files */
 	{ "uring_cmd_regular_file", sc_uring_cmd_regular_file,

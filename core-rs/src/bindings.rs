@@ -25,7 +25,7 @@ pub use crate::io_uring::types::{
     IO_URING_F_SQE128, IO_URING_F_UNLOCKED,
 };
 pub use crate::linux::fs::{file, file_operations, TwToken as io_tw_token_t};
-pub use crate::linux::miscdevice::{miscdevice, MISC_DYNAMIC_MINOR};
+pub use crate::linux::miscdevice::{miscdevice, MiscCtlFn, MiscOpenFn, MISC_DYNAMIC_MINOR};
 pub use crate::uapi::errno;
 pub use crate::uapi::io_uring::{
     io_uring_sqe, IORING_OP_URING_CMD, IORING_URING_CMD_CANCELABLE, IORING_URING_CMD_FIXED,
@@ -177,7 +177,12 @@ pub unsafe fn copy_to_user(to: *mut c_void, from: *const c_void, n: usize) -> us
 }
 
 /// `queue_work(system_wq, work)`: `func(data)` runs later in a kworker.
-pub fn queue_work(func: unsafe fn(*mut c_void), data: *mut c_void) {
+///
+/// # Safety
+///
+/// `func` must be sound to call once with `data`, later, from a kworker with no lock held:
+/// `data` must stay valid until then and nothing else may free it (the work item owns it).
+pub unsafe fn queue_work(func: unsafe fn(*mut c_void), data: *mut c_void) {
     simulator::with(|s| {
         let req = s.ucmd.cur_issue.map_or(0, |c| c.serial);
         crate::linux::workqueue::queue_work(s, WorkItem { func, data, req })
@@ -185,7 +190,11 @@ pub fn queue_work(func: unsafe fn(*mut c_void), data: *mut c_void) {
 }
 
 /// `queue_delayed_work(system_wq, work, delay)`, with the delay in simulated nanoseconds.
-pub fn queue_delayed_work(func: unsafe fn(*mut c_void), data: *mut c_void, delay_ns: u64) {
+///
+/// # Safety
+///
+/// As for [`queue_work`]: `func(data)` must be sound to call once, after the delay.
+pub unsafe fn queue_delayed_work(func: unsafe fn(*mut c_void), data: *mut c_void, delay_ns: u64) {
     simulator::with(|s| {
         let req = s.ucmd.cur_issue.map_or(0, |c| c.serial);
         crate::linux::workqueue::queue_delayed_work(s, WorkItem { func, data, req }, delay_ns)

@@ -244,7 +244,7 @@ fn exit_work_waits_for_a_command_nobody_completes_and_warns_after_five_minutes()
     let warn = of(&recs, "sim_warn");
     assert_eq!(warn.len(), 1);
     assert_eq!(
-        (warn[0].a, warn[0].b),
+        (warn[0].a, warn[0].b >> 32),
         (2, 1),
         "the exit work warns, 1 request left"
     );
@@ -384,7 +384,7 @@ fn v3_done_loses_res2_on_618() {
     let recs = drain();
     let lost = of(&recs, "sanitizer_res2_lost");
     assert_eq!(lost.len(), 1);
-    assert_eq!((lost[0].a as u64, lost[0].b), (RES2_VALUE, 1));
+    assert_eq!((lost[0].b as u64, lost[0].a), (RES2_VALUE, 1));
 }
 
 #[test]

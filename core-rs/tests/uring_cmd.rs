@@ -1,4 +1,4 @@
-//! The uring_cmd state machine (KERNEL-NOTES §3.10), one test per transition, through the
+//! The uring_cmd state machine (docs/kernel-notes.md §3.10), one test per transition, through the
 //! exported ABI with the sample drivers.
 
 mod cmd_util;

@@ -24,6 +24,9 @@ export const tests = [
         if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text());
       });
       await page.goto(url);
+      // The home screen opens the start-here path; these checks start in free play.
+      await page.getByTestId('start-path').waitFor();
+      await page.getByRole('combobox', { name: 'Scenario' }).selectOption('__free');
       await page.getByRole('button', { name: 'Submit NOP' }).waitFor();
       if (violations.length) throw new Error(`CSP violations: ${violations.join('; ')}`);
     },
@@ -64,6 +67,9 @@ export const tests = [
       const requests = [];
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(url);
+      // The home screen opens the start-here path; these checks start in free play.
+      await page.getByTestId('start-path').waitFor();
+      await page.getByRole('combobox', { name: 'Scenario' }).selectOption('__free');
       await page.getByRole('button', { name: 'Submit NOP' }).waitFor();
       const foreign = requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:') && !r.startsWith('blob:'));
       if (foreign.length) throw new Error(`requests to other origins: ${foreign.join(', ')}`);

@@ -3,7 +3,7 @@
 //! Mirrors: `drivers/nvme/host/ioctl.c` (`nvme_ns_chr_uring_cmd`, `nvme_uring_cmd_checks`,
 //! `nvme_uring_cmd_io`, `nvme_uring_cmd_end_io`, `nvme_uring_task_cb`) and the uapi
 //! `struct nvme_uring_cmd` (`include/uapi/linux/nvme_ioctl.h`), written against the v5
-//! abstraction (KERNEL-NOTES §4.1).
+//! abstraction (docs/kernel-notes.md §4.1).
 //!
 //! - Needs both `IO_URING_F_SQE128` and `IO_URING_F_CQE32` (the 72-byte command lives in the
 //!   80-byte command area of a 128-byte SQE, and the 64-bit result in `big_cqe[0]`), else

@@ -40,6 +40,14 @@ use super::*;
 use crate::linux::fs::file;
 use crate::sim::WorkItem;
 
+/// The io_uring instance's own `io_uring_fops` (no `uring_cmd`): closing the last reference
+/// to a ring goes through its `->release()`.
+pub static IO_URING_FOPS: crate::linux::fs::file_operations = crate::linux::fs::file_operations {
+    name: "io_uring_fops",
+    uring_cmd: None,
+    release: Some(io_uring_release),
+};
+
 /// `io_uring_release`: the ring file's last reference went away (`close` of the ring fd).
 ///
 /// # Safety
@@ -214,7 +222,7 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
         if now >= warn_at {
             ctx.exit.warned = true;
             let n = inflight(ctx) as i64;
-            s.emit(Event::sim_warn, ring, 0, 0, 2, n);
+            s.emit(Event::sim_warn, ring, 0, 0, 2, n << 32);
             // From here the kernel retries every EXIT_LATE_INTERVAL_NS, forever, changing
             // nothing; the simulator stops scheduling passes (module docs).
             return;

@@ -22,11 +22,11 @@ use super::*;
 /// `io_req_task_work_add`: queue `func` to run for the request in the submitting task.
 pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy: bool) {
     let (serial, ud, flags) = {
-        let ctx = s.ring_mut(ring).expect("ring");
-        let r = ctx.req_mut(idx);
-        r.state = ReqState::TwPending;
+        let ctx = s.ctx_mut(ring);
+        let r = ctx.req(idx);
         (r.serial, r.user_data, ctx.flags)
     };
+    req_set_state(s, ring, idx, ReqState::TwPending);
     let item = TwItem {
         ring,
         req: idx,
@@ -36,10 +36,10 @@ pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy
     };
     let defer = flags & IORING_SETUP_DEFER_TASKRUN != 0;
     // `io_req_local_work_add`: a linked request never waits lazily.
-    let lazy = lazy && s.ring(ring).expect("ring").req(idx).flags & IO_REQ_LINK_FLAGS == 0;
+    let lazy = lazy && s.ctx(ring).req(idx).flags & IO_REQ_LINK_FLAGS == 0;
     let item = TwItem { lazy, ..item };
     if defer {
-        s.ring_mut(ring).expect("ring").local_work.push_back(item);
+        s.ctx_mut(ring).local_work.push_back(item);
     } else {
         s.task.tw.push_back(item);
         // `TWA_SIGNAL_NO_IPI` on a running task: nothing happens until its next return to
@@ -50,7 +50,7 @@ pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy
         }
     }
     if flags & IORING_SETUP_TASKRUN_FLAG != 0 {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
         ctx.rings
             .write_once_u32(rings_off::SQ_FLAGS, f | IORING_SQ_TASKRUN);
@@ -99,7 +99,7 @@ pub fn run_tw_item(item: TwItem, local: bool) {
                 .map_or(false, |r| r.serial == item.serial)
         });
         let ud = if live {
-            s.ring(item.ring).expect("ring").req(item.req).user_data
+            s.ctx(item.ring).req(item.req).user_data
         } else {
             0
         };
@@ -135,7 +135,7 @@ pub fn run_tw_item(item: TwItem, local: bool) {
 /// drain. A dying ring fails it with `-EFAULT`; `REQ_F_FORCE_ASYNC` sends it to io-wq.
 fn io_req_task_submit(ring: u32, idx: u32) {
     let (cancel, force_async) = sim::with(|s| {
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = s.ctx(ring);
         (ctx.dead, ctx.req(idx).flags & REQ_F_FORCE_ASYNC != 0)
     });
     if cancel {
@@ -152,7 +152,7 @@ fn io_req_task_submit(ring: u32, idx: u32) {
 fn io_req_tw_fail_links(s: &mut Sim, ring: u32, first: u32) {
     let mut cur = Some(first);
     while let Some(m) = cur {
-        let r = s.ring_mut(ring).expect("ring").req_mut(m);
+        let r = s.ctx_mut(ring).req_mut(m);
         let nxt = r.link.take();
         let res = if r.flags & REQ_F_FAIL != 0 {
             r.cqe.res

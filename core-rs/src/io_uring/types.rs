@@ -14,126 +14,30 @@ use crate::linux::fs::FileRef;
 use crate::ring::{Region, RingLayout};
 use crate::uapi::io_uring::*;
 
-// enum io_uring_cmd_flags (include/linux/io_uring_types.h, ≈ v6.19 values).
-pub const IO_URING_F_COMPLETE_DEFER: u32 = 1;
-pub const IO_URING_F_UNLOCKED: u32 = 2;
-pub const IO_URING_F_MULTISHOT: u32 = 4;
-pub const IO_URING_F_IOWQ: u32 = 8;
-pub const IO_URING_F_INLINE: u32 = 16;
-pub const IO_URING_F_NONBLOCK: u32 = 1 << 31;
-pub const IO_URING_F_SQE128: u32 = 1 << 8;
-pub const IO_URING_F_CQE32: u32 = 1 << 9;
-pub const IO_URING_F_IOPOLL: u32 = 1 << 10;
-pub const IO_URING_F_CANCEL: u32 = 1 << 11;
-pub const IO_URING_F_COMPAT: u32 = 1 << 12;
-/// `IO_URING_F_TASK_DEAD` (6.8–6.18; gone in 6.19): set by 6.18's `io_uring_cmd_work` when
-/// `io_should_terminate_tw(ctx)`.
-pub const IO_URING_F_TASK_DEAD: u32 = 1 << 13;
-/// `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS` (include/linux/io_uring/cmd.h).
-pub const IO_URING_CMD_TASK_WORK_ISSUE_FLAGS: u32 = IO_URING_F_COMPLETE_DEFER;
-/// `IOU_F_TWQ_LAZY_WAKE` (io_uring/tw.h).
-pub const IOU_F_TWQ_LAZY_WAKE: u32 = 1;
+pub use crate::include::io_uring_types::*;
 
-/// `u32` words that pad `file` and `sqe` of [`io_uring_cmd`] to 8 bytes each (0 on 64-bit).
-pub const PTR_PAD: usize = (8 - core::mem::size_of::<usize>()) / 2;
-
-/// The 32-byte driver-private area of a uring_cmd (`pdu[32]` of `struct io_uring_cmd`).
-pub const PDU_SIZE: usize = 32;
-
-/// `struct io_uring_cmd`: the part of a request a uring_cmd driver sees, laid out as in 6.18
-/// (`include/linux/io_uring/cmd.h`): `file`@0, `sqe`@8, `task_work_cb`@16, `cmd_op`@24,
-/// `flags`@28, `pdu`@32. It starts `struct io_kiocb`, which comes from a
-/// `SLAB_HWCACHE_ALIGN` cache, hence the 64-byte alignment: the PDU is 32-byte aligned.
-/// (6.19 drops `task_work_cb` and moves the PDU to offset 24, 8-byte aligned; see
-/// [`crate::sim::KernelProfile`].)
-#[repr(C, align(64))]
-pub struct io_uring_cmd {
-    pub file: *mut crate::linux::fs::file,
-    /// Points at the SQE in the SQ ring, or at the request's async copy once copied.
-    pub sqe: *const u8,
-    /// Pads the two pointers to 8 bytes each on 32-bit targets (wasm32), so the offsets below
-    /// are the kernel's on every target.
-    pub ptr_pad: [u32; PTR_PAD],
-    /// 6.18's `io_uring_cmd_tw_t task_work_cb`; the simulator keeps the callback in the
-    /// queued task_work item instead, so this slot only holds the layout.
-    pub task_work_cb: u64,
-    pub cmd_op: u32,
-    pub flags: u32,
-    pub pdu: [u8; PDU_SIZE],
-}
-
-/// Who last wrote a byte the UI shows (SQE, CQE, PDU or user memory).
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Prov {
-    /// Never written since the memory was allocated (zero from `__GFP_ZERO`).
-    Fresh = 0,
-    /// Written by userspace.
-    User = 1,
-    /// Written by the io_uring core (prep, CQE fill).
-    Core = 2,
-    /// Written by the driver (`write_pdu`).
-    Driver = 3,
-    /// Left over from a previous request that used the same recycled object.
-    Stale = 4,
-    /// Zeroed on purpose (RFC patch 2 in prep, or the v5 wrapper).
-    Zeroed = 5,
-}
-
-/// Where a request is in its life (KERNEL-NOTES §3.10; one state per box of that diagram).
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReqState {
-    /// In the request cache, not in use.
-    Free = 0,
-    /// Initialised and prepped from its SQE.
-    Prepped = 1,
-    /// Queued for an io-wq worker.
-    IowqQueued = 2,
-    /// The issue handler is running.
-    Issuing = 3,
-    /// Issued, waiting for the driver (`-EIOCBQUEUED`).
-    Inflight = 4,
-    /// A task_work item for it is queued.
-    TwPending = 5,
-    /// Completed; its CQE waits in the deferred completion list.
-    CompletePending = 6,
-    /// Its CQE was posted (to the CQ ring or the overflow list).
-    Done = 7,
-    /// Failed at init/prep.
-    FailedPrep = 8,
-    /// Waiting in a link chain for its predecessor.
-    Linked = 9,
-}
-
-impl ReqState {
-    /// Returns the state's name as the UI shows it.
-    pub fn name(self) -> &'static str {
-        match self {
-            ReqState::Free => "free",
-            ReqState::Prepped => "prepped",
-            ReqState::IowqQueued => "iowq_queued",
-            ReqState::Issuing => "issuing",
-            ReqState::Inflight => "inflight",
-            ReqState::TwPending => "tw_pending",
-            ReqState::CompletePending => "complete_pending",
-            ReqState::Done => "done",
-            ReqState::FailedPrep => "failed_prep",
-            ReqState::Linked => "linked",
-        }
-    }
-}
+pub use crate::include::io_uring_cmd::*;
+pub use crate::trace::{Prov, ReqState};
 
 // req->flags (REQ_F_*), the subset modelled. As in `include/linux/io_uring_types.h`, the low
 // bits have the numeric values of the `IOSQE_*` flags, so `io_init_req` copies `sqe->flags` in.
+/// The file is a registered (fixed) file.
 pub const REQ_F_FIXED_FILE: u32 = 1 << 0;
+/// `IOSQE_IO_DRAIN`.
 pub const REQ_F_IO_DRAIN: u32 = 1 << 1;
+/// `IOSQE_IO_LINK`.
 pub const REQ_F_LINK: u32 = 1 << 2;
+/// `IOSQE_IO_HARDLINK`.
 pub const REQ_F_HARDLINK: u32 = 1 << 3;
+/// `IOSQE_ASYNC`: always issue from io-wq.
 pub const REQ_F_FORCE_ASYNC: u32 = 1 << 4;
+/// `IOSQE_BUFFER_SELECT`.
 pub const REQ_F_BUFFER_SELECT: u32 = 1 << 5;
+/// `IOSQE_CQE_SKIP_SUCCESS`: no CQE on success.
 pub const REQ_F_CQE_SKIP: u32 = 1 << 6;
+/// The request failed; links behind it are cancelled.
 pub const REQ_F_FAIL: u32 = 1 << 8;
+/// The SQE was copied into async data (`io_uring_cmd_sqe_copy`).
 pub const REQ_F_SQE_COPIED: u32 = 1 << 9;
 /// Simulator bookkeeping: the request carries `big_cqe` words for a 32-byte CQE.
 pub const REQ_F_BIG_CQE: u32 = 1 << 10;
@@ -152,6 +56,7 @@ pub const IO_REQ_LINK_FLAGS: u32 = REQ_F_LINK | REQ_F_HARDLINK;
 /// its `IoKiocb` (the kernel's `cmd_to_io_kiocb`, a `container_of`).
 #[repr(C)]
 pub struct IoKiocb {
+    /// The command part a uring_cmd driver sees (the first field, as in `io_kiocb`).
     pub cmd: io_uring_cmd,
     /// Serial number, unique for the simulator's life (what traces call `req`).
     pub serial: u32,
@@ -159,14 +64,23 @@ pub struct IoKiocb {
     pub index: u32,
     /// Ring id.
     pub ring: u32,
+    /// `IORING_OP_*`.
     pub opcode: u8,
+    /// `IOSQE_*` as submitted.
     pub sqe_flags: u8,
+    /// Where the request is in its life.
     pub state: ReqState,
+    /// `REQ_F_*`.
     pub flags: u32,
+    /// Copied into the CQE.
     pub user_data: u64,
+    /// The SQE's `fd`.
     pub fd: i32,
+    /// The file the request holds a reference to.
     pub file: Option<FileRef>,
+    /// The CQE the request will post.
     pub cqe: io_uring_cqe,
+    /// The extra words of a 32-byte CQE (kept across recycling, as upstream).
     pub big_cqe: [u64; 2],
     /// Next request in a link chain (slab index).
     pub link: Option<u32>,
@@ -180,7 +94,9 @@ pub struct IoKiocb {
     /// `result`, `flags`, `extra1`, `extra2`; they reach `req->big_cqe` only when `io_nop`
     /// issues, so a cancelled link member's CQE carries zeros there).
     pub nop_result: i32,
+    /// NOP: `sqe->nop_flags`.
     pub nop_flags: u32,
+    /// NOP: the extra CQE words (`IORING_NOP_CQE32`).
     pub nop_extra: [u64; 2],
     /// Provenance of each PDU byte.
     pub pdu_prov: [Prov; PDU_SIZE],
@@ -219,8 +135,11 @@ pub struct ExitProgress {
 /// A CQE waiting on the overflow list (`struct io_overflow_cqe`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OverflowCqe {
+    /// The CQE.
     pub cqe: io_uring_cqe,
+    /// Its extra words, for a 32-byte CQE.
     pub big_cqe: Option<[u64; 2]>,
+    /// The request's serial number.
     pub req: u32,
 }
 
@@ -243,22 +162,35 @@ pub enum TwFunc {
 /// One queued task_work item.
 #[derive(Clone, Copy)]
 pub struct TwItem {
+    /// Ring id.
     pub ring: u32,
+    /// Slab index of the request.
     pub req: u32,
+    /// Its serial (to notice a recycled slot).
     pub serial: u32,
+    /// What to run.
     pub func: TwFunc,
+    /// Queued with `IOU_F_TWQ_LAZY_WAKE`.
     pub lazy: bool,
 }
 
 /// `struct io_ring_ctx`: one ring instance.
 pub struct IoRingCtx {
+    /// Ring id (1-based; 0 means none).
     pub id: u32,
+    /// The ring's descriptor.
     pub fd: i32,
+    /// `IORING_SETUP_*`.
     pub flags: u32,
+    /// Offsets and sizes of the regions.
     pub layout: RingLayout,
+    /// The SQ/CQ ring region.
     pub rings: Region,
+    /// The SQE region.
     pub sqes: Region,
+    /// `sq_entries - 1`.
     pub sq_mask: u32,
+    /// `cq_entries - 1`.
     pub cq_mask: u32,
     /// `ctx->cached_sq_head`: SQEs consumed but not yet published in `sq.head`.
     pub cached_sq_head: u32,
@@ -268,10 +200,12 @@ pub struct IoRingCtx {
     /// found free, in 16-byte `struct io_uring_cqe` units (a `CQE32` ring's slot is two).
     /// CQEs are written from it without looking at the ring again until it runs out.
     pub cqe_cached: u32,
+    /// End of that range.
     pub cqe_sentinel: u32,
     /// Simulator bookkeeping: a filler moved `cached_cq_tail` past `cqe_cached` and no refill
     /// has resynchronised them yet (for the `sim_cqe_cache_quirk` trace record).
     pub cqe_behind: bool,
+    /// The request slab.
     pub reqs: Vec<Box<IoKiocb>>,
     /// Free slab indices (the request cache), used last-in first-out like the kernel's.
     pub free: Vec<u32>,
@@ -285,6 +219,7 @@ pub struct IoRingCtx {
     pub drain_disabled: bool,
     /// `submit_state.link`: head and last of the chain being assembled.
     pub link_head: Option<u32>,
+    /// Last request of the chain being assembled.
     pub link_last: Option<u32>,
     /// DEFER_TASKRUN local work (`ctx->work_llist`).
     pub local_work: VecDeque<TwItem>,
@@ -326,7 +261,8 @@ impl IoRingCtx {
         (self.reqs.len() - self.free.len()) as u32
     }
 
-    /// Returns the issue-flag bits every issue on this ring carries (`io_uring_cmd`, §3.4).
+    /// Returns the issue-flag bits every issue on this ring carries (`io_uring_cmd`, see
+    /// docs/kernel-notes.md §3.4).
     pub fn ctx_issue_flags(&self) -> u32 {
         let mut f = 0;
         if self.flags & IORING_SETUP_SQE128 != 0 {
@@ -356,23 +292,37 @@ impl IoRingCtx {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct ReqInfo {
+    /// Serial number.
     pub serial: u32,
+    /// Slab index.
     pub index: u32,
+    /// `ReqState` value.
     pub state: u8,
+    /// `IORING_OP_*`.
     pub opcode: u8,
+    /// `IOSQE_*`.
     pub sqe_flags: u8,
+    /// 1 while the driver's `->uring_cmd()` runs.
     pub in_issue: u8,
     /// `REQ_F_*` bits.
     pub flags: u32,
+    /// The request's user_data.
     pub user_data: u64,
+    /// The SQE's fd.
     pub fd: i32,
+    /// `cmd_op`.
     pub cmd_op: u32,
     /// `ioucmd->flags` (user bits plus CANCELABLE/REISSUE).
     pub cmd_flags: u32,
+    /// The CQE's `res`.
     pub res: i32,
+    /// The CQE's `flags`.
     pub cflags: u32,
+    /// How many times the issue handler was called.
     pub issues: u32,
+    /// The extra words of a 32-byte CQE.
     pub big_cqe: [u64; 2],
+    /// The 32-byte PDU.
     pub pdu: [u8; PDU_SIZE],
     /// [`Prov`] of each PDU byte.
     pub pdu_prov: [u8; PDU_SIZE],

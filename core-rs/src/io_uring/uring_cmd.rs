@@ -5,9 +5,9 @@
 //! `io_uring_cmd_del_cancelable`, `io_uring_try_cancel_uring_cmd`) and
 //! `include/linux/io_uring/cmd.h` (`io_uring_cmd_done`, `io_uring_cmd_done32`,
 //! `io_uring_cmd_complete_in_task`, `io_uring_cmd_do_in_task_lazy`,
-//! `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`), as of ≈ v6.18/v6.19 (KERNEL-NOTES §3).
+//! `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`), as of ≈ v6.18/v6.19 (docs/kernel-notes.md §3).
 //!
-//! # The state machine (KERNEL-NOTES §3.10)
+//! # The state machine (docs/kernel-notes.md §3.10)
 //!
 //! | transition | [`ReqState`] | trace events |
 //! |---|---|---|
@@ -41,9 +41,9 @@
 //! - `sanitizer_done_unlocked`: `done()` ran without this ring's `uring_lock` and without
 //!   `IO_URING_F_UNLOCKED` (a workqueue, a timer, another ring's callback).
 //! - `sanitizer_sqe_after_issue`: `sqe()` after the issue call returned while `ioucmd->sqe`
-//!   still aliases the SQ ring slot userspace may have reused (KERNEL-NOTES §3.3).
-//! - `sanitizer_pdu_uninit_read`: PDU bytes read that nobody wrote during this request's life
-//!   (fresh or stale from the previous user of the recycled request).
+//!   still aliases the SQ ring slot userspace may have reused (docs/kernel-notes.md §3.3).
+//! - `sanitizer_pdu_stale_read`: PDU bytes read that the previous user of the recycled
+//!   request left there (fresh bytes are zeroes, so defined, and not reported).
 //! - `sanitizer_pdu_too_big`: a PDU type over 32 bytes (a `BUILD_BUG_ON` in C's
 //!   `io_uring_cmd_to_pdu`).
 //!
@@ -79,7 +79,7 @@ const CTX_BITS: u32 = IO_URING_F_SQE128 | IO_URING_F_CQE32 | IO_URING_F_IOPOLL |
 
 /// `io_uring_cmd_prep`: validates the SQE and points `ioucmd->sqe` at the ring slot.
 ///
-/// Order of checks as upstream (KERNEL-NOTES §3.2): `__pad1`, unknown `uring_cmd_flags`, FIXED
+/// Order of checks as upstream (docs/kernel-notes.md §3.2): `__pad1`, unknown `uring_cmd_flags`, FIXED
 /// with MULTISHOT, MULTISHOT without `IOSQE_BUFFER_SELECT` (and the reverse). `ioprio` is
 /// checked earlier by `io_init_req` (uring_cmd has no `.ioprio` in opdef.c).
 ///
@@ -109,7 +109,7 @@ pub fn io_uring_cmd_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result
     // no buffer is ever registered in the simulator.
     let _buf_index = rd16(sqe_off::BUF_INDEX);
     let zero = s.cfg.patch2_zero_pdu;
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     let sqe_ptr = ctx.sqes.byte_ptr(ctx.req(idx).sqe_off);
     let r = ctx.req_mut(idx);
     r.cmd.flags = flags;
@@ -129,7 +129,7 @@ pub fn io_uring_cmd_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result
 /// `io_uring_cmd_sqe_copy` (via `io_req_sqe_copy`): copy the SQE into async data so the
 /// request can be issued after userspace reuses the ring slot.
 pub fn io_req_sqe_copy(s: &mut Sim, ring: u32, idx: u32) {
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     let r = ctx.req(idx);
     if !matches!(r.opcode, IORING_OP_URING_CMD | IORING_OP_URING_CMD128)
         || r.flags & REQ_F_SQE_COPIED != 0
@@ -155,7 +155,7 @@ pub fn io_req_sqe_copy(s: &mut Sim, ring: u32, idx: u32) {
 /// io-wq), `-EIOCBQUEUED` leaves the request in flight, anything else is its result.
 pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
     let prep = sim::with(|s| {
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = s.ctx(ring);
         let ctx_flags = ctx.ctx_issue_flags();
         let r = ctx.req(idx);
         let (serial, ud, op, fd) = (r.serial, r.user_data, r.cmd.cmd_op, r.fd);
@@ -170,9 +170,9 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
             }
         };
         let flags = issue_flags | ctx_flags;
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        req_set_state(s, ring, idx, ReqState::Issuing);
+        let r = s.ctx_mut(ring).req_mut(idx);
         let cmd = &mut r.cmd as *mut io_uring_cmd;
-        r.state = ReqState::Issuing;
         r.in_issue = true;
         r.issues += 1;
         r.live_issue_flags = Some(flags);
@@ -209,7 +209,7 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
         };
         s.emit(Event::sim_uring_cmd_ret, ring, serial, ud, ret as i64, 0);
         set_ctx(s, back);
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let r = ctx.req_mut(idx);
         if r.serial != serial {
             // The request was completed and recycled during the call (only possible after a
@@ -268,7 +268,7 @@ pub unsafe fn cmd_to_req(cmd: *mut io_uring_cmd) -> (u32, u32, u32) {
 /// dropped. Allowed states: in the issue call, in flight, or in its own task_work callback.
 fn completion_allowed(s: &mut Sim, ring: u32, idx: u32, ret: i32) -> bool {
     let (state, done_before, serial, ud) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         (r.state, r.done_called, r.serial, r.user_data)
     };
     let live = matches!(
@@ -353,7 +353,7 @@ pub unsafe fn __io_uring_cmd_done(
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let ud = s.ring(ring).expect("ring").req(idx).user_data;
+        let ud = s.ctx(ring).req(idx).user_data;
         s.emit(
             Event::sim_uring_cmd_done,
             ring,
@@ -366,7 +366,7 @@ pub unsafe fn __io_uring_cmd_done(
             return;
         }
         check_done_flags(s, ring, serial, ud, issue_flags);
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let mixed = ctx.flags & IORING_SETUP_CQE_MIXED != 0;
         let cqe32_ring = ctx.flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) != 0;
         let dead = ctx.dead;
@@ -424,7 +424,7 @@ pub unsafe fn io_uring_cmd_done(cmd: *mut io_uring_cmd, ret: isize, res2: u64, i
         // SAFETY: forwarded from the caller.
         let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
         sim::with(|s| {
-            let ctx = s.ring(ring).expect("ring");
+            let ctx = s.ctx(ring);
             let big = ctx.flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) != 0;
             let ud = ctx.req(idx).user_data;
             s.emit(
@@ -432,8 +432,8 @@ pub unsafe fn io_uring_cmd_done(cmd: *mut io_uring_cmd, ret: isize, res2: u64, i
                 ring,
                 serial,
                 ud,
-                res2 as i64,
                 big as i64,
+                res2 as i64,
             );
         });
     }
@@ -467,7 +467,7 @@ pub unsafe fn __io_uring_cmd_do_in_task(cmd: *mut io_uring_cmd, cb: UringCmdTwFn
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     let lazy = flags & IOU_F_TWQ_LAZY_WAKE != 0;
     let fallback = sim::with(|s| {
-        let ud = s.ring(ring).expect("ring").req(idx).user_data;
+        let ud = s.ctx(ring).req(idx).user_data;
         s.emit(
             Event::sim_uring_cmd_do_in_task,
             ring,
@@ -486,8 +486,8 @@ pub unsafe fn __io_uring_cmd_do_in_task(cmd: *mut io_uring_cmd, cb: UringCmdTwFn
             func: TwFunc::UringCmd(cb),
             lazy,
         };
-        if s.ring(ring).expect("ring").dead {
-            s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::TwPending;
+        if s.ctx(ring).dead {
+            req_set_state(s, ring, idx, ReqState::TwPending);
             return Some(item);
         }
         tw::io_req_task_work_add(s, ring, idx, TwFunc::UringCmd(cb), lazy);
@@ -575,11 +575,11 @@ pub fn run_uring_cmd_tw(ring: u32, idx: u32, serial: u32, cb: UringCmdTwFn) {
     let (cmd, token, prev, lane) = sim::with(|s| {
         let lane = s.cur_ctx;
         let profile = s.cfg.kernel;
-        let ctx = s.ring_mut(ring).expect("ring");
+        req_set_state(s, ring, idx, ReqState::Inflight);
+        let ctx = s.ctx_mut(ring);
         let dead = ctx.dead;
         let flags = tw_flags(profile, dead);
         let r = ctx.req_mut(idx);
-        r.state = ReqState::Inflight;
         r.live_issue_flags = Some(flags);
         let cmd = &mut r.cmd as *mut io_uring_cmd;
         let prev = s.ucmd.cur_issue.replace(IssueCtx {
@@ -619,7 +619,7 @@ pub unsafe fn io_uring_cmd_mark_cancelable(cmd: *mut io_uring_cmd, _issue_flags:
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let r = ctx.req_mut(idx);
         if r.cmd.flags & IORING_URING_CMD_CANCELABLE == 0 {
             r.cmd.flags |= IORING_URING_CMD_CANCELABLE;
@@ -698,7 +698,7 @@ pub unsafe fn sqe_access(cmd: *mut io_uring_cmd) {
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
         s.ucmd.last_sqe = (ring, serial);
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         if !r.in_issue && r.flags & REQ_F_SQE_COPIED == 0 {
             let (ud, slot) = (r.user_data, r.sqe_off / r.sqe_len.max(1));
             s.emit(
@@ -738,9 +738,9 @@ pub unsafe fn pdu_read(cmd: *mut io_uring_cmd, off: usize, len: usize) {
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
         r.pdu_copied = r.pdu_copied.saturating_add(len as u32);
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         let ud = r.user_data;
         let end = (off + len).min(PDU_SIZE);
         // Fresh bytes are zeroes from `__GFP_ZERO`: defined, so not reported. Stale bytes are
@@ -802,7 +802,7 @@ unsafe fn mark_pdu(cmd: *mut io_uring_cmd, off: usize, len: usize, prov: Prov) {
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
         let src = s.cur_src;
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
         let end = (off + len).min(PDU_SIZE);
         for i in off..end {
             r.pdu_prov[i] = prov;
@@ -836,7 +836,7 @@ pub unsafe fn pdu_too_big(cmd: *mut io_uring_cmd, size: usize) {
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let ud = s.ring(ring).expect("ring").req(idx).user_data;
+        let ud = s.ctx(ring).req(idx).user_data;
         s.emit(
             Event::sanitizer_pdu_too_big,
             ring,
@@ -900,7 +900,7 @@ pub unsafe fn pdu_ref(cmd: *mut io_uring_cmd, align: usize) -> bool {
         if align <= have {
             return true;
         }
-        let ud = s.ring(ring).expect("ring").req(idx).user_data;
+        let ud = s.ctx(ring).req(idx).user_data;
         s.emit(
             Event::sanitizer_pdu_misaligned,
             ring,

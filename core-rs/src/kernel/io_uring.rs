@@ -263,7 +263,7 @@ impl IoUringCmd {
     /// Returns the SQE the command was submitted with.
     ///
     /// Only available on the fresh handle: after the issue call returns the SQE slot may
-    /// already hold another SQE (KERNEL-NOTES §3.3), which is why [`QueuedIoUringCmd`] has no
+    /// already hold another SQE (docs/kernel-notes.md §3.3), which is why [`QueuedIoUringCmd`] has no
     /// `sqe()`.
     #[track_caller]
     pub fn sqe(&self) -> &IoUringSqe {

@@ -25,13 +25,13 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 
 use crate::bindings;
+use crate::bindings::{MiscCtlFn, MiscOpenFn};
 use crate::kernel::device::Device;
 use crate::kernel::error::code::{EINVAL, EIOCBQUEUED};
 use crate::kernel::error::{from_result, to_result, Result};
 use crate::kernel::fs::File;
 use crate::kernel::io_uring::{IoUringCmd, UringCmdAction, PDU_SIZE};
 use crate::kernel::types::{ForeignOwnable, Opaque};
-use crate::linux::miscdevice::{MiscCtlFn, MiscOpenFn};
 
 /// Options for creating a misc device.
 #[derive(Clone, Copy)]
@@ -231,9 +231,9 @@ impl<T: MiscDevice> MiscdeviceVTable<T> {
         // SAFETY: the file was opened through `open`, so `private_data` is the driver's object.
         let private: *mut c_void = unsafe { (*raw_file).private_data };
 
+        let raw = ioucmd;
         // SAFETY: the core keeps the command alive for the call and until it completes; this
         // is the only handle.
-        let raw = ioucmd;
         let ioucmd = unsafe { IoUringCmd::from_raw(ioucmd) };
         let mut ioucmd = match ioucmd {
             Ok(ioucmd) => ioucmd,

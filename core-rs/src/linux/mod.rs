@@ -7,6 +7,7 @@
 
 #![allow(non_camel_case_types)]
 
+pub mod cmd_net;
 pub mod files;
 pub mod fs;
 pub mod miscdevice;
@@ -21,8 +22,11 @@ pub mod workqueue;
 /// `file->private_data`.
 #[derive(Clone, Debug)]
 pub struct Vfs {
+    /// Pipes.
     pub pipes: Vec<pipe::Pipe>,
+    /// Sockets.
     pub net: net::Net,
+    /// Inodes of regular files and memfds.
     pub inodes: Vec<files::Inode>,
     /// eventfd counters.
     pub eventfds: Vec<u64>,

@@ -26,7 +26,9 @@ use crate::trace::{Ctx, Event, Trace, TraceRecord};
 /// A deferred function call: `struct work_struct` / `struct callback_head`.
 #[derive(Clone, Copy, Debug)]
 pub struct WorkItem {
+    /// The function to run.
     pub func: unsafe fn(*mut c_void),
+    /// Its argument.
     pub data: *mut c_void,
     /// The request this work concerns, for traces (0 if none).
     pub req: u32,
@@ -35,8 +37,11 @@ pub struct WorkItem {
 /// A timer that runs a [`WorkItem`] in device context at `deadline_ns`.
 #[derive(Clone, Copy, Debug)]
 pub struct Timer {
+    /// When it fires, in simulated nanoseconds.
     pub deadline_ns: u64,
+    /// Arming order (ties fire in it).
     pub seq: u64,
+    /// What runs.
     pub item: WorkItem,
 }
 
@@ -98,6 +103,8 @@ pub struct Task {
     pub last_ret: Option<i32>,
     /// task_work items left in the batch the task runs in user mode.
     pub tw_batch: u32,
+    /// task_work items the current user-mode batch has run (`io_uring_task_work_run`'s count).
+    pub tw_ran: u32,
     /// The task is returning from a system call: it runs its task_work whatever the ring's
     /// notification method (`exit_to_user_mode` handles `TIF_NOTIFY_SIGNAL`).
     pub tw_on_return: bool,
@@ -116,27 +123,37 @@ pub struct Task {
 
 /// The simulated machine.
 pub struct Sim {
+    /// Steps run so far.
     pub step: u64,
+    /// Simulated time in nanoseconds.
     pub clock_ns: u64,
     /// Next request serial number.
     pub serial: u32,
+    /// The trace records.
     pub trace: Trace,
+    /// The descriptor table and the file slab.
     pub fds: FdTable,
     /// Rings by id − 1.
     pub rings: Vec<Option<Box<IoRingCtx>>>,
+    /// The submitting task.
     pub task: Task,
     /// io-wq's queue: (ring id, slab index, serial).
     pub iowq: VecDeque<(u32, u32, u32)>,
     /// The kernel workqueue (`system_wq`).
     pub work: VecDeque<WorkItem>,
+    /// Armed timers.
     pub timers: Vec<Timer>,
+    /// Next timer sequence number.
     pub timer_seq: u64,
+    /// User memory.
     pub user: UserMem,
     /// Pipes, sockets, inodes and the other objects behind open files.
     pub vfs: crate::linux::Vfs,
+    /// Scenario switches.
     pub cfg: Config,
     /// The context and source location code is running in, stamped on records.
     pub cur_ctx: Ctx,
+    /// Source location (`file id << 16 | line`) stamped on records.
     pub cur_src: u32,
     /// How many sanitizer reports were raised.
     pub sanitizer_reports: u32,
@@ -211,6 +228,14 @@ impl Sim {
         if ev.is_sanitizer() {
             self.sanitizer_reports += 1;
         }
+        // The schema's context claim is checked by every debug run (all of `cargo test`).
+        debug_assert!(
+            ev.schema().ctx.map_or(true, |c| c == self.cur_ctx),
+            "{} recorded in context {:?}, but its schema says {:?}",
+            ev.name(),
+            self.cur_ctx,
+            ev.schema().ctx
+        );
         let r = TraceRecord {
             step: self.step as u32,
             event: ev as u16,
@@ -231,6 +256,30 @@ impl Sim {
         self.rings
             .get(id.wrapping_sub(1) as usize)
             .and_then(|r| r.as_deref())
+    }
+
+    /// Returns a live ring the kernel is working on.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `id` names no ring: the core only passes ids of rings it created and never
+    /// frees a ring while work for it is queued, so this is a simulator bug, never bad input
+    /// (exports check ids they are given with [`Sim::ring`]).
+    #[track_caller]
+    pub fn ctx(&self, id: u32) -> &IoRingCtx {
+        match self.ring(id) {
+            Some(c) => c,
+            None => panic!("ring {} is not live (a simulator bug)", id),
+        }
+    }
+
+    /// [`Sim::ctx`], mutably.
+    #[track_caller]
+    pub fn ctx_mut(&mut self, id: u32) -> &mut IoRingCtx {
+        match self.ring_mut(id) {
+            Some(c) => c,
+            None => panic!("ring {} is not live (a simulator bug)", id),
+        }
     }
 
     /// Returns a ring by id, mutably.

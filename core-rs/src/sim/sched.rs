@@ -195,6 +195,7 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
         Unit::UserTw(item) => {
             tw::run_tw_item(item, false);
             with(|s| {
+                s.task.tw_ran += 1;
                 if s.task.tw_batch == 0 {
                     s.task_tw_flush = true;
                 }
@@ -205,8 +206,11 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
         Unit::UserTwFlush => {
             with(|s| {
                 s.cur_ctx = Ctx::TaskWork;
-                s.emit(Event::io_uring_task_work_run, 0, 0, 0, 0, 0);
+                // `tctx_task_work_run` traces the batch after `io_handle_tw_list` has run it and
+                // flushed its completions (io_uring/io_uring.c), with the number of items run.
                 enter::flush_all_rings(s);
+                let n = core::mem::replace(&mut s.task.tw_ran, 0);
+                s.emit(Event::io_uring_task_work_run, 0, 0, 0, i64::from(n), 0);
                 s.cur_ctx = Ctx::User;
             });
             StepKind::TaskWork

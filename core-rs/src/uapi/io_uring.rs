@@ -287,7 +287,7 @@ pub const IORING_MAX_FIXED_FILES: u32 = 1 << 20;
 pub const IO_URING_GETEVENTS_ARG_SIZE: u32 = 24;
 
 /// Opcode names in `enum io_uring_op` order (the `.name` of `io_uring/opdef.c:io_cold_defs`).
-const OPCODE_NAMES: [&str; IORING_OP_LAST as usize] = [
+pub const OPCODE_NAMES: [&str; IORING_OP_LAST as usize] = [
     "NOP",
     "READV",
     "WRITEV",
@@ -406,7 +406,7 @@ mod tests {
 
     #[test]
     fn feature_word_is_the_kernels() {
-        // The example trace in KERNEL-TRACE-FORMAT.md, recorded on 6.18, reports 262143.
+        // conformance/traces/setup_basic.json, recorded on 6.18, reports 262143.
         assert_eq!(IORING_FEAT_FLAGS, 262_143);
     }
 }

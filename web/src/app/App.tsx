@@ -17,6 +17,12 @@ import { ScenarioLibrary } from '../components/ScenarioLibrary';
 import { ShareDialog } from '../components/ShareDialog';
 import { StateDiagram } from '../components/StateDiagram';
 import { Timeline } from '../components/Timeline';
+import { GlossaryLayer } from '../learn/GlossaryText';
+import { StartPath } from '../learn/StartPath';
+import { RecordingPage } from '../components/Recording/Recording';
+import { TruthBadge, TruthPage } from '../components/Recording/Truth';
+import '../components/Recording/Recording.css';
+import { openRecordingFile, openTruth, useRecording } from '../recording/store';
 import {
   LIBRARY,
   STAGE_PANELS,
@@ -121,6 +127,43 @@ function KernelBadge() {
   );
 }
 
+/** File -> Open recording: a kernel recording from `ringside record` or a conformance trace. */
+function FileMenu() {
+  return (
+    <details className="view-menu file-menu">
+      <summary title="Open a kernel recording">File</summary>
+      <div className="menu" role="group" aria-label="File">
+        <label className="open-recording" title="A kernel recording (ringside record), or a conformance trace with tracepoints; or drop it on the page">
+          <input
+            type="file"
+            accept=".json,application/json"
+            className="visually-hidden"
+            aria-label="Open recording"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              (e.target.closest('details') as HTMLDetailsElement | null)?.removeAttribute('open');
+              if (f) void openRecordingFile(f);
+            }}
+          />
+          <span aria-hidden="true">Open recording…</span>
+        </label>
+        <button
+          type="button"
+          className="menu-item"
+          onClick={(e) => {
+            (e.currentTarget.closest('details') as HTMLDetailsElement | null)?.removeAttribute('open');
+            openTruth();
+          }}
+        >
+          Kernel vs simulator
+        </button>
+        <TruthBadge />
+      </div>
+    </details>
+  );
+}
+
 function Header() {
   const theme = useSim(selTheme);
   const page = useSim(selPage);
@@ -161,6 +204,7 @@ function Header() {
         <button type="button" onClick={() => setShare(true)} title="Permalink, embed snippet, exports, scenario files">
           Share
         </button>
+        <FileMenu />
         <ViewMenu />
         <div className="segmented" role="group" aria-label="Theme">
           {THEMES.map((t) => (
@@ -185,6 +229,7 @@ const Stage = memo(function Stage() {
   const cells = (['rings', 'lanes', 'state', 'inspector'] as const).filter((p) => panels[p]).length;
   return (
     <main className={`stage${alarm ? ' alarmed' : ''}`} data-mode={mode}>
+      {!presenting && <StartPath />}
       <Caption />
       {!presenting && <BranchBar />}
       <div className={`stage-grid cells-${cells}`}>
@@ -245,7 +290,27 @@ export function App() {
   const mode = useSim(selMode);
   const sandbox = useSim((s) => s.sandbox);
   const presenting = useSim((s) => s.presenting);
+  const recording = useRecording((s) => s.recording !== null || s.truth);
+  const truthOpen = useRecording((s) => s.truth && s.recording === null);
   useEffect(() => installKeyboard(), []);
+  // A recording dropped anywhere on the page opens; a bad one is reported and nothing changes.
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+    };
+    const drop = (e: DragEvent) => {
+      const f = e.dataTransfer?.files?.[0];
+      if (!f) return;
+      e.preventDefault();
+      void openRecordingFile(f);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
   usePresenterSync();
   // Leaving full screen (the browser's own Esc) leaves presenter mode.
   useEffect(() => {
@@ -282,15 +347,16 @@ export function App() {
           </button>
         </div>
       )}
-      {status === 'ready' && page === 'main' && (
+      {recording && !presenting && (truthOpen ? <TruthPage /> : <RecordingPage />)}
+      {status === 'ready' && page === 'main' && !recording && (
         <div className="stage-wrap">
           <Stage />
           {mode === 'free' && sandbox && !presenting && <Sandbox />}
         </div>
       )}
-      {status === 'ready' && page === 'library' && <ScenarioLibrary />}
-      {status === 'ready' && page === 'model' && <ModelPage />}
-      {status === 'ready' && page === 'review' && <Review />}
+      {status === 'ready' && page === 'library' && !recording && <ScenarioLibrary />}
+      {status === 'ready' && page === 'model' && !recording && <ModelPage />}
+      {status === 'ready' && page === 'review' && !recording && <Review />}
       {presenting && (
         <>
           <PresenterOverlay />
@@ -301,6 +367,7 @@ export function App() {
       )}
       <ShareDialog />
       <KeyboardHelp />
+      <GlossaryLayer />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { Lanes } from '../components/Lanes';
 import { RingsPanel } from '../components/RingsPanel';
 import { SanitizerAlarm } from '../components/SanitizerAlarm';
 import { StateDiagram } from '../components/StateDiagram';
+import { GlossaryLayer } from '../learn/GlossaryText';
 import { fragmentFor, recover, selCursor, selMessage, selPanic, selPlaying, selStatus, simStore, useSim } from '../store';
 import type { EmbedPlayer } from './embed';
 
@@ -25,7 +26,7 @@ function Transport({ player }: { player: EmbedPlayer }) {
       <button type="button" className="play" onClick={() => player.toggle()} aria-label={playing ? 'Pause' : 'Play'}>
         {playing ? '❚❚' : '▶'}
       </button>
-      <button type="button" onClick={() => player.step()} disabled={cursor >= to} aria-label="Next">
+      <button type="button" onClick={() => player.step(true)} disabled={cursor >= to} aria-label="Next">
         ›
       </button>
       <input type="range" min={from} max={to} value={cursor} onChange={(e) => player.seek(Number(e.target.value))} aria-label="Step" aria-valuetext={`step ${cursor}`} />
@@ -50,7 +51,7 @@ function EmbedAppComponent({ player, title }: { player: EmbedPlayer; title: stri
   const onKey = (e: React.KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement) return;
     const k = e.key;
-    if (k === 'ArrowRight' || k === 'PageDown' || k === '.') player.step();
+    if (k === 'ArrowRight' || k === 'PageDown' || k === '.') player.step(true);
     else if (k === 'ArrowLeft' || k === 'PageUp') player.back();
     else if (k === ' ' || k === 'p') player.toggle();
     else if (k === 'Home') player.seek(0);
@@ -100,6 +101,7 @@ function EmbedAppComponent({ player, title }: { player: EmbedPlayer; title: stri
           <Transport player={player} />
         </main>
       )}
+      <GlossaryLayer />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadTestCore, resetAll } from '../test/core';
 import { simStore, startSession } from '../store';
-import { EmbedPlayer, connectHost, parseEmbedOptions, rangeOf } from './embed';
+import { EmbedPlayer, connectHost, parseEmbedOptions, rangeOf, rangeProblems } from './embed';
 
 let core: Awaited<ReturnType<typeof loadTestCore>>;
 beforeAll(async () => {
@@ -26,8 +26,16 @@ describe('embed options', () => {
       title: 'Hi',
       panels: ['rings', 'lanes'],
       origin: { kind: 'only', origin: 'https://docs.example' },
+      quiz: true,
+      problems: ['panels=: "bogus" is not a panel (panels are rings, lanes, state, bytes, code, timeline, log); ignored.'],
     });
     const d = parseEmbedOptions('?s=Bad!&from=-1&speed=9999&theme=neon&autoplay=0&origin=nope');
+    // Every malformed value is named, so the embed can say what it ignored.
+    expect(d.problems.map((p) => p.split('=')[0])).toEqual(['from', 's', 'speed', 'theme']);
+    expect(parseEmbedOptions('?s=nop-batch&quiz=0')).toMatchObject({ quiz: false, problems: [] });
+    expect(parseEmbedOptions('?s=nop-batch&from=9&to=3&loop=maybe').problems).toEqual(['loop="maybe" is not 1 or 0; ignored.', 'to=3 comes before from=9; the range ends at from.']);
+    expect(rangeProblems({ from: 50, to: 60 }, 20)).toHaveLength(2);
+    expect(rangeProblems({ from: 5, to: 20 }, 20)).toEqual([]);
     expect(d).toMatchObject({ scenario: null, from: 0, to: null, autoplay: false, loop: false, speed: 2, theme: null, panels: null, origin: { kind: 'invalid', value: 'nope' } });
     expect(rangeOf({ from: 5, to: 99 }, 20)).toEqual({ from: 5, to: 20 });
     expect(rangeOf({ from: 50, to: null }, 20)).toEqual({ from: 20, to: 20 });

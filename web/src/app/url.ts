@@ -10,7 +10,9 @@
  * says why, and the page starts in free play.
  */
 import { type ShareState, decodePermalink, decodePermalinkAsync } from '../share/permalink';
+import { readReviewFragment, reviewFragment } from '../learn/reviewStages';
 import { THEMES, type Theme, compactFragmentFor, loadScenario, openShareState, seek, setTheme, showProblem, simStore } from '../store';
+import { openReview } from '../store/review';
 
 export interface UrlState {
   scenario: string | null;
@@ -23,6 +25,7 @@ export type LinkRequest =
   | { kind: 'none' }
   | { kind: 'legacy'; legacy: UrlState }
   | { kind: 'permalink'; state: ShareState }
+  | { kind: 'review'; id: string; at: number }
   | { kind: 'error'; error: string };
 
 /** Reads the older query form `?s=&step=&theme=`. */
@@ -48,11 +51,20 @@ function isPermalinkHash(hash: string): boolean {
  * A compressed scenario (`z=`) needs {@link readLocationAsync}.
  */
 export function readLocation(search: string, hash: string): LinkRequest {
+  const review = readReview(hash);
+  if (review) return review;
   if (isPermalinkHash(hash)) {
     const d = decodePermalink(hash);
     return d.ok ? { kind: 'permalink', state: d.state } : { kind: 'error', error: d.error };
   }
   return readLegacy(search);
+}
+
+/** A review permalink (`#review=<comparison>&at=<aligned step>`), or null. */
+function readReview(hash: string): LinkRequest | null {
+  const r = readReviewFragment(hash);
+  if (!r) return null;
+  return 'error' in r ? { kind: 'error', error: r.error } : { kind: 'review', id: r.id, at: r.at };
 }
 
 function readLegacy(search: string): LinkRequest {
@@ -63,6 +75,8 @@ function readLegacy(search: string): LinkRequest {
 
 /** Reads what the address asks for, compressed scenarios included. */
 export async function readLocationAsync(search: string, hash: string): Promise<LinkRequest> {
+  const review = readReview(hash);
+  if (review) return review;
   if (isPermalinkHash(hash)) {
     const d = await decodePermalinkAsync(hash);
     return d.ok ? { kind: 'permalink', state: d.state } : { kind: 'error', error: d.error };
@@ -89,6 +103,9 @@ export function openRequest(req: LinkRequest): void {
       if (step !== undefined) seek(step);
       return;
     }
+    case 'review':
+      if (!openReview(req.id, req.at)) showProblem({ title: 'This link could not be opened', lines: [`There is no comparison "${req.id}" in this version of Ringside.`, 'Open Review to pick one.'] });
+      return;
     case 'permalink': {
       const problems = openShareState(req.state);
       if (problems.length) showProblem({ title: 'This link could not be opened exactly', lines: problems });
@@ -117,7 +134,7 @@ export function syncUrl(): () => void {
     const s = simStore.getState();
     if (s.status !== 'ready' || s.panic) return;
     const mine = ++seq;
-    const next = await compactFragmentFor(s);
+    const next = s.page === 'review' && s.review ? reviewFragment(s.review.id, s.reviewAt) : await compactFragmentFor(s);
     // A later change wrote (or will write) a newer fragment.
     if (mine !== seq || !next || next === last) return;
     last = next;
@@ -129,13 +146,13 @@ export function syncUrl(): () => void {
   };
   const unsub = simStore.subscribe((s, prev) => {
     if (s.status !== 'ready') return;
-    if (s.frames === prev.frames && s.cursor === prev.cursor && s.theme === prev.theme && s.panels === prev.panels && s.inspector === prev.inspector && s.pinned === prev.pinned && s.selectedByte === prev.selectedByte && s.mode === prev.mode) return;
+    if (s.frames === prev.frames && s.cursor === prev.cursor && s.theme === prev.theme && s.panels === prev.panels && s.inspector === prev.inspector && s.pinned === prev.pinned && s.selectedByte === prev.selectedByte && s.mode === prev.mode && s.page === prev.page && s.review?.id === prev.review?.id && s.reviewAt === prev.reviewAt) return;
     if (t) clearTimeout(t);
     t = setTimeout(() => void write(), 150);
   });
   void write();
   const onHash = () => {
-    if (location.hash === last || !isPermalinkHash(location.hash)) return;
+    if (location.hash === last || !(isPermalinkHash(location.hash) || readReviewFragment(location.hash))) return;
     last = location.hash;
     void readLocationAsync('', location.hash).then(openRequest);
   };

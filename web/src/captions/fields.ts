@@ -1,5 +1,5 @@
 /**
- * The fields of `struct io_uring_sqe` and `struct io_uring_cqe` (KERNEL-NOTES §1.1–1.2) as the
+ * The fields of `struct io_uring_sqe` and `struct io_uring_cqe` (docs/kernel-notes.md §1.1–1.2) as the
  * byte view annotates them: offset, size, name and a decoder that reads the value in words.
  */
 import { IORING_OP_NOP, IORING_OP_NOP128, SQE_OFF } from '../wasm/abi.generated';

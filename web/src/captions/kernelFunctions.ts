@@ -3,11 +3,12 @@
  * the liburing call behind an application step, or the Rust abstraction method of the uring_cmd
  * series (which is not in mainline), with links to read it.
  *
- * Function names and files follow KERNEL-NOTES.md (mainline ≈ v6.18/v6.19: `io_uring/tw.c` and
+ * Function names and files follow docs/kernel-notes.md (mainline ≈ v6.18/v6.19: `io_uring/tw.c` and
  * `io_uring/wait.c` are split out of `io_uring.c`). Links to function names go to Elixir's
  * identifier search, which survives code moving between files and releases.
  */
 import type { TraceEvent } from '../wasm/decode';
+import { fieldsOf } from '../wasm/events.generated';
 
 /** Where a function lives. */
 export type Origin = 'kernel' | 'rust-mainline' | 'liburing' | 'rust-series' | 'simulator';
@@ -24,7 +25,7 @@ export interface UpstreamFunction {
   what: string;
 }
 
-/** The series the Rust abstraction comes from (not merged: KERNEL-NOTES §5.3). */
+/** The series the Rust abstraction comes from (not merged: docs/kernel-notes.md §5.3). */
 export const RUST_SERIES_URL = 'https://lore.kernel.org/all/?q=s%3A%22abstraction+for+uring_cmd%22';
 
 /** A link to read the function. */
@@ -88,7 +89,7 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_uring_cmd_ret: CMD,
   sim_uring_cmd_done: k('__io_uring_cmd_done', URING_CMD_C, 'completes a queued uring_cmd'),
   sim_task_work_run: (e) =>
-    e.a ? k('__io_run_local_work', 'io_uring/tw.c', 'runs DEFER_TASKRUN local work') : k('tctx_task_work', 'io_uring/tw.c', "runs the task's io_uring task_work"),
+    fieldsOf(e as TraceEvent & { event: 'sim_task_work_run' }).local ? k('__io_run_local_work', 'io_uring/tw.c', 'runs DEFER_TASKRUN local work') : k('tctx_task_work', 'io_uring/tw.c', "runs the task's io_uring task_work"),
   sim_work_run: k('process_one_work', 'kernel/workqueue.c', 'runs one workqueue item'),
   sim_wait_sleep: WAIT,
   sim_wait_wake: WAIT,
@@ -105,11 +106,12 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_req_free: k('io_free_batch_list', IO_URING_C, 'returns finished requests to the request cache'),
   sim_uring_cmd_cancel: k('io_uring_try_cancel_uring_cmd', URING_CMD_C, 'calls cancelable commands with IO_URING_F_CANCEL'),
   sim_pdu_zero: (e) =>
-    e.a === 1n
+    fieldsOf(e as TraceEvent & { event: 'sim_pdu_zero' }).by === 1
       ? k('io_uring_cmd_prep', URING_CMD_C, 'with RFC v3 patch 2/5: memset()s the PDU at prep')
       : rs('MiscdeviceVTable::uring_cmd', 'rust/kernel/miscdevice.rs', 'the v5 trampoline: zeroes the PDU unless IORING_URING_CMD_REISSUE is set'),
   sim_ring_exit: k('io_ring_exit_work', IO_URING_C, 'tears a ring down and cancels what is in flight'),
   sim_issue: k('io_issue_sqe', IO_URING_C, "calls the opcode's issue handler"),
+  sim_req_state: sim('request state', 'the simulator records the request entering another state of its life'),
   sanitizer_double_done: k('__io_uring_cmd_done', URING_CMD_C, 'may run once per command'),
   sanitizer_done_bad_flags: k('io_uring_cmd_done', CMD_H, 'must get the issue_flags the core handed out'),
   sanitizer_done_unlocked: k('io_uring_cmd_done', CMD_H, 'needs uring_lock unless IO_URING_F_UNLOCKED is passed'),
@@ -118,7 +120,7 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sanitizer_cmd_lost: k('io_ring_exit_work', IO_URING_C, 'waits for every request, forever'),
   sanitizer_pdu_misaligned: k('io_uring_cmd_to_pdu', CMD_H, 'casts the byte array to a struct pointer'),
   sim_warn: (e) =>
-    e.a === 1n
+    fieldsOf(e as TraceEvent & { event: 'sim_warn' }).site === 1
       ? k('__io_uring_cmd_done', URING_CMD_C, 'WARN_ON_ONCE(issue_flags & IO_URING_F_UNLOCKED) with COMPLETE_DEFER')
       : k('io_ring_exit_work', IO_URING_C, 'WARN_ON_ONCE(time_after(jiffies, timeout)) after 5 minutes'),
   sim_ring_freed: k('io_ring_exit_work', IO_URING_C, 'ends when ctx->ref_comp completes'),
@@ -132,12 +134,13 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_dev_ctl: sim('device control', 'the scenario pokes the simulated device'),
   sim_uring_cmd_do_in_task: k('__io_uring_cmd_do_in_task', URING_CMD_C, 'queues a driver callback as task_work'),
   sim_work_queue: (e) =>
-    e.b ? k('queue_delayed_work_on', 'kernel/workqueue.c', 'queues work to run after a delay') : k('queue_work_on', 'kernel/workqueue.c', 'queues work on a workqueue'),
+    fieldsOf(e as TraceEvent & { event: 'sim_work_queue' }).delayed ? k('queue_delayed_work_on', 'kernel/workqueue.c', 'queues work to run after a delay') : k('queue_work_on', 'kernel/workqueue.c', 'queues work on a workqueue'),
   sim_uring_cmd_cancelable: k('io_uring_cmd_mark_cancelable', URING_CMD_C, 'puts the command on the ring\'s cancel list'),
   sim_copy_from_user: k('_copy_from_user', 'lib/usercopy.c', 'copies bytes from user memory'),
   sim_copy_to_user: k('_copy_to_user', 'lib/usercopy.c', 'copies bytes to user memory'),
   io_uring_task_work_run: k('tctx_task_work_run', 'io_uring/tw.c', "runs the task's io_uring task_work and flushes the completions"),
   sim_cqe_skip_filler: k('io_fill_nop_cqe', IO_URING_C, 'writes a filler CQE so a 32-byte CQE does not straddle the wrap'),
+  io_uring_register: k('io_uring_register', 'io_uring/register.c', 'traces a register call on a ring', '__do_sys_io_uring_register'),
   sim_register: k('io_uring_register', 'io_uring/register.c', 'registers files or probes opcodes', '__do_sys_io_uring_register'),
   sim_sys_call: sim('syscall', 'a plain system call of the program (read, write, close, socket calls)'),
   sim_cqe_cache_quirk: k('io_get_cqe_overflow', 'io_uring/io_uring.h', 'hands out CQ slots from the cached free range (cqe_cached/cqe_sentinel)'),

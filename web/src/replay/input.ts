@@ -6,7 +6,7 @@
  * was found ({@link TraceInputError}). Keys the format does not define are ignored, as §1 asks
  * of readers; result and informational fields of a complete trace are never read.
  *
- * @see shared/design/KERNEL-TRACE-FORMAT.md
+ * @see docs/trace-format.md
  */
 
 /** A bad input document: where, what was expected, what was found. */

@@ -10,7 +10,7 @@
  * internals. Between two steps the kernel finishes all work that is due (io-wq, task_work of
  * the task in user mode); only `sleep`, `settle` and timed waits move the simulated clock.
  *
- * @see shared/design/KERNEL-TRACE-FORMAT.md
+ * @see docs/trace-format.md
  */
 import {
   ABI_VERSION,
@@ -41,6 +41,8 @@ import { IoUring, writeGeteventsArg, type Cqe } from '../uring/IoUring';
 import { Libc } from '../uring/libc';
 import type { Sqe } from '../uring/sqe';
 import { UserMemory } from '../uring/userMemory';
+import { drainTrace } from '../wasm/decode';
+import { SIM_TRACEPOINTS, TracepointNamer, toTracepoint } from './tracepoints';
 import {
   parseTraceInput,
   STEP_INPUT_KEYS,
@@ -617,6 +619,14 @@ export function replayTrace(core: Core, doc: unknown, opts: ReplayOptions = {}):
     if (e instanceof CoreDeadError) panic = e.panic;
     errors.push({ step: -1, message: `creating the files: ${e instanceof Error ? e.message : String(e)}` });
   }
+  // The simulator's io_uring tracepoints per step (docs/tracepoints.md): what a step's call did,
+  // then what the kernel finished after it (io-wq, task_work) goes with the next step, as a
+  // recording attaches an event to the step during which it fired.
+  const names = new TracepointNamer();
+  const tracepoints = (): Json[] =>
+    session ? drainTrace(session.core).map((e) => toTracepoint(e, names)).filter((t): t is Json => t !== null) : [];
+  if (session) drainTrace(session.core);
+  let carried: Json[] = [];
   input.steps.forEach((step, i) => {
     const base: Json = { step: step.step, kind: step.kind, ...echoInputs(input.rawSteps[i]!, step.kind) };
     if (panic !== null || !session) {
@@ -627,8 +637,11 @@ export function replayTrace(core: Core, doc: unknown, opts: ReplayOptions = {}):
       const res = session.run(step);
       const withState = !['note', 'fdinfo', 'sleep', 'peek', 'ring_close'].includes(step.kind);
       const st = withState ? session.state() : undefined;
-      steps.push({ ...base, ...res, ...(st ? { state: st } : {}) });
+      const tp = [...carried, ...tracepoints()];
+      steps.push({ ...base, ...res, ...(st ? { state: st } : {}), tracepoints: tp });
       session.idle();
+      carried = tracepoints();
+      if (i === input.steps.length - 1) tp.push(...carried);
     } catch (e) {
       if (e instanceof CoreDeadError) panic = e.panic;
       const message = e instanceof Error ? e.message : String(e);
@@ -646,6 +659,7 @@ export function replayTrace(core: Core, doc: unknown, opts: ReplayOptions = {}):
     files,
     steps,
     cqes: session?.cqes ?? [],
+    tracepoints_captured: SIM_TRACEPOINTS,
     skipped: false,
   };
   return { trace, errors, panic };

@@ -50,6 +50,8 @@ export interface Scenario {
   devices?: DeviceSpec[];
   program: Op[];
   chapters?: Chapter[];
+  /** Predict-then-reveal questions asked before a step (learn/checkpoints.ts computes the answers). */
+  checkpoints?: Checkpoint[];
   /**
    * The sanitizer reports (`sanitizer_*` event names) this scenario is written to show, if it
    * demonstrates a hazard. A scenario without this list must run without any sanitizer report;
@@ -127,6 +129,27 @@ export type Op =
   | { op: 'exit'; note?: string };
 
 export type OpName = Op['op'];
+
+/**
+ * A question asked before the step it is about (the frame a chapter with the same `event`/`nth`
+ * or `op` would start at). The answer is never written here: it is computed from the run.
+ * - `res`: the res of the next CQE for `user_data`;
+ * - `lane`: the lane (context) that runs the step;
+ * - `pdu`: the PDU bytes the driver reads in the step (its next `sim_pdu_read`).
+ */
+export interface Checkpoint {
+  ask: 'res' | 'lane' | 'pdu';
+  question: string;
+  event?: string;
+  nth?: number;
+  op?: number;
+  /** `res`: the request whose CQE is asked about. */
+  user_data?: number;
+  /** Wrong answers to offer besides the computed one (`res`, `pdu`). */
+  choices?: string[];
+  /** Shown with the answer. */
+  explain?: string;
+}
 
 /** A point in the scenario a viewer can jump to. */
 export interface Chapter {

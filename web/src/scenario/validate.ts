@@ -3,6 +3,7 @@
  * what was expected and what was found.
  */
 import { DRIVER_CMD_OPS, DRIVERS, EVENT } from '../wasm/abi.generated';
+import { SETUP_FLAG_NAMES, SQE_FLAG_NAMES } from '../wasm/events.generated';
 import { KERNEL_PROFILES, type Op, RING_VAR, type Scenario, SCENARIO_FORMAT, SCENARIO_VERSION } from './format';
 
 /** The sanitizer report names a scenario may declare. */
@@ -36,14 +37,11 @@ const OPS: Record<Op['op'], readonly string[]> = {
   exit: [],
 };
 
-/** `IORING_SETUP_*` names a scenario may use. */
-export const SETUP_FLAG_NAMES = [
-  'IOPOLL', 'SQPOLL', 'SQ_AFF', 'CQSIZE', 'CLAMP', 'ATTACH_WQ', 'R_DISABLED', 'SUBMIT_ALL', 'COOP_TASKRUN',
-  'TASKRUN_FLAG', 'SQE128', 'CQE32', 'SINGLE_ISSUER', 'DEFER_TASKRUN', 'NO_MMAP', 'REGISTERED_FD_ONLY',
-  'NO_SQARRAY', 'HYBRID_IOPOLL', 'CQE_MIXED', 'SQE_MIXED', 'SQ_REWIND',
-] as const;
+/** `IORING_SETUP_*` names a scenario may use (bit i is name i). */
+export { SETUP_FLAG_NAMES };
 /** `IOSQE_*` names. */
-export const SQE_FLAG_NAMES = ['FIXED_FILE', 'IO_DRAIN', 'IO_LINK', 'IO_HARDLINK', 'ASYNC', 'BUFFER_SELECT', 'CQE_SKIP_SUCCESS'] as const;
+export { SQE_FLAG_NAMES };
+/** The opcodes a scenario may name (others go by number). */
 export const OPCODE_NAMES = ['NOP', 'URING_CMD', 'URING_CMD128'] as const;
 
 function show(v: unknown): string {
@@ -187,6 +185,23 @@ export function validateScenario(doc: unknown): Scenario {
       if (hasEvent === hasOp) err(p, 'exactly one of "event" (an event name) or "op" (a program index)', c);
       if (c.nth !== undefined && !int(c.nth, 1, 100000)) err(`${p}/nth`, 'a positive integer', c.nth);
       if (c.notes !== undefined && typeof c.notes !== 'string') err(`${p}/notes`, 'a string', c.notes);
+    });
+  }
+  if (doc.checkpoints !== undefined) {
+    if (!Array.isArray(doc.checkpoints) || doc.checkpoints.length > 64) err('/checkpoints', 'an array of at most 64 checkpoints', doc.checkpoints);
+    else doc.checkpoints.forEach((c, i) => {
+      const p = `/checkpoints/${i}`;
+      if (!isObj(c)) return err(p, 'an object', c);
+      if (c.ask !== 'res' && c.ask !== 'lane' && c.ask !== 'pdu') err(`${p}/ask`, 'one of res, lane, pdu', c.ask);
+      if (!str(c.question)) err(`${p}/question`, 'a non-empty string', c.question);
+      const hasEvent = typeof c.event === 'string' && /^[a-z_0-9]+$/.test(c.event);
+      const hasOp = int(c.op, 0, 9999);
+      if (hasEvent === hasOp) err(p, 'exactly one of "event" (an event name) or "op" (a program index)', c);
+      if (c.nth !== undefined && !int(c.nth, 1, 100000)) err(`${p}/nth`, 'a positive integer', c.nth);
+      if (c.ask === 'res' && !int(c.user_data, 0, Number.MAX_SAFE_INTEGER)) err(`${p}/user_data`, 'the user_data of the request whose CQE is asked about', c.user_data);
+      if (c.choices !== undefined && (!Array.isArray(c.choices) || c.choices.length > 8 || !c.choices.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 80)))
+        err(`${p}/choices`, 'up to 8 non-empty strings', c.choices);
+      if (c.explain !== undefined && typeof c.explain !== 'string') err(`${p}/explain`, 'a string', c.explain);
     });
   }
   if (doc.sanitizers !== undefined) {

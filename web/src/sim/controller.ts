@@ -11,7 +11,7 @@
  */
 import { coreConfig, type Op, type Scenario } from '../scenario/format';
 import { ProgramRuntime, type RuntimeState } from '../scenario/runtime';
-import { drainTrace } from '../wasm/decode';
+import { drainTrace, splitStates } from '../wasm/decode';
 import { CoreDeadError, type Core } from '../wasm/load';
 import type { IoUring } from '../uring/IoUring';
 import { type Frame, readRing } from './frame';
@@ -221,6 +221,17 @@ export class SimController {
     return n;
   }
 
+  /**
+   * One kernel step by hand. A step that finds nothing to run leaves no frame (an idle step
+   * changes nothing, so a screen full of them would say nothing) and returns null.
+   */
+  stepOnce(): Frame | null {
+    const f = this.apply({ kind: 'step' });
+    if (f.label !== 'idle') return f;
+    this.dropLast();
+    return null;
+  }
+
   /** Runs kernel steps until nothing can run. */
   runUntilIdle(budget = MAX_STEPS): number {
     let n = 0;
@@ -304,7 +315,7 @@ export class SimController {
   }
 
   private capture(index: number, actor: Frame['actor'], lbl: string, op: number): Frame {
-    const events = drainTrace(this.core);
+    const { events, states } = splitStates(drainTrace(this.core));
     return {
       index,
       actor,
@@ -316,6 +327,7 @@ export class SimController {
       lastRet: this.core.call((e) => e.rs_last_ret()),
       ring: readRing(this.rt.ring),
       events,
+      states,
     };
   }
 

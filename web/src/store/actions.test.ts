@@ -26,6 +26,7 @@ import {
 import { LIBRARY } from './scenarios';
 import { selChapterIndex, selFocusTrack } from './selectors';
 import { MAX_SPEED, MIN_SPEED, simStore } from './store';
+import { setQuiz } from './quiz';
 
 let core: Core;
 beforeAll(async () => {
@@ -108,6 +109,8 @@ describe('guided scenarios', () => {
 });
 
 describe('playback', () => {
+  // Checkpoints stop playback too (tested in store/quiz.test.ts); these tests are about stops.
+  beforeEach(() => setQuiz(false));
   it('plays at its speed and pauses at an enabled stop', () => {
     vi.useFakeTimers();
     startSession(core, { scenario: 'nop-batch' });

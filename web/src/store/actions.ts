@@ -17,6 +17,8 @@ import type { Core } from '../wasm/load';
 import { CoreDeadError } from '../wasm/load';
 import { type ModelCache, deriveModels, resolveChapters } from './model';
 import { libraryEntry } from './scenarios';
+import { resolveCheckpoints } from '../learn/checkpoints';
+import { askBefore, freshQuiz } from './quiz';
 import {
   type BytesMode,
   type Inspect,
@@ -161,7 +163,7 @@ export function sandboxSetup(setup: Scenario): boolean {
     controller = c;
     cache = null;
     nextUserData = 1n;
-    publish({ mode: 'free', scenario: null, base, chapters: [], message: null, page: 'main', pinned: null, selectedByte: null });
+    publish({ mode: 'free', scenario: null, base, chapters: [], checkpoints: [], message: null, page: 'main', pinned: null, selectedByte: null });
     return true;
   } catch (err) {
     fail(err);
@@ -195,8 +197,9 @@ export function loadScenarioDoc(scenario: Scenario, source: 'library' | 'documen
     controller = c;
     cache = null;
     nextUserData = BigInt(maxUserData(c.programOps()) + 1);
-    if (schedule) publish({ mode: 'free', scenario: null, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null });
-    else publish({ mode: 'guided', scenario, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null });
+    const learn = { checkpoints: schedule ? [] : resolveCheckpoints(scenario, c.frames, c.opFrames), quiz: freshQuiz(simStore.getState().quiz.on) };
+    if (schedule) publish({ mode: 'free', scenario: null, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null, ...learn });
+    else publish({ mode: 'guided', scenario, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null, ...learn });
     return true;
   } catch (err) {
     fail(err);
@@ -262,7 +265,27 @@ export function sandboxOp(op: Op): boolean {
     c.apply({ kind: 'op', op });
     ok = true;
   });
+  if (ok && op.op === 'device') {
+    const note = idlePokeNote(op);
+    if (note) simStore.setState({ message: note });
+  }
   return ok;
+}
+
+/** Device actions that arm the device for a later command rather than act on one in flight. */
+const ARMING_ACTIONS = new Set(['fail_next', 'stall']);
+
+/** What a poke meant when nothing was in flight (null: something was). */
+function idlePokeNote(op: Extract<Op, { op: 'device' }>): string | null {
+  const s = simStore.getState();
+  const m = s.models[s.cursor];
+  const busy = m?.reqs.some((r) => r.state === 'inflight' || r.state === 'issuing' || r.state === 'iowq_queued' || r.state === 'tw_pending');
+  // The poke itself may have completed something (dispatch, complete_now): then it acted.
+  const acted = s.frames[s.cursor]?.events.some((e) => e.event === 'io_uring_complete' || e.event === 'sim_uring_cmd_done' || e.event === 'sim_task_work_run');
+  if (busy || acted) return null;
+  return ARMING_ACTIONS.has(op.action)
+    ? `Nothing is in flight on ${op.fd}: ${op.action} is armed and acts on the next command.`
+    : `Nothing is in flight on ${op.fd}: ${op.action} had nothing to act on.`;
 }
 
 /** Steps the kernel until nothing can run (at most `max` steps). */
@@ -345,8 +368,17 @@ export const submitNop = () =>
   guard((c) => c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } } }));
 /** Calls `io_uring_enter` (submit everything pending, wait for nothing). */
 export const enter = () => guard((c) => c.apply({ kind: 'op', op: { op: 'submit' } }));
-/** Runs one unit of kernel work. */
-export const stepKernel = () => guard((c) => c.apply({ kind: 'step' }));
+/** What the page says when a kernel step finds nothing to run. */
+export const IDLE_MESSAGE = 'Nothing can run: the kernel is idle. Submit SQEs, wait, sleep or poke a device to give it work.';
+
+/** Runs one unit of kernel work; when nothing can run, no step is added and the page says so. */
+export function stepKernel(): void {
+  let idle = false;
+  guard((c) => {
+    idle = c.stepOnce() === null;
+  });
+  if (idle) simStore.setState({ message: IDLE_MESSAGE });
+}
 /** Reads every visible CQE and stores the CQ head. */
 export const reap = () => guard((c) => c.apply({ kind: 'op', op: { op: 'reap' } }));
 
@@ -357,7 +389,11 @@ export const seek = (i: number) => guard((c) => c.seek(i));
 /** One frame back. */
 export const back = () => guard((c) => c.seek(c.cursor - 1));
 /** One frame forward in the recorded timeline. */
-export const forward = () => guard((c) => c.seek(c.cursor + 1));
+export const forward = () => {
+  // A checkpoint on the next frame asks first (store/quiz.ts).
+  if (controller && askBefore(controller.cursor + 1)) return;
+  guard((c) => c.seek(c.cursor + 1));
+};
 /** The first frame. */
 export const toStart = () => seek(0);
 /** The last frame. */
@@ -407,6 +443,12 @@ function tick() {
   let target = s.cursor;
   let hit = false;
   for (let k = 0; k < per && target < last; k++) {
+    if (askBefore(target + 1)) {
+      // A checkpoint's question is up (or was just revealed): stop here.
+      if (simStore.getState().quiz.asking !== null && target !== s.cursor) seek(target);
+      simStore.setState({ playing: false });
+      return;
+    }
     target++;
     if (s.models[target]?.stops.some((kind) => s.breakpoints[kind])) {
       hit = true;

@@ -12,7 +12,7 @@ export type { FrameModel, Lane, OverflowEntry, ReqStateName, ReqTrack } from './
 export { LIBRARY, libraryEntry } from './scenarios';
 export type { LibraryEntry } from './scenarios';
 export type { Frame, ReqView, RingFrame, RingBytes } from '../sim/frame';
-export type { TraceEvent } from '../wasm/decode';
+export type { StateChange, TraceEvent } from '../wasm/decode';
 export type { Op, Scenario } from '../scenario/format';
 export { DRIVERS, DRIVER_CMD_OPS } from '../wasm/abi.generated';
 export { SETUP_FLAG_NAMES, SQE_FLAG_NAMES } from '../scenario/validate';
@@ -23,3 +23,5 @@ export * from './permalinks';
 export * from './presenter';
 export { comparisons, diffRows, runComparison, SUMMARY_FIELDS, otherGeneration } from './review';
 export type { Comparison, ReqSummary, ReviewSide } from './review';
+export { answer, reveal, setQuiz, revealedHere } from './quiz';
+export type { QuizState } from './quiz';

@@ -29,6 +29,8 @@ export function presentNext(): void {
   if (s.card !== null) return void simStore.setState({ card: null });
   if (s.cursor >= s.frames.length - 1) return;
   forward();
+  // A checkpoint's question came up instead of the next frame.
+  if (simStore.getState().cursor === s.cursor) return;
   const ch = chapterAt(simStore.getState().cursor);
   if (ch >= 0) simStore.setState({ card: ch });
 }

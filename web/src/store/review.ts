@@ -10,7 +10,8 @@ import { SimController } from '../sim/controller';
 import type { Frame } from '../sim/frame';
 import { DRIVERS } from '../wasm/abi.generated';
 import type { Core } from '../wasm/load';
-import { ERRNO_NAMES } from '../wasm/abi.generated';
+import { EIOCBQUEUED, ERRNO_NAMES } from '../wasm/abi.generated';
+import { eventArgs } from '../wasm/events.generated';
 import { type FrameModel, deriveModels } from './model';
 import { LIBRARY } from './scenarios';
 import { simStore } from './store';
@@ -51,7 +52,11 @@ export interface Comparison {
   rightLabel: string;
 }
 
-/** Comparisons the library offers: every scenario that runs under both generations, and the patch 2/5 pairs. */
+/**
+ * Comparisons the library offers, the informative ones first: v3 without and with patch 2/5
+ * (the stale PDU), `done()` from a workqueue (v4's sample) against `complete_in_task` (v5's),
+ * then every scenario that runs under both API generations.
+ */
 export function comparisons(extra: Scenario | null = null): Comparison[] {
   const out: Comparison[] = [];
   const add = (s: Scenario, id: string) => {
@@ -60,13 +65,33 @@ export function comparisons(extra: Scenario | null = null): Comparison[] {
     const [v3, v5] = s.api === 'v3' ? [s, o] : [o, s];
     out.push({ id, title: s.title, left: v3, right: v5, leftLabel: 'RFC v3 API', rightLabel: 'v5 API' });
   };
-  if (extra) add(extra, 'session');
-  for (const e of LIBRARY) if (e.scenario) add(e.scenario, e.id);
   for (const e of LIBRARY) {
     const twin = LIBRARY.find((x) => x.id === `${e.id}-patch2`);
     if (e.scenario && twin?.scenario) out.push({ id: `${e.id}+patch2`, title: `${e.scenario.title}: without and with patch 2/5`, left: e.scenario, right: twin.scenario, leftLabel: 'v3, no PDU zeroing', rightLabel: 'v3 + patch 2/5' });
   }
+  for (const e of LIBRARY) {
+    const v4 = e.scenario ? withV4Sample(e.scenario) : null;
+    if (e.scenario && v4) out.push({ id: `${e.id}+v4`, title: `${e.scenario.title}: done() from the workqueue (v4) vs complete_in_task (v5)`, left: v4, right: e.scenario, leftLabel: 'v4 sample: done() in the workqueue', rightLabel: 'v5 sample: complete_in_task' });
+  }
+  if (extra) add(extra, 'session');
+  for (const e of LIBRARY) if (e.scenario) add(e.scenario, e.id);
   return out;
+}
+
+/** The v5 sample scenario with v4's sample driver (done() from the workqueue), or null. */
+function withV4Sample(s: Scenario): Scenario | null {
+  if (s.api !== 'v5' || s.id !== 'v5-queued-task-work') return null;
+  const devices = (s.devices ?? []).map((d) => (d.driver === 'rust_misc_device' ? { ...d, driver: 'rust_misc_device_v4' } : d));
+  return { ...s, devices, title: `${s.title} (v4 sample driver)` };
+}
+
+/** Opens review mode on a comparison by id (the start-here path, a permalink). Returns false if there is none. */
+export function openReview(id: string, at = 0): boolean {
+  const cmp = comparisons().find((c) => c.id === id);
+  if (!cmp) return false;
+  simStore.setState({ page: 'review', reviewAt: at });
+  void runComparison(cmp);
+  return true;
 }
 
 /** What happened to one request in a run. */
@@ -98,7 +123,6 @@ function errName(v: number): string {
   return `-${ERRNO_NAMES[-v] ?? -v}`;
 }
 
-const s32 = (v: bigint) => Number(BigInt.asIntN(32, v));
 
 /** Summarises every request of a run. */
 export function summarise(frames: readonly Frame[]): ReqSummary[] {
@@ -116,9 +140,10 @@ export function summarise(frames: readonly Frame[]): ReqSummary[] {
         byReq.set(e.req, r);
       }
       if (r.ctxs[r.ctxs.length - 1] !== e.ctx) r.ctxs.push(e.ctx);
-      switch (e.event) {
+      const f = eventArgs(e);
+      switch (f?.event) {
         case 'sim_uring_cmd_ret':
-          if (r.issue === '—') r.issue = s32(e.a) === -529 ? '-EIOCBQUEUED (queued)' : errName(s32(e.a));
+          if (r.issue === '—') r.issue = f.ret === -EIOCBQUEUED ? '-EIOCBQUEUED (queued)' : errName(f.ret | 0);
           break;
         case 'sim_uring_cmd_no_hook':
           r.issue = 'no uring_cmd hook';
@@ -128,14 +153,14 @@ export function summarise(frames: readonly Frame[]): ReqSummary[] {
           break;
         case 'io_uring_complete':
           r.postedIn = e.ctx;
-          r.res = errName(s32(e.a));
+          r.res = errName(f.res | 0);
           break;
         case 'io_uring_cqe_overflow':
           r.postedIn = `${e.ctx} (overflow list)`;
-          r.res = errName(s32(e.a));
+          r.res = errName(f.res | 0);
           break;
         case 'sim_pdu_zero':
-          r.pdu = Number(e.a) === 1 ? 'in prep (patch 2/5)' : Number(e.a) === 2 ? 'by the v5 wrapper' : 'yes';
+          r.pdu = f.by === 1 ? 'in prep (patch 2/5)' : f.by === 2 ? 'by the v5 wrapper' : 'yes';
           break;
         default:
           if (e.event.startsWith('sanitizer_')) r.sanitizers = r.sanitizers === 'none' ? e.event.slice('sanitizer_'.length) : `${r.sanitizers}, ${e.event.slice('sanitizer_'.length)}`;

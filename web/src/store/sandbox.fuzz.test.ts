@@ -74,7 +74,8 @@ describe('sandbox permalinks (fuzzed)', () => {
       { numRuns: fuzzRuns(60), seed: 7 },
     );
     // The runs did something: long timelines, and branches.
-    expect(longest).toBeGreaterThan(25);
+    // Idle kernel steps add no frame (a step that finds nothing to run is dropped), so sessions are shorter than the actions.
+    expect(longest).toBeGreaterThan(15);
     expect(branched).toBeGreaterThan(3);
   });
 });

@@ -20,8 +20,8 @@ export interface LibraryEntry {
 
 const docs = import.meta.glob('../../../scenarios/*.json', { eager: true, import: 'default' }) as Record<string, unknown>;
 
-/** The order a tour takes: ring basics first, then the uring_cmd story, then the hazards. */
-const ORDER = ['nop-batch', 'cq-overflow-nop', 'v5-sync', 'v5-queued-task-work', 'eagain-reissue'];
+/** The order a tour takes (the start-here path of learn/path.ts): ring basics, then uring_cmd, then the RFC review, then the rest. */
+const ORDER = ['nop-batch', 'cq-overflow-nop', 'v3-sync-set-get', 'v5-queued-task-work', 'eagain-reissue', 'stale-pdu', 'stale-pdu-patch2'];
 
 function rank(id: string): number {
   const i = ORDER.indexOf(id);

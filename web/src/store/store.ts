@@ -75,6 +75,9 @@ export interface TimelineSlice {
   models: FrameModel[];
   cursor: number;
   chapters: ResolvedChapter[];
+  /** Predict-then-reveal questions of the guided scenario, placed and answered from the run. */
+  checkpoints: import('../learn/checkpoints').ResolvedCheckpoint[];
+  quiz: import('./quiz').QuizState;
   inspect: Inspect | null;
 }
 
@@ -108,6 +111,8 @@ export interface UiSlice {
   blank: boolean;
   /** Presenter mode: the title card of this chapter is on screen. */
   card: number | null;
+  /** Review mode: the aligned step both stages show. */
+  reviewAt: number;
 }
 
 /** Review mode: a comparison being run or shown (the sides come from store/review.ts). */
@@ -141,6 +146,8 @@ export function initialState(): SimState {
     models: [],
     cursor: 0,
     chapters: [],
+    checkpoints: [],
+    quiz: { on: true, asking: null, picked: {}, revealed: [] },
     inspect: null,
     playing: false,
     speed: 2,
@@ -158,6 +165,7 @@ export function initialState(): SimState {
     presenting: false,
     blank: false,
     card: null,
+    reviewAt: 0,
     review: null,
   };
 }

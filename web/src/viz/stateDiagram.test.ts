@@ -35,7 +35,7 @@ describe('state diagram geometry', () => {
     expect(boxExit(node('sqe'), node('sqe').x, node('sqe').y)).toEqual([node('sqe').x, node('sqe').y]);
   });
 
-  it('follows the uring_cmd life of KERNEL-NOTES §3.10', () => {
+  it('follows the uring_cmd life of docs/kernel-notes.md §3.10', () => {
     const names = (p: ReturnType<typeof pathBetween>) => p.map((e) => `${e.from}>${e.to}`);
     expect(names(pathBetween('prepped', 'inflight'))).toEqual(['prepped>issuing', 'issuing>inflight']);
     expect(names(pathBetween('inflight', 'done'))).toEqual(['inflight>complete_pending', 'complete_pending>done']);

@@ -1,5 +1,5 @@
 /**
- * Geometry of the uring_cmd request state diagram (KERNEL-NOTES §3.10): where each state box
+ * Geometry of the uring_cmd request state diagram (docs/kernel-notes.md §3.10): where each state box
  * sits and the path of each transition. Pure math (d3-shape); the component renders it.
  */
 import { curveBasis, line } from 'd3-shape';

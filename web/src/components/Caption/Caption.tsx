@@ -4,6 +4,10 @@
  * announced through a polite live region, so a screen reader follows the walk.
  */
 import { memo } from 'react';
+import { GlossaryText } from '../../learn/GlossaryText';
+import { StepWhy } from '../../learn/StepWhy';
+import { CheckpointPanel } from '../../learn/CheckpointPanel';
+import { SimClock } from '../../learn/SimClock';
 import { jumpToChapter, selCaption, selChapterIndex, selChapters, selCursor, selLast, selMode, selScenario, useSim } from '../../store';
 
 function CaptionComponent() {
@@ -27,6 +31,7 @@ function CaptionComponent() {
         <span className="stepno" data-testid="step-of">
           step {cursor} of {last}
         </span>
+        <SimClock />
         {chapters.length > 0 && (
           <nav className="chapters" aria-label="Chapters">
             <ol>
@@ -50,22 +55,15 @@ function CaptionComponent() {
         )}
       </div>
       <p className="caption" data-testid="caption" aria-live="polite" aria-atomic="true">
-        {/* Identifiers with a hyphen (->uring_cmd(), -EIOCBQUEUED) never break at it. */}
-        {caption.split(/(\S*-\S*)/).map((part, i) =>
-          i % 2 ? (
-            <span key={i} className="nowrap">
-              {part}
-            </span>
-          ) : (
-            part
-          ),
-        )}
+        <GlossaryText text={caption} />
       </p>
       {notes && (
         <p className="chapter-notes" title={notes}>
-          {notes}
+          <GlossaryText text={notes} />
         </p>
       )}
+      {mode === 'guided' && <StepWhy />}
+      {mode === 'guided' && <CheckpointPanel />}
     </section>
   );
 }

@@ -127,7 +127,8 @@ function CodeViewComponent() {
   const fns = useMemo(() => {
     if (c.actor === 'app') {
       const f = c.op ? functionForOp(c.op) : null;
-      return [...(f ? [f] : []), ...functionsOfStep(c.events ?? [])];
+      // The operation's function may also be one of the step's (a device poke): list it once.
+      return [...(f ? [f] : []), ...functionsOfStep(c.events ?? []).filter((g) => g.name !== f?.name)];
     }
     return functionsOfStep(c.events ?? []);
   }, [c.actor, c.op, c.events]);

@@ -1,6 +1,6 @@
 /**
  * "Model and simplifications": what the simulator models, what it leaves out, and the kernel
- * and patch versions it follows. Written from the module docs of core-rs and KERNEL-NOTES.md;
+ * and patch versions it follows. Written from the module docs of core-rs and docs/kernel-notes.md;
  * keep it in step with them.
  */
 import { memo } from 'react';

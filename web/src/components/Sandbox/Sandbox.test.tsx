@@ -2,7 +2,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadTestCore, resetAll } from '../../test/core';
-import { emptyScenario, sandboxSetup, simStore, startSession } from '../../store';
+import { IDLE_MESSAGE, emptyScenario, sandboxSetup, simStore, startSession, stepKernel } from '../../store';
 import { Sandbox } from './Sandbox';
 
 let core: Awaited<ReturnType<typeof loadTestCore>>;
@@ -65,5 +65,59 @@ describe('Sandbox', () => {
     fireEvent.click(screen.getByLabelText('SQE128'));
     fireEvent.click(screen.getByRole('button', { name: 'New machine' }));
     expect(st().base).toMatchObject({ api: 'v3', ring: { entries: 8, flags: ['SQE128'] }, devices: [{ name: 'dev0', driver: 'rust_pdu_counter' }] });
+  });
+
+  it('applies a device added to a machine whose program has not started, and says when it must wait for New machine', () => {
+    startSession(core);
+    render(<Sandbox />);
+    fireEvent.change(screen.getByLabelText('Driver'), { target: { value: 'rust_delay_device' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add device' }));
+    expect(st().base?.devices).toEqual([{ name: 'dev0', driver: 'rust_delay_device' }]);
+    expect(screen.queryByTestId('pending-devices')).toBeNull();
+    // Once the program ran, a new device waits for "New machine", and the form says so.
+    fireEvent.click(screen.getByRole('button', { name: 'Write SQE' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add device' }));
+    expect(st().base?.devices).toHaveLength(1);
+    expect(screen.getByTestId('pending-devices').textContent).toContain('/dev/dev1 is not on this machine yet');
+  });
+
+  it('takes a device path in the fd field, says what the fd means, and keeps Open beside the form', () => {
+    startSession(core);
+    act(() => void sandboxSetup({ ...emptyScenario(4), devices: [{ name: 'delay', driver: 'rust_delay_device' }] }));
+    const { container } = render(<Sandbox />);
+    // The Open button comes right before the compose form.
+    const groups = [...container.querySelectorAll('fieldset.sb-group > legend')].map((l) => l.textContent);
+    expect(groups.indexOf('Devices and faults') + 1).toBe(groups.indexOf('Compose an SQE'));
+    expect(screen.getByTestId('fd-meaning').textContent).toMatch(/^fd -1: no file/);
+    fireEvent.change(screen.getByLabelText('opcode'), { target: { value: 'URING_CMD' } });
+    fireEvent.change(screen.getByLabelText('fd or device'), { target: { value: '/dev/delay' } });
+    expect(screen.getByTestId('fd-meaning').textContent).toContain('/dev/delay is not open');
+    fireEvent.click(screen.getByRole('button', { name: 'Write SQE' }));
+    expect(st().frames).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Open' }));
+    expect(screen.getByTestId('fd-meaning').textContent).toBe("/dev/delay is open as fd0: the command goes to rust_delay_device's uring_cmd hook.");
+    fireEvent.change(screen.getByLabelText('cmd_op'), { target: { value: 'DELAY_DEV_SUBMIT' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Write SQE' }));
+    expect(st().models.at(-1)?.op).toMatchObject({ op: 'prep', sqe: { opcode: 'URING_CMD', fd: 'fd0' } });
+    // The fd datalist suggests the program's fds and their device paths, not the ring first.
+    expect([...container.querySelectorAll('#sb-fds option')].map((o) => o.getAttribute('value'))).toEqual(['fd0', '/dev/delay']);
+  });
+
+  it('adds no frame for a kernel step that finds nothing to run, and says a poke had nothing in flight', () => {
+    startSession(core);
+    act(() => void sandboxSetup({ ...emptyScenario(4), devices: [{ name: 'delay', driver: 'rust_delay_device' }] }));
+    const n = st().frames.length;
+    act(() => stepKernel());
+    act(() => stepKernel());
+    expect(st().frames).toHaveLength(n);
+    expect(st().message).toBe(IDLE_MESSAGE);
+    render(<Sandbox />);
+    fireEvent.click(screen.getByRole('button', { name: 'Open' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Poke' }));
+    expect(st().message).toBe('Nothing is in flight on fd0: complete_now had nothing to act on.');
+    fireEvent.change(screen.getByLabelText('Device action for fd0'), { target: { value: 'fail_next' } });
+    fireEvent.change(screen.getByLabelText('Argument for fd0'), { target: { value: '11' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Poke' }));
+    expect(st().message).toBe('Nothing is in flight on fd0: fail_next is armed and acts on the next command.');
   });
 });

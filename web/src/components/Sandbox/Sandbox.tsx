@@ -50,6 +50,27 @@ function programOf(models: SimState['models'], frames: SimState['frames']): { fr
   return out;
 }
 
+/**
+ * What the SQE's fd field means: a variable bound by Open (`fd0`), a device path (`/dev/dev0`,
+ * which stands for the fd it was opened as), `ring` (the ring's own fd), a number, or nothing
+ * (-1: no file, which is what a NOP needs).
+ */
+export function resolveFd(text: string, vars: readonly Var[]): { value: string; meaning: string; error?: string } {
+  const t = text.trim();
+  if (t === '' || t === '-1') return { value: t, meaning: 'fd -1: no file (a NOP needs none; a uring_cmd fails with -EBADF).' };
+  if (t === 'ring') return { value: t, meaning: "ring: the ring's own fd; a uring_cmd to it gets -EOPNOTSUPP (io_uring has no uring_cmd hook)." };
+  const dev = /^\/dev\/([\w-]+)$/.exec(t);
+  if (dev) {
+    const v = vars.find((x) => x.device === dev[1]);
+    if (!v) return { value: t, meaning: '', error: `${t} is not open: press Open next to it under “Devices and faults” to get an fd for it.` };
+    return { value: v.name, meaning: `${t} is open as ${v.name}: the command goes to ${v.driver}'s uring_cmd hook.` };
+  }
+  const v = vars.find((x) => x.name === t);
+  if (v) return { value: t, meaning: `${t}: the fd of /dev/${v.device}, opened by the program; the command goes to ${v.driver}.` };
+  if (/^-?\d+$/.test(t)) return { value: t, meaning: `fd ${t} as a raw number: whatever the process has open there (-EBADF if nothing).` };
+  return { value: t, meaning: `“${t}” is not an fd the program opened (${vars.map((x) => x.name).join(', ') || 'none yet'}), a device path such as /dev/dev0, ring, or a number.` };
+}
+
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <label className="sb-field">
@@ -59,7 +80,12 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-function MachineForm({ base }: { base: Scenario | null }) {
+/**
+ * The machine: API generation, ring size and flags, devices. Adding a device to a machine whose
+ * program has not started applies it at once; once the program has run, it waits for "New
+ * machine" (which starts the program over) and the form says so.
+ */
+function MachineForm({ base, fresh, open, setOpen }: { base: Scenario | null; fresh: boolean; open: boolean; setOpen: (o: boolean) => void }) {
   const [api, setApi] = useState<'v3' | 'v5'>(base?.api ?? 'v5');
   const [entries, setEntries] = useState(String(base?.ring.entries ?? 8));
   const [cqEntries, setCqEntries] = useState(base?.ring.cq_entries !== undefined ? String(base.ring.cq_entries) : '');
@@ -69,14 +95,20 @@ function MachineForm({ base }: { base: Scenario | null }) {
   const [driver, setDriver] = useState('');
   const [error, setError] = useState<string | null>(null);
   const usable = Object.entries(DRIVERS).filter(([, d]) => !d.hasUringCmd || d.api === api);
+  const chosen = usable.some(([n]) => n === driver) ? driver : (usable[0]?.[0] ?? '');
+  const pending = devices.filter((d) => !base?.devices?.some((b) => b.name === d.name && b.driver === d.driver));
   const add = () => {
-    const d = driver || usable[0]?.[0];
+    const d = chosen;
     if (!d) return;
     let n = 0;
     while (devices.some((x) => x.name === `dev${n}`)) n++;
-    setDevices([...devices, { name: `dev${n}`, driver: d }]);
+    const next = [...devices, { name: `dev${n}`, driver: d }];
+    setDevices(next);
+    // Nothing has run yet: the new machine costs nothing, so the device is there at once.
+    if (fresh) apply(next);
   };
-  const apply = () => {
+  const apply = (devs: DeviceSpec[] = devices) => {
+    const devices = devs;
     const e = parseInt32(entries, 1, 32768);
     const cq = cqEntries.trim() === '' ? undefined : parseInt32(cqEntries, 1, 65536);
     if (e === null || cq === null) return setError('ring entries: 1 to 32768; CQ entries: empty or 1 to 65536');
@@ -99,7 +131,7 @@ function MachineForm({ base }: { base: Scenario | null }) {
     sandboxSetup(setup);
   };
   return (
-    <details className="sb-group" open={false}>
+    <details className="sb-group" open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
       <summary>Machine: {base ? `API ${base.api}, ${base.ring.entries} entries${base.ring.flags?.length ? `, ${base.ring.flags.join('|')}` : ''}, ${base.devices?.length ?? 0} device(s)` : '…'}</summary>
       <div className="segmented" role="group" aria-label="API generation">
         {(['v3', 'v5'] as const).map((a) => (
@@ -133,8 +165,9 @@ function MachineForm({ base }: { base: Scenario | null }) {
       </fieldset>
       <ul className="sb-devices" aria-label="Devices">
         {devices.map((d) => (
-          <li key={d.name}>
+          <li key={d.name} className={pending.includes(d) ? 'pending' : undefined}>
             <code>/dev/{d.name}</code> {d.driver}
+            {pending.includes(d) ? ' (not applied yet)' : ''}
             <button type="button" aria-label={`Remove /dev/${d.name}`} onClick={() => setDevices(devices.filter((x) => x !== d))}>
               ×
             </button>
@@ -142,7 +175,7 @@ function MachineForm({ base }: { base: Scenario | null }) {
         ))}
       </ul>
       <div className="sb-row">
-        <select aria-label="Driver" value={driver} onChange={(e) => setDriver(e.target.value)}>
+        <select aria-label="Driver" value={chosen} onChange={(e) => setDriver(e.target.value)}>
           {usable.map(([name, d]) => (
             <option key={name} value={name} title={d.summary}>
               {name}
@@ -153,8 +186,13 @@ function MachineForm({ base }: { base: Scenario | null }) {
           Add device
         </button>
       </div>
+      {pending.length > 0 && (
+        <p className="sb-note" role="status" data-testid="pending-devices">
+          {pending.map((d) => `/dev/${d.name}`).join(', ')} {pending.length > 1 ? 'are' : 'is'} not on this machine yet: “New machine” adds {pending.length > 1 ? 'them' : 'it'} and starts the program over.
+        </p>
+      )}
       {error && <p className="sb-error" role="alert">{error}</p>}
-      <button type="button" className="sb-primary" onClick={apply}>
+      <button type="button" className="sb-primary" onClick={() => apply()}>
         New machine
       </button>
     </details>
@@ -165,10 +203,12 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
   const [f, setF] = useState<SqeForm>({ opcode: 'NOP', fd: '', cmdOp: '', userData: '', flags: [], cmdMode: 'none', cmd: '' });
   const [error, setError] = useState<string | null>(null);
   const set = (patch: Partial<SqeForm>) => setF({ ...f, ...patch });
-  const fdVar = vars.find((v) => v.name === f.fd);
+  const fd = resolveFd(f.fd, vars);
+  const fdVar = vars.find((v) => v.name === fd.value);
   const cmdOps = fdVar ? (DRIVERS[fdVar.driver]?.cmdOps ?? []) : Object.keys(DRIVER_CMD_OPS);
   const submit = () => {
-    const r = sqeOp({ ...f, userData: f.userData.trim() === '' ? String(takeUserData()) : f.userData }, DRIVER_CMD_OPS);
+    if (fd.error) return setError(fd.error);
+    const r = sqeOp({ ...f, fd: fd.value, userData: f.userData.trim() === '' ? String(takeUserData()) : f.userData }, DRIVER_CMD_OPS);
     if (!r.ok) return setError(r.error);
     const problems = checkOp(r.value);
     if (problems.length) return setError(problems.join('; '));
@@ -195,11 +235,13 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
           </Field>
         )}
         <Field label="fd">
-          <input list="sb-fds" value={f.fd} onChange={(e) => set({ fd: e.target.value })} size={6} placeholder="-1" aria-label="fd or device" />
+          <input list="sb-fds" value={f.fd} onChange={(e) => set({ fd: e.target.value })} size={8} placeholder="-1" aria-label="fd or device" aria-describedby="sb-fd-meaning" />
           <datalist id="sb-fds">
-            <option value="ring" />
             {vars.map((v) => (
               <option key={v.name} value={v.name}>{`/dev/${v.device}`}</option>
+            ))}
+            {vars.map((v) => (
+              <option key={`path-${v.name}`} value={`/dev/${v.device}`}>{v.name}</option>
             ))}
           </datalist>
         </Field>
@@ -207,6 +249,9 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
           <input value={f.userData} onChange={(e) => set({ userData: e.target.value })} size={6} placeholder="auto" inputMode="numeric" />
         </Field>
       </div>
+      <p id="sb-fd-meaning" className={fd.error ? 'sb-hint sb-error' : 'sb-hint'} data-testid="fd-meaning">
+        {fd.error ?? fd.meaning}
+      </p>
       {f.opcode !== 'NOP' && (
         <Field label="cmd_op">
           <input list="sb-cmdops" value={f.cmdOp} onChange={(e) => set({ cmdOp: e.target.value })} placeholder="0" aria-label="cmd_op" />
@@ -452,6 +497,9 @@ function SandboxComponent() {
     return { vars: [...v.values()], bufs: [...b] };
   }, [models, cursor, base]);
   const sqe128 = base?.ring.flags?.includes('SQE128') ?? false;
+  const frames = useSim((s) => s.frames);
+  const fresh = useMemo(() => programOf(models, frames).length === 0, [models, frames]);
+  const [machineOpen, setMachineOpen] = useState(false);
   return (
     <aside className="sandbox" aria-label="Sandbox">
       <header className="sb-head">
@@ -464,10 +512,10 @@ function SandboxComponent() {
         <p className="muted">The simulator is not running.</p>
       ) : (
         <>
-          <MachineForm key={JSON.stringify(base?.ring) + JSON.stringify(base?.devices) + base?.api} base={base} />
+          <MachineForm key={JSON.stringify(base?.ring) + JSON.stringify(base?.devices) + base?.api} base={base} fresh={fresh} open={machineOpen} setOpen={setMachineOpen} />
+          <Devices base={base} vars={vars} inKernel={inKernel} />
           <SqeComposer vars={vars} bufs={bufs} sqe128={sqe128} />
           <Syscalls inKernel={inKernel} />
-          <Devices base={base} vars={vars} inKernel={inKernel} />
           <UserMemory bufs={bufs} inKernel={inKernel} />
           <fieldset className="sb-group">
             <legend>Pressure and teardown</legend>

@@ -3,6 +3,8 @@
  * play. An invalid document is listed with its validation errors.
  */
 import { memo } from 'react';
+import { GlossaryText } from '../../learn/GlossaryText';
+import { StartHere } from '../../learn/StartHere';
 import { LIBRARY, freePlay, loadScenario, selScenario, selMode, setPage, useSim } from '../../store';
 import { kernelProfile } from '../../scenario/format';
 
@@ -18,6 +20,8 @@ function ScenarioLibraryComponent() {
           <kbd>?</kbd> lists every key.
         </p>
       </header>
+      <StartHere />
+      <h3 className="library-all">Every scenario</h3>
       <ul className="cards">
         {LIBRARY.map((e) => {
           const isCurrent = mode === 'guided' && current?.id === e.id;
@@ -30,7 +34,9 @@ function ScenarioLibraryComponent() {
                 {e.scenario && <span className="badge">Linux {kernelProfile(e.scenario)}</span>}
                 {e.scenario?.chapters && <span className="badge">{e.scenario.chapters.length} chapters</span>}
               </p>
-              <p>{e.intro}</p>
+              <p>
+                <GlossaryText text={e.intro} />
+              </p>
               {e.error ? (
                 <pre className="card-error">{e.error}</pre>
               ) : (
