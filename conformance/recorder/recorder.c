@@ -2130,6 +2130,29 @@ static void sc_nop_flag_bits(struct trace *t)
 	st_ring_close(t, NULL);
 }
 
+/*
+ * A real task_work source on a COOP_TASKRUN|TASKRUN_FLAG ring: a NOP with IORING_NOP_TW is
+ * completed through io_req_task_work_add in the submitting task, queued with
+ * TWA_SIGNAL_NO_IPI. No IPI is needed (the task is current); TIF_NOTIFY_SIGNAL makes the
+ * task run it on its way out of io_uring_enter, so the CQE is visible as soon as enter
+ * returns without GETEVENTS, and IORING_SQ_TASKRUN, set when the work was queued, is clear
+ * again (ctx_flush_and_put).
+ */
+static void sc_coop_taskrun_nop_tw(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, 0))
+		return;
+	q(t, nop_opflags(1, IORING_NOP_TW, 0));
+	st_enter(t, 1, 0, 0, -1);
+	st_state(t, "enter returned (no GETEVENTS): the task_work ran on the way out");
+	st_reap(t, -1);
+	q(t, nop_opflags(2, IORING_NOP_TW, 0));
+	q(t, nop_opflags(3, IORING_NOP_TW, 0));
+	st_enter(t, 2, 0, 0, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
 static void sc_nop_cqe32(struct trace *t)
 {
 	if (!need_ring(t, 4, IORING_SETUP_CQE32, 0))

@@ -82,6 +82,11 @@ static const struct scenario scenarios[] = {
 	{ "nop_fixed_file", sc_nop_fixed_file,
 	  "REGISTER_FILES [/dev/null], then NOP_FILE|NOP_FIXED_FILE with index 0 -> 0 and index 3 -> -EBADF; "
 	  "IOSQE_FIXED_FILE with NOP_FILE and index 0 -> 0." },
+	{ "coop_taskrun_nop_tw", sc_coop_taskrun_nop_tw,
+	  "COOP_TASKRUN|TASKRUN_FLAG ring, NOPs with IORING_NOP_TW (completed through task_work queued "
+	  "with TWA_SIGNAL_NO_IPI): io_uring_enter(to_submit, no GETEVENTS) returns with the CQEs already "
+	  "posted and IORING_SQ_TASKRUN clear: the task ran its task_work on the way out of the syscall "
+	  "(tracepoints: task_add then task_work_run, both in the task)." },
 	{ "nop_flag_bits", sc_nop_flag_bits,
 	  "Other nop flags, one per enter: NOP_TW -> 0; NOP_CQE32 on a ring without CQE32/CQE_MIXED -> -EINVAL; "
 	  "NOP_FIXED_BUFFER with no registered buffers -> -EFAULT; NOP_FIXED_FILE without NOP_FILE -> 0 "

@@ -286,6 +286,28 @@ pub mod sim {
         unsafe { uc::pdu_too_big(cmd, size) }
     }
 
+    /// A command was left with nothing that can complete it (1: `Complete(-EIOCBQUEUED)`,
+    /// 2: its `QueuedIoUringCmd` was dropped).
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure that `cmd` points to a live request's command.
+    pub unsafe fn cmd_lost(cmd: *mut io_uring_cmd, why: i64) {
+        // SAFETY: forwarded from the caller.
+        unsafe { uc::cmd_lost(cmd, why) }
+    }
+
+    /// A reference to the PDU as a type aligned to `align` is about to be made; returns
+    /// whether the kernel profile's PDU has that alignment.
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure that `cmd` points to a live request's command.
+    pub unsafe fn pdu_ref(cmd: *mut io_uring_cmd, align: usize) -> bool {
+        // SAFETY: forwarded from the caller.
+        unsafe { uc::pdu_ref(cmd, align) }
+    }
+
     /// A misc device file was released.
     pub fn dev_released() {
         with(|s| {

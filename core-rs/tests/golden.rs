@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use ringside_core::drivers::DRIVERS;
 use ringside_core::ffi::cmd_exports::*;
 use ringside_core::ffi::exports::*;
+use ringside_core::ffi::ring_exports::{rs_sleep_begin, rs_spin};
 use ringside_core::trace::render::{Line, Names};
 use ringside_core::trace::{Event, TraceRecord};
 use ringside_core::uapi::io_uring::*;
@@ -522,9 +523,26 @@ impl Runtime {
                 }
             }
             "sleep" => {
+                // nanosleep: the task sleeps interruptibly (task_work with TWA_SIGNAL_NO_IPI
+                // wakes it); the steps that follow run to the end of the sleep.
                 let ms = op.get("ms").unwrap();
-                let until = rs_clock_ns() as f64 + ms.num().unwrap() * 1e6;
+                let now = rs_clock_ns();
+                let until = now as f64 + ms.num().unwrap() * 1e6;
+                rs_sleep_begin((ms.num().unwrap() * 1e6) as u64);
                 (format!("userspace sleeps {} ms", num_text(ms)), Some(until))
+            }
+            "spin" => {
+                // Busy in user mode, no system call: COOP_TASKRUN task_work waits for a tick.
+                let ms = op.get("ms").unwrap();
+                let n = rs_spin((ms.num().unwrap() * 1e6) as u64);
+                (
+                    format!(
+                        "userspace computes for {} ms without a system call ({} kernel steps meanwhile)",
+                        num_text(ms),
+                        n
+                    ),
+                    None,
+                )
             }
             "device" => {
                 let var = op.get("fd").and_then(Json::str).unwrap().to_string();
@@ -692,11 +710,13 @@ fn relativize(label: &str, base: u64, len: u64) -> String {
 
 /// Runs `scenario` as `SimController.compile` does and returns its text trace.
 fn run(scenario: &Json) -> String {
-    let cfg = scenario
-        .get("config")
+    // As `coreConfig` (web/src/scenario/format.ts): bit 0 patch 2, bit 1 the 6.19 profile.
+    let config = scenario.get("config");
+    let patch2 = config
         .and_then(|c| c.get("patch2_zero_pdu"))
         .map_or(false, |v| matches!(v, Json::Bool(true)));
-    rs_init(cfg as u32);
+    let k619 = config.and_then(|c| c.get("kernel")).and_then(Json::str) == Some("6.19");
+    rs_init(patch2 as u32 | (k619 as u32) << 1);
     let base = rs_user_mem_base();
     let len = rs_user_mem_len() as usize;
     let mut mem = Mem {

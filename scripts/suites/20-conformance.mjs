@@ -55,7 +55,7 @@ export function run({ root, run: sh }) {
     }
   }
 
-  // (b) The simulator's answers, one test per committed trace (the 69 scenarios, then the
+  // (b) The simulator's answers, one test per committed trace (the 70 scenarios, then the
   // kernel recordings the differential fuzzer kept as regressions).
   const tracesDir = join(root, 'conformance', 'traces');
   const fuzzDir = join(root, 'conformance', 'fuzz', 'traces');

@@ -25,7 +25,9 @@ pub mod rust_no_uring_cmd;
 pub mod rust_nvme_passthru;
 pub mod rust_pdu_counter;
 pub mod rust_pdu_too_big;
+pub mod rust_res2_v3;
 pub mod rust_sqe_after_issue;
+pub mod rust_teardown_hazards;
 #[allow(missing_docs)]
 pub mod rust_ublk;
 
@@ -163,6 +165,36 @@ pub static DRIVERS: &[DriverEntry] = &[
         ],
         actions: &["dispatch"],
         init: rust_ublk::init,
+    },
+    DriverEntry {
+        name: "rust_teardown_hazards",
+        api: "v5",
+        has_uring_cmd: true,
+        source: "core-rs/src/drivers/rust_teardown_hazards.rs",
+        summary: "commands that defer their cancel, never finish, get lost, or misuse done()",
+        cmd_ops: &[
+            ("TD_CANCEL_DEFER", rust_teardown_hazards::TD_CANCEL_DEFER),
+            ("TD_NEVER", rust_teardown_hazards::TD_NEVER),
+            ("TD_DROP", rust_teardown_hazards::TD_DROP),
+            ("TD_EIOCBQUEUED", rust_teardown_hazards::TD_EIOCBQUEUED),
+            (
+                "TD_UNLOCKED_DEFER",
+                rust_teardown_hazards::TD_UNLOCKED_DEFER,
+            ),
+            ("TD_PDU_REF16", rust_teardown_hazards::TD_PDU_REF16),
+        ],
+        actions: &["complete_all"],
+        init: rust_teardown_hazards::init,
+    },
+    DriverEntry {
+        name: "rust_res2_v3",
+        api: "v3",
+        has_uring_cmd: true,
+        source: "core-rs/src/drivers/rust_res2_v3.rs",
+        summary: "hands a 64-bit result to v3's done(ret, res2): lost on 6.18",
+        cmd_ops: &[("RES2_CMD", rust_res2_v3::RES2_CMD)],
+        actions: &[],
+        init: rust_res2_v3::init,
     },
     DriverEntry {
         name: "rust_pdu_counter",

@@ -83,9 +83,15 @@ pub fn init(name: &str) -> Result<Box<dyn core::any::Any>> {
 }
 
 /// The PDU (`struct nvme_uring_cmd_pdu`, reduced): what the interrupt hands to task_work.
+///
+/// Like the real one it starts with a kernel pointer: upstream the block `struct request *`
+/// (or `struct bio *`) of the command, here a made-up but realistic direct-map address
+/// ([`FAKE_REQUEST_PTR`]). The request object is recycled with these bytes still in it, so
+/// the next command that lands in it can read the pointer (scenario `stale-pdu-kernel-pointer`).
 #[repr(C)]
 #[derive(Clone, Copy, Default)]
 struct NvmePdu {
+    req: u64,
     result: u64,
     status: i32,
     opcode: u32,
@@ -93,7 +99,10 @@ struct NvmePdu {
     nsid: u32,
 }
 
-// SAFETY: integers only, no padding (8 + 4 * 4 bytes), any bits valid.
+/// The `struct request *` this model stores in the PDU (an x86-64 direct-map address).
+pub const FAKE_REQUEST_PTR: u64 = 0xffff_8881_0a4c_3d00;
+
+// SAFETY: integers only, no padding (8 + 8 + 4 * 4 bytes), any bits valid.
 unsafe impl FromBytes for NvmePdu {}
 // SAFETY: as above.
 unsafe impl AsBytes for NvmePdu {}
@@ -174,6 +183,7 @@ impl MiscDevice for RustNvmePassthru {
             return Err(EINVAL);
         }
         ioucmd.write_pdu(&NvmePdu {
+            req: FAKE_REQUEST_PTR,
             opcode: u32::from(c.opcode),
             cdw10: c.cdw10,
             nsid: c.nsid,

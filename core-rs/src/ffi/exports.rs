@@ -31,12 +31,18 @@ pub extern "C" fn rs_abi_version() -> u32 {
     ABI_VERSION
 }
 
-/// Creates a fresh machine. `cfg` bit 0: apply RFC patch 2 (zero the PDU in prep).
+/// Creates a fresh machine. `cfg` bit 0: apply RFC patch 2 (zero the PDU in prep); bit 1:
+/// follow the 6.19 uring_cmd interface (the Rust v5 series' base) instead of 6.18.
 #[no_mangle]
 pub extern "C" fn rs_init(cfg: u32) {
     install_panic_hook();
     sim::install(Sim::new(Config {
         patch2_zero_pdu: cfg & 1 != 0,
+        kernel: if cfg & 2 != 0 {
+            sim::KernelProfile::Linux619
+        } else {
+            sim::KernelProfile::Linux618
+        },
     }));
 }
 
@@ -222,11 +228,13 @@ pub extern "C" fn rs_step() -> u32 {
     guard(StepKind::Idle as u32, || sim::step() as u32)
 }
 
-/// Returns 1 while the task is inside a syscall, 2 if it sleeps there, 0 in user mode.
+/// Returns 1 while the task is inside a syscall, 2 if it sleeps there (in `io_uring_enter` or
+/// `nanosleep`), 0 in user mode.
 #[no_mangle]
 pub extern "C" fn rs_task_state() -> u32 {
     guard(0, || {
         sim::with(|s| match &s.task.sys {
+            None if s.task.sleeping => 2,
             None => 0,
             Some(c) if c.phase == io_uring::enter::Phase::Sleeping => 2,
             Some(_) => 1,

@@ -65,6 +65,22 @@ pub extern "C" fn rs_run_until_idle(max_steps: u32) -> u32 {
     guard(0, || sim::run_until_idle(u64::from(max_steps)) as u32)
 }
 
+/// The program starts `nanosleep(ns)`: the following `rs_step` calls run what becomes due
+/// while it sleeps (task_work added with `TWA_SIGNAL_NO_IPI` wakes it), and one step ends the
+/// sleep at the deadline (the task state is 2 until then).
+#[no_mangle]
+pub extern "C" fn rs_sleep_begin(ns: u64) {
+    guard((), || sim::sleep_begin(ns))
+}
+
+/// Lets `ns` nanoseconds of simulated time pass while the program computes in user mode
+/// (no system call, no sleep): what becomes due runs, COOP_TASKRUN task_work at the next
+/// timer tick. Returns how many units ran.
+#[no_mangle]
+pub extern "C" fn rs_spin(ns: u64) -> u32 {
+    guard(0, || sim::spin(ns, 10_000_000) as u32)
+}
+
 /// Lets `ns` nanoseconds of simulated time pass (the program sleeps), running what becomes
 /// due; returns how many units ran.
 #[no_mangle]

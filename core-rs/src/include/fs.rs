@@ -20,8 +20,12 @@ pub type UringCmdTwFn = unsafe fn(*mut io_uring_cmd, TwToken);
 /// `io_tw_token_t`: what task_work callbacks are told about the context they run in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TwToken {
-    /// The task is exiting or the ring is going away (`tw.cancel`).
+    /// The task is exiting or the ring is going away (`tw.cancel`, 6.19).
     pub cancel: bool,
+    /// The `issue_flags` 6.18's `io_uring_cmd_work` hands the callback:
+    /// `IO_URING_F_COMPLETE_DEFER`, plus `IO_URING_F_TASK_DEAD` when the task or ring is going
+    /// away. Under the 6.19 profile always `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`.
+    pub issue_flags: u32,
 }
 
 /// `struct file_operations`, reduced to the slots the simulator models.

@@ -363,10 +363,15 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
     }
 }
 
-/// Flushes deferred completions of every ring (task_work may complete requests of any ring).
+/// Ends a task_work batch: `ctx_flush_and_put` for every ring (task_work may complete
+/// requests of any ring) clears `IORING_SQ_TASKRUN` unless more normal task_work of that ring
+/// is already queued, and flushes the deferred completions.
 pub fn flush_all_rings(s: &mut Sim) {
     let ids: Vec<u32> = s.rings.iter().flatten().map(|r| r.id).collect();
     for id in ids {
+        if !s.task.tw.iter().any(|it| it.ring == id) {
+            tw::clear_taskrun_flag(s, id);
+        }
         if !s.ctx(id).compl_reqs.is_empty() {
             io_submit_flush_completions(s, id);
         }

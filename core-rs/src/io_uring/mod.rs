@@ -186,6 +186,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         cancelable: Vec::new(),
         sqe_prov: vec![Prov::Fresh; sqe_bytes],
         dead: false,
+        exit: ExitProgress::default(),
         file_table: Vec::new(),
         defer_list: Default::default(),
         nr_drained: 0,
@@ -245,6 +246,8 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
                 cmd: io_uring_cmd {
                     file: core::ptr::null_mut(),
                     sqe: core::ptr::null(),
+                    ptr_pad: [0; PTR_PAD],
+                    task_work_cb: 0,
                     cmd_op: 0,
                     flags: 0,
                     pdu: [0; PDU_SIZE],
@@ -274,6 +277,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
                 in_issue: false,
                 live_issue_flags: None,
                 done_called: false,
+                pdu_copied: 0,
                 refs: 0,
             }));
             i
@@ -292,6 +296,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     r.in_issue = false;
     r.live_issue_flags = None;
     r.done_called = false;
+    r.pdu_copied = 0;
     r.refs = 0;
     r.cmd.flags = 0;
     r.cmd.file = core::ptr::null_mut();
@@ -323,7 +328,7 @@ pub fn io_req_caches_free(s: &mut Sim, ring: u32) {
 /// Returns a request to the cache (`io_req_add_to_cache`) and drops its file reference
 /// (`io_put_file`: fixed files hold no reference of their own).
 pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
-    let (file, fixed, serial, ud) = {
+    let (file, fixed, serial, ud, copied) = {
         let ctx = s.ctx_mut(ring);
         let r = ctx.req_mut(idx);
         (
@@ -331,6 +336,7 @@ pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
             r.flags & REQ_F_FIXED_FILE != 0,
             r.serial,
             r.user_data,
+            r.pdu_copied,
         )
     };
     if let Some(f) = file {
@@ -344,8 +350,9 @@ pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
         }
     }
     req_set_state(s, ring, idx, ReqState::Free);
-    s.emit(Event::sim_req_free, ring, serial, ud, 0, 0);
+    s.emit(Event::sim_req_free, ring, serial, ud, 0, copied as i64);
     s.ctx_mut(ring).free.push(idx);
+    exit::ring_maybe_freed(s, ring);
 }
 
 /// `io_req_set_res`.

@@ -42,6 +42,12 @@ pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy
         s.ctx_mut(ring).local_work.push_back(item);
     } else {
         s.task.tw.push_back(item);
+        // `TWA_SIGNAL_NO_IPI` on a running task: nothing happens until its next return to
+        // user mode; the latest is the next scheduler tick.
+        if flags & IORING_SETUP_COOP_TASKRUN != 0 && s.task.tw_tick_due.is_none() {
+            let tick = crate::sim::TICK_NS;
+            s.task.tw_tick_due = Some((s.clock_ns / tick + 1) * tick);
+        }
     }
     if flags & IORING_SETUP_TASKRUN_FLAG != 0 {
         let ctx = s.ctx_mut(ring);
@@ -59,7 +65,8 @@ pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy
     );
 }
 
-/// Clears `IORING_SQ_TASKRUN` when the task starts running its task_work.
+/// Clears `IORING_SQ_TASKRUN` (`atomic_andnot` in `ctx_flush_and_put` and
+/// `__io_run_local_work`).
 pub fn clear_taskrun_flag(s: &mut Sim, ring: u32) {
     if let Some(ctx) = s.ring_mut(ring) {
         if ctx.flags & IORING_SETUP_TASKRUN_FLAG != 0 {
@@ -80,7 +87,12 @@ pub fn run_tw_item(item: TwItem, local: bool) {
         if s.cur_ctx != Ctx::Device {
             set_ctx(s, Ctx::TaskWork);
         }
-        clear_taskrun_flag(s, item.ring);
+        // `__io_run_local_work` clears IORING_SQ_TASKRUN before it runs the ring's local
+        // work; normal task_work clears it in `ctx_flush_and_put`, after its batch
+        // (see `enter::flush_all_rings`).
+        if local {
+            clear_taskrun_flag(s, item.ring);
+        }
         let live = s.ring(item.ring).map_or(false, |c| {
             c.reqs
                 .get(item.req as usize)
@@ -91,13 +103,18 @@ pub fn run_tw_item(item: TwItem, local: bool) {
         } else {
             0
         };
+        // For a uring_cmd callback: the issue_flags the kernel profile hands it.
+        let flags = match item.func {
+            TwFunc::UringCmd(_) if live => uring_cmd::tw_issue_flags(s, item.ring) as i64,
+            _ => 0,
+        };
         s.emit(
             Event::sim_task_work_run,
             item.ring,
             item.serial,
             ud,
             local as i64,
-            0,
+            flags,
         );
         live
     });

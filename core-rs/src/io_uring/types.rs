@@ -110,8 +110,26 @@ pub struct IoKiocb {
     pub live_issue_flags: Option<u32>,
     /// Whether `io_uring_cmd_done` was called.
     pub done_called: bool,
+    /// Bytes the driver copied through the PDU accessors during this request's life (Ming
+    /// Lei's point: copy-based `read_pdu`/`write_pdu` move the whole type every call).
+    pub pdu_copied: u32,
     /// `req->refs`, meaningful with [`REQ_F_REFCOUNT`].
     pub refs: u32,
+}
+
+/// Where `io_ring_exit_work` is in its loop.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExitProgress {
+    /// Passes of the loop run so far (0: the exit work has not run yet).
+    pub passes: u32,
+    /// Driver calls with `IO_URING_F_CANCEL` made so far.
+    pub cancel_calls: u32,
+    /// When the first pass ran (simulated ns): the 5-minute warning counts from here.
+    pub started_ns: u64,
+    /// The `WARN_ON_ONCE` after 5 minutes fired (the retry interval is 60 s from then on).
+    pub warned: bool,
+    /// `ctx->ref_comp` completed: the last request is gone and the ring is freed.
+    pub freed: bool,
 }
 
 /// A CQE waiting on the overflow list (`struct io_overflow_cqe`).
@@ -211,6 +229,8 @@ pub struct IoRingCtx {
     pub sqe_prov: Vec<Prov>,
     /// Whether the ring was torn down.
     pub dead: bool,
+    /// The exit work's progress (see [`crate::io_uring::exit`]).
+    pub exit: ExitProgress,
     /// `ctx->file_table`: registered files (`IORING_REGISTER_FILES`), by index.
     pub file_table: Vec<Option<FileRef>>,
     /// `ctx->defer_list`: requests held back by `IOSQE_IO_DRAIN`.

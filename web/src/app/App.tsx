@@ -54,6 +54,7 @@ import {
   useSim,
 } from '../store';
 import { openSpeakerView, usePresenterSync } from './presenterLink';
+import { kernelProfile } from '../scenario/format';
 import { installKeyboard } from './keyboard';
 
 const THEME_LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', projector: 'Projector' };
@@ -111,6 +112,21 @@ function ScenarioPicker() {
   );
 }
 
+/** Which kernel's uring_cmd interface the run follows (the scenario's `config.kernel`). */
+function KernelBadge() {
+  const scenario = useSim(selScenario);
+  const k = kernelProfile(scenario ?? {});
+  const title =
+    k === '6.19'
+      ? 'uring_cmd as in Linux 6.19, the base of the Rust v5 series: task_work callbacks get io_tw_token_t (tw.cancel), no IO_URING_F_TASK_DEAD, the PDU at offset 24 (8-byte aligned). The ring protocol is pinned by 6.18.44 recordings.'
+      : 'uring_cmd as in Linux 6.18.x, the kernel the recordings were made on: io_uring_cmd_tw_t callbacks with IO_URING_F_TASK_DEAD, io_uring_cmd_done without res2 and io_uring_cmd_done32 with it, the PDU at offset 32.';
+  return (
+    <span className="badge kernel-badge" data-testid="kernel-badge" title={title}>
+      {k === '6.19' ? 'Linux 6.19 (v5 base)' : 'Linux 6.18'}
+    </span>
+  );
+}
+
 /** File -> Open recording: a kernel recording from `ringside record` or a conformance trace. */
 function FileMenu() {
   return (
@@ -160,6 +176,7 @@ function Header() {
       </h1>
       <nav className="header-nav" aria-label="Pages and options">
         <ScenarioPicker />
+        <KernelBadge />
         <button type="button" aria-pressed={page === 'library'} onClick={() => setPage(page === 'library' ? 'main' : 'library')} title="Scenario library (L)">
           Library
         </button>

@@ -134,7 +134,9 @@ export function appCaption(op: Op | undefined, frame: Frame, prev: Frame | undef
     case 'reap':
       return reapCaption(frame, prev);
     case 'sleep':
-      return sentence([`the application does something else for ${op.ms} ms while the kernel and the device carry on`]);
+      return sentence([`the application sleeps for ${op.ms} ms (nanosleep, interruptible) while the kernel and the device carry on`]);
+    case 'spin':
+      return sentence([`the application computes for ${op.ms} ms without a system call; the kernel only gets the CPU at interrupts such as the 4 ms timer tick`]);
     case 'device':
       return sentence([`the scenario pokes the device: ${op.action}`]);
     case 'close':

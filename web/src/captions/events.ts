@@ -38,6 +38,11 @@ function num(v: number): string {
   return v < 10 ? String(v) : hex(v);
 }
 
+/** A 64-bit word from its two 32-bit halves, in hex. */
+function word64(hi: number, lo: number): string {
+  return hex((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+}
+
 function ud(e: TraceEvent): string {
   return `user_data ${userDataText(e.userData)}`;
 }
@@ -247,9 +252,32 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
     weight: Weight.Alarm,
     text: () => 'the sanitizer reports that done() runs without uring_lock and without IO_URING_F_UNLOCKED',
   },
-  sanitizer_pdu_uninit_read: {
+  sanitizer_pdu_stale_read: {
     weight: Weight.Alarm,
-    text: () => "the sanitizer reports that the driver reads PDU bytes nobody wrote during this request's life",
+    text: (f) => `the sanitizer reports that the driver reads PDU bytes the previous command left in this recycled request (${word64(f.word_hi, f.word_lo)})`,
+  },
+  sanitizer_res2_lost: {
+    weight: Weight.Alarm,
+    text: (f) => `the sanitizer reports that res2 ${word64(f.res2_hi, f.res2_lo)} is dropped: v3's done(ret, res2) must call 6.18's io_uring_cmd_done(cmd, ret, flags), which has no res2`,
+  },
+  sanitizer_cmd_lost: {
+    weight: Weight.Alarm,
+    text: (f, e) => `the sanitizer reports that ${who(e)} is in flight with nothing left to complete it (${f.how === 1 ? 'the driver returned complete(-EIOCBQUEUED)' : 'the driver dropped its QueuedIoUringCmd'})`,
+  },
+  sanitizer_pdu_misaligned: {
+    weight: Weight.Alarm,
+    text: (f) => `the sanitizer reports a reference into the PDU as a type needing ${f.align}-byte alignment, where this kernel's PDU is only ${f.pdu_align}-byte aligned`,
+  },
+  sim_warn: {
+    weight: Weight.Alarm,
+    text: (f, e) =>
+      f.site === 1
+        ? `the kernel warns (WARN_ON_ONCE): done() with IO_URING_F_UNLOCKED and IO_URING_F_COMPLETE_DEFER; it returns without a CQE and ${who(e)} leaks`
+        : `the kernel warns (WARN_ON_ONCE): the ring's exit work has waited 5 minutes for ${plural(f.waiting, 'request')}; it keeps waiting, once a minute`,
+  },
+  sim_ring_freed: {
+    weight: Weight.Key,
+    text: (f) => `the last request is gone: the exit work finishes after ${plural(f.passes, 'pass', 'passes')} and ${plural(f.cancels, 'cancel call')}, and the ring is freed`,
   },
   sanitizer_sqe_after_issue: {
     weight: Weight.Alarm,

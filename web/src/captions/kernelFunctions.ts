@@ -115,7 +115,15 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sanitizer_double_done: k('__io_uring_cmd_done', URING_CMD_C, 'may run once per command'),
   sanitizer_done_bad_flags: k('io_uring_cmd_done', CMD_H, 'must get the issue_flags the core handed out'),
   sanitizer_done_unlocked: k('io_uring_cmd_done', CMD_H, 'needs uring_lock unless IO_URING_F_UNLOCKED is passed'),
-  sanitizer_pdu_uninit_read: k('io_uring_cmd_prep', URING_CMD_C, 'does not initialise the PDU'),
+  sanitizer_pdu_stale_read: k('io_uring_cmd_prep', URING_CMD_C, 'does not clear the PDU of a recycled request'),
+  sanitizer_res2_lost: k('io_uring_cmd_done', CMD_H, 'has no res2 since 6.18 (io_uring_cmd_done32 has)'),
+  sanitizer_cmd_lost: k('io_ring_exit_work', IO_URING_C, 'waits for every request, forever'),
+  sanitizer_pdu_misaligned: k('io_uring_cmd_to_pdu', CMD_H, 'casts the byte array to a struct pointer'),
+  sim_warn: (e) =>
+    fieldsOf(e as TraceEvent & { event: 'sim_warn' }).site === 1
+      ? k('__io_uring_cmd_done', URING_CMD_C, 'WARN_ON_ONCE(issue_flags & IO_URING_F_UNLOCKED) with COMPLETE_DEFER')
+      : k('io_ring_exit_work', IO_URING_C, 'WARN_ON_ONCE(time_after(jiffies, timeout)) after 5 minutes'),
+  sim_ring_freed: k('io_ring_exit_work', IO_URING_C, 'ends when ctx->ref_comp completes'),
   sanitizer_sqe_after_issue: k('io_uring_cmd_sqe_copy', URING_CMD_C, 'copies the SQE only when the issue is deferred'),
   sanitizer_pdu_too_big: k('io_uring_cmd_to_pdu', CMD_H, 'BUILD_BUG_ON(sizeof(T) > 32)'),
   sim_uring_cmd_no_hook: CMD,
@@ -154,7 +162,8 @@ const BY_OP: Record<string, UpstreamFunction> = {
   submit: lu('io_uring_submit_and_wait', 'src/queue.c', 'publishes the SQ tail and calls io_uring_enter(2)'),
   wait: lu('io_uring_wait_cqe_nr', 'src/include/liburing.h', 'calls io_uring_enter(2) with IORING_ENTER_GETEVENTS'),
   reap: lu('io_uring_cq_advance', 'src/include/liburing.h', 'reads CQEs (io_uring_for_each_cqe) and stores the CQ head'),
-  sleep: sim('sleep', 'userspace does something else'),
+  sleep: sim('nanosleep', 'userspace sleeps interruptibly'),
+  spin: sim('busy loop', 'userspace computes without system calls'),
   device: sim('device control', 'the scenario pokes the simulated device'),
   close: k('close', 'fs/open.c', 'closes the descriptor', 'close_fd'),
   exit: lu('io_uring_queue_exit', 'src/setup.c', 'unmaps the rings and closes the ring fd'),

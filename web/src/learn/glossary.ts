@@ -31,6 +31,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   E('ebadf', '-EBADF', 'The error for a file descriptor that is not open.', /-EBADF/),
   E('einval', '-EINVAL', 'The error for an argument the kernel does not accept, such as a flag or field it does not know.', /-EINVAL/),
   E('enodev', '-ENODEV', 'The error a driver returns when the device it serves is gone, as ublk does for a command cancelled at teardown.', /-ENODEV/),
+  E('ebusy', '-EBUSY', 'The error for a resource that is in use right now, such as a command slot or device another request still holds.', /-EBUSY/),
   E('ecanceled', '-ECANCELED', 'The error a request completes with when it was cancelled before it could finish.', /-ECANCELED/),
   E('defer-taskrun', 'DEFER_TASKRUN', 'A ring setup flag that keeps task_work queued until the task itself enters the kernel to wait, instead of interrupting it.', /(?:IORING_SETUP_)?DEFER_TASKRUN/),
   E('twa-signal', 'TWA_SIGNAL', 'A way of queueing task_work that interrupts the task like a signal, so the work runs at its next return to user mode.', /TWA_SIGNAL/),

@@ -21,6 +21,7 @@ const APP: Record<Op['op'], string> = {
   wait: 'Waiting in the kernel lets pending task_work run and saves a busy loop: the task sleeps until enough CQEs are there.',
   reap: 'Storing the CQ head tells the kernel which CQ slots it may reuse; until userspace moves it, the CQEs stay in the ring.',
   sleep: 'Completion is asynchronous: the kernel and the device carry on while the program does other work.',
+  spin: 'Computing in user mode makes no system call, so with COOP_TASKRUN queued task_work waits for the next timer tick to run.',
   device: 'A poke stands for what the hardware or another thread would do, so the scenario controls timing a real machine would not let it choose.',
   close: "Closing drops the program's reference to the file; requests in flight hold their own, so they can still complete.",
   exit: 'Tearing the ring down must finish or cancel every request, because the memory they would complete into goes away.',

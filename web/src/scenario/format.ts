@@ -9,6 +9,20 @@
 export const SCENARIO_FORMAT = 'ringside-scenario';
 export const SCENARIO_VERSION = 1;
 
+/** The kernel profiles a scenario can choose (`config.kernel`). */
+export const KERNEL_PROFILES = ['6.18', '6.19'] as const;
+export type KernelProfile = (typeof KERNEL_PROFILES)[number];
+
+/** The profile a scenario runs on, as the app's badge names it. */
+export function kernelProfile(s: { config?: { kernel?: KernelProfile } }): KernelProfile {
+  return s.config?.kernel ?? '6.18';
+}
+
+/** `rs_init`'s configuration word for a scenario: bit 0 patch 2/5, bit 1 the 6.19 profile. */
+export function coreConfig(s: { config?: { patch2_zero_pdu?: boolean; kernel?: KernelProfile } }): number {
+  return (s.config?.patch2_zero_pdu ? 1 : 0) | (kernelProfile(s) === '6.19' ? 2 : 0);
+}
+
 /** Which generation of the Rust uring_cmd abstraction the devices' drivers are written against. */
 export type ApiGeneration = 'v3' | 'v5';
 
@@ -24,6 +38,13 @@ export interface Scenario {
   config?: {
     /** Apply RFC v3 patch 2/5: zero the PDU in `io_uring_cmd_prep`. */
     patch2_zero_pdu?: boolean;
+    /**
+     * The kernel whose uring_cmd interface the run follows: `"6.18"` (the default; the
+     * running kernel of the recordings) or `"6.19"`, the base the Rust v5 series is written
+     * against (task_work callbacks get `io_tw_token_t`, no `IO_URING_F_TASK_DEAD`, the PDU at
+     * offset 24 of `struct io_uring_cmd`).
+     */
+    kernel?: KernelProfile;
   };
   ring: RingSpec;
   devices?: DeviceSpec[];
@@ -56,6 +77,12 @@ export interface DeviceSpec {
   name: string;
   /** A driver of core-rs/src/drivers (`rust_misc_device`, ...). */
   driver: string;
+  /**
+   * The driver is written against the other API generation on purpose: a kernel runs many
+   * drivers at once, and the scenario's `api` names the one under study (e.g. an NVMe-like
+   * v5 driver whose PDU bytes a v3 driver later reads).
+   */
+  other_api?: boolean;
 }
 
 /** A byte sequence for an SQE command area or user memory. */
@@ -96,6 +123,7 @@ export type Op =
   | { op: 'wait'; min: number; timeout_ms?: number; note?: string }
   | { op: 'reap'; max?: number; note?: string }
   | { op: 'sleep'; ms: number; note?: string }
+  | { op: 'spin'; ms: number; note?: string }
   | { op: 'device'; fd: string; action: string; arg?: number; note?: string }
   | { op: 'close'; fd: string; note?: string }
   | { op: 'exit'; note?: string };

@@ -22,6 +22,9 @@ describe('scenarios', () => {
       'v3-sync-set-get', 'v5-queued-task-work', 'eagain-reissue', 'no-uring-cmd-hook', 'big-sqe-cqe',
       'ublk-fetch-cancel', 'defer-taskrun-lazy', 'stale-pdu', 'stale-pdu-patch2', 'hazard-double-done',
       'hazard-workqueue-done', 'hazard-sqe-after-issue', 'cq-overflow-uring-cmd',
+      'coop-taskrun-tick', 'teardown-cancel-spin', 'teardown-waits-forever', 'hazard-v5-lost-command',
+      'hazard-done-unlocked-defer', 'stale-pdu-kernel-pointer', 'hazard-res2-lost', 'pdu-ref-aligned-618',
+      'hazard-pdu-ref-misaligned-619',
     ]) expect(ids).toContain(id);
   });
 

@@ -142,8 +142,16 @@ export class ProgramRuntime {
         return { syscall: false, summary: c.length ? `reaped ${c.map((x) => `${x.userData}:${x.res}`).join(', ')}` : 'no CQE to reap' };
       }
       case 'sleep': {
+        // nanosleep: the task sleeps interruptibly (task_work with TWA_SIGNAL_NO_IPI wakes
+        // it); the steps that follow run to the end of the sleep.
         const now = Number(this.core.call((e) => e.rs_clock_ns()));
+        this.core.call((e) => e.rs_sleep_begin(BigInt(op.ms) * 1_000_000n));
         return { syscall: false, untilNs: now + op.ms * 1_000_000, summary: `userspace sleeps ${op.ms} ms` };
+      }
+      case 'spin': {
+        // Busy in user mode, no system call: COOP_TASKRUN task_work waits for a timer tick.
+        const n = this.core.call((e) => e.rs_spin(BigInt(op.ms) * 1_000_000n));
+        return { syscall: false, summary: `userspace computes for ${op.ms} ms without a system call (${n} kernel steps meanwhile)` };
       }
       case 'device': {
         const fd = this.vars[op.fd] as number;

@@ -4,7 +4,7 @@
  */
 import { DRIVER_CMD_OPS, DRIVERS, EVENT } from '../wasm/abi.generated';
 import { SETUP_FLAG_NAMES, SQE_FLAG_NAMES } from '../wasm/events.generated';
-import { type Op, RING_VAR, type Scenario, SCENARIO_FORMAT, SCENARIO_VERSION } from './format';
+import { KERNEL_PROFILES, type Op, RING_VAR, type Scenario, SCENARIO_FORMAT, SCENARIO_VERSION } from './format';
 
 /** The sanitizer report names a scenario may declare. */
 export const SANITIZER_NAMES = Object.keys(EVENT).filter((n) => n.startsWith('sanitizer_'));
@@ -31,6 +31,7 @@ const OPS: Record<Op['op'], readonly string[]> = {
   wait: ['min'],
   reap: [],
   sleep: ['ms'],
+  spin: ['ms'],
   device: ['fd', 'action'],
   close: ['fd'],
   exit: [],
@@ -72,7 +73,10 @@ export function validateScenario(doc: unknown): Scenario {
   if (doc.api !== 'v3' && doc.api !== 'v5') err('/api', '"v3" or "v5"', doc.api);
   if (doc.config !== undefined) {
     if (!isObj(doc.config)) err('/config', 'an object', doc.config);
-    else if (doc.config.patch2_zero_pdu !== undefined && typeof doc.config.patch2_zero_pdu !== 'boolean') err('/config/patch2_zero_pdu', 'a boolean', doc.config.patch2_zero_pdu);
+    else {
+      if (doc.config.patch2_zero_pdu !== undefined && typeof doc.config.patch2_zero_pdu !== 'boolean') err('/config/patch2_zero_pdu', 'a boolean', doc.config.patch2_zero_pdu);
+      if (doc.config.kernel !== undefined && !(KERNEL_PROFILES as readonly unknown[]).includes(doc.config.kernel)) err('/config/kernel', '"6.18" or "6.19"', doc.config.kernel);
+    }
   }
   if (!isObj(doc.ring)) err('/ring', 'an object', doc.ring);
   else {
@@ -99,7 +103,8 @@ export function validateScenario(doc: unknown): Scenario {
       if (!driver) err(`${p}/driver`, `a driver of core-rs/src/drivers (${Object.keys(DRIVERS).join(', ')})`, d.driver);
       else {
         if (typeof d.name === 'string') deviceDriver.set(d.name, d.driver as string);
-        if (driver.hasUringCmd && (doc.api === 'v3' || doc.api === 'v5') && driver.api !== doc.api) {
+        if (d.other_api !== undefined && typeof d.other_api !== 'boolean') err(`${p}/other_api`, 'a boolean', d.other_api);
+        if (driver.hasUringCmd && (doc.api === 'v3' || doc.api === 'v5') && driver.api !== doc.api && d.other_api !== true) {
           err(`${p}/driver`, `a driver written against the scenario's api "${doc.api}" (${d.driver as string} uses ${driver.api})`, d.driver);
         }
       }
@@ -151,6 +156,7 @@ export function validateScenario(doc: unknown): Scenario {
           if (o.max !== undefined && !int(o.max, 1, 65536)) err(`${p}/max`, 'an integer from 1 to 65536', o.max);
           break;
         case 'sleep':
+        case 'spin':
           if (!int(o.ms, 0, 3_600_000)) err(`${p}/ms`, 'milliseconds (0 to 3600000)', o.ms);
           break;
         case 'device': {

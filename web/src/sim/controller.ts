@@ -9,7 +9,7 @@
  * from the start. Applying an input anywhere but at the end starts a new branch; the old future
  * is kept until the next branch (see {@link SimController.restoreBranch}).
  */
-import type { Op, Scenario } from '../scenario/format';
+import { coreConfig, type Op, type Scenario } from '../scenario/format';
 import { ProgramRuntime, type RuntimeState } from '../scenario/runtime';
 import { drainTrace, splitStates } from '../wasm/decode';
 import { CoreDeadError, type Core } from '../wasm/load';
@@ -89,7 +89,7 @@ export class SimController {
   private at = 0;
 
   constructor(readonly core: Core, readonly scenario: Scenario) {
-    core.call((e) => e.rs_init(scenario.config?.patch2_zero_pdu ? 1 : 0));
+    core.call((e) => e.rs_init(coreConfig(scenario)));
     this.rt = new ProgramRuntime(core, scenario);
     this.frames.push(this.capture(0, 'app', `io_uring_setup(${scenario.ring.entries})`, -1));
     this.snapshot();

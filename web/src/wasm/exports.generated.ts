@@ -5,7 +5,7 @@
 export interface CoreExportFns {
   /** Returns [`ABI_VERSION`]. */
   rs_abi_version(): number;
-  /** Creates a fresh machine. `cfg` bit 0: apply RFC patch 2 (zero the PDU in prep). */
+  /** Creates a fresh machine. `cfg` bit 0: apply RFC patch 2 (zero the PDU in prep); bit 1: follow the 6.19 uring_cmd interface (the Rust v5 series' base) instead of 6.18. */
   rs_init(cfg: number): void;
   /** Returns the base address of user memory (0 before [`rs_init`]). */
   rs_user_mem_base(): number;
@@ -25,7 +25,7 @@ export interface CoreExportFns {
   io_uring_enter(fd: number, toSubmit: number, minComplete: number, flags: number, arg: number, argsz: number): number;
   /** Runs one unit of kernel work; returns a [`StepKind`] (0 when idle). */
   rs_step(): number;
-  /** Returns 1 while the task is inside a syscall, 2 if it sleeps there, 0 in user mode. */
+  /** Returns 1 while the task is inside a syscall, 2 if it sleeps there (in `io_uring_enter` or `nanosleep`), 0 in user mode. */
   rs_task_state(): number;
   /** Returns the result of the last finished syscall (0 if none). */
   rs_last_ret(): number;
@@ -58,6 +58,10 @@ export interface RingExportFns {
   io_uring_register(fd: number, opcode: number, arg: number, nrArgs: number): number;
   /** Runs every unit of kernel work that is due now (timers in the future stay pending); returns how many ran. Used between a program's steps. */
   rs_run_until_idle(maxSteps: number): number;
+  /** The program starts `nanosleep(ns)`: the following `rs_step` calls run what becomes due while it sleeps (task_work added with `TWA_SIGNAL_NO_IPI` wakes it), and one step ends the sleep at the deadline (the task state is 2 until then). */
+  rs_sleep_begin(ns: bigint): void;
+  /** Lets `ns` nanoseconds of simulated time pass while the program computes in user mode (no system call, no sleep): what becomes due runs, COOP_TASKRUN task_work at the next timer tick. Returns how many units ran. */
+  rs_spin(ns: bigint): number;
   /** Lets `ns` nanoseconds of simulated time pass (the program sleeps), running what becomes due; returns how many units ran. */
   rs_advance_clock(ns: bigint): number;
   /** `openat(AT_FDCWD, path, flags)`: `/dev/null`, `/dev/zero`, `/dev/fuse`, `/dev/net/tun`, directories, and `O_TMPFILE` regular files. */
@@ -105,7 +109,7 @@ export interface RingExportFns {
 }
 
 /** Names of {@link RingExportFns}. */
-export const RING_EXPORT_NAMES: readonly (keyof RingExportFns)[] = ['io_uring_register', 'rs_run_until_idle', 'rs_advance_clock', 'rs_sys_openat', 'rs_sys_mkdirat', 'rs_sys_pipe2', 'rs_sys_eventfd2', 'rs_sys_epoll_create1', 'rs_sys_memfd_create', 'rs_sys_socket', 'rs_sys_socketpair', 'rs_sys_bind', 'rs_sys_listen', 'rs_sys_connect', 'rs_sys_accept4', 'rs_sys_getsockname', 'rs_sys_read', 'rs_sys_write', 'rs_sys_sendto', 'rs_sys_recvfrom', 'rs_sys_ioctl', 'rs_sys_fcntl', 'rs_sys_getsockopt', 'rs_sys_setsockopt'];
+export const RING_EXPORT_NAMES: readonly (keyof RingExportFns)[] = ['io_uring_register', 'rs_run_until_idle', 'rs_sleep_begin', 'rs_spin', 'rs_advance_clock', 'rs_sys_openat', 'rs_sys_mkdirat', 'rs_sys_pipe2', 'rs_sys_eventfd2', 'rs_sys_epoll_create1', 'rs_sys_memfd_create', 'rs_sys_socket', 'rs_sys_socketpair', 'rs_sys_bind', 'rs_sys_listen', 'rs_sys_connect', 'rs_sys_accept4', 'rs_sys_getsockname', 'rs_sys_read', 'rs_sys_write', 'rs_sys_sendto', 'rs_sys_recvfrom', 'rs_sys_ioctl', 'rs_sys_fcntl', 'rs_sys_getsockopt', 'rs_sys_setsockopt'];
 
 /** Exports for misc devices, the kernel log, provenance (core-rs/src/ffi/cmd_exports.rs). */
 export interface CmdExportFns {

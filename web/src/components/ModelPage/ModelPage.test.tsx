@@ -13,7 +13,9 @@ describe('ModelPage', () => {
     render(<ModelPage />);
     expect(screen.getByRole('heading', { name: 'Model and simplifications' })).toBeTruthy();
     const text = document.body.textContent ?? '';
-    expect(text).toContain('v6.18/v6.19');
+    expect(text).toContain('v6.18');
+    expect(text).toContain('6.18.44');
+    expect(text).toContain('6.19');
     expect(text).toContain('not merged');
     expect(text).toMatch(/SQPOLL, IOPOLL/);
     expect(screen.getByRole('heading', { name: 'Not modelled' })).toBeTruthy();

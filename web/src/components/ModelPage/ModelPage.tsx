@@ -26,9 +26,9 @@ const SIMPLIFIED: [string, string][] = [
   ['One task, one thread, one step at a time', 'The kernel is concurrent; the simulator is a deterministic, single-threaded stand-in in which every unit of kernel work is a step. A scheduler picks the next unit (the task\'s syscall, a waking waiter, io-wq, the workqueue, task_work, the earliest timer). Real interleavings that no step order can express are not shown.'],
   ['Locks', 'uring_lock, completion_lock and friends are not modelled, except where their absence is a bug the sanitizers report.'],
   ['Time', 'A simulated clock: each step adds 100 ns and device work finishes at timers the drivers set. No durations are measured.'],
-  ['Normal task_work', 'The kernel notifies the task with TWA_SIGNAL, which interrupts it in user mode almost at once; the simulator runs such items at the next step while the task is in user mode.'],
-  ['Ring teardown', 'The exit work runs once instead of every HZ/20 until every reference is dropped; a command that completes later is flushed at once, so the outcome is the same.'],
-  ['Memory', 'Rings are heap buffers in WebAssembly memory, not pages mapped into a process. Pointers are 32-bit, so struct io_uring_cmd is smaller than the kernel\'s (its field order is the ≥ 6.19 one).'],
+  ['Normal task_work', 'TWA_SIGNAL interrupts the task at once; with COOP_TASKRUN (TWA_SIGNAL_NO_IPI) a task computing in user mode runs it at the next 4 ms timer tick (CONFIG_HZ=250 on the recorded 6.18.44), a sleeping task is woken at once, and any system call runs it on its way out. Ticks fall on multiples of 4 ms of simulated time.'],
+  ['Ring teardown', 'The exit work loops as the kernel\'s does (spinning on cancelable commands, waiting on the ring\'s references, warning after 5 minutes), but one spin iteration takes a simulated microsecond and is bounded, quiet passes are skipped, and no passes run after the warning.'],
+  ['Memory', 'Rings are heap buffers in WebAssembly memory, not pages mapped into a process. Pointers are 32-bit, so struct io_uring_cmd pads them to keep 6.18\'s offsets (the PDU at 32); the 6.19 profile only changes where the sanitizer believes the PDU sits.'],
   ['Files and devices', 'One descriptor table, misc devices registered by scenarios with the sample drivers, and the ring itself. No block layer, no NVMe, no ublk, no network stack behind sockets.'],
   ['The Rust side', 'The abstraction is the series\' API re-implemented in ordinary Rust against a simulated C side: no kernel crate, no pin-init, and #[vtable] replaced by HAS_* constants. It is written to read like the patches, not compiled from them. Cancellation (mark_cancelable and the IO_URING_F_CANCEL call) is a simulator extension: v5 has none, and the ublk-like sample needs it.'],
 ];
@@ -60,7 +60,7 @@ function ModelPageComponent() {
         <h2 id="model-title">Model and simplifications</h2>
         <p>
           Ringside runs a simulator of the kernel side of io_uring, written in Rust and compiled to WebAssembly. It follows mainline Linux of about
-          <b> v6.18/v6.19</b> (io_uring/io_uring.c with tw.c and wait.c split out, io_uring/uring_cmd.c with the ≥ 6.19 task_work callback, include/uapi/linux/io_uring.h),
+          <b> v6.18</b> — the 6.18.44 kernel the recordings were made on — and, for scenarios that choose it (the badge says so), the <b>6.19</b> uring_cmd interface the Rust v5 series is written against (the io_tw_token_t task_work callback, the PDU at offset 24),
           and the Rust uring_cmd abstraction of the{' '}
           <a href={RUST_SERIES_URL} target="_blank" rel="noreferrer noopener">
             “rust: miscdevice: abstraction for uring_cmd”

@@ -8,6 +8,7 @@ import { memo, useEffect, useMemo, useState } from 'react';
 import { GlossaryText } from '../../learn/GlossaryText';
 import { type AlignedStep, type StageView, alignSteps, differingFields, stageView } from '../../learn/reviewStages';
 import { type Comparison, type ReviewSide, SUMMARY_FIELDS, type SimState, comparisons, diffRows, runComparison, sessionDocument, setPage, simStore, useSim } from '../../store';
+import { kernelProfile } from '../../scenario/format';
 
 const selReview = (s: SimState) => s.review;
 
@@ -118,7 +119,7 @@ function Result({ cmp }: { cmp: Comparison }) {
           return (
             <div key={label as string} className="review-side" data-testid="review-side">
               <h3>
-                {label as string} <span className="badge">API {sd.scenario.api}</span>
+                {label as string} <span className="badge">API {sd.scenario.api}</span> <span className="badge">Linux {kernelProfile(sd.scenario)}</span>
               </h3>
               <p className="muted">
                 {(sd.scenario.devices ?? []).map((d) => d.driver).join(', ') || 'no devices'} · {sd.frames.length - 1} steps

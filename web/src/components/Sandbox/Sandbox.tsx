@@ -124,7 +124,8 @@ function MachineForm({ base, fresh, open, setOpen }: { base: Scenario | null; fr
       api,
       ring: { entries: e, ...(flags.length ? { flags } : {}), ...(cq !== undefined ? { cq_entries: cq } : {}) },
       ...(devices.length ? { devices } : {}),
-      ...(patch2 && api === 'v3' ? { config: { patch2_zero_pdu: true } } : {}),
+      // v5 is written against 6.19's uring_cmd interface; v3 runs on 6.18 (where its done() loses res2).
+      config: { ...(patch2 && api === 'v3' ? { patch2_zero_pdu: true } : {}), kernel: api === 'v5' ? '6.19' : '6.18' },
       program: [{ op: 'reap' }],
     };
     sandboxSetup(setup);
@@ -320,6 +321,9 @@ function Syscalls({ inKernel }: { inKernel: boolean }) {
       <div className="sb-row">
         <button type="button" disabled={inKernel || n(ms, 3_600_000) === null} onClick={() => sandboxOp({ op: 'sleep', ms: Number(ms) })}>
           Sleep
+        </button>
+        <button type="button" disabled={inKernel || n(ms, 3_600_000) === null} onClick={() => sandboxOp({ op: 'spin', ms: Number(ms) })} title="Busy in user mode: no system call, only timer ticks">
+          Compute
         </button>
         <Field label="ms">
           <input value={ms} onChange={(e) => setMs(e.target.value)} size={4} inputMode="numeric" aria-label="Sleep milliseconds" />

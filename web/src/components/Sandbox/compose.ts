@@ -123,6 +123,8 @@ export function describeOp(op: Op): string {
       return 'reap';
     case 'sleep':
       return `sleep ${op.ms} ms`;
+    case 'spin':
+      return `compute ${op.ms} ms`;
     case 'device':
       return `poke ${op.fd}: ${op.action}${op.arg !== undefined ? ` ${op.arg}` : ''}`;
     case 'close':

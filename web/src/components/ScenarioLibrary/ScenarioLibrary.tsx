@@ -6,6 +6,7 @@ import { memo } from 'react';
 import { GlossaryText } from '../../learn/GlossaryText';
 import { StartHere } from '../../learn/StartHere';
 import { LIBRARY, freePlay, loadScenario, selScenario, selMode, setPage, useSim } from '../../store';
+import { kernelProfile } from '../../scenario/format';
 
 function ScenarioLibraryComponent() {
   const current = useSim(selScenario);
@@ -30,6 +31,7 @@ function ScenarioLibraryComponent() {
               <p className="card-id">
                 <code>{e.file}</code>
                 {e.scenario && <span className="badge">API {e.scenario.api}</span>}
+                {e.scenario && <span className="badge">Linux {kernelProfile(e.scenario)}</span>}
                 {e.scenario?.chapters && <span className="badge">{e.scenario.chapters.length} chapters</span>}
               </p>
               <p>
