@@ -123,7 +123,7 @@ describe('the address bar', () => {
   it('writes the screen as a versioned fragment: library scenarios by id, sandbox sessions whole', () => {
     startSession(core, { scenario: 'nop-batch', step: 7 });
     simStore.setState({ theme: 'dark' });
-    expect(fragmentFor(st())).toBe('#p=1&s=nop-batch&t=7&th=dark&pn=rings%2Clanes%2Cstate%2Ccode%2Ctimeline');
+    expect(fragmentFor(st())).toBe('#p=1&s=nop-batch&t=7&th=dark&pn=rings%2Clanes%2Cstate%2Cbytes%2Ctimeline');
     act(() => {
       startSession(core);
     });

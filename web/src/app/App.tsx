@@ -1,7 +1,10 @@
 /** The application shell: header, pages, and the visualizer's stage. */
 import { memo, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { BytesView } from '../components/BytesView';
 import { Caption } from '../components/Caption';
+import { CodePanel } from '../components/CodeView';
+import { EventLog } from '../components/EventLog';
 import { Controls } from '../components/Controls';
 import { Inspector } from '../components/Inspector';
 import { KeyboardHelp } from '../components/KeyboardHelp';
@@ -20,6 +23,7 @@ import { Timeline } from '../components/Timeline';
 import {
   LIBRARY,
   STAGE_PANELS,
+  type FocusPanel,
   type StagePanel,
   THEMES,
   type Theme,
@@ -31,6 +35,8 @@ import {
   selMessage,
   selMode,
   selPage,
+  selFocusPanels,
+  selFocused,
   selPanic,
   selSanitizers,
   selScenario,
@@ -160,23 +166,95 @@ function Header() {
   );
 }
 
+/** A panel of the focused stage by name. */
+function FocusCell({ p }: { p: FocusPanel }) {
+  switch (p) {
+    case 'rings':
+      return <RingsPanel />;
+    case 'lanes':
+      return <Lanes />;
+    case 'state':
+      return <StateDiagram />;
+    case 'code':
+      return <CodePanel />;
+    case 'bytes':
+      return (
+        <section className="panel focus-panel" aria-label="Bytes" data-focus="bytes">
+          <BytesView />
+        </section>
+      );
+    case 'trace':
+      return (
+        <section className="panel focus-panel" aria-label="Trace records" data-focus="trace">
+          <EventLog />
+        </section>
+      );
+  }
+}
+
+/**
+ * The stage. Normally three columns: rings over the state diagram, lanes over the inspector,
+ * and the code beside them (always on screen). Focused (projector theme, presenter mode): the
+ * chapter's panels or the viewer's choice, at most two, large. The sanitizer alarm docks in a
+ * column beside the code and never covers it.
+ */
 const Stage = memo(function Stage() {
   const mode = useSim(selMode);
   const alarm = useSim(useShallow(selSanitizers)).length > 0;
   const panels = useSim((s) => s.panels);
   const presenting = useSim((s) => s.presenting);
-  const cells = (['rings', 'lanes', 'state', 'inspector'] as const).filter((p) => panels[p]).length;
+  const focused = useSim(selFocused);
+  const focus = useSim(useShallow(selFocusPanels));
+  let grid: React.ReactNode;
+  if (focused) {
+    const rest = focus.filter((p) => p !== 'code');
+    const code = focus.includes('code');
+    grid = (
+      <div className={`stage-grid focused focus-${focus.length}`} data-focus={focus.join(',')}>
+        {rest.map((p) => (
+          <div key={p} className="stage-col">
+            <FocusCell p={p} />
+          </div>
+        ))}
+        {alarm && (
+          <div className="stage-col dock">
+            <SanitizerAlarm />
+          </div>
+        )}
+        {code && (
+          <div className="stage-col code-col">
+            <CodePanel />
+          </div>
+        )}
+      </div>
+    );
+  } else {
+    const colA = panels.rings || panels.state;
+    const colB = panels.lanes || panels.inspector;
+    grid = (
+      <div className="stage-grid columns">
+        {colA && (
+          <div className="stage-col">
+            {panels.rings && <RingsPanel />}
+            {panels.state && <StateDiagram />}
+          </div>
+        )}
+        <div className={`stage-col${colB ? '' : ' dock-only'}`}>
+          {panels.lanes && <Lanes />}
+          {panels.inspector && <Inspector />}
+          <SanitizerAlarm />
+        </div>
+        <div className="stage-col code-col">
+          <CodePanel />
+        </div>
+      </div>
+    );
+  }
   return (
     <main className={`stage${alarm ? ' alarmed' : ''}`} data-mode={mode}>
       <Caption />
       {!presenting && <BranchBar />}
-      <div className={`stage-grid cells-${cells}`}>
-        {panels.rings && <RingsPanel />}
-        {panels.lanes && <Lanes />}
-        {panels.state && <StateDiagram />}
-        {panels.inspector && <Inspector />}
-        <SanitizerAlarm />
-      </div>
+      {grid}
       {mode === 'free' && !presenting && <Controls />}
       {panels.timeline && !presenting && <Timeline />}
     </main>

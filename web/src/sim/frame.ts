@@ -121,6 +121,11 @@ export interface Frame {
   lastRet: number;
   ring: RingFrame;
   events: TraceEvent[];
+  /**
+   * Part `n` of `of` of one step shown in beats (several chapters start inside it); the state
+   * of every beat but the last is the state before the step.
+   */
+  beat?: { n: number; of: number };
 }
 
 /** Reads a ring's visible state out of shared memory. */

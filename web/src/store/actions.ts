@@ -17,8 +17,11 @@ import type { Core } from '../wasm/load';
 import { CoreDeadError } from '../wasm/load';
 import { type ModelCache, deriveModels, resolveChapters } from './model';
 import { libraryEntry } from './scenarios';
+import { selFocusPanels } from './selectors';
 import {
   type BytesMode,
+  type FocusPanel,
+  MAX_FOCUS,
   type Inspect,
   type InspectorTab,
   MAX_SPEED,
@@ -296,6 +299,24 @@ export function editHere(): void {
   if (s.mode !== 'guided' || !controller) return;
   pause();
   nextUserData = BigInt(maxUserData(controller.programOps()) + 1);
+  if (controller.hasBeats && core) {
+    // Free play records kernel steps, not beats: the session continues on the same steps
+    // without the chapter beats, at the frame the cursor's state belongs to.
+    const old = controller;
+    const inputs = old.inputs.filter((x) => x.kind !== 'beat');
+    const at = old.inputs.slice(0, old.cursor).filter((x) => x.kind !== 'beat').length;
+    try {
+      const c = SimController.fromInputs(core, old.scenario, inputs);
+      c.seek(at);
+      controller = c;
+      cache = null;
+      publish({ mode: 'free', scenario: null, sandbox: true });
+      return;
+    } catch (err) {
+      fail(err);
+      return;
+    }
+  }
   simStore.setState({ mode: 'free', scenario: null, sandbox: true });
 }
 
@@ -483,6 +504,19 @@ export function setHelp(help: boolean): void {
 export function toggleHelp(): void {
   simStore.setState({ help: !simStore.getState().help });
 }
+/**
+ * Switches a panel of the focused stage: shows it beside the first one (dropping the oldest past
+ * MAX_FOCUS), or hides it when it is shown and not alone.
+ */
+export function toggleFocus(p: FocusPanel): void {
+  const cur = [...selFocusPanels(simStore.getState())];
+  const i = cur.indexOf(p);
+  let next: FocusPanel[];
+  if (i >= 0) next = cur.length > 1 ? cur.filter((x) => x !== p) : cur;
+  else next = [...cur, p].slice(-MAX_FOCUS);
+  simStore.setState({ focus: next });
+}
+
 /** Shows or hides a stage panel. */
 export function setPanel(p: StagePanel, on: boolean): void {
   simStore.setState({ panels: { ...simStore.getState().panels, [p]: on } });
