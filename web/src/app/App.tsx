@@ -1,5 +1,5 @@
 /** The application shell: header, pages, and the visualizer's stage. */
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BytesView } from '../components/BytesView';
 import { Caption } from '../components/Caption';
@@ -55,6 +55,7 @@ import {
 } from '../store';
 import { openSpeakerView, usePresenterSync } from './presenterLink';
 import { installKeyboard } from './keyboard';
+import { kernelVersion } from './kernelVersion';
 
 const THEME_LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', projector: 'Projector' };
 const PANEL_LABELS: Record<StagePanel, string> = { rings: 'Rings', lanes: 'Lanes', state: 'State diagram', inspector: 'Inspector', timeline: 'Timeline' };
@@ -111,53 +112,85 @@ function ScenarioPicker() {
   );
 }
 
+const KERNEL = kernelVersion();
+
+/** The kernel the model follows, from the conformance recordings (computed at build time). */
+function KernelBadge() {
+  if (!KERNEL) return null;
+  return (
+    <span
+      className="kernel-badge"
+      data-testid="kernel-badge"
+      title={`The simulator models Linux ${KERNEL.series}: ${KERNEL.recordings} of its ${KERNEL.total} conformance recordings were made on Linux ${KERNEL.release} and are replayed against the model.`}
+    >
+      Linux {KERNEL.series}
+    </span>
+  );
+}
+
 function Header() {
   const theme = useSim(selTheme);
   const page = useSim(selPage);
   const mode = useSim(selMode);
   const sandbox = useSim((s) => s.sandbox);
+  const menu = useRef<HTMLDetailsElement>(null);
+  const items = (
+    <>
+      <button type="button" aria-pressed={page === 'library'} onClick={() => setPage(page === 'library' ? 'main' : 'library')} title="Scenario library (L)">
+        Library
+      </button>
+      <button type="button" aria-pressed={page === 'model'} onClick={() => setPage(page === 'model' ? 'main' : 'model')} title="Model and simplifications (M)">
+        Model
+      </button>
+      <button
+        type="button"
+        aria-pressed={page === 'main' && mode === 'free' && sandbox}
+        onClick={() => {
+          if (mode === 'guided') editHere();
+          else setSandbox(!sandbox || page !== 'main');
+          setPage('main');
+        }}
+        title={mode === 'guided' ? 'Edit from here: continue this scenario in the sandbox' : 'Compose SQEs, poke devices, change the machine'}
+      >
+        Sandbox
+      </button>
+      <button type="button" aria-pressed={page === 'review'} onClick={() => setPage(page === 'review' ? 'main' : 'review')} title="The same program under the RFC v3 and v5 APIs, side by side">
+        Review
+      </button>
+      <button type="button" onClick={present} title="Presenter mode: full screen, clicker keys, a speaker view">
+        Present
+      </button>
+      <button type="button" onClick={() => setShare(true)} title="Permalink, embed snippet, exports, scenario files">
+        Share
+      </button>
+      <ViewMenu />
+      <div className="segmented" role="group" aria-label="Theme">
+        {THEMES.map((t) => (
+          <button key={t} type="button" aria-pressed={theme === t} onClick={() => setTheme(t)} title="Theme (Shift+T)">
+            {THEME_LABELS[t]}
+          </button>
+        ))}
+      </div>
+    </>
+  );
   return (
     <header className="app-header">
       <h1>
         Ringside <span className="tagline">io_uring and uring_cmd, step by step</span>
       </h1>
+      <KernelBadge />
       <nav className="header-nav" aria-label="Pages and options">
         <ScenarioPicker />
-        <button type="button" aria-pressed={page === 'library'} onClick={() => setPage(page === 'library' ? 'main' : 'library')} title="Scenario library (L)">
-          Library
-        </button>
-        <button type="button" aria-pressed={page === 'model'} onClick={() => setPage(page === 'model' ? 'main' : 'model')} title="Model and simplifications (M)">
-          Model
-        </button>
-        <button
-          type="button"
-          aria-pressed={page === 'main' && mode === 'free' && sandbox}
-          onClick={() => {
-            if (mode === 'guided') editHere();
-            else setSandbox(!sandbox || page !== 'main');
-            setPage('main');
-          }}
-          title={mode === 'guided' ? 'Edit from here: continue this scenario in the sandbox' : 'Compose SQEs, poke devices, change the machine'}
-        >
-          Sandbox
-        </button>
-        <button type="button" aria-pressed={page === 'review'} onClick={() => setPage(page === 'review' ? 'main' : 'review')} title="The same program under the RFC v3 and v5 APIs, side by side">
-          Review
-        </button>
-        <button type="button" onClick={present} title="Presenter mode: full screen, clicker keys, a speaker view">
-          Present
-        </button>
-        <button type="button" onClick={() => setShare(true)} title="Permalink, embed snippet, exports, scenario files">
-          Share
-        </button>
-        <ViewMenu />
-        <div className="segmented" role="group" aria-label="Theme">
-          {THEMES.map((t) => (
-            <button key={t} type="button" aria-pressed={theme === t} onClick={() => setTheme(t)} title="Theme (Shift+T)">
-              {THEME_LABELS[t]}
-            </button>
-          ))}
-        </div>
+        <div className="nav-inline">{items}</div>
+        <details className="nav-menu" ref={menu}>
+          <summary title="Pages, presenter mode, sharing, panels and themes">Menu</summary>
+          <div className="menu" onClick={(e) => {
+            // A choice closes the menu (the View checkboxes keep it open).
+            if ((e.target as Element).closest('button') && menu.current) menu.current.open = false;
+          }}>
+            {items}
+          </div>
+        </details>
         <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
           ?
         </button>

@@ -426,17 +426,17 @@ function tick() {
   const interval = Math.max(1000 / s.speed, 16);
   const per = Math.max(1, Math.round((s.speed * interval) / 1000));
   let target = s.cursor;
-  let hit = false;
+  let hit: StopKind[] = [];
   for (let k = 0; k < per && target < last; k++) {
     target++;
-    if (s.models[target]?.stops.some((kind) => s.breakpoints[kind])) {
-      hit = true;
-      break;
-    }
+    hit = s.models[target]?.stops.filter((kind) => s.breakpoints[kind]) ?? [];
+    if (hit.length) break;
   }
   seek(target);
-  if (hit || target >= last || simStore.getState().panic) {
-    simStore.setState({ playing: false });
+  const panic = simStore.getState().panic;
+  if (hit.length || target >= last || panic) {
+    const why = panic ? 'panic' : hit.length ? 'stop' : 'end';
+    simStore.setState({ playing: false, stopped: { why, step: simStore.getState().cursor, kinds: hit } });
     return;
   }
   timer = setTimeout(tick, interval);
@@ -447,7 +447,7 @@ export function play(): void {
   const s = simStore.getState();
   if (!controller || s.panic) return;
   if (s.cursor >= s.frames.length - 1) seek(0);
-  simStore.setState({ playing: true });
+  simStore.setState({ playing: true, stopped: null });
   stopTimer();
   timer = setTimeout(tick, Math.max(1000 / s.speed, 16));
 }
@@ -455,7 +455,8 @@ export function play(): void {
 /** Pauses playback. */
 export function pause(): void {
   stopTimer();
-  if (simStore.getState().playing) simStore.setState({ playing: false });
+  const s = simStore.getState();
+  if (s.playing) simStore.setState({ playing: false, stopped: { why: 'paused', step: s.cursor, kinds: [] } });
 }
 
 /** Play or pause. */

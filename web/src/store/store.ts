@@ -94,6 +94,17 @@ export interface PlaybackSlice {
   speed: number;
   /** Stop kinds that pause playback. */
   breakpoints: Record<StopKind, boolean>;
+  /** Why playback last stopped, and where (null while playing or before any playback). */
+  stopped: PlaybackStop | null;
+}
+
+/** Why playback stopped: a pause-at stop (which kinds), the end, a trap, or the viewer. */
+export interface PlaybackStop {
+  why: 'stop' | 'end' | 'panic' | 'paused';
+  /** The step it stopped at. */
+  step: number;
+  /** For `stop`: the pause-at kinds of that step that stopped it. */
+  kinds: StopKind[];
 }
 
 export interface UiSlice {
@@ -156,6 +167,7 @@ export function initialState(): SimState {
     inspect: null,
     playing: false,
     speed: 2,
+    stopped: null,
     breakpoints: Object.fromEntries(STOP_KINDS.map((k) => [k, k !== 'sqe_published'])) as Record<StopKind, boolean>,
     theme: 'light',
     page: 'main',

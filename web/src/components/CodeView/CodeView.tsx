@@ -208,26 +208,18 @@ function RustLayer({ layer, run, ev }: { layer: Layer; run: LayerRun | null; ev:
 function CLayer({ fns }: { fns: UpstreamFunction[] }) {
   const tag = kernelTag();
   const kernel = fns.filter((f) => f.origin === 'kernel');
-  const shown = kernel.filter((f) => cOutline(f.ident));
+  // The uring_cmd functions first (the subject of the page), then the step's order.
+  const rank = (f: UpstreamFunction) => (f.file === 'io_uring/uring_cmd.c' || f.file.startsWith('include/linux/io_uring') ? 0 : 1);
+  const shown = kernel.filter((f) => cOutline(f.ident)).sort((a, b) => rank(a) - rank(b));
   return (
     <section className="code-layer layer-c" aria-label="Kernel C" data-layer="c">
       <h3 className="layer-head">
         Kernel C{' '}
         <span className="muted" data-testid="c-outline-note">
-          — outlines of upstream Linux {tag}, written for Ringside (not the kernel&apos;s text)
+          — outlines of upstream {tag} written for Ringside, not the kernel&apos;s text
         </span>
       </h3>
       {kernel.length === 0 && <p className="muted">No kernel C function in this step.</p>}
-      {kernel
-        .filter((f) => !cOutline(f.ident))
-        .map((f) => (
-          <p key={f.name} className="c-none">
-            <code>{f.name}()</code> ({f.file}): {f.what}.{' '}
-            <a href={kernelIdentUrl(f.ident, tag)} target="_blank" rel="noreferrer noopener">
-              read it upstream
-            </a>
-          </p>
-        ))}
       {shown.map((f) => {
         const o = cOutline(f.ident) as COutline;
         return (
@@ -244,6 +236,16 @@ function CLayer({ fns }: { fns: UpstreamFunction[] }) {
           </figure>
         );
       })}
+      {kernel
+        .filter((f) => !cOutline(f.ident))
+        .map((f) => (
+          <p key={f.name} className="c-none">
+            <code>{f.name}()</code> ({f.file}): {f.what}.{' '}
+            <a href={kernelIdentUrl(f.ident, tag)} target="_blank" rel="noreferrer noopener">
+              read it upstream
+            </a>
+          </p>
+        ))}
     </section>
   );
 }
