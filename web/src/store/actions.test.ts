@@ -118,6 +118,13 @@ describe('playback', () => {
     vi.advanceTimersByTime(100 * (firstCqe + 5));
     expect(st().playing).toBe(false);
     expect(st().cursor).toBe(firstCqe);
+    // It says why: the stop kinds that stopped it, at that step.
+    expect(st().stopped).toEqual({ why: 'stop', step: firstCqe, kinds: st().models[firstCqe]!.stops.filter((k) => st().breakpoints[k]) });
+    expect(st().stopped!.kinds).toContain('cqe_posted');
+    play();
+    expect(st().stopped).toBeNull();
+    pause();
+    expect(st().stopped?.why).toBe('paused');
   });
 
   it('passes over a disabled stop and stops at the end', () => {
@@ -130,6 +137,7 @@ describe('playback', () => {
     vi.advanceTimersByTime(10_000);
     expect(st().cursor).toBe(st().frames.length - 1);
     expect(st().playing).toBe(false);
+    expect(st().stopped).toEqual({ why: 'end', step: st().frames.length - 1, kinds: [] });
     setSpeed(0);
     expect(st().speed).toBe(MIN_SPEED);
   });
@@ -191,5 +199,22 @@ describe('free play', () => {
     freePlay(4);
     expect(st().frames).toHaveLength(1);
     expect(st().frames[0]?.ring.sqEntries).toBe(4);
+  });
+});
+
+describe('the focused stage (projector theme, presenter mode)', () => {
+  it("shows the chapter's panels, then the viewer's, two at a time", async () => {
+    const { toggleFocus } = await import('./actions');
+    const { selFocusPanels } = await import('./selectors');
+    startSession(core, { scenario: 'nop-batch' });
+    expect(selFocusPanels(st())).toEqual(['rings', 'code']);
+    simStore.setState({ chapters: st().chapters.map((c, i) => (i === 0 ? { ...c, panels: ['lanes', 'bytes'] } : c)), cursor: st().chapters[0]!.frame });
+    expect(selFocusPanels(st())).toEqual(['lanes', 'bytes']);
+    toggleFocus('code');
+    expect(selFocusPanels(st())).toEqual(['bytes', 'code']);
+    toggleFocus('code');
+    expect(selFocusPanels(st())).toEqual(['bytes']);
+    toggleFocus('bytes');
+    expect(selFocusPanels(st())).toEqual(['bytes']);
   });
 });

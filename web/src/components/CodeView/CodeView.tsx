@@ -135,7 +135,7 @@ function FunctionWhat({ fns }: { fns: UpstreamFunction[] }) {
  * One Rust file with the lines a step ran highlighted, numbered in the order they ran; `line`
  * (the step's last line, the one the walkthrough follows) is marked current.
  */
-function Source({ path, line, current, ran = [line] }: { path: string; line: number; current: boolean; ran?: number[] }) {
+function Source({ path, line, current, ran = [line], main = true }: { path: string; line: number; current: boolean; ran?: number[]; main?: boolean }) {
   const text = sourceText(path);
   const lines = useMemo(() => (text ? highlightRust(text) : []), [text]);
   const hoverSrc = useHover((h) => h.src);
@@ -161,7 +161,7 @@ function Source({ path, line, current, ran = [line] }: { path: string; line: num
             const order = ran.indexOf(n);
             const cls = [n === line ? (current ? 'current' : 'last') : order >= 0 ? (current ? 'ran' : 'ran-last') : '', n === hoverLine ? 'wrote' : ''].filter(Boolean).join(' ');
             return (
-              <tr key={n} data-line={n} className={cls || undefined} data-testid={n === line ? 'code-line-current' : order >= 0 ? 'code-line-ran' : undefined} data-order={order >= 0 ? order + 1 : undefined} aria-current={n === line && current ? 'step' : undefined}>
+              <tr key={n} data-line={n} className={cls || undefined} data-testid={n === line && main ? 'code-line-current' : order >= 0 || n === line ? 'code-line-ran' : undefined} data-order={order >= 0 ? order + 1 : undefined} aria-current={n === line && current ? 'step' : undefined}>
                 <td className="ln">{order >= 0 && ran.length > 1 ? <span className="ran-order" aria-label={`ran ${order + 1}.`}>{order + 1}</span> : null}{n}</td>
                 {/* highlight.js escapes the source text; the HTML holds only its spans. */}
                 <td className="lc" dangerouslySetInnerHTML={{ __html: html || ' ' }} />
@@ -199,7 +199,7 @@ function RustLayer({ layer, run, ev }: { layer: Layer; run: LayerRun | null; ev:
           {run.now ? ' runs now' : ' ran last'}
         </span>
       </h3>
-      <Source path={run.path} line={line} current={run.now} ran={run.lines} />
+      <Source path={run.path} line={line} current={run.now} ran={run.lines} main={evPath === run.path} />
     </section>
   );
 }
