@@ -58,7 +58,7 @@ import { installKeyboard } from './keyboard';
 import { kernelVersion } from './kernelVersion';
 
 const THEME_LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', projector: 'Projector' };
-const PANEL_LABELS: Record<StagePanel, string> = { rings: 'Rings', lanes: 'Lanes', state: 'State diagram', inspector: 'Inspector', timeline: 'Timeline' };
+const PANEL_LABELS: Record<StagePanel, string> = { rings: 'Rings', lanes: 'Lanes', state: 'State diagram', inspector: 'Bytes and trace', timeline: 'Timeline' };
 
 /** Which stage panels are shown (a permalink records them). */
 function ViewMenu() {

@@ -218,3 +218,26 @@ describe('the focused stage (projector theme, presenter mode)', () => {
     expect(selFocusPanels(st())).toEqual(['bytes']);
   });
 });
+
+describe('beats and the sandbox', () => {
+  it('editing from a beat continues on kernel steps, at the state the cursor showed', async () => {
+    const { editHere, sessionDocument } = await import('./actions');
+    startSession(core, { scenario: 'v5-queued-task-work' });
+    const beats = st().frames.filter((f) => f.beat);
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    const ch2 = st().chapters[1]!;
+    expect(st().frames[ch2.frame]!.beat).toEqual({ n: 2, of: 2 });
+    seek(ch2.frame);
+    const ring = st().frames[ch2.frame]!.ring;
+    const frames = st().frames.length;
+    editHere();
+    expect(st().mode).toBe('free');
+    expect(st().frames.some((f) => f.beat)).toBe(false);
+    expect(st().frames.length).toBe(frames - beats.filter((f) => f.beat!.n < f.beat!.of).length);
+    // The last beat is the step itself: the same ring, one frame earlier.
+    expect(st().cursor).toBe(ch2.frame - 1);
+    expect(st().frames[st().cursor]!.ring).toEqual(ring);
+    // The session's document replays to the same frames.
+    expect(sessionDocument()?.schedule?.reduce((a, b) => a + b, 0)).toBe(st().frames.filter((f) => f.actor === 'kernel').length);
+  });
+});
