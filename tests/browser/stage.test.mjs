@@ -150,7 +150,9 @@ export const tests = [
         if (cut) throw new Error('the chapter note is cut');
       }
       const focus = async () => page.locator('.stage-grid').getAttribute('data-focus');
-      if ((await focus()) !== 'rings,code') throw new Error(`default focus ${await focus()}`);
+      // The chapter on screen declares its panels (scenarios/v5-queued-task-work.json).
+      const declared = JSON.parse(readFileSync(join(root, 'scenarios', 'v5-queued-task-work.json'), 'utf8')).chapters[0].panels ?? ['rings', 'code'];
+      if ((await focus()) !== declared.join(',')) throw new Error(`focus ${await focus()}, the chapter declares ${declared}`);
       let texts = await noSmallText(page, 'rings + code');
       await page.screenshot({ path: join(results, 'stage-projector-1280.png') });
       for (const [key, panel] of [['w', 'lanes'], ['s', 'state'], ['b', 'bytes'], ['t', 'trace'], ['r', 'rings']]) {
@@ -166,7 +168,6 @@ export const tests = [
       await page.waitForFunction(() => !document.querySelector('.stage-grid')?.getAttribute('data-focus')?.includes('code'));
       // Presenter mode: the chapter's panels, no chrome, the same floor.
       await page.keyboard.press('c');
-      await page.locator('details.nav-menu > summary').click();
       await page.getByRole('button', { name: 'Present', exact: true }).click();
       await page.keyboard.press('2');
       await page.keyboard.press('PageDown');

@@ -1,5 +1,5 @@
 /** The application shell: header, pages, and the visualizer's stage. */
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BytesView } from '../components/BytesView';
 import { Caption } from '../components/Caption';
@@ -114,6 +114,21 @@ function ScenarioPicker() {
 
 const KERNEL = kernelVersion();
 
+/** Whether a media query matches, kept current. */
+function useMedia(query: string): boolean {
+  const get = () => typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;
+  const [on, setOn] = useState(get);
+  useEffect(() => {
+    if (typeof window.matchMedia !== 'function') return;
+    const m = window.matchMedia(query);
+    const f = () => setOn(m.matches);
+    f();
+    m.addEventListener?.('change', f);
+    return () => m.removeEventListener?.('change', f);
+  }, [query]);
+  return on;
+}
+
 /** The kernel the model follows, from the conformance recordings (computed at build time). */
 function KernelBadge() {
   if (!KERNEL) return null;
@@ -134,6 +149,8 @@ function Header() {
   const mode = useSim(selMode);
   const sandbox = useSim((s) => s.sandbox);
   const menu = useRef<HTMLDetailsElement>(null);
+  // Too narrow for the row of buttons (the projector's type is larger): one menu instead.
+  const narrow = useMedia(theme === 'projector' ? '(max-width: 1560px)' : '(max-width: 1240px)');
   const items = (
     <>
       <button type="button" aria-pressed={page === 'library'} onClick={() => setPage(page === 'library' ? 'main' : 'library')} title="Scenario library (L)">
@@ -157,9 +174,6 @@ function Header() {
       <button type="button" aria-pressed={page === 'review'} onClick={() => setPage(page === 'review' ? 'main' : 'review')} title="The same program under the RFC v3 and v5 APIs, side by side">
         Review
       </button>
-      <button type="button" onClick={present} title="Presenter mode: full screen, clicker keys, a speaker view">
-        Present
-      </button>
       <button type="button" onClick={() => setShare(true)} title="Permalink, embed snippet, exports, scenario files">
         Share
       </button>
@@ -181,16 +195,25 @@ function Header() {
       <KernelBadge />
       <nav className="header-nav" aria-label="Pages and options">
         <ScenarioPicker />
-        <div className="nav-inline">{items}</div>
-        <details className="nav-menu" ref={menu}>
-          <summary title="Pages, presenter mode, sharing, panels and themes">Menu</summary>
-          <div className="menu" onClick={(e) => {
-            // A choice closes the menu (the View checkboxes keep it open).
-            if ((e.target as Element).closest('button') && menu.current) menu.current.open = false;
-          }}>
-            {items}
-          </div>
-        </details>
+        <button type="button" onClick={present} title="Presenter mode: full screen, clicker keys, a speaker view">
+          Present
+        </button>
+        {narrow ? (
+          <details className="nav-menu" ref={menu}>
+            <summary title="Pages, sharing, panels and themes">Menu</summary>
+            <div
+              className="menu"
+              onClick={(e) => {
+                // A choice closes the menu (the View checkboxes keep it open).
+                if ((e.target as Element).closest('button') && menu.current) menu.current.open = false;
+              }}
+            >
+              {items}
+            </div>
+          </details>
+        ) : (
+          <div className="nav-inline">{items}</div>
+        )}
         <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
           ?
         </button>

@@ -131,6 +131,24 @@ function FunctionWhat({ fns }: { fns: UpstreamFunction[] }) {
   );
 }
 
+/** One source line; unchanged lines are not re-rendered when the step moves. */
+const Row = memo(function Row({ n, html, cls, testid, order, numbered, now }: { n: number; html: string; cls: string; testid: string | undefined; order: number; numbered: boolean; now: boolean }) {
+  return (
+    <tr data-line={n} className={cls || undefined} data-testid={testid} data-order={order || undefined} aria-current={now ? 'step' : undefined}>
+      <td className="ln">
+        {order > 0 && numbered ? (
+          <span className="ran-order" aria-label={`ran ${order}.`}>
+            {order}
+          </span>
+        ) : null}
+        {n}
+      </td>
+      {/* highlight.js escapes the source text; the HTML holds only its spans. */}
+      <td className="lc" dangerouslySetInnerHTML={{ __html: html || ' ' }} />
+    </tr>
+  );
+});
+
 /**
  * One Rust file with the lines a step ran highlighted, numbered in the order they ran; `line`
  * (the step's last line, the one the walkthrough follows) is marked current.
@@ -160,13 +178,8 @@ function Source({ path, line, current, ran = [line], main = true }: { path: stri
             const n = i + 1;
             const order = ran.indexOf(n);
             const cls = [n === line ? (current ? 'current' : 'last') : order >= 0 ? (current ? 'ran' : 'ran-last') : '', n === hoverLine ? 'wrote' : ''].filter(Boolean).join(' ');
-            return (
-              <tr key={n} data-line={n} className={cls || undefined} data-testid={n === line && main ? 'code-line-current' : order >= 0 || n === line ? 'code-line-ran' : undefined} data-order={order >= 0 ? order + 1 : undefined} aria-current={n === line && current ? 'step' : undefined}>
-                <td className="ln">{order >= 0 && ran.length > 1 ? <span className="ran-order" aria-label={`ran ${order + 1}.`}>{order + 1}</span> : null}{n}</td>
-                {/* highlight.js escapes the source text; the HTML holds only its spans. */}
-                <td className="lc" dangerouslySetInnerHTML={{ __html: html || ' ' }} />
-              </tr>
-            );
+            const testid = n === line && main ? 'code-line-current' : order >= 0 || n === line ? 'code-line-ran' : undefined;
+            return <Row key={n} n={n} html={html} cls={cls} testid={testid} order={order >= 0 ? order + 1 : 0} numbered={ran.length > 1} now={n === line && current} />;
           })}
         </tbody>
       </table>
@@ -180,7 +193,7 @@ const LAYER_TITLE: Record<Layer, string> = { driver: 'Driver', abstraction: 'Rus
 function RustLayer({ layer, run, ev }: { layer: Layer; run: LayerRun | null; ev: TraceEvent | null }) {
   if (!run) {
     return (
-      <section className={`code-layer layer-${layer} idle`} aria-label={LAYER_TITLE[layer]} data-layer={layer}>
+      <section className={`code-layer layer-${layer} idle`} aria-label={`${LAYER_TITLE[layer]} code`} data-layer={layer}>
         <h3 className="layer-head">
           {LAYER_TITLE[layer]} <span className="muted">— nothing has run here yet</span>
         </h3>
@@ -191,7 +204,7 @@ function RustLayer({ layer, run, ev }: { layer: Layer; run: LayerRun | null; ev:
   const evPath = ev ? sourcePath(ev.srcFile) : null;
   const line = evPath === run.path && ev ? ev.srcLine : (run.lines[run.lines.length - 1] as number);
   return (
-    <section className={`code-layer layer-${layer}`} aria-label={LAYER_TITLE[layer]} data-layer={layer}>
+    <section className={`code-layer layer-${layer}`} aria-label={`${LAYER_TITLE[layer]} code`} data-layer={layer}>
       <h3 className="layer-head source-head">
         {LAYER_TITLE[layer]} <code>{run.path.replace(/^.*\//, '')}</code>
         <span className="muted">
@@ -212,7 +225,7 @@ function CLayer({ fns }: { fns: UpstreamFunction[] }) {
   const rank = (f: UpstreamFunction) => (f.file === 'io_uring/uring_cmd.c' || f.file.startsWith('include/linux/io_uring') ? 0 : 1);
   const shown = kernel.filter((f) => cOutline(f.ident)).sort((a, b) => rank(a) - rank(b));
   return (
-    <section className="code-layer layer-c" aria-label="Kernel C" data-layer="c">
+    <section className="code-layer layer-c" aria-label="Kernel C code" data-layer="c">
       <h3 className="layer-head">
         Kernel C{' '}
         <span className="muted" data-testid="c-outline-note">
