@@ -127,7 +127,7 @@ export const tests = [
           if (head !== `${n + 1}. ${exp.chapters[n].title}`) throw new Error(`${exp.id}: after card ${n + 1} the screen is headed "${head}"`);
           if (n + 1 < exp.chapters.length) {
             const gap = starts[n + 1] - starts[n];
-            if (gap > 12) await page.keyboard.press(String(n + 2 <= 9 ? n + 2 : 0));
+            if (gap > 6) await page.keyboard.press(String(n + 2 <= 9 ? n + 2 : 0));
             else for (let k = 0; k < gap; k++) await page.keyboard.press('PageDown');
           }
         }
