@@ -169,7 +169,7 @@ describe('sharing in the shell', () => {
     key('Escape');
     expect(st().presenting).toBe(false);
     expect(document.querySelector('.app-header')).not.toBeNull();
-  });
+  }, 20_000); // The whole shell in jsdom, with the focused stage: slow on a loaded machine.
 
   it('shows a core panic with its text and offers the last good state', async () => {
     const box = { msg: null as string | null };

@@ -1,5 +1,5 @@
 /** The application shell: header, pages, and the visualizer's stage. */
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BytesView } from '../components/BytesView';
 import { Caption } from '../components/Caption';
@@ -54,6 +54,7 @@ import {
   useSim,
 } from '../store';
 import { openSpeakerView, usePresenterSync } from './presenterLink';
+import { useMedia } from '../components/common/useMedia';
 import { installKeyboard } from './keyboard';
 import { kernelVersion } from './kernelVersion';
 
@@ -114,20 +115,6 @@ function ScenarioPicker() {
 
 const KERNEL = kernelVersion();
 
-/** Whether a media query matches, kept current. */
-function useMedia(query: string): boolean {
-  const get = () => typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;
-  const [on, setOn] = useState(get);
-  useEffect(() => {
-    if (typeof window.matchMedia !== 'function') return;
-    const m = window.matchMedia(query);
-    const f = () => setOn(m.matches);
-    f();
-    m.addEventListener?.('change', f);
-    return () => m.removeEventListener?.('change', f);
-  }, [query]);
-  return on;
-}
 
 /** The kernel the model follows, from the conformance recordings (computed at build time). */
 function KernelBadge() {

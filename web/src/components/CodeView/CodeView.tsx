@@ -131,6 +131,9 @@ function FunctionWhat({ fns }: { fns: UpstreamFunction[] }) {
   );
 }
 
+/** Lines of context shown around the lines a step ran. */
+const CONTEXT = 12;
+
 /** One source line; unchanged lines are not re-rendered when the step moves. */
 const Row = memo(function Row({ n, html, cls, testid, order, numbered, now }: { n: number; html: string; cls: string; testid: string | undefined; order: number; numbered: boolean; now: boolean }) {
   return (
@@ -161,6 +164,11 @@ function Source({ path, line, current, ran = [line], main = true }: { path: stri
   const hoverLine = hover.file && sourcePath(hover.file) === path ? hover.line : 0;
   const box = useRef<HTMLDivElement>(null);
   const first = ran[0] ?? line;
+  // A window of the file around the lines that ran (and the line that wrote a hovered byte):
+  // enough context to read, and a small table to redraw at every step.
+  const marks = [...ran, line, ...(hoverLine ? [hoverLine] : [])];
+  const from = Math.max(1, Math.min(...marks) - CONTEXT);
+  const to = Math.min(lines.length, Math.max(...marks) + CONTEXT);
   useLayoutEffect(() => {
     // Keep the lines that ran in view without scrolling the page (only this box scrolls).
     const el = box.current;
@@ -174,8 +182,8 @@ function Source({ path, line, current, ran = [line], main = true }: { path: stri
     <div className="source" ref={box} tabIndex={0} aria-label={`${path}, ${ran.length > 1 ? `lines ${ran.join(', ')}` : `line ${line}`}${current ? ' running now' : ' ran last'}`}>
       <table className="code" data-file={path}>
         <tbody>
-          {lines.map((html, i) => {
-            const n = i + 1;
+          {lines.slice(from - 1, to).map((html, k) => {
+            const n = from + k;
             const order = ran.indexOf(n);
             const cls = [n === line ? (current ? 'current' : 'last') : order >= 0 ? (current ? 'ran' : 'ran-last') : '', n === hoverLine ? 'wrote' : ''].filter(Boolean).join(' ');
             const testid = n === line && main ? 'code-line-current' : order >= 0 || n === line ? 'code-line-ran' : undefined;

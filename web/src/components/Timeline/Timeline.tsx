@@ -32,6 +32,7 @@ import {
   useSim,
 } from '../../store';
 import { Icon } from '../common/Icon';
+import { useMedia } from '../common/useMedia';
 import { useSize } from '../common/useSize';
 import { bucketFrames, frameAt, speedScale, timelineScale } from '../../viz/timeline';
 
@@ -218,7 +219,8 @@ function Breakpoints() {
 function TimelineComponent() {
   const playing = useSim(selPlaying);
   // The projector's large type leaves no room for a row of stop buttons: they open from a menu.
-  const compact = useSim((s) => s.theme === 'projector');
+  const projector = useSim((s) => s.theme === 'projector');
+  const compact = useMedia('(max-width: 1560px)') && projector;
   const mode = useSim(selMode);
   const { cursor, last } = useSim(useShallow((s: SimState) => ({ cursor: s.cursor, last: selLast(s) })));
   return (
