@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
@@ -21,12 +23,37 @@ function kernelTruth(): Plugin {
   };
 }
 
+/**
+ * `virtual:kernel-recordings`: the kernel releases the conformance recordings were made on
+ * (conformance/traces/*.json, `kernel.release`), counted at build time, so the version badge
+ * names the kernel the model is checked against without anyone typing it.
+ */
+function kernelRecordings(): Plugin {
+  const id = 'virtual:kernel-recordings';
+  const dir = fileURLToPath(new URL('conformance/traces', import.meta.url));
+  return {
+    name: 'ringside-kernel-recordings',
+    resolveId: (src) => (src === id ? `\0${id}` : null),
+    load(src) {
+      if (src !== `\0${id}`) return null;
+      const releases: Record<string, number> = {};
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+        this.addWatchFile(join(dir, f));
+        const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { kernel?: { sysname?: string; release?: string } };
+        const r = doc.kernel?.sysname === 'Linux' ? doc.kernel.release : undefined;
+        if (r) releases[r] = (releases[r] ?? 0) + 1;
+      }
+      return `export const RELEASES = ${JSON.stringify(releases)};`;
+    },
+  };
+}
+
 // The site is static: a relative base makes dist/ work under any path and from file servers.
 export default defineConfig({
   root: 'web',
   base: './',
   publicDir: '../public',
-  plugins: [react(), kernelTruth()],
+  plugins: [react(), kernelTruth(), kernelRecordings()],
   build: {
     outDir: '../dist',
     emptyOutDir: true,

@@ -123,7 +123,7 @@ describe('the address bar', () => {
   it('writes the screen as a versioned fragment: library scenarios by id, sandbox sessions whole', () => {
     startSession(core, { scenario: 'nop-batch', step: 7 });
     simStore.setState({ theme: 'dark' });
-    expect(fragmentFor(st())).toBe('#p=1&s=nop-batch&t=7&th=dark&pn=rings%2Clanes%2Cstate%2Ccode%2Ctimeline');
+    expect(fragmentFor(st())).toBe('#p=1&s=nop-batch&t=7&th=dark&pn=rings%2Clanes%2Cstate%2Cbytes%2Ctimeline');
     act(() => {
       startSession(core);
     });
@@ -169,7 +169,7 @@ describe('sharing in the shell', () => {
     key('Escape');
     expect(st().presenting).toBe(false);
     expect(document.querySelector('.app-header')).not.toBeNull();
-  });
+  }, 20_000); // The whole shell in jsdom, with the focused stage: slow on a loaded machine.
 
   it('shows a core panic with its text and offers the last good state', async () => {
     const box = { msg: null as string | null };

@@ -4,6 +4,7 @@
  */
 import { memo } from 'react';
 import { Caption } from '../components/Caption';
+import { CodePanel } from '../components/CodeView';
 import { Inspector } from '../components/Inspector';
 import { Lanes } from '../components/Lanes';
 import { RingsPanel } from '../components/RingsPanel';
@@ -44,6 +45,7 @@ function EmbedAppComponent({ player, title }: { player: EmbedPlayer; title: stri
   const problem = useSim((s) => s.problem);
   const base = useSim((s) => s.base);
   const panels = useSim((s) => s.panels);
+  const inspector = useSim((s) => s.inspector);
   const open = () => {
     const u = new URL('./', location.href);
     window.open(`${u.href}${fragmentFor(simStore.getState())}`, '_blank', 'noopener');
@@ -95,7 +97,7 @@ function EmbedAppComponent({ player, title }: { player: EmbedPlayer; title: stri
             {panels.rings && <RingsPanel />}
             {panels.lanes && <Lanes />}
             {panels.state && <StateDiagram />}
-            {panels.inspector && <Inspector />}
+            {panels.inspector && (inspector === 'code' ? <CodePanel /> : <Inspector />)}
             <SanitizerAlarm />
           </div>
           <Transport player={player} />

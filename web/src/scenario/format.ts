@@ -161,4 +161,6 @@ export interface Chapter {
   op?: number;
   /** Speaker notes. */
   notes?: string;
+  /** The panels presenter mode and the projector theme show for this chapter (at most two). */
+  panels?: ('rings' | 'lanes' | 'state' | 'code' | 'bytes' | 'trace')[];
 }

@@ -185,6 +185,11 @@ export function validateScenario(doc: unknown): Scenario {
       if (hasEvent === hasOp) err(p, 'exactly one of "event" (an event name) or "op" (a program index)', c);
       if (c.nth !== undefined && !int(c.nth, 1, 100000)) err(`${p}/nth`, 'a positive integer', c.nth);
       if (c.notes !== undefined && typeof c.notes !== 'string') err(`${p}/notes`, 'a string', c.notes);
+      if (c.panels !== undefined) {
+        const PANELS = ['rings', 'lanes', 'state', 'code', 'bytes', 'trace'];
+        if (!Array.isArray(c.panels) || c.panels.length < 1 || c.panels.length > 2 || c.panels.some((x, k) => !PANELS.includes(x as string) || (c.panels as unknown[]).indexOf(x) !== k))
+          err(`${p}/panels`, `one or two different panels of ${PANELS.join(', ')}`, c.panels);
+      }
     });
   }
   if (doc.checkpoints !== undefined) {

@@ -14,10 +14,15 @@ import { ProgramRuntime, type RuntimeState } from '../scenario/runtime';
 import { drainTrace, splitStates } from '../wasm/decode';
 import { CoreDeadError, type Core } from '../wasm/load';
 import type { IoUring } from '../uring/IoUring';
+import { chapterAnchors, chapterCuts } from './chapters';
 import { type Frame, readRing } from './frame';
 
-/** One recorded input: a program operation, or one kernel step. */
-export type Input = { kind: 'op'; op: Op; index?: number } | { kind: 'step' };
+/**
+ * One recorded input: a program operation, one kernel step, or a beat. A beat runs nothing: it
+ * shows the first `records` trace records of the input after it (a step whose records start
+ * more than one chapter is shown in beats, the state before the step until its last beat).
+ */
+export type Input = { kind: 'op'; op: Op; index?: number } | { kind: 'step' } | { kind: 'beat'; records: number };
 
 /**
  * The core's memory at a frame: a key copy of the whole memory (shared by the snapshots taken
@@ -109,7 +114,55 @@ export class SimController {
     });
     budget -= c.runUntilIdle(budget);
     if (budget <= 0) throw new Error(`the scenario did not finish within ${maxSteps} kernel steps`);
+    if (scenario.chapters?.length) {
+      const cuts = chapterCuts(chapterAnchors(scenario.chapters, c.frames, c.opFrames));
+      // Later frames first, so the indices of earlier ones stay valid.
+      for (const i of [...cuts.keys()].sort((a, b) => b - a)) c.splitFrame(i, cuts.get(i) as number[]);
+      c.seek(c.frames.length - 1);
+    }
     return c;
+  }
+
+  /**
+   * Shows frame `i` in beats: its records are cut before each index of `cuts` and each part
+   * becomes a frame. Every part but the last shows the state before the input (the step has not
+   * finished); the last part is the frame as it was. Recorded as `beat` inputs before the
+   * input, so seeking and rebuilding from inputs give the same frames.
+   */
+  private splitFrame(i: number, cuts: readonly number[]): void {
+    const f = this.frames[i];
+    const prev = this.frames[i - 1];
+    if (!f || !prev || i < 1) return;
+    const bounds = [0, ...cuts.filter((r) => r > 0 && r < f.events.length), f.events.length];
+    const of = bounds.length - 1;
+    if (of < 2) return;
+    const parts: Frame[] = [];
+    for (let k = 0; k < of; k++) {
+      const events = f.events.slice(bounds[k], bounds[k + 1]);
+      const last = k === of - 1;
+      parts.push({
+        ...(last ? f : { ...f, ring: prev.ring, taskState: prev.taskState, lastRet: prev.lastRet, coreStep: prev.coreStep }),
+        index: i + k,
+        label: f.actor === 'kernel' && events[0] ? events[0].event : f.label,
+        events,
+        beat: { n: k + 1, of },
+      });
+    }
+    const extra = of - 1;
+    const beats: Input[] = [];
+    for (let k = 0; k < extra; k++) beats.push({ kind: 'beat', records: (bounds[k + 1] as number) - (bounds[k] as number) });
+    const after = this.frames.slice(i + 1).map((x) => ({ ...x, index: x.index + extra }));
+    this.frames.length = i;
+    this.frames.push(...parts, ...after);
+    this.inputs.splice(i - 1, 0, ...beats);
+    for (let k = 0; k < this.opFrames.length; k++) if ((this.opFrames[k] as number) >= i) this.opFrames[k] = (this.opFrames[k] as number) + extra;
+    for (const sn of this.snapshots) if (sn.frame >= i) sn.frame += extra;
+    if (this.at >= i) this.at += extra;
+  }
+
+  /** Whether some frames are beats of a split step (see {@link splitFrame}). */
+  get hasBeats(): boolean {
+    return this.inputs.some((x) => x.kind === 'beat');
   }
 
   get cursor(): number {
@@ -144,7 +197,21 @@ export class SimController {
   /** Rebuilds a session from its recorded inputs (on a fresh core after a trap). */
   static fromInputs(core: Core, scenario: Scenario, inputs: readonly Input[], opFrames: readonly number[] = []): SimController {
     const c = new SimController(core, scenario);
-    for (const x of inputs) c.apply(x);
+    let beats: number[] = [];
+    for (const x of inputs) {
+      if (x.kind === 'beat') {
+        beats.push(x.records);
+        continue;
+      }
+      c.apply(x);
+      if (beats.length) {
+        const cuts: number[] = [];
+        let at = 0;
+        for (const n of beats) cuts.push((at += n));
+        c.splitFrame(c.frames.length - 1, cuts);
+        beats = [];
+      }
+    }
     c.opFrames.push(...opFrames);
     return c;
   }
@@ -183,7 +250,7 @@ export class SimController {
     const out: Schedule = [0];
     for (const x of this.inputs) {
       if (x.kind === 'op') out.push(0);
-      else out[out.length - 1] = (out[out.length - 1] as number) + 1;
+      else if (x.kind === 'step') out[out.length - 1] = (out[out.length - 1] as number) + 1;
     }
     return out;
   }
@@ -318,6 +385,7 @@ export class SimController {
   }
 
   private exec(input: Input): { kind: number; summary: string; untilNs?: number } {
+    if (input.kind === 'beat') return { kind: -2, summary: 'beat' };
     if (input.kind === 'step') return { kind: this.core.call((e) => e.rs_step()), summary: 'step' };
     const r = this.rt.exec(input.op);
     return { kind: -1, summary: r.summary, untilNs: r.untilNs };

@@ -151,6 +151,11 @@ export interface Frame {
   events: TraceEvent[];
   /** The requests' state transitions in this step, in order (the core's `sim_req_state`). */
   states: StateChange[];
+  /**
+   * Part `n` of `of` of one step shown in beats (several chapters start inside it); the state
+   * of every beat but the last is the state before the step.
+   */
+  beat?: { n: number; of: number };
 }
 
 /**

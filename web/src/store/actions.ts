@@ -19,8 +19,11 @@ import { type ModelCache, deriveModels, resolveChapters } from './model';
 import { libraryEntry } from './scenarios';
 import { resolveCheckpoints } from '../learn/checkpoints';
 import { askBefore, freshQuiz } from './quiz';
+import { selFocusPanels } from './selectors';
 import {
   type BytesMode,
+  type FocusPanel,
+  MAX_FOCUS,
   type Inspect,
   type InspectorTab,
   MAX_SPEED,
@@ -338,6 +341,24 @@ export function editHere(): void {
   if (s.mode !== 'guided' || !controller) return;
   pause();
   nextUserData = BigInt(maxUserData(controller.programOps()) + 1);
+  if (controller.hasBeats && core) {
+    // Free play records kernel steps, not beats: the session continues on the same steps
+    // without the chapter beats, at the frame the cursor's state belongs to.
+    const old = controller;
+    const inputs = old.inputs.filter((x) => x.kind !== 'beat');
+    const at = old.inputs.slice(0, old.cursor).filter((x) => x.kind !== 'beat').length;
+    try {
+      const c = SimController.fromInputs(core, old.scenario, inputs);
+      c.seek(at);
+      controller = c;
+      cache = null;
+      publish({ mode: 'free', scenario: null, sandbox: true });
+      return;
+    } catch (err) {
+      fail(err);
+      return;
+    }
+  }
   simStore.setState({ mode: 'free', scenario: null, sandbox: true });
 }
 
@@ -487,7 +508,7 @@ function tick() {
   const last = s.frames.length - 1;
   // Each frame passed is checked for breakpoints.
   let target = s.cursor;
-  let hit = false;
+  let hit: StopKind[] = [];
   for (let k = 0; k < per && target < last; k++) {
     if (askBefore(target + 1)) {
       // A checkpoint's question is up (or was just revealed): stop here.
@@ -496,14 +517,14 @@ function tick() {
       return;
     }
     target++;
-    if (s.models[target]?.stops.some((kind) => s.breakpoints[kind])) {
-      hit = true;
-      break;
-    }
+    hit = s.models[target]?.stops.filter((kind) => s.breakpoints[kind]) ?? [];
+    if (hit.length) break;
   }
   seek(target);
-  if (hit || target >= last || simStore.getState().panic) {
-    simStore.setState({ playing: false });
+  const panic = simStore.getState().panic;
+  if (hit.length || target >= last || panic) {
+    const why = panic ? 'panic' : hit.length ? 'stop' : 'end';
+    simStore.setState({ playing: false, stopped: { why, step: simStore.getState().cursor, kinds: hit } });
     return;
   }
   timer = nextFrame(tick);
@@ -514,7 +535,7 @@ export function play(): void {
   const s = simStore.getState();
   if (!controller || s.panic) return;
   if (s.cursor >= s.frames.length - 1) seek(0);
-  simStore.setState({ playing: true });
+  simStore.setState({ playing: true, stopped: null });
   stopTimer();
   due = 0;
   lastTick = Date.now();
@@ -524,7 +545,8 @@ export function play(): void {
 /** Pauses playback. */
 export function pause(): void {
   stopTimer();
-  if (simStore.getState().playing) simStore.setState({ playing: false });
+  const s = simStore.getState();
+  if (s.playing) simStore.setState({ playing: false, stopped: { why: 'paused', step: s.cursor, kinds: [] } });
 }
 
 /** Play or pause. */
@@ -573,6 +595,19 @@ export function setHelp(help: boolean): void {
 export function toggleHelp(): void {
   simStore.setState({ help: !simStore.getState().help });
 }
+/**
+ * Switches a panel of the focused stage: shows it beside the first one (dropping the oldest past
+ * MAX_FOCUS), or hides it when it is shown and not alone.
+ */
+export function toggleFocus(p: FocusPanel): void {
+  const cur = [...selFocusPanels(simStore.getState())];
+  const i = cur.indexOf(p);
+  let next: FocusPanel[];
+  if (i >= 0) next = cur.length > 1 ? cur.filter((x) => x !== p) : cur;
+  else next = [...cur, p].slice(-MAX_FOCUS);
+  simStore.setState({ focus: next });
+}
+
 /** Shows or hides a stage panel. */
 export function setPanel(p: StagePanel, on: boolean): void {
   simStore.setState({ panels: { ...simStore.getState().panels, [p]: on } });

@@ -11,6 +11,7 @@ import { type StopKind, stopsOf } from '../captions/stops';
 import { captionFor } from '../captions/caption';
 import type { Chapter, Op, Scenario } from '../scenario/format';
 import type { Frame, ReqView } from '../sim/frame';
+import { chapterAnchors } from '../sim/chapters';
 import type { CTX_NAMES, REQ_STATE_NAMES } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
 import { eventArgs } from '../wasm/events.generated';
@@ -255,18 +256,7 @@ export interface ResolvedChapter extends Chapter {
  * frame whose records include its event.
  */
 export function resolveChapters(s: Scenario, frames: readonly Frame[], opFrames: readonly number[]): ResolvedChapter[] {
-  return (s.chapters ?? []).map((ch) => {
-    let frame = -1;
-    if (ch.op !== undefined) frame = opFrames[ch.op] ?? -1;
-    else if (ch.event) {
-      let n = ch.nth ?? 1;
-      for (const f of frames) {
-        if (f.events.some((e) => e.event === ch.event) && --n === 0) {
-          frame = f.index;
-          break;
-        }
-      }
-    }
-    return { ...ch, frame };
-  });
+  const chapters = s.chapters ?? [];
+  const anchors = chapterAnchors(chapters, frames, opFrames);
+  return chapters.map((ch, i) => ({ ...ch, frame: anchors[i]?.frame ?? -1 }));
 }

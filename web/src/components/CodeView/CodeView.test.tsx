@@ -57,6 +57,40 @@ describe('CodeView', () => {
   });
 });
 
+describe('CodeView layers', () => {
+  it('highlights every line a step ran, numbered in the order they ran, with the last one current', () => {
+    showStory(4);
+    const s = simStore.getState();
+    const f = s.frames[4]!;
+    const first = { ...f.events.find((e) => e.srcFile)!, srcLine: 12 };
+    const frames = s.frames.slice();
+    // The step ran line 12 of the driver, then its own line SRC_LINE.
+    frames[4] = { ...f, events: [first, ...f.events] };
+    act(() => simStore.setState({ frames }));
+    const { container } = render(<CodeView />);
+    const driver = container.querySelector('[data-layer="driver"]')!;
+    const ran = [...driver.querySelectorAll('tr[data-order]')].map((r) => [r.getAttribute('data-order'), r.getAttribute('data-line')]);
+    expect(ran).toEqual([
+      ['1', '12'],
+      ['2', String(SRC_LINE)],
+    ]);
+    expect(screen.getByTestId('code-line-current').getAttribute('data-line')).toBe(String(SRC_LINE));
+    expect(driver.textContent).toContain(`lines 12 → ${SRC_LINE} runs now`);
+  });
+
+  it('shows the kernel C layer as outlines of upstream, linked to the kernel of the recordings', () => {
+    showStory(4);
+    const { container } = render(<CodeView />);
+    const c = container.querySelector('[data-layer="c"]')!;
+    expect(screen.getByTestId('c-outline-note').textContent).toMatch(/outlines of upstream v\d+\.\d+ written for Ringside, not the kernel's text/);
+    const outline = c.querySelector('.c-outline[data-fn="io_uring_cmd"]')!;
+    expect(outline.querySelector('pre')!.textContent).toContain('file->f_op->uring_cmd(ioucmd, issue_flags)');
+    expect(outline.querySelector('a')!.getAttribute('href')).toMatch(/^https:\/\/elixir\.bootlin\.com\/linux\/v\d+\.\d+\/A\/ident\/io_uring_cmd$/);
+    // The uring_cmd functions come first.
+    expect(c.querySelector('.c-outline')!.getAttribute('data-fn')).toBe('io_uring_cmd');
+  });
+});
+
 describe('Rust highlighting', () => {
   it('keeps each line well-formed when a span crosses a line break', () => {
     const lines = splitHighlighted('<span class="a">x\ny</span>z');

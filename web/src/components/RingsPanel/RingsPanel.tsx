@@ -3,7 +3,7 @@
  * array it points into), the CQ ring and the kernel's overflow list, the ring flag words, and
  * who owns what.
  */
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { opcodeName, resName } from '../../captions/format';
 import { type RingFrame, selCursor, selFocusTrack, selModel, selPrevFrame, selRing, useSim } from '../../store';
@@ -44,6 +44,83 @@ function cqSlots(r: RingFrame, cqWrites: number): RingSlot[] {
 const NO_SLOTS: RingSlot[] = [];
 /** An SQE array of more than AGGREGATE_ABOVE entries draws this many boxes: the window around its focus. */
 const SQE_BOXES = 16;
+/** Rings up to this many entries are drawn slot by slot with labels; bigger ones get a detail. */
+export const DETAIL_MAX = 16;
+const ZOOMS = [8, 16, 32];
+
+/**
+ * A big ring's zoomable detail: the ring shows the aggregate (how many pending, where head and
+ * tail are); this strip shows `zoom` consecutive slots with their contents, following the
+ * request on screen (or the head) until the viewer pans it.
+ */
+function SlotDetail({ kind, entries, head, tail, localTail, slots, focusSlot, frameKey }: { kind: 'SQ' | 'CQ'; entries: number; head: number; tail: number; localTail?: number; slots: RingSlot[]; focusSlot: number | null; frameKey: number }) {
+  const mask = entries - 1;
+  const [zoom, setZoom] = useState(16);
+  const [pan, setPan] = useState<{ start: number; at: number } | null>(null);
+  const anchor = focusSlot ?? head & mask;
+  const follow = Math.max(0, Math.min(entries - zoom, anchor - Math.floor(zoom / 2)));
+  const start = pan && pan.at === frameKey ? Math.max(0, Math.min(entries - zoom, pan.start)) : follow;
+  const move = (d: number) => setPan({ start: Math.max(0, Math.min(entries - zoom, start + d)), at: frameKey });
+  const live = (slot: number, from: number, to: number) => {
+    for (let k = 0; k < 3; k++) {
+      const idx = (((from & ~mask) >>> 0) + slot + (k - 1) * entries) >>> 0;
+      if (inWindow(idx, from, to)) return true;
+    }
+    return false;
+  };
+  const cells = [];
+  for (let i = start; i < start + zoom && i < entries; i++) {
+    const sl = slots[i];
+    const state = live(i, head, tail) ? 'pending' : localTail !== undefined && live(i, tail, localTail) ? 'staged' : sl?.label ? 'consumed' : 'empty';
+    cells.push(
+      <li key={i} className={`detail-slot ${state}${focusSlot === i ? ' focus' : ''}`} title={`${kind} slot ${i}${sl?.title ? `: ${sl.title}` : ''}`} data-slot={i}>
+        <span className="ds-idx">{i}</span>
+        <span className="ds-label">{sl?.label || '·'}</span>
+        {sl?.sub && <span className="ds-sub">{sl.sub}</span>}
+        {(head & mask) === i && <span className="ds-mark ds-head">head</span>}
+        {(tail & mask) === i && <span className="ds-mark ds-tail">tail</span>}
+      </li>,
+    );
+  }
+  return (
+    <div className="slot-detail" data-testid={`${kind.toLowerCase()}-detail`} role="group" aria-label={`${kind} slots ${start} to ${start + zoom - 1} of ${entries}`}>
+      <div className="ds-bar">
+        <button type="button" onClick={() => move(-zoom)} disabled={start === 0} aria-label={`Earlier ${kind} slots`}>
+          ‹
+        </button>
+        <span className="ds-range">
+          slots {start}–{Math.min(entries, start + zoom) - 1} of {entries}
+        </span>
+        <button type="button" onClick={() => move(zoom)} disabled={start + zoom >= entries} aria-label={`Later ${kind} slots`}>
+          ›
+        </button>
+        <label className="ds-zoom">
+          <span className="visually-hidden">Slots shown</span>
+          <select value={zoom} onChange={(e) => setZoom(Number(e.target.value))} aria-label={`${kind} detail: slots shown`}>
+            {ZOOMS.map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ol className="ds-slots">{cells}</ol>
+    </div>
+  );
+}
+
+/** A big SQ: how many SQE slots are in each state, in one line. */
+function SqeSummary({ r, sqeHigh }: { r: RingFrame; sqeHigh: number }) {
+  const pending = (r.sqTail - r.sqHead) >>> 0;
+  const staged = (r.sqeTail - r.sqTail) >>> 0;
+  const used = Math.min(r.sqEntries, sqeHigh);
+  return (
+    <p className="sqe-summary" data-testid="sqe-summary">
+      SQE array: <b>{pending}</b> pending · <b>{staged}</b> staged · <b>{Math.max(0, used - pending - staged)}</b> consumed · <b>{r.sqEntries - used}</b> never used
+    </p>
+  );
+}
 
 function SqeArray({ r, sqeHigh, focusSlot }: { r: RingFrame; sqeHigh: number; focusSlot: number | null }) {
   const mask = r.sqEntries - 1;
@@ -116,7 +193,14 @@ function RingsPanelComponent() {
           frameKey={cursor}
           focusSlot={focusSq !== null && focusSq >= 0 ? focusSq : null}
         />
-        <SqeArray r={r} sqeHigh={sqeHigh} focusSlot={focus.sqeSlot} />
+        {r.sqEntries <= DETAIL_MAX ? (
+          <SqeArray r={r} sqeHigh={sqeHigh} focusSlot={focus.sqeSlot} />
+        ) : (
+          <>
+            <SqeSummary r={r} sqeHigh={sqeHigh} />
+            <SlotDetail kind="SQ" entries={r.sqEntries} head={r.sqHead} tail={r.sqTail} localTail={r.sqeTail} slots={slots.sq} focusSlot={focusSq !== null && focusSq >= 0 ? focusSq : null} frameKey={cursor} />
+          </>
+        )}
         <p className="ring-flags">
           <span>sq_dropped <b>{r.sqDropped}</b></span>
           {(r.sqFlags & IORING_SQ_TASKRUN) !== 0 && <span className="flag-on">SQ_TASKRUN</span>}
@@ -135,6 +219,9 @@ function RingsPanelComponent() {
           frameKey={cursor}
           focusSlot={focus.cqIndex === null ? null : focus.cqIndex & (r.cqEntries - 1)}
         />
+        {r.cqEntries > DETAIL_MAX && (
+          <SlotDetail kind="CQ" entries={r.cqEntries} head={r.cqHead} tail={r.cqTail} slots={slots.cq} focusSlot={focus.cqIndex === null ? null : focus.cqIndex & (r.cqEntries - 1)} frameKey={cursor} />
+        )}
         <div className="overflow" aria-label="CQ overflow list">
           <span className="overflow-title">overflow list</span>
           {overflow.length === 0 ? (

@@ -91,6 +91,7 @@ const EDGE_PATHS = new Map(EDGES.map((e) => [`${e.from}>${e.to}`, edgePath(e)]))
 
 function StateDiagramComponent() {
   const d = useSim(useShallow(selDiagram));
+  const big = useSim((s) => s.theme === 'projector');
   const current: DiagramState | null = d.state ?? (d.sqePending ? 'sqe' : null);
   const taken = useMemo(
     () => (d.state && d.prevState && d.serial !== null ? stepPath(d.prevState as DiagramState, d.states, d.serial, d.state) : []),
@@ -130,7 +131,8 @@ function StateDiagramComponent() {
         {NODES.map((n) => (
           <g key={n.id} className={`state${n.id === current ? ' current' : ''}`} data-state={n.id} transform={`translate(${n.x - NODE_W / 2}, ${n.y - NODE_H / 2})`}>
             <rect width={NODE_W} height={NODE_H} rx={NODE_H / 2} />
-            <text x={NODE_W / 2} y={NODE_H / 2 + 1}>
+            {/* Projector type is large: a long label is set condensed to stay inside its box. */}
+            <text x={NODE_W / 2} y={NODE_H / 2 + 1} {...(big && n.label.length > 7 ? { textLength: NODE_W - 12, lengthAdjust: 'spacingAndGlyphs' } : {})}>
               {n.label}
             </text>
           </g>
