@@ -37,9 +37,13 @@ function kernelRecordings(): Plugin {
     load(src) {
       if (src !== `\0${id}`) return null;
       const releases: Record<string, number> = {};
-      for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+      for (const f of readdirSync(dir)
+        .filter((n) => n.endsWith('.json'))
+        .sort()) {
         this.addWatchFile(join(dir, f));
-        const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { kernel?: { sysname?: string; release?: string } };
+        const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+          kernel?: { sysname?: string; release?: string };
+        };
         const r = doc.kernel?.sysname === 'Linux' ? doc.kernel.release : undefined;
         if (r) releases[r] = (releases[r] ?? 0) + 1;
       }

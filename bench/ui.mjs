@@ -77,7 +77,10 @@ async function setSpeed(page, speed) {
  */
 async function fastPlay(page, cdp, url, ms, pauses) {
   await page.goto(url);
-  await page.getByRole('button', { name: /^(Play|Pause)/ }).first().waitFor();
+  await page
+    .getByRole('button', { name: /^(Play|Pause)/ })
+    .first()
+    .waitFor();
   await unpressStops(page);
   await setSpeed(page, 100);
   const heap0 = await heapMb(cdp);
@@ -86,7 +89,10 @@ async function fastPlay(page, cdp, url, ms, pauses) {
     (dur) =>
       new Promise((done) => {
         const field = document.querySelector('input[type=number]');
-        const playBtn = () => [...document.querySelectorAll('button')].find((b) => /^(Play|Pause)/.test(b.getAttribute('aria-label') ?? b.textContent ?? ''));
+        const playBtn = () =>
+          [...document.querySelectorAll('button')].find((b) =>
+            /^(Play|Pause)/.test(b.getAttribute('aria-label') ?? b.textContent ?? ''),
+          );
         let last = Number(field?.value ?? 0);
         let steps = 0;
         let restarts = 0;
@@ -130,7 +136,9 @@ async function fastPlay(page, cdp, url, ms, pauses) {
     await page.evaluate(() => {
       window.__pause = new Promise((done) => {
         const check = () => {
-          const b = [...document.querySelectorAll('button')].find((x) => /^(Play|Pause)/.test(x.getAttribute('aria-label') ?? x.textContent ?? ''));
+          const b = [...document.querySelectorAll('button')].find((x) =>
+            /^(Play|Pause)/.test(x.getAttribute('aria-label') ?? x.textContent ?? ''),
+          );
           if (b && /^Play/.test(b.getAttribute('aria-label') ?? b.textContent ?? '')) {
             requestAnimationFrame(() => {
               const ch = new MessageChannel();
@@ -162,14 +170,23 @@ async function fastPlay(page, cdp, url, ms, pauses) {
 /** A sandbox machine with a 32768-entry ring, made through the form; then timed actions. */
 async function bigRing(page, url, reps) {
   await page.goto(url);
-  await page.getByRole('button', { name: /^(Play|Pause)/ }).first().waitFor();
+  await page
+    .getByRole('button', { name: /^(Play|Pause)/ })
+    .first()
+    .waitFor();
   const machine = page.locator('details.sb-group summary').first();
-  if (!(await machine.isVisible())) await page.getByRole('button', { name: /sandbox/i }).first().click();
+  if (!(await machine.isVisible()))
+    await page
+      .getByRole('button', { name: /sandbox/i })
+      .first()
+      .click();
   await machine.click();
   await installAfterFrame(page);
   await page.getByRole('textbox', { name: /SQ entries/ }).fill('32768');
   const create = await timeClick(page, 'New machine');
-  const ok = await page.evaluate(() => /32768 entries/.test(document.querySelector('details.sb-group summary')?.textContent ?? ''));
+  const ok = await page.evaluate(() =>
+    /32768 entries/.test(document.querySelector('details.sb-group summary')?.textContent ?? ''),
+  );
   const actions = {};
   for (const name of ['Submit NOP', 'io_uring_enter', 'Step', 'Step', 'Reap CQEs', 'Back', 'Forward']) {
     const times = [];
@@ -185,14 +202,19 @@ async function bigRing(page, url, reps) {
     big_ring_created: ok,
     big_ring_create_ms: create,
     big_ring_action_max_ms: all.length ? Math.max(...all) : null,
-    big_ring_actions_ms: Object.fromEntries(Object.entries(actions).map(([k, v]) => [k, v.length ? Math.max(...v) : null])),
+    big_ring_actions_ms: Object.fromEntries(
+      Object.entries(actions).map(([k, v]) => [k, v.length ? Math.max(...v) : null]),
+    ),
   };
 }
 
 /** A long sandbox session made in the page (NOP round trips), then page seeks. */
 async function bigTimeline(page, url, cycles, jumps) {
   await page.goto(url);
-  await page.getByRole('button', { name: /^(Play|Pause)/ }).first().waitFor();
+  await page
+    .getByRole('button', { name: /^(Play|Pause)/ })
+    .first()
+    .waitFor();
   await page.waitForFunction(() => window.ringsideBench !== undefined);
   await installAfterFrame(page);
   const built = await page.evaluate(
@@ -274,7 +296,8 @@ async function frameCosts(page, ms) {
 }
 
 export async function measureUi({ quick, root }) {
-  if (spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'ignore' }).status !== 0) throw new Error('build failed');
+  if (spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'ignore' }).status !== 0)
+    throw new Error('build failed');
   const server = await serveStatic(join(root, 'dist'), { base: '/ringside/' });
   // Headless Chromium here has no GPU, which makes this a conservative figure.
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
@@ -284,44 +307,74 @@ export async function measureUi({ quick, root }) {
     const loads = [];
     for (let i = 0; i < (quick ? 1 : 3); i++) {
       await page.goto(`${server.url}?s=nop-batch&step=0&theme=light`);
-      await page.getByRole('button', { name: /^(Play|Pause)/ }).first().waitFor();
+      await page
+        .getByRole('button', { name: /^(Play|Pause)/ })
+        .first()
+        .waitFor();
       loads.push(await page.evaluate(() => performance.now()));
     }
     out.load_ms = Math.min(...loads);
 
     await page.goto(`${server.url}?s=many-in-flight&step=300&theme=projector`);
-    await page.getByRole('button', { name: /^(Play|Pause)/ }).first().waitFor();
+    await page
+      .getByRole('button', { name: /^(Play|Pause)/ })
+      .first()
+      .waitFor();
     // Playback must not stop at semantic stops while it is measured.
     const pressed = page.locator('button.bp[aria-pressed=true]');
     for (let n = await pressed.count(); n > 0; n = await pressed.count()) await pressed.first().click();
     const dur = quick ? 1000 : 4000;
-    for (const [label, speed] of [['1x', 2], ['8x', 16]]) {
+    for (const [label, speed] of [
+      ['1x', 2],
+      ['8x', 16],
+    ]) {
       // Set the speed through the slider (log scale between 0.25 and 100 steps/s).
       const pos = Math.round((Math.log(speed / 0.25) / Math.log(100 / 0.25)) * 100);
       await page.locator('input[type=range]').first().fill(String(pos));
       const play = page.getByRole('button', { name: /^Play/ }).first();
       await play.click();
-      await page.getByRole('button', { name: /^Pause/ }).first().waitFor();
+      await page
+        .getByRole('button', { name: /^Pause/ })
+        .first()
+        .waitFor();
       const costs = await frameCosts(page, dur);
-      await page.getByRole('button', { name: /^Pause/ }).first().click();
+      await page
+        .getByRole('button', { name: /^Pause/ })
+        .first()
+        .click();
       out[`frames_${label}`] = costs.length;
       out[`p50_${label}_ms`] = pct(costs, 50);
       out[`p95_${label}_ms`] = pct(costs, 95);
       out[`max_${label}_ms`] = Math.max(...costs);
     }
 
-
     const cdp = await page.context().newCDPSession(page);
-    Object.assign(out, await fastPlay(page, cdp, `${server.url}?s=many-in-flight&step=0&theme=projector`, quick ? 3000 : 30000, quick ? 1 : 5));
+    Object.assign(
+      out,
+      await fastPlay(
+        page,
+        cdp,
+        `${server.url}?s=many-in-flight&step=0&theme=projector`,
+        quick ? 3000 : 30000,
+        quick ? 1 : 5,
+      ),
+    );
     Object.assign(out, await bigRing(page, `${server.url}?theme=projector`, quick ? 1 : 3));
     // 11112 NOP round trips in the sandbox make 100k frames (9 each: prep, submit, six kernel steps, reap).
-    Object.assign(out, await bigTimeline(page, `${server.url}?bench&theme=projector`, quick ? 1000 : 11112, quick ? 2 : 10));
+    Object.assign(
+      out,
+      await bigTimeline(page, `${server.url}?bench&theme=projector`, quick ? 1000 : 11112, quick ? 2 : 10),
+    );
   } finally {
     await browser.close();
     await server.close();
   }
   // The controller: a 100k-step timeline, random seeks (Node, same code as the page).
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'bench', 'seek.ts'), quick ? '20000' : '100000'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'bench', 'seek.ts'), quick ? '20000' : '100000'],
+    { encoding: 'utf8' },
+  );
   if (r.status === 0) Object.assign(out, JSON.parse(r.stdout.trim().split('\n').pop()));
   else out.seek_error = r.stderr.slice(-400);
   out.p95_1x_ms = out.p95_1x_ms ?? null;

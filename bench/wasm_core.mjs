@@ -164,7 +164,12 @@ export function v5StepsPerCommand(e) {
   new Uint8Array(e.memory.buffer).fill(0, p, p + 120);
   const rfd = e.io_uring_setup(4, p);
   const dv = new DataView(e.memory.buffer);
-  const ring = { sqTail: dv.getUint32(p + 44, true), array: dv.getUint32(p + 64, true), rings: e.rs_mmap(rfd, 0) >>> 0, sqes: e.rs_mmap(rfd, 0x10000000) >>> 0 };
+  const ring = {
+    sqTail: dv.getUint32(p + 44, true),
+    array: dv.getUint32(p + 64, true),
+    rings: e.rs_mmap(rfd, 0) >>> 0,
+    sqes: e.rs_mmap(rfd, 0x10000000) >>> 0,
+  };
   const n1 = putStr(e, base, 'rust-misc-device');
   const n2 = putStr(e, base + 64, 'rust_misc_device');
   e.rs_dev_register(base, n1, base + 64, n2);

@@ -7,7 +7,12 @@
 export function surveyText() {
   const vw = window.innerWidth;
   const vh = window.innerHeight;
-  const intersect = (a, b) => ({ left: Math.max(a.left, b.left), top: Math.max(a.top, b.top), right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) });
+  const intersect = (a, b) => ({
+    left: Math.max(a.left, b.left),
+    top: Math.max(a.top, b.top),
+    right: Math.min(a.right, b.right),
+    bottom: Math.min(a.bottom, b.bottom),
+  });
   const area = (r) => Math.max(0, r.right - r.left) * Math.max(0, r.bottom - r.top);
   const where = (el) => {
     const parts = [];
@@ -24,7 +29,11 @@ export function surveyText() {
     if (!text) continue;
     const el = n.parentElement;
     if (!el || el.closest('title, script, style, option, [aria-hidden="true"] title')) continue;
-    if (typeof el.checkVisibility === 'function' && !el.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true })) continue;
+    if (
+      typeof el.checkVisibility === 'function' &&
+      !el.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true })
+    )
+      continue;
     const range = document.createRange();
     range.selectNodeContents(n);
     const rects = [...range.getClientRects()].filter((r) => r.width > 1.5 && r.height > 1.5);

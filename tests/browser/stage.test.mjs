@@ -15,13 +15,19 @@ import { surveyText } from './fontSurvey.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const WASM = join(root, 'public', 'core.wasm');
-const SCENARIOS = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.json')).sort();
+const SCENARIOS = readdirSync(join(root, 'scenarios'))
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /** @param {import('playwright-core').Page} page */
 const cursor = async (page) => Number(await page.getByTestId('timeline').getAttribute('aria-valuenow'));
 /** @param {import('playwright-core').Page} page */
 async function waitCursor(page, n) {
-  await page.waitForFunction((want) => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want), n, { timeout: 5000 });
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want),
+    n,
+    { timeout: 5000 },
+  );
 }
 
 /** The rendered-size survey, failing with the offending texts. */
@@ -29,7 +35,13 @@ async function noSmallText(page, what, min = 18) {
   const all = await page.evaluate(`(${surveyText.toString()})()`);
   if (all.length < 20) throw new Error(`${what}: the survey saw only ${all.length} texts`);
   const small = all.filter((t) => t.px < min);
-  if (small.length) throw new Error(`${what}: ${small.length} visible texts under ${min}px, e.g. ${small.slice(0, 6).map((t) => `"${t.text}" ${t.px}px in ${t.where}`).join('; ')}`);
+  if (small.length)
+    throw new Error(
+      `${what}: ${small.length} visible texts under ${min}px, e.g. ${small
+        .slice(0, 6)
+        .map((t) => `"${t.text}" ${t.px}px in ${t.where}`)
+        .join('; ')}`,
+    );
   return all.length;
 }
 
@@ -43,7 +55,12 @@ async function onScreen(locator) {
       const cs = getComputedStyle(a);
       if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') {
         const b = a.getBoundingClientRect();
-        clip = { left: Math.max(clip.left, b.left), top: Math.max(clip.top, b.top), right: Math.min(clip.right, b.right), bottom: Math.min(clip.bottom, b.bottom) };
+        clip = {
+          left: Math.max(clip.left, b.left),
+          top: Math.max(clip.top, b.top),
+          right: Math.min(clip.right, b.right),
+          bottom: Math.min(clip.bottom, b.bottom),
+        };
       }
     }
     // Whole: every edge inside the clip (a pixel of rounding allowed).
@@ -82,7 +99,16 @@ async function everyControlReachable(page, size) {
     if (!(await onScreen(stops))) missing.push('pause at…');
     await stops.click();
   }
-  for (const sel of ['.transport-buttons button', '[data-testid="jump"]', '[data-testid="timeline"]', '.speed input', '.bp', '.chapters button', 'button[aria-label="Keyboard shortcuts"]', '.picker select']) {
+  for (const sel of [
+    '.transport-buttons button',
+    '[data-testid="jump"]',
+    '[data-testid="timeline"]',
+    '.speed input',
+    '.bp',
+    '.chapters button',
+    'button[aria-label="Keyboard shortcuts"]',
+    '.picker select',
+  ]) {
     const all = page.locator(sel);
     const n = await all.count();
     if (!n) missing.push(sel);
@@ -102,7 +128,10 @@ export const tests = [
         const starts = exp.chapters.map((c) => c.frame);
         exp.chapters.forEach((c, i) => {
           if (c.frame < 0) throw new Error(`${exp.id}: chapter ${i + 1} "${c.title}" never starts`);
-          if (i && c.frame <= starts[i - 1]) throw new Error(`${exp.id}: chapter ${i + 1} "${c.title}" has no step of its own (step ${c.frame}, chapter ${i} at ${starts[i - 1]})`);
+          if (i && c.frame <= starts[i - 1])
+            throw new Error(
+              `${exp.id}: chapter ${i + 1} "${c.title}" has no step of its own (step ${c.frame}, chapter ${i} at ${starts[i - 1]})`,
+            );
         });
         await page.goto(`${url}?s=${exp.id}`);
         await page.getByTestId('caption').waitFor();
@@ -120,11 +149,13 @@ export const tests = [
           const card = page.getByTestId('title-card');
           await card.waitFor();
           const text = await card.textContent();
-          if (!text?.includes(`Chapter ${n + 1}`) || !text.includes(exp.chapters[n].title)) throw new Error(`${exp.id}: card ${n + 1} reads "${text}"`);
+          if (!text?.includes(`Chapter ${n + 1}`) || !text.includes(exp.chapters[n].title))
+            throw new Error(`${exp.id}: card ${n + 1} reads "${text}"`);
           await page.keyboard.press('PageDown');
           await card.waitFor({ state: 'hidden' });
           const head = (await page.locator('.where-chapter').textContent())?.trim();
-          if (head !== `${n + 1}. ${exp.chapters[n].title}`) throw new Error(`${exp.id}: after card ${n + 1} the screen is headed "${head}"`);
+          if (head !== `${n + 1}. ${exp.chapters[n].title}`)
+            throw new Error(`${exp.id}: after card ${n + 1} the screen is headed "${head}"`);
           if (n + 1 < exp.chapters.length) {
             const gap = starts[n + 1] - starts[n];
             if (gap > 6) await page.keyboard.press(String(n + 2 <= 9 ? n + 2 : 0));
@@ -146,26 +177,46 @@ export const tests = [
       if (cap < 28) throw new Error(`caption ${cap}px`);
       const notes = page.locator('.chapter-notes');
       if (await notes.count()) {
-        const cut = await notes.evaluate((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1 || getComputedStyle(el).textOverflow === 'ellipsis');
+        const cut = await notes.evaluate(
+          (el) =>
+            el.scrollWidth > el.clientWidth + 1 ||
+            el.scrollHeight > el.clientHeight + 1 ||
+            getComputedStyle(el).textOverflow === 'ellipsis',
+        );
         if (cut) throw new Error('the chapter note is cut');
       }
       const focus = async () => page.locator('.stage-grid').getAttribute('data-focus');
       // The chapter on screen declares its panels (scenarios/v5-queued-task-work.json).
-      const declared = JSON.parse(readFileSync(join(root, 'scenarios', 'v5-queued-task-work.json'), 'utf8')).chapters[0].panels ?? ['rings', 'code'];
-      if ((await focus()) !== declared.join(',')) throw new Error(`focus ${await focus()}, the chapter declares ${declared}`);
+      const declared = JSON.parse(readFileSync(join(root, 'scenarios', 'v5-queued-task-work.json'), 'utf8')).chapters[0]
+        .panels ?? ['rings', 'code'];
+      if ((await focus()) !== declared.join(','))
+        throw new Error(`focus ${await focus()}, the chapter declares ${declared}`);
       let texts = await noSmallText(page, 'rings + code');
       await page.screenshot({ path: join(results, 'stage-projector-1280.png') });
-      for (const [key, panel] of [['w', 'lanes'], ['s', 'state'], ['b', 'bytes'], ['t', 'trace'], ['r', 'rings']]) {
+      for (const [key, panel] of [
+        ['w', 'lanes'],
+        ['s', 'state'],
+        ['b', 'bytes'],
+        ['t', 'trace'],
+        ['r', 'rings'],
+      ]) {
         await page.keyboard.press(key);
-        await page.waitForFunction((p) => document.querySelector('.stage-grid')?.getAttribute('data-focus')?.split(',').includes(p), panel);
+        await page.waitForFunction(
+          (p) => document.querySelector('.stage-grid')?.getAttribute('data-focus')?.split(',').includes(p),
+          panel,
+        );
         await page.waitForTimeout(150);
         texts += await noSmallText(page, `key ${key} (${await focus()})`);
       }
       // The code panel comes back with C, and a panel shown and not alone goes away again.
       await page.keyboard.press('c');
-      await page.waitForFunction(() => document.querySelector('.stage-grid')?.getAttribute('data-focus')?.includes('code'));
+      await page.waitForFunction(() =>
+        document.querySelector('.stage-grid')?.getAttribute('data-focus')?.includes('code'),
+      );
       await page.keyboard.press('c');
-      await page.waitForFunction(() => !document.querySelector('.stage-grid')?.getAttribute('data-focus')?.includes('code'));
+      await page.waitForFunction(
+        () => !document.querySelector('.stage-grid')?.getAttribute('data-focus')?.includes('code'),
+      );
       // Presenter mode: the chapter's panels, no chrome, the same floor.
       await page.keyboard.press('c');
       await page.getByRole('button', { name: 'Present', exact: true }).click();
@@ -174,7 +225,9 @@ export const tests = [
       await page.getByTestId('title-card').waitFor({ state: 'hidden' });
       texts += await noSmallText(page, 'presenter mode');
       await page.keyboard.press('y');
-      await page.waitForFunction(() => document.querySelector('.stage-grid')?.getAttribute('data-focus')?.includes('bytes'));
+      await page.waitForFunction(() =>
+        document.querySelector('.stage-grid')?.getAttribute('data-focus')?.includes('bytes'),
+      );
       texts += await noSmallText(page, 'presenter mode, bytes');
       await page.screenshot({ path: join(results, 'stage-presenter-1280.png') });
       console.log(`     ${texts} visible texts measured, none under 18px`);
@@ -191,8 +244,10 @@ export const tests = [
         const rings = page.locator('.rings-panel');
         if (!(await code.isVisible())) throw new Error(`step ${i}: no code panel`);
         const [c, r] = [await rect(code), await rect(rings)];
-        if (!(c.left >= r.right - 1 && c.top < r.bottom && r.top < c.bottom)) throw new Error(`step ${i}: the code is not beside the rings`);
-        for (const layer of ['driver', 'abstraction', 'c']) if (!(await page.locator(`[data-layer="${layer}"]`).count())) throw new Error(`step ${i}: no ${layer} layer`);
+        if (!(c.left >= r.right - 1 && c.top < r.bottom && r.top < c.bottom))
+          throw new Error(`step ${i}: the code is not beside the rings`);
+        for (const layer of ['driver', 'abstraction', 'c'])
+          if (!(await page.locator(`[data-layer="${layer}"]`).count())) throw new Error(`step ${i}: no ${layer} layer`);
         if (i < last) {
           await page.keyboard.press('PageDown');
           await waitCursor(page, i + 1);
@@ -201,14 +256,22 @@ export const tests = [
       // The issue step's driver lines, numbered in the order they ran (dev_info! then enqueue).
       await page.keyboard.press('1');
       const driver = page.locator('[data-layer="driver"]');
-      const orders = await driver.locator('tr[data-order]').evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute('data-order')), Number(r.getAttribute('data-line'))]));
-      if (orders.length < 2) throw new Error(`expected several driver lines in the issue step, found ${JSON.stringify(orders)}`);
+      const orders = await driver
+        .locator('tr[data-order]')
+        .evaluateAll((rows) =>
+          rows.map((r) => [Number(r.getAttribute('data-order')), Number(r.getAttribute('data-line'))]),
+        );
+      if (orders.length < 2)
+        throw new Error(`expected several driver lines in the issue step, found ${JSON.stringify(orders)}`);
       const byOrder = [...orders].sort((a, b) => a[0] - b[0]);
-      if (byOrder.some((o, k) => k && o[1] <= byOrder[k - 1][1])) throw new Error(`driver lines out of order: ${JSON.stringify(byOrder)}`);
+      if (byOrder.some((o, k) => k && o[1] <= byOrder[k - 1][1]))
+        throw new Error(`driver lines out of order: ${JSON.stringify(byOrder)}`);
       const c = page.locator('[data-layer="c"]');
-      if (!(await c.locator('.c-outline[data-fn="io_uring_cmd"]').count())) throw new Error('no outline of io_uring_cmd() in the issue step');
+      if (!(await c.locator('.c-outline[data-fn="io_uring_cmd"]').count()))
+        throw new Error('no outline of io_uring_cmd() in the issue step');
       const note = await page.getByTestId('c-outline-note').textContent();
-      if (!/outline/.test(note ?? '') || !/v6\.\d+/.test(note ?? '')) throw new Error(`the C layer does not say it is an outline of upstream: ${note}`);
+      if (!/outline/.test(note ?? '') || !/v6\.\d+/.test(note ?? ''))
+        throw new Error(`the C layer does not say it is an outline of upstream: ${note}`);
       const href = await c.locator('.c-outline[data-fn="io_uring_cmd"] a').getAttribute('href');
       if (!href?.includes('/v6.') || !href.endsWith('/io_uring_cmd')) throw new Error(`upstream link ${href}`);
     },
@@ -232,7 +295,11 @@ export const tests = [
   {
     name: 'every control is reachable at 1280×720, 1024×768 and 800×600 (a menu, not clipped buttons)',
     async run(page, { url, results }) {
-      for (const [w, h] of [[1280, 720], [1024, 768], [800, 600]]) {
+      for (const [w, h] of [
+        [1280, 720],
+        [1024, 768],
+        [800, 600],
+      ]) {
         await page.setViewportSize({ width: w, height: h });
         await page.goto(`${url}?s=v5-queued-task-work`);
         await page.getByTestId('caption').waitFor();
@@ -240,8 +307,10 @@ export const tests = [
         await everyControlReachable(page, `${w}×${h}`);
         const code = await rect(page.getByTestId('code-panel'));
         const rings = await rect(page.locator('.rings-panel'));
-        if (!(code.left >= rings.right - 1 && code.top < rings.bottom)) throw new Error(`${w}×${h}: the code is not beside the rings`);
-        for (const id of ['sq-head', 'sq-tail', 'cq-head', 'cq-tail']) if (!(await onScreen(page.getByTestId(id)))) throw new Error(`${w}×${h}: ${id} is cut`);
+        if (!(code.left >= rings.right - 1 && code.top < rings.bottom))
+          throw new Error(`${w}×${h}: the code is not beside the rings`);
+        for (const id of ['sq-head', 'sq-tail', 'cq-head', 'cq-tail'])
+          if (!(await onScreen(page.getByTestId(id)))) throw new Error(`${w}×${h}: ${id} is cut`);
         await page.screenshot({ path: join(results, `stage-${w}x${h}.png`) });
       }
       await page.setViewportSize({ width: 1280, height: 720 });
@@ -275,7 +344,8 @@ export const tests = [
       const summary = await page.getByTestId('sqe-summary').textContent();
       if (!/pending/.test(summary ?? '')) throw new Error(`summary: ${summary}`);
       const detail = page.getByTestId('sq-detail');
-      const slots = async () => detail.locator('.detail-slot').evaluateAll((e) => e.map((x) => Number(x.getAttribute('data-slot'))));
+      const slots = async () =>
+        detail.locator('.detail-slot').evaluateAll((e) => e.map((x) => Number(x.getAttribute('data-slot'))));
       const before = await slots();
       if (before.length !== 16) throw new Error(`detail shows ${before.length} slots`);
       await detail.getByRole('button', { name: 'Later SQ slots' }).click();
@@ -284,7 +354,8 @@ export const tests = [
       await detail.getByRole('combobox').selectOption('32');
       if ((await slots()).length !== 32) throw new Error('zoom to 32 slots');
       const ring = await rect(page.locator('.ring-sq svg'));
-      for (const box of [await rect(detail), await rect(page.getByTestId('sqe-summary'))]) if (overlaps(box, ring)) throw new Error('the detail covers the ring');
+      for (const box of [await rect(detail), await rect(page.getByTestId('sqe-summary'))])
+        if (overlaps(box, ring)) throw new Error('the detail covers the ring');
       await page.screenshot({ path: join(results, 'stage-big-ring.png') });
     },
   },
@@ -300,7 +371,8 @@ export const tests = [
       await status.waitFor({ timeout: 15000 });
       const at = await cursor(page);
       const text = await status.textContent();
-      if (!text?.includes(`step ${at}`) || !/-EIOCBQUEUED|task_work|CQE|device|sanitizer|EAGAIN/.test(text)) throw new Error(`status "${text}" at step ${at}`);
+      if (!text?.includes(`step ${at}`) || !/-EIOCBQUEUED|task_work|CQE|device|sanitizer|EAGAIN/.test(text))
+        throw new Error(`status "${text}" at step ${at}`);
       if ((await status.getAttribute('data-why')) !== 'stop') throw new Error('expected a pause-at stop');
       await page.keyboard.press('End');
       await page.keyboard.press('Home');
@@ -308,8 +380,12 @@ export const tests = [
         for (const th of ['light', 'projector']) {
           await page.goto(`${url}?s=${file}&theme=${th}`);
           await page.getByTestId('caption').waitFor();
-          const boxes = await page.locator('g.tl-chapter path').evaluateAll((ps) => ps.map((p) => p.getBoundingClientRect().toJSON()));
-          for (let i = 1; i < boxes.length; i++) if (overlaps(boxes[i - 1], boxes[i])) throw new Error(`${file} (${th}): chapter flags ${i} and ${i + 1} overlap`);
+          const boxes = await page
+            .locator('g.tl-chapter path')
+            .evaluateAll((ps) => ps.map((p) => p.getBoundingClientRect().toJSON()));
+          for (let i = 1; i < boxes.length; i++)
+            if (overlaps(boxes[i - 1], boxes[i]))
+              throw new Error(`${file} (${th}): chapter flags ${i} and ${i + 1} overlap`);
         }
       }
       const releases = {};

@@ -41,7 +41,8 @@ if (!speaker) {
       if (req.kind === 'none') loadScenario(FIRST_SCENARIO);
       else openRequest(req);
       // `?bench`: the hook `npm run bench` drives (a long sandbox session made at once).
-      if (new URLSearchParams(location.search).has('bench')) Object.assign(window, { ringsideBench: { sandboxNopCycles } });
+      if (new URLSearchParams(location.search).has('bench'))
+        Object.assign(window, { ringsideBench: { sandboxNopCycles } });
       syncUrl();
     })
     .catch((err: unknown) => loadFailed(err instanceof Error ? err.message : String(err)));

@@ -66,7 +66,13 @@ import { installKeyboard } from './keyboard';
 import { kernelVersion } from './kernelVersion';
 
 const THEME_LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', projector: 'Projector' };
-const PANEL_LABELS: Record<StagePanel, string> = { rings: 'Rings', lanes: 'Lanes', state: 'State diagram', inspector: 'Bytes and trace', timeline: 'Timeline' };
+const PANEL_LABELS: Record<StagePanel, string> = {
+  rings: 'Rings',
+  lanes: 'Lanes',
+  state: 'State diagram',
+  inspector: 'Bytes and trace',
+  timeline: 'Timeline',
+};
 
 /** Which stage panels are shown (a permalink records them). */
 function ViewMenu() {
@@ -130,7 +136,9 @@ const KERNEL = kernelVersion();
 function KernelBadge() {
   const scenario = useSim(selScenario);
   const k = kernelProfile(scenario ?? {});
-  const recorded = KERNEL ? `${KERNEL.recordings} of the ${KERNEL.total} conformance recordings were made on Linux ${KERNEL.release} and are replayed against the model.` : '';
+  const recorded = KERNEL
+    ? `${KERNEL.recordings} of the ${KERNEL.total} conformance recordings were made on Linux ${KERNEL.release} and are replayed against the model.`
+    : '';
   const title =
     k === '6.19'
       ? `uring_cmd as in Linux 6.19, the base of the Rust v5 series: task_work callbacks get io_tw_token_t (tw.cancel), no IO_URING_F_TASK_DEAD, the PDU at offset 24 (8-byte aligned). The ring protocol is pinned by the recordings: ${recorded}`
@@ -149,7 +157,10 @@ function FileMenu() {
     <details className="view-menu file-menu">
       <summary title="Open a kernel recording">File</summary>
       <div className="menu" role="group" aria-label="File">
-        <label className="open-recording" title="A kernel recording (ringside record), or a conformance trace with tracepoints; or drop it on the page">
+        <label
+          className="open-recording"
+          title="A kernel recording (ringside record), or a conformance trace with tracepoints; or drop it on the page"
+        >
           <input
             type="file"
             accept=".json,application/json"
@@ -190,10 +201,20 @@ function Header() {
   const narrow = useMedia(theme === 'projector' ? '(max-width: 1560px)' : '(max-width: 1240px)');
   const items = (
     <>
-      <button type="button" aria-pressed={page === 'library'} onClick={() => setPage(page === 'library' ? 'main' : 'library')} title="Scenario library (L)">
+      <button
+        type="button"
+        aria-pressed={page === 'library'}
+        onClick={() => setPage(page === 'library' ? 'main' : 'library')}
+        title="Scenario library (L)"
+      >
         Library
       </button>
-      <button type="button" aria-pressed={page === 'model'} onClick={() => setPage(page === 'model' ? 'main' : 'model')} title="Model and simplifications (M)">
+      <button
+        type="button"
+        aria-pressed={page === 'model'}
+        onClick={() => setPage(page === 'model' ? 'main' : 'model')}
+        title="Model and simplifications (M)"
+      >
         Model
       </button>
       <button
@@ -204,11 +225,20 @@ function Header() {
           else setSandbox(!sandbox || page !== 'main');
           setPage('main');
         }}
-        title={mode === 'guided' ? 'Edit from here: continue this scenario in the sandbox' : 'Compose SQEs, poke devices, change the machine'}
+        title={
+          mode === 'guided'
+            ? 'Edit from here: continue this scenario in the sandbox'
+            : 'Compose SQEs, poke devices, change the machine'
+        }
       >
         Sandbox
       </button>
-      <button type="button" aria-pressed={page === 'review'} onClick={() => setPage(page === 'review' ? 'main' : 'review')} title="The same program under the RFC v3 and v5 APIs, side by side">
+      <button
+        type="button"
+        aria-pressed={page === 'review'}
+        onClick={() => setPage(page === 'review' ? 'main' : 'review')}
+        title="The same program under the RFC v3 and v5 APIs, side by side"
+      >
         Review
       </button>
       <button type="button" onClick={() => setShare(true)} title="Permalink, embed snippet, exports, scenario files">
@@ -252,7 +282,12 @@ function Header() {
         ) : (
           <div className="nav-inline">{items}</div>
         )}
-        <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+        <button
+          type="button"
+          onClick={() => setHelp(true)}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+        >
           ?
         </button>
       </nav>
@@ -442,7 +477,11 @@ export function App() {
   return (
     <div className={`app${presenting ? ' presenting' : ''}`}>
       {!presenting && <Header />}
-      {status === 'loading' && <p role="status" className="loading">Loading the simulator…</p>}
+      {status === 'loading' && (
+        <p role="status" className="loading">
+          Loading the simulator…
+        </p>
+      )}
       {status === 'error' && (
         <p role="alert" className="error">
           Could not start the simulator: {message}
@@ -471,7 +510,12 @@ export function App() {
       {presenting && (
         <>
           <PresenterOverlay />
-          <button type="button" className="speaker-open" onClick={openSpeakerView} title="Open the speaker view in a second window">
+          <button
+            type="button"
+            className="speaker-open"
+            onClick={openSpeakerView}
+            title="Open the speaker view in a second window"
+          >
             Speaker view
           </button>
         </>

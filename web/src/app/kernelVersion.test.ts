@@ -9,7 +9,8 @@ describe('the kernel the model follows', () => {
     const dir = join(__dirname, '..', '..', '..', 'conformance', 'traces');
     const counts: Record<string, number> = {};
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
-      const k = (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { kernel?: { sysname?: string; release?: string } }).kernel;
+      const k = (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { kernel?: { sysname?: string; release?: string } })
+        .kernel;
       if (k?.sysname === 'Linux' && k.release) counts[k.release] = (counts[k.release] ?? 0) + 1;
     }
     expect(RELEASES).toEqual(counts);
@@ -20,7 +21,12 @@ describe('the kernel the model follows', () => {
   });
 
   it('picks the release most recordings were made on, and names its series', () => {
-    expect(kernelVersion({ '6.18.44-x': 60, '6.19.1': 9 })).toEqual({ release: '6.18.44-x', series: '6.18', recordings: 60, total: 69 });
+    expect(kernelVersion({ '6.18.44-x': 60, '6.19.1': 9 })).toEqual({
+      release: '6.18.44-x',
+      series: '6.18',
+      recordings: 60,
+      total: 69,
+    });
     expect(kernelVersion({})).toBeNull();
   });
 });

@@ -55,7 +55,14 @@ function advance() {
  * Keys that switch the focused stage's panels (projector theme, presenter mode). In presenter
  * mode B stays the clicker's blank key, so the bytes are on Y there.
  */
-const FOCUS_KEYS: Record<string, FocusPanel> = { c: 'code', r: 'rings', w: 'lanes', s: 'state', y: 'bytes', t: 'trace' };
+const FOCUS_KEYS: Record<string, FocusPanel> = {
+  c: 'code',
+  r: 'rings',
+  w: 'lanes',
+  s: 'state',
+  y: 'bytes',
+  t: 'trace',
+};
 
 function focusKey(e: KeyboardEvent, presenting: boolean): boolean {
   const k = e.key.length === 1 ? e.key.toLowerCase() : '';

@@ -116,7 +116,12 @@ export const C_OUTLINES: Record<string, COutline> = {
   },
   io_uring_cmd_to_pdu: {
     file: 'include/linux/io_uring/cmd.h',
-    lines: ['#define io_uring_cmd_to_pdu(cmd, pdu_type) (', '  BUILD_BUG_ON(sizeof(pdu_type) > sizeof((cmd)->pdu)),   /* 32 bytes */', '  ((pdu_type *)&(cmd)->pdu)', ')'],
+    lines: [
+      '#define io_uring_cmd_to_pdu(cmd, pdu_type) (',
+      '  BUILD_BUG_ON(sizeof(pdu_type) > sizeof((cmd)->pdu)),   /* 32 bytes */',
+      '  ((pdu_type *)&(cmd)->pdu)',
+      ')',
+    ],
   },
   io_issue_sqe: {
     file: IO,
@@ -153,7 +158,13 @@ export const C_OUTLINES: Record<string, COutline> = {
   },
   io_queue_iowq: {
     file: IO,
-    lines: ['static void io_queue_iowq(req) {', '  /* an io-wq worker will call io_wq_submit_work() */', '  io_prep_async_link(req);', '  io_wq_enqueue(tctx->io_wq, &req->work);', '}'],
+    lines: [
+      'static void io_queue_iowq(req) {',
+      '  /* an io-wq worker will call io_wq_submit_work() */',
+      '  io_prep_async_link(req);',
+      '  io_wq_enqueue(tctx->io_wq, &req->work);',
+      '}',
+    ],
   },
   io_wq_submit_work: {
     file: IO,
@@ -181,11 +192,21 @@ export const C_OUTLINES: Record<string, COutline> = {
   },
   io_commit_cqring: {
     file: 'io_uring/io_uring.h',
-    lines: ['static inline void io_commit_cqring(ctx) {', '  /* order the CQE stores before the new tail */', '  smp_store_release(&ctx->rings->cq.tail, ctx->cached_cq_tail);', '}'],
+    lines: [
+      'static inline void io_commit_cqring(ctx) {',
+      '  /* order the CQE stores before the new tail */',
+      '  smp_store_release(&ctx->rings->cq.tail, ctx->cached_cq_tail);',
+      '}',
+    ],
   },
   io_commit_sqring: {
     file: IO,
-    lines: ['static void io_commit_sqring(ctx) {', '  /* once per batch, after every SQE was consumed */', '  smp_store_release(&rings->sq.head, ctx->cached_sq_head);', '}'],
+    lines: [
+      'static void io_commit_sqring(ctx) {',
+      '  /* once per batch, after every SQE was consumed */',
+      '  smp_store_release(&rings->sq.head, ctx->cached_sq_head);',
+      '}',
+    ],
   },
   io_get_sqe: {
     file: IO,
@@ -200,7 +221,12 @@ export const C_OUTLINES: Record<string, COutline> = {
   },
   io_file_get_normal: {
     file: IO,
-    lines: ['struct file *io_file_get_normal(req, fd) {', '  file = fget(fd);   /* NULL: the issue fails with -EBADF */', '  return file;', '}'],
+    lines: [
+      'struct file *io_file_get_normal(req, fd) {',
+      '  file = fget(fd);   /* NULL: the issue fails with -EBADF */',
+      '  return file;',
+      '}',
+    ],
   },
   __io_req_task_work_add: {
     file: TW,
@@ -316,7 +342,13 @@ export const C_OUTLINES: Record<string, COutline> = {
   },
   io_free_batch_list: {
     file: IO,
-    lines: ['static void io_free_batch_list(ctx, node) {', '  for each finished req:', '    drop its file and resources;', '    io_req_add_to_cache(req, ctx);   /* reused later: cmd.pdu keeps stale bytes */', '}'],
+    lines: [
+      'static void io_free_batch_list(ctx, node) {',
+      '  for each finished req:',
+      '    drop its file and resources;',
+      '    io_req_add_to_cache(req, ctx);   /* reused later: cmd.pdu keeps stale bytes */',
+      '}',
+    ],
   },
   io_ring_exit_work: {
     file: IO,

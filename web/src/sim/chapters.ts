@@ -15,7 +15,11 @@ export interface ChapterAnchor {
 }
 
 /** Resolves each chapter to the frame, and the record inside it, where it starts. */
-export function chapterAnchors(chapters: readonly Chapter[], frames: readonly Frame[], opFrames: readonly number[]): ChapterAnchor[] {
+export function chapterAnchors(
+  chapters: readonly Chapter[],
+  frames: readonly Frame[],
+  opFrames: readonly number[],
+): ChapterAnchor[] {
   return chapters.map((ch) => {
     if (ch.op !== undefined) return { frame: opFrames[ch.op] ?? -1, record: 0 };
     if (!ch.event) return { frame: -1, record: 0 };

@@ -93,7 +93,10 @@ export class SimController {
   readonly rt: ProgramRuntime;
   private at = 0;
 
-  constructor(readonly core: Core, readonly scenario: Scenario) {
+  constructor(
+    readonly core: Core,
+    readonly scenario: Scenario,
+  ) {
     core.call((e) => e.rs_init(coreConfig(scenario)));
     this.rt = new ProgramRuntime(core, scenario);
     this.frames.push(this.capture(0, 'app', `io_uring_setup(${scenario.ring.entries})`, -1));
@@ -141,7 +144,9 @@ export class SimController {
       const events = f.events.slice(bounds[k], bounds[k + 1]);
       const last = k === of - 1;
       parts.push({
-        ...(last ? f : { ...f, ring: prev.ring, taskState: prev.taskState, lastRet: prev.lastRet, coreStep: prev.coreStep }),
+        ...(last
+          ? f
+          : { ...f, ring: prev.ring, taskState: prev.taskState, lastRet: prev.lastRet, coreStep: prev.coreStep }),
         index: i + k,
         label: f.actor === 'kernel' && events[0] ? events[0].event : f.label,
         events,
@@ -150,12 +155,14 @@ export class SimController {
     }
     const extra = of - 1;
     const beats: Input[] = [];
-    for (let k = 0; k < extra; k++) beats.push({ kind: 'beat', records: (bounds[k + 1] as number) - (bounds[k] as number) });
+    for (let k = 0; k < extra; k++)
+      beats.push({ kind: 'beat', records: (bounds[k + 1] as number) - (bounds[k] as number) });
     const after = this.frames.slice(i + 1).map((x) => ({ ...x, index: x.index + extra }));
     this.frames.length = i;
     this.frames.push(...parts, ...after);
     this.inputs.splice(i - 1, 0, ...beats);
-    for (let k = 0; k < this.opFrames.length; k++) if ((this.opFrames[k] as number) >= i) this.opFrames[k] = (this.opFrames[k] as number) + extra;
+    for (let k = 0; k < this.opFrames.length; k++)
+      if ((this.opFrames[k] as number) >= i) this.opFrames[k] = (this.opFrames[k] as number) + extra;
     for (const sn of this.snapshots) if (sn.frame >= i) sn.frame += extra;
     if (this.at >= i) this.at += extra;
   }
@@ -181,8 +188,10 @@ export class SimController {
    */
   static replay(core: Core, scenario: Scenario, schedule: Schedule, maxSteps = MAX_STEPS): SimController {
     const ops = schedule.length - 1;
-    if (ops < 0 || ops > scenario.program.length) throw new Error(`the schedule names ${ops} operations but the program has ${scenario.program.length}`);
-    if (schedule.reduce((a, b) => a + b, 0) > maxSteps) throw new Error(`the schedule runs more than ${maxSteps} kernel steps`);
+    if (ops < 0 || ops > scenario.program.length)
+      throw new Error(`the schedule names ${ops} operations but the program has ${scenario.program.length}`);
+    if (schedule.reduce((a, b) => a + b, 0) > maxSteps)
+      throw new Error(`the schedule runs more than ${maxSteps} kernel steps`);
     const c = new SimController(core, scenario);
     for (let i = 0; i <= ops; i++) {
       for (let k = 0; k < (schedule[i] as number); k++) c.apply({ kind: 'step' });
@@ -195,7 +204,12 @@ export class SimController {
   }
 
   /** Rebuilds a session from its recorded inputs (on a fresh core after a trap). */
-  static fromInputs(core: Core, scenario: Scenario, inputs: readonly Input[], opFrames: readonly number[] = []): SimController {
+  static fromInputs(
+    core: Core,
+    scenario: Scenario,
+    inputs: readonly Input[],
+    opFrames: readonly number[] = [],
+  ): SimController {
     const c = new SimController(core, scenario);
     let beats: number[] = [];
     for (const x of inputs) {
@@ -273,7 +287,12 @@ export class SimController {
     const { kind, summary, untilNs } = r;
     this.inputs.push(input);
     const lbl = input.kind === 'step' ? (kind === 0 ? 'idle' : 'step') : summary;
-    const f = this.capture(this.frames.length, input.kind === 'step' ? 'kernel' : 'app', lbl, input.kind === 'op' ? (input.index ?? -1) : -1);
+    const f = this.capture(
+      this.frames.length,
+      input.kind === 'step' ? 'kernel' : 'app',
+      lbl,
+      input.kind === 'op' ? (input.index ?? -1) : -1,
+    );
     this.frames.push(f);
     this.at = f.index;
     if (f.index % this.interval === 0) this.snapshot();
@@ -381,7 +400,8 @@ export class SimController {
   }
 
   private dropSnapshotsAfter(i: number) {
-    while (this.snapshots.length > 1 && (this.snapshots[this.snapshots.length - 1] as Snapshot).frame > i) this.snapshots.pop();
+    while (this.snapshots.length > 1 && (this.snapshots[this.snapshots.length - 1] as Snapshot).frame > i)
+      this.snapshots.pop();
   }
 
   private exec(input: Input): { kind: number; summary: string; untilNs?: number } {

@@ -167,7 +167,8 @@ export interface Frame {
 export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
   const dv = r.core.view();
   const u32 = new Uint32Array(dv.buffer);
-  const same = prev !== undefined && prev.fd === r.fd && prev.sqEntries === r.sqEntries && prev.cqEntries === r.cqEntries;
+  const same =
+    prev !== undefined && prev.fd === r.fd && prev.sqEntries === r.sqEntries && prev.cqEntries === r.cqEntries;
   const p = same ? prev : undefined;
   // The words each slot was last read from: a slot whose words did not change keeps its object
   // without touching BigInts (a 32768-entry ring compares in well under a millisecond).
@@ -184,7 +185,14 @@ export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
     const a8 = u32[w + 8] as number;
     const a9 = u32[w + 9] as number;
     const o = p?.sqes[slot];
-    if (o && sqRaw && sqRaw[slot * 4] === a0 && sqRaw[slot * 4 + 1] === a1 && sqRaw[slot * 4 + 2] === a8 && sqRaw[slot * 4 + 3] === a9) {
+    if (
+      o &&
+      sqRaw &&
+      sqRaw[slot * 4] === a0 &&
+      sqRaw[slot * 4 + 1] === a1 &&
+      sqRaw[slot * 4 + 2] === a8 &&
+      sqRaw[slot * 4 + 3] === a9
+    ) {
       if (sqes) sqes.push(o);
       continue;
     }
@@ -214,7 +222,8 @@ export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
     const o = p?.cqes[slot];
     let diff = !cqRaw || !o;
     if (!diff) {
-      for (let k = 0; k < cqW; k++) if ((cqRaw as Uint32Array)[slot * cqW + k] !== u32[cqBase + slot * cqW + k]) diff = true;
+      for (let k = 0; k < cqW; k++)
+        if ((cqRaw as Uint32Array)[slot * cqW + k] !== u32[cqBase + slot * cqW + k]) diff = true;
     }
     if (!diff) {
       if (cqes) cqes.push(o as Cqe);

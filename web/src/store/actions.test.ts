@@ -122,7 +122,11 @@ describe('playback', () => {
     expect(st().playing).toBe(false);
     expect(st().cursor).toBe(firstCqe);
     // It says why: the stop kinds that stopped it, at that step.
-    expect(st().stopped).toEqual({ why: 'stop', step: firstCqe, kinds: st().models[firstCqe]!.stops.filter((k) => st().breakpoints[k]) });
+    expect(st().stopped).toEqual({
+      why: 'stop',
+      step: firstCqe,
+      kinds: st().models[firstCqe]!.stops.filter((k) => st().breakpoints[k]),
+    });
     expect(st().stopped!.kinds).toContain('cqe_posted');
     play();
     expect(st().stopped).toBeNull();
@@ -133,7 +137,8 @@ describe('playback', () => {
   it('passes over a disabled stop and stops at the end', () => {
     vi.useFakeTimers();
     startSession(core, { scenario: 'nop-batch' });
-    for (const k of ['eiocbqueued', 'eagain', 'device_done', 'task_work_ran', 'cqe_posted', 'sanitizer'] as const) toggleBreakpoint(k);
+    for (const k of ['eiocbqueued', 'eagain', 'device_done', 'task_work_ran', 'cqe_posted', 'sanitizer'] as const)
+      toggleBreakpoint(k);
     setSpeed(MAX_SPEED * 10);
     expect(st().speed).toBe(MAX_SPEED);
     play();
@@ -211,7 +216,10 @@ describe('the focused stage (projector theme, presenter mode)', () => {
     const { selFocusPanels } = await import('./selectors');
     startSession(core, { scenario: 'nop-batch' });
     expect(selFocusPanels(st())).toEqual(['rings', 'code']);
-    simStore.setState({ chapters: st().chapters.map((c, i) => (i === 0 ? { ...c, panels: ['lanes', 'bytes'] } : c)), cursor: st().chapters[0]!.frame });
+    simStore.setState({
+      chapters: st().chapters.map((c, i) => (i === 0 ? { ...c, panels: ['lanes', 'bytes'] } : c)),
+      cursor: st().chapters[0]!.frame,
+    });
     expect(selFocusPanels(st())).toEqual(['lanes', 'bytes']);
     toggleFocus('code');
     expect(selFocusPanels(st())).toEqual(['bytes', 'code']);
@@ -241,6 +249,8 @@ describe('beats and the sandbox', () => {
     expect(st().cursor).toBe(ch2.frame - 1);
     expect(st().frames[st().cursor]!.ring).toEqual(ring);
     // The session's document replays to the same frames.
-    expect(sessionDocument()?.schedule?.reduce((a, b) => a + b, 0)).toBe(st().frames.filter((f) => f.actor === 'kernel').length);
+    expect(sessionDocument()?.schedule?.reduce((a, b) => a + b, 0)).toBe(
+      st().frames.filter((f) => f.actor === 'kernel').length,
+    );
   });
 });

@@ -40,7 +40,7 @@ export function slotPoint(slot: number, n: number, radius: number): [number, num
 
 /** Whether free-running index `i` lies in the window `[head, tail)` (wrapping u32 arithmetic). */
 export function inWindow(i: number, head: number, tail: number): boolean {
-  return ((i - head) >>> 0) < ((tail - head) >>> 0);
+  return (i - head) >>> 0 < (tail - head) >>> 0;
 }
 
 /**
@@ -56,5 +56,10 @@ export const AGGREGATE_ABOVE = 256;
 export function bandPath(slot: number, count: number, n: number, r0: number, r1: number, minAngle = 0): string {
   const span = Math.max((Math.min(count, n) / n) * 2 * Math.PI, minAngle);
   const a0 = (slot / n) * 2 * Math.PI - Math.max(0, minAngle - (count / n) * 2 * Math.PI) / 2;
-  return arc<{ startAngle: number; endAngle: number }>().innerRadius(r0).outerRadius(r1)({ startAngle: a0, endAngle: a0 + span }) ?? '';
+  return (
+    arc<{ startAngle: number; endAngle: number }>().innerRadius(r0).outerRadius(r1)({
+      startAngle: a0,
+      endAngle: a0 + span,
+    }) ?? ''
+  );
 }

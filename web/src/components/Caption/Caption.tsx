@@ -8,7 +8,17 @@ import { GlossaryText } from '../../learn/GlossaryText';
 import { StepWhy } from '../../learn/StepWhy';
 import { CheckpointPanel } from '../../learn/CheckpointPanel';
 import { SimClock } from '../../learn/SimClock';
-import { jumpToChapter, selCaption, selChapterIndex, selChapters, selCursor, selLast, selMode, selScenario, useSim } from '../../store';
+import {
+  jumpToChapter,
+  selCaption,
+  selChapterIndex,
+  selChapters,
+  selCursor,
+  selLast,
+  selMode,
+  selScenario,
+  useSim,
+} from '../../store';
 
 function CaptionComponent() {
   const caption = useSim(selCaption);
@@ -26,7 +36,13 @@ function CaptionComponent() {
     <section className="caption-bar" aria-label="What happens in this step">
       <div className="caption-meta">
         <span className="where">
-          <span className="where-scenario">{mode === 'guided' && scenario ? scenario.title : base && base.id !== 'sandbox' ? `Sandbox: ${base.title}` : 'Free play'}</span>
+          <span className="where-scenario">
+            {mode === 'guided' && scenario
+              ? scenario.title
+              : base && base.id !== 'sandbox'
+                ? `Sandbox: ${base.title}`
+                : 'Free play'}
+          </span>
           {chapter ? (
             <>
               <span className="where-sep"> · </span>
@@ -41,7 +57,11 @@ function CaptionComponent() {
         </span>
         <SimClock />
         {beat && (
-          <span className="beat" data-testid="beat" title="Several chapters start inside this one kernel step: it is shown in parts, in the order its records happened. The state changes on the last part.">
+          <span
+            className="beat"
+            data-testid="beat"
+            title="Several chapters start inside this one kernel step: it is shown in parts, in the order its records happened. The state changes on the last part."
+          >
             part {beat.n} of {beat.of} of one kernel step
           </span>
         )}

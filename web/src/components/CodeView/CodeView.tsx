@@ -7,7 +7,13 @@
  */
 import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { type UpstreamFunction, fileUrl, functionForOp, functionUrl, functionsOfStep } from '../../captions/kernelFunctions';
+import {
+  type UpstreamFunction,
+  fileUrl,
+  functionForOp,
+  functionUrl,
+  functionsOfStep,
+} from '../../captions/kernelFunctions';
 import { HAS_SOURCE_FILES, sourcePath, unpackSrc } from '../../captions/sources';
 import { type SimState, type TraceEvent, useHover, useSim } from '../../store';
 import { type COutline, cOutline } from '../../captions/cOutlines';
@@ -96,7 +102,12 @@ function FunctionList({ fns }: { fns: UpstreamFunction[] }) {
         const name = `${f.name}${f.origin === 'kernel' || f.origin === 'liburing' ? '()' : ''}`;
         const base = f.file.split('/').pop();
         return (
-          <li key={f.name} className={`fn origin-${f.origin}`} data-fn={f.name} title={`${name}: ${f.what}${f.file ? ` (${f.file}, ${ORIGIN[f.origin]})` : ` (${ORIGIN[f.origin]})`}`}>
+          <li
+            key={f.name}
+            className={`fn origin-${f.origin}`}
+            data-fn={f.name}
+            title={`${name}: ${f.what}${f.file ? ` (${f.file}, ${ORIGIN[f.origin]})` : ` (${ORIGIN[f.origin]})`}`}
+          >
             {url ? (
               <a className="fn-name" href={url} target="_blank" rel="noreferrer noopener">
                 <code>{name}</code>
@@ -135,9 +146,31 @@ function FunctionWhat({ fns }: { fns: UpstreamFunction[] }) {
 const CONTEXT = 12;
 
 /** One source line; unchanged lines are not re-rendered when the step moves. */
-const Row = memo(function Row({ n, html, cls, testid, order, numbered, now }: { n: number; html: string; cls: string; testid: string | undefined; order: number; numbered: boolean; now: boolean }) {
+const Row = memo(function Row({
+  n,
+  html,
+  cls,
+  testid,
+  order,
+  numbered,
+  now,
+}: {
+  n: number;
+  html: string;
+  cls: string;
+  testid: string | undefined;
+  order: number;
+  numbered: boolean;
+  now: boolean;
+}) {
   return (
-    <tr data-line={n} className={cls || undefined} data-testid={testid} data-order={order || undefined} aria-current={now ? 'step' : undefined}>
+    <tr
+      data-line={n}
+      className={cls || undefined}
+      data-testid={testid}
+      data-order={order || undefined}
+      aria-current={now ? 'step' : undefined}
+    >
       <td className="ln">
         {order > 0 && numbered ? (
           <span className="ran-order" aria-label={`ran ${order}.`}>
@@ -156,7 +189,19 @@ const Row = memo(function Row({ n, html, cls, testid, order, numbered, now }: { 
  * One Rust file with the lines a step ran highlighted, numbered in the order they ran; `line`
  * (the step's last line, the one the walkthrough follows) is marked current.
  */
-function Source({ path, line, current, ran = [line], main = true }: { path: string; line: number; current: boolean; ran?: number[]; main?: boolean }) {
+function Source({
+  path,
+  line,
+  current,
+  ran = [line],
+  main = true,
+}: {
+  path: string;
+  line: number;
+  current: boolean;
+  ran?: number[];
+  main?: boolean;
+}) {
   const text = sourceText(path);
   const lines = useMemo(() => (text ? highlightRust(text) : []), [text]);
   const hoverSrc = useHover((h) => h.src);
@@ -179,15 +224,37 @@ function Source({ path, line, current, ran = [line], main = true }: { path: stri
   }, [first, line, path]);
   if (!text) return <p className="muted">The source {path} is not bundled with this page.</p>;
   return (
-    <div className="source" ref={box} tabIndex={0} aria-label={`${path}, ${ran.length > 1 ? `lines ${ran.join(', ')}` : `line ${line}`}${current ? ' running now' : ' ran last'}`}>
+    <div
+      className="source"
+      ref={box}
+      tabIndex={0}
+      aria-label={`${path}, ${ran.length > 1 ? `lines ${ran.join(', ')}` : `line ${line}`}${current ? ' running now' : ' ran last'}`}
+    >
       <table className="code" data-file={path}>
         <tbody>
           {lines.slice(from - 1, to).map((html, k) => {
             const n = from + k;
             const order = ran.indexOf(n);
-            const cls = [n === line ? (current ? 'current' : 'last') : order >= 0 ? (current ? 'ran' : 'ran-last') : '', n === hoverLine ? 'wrote' : ''].filter(Boolean).join(' ');
-            const testid = n === line && main ? 'code-line-current' : order >= 0 || n === line ? 'code-line-ran' : undefined;
-            return <Row key={n} n={n} html={html} cls={cls} testid={testid} order={order >= 0 ? order + 1 : 0} numbered={ran.length > 1} now={n === line && current} />;
+            const cls = [
+              n === line ? (current ? 'current' : 'last') : order >= 0 ? (current ? 'ran' : 'ran-last') : '',
+              n === hoverLine ? 'wrote' : '',
+            ]
+              .filter(Boolean)
+              .join(' ');
+            const testid =
+              n === line && main ? 'code-line-current' : order >= 0 || n === line ? 'code-line-ran' : undefined;
+            return (
+              <Row
+                key={n}
+                n={n}
+                html={html}
+                cls={cls}
+                testid={testid}
+                order={order >= 0 ? order + 1 : 0}
+                numbered={ran.length > 1}
+                now={n === line && current}
+              />
+            );
           })}
         </tbody>
       </table>
@@ -201,7 +268,11 @@ const LAYER_TITLE: Record<Layer, string> = { driver: 'Driver', abstraction: 'Rus
 function RustLayer({ layer, run, ev }: { layer: Layer; run: LayerRun | null; ev: TraceEvent | null }) {
   if (!run) {
     return (
-      <section className={`code-layer layer-${layer} idle`} aria-label={`${LAYER_TITLE[layer]} code`} data-layer={layer}>
+      <section
+        className={`code-layer layer-${layer} idle`}
+        aria-label={`${LAYER_TITLE[layer]} code`}
+        data-layer={layer}
+      >
         <h3 className="layer-head">
           {LAYER_TITLE[layer]} <span className="muted">— nothing has run here yet</span>
         </h3>
@@ -230,7 +301,8 @@ function CLayer({ fns }: { fns: UpstreamFunction[] }) {
   const tag = kernelTag();
   const kernel = fns.filter((f) => f.origin === 'kernel');
   // The uring_cmd functions first (the subject of the page), then the step's order.
-  const rank = (f: UpstreamFunction) => (f.file === 'io_uring/uring_cmd.c' || f.file.startsWith('include/linux/io_uring') ? 0 : 1);
+  const rank = (f: UpstreamFunction) =>
+    f.file === 'io_uring/uring_cmd.c' || f.file.startsWith('include/linux/io_uring') ? 0 : 1;
   const shown = kernel.filter((f) => cOutline(f.ident)).sort((a, b) => rank(a) - rank(b));
   return (
     <section className="code-layer layer-c" aria-label="Kernel C code" data-layer="c">
@@ -249,7 +321,12 @@ function CLayer({ fns }: { fns: UpstreamFunction[] }) {
               <code>
                 {o.file}: {f.name}()
               </code>{' '}
-              <a href={kernelIdentUrl(f.ident, tag)} target="_blank" rel="noreferrer noopener" aria-label={`${f.name} in Linux ${tag} (opens the upstream definition)`}>
+              <a
+                href={kernelIdentUrl(f.ident, tag)}
+                target="_blank"
+                rel="noreferrer noopener"
+                aria-label={`${f.name} in Linux ${tag} (opens the upstream definition)`}
+              >
                 upstream {tag} ↗
               </a>
             </figcaption>
@@ -297,7 +374,10 @@ function CodeViewComponent() {
         </div>
       ) : (
         <>
-          <p className="muted source-missing">This build of the simulator does not report source lines yet, so only the upstream function of each step is shown.</p>
+          <p className="muted source-missing">
+            This build of the simulator does not report source lines yet, so only the upstream function of each step is
+            shown.
+          </p>
           <CLayer fns={fns} />
         </>
       )}

@@ -44,17 +44,52 @@ const R0 = 80;
 const R1 = 124;
 
 /** A marker's label, kept upright: it slides (not turns) to its slot. */
-function MarkerLabel({ className, text, at, entries, r }: { className: string; text: string; at: number; entries: number; r: number }) {
+function MarkerLabel({
+  className,
+  text,
+  at,
+  entries,
+  r,
+}: {
+  className: string;
+  text: string;
+  at: number;
+  entries: number;
+  r: number;
+}) {
   const a = ((at + 0.5) / entries) * 2 * Math.PI;
   return (
-    <g className={`marker-label ${className}`} style={{ transform: `translate(${Math.sin(a) * r}px, ${-Math.cos(a) * r}px)` }}>
+    <g
+      className={`marker-label ${className}`}
+      style={{ transform: `translate(${Math.sin(a) * r}px, ${-Math.cos(a) * r}px)` }}
+    >
       <text dy="0.35em">{text}</text>
     </g>
   );
 }
 
 /** One slot of a ring; memoised, so a step re-renders only the slots whose look changed. */
-const Slot = memo(function Slot({ slot, cls, path, cx, cy, title, label, sub, font }: { slot: number; cls: string; path: string; cx: number; cy: number; title: string; label?: string; sub?: string; font: string }) {
+const Slot = memo(function Slot({
+  slot,
+  cls,
+  path,
+  cx,
+  cy,
+  title,
+  label,
+  sub,
+  font,
+}: {
+  slot: number;
+  cls: string;
+  path: string;
+  cx: number;
+  cy: number;
+  title: string;
+  label?: string;
+  sub?: string;
+  font: string;
+}) {
   return (
     <g data-slot={slot} className={cls}>
       <title>{title}</title>
@@ -66,8 +101,12 @@ const Slot = memo(function Slot({ slot, cls, path, cx, cy, title, label, sub, fo
       )}
       {label !== undefined && sub && (
         <text x={cx} y={cy} className="slot-label" style={{ fontSize: font }}>
-          <tspan x={cx} dy="-0.45em">{label}</tspan>
-          <tspan x={cx} dy="1.05em" className="slot-sub">{sub}</tspan>
+          <tspan x={cx} dy="-0.45em">
+            {label}
+          </tspan>
+          <tspan x={cx} dy="1.05em" className="slot-sub">
+            {sub}
+          </tspan>
         </text>
       )}
     </g>
@@ -82,7 +121,25 @@ const MAX_MARKS = 64;
  * `[head, tail)` and the staged window `[tail, localTail)` as bands over it, the changed slots
  * and the focus slot as marks at least a degree wide. Five paths or so, whatever the size.
  */
-function AggregateSlots({ kind, entries, head, tail, localTail, changed, frameKey, focusSlot }: { kind: string; entries: number; head: number; tail: number; localTail?: number; changed: readonly number[]; frameKey: number; focusSlot: number | null }) {
+function AggregateSlots({
+  kind,
+  entries,
+  head,
+  tail,
+  localTail,
+  changed,
+  frameKey,
+  focusSlot,
+}: {
+  kind: string;
+  entries: number;
+  head: number;
+  tail: number;
+  localTail?: number;
+  changed: readonly number[];
+  frameKey: number;
+  focusSlot: number | null;
+}) {
   const mask = entries - 1;
   const pending = Math.min((tail - head) >>> 0, entries);
   const staged = localTail === undefined ? 0 : Math.min((localTail - tail) >>> 0, entries - pending);
@@ -122,7 +179,19 @@ function AggregateSlots({ kind, entries, head, tail, localTail, changed, frameKe
   );
 }
 
-function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOwner, headOwner, changed = [], frameKey = 0, focusSlot = null }: RingViewProps) {
+function RingViewComponent({
+  kind,
+  entries,
+  head,
+  tail,
+  localTail,
+  slots,
+  tailOwner,
+  headOwner,
+  changed = [],
+  frameKey = 0,
+  focusSlot = null,
+}: RingViewProps) {
   const aggregate = entries > AGGREGATE_ABOVE;
   const arcs = useMemo(() => (aggregate ? [] : slotArcs(entries, R0, R1)), [entries, aggregate]);
   const mask = entries - 1;
@@ -136,11 +205,29 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
   // A label never spills out of its slot: the font shrinks to the slot's arc (CSS min() keeps
   // the theme's size as the upper bound).
   const arcLen = (2 * Math.PI * ((R0 + R1) / 2)) / entries;
-  const fit = (text: string | undefined) => ({ fontSize: `min(var(--ring-label), ${Math.floor(arcLen / (0.62 * Math.max(3, text?.length ?? 0) + 0.6))}px)` });
+  const fit = (text: string | undefined) => ({
+    fontSize: `min(var(--ring-label), ${Math.floor(arcLen / (0.62 * Math.max(3, text?.length ?? 0) + 0.6))}px)`,
+  });
   return (
     <figure className={`ring ring-${k}`} aria-label={`${kind} ring`}>
-      <svg viewBox={`${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`} className={entries <= 8 ? 'few' : 'many'} role="img" aria-label={`${kind} ring: ${entries} entries, head ${head}, tail ${tail}, ${pending} ${what}${pending === 1 ? '' : 's'} ${kind === 'SQ' ? 'for the kernel' : 'for the application'}`}>
-        {aggregate && <AggregateSlots kind={kind} entries={entries} head={head} tail={tail} localTail={localTail} changed={changed} frameKey={frameKey} focusSlot={focusSlot} />}
+      <svg
+        viewBox={`${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`}
+        className={entries <= 8 ? 'few' : 'many'}
+        role="img"
+        aria-label={`${kind} ring: ${entries} entries, head ${head}, tail ${tail}, ${pending} ${what}${pending === 1 ? '' : 's'} ${kind === 'SQ' ? 'for the kernel' : 'for the application'}`}
+      >
+        {aggregate && (
+          <AggregateSlots
+            kind={kind}
+            entries={entries}
+            head={head}
+            tail={tail}
+            localTail={localTail}
+            changed={changed}
+            frameKey={frameKey}
+            focusSlot={focusSlot}
+          />
+        )}
         {arcs.map((a) => {
           // Slot `a.slot` holds the entry whose free-running index is in [head, tail), if any.
           const idx = (((head & ~mask) >>> 0) + a.slot) >>> 0;
@@ -148,12 +235,34 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
           const live = candidates.some((i) => inWindow(i, head, tail));
           const isStaged = localTail !== undefined && candidates.some((i) => inWindow(i, tail, localTail));
           const flash = changed.includes(a.slot);
-          const cls = ['slot', live ? 'live' : isStaged ? 'staged' : '', flash ? 'changed' : '', focusSlot === a.slot ? 'focus' : ''].filter(Boolean).join(' ');
+          const cls = [
+            'slot',
+            live ? 'live' : isStaged ? 'staged' : '',
+            flash ? 'changed' : '',
+            focusSlot === a.slot ? 'focus' : '',
+          ]
+            .filter(Boolean)
+            .join(' ');
           const s = slots[a.slot];
           const label = showLabels ? (s?.label ?? '') : undefined;
           const sub = showLabels ? s?.sub : undefined;
-          const font = showLabels ? fit(sub !== undefined && s ? (s.label.length > sub.length ? s.label : sub) : s?.label).fontSize : '';
-          return <Slot key={flash ? `${a.slot}-${frameKey}` : a.slot} slot={a.slot} cls={cls} path={a.path} cx={a.cx} cy={a.cy} title={`${kind} slot ${a.slot}${s?.title ? `: ${s.title}` : ''}`} label={label} sub={sub} font={font} />;
+          const font = showLabels
+            ? fit(sub !== undefined && s ? (s.label.length > sub.length ? s.label : sub) : s?.label).fontSize
+            : '';
+          return (
+            <Slot
+              key={flash ? `${a.slot}-${frameKey}` : a.slot}
+              slot={a.slot}
+              cls={cls}
+              path={a.path}
+              cx={a.cx}
+              cy={a.cy}
+              title={`${kind} slot ${a.slot}${s?.title ? `: ${s.title}` : ''}`}
+              label={label}
+              sub={sub}
+              font={font}
+            />
+          );
         })}
         <g className="marker head" style={{ transform: `rotate(${angle(head)}deg)` }}>
           <path d={`M0 ${-R1 - 2} l-8 -12 h16 z`} />
@@ -164,9 +273,17 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
         <MarkerLabel className="head" text="head" at={head & mask} entries={entries} r={R1 + 22} />
         <MarkerLabel className="tail" text="tail" at={tail & mask} entries={entries} r={R0 - 26} />
         {/* Titles sit in the corners, so the tail label inside the ring never covers them. */}
-        <text className="ring-title" x={-SIZE / 2 + 2} y={-SIZE / 2 + 34}>{kind}</text>
-        <text className="ring-sub" x={-SIZE / 2 + 2} y={SIZE / 2 - 6}>{pending} pending</text>
-        {staged > 0 && <text className="ring-sub staged-text" x={SIZE / 2 - 2} y={SIZE / 2 - 6}>{staged} staged</text>}
+        <text className="ring-title" x={-SIZE / 2 + 2} y={-SIZE / 2 + 34}>
+          {kind}
+        </text>
+        <text className="ring-sub" x={-SIZE / 2 + 2} y={SIZE / 2 - 6}>
+          {pending} pending
+        </text>
+        {staged > 0 && (
+          <text className="ring-sub staged-text" x={SIZE / 2 - 2} y={SIZE / 2 - 6}>
+            {staged} staged
+          </text>
+        )}
       </svg>
       <figcaption>
         <dl className="ring-words">

@@ -39,12 +39,25 @@ import { bucketFrames, frameAt, speedScale, timelineScale } from '../../viz/time
 const PAD = 14;
 const H = 40;
 /** When several stops share a pixel, the tick shows the most important. */
-const STOP_RANK: StopKind[] = ['sanitizer', 'eagain', 'eiocbqueued', 'device_done', 'task_work_ran', 'cqe_posted', 'sqe_published'];
+const STOP_RANK: StopKind[] = [
+  'sanitizer',
+  'eagain',
+  'eiocbqueued',
+  'device_done',
+  'task_work_ran',
+  'cqe_posted',
+  'sqe_published',
+];
 
 const selModels = (s: SimState) => s.models;
 
 /** Where each chapter's flag goes: at its step, or just right of the flag before it. */
-export function layoutFlags(chapters: readonly { frame: number; title: string }[], x: (i: number) => number, width: number, gap = 2) {
+export function layoutFlags(
+  chapters: readonly { frame: number; title: string }[],
+  x: (i: number) => number,
+  width: number,
+  gap = 2,
+) {
   const out: { i: number; title: string; at: number; x: number }[] = [];
   let right = -Infinity;
   chapters.forEach((c, i) => {
@@ -78,9 +91,19 @@ function Scrubber() {
       buckets.map((b) => {
         let kind: StopKind | null = null;
         for (let i = b.first; i <= b.last; i++) {
-          for (const k of models[i]?.stops ?? []) if (kind === null || STOP_RANK.indexOf(k) < STOP_RANK.indexOf(kind)) kind = k;
+          for (const k of models[i]?.stops ?? [])
+            if (kind === null || STOP_RANK.indexOf(k) < STOP_RANK.indexOf(kind)) kind = k;
         }
-        return <line key={b.first} className={`tl-tick${kind ? ` stop-${kind}` : ''}`} x1={b.x} x2={b.x} y1={(kind ? 15 : 22) + dy} y2={33 + dy} />;
+        return (
+          <line
+            key={b.first}
+            className={`tl-tick${kind ? ` stop-${kind}` : ''}`}
+            x1={b.x}
+            x2={b.x}
+            y1={(kind ? 15 : 22) + dy}
+            y2={33 + dy}
+          />
+        );
       }),
     [buckets, models, dy],
   );
@@ -122,7 +145,10 @@ function Scrubber() {
             <title>{`Chapter ${f.i + 1}: ${f.title}`}</title>
             {/* A flag pushed right of its step keeps a pole down to the step. */}
             <line className="tl-pole" x1={f.at} x2={f.x} y1={fh + 4} y2={fh} />
-            <path transform={`translate(${f.x}, 0)`} d={`M0 ${fh + 4} V1 h${fw} l-3 ${fh / 2 - 1} l3 ${fh / 2 - 1} h-${fw}`} />
+            <path
+              transform={`translate(${f.x}, 0)`}
+              d={`M0 ${fh + 4} V1 h${fw} l-3 ${fh / 2 - 1} l3 ${fh / 2 - 1} h-${fw}`}
+            />
             <text x={f.x + 2} y={fh - 3} className="tl-chapter-no">
               {f.i + 1}
             </text>
@@ -143,7 +169,15 @@ function SpeedControl() {
   return (
     <label className="speed">
       <span>speed</span>
-      <input type="range" min={0} max={100} step={1} value={Math.round(scale(speed))} onChange={(e) => setSpeed(scale.invert(Number(e.target.value)))} aria-valuetext={`${fmtSpeed(speed)} steps per second`} />
+      <input
+        type="range"
+        min={0}
+        max={100}
+        step={1}
+        value={Math.round(scale(speed))}
+        onChange={(e) => setSpeed(scale.invert(Number(e.target.value)))}
+        aria-valuetext={`${fmtSpeed(speed)} steps per second`}
+      />
       <span className="speed-val">{fmtSpeed(speed)}/s</span>
     </label>
   );
@@ -180,14 +214,18 @@ function JumpTo() {
         }}
         data-testid="jump"
       />
-      <span className="of" data-testid="position">/ {last}</span>
+      <span className="of" data-testid="position">
+        / {last}
+      </span>
     </label>
   );
 }
 
 /** Why playback stopped: which stop, at which step (shown while the cursor stays there). */
 function PlayStatus() {
-  const st = useSim(useShallow((s: SimState) => ({ stopped: s.stopped, cursor: s.cursor, playing: s.playing, chapters: s.chapters })));
+  const st = useSim(
+    useShallow((s: SimState) => ({ stopped: s.stopped, cursor: s.cursor, playing: s.playing, chapters: s.chapters })),
+  );
   const { stopped } = st;
   if (st.playing || !stopped || stopped.step !== st.cursor) return null;
   const ch = st.chapters.findIndex((c) => c.frame === stopped.step);
@@ -211,9 +249,18 @@ function Breakpoints() {
   const bp = useSim(selBreakpoints);
   return (
     <div className="breakpoints" role="group" aria-label="Pause playback at">
-      <span className="bp-title" aria-hidden="true">pause at</span>
+      <span className="bp-title" aria-hidden="true">
+        pause at
+      </span>
       {STOP_KINDS.map((k) => (
-        <button key={k} type="button" className={`bp stop-${k}`} aria-pressed={bp[k]} onClick={() => toggleBreakpoint(k)} title={`Pause playback at: ${STOP_LABELS[k]}`}>
+        <button
+          key={k}
+          type="button"
+          className={`bp stop-${k}`}
+          aria-pressed={bp[k]}
+          onClick={() => toggleBreakpoint(k)}
+          title={`Pause playback at: ${STOP_LABELS[k]}`}
+        >
           <span className="swatch" aria-hidden="true" />
           {STOP_LABELS[k]}
         </button>
@@ -233,23 +280,54 @@ function TimelineComponent() {
     <section className="timeline" aria-label="Time">
       <div className="transport">
         <div className="transport-buttons" role="group" aria-label="Playback">
-          <button type="button" onClick={toStart} disabled={cursor === 0} aria-label="Go to start" title="Go to start (Home)">
+          <button
+            type="button"
+            onClick={toStart}
+            disabled={cursor === 0}
+            aria-label="Go to start"
+            title="Go to start (Home)"
+          >
             <Icon name="first" />
           </button>
           {mode === 'guided' && (
-            <button type="button" onClick={back} disabled={cursor === 0} aria-label="Previous" title="Previous (PageUp, Backspace)">
+            <button
+              type="button"
+              onClick={back}
+              disabled={cursor === 0}
+              aria-label="Previous"
+              title="Previous (PageUp, Backspace)"
+            >
               <Icon name="prev" />
             </button>
           )}
-          <button type="button" className="play" onClick={togglePlay} aria-label={playing ? 'Pause' : 'Play'} title="Play / pause (P)" disabled={last === 0}>
+          <button
+            type="button"
+            className="play"
+            onClick={togglePlay}
+            aria-label={playing ? 'Pause' : 'Play'}
+            title="Play / pause (P)"
+            disabled={last === 0}
+          >
             <Icon name={playing ? 'pause' : 'play'} />
           </button>
           {mode === 'guided' && (
-            <button type="button" onClick={forward} disabled={cursor >= last} aria-label="Next" title="Next (Space, PageDown)">
+            <button
+              type="button"
+              onClick={forward}
+              disabled={cursor >= last}
+              aria-label="Next"
+              title="Next (Space, PageDown)"
+            >
               <Icon name="next" />
             </button>
           )}
-          <button type="button" onClick={toEnd} disabled={cursor >= last} aria-label="Go to end" title="Go to end (End)">
+          <button
+            type="button"
+            onClick={toEnd}
+            disabled={cursor >= last}
+            aria-label="Go to end"
+            title="Go to end (End)"
+          >
             <Icon name="last" />
           </button>
           <button type="button" onClick={prevStop} aria-label="Previous stop" title="Previous semantic stop ([)">

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 
 /** Whether a media query matches, kept current. */
 export function useMedia(query: string): boolean {
-  const get = () => typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;
+  const get = () =>
+    typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia(query).matches;
   const [on, setOn] = useState(get);
   useEffect(() => {
     if (typeof window.matchMedia !== 'function') return;
