@@ -39,7 +39,8 @@ async function frameCosts(page, ms) {
 }
 
 export async function measureUi({ quick, root }) {
-  if (spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'ignore' }).status !== 0) throw new Error('build failed');
+  if (spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'ignore' }).status !== 0)
+    throw new Error('build failed');
   const server = await serveStatic(join(root, 'dist'), { base: '/ringside/' });
   // Headless Chromium here has no GPU, which makes this a conservative figure.
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
@@ -49,26 +50,41 @@ export async function measureUi({ quick, root }) {
     const loads = [];
     for (let i = 0; i < (quick ? 1 : 3); i++) {
       await page.goto(`${server.url}?s=nop-batch&step=0&theme=light`);
-      await page.getByRole('button', { name: /^(Play|Pause)/ }).first().waitFor();
+      await page
+        .getByRole('button', { name: /^(Play|Pause)/ })
+        .first()
+        .waitFor();
       loads.push(await page.evaluate(() => performance.now()));
     }
     out.load_ms = Math.min(...loads);
 
     await page.goto(`${server.url}?s=many-in-flight&step=300&theme=projector`);
-    await page.getByRole('button', { name: /^(Play|Pause)/ }).first().waitFor();
+    await page
+      .getByRole('button', { name: /^(Play|Pause)/ })
+      .first()
+      .waitFor();
     // Playback must not stop at semantic stops while it is measured.
     const pressed = page.locator('button.bp[aria-pressed=true]');
     for (let n = await pressed.count(); n > 0; n = await pressed.count()) await pressed.first().click();
     const dur = quick ? 1000 : 4000;
-    for (const [label, speed] of [['1x', 2], ['8x', 16]]) {
+    for (const [label, speed] of [
+      ['1x', 2],
+      ['8x', 16],
+    ]) {
       // Set the speed through the slider (log scale between 0.25 and 100 steps/s).
       const pos = Math.round((Math.log(speed / 0.25) / Math.log(100 / 0.25)) * 100);
       await page.locator('input[type=range]').first().fill(String(pos));
       const play = page.getByRole('button', { name: /^Play/ }).first();
       await play.click();
-      await page.getByRole('button', { name: /^Pause/ }).first().waitFor();
+      await page
+        .getByRole('button', { name: /^Pause/ })
+        .first()
+        .waitFor();
       const costs = await frameCosts(page, dur);
-      await page.getByRole('button', { name: /^Pause/ }).first().click();
+      await page
+        .getByRole('button', { name: /^Pause/ })
+        .first()
+        .click();
       out[`frames_${label}`] = costs.length;
       out[`p50_${label}_ms`] = pct(costs, 50);
       out[`p95_${label}_ms`] = pct(costs, 95);
@@ -87,7 +103,8 @@ export async function measureUi({ quick, root }) {
                 const want = k === 'Home' ? '0' : field?.getAttribute('max');
                 const t0 = performance.now();
                 document.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
-                const check = () => (field?.value === want ? done(performance.now() - t0) : requestAnimationFrame(check));
+                const check = () =>
+                  field?.value === want ? done(performance.now() - t0) : requestAnimationFrame(check);
                 check();
               }),
             key,
@@ -102,7 +119,11 @@ export async function measureUi({ quick, root }) {
     await server.close();
   }
   // The controller: a 100k-step timeline, random seeks (Node, same code as the page).
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'bench', 'seek.ts'), quick ? '20000' : '100000'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'bench', 'seek.ts'), quick ? '20000' : '100000'],
+    { encoding: 'utf8' },
+  );
   if (r.status === 0) Object.assign(out, JSON.parse(r.stdout.trim().split('\n').pop()));
   else out.seek_error = r.stderr.slice(-400);
   out.p95_1x_ms = out.p95_1x_ms ?? null;

@@ -11,8 +11,20 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { arch, release, version } from 'node:os';
 import { resolve } from 'node:path';
-import { makeNamer, openInstance, parseTraceText, selectTree, toTracepoint, unavailableReason } from '../conformance/tracefs.mjs';
-import { RECORDING_FORMAT, RECORDING_VERSION, type KernelRecording, type RecordedThread } from '../web/src/recording/format';
+import {
+  makeNamer,
+  openInstance,
+  parseTraceText,
+  selectTree,
+  toTracepoint,
+  unavailableReason,
+} from '../conformance/tracefs.mjs';
+import {
+  RECORDING_FORMAT,
+  RECORDING_VERSION,
+  type KernelRecording,
+  type RecordedThread,
+} from '../web/src/recording/format';
 
 const USAGE = 'usage: ringside record --out FILE [--buffer-kb N] -- PROGRAM [ARGS]';
 export const EXIT_UNAVAILABLE = 3;
@@ -44,7 +56,8 @@ function parse(args: string[]): Opts | string {
     if (a === '--out') out = own[++i];
     else if (a === '--buffer-kb') {
       bufferKb = Number(own[++i]);
-      if (!Number.isInteger(bufferKb) || bufferKb < 64 || bufferKb > 1 << 20) return '--buffer-kb takes an integer 64..1048576';
+      if (!Number.isInteger(bufferKb) || bufferKb < 64 || bufferKb > 1 << 20)
+        return '--buffer-kb takes an integer 64..1048576';
     } else return `unknown argument ${a}`;
   }
   if (!out) return 'missing --out FILE';
@@ -61,7 +74,11 @@ function run(argv: string[]): Promise<{ pid: number; status: number | null; sign
 }
 
 /** Builds the recording from the instance's text: the program's tree only, pointers named. */
-export function buildRecording(text: string, rootPid: number, meta: Omit<KernelRecording, 'format' | 'format_version' | 'threads' | 'events' | 't0_ns'>): KernelRecording {
+export function buildRecording(
+  text: string,
+  rootPid: number,
+  meta: Omit<KernelRecording, 'format' | 'format_version' | 'threads' | 'events' | 't0_ns'>,
+): KernelRecording {
   const kept = selectTree(parseTraceText(text), rootPid);
   const name = makeNamer();
   const t0 = kept.length ? kept[0]!.tsNs : 0n;
@@ -72,7 +89,14 @@ export function buildRecording(text: string, rootPid: number, meta: Omit<KernelR
     th.events++;
     return toTracepoint(e, name, { ts_ns: Number(e.tsNs - t0), tid: e.tid }) as KernelRecording['events'][number];
   });
-  return { format: RECORDING_FORMAT, format_version: RECORDING_VERSION, ...meta, t0_ns: t0.toString(), threads: [...threads.values()], events };
+  return {
+    format: RECORDING_FORMAT,
+    format_version: RECORDING_VERSION,
+    ...meta,
+    t0_ns: t0.toString(),
+    threads: [...threads.values()],
+    events,
+  };
 }
 
 /** The recording as JSON text: one thread and one event per line. */
@@ -124,7 +148,12 @@ export async function main(args: string[], io: Io = stdio): Promise<number> {
       exit_status: result.status,
       ...(result.signal ? { signal: result.signal } : {}),
       started,
-      kernel: { sysname: 'Linux', release: release(), version: version(), machine: arch() === 'x64' ? 'x86_64' : arch() },
+      kernel: {
+        sysname: 'Linux',
+        release: release(),
+        version: version(),
+        machine: arch() === 'x64' ? 'x86_64' : arch(),
+      },
       clock: 'CLOCK_MONOTONIC',
       tracepoints_captured: inst.captured,
       lost_events: lost,

@@ -17,7 +17,8 @@ import { TraceInputError } from '../web/src/replay/input';
 import { loadCoreFromDisk } from '../web/src/wasm/node';
 import type { Core } from '../web/src/wasm/load';
 
-const USAGE = 'usage: ringside replay IN.json --out OUT.json\n       ringside replay --out-dir DIR IN.json [IN.json ...]';
+const USAGE =
+  'usage: ringside replay IN.json --out OUT.json\n       ringside replay --out-dir DIR IN.json [IN.json ...]';
 
 function version(): string {
   try {
@@ -98,7 +99,9 @@ export async function main(args: string[]): Promise<number> {
   try {
     core = await loadCoreFromDisk();
   } catch (e) {
-    console.error(`ringside replay: cannot load public/core.wasm (run npm run build:wasm): ${e instanceof Error ? e.message : String(e)}`);
+    console.error(
+      `ringside replay: cannot load public/core.wasm (run npm run build:wasm): ${e instanceof Error ? e.message : String(e)}`,
+    );
     return 1;
   }
   let status = 0;

@@ -54,8 +54,12 @@ const has = (o, k) => o !== null && typeof o === 'object' && Object.hasOwn(o, k)
 
 function parsePointer(p) {
   if (p === '') return [];
-  if (typeof p !== 'string' || !p.startsWith('/')) throw new Error(`bad JSON pointer in compare_ignore: ${JSON.stringify(p)}`);
-  return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (typeof p !== 'string' || !p.startsWith('/'))
+    throw new Error(`bad JSON pointer in compare_ignore: ${JSON.stringify(p)}`);
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function compileRules(ref) {
@@ -362,7 +366,13 @@ export function compareTracepoints(ref, got) {
     out.compared += rl.length;
     const gAll = span.every((k) => gotSteps[k]?.kind === refSteps[k]?.kind) ? join(gotSteps) : null;
     if (!gAll) {
-      out.mismatches.push({ step: i, kind: r.kind, field: 'tracepoints', expected: `${rl.length} events`, found: undefined });
+      out.mismatches.push({
+        step: i,
+        kind: r.kind,
+        field: 'tracepoints',
+        expected: `${rl.length} events`,
+        found: undefined,
+      });
       return;
     }
     const gl = keep(gAll);
@@ -372,12 +382,30 @@ export function compareTracepoints(ref, got) {
         const [rt, rj] = rs[j] ?? [undefined, undefined];
         const [gt, gj] = gs[j] ?? [undefined, undefined];
         if (rt === undefined) {
-          out.mismatches.push({ step: i, kind: r.kind, field: `tracepoints[+${gj}]`, expected: undefined, found: summary(gt) });
+          out.mismatches.push({
+            step: i,
+            kind: r.kind,
+            field: `tracepoints[+${gj}]`,
+            expected: undefined,
+            found: summary(gt),
+          });
         } else if (gt === undefined || gt?.event !== rt.event || gt?.ctx !== rt.ctx) {
-          out.mismatches.push({ step: i, kind: r.kind, field: `tracepoints[${rj}]`, expected: summary(rt), found: summary(gt) });
+          out.mismatches.push({
+            step: i,
+            kind: r.kind,
+            field: `tracepoints[${rj}]`,
+            expected: summary(rt),
+            found: summary(gt),
+          });
         } else {
           for (const d of tracepointDiffs(rt, gt)) {
-            out.mismatches.push({ step: i, kind: r.kind, field: `tracepoints[${rj}].${d.name}`, expected: d.expected, found: d.found });
+            out.mismatches.push({
+              step: i,
+              kind: r.kind,
+              field: `tracepoints[${rj}].${d.name}`,
+              expected: d.expected,
+              found: d.found,
+            });
           }
         }
       }
@@ -388,16 +416,35 @@ export function compareTracepoints(ref, got) {
     }
     // The task's own events in order; those of other threads (io-wq workers racing each other
     // and the task, kworkers) as a multiset.
-    pairwise(rl.filter(([t]) => t?.ctx === 'task'), gl.filter(([t]) => t?.ctx === 'task'));
+    pairwise(
+      rl.filter(([t]) => t?.ctx === 'task'),
+      gl.filter(([t]) => t?.ctx === 'task'),
+    );
     const others = gl.filter(([t]) => t?.ctx !== 'task');
     const used = new Array(others.length).fill(false);
     for (const [rt, rj] of rl.filter(([t]) => t?.ctx !== 'task')) {
-      const k = others.findIndex(([gt], m) => !used[m] && gt?.event === rt.event && gt?.ctx === rt.ctx && tracepointDiffs(rt, gt).length === 0);
+      const k = others.findIndex(
+        ([gt], m) => !used[m] && gt?.event === rt.event && gt?.ctx === rt.ctx && tracepointDiffs(rt, gt).length === 0,
+      );
       if (k >= 0) used[k] = true;
-      else out.mismatches.push({ step: i, kind: r.kind, field: `tracepoints[${rj}]`, expected: rt, found: 'no matching event on another thread' });
+      else
+        out.mismatches.push({
+          step: i,
+          kind: r.kind,
+          field: `tracepoints[${rj}]`,
+          expected: rt,
+          found: 'no matching event on another thread',
+        });
     }
     others.forEach(([gt, gj], m) => {
-      if (!used[m]) out.mismatches.push({ step: i, kind: r.kind, field: `tracepoints[+${gj}]`, expected: undefined, found: summary(gt) });
+      if (!used[m])
+        out.mismatches.push({
+          step: i,
+          kind: r.kind,
+          field: `tracepoints[+${gj}]`,
+          expected: undefined,
+          found: summary(gt),
+        });
     });
   });
   return out;
@@ -406,11 +453,41 @@ export function compareTracepoints(ref, got) {
 // ---------------------------------------------------------------------------
 // Reduction to inputs (section 10.2).
 
-const FILE_INPUTS = ['id', 'fd_kind', 'access', 'path', 'peer', 'listener', 'backlog', 'so_rcvbuf', 'so_sndbuf', 'nonblock'];
+const FILE_INPUTS = [
+  'id',
+  'fd_kind',
+  'access',
+  'path',
+  'peer',
+  'listener',
+  'backlog',
+  'so_rcvbuf',
+  'so_sndbuf',
+  'nonblock',
+];
 
 const SQE_INPUTS = [
-  'opcode', 'flags', 'ioprio', 'fd', 'fd_ref', 'file', 'fd_kind', 'off', 'cmd_op', '__pad1', 'addr', 'addr_ptr',
-  'len', 'op_flags', 'user_data', 'buf_index', 'personality', 'splice_fd_in', 'addr3', 'addr3_ptr', '__pad2',
+  'opcode',
+  'flags',
+  'ioprio',
+  'fd',
+  'fd_ref',
+  'file',
+  'fd_kind',
+  'off',
+  'cmd_op',
+  '__pad1',
+  'addr',
+  'addr_ptr',
+  'len',
+  'op_flags',
+  'user_data',
+  'buf_index',
+  'personality',
+  'splice_fd_in',
+  'addr3',
+  'addr3_ptr',
+  '__pad2',
   'sqe128_upper_hex',
 ];
 

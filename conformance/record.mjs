@@ -19,12 +19,30 @@
 // Built-ins only. The recorder binary goes to conformance/.build/.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  copyFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareTraces, compareTracepoints, formatMismatch } from './compare.mjs';
-import { formatTrace, openInstance, parseTraceText, readStepClock, selectTree, splitBySteps, unavailableReason } from './tracefs.mjs';
+import {
+  formatTrace,
+  openInstance,
+  parseTraceText,
+  readStepClock,
+  selectTree,
+  splitBySteps,
+  unavailableReason,
+} from './tracefs.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SOURCE = join(HERE, 'recorder', 'recorder.c');
@@ -73,7 +91,12 @@ function runRecorder(outDir, names) {
     if (r.stderr.trim()) process.stderr.write(r.stderr);
     const text = inst ? inst.read() : '';
     const lost = inst ? inst.overruns() : 0;
-    const split = inst ? splitBySteps(selectTree(parseTraceText(text), readStepClock(readFileSync(clockFile, 'utf8')).pid), readStepClock(readFileSync(clockFile, 'utf8'))) : null;
+    const split = inst
+      ? splitBySteps(
+          selectTree(parseTraceText(text), readStepClock(readFileSync(clockFile, 'utf8')).pid),
+          readStepClock(readFileSync(clockFile, 'utf8')),
+        )
+      : null;
     if (lost) fail(`the trace instance lost ${lost} events (buffer overrun); record again on a quieter machine`);
     for (const f of jsonFiles(outDir)) {
       const doc = JSON.parse(readFileSync(join(outDir, f), 'utf8'));
@@ -96,12 +119,21 @@ function runRecorder(outDir, names) {
   }
 }
 
-const jsonFiles = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []);
+const jsonFiles = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
 
-const WHY_INTERLEAVING = 'io-wq workers run on another CPU: the order of their events among themselves and against the task varies between recordings';
-const WHY_TASK_WORK = 'how many task_work runs the task makes, how many items each runs, and in which step the last one lands (task_work also runs on a return from an interrupt) depends on when the io-wq completions arrive';
-const WHY_SPAN = "an io-wq worker's events fire before or after the task's next step begins, so this step and the next are compared as one";
-const WHY_WAIT = 'whether and when the task starts waiting depends on whether the io-wq completions arrived before it looked';
+const WHY_INTERLEAVING =
+  'io-wq workers run on another CPU: the order of their events among themselves and against the task varies between recordings';
+const WHY_TASK_WORK =
+  'how many task_work runs the task makes, how many items each runs, and in which step the last one lands (task_work also runs on a return from an interrupt) depends on when the io-wq completions arrive';
+const WHY_SPAN =
+  "an io-wq worker's events fire before or after the task's next step begins, so this step and the next are compared as one";
+const WHY_WAIT =
+  'whether and when the task starts waiting depends on whether the io-wq completions arrived before it looked';
 
 /**
  * Declares what varies between recordings of a scenario's tracepoints, so that every one of
@@ -133,7 +165,13 @@ function declareNondeterminism(doc, others) {
       const trial = { ...doc, compare_ignore: [...(doc.compare_ignore ?? []), ...rs] };
       return others.every((o) => compareTracepoints(trial, o).mismatches.every((m) => m.step !== i));
     };
-    if (!matches(rules)) rules = [{ path, why: `the tracepoints of this step differed between ${all.length} recordings beyond thread interleaving` }];
+    if (!matches(rules))
+      rules = [
+        {
+          path,
+          why: `the tracepoints of this step differed between ${all.length} recordings beyond thread interleaving`,
+        },
+      ];
     if (rules.length) {
       doc.compare_ignore = [...(doc.compare_ignore ?? []), ...rules];
       declared.push(`step ${i} tracepoints: ${rules.map((r) => r.why).join('; ')}`);
@@ -229,11 +267,16 @@ function check(names) {
       rc = 1;
     } else console.log(`kernel answers unchanged: ${committed.length} scenarios`);
     if (tpProblems.length) {
-      console.log(`kernel tracepoints changed (${tpProblems.length} differences in ${tpCompared} tracepoints of ${tpFiles} scenarios):`);
+      console.log(
+        `kernel tracepoints changed (${tpProblems.length} differences in ${tpCompared} tracepoints of ${tpFiles} scenarios):`,
+      );
       for (const p of tpProblems) console.log(`  ${p}`);
       rc = 1;
     } else if (tpFiles) console.log(`kernel tracepoints unchanged: ${tpCompared} tracepoints in ${tpFiles} scenarios`);
-    else console.log(`kernel tracepoints not compared: ${noTracepoints ?? unavailableReason() ?? 'the committed recordings have none'}`);
+    else
+      console.log(
+        `kernel tracepoints not compared: ${noTracepoints ?? unavailableReason() ?? 'the committed recordings have none'}`,
+      );
     return rc;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -249,8 +292,7 @@ function parseArgs(argv) {
     else if (a === '--runs') {
       opts.runs = Number(argv[++i]);
       if (!Number.isInteger(opts.runs) || opts.runs < 1 || opts.runs > 100) fail('--runs takes an integer 1..100');
-    }
-    else if (a === '--out') opts.out = argv[++i];
+    } else if (a === '--out') opts.out = argv[++i];
     else if (a.startsWith('-')) fail(`unknown option ${a}`);
     // The first positional argument is OUTDIR when it looks like a path.
     else if (opts.out === undefined && !opts.names.length && (a.includes('/') || existsSync(a))) opts.out = a;

@@ -34,7 +34,11 @@ export function parseLine(line: string): ParsedEvent | null;
 export function parseTraceText(text: string): ParsedEvent[];
 export function selectTree(events: ParsedEvent[], rootPid: number): TreeEvent[];
 export function makeNamer(): (field: string, value: string) => string | null;
-export function toTracepoint(e: TreeEvent, name: (field: string, value: string) => string | null, extra?: Record<string, unknown>): Record<string, unknown>;
+export function toTracepoint(
+  e: TreeEvent,
+  name: (field: string, value: string) => string | null,
+  extra?: Record<string, unknown>,
+): Record<string, unknown>;
 export function unavailableReason(): string | null;
 export function openInstance(name: string, bufferKb?: number, comms?: string[] | null): Instance;
 export function formatTrace(doc: unknown): string;

@@ -12,13 +12,35 @@ export const TRACEFS = '/sys/kernel/tracing';
 
 /** Every io_uring tracepoint this module knows how to read, without the `io_uring_` prefix. */
 export const KNOWN_EVENTS = [
-  'complete', 'cqe_overflow', 'cqring_wait', 'create', 'defer', 'fail_link', 'file_get', 'link',
-  'local_work_run', 'poll_arm', 'queue_async_work', 'register', 'req_failed', 'short_write',
-  'submit_req', 'task_add', 'task_work_run',
+  'complete',
+  'cqe_overflow',
+  'cqring_wait',
+  'create',
+  'defer',
+  'fail_link',
+  'file_get',
+  'link',
+  'local_work_run',
+  'poll_arm',
+  'queue_async_work',
+  'register',
+  'req_failed',
+  'short_write',
+  'submit_req',
+  'task_add',
+  'task_work_run',
 ];
 
 /** Pointer fields and the prefix of their stable names. */
-const POINTER_PREFIX = { ring: 'ring', req: 'req', link: 'req', target_req: 'req', tctx: 'tctx', work: 'work', overflow_cqe: 'ocqe' };
+const POINTER_PREFIX = {
+  ring: 'ring',
+  req: 'req',
+  link: 'req',
+  target_req: 'req',
+  tctx: 'tctx',
+  work: 'work',
+  overflow_cqe: 'ocqe',
+};
 
 /**
  * How each event's text is read: a regular expression over the text after `io_uring_<event>: `
@@ -31,26 +53,59 @@ const N = '(-?\\d+)';
 const X = '0x([0-9a-f]+)';
 const S = '(\\S+)';
 const LAYOUTS = {
-  complete: [`^ring ${P}, req ${P}, user_data ${X}, result ${N}, cflags ${X} extra1 ${N} extra2 ${N}`, 'ring:p req:p user_data:x result:d cflags:x extra1:d extra2:d'],
-  cqe_overflow: [`^ring ${P}, user_data ${X}, res ${N}, cflags ${X}, overflow_cqe ${P}`, 'ring:p user_data:x res:d cflags:x overflow_cqe:p'],
+  complete: [
+    `^ring ${P}, req ${P}, user_data ${X}, result ${N}, cflags ${X} extra1 ${N} extra2 ${N}`,
+    'ring:p req:p user_data:x result:d cflags:x extra1:d extra2:d',
+  ],
+  cqe_overflow: [
+    `^ring ${P}, user_data ${X}, res ${N}, cflags ${X}, overflow_cqe ${P}`,
+    'ring:p user_data:x res:d cflags:x overflow_cqe:p',
+  ],
   cqring_wait: [`^ring ${P}, min_events ${N}`, 'ring:p min_events:d'],
-  create: [`^ring ${P}, fd ${N} sq size ${N}, cq size ${N}, flags ${X}`, 'ring:p fd:d sq_entries:d cq_entries:d flags:x'],
+  create: [
+    `^ring ${P}, fd ${N} sq size ${N}, cq size ${N}, flags ${X}`,
+    'ring:p fd:d sq_entries:d cq_entries:d flags:x',
+  ],
   defer: [`^ring ${P}, request ${P}, user_data ${X}, opcode ${S}`, 'ring:p req:p user_data:x opcode:s'],
-  fail_link: [`^ring ${P}, request ${P}, user_data ${X}, opcode ${S}, link ${P}`, 'ring:p req:p user_data:x opcode:s link:p'],
+  fail_link: [
+    `^ring ${P}, request ${P}, user_data ${X}, opcode ${S}, link ${P}`,
+    'ring:p req:p user_data:x opcode:s link:p',
+  ],
   file_get: [`^ring ${P}, req ${P}, user_data ${X}, fd ${N}`, 'ring:p req:p user_data:x fd:d'],
   link: [`^ring ${P}, request ${P} linked after ${P}`, 'ring:p req:p target_req:p'],
   local_work_run: [`^ring ${P}, count ${N}, loops ${N}`, 'ring:p count:d loops:d'],
-  poll_arm: [`^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, mask ${X}, events ${X}`, 'ring:p req:p user_data:x opcode:s mask:x events:x'],
-  queue_async_work: [`^ring ${P}, request ${P}, user_data ${X}, opcode ${S}, flags ${X}, (hashed|normal) queue, work ${P}`, 'ring:p req:p user_data:x opcode:s flags:x queue:s work:p'],
-  register: [`^ring ${P}, opcode ${N}, nr_user_files ${N}, nr_user_bufs ${N}, ret ${N}`, 'ring:p opcode:d nr_user_files:d nr_user_bufs:d ret:d'],
-  req_failed: [`^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, flags ${X}, prio=${N}, off=(\\d+), addr=(\\d+), len=(\\d+), rw_flags=${X}, buf_index=${N}, personality=${N}, file_index=${N}, pad=${X}, addr3=([0-9a-f]+), error=${N}`, 'ring:p req:p user_data:x opcode:s flags:x ioprio:d off:d addr:d len:d op_flags:x buf_index:d personality:d file_index:d pad:x addr3:x error:d'],
+  poll_arm: [
+    `^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, mask ${X}, events ${X}`,
+    'ring:p req:p user_data:x opcode:s mask:x events:x',
+  ],
+  queue_async_work: [
+    `^ring ${P}, request ${P}, user_data ${X}, opcode ${S}, flags ${X}, (hashed|normal) queue, work ${P}`,
+    'ring:p req:p user_data:x opcode:s flags:x queue:s work:p',
+  ],
+  register: [
+    `^ring ${P}, opcode ${N}, nr_user_files ${N}, nr_user_bufs ${N}, ret ${N}`,
+    'ring:p opcode:d nr_user_files:d nr_user_bufs:d ret:d',
+  ],
+  req_failed: [
+    `^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, flags ${X}, prio=${N}, off=(\\d+), addr=(\\d+), len=(\\d+), rw_flags=${X}, buf_index=${N}, personality=${N}, file_index=${N}, pad=${X}, addr3=([0-9a-f]+), error=${N}`,
+    'ring:p req:p user_data:x opcode:s flags:x ioprio:d off:d addr:d len:d op_flags:x buf_index:d personality:d file_index:d pad:x addr3:x error:d',
+  ],
   short_write: [`^ring ${P}, fpos ${N}, wanted ${N}, got ${N}`, 'ring:p fpos:d wanted:d got:d'],
-  submit_req: [`^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, flags ${X}, sq_thread ${N}`, 'ring:p req:p user_data:x opcode:s flags:x sq_thread:d'],
-  task_add: [`^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, mask ${X}`, 'ring:p req:p user_data:x opcode:s mask:x'],
+  submit_req: [
+    `^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, flags ${X}, sq_thread ${N}`,
+    'ring:p req:p user_data:x opcode:s flags:x sq_thread:d',
+  ],
+  task_add: [
+    `^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, mask ${X}`,
+    'ring:p req:p user_data:x opcode:s mask:x',
+  ],
   task_work_run: [`^tctx ${P}, count ${N}`, 'tctx:p count:d'],
 };
 const COMPILED = Object.fromEntries(
-  Object.entries(LAYOUTS).map(([k, [re, fields]]) => [k, { re: new RegExp(re), fields: fields.split(' ').map((f) => f.split(':')) }]),
+  Object.entries(LAYOUTS).map(([k, [re, fields]]) => [
+    k,
+    { re: new RegExp(re), fields: fields.split(' ').map((f) => f.split(':')) },
+  ]),
 );
 
 /** A number as the kernel-trace format writes u64 values: a number below 2^53, else a decimal string. */
@@ -84,7 +139,13 @@ export function parseLine(line) {
   if (name === 'task_newtask') {
     const t = /pid=(\d+) comm=(.*?) clone_flags=([0-9a-f]+)/.exec(rest);
     if (!t) return null;
-    return { ...base, event: 'task_newtask', child: Number(t[1]), childComm: t[2], cloneFlags: Number.parseInt(t[3], 16) };
+    return {
+      ...base,
+      event: 'task_newtask',
+      child: Number(t[1]),
+      childComm: t[2],
+      cloneFlags: Number.parseInt(t[3], 16),
+    };
   }
   if (name === 'sched_process_exec') {
     return { ...base, event: 'sched_process_exec' };
@@ -216,7 +277,8 @@ export function unavailableReason() {
       return `tracefs is not mounted at ${TRACEFS} and mounting it failed${r.stderr ? `: ${r.stderr.trim()}` : ''}`;
     }
   }
-  if (!existsSync(join(TRACEFS, 'events', 'io_uring'))) return 'this kernel has no io_uring tracepoints (events/io_uring missing)';
+  if (!existsSync(join(TRACEFS, 'events', 'io_uring')))
+    return 'this kernel has no io_uring tracepoints (events/io_uring missing)';
   return null;
 }
 
@@ -259,7 +321,10 @@ export function openInstance(name, bufferKb = 16384, comms = null) {
       if (!existsSync(join(dir, 'enable'))) continue;
       // An SQ thread runs its task_work on every loop, and says so (count 0) about 10^5 times a
       // second when idle: only runs that ran something are recorded.
-      const filter = [ev === 'task_work_run' ? 'count != 0' : null, byComm].filter(Boolean).map((f) => `(${f})`).join(' && ');
+      const filter = [ev === 'task_work_run' ? 'count != 0' : null, byComm]
+        .filter(Boolean)
+        .map((f) => `(${f})`)
+        .join(' && ');
       if (filter) write(join(dir, 'filter'), filter);
       write(join(dir, 'enable'), '1');
       captured.push(ev);

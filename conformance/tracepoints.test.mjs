@@ -29,12 +29,24 @@ const TEXT = `# tracer: nop
 `;
 
 test('parseLine reads the kernel print formats, numbers and u64 user_data', () => {
-  const e = parseLine('        recorder-200     [001] ...1.   10.000061: io_uring_complete: ring 000000002e3402bd, req 000000004b87d394, user_data 0xffffffffffffffff, result -22, cflags 0x0 extra1 0 extra2 0 ');
+  const e = parseLine(
+    '        recorder-200     [001] ...1.   10.000061: io_uring_complete: ring 000000002e3402bd, req 000000004b87d394, user_data 0xffffffffffffffff, result -22, cflags 0x0 extra1 0 extra2 0 ',
+  );
   assert.equal(e.event, 'complete');
   assert.equal(e.tid, 200);
   assert.equal(e.tsNs, 10_000_061_000n);
-  assert.deepEqual(e.fields, { ring: '000000002e3402bd', req: '000000004b87d394', user_data: '18446744073709551615', result: -22, cflags: 0, extra1: 0, extra2: 0 });
-  const l = parseLine('        recorder-200     [001] .....   10.000000: io_uring_link: ring 000000001f045e10, request 000000000d695855 linked after 00000000edb8a75a');
+  assert.deepEqual(e.fields, {
+    ring: '000000002e3402bd',
+    req: '000000004b87d394',
+    user_data: '18446744073709551615',
+    result: -22,
+    cflags: 0,
+    extra1: 0,
+    extra2: 0,
+  });
+  const l = parseLine(
+    '        recorder-200     [001] .....   10.000000: io_uring_link: ring 000000001f045e10, request 000000000d695855 linked after 00000000edb8a75a',
+  );
   assert.deepEqual(l.fields, { ring: '000000001f045e10', req: '000000000d695855', target_req: '00000000edb8a75a' });
   assert.equal(parseLine('# comment'), null);
   assert.equal(parseLine('garbage'), null);
@@ -46,19 +58,39 @@ test('selectTree keeps the process, its io-wq worker and kworkers on its task co
   const kept = selectTree(parseTraceText(TEXT), 200);
   assert.deepEqual(
     kept.map((e) => `${e.event}/${e.ctx}/${e.tid}`),
-    ['create/task/200', 'submit_req/task/200', 'queue_async_work/task/200', 'complete/iowq/201', 'task_work_run/task/200', 'submit_req/task/200', 'complete/task/200', 'task_work_run/kworker/50', 'future_event/task/200'],
+    [
+      'create/task/200',
+      'submit_req/task/200',
+      'queue_async_work/task/200',
+      'complete/iowq/201',
+      'task_work_run/task/200',
+      'submit_req/task/200',
+      'complete/task/200',
+      'task_work_run/kworker/50',
+      'future_event/task/200',
+    ],
   );
 });
 
 test('splitBySteps attaches events to steps by the step clock and names pointers in order', () => {
-  const clock = readStepClock('pid 200\ns begin 10000005\ns step0 10000015\ns step1 10000055\ns step2 10000065\ns end 10000085\n');
+  const clock = readStepClock(
+    'pid 200\ns begin 10000005\ns step0 10000015\ns step1 10000055\ns step2 10000065\ns end 10000085\n',
+  );
   const split = splitBySteps(selectTree(parseTraceText(TEXT), 200), clock).get('s');
   assert.equal(split.length, 3);
-  assert.deepEqual(split[0], [{ event: 'create', ctx: 'task', ring: 'ring1', fd: 3, sq_entries: 4, cq_entries: 8, flags: 0 }]);
-  assert.deepEqual(split[1].map((t) => `${t.event} ${t.req ?? t.tctx}`), ['submit_req req1', 'queue_async_work req1', 'complete req1', 'task_work_run tctx1']);
+  assert.deepEqual(split[0], [
+    { event: 'create', ctx: 'task', ring: 'ring1', fd: 3, sq_entries: 4, cq_entries: 8, flags: 0 },
+  ]);
+  assert.deepEqual(
+    split[1].map((t) => `${t.event} ${t.req ?? t.tctx}`),
+    ['submit_req req1', 'queue_async_work req1', 'complete req1', 'task_work_run tctx1'],
+  );
   assert.equal(split[1][1].work, 'work1');
   // The request cache hands the same object out again: it keeps its name.
-  assert.deepEqual(split[2].map((t) => `${t.event} ${t.req ?? t.tctx}`), ['submit_req req1', 'complete req1', 'task_work_run tctx1', 'future_event undefined']);
+  assert.deepEqual(
+    split[2].map((t) => `${t.event} ${t.req ?? t.tctx}`),
+    ['submit_req req1', 'complete req1', 'task_work_run tctx1', 'future_event undefined'],
+  );
   assert.equal(split[2][3].unparsed, 'something new');
 });
 
@@ -76,13 +108,18 @@ function withTracepoints(rules = []) {
     name: 't',
     tracepoints_captured: ['submit_req', 'complete'],
     steps: [
-      { step: 0, kind: 'enter', ret: 2, tracepoints: [
-        tp('submit_req', 'task', { req: 'req1', user_data: 1, opcode: 'NOP' }),
-        tp('submit_req', 'task', { req: 'req2', user_data: 2, opcode: 'NOP' }),
-        tp('complete', 'iowq', { req: 'req1', user_data: 1, result: 0 }),
-        tp('complete', 'iowq', { req: 'req2', user_data: 2, result: 0 }),
-        tp('task_work_run', 'task', { tctx: 'tctx1', count: 2 }),
-      ] },
+      {
+        step: 0,
+        kind: 'enter',
+        ret: 2,
+        tracepoints: [
+          tp('submit_req', 'task', { req: 'req1', user_data: 1, opcode: 'NOP' }),
+          tp('submit_req', 'task', { req: 'req2', user_data: 2, opcode: 'NOP' }),
+          tp('complete', 'iowq', { req: 'req1', user_data: 1, result: 0 }),
+          tp('complete', 'iowq', { req: 'req2', user_data: 2, result: 0 }),
+          tp('task_work_run', 'task', { tctx: 'tctx1', count: 2 }),
+        ],
+      },
     ],
     compare_ignore: rules,
   };
@@ -94,10 +131,15 @@ test('compareTracepoints: equal traces match; every field, the order and the con
   const got = withTracepoints();
   got.steps[0].tracepoints[2].result = -5;
   got.steps[0].tracepoints[1].req = 'req1';
-  assert.deepEqual(compareTracepoints(ref, got).mismatches.map((m) => m.field), ['tracepoints[1].req', 'tracepoints[2].result']);
+  assert.deepEqual(
+    compareTracepoints(ref, got).mismatches.map((m) => m.field),
+    ['tracepoints[1].req', 'tracepoints[2].result'],
+  );
   const swapped = withTracepoints();
   swapped.steps[0].tracepoints[3].ctx = 'task';
-  assert.deepEqual(compareTracepoints(ref, swapped).mismatches, [{ step: 0, kind: 'enter', field: 'tracepoints[3]', expected: 'complete (iowq)', found: 'complete (task)' }]);
+  assert.deepEqual(compareTracepoints(ref, swapped).mismatches, [
+    { step: 0, kind: 'enter', field: 'tracepoints[3]', expected: 'complete (iowq)', found: 'complete (task)' },
+  ]);
   const missing = withTracepoints();
   delete missing.steps[0].tracepoints;
   assert.equal(compareTracepoints(ref, missing).mismatches[0].field, 'tracepoints');
@@ -140,7 +182,10 @@ test('committed recordings carry tracepoints, named in order, with the declared 
   for (const f of files) {
     const doc = JSON.parse(readFileSync(join(HERE, 'traces', f), 'utf8'));
     if (!doc.tracepoints_captured?.length) continue;
-    assert.ok(doc.steps.every((s) => Array.isArray(s.tracepoints)), `${f}: every step has tracepoints`);
+    assert.ok(
+      doc.steps.every((s) => Array.isArray(s.tracepoints)),
+      `${f}: every step has tracepoints`,
+    );
     const seen = {};
     for (const s of doc.steps) {
       for (const t of s.tracepoints) {
@@ -167,5 +212,8 @@ test('a ring set up at the address of a freed one is a new ring', () => {
   ].join('\n');
   const clock = readStepClock('pid 9\ns begin 999999\ns step0 1000005\ns end 1000006\n');
   const [step] = splitBySteps(selectTree(parseTraceText(text), 9), clock).get('s');
-  assert.deepEqual(step.map((t) => `${t.ring} ${t.req ?? ''}`.trim()), ['ring1', 'ring1 req1', 'ring2', 'ring2 req1']);
+  assert.deepEqual(
+    step.map((t) => `${t.ring} ${t.req ?? ''}`.trim()),
+    ['ring1', 'ring1 req1', 'ring2', 'ring2 req1'],
+  );
 });

@@ -36,7 +36,14 @@ export function computeTruth(root = ROOT) {
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
     .filter((d) => d.tracepoints_captured?.length);
   const releases = [...new Set(refs.map((d) => d.kernel?.release).filter(Boolean))];
-  const truth = { kernel: releases.map((r) => `Linux ${r}`).join(', '), total: refs.length, matching: 0, compared: 0, simulatorTracepoints: false, scenarios: [] };
+  const truth = {
+    kernel: releases.map((r) => `Linux ${r}`).join(', '),
+    total: refs.length,
+    matching: 0,
+    compared: 0,
+    simulatorTracepoints: false,
+    scenarios: [],
+  };
   if (!refs.length) return truth;
   const tmp = mkdtempSync(join(tmpdir(), 'ringside-truth-'));
   try {
@@ -52,15 +59,22 @@ export function computeTruth(root = ROOT) {
     const wasm = join(root, 'public', 'core.wasm');
     if (!existsSync(wasm)) truth.error = 'the simulator core (public/core.wasm) is not built';
     else {
-      const r = spawnSync(process.execPath, [join(root, 'bin', 'ringside.mjs'), 'replay', '--out-dir', outDir, ...files], { encoding: 'utf8', cwd: root });
-      if (r.status !== 0) truth.error = `ringside replay exited with ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
+      const r = spawnSync(
+        process.execPath,
+        [join(root, 'bin', 'ringside.mjs'), 'replay', '--out-dir', outDir, ...files],
+        { encoding: 'utf8', cwd: root },
+      );
+      if (r.status !== 0)
+        truth.error = `ringside replay exited with ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
     }
     for (const ref of refs) {
       const f = join(outDir, `${ref.name}.json`);
       const got = existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null;
       const simHas = !!got?.steps?.some((s) => Array.isArray(s.tracepoints));
       if (simHas) truth.simulatorTracepoints = true;
-      const tp = got ? compareTracepoints(ref, got) : { compared: 0, mismatches: [{ step: 0, kind: '', field: 'replay', expected: 'a replay', found: undefined }] };
+      const tp = got
+        ? compareTracepoints(ref, got)
+        : { compared: 0, mismatches: [{ step: 0, kind: '', field: 'replay', expected: 'a replay', found: undefined }] };
       const results = got ? compareTraces(ref, got).length : 1;
       const badSteps = new Set(tp.mismatches.map((m) => m.step));
       const match = simHas && tp.mismatches.length === 0;
@@ -73,7 +87,9 @@ export function computeTruth(root = ROOT) {
         resultsMatch: results === 0,
         compared: tp.compared,
         mismatches: tp.mismatches.slice(0, 40).map(formatMismatch),
-        rules: (ref.compare_ignore ?? []).filter((r) => /\/tracepoints$/.test(r.path)).map((r) => `${r.path}${r.interleaving ? ' interleaving' : ''}${r.event ? ` without ${r.event}` : ''}`),
+        rules: (ref.compare_ignore ?? [])
+          .filter((r) => /\/tracepoints$/.test(r.path))
+          .map((r) => `${r.path}${r.interleaving ? ' interleaving' : ''}${r.event ? ` without ${r.event}` : ''}`),
         steps: ref.steps.map((s, i) => ({
           kind: s.kind,
           kernel: (s.tracepoints ?? []).map(slim),
@@ -90,6 +106,8 @@ export function computeTruth(root = ROOT) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t = computeTruth();
-  console.log(`${t.kernel}: ${t.matching} of ${t.total} scenarios match tracepoint for tracepoint (${t.compared} kernel tracepoints compared)${t.simulatorTracepoints ? '' : '; the simulator writes no tracepoints'}${t.error ? `; ${t.error}` : ''}`);
+  console.log(
+    `${t.kernel}: ${t.matching} of ${t.total} scenarios match tracepoint for tracepoint (${t.compared} kernel tracepoints compared)${t.simulatorTracepoints ? '' : '; the simulator writes no tracepoints'}${t.error ? `; ${t.error}` : ''}`,
+  );
   for (const s of t.scenarios) for (const m of s.mismatches) console.log(`  ${s.name}: ${m}`);
 }

@@ -32,7 +32,8 @@ if (!buildWasm({ quiet: true })) process.exit(1);
 const results = {};
 const targets = [];
 function target(name, value, unit, cmp, goal, note) {
-  const met = value === null || value === undefined || Number.isNaN(value) ? false : cmp === '>=' ? value >= goal : value <= goal;
+  const met =
+    value === null || value === undefined || Number.isNaN(value) ? false : cmp === '>=' ? value >= goal : value <= goal;
   targets.push({ name, value: value ?? null, unit, target: `${cmp} ${goal}`, met, ...(note ? { note } : {}) });
 }
 
@@ -43,12 +44,18 @@ const e = await instantiate(wasmPath);
 results.wasm_nop = measureNops(e, secs);
 
 const cargo = nativeCargo() ?? 'cargo';
-const nb = spawnSync(cargo, ['run', '-q', '--release', '--example', 'bench', '--', 'nop', String(secs)], { cwd: join(root, 'core-rs'), encoding: 'utf8' });
-results.native_nop = nb.status === 0 ? JSON.parse(nb.stdout.trim().split('\n').pop()) : { error: nb.stderr.slice(-500) };
+const nb = spawnSync(cargo, ['run', '-q', '--release', '--example', 'bench', '--', 'nop', String(secs)], {
+  cwd: join(root, 'core-rs'),
+  encoding: 'utf8',
+});
+results.native_nop =
+  nb.status === 0 ? JSON.parse(nb.stdout.trim().split('\n').pop()) : { error: nb.stderr.slice(-500) };
 
 const kdir = mkdtempSync(join(tmpdir(), 'ringside-bench-'));
 const kbin = join(kdir, 'kernel_bench');
-const cc = spawnSync('gcc', ['-O2', '-Wall', '-Wextra', '-o', kbin, join(root, 'bench', 'kernel_bench.c')], { encoding: 'utf8' });
+const cc = spawnSync('gcc', ['-O2', '-Wall', '-Wextra', '-o', kbin, join(root, 'bench', 'kernel_bench.c')], {
+  encoding: 'utf8',
+});
 function kernel(mode) {
   if (cc.status !== 0) return { error: `gcc: ${cc.stderr}` };
   const r = spawnSync(kbin, [mode, String(secs)], { encoding: 'utf8' });
@@ -64,12 +71,25 @@ results.kernel_devnull_cmd = kernel('devnull');
 const wasmRate = results.wasm_nop.opsPerSec;
 const kRate = results.kernel_nop.ops_per_sec;
 const nRate = results.native_nop.ops_per_sec;
-target('wasm batched NOPs vs real kernel', kRate ? wasmRate / kRate : null, 'x', '>=', 1.0, kRate ? undefined : `kernel: ${results.kernel_nop.error}`);
+target(
+  'wasm batched NOPs vs real kernel',
+  kRate ? wasmRate / kRate : null,
+  'x',
+  '>=',
+  1.0,
+  kRate ? undefined : `kernel: ${results.kernel_nop.error}`,
+);
 target('wasm batched NOPs vs native build', nRate ? wasmRate / nRate : null, 'x', '>=', 0.5);
 results.wasm_v5_sample_cmd = measureV5Sample(await instantiate(wasmPath), secs);
 const kCmd = results.kernel_devnull_cmd.ops_per_sec;
-target('uring_cmd through the v5 sample vs kernel /dev/null uring_cmd', kCmd ? results.wasm_v5_sample_cmd.opsPerSec / kCmd : null, 'x', '>=', 1.0,
-  'the v5 sample completes asynchronously: queue(), a workqueue item, task_work, done()');
+target(
+  'uring_cmd through the v5 sample vs kernel /dev/null uring_cmd',
+  kCmd ? results.wasm_v5_sample_cmd.opsPerSec / kCmd : null,
+  'x',
+  '>=',
+  1.0,
+  'the v5 sample completes asynchronously: queue(), a workqueue item, task_work, done()',
+);
 
 // 2. Trace and memory.
 log('trace and memory...');
@@ -116,7 +136,14 @@ if (existsSync(join(dist, 'index.html'))) {
   results.wasm_gzip_bytes = gzipSync(readFileSync(wasmPath), { level: 9 }).length;
 }
 target('wasm size', results.wasm_bytes / 1000, 'KB', '<=', 150);
-target('JS size (gzip)', results.js_gzip_bytes !== undefined ? results.js_gzip_bytes / 1000 : null, 'KB', '<=', 300, results.js_gzip_bytes === undefined ? 'dist/ not built (npm run build)' : undefined);
+target(
+  'JS size (gzip)',
+  results.js_gzip_bytes !== undefined ? results.js_gzip_bytes / 1000 : null,
+  'KB',
+  '<=',
+  300,
+  results.js_gzip_bytes === undefined ? 'dist/ not built (npm run build)' : undefined,
+);
 const uiBench = join(root, 'bench', 'ui.mjs');
 if (existsSync(uiBench)) {
   log('UI in headless Chromium...');
@@ -135,18 +162,25 @@ const out = { quick, results, targets };
 if (asJson) {
   console.log(JSON.stringify(out, null, 2));
 } else {
-  const f = (x) => (typeof x === 'number' ? (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en') : x.toFixed(3)) : String(x));
+  const f = (x) =>
+    typeof x === 'number' ? (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en') : x.toFixed(3)) : String(x);
   console.log('');
   console.log(`wasm core, batched NOPs:    ${f(wasmRate)} ops/s`);
   console.log(`native core, batched NOPs:  ${f(nRate)} ops/s`);
   console.log(`real kernel, batched NOPs:  ${f(kRate)} ops/s`);
   console.log(`real kernel, /dev/null uring_cmd: ${f(results.kernel_devnull_cmd.ops_per_sec)} ops/s`);
   console.log(`wasm core, uring_cmd through the v5 sample: ${f(results.wasm_v5_sample_cmd.opsPerSec)} ops/s`);
-  console.log(`trace record: ${results.trace_record_bytes} bytes; memory after ${f(results.requests_run)} requests: ${f(results.memory_after_requests_bytes)} bytes`);
+  console.log(
+    `trace record: ${results.trace_record_bytes} bytes; memory after ${f(results.requests_run)} requests: ${f(results.memory_after_requests_bytes)} bytes`,
+  );
   console.log(`snapshot: ${f(results.snapshot_bytes)} bytes, restore ${f(results.snapshot_restore_ms)} ms`);
-  console.log(`wasm ${f(results.wasm_bytes)} B (gzip ${f(results.wasm_gzip_bytes)} B)${results.js_bytes ? `, JS ${f(results.js_bytes)} B (gzip ${f(results.js_gzip_bytes)} B)` : ''}`);
+  console.log(
+    `wasm ${f(results.wasm_bytes)} B (gzip ${f(results.wasm_gzip_bytes)} B)${results.js_bytes ? `, JS ${f(results.js_bytes)} B (gzip ${f(results.js_gzip_bytes)} B)` : ''}`,
+  );
   console.log('\ntarget                                                      value        goal      met');
   for (const t of targets) {
-    console.log(`${t.name.padEnd(60)}${f(t.value).padStart(10)} ${t.unit.padEnd(3)} ${t.target.padEnd(9)} ${t.met ? 'yes' : 'NO'}${t.note ? `  (${t.note})` : ''}`);
+    console.log(
+      `${t.name.padEnd(60)}${f(t.value).padStart(10)} ${t.unit.padEnd(3)} ${t.target.padEnd(9)} ${t.met ? 'yes' : 'NO'}${t.note ? `  (${t.note})` : ''}`,
+    );
   }
 }

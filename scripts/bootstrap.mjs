@@ -47,7 +47,9 @@ export function ensureSystem(needs) {
   const hints = bad.map(({ r }) => r.hint).filter(Boolean);
   const cmd = `apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')}`;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    console.error(`ringside: missing system packages. Run as root:\n  ${cmd}${hints.map((h) => `\n  or: ${h}`).join('')}`);
+    console.error(
+      `ringside: missing system packages. Run as root:\n  ${cmd}${hints.map((h) => `\n  or: ${h}`).join('')}`,
+    );
     process.exit(1);
   }
   console.log(`ringside: installing ${pkgs.join(' ')} with apt`);

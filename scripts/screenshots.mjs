@@ -28,7 +28,11 @@ const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHR
 let failed = false;
 try {
   const shoot = async (name, theme, act) => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1, reducedMotion: 'reduce' });
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 720 },
+      deviceScaleFactor: 1,
+      reducedMotion: 'reduce',
+    });
     await page.addInitScript((t) => localStorage.setItem('ringside-theme', t), theme);
     await act(page);
     await page.waitForTimeout(400);
@@ -56,7 +60,8 @@ try {
     await page.getByTestId('caption').waitFor();
     await page.getByRole('button', { name: 'Present' }).click();
     // Step until the first question is up.
-    for (let i = 0; i < 60 && !(await page.getByTestId('checkpoint').count()); i++) await page.keyboard.press('PageDown');
+    for (let i = 0; i < 60 && !(await page.getByTestId('checkpoint').count()); i++)
+      await page.keyboard.press('PageDown');
     await page.getByTestId('checkpoint').waitFor();
   });
 } finally {

@@ -26,7 +26,12 @@ let failed = 0;
 const failures = [];
 
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? root, env: { ...process.env, ...opts.env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? root,
+    env: { ...process.env, ...opts.env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   const out = (r.stdout ?? '') + (r.stderr ?? '');
   return { status: r.status ?? 1, out };
 }
@@ -67,7 +72,9 @@ await suite('setup', () => {
   return { passed: p, failed: f, out };
 });
 await suite('cargo fmt --check', () => single(run(cargo, ['fmt', '--check'], { cwd: crate })));
-await suite('cargo clippy', () => single(run(cargo, ['clippy', '--all-targets', '--', '-D', 'warnings'], { cwd: crate })));
+await suite('cargo clippy', () =>
+  single(run(cargo, ['clippy', '--all-targets', '--', '-D', 'warnings'], { cwd: crate })),
+);
 await suite('cargo test', () => {
   const r = run(cargo, ['test'], { cwd: crate });
   let p = 0;
@@ -115,7 +122,9 @@ await suite('conformance comparator (node --test)', () => {
 // returning { passed, failed, out } (ctx has root, run, single, cargo).
 const extra = join(root, 'scripts', 'suites');
 if (existsSync(extra)) {
-  for (const f of readdirSync(extra).filter((x) => x.endsWith('.mjs')).sort()) {
+  for (const f of readdirSync(extra)
+    .filter((x) => x.endsWith('.mjs'))
+    .sort()) {
     const mod = await import(join(extra, f));
     await suite(mod.name, () => mod.run({ root, run, single, cargo }));
   }

@@ -38,7 +38,15 @@ const IOSQE_IO_LINK = 4;
 const IOSQE_IO_HARDLINK = 8;
 const IOSQE_BUFFER_SELECT = 32;
 const IOSQE_CQE_SKIP_SUCCESS = 64;
-const SETUP = { CQSIZE: 8, SUBMIT_ALL: 128, COOP_TASKRUN: 256, SQE128: 1024, CQE32: 2048, NO_SQARRAY: 1 << 16, CQE_MIXED: 1 << 18 };
+const SETUP = {
+  CQSIZE: 8,
+  SUBMIT_ALL: 128,
+  COOP_TASKRUN: 256,
+  SQE128: 1024,
+  CQE32: 2048,
+  NO_SQARRAY: 1 << 16,
+  CQE_MIXED: 1 << 18,
+};
 const GETEVENTS = 1;
 const EXT_ARG = 8;
 
@@ -68,11 +76,13 @@ function kernel() {
   const lines = createInterface({ input: p.stdout });
   const waiting = [];
   let exit = null;
-  const exited = new Promise((res) => p.on('exit', (code) => {
-    exit = code;
-    for (const w of waiting.splice(0)) w.reject(new Error(`exec exited with ${code}`));
-    res(code);
-  }));
+  const exited = new Promise((res) =>
+    p.on('exit', (code) => {
+      exit = code;
+      for (const w of waiting.splice(0)) w.reject(new Error(`exec exited with ${code}`));
+      res(code);
+    }),
+  );
   lines.on('line', (l) => waiting.shift()?.resolve(JSON.parse(l)));
   return {
     send(line, reply = true) {
@@ -83,7 +93,14 @@ function kernel() {
         // No step takes long; a silent kernel is spinning (see the CQE_MIXED note below).
         const timer = setTimeout(() => {
           p.kill('SIGKILL');
-          reject(Object.assign(new Error(`the kernel did not answer \`${line}\` within ${STEP_TIMEOUT_MS} ms (pid ${p.pid}; a livelocked task cannot be killed)`), { hung: true }));
+          reject(
+            Object.assign(
+              new Error(
+                `the kernel did not answer \`${line}\` within ${STEP_TIMEOUT_MS} ms (pid ${p.pid}; a livelocked task cannot be killed)`,
+              ),
+              { hung: true },
+            ),
+          );
         }, STEP_TIMEOUT_MS);
         waiting.push({
           resolve: (v) => (clearTimeout(timer), resolve(v)),
@@ -145,7 +162,18 @@ async function program(seed) {
     const n = r.below(room + 1);
     const sqes = [];
     for (let i = 0; i < n; i++) {
-      const q = { opcode: 0, flags: 0, fd: -1, fd_ref: 'literal', fd_kind: 'none', off: 0, addr: 0, len: 0, op_flags: 0, user_data: 0 };
+      const q = {
+        opcode: 0,
+        flags: 0,
+        fd: -1,
+        fd_ref: 'literal',
+        fd_kind: 'none',
+        off: 0,
+        addr: 0,
+        len: 0,
+        op_flags: 0,
+        user_data: 0,
+      };
       q.opcode = r.chance(5) ? r.pick([255, 70, 200]) : r.chance(5) ? 46 : 0;
       if (r.chance(25)) q.flags |= IOSQE_IO_LINK;
       else if (r.chance(10)) q.flags |= IOSQE_IO_HARDLINK;
@@ -168,10 +196,14 @@ async function program(seed) {
       q.user_data = u64(r.chance(10) ? r.next() : ud);
       ud += 1n;
       const validOp = q.opcode === 0 || q.opcode === 46;
-      if (q.flags & IOSQE_CQE_SKIP_SUCCESS && validOp && !(q.flags & (128 | IOSQE_BUFFER_SELECT))) skipCandidate.add(tail + i);
+      if (q.flags & IOSQE_CQE_SKIP_SUCCESS && validOp && !(q.flags & (128 | IOSQE_BUFFER_SELECT)))
+        skipCandidate.add(tail + i);
       byIndex.set(tail + i, q);
       sqes.push(q);
-      await k.send(`sqe ${q.opcode} ${q.flags} ${q.fd} ${q.off} ${q.addr} ${q.len} ${q.op_flags} ${BigInt(q.user_data)}`, false);
+      await k.send(
+        `sqe ${q.opcode} ${q.flags} ${q.fd} ${q.off} ${q.addr} ${q.len} ${q.op_flags} ${BigInt(q.user_data)}`,
+        false,
+      );
     }
     if (n > 0 || r.chance(20)) {
       tail += n;
@@ -203,7 +235,16 @@ async function program(seed) {
     else if (r.chance(10)) ms = 0;
     if (ms >= 0) ef |= EXT_ARG;
     const e = await k.send(`enter ${toSubmit} ${min} ${ef} ${ms}`);
-    add({ kind: 'enter', to_submit: toSubmit, min_complete: min, flags: ef, ...(ms >= 0 ? { ext_arg_timeout_ms: ms } : {}) }, e);
+    add(
+      {
+        kind: 'enter',
+        to_submit: toSubmit,
+        min_complete: min,
+        flags: ef,
+        ...(ms >= 0 ? { ext_arg_timeout_ms: ms } : {}),
+      },
+      e,
+    );
     const before = head;
     head = e.state.sq_head;
     for (let i = before; i < head; i++) if (skipCandidate.has(i) && !dropped.has(i)) drainDisabled = true;
@@ -222,7 +263,12 @@ async function program(seed) {
     }
     if (async || r.chance(80)) {
       const max = async || r.chance(50) ? -1 : r.below(5);
-      if (async) ignore.push({ path: `/steps/${steps.length}/cqes`, unordered: true, why: 'io-wq races the task for the CQ ring' });
+      if (async)
+        ignore.push({
+          path: `/steps/${steps.length}/cqes`,
+          unordered: true,
+          why: 'io-wq races the task for the CQ ring',
+        });
       add({ kind: 'reap', ...(max >= 0 ? { max } : {}) }, await k.send(`reap ${max}`));
     }
     void big;
@@ -282,7 +328,17 @@ async function main() {
       writeFileSync(join(dir, 'in', `${name}.json`), JSON.stringify(reduceToInputs(ref)));
       names.push(name);
     }
-    const rep = spawnSync(process.execPath, [join(ROOT, 'bin', 'ringside.mjs'), 'replay', '--out-dir', join(dir, 'got'), ...names.map((n) => join(dir, 'in', `${n}.json`))], { encoding: 'utf8' });
+    const rep = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'ringside.mjs'),
+        'replay',
+        '--out-dir',
+        join(dir, 'got'),
+        ...names.map((n) => join(dir, 'in', `${n}.json`)),
+      ],
+      { encoding: 'utf8' },
+    );
     if (rep.status !== 0) console.log(rep.stdout + rep.stderr);
     let bad = 0;
     for (const n of names) {
@@ -295,7 +351,9 @@ async function main() {
         for (const x of m.slice(0, 8)) console.log(`  ${formatMismatch(x)}`);
       }
     }
-    console.log(`differential fuzz: ${names.length - bad}/${names.length} random programs match the kernel (seeds ${a.seed}..${a.seed + a.count - 1})`);
+    console.log(
+      `differential fuzz: ${names.length - bad}/${names.length} random programs match the kernel (seeds ${a.seed}..${a.seed + a.count - 1})`,
+    );
     return bad ? 1 : 0;
   } finally {
     if (!a.keep) rmSync(dir, { recursive: true, force: true });

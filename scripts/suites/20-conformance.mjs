@@ -50,7 +50,7 @@ export function run({ root, run: sh }) {
       say(tpNot[0]);
     } else {
       failed++;
-      say('re-recording: the kernel\'s tracepoints differ from the committed traces beyond what they declare:');
+      say("re-recording: the kernel's tracepoints differ from the committed traces beyond what they declare:");
       say(rec.out.slice(rec.out.indexOf('kernel tracepoints')).trimEnd());
     }
   }
@@ -59,8 +59,12 @@ export function run({ root, run: sh }) {
   // kernel recordings the differential fuzzer kept as regressions).
   const tracesDir = join(root, 'conformance', 'traces');
   const fuzzDir = join(root, 'conformance', 'fuzz', 'traces');
-  const scenarioNames = readdirSync(tracesDir).filter((f) => f.endsWith('.json')).sort();
-  const fuzzNames = readdirSync(fuzzDir).filter((f) => f.endsWith('.json')).sort();
+  const scenarioNames = readdirSync(tracesDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const fuzzNames = readdirSync(fuzzDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const names = [...scenarioNames, ...fuzzNames];
   const dirOf = (f) => (fuzzNames.includes(f) && !scenarioNames.includes(f) ? fuzzDir : tracesDir);
   const tmp = mkdtempSync(join(tmpdir(), 'ringside-conformance-'));
@@ -128,12 +132,16 @@ export function run({ root, run: sh }) {
       }
     }
     if (!simWrites) {
-      say(`tracepoints: the simulator's replay writes no tracepoints; ${tpTraces} recordings with tracepoints not compared`);
+      say(
+        `tracepoints: the simulator's replay writes no tracepoints; ${tpTraces} recordings with tracepoints not compared`,
+      );
     } else {
       passed += tpMatch;
       failed += tpTraces - tpMatch;
       out.push(...tpOut);
-      say(`tracepoints: ${tpMatch}/${tpTraces} recordings match the kernel tracepoint for tracepoint (${tpCompared} kernel tracepoints compared)`);
+      say(
+        `tracepoints: ${tpMatch}/${tpTraces} recordings match the kernel tracepoint for tracepoint (${tpCompared} kernel tracepoints compared)`,
+      );
     }
     say(`fuzzer regressions replayed: ${fuzzMatch}/${fuzzNames.length} match the kernel's recording`);
 
@@ -161,7 +169,14 @@ export function run({ root, run: sh }) {
     say('io_uring unavailable: not fuzzing against the kernel');
   } else {
     const count = Number(process.env.RINGSIDE_FUZZ_COUNT ?? 100);
-    const fz = sh(process.execPath, [join(root, 'conformance', 'fuzz', 'fuzz.mjs'), '--seed', '1', '--count', String(count), '--quiet']);
+    const fz = sh(process.execPath, [
+      join(root, 'conformance', 'fuzz', 'fuzz.mjs'),
+      '--seed',
+      '1',
+      '--count',
+      String(count),
+      '--quiet',
+    ]);
     const m = /differential fuzz: (\d+)\/(\d+)/.exec(fz.out);
     if (m && fz.status !== 3) {
       passed += Number(m[1]);

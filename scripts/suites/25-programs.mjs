@@ -28,7 +28,10 @@ export async function run({ root, run: sh }) {
     say(`skipped: cannot capture io_uring tracepoints here (${why})`);
     return { passed, failed, out: out.join('\n') };
   }
-  const { readRecordingText, requestLives } = await tsImport(join(root, 'web', 'src', 'recording', 'format.ts'), import.meta.url);
+  const { readRecordingText, requestLives } = await tsImport(
+    join(root, 'web', 'src', 'recording', 'format.ts'),
+    import.meta.url,
+  );
   const tmp = mkdtempSync(join(tmpdir(), 'ringside-programs-'));
   const bin = join(root, 'bin', 'ringside.mjs');
   const record = (label, argv, check) => {
@@ -52,19 +55,38 @@ export async function run({ root, run: sh }) {
   try {
     if (!which('fio')) say('fio: skipped (fio is not installed)');
     else {
-      record('fio', ['fio', '--name=ringside', '--ioengine=io_uring', `--filename=${join(tmp, 'fio.dat')}`, '--size=256k', '--rw=randrw', '--bs=4k', '--iodepth=4', '--force_async=8', '--output=/dev/null'], (r, lives) => {
-        const p = [];
-        const ops = new Set(r.events.filter((e) => e.event === 'submit_req').map((e) => e.opcode));
-        if (!ops.has('READ') || !ops.has('WRITE')) p.push(`expected READ and WRITE submissions, found ${[...ops].join(', ')}`);
-        if (lives.length < 64 || lives.some((l) => l.result !== 4096)) p.push(`expected at least 64 requests of 4096 bytes, found ${lives.length}`);
-        if (!r.events.some((e) => e.event === 'queue_async_work')) p.push('force_async should punt requests to io-wq');
-        if (r.lostEvents) p.push(`${r.lostEvents} events lost`);
-        return p;
-      });
+      record(
+        'fio',
+        [
+          'fio',
+          '--name=ringside',
+          '--ioengine=io_uring',
+          `--filename=${join(tmp, 'fio.dat')}`,
+          '--size=256k',
+          '--rw=randrw',
+          '--bs=4k',
+          '--iodepth=4',
+          '--force_async=8',
+          '--output=/dev/null',
+        ],
+        (r, lives) => {
+          const p = [];
+          const ops = new Set(r.events.filter((e) => e.event === 'submit_req').map((e) => e.opcode));
+          if (!ops.has('READ') || !ops.has('WRITE'))
+            p.push(`expected READ and WRITE submissions, found ${[...ops].join(', ')}`);
+          if (lives.length < 64 || lives.some((l) => l.result !== 4096))
+            p.push(`expected at least 64 requests of 4096 bytes, found ${lives.length}`);
+          if (!r.events.some((e) => e.event === 'queue_async_work'))
+            p.push('force_async should punt requests to io-wq');
+          if (r.lostEvents) p.push(`${r.lostEvents} events lost`);
+          return p;
+        },
+      );
     }
     const example = '/usr/share/doc/liburing-dev/examples/link-cp.c';
     const source = [example, `${example}.gz`].find((f) => existsSync(f));
-    if (!source || !existsSync('/usr/include/liburing.h')) say('link-cp: skipped (liburing-dev and its examples are not installed)');
+    if (!source || !existsSync('/usr/include/liburing.h'))
+      say('link-cp: skipped (liburing-dev and its examples are not installed)');
     else {
       const c = join(tmp, 'link-cp.c');
       const raw = readFileSync(source);
@@ -75,11 +97,13 @@ export async function run({ root, run: sh }) {
         writeFileSync(join(tmp, 'in.bin'), Buffer.alloc(200_000, 7));
         record('link-cp', [join(tmp, 'link-cp'), join(tmp, 'in.bin'), join(tmp, 'out.bin')], (r, lives) => {
           const p = [];
-          if (!r.events.some((e) => e.event === 'link')) p.push('expected io_uring_link events (READV linked to WRITEV)');
+          if (!r.events.some((e) => e.event === 'link'))
+            p.push('expected io_uring_link events (READV linked to WRITEV)');
           if (!r.threads.some((t) => t.ctx === 'iowq')) p.push('expected an io-wq worker lane');
           const total = lives.filter((l) => l.opcode === 'WRITEV').reduce((a, l) => a + (l.result ?? 0), 0);
           if (total !== 200_000) p.push(`the WRITEVs should complete 200000 bytes, found ${total}`);
-          if (!readFileSync(join(tmp, 'out.bin')).equals(readFileSync(join(tmp, 'in.bin')))) p.push('link-cp did not copy the file');
+          if (!readFileSync(join(tmp, 'out.bin')).equals(readFileSync(join(tmp, 'in.bin'))))
+            p.push('link-cp did not copy the file');
           return p;
         });
       }

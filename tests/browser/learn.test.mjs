@@ -24,11 +24,16 @@ async function cursor(page) {
 
 /** @param {import('playwright-core').Page} page */
 async function waitCursor(page, n) {
-  await page.waitForFunction((want) => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want), n, { timeout: 5000 });
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want),
+    n,
+    { timeout: 5000 },
+  );
 }
 
 function eq(what, want, got) {
-  if (JSON.stringify(want) !== JSON.stringify(got)) throw new Error(`${what}: expected ${JSON.stringify(want)}, found ${JSON.stringify(got)}`);
+  if (JSON.stringify(want) !== JSON.stringify(got))
+    throw new Error(`${what}: expected ${JSON.stringify(want)}, found ${JSON.stringify(got)}`);
 }
 
 /** Collects console errors and warnings (React key warnings among them). */
@@ -47,7 +52,8 @@ export const tests = [
       await page.goto(url);
       await page.getByTestId('start-path').waitFor();
       const where = await page.locator('.caption-meta .where').textContent();
-      if (!where?.startsWith('Six NOPs through a four-entry ring')) throw new Error(`home should open the first stop of the path, found "${where}"`);
+      if (!where?.startsWith('Six NOPs through a four-entry ring'))
+        throw new Error(`home should open the first stop of the path, found "${where}"`);
       const stepOf = await page.getByTestId('step-of').textContent();
       if (/of 0$/.test(stepOf ?? '')) throw new Error(`home shows an empty run: ${stepOf}`);
       await page.screenshot({ path: join(results, 'learn-home-1280.png') });
@@ -73,7 +79,9 @@ export const tests = [
       await tip.waitFor({ state: 'detached' });
       // The path goes on.
       await page.getByTestId('path-next').click();
-      await page.waitForFunction(() => document.querySelector('.caption-meta .where')?.textContent?.startsWith('CQ overflow'));
+      await page.waitForFunction(() =>
+        document.querySelector('.caption-meta .where')?.textContent?.startsWith('CQ overflow'),
+      );
       // The library lists the path first.
       await page.getByRole('button', { name: 'Library' }).click();
       const stops = await page.getByTestId('start-here').locator('li').count();
@@ -97,7 +105,8 @@ export const tests = [
       await q.locator('[data-testid="cp-option"]', { hasText: wrong }).first().click();
       await waitCursor(page, cp.frame);
       eq('revealed answer', cp.answer, (await page.getByTestId('cp-answer').textContent())?.split(' ')[0]);
-      if (!(await page.getByTestId('checkpoint-answer').textContent())?.includes(`you said ${wrong}`)) throw new Error('the pick should be shown beside the answer');
+      if (!(await page.getByTestId('checkpoint-answer').textContent())?.includes(`you said ${wrong}`))
+        throw new Error('the pick should be shown beside the answer');
       await page.screenshot({ path: join(results, 'learn-checkpoint-reveal.png') });
     },
   },
@@ -109,7 +118,8 @@ export const tests = [
       await page.goto(`${url}?s=stale-pdu&step=${cp.frame - 1}&theme=projector`);
       await waitCursor(page, cp.frame - 1);
       await page.getByRole('button', { name: 'Present' }).click();
-      const stepNo = async () => Number(/step (\d+)/.exec((await page.getByTestId('step-of').textContent()) ?? '')?.[1]);
+      const stepNo = async () =>
+        Number(/step (\d+)/.exec((await page.getByTestId('step-of').textContent()) ?? '')?.[1]);
       await page.keyboard.press('PageDown');
       await page.getByTestId('checkpoint').waitFor();
       eq('cursor while the room votes', cp.frame - 1, await stepNo());
@@ -133,13 +143,17 @@ export const tests = [
       await page.goto(`${url}embed.html?s=nop-batch&from=${cp.frame - 1}&quiz=0`);
       await page.getByTestId('embed-step').waitFor();
       await page.getByRole('button', { name: 'Next' }).click();
-      await page.waitForFunction((n) => document.querySelector('[data-testid="embed-step"]')?.textContent?.startsWith(`step ${n} `), cp.frame);
+      await page.waitForFunction(
+        (n) => document.querySelector('[data-testid="embed-step"]')?.textContent?.startsWith(`step ${n} `),
+        cp.frame,
+      );
       if (await page.getByTestId('checkpoint').count()) throw new Error('quiz=0 should turn the questions off');
       await page.goto(`${url}embed.html?s=nop-batch&speed=fast&theme=neon&panels=rings,dials&from=999`);
       const problem = page.getByTestId('problem');
       await problem.waitFor();
       const text = await problem.textContent();
-      for (const k of ['speed=', 'theme=', '"dials"', 'from=999']) if (!text?.includes(k)) throw new Error(`the embed's message should name ${k}: ${text}`);
+      for (const k of ['speed=', 'theme=', '"dials"', 'from=999'])
+        if (!text?.includes(k)) throw new Error(`the embed's message should name ${k}: ${text}`);
     },
   },
   {
@@ -153,11 +167,15 @@ export const tests = [
       const shown = Number(await page.getByTestId('sim-time').getAttribute('data-ns'));
       eq('the clock on screen', exp.timeNs[at], shown);
       await page.getByRole('button', { name: 'Share' }).click();
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Chrome trace' }).click()]);
+      const [dl] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Chrome trace' }).click(),
+      ]);
       const doc = JSON.parse(readFileSync(await dl.path(), 'utf8'));
       eq('Trace Event Format problems', [], checkChromeTrace(doc));
       const steps = doc.traceEvents.filter((e) => e.cat === 'step');
-      if (Math.abs(steps[at].ts * 1000 - shown) > 1e-6) throw new Error(`step ${at} is at ${steps[at].ts} µs in the trace, the app shows ${shown} ns`);
+      if (Math.abs(steps[at].ts * 1000 - shown) > 1e-6)
+        throw new Error(`step ${at} is at ${steps[at].ts} µs in the trace, the app shows ${shown} ns`);
       const flows = doc.traceEvents.filter((e) => e.cat === 'flow');
       const ids = new Set(flows.map((e) => e.id));
       if (ids.size < 2) throw new Error(`expected a flow per queued request, found ${ids.size}`);
@@ -165,8 +183,10 @@ export const tests = [
       const src = new URL(/src="([^"]+)"/.exec(snippet)[1].replace(/&amp;/g, '&'));
       const origin = new URL(url).origin;
       eq('snippet origin', origin, src.searchParams.get('origin'));
-      if (Number(src.searchParams.get('from')) >= at) throw new Error(`the snippet should start at the chapter, not at step ${at}: ${src}`);
-      if (Number(src.searchParams.get('to')) < at) throw new Error(`the snippet's range should cover the chapter on screen: ${src}`);
+      if (Number(src.searchParams.get('from')) >= at)
+        throw new Error(`the snippet should start at the chapter, not at step ${at}: ${src}`);
+      if (Number(src.searchParams.get('to')) < at)
+        throw new Error(`the snippet's range should cover the chapter on screen: ${src}`);
       if (!src.searchParams.get('panels')) throw new Error(`the snippet should carry the panels: ${src}`);
     },
   },
@@ -197,14 +217,32 @@ export const tests = [
     async run(page) {
       // React reports key and other mistakes only in its development build: build one and use it.
       const dev = join(root, 'test-results', 'dist-dev');
-      const b = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--mode', 'development', '--outDir', dev, '--emptyOutDir', '--logLevel', 'error'], {
-        cwd: root,
-        env: { ...process.env, NODE_ENV: 'development' },
-        encoding: 'utf8',
-      });
+      const b = spawnSync(
+        process.execPath,
+        [
+          join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+          'build',
+          '--mode',
+          'development',
+          '--outDir',
+          dev,
+          '--emptyOutDir',
+          '--logLevel',
+          'error',
+        ],
+        {
+          cwd: root,
+          env: { ...process.env, NODE_ENV: 'development' },
+          encoding: 'utf8',
+        },
+      );
       if (b.status !== 0) throw new Error(`development build failed: ${b.stderr}`);
-      const bundle = readdirSync(join(dev, 'assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dev, 'assets', f), 'utf8')).join('\n');
-      if (!bundle.includes('unique "key" prop') && !bundle.includes('unique \\"key\\" prop')) throw new Error('the development build lacks React\'s key warning: this check would see nothing');
+      const bundle = readdirSync(join(dev, 'assets'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(join(dev, 'assets', f), 'utf8'))
+        .join('\n');
+      if (!bundle.includes('unique "key" prop') && !bundle.includes('unique \\"key\\" prop'))
+        throw new Error("the development build lacks React's key warning: this check would see nothing");
       const server = await serveStatic(dev, { base: '/ringside-dev/' });
       try {
         await cleanRun(page, server.url);

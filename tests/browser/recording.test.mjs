@@ -27,8 +27,10 @@ export const tests = [
       await openRecording(page, file('conformance/programs/link-cp.json'));
       await page.getByTestId('recording').waitFor();
       const lanes = (await page.getByTestId('rec-lanes').textContent()) ?? '';
-      if (!/link-cp/.test(lanes) || !/io-wq worker/.test(lanes)) throw new Error(`lanes should name the task and its io-wq worker: ${lanes}`);
-      if (!(await pos(page)).startsWith('1 / 20')) throw new Error(`starts at the first tracepoint: ${await pos(page)}`);
+      if (!/link-cp/.test(lanes) || !/io-wq worker/.test(lanes))
+        throw new Error(`lanes should name the task and its io-wq worker: ${lanes}`);
+      if (!(await pos(page)).startsWith('1 / 20'))
+        throw new Error(`starts at the first tracepoint: ${await pos(page)}`);
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('ArrowRight');
       if (!(await pos(page)).startsWith('3 / 20')) throw new Error(`arrow keys step: ${await pos(page)}`);
@@ -37,13 +39,18 @@ export const tests = [
       await page.getByRole('button', { name: 'Previous tracepoint' }).click();
       if (!(await pos(page)).startsWith('19 / 20')) throw new Error(`Previous: ${await pos(page)}`);
       const reqs = (await page.getByTestId('rec-requests').textContent()) ?? '';
-      if (!/WRITEV/.test(reqs) || !/io-wq/.test(reqs)) throw new Error(`requests should show WRITEV going through io-wq: ${reqs}`);
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Chrome trace' }).click()]);
+      if (!/WRITEV/.test(reqs) || !/io-wq/.test(reqs))
+        throw new Error(`requests should show WRITEV going through io-wq: ${reqs}`);
+      const [dl] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Chrome trace' }).click(),
+      ]);
       const doc = JSON.parse(readFileSync(await dl.path(), 'utf8'));
       const { checkChromeTrace } = await tsImport('../../web/src/share/chromeTrace.ts', import.meta.url);
       const errs = checkChromeTrace(doc);
       if (errs.length) throw new Error(`Chrome trace: ${errs.join('; ')}`);
-      if (!doc.traceEvents.some((e) => e.ph === 'b' && e.cat === 'request')) throw new Error('the Chrome trace has request slices');
+      if (!doc.traceEvents.some((e) => e.ph === 'b' && e.cat === 'request'))
+        throw new Error('the Chrome trace has request slices');
       await page.screenshot({ path: join(results, 'recording-link-cp.png') });
       // Escape goes back to the simulator, which kept its state.
       await page.keyboard.press('Escape');
@@ -86,7 +93,10 @@ export const tests = [
       for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
       const before = await pos(page);
       const cases = [
-        ['{"format":"ringside-kernel-recording","format_version":7}', '/format_version: this app reads ringside-kernel-recording version 1, found 7'],
+        [
+          '{"format":"ringside-kernel-recording","format_version":7}',
+          '/format_version: this app reads ringside-kernel-recording version 1, found 7',
+        ],
         ['{"format":"perf"}', '/format: expected "ringside-kernel-recording"'],
         ['{ nope', 'not valid JSON'],
       ];
@@ -95,8 +105,10 @@ export const tests = [
         const problem = page.getByTestId('problem');
         await problem.waitFor();
         const said = (await problem.textContent()) ?? '';
-        if (!said.includes(want) || !said.includes('bad.json')) throw new Error(`the problem should say "${want}": ${said}`);
-        if ((await pos(page)) !== before) throw new Error(`the open recording stays where it was: ${await pos(page)} vs ${before}`);
+        if (!said.includes(want) || !said.includes('bad.json'))
+          throw new Error(`the problem should say "${want}": ${said}`);
+        if ((await pos(page)) !== before)
+          throw new Error(`the open recording stays where it was: ${await pos(page)} vs ${before}`);
         await page.getByRole('button', { name: 'Dismiss' }).click();
       }
     },
@@ -119,10 +131,12 @@ tests.push({
     if (badge !== want) throw new Error(`badge "${badge}", computed "${want}"`);
     await page.getByRole('button', { name: /tw_async_defer/ }).click();
     const detail = (await page.getByTestId('truth-detail').textContent()) ?? '';
-    if (!/local_work_run/.test(detail)) throw new Error(`the DEFER_TASKRUN scenario shows the local work run: ${detail.slice(0, 300)}`);
+    if (!/local_work_run/.test(detail))
+      throw new Error(`the DEFER_TASKRUN scenario shows the local work run: ${detail.slice(0, 300)}`);
     await page.screenshot({ path: join(results, 'kernel-vs-simulator.png') });
     await page.getByRole('button', { name: "Step through the kernel's side" }).click();
     await page.getByTestId('recording').waitFor();
-    if (!/step 5/.test((await page.getByTestId('rec-lanes').textContent()) ?? '')) throw new Error('the kernel side opens with its steps');
+    if (!/step 5/.test((await page.getByTestId('rec-lanes').textContent()) ?? ''))
+      throw new Error('the kernel side opens with its steps');
   },
 });

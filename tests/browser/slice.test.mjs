@@ -42,7 +42,8 @@ export const tests = [
       await page.getByRole('button', { name: 'io_uring_enter' }).click();
       // Steps that find nothing to run add no frame: count the ones that did.
       let steps = 0;
-      for (let i = 0; i < 8 && (await text(page, 'cq-tail')) !== '1'; i++, steps++) await page.getByRole('button', { name: 'Step' }).click();
+      for (let i = 0; i < 8 && (await text(page, 'cq-tail')) !== '1'; i++, steps++)
+        await page.getByRole('button', { name: 'Step' }).click();
       if ((await text(page, 'cq-tail')) !== '1') throw new Error('expected the NOP to complete');
       for (let i = 0; i < steps; i++) await page.getByRole('button', { name: 'Back' }).click();
       if ((await text(page, 'cq-tail')) !== '0') throw new Error('going back should restore CQ tail 0');

@@ -31,7 +31,11 @@ async function cursor(page) {
 
 /** @param {import('playwright-core').Page} page */
 async function waitCursor(page, n) {
-  await page.waitForFunction((want) => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want), n, { timeout: 5000 });
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want),
+    n,
+    { timeout: 5000 },
+  );
 }
 
 function fail(id, f, what, want, got) {
@@ -71,13 +75,16 @@ async function checkFrame(page, id, f, hasSources) {
     const row = page.getByTestId('code-line-current');
     const line = await row.getAttribute('data-line');
     const file = await page.locator('table.code').getAttribute('data-file');
-    if (line !== String(f.code.line) || file !== f.code.file) fail(id, f, 'running code line', `${f.code.file}:${f.code.line}`, `${file}:${line}`);
+    if (line !== String(f.code.line) || file !== f.code.file)
+      fail(id, f, 'running code line', `${f.code.file}:${f.code.line}`, `${file}:${line}`);
   } else {
-    const fns = await page.locator('[data-testid="step-functions"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-fn')));
+    const fns = await page
+      .locator('[data-testid="step-functions"] li')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-fn')));
     if (JSON.stringify(fns) !== JSON.stringify(f.functions)) fail(id, f, 'upstream functions', f.functions, fns);
   }
   const alarm = await page.getByTestId('sanitizer-alarm').count();
-  if ((alarm > 0) !== f.sanitizers.length > 0) fail(id, f, 'sanitizer alarm shown', f.sanitizers.length > 0, alarm > 0);
+  if (alarm > 0 !== f.sanitizers.length > 0) fail(id, f, 'sanitizer alarm shown', f.sanitizers.length > 0, alarm > 0);
 }
 
 async function walk(page, url, results, id) {
@@ -98,7 +105,8 @@ async function walk(page, url, results, id) {
 
   await page.goto(`${url}?s=${id}&theme=light`);
   await page.getByTestId('caption').waitFor();
-  if ((await page.locator('.caption-meta .where').textContent())?.startsWith(exp.title) !== true) throw new Error(`${id}: the page did not open the scenario`);
+  if ((await page.locator('.caption-meta .where').textContent())?.startsWith(exp.title) !== true)
+    throw new Error(`${id}: the page did not open the scenario`);
   await waitCursor(page, 0);
   await checkFrame(page, id, exp.frames[0], exp.hasSources);
 
@@ -108,7 +116,13 @@ async function walk(page, url, results, id) {
     const key = FORWARD_KEYS[i % FORWARD_KEYS.length];
     await page.keyboard.press(key);
     // A checkpoint asks before its step (predict, then reveal): the same key again reveals it.
-    await page.waitForFunction((want) => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want) || document.querySelector('[data-testid="checkpoint"]'), i, { timeout: 5000 });
+    await page.waitForFunction(
+      (want) =>
+        document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want) ||
+        document.querySelector('[data-testid="checkpoint"]'),
+      i,
+      { timeout: 5000 },
+    );
     if (await page.getByTestId('checkpoint').count()) {
       if ((await cursor(page)) !== i - 1) throw new Error(`${id}: a checkpoint's question moved the cursor`);
       await page.keyboard.press(key);
@@ -118,7 +132,8 @@ async function walk(page, url, results, id) {
     const f = exp.frames[i];
     if (!isStop(f)) continue;
     await checkFrame(page, id, f, exp.hasSources);
-    const kind = f.stops.find((k) => !shot.has(k)) ?? (chapterFrames.has(i) && !shot.has(`chapter-${i}`) ? `chapter-${i}` : null);
+    const kind =
+      f.stops.find((k) => !shot.has(k)) ?? (chapterFrames.has(i) && !shot.has(`chapter-${i}`) ? `chapter-${i}` : null);
     if (kind) {
       shot.add(kind);
       await page.waitForTimeout(500); // Let tokens and markers finish gliding.
@@ -147,7 +162,10 @@ async function walk(page, url, results, id) {
     await checkFrame(page, id, exp.frames[ch.frame], exp.hasSources);
   }
   const rank = ['sanitizer', 'eagain', 'eiocbqueued', 'task_work_ran', 'device_done', 'cqe_posted', 'sqe_published'];
-  const best = [...stops].sort((a, b) => Math.min(...a.stops.map((k) => rank.indexOf(k)), 99) - Math.min(...b.stops.map((k) => rank.indexOf(k)), 99))[0];
+  const best = [...stops].sort(
+    (a, b) =>
+      Math.min(...a.stops.map((k) => rank.indexOf(k)), 99) - Math.min(...b.stops.map((k) => rank.indexOf(k)), 99),
+  )[0];
   await page.locator('[data-testid="jump"]').fill(String(best.index));
   await page.locator('[data-testid="jump"]').press('Enter');
   await waitCursor(page, best.index);
@@ -180,13 +198,18 @@ export const tests = [
       await page.goto(`${url}?s=nop-batch&theme=projector`);
       await page.getByTestId('caption').waitFor();
       await page.keyboard.press('4');
-      await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow')) > 0);
+      await page.waitForFunction(
+        () => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow')) > 0,
+      );
       await page.screenshot({ path: join(results, 'walkthrough-1920-projector.png') });
       const base = new URL(url);
       const other = requests.filter((u) => {
         const p = new URL(u);
         if (p.origin !== base.origin) return true;
-        return !(p.pathname.startsWith(base.pathname) && (/\.(js|css|html)$/.test(p.pathname) || p.pathname.endsWith('/') || p.pathname.endsWith('core.wasm')));
+        return !(
+          p.pathname.startsWith(base.pathname) &&
+          (/\.(js|css|html)$/.test(p.pathname) || p.pathname.endsWith('/') || p.pathname.endsWith('core.wasm'))
+        );
       });
       if (other.length) throw new Error(`unexpected requests: ${other.join(', ')}`);
       if (!requests.some((u) => u.endsWith('core.wasm'))) throw new Error('core.wasm was not loaded');

@@ -57,7 +57,13 @@ import { openSpeakerView, usePresenterSync } from './presenterLink';
 import { installKeyboard } from './keyboard';
 
 const THEME_LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', projector: 'Projector' };
-const PANEL_LABELS: Record<StagePanel, string> = { rings: 'Rings', lanes: 'Lanes', state: 'State diagram', inspector: 'Inspector', timeline: 'Timeline' };
+const PANEL_LABELS: Record<StagePanel, string> = {
+  rings: 'Rings',
+  lanes: 'Lanes',
+  state: 'State diagram',
+  inspector: 'Inspector',
+  timeline: 'Timeline',
+};
 
 /** Which stage panels are shown (a permalink records them). */
 function ViewMenu() {
@@ -117,7 +123,10 @@ function FileMenu() {
     <details className="view-menu file-menu">
       <summary title="Open a kernel recording">File</summary>
       <div className="menu" role="group" aria-label="File">
-        <label className="open-recording" title="A kernel recording (ringside record), or a conformance trace with tracepoints; or drop it on the page">
+        <label
+          className="open-recording"
+          title="A kernel recording (ringside record), or a conformance trace with tracepoints; or drop it on the page"
+        >
           <input
             type="file"
             accept=".json,application/json"
@@ -160,10 +169,20 @@ function Header() {
       </h1>
       <nav className="header-nav" aria-label="Pages and options">
         <ScenarioPicker />
-        <button type="button" aria-pressed={page === 'library'} onClick={() => setPage(page === 'library' ? 'main' : 'library')} title="Scenario library (L)">
+        <button
+          type="button"
+          aria-pressed={page === 'library'}
+          onClick={() => setPage(page === 'library' ? 'main' : 'library')}
+          title="Scenario library (L)"
+        >
           Library
         </button>
-        <button type="button" aria-pressed={page === 'model'} onClick={() => setPage(page === 'model' ? 'main' : 'model')} title="Model and simplifications (M)">
+        <button
+          type="button"
+          aria-pressed={page === 'model'}
+          onClick={() => setPage(page === 'model' ? 'main' : 'model')}
+          title="Model and simplifications (M)"
+        >
           Model
         </button>
         <button
@@ -174,11 +193,20 @@ function Header() {
             else setSandbox(!sandbox || page !== 'main');
             setPage('main');
           }}
-          title={mode === 'guided' ? 'Edit from here: continue this scenario in the sandbox' : 'Compose SQEs, poke devices, change the machine'}
+          title={
+            mode === 'guided'
+              ? 'Edit from here: continue this scenario in the sandbox'
+              : 'Compose SQEs, poke devices, change the machine'
+          }
         >
           Sandbox
         </button>
-        <button type="button" aria-pressed={page === 'review'} onClick={() => setPage(page === 'review' ? 'main' : 'review')} title="The same program under the RFC v3 and v5 APIs, side by side">
+        <button
+          type="button"
+          aria-pressed={page === 'review'}
+          onClick={() => setPage(page === 'review' ? 'main' : 'review')}
+          title="The same program under the RFC v3 and v5 APIs, side by side"
+        >
           Review
         </button>
         <button type="button" onClick={present} title="Presenter mode: full screen, clicker keys, a speaker view">
@@ -191,12 +219,23 @@ function Header() {
         <ViewMenu />
         <div className="segmented" role="group" aria-label="Theme">
           {THEMES.map((t) => (
-            <button key={t} type="button" aria-pressed={theme === t} onClick={() => setTheme(t)} title="Theme (Shift+T)">
+            <button
+              key={t}
+              type="button"
+              aria-pressed={theme === t}
+              onClick={() => setTheme(t)}
+              title="Theme (Shift+T)"
+            >
               {THEME_LABELS[t]}
             </button>
           ))}
         </div>
-        <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+        <button
+          type="button"
+          onClick={() => setHelp(true)}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+        >
           ?
         </button>
       </nav>
@@ -314,7 +353,11 @@ export function App() {
   return (
     <div className={`app${presenting ? ' presenting' : ''}`}>
       {!presenting && <Header />}
-      {status === 'loading' && <p role="status" className="loading">Loading the simulator…</p>}
+      {status === 'loading' && (
+        <p role="status" className="loading">
+          Loading the simulator…
+        </p>
+      )}
       {status === 'error' && (
         <p role="alert" className="error">
           Could not start the simulator: {message}
@@ -343,7 +386,12 @@ export function App() {
       {presenting && (
         <>
           <PresenterOverlay />
-          <button type="button" className="speaker-open" onClick={openSpeakerView} title="Open the speaker view in a second window">
+          <button
+            type="button"
+            className="speaker-open"
+            onClick={openSpeakerView}
+            title="Open the speaker view in a second window"
+          >
             Speaker view
           </button>
         </>

@@ -10,7 +10,17 @@ import { RingsPanel } from '../components/RingsPanel';
 import { SanitizerAlarm } from '../components/SanitizerAlarm';
 import { StateDiagram } from '../components/StateDiagram';
 import { GlossaryLayer } from '../learn/GlossaryText';
-import { fragmentFor, recover, selCursor, selMessage, selPanic, selPlaying, selStatus, simStore, useSim } from '../store';
+import {
+  fragmentFor,
+  recover,
+  selCursor,
+  selMessage,
+  selPanic,
+  selPlaying,
+  selStatus,
+  simStore,
+  useSim,
+} from '../store';
 import type { EmbedPlayer } from './embed';
 
 function Transport({ player }: { player: EmbedPlayer }) {
@@ -29,9 +39,20 @@ function Transport({ player }: { player: EmbedPlayer }) {
       <button type="button" onClick={() => player.step(true)} disabled={cursor >= to} aria-label="Next">
         ›
       </button>
-      <input type="range" min={from} max={to} value={cursor} onChange={(e) => player.seek(Number(e.target.value))} aria-label="Step" aria-valuetext={`step ${cursor}`} />
+      <input
+        type="range"
+        min={from}
+        max={to}
+        value={cursor}
+        onChange={(e) => player.seek(Number(e.target.value))}
+        aria-label="Step"
+        aria-valuetext={`step ${cursor}`}
+      />
       <span className="embed-pos" data-testid="embed-step">
-        step {cursor} <span className="muted">of {from}–{to}</span>
+        step {cursor}{' '}
+        <span className="muted">
+          of {from}–{to}
+        </span>
       </span>
     </div>
   );

@@ -12,7 +12,13 @@
  * Playback here is the embed's own: it stays inside the range and loops when asked to. Keys are
  * heard only while the embed has focus (the host page keeps its keys).
  */
-import { type EmbedStateEvent, type OriginPolicy, acceptSource, originPolicy, parseEmbedCommand } from '../share/embedApi';
+import {
+  type EmbedStateEvent,
+  type OriginPolicy,
+  acceptSource,
+  originPolicy,
+  parseEmbedCommand,
+} from '../share/embedApi';
 import { type Panel, PANELS } from '../share/permalink';
 import { THEMES, type Theme, seek, selChapterIndex, simStore } from '../store';
 import { askBefore } from '../store/quiz';
@@ -44,7 +50,8 @@ const flag = (v: string | null) => v === '1' || v === 'true' || v === '';
 export function parseEmbedOptions(search: string): EmbedOptions {
   const q = new URLSearchParams(search);
   const problems: string[] = [];
-  const bad = (key: string, want: string) => problems.push(`${key}=${JSON.stringify((q.get(key) ?? '').slice(0, 40))} is not ${want}; ignored.`);
+  const bad = (key: string, want: string) =>
+    problems.push(`${key}=${JSON.stringify((q.get(key) ?? '').slice(0, 40))} is not ${want}; ignored.`);
   const theme = q.get('theme');
   const speedRaw = q.get('speed');
   const speed = Number(speedRaw);
@@ -61,15 +68,21 @@ export function parseEmbedOptions(search: string): EmbedOptions {
   };
   const from = num('from');
   const to = num('to');
-  if (s !== null && !(s && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s))) bad('s', 'a scenario id (lowercase words joined by dashes)');
-  if (speedRaw !== null && !(Number.isFinite(speed) && speed >= 0.25 && speed <= 50)) bad('speed', 'a speed from 0.25 to 50 steps per second');
+  if (s !== null && !(s && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s)))
+    bad('s', 'a scenario id (lowercase words joined by dashes)');
+  if (speedRaw !== null && !(Number.isFinite(speed) && speed >= 0.25 && speed <= 50))
+    bad('speed', 'a speed from 0.25 to 50 steps per second');
   if (theme !== null && !(THEMES as readonly string[]).includes(theme)) bad('theme', `one of ${THEMES.join(', ')}`);
-  if (unknownPanels.length) problems.push(`panels=: ${unknownPanels.map((p) => JSON.stringify(p.slice(0, 20))).join(', ')} ${unknownPanels.length > 1 ? 'are not panels' : 'is not a panel'} (panels are ${PANELS.join(', ')}); ignored.`);
+  if (unknownPanels.length)
+    problems.push(
+      `panels=: ${unknownPanels.map((p) => JSON.stringify(p.slice(0, 20))).join(', ')} ${unknownPanels.length > 1 ? 'are not panels' : 'is not a panel'} (panels are ${PANELS.join(', ')}); ignored.`,
+    );
   for (const key of ['autoplay', 'loop', 'quiz']) {
     const v = q.get(key);
     if (v !== null && !['', '0', '1', 'true', 'false'].includes(v)) bad(key, '1 or 0');
   }
-  if (from !== null && to !== null && to < from) problems.push(`to=${to} comes before from=${from}; the range ends at from.`);
+  if (from !== null && to !== null && to < from)
+    problems.push(`to=${to} comes before from=${from}; the range ends at from.`);
   const quiz = q.get('quiz');
   return {
     scenario: s && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s) ? s : null,
@@ -91,7 +104,8 @@ export function parseEmbedOptions(search: string): EmbedOptions {
 export function rangeProblems(o: Pick<EmbedOptions, 'from' | 'to'>, last: number): string[] {
   const out: string[] = [];
   if (o.from > last) out.push(`from=${o.from} is past the last step (${last}); the embed starts at step ${last}.`);
-  if (o.to !== null && o.to > last) out.push(`to=${o.to} is past the last step (${last}); the range ends at step ${last}.`);
+  if (o.to !== null && o.to > last)
+    out.push(`to=${o.to} is past the last step (${last}); the range ends at step ${last}.`);
   return out;
 }
 
@@ -228,7 +242,8 @@ export function connectHost(player: EmbedPlayer, win: Window = window): () => vo
   win.addEventListener('message', onMessage);
   let last = '';
   const unsub = simStore.subscribe((s, prev) => {
-    if (s.status !== 'ready' || (s.cursor === prev.cursor && s.playing === prev.playing && s.frames === prev.frames)) return;
+    if (s.status !== 'ready' || (s.cursor === prev.cursor && s.playing === prev.playing && s.frames === prev.frames))
+      return;
     const st = player.state();
     const key = `${st.step}/${st.total}/${st.playing}`;
     if (key === last) return;

@@ -11,7 +11,17 @@
  */
 import { type ShareState, decodePermalink, decodePermalinkAsync } from '../share/permalink';
 import { readReviewFragment, reviewFragment } from '../learn/reviewStages';
-import { THEMES, type Theme, compactFragmentFor, loadScenario, openShareState, seek, setTheme, showProblem, simStore } from '../store';
+import {
+  THEMES,
+  type Theme,
+  compactFragmentFor,
+  loadScenario,
+  openShareState,
+  seek,
+  setTheme,
+  showProblem,
+  simStore,
+} from '../store';
 import { openReview } from '../store/review';
 
 export interface UrlState {
@@ -90,21 +100,34 @@ export function openRequest(req: LinkRequest): void {
     case 'none':
       return;
     case 'error':
-      showProblem({ title: 'This link could not be opened', lines: [`${req.error[0]?.toUpperCase() ?? ''}${req.error.slice(1)}.`, 'Ringside started in free play instead.'] });
+      showProblem({
+        title: 'This link could not be opened',
+        lines: [`${req.error[0]?.toUpperCase() ?? ''}${req.error.slice(1)}.`, 'Ringside started in free play instead.'],
+      });
       return;
     case 'legacy': {
       const { scenario, step, theme } = req.legacy;
       if (theme) setTheme(theme);
       if (scenario === null) return;
       if (!loadScenario(scenario)) {
-        showProblem({ title: 'This link could not be opened', lines: [`There is no scenario "${scenario}" in this version of Ringside.`, 'Ringside started in free play instead.'] });
+        showProblem({
+          title: 'This link could not be opened',
+          lines: [
+            `There is no scenario "${scenario}" in this version of Ringside.`,
+            'Ringside started in free play instead.',
+          ],
+        });
         return;
       }
       if (step !== undefined) seek(step);
       return;
     }
     case 'review':
-      if (!openReview(req.id, req.at)) showProblem({ title: 'This link could not be opened', lines: [`There is no comparison "${req.id}" in this version of Ringside.`, 'Open Review to pick one.'] });
+      if (!openReview(req.id, req.at))
+        showProblem({
+          title: 'This link could not be opened',
+          lines: [`There is no comparison "${req.id}" in this version of Ringside.`, 'Open Review to pick one.'],
+        });
       return;
     case 'permalink': {
       const problems = openShareState(req.state);
@@ -134,7 +157,8 @@ export function syncUrl(): () => void {
     const s = simStore.getState();
     if (s.status !== 'ready' || s.panic) return;
     const mine = ++seq;
-    const next = s.page === 'review' && s.review ? reviewFragment(s.review.id, s.reviewAt) : await compactFragmentFor(s);
+    const next =
+      s.page === 'review' && s.review ? reviewFragment(s.review.id, s.reviewAt) : await compactFragmentFor(s);
     // A later change wrote (or will write) a newer fragment.
     if (mine !== seq || !next || next === last) return;
     last = next;
@@ -146,7 +170,20 @@ export function syncUrl(): () => void {
   };
   const unsub = simStore.subscribe((s, prev) => {
     if (s.status !== 'ready') return;
-    if (s.frames === prev.frames && s.cursor === prev.cursor && s.theme === prev.theme && s.panels === prev.panels && s.inspector === prev.inspector && s.pinned === prev.pinned && s.selectedByte === prev.selectedByte && s.mode === prev.mode && s.page === prev.page && s.review?.id === prev.review?.id && s.reviewAt === prev.reviewAt) return;
+    if (
+      s.frames === prev.frames &&
+      s.cursor === prev.cursor &&
+      s.theme === prev.theme &&
+      s.panels === prev.panels &&
+      s.inspector === prev.inspector &&
+      s.pinned === prev.pinned &&
+      s.selectedByte === prev.selectedByte &&
+      s.mode === prev.mode &&
+      s.page === prev.page &&
+      s.review?.id === prev.review?.id &&
+      s.reviewAt === prev.reviewAt
+    )
+      return;
     if (t) clearTimeout(t);
     t = setTimeout(() => void write(), 150);
   });

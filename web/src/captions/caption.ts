@@ -113,7 +113,9 @@ export function appCaption(op: Op | undefined, frame: Frame, prev: Frame | undef
   const p = prev?.ring;
   switch (op?.op) {
     case 'open':
-      return sentence([`the application opens /dev/${op.device}${/^fd (\d+)/.test(label) ? ` and gets fd ${/^fd (\d+)/.exec(label)?.[1]}` : ''}`]);
+      return sentence([
+        `the application opens /dev/${op.device}${/^fd (\d+)/.test(label) ? ` and gets fd ${/^fd (\d+)/.exec(label)?.[1]}` : ''}`,
+      ]);
     case 'alloc':
       return sentence([`the application allocates ${plural(op.size, 'byte')} of its own memory for ${op.as}`]);
     case 'write_user':
@@ -122,15 +124,21 @@ export function appCaption(op: Op | undefined, frame: Frame, prev: Frame | undef
       const slot = ((r.sqeTail - 1) >>> 0) & (r.sqEntries - 1);
       const name = typeof op.sqe.opcode === 'number' ? opcodeName(op.sqe.opcode) : op.sqe.opcode;
       const ud = op.sqe.user_data ?? 0;
-      return sentence([`the application fills a ${name} SQE (user_data ${ud}) in SQE slot ${slot} and publishes SQ tail ${r.sqTail}`]);
+      return sentence([
+        `the application fills a ${name} SQE (user_data ${ud}) in SQE slot ${slot} and publishes SQ tail ${r.sqTail}`,
+      ]);
     }
     case 'submit': {
       const n = p ? (p.sqTail - p.sqHead) >>> 0 : 0;
       const wait = op.wait ?? 0;
-      return sentence([`the application calls io_uring_enter to submit ${plural(n, 'SQE')}${wait ? ` and wait for ${plural(wait, 'completion')}` : ''}`]);
+      return sentence([
+        `the application calls io_uring_enter to submit ${plural(n, 'SQE')}${wait ? ` and wait for ${plural(wait, 'completion')}` : ''}`,
+      ]);
     }
     case 'wait':
-      return sentence([`the application calls io_uring_enter with GETEVENTS to wait for ${plural(op.min, 'completion')}`]);
+      return sentence([
+        `the application calls io_uring_enter with GETEVENTS to wait for ${plural(op.min, 'completion')}`,
+      ]);
     case 'reap':
       return reapCaption(frame, prev);
     case 'sleep':
@@ -157,12 +165,15 @@ function reapCaption(frame: Frame, prev: Frame | undefined): string {
     if (c) parts.push(`${c.userData} → ${resName(c.res)}`);
   }
   const more = n > parts.length ? ', …' : '';
-  return sentence([`the application reads ${plural(n, 'CQE')} (user_data ${parts.join(', ')}${more}) and stores CQ head ${r.cqHead}`]);
+  return sentence([
+    `the application reads ${plural(n, 'CQE')} (user_data ${parts.join(', ')}${more}) and stores CQ head ${r.cqHead}`,
+  ]);
 }
 
 /** The caption of a frame. */
 export function captionFor(frame: Frame, prev: Frame | undefined, op: Op | undefined, userDataOf?: UserDataOf): string {
-  if (frame.index === 0) return `The application sets up a ring with io_uring_setup: ${plural(frame.ring.sqEntries, 'SQ entry', 'SQ entries')} and ${plural(frame.ring.cqEntries, 'CQ entry', 'CQ entries')}, shared with the kernel.`;
+  if (frame.index === 0)
+    return `The application sets up a ring with io_uring_setup: ${plural(frame.ring.sqEntries, 'SQ entry', 'SQ entries')} and ${plural(frame.ring.cqEntries, 'CQ entry', 'CQ entries')}, shared with the kernel.`;
   if (frame.actor === 'app') {
     // A program operation may also leave kernel records (opening a device registers it).
     const text = appCaption(op, frame, prev, frame.label);

@@ -64,7 +64,7 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
   sanitizer_done_unlocked: {
     title: 'done() without uring_lock',
     explanation:
-      'Without IO_URING_F_UNLOCKED, io_uring_cmd_done() assumes the caller holds the ring\'s uring_lock and touches the cancel list and the command cache unlocked. Called from a workqueue (the v4 sample), that is a data race.',
+      "Without IO_URING_F_UNLOCKED, io_uring_cmd_done() assumes the caller holds the ring's uring_lock and touches the cancel list and the command cache unlocked. Called from a workqueue (the v4 sample), that is a data race.",
     resolution:
       'v5 fixed the sample: the workqueue item calls complete_in_task(), and done() runs from task_work with TASK_WORK_ISSUE_FLAGS.',
     review: [
@@ -88,7 +88,8 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
         who: 'Caleb Sander Mateos',
         date: '2025-09-02',
         on: P2,
-        quote: 'Adding this overhead to every existing uring_cmd() implementation is unfortunate. Could we instead track the initialized/uninitialized state by using different types on the Rust side?',
+        quote:
+          'Adding this overhead to every existing uring_cmd() implementation is unfortunate. Could we instead track the initialized/uninitialized state by using different types on the Rust side?',
       },
       {
         who: 'Caleb Sander Mateos',
@@ -102,8 +103,9 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
   sanitizer_sqe_after_issue: {
     title: 'SQE read after the issue returned',
     explanation:
-      'ioucmd->sqe points into the shared SQ ring until the core copies it. Once ->uring_cmd() has returned -EIOCBQUEUED and the SQ head is published, userspace may write a new SQE into that slot, so a later read sees someone else\'s command.',
-    resolution: 'v5 gives QueuedIoUringCmd no sqe() accessor: the driver must read what it needs during the issue call.',
+      "ioucmd->sqe points into the shared SQ ring until the core copies it. Once ->uring_cmd() has returned -EIOCBQUEUED and the SQ head is published, userspace may write a new SQE into that slot, so a later read sees someone else's command.",
+    resolution:
+      'v5 gives QueuedIoUringCmd no sqe() accessor: the driver must read what it needs during the issue call.',
     review: [
       {
         who: 'Caleb Sander Mateos',
@@ -118,7 +120,8 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
     title: 'PDU type larger than 32 bytes',
     explanation:
       'The PDU is 32 bytes inside the request. C checks this at compile time (io_uring_cmd_to_pdu has a BUILD_BUG_ON); a larger Rust type would read or write past the end of it.',
-    resolution: 'read_pdu/write_pdu return an error when size_of::<T>() exceeds the PDU; the review asked for EINVAL rather than EFAULT.',
+    resolution:
+      'read_pdu/write_pdu return an error when size_of::<T>() exceeds the PDU; the review asked for EINVAL rather than EFAULT.',
     review: [
       {
         who: 'Daniel Almeida',

@@ -23,7 +23,12 @@ function CheckpointPanelComponent() {
   const presenting = useSim((s) => s.presenting);
   if (asking) {
     return (
-      <section className="checkpoint asking" role="region" aria-label="Predict before the next step" data-testid="checkpoint">
+      <section
+        className="checkpoint asking"
+        role="region"
+        aria-label="Predict before the next step"
+        data-testid="checkpoint"
+      >
         <p className="cp-question">
           <span className="cp-label">Predict: </span>
           <GlossaryText text={asking.question} />
@@ -56,7 +61,11 @@ function CheckpointPanelComponent() {
   if (!cp || cp.answer === null) return null;
   const right = picked === cp.answer;
   return (
-    <section className={`checkpoint revealed${picked ? (right ? ' right' : ' wrong') : ''}`} role="status" data-testid="checkpoint-answer">
+    <section
+      className={`checkpoint revealed${picked ? (right ? ' right' : ' wrong') : ''}`}
+      role="status"
+      data-testid="checkpoint-answer"
+    >
       <p className="cp-question">
         <span className="cp-label">{cp.question} </span>
         The run says <b data-testid="cp-answer">{answerLabel(cp, cp.answer)}</b>

@@ -12,7 +12,13 @@ import { GLOSSARY, glossaryEntry, splitTerms } from './glossary';
 function pieces(text: string, seen: Set<string>, key: string) {
   return splitTerms(text, true, seen).map((p, i) =>
     p.term ? (
-      <span key={`${key}-${i}`} className="term" tabIndex={0} data-term={p.term.id} aria-describedby={`gl-${p.term.id}`}>
+      <span
+        key={`${key}-${i}`}
+        className="term"
+        tabIndex={0}
+        data-term={p.term.id}
+        aria-describedby={`gl-${p.term.id}`}
+      >
         {p.text}
       </span>
     ) : (
@@ -60,7 +66,12 @@ export function GlossaryLayer() {
       const id = el.getAttribute('data-term') ?? '';
       const r = el.getBoundingClientRect();
       const below = r.top < 160;
-      setTip({ id, x: Math.max(8, Math.min(r.left, window.innerWidth - 368)), y: below ? r.bottom + 6 : r.top - 6, below });
+      setTip({
+        id,
+        x: Math.max(8, Math.min(r.left, window.innerWidth - 368)),
+        y: below ? r.bottom + 6 : r.top - 6,
+        below,
+      });
     };
     const hide = (ev: Event) => {
       const el = (ev.target as Element | null)?.closest?.('[data-term]');

@@ -15,7 +15,12 @@ const selTime = (s: SimState) => s.frames[s.cursor]?.timeNs ?? 0;
 export const SimClock = memo(function SimClock() {
   const ns = useSim(selTime);
   return (
-    <span className="simclock" data-testid="sim-time" data-ns={ns} title="Simulated time of this step (the Chrome trace export uses the same clock)">
+    <span
+      className="simclock"
+      data-testid="sim-time"
+      data-ns={ns}
+      title="Simulated time of this step (the Chrome trace export uses the same clock)"
+    >
       t = {formatNs(ns)}
     </span>
   );

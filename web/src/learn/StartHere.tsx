@@ -8,7 +8,9 @@ function StartHereComponent() {
   return (
     <section className="start-here" aria-labelledby="start-here-title" data-testid="start-here">
       <h3 id="start-here-title">Start here</h3>
-      <p className="muted">New to io_uring? Take these in order: the ring itself, then uring_cmd, then the review of the RFC.</p>
+      <p className="muted">
+        New to io_uring? Take these in order: the ring itself, then uring_cmd, then the review of the RFC.
+      </p>
       <ol>
         {START_PATH.map((p, i) => {
           const head = p.part !== START_PATH[i - 1]?.part;

@@ -38,7 +38,9 @@ export function computeAnswer(cp: Checkpoint, frames: readonly Frame[], at: numb
     case 'res': {
       const want = BigInt(cp.user_data ?? 0);
       for (let i = at; i < frames.length; i++) {
-        const e = frames[i]?.events.find((x) => (x.event === 'io_uring_complete' || x.event === 'io_uring_cqe_overflow') && x.userData === want);
+        const e = frames[i]?.events.find(
+          (x) => (x.event === 'io_uring_complete' || x.event === 'io_uring_cqe_overflow') && x.userData === want,
+        );
         const f = e ? eventArgs(e) : null;
         if (f && (f.event === 'io_uring_complete' || f.event === 'io_uring_cqe_overflow')) return resName(f.res);
       }
@@ -54,7 +56,8 @@ export function computeAnswer(cp: Checkpoint, frames: readonly Frame[], at: numb
         const f = frames[i] as Frame;
         const read = f.events.find((x) => x.event === 'sim_pdu_read');
         if (!read) continue;
-        const before = frames[i - 1]?.ring.reqs.find((r) => r.serial === read.req) ?? f.ring.reqs.find((r) => r.serial === read.req);
+        const before =
+          frames[i - 1]?.ring.reqs.find((r) => r.serial === read.req) ?? f.ring.reqs.find((r) => r.serial === read.req);
         if (!before) return null;
         const args = eventArgs(read);
         if (args?.event !== 'sim_pdu_read') return null;
@@ -84,11 +87,14 @@ function optionsFor(cp: Checkpoint, answer: string | null): string[] {
 }
 
 /** Places and answers every checkpoint of a run. */
-export function resolveCheckpoints(s: Scenario, frames: readonly Frame[], opFrames: readonly number[]): ResolvedCheckpoint[] {
+export function resolveCheckpoints(
+  s: Scenario,
+  frames: readonly Frame[],
+  opFrames: readonly number[],
+): ResolvedCheckpoint[] {
   return (s.checkpoints ?? []).map((cp) => {
     const frame = frameOf(cp, frames, opFrames);
     const answer = computeAnswer(cp, frames, frame);
     return { ...cp, frame, answer, options: optionsFor(cp, answer) };
   });
 }
-

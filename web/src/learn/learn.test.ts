@@ -75,24 +75,46 @@ describe('checkpoints', () => {
 
 describe('glossary', () => {
   it('defines the terms a first-timer meets, one sentence each, ids unique', () => {
-    const text = 'COMPLETE_DEFER, -EIOCBQUEUED, task_work, io-wq, PDU, SQE128, CQE32, ->uring_cmd(), TWA_SIGNAL, DEFER_TASKRUN, -EAGAIN';
-    const found = splitTerms(text).filter((p) => p.term).map((p) => p.text);
-    expect(found).toEqual(['COMPLETE_DEFER', '-EIOCBQUEUED', 'task_work', 'io-wq', 'PDU', 'SQE128', 'CQE32', '->uring_cmd()', 'TWA_SIGNAL', 'DEFER_TASKRUN', '-EAGAIN']);
+    const text =
+      'COMPLETE_DEFER, -EIOCBQUEUED, task_work, io-wq, PDU, SQE128, CQE32, ->uring_cmd(), TWA_SIGNAL, DEFER_TASKRUN, -EAGAIN';
+    const found = splitTerms(text)
+      .filter((p) => p.term)
+      .map((p) => p.text);
+    expect(found).toEqual([
+      'COMPLETE_DEFER',
+      '-EIOCBQUEUED',
+      'task_work',
+      'io-wq',
+      'PDU',
+      'SQE128',
+      'CQE32',
+      '->uring_cmd()',
+      'TWA_SIGNAL',
+      'DEFER_TASKRUN',
+      '-EAGAIN',
+    ]);
     expect(new Set(GLOSSARY.map((g) => g.id)).size).toBe(GLOSSARY.length);
     for (const g of GLOSSARY) expect(g.def.trim().split(/(?<=[.!?])\s+(?=[A-Z])/).length, g.term).toBe(1);
   });
 
   it('does not mark parts of longer identifiers', () => {
-    const terms = splitTerms('io_uring_task_work_run and io_uring_cmd_done and SQEs').filter((p) => p.term).map((p) => p.text);
+    const terms = splitTerms('io_uring_task_work_run and io_uring_cmd_done and SQEs')
+      .filter((p) => p.term)
+      .map((p) => p.text);
     expect(terms).toEqual(['SQEs']);
   });
 
   it('covers every kernel constant and errno the captions and chapter notes of the library use', () => {
     const missing = new Set<string>();
     for (const { s, c } of runs()) {
-      const texts = [...c.frames.map((f, i) => captionFor(f, c.frames[i - 1], f.op >= 0 ? s.program[f.op] : undefined)), ...(s.chapters ?? []).map((ch) => ch.notes ?? '')];
+      const texts = [
+        ...c.frames.map((f, i) => captionFor(f, c.frames[i - 1], f.op >= 0 ? s.program[f.op] : undefined)),
+        ...(s.chapters ?? []).map((ch) => ch.notes ?? ''),
+      ];
       for (const t of texts) {
-        for (const m of t.matchAll(/-E[A-Z]{3,}|\b(?:COMPLETE_DEFER|DEFER_TASKRUN|TWA_SIGNAL|SQE128|CQE32|NONBLOCK|task_work|io-wq|PDU)\b/g)) {
+        for (const m of t.matchAll(
+          /-E[A-Z]{3,}|\b(?:COMPLETE_DEFER|DEFER_TASKRUN|TWA_SIGNAL|SQE128|CQE32|NONBLOCK|task_work|io-wq|PDU)\b/g,
+        )) {
           if (!splitTerms(m[0]).some((p) => p.term)) missing.add(m[0]);
         }
       }
@@ -105,13 +127,25 @@ describe('start-here path', () => {
   it('names scenarios of the library and review comparisons, basics first', () => {
     expect(START_PATH[0]?.part).toBe('io_uring basics');
     expect(START_PATH[START_PATH.length - 1]?.part).toBe('RFC review');
-    for (const p of START_PATH) if (!p.target.startsWith('review:')) expect(LIBRARY.some((e) => e.id === p.target && e.scenario), p.target).toBe(true);
+    for (const p of START_PATH)
+      if (!p.target.startsWith('review:'))
+        expect(
+          LIBRARY.some((e) => e.id === p.target && e.scenario),
+          p.target,
+        ).toBe(true);
   });
 });
 
 describe('simulated clock', () => {
   it('reads in ns, µs or ms without losing digits', () => {
-    expect([formatNs(0), formatNs(800), formatNs(20_000), formatNs(1_900), formatNs(2_500_000), formatNs(10_000_000)]).toEqual(['0 ns', '800 ns', '20 µs', '1.9 µs', '2.5 ms', '10 ms']);
+    expect([
+      formatNs(0),
+      formatNs(800),
+      formatNs(20_000),
+      formatNs(1_900),
+      formatNs(2_500_000),
+      formatNs(10_000_000),
+    ]).toEqual(['0 ns', '800 ns', '20 µs', '1.9 µs', '2.5 ms', '10 ms']);
   });
 });
 
@@ -119,7 +153,9 @@ describe('review permalinks', () => {
   it('round-trip and refuse malformed ones with a reason', () => {
     expect(readReviewFragment(reviewFragment('stale-pdu+patch2', 12))).toEqual({ id: 'stale-pdu+patch2', at: 12 });
     expect(readReviewFragment('#p=1&s=nop-batch')).toBeNull();
-    expect(readReviewFragment('#review=<x>&at=1')).toMatchObject({ error: expect.stringContaining('not a comparison id') });
+    expect(readReviewFragment('#review=<x>&at=1')).toMatchObject({
+      error: expect.stringContaining('not a comparison id'),
+    });
     expect(readReviewFragment('#review=a&at=-1')).toMatchObject({ error: expect.stringContaining('at=') });
   });
 });

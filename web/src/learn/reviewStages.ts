@@ -19,7 +19,9 @@ export interface AlignedStep {
 function segments(side: ReviewSide): [number, number][] {
   const n = side.frames.length;
   const starts = [0, ...side.opFrames];
-  return starts.map((s, k) => [s, k + 1 < starts.length ? (starts[k + 1] as number) : n] as [number, number]).filter(([a, b]) => b > a || a < n);
+  return starts
+    .map((s, k) => [s, k + 1 < starts.length ? (starts[k + 1] as number) : n] as [number, number])
+    .filter(([a, b]) => b > a || a < n);
 }
 
 /** Pairs the frames of two runs operation by operation. */
@@ -33,7 +35,12 @@ export function alignSteps(left: ReviewSide, right: ReviewSide): AlignedStep[] {
     const [la, lb] = a[k] ?? [lastL, lastL + 1];
     const [ra, rb] = b[k] ?? [lastR, lastR + 1];
     const len = Math.max(lb - la, rb - ra, 1);
-    for (let j = 0; j < len; j++) out.push({ left: Math.min(la + j, Math.max(la, lb - 1), lastL), right: Math.min(ra + j, Math.max(ra, rb - 1), lastR), op: k - 1 });
+    for (let j = 0; j < len; j++)
+      out.push({
+        left: Math.min(la + j, Math.max(la, lb - 1), lastL),
+        right: Math.min(ra + j, Math.max(ra, rb - 1), lastR),
+        op: k - 1,
+      });
   }
   return out;
 }
@@ -95,7 +102,9 @@ export function readReviewFragment(hash: string): { id: string; at: number } | {
   const q = new URLSearchParams(h);
   const id = q.get('review') ?? '';
   const at = q.get('at') ?? '0';
-  if (!/^[a-z0-9+-]{1,80}$/.test(id)) return { error: `the comparison (review=) is not a comparison id: "${id.slice(0, 40)}"` };
-  if (!/^\d{1,6}$/.test(at)) return { error: `the step (at=) must be a non-negative integer, found "${at.slice(0, 20)}"` };
+  if (!/^[a-z0-9+-]{1,80}$/.test(id))
+    return { error: `the comparison (review=) is not a comparison id: "${id.slice(0, 40)}"` };
+  if (!/^\d{1,6}$/.test(at))
+    return { error: `the step (at=) must be a non-negative integer, found "${at.slice(0, 20)}"` };
   return { id, at: Number(at) };
 }

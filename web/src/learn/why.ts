@@ -14,22 +14,27 @@ import { eventArgs } from '../wasm/events.generated';
 
 const APP: Record<Op['op'], string> = {
   open: "A uring_cmd goes to a file: the SQE's fd names the device whose driver receives the command, so the program opens it first.",
-  alloc: "The driver can only reach the program's data through addresses in the program's own memory, so the program sets a buffer aside first.",
-  write_user: 'The driver reads these bytes through the pointer in the command, so they must be in place before the SQE is submitted.',
+  alloc:
+    "The driver can only reach the program's data through addresses in the program's own memory, so the program sets a buffer aside first.",
+  write_user:
+    'The driver reads these bytes through the pointer in the command, so they must be in place before the SQE is submitted.',
   prep: 'Filling the SQE and only then storing the SQ tail is what makes a complete entry visible to the kernel; nothing runs yet, because the kernel looks at the SQ only when asked.',
   submit: 'Publishing the tail is not enough: without SQPOLL, only io_uring_enter makes the kernel consume the SQEs.',
   wait: 'Waiting in the kernel lets pending task_work run and saves a busy loop: the task sleeps until enough CQEs are there.',
   reap: 'Storing the CQ head tells the kernel which CQ slots it may reuse; until userspace moves it, the CQEs stay in the ring.',
   sleep: 'Completion is asynchronous: the kernel and the device carry on while the program does other work.',
-  device: 'A poke stands for what the hardware or another thread would do, so the scenario controls timing a real machine would not let it choose.',
-  close: "Closing drops the program's reference to the file; requests in flight hold their own, so they can still complete.",
+  device:
+    'A poke stands for what the hardware or another thread would do, so the scenario controls timing a real machine would not let it choose.',
+  close:
+    "Closing drops the program's reference to the file; requests in flight hold their own, so they can still complete.",
   exit: 'Tearing the ring down must finish or cancel every request, because the memory they would complete into goes away.',
 };
 
 /** Why a kernel record happens (null: no sentence of its own). */
 function eventWhy(e: TraceEvent): string | null {
   const name = e.event as string;
-  if (name.startsWith('sanitizer_')) return 'A sanitizer report flags a rule of the uring_cmd API the driver broke; a real kernel may not crash here, which is what makes such bugs dangerous.';
+  if (name.startsWith('sanitizer_'))
+    return 'A sanitizer report flags a rule of the uring_cmd API the driver broke; a real kernel may not crash here, which is what makes such bugs dangerous.';
   switch (name) {
     case 'io_uring_create':
       return 'The rings live in memory shared by the program and the kernel, so requests and results cross without a copy or a system call per entry.';
@@ -45,7 +50,7 @@ function eventWhy(e: TraceEvent): string | null {
       return 'A problem found while preparing the SQE fails the request at once with a negative res; the driver never sees it.';
     case 'io_uring_task_add':
     case 'sim_uring_cmd_do_in_task':
-      return "Code running outside the submitting task (a workqueue, an interrupt) must not post the completion itself; task_work runs it later in the task, where the ring lock can be taken.";
+      return 'Code running outside the submitting task (a workqueue, an interrupt) must not post the completion itself; task_work runs it later in the task, where the ring lock can be taken.';
     case 'io_uring_cqring_wait':
     case 'sim_wait_sleep':
       return 'Nothing the task waits for is ready, so it sleeps in the kernel instead of spinning; a posted CQE or queued task_work wakes it.';
@@ -65,8 +70,10 @@ function eventWhy(e: TraceEvent): string | null {
     case 'sim_uring_cmd_ret': {
       const f = eventArgs(e);
       const ret = f?.event === 'sim_uring_cmd_ret' ? f.ret : 0;
-      if (ret === -EIOCBQUEUED) return 'The driver cannot finish now (it waits for its device or a workqueue), so it keeps the command and promises to call done() later.';
-      if (ret === -EAGAIN) return 'The driver must not sleep under NONBLOCK; -EAGAIN asks the core to try again where sleeping is allowed.';
+      if (ret === -EIOCBQUEUED)
+        return 'The driver cannot finish now (it waits for its device or a workqueue), so it keeps the command and promises to call done() later.';
+      if (ret === -EAGAIN)
+        return 'The driver must not sleep under NONBLOCK; -EAGAIN asks the core to try again where sleeping is allowed.';
       return 'A driver that can answer at once returns the result, and the core posts the CQE itself: no done() is needed.';
     }
     case 'sim_uring_cmd_done':
@@ -118,7 +125,8 @@ function eventWhy(e: TraceEvent): string | null {
 }
 
 /** The bookkeeping explanation: every step says something. */
-export const BOOKKEEPING_WHY = 'Between the visible steps the kernel does bookkeeping (locks, reference counts, state flags); it is a step of its own so that nothing is hidden.';
+export const BOOKKEEPING_WHY =
+  'Between the visible steps the kernel does bookkeeping (locks, reference counts, state flags); it is a step of its own so that nothing is hidden.';
 
 /** Why the step of `frame` happens. Never empty. */
 export function whyFor(frame: Frame, op: Op | undefined): string {

@@ -8,11 +8,21 @@ import { type OpenRecording, THREAD_KIND_LABELS, requestLives } from './format';
 
 type Ev = Omit<ChromeTraceEvent, 'ph'> & { ph: ChromeTraceEvent['ph'] | 'b' | 'e'; id?: string };
 
-export function recordingToChromeTrace(r: OpenRecording): { traceEvents: Ev[]; displayTimeUnit: 'ns'; otherData: Record<string, string> } {
+export function recordingToChromeTrace(r: OpenRecording): {
+  traceEvents: Ev[];
+  displayTimeUnit: 'ns';
+  otherData: Record<string, string>;
+} {
   const PID = 1;
   const out: Ev[] = [{ name: 'process_name', ph: 'M', pid: PID, tid: 0, args: { name: r.title } }];
   r.threads.forEach((t, i) => {
-    out.push({ name: 'thread_name', ph: 'M', pid: PID, tid: t.tid, args: { name: `${t.name} (${THREAD_KIND_LABELS[t.ctx]})` } });
+    out.push({
+      name: 'thread_name',
+      ph: 'M',
+      pid: PID,
+      tid: t.tid,
+      args: { name: `${t.name} (${THREAD_KIND_LABELS[t.ctx]})` },
+    });
     out.push({ name: 'thread_sort_index', ph: 'M', pid: PID, tid: t.tid, args: { sort_index: i } });
   });
   // Without real times (a conformance trace), events are a microsecond apart in their order.
@@ -35,7 +45,11 @@ export function recordingToChromeTrace(r: OpenRecording): { traceEvents: Ev[]; d
     out.push({ name, ph: 'b', id: life.id, pid: PID, tid, ts: tsUs(first), cat: 'request', args });
     out.push({ name, ph: 'e', id: life.id, pid: PID, tid, ts: tsUs(last), cat: 'request', args: {} });
   }
-  return { traceEvents: out, displayTimeUnit: 'ns', otherData: { generator: 'Ringside', kernel: r.kernel, recording: r.title } };
+  return {
+    traceEvents: out,
+    displayTimeUnit: 'ns',
+    otherData: { generator: 'Ringside', kernel: r.kernel, recording: r.title },
+  };
 }
 
 export type { ChromeTrace };

@@ -46,7 +46,8 @@ describe('kernel recordings', () => {
     // fio keeps iodepth requests in flight: the kernel's request cache hands the same objects out again.
     expect(new Set(lives.map((l) => l.req)).size).toBeLessThan(lives.length);
     expect(lives.some((l) => l.id.endsWith('#2'))).toBe(true);
-    for (let i = 1; i < r.events.length; i++) expect(r.events[i]!.ts_ns!).toBeGreaterThanOrEqual(r.events[i - 1]!.ts_ns!);
+    for (let i = 1; i < r.events.length; i++)
+      expect(r.events[i]!.ts_ns!).toBeGreaterThanOrEqual(r.events[i - 1]!.ts_ns!);
   });
 
   it('reads a conformance trace with tracepoints as steps, without real times', () => {
@@ -62,7 +63,9 @@ describe('kernel recordings', () => {
     const r = open('conformance/programs/link-cp.json');
     const t = JSON.parse(JSON.stringify(recordingToChromeTrace(r)));
     expect(checkChromeTrace(t)).toEqual([]);
-    const names = t.traceEvents.filter((e: { name: string }) => e.name === 'thread_name').map((e: { args: { name: string } }) => e.args.name);
+    const names = t.traceEvents
+      .filter((e: { name: string }) => e.name === 'thread_name')
+      .map((e: { args: { name: string } }) => e.args.name);
     expect(names.some((n: string) => n.includes('io-wq worker'))).toBe(true);
     const inst = t.traceEvents.filter((e: { ph: string }) => e.ph === 'i');
     expect(inst.length).toBe(r.events.length);
@@ -81,15 +84,21 @@ describe('kernel recordings', () => {
     };
     expect(bad('{"format":')[0]).toMatch(/^not valid JSON/);
     expect(bad('[1]')[0]).toMatch(/^\/: expected a JSON object/);
-    expect(bad('{"format":"perf-script"}')[0]).toMatch(/^\/format: expected "ringside-kernel-recording" .* found "perf-script"/);
+    expect(bad('{"format":"perf-script"}')[0]).toMatch(
+      /^\/format: expected "ringside-kernel-recording" .* found "perf-script"/,
+    );
     const doc = JSON.parse(text('conformance/programs/link-cp.json'));
-    expect(bad(JSON.stringify({ ...doc, format_version: 2 }))[0]).toBe('/format_version: this app reads ringside-kernel-recording version 1, found 2');
+    expect(bad(JSON.stringify({ ...doc, format_version: 2 }))[0]).toBe(
+      '/format_version: this app reads ringside-kernel-recording version 1, found 2',
+    );
     const ev = structuredClone(doc);
     ev.events[3].event = 'io_uring_submit_req';
     expect(bad(JSON.stringify(ev))[0]).toMatch(/^\/events\/3\/event: expected one of the io_uring tracepoints/);
     const ctx = structuredClone(doc);
     ctx.events[1].ctx = 'irq';
-    expect(bad(JSON.stringify(ctx))[0]).toMatch(/^\/events\/1\/ctx: expected one of task, iowq, sqpoll, kworker, other, found "irq"/);
+    expect(bad(JSON.stringify(ctx))[0]).toMatch(
+      /^\/events\/1\/ctx: expected one of task, iowq, sqpoll, kworker, other, found "irq"/,
+    );
     const ptr = structuredClone(doc);
     ptr.events[3].req = '0xffff888100000000';
     expect(bad(JSON.stringify(ptr))[0]).toMatch(/^\/events\/3\/req: expected a pointer name/);
@@ -100,6 +109,8 @@ describe('kernel recordings', () => {
     const trace = JSON.parse(text('conformance/traces/nop_two.json'));
     trace.tracepoints_captured = [];
     trace.tracepoints_note = 'not running as root (tracefs needs root)';
-    expect(bad(JSON.stringify(trace))[0]).toBe('/tracepoints_captured: this kernel trace was recorded without tracepoints (not running as root (tracefs needs root)); there is nothing to show');
+    expect(bad(JSON.stringify(trace))[0]).toBe(
+      '/tracepoints_captured: this kernel trace was recorded without tracepoints (not running as root (tracefs needs root)); there is nothing to show',
+    );
   });
 });

@@ -24,9 +24,23 @@ export const THREAD_KIND_LABELS: Record<ThreadKind, string> = {
 
 /** The io_uring tracepoints (names without `io_uring_`), as Linux 6.18 has them. */
 export const TRACEPOINT_NAMES = [
-  'complete', 'cqe_overflow', 'cqring_wait', 'create', 'defer', 'fail_link', 'file_get', 'link',
-  'local_work_run', 'poll_arm', 'queue_async_work', 'register', 'req_failed', 'short_write',
-  'submit_req', 'task_add', 'task_work_run',
+  'complete',
+  'cqe_overflow',
+  'cqring_wait',
+  'create',
+  'defer',
+  'fail_link',
+  'file_get',
+  'link',
+  'local_work_run',
+  'poll_arm',
+  'queue_async_work',
+  'register',
+  'req_failed',
+  'short_write',
+  'submit_req',
+  'task_add',
+  'task_work_run',
 ] as const;
 
 /** One tracepoint: the kernel's fields, pointers named (`ring1`, `req3`, ...). */
@@ -101,7 +115,9 @@ function checkTracepoint(t: unknown, path: string, errs: string[], timed: boolea
     return;
   }
   if (typeof t.event !== 'string' || !(TRACEPOINT_NAMES as readonly string[]).includes(t.event)) {
-    errs.push(`${path}/event: expected one of the io_uring tracepoints (${TRACEPOINT_NAMES.join(', ')}), found ${show(t.event)}`);
+    errs.push(
+      `${path}/event: expected one of the io_uring tracepoints (${TRACEPOINT_NAMES.join(', ')}), found ${show(t.event)}`,
+    );
   }
   if (typeof t.ctx !== 'string' || !(THREAD_KINDS as readonly string[]).includes(t.ctx)) {
     errs.push(`${path}/ctx: expected one of ${THREAD_KINDS.join(', ')}, found ${show(t.ctx)}`);
@@ -109,28 +125,41 @@ function checkTracepoint(t: unknown, path: string, errs: string[], timed: boolea
   if (timed && (typeof t.ts_ns !== 'number' || !Number.isFinite(t.ts_ns) || t.ts_ns < 0)) {
     errs.push(`${path}/ts_ns: expected a non-negative number, found ${show(t.ts_ns)}`);
   }
-  if (timed && (typeof t.tid !== 'number' || !Number.isInteger(t.tid))) errs.push(`${path}/tid: expected an integer thread id, found ${show(t.tid)}`);
+  if (timed && (typeof t.tid !== 'number' || !Number.isInteger(t.tid)))
+    errs.push(`${path}/tid: expected an integer thread id, found ${show(t.tid)}`);
   for (const k of ['ring', 'req', 'link', 'target_req', 'tctx', 'work']) {
     if (t[k] !== undefined && t[k] !== null && (typeof t[k] !== 'string' || !/^[a-z]+\d+$/.test(t[k] as string))) {
-      errs.push(`${path}/${k}: expected a pointer name such as "${k === 'tctx' ? 'tctx' : k === 'ring' ? 'ring' : k === 'work' ? 'work' : 'req'}1", found ${show(t[k])}`);
+      errs.push(
+        `${path}/${k}: expected a pointer name such as "${k === 'tctx' ? 'tctx' : k === 'ring' ? 'ring' : k === 'work' ? 'work' : 'req'}1", found ${show(t[k])}`,
+      );
     }
   }
-  if (t.user_data !== undefined && !(typeof t.user_data === 'number' || (typeof t.user_data === 'string' && /^\d+$/.test(t.user_data)))) {
+  if (
+    t.user_data !== undefined &&
+    !(typeof t.user_data === 'number' || (typeof t.user_data === 'string' && /^\d+$/.test(t.user_data)))
+  ) {
     errs.push(`${path}/user_data: expected a u64 (number or decimal string), found ${show(t.user_data)}`);
   }
 }
 
 function readProgram(d: Obj): RecordingResult {
   const errs: string[] = [];
-  if (!Array.isArray(d.program) || !d.program.every((a) => typeof a === 'string')) errs.push(`/program: expected an array of strings, found ${show(d.program)}`);
-  if (!isObj(d.kernel) || typeof d.kernel.release !== 'string') errs.push(`/kernel/release: expected a string, found ${show(isObj(d.kernel) ? d.kernel.release : d.kernel)}`);
+  if (!Array.isArray(d.program) || !d.program.every((a) => typeof a === 'string'))
+    errs.push(`/program: expected an array of strings, found ${show(d.program)}`);
+  if (!isObj(d.kernel) || typeof d.kernel.release !== 'string')
+    errs.push(`/kernel/release: expected a string, found ${show(isObj(d.kernel) ? d.kernel.release : d.kernel)}`);
   if (!Array.isArray(d.threads)) errs.push(`/threads: expected an array, found ${show(d.threads)}`);
   if (!Array.isArray(d.events)) errs.push(`/events: expected an array, found ${show(d.events)}`);
   if (errs.length) return { ok: false, errors: errs };
   const threads = d.threads as unknown[];
   threads.forEach((t, i) => {
     if (errs.length >= MAX_ERRORS) return;
-    if (!isObj(t) || typeof t.tid !== 'number' || typeof t.name !== 'string' || !(THREAD_KINDS as readonly unknown[]).includes(t.ctx)) {
+    if (
+      !isObj(t) ||
+      typeof t.tid !== 'number' ||
+      typeof t.name !== 'string' ||
+      !(THREAD_KINDS as readonly unknown[]).includes(t.ctx)
+    ) {
       errs.push(`/threads/${i}: expected {tid, name, ctx, events}, found ${show(t)}`);
     }
   });
@@ -167,7 +196,12 @@ function readScenario(d: Obj): RecordingResult {
   if (!Array.isArray(d.steps)) return { ok: false, errors: [`/steps: expected an array, found ${show(d.steps)}`] };
   if (!Array.isArray(d.tracepoints_captured) || !d.tracepoints_captured.length) {
     const note = typeof d.tracepoints_note === 'string' ? ` (${d.tracepoints_note})` : '';
-    return { ok: false, errors: [`/tracepoints_captured: this kernel trace was recorded without tracepoints${note}; there is nothing to show`] };
+    return {
+      ok: false,
+      errors: [
+        `/tracepoints_captured: this kernel trace was recorded without tracepoints${note}; there is nothing to show`,
+      ],
+    };
   }
   const events: (Tracepoint & { step: number })[] = [];
   const steps: string[] = [];
@@ -197,7 +231,12 @@ function readScenario(d: Obj): RecordingResult {
       kind: 'scenario',
       title: String(d.name ?? 'kernel trace'),
       kernel: `${String(k.sysname ?? 'Linux')} ${String(k.release ?? '')}`.trim(),
-      threads: kinds.map((c, i) => ({ tid: i + 1, name: c === 'task' ? 'recorder' : THREAD_KIND_LABELS[c], ctx: c, events: events.filter((e) => e.ctx === c).length })),
+      threads: kinds.map((c, i) => ({
+        tid: i + 1,
+        name: c === 'task' ? 'recorder' : THREAD_KIND_LABELS[c],
+        ctx: c,
+        events: events.filter((e) => e.ctx === c).length,
+      })),
       events: events.map((e) => ({ ...e, tid: kinds.indexOf(e.ctx) + 1 })),
       steps,
       timed: false,
@@ -209,7 +248,8 @@ function readScenario(d: Obj): RecordingResult {
 
 /** Reads a recording's text: a program recording, or a kernel trace with tracepoints. */
 export function readRecordingText(text: string): RecordingResult {
-  if (text.length > MAX_RECORDING_BYTES) return { ok: false, errors: [`the file is too large (${text.length} bytes; at most ${MAX_RECORDING_BYTES})`] };
+  if (text.length > MAX_RECORDING_BYTES)
+    return { ok: false, errors: [`the file is too large (${text.length} bytes; at most ${MAX_RECORDING_BYTES})`] };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -219,15 +259,29 @@ export function readRecordingText(text: string): RecordingResult {
   if (!isObj(doc)) return { ok: false, errors: [`/: expected a JSON object, found ${show(doc)}`] };
   if (doc.format === RECORDING_FORMAT) {
     if (doc.format_version !== RECORDING_VERSION) {
-      return { ok: false, errors: [`/format_version: this app reads ${RECORDING_FORMAT} version ${RECORDING_VERSION}, found ${show(doc.format_version)}`] };
+      return {
+        ok: false,
+        errors: [
+          `/format_version: this app reads ${RECORDING_FORMAT} version ${RECORDING_VERSION}, found ${show(doc.format_version)}`,
+        ],
+      };
     }
     return readProgram(doc);
   }
   if (doc.format === 'kernel-trace') {
-    if (doc.format_version !== 1) return { ok: false, errors: [`/format_version: this app reads kernel-trace version 1, found ${show(doc.format_version)}`] };
+    if (doc.format_version !== 1)
+      return {
+        ok: false,
+        errors: [`/format_version: this app reads kernel-trace version 1, found ${show(doc.format_version)}`],
+      };
     return readScenario(doc);
   }
-  return { ok: false, errors: [`/format: expected "${RECORDING_FORMAT}" (ringside record) or "kernel-trace" (a conformance recording), found ${show(doc.format)}`] };
+  return {
+    ok: false,
+    errors: [
+      `/format: expected "${RECORDING_FORMAT}" (ringside record) or "kernel-trace" (a conformance recording), found ${show(doc.format)}`,
+    ],
+  };
 }
 
 /** One request object's life: from submit (or first sight) to completion, by req name. */
@@ -310,7 +364,8 @@ export function describeTracepoint(e: Tracepoint): string {
   for (const [k, v] of Object.entries(e)) {
     if (skip.has(k) || v === undefined || v === null) continue;
     if (k === 'user_data') parts.push(`user_data ${hexUd(v) ?? String(v)}`);
-    else if (k === 'cflags' || k === 'flags' || k === 'mask' || k === 'events') parts.push(`${k} 0x${typeof v === 'number' ? v.toString(16) : String(v)}`);
+    else if (k === 'cflags' || k === 'flags' || k === 'mask' || k === 'events')
+      parts.push(`${k} 0x${typeof v === 'number' ? v.toString(16) : String(v)}`);
     else parts.push(`${k} ${String(v)}`);
   }
   return `${e.event}: ${parts.join(', ')}`;

@@ -37,7 +37,10 @@ export async function openRecordingFile(f: File): Promise<boolean> {
   try {
     text = await f.text();
   } catch (e) {
-    showProblem({ title: `Could not open the recording ${f.name}`, lines: [`the file could not be read: ${e instanceof Error ? e.message : String(e)}`] });
+    showProblem({
+      title: `Could not open the recording ${f.name}`,
+      lines: [`the file could not be read: ${e instanceof Error ? e.message : String(e)}`],
+    });
     return false;
   }
   return openRecordingText(text, f.name);

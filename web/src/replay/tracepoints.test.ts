@@ -47,7 +47,8 @@ describe("the simulator's tracepoints", () => {
       expect(Array.isArray(s.tracepoints)).toBe(true);
       for (const t of s.tracepoints ?? []) {
         expect(SIM_TRACEPOINTS).toContain(t.event);
-        for (const k of ['ring', 'req', 'link', 'target_req', 'tctx', 'work']) if (t[k] !== undefined) expect(t[k]).toMatch(/^[a-z]+\d+$/);
+        for (const k of ['ring', 'req', 'link', 'target_req', 'tctx', 'work'])
+          if (t[k] !== undefined) expect(t[k]).toMatch(/^[a-z]+\d+$/);
       }
     }
   });

@@ -11,7 +11,22 @@ import type { TraceEvent } from '../wasm/decode';
 type Json = Record<string, unknown>;
 
 /** The kernel tracepoints the simulator writes (it models no poll, so no `poll_arm` or `task_add`, and no `short_write`). */
-export const SIM_TRACEPOINTS = ['create', 'register', 'submit_req', 'complete', 'queue_async_work', 'req_failed', 'cqring_wait', 'fail_link', 'link', 'defer', 'cqe_overflow', 'local_work_run', 'file_get', 'task_work_run'];
+export const SIM_TRACEPOINTS = [
+  'create',
+  'register',
+  'submit_req',
+  'complete',
+  'queue_async_work',
+  'req_failed',
+  'cqring_wait',
+  'fail_link',
+  'link',
+  'defer',
+  'cqe_overflow',
+  'local_work_run',
+  'file_get',
+  'task_work_run',
+];
 
 /** The kind of kernel thread each simulator context runs as. */
 const THREAD_KIND: Record<string, string> = {
@@ -103,11 +118,39 @@ export function toTracepoint(e: TraceEvent, names: TracepointNamer): Json | null
       return { event: 'create', ctx, ring: ring(), sq_entries: f.sq_entries, cq_entries: f.cq_entries, flags: f.flags };
     case 'io_uring_submit_req':
       names.opcodes.set(e.req, opcodeText(f.opcode));
-      return { event: 'submit_req', ctx, ring: ring(), req: req(), user_data: ud(), opcode: opcodeText(f.opcode), flags: f.sqe_flags, sq_thread: 0 };
+      return {
+        event: 'submit_req',
+        ctx,
+        ring: ring(),
+        req: req(),
+        user_data: ud(),
+        opcode: opcodeText(f.opcode),
+        flags: f.sqe_flags,
+        sq_thread: 0,
+      };
     case 'io_uring_complete':
-      return { event: 'complete', ctx, ring: ring(), req: req(), user_data: ud(), result: f.res, cflags: f.cflags, extra1: 0, extra2: 0 };
+      return {
+        event: 'complete',
+        ctx,
+        ring: ring(),
+        req: req(),
+        user_data: ud(),
+        result: f.res,
+        cflags: f.cflags,
+        extra1: 0,
+        extra2: 0,
+      };
     case 'io_uring_queue_async_work':
-      return { event: 'queue_async_work', ctx, ring: ring(), req: req(), user_data: ud(), opcode: opcodeText(f.opcode), queue: 'normal', work: names.name('work', req()) };
+      return {
+        event: 'queue_async_work',
+        ctx,
+        ring: ring(),
+        req: req(),
+        user_data: ud(),
+        opcode: opcodeText(f.opcode),
+        queue: 'normal',
+        work: names.name('work', req()),
+      };
     case 'io_uring_req_failed':
       return { event: 'req_failed', ctx, ring: ring(), req: req(), user_data: ud(), opcode: op(), error: f.error };
     case 'io_uring_task_add':
@@ -117,7 +160,15 @@ export function toTracepoint(e: TraceEvent, names: TracepointNamer): Json | null
     case 'io_uring_cqring_wait':
       return { event: 'cqring_wait', ctx, ring: ring(), min_events: f.min_events };
     case 'io_uring_fail_link':
-      return { event: 'fail_link', ctx, ring: ring(), req: names.req(e.ring, f.head), user_data: u64(names.userData.get(f.head) ?? 0n), opcode: op(f.head), link: req() };
+      return {
+        event: 'fail_link',
+        ctx,
+        ring: ring(),
+        req: names.req(e.ring, f.head),
+        user_data: u64(names.userData.get(f.head) ?? 0n),
+        opcode: op(f.head),
+        link: req(),
+      };
     case 'io_uring_link':
       return { event: 'link', ctx, ring: ring(), req: req(), target_req: names.req(e.ring, f.head) };
     case 'io_uring_defer':
@@ -129,7 +180,15 @@ export function toTracepoint(e: TraceEvent, names: TracepointNamer): Json | null
     case 'io_uring_file_get':
       return { event: 'file_get', ctx, ring: ring(), req: req(), user_data: ud(), fd: f.fd };
     case 'io_uring_register':
-      return { event: 'register', ctx, ring: ring(), opcode: f.opcode, nr_user_files: f.nr_user_files, nr_user_bufs: 0, ret: f.ret };
+      return {
+        event: 'register',
+        ctx,
+        ring: ring(),
+        opcode: f.opcode,
+        nr_user_files: f.nr_user_files,
+        nr_user_bufs: 0,
+        ret: f.ret,
+      };
     case 'io_uring_task_work_run':
       return { event: 'task_work_run', ctx, tctx: names.name('tctx', 0), count: f.items };
     default:

@@ -6,7 +6,13 @@
  * and JSON-able, so the controller can keep it beside each memory snapshot.
  */
 import * as abi from '../wasm/abi.generated';
-import { IORING_ENTER_EXT_ARG, IORING_ENTER_GETEVENTS, IORING_OP_NOP, IORING_OP_URING_CMD, IORING_OP_URING_CMD128 } from '../wasm/abi.generated';
+import {
+  IORING_ENTER_EXT_ARG,
+  IORING_ENTER_GETEVENTS,
+  IORING_OP_NOP,
+  IORING_OP_URING_CMD,
+  IORING_OP_URING_CMD128,
+} from '../wasm/abi.generated';
 import type { Core } from '../wasm/load';
 import { IoUring } from '../uring/IoUring';
 import { UserMemory } from '../uring/userMemory';
@@ -67,7 +73,10 @@ export class ProgramRuntime {
   bufs: Record<string, { addr: number; size: number }> = {};
 
   /** Sets up the machine for `scenario`: devices, then the ring. */
-  constructor(readonly core: Core, readonly scenario: Scenario) {
+  constructor(
+    readonly core: Core,
+    readonly scenario: Scenario,
+  ) {
     this.mem = new UserMemory(core);
     for (const d of scenario.devices ?? []) {
       const r = this.callStr2('rs_dev_register', d.name, d.driver);
@@ -81,7 +90,13 @@ export class ProgramRuntime {
   }
 
   save(): RuntimeState {
-    return { vars: { ...this.vars }, bufs: { ...this.bufs }, sqeTail: this.ring.sqeTail, userNext: this.mem.position(), ringFd: this.ring.fd };
+    return {
+      vars: { ...this.vars },
+      bufs: { ...this.bufs },
+      sqeTail: this.ring.sqeTail,
+      userNext: this.mem.position(),
+      ringFd: this.ring.fd,
+    };
   }
 
   load(s: RuntimeState): void {
@@ -139,7 +154,10 @@ export class ProgramRuntime {
       }
       case 'reap': {
         const c = this.ring.reap(op.max);
-        return { syscall: false, summary: c.length ? `reaped ${c.map((x) => `${x.userData}:${x.res}`).join(', ')}` : 'no CQE to reap' };
+        return {
+          syscall: false,
+          summary: c.length ? `reaped ${c.map((x) => `${x.userData}:${x.res}`).join(', ')}` : 'no CQE to reap',
+        };
       }
       case 'sleep': {
         const now = Number(this.core.call((e) => e.rs_clock_ns()));
@@ -171,7 +189,14 @@ export class ProgramRuntime {
   private prep(s: SqeSpec): OpResult {
     const sqe = this.ring.getSqe();
     if (!sqe) throw new ProgramError('io_uring_get_sqe() returned NULL: the SQ is full');
-    const opcode = typeof s.opcode === 'number' ? s.opcode : s.opcode === 'NOP' ? IORING_OP_NOP : s.opcode === 'URING_CMD' ? IORING_OP_URING_CMD : IORING_OP_URING_CMD128;
+    const opcode =
+      typeof s.opcode === 'number'
+        ? s.opcode
+        : s.opcode === 'NOP'
+          ? IORING_OP_NOP
+          : s.opcode === 'URING_CMD'
+            ? IORING_OP_URING_CMD
+            : IORING_OP_URING_CMD128;
     sqe.opcode = opcode;
     sqe.flags = sqeFlags(s.flags);
     sqe.fd = s.fd === undefined ? -1 : typeof s.fd === 'number' ? s.fd : (this.vars[s.fd] ?? -1);
@@ -179,7 +204,12 @@ export class ProgramRuntime {
     if (s.user_data !== undefined) sqe.userData = BigInt(s.user_data);
     if (s.cmd_op !== undefined) {
       const ops = driverCmdOps();
-      const v = typeof s.cmd_op === 'number' ? s.cmd_op : Object.prototype.hasOwnProperty.call(ops, s.cmd_op) ? ops[s.cmd_op] : undefined;
+      const v =
+        typeof s.cmd_op === 'number'
+          ? s.cmd_op
+          : Object.prototype.hasOwnProperty.call(ops, s.cmd_op)
+            ? ops[s.cmd_op]
+            : undefined;
       if (v === undefined) throw new ProgramError(`unknown cmd_op name ${s.cmd_op}`);
       sqe.cmdOp = v;
     }
@@ -189,7 +219,10 @@ export class ProgramRuntime {
     if (s.cmd) sqe.setCmd(this.bytes(s.cmd, sqe.size - 48));
     this.core.call((e) => e.rs_user_wrote(sqe.addr, sqe.size));
     const pub = this.ring.flushSq();
-    return { syscall: false, summary: `SQE in slot ${sqe.slot}: ${typeof s.opcode === 'number' ? `opcode ${s.opcode}` : s.opcode}, user_data ${s.user_data ?? 0} (SQ tail ${this.ring.sqTail()}, ${pub} pending)` };
+    return {
+      syscall: false,
+      summary: `SQE in slot ${sqe.slot}: ${typeof s.opcode === 'number' ? `opcode ${s.opcode}` : s.opcode}, user_data ${s.user_data ?? 0} (SQ tail ${this.ring.sqTail()}, ${pub} pending)`,
+    };
   }
 
   /** Encodes a byte spec (u64 words may name buffers as `&name`). */

@@ -12,7 +12,10 @@ const base = () => ({
   intro: 'I',
   api: 'v5',
   ring: { entries: 4 },
-  program: [{ op: 'prep', sqe: { opcode: 'NOP' } }, { op: 'submit', wait: 1 }],
+  program: [
+    { op: 'prep', sqe: { opcode: 'NOP' } },
+    { op: 'submit', wait: 1 },
+  ],
 });
 
 function errorsOf(doc: unknown) {
@@ -29,13 +32,20 @@ describe('validateScenario', () => {
   it('accepts every committed scenario', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(0);
-    for (const f of files) expect(() => validateScenario(JSON.parse(readFileSync(join(dir, f), 'utf8'))), f).not.toThrow();
+    for (const f of files)
+      expect(() => validateScenario(JSON.parse(readFileSync(join(dir, f), 'utf8'))), f).not.toThrow();
   });
 
   it('names the path, what it expected and what it found', () => {
     const d = base();
     (d.program[0] as { sqe: { opcode: string } }).sqe.opcode = 'READ';
-    expect(errorsOf(d)).toEqual([{ path: '/program/0/sqe/opcode', expected: 'one of NOP, URING_CMD, URING_CMD128 or a number 0..255', found: '"READ"' }]);
+    expect(errorsOf(d)).toEqual([
+      {
+        path: '/program/0/sqe/opcode',
+        expected: 'one of NOP, URING_CMD, URING_CMD128 or a number 0..255',
+        found: '"READ"',
+      },
+    ]);
   });
 
   it('rejects unknown operations, versions and dangling variables', () => {

@@ -7,7 +7,8 @@ import { CTX_NAMES } from '../wasm/abi.generated';
 import { loadCoreFromDisk } from '../wasm/node';
 import { type ChromeTraceEvent, checkChromeTrace, toChromeTrace } from './chromeTrace';
 
-const stepsOf = (c: SimController) => c.frames.map((f) => ({ index: f.index, timeNs: f.timeNs, label: f.label, events: f.events }));
+const stepsOf = (c: SimController) =>
+  c.frames.map((f) => ({ index: f.index, timeNs: f.timeNs, label: f.label, events: f.events }));
 
 describe('Chrome trace export', () => {
   it('produces a valid trace with one track per context from a real run', async () => {
@@ -18,7 +19,9 @@ describe('Chrome trace export', () => {
     const t = toChromeTrace(stepsOf(c), { scenario: 'x' });
     const json = JSON.parse(JSON.stringify(t));
     expect(checkChromeTrace(json)).toEqual([]);
-    const threads = json.traceEvents.filter((e: { name: string }) => e.name === 'thread_name').map((e: { args: { name: string } }) => e.args.name);
+    const threads = json.traceEvents
+      .filter((e: { name: string }) => e.name === 'thread_name')
+      .map((e: { args: { name: string } }) => e.args.name);
     expect(threads).toEqual(['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work']);
     const complete = json.traceEvents.find((e: { name: string; ph: string }) => e.name === 'io_uring_complete');
     expect(complete.args.user_data).toBe('0x5');
@@ -26,7 +29,9 @@ describe('Chrome trace export', () => {
   });
 
   it('links a queued uring_cmd across its lanes with one flow, on the simulated clock', async () => {
-    const s = validateScenario(JSON.parse(readFileSync(join(process.cwd(), 'scenarios', 'v5-queued-task-work.json'), 'utf8')));
+    const s = validateScenario(
+      JSON.parse(readFileSync(join(process.cwd(), 'scenarios', 'v5-queued-task-work.json'), 'utf8')),
+    );
     const c = SimController.compile(await loadCoreFromDisk(), s);
     const json = JSON.parse(JSON.stringify(toChromeTrace(stepsOf(c)))) as { traceEvents: ChromeTraceEvent[] };
     expect(checkChromeTrace(json)).toEqual([]);
@@ -49,7 +54,10 @@ describe('Chrome trace export', () => {
     expect(flow.map((e) => e.ph)).toEqual(['s', ...ctxs.slice(2).map(() => 't'), 'f']);
     expect(ctxs).toEqual(expect.arrayContaining(['io_uring', 'driver', 'task_work']));
     // Each flow point sits on a slice of its track at the same time (what viewers bind flows to).
-    for (const p of flow) expect(json.traceEvents.some((e) => e.ph === 'X' && e.cat !== 'step' && e.tid === p.tid && e.ts === p.ts)).toBe(true);
+    for (const p of flow)
+      expect(json.traceEvents.some((e) => e.ph === 'X' && e.cat !== 'step' && e.tid === p.tid && e.ts === p.ts)).toBe(
+        true,
+      );
   });
 
   it('reports malformed documents', () => {
@@ -60,10 +68,27 @@ describe('Chrome trace export', () => {
       'traceEvents[0].ts is not a non-negative number',
     ]);
     expect(checkChromeTrace(null)).toEqual(['not an object']);
-    const flow = (ph: string, ts: number, extra = {}) => ({ name: 'request', cat: 'flow', id: 1, ph, pid: 1, tid: 0, ts, ...extra });
-    expect(checkChromeTrace({ traceEvents: [flow('s', 5), flow('f', 4)] })).toEqual(['flow flow/request/1 goes back in time']);
-    expect(checkChromeTrace({ traceEvents: [flow('t', 1), flow('s', 2)] })).toEqual(['flow flow/request/1 is not s, t…, f']);
-    expect(checkChromeTrace({ traceEvents: [{ name: 'x', ph: 's', pid: 1, tid: 0, ts: 0 }] })).toContain('traceEvents[0] is a flow event without id and cat');
-    expect(checkChromeTrace({ traceEvents: [], displayTimeUnit: 'us' })).toEqual(['displayTimeUnit is neither "ns" nor "ms"']);
+    const flow = (ph: string, ts: number, extra = {}) => ({
+      name: 'request',
+      cat: 'flow',
+      id: 1,
+      ph,
+      pid: 1,
+      tid: 0,
+      ts,
+      ...extra,
+    });
+    expect(checkChromeTrace({ traceEvents: [flow('s', 5), flow('f', 4)] })).toEqual([
+      'flow flow/request/1 goes back in time',
+    ]);
+    expect(checkChromeTrace({ traceEvents: [flow('t', 1), flow('s', 2)] })).toEqual([
+      'flow flow/request/1 is not s, t…, f',
+    ]);
+    expect(checkChromeTrace({ traceEvents: [{ name: 'x', ph: 's', pid: 1, tid: 0, ts: 0 }] })).toContain(
+      'traceEvents[0] is a flow event without id and cat',
+    );
+    expect(checkChromeTrace({ traceEvents: [], displayTimeUnit: 'us' })).toEqual([
+      'displayTimeUnit is neither "ns" nor "ms"',
+    ]);
   });
 });

@@ -50,7 +50,9 @@ const PID = 1;
 
 /** Converts steps of a run to a Chrome trace. Times are simulated nanoseconds. */
 export function toChromeTrace(steps: readonly StepRecords[], meta: Record<string, string> = {}): ChromeTrace {
-  const out: ChromeTraceEvent[] = [{ name: 'process_name', ph: 'M', pid: PID, tid: 0, args: { name: 'Ringside simulator' } }];
+  const out: ChromeTraceEvent[] = [
+    { name: 'process_name', ph: 'M', pid: PID, tid: 0, args: { name: 'Ringside simulator' } },
+  ];
   CTX_NAMES.forEach((n, tid) => {
     out.push({ name: 'thread_name', ph: 'M', pid: PID, tid, args: { name: n } });
     out.push({ name: 'thread_sort_index', ph: 'M', pid: PID, tid, args: { sort_index: tid } });
@@ -64,9 +66,25 @@ export function toChromeTrace(steps: readonly StepRecords[], meta: Record<string
     const durUs = Math.max(0, ((next?.timeNs ?? s.timeNs) - s.timeNs) / 1000);
     const first = s.events[0];
     const tid = first ? Math.max(0, CTX_NAMES.indexOf(first.ctx)) : 0;
-    out.push({ name: s.label || `step ${s.index}`, ph: 'X', pid: PID, tid, ts: tsUs, dur: durUs, cat: 'step', args: { step: s.index, time_ns: s.timeNs } });
+    out.push({
+      name: s.label || `step ${s.index}`,
+      ph: 'X',
+      pid: PID,
+      tid,
+      ts: tsUs,
+      dur: durUs,
+      cat: 'step',
+      args: { step: s.index, time_ns: s.timeNs },
+    });
     for (const e of s.events) {
-      const args: Record<string, string | number> = { step: e.step, time_ns: e.timeNs, req: e.req, user_data: `0x${e.userData.toString(16)}`, a: String(rawWords(e).a), b: String(rawWords(e).b) };
+      const args: Record<string, string | number> = {
+        step: e.step,
+        time_ns: e.timeNs,
+        req: e.req,
+        user_data: `0x${e.userData.toString(16)}`,
+        a: String(rawWords(e).a),
+        b: String(rawWords(e).b),
+      };
       if (e.srcLine) args.src = `${e.srcFile}:${e.srcLine}`;
       const etid = Math.max(0, CTX_NAMES.indexOf(e.ctx));
       const cat = e.event.startsWith('sanitizer_') ? 'sanitizer' : e.event.startsWith('sim_') ? 'sim' : 'tracepoint';
@@ -89,7 +107,16 @@ export function toChromeTrace(steps: readonly StepRecords[], meta: Record<string
     if (f.points.length < 2) continue;
     f.points.forEach((p, k) => {
       const ph = k === 0 ? 's' : k === f.points.length - 1 ? 'f' : 't';
-      out.push({ name: 'request', cat: 'flow', ph, id: req, pid: PID, tid: p.tid, ts: p.ts, ...(ph === 'f' ? { bp: 'e' as const } : {}) });
+      out.push({
+        name: 'request',
+        cat: 'flow',
+        ph,
+        id: req,
+        pid: PID,
+        tid: p.tid,
+        ts: p.ts,
+        ...(ph === 'f' ? { bp: 'e' as const } : {}),
+      });
     });
   }
   return { traceEvents: out, displayTimeUnit: 'ns', otherData: { generator: 'Ringside', ...meta } };
@@ -106,21 +133,28 @@ export function checkChromeTrace(doc: unknown): string[] {
   if (typeof doc !== 'object' || doc === null) return ['not an object'];
   const d = doc as Record<string, unknown>;
   if (!Array.isArray(d.traceEvents)) return ['traceEvents is not an array'];
-  if (d.displayTimeUnit !== undefined && d.displayTimeUnit !== 'ns' && d.displayTimeUnit !== 'ms') errs.push('displayTimeUnit is neither "ns" nor "ms"');
+  if (d.displayTimeUnit !== undefined && d.displayTimeUnit !== 'ns' && d.displayTimeUnit !== 'ms')
+    errs.push('displayTimeUnit is neither "ns" nor "ms"');
   const flows = new Map<string, { phs: string[]; ts: number[] }>();
   d.traceEvents.forEach((e: unknown, i: number) => {
     if (typeof e !== 'object' || e === null) return errs.push(`traceEvents[${i}] is not an object`);
     const x = e as Record<string, unknown>;
     if (typeof x.name !== 'string') errs.push(`traceEvents[${i}].name is not a string`);
-    if (!['X', 'i', 'I', 'M', 'B', 'E', 's', 't', 'f', 'b', 'e'].includes(x.ph as string)) errs.push(`traceEvents[${i}].ph is not a known phase`);
+    if (!['X', 'i', 'I', 'M', 'B', 'E', 's', 't', 'f', 'b', 'e'].includes(x.ph as string))
+      errs.push(`traceEvents[${i}].ph is not a known phase`);
     if (!Number.isInteger(x.pid) || !Number.isInteger(x.tid)) errs.push(`traceEvents[${i}] lacks integer pid/tid`);
-    if (x.ph !== 'M' && !(typeof x.ts === 'number' && Number.isFinite(x.ts) && x.ts >= 0)) errs.push(`traceEvents[${i}].ts is not a non-negative number`);
+    if (x.ph !== 'M' && !(typeof x.ts === 'number' && Number.isFinite(x.ts) && x.ts >= 0))
+      errs.push(`traceEvents[${i}].ts is not a non-negative number`);
     if (x.ph === 'X' && !(typeof x.dur === 'number' && x.dur >= 0)) errs.push(`traceEvents[${i}].dur is missing`);
-    if (x.ph === 'M' && (typeof x.args !== 'object' || x.args === null)) errs.push(`traceEvents[${i}] is metadata without args`);
-    if (x.ph === 'i' && x.s !== undefined && !['t', 'p', 'g'].includes(x.s as string)) errs.push(`traceEvents[${i}].s is not t, p or g`);
-    if (x.args !== undefined && (typeof x.args !== 'object' || x.args === null)) errs.push(`traceEvents[${i}].args is not an object`);
+    if (x.ph === 'M' && (typeof x.args !== 'object' || x.args === null))
+      errs.push(`traceEvents[${i}] is metadata without args`);
+    if (x.ph === 'i' && x.s !== undefined && !['t', 'p', 'g'].includes(x.s as string))
+      errs.push(`traceEvents[${i}].s is not t, p or g`);
+    if (x.args !== undefined && (typeof x.args !== 'object' || x.args === null))
+      errs.push(`traceEvents[${i}].args is not an object`);
     if (x.ph === 's' || x.ph === 't' || x.ph === 'f') {
-      if (x.id === undefined || typeof x.cat !== 'string') errs.push(`traceEvents[${i}] is a flow event without id and cat`);
+      if (x.id === undefined || typeof x.cat !== 'string')
+        errs.push(`traceEvents[${i}] is a flow event without id and cat`);
       const key = `${String(x.cat)}/${String(x.name)}/${String(x.id)}`;
       const f = flows.get(key) ?? { phs: [], ts: [] };
       f.phs.push(x.ph);
@@ -129,7 +163,8 @@ export function checkChromeTrace(doc: unknown): string[] {
     }
   });
   for (const [key, f] of flows) {
-    if (f.phs[0] !== 's' || f.phs[f.phs.length - 1] !== 'f' || f.phs.slice(1, -1).some((p) => p !== 't')) errs.push(`flow ${key} is not s, t…, f`);
+    if (f.phs[0] !== 's' || f.phs[f.phs.length - 1] !== 'f' || f.phs.slice(1, -1).some((p) => p !== 't'))
+      errs.push(`flow ${key} is not s, t…, f`);
     if (f.ts.some((t, k) => k > 0 && t < (f.ts[k - 1] as number))) errs.push(`flow ${key} goes back in time`);
   }
   return errs;

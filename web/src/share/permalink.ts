@@ -81,7 +81,11 @@ export function encodePermalink(st: ShareState): string {
 /** The largest scenario a compressed link may expand to. */
 const MAX_INFLATED = 512 * 1024;
 
-async function pipe(data: Uint8Array, stream: CompressionStream | DecompressionStream, max: number): Promise<Uint8Array> {
+async function pipe(
+  data: Uint8Array,
+  stream: CompressionStream | DecompressionStream,
+  max: number,
+): Promise<Uint8Array> {
   const out = new Response(new Blob([data as BlobPart]).stream().pipeThrough(stream)).body;
   if (!out) throw new Error('no stream');
   const reader = out.getReader();
@@ -116,7 +120,9 @@ export const canCompress = typeof CompressionStream === 'function' && typeof Dec
 export async function encodePermalinkCompact(st: ShareState): Promise<string> {
   const plain = encodePermalink(st);
   if (st.scenario === undefined || !canCompress) return plain;
-  const z = b64urlFromBytes(await pipe(new TextEncoder().encode(JSON.stringify(st.scenario)), new CompressionStream('deflate-raw'), Infinity));
+  const z = b64urlFromBytes(
+    await pipe(new TextEncoder().encode(JSON.stringify(st.scenario)), new CompressionStream('deflate-raw'), Infinity),
+  );
   const q = new URLSearchParams(plain.slice(1));
   q.delete('x');
   q.set('z', z);
@@ -132,17 +138,27 @@ export async function decodePermalinkAsync(hash: string): Promise<DecodeResult> 
   const z = q.get('z');
   if (z === null) return decodePermalink(h);
   if (q.get('x') !== null) return { ok: false, error: 'the link carries its scenario twice (x= and z=)' };
-  if (z.length > MAX_SCENARIO_CHARS) return { ok: false, error: `the compressed scenario (z=) is too large (${z.length} characters)` };
+  if (z.length > MAX_SCENARIO_CHARS)
+    return { ok: false, error: `the compressed scenario (z=) is too large (${z.length} characters)` };
   if (!/^[A-Za-z0-9_-]*$/.test(z)) return { ok: false, error: 'the compressed scenario (z=) is not base64url' };
-  if (!canCompress) return { ok: false, error: 'this browser cannot read a compressed scenario (z=): it lacks DecompressionStream' };
+  if (!canCompress)
+    return { ok: false, error: 'this browser cannot read a compressed scenario (z=): it lacks DecompressionStream' };
   let json: string;
   try {
     const bin = atob(z.replace(/-/g, '+').replace(/_/g, '/'));
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    json = new TextDecoder('utf-8', { fatal: true }).decode(await pipe(bytes, new DecompressionStream('deflate-raw'), MAX_INFLATED));
+    json = new TextDecoder('utf-8', { fatal: true }).decode(
+      await pipe(bytes, new DecompressionStream('deflate-raw'), MAX_INFLATED),
+    );
   } catch (e) {
-    return { ok: false, error: e instanceof RangeError ? `the compressed scenario (z=) ${e.message}` : 'the compressed scenario (z=) is not valid deflate data' };
+    return {
+      ok: false,
+      error:
+        e instanceof RangeError
+          ? `the compressed scenario (z=) ${e.message}`
+          : 'the compressed scenario (z=) is not valid deflate data',
+    };
   }
   q.delete('z');
   q.set('x', b64urlEncode(json));
@@ -162,17 +178,25 @@ export function decodePermalink(hash: string): DecodeResult {
   const p = q.get('p');
   if (p === null) return { ok: false, error: 'the link has no format version (p=)' };
   if (!/^\d+$/.test(p)) return { ok: false, error: `the format version "${p}" is not a number` };
-  if (Number(p) > PERMALINK_FORMAT) return { ok: false, error: `the link was made by a newer Ringside (format ${p}); this page reads format ${PERMALINK_FORMAT}` };
-  if (Number(p) < 1) return { ok: false, error: `format ${p} does not exist; this page reads format ${PERMALINK_FORMAT}` };
+  if (Number(p) > PERMALINK_FORMAT)
+    return {
+      ok: false,
+      error: `the link was made by a newer Ringside (format ${p}); this page reads format ${PERMALINK_FORMAT}`,
+    };
+  if (Number(p) < 1)
+    return { ok: false, error: `format ${p} does not exist; this page reads format ${PERMALINK_FORMAT}` };
   const s = q.get('s');
-  if (!s || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(s)) return { ok: false, error: `the scenario id (s=) is missing or malformed: "${s ?? ''}"` };
+  if (!s || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(s))
+    return { ok: false, error: `the scenario id (s=) is missing or malformed: "${s ?? ''}"` };
   const t = q.get('t') ?? '0';
   if (!/^\d{1,9}$/.test(t)) return { ok: false, error: `the step (t=) must be a non-negative integer, found "${t}"` };
   const th = q.get('th') ?? 'light';
-  if (!(THEMES as readonly string[]).includes(th)) return { ok: false, error: `unknown theme (th=) "${th}"; expected one of ${THEMES.join(', ')}` };
+  if (!(THEMES as readonly string[]).includes(th))
+    return { ok: false, error: `unknown theme (th=) "${th}"; expected one of ${THEMES.join(', ')}` };
   const pn = (q.get('pn') ?? PANELS.join(',')).split(',').filter(Boolean);
   const badPanel = pn.find((x) => !(PANELS as readonly string[]).includes(x));
-  if (badPanel !== undefined) return { ok: false, error: `unknown panel (pn=) "${badPanel}"; expected some of ${PANELS.join(', ')}` };
+  if (badPanel !== undefined)
+    return { ok: false, error: `unknown panel (pn=) "${badPanel}"; expected some of ${PANELS.join(', ')}` };
   const st: ShareState = { scenarioId: s, step: Number(t), theme: th as Theme, panels: pn as Panel[] };
   const r = q.get('r');
   if (r !== null) {
@@ -188,14 +212,24 @@ export function decodePermalink(hash: string): DecodeResult {
   const k = q.get('k');
   if (k !== null) {
     const parts = k.split(',');
-    if (parts.length > MAX_SCHEDULE || !parts.every((x) => /^\d{1,7}$/.test(x))) return { ok: false, error: `the step schedule (k=) must be up to ${MAX_SCHEDULE} comma-separated step counts, found "${k.slice(0, 40)}"` };
-    if (q.get('x') === null && q.get('z') === null) return { ok: false, error: 'the step schedule (k=) needs the scenario it schedules (x= or z=), which the link lacks' };
+    if (parts.length > MAX_SCHEDULE || !parts.every((x) => /^\d{1,7}$/.test(x)))
+      return {
+        ok: false,
+        error: `the step schedule (k=) must be up to ${MAX_SCHEDULE} comma-separated step counts, found "${k.slice(0, 40)}"`,
+      };
+    if (q.get('x') === null && q.get('z') === null)
+      return {
+        ok: false,
+        error: 'the step schedule (k=) needs the scenario it schedules (x= or z=), which the link lacks',
+      };
     st.schedule = parts.map(Number);
   }
-  if (q.get('z') !== null) return { ok: false, error: 'the link carries a compressed scenario (z=), which needs decodePermalinkAsync' };
+  if (q.get('z') !== null)
+    return { ok: false, error: 'the link carries a compressed scenario (z=), which needs decodePermalinkAsync' };
   const x = q.get('x');
   if (x !== null) {
-    if (x.length > MAX_SCENARIO_CHARS) return { ok: false, error: `the embedded scenario (x=) is too large (${x.length} characters)` };
+    if (x.length > MAX_SCENARIO_CHARS)
+      return { ok: false, error: `the embedded scenario (x=) is too large (${x.length} characters)` };
     if (!/^[A-Za-z0-9_-]*$/.test(x)) return { ok: false, error: 'the embedded scenario (x=) is not base64url' };
     try {
       st.scenario = JSON.parse(b64urlDecode(x));

@@ -82,7 +82,9 @@ describe('SimController', () => {
     expect(() => c.apply({ kind: 'op', op: nop(3) })).toThrow(/SQ is full/);
     expect(c.frames).toHaveLength(frames);
     expect(c.ring.sqeTail).toBe(2);
-    expect(() => c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'URING_CMD', cmd_op: 'NO_SUCH_CONSTANT' } } })).toThrow();
+    expect(() =>
+      c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'URING_CMD', cmd_op: 'NO_SUCH_CONSTANT' } } }),
+    ).toThrow();
     c.apply({ kind: 'op', op: { op: 'submit' } });
     c.settle(undefined);
     expect(c.frames.at(-1)!.ring.cqTail).toBe(2);
@@ -100,7 +102,9 @@ describe('SimController', () => {
     expect(c.opFrameIndices()).toEqual([2, 3, 7]);
     const scenario = { ...emptyScenario(4), program: c.programOps() };
     const r = SimController.replay(await loadCoreFromDisk(), scenario, c.schedule());
-    expect(r.frames.map((f) => [f.label, f.ring.sqHead, f.ring.cqTail, f.taskState])).toEqual(c.frames.map((f) => [f.label, f.ring.sqHead, f.ring.cqTail, f.taskState]));
+    expect(r.frames.map((f) => [f.label, f.ring.sqHead, f.ring.cqTail, f.taskState])).toEqual(
+      c.frames.map((f) => [f.label, f.ring.sqHead, f.ring.cqTail, f.taskState]),
+    );
     const again = SimController.fromInputs(await loadCoreFromDisk(), scenario, c.inputs);
     expect(again.frames.map((f) => f.label)).toEqual(c.frames.map((f) => f.label));
     expect(() => SimController.replay(r.core, scenario, [0, 0, 0, 0, 0, 0])).toThrow(/schedule names 5 operations/);

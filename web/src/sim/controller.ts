@@ -79,7 +79,10 @@ export class SimController {
   readonly rt: ProgramRuntime;
   private at = 0;
 
-  constructor(readonly core: Core, readonly scenario: Scenario) {
+  constructor(
+    readonly core: Core,
+    readonly scenario: Scenario,
+  ) {
     core.call((e) => e.rs_init(scenario.config?.patch2_zero_pdu ? 1 : 0));
     this.rt = new ProgramRuntime(core, scenario);
     this.frames.push(this.capture(0, 'app', `io_uring_setup(${scenario.ring.entries})`, -1));
@@ -119,8 +122,10 @@ export class SimController {
    */
   static replay(core: Core, scenario: Scenario, schedule: Schedule, maxSteps = MAX_STEPS): SimController {
     const ops = schedule.length - 1;
-    if (ops < 0 || ops > scenario.program.length) throw new Error(`the schedule names ${ops} operations but the program has ${scenario.program.length}`);
-    if (schedule.reduce((a, b) => a + b, 0) > maxSteps) throw new Error(`the schedule runs more than ${maxSteps} kernel steps`);
+    if (ops < 0 || ops > scenario.program.length)
+      throw new Error(`the schedule names ${ops} operations but the program has ${scenario.program.length}`);
+    if (schedule.reduce((a, b) => a + b, 0) > maxSteps)
+      throw new Error(`the schedule runs more than ${maxSteps} kernel steps`);
     const c = new SimController(core, scenario);
     for (let i = 0; i <= ops; i++) {
       for (let k = 0; k < (schedule[i] as number); k++) c.apply({ kind: 'step' });
@@ -133,7 +138,12 @@ export class SimController {
   }
 
   /** Rebuilds a session from its recorded inputs (on a fresh core after a trap). */
-  static fromInputs(core: Core, scenario: Scenario, inputs: readonly Input[], opFrames: readonly number[] = []): SimController {
+  static fromInputs(
+    core: Core,
+    scenario: Scenario,
+    inputs: readonly Input[],
+    opFrames: readonly number[] = [],
+  ): SimController {
     const c = new SimController(core, scenario);
     for (const x of inputs) c.apply(x);
     c.opFrames.push(...opFrames);
@@ -197,7 +207,12 @@ export class SimController {
     const { kind, summary, untilNs } = r;
     this.inputs.push(input);
     const lbl = input.kind === 'step' ? (kind === 0 ? 'idle' : 'step') : summary;
-    const f = this.capture(this.frames.length, input.kind === 'step' ? 'kernel' : 'app', lbl, input.kind === 'op' ? (input.index ?? -1) : -1);
+    const f = this.capture(
+      this.frames.length,
+      input.kind === 'step' ? 'kernel' : 'app',
+      lbl,
+      input.kind === 'op' ? (input.index ?? -1) : -1,
+    );
     this.frames.push(f);
     this.at = f.index;
     if (f.index % this.interval === 0) this.snapshot();
@@ -305,7 +320,8 @@ export class SimController {
   }
 
   private dropSnapshotsAfter(i: number) {
-    while (this.snapshots.length > 1 && (this.snapshots[this.snapshots.length - 1] as Snapshot).frame > i) this.snapshots.pop();
+    while (this.snapshots.length > 1 && (this.snapshots[this.snapshots.length - 1] as Snapshot).frame > i)
+      this.snapshots.pop();
   }
 
   private exec(input: Input): { kind: number; summary: string; untilNs?: number } {

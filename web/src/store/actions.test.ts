@@ -126,7 +126,8 @@ describe('playback', () => {
   it('passes over a disabled stop and stops at the end', () => {
     vi.useFakeTimers();
     startSession(core, { scenario: 'nop-batch' });
-    for (const k of ['eiocbqueued', 'eagain', 'device_done', 'task_work_ran', 'cqe_posted', 'sanitizer'] as const) toggleBreakpoint(k);
+    for (const k of ['eiocbqueued', 'eagain', 'device_done', 'task_work_ran', 'cqe_posted', 'sanitizer'] as const)
+      toggleBreakpoint(k);
     setSpeed(MAX_SPEED * 10);
     expect(st().speed).toBe(MAX_SPEED);
     play();

@@ -89,8 +89,17 @@ function publish(extra: Partial<SimState> = {}) {
   const base = extra.base !== undefined ? extra.base : s.base;
   const more: Partial<SimState> = {};
   // A sandbox forked from a guided scenario keeps the chapters its timeline still reaches.
-  if (mode === 'free' && base?.chapters?.length && extra.chapters === undefined) more.chapters = resolveChapters(base, c.frames, c.opFrameIndices());
-  simStore.setState({ frames: cache.frames as Frame[], models: cache.models, cursor: c.cursor, inspect: readInspect(c), branch: c.branchInfo, ...more, ...extra });
+  if (mode === 'free' && base?.chapters?.length && extra.chapters === undefined)
+    more.chapters = resolveChapters(base, c.frames, c.opFrameIndices());
+  simStore.setState({
+    frames: cache.frames as Frame[],
+    models: cache.models,
+    cursor: c.cursor,
+    inspect: readInspect(c),
+    branch: c.branchInfo,
+    ...more,
+    ...extra,
+  });
 }
 
 function fail(err: unknown) {
@@ -123,7 +132,10 @@ function guard(f: (c: SimController) => void) {
  * Starts a session on a loaded core, in free play (or on `scenario` at `step`, if given).
  * `spawn` makes fresh instances of the core (review mode, recovery after a trap).
  */
-export function startSession(loaded: Core, opts: { scenario?: string | null; step?: number; spawn?: () => Promise<Core> } = {}): void {
+export function startSession(
+  loaded: Core,
+  opts: { scenario?: string | null; step?: number; spawn?: () => Promise<Core> } = {},
+): void {
   core = loaded;
   if (opts.spawn) spawnCore = opts.spawn;
   simStore.setState({ status: 'ready', message: null, panic: null });
@@ -163,7 +175,17 @@ export function sandboxSetup(setup: Scenario): boolean {
     controller = c;
     cache = null;
     nextUserData = 1n;
-    publish({ mode: 'free', scenario: null, base, chapters: [], checkpoints: [], message: null, page: 'main', pinned: null, selectedByte: null });
+    publish({
+      mode: 'free',
+      scenario: null,
+      base,
+      chapters: [],
+      checkpoints: [],
+      message: null,
+      page: 'main',
+      pinned: null,
+      selectedByte: null,
+    });
     return true;
   } catch (err) {
     fail(err);
@@ -187,7 +209,11 @@ export function loadScenario(id: string): boolean {
  * scenario and shows its first frame; with a `schedule`, replays it as the sandbox session it
  * was (free play). Returns false, keeping the current session, if it cannot run.
  */
-export function loadScenarioDoc(scenario: Scenario, source: 'library' | 'document' = 'document', schedule?: Schedule): boolean {
+export function loadScenarioDoc(
+  scenario: Scenario,
+  source: 'library' | 'document' = 'document',
+  schedule?: Schedule,
+): boolean {
   if (!core) return false;
   pause();
   try {
@@ -197,13 +223,42 @@ export function loadScenarioDoc(scenario: Scenario, source: 'library' | 'documen
     controller = c;
     cache = null;
     nextUserData = BigInt(maxUserData(c.programOps()) + 1);
-    const learn = { checkpoints: schedule ? [] : resolveCheckpoints(scenario, c.frames, c.opFrames), quiz: freshQuiz(simStore.getState().quiz.on) };
-    if (schedule) publish({ mode: 'free', scenario: null, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null, ...learn });
-    else publish({ mode: 'guided', scenario, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null, ...learn });
+    const learn = {
+      checkpoints: schedule ? [] : resolveCheckpoints(scenario, c.frames, c.opFrames),
+      quiz: freshQuiz(simStore.getState().quiz.on),
+    };
+    if (schedule)
+      publish({
+        mode: 'free',
+        scenario: null,
+        base: scenario,
+        source,
+        chapters,
+        message: null,
+        page: 'main',
+        pinned: null,
+        selectedByte: null,
+        ...learn,
+      });
+    else
+      publish({
+        mode: 'guided',
+        scenario,
+        base: scenario,
+        source,
+        chapters,
+        message: null,
+        page: 'main',
+        pinned: null,
+        selectedByte: null,
+        ...learn,
+      });
     return true;
   } catch (err) {
     fail(err);
-    simStore.setState({ message: `Scenario ${scenario.id} could not run: ${err instanceof Error ? err.message : String(err)}` });
+    simStore.setState({
+      message: `Scenario ${scenario.id} could not run: ${err instanceof Error ? err.message : String(err)}`,
+    });
     return false;
   }
 }
@@ -242,7 +297,9 @@ export function checkOp(op: Op): string[] {
   } catch (err) {
     if (err instanceof ScenarioError) {
       const at = `/program/${ops.length}`;
-      return err.errors.filter((e) => e.path.startsWith(at)).map((e) => `${e.path.slice(at.length) || 'operation'}: expected ${e.expected}, found ${e.found}`);
+      return err.errors
+        .filter((e) => e.path.startsWith(at))
+        .map((e) => `${e.path.slice(at.length) || 'operation'}: expected ${e.expected}, found ${e.found}`);
     }
     return [String(err)];
   }
@@ -279,9 +336,13 @@ const ARMING_ACTIONS = new Set(['fail_next', 'stall']);
 function idlePokeNote(op: Extract<Op, { op: 'device' }>): string | null {
   const s = simStore.getState();
   const m = s.models[s.cursor];
-  const busy = m?.reqs.some((r) => r.state === 'inflight' || r.state === 'issuing' || r.state === 'iowq_queued' || r.state === 'tw_pending');
+  const busy = m?.reqs.some(
+    (r) => r.state === 'inflight' || r.state === 'issuing' || r.state === 'iowq_queued' || r.state === 'tw_pending',
+  );
   // The poke itself may have completed something (dispatch, complete_now): then it acted.
-  const acted = s.frames[s.cursor]?.events.some((e) => e.event === 'io_uring_complete' || e.event === 'sim_uring_cmd_done' || e.event === 'sim_task_work_run');
+  const acted = s.frames[s.cursor]?.events.some(
+    (e) => e.event === 'io_uring_complete' || e.event === 'sim_uring_cmd_done' || e.event === 'sim_task_work_run',
+  );
   if (busy || acted) return null;
   return ARMING_ACTIONS.has(op.action)
     ? `Nothing is in flight on ${op.fd}: ${op.action} is armed and acts on the next command.`
@@ -306,7 +367,8 @@ export function fillCq(): void {
     if (!cur || simStore.getState().panic) return;
     const free = cur.sqEntries - ((cur.sqeTail - cur.sqHead) >>> 0);
     const n = Math.min(free, want);
-    for (let i = 0; i < n; i++) if (!sandboxOp({ op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } })) return;
+    for (let i = 0; i < n; i++)
+      if (!sandboxOp({ op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } })) return;
     if (!sandboxOp({ op: 'submit' })) return;
     guard((cc) => cc.settle(undefined));
     want -= n;
@@ -351,10 +413,17 @@ export async function recover(): Promise<boolean> {
     core = fresh;
     controller = c;
     cache = null;
-    publish({ panic: null, message: 'The simulator was restarted; this is the last frame before it stopped.', playing: false });
+    publish({
+      panic: null,
+      message: 'The simulator was restarted; this is the last frame before it stopped.',
+      playing: false,
+    });
     return true;
   } catch (err) {
-    simStore.setState({ panic: err instanceof CoreDeadError ? err.panic : s.panic, message: `Restarting did not help: ${err instanceof Error ? err.message : String(err)}` });
+    simStore.setState({
+      panic: err instanceof CoreDeadError ? err.panic : s.panic,
+      message: `Restarting did not help: ${err instanceof Error ? err.message : String(err)}`,
+    });
     return false;
   }
 }
@@ -369,7 +438,8 @@ export const submitNop = () =>
 /** Calls `io_uring_enter` (submit everything pending, wait for nothing). */
 export const enter = () => guard((c) => c.apply({ kind: 'op', op: { op: 'submit' } }));
 /** What the page says when a kernel step finds nothing to run. */
-export const IDLE_MESSAGE = 'Nothing can run: the kernel is idle. Submit SQEs, wait, sleep or poke a device to give it work.';
+export const IDLE_MESSAGE =
+  'Nothing can run: the kernel is idle. Submit SQEs, wait, sleep or poke a device to give it work.';
 
 /** Runs one unit of kernel work; when nothing can run, no step is added and the page says so. */
 export function stepKernel(): void {

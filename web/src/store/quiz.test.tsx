@@ -76,7 +76,9 @@ describe('checkpoints', () => {
     vi.useFakeTimers();
     const cp = atCheckpoint('nop-batch');
     seek(0);
-    simStore.setState({ breakpoints: Object.fromEntries(Object.keys(st().breakpoints).map((k) => [k, false])) as SimState['breakpoints'] });
+    simStore.setState({
+      breakpoints: Object.fromEntries(Object.keys(st().breakpoints).map((k) => [k, false])) as SimState['breakpoints'],
+    });
     setSpeed(50);
     play();
     vi.advanceTimersByTime(5000);

@@ -73,7 +73,11 @@ export function setQuiz(on: boolean): void {
 }
 
 /** The checkpoint revealed on the frame on screen, with what the viewer picked. */
-export function revealedHere(s: { cursor: number; checkpoints: ResolvedCheckpoint[]; quiz: QuizState }): { cp: ResolvedCheckpoint; picked: string | undefined } | null {
+export function revealedHere(s: {
+  cursor: number;
+  checkpoints: ResolvedCheckpoint[];
+  quiz: QuizState;
+}): { cp: ResolvedCheckpoint; picked: string | undefined } | null {
   const i = s.checkpoints.findIndex((c, k) => c.frame === s.cursor && s.quiz.revealed.includes(k));
   const cp = s.checkpoints[i];
   return cp ? { cp, picked: s.quiz.picked[i] } : null;

@@ -18,10 +18,21 @@ export interface LibraryEntry {
   error: string | null;
 }
 
-const docs = import.meta.glob('../../../scenarios/*.json', { eager: true, import: 'default' }) as Record<string, unknown>;
+const docs = import.meta.glob('../../../scenarios/*.json', { eager: true, import: 'default' }) as Record<
+  string,
+  unknown
+>;
 
 /** The order a tour takes (the start-here path of learn/path.ts): ring basics, then uring_cmd, then the RFC review, then the rest. */
-const ORDER = ['nop-batch', 'cq-overflow-nop', 'v3-sync-set-get', 'v5-queued-task-work', 'eagain-reissue', 'stale-pdu', 'stale-pdu-patch2'];
+const ORDER = [
+  'nop-batch',
+  'cq-overflow-nop',
+  'v3-sync-set-get',
+  'v5-queued-task-work',
+  'eagain-reissue',
+  'stale-pdu',
+  'stale-pdu-patch2',
+];
 
 function rank(id: string): number {
   const i = ORDER.indexOf(id);

@@ -173,4 +173,4 @@ export function initialState(): SimState {
 export const simStore = createStore<SimState>()(() => initialState());
 
 /** React binding with a selector (pass a module-level selector; wrap object results in `useShallow`). */
-export const useSim = <T,>(sel: (s: SimState) => T): T => useStore(simStore, sel);
+export const useSim = <T>(sel: (s: SimState) => T): T => useStore(simStore, sel);

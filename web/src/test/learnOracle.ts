@@ -13,7 +13,12 @@ export async function expectedLearn(doc: unknown, wasmPath: string) {
   const core = await loadCoreFromBytes(await readFile(wasmPath));
   const s = validateScenario(doc);
   const c = SimController.compile(core, s);
-  const checkpoints = resolveCheckpoints(s, c.frames, c.opFrames).map(({ frame, answer, question, options }) => ({ frame, answer, question, options }));
+  const checkpoints = resolveCheckpoints(s, c.frames, c.opFrames).map(({ frame, answer, question, options }) => ({
+    frame,
+    answer,
+    question,
+    options,
+  }));
   return { checkpoints, timeNs: c.frames.map((f) => f.timeNs), last: c.frames.length - 1 };
 }
 

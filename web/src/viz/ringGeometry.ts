@@ -40,5 +40,5 @@ export function slotPoint(slot: number, n: number, radius: number): [number, num
 
 /** Whether free-running index `i` lies in the window `[head, tail)` (wrapping u32 arithmetic). */
 export function inWindow(i: number, head: number, tail: number): boolean {
-  return ((i - head) >>> 0) < ((tail - head) >>> 0);
+  return (i - head) >>> 0 < (tail - head) >>> 0;
 }

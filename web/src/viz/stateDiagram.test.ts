@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { pathBetween } from '../components/StateDiagram/StateDiagram';
-import { DIAGRAM_HEIGHT, DIAGRAM_WIDTH, EDGES, NODES, NODE_H, NODE_W, boxExit, edgeBetween, edgeLabelPoint, edgePath, edgePoints, node } from './stateDiagram';
+import {
+  DIAGRAM_HEIGHT,
+  DIAGRAM_WIDTH,
+  EDGES,
+  NODES,
+  NODE_H,
+  NODE_W,
+  boxExit,
+  edgeBetween,
+  edgeLabelPoint,
+  edgePath,
+  edgePoints,
+  node,
+} from './stateDiagram';
 
 describe('state diagram geometry', () => {
   it('keeps every box inside the drawing and apart from the others', () => {

@@ -49,7 +49,8 @@ export function splitStates(records: readonly TraceEvent[]): { events: TraceEven
   for (const e of records) {
     // Compare the name first: decoding every record would allocate on the hot path.
     const f = e.event === 'sim_req_state' ? eventArgs(e) : null;
-    if (f?.event === 'sim_req_state') states.push({ req: e.req, from: REQ_STATE_NAMES[f.from] ?? 'free', to: REQ_STATE_NAMES[f.to] ?? 'free' });
+    if (f?.event === 'sim_req_state')
+      states.push({ req: e.req, from: REQ_STATE_NAMES[f.from] ?? 'free', to: REQ_STATE_NAMES[f.to] ?? 'free' });
     else events.push(e);
   }
   return { events, states };

@@ -12,7 +12,10 @@ describe('the generated export list', () => {
   it('names every function core.wasm exports, and nothing else', async () => {
     const mod = new WebAssembly.Module(await readFile(CORE_WASM_PATH));
     const exported = WebAssembly.Module.exports(mod);
-    const fns = exported.filter((e) => e.kind === 'function').map((e) => e.name).sort();
+    const fns = exported
+      .filter((e) => e.kind === 'function')
+      .map((e) => e.name)
+      .sort();
     const listed = [...CORE_EXPORT_NAMES, ...RING_EXPORT_NAMES, ...CMD_EXPORT_NAMES].map(String).sort();
     expect(fns).toEqual(listed);
     expect(exported.some((e) => e.kind === 'memory' && e.name === 'memory')).toBe(true);

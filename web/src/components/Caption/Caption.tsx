@@ -8,7 +8,17 @@ import { GlossaryText } from '../../learn/GlossaryText';
 import { StepWhy } from '../../learn/StepWhy';
 import { CheckpointPanel } from '../../learn/CheckpointPanel';
 import { SimClock } from '../../learn/SimClock';
-import { jumpToChapter, selCaption, selChapterIndex, selChapters, selCursor, selLast, selMode, selScenario, useSim } from '../../store';
+import {
+  jumpToChapter,
+  selCaption,
+  selChapterIndex,
+  selChapters,
+  selCursor,
+  selLast,
+  selMode,
+  selScenario,
+  useSim,
+} from '../../store';
 
 function CaptionComponent() {
   const caption = useSim(selCaption);
@@ -25,7 +35,11 @@ function CaptionComponent() {
     <section className="caption-bar" aria-label="What happens in this step">
       <div className="caption-meta">
         <span className="where">
-          {mode === 'guided' && scenario ? scenario.title : base && base.id !== 'sandbox' ? `Sandbox: ${base.title}` : 'Free play'}
+          {mode === 'guided' && scenario
+            ? scenario.title
+            : base && base.id !== 'sandbox'
+              ? `Sandbox: ${base.title}`
+              : 'Free play'}
           {chapter ? ` · ${at + 1}. ${chapter.title}` : ''}
         </span>
         <span className="stepno" data-testid="step-of">

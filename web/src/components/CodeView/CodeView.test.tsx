@@ -8,13 +8,17 @@ import { showStory } from '../../test/showStory';
 import { highlightRust, splitHighlighted } from './highlight';
 
 // A core that reports source lines: file SRC_FILE is a small driver.
-const DRIVER = Array.from({ length: 100 }, (_, i) => (i === SRC_LINE - 1 ? '    cmd.write_pdu(&42u64)?; // the write' : `// line ${i + 1}`)).join('\n');
+const DRIVER = Array.from({ length: 100 }, (_, i) =>
+  i === SRC_LINE - 1 ? '    cmd.write_pdu(&42u64)?; // the write' : `// line ${i + 1}`,
+).join('\n');
 vi.mock('../../captions/sources', async (orig) => ({
   ...(await orig<typeof import('../../captions/sources')>()),
   HAS_SOURCE_FILES: true,
   sourcePath: (id: number) => (id === 10 ? 'drivers/rust_misc_device_v5.rs' : null),
 }));
-vi.mock('./sourceText', () => ({ sourceText: (p: string) => (p === 'drivers/rust_misc_device_v5.rs' ? DRIVER : null) }));
+vi.mock('./sourceText', () => ({
+  sourceText: (p: string) => (p === 'drivers/rust_misc_device_v5.rs' ? DRIVER : null),
+}));
 
 const { CodeView } = await import('./CodeView');
 
@@ -29,7 +33,9 @@ describe('CodeView', () => {
     expect(names).toEqual(['io_issue_sqe', 'io_uring_cmd', 'MiscdeviceVTable::uring_cmd', 'IoUringCmd::write_pdu']);
     const link = screen.getByRole('link', { name: 'io_uring_cmd()' });
     expect(link.getAttribute('href')).toBe('https://elixir.bootlin.com/linux/latest/A/ident/io_uring_cmd');
-    expect(screen.getByRole('link', { name: 'io_uring/uring_cmd.c' }).getAttribute('href')).toBe('https://github.com/torvalds/linux/blob/master/io_uring/uring_cmd.c');
+    expect(screen.getByRole('link', { name: 'io_uring/uring_cmd.c' }).getAttribute('href')).toBe(
+      'https://github.com/torvalds/linux/blob/master/io_uring/uring_cmd.c',
+    );
     expect(screen.getByText(/io_issue_sqe<\/code>|calls the opcode's issue handler/)).toBeTruthy();
     expect(list.textContent).toContain('not in mainline');
   });

@@ -6,7 +6,13 @@
  */
 import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { type UpstreamFunction, fileUrl, functionForOp, functionUrl, functionsOfStep } from '../../captions/kernelFunctions';
+import {
+  type UpstreamFunction,
+  fileUrl,
+  functionForOp,
+  functionUrl,
+  functionsOfStep,
+} from '../../captions/kernelFunctions';
 import { HAS_SOURCE_FILES, sourcePath, unpackSrc } from '../../captions/sources';
 import { type SimState, type TraceEvent, useHover, useSim } from '../../store';
 import { highlightRust } from './highlight';
@@ -50,7 +56,12 @@ function FunctionList({ fns }: { fns: UpstreamFunction[] }) {
         const name = `${f.name}${f.origin === 'kernel' || f.origin === 'liburing' ? '()' : ''}`;
         const base = f.file.split('/').pop();
         return (
-          <li key={f.name} className={`fn origin-${f.origin}`} data-fn={f.name} title={`${name}: ${f.what}${f.file ? ` (${f.file}, ${ORIGIN[f.origin]})` : ` (${ORIGIN[f.origin]})`}`}>
+          <li
+            key={f.name}
+            className={`fn origin-${f.origin}`}
+            data-fn={f.name}
+            title={`${name}: ${f.what}${f.file ? ` (${f.file}, ${ORIGIN[f.origin]})` : ` (${ORIGIN[f.origin]})`}`}
+          >
             {url ? (
               <a className="fn-name" href={url} target="_blank" rel="noreferrer noopener">
                 <code>{name}</code>
@@ -102,14 +113,27 @@ function Source({ path, line, current }: { path: string; line: number; current: 
   }, [line, path]);
   if (!text) return <p className="muted">The source {path} is not bundled with this page.</p>;
   return (
-    <div className="source" ref={box} tabIndex={0} aria-label={`${path}, line ${line}${current ? ' running now' : ' ran last'}`}>
+    <div
+      className="source"
+      ref={box}
+      tabIndex={0}
+      aria-label={`${path}, line ${line}${current ? ' running now' : ' ran last'}`}
+    >
       <table className="code" data-file={path}>
         <tbody>
           {lines.map((html, i) => {
             const n = i + 1;
-            const cls = [n === line ? (current ? 'current' : 'last') : '', n === hoverLine ? 'wrote' : ''].filter(Boolean).join(' ');
+            const cls = [n === line ? (current ? 'current' : 'last') : '', n === hoverLine ? 'wrote' : '']
+              .filter(Boolean)
+              .join(' ');
             return (
-              <tr key={n} data-line={n} className={cls || undefined} data-testid={n === line ? 'code-line-current' : undefined} aria-current={n === line && current ? 'step' : undefined}>
+              <tr
+                key={n}
+                data-line={n}
+                className={cls || undefined}
+                data-testid={n === line ? 'code-line-current' : undefined}
+                aria-current={n === line && current ? 'step' : undefined}
+              >
                 <td className="ln">{n}</td>
                 {/* highlight.js escapes the source text; the HTML holds only its spans. */}
                 <td className="lc" dangerouslySetInnerHTML={{ __html: html || ' ' }} />

@@ -61,7 +61,13 @@ function KeyboardHelpComponent() {
     }
   }, [open]);
   return (
-    <dialog ref={ref} className="help" aria-labelledby="help-title" onClose={() => setHelp(false)} onCancel={() => setHelp(false)}>
+    <dialog
+      ref={ref}
+      className="help"
+      aria-labelledby="help-title"
+      onClose={() => setHelp(false)}
+      onCancel={() => setHelp(false)}
+    >
       <h2 id="help-title">Keyboard</h2>
       <table>
         <Rows keys={KEYS} />

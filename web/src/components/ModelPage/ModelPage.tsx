@@ -8,29 +8,89 @@ import { RUST_SERIES_URL } from '../../captions/kernelFunctions';
 import { setPage } from '../../store';
 
 const MODELLED: [string, string][] = [
-  ['Shared ring memory', 'The SQ ring (head, tail, mask, flags, dropped, the index array), the SQE array, the CQ ring and its CQEs live in WebAssembly memory at the offsets io_uring_setup publishes, laid out like struct io_rings. The page writes SQEs and the SQ tail and reads CQEs there, as a process does through mmap; the kernel side reads with READ_ONCE / acquire and writes with release semantics.'],
-  ['io_uring_setup', 'Parameter checks (io_uring_sanitise_params), entries rounded to a power of two, CQSIZE and CLAMP, SQE128 and CQE32 sizes, the identity SQ index array liburing writes.'],
-  ['io_uring_enter', 'A resumable state machine, one unit of work per step: consume one SQE (io_get_sqe, with out-of-range indices dropped and counted in sq_dropped), init and prep checks that fail into error CQEs, inline issue with NONBLOCK|COMPLETE_DEFER|INLINE, the batched completion flush, the SQ head published once per batch, then waiting with GETEVENTS (min_complete, EXT_ARG timeouts).'],
-  ['CQ overflow', 'IORING_FEAT_NODROP: when the CQ ring is full, CQEs go to the overflow list and IORING_SQ_CQ_OVERFLOW is set; the list is flushed in order only from the wait path.'],
-  ['Requests', 'A per-ring request cache: a recycled request keeps the previous command\'s PDU bytes, exactly the hazard the series had to answer. Links (IO_LINK, IO_HARDLINK, a failing member cancelling the rest) and CQE_SKIP_SUCCESS follow io_uring.c.'],
-  ['IORING_OP_URING_CMD', 'io_uring_cmd_prep checks (__pad1, uring_cmd_flags, ioprio); the issue handler adds ctx flags to issue_flags and acts on the driver\'s result: a value completes at once, -EIOCBQUEUED leaves the command in flight, -EAGAIN sets IORING_URING_CMD_REISSUE, copies the SQE and reissues from io-wq with UNLOCKED|IOWQ. A file without ->uring_cmd gives -EOPNOTSUPP.'],
-  ['Completion', '__io_uring_cmd_done posts at the next flush with COMPLETE_DEFER, and through task_work otherwise; __io_uring_cmd_do_in_task (with the lazy-wake hint) runs a driver callback in the submitting task; a driver can mark a command cancelable, and ring teardown calls cancelable commands with IO_URING_F_CANCEL (io_uring_try_cancel_uring_cmd).'],
-  ['Sample drivers', 'Misc drivers written only against the Rust abstraction: the RFC v3 and v5 samples, a delayed device, one that answers -EAGAIN first, one without a uring_cmd hook, an NVMe-style passthrough with 128-byte SQEs and 32-byte CQEs, a ublk-like FETCH/COMMIT driver, and one driver per hazard the review found.'],
-  ['task_work', 'Normal task_work, COOP_TASKRUN and DEFER_TASKRUN (local work runs only inside io_uring_enter with GETEVENTS), and the TASKRUN flag.'],
-  ['Contexts', 'The submitting task, the io_uring core, the driver\'s ->uring_cmd(), an io-wq worker, a workqueue/device context and task_work: each trace record says which one ran it, and the lanes show them.'],
-  ['The Rust abstraction', 'Two generations of Sidong Yang\'s series, each with its own sample misc driver: RFC v3 (August 2025: IoUringCmd with read_pdu/write_pdu, done() by reference; optionally patch 2/5, which zeroed the PDU in prep) and v5 (April 2026: IoUringCmd::complete / queue → QueuedIoUringCmd::done / complete_in_task, the PDU zeroed by the trampoline unless REISSUE).'],
-  ['Sanitizers', 'What would be undefined behaviour or a locking bug in the kernel is reported, never silently allowed: a command completed twice, done() with issue flags the core did not give, done() without uring_lock, reading PDU bytes never written in this request\'s life, reading the SQE after the issue returned, a PDU type larger than 32 bytes.'],
+  [
+    'Shared ring memory',
+    'The SQ ring (head, tail, mask, flags, dropped, the index array), the SQE array, the CQ ring and its CQEs live in WebAssembly memory at the offsets io_uring_setup publishes, laid out like struct io_rings. The page writes SQEs and the SQ tail and reads CQEs there, as a process does through mmap; the kernel side reads with READ_ONCE / acquire and writes with release semantics.',
+  ],
+  [
+    'io_uring_setup',
+    'Parameter checks (io_uring_sanitise_params), entries rounded to a power of two, CQSIZE and CLAMP, SQE128 and CQE32 sizes, the identity SQ index array liburing writes.',
+  ],
+  [
+    'io_uring_enter',
+    'A resumable state machine, one unit of work per step: consume one SQE (io_get_sqe, with out-of-range indices dropped and counted in sq_dropped), init and prep checks that fail into error CQEs, inline issue with NONBLOCK|COMPLETE_DEFER|INLINE, the batched completion flush, the SQ head published once per batch, then waiting with GETEVENTS (min_complete, EXT_ARG timeouts).',
+  ],
+  [
+    'CQ overflow',
+    'IORING_FEAT_NODROP: when the CQ ring is full, CQEs go to the overflow list and IORING_SQ_CQ_OVERFLOW is set; the list is flushed in order only from the wait path.',
+  ],
+  [
+    'Requests',
+    "A per-ring request cache: a recycled request keeps the previous command's PDU bytes, exactly the hazard the series had to answer. Links (IO_LINK, IO_HARDLINK, a failing member cancelling the rest) and CQE_SKIP_SUCCESS follow io_uring.c.",
+  ],
+  [
+    'IORING_OP_URING_CMD',
+    "io_uring_cmd_prep checks (__pad1, uring_cmd_flags, ioprio); the issue handler adds ctx flags to issue_flags and acts on the driver's result: a value completes at once, -EIOCBQUEUED leaves the command in flight, -EAGAIN sets IORING_URING_CMD_REISSUE, copies the SQE and reissues from io-wq with UNLOCKED|IOWQ. A file without ->uring_cmd gives -EOPNOTSUPP.",
+  ],
+  [
+    'Completion',
+    '__io_uring_cmd_done posts at the next flush with COMPLETE_DEFER, and through task_work otherwise; __io_uring_cmd_do_in_task (with the lazy-wake hint) runs a driver callback in the submitting task; a driver can mark a command cancelable, and ring teardown calls cancelable commands with IO_URING_F_CANCEL (io_uring_try_cancel_uring_cmd).',
+  ],
+  [
+    'Sample drivers',
+    'Misc drivers written only against the Rust abstraction: the RFC v3 and v5 samples, a delayed device, one that answers -EAGAIN first, one without a uring_cmd hook, an NVMe-style passthrough with 128-byte SQEs and 32-byte CQEs, a ublk-like FETCH/COMMIT driver, and one driver per hazard the review found.',
+  ],
+  [
+    'task_work',
+    'Normal task_work, COOP_TASKRUN and DEFER_TASKRUN (local work runs only inside io_uring_enter with GETEVENTS), and the TASKRUN flag.',
+  ],
+  [
+    'Contexts',
+    "The submitting task, the io_uring core, the driver's ->uring_cmd(), an io-wq worker, a workqueue/device context and task_work: each trace record says which one ran it, and the lanes show them.",
+  ],
+  [
+    'The Rust abstraction',
+    "Two generations of Sidong Yang's series, each with its own sample misc driver: RFC v3 (August 2025: IoUringCmd with read_pdu/write_pdu, done() by reference; optionally patch 2/5, which zeroed the PDU in prep) and v5 (April 2026: IoUringCmd::complete / queue → QueuedIoUringCmd::done / complete_in_task, the PDU zeroed by the trampoline unless REISSUE).",
+  ],
+  [
+    'Sanitizers',
+    "What would be undefined behaviour or a locking bug in the kernel is reported, never silently allowed: a command completed twice, done() with issue flags the core did not give, done() without uring_lock, reading PDU bytes never written in this request's life, reading the SQE after the issue returned, a PDU type larger than 32 bytes.",
+  ],
 ];
 
 const SIMPLIFIED: [string, string][] = [
-  ['One task, one thread, one step at a time', 'The kernel is concurrent; the simulator is a deterministic, single-threaded stand-in in which every unit of kernel work is a step. A scheduler picks the next unit (the task\'s syscall, a waking waiter, io-wq, the workqueue, task_work, the earliest timer). Real interleavings that no step order can express are not shown.'],
-  ['Locks', 'uring_lock, completion_lock and friends are not modelled, except where their absence is a bug the sanitizers report.'],
-  ['Time', 'A simulated clock: each step adds 100 ns and device work finishes at timers the drivers set. No durations are measured.'],
-  ['Normal task_work', 'The kernel notifies the task with TWA_SIGNAL, which interrupts it in user mode almost at once; the simulator runs such items at the next step while the task is in user mode.'],
-  ['Ring teardown', 'The exit work runs once instead of every HZ/20 until every reference is dropped; a command that completes later is flushed at once, so the outcome is the same.'],
-  ['Memory', 'Rings are heap buffers in WebAssembly memory, not pages mapped into a process. Pointers are 32-bit, so struct io_uring_cmd is smaller than the kernel\'s (its field order is the ≥ 6.19 one).'],
-  ['Files and devices', 'One descriptor table, misc devices registered by scenarios with the sample drivers, and the ring itself. No block layer, no NVMe, no ublk, no network stack behind sockets.'],
-  ['The Rust side', 'The abstraction is the series\' API re-implemented in ordinary Rust against a simulated C side: no kernel crate, no pin-init, and #[vtable] replaced by HAS_* constants. It is written to read like the patches, not compiled from them. Cancellation (mark_cancelable and the IO_URING_F_CANCEL call) is a simulator extension: v5 has none, and the ublk-like sample needs it.'],
+  [
+    'One task, one thread, one step at a time',
+    "The kernel is concurrent; the simulator is a deterministic, single-threaded stand-in in which every unit of kernel work is a step. A scheduler picks the next unit (the task's syscall, a waking waiter, io-wq, the workqueue, task_work, the earliest timer). Real interleavings that no step order can express are not shown.",
+  ],
+  [
+    'Locks',
+    'uring_lock, completion_lock and friends are not modelled, except where their absence is a bug the sanitizers report.',
+  ],
+  [
+    'Time',
+    'A simulated clock: each step adds 100 ns and device work finishes at timers the drivers set. No durations are measured.',
+  ],
+  [
+    'Normal task_work',
+    'The kernel notifies the task with TWA_SIGNAL, which interrupts it in user mode almost at once; the simulator runs such items at the next step while the task is in user mode.',
+  ],
+  [
+    'Ring teardown',
+    'The exit work runs once instead of every HZ/20 until every reference is dropped; a command that completes later is flushed at once, so the outcome is the same.',
+  ],
+  [
+    'Memory',
+    "Rings are heap buffers in WebAssembly memory, not pages mapped into a process. Pointers are 32-bit, so struct io_uring_cmd is smaller than the kernel's (its field order is the ≥ 6.19 one).",
+  ],
+  [
+    'Files and devices',
+    'One descriptor table, misc devices registered by scenarios with the sample drivers, and the ring itself. No block layer, no NVMe, no ublk, no network stack behind sockets.',
+  ],
+  [
+    'The Rust side',
+    "The abstraction is the series' API re-implemented in ordinary Rust against a simulated C side: no kernel crate, no pin-init, and #[vtable] replaced by HAS_* constants. It is written to read like the patches, not compiled from them. Cancellation (mark_cancelable and the IO_URING_F_CANCEL call) is a simulator extension: v5 has none, and the ublk-like sample needs it.",
+  ],
 ];
 
 const ABSENT: string[] = [
@@ -59,14 +119,16 @@ function ModelPageComponent() {
       <header className="page-head">
         <h2 id="model-title">Model and simplifications</h2>
         <p>
-          Ringside runs a simulator of the kernel side of io_uring, written in Rust and compiled to WebAssembly. It follows mainline Linux of about
-          <b> v6.18/v6.19</b> (io_uring/io_uring.c with tw.c and wait.c split out, io_uring/uring_cmd.c with the ≥ 6.19 task_work callback, include/uapi/linux/io_uring.h),
-          and the Rust uring_cmd abstraction of the{' '}
+          Ringside runs a simulator of the kernel side of io_uring, written in Rust and compiled to WebAssembly. It
+          follows mainline Linux of about
+          <b> v6.18/v6.19</b> (io_uring/io_uring.c with tw.c and wait.c split out, io_uring/uring_cmd.c with the ≥ 6.19
+          task_work callback, include/uapi/linux/io_uring.h), and the Rust uring_cmd abstraction of the{' '}
           <a href={RUST_SERIES_URL} target="_blank" rel="noreferrer noopener">
             “rust: miscdevice: abstraction for uring_cmd”
           </a>{' '}
-          series by Sidong Yang, which is <b>not merged</b>. Each modelled behaviour cites its kernel file and function in the simulator&apos;s source, and a
-          recorder compares the ring protocol with this machine&apos;s real kernel.
+          series by Sidong Yang, which is <b>not merged</b>. Each modelled behaviour cites its kernel file and function
+          in the simulator&apos;s source, and a recorder compares the ring protocol with this machine&apos;s real
+          kernel.
         </p>
       </header>
       <section>

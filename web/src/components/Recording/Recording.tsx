@@ -6,7 +6,13 @@
 import { useEffect, useMemo } from 'react';
 import { download } from '../../share/exportFrame';
 import { recordingToChromeTrace } from '../../recording/chrome';
-import { type OpenRecording, THREAD_KIND_LABELS, type Tracepoint, describeTracepoint, requestLives } from '../../recording/format';
+import {
+  type OpenRecording,
+  THREAD_KIND_LABELS,
+  type Tracepoint,
+  describeTracepoint,
+  requestLives,
+} from '../../recording/format';
 import { closeRecording, setRecordingIndex, useRecording } from '../../recording/store';
 
 const EVENT_CLASS: Record<string, string> = {
@@ -72,25 +78,60 @@ function LanesView({ r, index }: { r: OpenRecording; index: number }) {
     }
   }
   const span = r.timed ? (r.events[hi]?.ts_ns ?? 0) - (r.events[lo]?.ts_ns ?? 0) : hi - lo;
-  const spanLabel = r.timed ? (span >= 1e6 ? `${(span / 1e6).toFixed(3)} ms` : `${(span / 1e3).toFixed(1)} µs`) : `${span + 1} events`;
+  const spanLabel = r.timed
+    ? span >= 1e6
+      ? `${(span / 1e6).toFixed(3)} ms`
+      : `${(span / 1e3).toFixed(1)} µs`
+    : `${span + 1} events`;
   return (
-    <svg className="rec-lanes" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label={`${lanes.length} threads; tracepoints ${lo + 1} to ${hi + 1} of ${n}`} data-testid="rec-lanes">
+    <svg
+      className="rec-lanes"
+      viewBox={`0 0 ${WIDTH} ${height}`}
+      role="img"
+      aria-label={`${lanes.length} threads; tracepoints ${lo + 1} to ${hi + 1} of ${n}`}
+      data-testid="rec-lanes"
+    >
       <text x={6} y={OVERVIEW_H - 2} className="rec-lane-kind">
         whole recording
       </text>
       <rect x={LEFT + 10} y={2} width={WIDTH - LEFT - 20} height={OVERVIEW_H} className="rec-overview" />
       {r.events.map((e, i) =>
-        i % stride === 0 ? <rect key={`o${i}`} x={ox(i) - 0.5} y={4} width={1} height={OVERVIEW_H - 4} className={`rec-${EVENT_CLASS[e.event] ?? 'other'}`} /> : null,
+        i % stride === 0 ? (
+          <rect
+            key={`o${i}`}
+            x={ox(i) - 0.5}
+            y={4}
+            width={1}
+            height={OVERVIEW_H - 4}
+            className={`rec-${EVENT_CLASS[e.event] ?? 'other'}`}
+          />
+        ) : null,
       )}
-      <rect x={ox(lo) - 1} y={1} width={Math.max(3, ox(hi) - ox(lo) + 2)} height={OVERVIEW_H + 2} className="rec-overview-window" />
+      <rect
+        x={ox(lo) - 1}
+        y={1}
+        width={Math.max(3, ox(hi) - ox(lo) + 2)}
+        height={OVERVIEW_H + 2}
+        className="rec-overview-window"
+      />
       <text x={WIDTH - 10} y={top - 3} textAnchor="end" className="rec-lane-kind">
         {r.timed ? `real time, ${spanLabel} shown` : `in order, ${spanLabel} shown`}
       </text>
       {lanes.map((t, i) => (
         <g key={t.tid}>
-          <rect x={0} y={top + i * LANE_H} width={WIDTH} height={LANE_H} className={i % 2 ? 'rec-lane-b' : 'rec-lane-a'} />
+          <rect
+            x={0}
+            y={top + i * LANE_H}
+            width={WIDTH}
+            height={LANE_H}
+            className={i % 2 ? 'rec-lane-b' : 'rec-lane-a'}
+          />
           <text x={6} y={top + i * LANE_H + LANE_H / 2 + 4} className="rec-lane-label">
-            {t.name.length > 16 ? `${t.name.slice(0, 15)}…` : t.name} <tspan className="rec-lane-kind">{r.timed ? `${t.tid} ` : ''}{THREAD_KIND_LABELS[t.ctx]}</tspan>
+            {t.name.length > 16 ? `${t.name.slice(0, 15)}…` : t.name}{' '}
+            <tspan className="rec-lane-kind">
+              {r.timed ? `${t.tid} ` : ''}
+              {THREAD_KIND_LABELS[t.ctx]}
+            </tspan>
           </text>
         </g>
       ))}
@@ -104,13 +145,27 @@ function LanesView({ r, index }: { r: OpenRecording; index: number }) {
       ))}
       {r.events.map((e, i) =>
         inWindow(i) ? (
-          <rect key={i} x={x(i) - 2} y={y(e.tid) - 9} width={4} height={18} className={`rec-tick rec-${EVENT_CLASS[e.event] ?? 'other'}`} onClick={() => setRecordingIndex(i)}>
+          <rect
+            key={i}
+            x={x(i) - 2}
+            y={y(e.tid) - 9}
+            width={4}
+            height={18}
+            className={`rec-tick rec-${EVENT_CLASS[e.event] ?? 'other'}`}
+            onClick={() => setRecordingIndex(i)}
+          >
             <title>{describeTracepoint(e)}</title>
           </rect>
         ) : null,
       )}
       {current && current.events.filter(inWindow).length > 1 && (
-        <polyline className="rec-journey" points={current.events.filter(inWindow).map((i) => `${x(i)},${y(r.events[i]?.tid)}`).join(' ')} />
+        <polyline
+          className="rec-journey"
+          points={current.events
+            .filter(inWindow)
+            .map((i) => `${x(i)},${y(r.events[i]?.tid)}`)
+            .join(' ')}
+        />
       )}
       <line x1={x(index)} x2={x(index)} y1={top} y2={height} className="rec-cursor" />
       <circle cx={x(index)} cy={y(r.events[index]?.tid)} r={7} className="rec-now" />
@@ -149,12 +204,19 @@ function Requests({ r, index }: { r: OpenRecording; index: number }) {
   return (
     <div className="rec-requests" data-testid="rec-requests">
       <h3>
-        Requests <span className="rec-count">{lives.length} lives of {new Set(lives.map((l) => l.req)).size} request objects</span>
+        Requests{' '}
+        <span className="rec-count">
+          {lives.length} lives of {new Set(lives.map((l) => l.req)).size} request objects
+        </span>
       </h3>
       <ul>
         {rows.map((l) => (
           <li key={l.id} className={`${l.events.includes(index) ? 'current' : ''}${l.failed ? ' failed' : ''}`}>
-            <button type="button" onClick={() => setRecordingIndex(l.events[0] ?? 0)} title="Go to this request's first tracepoint">
+            <button
+              type="button"
+              onClick={() => setRecordingIndex(l.events[0] ?? 0)}
+              title="Go to this request's first tracepoint"
+            >
               <span className="rec-req">{l.id}</span> {l.opcode ?? '?'} {l.userData ?? ''}
               <span className="rec-path">
                 {l.path.join(' → ')}
@@ -176,9 +238,24 @@ export function RecordingPage() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const st = useRecording.getState();
-      if (!st.recording || (e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName) && (e.target as HTMLInputElement).type !== 'range')) return;
+      if (
+        !st.recording ||
+        (e.target instanceof HTMLElement &&
+          /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName) &&
+          (e.target as HTMLInputElement).type !== 'range')
+      )
+        return;
       const n = st.recording.events.length;
-      const moves: Record<string, number> = { ArrowRight: st.index + 1, ArrowLeft: st.index - 1, '.': st.index + 1, Backspace: st.index - 1, Home: 0, End: n - 1, PageDown: st.index + 10, PageUp: st.index - 10 };
+      const moves: Record<string, number> = {
+        ArrowRight: st.index + 1,
+        ArrowLeft: st.index - 1,
+        '.': st.index + 1,
+        Backspace: st.index - 1,
+        Home: 0,
+        End: n - 1,
+        PageDown: st.index + 10,
+        PageUp: st.index - 10,
+      };
       if (e.key === 'Escape') closeRecording();
       else if (e.key in moves) setRecordingIndex(moves[e.key] as number);
       else return;
@@ -192,14 +269,19 @@ export function RecordingPage() {
   const n = r.events.length;
   const e = r.events[index];
   const rings = new Set(r.events.map((x) => x.ring).filter(Boolean)).size;
-  const exportChrome = () => download(`${file.replace(/\.json$/, '') || 'recording'}.chrome-trace.json`, JSON.stringify(recordingToChromeTrace(r)));
+  const exportChrome = () =>
+    download(
+      `${file.replace(/\.json$/, '') || 'recording'}.chrome-trace.json`,
+      JSON.stringify(recordingToChromeTrace(r)),
+    );
   return (
     <section className="rec-page" aria-label="Kernel recording" data-testid="recording">
       <div className="rec-head">
         <div>
           <h2>{r.kind === 'program' ? r.title : `${r.title} (conformance recording)`}</h2>
           <p className="rec-meta">
-            Recorded on {r.kernel} · {n} tracepoints · {r.threads.length} threads · {rings} rings{r.timed && n ? ` · ${timeLabel(r, r.events[n - 1])}` : ''}
+            Recorded on {r.kernel} · {n} tracepoints · {r.threads.length} threads · {rings} rings
+            {r.timed && n ? ` · ${timeLabel(r, r.events[n - 1])}` : ''}
           </p>
         </div>
         <div className="rec-actions">
@@ -213,7 +295,8 @@ export function RecordingPage() {
       </div>
       {r.lostEvents > 0 && (
         <p role="alert" className="rec-lost">
-          The kernel's trace buffer overflowed during this recording: {r.lostEvents} tracepoints were lost, so some requests are incomplete.
+          The kernel's trace buffer overflowed during this recording: {r.lostEvents} tracepoints were lost, so some
+          requests are incomplete.
         </p>
       )}
       {n === 0 ? (
@@ -221,17 +304,44 @@ export function RecordingPage() {
       ) : (
         <>
           <div className="rec-controls" role="group" aria-label="Step through the recording">
-            <button type="button" onClick={() => setRecordingIndex(0)} aria-label="First tracepoint" disabled={index === 0}>
+            <button
+              type="button"
+              onClick={() => setRecordingIndex(0)}
+              aria-label="First tracepoint"
+              disabled={index === 0}
+            >
               Start
             </button>
-            <button type="button" onClick={() => setRecordingIndex(index - 1)} aria-label="Previous tracepoint" disabled={index === 0}>
+            <button
+              type="button"
+              onClick={() => setRecordingIndex(index - 1)}
+              aria-label="Previous tracepoint"
+              disabled={index === 0}
+            >
               ◀
             </button>
-            <input type="range" min={0} max={n - 1} value={index} onChange={(ev) => setRecordingIndex(Number(ev.target.value))} aria-label="Tracepoint" />
-            <button type="button" onClick={() => setRecordingIndex(index + 1)} aria-label="Next tracepoint" disabled={index >= n - 1}>
+            <input
+              type="range"
+              min={0}
+              max={n - 1}
+              value={index}
+              onChange={(ev) => setRecordingIndex(Number(ev.target.value))}
+              aria-label="Tracepoint"
+            />
+            <button
+              type="button"
+              onClick={() => setRecordingIndex(index + 1)}
+              aria-label="Next tracepoint"
+              disabled={index >= n - 1}
+            >
               ▶
             </button>
-            <button type="button" onClick={() => setRecordingIndex(n - 1)} aria-label="Last tracepoint" disabled={index >= n - 1}>
+            <button
+              type="button"
+              onClick={() => setRecordingIndex(n - 1)}
+              aria-label="Last tracepoint"
+              disabled={index >= n - 1}
+            >
               End
             </button>
             <span className="rec-pos" data-testid="rec-pos">

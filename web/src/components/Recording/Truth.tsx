@@ -16,7 +16,11 @@ export const KERNEL_TRUTH = truth;
 /** The badge: computed from the committed recordings when the app was built. */
 export function TruthBadge() {
   return (
-    <span className={`truth-badge${truth.matching === truth.total && truth.total > 0 ? ' all' : ''}`} data-testid="truth-badge" title={`${truth.kernel}; ${truth.compared} kernel tracepoints compared`}>
+    <span
+      className={`truth-badge${truth.matching === truth.total && truth.total > 0 ? ' all' : ''}`}
+      data-testid="truth-badge"
+      title={`${truth.kernel}; ${truth.compared} kernel tracepoints compared`}
+    >
       {badgeText(truth)}
     </span>
   );
@@ -62,7 +66,8 @@ export function TruthPage() {
           </p>
           {!truth.simulatorTracepoints && (
             <p className="rec-lost" role="note">
-              The simulator's replays write no tracepoints yet{truth.error ? ` (${truth.error})` : ''}: the kernel's side is shown alone.
+              The simulator's replays write no tracepoints yet{truth.error ? ` (${truth.error})` : ''}: the kernel's
+              side is shown alone.
             </p>
           )}
         </div>
@@ -90,7 +95,8 @@ export function TruthPage() {
             <h3>{s.name}</h3>
             <p className="rec-meta">{s.description}</p>
             <p className="rec-meta">
-              {s.compared} tracepoints compared · results {s.resultsMatch ? 'match' : 'differ'} · tracepoints {s.match ? 'match' : `differ (${s.mismatches.length}${s.mismatches.length >= 40 ? '+' : ''})`}
+              {s.compared} tracepoints compared · results {s.resultsMatch ? 'match' : 'differ'} · tracepoints{' '}
+              {s.match ? 'match' : `differ (${s.mismatches.length}${s.mismatches.length >= 40 ? '+' : ''})`}
               {s.rules.length ? ` · declared nondeterminism: ${s.rules.join('; ')}` : ''}{' '}
               <button type="button" onClick={() => openKernelSide(s)}>
                 Step through the kernel's side

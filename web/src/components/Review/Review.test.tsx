@@ -15,7 +15,11 @@ const st = () => simStore.getState();
 
 describe('Review', () => {
   it('offers the informative comparisons first: patch 2/5, then done() in the workqueue vs complete_in_task', () => {
-    expect(comparisons().slice(0, 2).map((c) => c.id)).toEqual(['stale-pdu+patch2', 'v5-queued-task-work+v4']);
+    expect(
+      comparisons()
+        .slice(0, 2)
+        .map((c) => c.id),
+    ).toEqual(['stale-pdu+patch2', 'v5-queued-task-work+v4']);
   });
 
   it('runs both sides and highlights what differs, then shows both stages in step', async () => {
@@ -48,7 +52,8 @@ describe('Review', () => {
       expect(opOf(right, p.right)).toBe(p.op);
     }
     // The second command's issue: where the driver reads the PDU.
-    const reads = (side: typeof left) => side!.frames.filter((f) => f.events.some((e) => e.event === 'sim_pdu_read')).map((f) => f.index);
+    const reads = (side: typeof left) =>
+      side!.frames.filter((f) => f.events.some((e) => e.event === 'sim_pdu_read')).map((f) => f.index);
     const at = steps.findIndex((p) => p.left === reads(left)[1]);
     expect(at).toBeGreaterThan(0);
     expect(steps[at]!.right).toBe(reads(right)[1]);

@@ -7,28 +7,70 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import { GlossaryText } from '../../learn/GlossaryText';
 import { type AlignedStep, type StageView, alignSteps, differingFields, stageView } from '../../learn/reviewStages';
-import { type Comparison, type ReviewSide, SUMMARY_FIELDS, type SimState, comparisons, diffRows, runComparison, sessionDocument, setPage, simStore, useSim } from '../../store';
+import {
+  type Comparison,
+  type ReviewSide,
+  SUMMARY_FIELDS,
+  type SimState,
+  comparisons,
+  diffRows,
+  runComparison,
+  sessionDocument,
+  setPage,
+  simStore,
+  useSim,
+} from '../../store';
 
 const selReview = (s: SimState) => s.review;
 
-const FIELD_LABELS: Record<keyof StageView, string> = { caption: 'What happens', rings: 'Rings', lanes: 'Lanes', pdu: 'PDU bytes', code: 'Code' };
+const FIELD_LABELS: Record<keyof StageView, string> = {
+  caption: 'What happens',
+  rings: 'Rings',
+  lanes: 'Lanes',
+  pdu: 'PDU bytes',
+  code: 'Code',
+};
 
 /** One stage: what a side shows at its frame of the aligned step, differences marked. */
-function Stage({ side, frame, view, diff, label }: { side: ReviewSide; frame: number; view: StageView; diff: Set<keyof StageView>; label: string }) {
+function Stage({
+  side,
+  frame,
+  view,
+  diff,
+  label,
+}: {
+  side: ReviewSide;
+  frame: number;
+  view: StageView;
+  diff: Set<keyof StageView>;
+  label: string;
+}) {
   return (
     <section className="review-stage" aria-label={label} data-testid="review-stage">
       <h4>
         {label} <span className="muted">step {frame}</span>
-        {side.frames[frame]?.events.some((e) => e.event.startsWith('sanitizer_')) && <span className="review-san-alarm"> sanitizer report</span>}
+        {side.frames[frame]?.events.some((e) => e.event.startsWith('sanitizer_')) && (
+          <span className="review-san-alarm"> sanitizer report</span>
+        )}
       </h4>
       <dl>
         {(Object.keys(FIELD_LABELS) as (keyof StageView)[]).map((k) => {
           const v = view[k];
           return (
-            <div key={k} className={diff.has(k) ? 'rs-row diff' : 'rs-row'} data-field={k} data-differs={diff.has(k) ? 'true' : undefined}>
+            <div
+              key={k}
+              className={diff.has(k) ? 'rs-row diff' : 'rs-row'}
+              data-field={k}
+              data-differs={diff.has(k) ? 'true' : undefined}
+            >
               <dt>
                 {FIELD_LABELS[k]}
-                {diff.has(k) && <span className="diff-mark" aria-label="differs"> ≠</span>}
+                {diff.has(k) && (
+                  <span className="diff-mark" aria-label="differs">
+                    {' '}
+                    ≠
+                  </span>
+                )}
               </dt>
               <dd className={k === 'pdu' || k === 'code' ? 'mono' : undefined}>
                 {Array.isArray(v) ? (
@@ -58,7 +100,10 @@ function Stage({ side, frame, view, diff, label }: { side: ReviewSide; frame: nu
 /** Both runs as two stages in step: one cursor over the aligned steps, differences highlighted. */
 function Stages({ left, right, labels }: { left: ReviewSide; right: ReviewSide; labels: [string, string] }) {
   const steps = useMemo(() => alignSteps(left, right), [left, right]);
-  const at = Math.min(useSim((s) => s.reviewAt), Math.max(0, steps.length - 1));
+  const at = Math.min(
+    useSim((s) => s.reviewAt),
+    Math.max(0, steps.length - 1),
+  );
   const pair = steps[at] ?? { left: 0, right: 0, op: -1 };
   const a = stageView(left, pair.left);
   const b = stageView(right, pair.right);
@@ -79,7 +124,14 @@ function Stages({ left, right, labels }: { left: ReviewSide; right: ReviewSide; 
         </button>
         <label>
           step <b data-testid="review-at">{at}</b> of {steps.length - 1} · {op ? <code>{op.op}</code> : 'setup'}
-          <input type="range" min={0} max={Math.max(0, steps.length - 1)} value={at} onChange={(e) => go(Number(e.target.value))} aria-label="Aligned step" />
+          <input
+            type="range"
+            min={0}
+            max={Math.max(0, steps.length - 1)}
+            value={at}
+            onChange={(e) => go(Number(e.target.value))}
+            aria-label="Aligned step"
+          />
         </label>
         <button type="button" onClick={() => go(at + 1)} disabled={at >= steps.length - 1} aria-label="Next step">
           ›
@@ -87,7 +139,12 @@ function Stages({ left, right, labels }: { left: ReviewSide; right: ReviewSide; 
         <button type="button" onClick={() => next(-1)} title="The previous step where the two runs differ">
           ◂ difference
         </button>
-        <button type="button" onClick={() => next(1)} title="The next step where the two runs differ" data-testid="next-difference">
+        <button
+          type="button"
+          onClick={() => next(1)}
+          title="The next step where the two runs differ"
+          data-testid="next-difference"
+        >
           difference ▸
         </button>
       </div>
@@ -103,7 +160,8 @@ function Stages({ left, right, labels }: { left: ReviewSide; right: ReviewSide; 
 function Result({ cmp }: { cmp: Comparison }) {
   const review = useSim(selReview);
   if (!review || review.id !== cmp.id || review.status === 'running') return <p role="status">Running both sides…</p>;
-  if (review.status === 'error' || !review.left || !review.right) return <p role="alert">This comparison could not run: {review.error}</p>;
+  if (review.status === 'error' || !review.left || !review.right)
+    return <p role="alert">This comparison could not run: {review.error}</p>;
   const { left, right } = review;
   const rows = diffRows(left.summary, right.summary);
   const nDiff = rows.filter((r) => r.differs.size > 0).length;
@@ -121,13 +179,18 @@ function Result({ cmp }: { cmp: Comparison }) {
                 {label as string} <span className="badge">API {sd.scenario.api}</span>
               </h3>
               <p className="muted">
-                {(sd.scenario.devices ?? []).map((d) => d.driver).join(', ') || 'no devices'} · {sd.frames.length - 1} steps
+                {(sd.scenario.devices ?? []).map((d) => d.driver).join(', ') || 'no devices'} · {sd.frames.length - 1}{' '}
+                steps
                 {sd.scenario.config?.patch2_zero_pdu ? ' · patch 2/5' : ''}
               </p>
               {sd.error ? (
                 <p role="alert">Could not run: {sd.error}</p>
               ) : (
-                <p className={sd.sanitizers.length ? 'review-san review-san-alarm' : 'review-san'}>{sd.sanitizers.length ? `Sanitizer reports: ${sd.sanitizers.map((x) => x.replace('sanitizer_', '')).join(', ')}` : 'No sanitizer report.'}</p>
+                <p className={sd.sanitizers.length ? 'review-san review-san-alarm' : 'review-san'}>
+                  {sd.sanitizers.length
+                    ? `Sanitizer reports: ${sd.sanitizers.map((x) => x.replace('sanitizer_', '')).join(', ')}`
+                    : 'No sanitizer report.'}
+                </p>
               )}
             </div>
           );
@@ -159,7 +222,12 @@ function Result({ cmp }: { cmp: Comparison }) {
                 <td>{r.left?.[f.key] ?? '—'}</td>
                 <td>
                   {r.right?.[f.key] ?? '—'}
-                  {r.differs.has(f.key) && <span className="diff-mark" aria-label="differs"> ≠</span>}
+                  {r.differs.has(f.key) && (
+                    <span className="diff-mark" aria-label="differs">
+                      {' '}
+                      ≠
+                    </span>
+                  )}
                 </td>
               </tr>
             )),
@@ -191,7 +259,10 @@ function ReviewComponent() {
       <header className="page-head">
         <h2 id="review-title">Review: one program, two stages</h2>
         <p>
-          The same userspace program runs twice, each on its own instance of the simulator: v3 without and with patch 2/5, v4's <code>done()</code> from a workqueue against v5's <code>complete_in_task</code>, or the RFC v3 sample against its v5 successor. The two stages move in step, operation by operation; what differs is marked (≠). The address bar links to this comparison at this step.
+          The same userspace program runs twice, each on its own instance of the simulator: v3 without and with patch
+          2/5, v4's <code>done()</code> from a workqueue against v5's <code>complete_in_task</code>, or the RFC v3
+          sample against its v5 successor. The two stages move in step, operation by operation; what differs is marked
+          (≠). The address bar links to this comparison at this step.
         </p>
         <label className="review-pick">
           Comparison{' '}

@@ -44,16 +44,43 @@ const R0 = 80;
 const R1 = 124;
 
 /** A marker's label, kept upright: it slides (not turns) to its slot. */
-function MarkerLabel({ className, text, at, entries, r }: { className: string; text: string; at: number; entries: number; r: number }) {
+function MarkerLabel({
+  className,
+  text,
+  at,
+  entries,
+  r,
+}: {
+  className: string;
+  text: string;
+  at: number;
+  entries: number;
+  r: number;
+}) {
   const a = ((at + 0.5) / entries) * 2 * Math.PI;
   return (
-    <g className={`marker-label ${className}`} style={{ transform: `translate(${Math.sin(a) * r}px, ${-Math.cos(a) * r}px)` }}>
+    <g
+      className={`marker-label ${className}`}
+      style={{ transform: `translate(${Math.sin(a) * r}px, ${-Math.cos(a) * r}px)` }}
+    >
       <text dy="0.35em">{text}</text>
     </g>
   );
 }
 
-function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOwner, headOwner, changed = [], frameKey = 0, focusSlot = null }: RingViewProps) {
+function RingViewComponent({
+  kind,
+  entries,
+  head,
+  tail,
+  localTail,
+  slots,
+  tailOwner,
+  headOwner,
+  changed = [],
+  frameKey = 0,
+  focusSlot = null,
+}: RingViewProps) {
   const arcs = useMemo(() => slotArcs(entries, R0, R1), [entries]);
   const mask = entries - 1;
   const k = kind.toLowerCase();
@@ -66,10 +93,17 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
   // A label never spills out of its slot: the font shrinks to the slot's arc (CSS min() keeps
   // the theme's size as the upper bound).
   const arcLen = (2 * Math.PI * ((R0 + R1) / 2)) / entries;
-  const fit = (text: string | undefined) => ({ fontSize: `min(var(--ring-label), ${Math.floor(arcLen / (0.62 * Math.max(3, text?.length ?? 0) + 0.6))}px)` });
+  const fit = (text: string | undefined) => ({
+    fontSize: `min(var(--ring-label), ${Math.floor(arcLen / (0.62 * Math.max(3, text?.length ?? 0) + 0.6))}px)`,
+  });
   return (
     <figure className={`ring ring-${k}`} aria-label={`${kind} ring`}>
-      <svg viewBox={`${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`} className={entries <= 8 ? 'few' : 'many'} role="img" aria-label={`${kind} ring: ${entries} entries, head ${head}, tail ${tail}, ${pending} ${what}${pending === 1 ? '' : 's'} ${kind === 'SQ' ? 'for the kernel' : 'for the application'}`}>
+      <svg
+        viewBox={`${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`}
+        className={entries <= 8 ? 'few' : 'many'}
+        role="img"
+        aria-label={`${kind} ring: ${entries} entries, head ${head}, tail ${tail}, ${pending} ${what}${pending === 1 ? '' : 's'} ${kind === 'SQ' ? 'for the kernel' : 'for the application'}`}
+      >
         {arcs.map((a) => {
           // Slot `a.slot` holds the entry whose free-running index is in [head, tail), if any.
           const idx = (((head & ~mask) >>> 0) + a.slot) >>> 0;
@@ -77,7 +111,14 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
           const live = candidates.some((i) => inWindow(i, head, tail));
           const isStaged = localTail !== undefined && candidates.some((i) => inWindow(i, tail, localTail));
           const flash = changed.includes(a.slot);
-          const cls = ['slot', live ? 'live' : isStaged ? 'staged' : '', flash ? 'changed' : '', focusSlot === a.slot ? 'focus' : ''].filter(Boolean).join(' ');
+          const cls = [
+            'slot',
+            live ? 'live' : isStaged ? 'staged' : '',
+            flash ? 'changed' : '',
+            focusSlot === a.slot ? 'focus' : '',
+          ]
+            .filter(Boolean)
+            .join(' ');
           const s = slots[a.slot];
           return (
             <g key={flash ? `${a.slot}-${frameKey}` : a.slot} data-slot={a.slot} className={cls}>
@@ -89,9 +130,18 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
                 </text>
               )}
               {showLabels && s?.sub && (
-                <text x={a.cx} y={a.cy} className="slot-label" style={fit(s.label.length > s.sub.length ? s.label : s.sub)}>
-                  <tspan x={a.cx} dy="-0.45em">{s.label}</tspan>
-                  <tspan x={a.cx} dy="1.05em" className="slot-sub">{s.sub}</tspan>
+                <text
+                  x={a.cx}
+                  y={a.cy}
+                  className="slot-label"
+                  style={fit(s.label.length > s.sub.length ? s.label : s.sub)}
+                >
+                  <tspan x={a.cx} dy="-0.45em">
+                    {s.label}
+                  </tspan>
+                  <tspan x={a.cx} dy="1.05em" className="slot-sub">
+                    {s.sub}
+                  </tspan>
                 </text>
               )}
             </g>
@@ -106,9 +156,17 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
         <MarkerLabel className="head" text="head" at={head & mask} entries={entries} r={R1 + 22} />
         <MarkerLabel className="tail" text="tail" at={tail & mask} entries={entries} r={R0 - 26} />
         {/* Titles sit in the corners, so the tail label inside the ring never covers them. */}
-        <text className="ring-title" x={-SIZE / 2 + 2} y={-SIZE / 2 + 34}>{kind}</text>
-        <text className="ring-sub" x={-SIZE / 2 + 2} y={SIZE / 2 - 6}>{pending} pending</text>
-        {staged > 0 && <text className="ring-sub staged-text" x={SIZE / 2 - 2} y={SIZE / 2 - 6}>{staged} staged</text>}
+        <text className="ring-title" x={-SIZE / 2 + 2} y={-SIZE / 2 + 34}>
+          {kind}
+        </text>
+        <text className="ring-sub" x={-SIZE / 2 + 2} y={SIZE / 2 - 6}>
+          {pending} pending
+        </text>
+        {staged > 0 && (
+          <text className="ring-sub staged-text" x={SIZE / 2 - 2} y={SIZE / 2 - 6}>
+            {staged} staged
+          </text>
+        )}
       </svg>
       <figcaption>
         <dl className="ring-words">

@@ -29,7 +29,10 @@ function sqSlots(r: RingFrame, sqeHigh: number): RingSlot[] {
     const s = r.sqes[sqeIdx];
     const written = sqeHigh > i || sqeHigh >= r.sqEntries;
     if (!s || !written) return { label: '', title: `array[${i}] = ${sqeIdx}, never used` };
-    return { label: `#${s.userData}`, title: `array[${i}] = ${sqeIdx} → SQE ${sqeIdx}: ${opcodeName(s.opcode)}, user_data ${s.userData}` };
+    return {
+      label: `#${s.userData}`,
+      title: `array[${i}] = ${sqeIdx} → SQE ${sqeIdx}: ${opcodeName(s.opcode)}, user_data ${s.userData}`,
+    };
   });
 }
 
@@ -54,7 +57,11 @@ function SqeArray({ r, sqeHigh, focusSlot }: { r: RingFrame; sqeHigh: number; fo
         const used = sqeHigh > i || sqeHigh >= r.sqEntries;
         const state = pending.has(i) ? 'pending' : staged.has(i) ? 'staged' : used ? 'consumed' : 'empty';
         return (
-          <li key={i} className={`sqe-box ${state}${focusSlot === i ? ' focus' : ''}`} title={`SQE ${i}: ${state}${used ? `, ${opcodeName(s.opcode)}, user_data ${s.userData}` : ''}`}>
+          <li
+            key={i}
+            className={`sqe-box ${state}${focusSlot === i ? ' focus' : ''}`}
+            title={`SQE ${i}: ${state}${used ? `, ${opcodeName(s.opcode)}, user_data ${s.userData}` : ''}`}
+          >
             <span className="sqe-idx">{i}</span>
             <span className="sqe-op">{used ? opcodeName(s.opcode).replace('URING_CMD', 'CMD') : '·'}</span>
             <span className="sqe-ud">{used ? `#${s.userData}` : ''}</span>
@@ -70,17 +77,24 @@ function RingsPanelComponent() {
   const prev = useSim(selPrevFrame);
   const cursor = useSim(selCursor);
   const model = useSim(selModel);
-  const focus = useSim(useShallow((s) => {
-    const t = selFocusTrack(s);
-    return { sqeSlot: t?.sqeSlot ?? null, cqIndex: t?.cqIndex ?? null };
-  }));
+  const focus = useSim(
+    useShallow((s) => {
+      const t = selFocusTrack(s);
+      return { sqeSlot: t?.sqeSlot ?? null, cqIndex: t?.cqIndex ?? null };
+    }),
+  );
   const sqeHigh = model?.sqeHigh ?? 0;
   const cqWrites = model?.cqWrites ?? 0;
-  const slots = useMemo(() => (r ? { sq: sqSlots(r, sqeHigh), cq: cqSlots(r, cqWrites) } : null), [r, sqeHigh, cqWrites]);
+  const slots = useMemo(
+    () => (r ? { sq: sqSlots(r, sqeHigh), cq: cqSlots(r, cqWrites) } : null),
+    [r, sqeHigh, cqWrites],
+  );
   if (!r || !slots) return null;
   const p = prev?.ring;
   const sqChanged = p ? changedSlots(p.sqes, r.sqes, (a, b) => a.userData === b.userData && a.opcode === b.opcode) : [];
-  const cqChanged = p ? changedSlots(p.cqes, r.cqes, (a, b) => a.userData === b.userData && a.res === b.res && a.flags === b.flags) : [];
+  const cqChanged = p
+    ? changedSlots(p.cqes, r.cqes, (a, b) => a.userData === b.userData && a.res === b.res && a.flags === b.flags)
+    : [];
   const overflow = model?.overflow ?? [];
   const focusSq = focus.sqeSlot === null ? null : r.sqArray.indexOf(focus.sqeSlot);
   return (
@@ -101,7 +115,9 @@ function RingsPanelComponent() {
         />
         <SqeArray r={r} sqeHigh={sqeHigh} focusSlot={focus.sqeSlot} />
         <p className="ring-flags">
-          <span>sq_dropped <b>{r.sqDropped}</b></span>
+          <span>
+            sq_dropped <b>{r.sqDropped}</b>
+          </span>
           {(r.sqFlags & IORING_SQ_TASKRUN) !== 0 && <span className="flag-on">SQ_TASKRUN</span>}
         </p>
       </div>
@@ -125,7 +141,11 @@ function RingsPanelComponent() {
           ) : (
             <ol className="overflow-list">
               {overflow.map((o, i) => (
-                <li key={`${o.req}-${i}`} className="overflow-cqe" title={`user_data ${o.userData}, res ${resName(o.res)} (kernel memory: not visible to the application)`}>
+                <li
+                  key={`${o.req}-${i}`}
+                  className="overflow-cqe"
+                  title={`user_data ${o.userData}, res ${resName(o.res)} (kernel memory: not visible to the application)`}
+                >
                   #{String(o.userData)}:{resName(o.res)}
                 </li>
               ))}
@@ -133,10 +153,15 @@ function RingsPanelComponent() {
           )}
         </div>
         <p className="ring-flags">
-          <span className={(r.sqFlags & IORING_SQ_CQ_OVERFLOW) !== 0 ? 'flag-on' : 'flag-off'} title="IORING_SQ_CQ_OVERFLOW in sq_flags: the overflow list is not empty">
+          <span
+            className={(r.sqFlags & IORING_SQ_CQ_OVERFLOW) !== 0 ? 'flag-on' : 'flag-off'}
+            title="IORING_SQ_CQ_OVERFLOW in sq_flags: the overflow list is not empty"
+          >
             SQ_CQ_OVERFLOW
           </span>
-          <span title="cq_overflow: CQEs the kernel had to drop">cq_overflow <b>{r.cqOverflow}</b></span>
+          <span title="cq_overflow: CQEs the kernel had to drop">
+            cq_overflow <b>{r.cqOverflow}</b>
+          </span>
         </p>
       </div>
     </section>

@@ -21,7 +21,9 @@ describe('Sandbox', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
     fireEvent.click(screen.getByRole('button', { name: 'Run to idle' }));
     expect(st().frames.at(-1)?.ring.cqTail).toBe(1);
-    const items = within(screen.getByTestId('sandbox-program')).getAllByRole('listitem').map((li) => li.textContent);
+    const items = within(screen.getByTestId('sandbox-program'))
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
     expect(items).toEqual(['1 prep NOP #1', '2 submit']);
     fireEvent.click(within(screen.getByTestId('sandbox-program')).getByRole('button', { name: /prep NOP/ }));
     expect(st().cursor).toBe(1);
@@ -47,7 +49,11 @@ describe('Sandbox', () => {
     render(<Sandbox />);
     fireEvent.click(screen.getByRole('button', { name: 'Open' }));
     const actions = screen.getByLabelText('Device action for fd0');
-    expect([...actions.querySelectorAll('option')].map((o) => o.textContent)).toEqual(['complete_now', 'fail_next', 'stall']);
+    expect([...actions.querySelectorAll('option')].map((o) => o.textContent)).toEqual([
+      'complete_now',
+      'fail_next',
+      'stall',
+    ]);
     fireEvent.change(actions, { target: { value: 'fail_next' } });
     fireEvent.change(screen.getByLabelText('Argument for fd0'), { target: { value: '11' } });
     fireEvent.click(screen.getByRole('button', { name: 'Poke' }));
@@ -64,7 +70,11 @@ describe('Sandbox', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Add device' }));
     fireEvent.click(screen.getByLabelText('SQE128'));
     fireEvent.click(screen.getByRole('button', { name: 'New machine' }));
-    expect(st().base).toMatchObject({ api: 'v3', ring: { entries: 8, flags: ['SQE128'] }, devices: [{ name: 'dev0', driver: 'rust_pdu_counter' }] });
+    expect(st().base).toMatchObject({
+      api: 'v3',
+      ring: { entries: 8, flags: ['SQE128'] },
+      devices: [{ name: 'dev0', driver: 'rust_pdu_counter' }],
+    });
   });
 
   it('applies a device added to a machine whose program has not started, and says when it must wait for New machine', () => {
@@ -95,12 +105,17 @@ describe('Sandbox', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Write SQE' }));
     expect(st().frames).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: 'Open' }));
-    expect(screen.getByTestId('fd-meaning').textContent).toBe("/dev/delay is open as fd0: the command goes to rust_delay_device's uring_cmd hook.");
+    expect(screen.getByTestId('fd-meaning').textContent).toBe(
+      "/dev/delay is open as fd0: the command goes to rust_delay_device's uring_cmd hook.",
+    );
     fireEvent.change(screen.getByLabelText('cmd_op'), { target: { value: 'DELAY_DEV_SUBMIT' } });
     fireEvent.click(screen.getByRole('button', { name: 'Write SQE' }));
     expect(st().models.at(-1)?.op).toMatchObject({ op: 'prep', sqe: { opcode: 'URING_CMD', fd: 'fd0' } });
     // The fd datalist suggests the program's fds and their device paths, not the ring first.
-    expect([...container.querySelectorAll('#sb-fds option')].map((o) => o.getAttribute('value'))).toEqual(['fd0', '/dev/delay']);
+    expect([...container.querySelectorAll('#sb-fds option')].map((o) => o.getAttribute('value'))).toEqual([
+      'fd0',
+      '/dev/delay',
+    ]);
   });
 
   it('adds no frame for a kernel step that finds nothing to run, and says a poke had nothing in flight', () => {

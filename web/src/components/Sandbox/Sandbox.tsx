@@ -31,7 +31,16 @@ import {
 import { type BytesMode, type SqeForm, describeOp, parseBytes, parseInt32, sqeOp } from './compose';
 
 /** Setup flags worth offering in the form (the others stay reachable through an uploaded scenario). */
-const OFFERED_FLAGS = ['SQE128', 'CQE32', 'SINGLE_ISSUER', 'DEFER_TASKRUN', 'COOP_TASKRUN', 'TASKRUN_FLAG', 'NO_SQARRAY', 'CQE_MIXED'] as const;
+const OFFERED_FLAGS = [
+  'SQE128',
+  'CQE32',
+  'SINGLE_ISSUER',
+  'DEFER_TASKRUN',
+  'COOP_TASKRUN',
+  'TASKRUN_FLAG',
+  'NO_SQARRAY',
+  'CQE_MIXED',
+] as const;
 const OPCODES = ['NOP', 'URING_CMD', 'URING_CMD128'];
 
 interface Var {
@@ -57,18 +66,36 @@ function programOf(models: SimState['models'], frames: SimState['frames']): { fr
  */
 export function resolveFd(text: string, vars: readonly Var[]): { value: string; meaning: string; error?: string } {
   const t = text.trim();
-  if (t === '' || t === '-1') return { value: t, meaning: 'fd -1: no file (a NOP needs none; a uring_cmd fails with -EBADF).' };
-  if (t === 'ring') return { value: t, meaning: "ring: the ring's own fd; a uring_cmd to it gets -EOPNOTSUPP (io_uring has no uring_cmd hook)." };
+  if (t === '' || t === '-1')
+    return { value: t, meaning: 'fd -1: no file (a NOP needs none; a uring_cmd fails with -EBADF).' };
+  if (t === 'ring')
+    return {
+      value: t,
+      meaning: "ring: the ring's own fd; a uring_cmd to it gets -EOPNOTSUPP (io_uring has no uring_cmd hook).",
+    };
   const dev = /^\/dev\/([\w-]+)$/.exec(t);
   if (dev) {
     const v = vars.find((x) => x.device === dev[1]);
-    if (!v) return { value: t, meaning: '', error: `${t} is not open: press Open next to it under “Devices and faults” to get an fd for it.` };
+    if (!v)
+      return {
+        value: t,
+        meaning: '',
+        error: `${t} is not open: press Open next to it under “Devices and faults” to get an fd for it.`,
+      };
     return { value: v.name, meaning: `${t} is open as ${v.name}: the command goes to ${v.driver}'s uring_cmd hook.` };
   }
   const v = vars.find((x) => x.name === t);
-  if (v) return { value: t, meaning: `${t}: the fd of /dev/${v.device}, opened by the program; the command goes to ${v.driver}.` };
-  if (/^-?\d+$/.test(t)) return { value: t, meaning: `fd ${t} as a raw number: whatever the process has open there (-EBADF if nothing).` };
-  return { value: t, meaning: `“${t}” is not an fd the program opened (${vars.map((x) => x.name).join(', ') || 'none yet'}), a device path such as /dev/dev0, ring, or a number.` };
+  if (v)
+    return {
+      value: t,
+      meaning: `${t}: the fd of /dev/${v.device}, opened by the program; the command goes to ${v.driver}.`,
+    };
+  if (/^-?\d+$/.test(t))
+    return { value: t, meaning: `fd ${t} as a raw number: whatever the process has open there (-EBADF if nothing).` };
+  return {
+    value: t,
+    meaning: `“${t}” is not an fd the program opened (${vars.map((x) => x.name).join(', ') || 'none yet'}), a device path such as /dev/dev0, ring, or a number.`,
+  };
 }
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
@@ -85,7 +112,17 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
  * program has not started applies it at once; once the program has run, it waits for "New
  * machine" (which starts the program over) and the form says so.
  */
-function MachineForm({ base, fresh, open, setOpen }: { base: Scenario | null; fresh: boolean; open: boolean; setOpen: (o: boolean) => void }) {
+function MachineForm({
+  base,
+  fresh,
+  open,
+  setOpen,
+}: {
+  base: Scenario | null;
+  fresh: boolean;
+  open: boolean;
+  setOpen: (o: boolean) => void;
+}) {
   const [api, setApi] = useState<'v3' | 'v5'>(base?.api ?? 'v5');
   const [entries, setEntries] = useState(String(base?.ring.entries ?? 8));
   const [cqEntries, setCqEntries] = useState(base?.ring.cq_entries !== undefined ? String(base.ring.cq_entries) : '');
@@ -113,7 +150,10 @@ function MachineForm({ base, fresh, open, setOpen }: { base: Scenario | null; fr
     const cq = cqEntries.trim() === '' ? undefined : parseInt32(cqEntries, 1, 65536);
     if (e === null || cq === null) return setError('ring entries: 1 to 32768; CQ entries: empty or 1 to 65536');
     const bad = devices.find((d) => DRIVERS[d.driver]?.hasUringCmd && DRIVERS[d.driver]?.api !== api);
-    if (bad) return setError(`${bad.driver} is written against the ${DRIVERS[bad.driver]?.api} API; remove it or switch the API`);
+    if (bad)
+      return setError(
+        `${bad.driver} is written against the ${DRIVERS[bad.driver]?.api} API; remove it or switch the API`,
+      );
     setError(null);
     const setup: Scenario = {
       format: 'ringside-scenario',
@@ -131,10 +171,21 @@ function MachineForm({ base, fresh, open, setOpen }: { base: Scenario | null; fr
   };
   return (
     <details className="sb-group" open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-      <summary>Machine: {base ? `API ${base.api}, ${base.ring.entries} entries${base.ring.flags?.length ? `, ${base.ring.flags.join('|')}` : ''}, ${base.devices?.length ?? 0} device(s)` : '…'}</summary>
+      <summary>
+        Machine:{' '}
+        {base
+          ? `API ${base.api}, ${base.ring.entries} entries${base.ring.flags?.length ? `, ${base.ring.flags.join('|')}` : ''}, ${base.devices?.length ?? 0} device(s)`
+          : '…'}
+      </summary>
       <div className="segmented" role="group" aria-label="API generation">
         {(['v3', 'v5'] as const).map((a) => (
-          <button key={a} type="button" aria-pressed={api === a} onClick={() => setApi(a)} title={a === 'v3' ? 'RFC v3 (Aug 2025) drivers' : 'v5 (Apr 2026) drivers'}>
+          <button
+            key={a}
+            type="button"
+            aria-pressed={api === a}
+            onClick={() => setApi(a)}
+            title={a === 'v3' ? 'RFC v3 (Aug 2025) drivers' : 'v5 (Apr 2026) drivers'}
+          >
             API {a}
           </button>
         ))}
@@ -144,14 +195,24 @@ function MachineForm({ base, fresh, open, setOpen }: { base: Scenario | null; fr
           <input value={entries} onChange={(e) => setEntries(e.target.value)} inputMode="numeric" size={5} />
         </Field>
         <Field label="CQ entries">
-          <input value={cqEntries} onChange={(e) => setCqEntries(e.target.value)} inputMode="numeric" size={5} placeholder="2×" />
+          <input
+            value={cqEntries}
+            onChange={(e) => setCqEntries(e.target.value)}
+            inputMode="numeric"
+            size={5}
+            placeholder="2×"
+          />
         </Field>
       </div>
       <fieldset className="sb-flags">
         <legend>Ring flags</legend>
         {OFFERED_FLAGS.filter((f) => (SETUP_FLAG_NAMES as readonly string[]).includes(f)).map((f) => (
           <label key={f}>
-            <input type="checkbox" checked={flags.includes(f)} onChange={(e) => setFlags(e.target.checked ? [...flags, f] : flags.filter((x) => x !== f))} />
+            <input
+              type="checkbox"
+              checked={flags.includes(f)}
+              onChange={(e) => setFlags(e.target.checked ? [...flags, f] : flags.filter((x) => x !== f))}
+            />
             {f}
           </label>
         ))}
@@ -167,7 +228,11 @@ function MachineForm({ base, fresh, open, setOpen }: { base: Scenario | null; fr
           <li key={d.name} className={pending.includes(d) ? 'pending' : undefined}>
             <code>/dev/{d.name}</code> {d.driver}
             {pending.includes(d) ? ' (not applied yet)' : ''}
-            <button type="button" aria-label={`Remove /dev/${d.name}`} onClick={() => setDevices(devices.filter((x) => x !== d))}>
+            <button
+              type="button"
+              aria-label={`Remove /dev/${d.name}`}
+              onClick={() => setDevices(devices.filter((x) => x !== d))}
+            >
               ×
             </button>
           </li>
@@ -187,10 +252,15 @@ function MachineForm({ base, fresh, open, setOpen }: { base: Scenario | null; fr
       </div>
       {pending.length > 0 && (
         <p className="sb-note" role="status" data-testid="pending-devices">
-          {pending.map((d) => `/dev/${d.name}`).join(', ')} {pending.length > 1 ? 'are' : 'is'} not on this machine yet: “New machine” adds {pending.length > 1 ? 'them' : 'it'} and starts the program over.
+          {pending.map((d) => `/dev/${d.name}`).join(', ')} {pending.length > 1 ? 'are' : 'is'} not on this machine yet:
+          “New machine” adds {pending.length > 1 ? 'them' : 'it'} and starts the program over.
         </p>
       )}
-      {error && <p className="sb-error" role="alert">{error}</p>}
+      {error && (
+        <p className="sb-error" role="alert">
+          {error}
+        </p>
+      )}
       <button type="button" className="sb-primary" onClick={() => apply()}>
         New machine
       </button>
@@ -199,7 +269,15 @@ function MachineForm({ base, fresh, open, setOpen }: { base: Scenario | null; fr
 }
 
 function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe128: boolean }) {
-  const [f, setF] = useState<SqeForm>({ opcode: 'NOP', fd: '', cmdOp: '', userData: '', flags: [], cmdMode: 'none', cmd: '' });
+  const [f, setF] = useState<SqeForm>({
+    opcode: 'NOP',
+    fd: '',
+    cmdOp: '',
+    userData: '',
+    flags: [],
+    cmdMode: 'none',
+    cmd: '',
+  });
   const [error, setError] = useState<string | null>(null);
   const set = (patch: Partial<SqeForm>) => setF({ ...f, ...patch });
   const fd = resolveFd(f.fd, vars);
@@ -207,7 +285,10 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
   const cmdOps = fdVar ? (DRIVERS[fdVar.driver]?.cmdOps ?? []) : Object.keys(DRIVER_CMD_OPS);
   const submit = () => {
     if (fd.error) return setError(fd.error);
-    const r = sqeOp({ ...f, fd: fd.value, userData: f.userData.trim() === '' ? String(takeUserData()) : f.userData }, DRIVER_CMD_OPS);
+    const r = sqeOp(
+      { ...f, fd: fd.value, userData: f.userData.trim() === '' ? String(takeUserData()) : f.userData },
+      DRIVER_CMD_OPS,
+    );
     if (!r.ok) return setError(r.error);
     const problems = checkOp(r.value);
     if (problems.length) return setError(problems.join('; '));
@@ -219,7 +300,16 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
       <legend>Compose an SQE</legend>
       <div className="sb-row">
         <Field label="opcode">
-          <select aria-label="opcode" value={OPCODES.includes(f.opcode) ? f.opcode : '__n'} onChange={(e) => set({ opcode: e.target.value === '__n' ? '255' : e.target.value, ...(e.target.value === 'NOP' ? {} : { fd: f.fd || vars[0]?.name || '' }) })}>
+          <select
+            aria-label="opcode"
+            value={OPCODES.includes(f.opcode) ? f.opcode : '__n'}
+            onChange={(e) =>
+              set({
+                opcode: e.target.value === '__n' ? '255' : e.target.value,
+                ...(e.target.value === 'NOP' ? {} : { fd: f.fd || vars[0]?.name || '' }),
+              })
+            }
+          >
             {OPCODES.map((o) => (
               <option key={o} value={o} disabled={o === 'URING_CMD128' && !sqe128}>
                 {o}
@@ -230,22 +320,43 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
         </Field>
         {!OPCODES.includes(f.opcode) && (
           <Field label="number">
-            <input value={f.opcode} onChange={(e) => set({ opcode: e.target.value })} size={4} aria-label="Opcode number" />
+            <input
+              value={f.opcode}
+              onChange={(e) => set({ opcode: e.target.value })}
+              size={4}
+              aria-label="Opcode number"
+            />
           </Field>
         )}
         <Field label="fd">
-          <input list="sb-fds" value={f.fd} onChange={(e) => set({ fd: e.target.value })} size={8} placeholder="-1" aria-label="fd or device" aria-describedby="sb-fd-meaning" />
+          <input
+            list="sb-fds"
+            value={f.fd}
+            onChange={(e) => set({ fd: e.target.value })}
+            size={8}
+            placeholder="-1"
+            aria-label="fd or device"
+            aria-describedby="sb-fd-meaning"
+          />
           <datalist id="sb-fds">
             {vars.map((v) => (
               <option key={v.name} value={v.name}>{`/dev/${v.device}`}</option>
             ))}
             {vars.map((v) => (
-              <option key={`path-${v.name}`} value={`/dev/${v.device}`}>{v.name}</option>
+              <option key={`path-${v.name}`} value={`/dev/${v.device}`}>
+                {v.name}
+              </option>
             ))}
           </datalist>
         </Field>
         <Field label="user_data">
-          <input value={f.userData} onChange={(e) => set({ userData: e.target.value })} size={6} placeholder="auto" inputMode="numeric" />
+          <input
+            value={f.userData}
+            onChange={(e) => set({ userData: e.target.value })}
+            size={6}
+            placeholder="auto"
+            inputMode="numeric"
+          />
         </Field>
       </div>
       <p id="sb-fd-meaning" className={fd.error ? 'sb-hint sb-error' : 'sb-hint'} data-testid="fd-meaning">
@@ -253,7 +364,13 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
       </p>
       {f.opcode !== 'NOP' && (
         <Field label="cmd_op">
-          <input list="sb-cmdops" value={f.cmdOp} onChange={(e) => set({ cmdOp: e.target.value })} placeholder="0" aria-label="cmd_op" />
+          <input
+            list="sb-cmdops"
+            value={f.cmdOp}
+            onChange={(e) => set({ cmdOp: e.target.value })}
+            placeholder="0"
+            aria-label="cmd_op"
+          />
           <datalist id="sb-cmdops">
             {cmdOps.map((c) => (
               <option key={c} value={c} />
@@ -264,14 +381,22 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
       <div className="sb-flags" role="group" aria-label="SQE flags">
         {SQE_FLAG_NAMES.map((n) => (
           <label key={n}>
-            <input type="checkbox" checked={f.flags.includes(n)} onChange={(e) => set({ flags: e.target.checked ? [...f.flags, n] : f.flags.filter((x) => x !== n) })} />
+            <input
+              type="checkbox"
+              checked={f.flags.includes(n)}
+              onChange={(e) => set({ flags: e.target.checked ? [...f.flags, n] : f.flags.filter((x) => x !== n) })}
+            />
             {n}
           </label>
         ))}
       </div>
       <div className="sb-row">
         <Field label="cmd bytes">
-          <select value={f.cmdMode} onChange={(e) => set({ cmdMode: e.target.value as BytesMode })} aria-label="Command bytes as">
+          <select
+            value={f.cmdMode}
+            onChange={(e) => set({ cmdMode: e.target.value as BytesMode })}
+            aria-label="Command bytes as"
+          >
             <option value="none">none</option>
             <option value="u64">u64 words</option>
             <option value="i32">i32 words</option>
@@ -279,10 +404,28 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
           </select>
         </Field>
         {f.cmdMode !== 'none' && (
-          <input className="sb-wide" value={f.cmd} onChange={(e) => set({ cmd: e.target.value })} placeholder={f.cmdMode === 'u64' ? (bufs[0] ? `&${bufs[0]}, 42` : '1000000, 42') : f.cmdMode === 'hex' ? '2a 00 00 00' : '42'} aria-label="Command bytes" />
+          <input
+            className="sb-wide"
+            value={f.cmd}
+            onChange={(e) => set({ cmd: e.target.value })}
+            placeholder={
+              f.cmdMode === 'u64'
+                ? bufs[0]
+                  ? `&${bufs[0]}, 42`
+                  : '1000000, 42'
+                : f.cmdMode === 'hex'
+                  ? '2a 00 00 00'
+                  : '42'
+            }
+            aria-label="Command bytes"
+          />
         )}
       </div>
-      {error && <p className="sb-error" role="alert">{error}</p>}
+      {error && (
+        <p className="sb-error" role="alert">
+          {error}
+        </p>
+      )}
       <button type="button" className="sb-primary" onClick={submit}>
         Write SQE
       </button>
@@ -299,30 +442,60 @@ function Syscalls({ inKernel }: { inKernel: boolean }) {
     <fieldset className="sb-group">
       <legend>Syscalls and time</legend>
       <div className="sb-row">
-        <button type="button" disabled={inKernel || n(wait, 65536) === null} onClick={() => sandboxOp({ op: 'submit', ...(Number(wait) > 0 ? { wait: Number(wait) } : {}) })}>
+        <button
+          type="button"
+          disabled={inKernel || n(wait, 65536) === null}
+          onClick={() => sandboxOp({ op: 'submit', ...(Number(wait) > 0 ? { wait: Number(wait) } : {}) })}
+        >
           Submit
         </button>
         <Field label="and wait for">
-          <input value={wait} onChange={(e) => setWait(e.target.value)} size={3} inputMode="numeric" aria-label="Submit and wait for" />
+          <input
+            value={wait}
+            onChange={(e) => setWait(e.target.value)}
+            size={3}
+            inputMode="numeric"
+            aria-label="Submit and wait for"
+          />
         </Field>
       </div>
       <div className="sb-row">
-        <button type="button" disabled={inKernel || n(min, 65536) === null} onClick={() => sandboxOp({ op: 'wait', min: Number(min) })}>
+        <button
+          type="button"
+          disabled={inKernel || n(min, 65536) === null}
+          onClick={() => sandboxOp({ op: 'wait', min: Number(min) })}
+        >
           Wait
         </button>
         <Field label="for">
-          <input value={min} onChange={(e) => setMin(e.target.value)} size={3} inputMode="numeric" aria-label="Wait for CQEs" />
+          <input
+            value={min}
+            onChange={(e) => setMin(e.target.value)}
+            size={3}
+            inputMode="numeric"
+            aria-label="Wait for CQEs"
+          />
         </Field>
         <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'reap' })}>
           Reap
         </button>
       </div>
       <div className="sb-row">
-        <button type="button" disabled={inKernel || n(ms, 3_600_000) === null} onClick={() => sandboxOp({ op: 'sleep', ms: Number(ms) })}>
+        <button
+          type="button"
+          disabled={inKernel || n(ms, 3_600_000) === null}
+          onClick={() => sandboxOp({ op: 'sleep', ms: Number(ms) })}
+        >
           Sleep
         </button>
         <Field label="ms">
-          <input value={ms} onChange={(e) => setMs(e.target.value)} size={4} inputMode="numeric" aria-label="Sleep milliseconds" />
+          <input
+            value={ms}
+            onChange={(e) => setMs(e.target.value)}
+            size={4}
+            inputMode="numeric"
+            aria-label="Sleep milliseconds"
+          />
         </Field>
         <button type="button" onClick={() => runKernel()} title="Step the kernel until nothing can run">
           Run to idle
@@ -352,7 +525,11 @@ function Devices({ base, vars, inKernel }: { base: Scenario | null; vars: Var[];
           <div key={d.name} className="sb-dev">
             <div className="sb-row">
               <code title={DRIVERS[d.driver]?.summary}>/dev/{d.name}</code>
-              <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'open', device: d.name, as: nextVar() })}>
+              <button
+                type="button"
+                disabled={inKernel}
+                onClick={() => sandboxOp({ op: 'open', device: d.name, as: nextVar() })}
+              >
                 Open
               </button>
             </div>
@@ -363,17 +540,32 @@ function Devices({ base, vars, inKernel }: { base: Scenario | null; vars: Var[];
                 </span>
                 {actions.length > 0 && (
                   <>
-                    <select aria-label={`Device action for ${v.name}`} value={action[v.name] ?? actions[0]} onChange={(e) => setAction({ ...action, [v.name]: e.target.value })}>
+                    <select
+                      aria-label={`Device action for ${v.name}`}
+                      value={action[v.name] ?? actions[0]}
+                      onChange={(e) => setAction({ ...action, [v.name]: e.target.value })}
+                    >
                       {actions.map((a) => (
                         <option key={a}>{a}</option>
                       ))}
                     </select>
-                    <input aria-label={`Argument for ${v.name}`} value={arg[v.name] ?? ''} onChange={(e) => setArg({ ...arg, [v.name]: e.target.value })} size={3} placeholder="arg" />
+                    <input
+                      aria-label={`Argument for ${v.name}`}
+                      value={arg[v.name] ?? ''}
+                      onChange={(e) => setArg({ ...arg, [v.name]: e.target.value })}
+                      size={3}
+                      placeholder="arg"
+                    />
                     <button
                       type="button"
                       onClick={() => {
                         const a = parseInt32(arg[v.name] ?? '', -2147483648, 2147483647);
-                        sandboxOp({ op: 'device', fd: v.name, action: action[v.name] ?? (actions[0] as string), ...(a !== null ? { arg: a } : {}) });
+                        sandboxOp({
+                          op: 'device',
+                          fd: v.name,
+                          action: action[v.name] ?? (actions[0] as string),
+                          ...(a !== null ? { arg: a } : {}),
+                        });
                       }}
                     >
                       Poke
@@ -419,7 +611,13 @@ function UserMemory({ bufs, inKernel }: { bufs: string[]; inKernel: boolean }) {
       <legend>User memory</legend>
       <div className="sb-row">
         <input aria-label="Buffer name" value={name} onChange={(e) => setName(e.target.value)} size={6} />
-        <input aria-label="Buffer size" value={size} onChange={(e) => setSize(e.target.value)} size={4} inputMode="numeric" />
+        <input
+          aria-label="Buffer size"
+          value={size}
+          onChange={(e) => setSize(e.target.value)}
+          size={4}
+          inputMode="numeric"
+        />
         <button type="button" disabled={inKernel} onClick={alloc}>
           Allocate
         </button>
@@ -443,7 +641,11 @@ function UserMemory({ bufs, inKernel }: { bufs: string[]; inKernel: boolean }) {
           </button>
         </div>
       )}
-      {error && <p className="sb-error" role="alert">{error}</p>}
+      {error && (
+        <p className="sb-error" role="alert">
+          {error}
+        </p>
+      )}
     </fieldset>
   );
 }
@@ -486,7 +688,12 @@ function SandboxComponent() {
     for (let i = 1; i <= cursor; i++) {
       const op = models[i]?.op;
       if (!op) continue;
-      if (op.op === 'open') v.set(op.as, { name: op.as, device: op.device, driver: base?.devices?.find((d) => d.name === op.device)?.driver ?? '' });
+      if (op.op === 'open')
+        v.set(op.as, {
+          name: op.as,
+          device: op.device,
+          driver: base?.devices?.find((d) => d.name === op.device)?.driver ?? '',
+        });
       if (op.op === 'close') v.delete(op.fd);
       if (op.op === 'alloc') b.add(op.as);
     }
@@ -500,7 +707,12 @@ function SandboxComponent() {
     <aside className="sandbox" aria-label="Sandbox">
       <header className="sb-head">
         <h2>Sandbox</h2>
-        <button type="button" onClick={() => setSandbox(false)} aria-label="Close the sandbox" title="Close the sandbox">
+        <button
+          type="button"
+          onClick={() => setSandbox(false)}
+          aria-label="Close the sandbox"
+          title="Close the sandbox"
+        >
           ×
         </button>
       </header>
@@ -508,7 +720,13 @@ function SandboxComponent() {
         <p className="muted">The simulator is not running.</p>
       ) : (
         <>
-          <MachineForm key={JSON.stringify(base?.ring) + JSON.stringify(base?.devices) + base?.api} base={base} fresh={fresh} open={machineOpen} setOpen={setMachineOpen} />
+          <MachineForm
+            key={JSON.stringify(base?.ring) + JSON.stringify(base?.devices) + base?.api}
+            base={base}
+            fresh={fresh}
+            open={machineOpen}
+            setOpen={setMachineOpen}
+          />
           <Devices base={base} vars={vars} inKernel={inKernel} />
           <SqeComposer vars={vars} bufs={bufs} sqe128={sqe128} />
           <Syscalls inKernel={inKernel} />
@@ -516,10 +734,20 @@ function SandboxComponent() {
           <fieldset className="sb-group">
             <legend>Pressure and teardown</legend>
             <div className="sb-row">
-              <button type="button" disabled={inKernel} onClick={fillCq} title="Write and submit NOPs until the CQ is full and one CQE overflows">
+              <button
+                type="button"
+                disabled={inKernel}
+                onClick={fillCq}
+                title="Write and submit NOPs until the CQ is full and one CQE overflows"
+              >
                 Fill the CQ
               </button>
-              <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'exit' })} title="io_uring_queue_exit(): close the ring; its exit work cancels what is in flight">
+              <button
+                type="button"
+                disabled={inKernel}
+                onClick={() => sandboxOp({ op: 'exit' })}
+                title="io_uring_queue_exit(): close the ring; its exit work cancels what is in flight"
+              >
                 Tear down the ring
               </button>
             </div>

@@ -15,7 +15,8 @@ function ScenarioLibraryComponent() {
       <header className="page-head">
         <h2 id="library-title">Scenarios</h2>
         <p>
-          Each scenario is a small program run against the simulated kernel, step by step, with chapters to jump between. Number keys jump to chapters;
+          Each scenario is a small program run against the simulated kernel, step by step, with chapters to jump
+          between. Number keys jump to chapters;
           <kbd>?</kbd> lists every key.
         </p>
       </header>
@@ -25,7 +26,11 @@ function ScenarioLibraryComponent() {
         {LIBRARY.map((e) => {
           const isCurrent = mode === 'guided' && current?.id === e.id;
           return (
-            <li key={e.file} className={`card${e.error ? ' invalid' : ''}${isCurrent ? ' current' : ''}`} data-scenario={e.id}>
+            <li
+              key={e.file}
+              className={`card${e.error ? ' invalid' : ''}${isCurrent ? ' current' : ''}`}
+              data-scenario={e.id}
+            >
               <h3>{e.title}</h3>
               <p className="card-id">
                 <code>{e.file}</code>
@@ -48,10 +53,15 @@ function ScenarioLibraryComponent() {
         <li className={`card free${mode === 'free' ? ' current' : ''}`}>
           <h3>Free play</h3>
           <p>
-            An empty 8-entry ring and the sandbox: compose SQEs, choose the ring flags, the devices and the API generation, poke the devices, and run the kernel one unit of work at a time;
-            go back and branch anywhere. Share opens a scenario file of your own.
+            An empty 8-entry ring and the sandbox: compose SQEs, choose the ring flags, the devices and the API
+            generation, poke the devices, and run the kernel one unit of work at a time; go back and branch anywhere.
+            Share opens a scenario file of your own.
           </p>
-          <button type="button" onClick={() => (mode === 'free' ? setPage('main') : freePlay())} aria-label="Open free play">
+          <button
+            type="button"
+            onClick={() => (mode === 'free' ? setPage('main') : freePlay())}
+            aria-label="Open free play"
+          >
             {mode === 'free' ? 'Continue' : 'Open'}
           </button>
         </li>

@@ -30,7 +30,9 @@ describe('ShareDialog', () => {
     expect(ch.frame).toBeLessThan(4);
     const panels = 'rings,lanes,state,code,timeline';
     expect(snippet).toMatch(
-      new RegExp(`^<iframe src="[^"]*embed\\.html\\?s=nop-batch&amp;from=${ch.frame}&amp;to=${next.frame - 1}&amp;panels=${panels}&amp;origin=${encodeURIComponent(location.origin).replace(/[.]/g, '\\.')}&amp;autoplay=0&amp;loop=0&amp;theme=light"`),
+      new RegExp(
+        `^<iframe src="[^"]*embed\\.html\\?s=nop-batch&amp;from=${ch.frame}&amp;to=${next.frame - 1}&amp;panels=${panels}&amp;origin=${encodeURIComponent(location.origin).replace(/[.]/g, '\\.')}&amp;autoplay=0&amp;loop=0&amp;theme=light"`,
+      ),
     );
     expect(screen.getByTestId('snippet-range').textContent).toContain(`Steps ${ch.frame}–${next.frame - 1}`);
     // A host origin that is not one is said so, and left out of the snippet.
@@ -52,9 +54,13 @@ describe('ShareDialog', () => {
     expect(el.querySelector('script')).toBeNull();
     // Before the first chapter, the whole run.
     const last = st().frames.length - 1;
-    expect(el.querySelector('iframe')?.getAttribute('src')).toBe(`https://x.example/embed.html?s=nop-batch&from=0&to=${last}&panels=rings,lanes,state,code,timeline&origin=https%3A%2F%2Fdocs.example&autoplay=0&loop=0&theme=light`);
+    expect(el.querySelector('iframe')?.getAttribute('src')).toBe(
+      `https://x.example/embed.html?s=nop-batch&from=0&to=${last}&panels=rings,lanes,state,code,timeline&origin=https%3A%2F%2Fdocs.example&autoplay=0&loop=0&theme=light`,
+    );
     startSession(core);
-    expect(embedSnippet(st(), 'https://x.example/embed.html', undefined, null)).toMatch(/^<iframe src="https:\/\/x\.example\/embed\.html\?from=0&amp;to=0&amp;panels=[a-z,]+&amp;autoplay=0&amp;loop=0#p=1&amp;s=sandbox&amp;t=0/);
+    expect(embedSnippet(st(), 'https://x.example/embed.html', undefined, null)).toMatch(
+      /^<iframe src="https:\/\/x\.example\/embed\.html\?from=0&amp;to=0&amp;panels=[a-z,]+&amp;autoplay=0&amp;loop=0#p=1&amp;s=sandbox&amp;t=0/,
+    );
   });
 
   it('reports a malformed scenario file by line and column and keeps the session', () => {

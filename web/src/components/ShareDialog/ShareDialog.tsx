@@ -10,7 +10,20 @@ import { download, frameSvg, svgToPng } from '../../share/exportFrame';
 import { readScenarioText } from '../../share/scenarioFile';
 import { traceDocument } from '../../share/traceExport';
 import { allowedOriginFrom } from '../../share/embedApi';
-import { type SimState, compactFragmentFor, fragmentFor, loadScenarioDoc, panelsOf, selCaption, selChapterIndex, sessionDocument, setShare, showProblem, simStore, useSim } from '../../store';
+import {
+  type SimState,
+  compactFragmentFor,
+  fragmentFor,
+  loadScenarioDoc,
+  panelsOf,
+  selCaption,
+  selChapterIndex,
+  sessionDocument,
+  setShare,
+  showProblem,
+  simStore,
+  useSim,
+} from '../../store';
 
 /** The address of a page next to this one (embed.html), keeping the base path. */
 function sibling(page: string): string {
@@ -24,7 +37,10 @@ export function snippetRange(s: SimState): { from: number; to: number } {
   const at = selChapterIndex(s);
   const ch = s.chapters[at];
   if (!ch || ch.frame < 0) return { from: 0, to: last };
-  const next = s.chapters.map((c) => c.frame).filter((f) => f > ch.frame).sort((a, b) => a - b)[0];
+  const next = s.chapters
+    .map((c) => c.frame)
+    .filter((f) => f > ch.frame)
+    .sort((a, b) => a - b)[0];
   return { from: ch.frame, to: next !== undefined ? next - 1 : last };
 }
 
@@ -34,12 +50,21 @@ export function snippetRange(s: SimState): { from: number; to: number } {
  * page's `origin` (only that page may drive the embed). A library scenario goes by its id,
  * anything else (edited, uploaded, sandbox) through its permalink.
  */
-export function embedSnippet(s: SimState, base = sibling('embed.html'), frag = fragmentFor(s), hostOrigin: string | null = location.origin): string {
+export function embedSnippet(
+  s: SimState,
+  base = sibling('embed.html'),
+  frag = fragmentFor(s),
+  hostOrigin: string | null = location.origin,
+): string {
   const title = s.base?.title ?? 'Ringside';
   const { from, to } = snippetRange(s);
   const q = `from=${from}&to=${to}&panels=${panelsOf(s).join(',')}${hostOrigin ? `&origin=${encodeURIComponent(hostOrigin)}` : ''}&autoplay=0&loop=0`;
-  const src = s.mode === 'guided' && s.source === 'library' && s.base ? `${base}?s=${s.base.id}&${q}&theme=${s.theme}` : `${base}?${q}${frag}`;
-  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const src =
+    s.mode === 'guided' && s.source === 'library' && s.base
+      ? `${base}?s=${s.base.id}&${q}&theme=${s.theme}`
+      : `${base}?${q}${frag}`;
+  const attr = (v: string) =>
+    v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return `<iframe src="${attr(src)}" title="${attr(`${title} (Ringside)`)}" width="960" height="540" style="border:0" loading="lazy"></iframe>`;
 }
 
@@ -52,7 +77,11 @@ export function exportSvg(): string | null {
   const s = simStore.getState();
   const stage = document.querySelector('.stage');
   if (!stage) return null;
-  const svg = frameSvg(stage, { title: s.base?.title ?? 'Ringside', caption: selCaption(s), step: `step ${s.cursor} of ${Math.max(0, s.frames.length - 1)}` });
+  const svg = frameSvg(stage, {
+    title: s.base?.title ?? 'Ringside',
+    caption: selCaption(s),
+    step: `step ${s.cursor} of ${Math.max(0, s.frames.length - 1)}`,
+  });
   download(`${stem(s)}.svg`, svg, 'image/svg+xml');
   return svg;
 }
@@ -62,14 +91,21 @@ export async function exportPng(): Promise<void> {
   const s = simStore.getState();
   const stage = document.querySelector('.stage');
   if (!stage) return;
-  const svg = frameSvg(stage, { title: s.base?.title ?? 'Ringside', caption: selCaption(s), step: `step ${s.cursor} of ${Math.max(0, s.frames.length - 1)}` });
+  const svg = frameSvg(stage, {
+    title: s.base?.title ?? 'Ringside',
+    caption: selCaption(s),
+    step: `step ${s.cursor} of ${Math.max(0, s.frames.length - 1)}`,
+  });
   download(`${stem(s)}.png`, await svgToPng(svg));
 }
 
 /** Exports the whole trace as JSON. */
 export function exportTrace(): void {
   const s = simStore.getState();
-  download(`${s.base?.id ?? 'ringside'}.trace.json`, JSON.stringify(traceDocument(s.frames, s.base?.id ?? '', s.base?.api ?? ''), null, 1));
+  download(
+    `${s.base?.id ?? 'ringside'}.trace.json`,
+    JSON.stringify(traceDocument(s.frames, s.base?.id ?? '', s.base?.api ?? ''), null, 1),
+  );
 }
 
 /** Exports the whole trace in the Chrome Trace Event format. */
@@ -97,7 +133,11 @@ export function openScenarioText(name: string, text: string): boolean {
     return false;
   }
   const ok = loadScenarioDoc(r.scenario, 'document');
-  if (!ok) showProblem({ title: `${name} could not run`, lines: [simStore.getState().message ?? 'The scenario failed to run.'] });
+  if (!ok)
+    showProblem({
+      title: `${name} could not run`,
+      lines: [simStore.getState().message ?? 'The scenario failed to run.'],
+    });
   else showProblem(null);
   return ok;
 }
@@ -125,7 +165,12 @@ function ShareDialogBody() {
   }, [state]);
   const link = `${location.origin}${location.pathname}${location.search}${frag}`;
   const hostOk = host.trim() === '' || allowedOriginFrom(`?origin=${encodeURIComponent(host.trim())}`) !== null;
-  const snippet = embedSnippet(state, undefined, frag, hostOk && host.trim() ? (allowedOriginFrom(`?origin=${encodeURIComponent(host.trim())}`) as string) : null);
+  const snippet = embedSnippet(
+    state,
+    undefined,
+    frag,
+    hostOk && host.trim() ? (allowedOriginFrom(`?origin=${encodeURIComponent(host.trim())}`) as string) : null,
+  );
   const range = snippetRange(state);
   const copy = (what: string, text: string) => {
     navigator.clipboard?.writeText(text).then(
@@ -158,9 +203,18 @@ function ShareDialogBody() {
         </header>
         <section>
           <h3>Link to this screen</h3>
-          <p className="muted">Scenario{state.mode === 'free' ? ', the sandbox program' : ''}, step, theme, panels and selection, in the address.</p>
+          <p className="muted">
+            Scenario{state.mode === 'free' ? ', the sandbox program' : ''}, step, theme, panels and selection, in the
+            address.
+          </p>
           <div className="share-row">
-            <input readOnly value={link} aria-label="Permalink" data-testid="permalink" onFocus={(e) => e.target.select()} />
+            <input
+              readOnly
+              value={link}
+              aria-label="Permalink"
+              data-testid="permalink"
+              onFocus={(e) => e.target.select()}
+            />
             <button type="button" onClick={() => copy('link', link)}>
               {copied === 'link' ? 'Copied' : 'Copy link'}
             </button>
@@ -170,15 +224,25 @@ function ShareDialogBody() {
           <h3>Embed</h3>
           <p className="muted" data-testid="snippet-range">
             Steps {range.from}–{range.to}
-            {selChapterIndex(state) >= 0 ? ` (the chapter “${state.chapters[selChapterIndex(state)]?.title ?? ''}”)` : ' (the whole run)'}, the panels on screen, controlled only by the page at the origin below.
+            {selChapterIndex(state) >= 0
+              ? ` (the chapter “${state.chapters[selChapterIndex(state)]?.title ?? ''}”)`
+              : ' (the whole run)'}
+            , the panels on screen, controlled only by the page at the origin below.
           </p>
           <label className="share-row">
             <span>Host page origin</span>
-            <input value={host} onChange={(e) => setHost(e.target.value)} aria-label="Host page origin" aria-invalid={!hostOk} placeholder="https://docs.example" />
+            <input
+              value={host}
+              onChange={(e) => setHost(e.target.value)}
+              aria-label="Host page origin"
+              aria-invalid={!hostOk}
+              placeholder="https://docs.example"
+            />
           </label>
           {!hostOk && (
             <p role="alert" className="error">
-              “{host}” is not an origin (scheme, host and port, such as https://docs.example): the snippet leaves origin out, so any page may drive the embed.
+              “{host}” is not an origin (scheme, host and port, such as https://docs.example): the snippet leaves origin
+              out, so any page may drive the embed.
             </p>
           )}
           <div className="share-row">
@@ -200,7 +264,11 @@ function ShareDialogBody() {
             <button type="button" onClick={exportTrace}>
               Trace as JSON
             </button>
-            <button type="button" onClick={exportChromeTrace} title="Opens in Perfetto (ui.perfetto.dev) and chrome://tracing">
+            <button
+              type="button"
+              onClick={exportChromeTrace}
+              title="Opens in Perfetto (ui.perfetto.dev) and chrome://tracing"
+            >
               Chrome trace
             </button>
             <button type="button" onClick={exportScenario}>

@@ -38,7 +38,15 @@ import { bucketFrames, frameAt, speedScale, timelineScale } from '../../viz/time
 const PAD = 14;
 const H = 40;
 /** When several stops share a pixel, the tick shows the most important. */
-const STOP_RANK: StopKind[] = ['sanitizer', 'eagain', 'eiocbqueued', 'device_done', 'task_work_ran', 'cqe_posted', 'sqe_published'];
+const STOP_RANK: StopKind[] = [
+  'sanitizer',
+  'eagain',
+  'eiocbqueued',
+  'device_done',
+  'task_work_ran',
+  'cqe_posted',
+  'sqe_published',
+];
 
 const selStops = (s: SimState) => s.models.map((m) => m.stops);
 
@@ -86,16 +94,28 @@ function Scrubber() {
         {buckets.map((b) => {
           let kind: StopKind | null = null;
           for (let i = b.first; i <= b.last; i++) {
-            for (const k of stops[i] ?? []) if (kind === null || STOP_RANK.indexOf(k) < STOP_RANK.indexOf(kind)) kind = k;
+            for (const k of stops[i] ?? [])
+              if (kind === null || STOP_RANK.indexOf(k) < STOP_RANK.indexOf(kind)) kind = k;
           }
-          return <line key={b.first} className={`tl-tick${kind ? ` stop-${kind}` : ''}`} x1={b.x} x2={b.x} y1={kind ? 15 : 22} y2={33} />;
+          return (
+            <line
+              key={b.first}
+              className={`tl-tick${kind ? ` stop-${kind}` : ''}`}
+              x1={b.x}
+              x2={b.x}
+              y1={kind ? 15 : 22}
+              y2={33}
+            />
+          );
         })}
         {chapters.map((c, i) =>
           c.frame < 0 ? null : (
             <g key={i} className="tl-chapter" transform={`translate(${x(c.frame)}, 0)`}>
               <title>{`Chapter ${i + 1}: ${c.title}`}</title>
               <path d="M0 18 V1 h15 l-3 6 l3 6 h-15" />
-              <text x={2} y={11}>{i + 1}</text>
+              <text x={2} y={11}>
+                {i + 1}
+              </text>
             </g>
           ),
         )}
@@ -114,7 +134,15 @@ function SpeedControl() {
   return (
     <label className="speed">
       <span>speed</span>
-      <input type="range" min={0} max={100} step={1} value={Math.round(scale(speed))} onChange={(e) => setSpeed(scale.invert(Number(e.target.value)))} aria-valuetext={`${fmtSpeed(speed)} steps per second`} />
+      <input
+        type="range"
+        min={0}
+        max={100}
+        step={1}
+        value={Math.round(scale(speed))}
+        onChange={(e) => setSpeed(scale.invert(Number(e.target.value)))}
+        aria-valuetext={`${fmtSpeed(speed)} steps per second`}
+      />
       <span className="speed-val">{fmtSpeed(speed)}/s</span>
     </label>
   );
@@ -151,7 +179,9 @@ function JumpTo() {
         }}
         data-testid="jump"
       />
-      <span className="of" data-testid="position">/ {last}</span>
+      <span className="of" data-testid="position">
+        / {last}
+      </span>
     </label>
   );
 }
@@ -160,9 +190,18 @@ function Breakpoints() {
   const bp = useSim(selBreakpoints);
   return (
     <div className="breakpoints" role="group" aria-label="Pause playback at">
-      <span className="bp-title" aria-hidden="true">pause at</span>
+      <span className="bp-title" aria-hidden="true">
+        pause at
+      </span>
       {STOP_KINDS.map((k) => (
-        <button key={k} type="button" className={`bp stop-${k}`} aria-pressed={bp[k]} onClick={() => toggleBreakpoint(k)} title={`Pause playback at: ${STOP_LABELS[k]}`}>
+        <button
+          key={k}
+          type="button"
+          className={`bp stop-${k}`}
+          aria-pressed={bp[k]}
+          onClick={() => toggleBreakpoint(k)}
+          title={`Pause playback at: ${STOP_LABELS[k]}`}
+        >
           <span className="swatch" aria-hidden="true" />
           {STOP_LABELS[k]}
         </button>
@@ -179,23 +218,54 @@ function TimelineComponent() {
     <section className="timeline" aria-label="Time">
       <div className="transport">
         <div className="transport-buttons" role="group" aria-label="Playback">
-          <button type="button" onClick={toStart} disabled={cursor === 0} aria-label="Go to start" title="Go to start (Home)">
+          <button
+            type="button"
+            onClick={toStart}
+            disabled={cursor === 0}
+            aria-label="Go to start"
+            title="Go to start (Home)"
+          >
             <Icon name="first" />
           </button>
           {mode === 'guided' && (
-            <button type="button" onClick={back} disabled={cursor === 0} aria-label="Previous" title="Previous (PageUp, Backspace)">
+            <button
+              type="button"
+              onClick={back}
+              disabled={cursor === 0}
+              aria-label="Previous"
+              title="Previous (PageUp, Backspace)"
+            >
               <Icon name="prev" />
             </button>
           )}
-          <button type="button" className="play" onClick={togglePlay} aria-label={playing ? 'Pause' : 'Play'} title="Play / pause (P)" disabled={last === 0}>
+          <button
+            type="button"
+            className="play"
+            onClick={togglePlay}
+            aria-label={playing ? 'Pause' : 'Play'}
+            title="Play / pause (P)"
+            disabled={last === 0}
+          >
             <Icon name={playing ? 'pause' : 'play'} />
           </button>
           {mode === 'guided' && (
-            <button type="button" onClick={forward} disabled={cursor >= last} aria-label="Next" title="Next (Space, PageDown)">
+            <button
+              type="button"
+              onClick={forward}
+              disabled={cursor >= last}
+              aria-label="Next"
+              title="Next (Space, PageDown)"
+            >
               <Icon name="next" />
             </button>
           )}
-          <button type="button" onClick={toEnd} disabled={cursor >= last} aria-label="Go to end" title="Go to end (End)">
+          <button
+            type="button"
+            onClick={toEnd}
+            disabled={cursor >= last}
+            aria-label="Go to end"
+            title="Go to end (End)"
+          >
             <Icon name="last" />
           </button>
           <button type="button" onClick={prevStop} aria-label="Previous stop" title="Previous semantic stop ([)">
