@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use ringside_core::ffi::exports::ABI_VERSION;
+use ringside_core::io_uring::opdata::ENOTMODELLED;
 use ringside_core::io_uring::types::*;
 use ringside_core::ring::rings_off;
 use ringside_core::sim::sched::{StepKind, STEP_NS};
@@ -157,6 +158,8 @@ fn render() -> String {
                 EBADR,
                 ETIME,
                 ECANCELED,
+                EALREADY,
+                ENOTMODELLED,
                 EIOCBQUEUED,
                 ENOENT,
                 EPIPE,

@@ -90,6 +90,11 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
         }
     });
     uring_cmd::io_uring_try_cancel_uring_cmd(ring);
+    sim::with(|s| {
+        // `io_poll_remove_all` and `io_kill_timeouts`.
+        poll::io_poll_remove_all(s, ring);
+        timeout::io_kill_timeouts(s, ring);
+    });
     // io_move_task_work_from_local: pending local work runs in the fallback worker, cancelled.
     loop {
         let item = sim::with(|s| s.ring_mut(ring).and_then(|c| c.local_work.pop_front()));

@@ -179,6 +179,8 @@ pub struct IoKiocb {
     pub done_called: bool,
     /// `req->refs`, meaningful with [`REQ_F_REFCOUNT`].
     pub refs: u32,
+    /// State of the opcodes in `rw.rs`, `poll.rs`, `timeout.rs` and `cancel.rs`.
+    pub op: super::opdata::OpData,
 }
 
 /// A CQE waiting on the overflow list (`struct io_overflow_cqe`).
@@ -203,6 +205,10 @@ pub enum TwFunc {
     FailLinks,
     /// A uring_cmd driver callback queued by `__io_uring_cmd_do_in_task`.
     UringCmd(crate::linux::fs::UringCmdTwFn),
+    /// `io_apoll_task_func`: an async poll was woken or cancelled.
+    Apoll,
+    /// `io_req_task_link_timeout`: a LINK_TIMEOUT fired.
+    LinkTimeout,
 }
 
 /// One queued task_work item.
@@ -269,6 +275,8 @@ pub struct IoRingCtx {
     pub drain_active: bool,
     /// `ctx->drain_next`: drain the request after the current link.
     pub drain_next: bool,
+    /// Async poll, timeout and link-timeout lists (`opdata.rs`).
+    pub ops: super::opdata::RingOps,
 }
 
 impl IoRingCtx {

@@ -101,6 +101,9 @@ events! {
     io_uring_local_work_run = 12,
     /// `io_uring_file_get`: the request's file was resolved. a = fd.
     io_uring_file_get = 13,
+    /// `io_uring_poll_arm`: a request that got `-EAGAIN` waits on its file's wait queue
+    /// (async poll). a = mask asked for, b = events armed.
+    io_uring_poll_arm = 14,
 
     /// The task entered `io_uring_enter`. a = to_submit, b = min_complete | flags << 32.
     sim_sys_enter = 100,
@@ -222,6 +225,27 @@ events! {
     /// CQE overwrites the filler; a = 2: a CQE was posted from the cache while older CQEs wait
     /// on the overflow list. b = slot.
     sim_cqe_cache_quirk = 175,
+
+    // Opcodes beyond NOP and URING_CMD (simulator-only, below the sanitizer range 200+).
+    /// The simulator has no model for this request: it fails with -4096, which is never a
+    /// kernel errno. a = opcode, b = what: 0 the opcode, 1 a field value, 2 the file kind.
+    sim_not_modelled = 180,
+    /// A READ or WRITE moved data (`kiocb_done`). a = bytes, b = 1 for a write | position << 1
+    /// (-1: a stream, no position).
+    sim_rw_done = 181,
+    /// A file woke a request waiting on it through async poll (`io_poll_wake`). a = events.
+    sim_poll_wake = 182,
+    /// An armed async poll was cancelled (`io_poll_cancel_req`).
+    sim_poll_cancel = 183,
+    /// A TIMEOUT or LINK_TIMEOUT armed its timer. a = nanoseconds from now, b = completion
+    /// count | 1 << 32 for a LINK_TIMEOUT.
+    sim_timeout_arm = 184,
+    /// A timeout ended. a = result (-ETIME, 0 by count, -ECANCELED), b = 0 timer, 1 count,
+    /// 2 removed or cancelled.
+    sim_timeout_fire = 185,
+    /// ASYNC_CANCEL or TIMEOUT_REMOVE looked for a request. a = result, b = the user_data
+    /// looked for.
+    sim_cancel = 186,
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

@@ -27,6 +27,8 @@ pub const EBADFD: i32 = 77;
 pub const EBADR: i32 = 53;
 pub const ETIME: i32 = 62;
 pub const ECANCELED: i32 = 125;
+/// Operation already in progress (`-EALREADY` from cancel).
+pub const EALREADY: i32 = 114;
 pub const EOWNERDEAD: i32 = 130;
 pub const ENXIO: i32 = 6;
 pub const ENOTDIR: i32 = 20;
@@ -74,6 +76,7 @@ pub fn errno_name(e: i32) -> Option<&'static str> {
         EBADR => "EBADR",
         ETIME => "ETIME",
         ECANCELED => "ECANCELED",
+        EALREADY => "EALREADY",
         EOWNERDEAD => "EOWNERDEAD",
         ENXIO => "ENXIO",
         ENOTDIR => "ENOTDIR",

@@ -125,6 +125,52 @@ const INFO: Record<string, EventInfo> = {
     weight: Weight.Noise,
     text: (e) => `the kernel looks up fd ${s32(e.a)} for ${who(e)}`,
   },
+  io_uring_poll_arm: {
+    weight: Weight.Key,
+    text: (e) => `the file is not ready, so ${who(e)} waits on its wait queue (async poll for ${pollText(lo32(e.a))}) instead of blocking`,
+  },
+  sim_not_modelled: {
+    weight: Weight.Key,
+    text: (e) => `not modelled: the simulator has no model for ${notModelledWhat(e)} of ${opcodeName(Number(e.a))}, so ${who(e)} fails with -4096, an answer Linux never gives (it is not an errno)`,
+  },
+  sim_rw_done: {
+    weight: Weight.Key,
+    text: (e) => {
+      const b = Number(BigInt.asIntN(64, e.b));
+      const at = b >> 1 < 0 ? '' : ` at offset ${b >> 1}`;
+      return `${who(e)} ${b & 1 ? 'writes' : 'reads'} ${plural(Number(e.a), 'byte')}${at}`;
+    },
+  },
+  sim_poll_wake: {
+    weight: Weight.Key,
+    text: (e) => `the file becomes ready (${pollText(lo32(e.a))}) and wakes ${who(e)}; its retry is queued as task_work`,
+  },
+  sim_poll_cancel: {
+    weight: Weight.Key,
+    text: (e) => `${who(e)} is taken off its file's wait queue: cancelled`,
+  },
+  sim_timeout_arm: {
+    weight: Weight.Normal,
+    text: (e) => {
+      const ms = Number(e.a) / 1e6;
+      const count = lo32(e.b);
+      const what = hi32(e.b) ? 'the linked timeout' : 'the timeout';
+      return `${what} ${who(e)} starts its timer: ${ms.toLocaleString('en-US')} ms${count ? `, or ${plural(count, 'completion')}` : ''}`;
+    },
+  },
+  sim_timeout_fire: {
+    weight: Weight.Key,
+    text: (e) => {
+      const how = Number(e.b);
+      if (how === 1) return `enough completions were posted: timeout ${who(e)} ends with 0`;
+      if (how === 2) return `timeout ${who(e)} is stopped before its timer fired: -ECANCELED`;
+      return `the timer of ${who(e)} fires: -ETIME`;
+    },
+  },
+  sim_cancel: {
+    weight: Weight.Key,
+    text: (e) => `${who(e)} looks for user_data ${userDataText(BigInt.asUintN(64, e.b))}: ${s32(e.a) === 0 ? 'found and cancelled' : resName(s32(e.a))}`,
+  },
   sim_sys_enter: {
     weight: Weight.Normal,
     text: (e) => {
@@ -336,6 +382,26 @@ const INFO: Record<string, EventInfo> = {
   },
 };
 
+/** `POLLIN|POLLOUT...` for a poll mask. */
+function pollText(mask: number): string {
+  const names: [number, string][] = [
+    [0x1, 'POLLIN'],
+    [0x4, 'POLLOUT'],
+    [0x8, 'POLLERR'],
+    [0x10, 'POLLHUP'],
+  ];
+  const got = names.filter(([b]) => mask & b).map(([, n]) => n);
+  return got.length ? got.join('|') : hex(mask);
+}
+
+/** What `sim_not_modelled` says was not modelled (its `b`). */
+function notModelledWhat(e: TraceEvent): string {
+  const b = Number(e.b);
+  if (b === 1) return 'a field value';
+  if (b === 2) return 'the file kind';
+  return 'the opcode';
+}
+
 /** x86-64 system call names for the calls the simulator models. */
 function syscallName(nr: number): string {
   const names: Record<number, string> = { 0: 'read', 1: 'write', 3: 'close', 16: 'ioctl', 44: 'sendto', 45: 'recvfrom', 54: 'setsockopt', 55: 'getsockopt', 257: 'openat', 293: 'pipe2' };
@@ -402,6 +468,22 @@ export function shortName(e: TraceEvent): string {
       return 'work item';
     case 'sim_timer_fire':
       return 'device timer';
+    case 'io_uring_poll_arm':
+      return 'poll armed';
+    case 'sim_not_modelled':
+      return 'not modelled';
+    case 'sim_rw_done':
+      return `${Number(BigInt.asIntN(64, e.b)) & 1 ? 'wrote' : 'read'} ${Number(e.a)} B`;
+    case 'sim_poll_wake':
+      return 'poll wake-up';
+    case 'sim_poll_cancel':
+      return 'poll cancelled';
+    case 'sim_timeout_arm':
+      return 'timer armed';
+    case 'sim_timeout_fire':
+      return Number(e.b) === 1 ? 'count reached' : Number(e.b) === 2 ? 'timeout stopped' : 'timer fires';
+    case 'sim_cancel':
+      return `cancel → ${resName(s32(e.a))}`;
     case 'sim_iowq_run':
       return 'io-wq worker';
     case 'sim_wait_sleep':

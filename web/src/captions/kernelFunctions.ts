@@ -134,7 +134,30 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_sys_call: sim('syscall', 'a plain system call of the program (read, write, close, socket calls)'),
   sim_cqe_cache_quirk: k('io_get_cqe_overflow', 'io_uring/io_uring.h', 'hands out CQ slots from the cached free range (cqe_cached/cqe_sentinel)'),
   sim_submit_flush: k('__io_submit_flush_completions', IO_URING_C, 'posts the CQEs deferred during the submit batch'),
+  io_uring_poll_arm: k('io_arm_poll_handler', 'io_uring/poll.c', 'after -EAGAIN, waits on the file through async poll instead of io-wq'),
+  sim_not_modelled: sim('not modelled', 'the simulator has no model for this request and says so (res -4096, never an errno)'),
+  sim_rw_done: (e) =>
+    Number(BigInt.asIntN(64, e.b)) & 1
+      ? k('io_write', 'io_uring/rw.c', 'writes the user buffer to the file (->write_iter)')
+      : k('io_read', 'io_uring/rw.c', 'reads from the file into the user buffer (->read_iter)'),
+  sim_poll_wake: k('io_poll_wake', 'io_uring/poll.c', 'wait-queue callback: queues the retry of a woken request as task_work'),
+  sim_poll_cancel: k('io_poll_cancel', 'io_uring/poll.c', 'takes an armed request off its wait queue and fails it with -ECANCELED'),
+  sim_timeout_arm: (e) =>
+    hi32(e.b)
+      ? k('io_queue_linked_timeout', 'io_uring/timeout.c', 'starts the hrtimer of a LINK_TIMEOUT')
+      : k('io_timeout', 'io_uring/timeout.c', 'queues a TIMEOUT and starts its hrtimer'),
+  sim_timeout_fire: (e) =>
+    Number(e.b) === 1
+      ? k('io_flush_timeouts', 'io_uring/timeout.c', 'ends counted timeouts whose completion count was reached')
+      : Number(e.b) === 2
+        ? k('io_timeout_cancel', 'io_uring/timeout.c', 'stops a timeout before its timer fires')
+        : k('io_timeout_fn', 'io_uring/timeout.c', 'the hrtimer callback: the timeout ends with -ETIME'),
+  sim_cancel: k('io_try_cancel', 'io_uring/cancel.c', 'looks for a request by user_data in io-wq, async poll and timeouts'),
 };
+
+function hi32(v: bigint): number {
+  return Number(BigInt.asUintN(32, v >> 32n));
+}
 
 /** The upstream function behind a trace record. */
 export function functionForEvent(e: TraceEvent): UpstreamFunction | null {

@@ -11,6 +11,7 @@
  */
 import {
   DRIVER_CMD_OPS,
+  ENOTMODELLED,
   ERRNO_NAMES,
   IO_URING_F_CANCEL,
   IO_URING_F_COMPAT,
@@ -58,6 +59,7 @@ export function issueFlagNames(f: number): string {
 
 /** A result with its errno name when negative (`-95 (EOPNOTSUPP)`). */
 export function resultText(v: number): string {
+  if (v === -ENOTMODELLED) return `${v} (not modelled by the simulator)`;
   if (v < 0 && ERRNO_NAMES[-v]) return `${v} (${ERRNO_NAMES[-v]})`;
   return String(v);
 }

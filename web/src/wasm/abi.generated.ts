@@ -114,6 +114,8 @@ export const EBADFD = 77;
 export const EBADR = 53;
 export const ETIME = 62;
 export const ECANCELED = 125;
+export const EALREADY = 114;
+export const ENOTMODELLED = 4096;
 export const EIOCBQUEUED = 529;
 export const ENOENT = 2;
 export const EPIPE = 32;
@@ -259,6 +261,7 @@ export const EVENT = {
   io_uring_cqe_overflow: 11,
   io_uring_local_work_run: 12,
   io_uring_file_get: 13,
+  io_uring_poll_arm: 14,
   sim_sys_enter: 100,
   sim_sys_exit: 101,
   sim_sq_head_commit: 102,
@@ -309,6 +312,13 @@ export const EVENT = {
   sim_sys_call: 173,
   sim_submit_flush: 174,
   sim_cqe_cache_quirk: 175,
+  sim_not_modelled: 180,
+  sim_rw_done: 181,
+  sim_poll_wake: 182,
+  sim_poll_cancel: 183,
+  sim_timeout_arm: 184,
+  sim_timeout_fire: 185,
+  sim_cancel: 186,
 } as const;
 
 export type EventName = keyof typeof EVENT;
@@ -436,6 +446,7 @@ export const ERRNO_NAMES: Record<number, string> = {
   106: 'EISCONN',
   107: 'ENOTCONN',
   111: 'ECONNREFUSED',
+  114: 'EALREADY',
   125: 'ECANCELED',
   130: 'EOWNERDEAD',
   529: 'EIOCBQUEUED',
