@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/browser/chromium.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TARGET = 'wasm32-unknown-unknown';
@@ -66,8 +67,14 @@ function writeCache(c) {
   }
 }
 
-function scratch() {
-  return mkdtempSync(join(tmpdir(), 'ringside-probe-'));
+/** Runs `fn(dir)` in a fresh temporary directory and removes it afterwards. */
+function inScratch(fn) {
+  const dir = mkdtempSync(join(tmpdir(), 'ringside-probe-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const PROBE_RS = '#![no_std]\n#[no_mangle]\npub extern "C" fn probe(x: u32) -> u32 { x.wrapping_mul(3) }\n' +
@@ -109,15 +116,14 @@ function proveWasmRustc(rustc) {
     const debian = rustc === '/usr/bin/rustc';
     return { ok: false, rustc, missing: debian ? "Debian's rustc (/usr/bin/rustc)" : `${rustc} does not run`, packages: debian ? PACKAGES.wasm : undefined };
   }
-  const dir = scratch();
-  try {
+  return inScratch((dir) => {
     writeFileSync(join(dir, 'probe.rs'), PROBE_RS);
     const out = join(dir, 'probe.wasm');
     const env = { ...process.env };
     delete env.RUSTUP_TOOLCHAIN;
     const c = run(rustc, ['--edition', '2021', '--crate-type', 'cdylib', '--target', TARGET, '-O', '-o', out, join(dir, 'probe.rs')], { env });
     if (!c.ok) return { ok: false, rustc, version, ...diagnoseWasm(rustc, c.out), detail: c.out.split('\n').slice(0, 4).join('\n') };
-    if (!(runsProbe(out))) return { ok: false, rustc, version, missing: `a module from ${rustc} that runs` };
+    if (!runsProbe(out)) return { ok: false, rustc, version, missing: `a module from ${rustc} that runs` };
     const cargo = join(dirname(rustc), 'cargo');
     const cargoVersion = versionOf(cargo);
     if (!cargoVersion) {
@@ -125,17 +131,14 @@ function proveWasmRustc(rustc) {
     }
     const linker = rustc === '/usr/bin/rustc' ? versionOf('rust-lld', ['-flavor', 'wasm', '--version']) ?? 'rust-lld' : 'rust-lld (rustup)';
     return { ok: true, rustc, cargo, version, cargoVersion, linker };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Proves Binaryen's wasm-opt: optimise a module built from text and run the result. */
 function proveWasmOpt(path) {
   const version = versionOf(path);
   if (!version) return { ok: false, missing: "Binaryen's wasm-opt", packages: PACKAGES['wasm-opt'] };
-  const dir = scratch();
-  try {
+  return inScratch((dir) => {
     // (module (func (export "probe") (param i32) (result i32) local.get 0 i32.const 3 i32.mul))
     const bytes = Uint8Array.from([
       0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 127, 1, 127, 3, 2, 1, 0, 7, 9, 1, 5, 112, 114, 111, 98, 101, 0, 0,
@@ -143,21 +146,18 @@ function proveWasmOpt(path) {
     ]);
     writeFileSync(join(dir, 'in.wasm'), bytes);
     const r = run(path, ['-O3', join(dir, 'in.wasm'), '-o', join(dir, 'out.wasm')]);
-    if (!r.ok || !(runsProbe(join(dir, 'out.wasm')))) {
+    if (!r.ok || !runsProbe(join(dir, 'out.wasm'))) {
       return { ok: false, path, version, missing: `a working wasm-opt (${path}: ${r.out.split('\n')[0] || 'bad output'})`, packages: PACKAGES['wasm-opt'] };
     }
     return { ok: true, path, version };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Proves gcc the way the recorder uses it: io_uring uapi header, raw syscall, run the result. */
 function proveGcc(path) {
   const version = versionOf(path);
   if (!version) return { ok: false, missing: 'gcc', packages: PACKAGES.recorder };
-  const dir = scratch();
-  try {
+  return inScratch((dir) => {
     const src = join(dir, 'probe.c');
     writeFileSync(
       src,
@@ -169,29 +169,21 @@ function proveGcc(path) {
     const r = run(join(dir, 'probe'), []);
     if (!r.ok || r.out !== '0 64') return { ok: false, path, version, missing: 'a C program that runs', packages: PACKAGES.recorder };
     return { ok: true, path, version };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Proves Chromium: render a page headless with the flags the browser tests use, read the DOM back. */
 function proveChromium(path) {
   const version = versionOf(path);
   if (!version) return { ok: false, missing: 'Chromium', packages: PACKAGES.browser };
-  const dir = scratch();
-  try {
-    const r = run(path, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', `--user-data-dir=${dir}`, '--dump-dom',
-      'data:text/html,<p id=p></p><script>document.getElementById("p").textContent=6*7</script>',
-    ], { timeout: 60_000 });
+  return inScratch((dir) => {
+    const page = 'data:text/html,<p id=p></p><script>document.getElementById("p").textContent=6*7</script>';
+    const r = run(path, [...CHROMIUM_ARGS, `--user-data-dir=${dir}`, '--dump-dom', page], { timeout: 60_000 });
     if (!/<p id="p">42<\/p>/.test(r.out)) {
       return { ok: false, path, version, missing: `a Chromium that renders headless (${r.error?.message ?? r.out.split('\n').pop()})`, packages: PACKAGES.browser };
     }
     return { ok: true, path, version };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Proves cargo fmt, cargo clippy and a native build that links and runs (for cargo test). */
@@ -203,16 +195,13 @@ function proveRustChecks(cargo) {
   const clippy = versionOf(cargo, ['clippy', '--version']);
   if (!clippy) return { ok: false, cargo, version, missing: `clippy for ${cargo}`, packages: ['rust-clippy'] };
   const rustc = join(dirname(cargo), 'rustc');
-  const dir = scratch();
-  try {
+  return inScratch((dir) => {
     writeFileSync(join(dir, 'probe.rs'), 'fn main() { println!("{}", 6 * 7); }\n');
     const c = run(existsSync(rustc) ? rustc : 'rustc', ['-o', join(dir, 'probe'), join(dir, 'probe.rs')]);
     if (!c.ok) return { ok: false, cargo, version, missing: `a native Rust build that links (${c.out.split('\n')[0]})`, packages: ['gcc', 'libc6-dev'] };
     if (run(join(dir, 'probe'), []).out !== '42') return { ok: false, cargo, version, missing: 'a native Rust program that runs' };
     return { ok: true, cargo, version, fmt, clippy };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The rustcs to try for the wasm build, in order: the one on PATH (rustup), then Debian's. */
@@ -284,7 +273,7 @@ export const PROOFS = {
   'wasm-opt': (fresh) => first('wasm-opt', wasmOptCandidates(), fresh, proveWasmOpt),
   'rust-checks': (fresh) => first('rust-checks', cargoCandidates(), fresh, proveRustChecks),
   recorder: (fresh) => cached('recorder', which('gcc') ?? 'gcc', fresh, proveGcc),
-  browser: (fresh) => cached('browser', '/usr/bin/chromium', fresh, proveChromium),
+  browser: (fresh) => cached('browser', CHROMIUM_PATH, fresh, proveChromium),
 };
 
 /** Runs one proof; `fresh` ignores the cache. */
