@@ -20,8 +20,8 @@ export interface LibraryEntry {
 
 const docs = import.meta.glob('../../../scenarios/*.json', { eager: true, import: 'default' }) as Record<string, unknown>;
 
-/** The order a tour takes: ring basics first, then the uring_cmd story, then the hazards. */
-const ORDER = ['nop-batch', 'cq-overflow-nop', 'v5-sync', 'v5-queued-task-work', 'eagain-reissue'];
+/** The order a tour takes: ring basics and the io_uring-from-zero requests first, then the uring_cmd story, then the hazards. */
+const ORDER = ['nop-batch', 'first-read', 'linked-write-read', 'timeout-races-read', 'cq-overflow-nop', 'v5-sync', 'v5-queued-task-work', 'eagain-reissue'];
 
 function rank(id: string): number {
   const i = ORDER.indexOf(id);

@@ -32,7 +32,19 @@ import { type BytesMode, type SqeForm, describeOp, parseBytes, parseInt32, sqeOp
 
 /** Setup flags worth offering in the form (the others stay reachable through an uploaded scenario). */
 const OFFERED_FLAGS = ['SQE128', 'CQE32', 'SINGLE_ISSUER', 'DEFER_TASKRUN', 'COOP_TASKRUN', 'TASKRUN_FLAG', 'NO_SQARRAY', 'CQE_MIXED'] as const;
-const OPCODES = ['NOP', 'URING_CMD', 'URING_CMD128'];
+const OPCODES = ['NOP', 'URING_CMD', 'URING_CMD128', 'READ', 'WRITE', 'TIMEOUT', 'TIMEOUT_REMOVE', 'LINK_TIMEOUT', 'ASYNC_CANCEL'];
+/** Opcodes that take a file and a cmd_op (uring_cmd), or a buffer and offset (read/write). */
+const CMD_OPCODES = ['URING_CMD', 'URING_CMD128'];
+const RW_OPCODES = ['READ', 'WRITE'];
+/** What the SQE fields mean for each opcode, as a hint under the form. */
+const FIELD_HINTS: Record<string, string> = {
+  READ: 'addr: &buffer, len: bytes, off: offset (-1: the file position)',
+  WRITE: 'addr: &buffer, len: bytes, off: offset (-1: the file position)',
+  TIMEOUT: 'addr: &buffer holding a timespec (u64 sec, u64 nsec), len 1, off: completions to wait for, op_flags 1: ABS',
+  LINK_TIMEOUT: 'after an IO_LINK request: addr: &timespec buffer, len 1',
+  TIMEOUT_REMOVE: 'addr: the user_data of the timeout to remove',
+  ASYNC_CANCEL: 'addr: the user_data of the request to cancel',
+};
 
 interface Var {
   name: string;
@@ -161,7 +173,7 @@ function MachineForm({ base }: { base: Scenario | null }) {
 }
 
 function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe128: boolean }) {
-  const [f, setF] = useState<SqeForm>({ opcode: 'NOP', fd: '', cmdOp: '', userData: '', flags: [], cmdMode: 'none', cmd: '' });
+  const [f, setF] = useState<SqeForm>({ opcode: 'NOP', fd: '', cmdOp: '', userData: '', flags: [], cmdMode: 'none', cmd: '', off: '', addr: '', len: '', opFlags: '' });
   const [error, setError] = useState<string | null>(null);
   const set = (patch: Partial<SqeForm>) => setF({ ...f, ...patch });
   const fdVar = vars.find((v) => v.name === f.fd);
@@ -179,7 +191,7 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
       <legend>Compose an SQE</legend>
       <div className="sb-row">
         <Field label="opcode">
-          <select aria-label="opcode" value={OPCODES.includes(f.opcode) ? f.opcode : '__n'} onChange={(e) => set({ opcode: e.target.value === '__n' ? '255' : e.target.value, ...(e.target.value === 'NOP' ? {} : { fd: f.fd || vars[0]?.name || '' }) })}>
+          <select aria-label="opcode" value={OPCODES.includes(f.opcode) ? f.opcode : '__n'} onChange={(e) => set({ opcode: e.target.value === '__n' ? '255' : e.target.value, ...(CMD_OPCODES.includes(e.target.value) || RW_OPCODES.includes(e.target.value) ? { fd: f.fd || vars[0]?.name || '' } : {}) })}>
             {OPCODES.map((o) => (
               <option key={o} value={o} disabled={o === 'URING_CMD128' && !sqe128}>
                 {o}
@@ -198,7 +210,7 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
           <datalist id="sb-fds">
             <option value="ring" />
             {vars.map((v) => (
-              <option key={v.name} value={v.name}>{`/dev/${v.device}`}</option>
+              <option key={v.name} value={v.name}>{v.device.startsWith('pipe') ? v.device : `/dev/${v.device}`}</option>
             ))}
           </datalist>
         </Field>
@@ -206,7 +218,26 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
           <input value={f.userData} onChange={(e) => set({ userData: e.target.value })} size={6} placeholder="auto" inputMode="numeric" />
         </Field>
       </div>
-      {f.opcode !== 'NOP' && (
+      {!CMD_OPCODES.includes(f.opcode) && f.opcode !== 'NOP' && OPCODES.includes(f.opcode) && (
+        <>
+          <div className="sb-row">
+            <Field label="addr">
+              <input value={f.addr ?? ''} onChange={(e) => set({ addr: e.target.value })} size={7} placeholder={bufs[0] ? `&${bufs[0]}` : '0'} aria-label="addr" />
+            </Field>
+            <Field label="len">
+              <input value={f.len ?? ''} onChange={(e) => set({ len: e.target.value })} size={4} placeholder="0" aria-label="len" />
+            </Field>
+            <Field label="off">
+              <input value={f.off ?? ''} onChange={(e) => set({ off: e.target.value })} size={4} placeholder="0" aria-label="off" />
+            </Field>
+            <Field label="op_flags">
+              <input value={f.opFlags ?? ''} onChange={(e) => set({ opFlags: e.target.value })} size={4} placeholder="0" aria-label="op_flags" />
+            </Field>
+          </div>
+          {FIELD_HINTS[f.opcode] && <p className="muted sb-hint">{FIELD_HINTS[f.opcode]}</p>}
+        </>
+      )}
+      {(CMD_OPCODES.includes(f.opcode) || !OPCODES.includes(f.opcode)) && (
         <Field label="cmd_op">
           <input list="sb-cmdops" value={f.cmdOp} onChange={(e) => set({ cmdOp: e.target.value })} placeholder="0" aria-label="cmd_op" />
           <datalist id="sb-cmdops">
@@ -347,6 +378,49 @@ function Devices({ base, vars, inKernel }: { base: Scenario | null; vars: Var[];
   );
 }
 
+/** Pipes: create one, write() a buffer into its write end, close an end. */
+function Pipes({ vars, bufs, inKernel }: { vars: Var[]; bufs: string[]; inKernel: boolean }) {
+  const pipes = vars.filter((v) => v.device.startsWith('pipe'));
+  const [buf, setBuf] = useState('');
+  const create = () => {
+    let i = 0;
+    while (vars.some((v) => v.name === `pr${i}` || v.name === `pw${i}`)) i++;
+    sandboxOp({ op: 'pipe', read_as: `pr${i}`, write_as: `pw${i}` });
+  };
+  return (
+    <fieldset className="sb-group">
+      <legend>Pipes</legend>
+      <div className="sb-row">
+        <button type="button" disabled={inKernel} onClick={create} title="pipe(): a read end and a write end to READ and WRITE on">
+          New pipe
+        </button>
+      </div>
+      {pipes.map((v) => (
+        <div key={v.name} className="sb-row sb-fd">
+          <span>
+            <code>{v.name}</code> {v.device}
+          </span>
+          {v.device === 'pipe write end' && bufs.length > 0 && (
+            <>
+              <select aria-label={`Buffer to write into ${v.name}`} value={buf || bufs[0]} onChange={(e) => setBuf(e.target.value)}>
+                {bufs.map((b) => (
+                  <option key={b}>{b}</option>
+                ))}
+              </select>
+              <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'write', fd: v.name, buf: buf || (bufs[0] as string) })}>
+                write()
+              </button>
+            </>
+          )}
+          <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'close', fd: v.name })}>
+            Close
+          </button>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
 function UserMemory({ bufs, inKernel }: { bufs: string[]; inKernel: boolean }) {
   const [name, setName] = useState('buf');
   const [size, setSize] = useState('16');
@@ -442,6 +516,10 @@ function SandboxComponent() {
       const op = models[i]?.op;
       if (!op) continue;
       if (op.op === 'open') v.set(op.as, { name: op.as, device: op.device, driver: base?.devices?.find((d) => d.name === op.device)?.driver ?? '' });
+      if (op.op === 'pipe') {
+        v.set(op.read_as, { name: op.read_as, device: 'pipe read end', driver: '' });
+        v.set(op.write_as, { name: op.write_as, device: 'pipe write end', driver: '' });
+      }
       if (op.op === 'close') v.delete(op.fd);
       if (op.op === 'alloc') b.add(op.as);
     }
@@ -464,6 +542,7 @@ function SandboxComponent() {
           <SqeComposer vars={vars} bufs={bufs} sqe128={sqe128} />
           <Syscalls inKernel={inKernel} />
           <Devices base={base} vars={vars} inKernel={inKernel} />
+          <Pipes vars={vars} bufs={bufs} inKernel={inKernel} />
           <UserMemory bufs={bufs} inKernel={inKernel} />
           <fieldset className="sb-group">
             <legend>Pressure and teardown</legend>
