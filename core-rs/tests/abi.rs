@@ -373,6 +373,35 @@ fn render() -> String {
     }
     o.push_str("} as const;\n\n");
     render_uring_cmd_tables(&mut o);
+    // Which opcodes the simulator models (`io_uring_op_supported`), for the Model page: the
+    // list comes from the core, so the page cannot claim more than it does.
+    let (mut yes, mut no) = (Vec::new(), Vec::new());
+    for op in 0..IORING_OP_LAST {
+        let n = opcode_name(op);
+        if ringside_core::io_uring::opdef::io_uring_op_supported(op) {
+            yes.push(n);
+        } else {
+            no.push(n);
+        }
+    }
+    let list = |v: &[&str]| {
+        v.iter()
+            .map(|n| format!("'{}'", n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    writeln!(
+        o,
+        "export const OPCODES_MODELLED = [{}] as const;",
+        list(&yes)
+    )
+    .unwrap();
+    writeln!(
+        o,
+        "export const OPCODES_NOT_MODELLED = [{}] as const;\n",
+        list(&no)
+    )
+    .unwrap();
     o.push_str("export const ERRNO_NAMES: Record<number, string> = {\n");
     for e in 1..600 {
         if let Some(n) = errno_name(e) {
