@@ -24,9 +24,12 @@
 //!   through async poll (see [`super::poll`]); `RWF_NOWAIT` turns that into a `-EAGAIN` CQE;
 //! - a WRITE to a regular file or memfd goes to io-wq: neither ext4 nor shmem sets
 //!   `FOP_BUFFER_WASYNC`, so `io_write` answers `-EAGAIN` to the non-blocking attempt;
-//! - a WRITE larger than a pipe's free room is short (65536 of 70000 on an empty pipe).
+//! - a WRITE larger than a pipe's free room is short (65536 of 70000 on an empty pipe);
+//! - a short READ or WRITE counts as failed for its link chain: the requests linked behind it
+//!   are cancelled (found by the differential fuzzer).
 //!
-//! Not modelled (refused with [`ENOTMODELLED`]): `RWF_*` flags other than `RWF_NOWAIT`,
+//! Not modelled (refused with [`ENOTMODELLED`]): the `RWF_*` flags that change how a regular
+//! file is written (DSYNC, SYNC, APPEND, NOAPPEND, ATOMIC, DONTCACHE),
 //! a non-zero `ioprio` (`ioprio_check_cap`), `IOSQE_BUFFER_SELECT`, and READ/WRITE on sockets,
 //! epoll, tun, fuse, misc devices and io_uring files.
 
@@ -36,8 +39,15 @@ use super::*;
 use crate::linux::fs::FileRef;
 use crate::uapi::fcntl::*;
 
-/// `RWF_NOWAIT` (include/uapi/linux/fs.h).
+// `RWF_*` (include/uapi/linux/fs.h).
+pub const RWF_HIPRI: u32 = 0x1;
+pub const RWF_DSYNC: u32 = 0x2;
+pub const RWF_SYNC: u32 = 0x4;
 pub const RWF_NOWAIT: u32 = 0x8;
+pub const RWF_APPEND: u32 = 0x10;
+pub const RWF_NOAPPEND: u32 = 0x20;
+pub const RWF_ATOMIC: u32 = 0x40;
+pub const RWF_DONTCACHE: u32 = 0x80;
 /// `RWF_SUPPORTED`: every `RWF_*` flag 6.18 knows.
 pub const RWF_SUPPORTED: u32 = 0xff;
 /// `TASK_SIZE_MAX` on x86-64 (4-level paging): `access_ok` refuses ranges that end above it.
@@ -77,12 +87,6 @@ pub fn io_prep_rw(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i3
         return Err(not_modelled(s, ring, idx, not_modelled::FIELD));
     }
     let rw_flags = rd32(sqe, sqe_off::OP_FLAGS);
-    // Known flags other than RWF_NOWAIT change how the write reaches the disk or the page
-    // cache (HIPRI, DSYNC, SYNC, APPEND, NOAPPEND, ATOMIC, DONTCACHE): not modelled. Unknown
-    // bits are the kernel's `-EOPNOTSUPP` at issue.
-    if rw_flags & RWF_SUPPORTED & !RWF_NOWAIT != 0 {
-        return Err(not_modelled(s, ring, idx, not_modelled::FIELD));
-    }
     let addr = rd64(sqe, sqe_off::ADDR);
     let len = rd32(sqe, sqe_off::LEN).min(MAX_RW_COUNT);
     // `import_ubuf` → `access_ok`.
@@ -167,10 +171,32 @@ fn io_rw_setup(
         return Err(EBADF);
     }
     let rw_flags = s.ring(ring).expect("ring").req(idx).op.rw_flags;
-    // `kiocb_set_rw_flags`: unknown bits; RWF_NOWAIT needs FMODE_NOWAIT, which every modelled
-    // kind has.
+    // `kiocb_set_rw_flags`: unknown bits; APPEND with NOAPPEND; RWF_NOWAIT needs FMODE_NOWAIT,
+    // which every modelled kind has; RWF_ATOMIC only writes, on files that can
+    // (`FMODE_CAN_ATOMIC_WRITE`: none of the non-regular kinds); RWF_DONTCACHE needs a file
+    // system with `FOP_DONTCACHE`.
     if rw_flags & !RWF_SUPPORTED != 0 {
         return Err(EOPNOTSUPP);
+    }
+    if rw_flags & RWF_APPEND != 0 && rw_flags & RWF_NOAPPEND != 0 {
+        return Err(EINVAL);
+    }
+    if rf.isreg
+        && rw_flags
+            & (RWF_DSYNC | RWF_SYNC | RWF_APPEND | RWF_NOAPPEND | RWF_ATOMIC | RWF_DONTCACHE)
+            != 0
+    {
+        // What these do to a page-cache file (sync, append, atomic or uncached writes) is
+        // not modelled.
+        return Err(not_modelled(s, ring, idx, not_modelled::FIELD));
+    }
+    if rw_flags & RWF_ATOMIC != 0 || rw_flags & RWF_DONTCACHE != 0 {
+        return Err(EOPNOTSUPP);
+    }
+    // `io_rw_init_file`: IOCB_HIPRI on a ring without IOPOLL. (DSYNC, SYNC, APPEND and
+    // NOAPPEND change nothing on pipes, devices and eventfds.)
+    if rw_flags & RWF_HIPRI != 0 {
+        return Err(EINVAL);
     }
     {
         let r = s.ring_mut(ring).expect("ring").req_mut(idx);
@@ -355,6 +381,12 @@ fn rw_done(
                 n as i64,
                 i64::from(write) | (pos.map_or(-1, |p| p as i64)) << 1,
             );
+            // `__io_complete_rw_common`: a short transfer (fewer bytes than asked for) marks
+            // the request failed, so it breaks its link chain and always posts its CQE.
+            let asked = s.ring(ring).expect("ring").req(idx).op.len as usize;
+            if n != asked {
+                req_set_fail(s, ring, idx);
+            }
             io_req_set_res(s, ring, idx, n as i32, 0);
             if n > 0 {
                 super::poll::io_poll_wake_ready(s);

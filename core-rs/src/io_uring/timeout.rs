@@ -119,15 +119,15 @@ pub fn io_timeout_prep(
         if ctx.req(last).opcode == IORING_OP_LINK_TIMEOUT {
             return Err(EINVAL);
         }
-        let h = ctx.link_head.expect("link head");
-        Some((last, ctx.req(last).serial, h))
+        Some((last, ctx.req(last).serial))
     } else {
         None
     };
     let ctx = s.ring_mut(ring).expect("ring");
-    if let Some((last, serial, h)) = head {
-        // `link->head->flags |= REQ_F_ARM_LTIMEOUT` (the head is the one that goes async).
-        ctx.req_mut(h).flags |= REQ_F_ARM_LTIMEOUT;
+    if let Some((last, serial)) = head {
+        // `timeout->head = link->last; link->last->flags |= REQ_F_ARM_LTIMEOUT`: the request
+        // just before the timeout is the one it guards.
+        ctx.req_mut(last).flags |= REQ_F_ARM_LTIMEOUT;
         ctx.req_mut(idx).op.head = Some((last, serial));
     } else {
         ctx.req_mut(idx).op.head = None;
