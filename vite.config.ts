@@ -27,5 +27,8 @@ export default defineConfig({
     root: '.',
     include: ['web/src/**/*.test.{ts,tsx}', 'cli/**/*.test.ts'],
     environment: 'node',
+    // Tests assert behaviour, not speed (speed is `npm run bench`): a whole-scenario golden run or
+    // a fuzz property may take many seconds on a loaded two-core CI machine.
+    testTimeout: 60_000,
   },
 });

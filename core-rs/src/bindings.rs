@@ -25,7 +25,7 @@ pub use crate::io_uring::types::{
     IO_URING_F_SQE128, IO_URING_F_UNLOCKED,
 };
 pub use crate::linux::fs::{file, file_operations, TwToken as io_tw_token_t};
-pub use crate::linux::miscdevice::{miscdevice, MISC_DYNAMIC_MINOR};
+pub use crate::linux::miscdevice::{miscdevice, MiscCtlFn, MiscOpenFn, MISC_DYNAMIC_MINOR};
 pub use crate::uapi::errno;
 pub use crate::uapi::io_uring::{
     io_uring_sqe, IORING_OP_URING_CMD, IORING_URING_CMD_CANCELABLE, IORING_URING_CMD_FIXED,

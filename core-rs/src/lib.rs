@@ -27,6 +27,7 @@
 pub mod bindings;
 pub mod drivers;
 pub mod ffi;
+pub mod include;
 pub mod io_uring;
 pub mod kernel;
 pub mod linux;

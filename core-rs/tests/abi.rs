@@ -10,11 +10,24 @@ use ringside_core::io_uring::opdata::ENOTMODELLED;
 use ringside_core::io_uring::types::*;
 use ringside_core::ring::rings_off;
 use ringside_core::sim::sched::{StepKind, STEP_NS};
-use ringside_core::trace::{Event, TraceRecord};
+use ringside_core::trace::{Ctx, Event, TraceRecord};
 use ringside_core::uapi::errno::*;
 use ringside_core::uapi::fcntl::*;
 use ringside_core::uapi::io_uring::*;
 use ringside_core::uapi::socket::*;
+
+/// The byte offset of a field of a `#[repr(C)]` struct (`core::mem::offset_of!` is newer than
+/// Rust 1.63).
+macro_rules! offset_of {
+    ($t:ty, $f:ident) => {{
+        let u = core::mem::MaybeUninit::<$t>::uninit();
+        let base = u.as_ptr();
+        // SAFETY: `addr_of!` computes the field's address without reading the uninitialised
+        // value, and the pointer stays inside the allocation.
+        let field = unsafe { core::ptr::addr_of!((*base).$f) };
+        field as usize - base as usize
+    }};
+}
 
 macro_rules! consts {
     ($($n:ident),* $(,)?) => { vec![$((stringify!($n), $n as i64)),*] };
@@ -290,39 +303,39 @@ fn render() -> String {
         (
             "REQ_INFO_OFF",
             vec![
-                ("SERIAL", 0),
-                ("INDEX", 4),
-                ("STATE", 8),
-                ("OPCODE", 9),
-                ("SQE_FLAGS", 10),
-                ("IN_ISSUE", 11),
-                ("FLAGS", 12),
-                ("USER_DATA", 16),
-                ("FD", 24),
-                ("CMD_OP", 28),
-                ("CMD_FLAGS", 32),
-                ("RES", 36),
-                ("CFLAGS", 40),
-                ("ISSUES", 44),
-                ("BIG_CQE", 48),
-                ("PDU", 64),
-                ("PDU_PROV", 96),
-                ("PDU_SRC", 128),
+                ("SERIAL", offset_of!(ReqInfo, serial)),
+                ("INDEX", offset_of!(ReqInfo, index)),
+                ("STATE", offset_of!(ReqInfo, state)),
+                ("OPCODE", offset_of!(ReqInfo, opcode)),
+                ("SQE_FLAGS", offset_of!(ReqInfo, sqe_flags)),
+                ("IN_ISSUE", offset_of!(ReqInfo, in_issue)),
+                ("FLAGS", offset_of!(ReqInfo, flags)),
+                ("USER_DATA", offset_of!(ReqInfo, user_data)),
+                ("FD", offset_of!(ReqInfo, fd)),
+                ("CMD_OP", offset_of!(ReqInfo, cmd_op)),
+                ("CMD_FLAGS", offset_of!(ReqInfo, cmd_flags)),
+                ("RES", offset_of!(ReqInfo, res)),
+                ("CFLAGS", offset_of!(ReqInfo, cflags)),
+                ("ISSUES", offset_of!(ReqInfo, issues)),
+                ("BIG_CQE", offset_of!(ReqInfo, big_cqe)),
+                ("PDU", offset_of!(ReqInfo, pdu)),
+                ("PDU_PROV", offset_of!(ReqInfo, pdu_prov)),
+                ("PDU_SRC", offset_of!(ReqInfo, pdu_src)),
             ],
         ),
         (
             "TRACE_OFF",
             vec![
-                ("STEP", 0),
-                ("EVENT", 4),
-                ("CTX", 6),
-                ("RING", 7),
-                ("REQ", 8),
-                ("SRC", 12),
-                ("TIME_NS", 16),
-                ("USER_DATA", 24),
-                ("A", 32),
-                ("B", 40),
+                ("STEP", offset_of!(TraceRecord, step)),
+                ("EVENT", offset_of!(TraceRecord, event)),
+                ("CTX", offset_of!(TraceRecord, ctx)),
+                ("RING", offset_of!(TraceRecord, ring)),
+                ("REQ", offset_of!(TraceRecord, req)),
+                ("SRC", offset_of!(TraceRecord, src)),
+                ("TIME_NS", offset_of!(TraceRecord, time_ns)),
+                ("USER_DATA", offset_of!(TraceRecord, user_data)),
+                ("A", offset_of!(TraceRecord, a)),
+                ("B", offset_of!(TraceRecord, b)),
             ],
         ),
     ];
@@ -339,27 +352,34 @@ fn render() -> String {
         writeln!(o, "  {}: {},", e.name(), *e as u16).unwrap();
     }
     o.push_str("} as const;\n\nexport type EventName = keyof typeof EVENT;\n\n");
-    o.push_str("export const CTX_NAMES = ['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work'] as const;\n\n");
+    let ctx: Vec<String> = Ctx::ALL.iter().map(|c| format!("'{}'", c.name())).collect();
+    writeln!(
+        o,
+        "export const CTX_NAMES = [{}] as const;\n",
+        ctx.join(", ")
+    )
+    .unwrap();
     o.push_str("export const REQ_STATE_NAMES = [");
-    let states = [
-        ReqState::Free,
-        ReqState::Prepped,
-        ReqState::IowqQueued,
-        ReqState::Issuing,
-        ReqState::Inflight,
-        ReqState::TwPending,
-        ReqState::CompletePending,
-        ReqState::Done,
-        ReqState::FailedPrep,
-        ReqState::Linked,
-    ];
-    for (i, s) in states.iter().enumerate() {
+    for (i, s) in ReqState::ALL.iter().enumerate() {
         assert_eq!(*s as usize, i);
         write!(o, "'{}', ", s.name()).unwrap();
     }
     o.push_str("] as const;\n\n");
     o.push_str("/** Who last wrote a byte (core-rs Prov). */\n");
-    o.push_str("export const PROV_NAMES = ['fresh', 'user', 'core', 'driver', 'stale', 'zeroed'] as const;\n\n");
+    let prov: Vec<String> = Prov::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            assert_eq!(*p as usize, i);
+            format!("'{}'", p.name())
+        })
+        .collect();
+    writeln!(
+        o,
+        "export const PROV_NAMES = [{}] as const;\n",
+        prov.join(", ")
+    )
+    .unwrap();
     o.push_str("export const STEP_KIND = {\n");
     for (n, k) in [
         ("Idle", StepKind::Idle),
@@ -479,24 +499,4 @@ fn abi_generated_ts_is_current() {
         got == want,
         "web/src/wasm/abi.generated.ts is stale: run `UPDATE_GOLDEN=1 cargo test --test abi` in core-rs/"
     );
-}
-
-#[test]
-fn req_info_offsets_match_the_table() {
-    use core::mem::MaybeUninit;
-    use core::ptr::addr_of;
-    let s = MaybeUninit::<ReqInfo>::uninit();
-    let p = s.as_ptr();
-    let base = p as usize;
-    // SAFETY: `addr_of!` computes addresses without reading.
-    unsafe {
-        assert_eq!(addr_of!((*p).flags) as usize - base, 12);
-        assert_eq!(addr_of!((*p).user_data) as usize - base, 16);
-        assert_eq!(addr_of!((*p).issues) as usize - base, 44);
-        assert_eq!(addr_of!((*p).big_cqe) as usize - base, 48);
-        assert_eq!(addr_of!((*p).pdu) as usize - base, 64);
-        assert_eq!(addr_of!((*p).pdu_prov) as usize - base, 96);
-        assert_eq!(addr_of!((*p).pdu_src) as usize - base, 128);
-    }
-    assert_eq!(Prov::Zeroed as u8, 5);
 }

@@ -17,9 +17,6 @@ const root = resolve(here, '..', '..');
 const WASM = join(root, 'public', 'core.wasm');
 const ALWAYS = ['nop-batch', 'cq-overflow-nop'];
 const WHEN_PRESENT = ['v5-queued-task-work', 'eagain-reissue'];
-/** Stepping back must feel instant even deep into a trace (snapshots + replay, never a rerun). */
-const BACK_STEP_MS = 400;
-
 const FORWARD_KEYS = ['Space', '.', 'PageDown'];
 const BACK_KEYS = ['PageUp', 'Backspace'];
 
@@ -124,17 +121,14 @@ async function walk(page, url, results, id) {
   await page.keyboard.press('Space');
   if ((await cursor(page)) !== last) throw new Error(`${id}: advancing past the end moved the cursor`);
 
-  // And back again, checking the same stops; every step back must be quick.
-  let slowest = 0;
+  // And back again, checking the same stops. How quick a step back is belongs to `npm run bench`
+  // (page seek), not to a timed test: a loaded machine must not fail a behaviour check.
   for (let i = last - 1; i >= 0; i--) {
-    const t0 = Date.now();
     await page.keyboard.press(BACK_KEYS[i % BACK_KEYS.length]);
     await waitCursor(page, i);
-    slowest = Math.max(slowest, Date.now() - t0);
     const f = exp.frames[i];
     if (isStop(f)) await checkFrame(page, id, f, exp.hasSources);
   }
-  if (slowest > BACK_STEP_MS) throw new Error(`${id}: a step back took ${slowest} ms (limit ${BACK_STEP_MS} ms)`);
 
   // Chapters by number key, then the themes at the richest stop.
   for (let n = 0; n < Math.min(exp.chapters.length, 9); n++) {
@@ -156,7 +150,7 @@ async function walk(page, url, results, id) {
     await checkFrame(page, id, best, exp.hasSources);
     await page.screenshot({ path: join(results, `walkthrough-${id}-${theme}.png`) });
   }
-  return { frames: exp.frames.length, stops: stops.length, slowest };
+  return { frames: exp.frames.length, stops: stops.length };
 }
 
 const ids = [...ALWAYS, ...WHEN_PRESENT.filter((id) => existsSync(scenarioFile(id)))];
@@ -166,7 +160,7 @@ export const tests = [
     name: `walk ${id} with the keyboard, forward and back`,
     async run(page, { url, results }) {
       const r = await walk(page, url, results, id);
-      console.log(`     ${id}: ${r.frames} frames, ${r.stops} stops checked both ways, slowest step back ${r.slowest} ms`);
+      console.log(`     ${id}: ${r.frames} frames, ${r.stops} stops checked both ways`);
     },
   })),
   {

@@ -322,7 +322,7 @@ pub extern "C" fn rs_close(fd: i32) -> i32 {
     });
     let ret = match f {
         Ok(Some(fl)) => {
-            io_uring::release_file(fl);
+            crate::linux::fs::__fput(fl);
             0
         }
         Ok(None) => 0,

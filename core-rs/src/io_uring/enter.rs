@@ -609,7 +609,7 @@ fn io_submit_fail_init(s: &mut Sim, ring: u32, idx: u32, err: i32) -> bool {
     // `req_fail_link_node`.
     req_set_fail(s, ring, idx);
     io_req_set_res(s, ring, idx, -err, 0);
-    s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::FailedPrep;
+    req_set_state(s, ring, idx, ReqState::FailedPrep);
     let head = s.ring(ring).expect("ring").link_head;
     if let Some(h) = head {
         if s.ring(ring).expect("ring").req(h).flags & REQ_F_FAIL == 0 {
@@ -658,6 +658,7 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
         opcode as i64,
         (rflags & 0xff) as i64 | (sq_index as i64) << 32,
     );
+    req_set_state(s, ring, idx, ReqState::Prepped);
     let ctx = s.ring_mut(ring).expect("ring");
     if let Some(head) = ctx.link_head {
         let last = ctx.link_last.expect("link last");
@@ -674,11 +675,12 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
         let ctx = s.ring_mut(ring).expect("ring");
         ctx.req_mut(last).link = Some(idx);
         ctx.link_last = Some(idx);
-        ctx.req_mut(idx).state = ReqState::Linked;
+        req_set_state(s, ring, idx, ReqState::Linked);
         if rflags & IO_REQ_LINK_FLAGS != 0 {
             return None;
         }
         // The last request of the link: flush the chain.
+        let ctx = s.ring_mut(ring).expect("ring");
         ctx.link_head = None;
         ctx.link_last = None;
         if ctx.req(head).flags & (REQ_F_FORCE_ASYNC | REQ_F_FAIL) != 0 {
@@ -691,7 +693,7 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
         if rflags & IO_REQ_LINK_FLAGS != 0 {
             ctx.link_head = Some(idx);
             ctx.link_last = Some(idx);
-            ctx.req_mut(idx).state = ReqState::Linked;
+            req_set_state(s, ring, idx, ReqState::Linked);
         } else {
             io_queue_sqe_fallback(s, ring, idx);
         }

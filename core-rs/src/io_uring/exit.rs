@@ -18,6 +18,14 @@ use super::*;
 use crate::linux::fs::file;
 use crate::sim::WorkItem;
 
+/// The io_uring instance's own `io_uring_fops` (no `uring_cmd`): closing the last reference
+/// to a ring goes through its `->release()`.
+pub static IO_URING_FOPS: crate::linux::fs::file_operations = crate::linux::fs::file_operations {
+    name: "io_uring_fops",
+    uring_cmd: None,
+    release: Some(io_uring_release),
+};
+
 /// `io_uring_release`: the ring file's last reference went away (`close` of the ring fd).
 ///
 /// # Safety

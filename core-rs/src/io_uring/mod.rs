@@ -21,7 +21,6 @@
 #![allow(non_camel_case_types)]
 
 pub mod cancel;
-pub mod cmd_net;
 pub mod enter;
 pub mod exit;
 pub mod nop;
@@ -36,7 +35,7 @@ pub mod tw;
 pub mod types;
 pub mod uring_cmd;
 
-use crate::linux::fs::{FileKind, IO_URING_FOPS};
+use crate::linux::fs::FileKind;
 use crate::ring::{rings_off, Region, RingLayout};
 use crate::sim::{self, Sim};
 use crate::trace::{Ctx, Event};
@@ -160,9 +159,11 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
     rings.write_once_u32(rings_off::SQ_RING_ENTRIES, sq);
     rings.write_once_u32(rings_off::CQ_RING_ENTRIES, cq);
     let id = s.rings.len() as u32 + 1;
-    let fd = s
-        .fds
-        .install(FileKind::IoUring(id), &IO_URING_FOPS, core::ptr::null_mut());
+    let fd = s.fds.install(
+        FileKind::IoUring(id),
+        &exit::IO_URING_FOPS,
+        core::ptr::null_mut(),
+    );
     let sqe_bytes = layout.sqes_bytes as usize;
     s.rings.push(Some(Box::new(IoRingCtx {
         id,
@@ -214,13 +215,26 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
     fd
 }
 
-/// Drops a file reference; the last one releases the object behind the file and runs the
-/// file's `->release()`.
-pub fn fput(s: &mut Sim, f: crate::linux::fs::FileRef) {
-    if let Some(fl) = s.fds.put(f) {
-        crate::linux::syscalls::release_obj(s, &fl);
-        release_file(fl);
+pub use crate::linux::fs::fput;
+
+/// Moves a request to state `to`, recording the transition (`sim_req_state`, from → to) so
+/// the UI draws the request's path from what the core did rather than re-deriving it.
+pub fn req_set_state(s: &mut Sim, ring: u32, idx: u32, to: ReqState) {
+    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+    let from = r.state;
+    if from == to {
+        return;
     }
+    r.state = to;
+    let (serial, ud) = (r.serial, r.user_data);
+    s.emit(
+        Event::sim_req_state,
+        ring,
+        serial,
+        ud,
+        from as i64,
+        to as i64,
+    );
 }
 
 /// Allocates a request from the ring's cache (`io_alloc_req`), keeping its old PDU bytes.
@@ -274,7 +288,6 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     };
     let r = ctx.req_mut(idx);
     r.serial = serial;
-    r.state = ReqState::Prepped;
     r.flags = 0;
     r.link = None;
     r.file = None;
@@ -321,7 +334,6 @@ pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
     let (file, fixed, serial, ud) = {
         let ctx = s.ring_mut(ring).expect("ring");
         let r = ctx.req_mut(idx);
-        r.state = ReqState::Free;
         (
             r.file.take(),
             r.flags & REQ_F_FIXED_FILE != 0,
@@ -339,21 +351,9 @@ pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
             }
         }
     }
+    req_set_state(s, ring, idx, ReqState::Free);
     s.emit(Event::sim_req_free, ring, serial, ud, 0, 0);
     s.ring_mut(ring).expect("ring").free.push(idx);
-}
-
-/// Runs a file's `->release()` (outside the simulator borrow's users; the caller holds none of
-/// the file's state).
-pub fn release_file(fl: Box<crate::linux::fs::file>) {
-    if let Some(rel) = fl.f_op.release {
-        let p = Box::into_raw(fl);
-        // SAFETY: `p` came from `Box::into_raw` just above and is freed right after.
-        unsafe {
-            rel(p);
-            drop(Box::from_raw(p));
-        }
-    }
 }
 
 /// `io_req_set_res`.
@@ -376,9 +376,8 @@ pub fn req_set_fail(s: &mut Sim, ring: u32, idx: u32) {
 
 /// `io_req_complete_defer`: queue for the next `__io_submit_flush_completions`.
 pub fn io_req_complete_defer(s: &mut Sim, ring: u32, idx: u32) {
-    let ctx = s.ring_mut(ring).expect("ring");
-    ctx.req_mut(idx).state = ReqState::CompletePending;
-    ctx.compl_reqs.push(idx);
+    req_set_state(s, ring, idx, ReqState::CompletePending);
+    s.ring_mut(ring).expect("ring").compl_reqs.push(idx);
 }
 
 /// `io_req_defer_failed`: fail the request with `res` and complete it at the next flush.
@@ -682,7 +681,7 @@ pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
         if clear {
             r.big_cqe = [0; 2];
         }
-        r.state = ReqState::Done;
+        req_set_state(s, ring, idx, ReqState::Done);
     }
     io_commit_cqring(s, ring);
     io_free_batch_list(s, ring, &list);
@@ -737,9 +736,9 @@ pub fn io_req_complete_post(s: &mut Sim, ring: u32, idx: u32) {
     if clear {
         r.big_cqe = [0; 2];
     }
-    r.state = ReqState::Done;
     // `req_ref_put`: io-wq still holds its reference.
     r.refs = r.refs.saturating_sub(1);
+    req_set_state(s, ring, idx, ReqState::Done);
 }
 
 /// `__io_cqring_overflow_flush`: moves overflowed CQEs into the ring, oldest first, while
@@ -861,7 +860,7 @@ pub fn io_drain_req(s: &mut Sim, ring: u32, idx: u32) {
         let ctx = s.ring_mut(ring).expect("ring");
         ctx.nr_drained += n;
         ctx.defer_list.push_back(idx);
-        ctx.req_mut(idx).state = ReqState::Linked;
+        req_set_state(s, ring, idx, ReqState::Linked);
     }
     io_queue_deferred(s, ring);
     let ctx = s.ring_mut(ring).expect("ring");
@@ -950,7 +949,7 @@ pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) -> i32 {
             issue_flags as i64,
             op as i64,
         );
-        s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::Issuing;
+        req_set_state(s, ring, idx, ReqState::Issuing);
         (op, opdef::io_issue_def(op).needs_file)
     });
     if needs_file {
@@ -970,9 +969,8 @@ pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) -> i32 {
             return 0;
         }
         if ret == -EIOCBQUEUED {
-            let r = s.ring_mut(ring).expect("ring").req_mut(idx);
-            if r.state == ReqState::Issuing {
-                r.state = ReqState::Inflight;
+            if s.ring(ring).expect("ring").req(idx).state == ReqState::Issuing {
+                req_set_state(s, ring, idx, ReqState::Inflight);
             }
             // `io_arm_ltimeout`: the request went async, its LINK_TIMEOUT starts.
             timeout::io_arm_ltimeout(s, ring, idx);
@@ -1055,10 +1053,10 @@ pub fn io_queue_sqe_fallback(s: &mut Sim, ring: u32, idx: u32) {
 /// `io_queue_iowq`: hand the request to an io-wq worker.
 pub fn io_queue_iowq(s: &mut Sim, ring: u32, idx: u32) {
     let (serial, ud, op) = {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
-        r.state = ReqState::IowqQueued;
+        let r = s.ring(ring).expect("ring").req(idx);
         (r.serial, r.user_data, r.opcode)
     };
+    req_set_state(s, ring, idx, ReqState::IowqQueued);
     s.emit(
         Event::io_uring_queue_async_work,
         ring,

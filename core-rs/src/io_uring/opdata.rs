@@ -11,12 +11,7 @@
 //! union (`io_kiocb_to_cmd`), and the `REQ_F_*` bit values are the simulator's own (the kernel's
 //! enum positions are not part of any ABI).
 
-/// The answer to a request the simulator does not model: one past `MAX_ERRNO` (4095), so it can
-/// never be mistaken for a kernel errno (`IS_ERR_VALUE` covers exactly -4095..-1). Posted as
-/// `res` = -4096, with a `sim_not_modelled` trace event saying what was not modelled.
-pub const ENOTMODELLED: i32 = 4096;
-// `MAX_ERRNO` is 4095: the answer must stay outside every errno.
-const _: () = assert!(ENOTMODELLED > 4095);
+pub use crate::uapi::errno::ENOTMODELLED;
 
 /// `REQ_F_NOWAIT`: no retry after `-EAGAIN` (`RWF_NOWAIT`).
 pub const REQ_F_NOWAIT: u32 = 1 << 13;

@@ -140,9 +140,9 @@ pub fn io_arm_poll_handler(s: &mut Sim, ring: u32, idx: u32) -> Apoll {
         let r = ctx.req_mut(idx);
         r.op.poll_events = events;
         r.op.poll_cancelled = false;
-        r.state = ReqState::Inflight;
         ctx.ops.apoll.push(idx);
     }
+    req_set_state(s, ring, idx, ReqState::Inflight);
     s.emit(
         Event::io_uring_poll_arm,
         ring,
@@ -213,9 +213,8 @@ pub fn io_apoll_task_func(ring: u32, idx: u32) {
         let ready = file.map_or(0, |f| vfs_poll(s, f)) & events;
         if ready == 0 {
             // `IOU_POLL_NO_ACTION`: back on the wait queue.
-            let ctx = s.ring_mut(ring).expect("ring");
-            ctx.req_mut(idx).state = ReqState::Inflight;
-            ctx.ops.apoll.push(idx);
+            s.ring_mut(ring).expect("ring").ops.apoll.push(idx);
+            req_set_state(s, ring, idx, ReqState::Inflight);
             return false;
         }
         s.ring_mut(ring).expect("ring").req_mut(idx).op.poll_events = 0;

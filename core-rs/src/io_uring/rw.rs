@@ -379,7 +379,7 @@ fn rw_done(
                 serial,
                 ud,
                 n as i64,
-                i64::from(write) | (pos.map_or(-1, |p| p as i64)) << 1,
+                i64::from(write) | i64::from(pos.map_or(u32::MAX, |p| p as u32)) << 32,
             );
             // `__io_complete_rw_common`: a short transfer (fewer bytes than asked for) marks
             // the request failed, so it breaks its link chain and always posts its CQE.

@@ -242,8 +242,8 @@ pub fn io_timeout(s: &mut Sim, ring: u32, idx: u32) -> i32 {
             }
             ctx.ops.timeouts.insert(at, idx);
         }
-        ctx.req_mut(idx).state = ReqState::Inflight;
     }
+    req_set_state(s, ring, idx, ReqState::Inflight);
     arm_timer(s, ring, idx, io_timeout_fn, false);
     -EIOCBQUEUED
 }
@@ -434,8 +434,8 @@ pub fn io_arm_ltimeout(s: &mut Sim, ring: u32, idx: u32) {
         r.flags &= !REQ_F_ARM_LTIMEOUT;
         r.flags |= REQ_F_LINK_TIMEOUT;
         ctx.ops.ltimeouts.push(lt);
-        ctx.req_mut(lt).state = ReqState::Inflight;
     }
+    req_set_state(s, ring, lt, ReqState::Inflight);
     arm_timer(s, ring, lt, io_link_timeout_fn, true);
 }
 

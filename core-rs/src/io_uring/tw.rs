@@ -23,10 +23,10 @@ use super::*;
 pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy: bool) {
     let (serial, ud, flags) = {
         let ctx = s.ring_mut(ring).expect("ring");
-        let r = ctx.req_mut(idx);
-        r.state = ReqState::TwPending;
+        let r = ctx.req(idx);
         (r.serial, r.user_data, ctx.flags)
     };
+    req_set_state(s, ring, idx, ReqState::TwPending);
     let item = TwItem {
         ring,
         req: idx,

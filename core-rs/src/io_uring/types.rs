@@ -14,98 +14,10 @@ use crate::linux::fs::FileRef;
 use crate::ring::{Region, RingLayout};
 use crate::uapi::io_uring::*;
 
-// enum io_uring_cmd_flags (include/linux/io_uring_types.h, ≈ v6.19 values).
-pub const IO_URING_F_COMPLETE_DEFER: u32 = 1;
-pub const IO_URING_F_UNLOCKED: u32 = 2;
-pub const IO_URING_F_MULTISHOT: u32 = 4;
-pub const IO_URING_F_IOWQ: u32 = 8;
-pub const IO_URING_F_INLINE: u32 = 16;
-pub const IO_URING_F_NONBLOCK: u32 = 1 << 31;
-pub const IO_URING_F_SQE128: u32 = 1 << 8;
-pub const IO_URING_F_CQE32: u32 = 1 << 9;
-pub const IO_URING_F_IOPOLL: u32 = 1 << 10;
-pub const IO_URING_F_CANCEL: u32 = 1 << 11;
-pub const IO_URING_F_COMPAT: u32 = 1 << 12;
-/// `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS` (include/linux/io_uring/cmd.h).
-pub const IO_URING_CMD_TASK_WORK_ISSUE_FLAGS: u32 = IO_URING_F_COMPLETE_DEFER;
-/// `IOU_F_TWQ_LAZY_WAKE` (io_uring/tw.h).
-pub const IOU_F_TWQ_LAZY_WAKE: u32 = 1;
+pub use crate::include::io_uring_types::*;
 
-/// The 32-byte driver-private area of a uring_cmd (`pdu[32]` of `struct io_uring_cmd`).
-pub const PDU_SIZE: usize = 32;
-
-/// `struct io_uring_cmd`: the part of a request a uring_cmd driver sees.
-#[repr(C)]
-pub struct io_uring_cmd {
-    pub file: *mut crate::linux::fs::file,
-    /// Points at the SQE in the SQ ring, or at the request's async copy once copied.
-    pub sqe: *const u8,
-    pub cmd_op: u32,
-    pub flags: u32,
-    pub pdu: [u8; PDU_SIZE],
-}
-
-/// Who last wrote a byte the UI shows (SQE, CQE, PDU or user memory).
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Prov {
-    /// Never written since the memory was allocated (zero from `__GFP_ZERO`).
-    Fresh = 0,
-    /// Written by userspace.
-    User = 1,
-    /// Written by the io_uring core (prep, CQE fill).
-    Core = 2,
-    /// Written by the driver (`write_pdu`).
-    Driver = 3,
-    /// Left over from a previous request that used the same recycled object.
-    Stale = 4,
-    /// Zeroed on purpose (RFC patch 2 in prep, or the v5 wrapper).
-    Zeroed = 5,
-}
-
-/// Where a request is in its life (KERNEL-NOTES §3.10; one state per box of that diagram).
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReqState {
-    /// In the request cache, not in use.
-    Free = 0,
-    /// Initialised and prepped from its SQE.
-    Prepped = 1,
-    /// Queued for an io-wq worker.
-    IowqQueued = 2,
-    /// The issue handler is running.
-    Issuing = 3,
-    /// Issued, waiting for the driver (`-EIOCBQUEUED`).
-    Inflight = 4,
-    /// A task_work item for it is queued.
-    TwPending = 5,
-    /// Completed; its CQE waits in the deferred completion list.
-    CompletePending = 6,
-    /// Its CQE was posted (to the CQ ring or the overflow list).
-    Done = 7,
-    /// Failed at init/prep.
-    FailedPrep = 8,
-    /// Waiting in a link chain for its predecessor.
-    Linked = 9,
-}
-
-impl ReqState {
-    /// Returns the state's name as the UI shows it.
-    pub fn name(self) -> &'static str {
-        match self {
-            ReqState::Free => "free",
-            ReqState::Prepped => "prepped",
-            ReqState::IowqQueued => "iowq_queued",
-            ReqState::Issuing => "issuing",
-            ReqState::Inflight => "inflight",
-            ReqState::TwPending => "tw_pending",
-            ReqState::CompletePending => "complete_pending",
-            ReqState::Done => "done",
-            ReqState::FailedPrep => "failed_prep",
-            ReqState::Linked => "linked",
-        }
-    }
-}
+pub use crate::include::io_uring_cmd::*;
+pub use crate::trace::{Prov, ReqState};
 
 // req->flags (REQ_F_*), the subset modelled. As in `include/linux/io_uring_types.h`, the low
 // bits have the numeric values of the `IOSQE_*` flags, so `io_init_req` copies `sqe->flags` in.

@@ -170,9 +170,9 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
             }
         };
         let flags = issue_flags | ctx_flags;
+        req_set_state(s, ring, idx, ReqState::Issuing);
         let r = s.ring_mut(ring).expect("ring").req_mut(idx);
         let cmd = &mut r.cmd as *mut io_uring_cmd;
-        r.state = ReqState::Issuing;
         r.in_issue = true;
         r.issues += 1;
         r.live_issue_flags = Some(flags);
@@ -456,7 +456,7 @@ pub unsafe fn __io_uring_cmd_do_in_task(cmd: *mut io_uring_cmd, cb: UringCmdTwFn
             lazy,
         };
         if s.ring(ring).expect("ring").dead {
-            s.ring_mut(ring).expect("ring").req_mut(idx).state = ReqState::TwPending;
+            req_set_state(s, ring, idx, ReqState::TwPending);
             return Some(item);
         }
         tw::io_req_task_work_add(s, ring, idx, TwFunc::UringCmd(cb), lazy);
@@ -523,10 +523,10 @@ unsafe fn fallback_tw_fn(data: *mut core::ffi::c_void) {
 pub fn run_uring_cmd_tw(ring: u32, idx: u32, serial: u32, cb: UringCmdTwFn) {
     let (cmd, cancel, prev, lane) = sim::with(|s| {
         let lane = s.cur_ctx;
+        req_set_state(s, ring, idx, ReqState::Inflight);
         let ctx = s.ring_mut(ring).expect("ring");
         let dead = ctx.dead;
         let r = ctx.req_mut(idx);
-        r.state = ReqState::Inflight;
         r.live_issue_flags = Some(IO_URING_CMD_TASK_WORK_ISSUE_FLAGS);
         let cmd = &mut r.cmd as *mut io_uring_cmd;
         let prev = s.ucmd.cur_issue.replace(IssueCtx {

@@ -25,13 +25,13 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 
 use crate::bindings;
+use crate::bindings::{MiscCtlFn, MiscOpenFn};
 use crate::kernel::device::Device;
 use crate::kernel::error::code::{EINVAL, EIOCBQUEUED};
 use crate::kernel::error::{from_result, to_result, Result};
 use crate::kernel::fs::File;
 use crate::kernel::io_uring::{IoUringCmd, UringCmdAction, PDU_SIZE};
 use crate::kernel::types::{ForeignOwnable, Opaque};
-use crate::linux::miscdevice::{MiscCtlFn, MiscOpenFn};
 
 /// Options for creating a misc device.
 #[derive(Clone, Copy)]

@@ -14,7 +14,8 @@
 //! unmounted device stops, with the answers measured on Linux 6.18.44 (`-EINVAL` without
 //! `IO_URING_F_SQE128`, `-EPERM` with it, `fuse.enable_uring=N`).
 
-use crate::io_uring::types::{io_uring_cmd, IO_URING_F_CANCEL, IO_URING_F_SQE128};
+use crate::include::io_uring_cmd::io_uring_cmd;
+use crate::include::io_uring_types::{IO_URING_F_CANCEL, IO_URING_F_SQE128};
 use crate::linux::fs::file_operations;
 use crate::uapi::errno::*;
 
@@ -119,7 +120,7 @@ fops!(
     /// Sockets (`socket_file_ops`, `.uring_cmd = io_uring_cmd_sock`).
     SOCKET_FOPS,
     "socket_file_ops",
-    Some(crate::io_uring::cmd_net::io_uring_cmd_sock)
+    Some(super::cmd_net::io_uring_cmd_sock)
 );
 
 /// An in-memory inode for regular files and memfds.

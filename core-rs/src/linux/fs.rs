@@ -8,85 +8,14 @@
 
 use core::ffi::c_void;
 
-use crate::io_uring::types::io_uring_cmd;
-
-/// A `->uring_cmd()` handler: `int (*uring_cmd)(struct io_uring_cmd *, unsigned int issue_flags)`.
-pub type UringCmdFn = unsafe fn(*mut io_uring_cmd, u32) -> i32;
-
-/// A uring_cmd task_work callback (≥ v6.19 form: the command and a token saying whether the
-/// task is exiting, `io_tw_token_t.cancel`).
-pub type UringCmdTwFn = unsafe fn(*mut io_uring_cmd, TwToken);
-
-/// `io_tw_token_t`: what task_work callbacks are told about the context they run in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TwToken {
-    /// The task is exiting or the ring is going away (`tw.cancel`).
-    pub cancel: bool,
-}
-
-/// `struct file_operations`, reduced to the slots the simulator models.
-pub struct file_operations {
-    /// A name for traces and the UI (the kernel has none; this is the fops table's symbol).
-    pub name: &'static str,
-    pub uring_cmd: Option<UringCmdFn>,
-    /// `->release()`, called when the last reference goes away.
-    pub release: Option<unsafe fn(*mut file)>,
-}
-
-/// What kind of object a file is (the simulator's stand-in for the inode type and `f_op`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    IoUring(u32),
-    RegularFile,
-    Directory,
-    DevNull,
-    DevZero,
-    PipeRead,
-    PipeWrite,
-    EventFd,
-    Epoll,
-    Memfd,
-    DevFuse,
-    Tun,
-    /// A socket; the index points into the socket table of [`crate::linux::net::Net`].
-    Socket(u32),
-    /// A misc device; the index is the registration's minor slot.
-    Misc(u32),
-}
-
-/// `struct file`.
-#[repr(C)]
-pub struct file {
-    pub f_op: &'static file_operations,
-    /// `file->private_data`: for misc devices, the driver's object after `open`.
-    pub private_data: *mut c_void,
-    pub kind: FileKind,
-    /// Slab index of this file.
-    pub id: u32,
-    /// `f_count`: descriptor references plus requests holding the file.
-    pub refs: u32,
-    /// `file->f_flags`: access mode and status flags (`O_RDWR`, `O_NONBLOCK`, ...).
-    pub f_flags: u32,
-    /// Index of the object behind the file in its kind's table (pipe, inode, eventfd, ...);
-    /// unused by kinds that carry their index in [`FileKind`].
-    pub obj: u32,
-}
-
-/// Index of a file in the file slab.
-pub type FileRef = u32;
+pub use crate::include::fs::*;
+use crate::sim::Sim;
 
 /// File operations of files without a `uring_cmd` slot (regular files, pipes, /dev/null, ...).
 pub static PLAIN_FOPS: file_operations = file_operations {
     name: "generic_fops",
     uring_cmd: None,
     release: None,
-};
-
-/// The io_uring instance's own `io_uring_fops` (no `uring_cmd`).
-pub static IO_URING_FOPS: file_operations = file_operations {
-    name: "io_uring_fops",
-    uring_cmd: None,
-    release: Some(crate::io_uring::exit::io_uring_release),
 };
 
 /// The descriptor table and the file slab.
@@ -199,5 +128,28 @@ impl FdTable {
             .iter()
             .enumerate()
             .filter_map(|(i, f)| f.map(|f| (i as i32 + FIRST_FD, f)))
+    }
+}
+
+/// `fput`: drops a file reference; the last one releases the object behind the file and runs
+/// the file's `->release()` ([`__fput`]).
+pub fn fput(s: &mut Sim, f: FileRef) {
+    if let Some(fl) = s.fds.put(f) {
+        crate::linux::syscalls::release_obj(s, &fl);
+        __fput(fl);
+    }
+}
+
+/// `__fput`: runs a file's `->release()` and frees it. Called with no simulator borrow held
+/// by the caller's users of the file (the release may call back into the kernel).
+pub fn __fput(fl: Box<file>) {
+    if let Some(rel) = fl.f_op.release {
+        let p = Box::into_raw(fl);
+        // SAFETY: `p` came from `Box::into_raw` just above and is freed right after; `rel` is
+        // the file's own `->release()`, called once for its last reference.
+        unsafe {
+            rel(p);
+            drop(Box::from_raw(p));
+        }
     }
 }

@@ -7,6 +7,7 @@
 
 #![allow(non_camel_case_types)]
 
+pub mod cmd_net;
 pub mod files;
 pub mod fs;
 pub mod miscdevice;

@@ -575,7 +575,7 @@ pub fn do_sock_setsockopt(
 /// `close(fd)`: removes the descriptor; returns the file when that was its last reference,
 /// after releasing the object behind it.
 ///
-/// The caller runs the driver's `->release()` through [`crate::io_uring::release_file`]
+/// The caller runs the file's `->release()` through [`crate::linux::fs::__fput`]
 /// outside the simulator borrow.
 pub fn sys_close(s: &mut Sim, fd: i32) -> Result<Option<Box<file>>, i32> {
     let fl = s.fds.close(fd)?;
@@ -585,8 +585,9 @@ pub fn sys_close(s: &mut Sim, fd: i32) -> Result<Option<Box<file>>, i32> {
     Ok(fl)
 }
 
-/// The kind-specific part of the last `fput`: a pipe end closes, a socket shuts down, a ring
-/// is torn down.
+/// The kind-specific part of the last `fput`: a pipe end closes, a socket shuts down. (A ring
+/// is torn down by its own `f_op->release`, `io_uring_release`, which [`crate::linux::fs::__fput`]
+/// runs.)
 pub fn release_obj(s: &mut Sim, fl: &file) {
     match fl.kind {
         FileKind::PipeRead => {
@@ -598,7 +599,6 @@ pub fn release_obj(s: &mut Sim, fl: &file) {
             p.writers = p.writers.saturating_sub(1);
         }
         FileKind::Socket(i) => s.vfs.net.release(i),
-        FileKind::IoUring(id) => crate::io_uring::exit::io_ring_ctx_wait_and_kill(s, id),
         _ => {}
     }
 }

@@ -6,7 +6,7 @@
 //! Userspace (TypeScript) writes this arena directly; its addresses are real addresses in the
 //! simulator's memory, so a user pointer in an SQE is a plain number both sides agree on.
 
-use crate::io_uring::types::Prov;
+use crate::trace::Prov;
 
 /// The user memory arena.
 pub struct UserMem {

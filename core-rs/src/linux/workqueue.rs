@@ -55,5 +55,5 @@ pub fn fput_deferred(s: &mut Sim, fl: Box<file>) {
 unsafe fn delayed_fput(data: *mut c_void) {
     // SAFETY: the caller guarantees `data` is the `Box<file>` leaked by `fput_deferred`.
     let fl = unsafe { Box::from_raw(data as *mut file) };
-    crate::io_uring::release_file(fl);
+    crate::linux::fs::__fput(fl);
 }

@@ -160,6 +160,14 @@ impl Sim {
         if ev.is_sanitizer() {
             self.sanitizer_reports += 1;
         }
+        // The schema's context claim is checked by every debug run (all of `cargo test`).
+        debug_assert!(
+            ev.schema().ctx.map_or(true, |c| c == self.cur_ctx),
+            "{} recorded in context {:?}, but its schema says {:?}",
+            ev.name(),
+            self.cur_ctx,
+            ev.schema().ctx
+        );
         let r = TraceRecord {
             step: self.step as u32,
             event: ev as u16,

@@ -1,15 +1,22 @@
 //! Trace records: one fixed-size record per event, named after the kernel's io_uring
-//! tracepoints.
+//! tracepoints, and the schema that says what each record's fields mean.
 //!
-//! Mirrors: `include/trace/events/io_uring.h` (event names and the `TP_printk` wording of
-//! [`TraceRecord::display`]). Simulator-only events start with `sim_`, and reports of what would
-//! be undefined behaviour in the kernel start with `sanitizer_`.
+//! Mirrors: `include/trace/events/io_uring.h` (event names, and the `TP_printk` wording the text
+//! trace of [`render`] follows). Simulator-only events start with `sim_`, and reports of what
+//! would be undefined behaviour in the kernel start with `sanitizer_`.
 //!
-//! The record layout is part of the wasm ABI (`web/src/wasm/abi.generated.ts`).
+//! Every event is declared once, below, with its named fields, where each field lives in the
+//! record (`a`, `b`, or a half of one), what kind of value it is, the kernel function the event
+//! models and its line in the text trace. Everything else is derived from that declaration:
+//! [`render`] prints records (the golden traces), and `tests/schema.rs` generates the
+//! TypeScript decoder, the discriminated union of decoded events and the name tables
+//! (`web/src/wasm/events.generated.ts`). The record layout is part of the wasm ABI.
 
-use core::fmt;
-
+pub mod render;
+pub mod schema;
 pub mod srcfiles;
+
+use schema::{EventSchema, Field, Kind::*, Word::*};
 
 /// The context (lane) an event ran in.
 #[repr(u8)]
@@ -30,6 +37,16 @@ pub enum Ctx {
 }
 
 impl Ctx {
+    /// Every context, by value.
+    pub const ALL: [Ctx; 6] = [
+        Ctx::User,
+        Ctx::Core,
+        Ctx::Driver,
+        Ctx::IoWq,
+        Ctx::Device,
+        Ctx::TaskWork,
+    ];
+
     /// Returns the lane name the UI and text traces use.
     pub fn name(self) -> &'static str {
         match self {
@@ -41,28 +58,146 @@ impl Ctx {
             Ctx::TaskWork => "task_work",
         }
     }
+
+    /// Returns the context with this value (task_work for anything unknown, as records do).
+    pub fn from_u8(v: u8) -> Ctx {
+        Ctx::ALL.get(v as usize).copied().unwrap_or(Ctx::TaskWork)
+    }
+}
+
+/// Who last wrote a byte the UI shows (SQE, CQE, PDU or user memory).
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prov {
+    /// Never written since the memory was allocated (zero from `__GFP_ZERO`).
+    Fresh = 0,
+    /// Written by userspace.
+    User = 1,
+    /// Written by the io_uring core (prep, CQE fill).
+    Core = 2,
+    /// Written by the driver (`write_pdu`).
+    Driver = 3,
+    /// Left over from a previous request that used the same recycled object.
+    Stale = 4,
+    /// Zeroed on purpose (RFC patch 2 in prep, or the v5 wrapper).
+    Zeroed = 5,
+}
+
+impl Prov {
+    /// Every provenance, by value.
+    pub const ALL: [Prov; 6] = [
+        Prov::Fresh,
+        Prov::User,
+        Prov::Core,
+        Prov::Driver,
+        Prov::Stale,
+        Prov::Zeroed,
+    ];
+
+    /// Returns the name the UI and text traces use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Prov::Fresh => "fresh",
+            Prov::User => "user",
+            Prov::Core => "core",
+            Prov::Driver => "driver",
+            Prov::Stale => "stale",
+            Prov::Zeroed => "zeroed",
+        }
+    }
+}
+
+/// Where a request is in its life (docs/kernel-notes.md, "The life of a uring_cmd"; one state per
+/// box of the state diagram).
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReqState {
+    /// In the request cache, not in use.
+    Free = 0,
+    /// Initialised and prepped from its SQE.
+    Prepped = 1,
+    /// Queued for an io-wq worker.
+    IowqQueued = 2,
+    /// The issue handler is running.
+    Issuing = 3,
+    /// Issued, waiting for the driver (`-EIOCBQUEUED`).
+    Inflight = 4,
+    /// A task_work item for it is queued.
+    TwPending = 5,
+    /// Completed; its CQE waits in the deferred completion list.
+    CompletePending = 6,
+    /// Its CQE was posted (to the CQ ring or the overflow list).
+    Done = 7,
+    /// Failed at init/prep.
+    FailedPrep = 8,
+    /// Waiting in a link chain for its predecessor.
+    Linked = 9,
+}
+
+impl ReqState {
+    /// Every state, by value.
+    pub const ALL: [ReqState; 10] = [
+        ReqState::Free,
+        ReqState::Prepped,
+        ReqState::IowqQueued,
+        ReqState::Issuing,
+        ReqState::Inflight,
+        ReqState::TwPending,
+        ReqState::CompletePending,
+        ReqState::Done,
+        ReqState::FailedPrep,
+        ReqState::Linked,
+    ];
+
+    /// Returns the state's name as the UI shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReqState::Free => "free",
+            ReqState::Prepped => "prepped",
+            ReqState::IowqQueued => "iowq_queued",
+            ReqState::Issuing => "issuing",
+            ReqState::Inflight => "inflight",
+            ReqState::TwPending => "tw_pending",
+            ReqState::CompletePending => "complete_pending",
+            ReqState::Done => "done",
+            ReqState::FailedPrep => "failed_prep",
+            ReqState::Linked => "linked",
+        }
+    }
 }
 
 macro_rules! events {
-    ($($(#[$m:meta])* $name:ident = $id:expr,)*) => {
+    ($(
+        $(#[$m:meta])*
+        $name:ident = $id:literal, $kfn:literal, $ctx:expr,
+        [$($fname:ident: $w:ident $kind:expr),* $(,)?],
+        $text:expr;
+    )*) => {
         /// Trace event identifiers. The numeric values are part of the ABI.
         #[repr(u16)]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[allow(non_camel_case_types)]
         pub enum Event { $($(#[$m])* $name = $id,)* }
 
+        /// The schema of every event, in declaration order (the order of [`Event::ALL`]).
+        pub const SCHEMA: &[EventSchema] = &[$(
+            EventSchema {
+                event: Event::$name,
+                doc: concat!($(stringify!($m), "\n"),*),
+                kernel: $kfn,
+                ctx: $ctx,
+                fields: &[$(Field { name: stringify!($fname), word: $w, kind: $kind }),*],
+                text: $text,
+            },
+        )*];
+
         impl Event {
-            /// Every event, in id order.
+            /// Every event, in declaration order.
             pub const ALL: &'static [Event] = &[$(Event::$name,)*];
 
             /// Returns the event's name (a tracepoint name, `sim_*` or `sanitizer_*`).
             pub fn name(self) -> &'static str {
                 match self { $(Event::$name => stringify!($name),)* }
-            }
-
-            /// Returns whether this is a sanitizer report (ids 200 and up).
-            pub fn is_sanitizer(self) -> bool {
-                self as u16 >= 200
             }
 
             /// Returns the event with this id.
@@ -73,179 +208,339 @@ macro_rules! events {
     };
 }
 
+impl Event {
+    /// Returns whether this is a sanitizer report (ids 200 and up).
+    pub fn is_sanitizer(self) -> bool {
+        self as u16 >= 200
+    }
+
+    /// Returns the event's schema.
+    pub fn schema(self) -> &'static EventSchema {
+        // Declaration order is the order of ALL; the position is found once per call, which is
+        // fine for rendering and generation (the hot path, `emit`, does not call this).
+        let i = Event::ALL.iter().position(|e| *e == self).unwrap_or(0);
+        &SCHEMA[i]
+    }
+}
+
+// Each event: `name = id, "the kernel function it models", Some(context it always runs in) or
+// None, [field: word kind, ...], Some("its text-trace line") or None for the generic one.
+//
+// Words: `A`/`B` are the record's 64-bit `a`/`b`; `BLo`/`BHi` the low/high 32 bits of `b`; `BLo8`
+// its low byte. Kinds say how a value prints (see `schema::Kind`). In a text template `{f}` prints
+// field `f`, `{f+g}` the sum of two fields, `{?f|text}` prints `text` when `f` is not zero; `{req}`
+// is `req N, user_data 0x..`, `{reqn}` is `req N`, `{ring}` is `ring N` and `{raw}` is the generic
+// line (`req N, user_data 0x.., a A, b B`).
 events! {
-    /// `io_uring_create`: a ring was set up. a = sq_entries, b = cq_entries | flags << 32.
-    io_uring_create = 1,
-    /// `io_uring_submit_req`: an SQE was consumed and the request initialised. a = opcode,
-    /// b = sqe flags | sq index << 32.
-    io_uring_submit_req = 2,
-    /// `io_uring_complete`: a CQE was written to the CQ ring. a = res, b = cflags | slot << 32.
-    io_uring_complete = 3,
-    /// `io_uring_queue_async_work`: a request was punted to io-wq. a = opcode.
-    io_uring_queue_async_work = 4,
-    /// `io_uring_req_failed`: a request failed at init or prep. a = error.
-    io_uring_req_failed = 5,
-    /// `io_uring_task_add`: task_work was queued for the submitting task. a = 1 if lazy.
-    io_uring_task_add = 6,
-    /// `io_uring_cqring_wait`: the task waits for CQEs. a = min_events.
-    io_uring_cqring_wait = 7,
+    /// `io_uring_create`: a ring was set up.
+    io_uring_create = 1, "io_uring/io_uring.c:io_uring_create", None,
+        [sq_entries: A Num, cq_entries: BLo Num, flags: BHi FlagsHex(&schema::SETUP_FLAGS)],
+        Some("ring {ring}, sq_entries {sq_entries}, cq_entries {cq_entries}, flags {flags}");
+    /// `io_uring_submit_req`: an SQE was consumed and the request initialised.
+    io_uring_submit_req = 2, "io_uring/io_uring.c:io_submit_sqe", None,
+        [opcode: A Opcode, sqe_flags: BLo8 FlagsHex(&schema::SQE_FLAGS), sq_index: BHi Num],
+        Some("{req}, opcode {opcode}, flags {sqe_flags}, sq_head {sq_index}");
+    /// `io_uring_complete`: a CQE was written to the CQ ring.
+    io_uring_complete = 3, "io_uring/io_uring.h:io_fill_cqe_req", None,
+        [res: A Result, cflags: BLo FlagsHex(&schema::CQE_FLAGS), slot: BHi Num],
+        Some("{req}, result {res}, cflags {cflags}, slot {slot}");
+    /// `io_uring_queue_async_work`: a request was punted to io-wq.
+    io_uring_queue_async_work = 4, "io_uring/io_uring.c:io_queue_iowq", None,
+        [opcode: A Opcode],
+        Some("{req}, opcode {opcode}");
+    /// `io_uring_req_failed`: a request failed at init or prep.
+    io_uring_req_failed = 5, "io_uring/io_uring.c:io_submit_fail_init", None,
+        [error: A Result],
+        Some("{req}, error {error}");
+    /// `io_uring_task_add`: task_work was queued for the submitting task.
+    io_uring_task_add = 6, "io_uring/io_uring.c:__io_req_task_work_add", None,
+        [lazy: A Num, local: BLo Num],
+        Some("{req}, lazy {lazy}, local {local}");
+    /// `io_uring_cqring_wait`: the task waits for CQEs.
+    io_uring_cqring_wait = 7, "io_uring/io_uring.c:io_cqring_wait", None,
+        [min_events: A Num, cqes: BLo Num],
+        Some("ring {ring}, min_events {min_events}, cqes {cqes}");
     /// `io_uring_fail_link`: a linked request was cancelled because its predecessor failed.
-    io_uring_fail_link = 8,
-    /// `io_uring_link`: a request was linked behind another. a = head request.
-    io_uring_link = 9,
+    io_uring_fail_link = 8, "io_uring/timeout.c:io_fail_links", None,
+        [head: A Num, result: B Result],
+        Some("{req}, head {head}, result {result}");
+    /// `io_uring_link`: a request was linked behind another.
+    io_uring_link = 9, "io_uring/io_uring.c:io_submit_sqe", None,
+        [head: A Num],
+        Some("{req}, head {head}");
     /// `io_uring_defer`: a drained request was deferred.
-    io_uring_defer = 10,
-    /// `io_uring_cqe_overflow`: a CQE went to the overflow list. a = res, b = cflags.
-    io_uring_cqe_overflow = 11,
-    /// `io_uring_local_work_run`: DEFER_TASKRUN local work ran. a = items.
-    io_uring_local_work_run = 12,
-    /// `io_uring_file_get`: the request's file was resolved. a = fd.
-    io_uring_file_get = 13,
+    io_uring_defer = 10, "io_uring/io_uring.c:io_drain_req", None,
+        [],
+        None;
+    /// `io_uring_cqe_overflow`: a CQE went to the overflow list.
+    io_uring_cqe_overflow = 11, "io_uring/io_uring.c:io_cqring_event_overflow", None,
+        [res: A Result, cflags: BLo FlagsHex(&schema::CQE_FLAGS)],
+        Some("{req}, result {res}, cflags {cflags}");
+    /// `io_uring_local_work_run`: DEFER_TASKRUN local work ran.
+    io_uring_local_work_run = 12, "io_uring/io_uring.c:__io_run_local_work", None,
+        [items: A Num],
+        None;
+    /// `io_uring_file_get`: the request's file was resolved.
+    io_uring_file_get = 13, "io_uring/io_uring.c:io_file_get_normal", None,
+        [fd: A Num],
+        None;
     /// `io_uring_poll_arm`: a request that got `-EAGAIN` waits on its file's wait queue
-    /// (async poll). a = mask asked for, b = events armed.
-    io_uring_poll_arm = 14,
+    /// (async poll).
+    io_uring_poll_arm = 14, "io_uring/poll.c:io_arm_poll_handler", None,
+        [mask: A Num, events: B Num],
+        Some("{req}, mask {mask}, events {events}");
 
-    /// The task entered `io_uring_enter`. a = to_submit, b = min_complete | flags << 32.
-    sim_sys_enter = 100,
-    /// A syscall returned to userspace. a = return value.
-    sim_sys_exit = 101,
-    /// The kernel stored the SQ head (`io_commit_sqring`). a = new head.
-    sim_sq_head_commit = 102,
-    /// The kernel stored the CQ tail (`io_commit_cqring`). a = new tail.
-    sim_cq_tail_commit = 103,
-    /// An SQ index array entry was out of range; the SQE was dropped. a = index, b = sq_dropped.
-    sim_sqe_dropped = 104,
-    /// The core called the driver's `->uring_cmd()`. a = issue_flags, b = cmd_op.
-    sim_uring_cmd_issue = 105,
-    /// The driver's `->uring_cmd()` returned. a = return value.
-    sim_uring_cmd_ret = 106,
-    /// The driver called `io_uring_cmd_done`. a = ret, b = issue_flags.
-    sim_uring_cmd_done = 107,
-    /// A task_work item ran. a = 1 for DEFER_TASKRUN local work.
-    sim_task_work_run = 108,
+    /// The task entered `io_uring_enter`.
+    sim_sys_enter = 100, "io_uring/io_uring.c:io_uring_enter", None,
+        [to_submit: A Num, min_complete: BLo Num, flags: BHi FlagsHex(&schema::ENTER_FLAGS)],
+        Some("to_submit {to_submit}, min_complete {min_complete}, flags {flags}");
+    /// A syscall returned to userspace.
+    sim_sys_exit = 101, "io_uring/io_uring.c:io_uring_enter", None,
+        [ret: A Result],
+        Some("ring {ring}, ret {ret}");
+    /// The kernel stored the SQ head (`io_commit_sqring`).
+    sim_sq_head_commit = 102, "io_uring/io_uring.c:io_commit_sqring", None,
+        [head: A Num],
+        Some("ring {ring}, head {head}");
+    /// The kernel stored the CQ tail (`io_commit_cqring`).
+    sim_cq_tail_commit = 103, "io_uring/io_uring.h:io_commit_cqring", None,
+        [tail: A Num, prev_tail: B Num],
+        Some("ring {ring}, tail {tail}");
+    /// An SQ index array entry was out of range; the SQE was dropped.
+    sim_sqe_dropped = 104, "io_uring/io_uring.c:io_get_sqe", None,
+        [index: A Num, dropped: BLo Num],
+        Some("ring {ring}, index {index}, dropped {dropped}");
+    /// The core called the driver's `->uring_cmd()`.
+    sim_uring_cmd_issue = 105, "io_uring/uring_cmd.c:io_uring_cmd", None,
+        [issue_flags: A Flags(&schema::ISSUE_FLAGS), cmd_op: BLo CmdOp],
+        Some("{req}, cmd_op {cmd_op}, issue_flags {issue_flags}");
+    /// The driver's `->uring_cmd()` returned (`cancel`: the call was a cancellation, whose
+    /// result the core ignores).
+    sim_uring_cmd_ret = 106, "io_uring/uring_cmd.c:io_uring_cmd", None,
+        [ret: A Result, cancel: BLo Num],
+        Some("{req}, ret {ret}{?cancel| (cancel call, ignored)}");
+    /// The driver called `io_uring_cmd_done`.
+    sim_uring_cmd_done = 107, "io_uring/uring_cmd.c:__io_uring_cmd_done", None,
+        [ret: A Result, issue_flags: BLo Flags(&schema::ISSUE_FLAGS)],
+        Some("{req}, ret {ret}, issue_flags {issue_flags}");
+    /// A task_work item ran (`local`: DEFER_TASKRUN local work).
+    sim_task_work_run = 108, "io_uring/io_uring.c:io_handle_tw_list", None,
+        [local: A Num],
+        Some("{req}{?local|, local (DEFER_TASKRUN)}");
     /// A workqueue item ran.
-    sim_work_run = 109,
-    /// The task went to sleep waiting for CQEs. a = min_events.
-    sim_wait_sleep = 110,
+    sim_work_run = 109, "kernel/workqueue.c:process_one_work", Some(Ctx::Device),
+        [now_ns: A Num],
+        Some("{req}");
+    /// The task went to sleep waiting for CQEs.
+    sim_wait_sleep = 110, "io_uring/io_uring.c:io_cqring_wait_schedule", None,
+        [min_events: A Num],
+        Some("ring {ring}, min_events {min_events}");
     /// A waiting task woke up.
-    sim_wait_wake = 111,
-    /// The overflow list was flushed into the CQ ring. a = CQEs moved, b = 1 if the CQ ring
-    /// was full so nothing could move.
-    sim_overflow_flush = 112,
-    /// The driver wrote PDU bytes. a = offset, b = length.
-    sim_pdu_write = 113,
-    /// The driver read PDU bytes. a = offset, b = length.
-    sim_pdu_read = 114,
+    sim_wait_wake = 111, "io_uring/io_uring.c:io_wake_function", None,
+        [hit: A Num],
+        Some("ring {ring}");
+    /// The overflow list was flushed into the CQ ring (`cq_full`: nothing could move).
+    sim_overflow_flush = 112, "io_uring/io_uring.c:__io_cqring_overflow_flush", None,
+        [moved: A Num, cq_full: BLo Num],
+        Some("ring {ring}, moved {moved}");
+    /// The driver wrote PDU bytes.
+    sim_pdu_write = 113, "rust/kernel/io_uring.rs:IoUringCmd::write_pdu", None,
+        [offset: A Num, len: BLo Num],
+        Some("{req}, pdu[{offset}..{offset+len}]");
+    /// The driver read PDU bytes.
+    sim_pdu_read = 114, "rust/kernel/io_uring.rs:IoUringCmd::read_pdu", None,
+        [offset: A Num, len: BLo Num],
+        Some("{req}, pdu[{offset}..{offset+len}]");
     /// A request's SQE was copied into async data (`io_uring_cmd_sqe_copy`).
-    sim_sqe_copy = 115,
+    sim_sqe_copy = 115, "io_uring/uring_cmd.c:io_uring_cmd_sqe_copy", None,
+        [bytes: A Num],
+        Some("{req}, {bytes} bytes");
     /// An io-wq worker picked up a request.
-    sim_iowq_run = 116,
-    /// A driver printed a message (`dev_info!`). a = message id.
-    sim_driver_log = 117,
-    /// The clock advanced to a timer. a = new time in ns.
-    sim_timer_fire = 118,
-    /// The waiting task has nothing that could ever wake it (b = 0), or would spin forever on
-    /// an overflowed CQE that cannot move (b = 1); the simulator interrupts the wait.
-    sim_wait_deadlock = 119,
-    /// Userspace published SQEs by storing the SQ tail. a = new tail.
-    sim_user_sq_tail = 120,
-    /// Userspace stored the CQ head after reaping. a = new head.
-    sim_user_cq_head = 121,
+    sim_iowq_run = 116, "io_uring/io_uring.c:io_wq_submit_work", Some(Ctx::IoWq),
+        [],
+        Some("{req}");
+    /// A driver printed a message (`dev_info!`).
+    sim_driver_log = 117, "kernel/printk/printk.c:vprintk_emit", None,
+        [msg: A Log, level: B Num],
+        Some("{msg}");
+    /// The clock advanced to a timer.
+    sim_timer_fire = 118, "kernel/time/timer.c:call_timer_fn", None,
+        [now_ns: A Num],
+        Some("{reqn}, now {now_ns} ns");
+    /// The waiting task has nothing that could ever wake it (`spin` 0), or would spin forever
+    /// on an overflowed CQE that cannot move (`spin` 1); the simulator interrupts the wait.
+    sim_wait_deadlock = 119, "", None,
+        [spin: BLo Num],
+        Some("ring {ring}");
+    /// Userspace published SQEs by storing the SQ tail.
+    sim_user_sq_tail = 120, "liburing: io_uring_submit", None,
+        [tail: A Num],
+        None;
+    /// Userspace stored the CQ head after reaping.
+    sim_user_cq_head = 121, "liburing: io_uring_cq_advance", None,
+        [head: A Num],
+        None;
     /// A request was freed and returned to the request cache.
-    sim_req_free = 122,
+    sim_req_free = 122, "io_uring/io_uring.c:io_free_batch_list", None,
+        [],
+        Some("{req}");
     /// The core called the driver's cancel path (`IO_URING_F_CANCEL`).
-    sim_uring_cmd_cancel = 123,
-    /// The PDU was zeroed (RFC patch 2 in prep, or the v5 wrapper). a = 1 prep, 2 wrapper.
-    sim_pdu_zero = 124,
-    /// The ring was torn down. a = requests cancelled.
-    sim_ring_exit = 125,
-    /// The core called an opcode's issue handler (`io_issue_sqe`). a = issue_flags, b = opcode.
-    sim_issue = 126,
+    sim_uring_cmd_cancel = 123, "io_uring/uring_cmd.c:io_uring_try_cancel_uring_cmd", None,
+        [issue_flags: A Flags(&schema::ISSUE_FLAGS)],
+        Some("{req}, issue_flags {issue_flags}");
+    /// The PDU was zeroed (`by` 1: RFC patch 2 in prep; 2: the v5 wrapper).
+    sim_pdu_zero = 124, "io_uring/uring_cmd.c:io_uring_cmd_prep", None,
+        [by: A Choice(&[(1, "io_uring_cmd_prep (RFC v3 patch 2/5)")], "the v5 uring_cmd wrapper")],
+        Some("{req}, by {by}");
+    /// The ring was torn down.
+    sim_ring_exit = 125, "io_uring/io_uring.c:io_ring_ctx_wait_and_kill", None,
+        [cancelable: A Num, live: BLo Num],
+        Some("ring {ring}, cancelable {cancelable}, live requests {live}");
+    /// The core called an opcode's issue handler (`io_issue_sqe`).
+    sim_issue = 126, "io_uring/io_uring.c:io_issue_sqe", None,
+        [issue_flags: A Flags(&schema::ISSUE_FLAGS), opcode: B Opcode],
+        Some("{req}, opcode {opcode}, issue_flags {issue_flags}");
+    /// A request moved from one state of its life to another (`ReqState`).
+    sim_req_state = 127, "", None,
+        [from: A State, to: BLo State],
+        Some("{req}, {from} -> {to}");
 
-    /// A command was completed a second time, or after it had ended. a = the extra result,
-    /// b = the request's state (`ReqState`), or -1 when `->uring_cmd()` returned a result after
-    /// the driver had already called `done()`.
-    sanitizer_double_done = 200,
-    /// `done()` got issue_flags the core never handed out for this call context. a = the flags
-    /// passed, b = the flags the context was given (`IO_URING_F_UNLOCKED` where none were).
-    sanitizer_done_bad_flags = 201,
-    /// `done()` ran without `uring_lock` and without `IO_URING_F_UNLOCKED`. a = the flags passed.
-    sanitizer_done_unlocked = 202,
-    /// PDU bytes were read that were never written during this request's life. a = the first
-    /// such offset, b = its provenance (`Prov`: 0 fresh, 4 stale).
-    sanitizer_pdu_uninit_read = 203,
-    /// The SQE was read after the issue call returned (it may be reused by userspace). a = the
-    /// SQ slot.
-    sanitizer_sqe_after_issue = 204,
-    /// A PDU type larger than the 32-byte PDU was used. a = its size, b = 32.
-    sanitizer_pdu_too_big = 205,
+    /// A command was completed a second time, or after it had ended. `state` is the request's
+    /// state, or -1 when `->uring_cmd()` returned a result after the driver had called `done()`.
+    sanitizer_double_done = 200, "", None,
+        [res: A Result, state: B DoneState],
+        Some("{req}, result {res}, {state}");
+    /// `done()` got issue_flags the core never handed out for this call context (`allowed`:
+    /// the flags the context was given, `IO_URING_F_UNLOCKED` where none were).
+    sanitizer_done_bad_flags = 201, "", None,
+        [passed: A Flags(&schema::ISSUE_FLAGS), allowed: BLo Flags(&schema::ISSUE_FLAGS)],
+        Some("{req}, issue_flags {passed}, context has {allowed}");
+    /// `done()` ran without `uring_lock` and without `IO_URING_F_UNLOCKED`.
+    sanitizer_done_unlocked = 202, "", None,
+        [issue_flags: A Flags(&schema::ISSUE_FLAGS)],
+        Some("{req}, issue_flags {issue_flags} without uring_lock");
+    /// PDU bytes were read that were never written during this request's life: the first such
+    /// offset and its provenance.
+    sanitizer_pdu_uninit_read = 203, "", None,
+        [offset: A Num, prov: BLo ProvName],
+        Some("{req}, pdu[{offset}] is {prov}");
+    /// The SQE was read after the issue call returned (it may be reused by userspace).
+    sanitizer_sqe_after_issue = 204, "", None,
+        [slot: A Num],
+        Some("{req}, SQ slot {slot} may hold another SQE");
+    /// A PDU type larger than the 32-byte PDU was used.
+    sanitizer_pdu_too_big = 205, "", None,
+        [size: A Num, pdu_size: BLo Num],
+        Some("{req}, {size}-byte type, pdu is {pdu_size} bytes");
 
     // uring_cmd and misc-device events (simulator-only, so below the sanitizer range 200+).
     /// The file has no `f_op->uring_cmd`; the core fails the request with `-EOPNOTSUPP`.
-    /// a = fd.
-    sim_uring_cmd_no_hook = 150,
-    /// The driver read SQE bytes through the abstraction. a = offset, b = length | 1 << 32 if
-    /// the read was volatile (`READ_ONCE`-like).
-    sim_sqe_read = 151,
-    /// A misc device was registered. a = minor.
-    sim_dev_register = 152,
-    /// A misc device was opened. a = fd.
-    sim_dev_open = 153,
+    sim_uring_cmd_no_hook = 150, "io_uring/uring_cmd.c:io_uring_cmd", None,
+        [fd: A Num],
+        Some("{req}, fd {fd} has no f_op->uring_cmd");
+    /// The driver read SQE bytes through the abstraction (`volatile`: a `READ_ONCE`-like read).
+    sim_sqe_read = 151, "include/linux/io_uring/cmd.h:io_uring_sqe_cmd", None,
+        [offset: A Num, len: BLo Num, volatile: BHi Choice(&[(0, "plain read")], "volatile")],
+        Some("{reqn}, sqe[{offset}..{offset+len}], {volatile}");
+    /// A misc device was registered.
+    sim_dev_register = 152, "drivers/char/misc.c:misc_register", None,
+        [minor: A Num],
+        Some("minor {minor}");
+    /// A misc device was opened.
+    sim_dev_open = 153, "drivers/char/misc.c:misc_open", None,
+        [fd: A Num],
+        Some("fd {fd}");
     /// A misc device file was released (its last reference went away).
-    sim_dev_release = 154,
-    /// Userspace poked a device (`rs_dev_ctl`). a = arg, b = fd.
-    sim_dev_ctl = 155,
-    /// The driver asked for a task_work callback (`__io_uring_cmd_do_in_task`). a = 1 if lazy.
-    sim_uring_cmd_do_in_task = 156,
-    /// Work was queued on the system workqueue. a = delay in ns, b = 1 for delayed work.
-    sim_work_queue = 157,
+    sim_dev_release = 154, "fs/file_table.c:__fput", None,
+        [],
+        Some("private_data released");
+    /// Userspace poked a device (`rs_dev_ctl`).
+    sim_dev_ctl = 155, "", None,
+        [arg: A Num, fd: B Num],
+        Some("fd {fd}, arg {arg}");
+    /// The driver asked for a task_work callback (`__io_uring_cmd_do_in_task`).
+    sim_uring_cmd_do_in_task = 156, "io_uring/uring_cmd.c:__io_uring_cmd_do_in_task", None,
+        [lazy: A Choice(&[(0, "normal")], "lazy")],
+        Some("{req}, {lazy} wake");
+    /// Work was queued on the system workqueue (`delayed`: after `delay_ns`).
+    sim_work_queue = 157, "kernel/workqueue.c:queue_work_on", None,
+        [delay_ns: A Num, delayed: BLo Num],
+        Some("{reqn}{?delayed|, delayed {delay_ns} ns}");
     /// The command was marked cancelable (`io_uring_cmd_mark_cancelable`).
-    sim_uring_cmd_cancelable = 158,
-    /// The driver copied bytes from user memory. a = address, b = length.
-    sim_copy_from_user = 159,
-    /// The driver copied bytes to user memory. a = address, b = length.
-    sim_copy_to_user = 160,
+    sim_uring_cmd_cancelable = 158, "io_uring/uring_cmd.c:io_uring_cmd_mark_cancelable", None,
+        [],
+        Some("{req}");
+    /// The driver copied bytes from user memory.
+    sim_copy_from_user = 159, "lib/usercopy.c:_copy_from_user", None,
+        [addr: A UserAddr, len: BLo Num],
+        Some("{reqn}, {addr}, {len} bytes");
+    /// The driver copied bytes to user memory.
+    sim_copy_to_user = 160, "lib/usercopy.c:_copy_to_user", None,
+        [addr: A UserAddr, len: BLo Num],
+        Some("{reqn}, {addr}, {len} bytes");
 
     // Ring-core events (simulator-only, below the sanitizer range 200+).
-    /// `io_uring_task_work_run`: the task ran a batch of task_work. a = items run.
-    io_uring_task_work_run = 170,
+    /// `io_uring_task_work_run`: the task ran a batch of task_work.
+    io_uring_task_work_run = 170, "io_uring/io_uring.c:tctx_task_work_run", None,
+        [items: A Num],
+        None;
     /// A `CQE_MIXED` ring posted a filler CQE (`IORING_CQE_F_SKIP`) in its last slot so a
-    /// 32-byte CQE does not straddle the wrap (`io_fill_nop_cqe`). b = flags | slot << 32.
-    sim_cqe_skip_filler = 171,
-    /// `io_uring_register` ran. a = opcode, b = return value.
-    sim_register = 172,
-    /// The program made another system call (read, write, socket, ...). a = x86-64 syscall
-    /// number, b = return value.
-    sim_sys_call = 173,
-    /// `io_submit_state_end`: the batch's deferred completions are flushed. a = requests.
-    sim_submit_flush = 174,
+    /// 32-byte CQE does not straddle the wrap.
+    sim_cqe_skip_filler = 171, "io_uring/io_uring.c:io_fill_nop_cqe", None,
+        [flags: BLo FlagsHex(&schema::CQE_FLAGS), slot: BHi Num],
+        None;
+    /// `io_uring_register` ran.
+    sim_register = 172, "io_uring/register.c:__io_uring_register", None,
+        [opcode: A Num, ret: B Result],
+        None;
+    /// The program made another system call (read, write, socket, ...): its x86-64 number.
+    sim_sys_call = 173, "", Some(Ctx::User),
+        [nr: A Syscall, ret: B Result],
+        None;
+    /// `io_submit_state_end`: the batch's deferred completions are flushed.
+    sim_submit_flush = 174, "io_uring/io_uring.c:io_submit_state_end", None,
+        [reqs: A Num],
+        None;
     /// A CQE was written from the cached free CQ range (`ctx->cqe_cached`) where the kernel's
-    /// own ordering or accounting breaks (Linux 6.18, `CQE_MIXED` rings). a = 1: a filler was
-    /// posted but the refill then failed, so the cache is a slot behind the tail and the next
-    /// CQE overwrites the filler; a = 2: a CQE was posted from the cache while older CQEs wait
-    /// on the overflow list. b = slot.
-    sim_cqe_cache_quirk = 175,
+    /// own ordering or accounting breaks (Linux 6.18, `CQE_MIXED` rings). `quirk` 1: a filler
+    /// was posted but the refill then failed, so the cache is a slot behind the tail and the
+    /// next CQE overwrites the filler; 2: a CQE was posted from the cache while older CQEs
+    /// wait on the overflow list.
+    sim_cqe_cache_quirk = 175, "io_uring/io_uring.c:io_cqe_cache_refill", None,
+        [quirk: A Num, slot: B Num],
+        None;
 
     // Opcodes beyond NOP and URING_CMD (simulator-only, below the sanitizer range 200+).
     /// The simulator has no model for this request: it fails with -4096, which is never a
-    /// kernel errno. a = opcode, b = what: 0 the opcode, 1 a field value, 2 the file kind.
-    sim_not_modelled = 180,
-    /// A READ or WRITE moved data (`kiocb_done`). a = bytes, b = 1 for a write | position << 1
-    /// (-1: a stream, no position).
-    sim_rw_done = 181,
-    /// A file woke a request waiting on it through async poll (`io_poll_wake`). a = events.
-    sim_poll_wake = 182,
-    /// An armed async poll was cancelled (`io_poll_cancel_req`).
-    sim_poll_cancel = 183,
-    /// A TIMEOUT or LINK_TIMEOUT armed its timer. a = nanoseconds from now, b = completion
-    /// count | 1 << 32 for a LINK_TIMEOUT.
-    sim_timeout_arm = 184,
-    /// A timeout ended. a = result (-ETIME, 0 by count, -ECANCELED), b = 0 timer, 1 count,
-    /// 2 removed or cancelled.
-    sim_timeout_fire = 185,
-    /// ASYNC_CANCEL or TIMEOUT_REMOVE looked for a request. a = result, b = the user_data
-    /// looked for.
-    sim_cancel = 186,
+    /// kernel errno.
+    sim_not_modelled = 180, "", None,
+        [opcode: A Opcode, what: B Choice(&[(1, "a field value"), (2, "the file kind")], "the opcode")],
+        Some("{req}, opcode {opcode}, not modelled: {what}");
+    /// A READ or WRITE moved data (`kiocb_done`); `pos` is 4294967295 on a stream (no position).
+    sim_rw_done = 181, "io_uring/rw.c:kiocb_done", None,
+        [bytes: A Num, dir: BLo Choice(&[(1, "write")], "read"), pos: BHi Num],
+        Some("{req}, {dir} {bytes} bytes, pos {pos}");
+    /// A file woke a request waiting on it through async poll.
+    sim_poll_wake = 182, "io_uring/poll.c:io_poll_wake", None,
+        [mask: A Num],
+        Some("{req}, mask {mask}");
+    /// An armed async poll was cancelled.
+    sim_poll_cancel = 183, "io_uring/poll.c:io_poll_cancel_req", None,
+        [],
+        Some("{req}");
+    /// A TIMEOUT or LINK_TIMEOUT armed its timer.
+    sim_timeout_arm = 184, "io_uring/timeout.c:io_timeout", None,
+        [ns: A Num, count: BLo Num, link: BHi Choice(&[(1, "link timeout")], "timeout")],
+        Some("{req}, {link} in {ns} ns, count {count}");
+    /// A timeout ended (`how`: the timer fired, the completion count was reached, or it was
+    /// removed or cancelled).
+    sim_timeout_fire = 185, "io_uring/timeout.c:io_timeout_fn", None,
+        [res: A Result, how: B Choice(&[(1, "count reached"), (2, "removed")], "timer fired")],
+        Some("{req}, {how}, result {res}");
+    /// ASYNC_CANCEL or TIMEOUT_REMOVE looked for a request by user_data.
+    sim_cancel = 186, "io_uring/cancel.c:io_try_cancel", None,
+        [res: A Result, target: B Num],
+        Some("{req}, user_data {target}: {res}");
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.
@@ -279,47 +574,12 @@ impl TraceRecord {
         Event::from_id(self.event)
     }
 
-    /// Formats the record in the `TP_printk` style of the matching tracepoint.
-    pub fn display(&self) -> Display<'_> {
-        Display(self)
-    }
-}
-
-/// `TP_printk`-style rendering of a [`TraceRecord`].
-pub struct Display<'a>(&'a TraceRecord);
-
-impl fmt::Display for Display<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let r = self.0;
-        let ev = r.event().map(Event::name).unwrap_or("unknown");
-        let ctx = match r.ctx {
-            0 => "user",
-            1 => "io_uring",
-            2 => "driver",
-            3 => "io-wq",
-            4 => "device",
-            _ => "task_work",
-        };
-        write!(f, "{:>5} {:>9} {:<9} {}: ", r.step, r.time_ns, ctx, ev)?;
-        match r.event() {
-            Some(Event::io_uring_complete) => write!(
-                f,
-                "req {}, user_data 0x{:x}, result {}, cflags 0x{:x}",
-                r.req, r.user_data, r.a as i32, r.b as u32
-            ),
-            Some(Event::io_uring_submit_req) => write!(
-                f,
-                "req {}, user_data 0x{:x}, opcode {}, flags 0x{:x}",
-                r.req,
-                r.user_data,
-                crate::uapi::io_uring::opcode_name(r.a as u8),
-                r.b as u32
-            ),
-            _ => write!(
-                f,
-                "req {}, user_data 0x{:x}, a {}, b {}",
-                r.req, r.user_data, r.a, r.b
-            ),
+    /// The record's line in the text trace, without names only the rest of the core knows
+    /// (see [`render::Line`] for those).
+    pub fn display(&self) -> render::Line<'_> {
+        render::Line {
+            record: self,
+            names: &render::NoNames,
         }
     }
 }

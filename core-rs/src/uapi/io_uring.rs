@@ -290,7 +290,7 @@ pub const IORING_MAX_FIXED_FILES: u32 = 1 << 20;
 pub const IO_URING_GETEVENTS_ARG_SIZE: u32 = 24;
 
 /// Opcode names in `enum io_uring_op` order (the `.name` of `io_uring/opdef.c:io_cold_defs`).
-const OPCODE_NAMES: [&str; IORING_OP_LAST as usize] = [
+pub const OPCODE_NAMES: [&str; IORING_OP_LAST as usize] = [
     "NOP",
     "READV",
     "WRITEV",

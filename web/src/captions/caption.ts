@@ -7,6 +7,7 @@ import type { Op } from '../scenario/format';
 import type { Frame } from '../sim/frame';
 import { EAGAIN } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
+import { eventArgs } from '../wasm/events.generated';
 import { Weight, describeEvent, describeGroup, eventWeight, issuedFromIoWq } from './events';
 import { opcodeName, plural, resName } from './format';
 
@@ -27,17 +28,23 @@ function sentence(clauses: string[]): string {
   return /[.!?]$/.test(s) ? s : `${s}.`;
 }
 
+/** Whether `x` is request `req`'s `->uring_cmd()` returning -EAGAIN. */
+function eagainRet(x: TraceEvent, req: number): boolean {
+  const f = eventArgs(x);
+  return f?.event === 'sim_uring_cmd_ret' && x.req === req && f.ret === -EAGAIN;
+}
+
 /** Records another record of the same step already says (the -EAGAIN clause tells of the punt). */
 function redundant(e: TraceEvent, all: readonly TraceEvent[]): boolean {
   switch (e.event) {
     case 'io_uring_queue_async_work':
-      return all.some((x) => x.event === 'sim_uring_cmd_ret' && x.req === e.req && Number(x.a) === -EAGAIN);
+      return all.some((x) => eagainRet(x, e.req));
     case 'io_uring_task_add':
       // The driver's request for a task_work callback (or a final -EAGAIN) already says it.
       return all.some(
         (x) =>
           ((x.event as string) === 'sim_uring_cmd_do_in_task' && x.req === e.req) ||
-          (x.event === 'sim_uring_cmd_ret' && x.req === e.req && Number(x.a) === -EAGAIN && issuedFromIoWq(x.req, all)),
+          (eagainRet(x, e.req) && issuedFromIoWq(x.req, all)),
       );
     case 'io_uring_cqring_wait':
       return all.some((x) => x.event === 'sim_wait_sleep');

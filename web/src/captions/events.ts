@@ -2,13 +2,14 @@
  * What each trace event means, in words: one clause per record, and how much it matters for
  * the caption of its step.
  *
- * The argument layout of every event is documented in `core-rs/src/trace/mod.rs`; this module
- * is the one place the UI decodes `a` and `b`.
+ * Each event's named fields come from the schema in `core-rs/src/trace/mod.rs`, decoded by
+ * `eventArgs` of `events.generated.ts`; this module only puts them into words.
  *
  * @see core-rs/src/trace/mod.rs
  */
-import { EAGAIN, EIOCBQUEUED, IO_URING_F_IOWQ } from '../wasm/abi.generated';
+import { EAGAIN, EIOCBQUEUED, IO_URING_F_IOWQ, IORING_ENTER_GETEVENTS, REQ_STATE_NAMES } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
+import { type EventFields, type EventName, eventArgs, fieldsOf, SYSCALL_NAMES } from '../wasm/events.generated';
 import { cqeFlagNames, hex, issueFlagNames, opcodeName, plural, resName, sqeFlagNames, userDataText } from './format';
 
 /** How much an event matters for the one-sentence caption of its step. */
@@ -22,10 +23,6 @@ export const Weight = {
   Alarm: 3,
 } as const;
 export type Weight = (typeof Weight)[keyof typeof Weight];
-
-const lo32 = (v: bigint) => Number(BigInt.asUintN(32, v));
-const hi32 = (v: bigint) => Number(BigInt.asUintN(32, v >> 32n));
-const s32 = (v: bigint) => Number(BigInt.asIntN(32, v));
 
 /**
  * `request #42`: requests go by their user_data, as their tokens and ring slots are labelled
@@ -47,7 +44,10 @@ function ud(e: TraceEvent): string {
 
 /** Whether the step issued request `req` from an io-wq worker (issue flags with IO_URING_F_IOWQ). */
 export function issuedFromIoWq(req: number, step: readonly TraceEvent[]): boolean {
-  return step.some((x) => x.event === 'sim_uring_cmd_issue' && x.req === req && (lo32(x.a) & IO_URING_F_IOWQ) !== 0);
+  return step.some((x) => {
+    const f = eventArgs(x);
+    return f?.event === 'sim_uring_cmd_issue' && x.req === req && (f.issue_flags & IO_URING_F_IOWQ) !== 0;
+  });
 }
 
 /** Describes what a `->uring_cmd()` return value makes the core do (`fromIoWq`: the call came from io-wq). */
@@ -59,164 +59,112 @@ export function uringCmdRetClause(ret: number, fromIoWq = false): string {
   return `->uring_cmd() returns ${ret}: the core completes the request at once with that result`;
 }
 
-interface EventInfo {
+interface EventInfo<K extends EventName> {
   weight: Weight;
-  /** The clause, in the present tense, starting lower-case (`step`: every record of its step). */
-  text(e: TraceEvent, step: readonly TraceEvent[]): string;
+  /** The clause, in the present tense, starting lower-case (`f`: the record's fields; `step`: every record of its step). */
+  text(f: EventFields[K], e: TraceEvent, step: readonly TraceEvent[]): string;
 }
 
-/**
- * Keyed by event name. Typed by string rather than `EventName` so a core that adds events
- * still builds; `events.test.ts` checks that every event of abi.generated.ts is described.
- */
-const INFO: Record<string, EventInfo> = {
+/** Keyed by event name; `events.test.ts` checks that every event of the schema is described. */
+const INFO: { [K in EventName]: EventInfo<K> } = {
   io_uring_create: {
     weight: Weight.Normal,
-    text: (e) => `io_uring_setup creates a ring with ${plural(lo32(e.a), 'SQ entry', 'SQ entries')} and ${plural(lo32(e.b), 'CQ entry', 'CQ entries')}`,
+    text: (f) => `io_uring_setup creates a ring with ${plural(f.sq_entries, 'SQ entry', 'SQ entries')} and ${plural(f.cq_entries, 'CQ entry', 'CQ entries')}`,
   },
   io_uring_submit_req: {
     weight: Weight.Normal,
-    text: (e) => `the kernel consumes the SQE at SQ index ${hi32(e.b)} and starts ${who(e)}, a ${opcodeName(lo32(e.a))}${lo32(e.b) & 0xff ? ` with ${sqeFlagNames(lo32(e.b) & 0xff)}` : ''}`,
+    text: (f, e) => `the kernel consumes the SQE at SQ index ${f.sq_index} and starts ${who(e)}, a ${opcodeName(f.opcode)}${f.sqe_flags ? ` with ${sqeFlagNames(f.sqe_flags)}` : ''}`,
   },
   io_uring_complete: {
     weight: Weight.Key,
-    text: (e) => `the kernel writes the CQE for ${ud(e)} (res ${resName(s32(e.a))}${lo32(e.b) ? `, flags ${cqeFlagNames(lo32(e.b))}` : ''}) into CQ slot ${hi32(e.b)}`,
+    text: (f, e) => `the kernel writes the CQE for ${ud(e)} (res ${resName(f.res)}${f.cflags ? `, flags ${cqeFlagNames(f.cflags)}` : ''}) into CQ slot ${f.slot}`,
   },
   io_uring_queue_async_work: {
     weight: Weight.Key,
-    text: (e) => `the core punts ${who(e)} to an io-wq worker`,
+    text: (_f, e) => `the core punts ${who(e)} to an io-wq worker`,
   },
   io_uring_req_failed: {
     weight: Weight.Key,
-    text: (e) => `${who(e)} fails before issue with ${resName(-Math.abs(s32(e.a)))}`,
+    text: (f, e) => `${who(e)} fails before issue with ${resName(-Math.abs(f.error))}`,
   },
   io_uring_task_add: {
     weight: Weight.Key,
-    text: (e) => `task_work is queued for the submitting task to finish ${who(e)}${e.a ? ' (lazy wake)' : ''}`,
+    text: (f, e) => `task_work is queued for the submitting task to finish ${who(e)}${f.lazy ? ' (lazy wake)' : ''}`,
   },
   io_uring_cqring_wait: {
     weight: Weight.Normal,
-    text: (e) =>
-      lo32(e.a) === 0
+    text: (f) =>
+      f.min_events === 0
         ? 'the task enters io_cqring_wait without waiting for any CQE: it runs pending task_work and flushes the overflow list'
-        : `the task waits for ${plural(lo32(e.a), 'CQE')}`,
+        : `the task waits for ${plural(f.min_events, 'CQE')}`,
   },
   io_uring_fail_link: {
     weight: Weight.Key,
-    text: (e) => `${who(e)} is cancelled because the request it was linked to failed`,
+    text: (_f, e) => `${who(e)} is cancelled because the request it was linked to failed`,
   },
   io_uring_link: {
     weight: Weight.Normal,
-    text: (e) => `${who(e)} is linked behind request ${lo32(e.a)}`,
+    text: (f, e) => `${who(e)} is linked behind request ${f.head}`,
   },
   io_uring_defer: {
     weight: Weight.Normal,
-    text: (e) => `${who(e)} is deferred until every earlier request has completed (IO_DRAIN)`,
+    text: (_f, e) => `${who(e)} is deferred until every earlier request has completed (IO_DRAIN)`,
   },
   io_uring_cqe_overflow: {
     weight: Weight.Key,
-    text: (e) => `the CQ ring is full, so the CQE for ${ud(e)} (res ${resName(s32(e.a))}) goes to the overflow list`,
+    text: (f, e) => `the CQ ring is full, so the CQE for ${ud(e)} (res ${resName(f.res)}) goes to the overflow list`,
   },
   io_uring_local_work_run: {
     weight: Weight.Normal,
-    text: (e) => `the task runs ${plural(lo32(e.a), 'item')} of DEFER_TASKRUN local work`,
+    text: (f) => `the task runs ${plural(f.items, 'item')} of DEFER_TASKRUN local work`,
   },
   io_uring_file_get: {
     weight: Weight.Noise,
-    text: (e) => `the kernel looks up fd ${s32(e.a)} for ${who(e)}`,
-  },
-  io_uring_poll_arm: {
-    weight: Weight.Key,
-    text: (e) => `the file is not ready, so ${who(e)} waits on its wait queue (async poll for ${pollText(lo32(e.a))}) instead of blocking`,
-  },
-  sim_not_modelled: {
-    weight: Weight.Key,
-    text: (e) => `not modelled: the simulator has no model for ${notModelledWhat(e)} of ${opcodeName(Number(e.a))}, so ${who(e)} fails with -4096, an answer Linux never gives (it is not an errno)`,
-  },
-  sim_rw_done: {
-    weight: Weight.Key,
-    text: (e) => {
-      const b = Number(BigInt.asIntN(64, e.b));
-      const at = b >> 1 < 0 ? '' : ` at offset ${b >> 1}`;
-      return `${who(e)} ${b & 1 ? 'writes' : 'reads'} ${plural(Number(e.a), 'byte')}${at}`;
-    },
-  },
-  sim_poll_wake: {
-    weight: Weight.Key,
-    text: (e) => `the file becomes ready (${pollText(lo32(e.a))}) and wakes ${who(e)}; its retry is queued as task_work`,
-  },
-  sim_poll_cancel: {
-    weight: Weight.Key,
-    text: (e) => `${who(e)} is taken off its file's wait queue: cancelled`,
-  },
-  sim_timeout_arm: {
-    weight: Weight.Normal,
-    text: (e) => {
-      const ms = Number(e.a) / 1e6;
-      const count = lo32(e.b);
-      const what = hi32(e.b) ? 'the linked timeout' : 'the timeout';
-      return `${what} ${who(e)} starts its timer: ${ms.toLocaleString('en-US')} ms${count ? `, or ${plural(count, 'completion')}` : ''}`;
-    },
-  },
-  sim_timeout_fire: {
-    weight: Weight.Key,
-    text: (e) => {
-      const how = Number(e.b);
-      if (how === 1) return `enough completions were posted: timeout ${who(e)} ends with 0`;
-      if (how === 2) return `timeout ${who(e)} is stopped before its timer fired: -ECANCELED`;
-      return `the timer of ${who(e)} fires: -ETIME`;
-    },
-  },
-  sim_cancel: {
-    weight: Weight.Key,
-    text: (e) => `${who(e)} looks for user_data ${userDataText(BigInt.asUintN(64, e.b))}: ${s32(e.a) === 0 ? 'found and cancelled' : resName(s32(e.a))}`,
+    text: (f, e) => `the kernel looks up fd ${f.fd} for ${who(e)}`,
   },
   sim_sys_enter: {
     weight: Weight.Normal,
-    text: (e) => {
-      const flags = hi32(e.b);
-      return `the task enters io_uring_enter(to_submit ${lo32(e.a)}, min_complete ${lo32(e.b)}${flags & 1 ? ', GETEVENTS' : ''})`;
-    },
+    text: (f) => `the task enters io_uring_enter(to_submit ${f.to_submit}, min_complete ${f.min_complete}${f.flags & IORING_ENTER_GETEVENTS ? ', GETEVENTS' : ''})`,
   },
   sim_sys_exit: {
     weight: Weight.Normal,
-    text: (e) => `io_uring_enter returns ${resName(s32(e.a))} to the application`,
+    text: (f) => `io_uring_enter returns ${resName(f.ret)} to the application`,
   },
   sim_sq_head_commit: {
     weight: Weight.Normal,
-    text: (e) => `the kernel publishes SQ head ${lo32(e.a)}, handing the consumed SQE slots back to the application`,
+    text: (f) => `the kernel publishes SQ head ${f.head}, handing the consumed SQE slots back to the application`,
   },
   sim_cq_tail_commit: {
     weight: Weight.Normal,
-    text: (e) => `the kernel publishes CQ tail ${lo32(e.a)}, so the application can see ${plural((lo32(e.a) - lo32(e.b)) >>> 0, 'new CQE')}`,
+    text: (f) => `the kernel publishes CQ tail ${f.tail}, so the application can see ${plural((f.tail - f.prev_tail) >>> 0, 'new CQE')}`,
   },
   sim_sqe_dropped: {
     weight: Weight.Key,
-    text: (e) => `SQ array entry ${lo32(e.a)} is out of range, so the kernel drops that SQE without a CQE (sq_dropped = ${lo32(e.b)})`,
+    text: (f) => `SQ array entry ${f.index} is out of range, so the kernel drops that SQE without a CQE (sq_dropped = ${f.dropped})`,
   },
   sim_uring_cmd_issue: {
     weight: Weight.Key,
-    text: (e) => `the core calls the driver's ->uring_cmd() for ${who(e)} (cmd_op ${num(lo32(e.b))}, issue flags ${issueFlagNames(lo32(e.a))})`,
+    text: (f, e) => `the core calls the driver's ->uring_cmd() for ${who(e)} (cmd_op ${num(f.cmd_op)}, issue flags ${issueFlagNames(f.issue_flags)})`,
   },
   sim_uring_cmd_ret: {
     weight: Weight.Key,
-    text: (e, step) => uringCmdRetClause(s32(e.a), issuedFromIoWq(e.req, step)),
+    text: (f, e, step) => uringCmdRetClause(f.ret, issuedFromIoWq(e.req, step)),
   },
   sim_uring_cmd_done: {
     weight: Weight.Key,
-    text: (e) => `the driver completes ${who(e)} with io_uring_cmd_done(ret ${resName(s32(e.a))}, issue flags ${issueFlagNames(lo32(e.b))})`,
+    text: (f, e) => `the driver completes ${who(e)} with io_uring_cmd_done(ret ${resName(f.ret)}, issue flags ${issueFlagNames(f.issue_flags)})`,
   },
   sim_task_work_run: {
     weight: Weight.Key,
-    text: (e) => `${e.a ? 'DEFER_TASKRUN local work' : 'task_work'} runs in the submitting task for ${who(e)}`,
+    text: (f, e) => `${f.local ? 'DEFER_TASKRUN local work' : 'task_work'} runs in the submitting task for ${who(e)}`,
   },
   sim_work_run: {
     weight: Weight.Key,
-    text: (e) => (e.req ? `a workqueue item runs for ${who(e)}: the device has finished its part` : 'a workqueue item runs'),
+    text: (_f, e) => (e.req ? `a workqueue item runs for ${who(e)}: the device has finished its part` : 'a workqueue item runs'),
   },
   sim_wait_sleep: {
     weight: Weight.Normal,
-    text: (e) => `the task sleeps until ${plural(lo32(e.a), 'CQE')} ${lo32(e.a) === 1 ? 'is' : 'are'} ready`,
+    text: (f) => `the task sleeps until ${plural(f.min_events, 'CQE')} ${f.min_events === 1 ? 'is' : 'are'} ready`,
   },
   sim_wait_wake: {
     weight: Weight.Normal,
@@ -224,31 +172,31 @@ const INFO: Record<string, EventInfo> = {
   },
   sim_overflow_flush: {
     weight: Weight.Key,
-    text: (e) => `${plural(lo32(e.a), 'CQE')} ${lo32(e.a) === 1 ? 'moves' : 'move'} from the overflow list into the CQ ring, in order`,
+    text: (f) => `${plural(f.moved, 'CQE')} ${f.moved === 1 ? 'moves' : 'move'} from the overflow list into the CQ ring, in order`,
   },
   sim_pdu_write: {
     weight: Weight.Normal,
-    text: (e) => `the driver writes ${plural(lo32(e.b), 'byte')} of the PDU at offset ${lo32(e.a)}`,
+    text: (f) => `the driver writes ${plural(f.len, 'byte')} of the PDU at offset ${f.offset}`,
   },
   sim_pdu_read: {
     weight: Weight.Normal,
-    text: (e) => `the driver reads ${plural(lo32(e.b), 'byte')} of the PDU at offset ${lo32(e.a)}`,
+    text: (f) => `the driver reads ${plural(f.len, 'byte')} of the PDU at offset ${f.offset}`,
   },
   sim_sqe_copy: {
     weight: Weight.Normal,
-    text: (e) => `the core copies the ${lo32(e.a) || 64}-byte SQE into the request's async data, because userspace may reuse the ring slot`,
+    text: (f) => `the core copies the ${f.bytes || 64}-byte SQE into the request's async data, because userspace may reuse the ring slot`,
   },
   sim_iowq_run: {
     weight: Weight.Key,
-    text: (e) => `an io-wq worker picks up ${who(e)}`,
+    text: (_f, e) => `an io-wq worker picks up ${who(e)}`,
   },
   sim_driver_log: {
     weight: Weight.Normal,
-    text: (e) => `the driver logs message ${lo32(e.a)}`,
+    text: (f) => `the driver logs message ${f.msg}`,
   },
   sim_timer_fire: {
     weight: Weight.Normal,
-    text: (e) => `the device's timer fires at ${(Number(e.a) / 1000).toLocaleString('en-US')} µs`,
+    text: (f) => `the device's timer fires at ${(f.now_ns / 1000).toLocaleString('en-US')} µs`,
   },
   sim_wait_deadlock: {
     weight: Weight.Key,
@@ -256,42 +204,44 @@ const INFO: Record<string, EventInfo> = {
   },
   sim_user_sq_tail: {
     weight: Weight.Normal,
-    text: (e) => `the application stores SQ tail ${lo32(e.a)}, publishing its SQEs`,
+    text: (f) => `the application stores SQ tail ${f.tail}, publishing its SQEs`,
   },
   sim_user_cq_head: {
     weight: Weight.Normal,
-    text: (e) => `the application stores CQ head ${lo32(e.a)} after reading its CQEs`,
+    text: (f) => `the application stores CQ head ${f.head} after reading its CQEs`,
   },
   sim_req_free: {
     weight: Weight.Noise,
-    text: (e) => `${who(e)} goes back to the request cache`,
+    text: (_f, e) => `${who(e)} goes back to the request cache`,
   },
   sim_uring_cmd_cancel: {
     weight: Weight.Key,
-    text: (e) => `the core asks the driver to cancel ${who(e)} (IO_URING_F_CANCEL)`,
+    text: (_f, e) => `the core asks the driver to cancel ${who(e)} (IO_URING_F_CANCEL)`,
   },
   sim_pdu_zero: {
     weight: Weight.Normal,
-    text: (e) =>
-      lo32(e.a) === 1
-        ? 'io_uring_cmd_prep zeroes the 32-byte PDU (RFC v3 patch 2/5)'
-        : "the Rust wrapper zeroes the 32-byte PDU before the driver's first issue",
+    text: (f) =>
+      f.by === 1 ? 'io_uring_cmd_prep zeroes the 32-byte PDU (RFC v3 patch 2/5)' : "the Rust wrapper zeroes the 32-byte PDU before the driver's first issue",
   },
   sim_ring_exit: {
     weight: Weight.Key,
-    text: (e) => `the ring is torn down${lo32(e.a) ? ` and ${plural(lo32(e.a), 'in-flight request')} ${lo32(e.a) === 1 ? 'is' : 'are'} cancelled` : ''}`,
+    text: (f) => `the ring is torn down${f.cancelable ? ` and ${plural(f.cancelable, 'in-flight request')} ${f.cancelable === 1 ? 'is' : 'are'} cancelled` : ''}`,
   },
   sim_issue: {
     weight: Weight.Noise,
-    text: (e) => `the core issues ${who(e)}, a ${opcodeName(lo32(e.b))}, with issue flags ${issueFlagNames(lo32(e.a))}`,
+    text: (f, e) => `the core issues ${who(e)}, a ${opcodeName(f.opcode)}, with issue flags ${issueFlagNames(f.issue_flags)}`,
+  },
+  sim_req_state: {
+    weight: Weight.Noise,
+    text: (f, e) => `${who(e)} moves from state ${REQ_STATE_NAMES[f.from] ?? f.from} to ${REQ_STATE_NAMES[f.to] ?? f.to}`,
   },
   sanitizer_double_done: {
     weight: Weight.Alarm,
-    text: (e) => `the sanitizer reports that ${who(e)} is completed a second time`,
+    text: (_f, e) => `the sanitizer reports that ${who(e)} is completed a second time`,
   },
   sanitizer_done_bad_flags: {
     weight: Weight.Alarm,
-    text: (e) => `the sanitizer reports that done() got issue flags ${issueFlagNames(lo32(e.a))} where the core handed out ${issueFlagNames(lo32(e.b))}`,
+    text: (f) => `the sanitizer reports that done() got issue flags ${issueFlagNames(f.passed)} where the core handed out ${issueFlagNames(f.allowed)}`,
   },
   sanitizer_done_unlocked: {
     weight: Weight.Alarm,
@@ -311,19 +261,19 @@ const INFO: Record<string, EventInfo> = {
   },
   sim_uring_cmd_no_hook: {
     weight: Weight.Key,
-    text: (e) => `the file behind fd ${s32(e.a)} has no ->uring_cmd() handler, so the core fails ${who(e)} with -EOPNOTSUPP`,
+    text: (f, e) => `the file behind fd ${f.fd} has no ->uring_cmd() handler, so the core fails ${who(e)} with -EOPNOTSUPP`,
   },
   sim_sqe_read: {
     weight: Weight.Normal,
-    text: (e) => `the driver reads ${plural(lo32(e.b), 'byte')} of the SQE at offset ${lo32(e.a)}${hi32(e.b) & 1 ? ' with a volatile read' : ''}`,
+    text: (f) => `the driver reads ${plural(f.len, 'byte')} of the SQE at offset ${f.offset}${f.volatile & 1 ? ' with a volatile read' : ''}`,
   },
   sim_dev_register: {
     weight: Weight.Normal,
-    text: (e) => `a misc device is registered with minor ${lo32(e.a)}`,
+    text: (f) => `a misc device is registered with minor ${f.minor}`,
   },
   sim_dev_open: {
     weight: Weight.Normal,
-    text: (e) => `the misc device is opened as fd ${s32(e.a)}`,
+    text: (f) => `the misc device is opened as fd ${f.fd}`,
   },
   sim_dev_release: {
     weight: Weight.Normal,
@@ -331,54 +281,91 @@ const INFO: Record<string, EventInfo> = {
   },
   sim_dev_ctl: {
     weight: Weight.Normal,
-    text: (e) => `the scenario pokes the device behind fd ${s32(e.b)} (argument ${e.a})`,
+    text: (f) => `the scenario pokes the device behind fd ${f.fd} (argument ${f.arg})`,
   },
   sim_uring_cmd_do_in_task: {
     weight: Weight.Key,
-    text: (e) => `the driver asks for a task_work callback to finish ${who(e)}${e.a ? ' (lazy wake)' : ''}`,
+    text: (f, e) => `the driver asks for a task_work callback to finish ${who(e)}${f.lazy ? ' (lazy wake)' : ''}`,
   },
   sim_work_queue: {
     weight: Weight.Normal,
-    text: (e) => (e.b ? `the driver queues delayed work, due in ${(Number(e.a) / 1000).toLocaleString('en-US')} µs` : 'the driver queues work on the system workqueue'),
+    text: (f) => (f.delayed ? `the driver queues delayed work, due in ${(f.delay_ns / 1000).toLocaleString('en-US')} µs` : 'the driver queues work on the system workqueue'),
   },
   sim_uring_cmd_cancelable: {
     weight: Weight.Normal,
-    text: (e) => `the driver marks ${who(e)} cancelable`,
+    text: (_f, e) => `the driver marks ${who(e)} cancelable`,
   },
   sim_copy_from_user: {
     weight: Weight.Normal,
-    text: (e) => `the driver copies ${plural(lo32(e.b), 'byte')} from user memory at ${hex(e.a)}`,
+    text: (f) => `the driver copies ${plural(f.len, 'byte')} from user memory at ${hex(f.addr)}`,
   },
   sim_copy_to_user: {
     weight: Weight.Normal,
-    text: (e) => `the driver copies ${plural(lo32(e.b), 'byte')} to user memory at ${hex(e.a)}`,
+    text: (f) => `the driver copies ${plural(f.len, 'byte')} to user memory at ${hex(f.addr)}`,
   },
   io_uring_task_work_run: {
     weight: Weight.Noise,
-    text: (e) => `the task finishes a batch of ${plural(Number(e.a), 'task_work item')} and flushes its completions`,
+    text: (f) => `the task finishes a batch of ${plural(f.items, 'task_work item')} and flushes its completions`,
   },
   sim_cqe_skip_filler: {
     weight: Weight.Normal,
-    text: (e) => `only one slot is left before the CQ ring wraps, so the kernel fills slot ${hi32(e.b)} with a CQE marked IORING_CQE_F_SKIP and puts the 32-byte CQE after the wrap`,
+    text: (f) => `only one slot is left before the CQ ring wraps, so the kernel fills slot ${f.slot} with a CQE marked IORING_CQE_F_SKIP and puts the 32-byte CQE after the wrap`,
   },
   sim_register: {
     weight: Weight.Normal,
-    text: (e) => `the program calls io_uring_register (opcode ${num(Number(e.a))}), which returns ${resName(s32(e.b))}`,
+    text: (f) => `the program calls io_uring_register (opcode ${num(f.opcode)}), which returns ${resName(f.ret)}`,
   },
   sim_sys_call: {
     weight: Weight.Normal,
-    text: (e) => `the program calls ${syscallName(Number(e.a))}(), which returns ${resName(s32(e.b))}`,
+    text: (f) => `the program calls ${SYSCALL_NAMES[f.nr] ?? `system call ${f.nr}`}(), which returns ${resName(f.ret)}`,
   },
   sim_cqe_cache_quirk: {
     weight: Weight.Normal,
-    text: (e) =>
-      Number(e.a) === 1
-        ? `the kernel's cached CQ range is one slot behind after a filler CQE, so this CQE lands on the filler in slot ${hi32(e.b) || lo32(e.b)} (as Linux 6.18 does on CQE_MIXED rings)`
+    text: (f) =>
+      f.quirk === 1
+        ? `the kernel's cached CQ range is one slot behind after a filler CQE, so this CQE lands on the filler in slot ${f.slot} (as Linux 6.18 does on CQE_MIXED rings)`
         : `a CQE is written from the cached CQ range while older CQEs still wait on the overflow list (as Linux 6.18 does on CQE_MIXED rings)`,
   },
   sim_submit_flush: {
     weight: Weight.Noise,
-    text: (e) => (e.a ? `the end of the submit batch flushes ${plural(Number(e.a), 'deferred completion')}` : 'the submit batch ends with no deferred completion to flush'),
+    text: (f) => (f.reqs ? `the end of the submit batch flushes ${plural(f.reqs, 'deferred completion')}` : 'the submit batch ends with no deferred completion to flush'),
+  },
+  io_uring_poll_arm: {
+    weight: Weight.Key,
+    text: (f, e) => `the file is not ready, so ${who(e)} waits on its wait queue (async poll for ${pollText(f.mask)}) instead of blocking`,
+  },
+  sim_not_modelled: {
+    weight: Weight.Key,
+    text: (f, e) => `not modelled: the simulator has no model for ${notModelledWhat(f.what)} of ${opcodeName(f.opcode)}, so ${who(e)} fails with -4096, an answer Linux never gives (it is not an errno)`,
+  },
+  sim_rw_done: {
+    weight: Weight.Key,
+    text: (f, e) => `${who(e)} ${f.dir === 1 ? 'writes' : 'reads'} ${plural(f.bytes, 'byte')}${f.pos === 0xffffffff ? '' : ` at offset ${f.pos}`}`,
+  },
+  sim_poll_wake: {
+    weight: Weight.Key,
+    text: (f, e) => `the file becomes ready (${pollText(f.mask)}) and wakes ${who(e)}; its retry is queued as task_work`,
+  },
+  sim_poll_cancel: {
+    weight: Weight.Key,
+    text: (_f, e) => `${who(e)} is taken off its file's wait queue: cancelled`,
+  },
+  sim_timeout_arm: {
+    weight: Weight.Normal,
+    text: (f, e) => `${f.link ? 'the linked timeout' : 'the timeout'} ${who(e)} starts its timer: ${(f.ns / 1e6).toLocaleString('en-US')} ms${f.count ? `, or ${plural(f.count, 'completion')}` : ''}`,
+  },
+  sim_timeout_fire: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      f.how === 1
+        ? `enough completions were posted: timeout ${who(e)} ends with 0`
+        : f.how === 2
+          ? `timeout ${who(e)} is stopped before its timer fired: ${resName(f.res)}`
+          : `the timer of ${who(e)} fires: ${resName(f.res)}`,
+  },
+  sim_cancel: {
+    weight: Weight.Key,
+    text: (f, e) => `${who(e)} looks for user_data ${userDataText(BigInt.asUintN(64, BigInt(f.target)))}: ${f.res === 0 ? 'found and cancelled' : resName(f.res)}`,
   },
 };
 
@@ -394,31 +381,25 @@ function pollText(mask: number): string {
   return got.length ? got.join('|') : hex(mask);
 }
 
-/** What `sim_not_modelled` says was not modelled (its `b`). */
-function notModelledWhat(e: TraceEvent): string {
-  const b = Number(e.b);
-  if (b === 1) return 'a field value';
-  if (b === 2) return 'the file kind';
+/** What `sim_not_modelled` says was not modelled. */
+function notModelledWhat(what: number): string {
+  if (what === 1) return 'a field value';
+  if (what === 2) return 'the file kind';
   return 'the opcode';
-}
-
-/** x86-64 system call names for the calls the simulator models. */
-function syscallName(nr: number): string {
-  const names: Record<number, string> = { 0: 'read', 1: 'write', 3: 'close', 16: 'ioctl', 44: 'sendto', 45: 'recvfrom', 54: 'setsockopt', 55: 'getsockopt', 257: 'openat', 293: 'pipe2' };
-  return names[nr] ?? `system call ${nr}`;
 }
 
 /** Every event name the UI knows how to put into words. */
 export const DESCRIBED_EVENTS: readonly string[] = Object.keys(INFO);
 
-function info(e: TraceEvent): EventInfo | undefined {
-  return INFO[e.event];
+function info(e: TraceEvent): EventInfo<EventName> | undefined {
+  return Object.prototype.hasOwnProperty.call(INFO, e.event) ? (INFO[e.event as EventName] as EventInfo<EventName>) : undefined;
 }
 
 /** One clause describing a trace record (lower-case, no final period), read within its step. */
 export function describeEvent(e: TraceEvent, step: readonly TraceEvent[] = [e]): string {
   const i = info(e);
-  return i ? i.text(e, step) : `an event the page does not know (${e.event})`;
+  const f = eventArgs(e);
+  return i && f ? i.text(f as never, e, step) : `an event the page does not know (${e.event})`;
 }
 
 /** How much a record matters for its step's caption. */
@@ -433,11 +414,12 @@ export function isSanitizer(e: TraceEvent): boolean {
 
 /** A few words for a record, for tight spots (the lane diagram's "now" column). */
 export function shortName(e: TraceEvent): string {
-  switch (e.event) {
+  const f = eventArgs(e);
+  switch (f?.event) {
     case 'io_uring_submit_req':
       return 'consume SQE';
     case 'io_uring_complete':
-      return `CQE ${resName(s32(e.a))}`;
+      return `CQE ${resName(f.res)}`;
     case 'io_uring_cqe_overflow':
       return 'CQE → overflow';
     case 'io_uring_queue_async_work':
@@ -451,15 +433,15 @@ export function shortName(e: TraceEvent): string {
     case 'sim_sys_enter':
       return 'io_uring_enter';
     case 'sim_sys_exit':
-      return `return ${resName(s32(e.a))}`;
+      return `return ${resName(f.ret)}`;
     case 'sim_sq_head_commit':
-      return `SQ head = ${lo32(e.a)}`;
+      return `SQ head = ${f.head}`;
     case 'sim_cq_tail_commit':
-      return `CQ tail = ${lo32(e.a)}`;
+      return `CQ tail = ${f.tail}`;
     case 'sim_uring_cmd_issue':
       return '->uring_cmd()';
     case 'sim_uring_cmd_ret':
-      return `→ ${resName(s32(e.a))}`;
+      return `→ ${resName(f.ret)}`;
     case 'sim_uring_cmd_done':
       return 'done()';
     case 'sim_task_work_run':
@@ -473,7 +455,7 @@ export function shortName(e: TraceEvent): string {
     case 'sim_not_modelled':
       return 'not modelled';
     case 'sim_rw_done':
-      return `${Number(BigInt.asIntN(64, e.b)) & 1 ? 'wrote' : 'read'} ${Number(e.a)} B`;
+      return `${f.dir === 1 ? 'wrote' : 'read'} ${f.bytes} B`;
     case 'sim_poll_wake':
       return 'poll wake-up';
     case 'sim_poll_cancel':
@@ -481,9 +463,9 @@ export function shortName(e: TraceEvent): string {
     case 'sim_timeout_arm':
       return 'timer armed';
     case 'sim_timeout_fire':
-      return Number(e.b) === 1 ? 'count reached' : Number(e.b) === 2 ? 'timeout stopped' : 'timer fires';
+      return f.how === 1 ? 'count reached' : f.how === 2 ? 'timeout stopped' : 'timer fires';
     case 'sim_cancel':
-      return `cancel → ${resName(s32(e.a))}`;
+      return `cancel → ${resName(f.res)}`;
     case 'sim_iowq_run':
       return 'io-wq worker';
     case 'sim_wait_sleep':
@@ -522,7 +504,7 @@ export function listWords(items: readonly string[]): string {
 }
 
 const GROUPS: Record<string, (es: readonly TraceEvent[]) => string> = {
-  io_uring_complete: (es) => `the kernel writes ${es.length} CQEs into the CQ ring: ${listWords(es.map((e) => `user_data ${userDataText(e.userData)} → ${resName(s32(e.a))}`))}`,
+  io_uring_complete: (es) => `the kernel writes ${es.length} CQEs into the CQ ring: ${listWords(es.map((e) => `user_data ${userDataText(e.userData)} → ${resName(fieldsOf(e as TraceEvent & { event: 'io_uring_complete' }).res)}`))}`,
   io_uring_cqe_overflow: (es) => `the CQ ring is full, so the CQEs for user_data ${listWords(es.map((e) => userDataText(e.userData)))} go to the overflow list`,
   io_uring_submit_req: (es) => `the kernel consumes ${es.length} SQEs and starts their requests (user_data ${listWords(es.map((e) => userDataText(e.userData)))})`,
   io_uring_task_add: (es) => `task_work is queued for ${es.length} requests`,

@@ -8,6 +8,7 @@
  * identifier search, which survives code moving between files and releases.
  */
 import type { TraceEvent } from '../wasm/decode';
+import { eventArgs, fieldsOf } from '../wasm/events.generated';
 
 /** Where a function lives. */
 export type Origin = 'kernel' | 'rust-mainline' | 'liburing' | 'rust-series' | 'simulator';
@@ -88,7 +89,7 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_uring_cmd_ret: CMD,
   sim_uring_cmd_done: k('__io_uring_cmd_done', URING_CMD_C, 'completes a queued uring_cmd'),
   sim_task_work_run: (e) =>
-    e.a ? k('__io_run_local_work', 'io_uring/tw.c', 'runs DEFER_TASKRUN local work') : k('tctx_task_work', 'io_uring/tw.c', "runs the task's io_uring task_work"),
+    fieldsOf(e as TraceEvent & { event: 'sim_task_work_run' }).local ? k('__io_run_local_work', 'io_uring/tw.c', 'runs DEFER_TASKRUN local work') : k('tctx_task_work', 'io_uring/tw.c', "runs the task's io_uring task_work"),
   sim_work_run: k('process_one_work', 'kernel/workqueue.c', 'runs one workqueue item'),
   sim_wait_sleep: WAIT,
   sim_wait_wake: WAIT,
@@ -105,11 +106,12 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_req_free: k('io_free_batch_list', IO_URING_C, 'returns finished requests to the request cache'),
   sim_uring_cmd_cancel: k('io_uring_try_cancel_uring_cmd', URING_CMD_C, 'calls cancelable commands with IO_URING_F_CANCEL'),
   sim_pdu_zero: (e) =>
-    e.a === 1n
+    fieldsOf(e as TraceEvent & { event: 'sim_pdu_zero' }).by === 1
       ? k('io_uring_cmd_prep', URING_CMD_C, 'with RFC v3 patch 2/5: memset()s the PDU at prep')
       : rs('MiscdeviceVTable::uring_cmd', 'rust/kernel/miscdevice.rs', 'the v5 trampoline: zeroes the PDU unless IORING_URING_CMD_REISSUE is set'),
   sim_ring_exit: k('io_ring_exit_work', IO_URING_C, 'tears a ring down and cancels what is in flight'),
   sim_issue: k('io_issue_sqe', IO_URING_C, "calls the opcode's issue handler"),
+  sim_req_state: sim('request state', 'the simulator records the request entering another state of its life'),
   sanitizer_double_done: k('__io_uring_cmd_done', URING_CMD_C, 'may run once per command'),
   sanitizer_done_bad_flags: k('io_uring_cmd_done', CMD_H, 'must get the issue_flags the core handed out'),
   sanitizer_done_unlocked: k('io_uring_cmd_done', CMD_H, 'needs uring_lock unless IO_URING_F_UNLOCKED is passed'),
@@ -124,7 +126,7 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_dev_ctl: sim('device control', 'the scenario pokes the simulated device'),
   sim_uring_cmd_do_in_task: k('__io_uring_cmd_do_in_task', URING_CMD_C, 'queues a driver callback as task_work'),
   sim_work_queue: (e) =>
-    e.b ? k('queue_delayed_work_on', 'kernel/workqueue.c', 'queues work to run after a delay') : k('queue_work_on', 'kernel/workqueue.c', 'queues work on a workqueue'),
+    fieldsOf(e as TraceEvent & { event: 'sim_work_queue' }).delayed ? k('queue_delayed_work_on', 'kernel/workqueue.c', 'queues work to run after a delay') : k('queue_work_on', 'kernel/workqueue.c', 'queues work on a workqueue'),
   sim_uring_cmd_cancelable: k('io_uring_cmd_mark_cancelable', URING_CMD_C, 'puts the command on the ring\'s cancel list'),
   sim_copy_from_user: k('_copy_from_user', 'lib/usercopy.c', 'copies bytes from user memory'),
   sim_copy_to_user: k('_copy_to_user', 'lib/usercopy.c', 'copies bytes to user memory'),
@@ -136,28 +138,30 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_submit_flush: k('__io_submit_flush_completions', IO_URING_C, 'posts the CQEs deferred during the submit batch'),
   io_uring_poll_arm: k('io_arm_poll_handler', 'io_uring/poll.c', 'after -EAGAIN, waits on the file through async poll instead of io-wq'),
   sim_not_modelled: sim('not modelled', 'the simulator has no model for this request and says so (res -4096, never an errno)'),
-  sim_rw_done: (e) =>
-    Number(BigInt.asIntN(64, e.b)) & 1
+  sim_rw_done: (e) => {
+    const f = eventArgs(e);
+    return f?.event === 'sim_rw_done' && f.dir === 1
       ? k('io_write', 'io_uring/rw.c', 'writes the user buffer to the file (->write_iter)')
-      : k('io_read', 'io_uring/rw.c', 'reads from the file into the user buffer (->read_iter)'),
+      : k('io_read', 'io_uring/rw.c', 'reads from the file into the user buffer (->read_iter)');
+  },
   sim_poll_wake: k('io_poll_wake', 'io_uring/poll.c', 'wait-queue callback: queues the retry of a woken request as task_work'),
   sim_poll_cancel: k('io_poll_cancel', 'io_uring/poll.c', 'takes an armed request off its wait queue and fails it with -ECANCELED'),
-  sim_timeout_arm: (e) =>
-    hi32(e.b)
+  sim_timeout_arm: (e) => {
+    const f = eventArgs(e);
+    return f?.event === 'sim_timeout_arm' && f.link
       ? k('io_queue_linked_timeout', 'io_uring/timeout.c', 'starts the hrtimer of a LINK_TIMEOUT')
-      : k('io_timeout', 'io_uring/timeout.c', 'queues a TIMEOUT and starts its hrtimer'),
-  sim_timeout_fire: (e) =>
-    Number(e.b) === 1
-      ? k('io_flush_timeouts', 'io_uring/timeout.c', 'ends counted timeouts whose completion count was reached')
-      : Number(e.b) === 2
-        ? k('io_timeout_cancel', 'io_uring/timeout.c', 'stops a timeout before its timer fires')
-        : k('io_timeout_fn', 'io_uring/timeout.c', 'the hrtimer callback: the timeout ends with -ETIME'),
+      : k('io_timeout', 'io_uring/timeout.c', 'queues a TIMEOUT and starts its hrtimer');
+  },
+  sim_timeout_fire: (e) => {
+    const f = eventArgs(e);
+    const how = f?.event === 'sim_timeout_fire' ? f.how : 0;
+    if (how === 1) return k('io_flush_timeouts', 'io_uring/timeout.c', 'ends counted timeouts whose completion count was reached');
+    if (how === 2) return k('io_timeout_cancel', 'io_uring/timeout.c', 'stops a timeout before its timer fires');
+    return k('io_timeout_fn', 'io_uring/timeout.c', 'the hrtimer callback: the timeout ends with -ETIME');
+  },
   sim_cancel: k('io_try_cancel', 'io_uring/cancel.c', 'looks for a request by user_data in io-wq, async poll and timeouts'),
 };
 
-function hi32(v: bigint): number {
-  return Number(BigInt.asUintN(32, v >> 32n));
-}
 
 /** The upstream function behind a trace record. */
 export function functionForEvent(e: TraceEvent): UpstreamFunction | null {

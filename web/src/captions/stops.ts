@@ -5,6 +5,7 @@
  */
 import { EAGAIN, EIOCBQUEUED } from '../wasm/abi.generated';
 import type { Frame } from '../sim/frame';
+import { eventArgs } from '../wasm/events.generated';
 
 export const STOP_KINDS = ['sqe_published', 'eiocbqueued', 'eagain', 'device_done', 'task_work_ran', 'cqe_posted', 'sanitizer'] as const;
 export type StopKind = (typeof STOP_KINDS)[number];
@@ -25,13 +26,14 @@ export function stopsOf(frame: Frame, prev: Frame | undefined): StopKind[] {
   const out = new Set<StopKind>();
   if (prev && frame.ring.sqTail !== prev.ring.sqTail) out.add('sqe_published');
   for (const e of frame.events) {
-    switch (e.event) {
+    const f = eventArgs(e);
+    switch (f?.event) {
       case 'sim_user_sq_tail':
         out.add('sqe_published');
         break;
       case 'sim_uring_cmd_ret':
-        if (Number(e.a) === -EIOCBQUEUED) out.add('eiocbqueued');
-        if (Number(e.a) === -EAGAIN) out.add('eagain');
+        if (f.ret === -EIOCBQUEUED) out.add('eiocbqueued');
+        if (f.ret === -EAGAIN) out.add('eagain');
         break;
       case 'sim_work_run':
       case 'sim_timer_fire':

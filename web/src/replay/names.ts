@@ -3,27 +3,27 @@
  * and the u64 number-or-string form (format §1).
  */
 import { ERRNO_NAMES } from '../wasm/abi.generated';
+import {
+  CQE_FLAG_NAMES as CQE_NAMES,
+  ENTER_FLAG_NAMES,
+  FEAT_FLAG_NAMES,
+  SETUP_FLAG_NAMES,
+  SQ_FLAG_NAMES as SQ_NAMES,
+  SQE_FLAG_NAMES as SQE_NAMES,
+} from '../wasm/events.generated';
 
 /** Bit names of `IORING_SETUP_*` (bit i is `SETUP_NAMES[i]`). */
-export const SETUP_NAMES = [
-  'IOPOLL', 'SQPOLL', 'SQ_AFF', 'CQSIZE', 'CLAMP', 'ATTACH_WQ', 'R_DISABLED', 'SUBMIT_ALL', 'COOP_TASKRUN',
-  'TASKRUN_FLAG', 'SQE128', 'CQE32', 'SINGLE_ISSUER', 'DEFER_TASKRUN', 'NO_MMAP', 'REGISTERED_FD_ONLY',
-  'NO_SQARRAY', 'HYBRID_IOPOLL', 'CQE_MIXED', 'SQE_MIXED', 'SQ_REWIND',
-];
+export const SETUP_NAMES: readonly string[] = SETUP_FLAG_NAMES;
 /** Bit names of `IORING_FEAT_*`. */
-export const FEAT_NAMES = [
-  'SINGLE_MMAP', 'NODROP', 'SUBMIT_STABLE', 'RW_CUR_POS', 'CUR_PERSONALITY', 'FAST_POLL', 'POLL_32BITS',
-  'SQPOLL_NONFIXED', 'EXT_ARG', 'NATIVE_WORKERS', 'RSRC_TAGS', 'CQE_SKIP', 'LINKED_FILE', 'REG_REG_RING',
-  'RECVSEND_BUNDLE', 'MIN_TIMEOUT', 'RW_ATTR', 'NO_IOWAIT',
-];
+export const FEAT_NAMES: readonly string[] = FEAT_FLAG_NAMES;
 /** Bit names of `IORING_ENTER_*`. */
-export const ENTER_NAMES = ['GETEVENTS', 'SQ_WAKEUP', 'SQ_WAIT', 'EXT_ARG', 'REGISTERED_RING', 'ABS_TIMER', 'EXT_ARG_REG', 'NO_IOWAIT'];
+export const ENTER_NAMES: readonly string[] = ENTER_FLAG_NAMES;
 /** Bit names of `IOSQE_*`. */
-export const SQE_FLAG_NAMES = ['FIXED_FILE', 'IO_DRAIN', 'IO_LINK', 'IO_HARDLINK', 'ASYNC', 'BUFFER_SELECT', 'CQE_SKIP_SUCCESS'];
+export const SQE_FLAG_NAMES: readonly string[] = SQE_NAMES;
 /** Bit names of `IORING_SQ_*` (the SQ ring's flags word). */
-export const SQ_FLAG_NAMES = ['NEED_WAKEUP', 'CQ_OVERFLOW', 'TASKRUN'];
-/** Bit names of `IORING_CQE_F_*` (bit 15 is `F_32`). */
-export const CQE_FLAG_NAMES: Record<number, string> = { 0: 'BUFFER', 1: 'MORE', 2: 'SOCK_NONEMPTY', 3: 'NOTIF', 4: 'BUF_MORE', 5: 'SKIP', 15: '32' };
+export const SQ_FLAG_NAMES: readonly string[] = SQ_NAMES;
+/** Bit names of `IORING_CQE_F_*` without the `F_` (bit 15 is `32`). */
+export const CQE_FLAG_NAMES: Record<number, string> = Object.fromEntries(Object.entries(CQE_NAMES).map(([bit, n]) => [bit, n.replace(/^F_/, '')]));
 
 /** The names of the set bits of `word`; bits without a name are `bitN`. */
 export function bitNames(word: number, names: readonly string[] | Record<number, string>): string[] {

@@ -3,6 +3,7 @@
  * what was expected and what was found.
  */
 import { DRIVER_CMD_OPS, DRIVERS, EVENT } from '../wasm/abi.generated';
+import { SETUP_FLAG_NAMES, SQE_FLAG_NAMES } from '../wasm/events.generated';
 import { type Op, RING_VAR, type Scenario, SCENARIO_FORMAT, SCENARIO_VERSION } from './format';
 
 /** The sanitizer report names a scenario may declare. */
@@ -37,14 +38,11 @@ const OPS: Record<Op['op'], readonly string[]> = {
   exit: [],
 };
 
-/** `IORING_SETUP_*` names a scenario may use. */
-export const SETUP_FLAG_NAMES = [
-  'IOPOLL', 'SQPOLL', 'SQ_AFF', 'CQSIZE', 'CLAMP', 'ATTACH_WQ', 'R_DISABLED', 'SUBMIT_ALL', 'COOP_TASKRUN',
-  'TASKRUN_FLAG', 'SQE128', 'CQE32', 'SINGLE_ISSUER', 'DEFER_TASKRUN', 'NO_MMAP', 'REGISTERED_FD_ONLY',
-  'NO_SQARRAY', 'HYBRID_IOPOLL', 'CQE_MIXED', 'SQE_MIXED', 'SQ_REWIND',
-] as const;
+/** `IORING_SETUP_*` names a scenario may use (bit i is name i). */
+export { SETUP_FLAG_NAMES };
 /** `IOSQE_*` names. */
-export const SQE_FLAG_NAMES = ['FIXED_FILE', 'IO_DRAIN', 'IO_LINK', 'IO_HARDLINK', 'ASYNC', 'BUFFER_SELECT', 'CQE_SKIP_SUCCESS'] as const;
+export { SQE_FLAG_NAMES };
+/** The opcodes a scenario may name (others go by number). */
 export const OPCODE_NAMES = ['NOP', 'URING_CMD', 'URING_CMD128', 'READ', 'WRITE', 'TIMEOUT', 'TIMEOUT_REMOVE', 'LINK_TIMEOUT', 'ASYNC_CANCEL'] as const;
 
 function show(v: unknown): string {

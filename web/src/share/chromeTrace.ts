@@ -7,6 +7,7 @@
  */
 import { CTX_NAMES } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
+import { rawWords } from '../wasm/events.generated';
 
 export interface ChromeTraceEvent {
   name: string;
@@ -52,7 +53,7 @@ export function toChromeTrace(steps: readonly StepRecords[], meta: Record<string
     const tid = first ? Math.max(0, CTX_NAMES.indexOf(first.ctx)) : 0;
     out.push({ name: s.label, ph: 'X', pid: PID, tid, ts: tsUs, dur: durUs, cat: 'step', args: { step: s.index } });
     for (const e of s.events) {
-      const args: Record<string, string | number> = { step: e.step, req: e.req, user_data: `0x${e.userData.toString(16)}`, a: e.a.toString(), b: e.b.toString() };
+      const args: Record<string, string | number> = { step: e.step, req: e.req, user_data: `0x${e.userData.toString(16)}`, a: String(rawWords(e).a), b: String(rawWords(e).b) };
       if (e.srcLine) args.src = `${e.srcFile}:${e.srcLine}`;
       out.push({
         name: e.event,

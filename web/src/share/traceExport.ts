@@ -4,6 +4,7 @@
  * (JSON numbers lose precision past 2^53).
  */
 import type { TraceEvent } from '../wasm/decode';
+import { rawWords } from '../wasm/events.generated';
 
 export const TRACE_FORMAT = 'ringside-trace';
 export const TRACE_VERSION = 1;
@@ -54,7 +55,7 @@ export interface TraceDocument {
 }
 
 export function recordJson(e: TraceEvent): TraceRecordJson {
-  const r: TraceRecordJson = { step: e.step, time_ns: e.timeNs, ctx: e.ctx, event: e.event, ring: e.ring, req: e.req, user_data: e.userData.toString(), a: e.a.toString(), b: e.b.toString() };
+  const r: TraceRecordJson = { step: e.step, time_ns: e.timeNs, ctx: e.ctx, event: e.event, ring: e.ring, req: e.req, user_data: e.userData.toString(), a: String(rawWords(e).a), b: String(rawWords(e).b) };
   if (e.srcLine) r.src = { file: e.srcFile, line: e.srcLine };
   if (e.text !== undefined) r.text = e.text;
   return r;

@@ -11,7 +11,7 @@
  */
 import type { Op, Scenario } from '../scenario/format';
 import { ProgramRuntime, type RuntimeState } from '../scenario/runtime';
-import { drainTrace } from '../wasm/decode';
+import { drainTrace, splitStates } from '../wasm/decode';
 import { CoreDeadError, type Core } from '../wasm/load';
 import type { IoUring } from '../uring/IoUring';
 import { type Frame, readRing } from './frame';
@@ -304,7 +304,7 @@ export class SimController {
   }
 
   private capture(index: number, actor: Frame['actor'], lbl: string, op: number): Frame {
-    const events = drainTrace(this.core);
+    const { events, states } = splitStates(drainTrace(this.core));
     return {
       index,
       actor,
@@ -316,6 +316,7 @@ export class SimController {
       lastRet: this.core.call((e) => e.rs_last_ret()),
       ring: readRing(this.rt.ring),
       events,
+      states,
     };
   }
 

@@ -5,7 +5,7 @@
  * records the step produced.
  */
 import { PDU_SIZE, PROV_NAMES, REQ_INFO_OFF, REQ_STATE_NAMES } from '../wasm/abi.generated';
-import type { TraceEvent } from '../wasm/decode';
+import type { StateChange, TraceEvent } from '../wasm/decode';
 import type { Cqe, IoUring } from '../uring/IoUring';
 
 export interface SqSlotView {
@@ -121,6 +121,8 @@ export interface Frame {
   lastRet: number;
   ring: RingFrame;
   events: TraceEvent[];
+  /** The requests' state transitions in this step, in order (the core's `sim_req_state`). */
+  states: StateChange[];
 }
 
 /** Reads a ring's visible state out of shared memory. */

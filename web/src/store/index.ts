@@ -12,7 +12,7 @@ export type { FrameModel, Lane, OverflowEntry, ReqStateName, ReqTrack } from './
 export { LIBRARY, libraryEntry } from './scenarios';
 export type { LibraryEntry } from './scenarios';
 export type { Frame, ReqView, RingFrame, RingBytes } from '../sim/frame';
-export type { TraceEvent } from '../wasm/decode';
+export type { StateChange, TraceEvent } from '../wasm/decode';
 export type { Op, Scenario } from '../scenario/format';
 export { DRIVERS, DRIVER_CMD_OPS, ENOTMODELLED, OPCODES_MODELLED, OPCODES_NOT_MODELLED } from '../wasm/abi.generated';
 export { SETUP_FLAG_NAMES, SQE_FLAG_NAMES } from '../scenario/validate';

@@ -13,6 +13,7 @@ import type { Chapter, Op, Scenario } from '../scenario/format';
 import type { Frame, ReqView } from '../sim/frame';
 import type { CTX_NAMES, REQ_STATE_NAMES } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
+import { eventArgs } from '../wasm/events.generated';
 
 /** A context that runs kernel work: one lane of the lane diagram. */
 export type Lane = (typeof CTX_NAMES)[number];
@@ -99,7 +100,6 @@ export function waitingLane(state: ReqStateName): Lane {
   }
 }
 
-const s32 = (v: bigint) => Number(BigInt.asIntN(32, v));
 
 /** Computes the model of `frame` from the model of the frame before it. */
 export function nextModel(prev: FrameModel | null, frame: Frame, prevFrame: Frame | undefined, op: Op | undefined): FrameModel {
@@ -122,32 +122,33 @@ export function nextModel(prev: FrameModel | null, frame: Frame, prevFrame: Fram
 
   for (const e of frame.events) {
     const t = touch(e);
-    switch (e.event) {
+    const f = eventArgs(e);
+    switch (f?.event) {
       case 'io_uring_submit_req':
         if (t) {
-          t.opcode = Number(BigInt.asUintN(8, e.a));
-          t.sqIndex = Number(BigInt.asUintN(32, e.b >> 32n));
+          t.opcode = f.opcode & 0xff;
+          t.sqIndex = f.sq_index;
           t.sqeSlot = frame.ring.sqArray[t.sqIndex & (frame.ring.sqEntries - 1)] ?? null;
         }
         break;
       case 'io_uring_complete':
         if (t) {
           t.cqIndex = cqWrites;
-          t.res = s32(e.a);
+          t.res = f.res | 0;
           t.state = 'done';
         }
         cqWrites++;
         break;
       case 'io_uring_cqe_overflow':
-        overflow.push({ req: e.req, userData: e.userData, res: s32(e.a), flags: Number(BigInt.asUintN(32, e.b)) });
+        overflow.push({ req: e.req, userData: e.userData, res: f.res | 0, flags: f.cflags });
         if (t) {
           t.overflowed = true;
-          t.res = s32(e.a);
+          t.res = f.res | 0;
           t.state = 'done';
         }
         break;
       case 'sim_overflow_flush': {
-        for (const o of overflow.splice(0, Number(e.a))) {
+        for (const o of overflow.splice(0, f.moved)) {
           const ot = tracks.get(o.req);
           if (ot) {
             ot.overflowed = false;

@@ -10,7 +10,8 @@ import { SimController } from '../sim/controller';
 import type { Frame } from '../sim/frame';
 import { DRIVERS } from '../wasm/abi.generated';
 import type { Core } from '../wasm/load';
-import { ERRNO_NAMES } from '../wasm/abi.generated';
+import { EIOCBQUEUED, ERRNO_NAMES } from '../wasm/abi.generated';
+import { eventArgs } from '../wasm/events.generated';
 import { type FrameModel, deriveModels } from './model';
 import { LIBRARY } from './scenarios';
 import { simStore } from './store';
@@ -98,7 +99,6 @@ function errName(v: number): string {
   return `-${ERRNO_NAMES[-v] ?? -v}`;
 }
 
-const s32 = (v: bigint) => Number(BigInt.asIntN(32, v));
 
 /** Summarises every request of a run. */
 export function summarise(frames: readonly Frame[]): ReqSummary[] {
@@ -116,9 +116,10 @@ export function summarise(frames: readonly Frame[]): ReqSummary[] {
         byReq.set(e.req, r);
       }
       if (r.ctxs[r.ctxs.length - 1] !== e.ctx) r.ctxs.push(e.ctx);
-      switch (e.event) {
+      const f = eventArgs(e);
+      switch (f?.event) {
         case 'sim_uring_cmd_ret':
-          if (r.issue === '—') r.issue = s32(e.a) === -529 ? '-EIOCBQUEUED (queued)' : errName(s32(e.a));
+          if (r.issue === '—') r.issue = f.ret === -EIOCBQUEUED ? '-EIOCBQUEUED (queued)' : errName(f.ret | 0);
           break;
         case 'sim_uring_cmd_no_hook':
           r.issue = 'no uring_cmd hook';
@@ -128,14 +129,14 @@ export function summarise(frames: readonly Frame[]): ReqSummary[] {
           break;
         case 'io_uring_complete':
           r.postedIn = e.ctx;
-          r.res = errName(s32(e.a));
+          r.res = errName(f.res | 0);
           break;
         case 'io_uring_cqe_overflow':
           r.postedIn = `${e.ctx} (overflow list)`;
-          r.res = errName(s32(e.a));
+          r.res = errName(f.res | 0);
           break;
         case 'sim_pdu_zero':
-          r.pdu = Number(e.a) === 1 ? 'in prep (patch 2/5)' : Number(e.a) === 2 ? 'by the v5 wrapper' : 'yes';
+          r.pdu = f.by === 1 ? 'in prep (patch 2/5)' : f.by === 2 ? 'by the v5 wrapper' : 'yes';
           break;
         default:
           if (e.event.startsWith('sanitizer_')) r.sanitizers = r.sanitizers === 'none' ? e.event.slice('sanitizer_'.length) : `${r.sanitizers}, ${e.event.slice('sanitizer_'.length)}`;

@@ -8,7 +8,7 @@
 import type { Op } from '../scenario/format';
 import type { Frame, ReqView, RingFrame } from '../sim/frame';
 import { deriveModels, type FrameModel } from '../store/model';
-import type { TraceEvent } from '../wasm/decode';
+import type { StateChange, TraceEvent } from '../wasm/decode';
 import { EIOCBQUEUED, IO_URING_F_COMPLETE_DEFER, IO_URING_F_INLINE, IO_URING_F_NONBLOCK, IORING_OP_URING_CMD } from '../wasm/abi.generated';
 
 export const UD = 42n;
@@ -84,8 +84,13 @@ function pdu(): Pick<ReqView, 'pdu' | 'pduProv' | 'pduSrc'> {
 }
 
 let index = 0;
-function frame(actor: Frame['actor'], label: string, op: number, r: RingFrame, events: TraceEvent[], taskState = 0): Frame {
-  return { index: index++, actor, label, op, coreStep: index, timeNs: index * 100, taskState, lastRet: 0, ring: r, events };
+function frame(actor: Frame['actor'], label: string, op: number, r: RingFrame, events: TraceEvent[], taskState = 0, states: StateChange[] = []): Frame {
+  return { index: index++, actor, label, op, coreStep: index, timeNs: index * 100, taskState, lastRet: 0, ring: r, events, states };
+}
+
+/** The `sim_req_state` transitions of request 1 through `path`. */
+function moves(...path: StateChange['to'][]): StateChange[] {
+  return path.slice(1).map((to, i) => ({ req: 1, from: path[i] as StateChange['to'], to }));
 }
 
 /** The program behind the story's application steps. */
@@ -113,7 +118,7 @@ export function storyFrames(opts: { sanitizer?: boolean } = {}): Frame[] {
     frame('app', 'io_uring_setup(4)', -1, ring(), []),
     frame('app', 'SQE in slot 0', 0, ring(staged), []),
     frame('app', 'io_uring_enter(to_submit 1, min_complete 0)', 1, ring(staged), [], 1),
-    frame('kernel', 'sim_sys_enter', -1, ring({ ...staged, reqs: [req('prepped')] }), [ev('sim_sys_enter', 'io_uring', 0, 1, 0), ev('io_uring_submit_req', 'io_uring', 1, IORING_OP_URING_CMD, 0n)], 1),
+    frame('kernel', 'sim_sys_enter', -1, ring({ ...staged, reqs: [req('prepped')] }), [ev('sim_sys_enter', 'io_uring', 0, 1, 0), ev('io_uring_submit_req', 'io_uring', 1, IORING_OP_URING_CMD, 0n)], 1, moves('free', 'prepped')),
     frame(
       'kernel',
       'sim_issue',
@@ -127,10 +132,11 @@ export function storyFrames(opts: { sanitizer?: boolean } = {}): Frame[] {
         ev('sim_uring_cmd_ret', 'driver', 1, -EIOCBQUEUED),
       ],
       1,
+      moves('prepped', 'issuing', 'inflight'),
     ),
     frame('kernel', 'sim_sq_head_commit', -1, ring({ ...consumed, reqs: [req('inflight', pdu())] }), [ev('sim_sq_head_commit', 'io_uring', 0, 1), ev('sim_sys_exit', 'io_uring', 0, 1)], 0),
-    frame('kernel', 'sim_work_run', -1, ring({ ...consumed, reqs: [req('tw_pending', pdu())] }), [ev('sim_work_run', 'device', 1, 0), ev('io_uring_task_add', 'device', 1, 0)]),
-    frame('kernel', 'sim_task_work_run', -1, ring({ ...done, reqs: [] }), tw),
+    frame('kernel', 'sim_work_run', -1, ring({ ...consumed, reqs: [req('tw_pending', pdu())] }), [ev('sim_work_run', 'device', 1, 0), ev('io_uring_task_add', 'device', 1, 0)], 0, moves('inflight', 'tw_pending')),
+    frame('kernel', 'sim_task_work_run', -1, ring({ ...done, reqs: [] }), tw, 0, moves('tw_pending', 'complete_pending', 'done', 'free')),
     frame('app', 'reaped 42:0', 2, ring({ ...done, cqHead: 1 }), []),
   ];
 }

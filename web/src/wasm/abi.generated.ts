@@ -292,6 +292,7 @@ export const EVENT = {
   sim_pdu_zero: 124,
   sim_ring_exit: 125,
   sim_issue: 126,
+  sim_req_state: 127,
   sanitizer_double_done: 200,
   sanitizer_done_bad_flags: 201,
   sanitizer_done_unlocked: 202,

@@ -1,9 +1,12 @@
 /**
- * Trace records (48-byte `TraceRecord`s in linear memory) decoded into plain objects.
+ * Trace records (48-byte `TraceRecord`s in linear memory) decoded into plain objects. What a
+ * record's `a` and `b` words mean is decoded in one place only: `eventArgs` of
+ * `events.generated.ts`, generated from the schema in core-rs/src/trace/mod.rs.
  *
  * @see core-rs/src/trace/mod.rs
  */
-import { CTX_NAMES, EVENT, type EventName, TRACE_OFF, TRACE_RECORD_SIZE } from './abi.generated';
+import { CTX_NAMES, EVENT, type EventName, REQ_STATE_NAMES, TRACE_OFF, TRACE_RECORD_SIZE } from './abi.generated';
+import { eventArgs } from './events.generated';
 import { hasCmdExports } from './exports';
 import type { Core } from './load';
 
@@ -27,6 +30,28 @@ export interface TraceEvent {
   b: bigint;
   /** For `sim_driver_log`: the message the driver printed. */
   text?: string;
+}
+
+/** A request's move from one state to another, as the core recorded it (`sim_req_state`). */
+export interface StateChange {
+  req: number;
+  from: (typeof REQ_STATE_NAMES)[number];
+  to: (typeof REQ_STATE_NAMES)[number];
+}
+
+/**
+ * Separates the core's state-transition records from the other records of a step: the state
+ * diagram reads the former, everything else (captions, event log, text trace) the latter.
+ */
+export function splitStates(records: readonly TraceEvent[]): { events: TraceEvent[]; states: StateChange[] } {
+  const events: TraceEvent[] = [];
+  const states: StateChange[] = [];
+  for (const e of records) {
+    const f = eventArgs(e);
+    if (f?.event === 'sim_req_state') states.push({ req: e.req, from: REQ_STATE_NAMES[f.from] ?? 'free', to: REQ_STATE_NAMES[f.to] ?? 'free' });
+    else events.push(e);
+  }
+  return { events, states };
 }
 
 /** Decodes `count` records starting at `ptr`. */
@@ -67,6 +92,9 @@ export function drainTrace(core: Core): TraceEvent[] {
   const [ptr, len] = core.call((e) => [e.rs_trace_ptr() >>> 0, e.rs_trace_len() >>> 0]);
   const ev = decodeRecords(core.view(), ptr, len);
   core.call((e) => e.rs_trace_clear());
-  for (const e of ev) if (e.event === 'sim_driver_log') e.text = logText(core, Number(e.a));
+  for (const e of ev) {
+    const f = eventArgs(e);
+    if (f?.event === 'sim_driver_log') e.text = logText(core, f.msg);
+  }
   return ev;
 }

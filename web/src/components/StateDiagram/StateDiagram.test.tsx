@@ -38,26 +38,17 @@ describe('StateDiagram', () => {
 });
 
 describe('the transitions of one step', () => {
-  const ev = (event: string, a = 0, b = 0) => ({ step: 0, event, ctx: 'driver', ring: 1, req: 1, srcFile: 0, srcLine: 0, timeNs: 0, userData: 1n, a: BigInt(a), b: BigInt(b) }) as never;
-  it('goes through the boxes the records name, not the shortest way', () => {
-    const names = (p: ReturnType<typeof stepPath>) => p.map((e) => `${e.from}>${e.to}`);
+  const mv = (from: string, to: string, req = 1) => ({ req, from, to }) as never;
+  const names = (p: ReturnType<typeof stepPath>) => p.map((e) => `${e.from}>${e.to}`);
+  it('goes through the boxes the core recorded, not the shortest way', () => {
     // -EAGAIN: issued inline first, then punted (not the IOSQE_ASYNC edge).
-    expect(names(stepPath('prepped', [ev('sim_issue'), ev('sim_uring_cmd_issue'), ev('sim_uring_cmd_ret', -11), ev('io_uring_queue_async_work')], 1, 'iowq_queued'))).toEqual([
-      'prepped>issuing',
-      'issuing>iowq_queued',
-    ]);
+    expect(names(stepPath('prepped', [mv('prepped', 'issuing'), mv('issuing', 'iowq_queued')], 1, 'iowq_queued'))).toEqual(['prepped>issuing', 'issuing>iowq_queued']);
     // done() without COMPLETE_DEFER goes through task_work.
-    expect(names(stepPath('inflight', [ev('sim_uring_cmd_done', 0, 0)], 1, 'tw_pending'))).toEqual(['inflight>tw_pending']);
-    expect(names(stepPath('inflight', [ev('sim_uring_cmd_done', 0, 1), ev('io_uring_complete')], 1, 'done'))).toEqual(['inflight>complete_pending', 'complete_pending>done']);
-    // Records of other requests do not move this one.
-    expect(names(stepPath('inflight', [{ ...(ev('io_uring_complete') as object), req: 2 } as never], 1, 'inflight'))).toEqual([]);
-  });
-});
-
-describe('io-wq -EAGAIN', () => {
-  it('fails through task_work instead of being punted again', () => {
-    const ev = (event: string, a = 0) => ({ step: 0, event, ctx: 'io-wq', ring: 1, req: 1, srcFile: 0, srcLine: 0, timeNs: 0, userData: 1n, a: BigInt(a), b: 0n }) as never;
-    const p = stepPath('iowq_queued', [ev('sim_iowq_run'), ev('sim_issue'), ev('sim_uring_cmd_issue', 0xa), ev('sim_uring_cmd_ret', -11), ev('io_uring_task_add')], 1, 'tw_pending');
-    expect(p.map((e) => `${e.from}>${e.to}`)).toEqual(['iowq_queued>issuing', 'issuing>tw_pending']);
+    expect(names(stepPath('inflight', [mv('inflight', 'tw_pending')], 1, 'tw_pending'))).toEqual(['inflight>tw_pending']);
+    expect(names(stepPath('inflight', [mv('inflight', 'complete_pending'), mv('complete_pending', 'done')], 1, 'done'))).toEqual(['inflight>complete_pending', 'complete_pending>done']);
+    // Transitions of other requests do not move this one.
+    expect(names(stepPath('inflight', [mv('inflight', 'done', 2)], 1, 'inflight'))).toEqual([]);
+    // A freed request stays in the done box.
+    expect(names(stepPath('complete_pending', [mv('complete_pending', 'done'), mv('done', 'free')], 1, 'done'))).toEqual(['complete_pending>done']);
   });
 });

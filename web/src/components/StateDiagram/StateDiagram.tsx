@@ -5,8 +5,7 @@
 import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isReissue, isUringCmd, uringCmdFlagNames } from '../../captions/format';
-import { stateAfter } from '../../captions/states';
-import { type ReqStateName, type SimState, type TraceEvent, selFocusTrack, selPrevFocusTrack, useSim } from '../../store';
+import { type ReqStateName, type SimState, type StateChange, selFocusTrack, selPrevFocusTrack, useSim } from '../../store';
 import {
   DIAGRAM_HEIGHT,
   DIAGRAM_WIDTH,
@@ -26,14 +25,14 @@ export function diagramState(s: ReqStateName): DiagramState {
 }
 
 /**
- * The transitions a request took in one step: from its state before, through the boxes its
- * records of the step name, to its state after (a step may pass several boxes: issue and
- * -EIOCBQUEUED happen in one call).
+ * The transitions a request took in one step: from its state before, through the states the
+ * core recorded it entering (`sim_req_state`), to its state after (a step may pass several
+ * boxes: issue and -EIOCBQUEUED happen in one call).
  */
-export function stepPath(from: DiagramState, events: readonly TraceEvent[], serial: number, to: DiagramState): DiagramEdge[] {
+export function stepPath(from: DiagramState, states: readonly StateChange[], serial: number, to: DiagramState): DiagramEdge[] {
   const stops: DiagramState[] = [from];
-  for (const e of events) {
-    const s = e.req === serial ? stateAfter(e, events) : null;
+  for (const c of states) {
+    const s = c.req === serial ? diagramState(c.to) : null;
     if (s && s !== stops[stops.length - 1]) stops.push(s);
   }
   if (stops[stops.length - 1] !== to) stops.push(to);
@@ -82,18 +81,18 @@ const selDiagram = (s: SimState) => {
     cmdFlags: t?.view?.cmdFlags ?? 0,
     issues: t?.view?.issues ?? 0,
     sqePending: r ? r.sqTail !== r.sqHead : false,
-    events: s.frames[s.cursor]?.events ?? NO_EVENTS,
+    states: s.frames[s.cursor]?.states ?? NO_STATES,
   };
 };
 
-const NO_EVENTS: TraceEvent[] = [];
+const NO_STATES: StateChange[] = [];
 
 function StateDiagramComponent() {
   const d = useSim(useShallow(selDiagram));
   const current: DiagramState | null = d.state ?? (d.sqePending ? 'sqe' : null);
   const taken = useMemo(
-    () => (d.state && d.prevState && d.serial !== null ? stepPath(d.prevState as DiagramState, d.events, d.serial, d.state) : []),
-    [d.state, d.prevState, d.events, d.serial],
+    () => (d.state && d.prevState && d.serial !== null ? stepPath(d.prevState as DiagramState, d.states, d.serial, d.state) : []),
+    [d.state, d.prevState, d.states, d.serial],
   );
   const takenKeys = new Set(taken.map((e) => `${e.from}>${e.to}`));
   const title = d.serial === null ? 'No request yet' : `Request #${d.userData}`;

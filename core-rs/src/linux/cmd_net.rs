@@ -8,10 +8,15 @@
 //! answers `GETSOCKOPT` and `SETSOCKOPT` (the `sock_siocinq_unix` and
 //! `sock_getsockopt_so_type` recordings; KERNEL-NOTES §4.3 describes the code before the fix).
 //!
+//! Upstream keeps this file in `io_uring/` and `net/socket.c` reaches it through the
+//! declaration in `include/linux/io_uring/cmd.h`; here it sits with the socket code it serves,
+//! because a Rust module cannot name a function without importing its module, and the socket's
+//! `file_operations` must not import the io_uring core (`tests/layers.rs`).
+//!
 //! `TX_TIMESTAMP` and `GETSOCKNAME` are not modelled and answer `-EOPNOTSUPP` like an unknown
 //! `cmd_op`.
 
-use super::types::*;
+use crate::include::io_uring_cmd::io_uring_cmd;
 use crate::linux::fs::FileKind;
 use crate::linux::syscalls::{do_sock_getsockopt, do_sock_setsockopt};
 use crate::sim;

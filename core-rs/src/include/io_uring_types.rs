@@ -1,0 +1,31 @@
+//! Kernel-internal io_uring constants: the issue flags a handler is called with.
+//!
+//! Mirrors: `enum io_uring_cmd_flags` of `include/linux/io_uring_types.h` (values as of about
+//! v6.19) and two constants of `include/linux/io_uring/cmd.h` and `io_uring/tw.h`.
+
+/// The completion may be deferred to the batch flush (the caller holds `uring_lock`).
+pub const IO_URING_F_COMPLETE_DEFER: u32 = 1;
+/// The caller does not hold `uring_lock` (io-wq).
+pub const IO_URING_F_UNLOCKED: u32 = 2;
+/// A multishot request.
+pub const IO_URING_F_MULTISHOT: u32 = 4;
+/// Issued from an io-wq worker.
+pub const IO_URING_F_IOWQ: u32 = 8;
+/// Issued inline from the submitting task.
+pub const IO_URING_F_INLINE: u32 = 16;
+/// The handler must not block.
+pub const IO_URING_F_NONBLOCK: u32 = 1 << 31;
+/// The ring uses 128-byte SQEs.
+pub const IO_URING_F_SQE128: u32 = 1 << 8;
+/// The ring uses 32-byte CQEs.
+pub const IO_URING_F_CQE32: u32 = 1 << 9;
+/// The ring polls for completions.
+pub const IO_URING_F_IOPOLL: u32 = 1 << 10;
+/// The call is a cancellation (`io_uring_try_cancel_uring_cmd`).
+pub const IO_URING_F_CANCEL: u32 = 1 << 11;
+/// The task is a compat (32-bit) task.
+pub const IO_URING_F_COMPAT: u32 = 1 << 12;
+/// `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS` (include/linux/io_uring/cmd.h).
+pub const IO_URING_CMD_TASK_WORK_ISSUE_FLAGS: u32 = IO_URING_F_COMPLETE_DEFER;
+/// `IOU_F_TWQ_LAZY_WAKE` (io_uring/tw.h).
+pub const IOU_F_TWQ_LAZY_WAKE: u32 = 1;
