@@ -226,6 +226,10 @@ pub fn io_timeout(s: &mut Sim, ring: u32, idx: u32) -> i32 {
             let tail = ctx.cached_cq_tail.wrapping_sub(ctx.ops.cq_timeouts);
             let target = tail.wrapping_add(off);
             ctx.req_mut(idx).op.target_seq = target;
+            // "Update the last seq here in case io_flush_timeouts() hasn't" (found by the
+            // differential fuzzer: without it a timeout queued after another one ended by count
+            // compares against a stale sequence and ends at once).
+            ctx.ops.cq_last_tm_flush = tail;
             // Insert after the last counted timeout that ends no later than this one.
             let last_flush = ctx.ops.cq_last_tm_flush;
             let need = target.wrapping_sub(last_flush);
