@@ -20,7 +20,10 @@ export default tseslint.config(
     // Layering: components reach the core only through the store.
     files: ['web/src/components/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/wasm/*', '**/uring/*', '**/sim/*'], message: 'components go through the store' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/wasm/*', '**/uring/*', '**/sim/*'], message: 'components go through the store' }] },
+      ],
     },
   },
   {

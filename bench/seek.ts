@@ -24,10 +24,12 @@ for (let i = 0; i < 50; i++) {
   times.push(performance.now() - s);
 }
 times.sort((a, b) => a - b);
-console.log(JSON.stringify({
-  controller_frames: c.frames.length,
-  controller_build_ms: Math.round(buildMs),
-  controller_seek_p50_ms: times[25],
-  controller_seek_max_ms: times[times.length - 1],
-  controller_snapshot_mb: Math.round(c.snapshotBytes() / 1048576),
-}));
+console.log(
+  JSON.stringify({
+    controller_frames: c.frames.length,
+    controller_build_ms: Math.round(buildMs),
+    controller_seek_p50_ms: times[25],
+    controller_seek_max_ms: times[times.length - 1],
+    controller_snapshot_mb: Math.round(c.snapshotBytes() / 1048576),
+  }),
+);

@@ -10,7 +10,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const [cmd, ...args] = process.argv.slice(2);
 const file = cmd && /^[a-z][a-z-]*$/.test(cmd) ? join(here, '..', 'cli', `${cmd}.ts`) : null;
 if (!file || !existsSync(file)) {
-  console.error('usage: ringside <command> [args]\n\ncommands:\n  replay IN.json --out OUT.json   replay a kernel trace in the simulator\n  run <scenario> [--json]         run a scenario and print its trace');
+  console.error(
+    'usage: ringside <command> [args]\n\ncommands:\n  replay IN.json --out OUT.json   replay a kernel trace in the simulator\n  run <scenario> [--json]         run a scenario and print its trace\n  record --out FILE -- PROGRAM    record the io_uring tracepoints of a program (root)',
+  );
   process.exit(2);
 }
 register();

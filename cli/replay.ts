@@ -1,6 +1,6 @@
 /**
  * `ringside replay`: executes the inputs of kernel-trace documents in the simulator and writes
- * the simulator's traces (KERNEL-TRACE-FORMAT.md §10).
+ * the simulator's traces (docs/trace-format.md §10).
  *
  *   ringside replay IN.json --out OUT.json
  *   ringside replay --out-dir DIR IN1.json [IN2.json ...]   (one process, one output per input)
@@ -17,7 +17,8 @@ import { TraceInputError } from '../web/src/replay/input';
 import { loadCoreFromDisk } from '../web/src/wasm/node';
 import type { Core } from '../web/src/wasm/load';
 
-const USAGE = 'usage: ringside replay IN.json --out OUT.json\n       ringside replay --out-dir DIR IN.json [IN.json ...]';
+const USAGE =
+  'usage: ringside replay IN.json --out OUT.json\n       ringside replay --out-dir DIR IN.json [IN.json ...]';
 
 function version(): string {
   try {
@@ -98,7 +99,9 @@ export async function main(args: string[]): Promise<number> {
   try {
     core = await loadCoreFromDisk();
   } catch (e) {
-    console.error(`ringside replay: cannot load public/core.wasm (run npm run build:wasm): ${e instanceof Error ? e.message : String(e)}`);
+    console.error(
+      `ringside replay: cannot load public/core.wasm (run npm run build:wasm): ${e instanceof Error ? e.message : String(e)}`,
+    );
     return 1;
   }
   let status = 0;

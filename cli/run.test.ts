@@ -26,7 +26,9 @@ describe('ringside run', () => {
     const io = capture();
     expect(await main(['v3-sync-set-get'], io)).toBe(0);
     expect(io.o).toMatch(/^# v3-sync-set-get: /);
-    expect(io.o).toMatch(/sim_uring_cmd_issue: req 1, user_data 0x1, cmd_op 0x80047c83 \(RUST_MISC_DEV_URING_CMD_SET_VALUE\), issue_flags NONBLOCK\|COMPLETE_DEFER\|INLINE/);
+    expect(io.o).toMatch(
+      /sim_uring_cmd_issue: req 1, user_data 0x1, cmd_op 0x80047c83 \(RUST_MISC_DEV_URING_CMD_SET_VALUE\), issue_flags NONBLOCK\|COMPLETE_DEFER\|INLINE/,
+    );
     expect(io.o).toMatch(/io_uring_complete: req 3, user_data 0x3, result -25 \(ENOTTY\)/);
     expect(io.e).toBe('');
   });
@@ -34,11 +36,17 @@ describe('ringside run', () => {
   it('prints one JSON object per record with --json', async () => {
     const io = capture();
     expect(await main(['hazard-double-done', '--json'], io)).toBe(0);
-    const recs = io.o.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const recs = io.o
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs.length).toBeGreaterThan(10);
     for (const r of recs) for (const k of ['step', 'event', 'req', 'user_data']) expect(r).toHaveProperty(k);
     const cqes = recs.filter((r) => r.event === 'io_uring_complete');
-    expect(cqes.map((r) => [r.user_data, r.res, r.cflags])).toEqual([[1, 1, 0], [2, 1, 0]]);
+    expect(cqes.map((r) => [r.user_data, r.res, r.cflags])).toEqual([
+      [1, 1, 0],
+      [2, 1, 0],
+    ]);
     expect(recs.filter((r) => String(r.event).startsWith('sanitizer_')).length).toBe(2);
     const withSrc = recs.find((r) => r.event === 'sim_uring_cmd_done') as { src?: { file: string; line: number } };
     expect(withSrc.src?.file).toBe('core-rs/src/drivers/rust_double_done.rs');
@@ -46,14 +54,28 @@ describe('ringside run', () => {
 
   it('reports a bad scenario with its JSON path, what was expected and what was found, and exits 2', async () => {
     const f = tmpScenario({
-      format: 'ringside-scenario', version: 1, id: 'bad', title: 'T', intro: 'I', api: 'v3', ring: { entries: 4 },
+      format: 'ringside-scenario',
+      version: 1,
+      id: 'bad',
+      title: 'T',
+      intro: 'I',
+      api: 'v3',
+      ring: { entries: 4 },
       devices: [{ name: 'd', driver: 'rust_misc_device_v3' }],
-      program: [{ op: 'open', device: 'd', as: 'dev' }, { op: 'prep', sqe: { opcode: 'URING_CMD', fd: 'dev', cmd_op: 'NO_SUCH_OP' } }, { op: 'device', fd: 'dev', action: 'stall' }],
+      program: [
+        { op: 'open', device: 'd', as: 'dev' },
+        { op: 'prep', sqe: { opcode: 'URING_CMD', fd: 'dev', cmd_op: 'NO_SUCH_OP' } },
+        { op: 'device', fd: 'dev', action: 'stall' },
+      ],
     });
     const io = capture();
     expect(await main([f], io)).toBe(2);
-    expect(io.e).toContain(`${f}: /program/1/sqe/cmd_op: expected a u32 or a driver constant name (DRIVER_CMD_OPS in abi.generated.ts), found "NO_SUCH_OP"`);
-    expect(io.e).toContain('/program/2/action: expected nothing: rust_misc_device_v3 takes no device actions, found "stall"');
+    expect(io.e).toContain(
+      `${f}: /program/1/sqe/cmd_op: expected a u32 or a driver constant name (DRIVER_CMD_OPS in abi.generated.ts), found "NO_SUCH_OP"`,
+    );
+    expect(io.e).toContain(
+      '/program/2/action: expected nothing: rust_misc_device_v3 takes no device actions, found "stall"',
+    );
     expect(io.o).toBe('');
   });
 

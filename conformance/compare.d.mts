@@ -17,3 +17,13 @@ export function formatMismatch(m: Mismatch): string;
 
 /** The reduced, inputs-only form of a trace (format section 10.2). */
 export function reduceToInputs(trace: unknown): Record<string, unknown>;
+
+/** Tracepoint-level comparison (format section 10.5): captured is false when REF has none. */
+export interface TracepointComparison {
+  captured: boolean;
+  compared: number;
+  mismatches: Mismatch[];
+}
+
+/** Compares the tracepoints of a replay with the reference's, step by step, under REF's rules. */
+export function compareTracepoints(ref: unknown, got: unknown): TracepointComparison;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Comparator for "kernel-trace" version 1 documents (KERNEL-TRACE-FORMAT.md
+// Comparator for "kernel-trace" version 1 documents (docs/trace-format.md
 // section 11) and the reduction of a trace to its inputs (section 10.2).
 //
 // Usage: node conformance/compare.mjs REF.json GOT.json
@@ -54,8 +54,12 @@ const has = (o, k) => o !== null && typeof o === 'object' && Object.hasOwn(o, k)
 
 function parsePointer(p) {
   if (p === '') return [];
-  if (typeof p !== 'string' || !p.startsWith('/')) throw new Error(`bad JSON pointer in compare_ignore: ${JSON.stringify(p)}`);
-  return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (typeof p !== 'string' || !p.startsWith('/'))
+    throw new Error(`bad JSON pointer in compare_ignore: ${JSON.stringify(p)}`);
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function compileRules(ref) {
@@ -222,13 +226,268 @@ function compareCqes(out, rules, i, r, g) {
 }
 
 // ---------------------------------------------------------------------------
+// Tracepoints (format section 10.5; docs/tracepoints.md).
+
+/** Informational fields of a tracepoint object, never compared. */
+const TRACEPOINT_INFO = new Set(['ts_ns', 'tid', 'comm', 'cpu']);
+
+/**
+ * The fields compared per event (docs/tracepoints.md): the request and ring it is about, its
+ * user_data, opcode, result, CQE flags, counts, and the SQE flag bits of a submission (the low
+ * byte of req->flags mirrors IOSQE_*; the bits above are kernel bookkeeping). Left out: the
+ * ring's descriptor number (`create.fd`), the SQE fields `req_failed` echoes (inputs the
+ * recording already holds), the opcode `fail_link` prints for a request that may have failed
+ * before it had one, the overflow entry's address, and io-wq's internal work flags. An event
+ * not listed has every field compared.
+ */
+const TRACEPOINT_FIELDS = {
+  create: ['ring', 'sq_entries', 'cq_entries', 'flags'],
+  register: ['ring', 'opcode', 'nr_user_files', 'nr_user_bufs', 'ret'],
+  submit_req: ['ring', 'req', 'user_data', 'opcode', 'flags&255', 'sq_thread'],
+  file_get: ['ring', 'req', 'user_data', 'fd'],
+  link: ['ring', 'req', 'target_req'],
+  fail_link: ['ring', 'req', 'user_data', 'link'],
+  req_failed: ['ring', 'req', 'user_data', 'error'],
+  defer: ['ring', 'req', 'user_data', 'opcode'],
+  queue_async_work: ['ring', 'req', 'user_data', 'opcode', 'queue', 'work'],
+  poll_arm: ['ring', 'req', 'user_data', 'opcode', 'mask', 'events'],
+  task_add: ['ring', 'req', 'user_data', 'opcode', 'mask'],
+  task_work_run: ['tctx', 'count'],
+  local_work_run: ['ring', 'count', 'loops'],
+  cqring_wait: ['ring', 'min_events'],
+  complete: ['ring', 'req', 'user_data', 'result', 'cflags', 'extra1', 'extra2'],
+  cqe_overflow: ['ring', 'user_data', 'res', 'cflags'],
+  short_write: ['ring', 'fpos', 'wanted', 'got'],
+};
+
+/**
+ * The tracepoint rules of REF for step `i`: `skip` (a plain rule covering the step's
+ * tracepoints), `interleaving` (order compared within each context only) and `leaveOut` (event
+ * names left out of the comparison on both sides).
+ */
+function tracepointRules(ref, i) {
+  const out = { skip: false, interleaving: false, withNext: false, leaveOut: new Set() };
+  const rules = Array.isArray(ref.compare_ignore) ? ref.compare_ignore : [];
+  const segs = ['steps', String(i), 'tracepoints'];
+  for (const r of rules) {
+    let rs;
+    try {
+      rs = parsePointer(r.path);
+    } catch {
+      continue;
+    }
+    if (!prefixMatch(rs, segs)) continue;
+    if (rs.length < segs.length) {
+      out.skip = true;
+      continue;
+    }
+    if (rs.length !== segs.length) continue;
+    if (r.interleaving === true || typeof r.event === 'string' || r.with_next === true) {
+      if (r.interleaving === true) out.interleaving = true;
+      if (r.with_next === true) out.withNext = true;
+      if (typeof r.event === 'string') out.leaveOut.add(r.event);
+    } else out.skip = true;
+  }
+  return out;
+}
+
+/** Differences between two tracepoint objects: event, ctx, then every non-informational REF field. */
+function tracepointDiffs(rt, gt) {
+  const g = gt && typeof gt === 'object' ? gt : {};
+  const r = rt ?? {};
+  const diffs = [];
+  const listed = TRACEPOINT_FIELDS[r.event];
+  const fields = listed ?? Object.keys(r).filter((k) => !TRACEPOINT_INFO.has(k) && k !== 'event' && k !== 'ctx');
+  for (const spec of fields) {
+    const [k, mask] = spec.split('&');
+    if (!Object.hasOwn(r, k)) continue;
+    let [want, got] = [r[k], g[k]];
+    if (mask !== undefined && typeof want === 'number' && typeof got === 'number') {
+      want = Number(BigInt(want) & BigInt(mask));
+      got = Number(BigInt(got) & BigInt(mask));
+    }
+    if (got === undefined || !sameU64(want, got)) diffs.push({ name: k, expected: r[k], found: g[k] });
+  }
+  return diffs;
+}
+
+/**
+ * Compares the tracepoints of a replay (GOT) with those of a reference (REF), step by step: the
+ * same events in the same order, with the same context and the fields TRACEPOINT_FIELDS lists
+ * (pointer names included, so a reused request object must be reused in the same place). Returns `{ captured, compared,
+ * mismatches }`: `captured` is false when REF has no tracepoints (recorded without tracefs),
+ * `compared` the number of REF tracepoints compared, `mismatches` as compareTraces returns them
+ * (fields such as `tracepoints[2].ctx`).
+ */
+export function compareTracepoints(ref, got) {
+  const captured = Array.isArray(ref?.tracepoints_captured) && ref.tracepoints_captured.length > 0;
+  const out = { captured, compared: 0, mismatches: [] };
+  if (!captured) return out;
+  const refSteps = Array.isArray(ref.steps) ? ref.steps : [];
+  const gotSteps = Array.isArray(got?.steps) ? got.steps : [];
+  // A `with_next` rule joins a step's tracepoints with the next step's: an event of another
+  // thread may fire before or after the task's next step begins. Joined steps are compared as
+  // one list, reported at the first step, under the union of their rules.
+  let covered = -1;
+  refSteps.forEach((r0, i) => {
+    if (i <= covered) return;
+    let last = i;
+    while (last + 1 < refSteps.length && tracepointRules(ref, last).withNext) last++;
+    covered = last;
+    const r = r0;
+    if (!Array.isArray(r?.tracepoints)) return;
+    const g = gotSteps[i];
+    if (!g || g.kind !== r.kind) return; // compareTraces reports the step itself
+    const span = [];
+    for (let k = i; k <= last; k++) span.push(k);
+    const rules = { skip: false, interleaving: false, leaveOut: new Set() };
+    for (const k of span) {
+      const rk = tracepointRules(ref, k);
+      rules.skip ||= rk.skip;
+      rules.interleaving ||= rk.interleaving;
+      for (const e of rk.leaveOut) rules.leaveOut.add(e);
+    }
+    if (rules.skip) return;
+    const join = (steps) => {
+      const all = [];
+      let off = 0;
+      for (const k of span) {
+        const list = steps[k]?.tracepoints;
+        if (!Array.isArray(list)) return null;
+        list.forEach((t, j) => all.push([t, off + j]));
+        off += list.length;
+      }
+      return all;
+    };
+    const keep = (list) => list.filter(([t]) => !rules.leaveOut.has(t?.event));
+    const rAll = join(refSteps);
+    if (!rAll) return;
+    const rl = keep(rAll);
+    out.compared += rl.length;
+    const gAll = span.every((k) => gotSteps[k]?.kind === refSteps[k]?.kind) ? join(gotSteps) : null;
+    if (!gAll) {
+      out.mismatches.push({
+        step: i,
+        kind: r.kind,
+        field: 'tracepoints',
+        expected: `${rl.length} events`,
+        found: undefined,
+      });
+      return;
+    }
+    const gl = keep(gAll);
+    const summary = (t) => (t === undefined ? undefined : `${t?.event} (${t?.ctx})`);
+    const pairwise = (rs, gs) => {
+      for (let j = 0; j < Math.max(rs.length, gs.length); j++) {
+        const [rt, rj] = rs[j] ?? [undefined, undefined];
+        const [gt, gj] = gs[j] ?? [undefined, undefined];
+        if (rt === undefined) {
+          out.mismatches.push({
+            step: i,
+            kind: r.kind,
+            field: `tracepoints[+${gj}]`,
+            expected: undefined,
+            found: summary(gt),
+          });
+        } else if (gt === undefined || gt?.event !== rt.event || gt?.ctx !== rt.ctx) {
+          out.mismatches.push({
+            step: i,
+            kind: r.kind,
+            field: `tracepoints[${rj}]`,
+            expected: summary(rt),
+            found: summary(gt),
+          });
+        } else {
+          for (const d of tracepointDiffs(rt, gt)) {
+            out.mismatches.push({
+              step: i,
+              kind: r.kind,
+              field: `tracepoints[${rj}].${d.name}`,
+              expected: d.expected,
+              found: d.found,
+            });
+          }
+        }
+      }
+    };
+    if (!rules.interleaving) {
+      pairwise(rl, gl);
+      return;
+    }
+    // The task's own events in order; those of other threads (io-wq workers racing each other
+    // and the task, kworkers) as a multiset.
+    pairwise(
+      rl.filter(([t]) => t?.ctx === 'task'),
+      gl.filter(([t]) => t?.ctx === 'task'),
+    );
+    const others = gl.filter(([t]) => t?.ctx !== 'task');
+    const used = new Array(others.length).fill(false);
+    for (const [rt, rj] of rl.filter(([t]) => t?.ctx !== 'task')) {
+      const k = others.findIndex(
+        ([gt], m) => !used[m] && gt?.event === rt.event && gt?.ctx === rt.ctx && tracepointDiffs(rt, gt).length === 0,
+      );
+      if (k >= 0) used[k] = true;
+      else
+        out.mismatches.push({
+          step: i,
+          kind: r.kind,
+          field: `tracepoints[${rj}]`,
+          expected: rt,
+          found: 'no matching event on another thread',
+        });
+    }
+    others.forEach(([gt, gj], m) => {
+      if (!used[m])
+        out.mismatches.push({
+          step: i,
+          kind: r.kind,
+          field: `tracepoints[+${gj}]`,
+          expected: undefined,
+          found: summary(gt),
+        });
+    });
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
 // Reduction to inputs (section 10.2).
 
-const FILE_INPUTS = ['id', 'fd_kind', 'access', 'path', 'peer', 'listener', 'backlog', 'so_rcvbuf', 'so_sndbuf', 'nonblock'];
+const FILE_INPUTS = [
+  'id',
+  'fd_kind',
+  'access',
+  'path',
+  'peer',
+  'listener',
+  'backlog',
+  'so_rcvbuf',
+  'so_sndbuf',
+  'nonblock',
+];
 
 const SQE_INPUTS = [
-  'opcode', 'flags', 'ioprio', 'fd', 'fd_ref', 'file', 'fd_kind', 'off', 'cmd_op', '__pad1', 'addr', 'addr_ptr',
-  'len', 'op_flags', 'user_data', 'buf_index', 'personality', 'splice_fd_in', 'addr3', 'addr3_ptr', '__pad2',
+  'opcode',
+  'flags',
+  'ioprio',
+  'fd',
+  'fd_ref',
+  'file',
+  'fd_kind',
+  'off',
+  'cmd_op',
+  '__pad1',
+  'addr',
+  'addr_ptr',
+  'len',
+  'op_flags',
+  'user_data',
+  'buf_index',
+  'personality',
+  'splice_fd_in',
+  'addr3',
+  'addr3_ptr',
+  '__pad2',
   'sqe128_upper_hex',
 ];
 
@@ -307,7 +566,10 @@ function main(argv) {
   const [ref, got] = argv.map((p) => JSON.parse(readFileSync(p, 'utf8')));
   const mismatches = compareTraces(ref, got);
   for (const m of mismatches) console.log(formatMismatch(m));
-  return mismatches.length ? 1 : 0;
+  const tp = compareTracepoints(ref, got);
+  for (const m of tp.mismatches) console.log(formatMismatch(m));
+  if (tp.captured) console.log(`tracepoints: ${tp.compared} compared, ${tp.mismatches.length} mismatches`);
+  return mismatches.length || tp.mismatches.length ? 1 : 0;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -10,16 +10,43 @@ import { compareTraces, reduceToInputs } from './compare.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 const state = (o = {}) => ({
-  sq_head: 0, sq_tail: 0, sq_pending: 0, sq_flags: 0, sq_flags_names: [], sq_dropped: 0,
-  cq_head: 0, cq_tail: 0, cq_ready: 0, cq_overflow: 0, cq_flags: 0, ...o,
+  sq_head: 0,
+  sq_tail: 0,
+  sq_pending: 0,
+  sq_flags: 0,
+  sq_flags_names: [],
+  sq_dropped: 0,
+  cq_head: 0,
+  cq_tail: 0,
+  cq_ready: 0,
+  cq_overflow: 0,
+  cq_flags: 0,
+  ...o,
 });
 
 /** The two-NOP example of the format document, section 12. */
 function twoNops() {
   const sqe = (ud, i) => ({
-    sq_index: i, slot: i, opcode: 0, op: 'NOP', flags: 0, flags_names: [], fd: -1, fd_ref: 'literal', fd_kind: 'none',
-    off: 0, addr: 0, len: 0, op_flags: 0, user_data: ud, ioprio: 0, buf_index: 0, personality: 0, splice_fd_in: 0,
-    addr3: 0, __pad2: 0,
+    sq_index: i,
+    slot: i,
+    opcode: 0,
+    op: 'NOP',
+    flags: 0,
+    flags_names: [],
+    fd: -1,
+    fd_ref: 'literal',
+    fd_kind: 'none',
+    off: 0,
+    addr: 0,
+    len: 0,
+    op_flags: 0,
+    user_data: ud,
+    ioprio: 0,
+    buf_index: 0,
+    personality: 0,
+    splice_fd_in: 0,
+    addr3: 0,
+    __pad2: 0,
   });
   return {
     format: 'kernel-trace',
@@ -29,16 +56,53 @@ function twoNops() {
     kernel: { sysname: 'Linux', release: '6.18.0', version: '#1', machine: 'x86_64' },
     files: [],
     steps: [
-      { step: 0, kind: 'setup', entries: 4, flags: 0, flags_names: [], ret: 0, sq_entries: 4, cq_entries: 8, features: 262143, sqe_size: 64, cqe_size: 16, state: state() },
+      {
+        step: 0,
+        kind: 'setup',
+        entries: 4,
+        flags: 0,
+        flags_names: [],
+        ret: 0,
+        sq_entries: 4,
+        cq_entries: 8,
+        features: 262143,
+        sqe_size: 64,
+        cqe_size: 16,
+        state: state(),
+      },
       { step: 1, kind: 'publish', sqes: [sqe(16, 0), sqe(32, 1)], state: state({ sq_tail: 2, sq_pending: 2 }) },
-      { step: 2, kind: 'enter', to_submit: 2, min_complete: 2, flags: 1, flags_names: ['GETEVENTS'], ret: 2, elapsed_ms_informational: 0.01, state: state({ sq_head: 2, sq_tail: 2, cq_tail: 2, cq_ready: 2 }) },
-      { step: 3, kind: 'reap', cqes: [
-        { cq_index: 0, user_data: 16, res: 0, flags: 0, flags_names: [] },
-        { cq_index: 1, user_data: 32, res: 0, flags: 0, flags_names: [] },
-      ], count: 2, state: state({ sq_head: 2, sq_tail: 2, cq_head: 2, cq_tail: 2 }) },
-      { step: 4, kind: 'ring_close', why: 'end of scenario', state: state({ sq_head: 2, sq_tail: 2, cq_head: 2, cq_tail: 2 }) },
+      {
+        step: 2,
+        kind: 'enter',
+        to_submit: 2,
+        min_complete: 2,
+        flags: 1,
+        flags_names: ['GETEVENTS'],
+        ret: 2,
+        elapsed_ms_informational: 0.01,
+        state: state({ sq_head: 2, sq_tail: 2, cq_tail: 2, cq_ready: 2 }),
+      },
+      {
+        step: 3,
+        kind: 'reap',
+        cqes: [
+          { cq_index: 0, user_data: 16, res: 0, flags: 0, flags_names: [] },
+          { cq_index: 1, user_data: 32, res: 0, flags: 0, flags_names: [] },
+        ],
+        count: 2,
+        state: state({ sq_head: 2, sq_tail: 2, cq_head: 2, cq_tail: 2 }),
+      },
+      {
+        step: 4,
+        kind: 'ring_close',
+        why: 'end of scenario',
+        state: state({ sq_head: 2, sq_tail: 2, cq_head: 2, cq_tail: 2 }),
+      },
     ],
-    cqes: [{ user_data: 16, res: 0, flags: 0 }, { user_data: 32, res: 0, flags: 0 }],
+    cqes: [
+      { user_data: 16, res: 0, flags: 0 },
+      { user_data: 32, res: 0, flags: 0 },
+    ],
     compare_ignore: [{ path: '/steps/*/elapsed_ms_informational', why: 'wall-clock time' }],
     timing_dependent: ['every elapsed_ms_informational value'],
     skipped: false,
@@ -157,9 +221,7 @@ test('a user_data filter limits a cqes rule to the CQEs with that user_data', ()
   got.steps[3].cqes[1].res = -11; // user_data 32: ignored
   assert.deepEqual(compareTraces(ref, got), []);
   got.steps[3].cqes[0].res = -11; // user_data 16: still compared
-  assert.deepEqual(compareTraces(ref, got), [
-    { step: 3, kind: 'reap', field: 'cqes[0].res', expected: 0, found: -11 },
-  ]);
+  assert.deepEqual(compareTraces(ref, got), [{ step: 3, kind: 'reap', field: 'cqes[0].res', expected: 0, found: -11 }]);
 });
 
 test('a user_data filter written as a string matches a numeric user_data', () => {
@@ -220,11 +282,27 @@ test('big_cqe presence and both words are compared', () => {
 
 test('get_sqe result, peek value and getsockopt value are compared', () => {
   const ref = twoNops();
-  ref.steps.splice(4, 0,
+  ref.steps.splice(
+    4,
+    0,
     { step: 4, kind: 'get_sqe', attempted: { opcode: 0, user_data: 5 }, result: null, state: state() },
     { step: 5, kind: 'peek', buf: 'v', type: 'int32', value: 1 },
-    { step: 6, kind: 'syscall', call: 'getsockopt', fd_ref: 'file', file: 's', fd_kind: 'tcp_client', level: 1, optname: 3, optlen: 4, ret: 0, value: 1, state: state() },
-    { step: 7, kind: 'note', text: 'hello' });
+    {
+      step: 6,
+      kind: 'syscall',
+      call: 'getsockopt',
+      fd_ref: 'file',
+      file: 's',
+      fd_kind: 'tcp_client',
+      level: 1,
+      optname: 3,
+      optlen: 4,
+      ret: 0,
+      value: 1,
+      state: state(),
+    },
+    { step: 7, kind: 'note', text: 'hello' },
+  );
   ref.steps[8].step = 8;
   const got = clone(ref);
   assert.deepEqual(compareTraces(ref, got), []);
@@ -238,12 +316,54 @@ test('get_sqe result, peek value and getsockopt value are compared', () => {
 test('reduceToInputs keeps only inputs (format section 12 example)', () => {
   const reduced = reduceToInputs(twoNops());
   assert.deepEqual(reduced, {
-    format: 'kernel-trace', format_version: 1, name: 'two_nops', files: [], steps: [
+    format: 'kernel-trace',
+    format_version: 1,
+    name: 'two_nops',
+    files: [],
+    steps: [
       { step: 0, kind: 'setup', entries: 4, flags: 0 },
-      { step: 1, kind: 'publish', sqes: [
-        { opcode: 0, flags: 0, ioprio: 0, fd: -1, fd_ref: 'literal', fd_kind: 'none', off: 0, addr: 0, len: 0, op_flags: 0, user_data: 16, buf_index: 0, personality: 0, splice_fd_in: 0, addr3: 0, __pad2: 0 },
-        { opcode: 0, flags: 0, ioprio: 0, fd: -1, fd_ref: 'literal', fd_kind: 'none', off: 0, addr: 0, len: 0, op_flags: 0, user_data: 32, buf_index: 0, personality: 0, splice_fd_in: 0, addr3: 0, __pad2: 0 },
-      ] },
+      {
+        step: 1,
+        kind: 'publish',
+        sqes: [
+          {
+            opcode: 0,
+            flags: 0,
+            ioprio: 0,
+            fd: -1,
+            fd_ref: 'literal',
+            fd_kind: 'none',
+            off: 0,
+            addr: 0,
+            len: 0,
+            op_flags: 0,
+            user_data: 16,
+            buf_index: 0,
+            personality: 0,
+            splice_fd_in: 0,
+            addr3: 0,
+            __pad2: 0,
+          },
+          {
+            opcode: 0,
+            flags: 0,
+            ioprio: 0,
+            fd: -1,
+            fd_ref: 'literal',
+            fd_kind: 'none',
+            off: 0,
+            addr: 0,
+            len: 0,
+            op_flags: 0,
+            user_data: 32,
+            buf_index: 0,
+            personality: 0,
+            splice_fd_in: 0,
+            addr3: 0,
+            __pad2: 0,
+          },
+        ],
+      },
       { step: 2, kind: 'enter', to_submit: 2, min_complete: 2, flags: 1 },
       { step: 3, kind: 'reap' },
       { step: 4, kind: 'ring_close' },
@@ -254,14 +374,47 @@ test('reduceToInputs keeps only inputs (format section 12 example)', () => {
 test('reduceToInputs drops fd numbers of file references and file prose', () => {
   const t = twoNops();
   t.files = [{ id: 'null', fd_kind: 'dev_null', fd: 3, access: 'rdwr', what: 'open()' }];
-  t.steps[1].sqes[0] = { ...t.steps[1].sqes[0], fd: 3, fd_ref: 'file', file: 'null', fd_kind: 'dev_null', fd_note: 'x' };
-  t.steps.push({ step: 5, kind: 'enter_raw', fd: 9999, fd_ref: 'literal', fd_kind: 'unopened', to_submit: 0, min_complete: 0, flags: 0, flags_names: [], arg: null, argsz: 0, ret: -9, ret_errno: '-EBADF', what: 'x' });
+  t.steps[1].sqes[0] = {
+    ...t.steps[1].sqes[0],
+    fd: 3,
+    fd_ref: 'file',
+    file: 'null',
+    fd_kind: 'dev_null',
+    fd_note: 'x',
+  };
+  t.steps.push({
+    step: 5,
+    kind: 'enter_raw',
+    fd: 9999,
+    fd_ref: 'literal',
+    fd_kind: 'unopened',
+    to_submit: 0,
+    min_complete: 0,
+    flags: 0,
+    flags_names: [],
+    arg: null,
+    argsz: 0,
+    ret: -9,
+    ret_errno: '-EBADF',
+    what: 'x',
+  });
   const r = reduceToInputs(t);
   assert.deepEqual(r.files, [{ id: 'null', fd_kind: 'dev_null', access: 'rdwr' }]);
   assert.equal(r.steps[1].sqes[0].fd, undefined);
   assert.equal(r.steps[1].sqes[0].file, 'null');
   assert.equal(r.steps[1].sqes[0].fd_note, undefined);
-  assert.deepEqual(r.steps[5], { step: 5, kind: 'enter_raw', fd: 9999, fd_ref: 'literal', fd_kind: 'unopened', to_submit: 0, min_complete: 0, flags: 0, arg: null, argsz: 0 });
+  assert.deepEqual(r.steps[5], {
+    step: 5,
+    kind: 'enter_raw',
+    fd: 9999,
+    fd_ref: 'literal',
+    fd_kind: 'unopened',
+    to_submit: 0,
+    min_complete: 0,
+    flags: 0,
+    arg: null,
+    argsz: 0,
+  });
 });
 
 test('every committed trace matches itself and its reduced form has no results', () => {
@@ -272,7 +425,20 @@ test('every committed trace matches itself and its reduced form has no results',
   } catch {
     // No traces committed yet.
   }
-  const resultKeys = new Set(['ret', 'state', 'cqes', 'result', 'value', 'sq_entries', 'cq_entries', 'features', 'count', 'text', 'what', 'why']);
+  const resultKeys = new Set([
+    'ret',
+    'state',
+    'cqes',
+    'result',
+    'value',
+    'sq_entries',
+    'cq_entries',
+    'features',
+    'count',
+    'text',
+    'what',
+    'why',
+  ]);
   for (const f of files) {
     const t = JSON.parse(readFileSync(join(dir, f), 'utf8'));
     assert.equal(t.format, 'kernel-trace', f);

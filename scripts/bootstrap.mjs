@@ -4,7 +4,8 @@
 //   runs a wasm32 module (Debian: rustc cargo libstd-rust-dev-wasm32 lld-14), Binaryen's
 //   wasm-opt, and for `npm test` also Debian's rustc 1.63 (the minimum supported version),
 //   cargo fmt/clippy with a native build that links, gcc with the io_uring uapi header (the
-//   kernel recorder) and a Chromium that renders headless. What fails its proof is installed
+//   kernel recorder), a Chromium that renders headless, and fio with liburing (the programs
+//   `ringside record` is tested on). What fails its proof is installed
 //   with apt as root (one `apt-get update` first, then `apt-get install -y
 //   --no-install-recommends` with the packages of PACKAGES); otherwise the exact command is
 //   printed and the script stops. After installing, every failed proof is run again.
@@ -17,11 +18,12 @@ import { PACKAGES, describe, prove, root } from './toolchain.mjs';
 export { root };
 
 /** The proofs a command needs: `npm start`/`build` need the wasm build and wasm-opt. */
-function proofsFor({ browser = false, rustChecks = false, recorder = false } = {}) {
+function proofsFor({ browser = false, rustChecks = false, recorder = false, programs = false } = {}) {
   const names = ['wasm', 'wasm-opt'];
   if (rustChecks) names.push('wasm-1.63', 'rust-checks');
   if (recorder) names.push('recorder');
   if (browser) names.push('browser');
+  if (programs) names.push('programs');
   return names;
 }
 
@@ -45,7 +47,9 @@ export function ensureSystem(needs) {
   const hints = bad.map(({ r }) => r.hint).filter(Boolean);
   const cmd = `apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')}`;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    console.error(`ringside: missing system packages. Run as root:\n  ${cmd}${hints.map((h) => `\n  or: ${h}`).join('')}`);
+    console.error(
+      `ringside: missing system packages. Run as root:\n  ${cmd}${hints.map((h) => `\n  or: ${h}`).join('')}`,
+    );
     process.exit(1);
   }
   console.log(`ringside: installing ${pkgs.join(' ')} with apt`);

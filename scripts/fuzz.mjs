@@ -22,9 +22,25 @@ function run(title, cmd, args, env = {}, cwd = root) {
   if (r.status !== 0 && !(r.status === 3 && title.startsWith('differential'))) failed++;
 }
 const sqes = quick ? '100000' : '1000000';
-run(`core: ${sqes} random SQEs`, nativeCargo() ?? 'cargo', ['test', '--release', '--test', 'props', '--', '--nocapture'], { PROPS_SQES: sqes }, join(root, 'core-rs'));
+run(
+  `core: ${sqes} random SQEs`,
+  nativeCargo() ?? 'cargo',
+  ['test', '--release', '--test', 'props', '--', '--nocapture'],
+  { PROPS_SQES: sqes },
+  join(root, 'core-rs'),
+);
 const cases = quick ? '2000' : '20000';
-run(`inputs and wasm exports: ${cases} cases per property`, join(root, 'node_modules', '.bin', 'vitest'), ['run', 'web/src/wasm/robustness.test.ts', 'web/src/scenario/validate.fuzz.test.ts', 'web/src/share'], { RINGSIDE_FUZZ_RUNS: cases });
-run('differential: kernel vs simulator', process.execPath, [join(root, 'conformance', 'fuzz', 'fuzz.mjs'), '--count', quick ? '50' : '1000', '--quiet']);
+run(
+  `inputs and wasm exports: ${cases} cases per property`,
+  join(root, 'node_modules', '.bin', 'vitest'),
+  ['run', 'web/src/wasm/robustness.test.ts', 'web/src/scenario/validate.fuzz.test.ts', 'web/src/share'],
+  { RINGSIDE_FUZZ_RUNS: cases },
+);
+run('differential: kernel vs simulator', process.execPath, [
+  join(root, 'conformance', 'fuzz', 'fuzz.mjs'),
+  '--count',
+  quick ? '50' : '1000',
+  '--quiet',
+]);
 console.log(failed ? `\nfuzz: ${failed} part(s) failed` : '\nfuzz: clean');
 process.exit(failed ? 1 : 0);

@@ -23,10 +23,14 @@ while (e.rs_step_count() >>> 0 < target) {
   const steps = e.rs_step_count() >>> 0;
   peak = Math.max(peak, e.memory.buffer.byteLength);
   if (steps >= nextReport) {
-    console.log(`steps ${steps.toLocaleString('en')}  requests ${ops.toLocaleString('en')}  trace records kept ${e.rs_trace_len().toLocaleString('en')}  wasm memory ${(e.memory.buffer.byteLength / 1048576).toFixed(1)} MiB`);
+    console.log(
+      `steps ${steps.toLocaleString('en')}  requests ${ops.toLocaleString('en')}  trace records kept ${e.rs_trace_len().toLocaleString('en')}  wasm memory ${(e.memory.buffer.byteLength / 1048576).toFixed(1)} MiB`,
+    );
     nextReport += 1_000_000;
   }
 }
 const secs = (performance.now() - t0) / 1000;
-console.log(`soak: ${(e.rs_step_count() >>> 0).toLocaleString('en')} steps, ${ops.toLocaleString('en')} requests in ${secs.toFixed(1)} s; peak wasm memory ${(peak / 1048576).toFixed(1)} MiB (bound ${BOUND / 1048576} MiB)`);
+console.log(
+  `soak: ${(e.rs_step_count() >>> 0).toLocaleString('en')} steps, ${ops.toLocaleString('en')} requests in ${secs.toFixed(1)} s; peak wasm memory ${(peak / 1048576).toFixed(1)} MiB (bound ${BOUND / 1048576} MiB)`,
+);
 process.exit(peak <= BOUND ? 0 : 1);

@@ -32,6 +32,7 @@ export const PACKAGES = {
   'rust-checks': ['cargo', 'rustfmt', 'rust-clippy', 'gcc', 'libc6-dev'],
   recorder: ['gcc', 'libc6-dev', 'linux-libc-dev'],
   browser: ['chromium'],
+  programs: ['fio', 'liburing-dev'],
 };
 
 function run(cmd, args, opts = {}) {
@@ -77,7 +78,8 @@ function inScratch(fn) {
   }
 }
 
-const PROBE_RS = '#![no_std]\n#[no_mangle]\npub extern "C" fn probe(x: u32) -> u32 { x.wrapping_mul(3) }\n' +
+const PROBE_RS =
+  '#![no_std]\n#[no_mangle]\npub extern "C" fn probe(x: u32) -> u32 { x.wrapping_mul(3) }\n' +
   '#[panic_handler]\nfn panic(_: &core::panic::PanicInfo) -> ! { loop {} }\n';
 
 /** Instantiates a wasm file in this Node and checks that `probe(14)` answers 42. */
@@ -96,11 +98,17 @@ export function diagnoseWasm(rustc, out) {
   if (/linker `?rust-lld`? not found|rust-lld.*No such file/i.test(out)) {
     return debian
       ? { missing: 'the wasm32 linker rust-lld (Debian package lld-14)', packages: ['lld-14'] }
-      : { missing: 'the wasm32 linker rust-lld of this toolchain', hint: `rustup component add rust-src; rustup target add ${TARGET}` };
+      : {
+          missing: 'the wasm32 linker rust-lld of this toolchain',
+          hint: `rustup component add rust-src; rustup target add ${TARGET}`,
+        };
   }
   if (/can't find crate for `core`|target may not be installed|could not find specification/i.test(out)) {
     return debian
-      ? { missing: `the ${TARGET} standard library (Debian package libstd-rust-dev-wasm32)`, packages: ['libstd-rust-dev-wasm32', 'lld-14'] }
+      ? {
+          missing: `the ${TARGET} standard library (Debian package libstd-rust-dev-wasm32)`,
+          packages: ['libstd-rust-dev-wasm32', 'lld-14'],
+        }
       : { missing: `the ${TARGET} standard library of this toolchain`, hint: `rustup target add ${TARGET}` };
   }
   return { missing: `a working ${TARGET} compile with ${rustc}`, packages: debian ? PACKAGES.wasm : undefined };
@@ -114,22 +122,47 @@ function proveWasmRustc(rustc) {
   const version = versionOf(rustc);
   if (!version) {
     const debian = rustc === '/usr/bin/rustc';
-    return { ok: false, rustc, missing: debian ? "Debian's rustc (/usr/bin/rustc)" : `${rustc} does not run`, packages: debian ? PACKAGES.wasm : undefined };
+    return {
+      ok: false,
+      rustc,
+      missing: debian ? "Debian's rustc (/usr/bin/rustc)" : `${rustc} does not run`,
+      packages: debian ? PACKAGES.wasm : undefined,
+    };
   }
   return inScratch((dir) => {
     writeFileSync(join(dir, 'probe.rs'), PROBE_RS);
     const out = join(dir, 'probe.wasm');
     const env = { ...process.env };
     delete env.RUSTUP_TOOLCHAIN;
-    const c = run(rustc, ['--edition', '2021', '--crate-type', 'cdylib', '--target', TARGET, '-O', '-o', out, join(dir, 'probe.rs')], { env });
-    if (!c.ok) return { ok: false, rustc, version, ...diagnoseWasm(rustc, c.out), detail: c.out.split('\n').slice(0, 4).join('\n') };
+    const c = run(
+      rustc,
+      ['--edition', '2021', '--crate-type', 'cdylib', '--target', TARGET, '-O', '-o', out, join(dir, 'probe.rs')],
+      { env },
+    );
+    if (!c.ok)
+      return {
+        ok: false,
+        rustc,
+        version,
+        ...diagnoseWasm(rustc, c.out),
+        detail: c.out.split('\n').slice(0, 4).join('\n'),
+      };
     if (!runsProbe(out)) return { ok: false, rustc, version, missing: `a module from ${rustc} that runs` };
     const cargo = join(dirname(rustc), 'cargo');
     const cargoVersion = versionOf(cargo);
     if (!cargoVersion) {
-      return { ok: false, rustc, version, missing: `cargo beside ${rustc}`, packages: rustc === '/usr/bin/rustc' ? ['cargo'] : undefined };
+      return {
+        ok: false,
+        rustc,
+        version,
+        missing: `cargo beside ${rustc}`,
+        packages: rustc === '/usr/bin/rustc' ? ['cargo'] : undefined,
+      };
     }
-    const linker = rustc === '/usr/bin/rustc' ? versionOf('rust-lld', ['-flavor', 'wasm', '--version']) ?? 'rust-lld' : 'rust-lld (rustup)';
+    const linker =
+      rustc === '/usr/bin/rustc'
+        ? (versionOf('rust-lld', ['-flavor', 'wasm', '--version']) ?? 'rust-lld')
+        : 'rust-lld (rustup)';
     return { ok: true, rustc, cargo, version, cargoVersion, linker };
   });
 }
@@ -147,7 +180,13 @@ function proveWasmOpt(path) {
     writeFileSync(join(dir, 'in.wasm'), bytes);
     const r = run(path, ['-O3', join(dir, 'in.wasm'), '-o', join(dir, 'out.wasm')]);
     if (!r.ok || !runsProbe(join(dir, 'out.wasm'))) {
-      return { ok: false, path, version, missing: `a working wasm-opt (${path}: ${r.out.split('\n')[0] || 'bad output'})`, packages: PACKAGES['wasm-opt'] };
+      return {
+        ok: false,
+        path,
+        version,
+        missing: `a working wasm-opt (${path}: ${r.out.split('\n')[0] || 'bad output'})`,
+        packages: PACKAGES['wasm-opt'],
+      };
     }
     return { ok: true, path, version };
   });
@@ -165,9 +204,17 @@ function proveGcc(path) {
         'int main(void) { printf("%d %zu\\n", (int)IORING_OP_NOP, sizeof(struct io_uring_sqe)); return 0; }\n',
     );
     const c = run(path, ['-O2', '-Wall', '-Wextra', '-o', join(dir, 'probe'), src]);
-    if (!c.ok) return { ok: false, path, version, missing: `a working C build (${c.out.split('\n')[0]})`, packages: PACKAGES.recorder };
+    if (!c.ok)
+      return {
+        ok: false,
+        path,
+        version,
+        missing: `a working C build (${c.out.split('\n')[0]})`,
+        packages: PACKAGES.recorder,
+      };
     const r = run(join(dir, 'probe'), []);
-    if (!r.ok || r.out !== '0 64') return { ok: false, path, version, missing: 'a C program that runs', packages: PACKAGES.recorder };
+    if (!r.ok || r.out !== '0 64')
+      return { ok: false, path, version, missing: 'a C program that runs', packages: PACKAGES.recorder };
     return { ok: true, path, version };
   });
 }
@@ -180,9 +227,43 @@ function proveChromium(path) {
     const page = 'data:text/html,<p id=p></p><script>document.getElementById("p").textContent=6*7</script>';
     const r = run(path, [...CHROMIUM_ARGS, `--user-data-dir=${dir}`, '--dump-dom', page], { timeout: 60_000 });
     if (!/<p id="p">42<\/p>/.test(r.out)) {
-      return { ok: false, path, version, missing: `a Chromium that renders headless (${r.error?.message ?? r.out.split('\n').pop()})`, packages: PACKAGES.browser };
+      return {
+        ok: false,
+        path,
+        version,
+        missing: `a Chromium that renders headless (${r.error?.message ?? r.out.split('\n').pop()})`,
+        packages: PACKAGES.browser,
+      };
     }
     return { ok: true, path, version };
+  });
+}
+
+/**
+ * Proves the third-party programs `npm test` records with `ringside record`: fio answers, and a
+ * program using liburing (the library liburing's link-cp example needs) compiles, links and runs.
+ */
+function provePrograms(fio) {
+  const version = versionOf(fio);
+  if (!version) return { ok: false, missing: 'fio', packages: PACKAGES.programs };
+  return inScratch((dir) => {
+    const src = join(dir, 'probe.c');
+    writeFileSync(
+      src,
+      '#include <liburing.h>\n#include <stdio.h>\nint main(void) { struct io_uring_probe *p = io_uring_get_probe(); printf("%d\\n", p != NULL); return 0; }\n',
+    );
+    const c = run('gcc', ['-O2', '-o', join(dir, 'probe'), src, '-luring']);
+    if (!c.ok)
+      return {
+        ok: false,
+        path: fio,
+        version,
+        missing: `liburing to build against (${c.out.split('\n')[0]})`,
+        packages: ['liburing-dev'],
+      };
+    if (!run(join(dir, 'probe'), []).ok)
+      return { ok: false, path: fio, version, missing: 'a liburing program that runs', packages: ['liburing-dev'] };
+    return { ok: true, path: fio, version };
   });
 }
 
@@ -198,8 +279,16 @@ function proveRustChecks(cargo) {
   return inScratch((dir) => {
     writeFileSync(join(dir, 'probe.rs'), 'fn main() { println!("{}", 6 * 7); }\n');
     const c = run(existsSync(rustc) ? rustc : 'rustc', ['-o', join(dir, 'probe'), join(dir, 'probe.rs')]);
-    if (!c.ok) return { ok: false, cargo, version, missing: `a native Rust build that links (${c.out.split('\n')[0]})`, packages: ['gcc', 'libc6-dev'] };
-    if (run(join(dir, 'probe'), []).out !== '42') return { ok: false, cargo, version, missing: 'a native Rust program that runs' };
+    if (!c.ok)
+      return {
+        ok: false,
+        cargo,
+        version,
+        missing: `a native Rust build that links (${c.out.split('\n')[0]})`,
+        packages: ['gcc', 'libc6-dev'],
+      };
+    if (run(join(dir, 'probe'), []).out !== '42')
+      return { ok: false, cargo, version, missing: 'a native Rust program that runs' };
     return { ok: true, cargo, version, fmt, clippy };
   });
 }
@@ -254,8 +343,12 @@ function first(kind, paths, fresh, fn) {
   const best = tried.find((t) => t.version) ?? tried[tried.length - 1] ?? { missing: kind };
   const packages = [...new Set(tried.flatMap((t) => t.packages ?? []))];
   const hint = tried.map((t) => t.hint).find(Boolean);
-  const missing = tried.length > 1 ? tried.map((t) => `${t.rustc ?? t.cargo ?? t.path}: ${t.missing}`).join('; ') : best.missing;
-  const detail = tried.map((t) => t.detail).filter(Boolean).pop();
+  const missing =
+    tried.length > 1 ? tried.map((t) => `${t.rustc ?? t.cargo ?? t.path}: ${t.missing}`).join('; ') : best.missing;
+  const detail = tried
+    .map((t) => t.detail)
+    .filter(Boolean)
+    .pop();
   return { ok: false, ...best, missing, detail, packages: packages.length ? packages : undefined, hint, tried };
 }
 
@@ -267,13 +360,15 @@ export const PROOFS = {
   wasm: (fresh) => first('wasm', rustcCandidates(), fresh, proveWasmRustc),
   'wasm-1.63': (fresh) => {
     const r = cached('wasm', '/usr/bin/rustc', fresh, proveWasmRustc);
-    if (r.ok && !/^rustc 1\.63\./.test(r.version)) return { ...r, ok: false, missing: `Debian's rustc 1.63 (found ${r.version})` };
+    if (r.ok && !/^rustc 1\.63\./.test(r.version))
+      return { ...r, ok: false, missing: `Debian's rustc 1.63 (found ${r.version})` };
     return r.ok ? r : { ...r, packages: r.packages ?? PACKAGES.wasm };
   },
   'wasm-opt': (fresh) => first('wasm-opt', wasmOptCandidates(), fresh, proveWasmOpt),
   'rust-checks': (fresh) => first('rust-checks', cargoCandidates(), fresh, proveRustChecks),
   recorder: (fresh) => cached('recorder', which('gcc') ?? 'gcc', fresh, proveGcc),
   browser: (fresh) => cached('browser', CHROMIUM_PATH, fresh, proveChromium),
+  programs: (fresh) => cached('programs', which('fio') ?? 'fio', fresh, provePrograms),
 };
 
 /** Runs one proof; `fresh` ignores the cache. */
@@ -284,9 +379,11 @@ export function prove(name, { fresh = false } = {}) {
 /** A one-line account of a proof, for logs and the setup suite. */
 export function describe(name, r) {
   if (!r.ok) {
-    const fixes = [r.packages && `apt-get install -y --no-install-recommends ${r.packages.join(' ')}`, r.hint].filter(Boolean);
+    const fixes = [r.packages && `apt-get install -y --no-install-recommends ${r.packages.join(' ')}`, r.hint].filter(
+      Boolean,
+    );
     const detail = r.detail ? `\n    ${r.detail.replace(/\n/g, '\n    ')}` : '';
-    return `${name}: MISSING ${r.missing}${fixes.map((f, i) => `\n    ${i ? "or" : "install"}: ${f}`).join('')}${detail}`;
+    return `${name}: MISSING ${r.missing}${fixes.map((f, i) => `\n    ${i ? 'or' : 'install'}: ${f}`).join('')}${detail}`;
   }
   const how = r.cached ? ` (proven ${r.provenAt}, cached)` : ' (proven now)';
   switch (name) {

@@ -43,7 +43,15 @@ const IOSQE_IO_LINK = 4;
 const IOSQE_IO_HARDLINK = 8;
 const IOSQE_BUFFER_SELECT = 32;
 const IOSQE_CQE_SKIP_SUCCESS = 64;
-const SETUP = { CQSIZE: 8, SUBMIT_ALL: 128, COOP_TASKRUN: 256, SQE128: 1024, CQE32: 2048, NO_SQARRAY: 1 << 16, CQE_MIXED: 1 << 18 };
+const SETUP = {
+  CQSIZE: 8,
+  SUBMIT_ALL: 128,
+  COOP_TASKRUN: 256,
+  SQE128: 1024,
+  CQE32: 2048,
+  NO_SQARRAY: 1 << 16,
+  CQE_MIXED: 1 << 18,
+};
 const GETEVENTS = 1;
 const EXT_ARG = 8;
 
@@ -73,11 +81,13 @@ function kernel() {
   const lines = createInterface({ input: p.stdout });
   const waiting = [];
   let exit = null;
-  const exited = new Promise((res) => p.on('exit', (code) => {
-    exit = code;
-    for (const w of waiting.splice(0)) w.reject(new Error(`exec exited with ${code}`));
-    res(code);
-  }));
+  const exited = new Promise((res) =>
+    p.on('exit', (code) => {
+      exit = code;
+      for (const w of waiting.splice(0)) w.reject(new Error(`exec exited with ${code}`));
+      res(code);
+    }),
+  );
   lines.on('line', (l) => waiting.shift()?.resolve(JSON.parse(l)));
   return {
     send(line, reply = true) {
@@ -88,7 +98,14 @@ function kernel() {
         // No step takes long; a silent kernel is spinning (see the CQE_MIXED note below).
         const timer = setTimeout(() => {
           p.kill('SIGKILL');
-          reject(Object.assign(new Error(`the kernel did not answer \`${line}\` within ${STEP_TIMEOUT_MS} ms (pid ${p.pid}; a livelocked task cannot be killed)`), { hung: true }));
+          reject(
+            Object.assign(
+              new Error(
+                `the kernel did not answer \`${line}\` within ${STEP_TIMEOUT_MS} ms (pid ${p.pid}; a livelocked task cannot be killed)`,
+              ),
+              { hung: true },
+            ),
+          );
         }, STEP_TIMEOUT_MS);
         waiting.push({
           resolve: (v) => (clearTimeout(timer), resolve(v)),
@@ -129,7 +146,12 @@ async function program(seed) {
     { id: 'pipe_r', fd_kind: 'pipe_read_end', fd: pipeFds.r, peer: 'pipe_w' },
     { id: 'pipe_w', fd_kind: 'pipe_write_end', fd: pipeFds.w, peer: 'pipe_r' },
   ];
-  const fileRef = (id) => ({ fd: id === 'pipe_r' ? pipeFds.r : pipeFds.w, fd_ref: 'file', file: id, fd_kind: id === 'pipe_r' ? 'pipe_read_end' : 'pipe_write_end' });
+  const fileRef = (id) => ({
+    fd: id === 'pipe_r' ? pipeFds.r : pipeFds.w,
+    fd_ref: 'file',
+    file: id,
+    fd_kind: id === 'pipe_r' ? 'pipe_read_end' : 'pipe_write_end',
+  });
   const setupIn = { kind: 'setup', entries, flags, ...(flags & SETUP.CQSIZE ? { cq_entries_requested: cq } : {}) };
   const s = await k.send(`setup ${entries} ${flags} ${cq}`);
   add(setupIn, s);
@@ -160,7 +182,18 @@ async function program(seed) {
     const n = r.below(room + 1);
     const sqes = [];
     for (let i = 0; i < n; i++) {
-      const q = { opcode: 0, flags: 0, fd: -1, fd_ref: 'literal', fd_kind: 'none', off: 0, addr: 0, len: 0, op_flags: 0, user_data: 0 };
+      const q = {
+        opcode: 0,
+        flags: 0,
+        fd: -1,
+        fd_ref: 'literal',
+        fd_kind: 'none',
+        off: 0,
+        addr: 0,
+        len: 0,
+        op_flags: 0,
+        user_data: 0,
+      };
       q.opcode = r.chance(5) ? r.pick([255, 70, 200]) : r.chance(5) ? 46 : 0;
       if (r.chance(25)) q.flags |= IOSQE_IO_LINK;
       else if (r.chance(10)) q.flags |= IOSQE_IO_HARDLINK;
@@ -188,39 +221,84 @@ async function program(seed) {
         // READ, WRITE, TIMEOUT, ASYNC_CANCEL or TIMEOUT_REMOVE; never IOSQE_BUFFER_SELECT (no
         // provided buffers are modelled).
         q.flags &= ~IOSQE_BUFFER_SELECT;
-        Object.assign(q, { fd: -1, off: 0, addr: 0, len: 0, op_flags: r.chance(10) ? r.pick([1, 8, 0x10, 0x21, 0x40, 2 ** 31]) : 0 });
+        Object.assign(q, {
+          fd: -1,
+          off: 0,
+          addr: 0,
+          len: 0,
+          op_flags: r.chance(10) ? r.pick([1, 8, 0x10, 0x21, 0x40, 2 ** 31]) : 0,
+        });
         const what = r.pick(['read', 'read', 'write', 'write', 'timeout', 'cancel', 'remove']);
         if (what === 'read' && readPending === null) {
-          Object.assign(q, { opcode: 22, ...fileRef('pipe_r'), len: 1 + r.below(64), addr: '<ptr>', addr_ptr: { type: 'buffer', buf: 'data', size: 4096 } });
+          Object.assign(q, {
+            opcode: 22,
+            ...fileRef('pipe_r'),
+            len: 1 + r.below(64),
+            addr: '<ptr>',
+            addr_ptr: { type: 'buffer', buf: 'data', size: 4096 },
+          });
           kind = 1;
           readPending = q.user_data;
           targets.push(q.user_data);
           // Guard it with a LINK_TIMEOUT that cannot fire during the program.
           if (i + 1 < n && r.chance(30)) {
             q.flags = (q.flags & ~IOSQE_IO_HARDLINK) | IOSQE_IO_LINK;
-            lt = { opcode: 15, flags: 0, fd: -1, fd_ref: 'literal', fd_kind: 'none', off: 0, addr: '<ptr>', addr_ptr: { type: 'timespec', tv_sec: 10, tv_nsec: 0 }, len: 1, op_flags: 0, user_data: u64(ud) };
+            lt = {
+              opcode: 15,
+              flags: 0,
+              fd: -1,
+              fd_ref: 'literal',
+              fd_kind: 'none',
+              off: 0,
+              addr: '<ptr>',
+              addr_ptr: { type: 'timespec', tv_sec: 10, tv_nsec: 0 },
+              len: 1,
+              op_flags: 0,
+              user_data: u64(ud),
+            };
             ud += 1n;
           }
         } else if (what === 'write') {
-          Object.assign(q, { opcode: 23, ...fileRef('pipe_w'), len: 1 + r.below(64), addr: '<ptr>', addr_ptr: { type: 'buffer', buf: 'data', size: 4096 } });
+          Object.assign(q, {
+            opcode: 23,
+            ...fileRef('pipe_w'),
+            len: 1 + r.below(64),
+            addr: '<ptr>',
+            addr_ptr: { type: 'buffer', buf: 'data', size: 4096 },
+          });
           kind = 1;
         } else if (what === 'timeout') {
           // No IORING_TIMEOUT_ABS: 10 s after boot is long past, and when the hrtimer then
           // fires relative to the task's own work is a race.
-          Object.assign(q, { opcode: 11, len: 1, off: r.pick([0, 1, 1, 2, 3]), addr: '<ptr>', addr_ptr: { type: 'timespec', tv_sec: 10, tv_nsec: 0 }, op_flags: r.chance(10) ? r.pick([0x80, 2 ** 31]) : 0 });
+          Object.assign(q, {
+            opcode: 11,
+            len: 1,
+            off: r.pick([0, 1, 1, 2, 3]),
+            addr: '<ptr>',
+            addr_ptr: { type: 'timespec', tv_sec: 10, tv_nsec: 0 },
+            op_flags: r.chance(10) ? r.pick([0x80, 2 ** 31]) : 0,
+          });
           kind = 2;
           targets.push(q.user_data);
         } else if (what === 'cancel' || what === 'remove') {
-          Object.assign(q, { opcode: what === 'cancel' ? 14 : 12, addr: targets.length && r.chance(80) ? r.pick(targets) : 424242, op_flags: r.chance(10) ? 2 ** 31 : 0 });
+          Object.assign(q, {
+            opcode: what === 'cancel' ? 14 : 12,
+            addr: targets.length && r.chance(80) ? r.pick(targets) : 424242,
+            op_flags: r.chance(10) ? 2 ** 31 : 0,
+          });
           if (what === 'remove') q.flags &= ~IOSQE_FIXED_FILE;
         }
       }
       const validOp = [0, 46, 11, 12, 14, 15, 22, 23].includes(q.opcode);
-      if (q.flags & IOSQE_CQE_SKIP_SUCCESS && validOp && !(q.flags & (128 | IOSQE_BUFFER_SELECT))) skipCandidate.add(tail + i);
+      if (q.flags & IOSQE_CQE_SKIP_SUCCESS && validOp && !(q.flags & (128 | IOSQE_BUFFER_SELECT)))
+        skipCandidate.add(tail + i);
       byIndex.set(tail + i, q);
       sqes.push(q);
       const addr = kind === 2 ? BigInt(q.addr_ptr.tv_sec) * 1_000_000_000n : kind === 1 ? 0 : q.addr;
-      await k.send(`sqe ${q.opcode} ${q.flags} ${q.fd} ${q.off} ${addr} ${q.len} ${q.op_flags} ${BigInt(q.user_data)} ${kind}`, false);
+      await k.send(
+        `sqe ${q.opcode} ${q.flags} ${q.fd} ${q.off} ${addr} ${q.len} ${q.op_flags} ${BigInt(q.user_data)} ${kind}`,
+        false,
+      );
       if (lt) {
         i++;
         byIndex.set(tail + i, lt);
@@ -258,7 +336,16 @@ async function program(seed) {
     else if (r.chance(10)) ms = 0;
     if (ms >= 0) ef |= EXT_ARG;
     const e = await k.send(`enter ${toSubmit} ${min} ${ef} ${ms}`);
-    add({ kind: 'enter', to_submit: toSubmit, min_complete: min, flags: ef, ...(ms >= 0 ? { ext_arg_timeout_ms: ms } : {}) }, e);
+    add(
+      {
+        kind: 'enter',
+        to_submit: toSubmit,
+        min_complete: min,
+        flags: ef,
+        ...(ms >= 0 ? { ext_arg_timeout_ms: ms } : {}),
+      },
+      e,
+    );
     const before = head;
     head = e.state.sq_head;
     for (let i = before; i < head; i++) if (skipCandidate.has(i) && !dropped.has(i)) drainDisabled = true;
@@ -281,7 +368,12 @@ async function program(seed) {
     }
     if (async || r.chance(80)) {
       const max = async || r.chance(50) ? -1 : r.below(5);
-      if (async) ignore.push({ path: `/steps/${steps.length}/cqes`, unordered: true, why: 'io-wq races the task for the CQ ring' });
+      if (async)
+        ignore.push({
+          path: `/steps/${steps.length}/cqes`,
+          unordered: true,
+          why: 'io-wq races the task for the CQ ring',
+        });
       const got = await k.send(`reap ${max}`);
       add({ kind: 'reap', ...(max >= 0 ? { max } : {}) }, got);
       if (readPending !== null && got.cqes.some((c) => c.user_data === String(BigInt(readPending)))) readPending = null;
@@ -344,7 +436,17 @@ async function main() {
       writeFileSync(join(dir, 'in', `${name}.json`), JSON.stringify(reduceToInputs(ref)));
       names.push(name);
     }
-    const rep = spawnSync(process.execPath, [join(ROOT, 'bin', 'ringside.mjs'), 'replay', '--out-dir', join(dir, 'got'), ...names.map((n) => join(dir, 'in', `${n}.json`))], { encoding: 'utf8' });
+    const rep = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'bin', 'ringside.mjs'),
+        'replay',
+        '--out-dir',
+        join(dir, 'got'),
+        ...names.map((n) => join(dir, 'in', `${n}.json`)),
+      ],
+      { encoding: 'utf8' },
+    );
     if (rep.status !== 0) console.log(rep.stdout + rep.stderr);
     let bad = 0;
     for (const n of names) {
@@ -357,7 +459,9 @@ async function main() {
         for (const x of m.slice(0, 8)) console.log(`  ${formatMismatch(x)}`);
       }
     }
-    console.log(`differential fuzz: ${names.length - bad}/${names.length} random programs match the kernel (seeds ${a.seed}..${a.seed + a.count - 1})`);
+    console.log(
+      `differential fuzz: ${names.length - bad}/${names.length} random programs match the kernel (seeds ${a.seed}..${a.seed + a.count - 1})`,
+    );
     return bad ? 1 : 0;
   } finally {
     if (!a.keep) rmSync(dir, { recursive: true, force: true });

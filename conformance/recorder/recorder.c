@@ -1,7 +1,7 @@
 /*
  * Ringside conformance recorder: runs small io_uring scenarios on the
  * running kernel and writes each one as a "kernel-trace" version 1 JSON
- * document (shared/design/KERNEL-TRACE-FORMAT.md).
+ * document (docs/trace-format.md).
  *
  * Usage: recorder OUTDIR [scenario-name ...]
  *
@@ -356,6 +356,48 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * Step clock (docs/tracepoints.md). With RINGSIDE_STEP_CLOCK=FILE, the recorder notes the
+ * CLOCK_MONOTONIC time at the end of every step, so the io_uring tracepoints that a trace
+ * instance recorded with the same clock can be attached to the step that caused them. Taking the
+ * time is no system call (vDSO), and the lines are written to FILE only between scenarios, so
+ * the scenarios run exactly the system calls they run without it. tracefs prints times in
+ * microseconds: a boundary waits until the clock has moved two microseconds on, so no event of
+ * the next step can print the microsecond that ends this one.
+ */
+static struct sb g_clock_sb;
+static const char *g_clock_path;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Notes "<scenario> <what> <boundary_us>"; events printed at or before boundary_us precede it. */
+static void clock_mark(const char *scenario, const char *what)
+{
+	if (!g_clock_path)
+		return;
+	uint64_t us = mono_ns() / 1000;
+	while (mono_ns() / 1000 < us + 2)
+		;
+	sb_printf(&g_clock_sb, "%s %s %" PRIu64 "\n", scenario, what, us + 1);
+}
+
+static void clock_flush(void)
+{
+	if (!g_clock_path || !g_clock_sb.len)
+		return;
+	FILE *f = fopen(g_clock_path, "a");
+	if (!f || fwrite(g_clock_sb.p, 1, g_clock_sb.len, f) != g_clock_sb.len || fclose(f) != 0) {
+		perror("recorder: RINGSIDE_STEP_CLOCK");
+		exit(1);
+	}
+	g_clock_sb.len = 0;
 }
 
 static void sleep_ms(unsigned ms)
@@ -873,6 +915,9 @@ static void emit_state(struct trace *t, struct jw *w)
 static struct jw *step_begin(struct trace *t, const char *kind)
 {
 	struct jw *w = &t->js;
+	char what[32];
+	snprintf(what, sizeof(what), "step%d", t->nsteps);
+	clock_mark(t->name, what);
 	jw_obj(w, NULL);
 	jw_int(w, "step", t->nsteps++);
 	jw_str(w, "kind", kind);
@@ -2118,6 +2163,29 @@ static void sc_nop_flag_bits(struct trace *t)
 	st_ring_close(t, NULL);
 }
 
+/*
+ * A real task_work source on a COOP_TASKRUN|TASKRUN_FLAG ring: a NOP with IORING_NOP_TW is
+ * completed through io_req_task_work_add in the submitting task, queued with
+ * TWA_SIGNAL_NO_IPI. No IPI is needed (the task is current); TIF_NOTIFY_SIGNAL makes the
+ * task run it on its way out of io_uring_enter, so the CQE is visible as soon as enter
+ * returns without GETEVENTS, and IORING_SQ_TASKRUN, set when the work was queued, is clear
+ * again (ctx_flush_and_put).
+ */
+static void sc_coop_taskrun_nop_tw(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, 0))
+		return;
+	q(t, nop_opflags(1, IORING_NOP_TW, 0));
+	st_enter(t, 1, 0, 0, -1);
+	st_state(t, "enter returned (no GETEVENTS): the task_work ran on the way out");
+	st_reap(t, -1);
+	q(t, nop_opflags(2, IORING_NOP_TW, 0));
+	q(t, nop_opflags(3, IORING_NOP_TW, 0));
+	st_enter(t, 2, 0, 0, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
 static void sc_nop_cqe32(struct trace *t)
 {
 	if (!need_ring(t, 4, IORING_SETUP_CQE32, 0))
@@ -2464,6 +2532,34 @@ static void sc_nop_async(struct trace *t)
 	tr_timing(t, "the order of the three io-wq completions");
 	st_ring_close(t, NULL);
 }
+
+/* ---- task_work timing: an io-wq completion under default, COOP_TASKRUN and DEFER_TASKRUN ---- */
+
+/*
+ * One IOSQE_ASYNC NOP submitted without waiting; the task then sleeps (a system call of its
+ * own), looks at the ring, and only then waits for the CQE. Where the CQE is posted, and when
+ * the task runs the task_work the completion queued, is what the ring flavour changes
+ * (docs/tracepoints.md): the tracepoints show it.
+ */
+static void tw_async(struct trace *t, unsigned flags)
+{
+	if (!need_ring(t, 4, flags, 0))
+		return;
+	q(t, nop_flags(1, IOSQE_ASYNC));
+	st_enter(t, 1, 0, 0, -1);
+	tr_ignore_last(t, "/state/cq_tail", "the io-wq worker races the task's return from io_uring_enter: the CQE may already be posted");
+	tr_ignore_last(t, "/state/sq_flags", "IORING_SQ_TASKRUN may be set while the completion's task_work is pending");
+	tr_timing(t, "whether the io-wq NOP has completed when the submitting enter returns");
+	st_sleep(t, 20, "let the io-wq worker run the NOP");
+	st_state(t, "has the CQE been posted before the task asked for it?");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_tw_async_default(struct trace *t) { tw_async(t, 0); }
+static void sc_tw_async_coop(struct trace *t) { tw_async(t, IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG); }
+static void sc_tw_async_defer(struct trace *t) { tw_async(t, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN); }
 
 /* ---- uring_cmd on files without a ->uring_cmd hook ---- */
 
@@ -3209,6 +3305,7 @@ static int run_scenario(const struct scenario *sc, const char *outdir)
 	jw_init(&t->jc, &t->cqes_sb, 2);
 	/* A wait that never ends is interrupted (-EINTR) instead of hanging. */
 	alarm(20);
+	clock_mark(sc->name, "begin");
 	sc->fn(t);
 	if (t->ring_open && !t->failed) {
 		fprintf(stderr, "recorder: %s: scenario left its ring open\n", sc->name);
@@ -3217,6 +3314,8 @@ static int run_scenario(const struct scenario *sc, const char *outdir)
 	alarm(0);
 	ring_unmap(t);
 	close_files(t);
+	clock_mark(sc->name, "end");
+	clock_flush();
 	int rc = 0;
 	if (t->unavailable) {
 		printf("io_uring unavailable: io_uring_setup failed with ENOSYS or EPERM; %s not recorded\n", sc->name);
@@ -3297,6 +3396,16 @@ int main(int argc, char **argv)
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
 		perror("recorder: signal");
 		return 1;
+	}
+	g_clock_path = getenv("RINGSIDE_STEP_CLOCK");
+	if (g_clock_path && !*g_clock_path)
+		g_clock_path = NULL;
+	if (g_clock_path) {
+		FILE *f = fopen(g_clock_path, "a");
+		if (!f || fprintf(f, "pid %d\n", (int)getpid()) < 0 || fclose(f) != 0) {
+			perror("recorder: RINGSIDE_STEP_CLOCK");
+			return 1;
+		}
 	}
 	int rc = probe_kernel();
 	if (rc)

@@ -82,6 +82,11 @@ static const struct scenario scenarios[] = {
 	{ "nop_fixed_file", sc_nop_fixed_file,
 	  "REGISTER_FILES [/dev/null], then NOP_FILE|NOP_FIXED_FILE with index 0 -> 0 and index 3 -> -EBADF; "
 	  "IOSQE_FIXED_FILE with NOP_FILE and index 0 -> 0." },
+	{ "coop_taskrun_nop_tw", sc_coop_taskrun_nop_tw,
+	  "COOP_TASKRUN|TASKRUN_FLAG ring, NOPs with IORING_NOP_TW (completed through task_work queued "
+	  "with TWA_SIGNAL_NO_IPI): io_uring_enter(to_submit, no GETEVENTS) returns with the CQEs already "
+	  "posted and IORING_SQ_TASKRUN clear: the task ran its task_work on the way out of the syscall "
+	  "(tracepoints: task_add then task_work_run, both in the task)." },
 	{ "nop_flag_bits", sc_nop_flag_bits,
 	  "Other nop flags, one per enter: NOP_TW -> 0; NOP_CQE32 on a ring without CQE32/CQE_MIXED -> -EINVAL; "
 	  "NOP_FIXED_BUFFER with no registered buffers -> -EFAULT; NOP_FIXED_FILE without NOP_FILE -> 0 "
@@ -177,6 +182,16 @@ static const struct scenario scenarios[] = {
 	{ "nop_async", sc_nop_async,
 	  "Three IOSQE_ASYNC NOPs go through io-wq; enter(3, min 3) returns 3 and all complete with res 0. "
 	  "Their order depends on the workers, so the reap is compared unordered." },
+	{ "tw_async_default", sc_tw_async_default,
+	  "One IOSQE_ASYNC NOP on a default ring, submitted without waiting; the task sleeps 20 ms, looks at "
+	  "the ring, then waits for the CQE. The io-wq worker posts the CQE itself (io_uring:complete from "
+	  "iou-wrk), before the task asks." },
+	{ "tw_async_coop", sc_tw_async_coop,
+	  "The same on a COOP_TASKRUN|TASKRUN_FLAG ring: the worker still posts the CQE itself; the task "
+	  "runs the completion's task_work on its way out of its next system call." },
+	{ "tw_async_defer", sc_tw_async_defer,
+	  "The same on a SINGLE_ISSUER|DEFER_TASKRUN ring: the completion waits on the ring's local work "
+	  "list, so the CQ stays empty through the sleep, and the wait runs it (io_uring:local_work_run)." },
 
 	/* uring_cmd on files */
 	{ "uring_cmd_regular_file", sc_uring_cmd_regular_file,

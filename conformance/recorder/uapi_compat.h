@@ -5,7 +5,7 @@
  * kernel (Debian 12 ships 6.1 headers while the kernel is 6.18), so every
  * constant newer than 6.1 is defined here behind #ifndef. Values follow
  * include/uapi/linux/io_uring.h of current kernels (see
- * shared/design/KERNEL-NOTES.md section 1).
+ * docs/kernel-notes.md §1).
  */
 #ifndef RINGSIDE_UAPI_COMPAT_H
 #define RINGSIDE_UAPI_COMPAT_H

@@ -177,7 +177,12 @@ pub unsafe fn copy_to_user(to: *mut c_void, from: *const c_void, n: usize) -> us
 }
 
 /// `queue_work(system_wq, work)`: `func(data)` runs later in a kworker.
-pub fn queue_work(func: unsafe fn(*mut c_void), data: *mut c_void) {
+///
+/// # Safety
+///
+/// `func` must be sound to call once with `data`, later, from a kworker with no lock held:
+/// `data` must stay valid until then and nothing else may free it (the work item owns it).
+pub unsafe fn queue_work(func: unsafe fn(*mut c_void), data: *mut c_void) {
     simulator::with(|s| {
         let req = s.ucmd.cur_issue.map_or(0, |c| c.serial);
         crate::linux::workqueue::queue_work(s, WorkItem { func, data, req })
@@ -185,7 +190,11 @@ pub fn queue_work(func: unsafe fn(*mut c_void), data: *mut c_void) {
 }
 
 /// `queue_delayed_work(system_wq, work, delay)`, with the delay in simulated nanoseconds.
-pub fn queue_delayed_work(func: unsafe fn(*mut c_void), data: *mut c_void, delay_ns: u64) {
+///
+/// # Safety
+///
+/// As for [`queue_work`]: `func(data)` must be sound to call once, after the delay.
+pub unsafe fn queue_delayed_work(func: unsafe fn(*mut c_void), data: *mut c_void, delay_ns: u64) {
     simulator::with(|s| {
         let req = s.ucmd.cur_issue.map_or(0, |c| c.serial);
         crate::linux::workqueue::queue_delayed_work(s, WorkItem { func, data, req }, delay_ns)
@@ -275,6 +284,28 @@ pub mod sim {
     pub unsafe fn pdu_too_big(cmd: *mut io_uring_cmd, size: usize) {
         // SAFETY: forwarded from the caller.
         unsafe { uc::pdu_too_big(cmd, size) }
+    }
+
+    /// A command was left with nothing that can complete it (1: `Complete(-EIOCBQUEUED)`,
+    /// 2: its `QueuedIoUringCmd` was dropped).
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure that `cmd` points to a live request's command.
+    pub unsafe fn cmd_lost(cmd: *mut io_uring_cmd, why: i64) {
+        // SAFETY: forwarded from the caller.
+        unsafe { uc::cmd_lost(cmd, why) }
+    }
+
+    /// A reference to the PDU as a type aligned to `align` is about to be made; returns
+    /// whether the kernel profile's PDU has that alignment.
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure that `cmd` points to a live request's command.
+    pub unsafe fn pdu_ref(cmd: *mut io_uring_cmd, align: usize) -> bool {
+        // SAFETY: forwarded from the caller.
+        unsafe { uc::pdu_ref(cmd, align) }
     }
 
     /// A misc device file was released.

@@ -153,6 +153,7 @@ fn render() -> String {
                 IO_URING_F_IOPOLL,
                 IO_URING_F_CANCEL,
                 IO_URING_F_COMPAT,
+                IO_URING_F_TASK_DEAD,
             ),
         ),
         (

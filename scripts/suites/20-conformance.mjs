@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareTraces, formatMismatch, reduceToInputs } from '../../conformance/compare.mjs';
+import { compareTracepoints, compareTraces, formatMismatch, reduceToInputs } from '../../conformance/compare.mjs';
 
 export const name = 'conformance (real kernel recordings, simulator replay)';
 
@@ -30,21 +30,41 @@ export function run({ root, run: sh }) {
   const unavailable = /io_uring unavailable/.test(rec.out);
   if (unavailable) {
     say('io_uring unavailable: not re-recording (the committed traces are replayed as they are)');
-  } else if (rec.status === 0) {
-    passed++;
-    say(`re-recorded on this kernel: ${(/kernel answers unchanged: \d+ scenarios/.exec(rec.out) ?? ['unchanged'])[0]}`);
   } else {
-    failed++;
-    say('re-recording: the kernel now answers differently from the committed traces:');
-    say(rec.out.trimEnd());
+    // Results and tracepoints are reported, and counted, apart.
+    const answers = /kernel answers unchanged: \d+ scenarios/.exec(rec.out);
+    if (answers) {
+      passed++;
+      say(`re-recorded on this kernel: ${answers[0]}`);
+    } else {
+      failed++;
+      say('re-recording: the kernel now answers differently from the committed traces:');
+      say(rec.out.split('kernel tracepoints')[0].trimEnd());
+    }
+    const tpSame = /kernel tracepoints unchanged: .*/.exec(rec.out);
+    const tpNot = /kernel tracepoints not compared: .*/.exec(rec.out);
+    if (tpSame) {
+      passed++;
+      say(`re-recorded tracepoints: ${tpSame[0]}`);
+    } else if (tpNot) {
+      say(tpNot[0]);
+    } else {
+      failed++;
+      say("re-recording: the kernel's tracepoints differ from the committed traces beyond what they declare:");
+      say(rec.out.slice(rec.out.indexOf('kernel tracepoints')).trimEnd());
+    }
   }
 
-  // (b) The simulator's answers, one test per committed trace (the 69 scenarios, then the
+  // (b) The simulator's answers, one test per committed trace (the 70 scenarios, then the
   // kernel recordings the differential fuzzer kept as regressions).
   const tracesDir = join(root, 'conformance', 'traces');
   const fuzzDir = join(root, 'conformance', 'fuzz', 'traces');
-  const scenarioNames = readdirSync(tracesDir).filter((f) => f.endsWith('.json')).sort();
-  const fuzzNames = readdirSync(fuzzDir).filter((f) => f.endsWith('.json')).sort();
+  const scenarioNames = readdirSync(tracesDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const fuzzNames = readdirSync(fuzzDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const names = [...scenarioNames, ...fuzzNames];
   const dirOf = (f) => (fuzzNames.includes(f) && !scenarioNames.includes(f) ? fuzzDir : tracesDir);
   const tmp = mkdtempSync(join(tmpdir(), 'ringside-conformance-'));
@@ -85,6 +105,44 @@ export function run({ root, run: sh }) {
       }
     }
     say(`replayed in the simulator: ${match}/${scenarioNames.length} traces match the kernel's recording`);
+    // Tracepoint for tracepoint (format section 10.5), reported apart from the results. Each
+    // recording with tracepoints is one test once the simulator writes tracepoints.
+    let tpTraces = 0;
+    let tpMatch = 0;
+    let tpCompared = 0;
+    let simWrites = false;
+    const tpOut = [];
+    for (const f of scenarioNames) {
+      const ref = refs.get(f);
+      if (!ref?.tracepoints_captured?.length) continue;
+      let got;
+      try {
+        got = JSON.parse(readFileSync(join(gotDir, f), 'utf8'));
+      } catch {
+        continue;
+      }
+      if (got.steps?.some((st) => Array.isArray(st.tracepoints))) simWrites = true;
+      const tp = compareTracepoints(ref, got);
+      tpTraces++;
+      tpCompared += tp.compared;
+      if (tp.mismatches.length === 0) tpMatch++;
+      else {
+        tpOut.push(`${f}: ${tp.mismatches.length} tracepoint mismatches`);
+        for (const m of tp.mismatches.slice(0, 12)) tpOut.push(`  ${formatMismatch(m)}`);
+      }
+    }
+    if (!simWrites) {
+      say(
+        `tracepoints: the simulator's replay writes no tracepoints; ${tpTraces} recordings with tracepoints not compared`,
+      );
+    } else {
+      passed += tpMatch;
+      failed += tpTraces - tpMatch;
+      out.push(...tpOut);
+      say(
+        `tracepoints: ${tpMatch}/${tpTraces} recordings match the kernel tracepoint for tracepoint (${tpCompared} kernel tracepoints compared)`,
+      );
+    }
     say(`fuzzer regressions replayed: ${fuzzMatch}/${fuzzNames.length} match the kernel's recording`);
 
     // (c) The documented command line, on one reduced trace.
@@ -111,7 +169,14 @@ export function run({ root, run: sh }) {
     say('io_uring unavailable: not fuzzing against the kernel');
   } else {
     const count = Number(process.env.RINGSIDE_FUZZ_COUNT ?? 100);
-    const fz = sh(process.execPath, [join(root, 'conformance', 'fuzz', 'fuzz.mjs'), '--seed', '1', '--count', String(count), '--quiet']);
+    const fz = sh(process.execPath, [
+      join(root, 'conformance', 'fuzz', 'fuzz.mjs'),
+      '--seed',
+      '1',
+      '--count',
+      String(count),
+      '--quiet',
+    ]);
     const m = /differential fuzz: (\d+)\/(\d+)/.exec(fz.out);
     if (m && fz.status !== 3) {
       passed += Number(m[1]);

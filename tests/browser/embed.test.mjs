@@ -8,7 +8,9 @@ import { serveStatic } from '../../scripts/serve.mjs';
 
 /** A host page (served by the test, at another origin) that iframes the embed and records its messages. */
 function hostPage(frames) {
-  const iframes = frames.map((f) => `<iframe id="${f.id}" src="${f.src}" title="${f.id}" width="900" height="520"></iframe>`).join('\n');
+  const iframes = frames
+    .map((f) => `<iframe id="${f.id}" src="${f.src}" title="${f.id}" width="900" height="520"></iframe>`)
+    .join('\n');
   return `<!doctype html><html><head><title>Host</title></head><body>
 <p id="host">A documentation page.</p>
 ${iframes}
@@ -30,7 +32,11 @@ async function events(page, id) {
 /** Waits for an event from iframe `id` matching `pred` (a function source), after index `after`. */
 async function waitEvent(page, id, pred, after = 0) {
   await page.waitForFunction(
-    ([i, p, a]) => window.__events.filter((e) => e.from === i).slice(a).some((e) => new Function('m', `return (${p})(m)`)(e.data)),
+    ([i, p, a]) =>
+      window.__events
+        .filter((e) => e.from === i)
+        .slice(a)
+        .some((e) => new Function('m', `return (${p})(m)`)(e.data)),
     [id, pred, after],
     { timeout: 8000 },
   );
@@ -42,9 +48,11 @@ async function waitEvent(page, id, pred, after = 0) {
 async function drive(page, hostUrl, results) {
   await page.goto(hostUrl);
   const ready = await waitEvent(page, 'main', "m => m.type === 'ringside:ready'");
-  if (ready.step !== 2 || ready.from !== 2 || ready.to !== 20 || ready.scenario !== 'v5-queued-task-work') throw new Error(`ready event: ${JSON.stringify(ready)}`);
+  if (ready.step !== 2 || ready.from !== 2 || ready.to !== 20 || ready.scenario !== 'v5-queued-task-work')
+    throw new Error(`ready event: ${JSON.stringify(ready)}`);
   const frame = page.frameLocator('#main');
-  if ((await frame.getByTestId('embed-title').textContent()) !== 'Queued uring_cmd') throw new Error('the embed shows its title');
+  if ((await frame.getByTestId('embed-title').textContent()) !== 'Queued uring_cmd')
+    throw new Error('the embed shows its title');
   let n = (await events(page, 'main')).length;
   await page.evaluate(() => window.send('main', { type: 'ringside:seek', step: 5 }));
   await waitEvent(page, 'main', "m => m.type === 'ringside:state' && m.step === 5", n);
@@ -53,14 +61,15 @@ async function drive(page, hostUrl, results) {
   await waitEvent(page, 'main', "m => m.type === 'ringside:state' && m.step === 6", n);
   n = (await events(page, 'main')).length;
   await page.evaluate(() => window.send('main', { type: 'ringside:back' }));
-  await waitEvent(page, 'main', "m => m.step === 5", n);
+  await waitEvent(page, 'main', 'm => m.step === 5', n);
   n = (await events(page, 'main')).length;
   await page.evaluate(() => window.send('main', { type: 'ringside:seek', step: 500 }));
-  await waitEvent(page, 'main', "m => m.step === 20", n);
+  await waitEvent(page, 'main', 'm => m.step === 20', n);
   n = (await events(page, 'main')).length;
   await page.evaluate(() => window.send('main', { type: 'ringside:get-state' }));
   const st = await waitEvent(page, 'main', "m => m.type === 'ringside:state'", n);
-  if (st.step !== 20 || st.total < 20 || typeof st.caption !== 'string' || st.playing !== false) throw new Error(`get-state: ${JSON.stringify(st)}`);
+  if (st.step !== 20 || st.total < 20 || typeof st.caption !== 'string' || st.playing !== false)
+    throw new Error(`get-state: ${JSON.stringify(st)}`);
   n = (await events(page, 'main')).length;
   await page.evaluate(() => window.send('main', { type: 'ringside:seek', step: -3 }));
   const err = await waitEvent(page, 'main', "m => m.type === 'ringside:error'", n);
@@ -78,7 +87,8 @@ async function drive(page, hostUrl, results) {
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Space');
   await page.waitForTimeout(300);
-  if ((await frame.getByTestId('embed-step').textContent()) !== before) throw new Error('the embed took keys typed into the host page');
+  if ((await frame.getByTestId('embed-step').textContent()) !== before)
+    throw new Error('the embed took keys typed into the host page');
   await frame.locator('.embed').focus();
   await page.keyboard.press('ArrowRight');
   await page.waitForTimeout(200);
@@ -89,13 +99,20 @@ async function drive(page, hostUrl, results) {
   await page.evaluate(() => window.send('other', { type: 'ringside:seek', step: 4 }));
   await page.waitForTimeout(500);
   if ((await events(page, 'other')).length) throw new Error('an embed bound to another origin answered this host');
-  if ((await page.frameLocator('#other').getByTestId('embed-step').textContent())?.startsWith('step 4')) throw new Error('an embed bound to another origin obeyed this host');
+  if ((await page.frameLocator('#other').getByTestId('embed-step').textContent())?.startsWith('step 4'))
+    throw new Error('an embed bound to another origin obeyed this host');
   // Autoplay and loop inside the range.
-  await page.waitForFunction(() => {
-    const steps = window.__events.filter((e) => e.from === 'loop' && e.data.type === 'ringside:state').map((e) => e.data.step);
-    const i = steps.indexOf(3);
-    return i >= 0 && steps.slice(i + 1).includes(0);
-  }, null, { timeout: 8000 });
+  await page.waitForFunction(
+    () => {
+      const steps = window.__events
+        .filter((e) => e.from === 'loop' && e.data.type === 'ringside:state')
+        .map((e) => e.data.step);
+      const i = steps.indexOf(3);
+      return i >= 0 && steps.slice(i + 1).includes(0);
+    },
+    null,
+    { timeout: 8000 },
+  );
   const loopSteps = (await events(page, 'loop')).map((m) => m.step);
   if (loopSteps.some((s) => s > 3)) throw new Error(`the loop left its range: ${loopSteps}`);
 }
@@ -112,7 +129,12 @@ export const tests = [
       writeFileSync(
         join(dir, 'docs.html'),
         hostPage([
-          { id: 'main', src: src(`s=v5-queued-task-work&from=2&to=20&origin=${HOST}&title=${encodeURIComponent('Queued uring_cmd')}`) },
+          {
+            id: 'main',
+            src: src(
+              `s=v5-queued-task-work&from=2&to=20&origin=${HOST}&title=${encodeURIComponent('Queued uring_cmd')}`,
+            ),
+          },
           { id: 'other', src: src('s=nop-batch&origin=http://other.test') },
           { id: 'loop', src: src('s=nop-batch&from=0&to=3&autoplay=1&loop=1&speed=20') },
         ]),
@@ -130,7 +152,9 @@ export const tests = [
       await page.goto(`${url}?s=v5-queued-task-work&theme=projector`);
       await page.getByTestId('caption').waitFor();
       await page.getByRole('button', { name: 'Present' }).click();
-      await page.waitForFunction(() => !document.querySelector('.app-header') && document.querySelector('.app.presenting'));
+      await page.waitForFunction(
+        () => !document.querySelector('.app-header') && document.querySelector('.app.presenting'),
+      );
       const stepOf = async (p) => (await p.getByTestId('step-of').textContent())?.trim();
       const speaker = await page.context().newPage();
       await speaker.goto(`${url}?speaker`);
@@ -140,7 +164,7 @@ export const tests = [
       await page.bringToFront();
       await page.keyboard.press('PageDown');
       await page.keyboard.press('ArrowRight');
-      if ((await stepOf(page)) !== 'step 2 of 29') throw new Error(`PageDown, ArrowRight: ${await stepOf(page)}`);
+      if ((await stepOf(page)) !== 'step 2 of 30') throw new Error(`PageDown, ArrowRight: ${await stepOf(page)}`);
       await speaker.waitForFunction(() => document.querySelector('[data-testid="sv-step"]')?.textContent === '2');
       await page.keyboard.press('PageUp');
       await speaker.waitForFunction(() => document.querySelector('[data-testid="sv-step"]')?.textContent === '1');
@@ -148,10 +172,15 @@ export const tests = [
       await page.keyboard.press('2');
       const card = page.getByTestId('title-card');
       await card.waitFor();
-      if (!(await card.textContent())?.includes('queue(): -EIOCBQUEUED')) throw new Error(`title card: ${await card.textContent()}`);
-      await speaker.waitForFunction(() => document.querySelector('[data-testid="sv-notes"]')?.textContent?.includes('typestate'));
-      if (!(await speaker.getByTestId('sv-where').textContent())?.includes('chapter 2: queue(): -EIOCBQUEUED')) throw new Error('the speaker view names the chapter');
-      if (!(await speaker.getByTestId('sv-next').textContent())?.trim()) throw new Error("the speaker view shows the next step's caption");
+      if (!(await card.textContent())?.includes('queue(): -EIOCBQUEUED'))
+        throw new Error(`title card: ${await card.textContent()}`);
+      await speaker.waitForFunction(() =>
+        document.querySelector('[data-testid="sv-notes"]')?.textContent?.includes('typestate'),
+      );
+      if (!(await speaker.getByTestId('sv-where').textContent())?.includes('chapter 2: queue(): -EIOCBQUEUED'))
+        throw new Error('the speaker view names the chapter');
+      if (!(await speaker.getByTestId('sv-next').textContent())?.trim())
+        throw new Error("the speaker view shows the next step's caption");
       await page.screenshot({ path: join(results, 'presenter-title-card.png') });
       await speaker.screenshot({ path: join(results, 'presenter-speaker-view.png') });
       const at = await stepOf(page);
@@ -160,7 +189,10 @@ export const tests = [
       await card.waitFor({ state: 'detached' });
       if ((await stepOf(page)) !== at) throw new Error('revealing the frame should not move');
       await speaker.getByRole('button', { name: 'Next' }).click();
-      await page.waitForFunction((a) => document.querySelector('[data-testid="step-of"]')?.textContent?.trim() !== a, at);
+      await page.waitForFunction(
+        (a) => document.querySelector('[data-testid="step-of"]')?.textContent?.trim() !== a,
+        at,
+      );
       await page.screenshot({ path: join(results, 'presenter-stage.png') });
       // B (or period) blanks the screen; any key brings it back.
       await page.bringToFront();
@@ -186,14 +218,19 @@ export const tests = [
       const count = await page.getByTestId('review-count').textContent();
       if (!/^[1-9]\d* of \d+ requests differ\.$/.test(count ?? '')) throw new Error(`review count: ${count}`);
       const sides = await page.getByTestId('review-side').allTextContents();
-      if (!sides[0]?.includes('rust_misc_device_v3') || !sides[1]?.includes('rust_misc_device')) throw new Error(`sides: ${sides}`);
+      if (!sides[0]?.includes('rust_misc_device_v3') || !sides[1]?.includes('rust_misc_device'))
+        throw new Error(`sides: ${sides}`);
       const posted = await page.locator('tr.diff[data-field="postedIn"]').count();
       const pdu = await page.locator('tr.diff[data-field="pdu"]').count();
       if (!posted || !pdu) throw new Error(`the completion path and PDU zeroing should differ (${posted}, ${pdu})`);
       await page.screenshot({ path: join(results, 'review-v3-v5.png'), fullPage: true });
       await page.getByRole('combobox', { name: 'Comparison' }).selectOption('stale-pdu+patch2');
-      await page.waitForFunction(() => document.querySelector('[data-testid="review-side"]')?.textContent?.includes('no PDU zeroing'));
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="review-side"]')[0]?.textContent?.includes('Sanitizer reports'));
+      await page.waitForFunction(() =>
+        document.querySelector('[data-testid="review-side"]')?.textContent?.includes('no PDU zeroing'),
+      );
+      await page.waitForFunction(() =>
+        document.querySelectorAll('[data-testid="review-side"]')[0]?.textContent?.includes('Sanitizer reports'),
+      );
       if (requests.length !== atLoad) throw new Error(`review mode made requests: ${requests.slice(atLoad)}`);
     },
   },

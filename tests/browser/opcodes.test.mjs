@@ -5,7 +5,12 @@
 import { join } from 'node:path';
 
 async function captionText(page) {
-  return (await page.getByTestId('caption').textContent().catch(() => '')) ?? '';
+  return (
+    (await page
+      .getByTestId('caption')
+      .textContent()
+      .catch(() => '')) ?? ''
+  );
 }
 
 export const tests = [
@@ -19,7 +24,10 @@ export const tests = [
       const last = Number((/of (\d+)/.exec((await page.getByTestId('step-of').textContent()) ?? '') ?? [])[1]);
       for (let i = 1; i <= last; i++) {
         await page.keyboard.press('Space');
-        await page.waitForFunction((n) => new RegExp(`step ${n} of`).test(document.querySelector('[data-testid="step-of"]')?.textContent ?? ''), i);
+        await page.waitForFunction(
+          (n) => new RegExp(`step ${n} of`).test(document.querySelector('[data-testid="step-of"]')?.textContent ?? ''),
+          i,
+        );
         const c = await captionText(page);
         seen.push(c);
         if (/async poll/.test(c) && !shot) {
@@ -29,7 +37,8 @@ export const tests = [
         }
       }
       const all = seen.join('\n');
-      if (!/waits on its wait queue \(async poll/.test(all)) throw new Error(`no caption says the READ waits through async poll:\n${all}`);
+      if (!/waits on its wait queue \(async poll/.test(all))
+        throw new Error(`no caption says the READ waits through async poll:\n${all}`);
       if (!/reads 8 bytes/.test(all)) throw new Error(`no caption says the retried READ read the bytes:\n${all}`);
       await page.setViewportSize({ width: 1024, height: 768 });
       await page.screenshot({ path: join(results, 'opcodes-first-read-1024.png') });

@@ -13,14 +13,15 @@ const root = resolve(here, '..', '..');
 const results = join(root, 'test-results');
 mkdirSync(results, { recursive: true });
 
-
 const filter = process.argv[2];
 const server = await serveStatic(join(root, 'dist'), { base: '/ringside/' });
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 let passed = 0;
 let failed = 0;
 try {
-  for (const file of readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort()) {
+  for (const file of readdirSync(here)
+    .filter((f) => f.endsWith('.test.mjs'))
+    .sort()) {
     const mod = await import(join(here, file));
     for (const t of mod.tests) {
       if (filter && !t.name.includes(filter)) continue;

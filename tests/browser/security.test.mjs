@@ -24,6 +24,9 @@ export const tests = [
         if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text());
       });
       await page.goto(url);
+      // The home screen opens the start-here path; these checks start in free play.
+      await page.getByTestId('start-path').waitFor();
+      await page.getByRole('combobox', { name: 'Scenario' }).selectOption('__free');
       await page.getByRole('button', { name: 'Submit NOP' }).waitFor();
       if (violations.length) throw new Error(`CSP violations: ${violations.join('; ')}`);
     },
@@ -35,7 +38,8 @@ export const tests = [
       const html = readFileSync(join(root, 'dist', 'embed.html'), 'utf8');
       const main = readFileSync(join(root, 'dist', 'index.html'), 'utf8');
       const csp = (h) => /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(h)?.[1];
-      if (!csp(html) || csp(html) !== csp(main)) throw new Error(`embed.html's CSP differs from the app's: ${csp(html)}`);
+      if (!csp(html) || csp(html) !== csp(main))
+        throw new Error(`embed.html's CSP differs from the app's: ${csp(html)}`);
       const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>/g)];
       if (inline.length) throw new Error(`inline script tags in embed.html: ${inline.map((x) => x[0]).join(' ')}`);
       const origin = new URL(url).origin;
@@ -48,7 +52,9 @@ export const tests = [
       await page.goto(`${url}embed.html?s=v5-queued-task-work&autoplay=1&speed=20`);
       await page.getByTestId('embed-step').waitFor();
       const atLoad = requests.length;
-      await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('[data-testid="embed-step"]')?.textContent ?? ''));
+      await page.waitForFunction(() =>
+        /step [1-9]/.test(document.querySelector('[data-testid="embed-step"]')?.textContent ?? ''),
+      );
       await page.getByRole('button', { name: 'Next' }).click();
       await page.waitForTimeout(500);
       const foreign = requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:') && !r.startsWith('blob:'));
@@ -64,6 +70,9 @@ export const tests = [
       const requests = [];
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(url);
+      // The home screen opens the start-here path; these checks start in free play.
+      await page.getByTestId('start-path').waitFor();
+      await page.getByRole('combobox', { name: 'Scenario' }).selectOption('__free');
       await page.getByRole('button', { name: 'Submit NOP' }).waitFor();
       const foreign = requests.filter((r) => !r.startsWith(origin) && !r.startsWith('data:') && !r.startsWith('blob:'));
       if (foreign.length) throw new Error(`requests to other origins: ${foreign.join(', ')}`);

@@ -48,7 +48,8 @@ async function downloadOf(page, click) {
 }
 
 function eq(what, want, got) {
-  if (JSON.stringify(want) !== JSON.stringify(got)) throw new Error(`${what}: expected ${JSON.stringify(want)}, found ${JSON.stringify(got)}`);
+  if (JSON.stringify(want) !== JSON.stringify(got))
+    throw new Error(`${what}: expected ${JSON.stringify(want)}, found ${JSON.stringify(got)}`);
 }
 
 export const tests = [
@@ -74,7 +75,8 @@ export const tests = [
       eq('lanes hidden', false, before.lanes);
       eq('selected byte', ['32', 'sqe'], [before.byte, before.region]);
       const link = page.url();
-      if (!/#p=1&s=v5-queued-task-work&t=8&th=dark&pn=rings%2Cstate%2Cbytes%2Ctimeline&r=1&b=sqe%3A32$/.test(link)) throw new Error(`unexpected permalink ${link}`);
+      if (!/#p=1&s=v5-queued-task-work&t=8&th=dark&pn=rings%2Cstate%2Cbytes%2Ctimeline&r=1&b=sqe%3A32$/.test(link))
+        throw new Error(`unexpected permalink ${link}`);
       await page.screenshot({ path: join(results, 'share-permalink-before.png') });
       // A fresh page on the same link shows the same screen.
       const other = await page.context().newPage();
@@ -115,13 +117,15 @@ export const tests = [
       await page.getByRole('button', { name: 'Submit', exact: true }).click();
       for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
       const program = await page.getByTestId('sandbox-program').locator('li').allTextContents();
-      if (program.length !== 5) throw new Error(`the sandbox program should have 5 operations: ${JSON.stringify(program)}`);
+      if (program.length !== 5)
+        throw new Error(`the sandbox program should have 5 operations: ${JSON.stringify(program)}`);
       await page.waitForTimeout(300);
       const before = await fingerprint(page);
       const frames = await page.getByTestId('position').textContent();
       await page.screenshot({ path: join(results, 'share-sandbox.png') });
       const link = page.url();
-      if (!/&k=0%2C0%2C0%2C0%2C0%2C4&z=[A-Za-z0-9_-]+$/.test(link)) throw new Error(`the link lacks the step schedule or its compressed scenario: ${link}`);
+      if (!/&k=0%2C0%2C0%2C0%2C0%2C4&z=[A-Za-z0-9_-]+$/.test(link))
+        throw new Error(`the link lacks the step schedule or its compressed scenario: ${link}`);
       const other = await page.context().newPage();
       await other.goto(link);
       await ready(other);
@@ -146,17 +150,22 @@ export const tests = [
       const bar = page.getByTestId('branch-bar');
       await bar.waitFor();
       const text = await bar.textContent();
-      if (!/New branch from step 2\. The old future \(\d+ frames after step 2\) is kept\./.test(text ?? '')) throw new Error(`branch bar says: ${text}`);
+      if (!/New branch from step 2\. The old future \(\d+ frames after step 2\) is kept\./.test(text ?? ''))
+        throw new Error(`branch bar says: ${text}`);
       await page.screenshot({ path: join(results, 'share-branch.png') });
       eq('the new branch ends at the new frame', '/ 3', (await page.getByTestId('position').textContent())?.trim());
       await page.getByRole('button', { name: 'Return to the old future' }).click();
-      await page.waitForFunction(() => document.querySelector('[data-testid="branch-bar"]')?.getAttribute('data-branch') === 'none');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="branch-bar"]')?.getAttribute('data-branch') === 'none',
+      );
       eq('the old future is back', `/ ${total}`, (await page.getByTestId('position').textContent())?.trim());
       // Branch again and drop the old future this time.
       await page.keyboard.press('Home');
       await page.getByRole('button', { name: 'Write SQE' }).click();
       await page.getByRole('button', { name: 'Drop the old future' }).click();
-      await page.waitForFunction(() => document.querySelector('[data-testid="branch-bar"]')?.getAttribute('data-branch') === 'none');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="branch-bar"]')?.getAttribute('data-branch') === 'none',
+      );
       eq('the dropped future stays gone', '/ 1', (await page.getByTestId('position').textContent())?.trim());
     },
   },
@@ -194,7 +203,12 @@ export const tests = [
       }
       // An embedded scenario with hostile text: shown as text, never as markup.
       const hostile = '<img src=x onerror="window.__pwned=1;alert(1)">';
-      const doc = { ...JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'scenarios', 'nop-batch.json'), 'utf8')), id: 'hostile', title: hostile, intro: hostile };
+      const doc = {
+        ...JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'scenarios', 'nop-batch.json'), 'utf8')),
+        id: 'hostile',
+        title: hostile,
+        intro: hostile,
+      };
       doc.chapters = [{ title: hostile, op: 0, notes: hostile }];
       doc.program[0] = { ...doc.program[0], note: hostile };
       const x = Buffer.from(JSON.stringify(doc)).toString('base64url');
@@ -204,7 +218,8 @@ export const tests = [
       const where = await page.locator('.caption-meta .where').textContent();
       if (!where?.includes('<img src=x')) throw new Error(`the hostile title should show as text: ${where}`);
       const imgs = await page.locator('img').count();
-      if (imgs || (await page.evaluate(() => window.__pwned)) || dialogs.length) throw new Error(`markup from a link ran: ${imgs} img, dialogs ${dialogs}`);
+      if (imgs || (await page.evaluate(() => window.__pwned)) || dialogs.length)
+        throw new Error(`markup from a link ran: ${imgs} img, dialogs ${dialogs}`);
     },
   },
   {
@@ -222,13 +237,20 @@ export const tests = [
       const svg = await downloadOf(page, () => page.getByRole('button', { name: 'Frame as SVG' }).click());
       const parsed = await page.evaluate((text) => {
         const d = new DOMParser().parseFromString(text, 'image/svg+xml');
-        return { root: d.documentElement.localName, errors: d.getElementsByTagName('parsererror').length, svgs: d.getElementsByTagName('svg').length, text: d.documentElement.textContent?.slice(0, 400) };
+        return {
+          root: d.documentElement.localName,
+          errors: d.getElementsByTagName('parsererror').length,
+          svgs: d.getElementsByTagName('svg').length,
+          text: d.documentElement.textContent?.slice(0, 400),
+        };
       }, svg.bytes.toString('utf8'));
-      if (parsed.root !== 'svg' || parsed.errors || parsed.svgs < 4) throw new Error(`the SVG export does not parse as a drawing: ${JSON.stringify(parsed)}`);
+      if (parsed.root !== 'svg' || parsed.errors || parsed.svgs < 4)
+        throw new Error(`the SVG export does not parse as a drawing: ${JSON.stringify(parsed)}`);
       if (!parsed.text?.includes('step 12')) throw new Error('the SVG export lacks its step');
       const png = await downloadOf(page, () => page.getByRole('button', { name: 'Frame as PNG' }).click());
       const sig = png.bytes.subarray(0, 8).toString('hex');
-      if (sig !== '89504e470d0a1a0a' || png.bytes.subarray(12, 16).toString('latin1') !== 'IHDR') throw new Error('the PNG export is not a PNG');
+      if (sig !== '89504e470d0a1a0a' || png.bytes.subarray(12, 16).toString('latin1') !== 'IHDR')
+        throw new Error('the PNG export is not a PNG');
       eq('PNG size', [1600, 900], [png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)]);
       await page.screenshot({ path: join(results, 'share-dialog.png') });
       const chrome = await downloadOf(page, () => page.getByRole('button', { name: 'Chrome trace' }).click());
@@ -236,13 +258,26 @@ export const tests = [
       eq('Chrome trace format errors', [], checkChromeTrace(ct));
       const threads = ct.traceEvents.filter((e) => e.name === 'thread_name').map((e) => e.args.name);
       eq('one track per context', ['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work'], threads);
-      if (!ct.traceEvents.some((e) => e.name === 'io_uring_complete' && e.ph === 'i')) throw new Error('the Chrome trace lacks the completions');
-      const trace = JSON.parse((await downloadOf(page, () => page.getByRole('button', { name: 'Trace as JSON' }).click())).bytes.toString('utf8'));
+      // A record about a request is a zero-length slice (flow arrows bind to slices).
+      if (!ct.traceEvents.some((e) => e.name === 'io_uring_complete' && e.ph === 'X'))
+        throw new Error('the Chrome trace lacks the completions');
+      const trace = JSON.parse(
+        (await downloadOf(page, () => page.getByRole('button', { name: 'Trace as JSON' }).click())).bytes.toString(
+          'utf8',
+        ),
+      );
       eq('trace document', ['ringside-trace', 1, 'v5-queued-task-work'], [trace.format, trace.version, trace.scenario]);
-      eq('trace frames', Number((await page.getByTestId('position').textContent())?.replace('/', '').trim()) + 1, trace.frames.length);
-      const scen = await downloadOf(page, () => page.getByRole('button', { name: 'Scenario file', exact: true }).click());
+      eq(
+        'trace frames',
+        Number((await page.getByTestId('position').textContent())?.replace('/', '').trim()) + 1,
+        trace.frames.length,
+      );
+      const scen = await downloadOf(page, () =>
+        page.getByRole('button', { name: 'Scenario file', exact: true }).click(),
+      );
       const r = readScenarioText(scen.bytes.toString('utf8'));
-      if (!r.ok || r.scenario.id !== 'v5-queued-task-work') throw new Error(`the scenario file does not validate: ${JSON.stringify(r)}`);
+      if (!r.ok || r.scenario.id !== 'v5-queued-task-work')
+        throw new Error(`the scenario file does not validate: ${JSON.stringify(r)}`);
       const { writeFileSync } = await import('node:fs');
       writeFileSync(join(results, 'share-frame.svg'), svg.bytes);
       writeFileSync(join(results, 'share-frame.png'), png.bytes);
@@ -259,41 +294,70 @@ export const tests = [
       await page.goto(`${url}?s=nop-batch&step=5`);
       await ready(page);
       await page.getByRole('button', { name: 'Share', exact: true }).click();
-      await page.getByTestId('upload').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "format": "ringside-scenario",\n  "version": 1,\n  oops\n}') });
+      await page.getByTestId('upload').setInputFiles({
+        name: 'broken.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from('{\n  "format": "ringside-scenario",\n  "version": 1,\n  oops\n}'),
+      });
       const problem = page.getByTestId('problem');
       await problem.waitFor();
       const text = (await problem.textContent()) ?? '';
-      if (!/broken\.json could not be opened/.test(text) || !/line 4, column 3/.test(text)) throw new Error(`the syntax error should name its line and column: ${text}`);
+      if (!/broken\.json could not be opened/.test(text) || !/line 4, column 3/.test(text))
+        throw new Error(`the syntax error should name its line and column: ${text}`);
       eq('the session is kept', 5, await cursor(page));
       await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
       await page.getByRole('button', { name: 'Share', exact: true }).click();
-      const bad = { format: 'ringside-scenario', version: 1, id: 'x', title: 'x', intro: 'x', api: 'v9', ring: { entries: 4 }, program: [{ op: 'fly' }] };
-      await page.getByTestId('upload').setInputFiles({ name: 'schema.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
-      await page.waitForFunction(() => /\/api: expected/.test(document.querySelector('[data-testid="problem"]')?.textContent ?? ''));
+      const bad = {
+        format: 'ringside-scenario',
+        version: 1,
+        id: 'x',
+        title: 'x',
+        intro: 'x',
+        api: 'v9',
+        ring: { entries: 4 },
+        program: [{ op: 'fly' }],
+      };
+      await page
+        .getByTestId('upload')
+        .setInputFiles({ name: 'schema.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+      await page.waitForFunction(() =>
+        /\/api: expected/.test(document.querySelector('[data-testid="problem"]')?.textContent ?? ''),
+      );
       const t2 = (await problem.textContent()) ?? '';
-      if (!t2.includes('/program/0/op: expected one of')) throw new Error(`schema errors should be listed with their paths: ${t2}`);
+      if (!t2.includes('/program/0/op: expected one of'))
+        throw new Error(`schema errors should be listed with their paths: ${t2}`);
       await page.screenshot({ path: join(results, 'share-upload-error.png') });
       eq('the session is still kept', 5, await cursor(page));
       await page.keyboard.press('.');
       eq('and still steps', 6, await cursor(page));
       // A valid file whose text is hostile.
       const hostile = '<img src=x onerror="window.__pwned=1;alert(1)">';
-      const doc = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'scenarios', 'v5-queued-task-work.json'), 'utf8'));
+      const doc = JSON.parse(
+        readFileSync(join(import.meta.dirname, '..', '..', 'scenarios', 'v5-queued-task-work.json'), 'utf8'),
+      );
       Object.assign(doc, { id: 'hostile-upload', title: hostile, intro: hostile });
       doc.chapters[0].title = hostile;
       doc.chapters[0].notes = hostile;
       doc.program[1].note = hostile;
       await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
       await page.getByRole('button', { name: 'Share', exact: true }).click();
-      await page.getByTestId('upload').setInputFiles({ name: 'hostile.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
-      await page.waitForFunction(() => document.querySelector('.caption-meta .where')?.textContent?.includes('<img src=x'));
+      await page.getByTestId('upload').setInputFiles({
+        name: 'hostile.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(doc)),
+      });
+      await page.waitForFunction(() =>
+        document.querySelector('.caption-meta .where')?.textContent?.includes('<img src=x'),
+      );
       await page.keyboard.press('.');
       await page.keyboard.press('.');
       const caption = await page.getByTestId('caption').textContent();
       if (!caption?.includes('<img src=x')) throw new Error(`the hostile note should show as text: ${caption}`);
-      if ((await page.locator('img').count()) || (await page.evaluate(() => window.__pwned)) || dialogs.length) throw new Error('markup from an uploaded scenario ran');
+      if ((await page.locator('img').count()) || (await page.evaluate(() => window.__pwned)) || dialogs.length)
+        throw new Error('markup from an uploaded scenario ran');
       await page.waitForTimeout(300);
-      if (!page.url().includes('&z=')) throw new Error(`an uploaded scenario travels whole (compressed) in its permalink: ${page.url()}`);
+      if (!page.url().includes('&z='))
+        throw new Error(`an uploaded scenario travels whole (compressed) in its permalink: ${page.url()}`);
       // Reopened from its link, the hostile text is still only text.
       const again = await page.context().newPage();
       again.on('dialog', (d) => {
@@ -301,8 +365,11 @@ export const tests = [
         void d.dismiss();
       });
       await again.goto(page.url());
-      await again.waitForFunction(() => document.querySelector('.caption-meta .where')?.textContent?.includes('<img src=x'));
-      if ((await again.locator('img').count()) || (await again.evaluate(() => window.__pwned)) || dialogs.length) throw new Error('markup from a compressed link ran');
+      await again.waitForFunction(() =>
+        document.querySelector('.caption-meta .where')?.textContent?.includes('<img src=x'),
+      );
+      if ((await again.locator('img').count()) || (await again.evaluate(() => window.__pwned)) || dialogs.length)
+        throw new Error('markup from a compressed link ran');
     },
   },
   {
@@ -335,6 +402,9 @@ export const tests = [
       const requests = [];
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(url);
+      // The home screen opens the start-here path; these checks start in free play.
+      await page.getByTestId('start-path').waitFor();
+      await page.getByRole('combobox', { name: 'Scenario' }).selectOption('__free');
       await page.getByRole('button', { name: 'Submit NOP' }).click();
       await page.getByRole('button', { name: 'io_uring_enter' }).click();
       await page.getByRole('button', { name: 'Step', exact: true }).click();
@@ -347,14 +417,16 @@ export const tests = [
       await page.getByRole('button', { name: 'Step', exact: true }).click();
       const panic = page.getByTestId('panic');
       await panic.waitFor();
-      if (!(await panic.textContent())?.includes('injected by the test')) throw new Error('the panic panel should show the panic text');
+      if (!(await panic.textContent())?.includes('injected by the test'))
+        throw new Error('the panic panel should show the panic text');
       await page.screenshot({ path: join(results, 'share-panic.png') });
       await page.getByRole('button', { name: 'Return to the last good state' }).click();
       await panic.waitFor({ state: 'detached' });
       eq('back on the last good frame', good, await page.getByTestId('cursor').textContent());
       for (let i = 0; i < 12; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
       eq('the NOP completes on the fresh core', '1', (await page.getByTestId('cq-tail').textContent())?.trim());
-      if (requests.length !== atLoad) throw new Error(`the restart made requests: ${requests.slice(atLoad).join(', ')}`);
+      if (requests.length !== atLoad)
+        throw new Error(`the restart made requests: ${requests.slice(atLoad).join(', ')}`);
     },
   },
 ];

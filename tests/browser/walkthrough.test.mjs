@@ -31,7 +31,11 @@ async function cursor(page) {
 
 /** @param {import('playwright-core').Page} page */
 async function waitCursor(page, n) {
-  await page.waitForFunction((want) => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want), n, { timeout: 5000 });
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want),
+    n,
+    { timeout: 5000 },
+  );
 }
 
 function fail(id, f, what, want, got) {
@@ -44,21 +48,27 @@ function fail(id, f, what, want, got) {
  */
 async function checkFrame(page, id, f, hasSources) {
   const text = async (tid) => (await page.getByTestId(tid).textContent())?.trim();
-  for (const [tid, want] of [
-    ['sq-head', f.sq.head],
-    ['sq-tail', f.sq.tail],
-    ['cq-head', f.cq.head],
-    ['cq-tail', f.cq.tail],
-  ]) {
+  const hasRings = (await page.locator('.rings-panel').count()) > 0;
+  for (const [tid, want] of hasRings
+    ? [
+        ['sq-head', f.sq.head],
+        ['sq-tail', f.sq.tail],
+        ['cq-head', f.cq.head],
+        ['cq-tail', f.cq.tail],
+      ]
+    : []) {
     const got = await text(tid);
     if (got !== String(want)) fail(id, f, tid, String(want), got);
   }
   const caption = await text('caption');
   if (caption !== f.caption) fail(id, f, 'caption', f.caption, caption);
+  // The projector theme's focused stage shows two panels at a time: check the ones on screen.
+  const hasState = (await page.locator('.state-panel').count()) > 0;
+  const hasLanes = (await page.locator('.lanes-panel').count()) > 0;
   const litBox = page.locator('g.state.current');
   const lit = (await litBox.count()) ? await litBox.getAttribute('data-state') : null;
-  if (lit !== f.diagram) fail(id, f, 'state diagram', f.diagram, lit);
-  if (f.focus) {
+  if (hasState && lit !== f.diagram) fail(id, f, 'state diagram', f.diagram, lit);
+  if (f.focus && hasLanes) {
     const tok = page.locator(`g.token[data-req="${f.focus.serial}"]`);
     const lane = await tok.getAttribute('data-lane');
     const state = await tok.getAttribute('data-state');
@@ -70,14 +80,17 @@ async function checkFrame(page, id, f, hasSources) {
   if (hasSources && f.code) {
     const row = page.getByTestId('code-line-current');
     const line = await row.getAttribute('data-line');
-    const file = await page.locator('table.code').getAttribute('data-file');
-    if (line !== String(f.code.line) || file !== f.code.file) fail(id, f, 'running code line', `${f.code.file}:${f.code.line}`, `${file}:${line}`);
+    const file = await page.locator('table.code:has([data-testid="code-line-current"])').getAttribute('data-file');
+    if (line !== String(f.code.line) || file !== f.code.file)
+      fail(id, f, 'running code line', `${f.code.file}:${f.code.line}`, `${file}:${line}`);
   } else {
-    const fns = await page.locator('[data-testid="step-functions"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-fn')));
+    const fns = await page
+      .locator('[data-testid="step-functions"] li')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-fn')));
     if (JSON.stringify(fns) !== JSON.stringify(f.functions)) fail(id, f, 'upstream functions', f.functions, fns);
   }
   const alarm = await page.getByTestId('sanitizer-alarm').count();
-  if ((alarm > 0) !== f.sanitizers.length > 0) fail(id, f, 'sanitizer alarm shown', f.sanitizers.length > 0, alarm > 0);
+  if (alarm > 0 !== f.sanitizers.length > 0) fail(id, f, 'sanitizer alarm shown', f.sanitizers.length > 0, alarm > 0);
 }
 
 async function walk(page, url, results, id) {
@@ -98,19 +111,35 @@ async function walk(page, url, results, id) {
 
   await page.goto(`${url}?s=${id}&theme=light`);
   await page.getByTestId('caption').waitFor();
-  if ((await page.locator('.caption-meta .where').textContent())?.startsWith(exp.title) !== true) throw new Error(`${id}: the page did not open the scenario`);
+  if ((await page.locator('.caption-meta .where').textContent())?.startsWith(exp.title) !== true)
+    throw new Error(`${id}: the page did not open the scenario`);
   await waitCursor(page, 0);
   await checkFrame(page, id, exp.frames[0], exp.hasSources);
 
   // Forward with the keyboard, checking every stop; a screenshot at the first stop of each kind.
   const shot = new Set();
   for (let i = 1; i <= last; i++) {
-    await page.keyboard.press(FORWARD_KEYS[i % FORWARD_KEYS.length]);
+    const key = FORWARD_KEYS[i % FORWARD_KEYS.length];
+    await page.keyboard.press(key);
+    // A checkpoint asks before its step (predict, then reveal): the same key again reveals it.
+    await page.waitForFunction(
+      (want) =>
+        document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow') === String(want) ||
+        document.querySelector('[data-testid="checkpoint"]'),
+      i,
+      { timeout: 5000 },
+    );
+    if (await page.getByTestId('checkpoint').count()) {
+      if ((await cursor(page)) !== i - 1) throw new Error(`${id}: a checkpoint's question moved the cursor`);
+      await page.keyboard.press(key);
+      await page.getByTestId('checkpoint-answer').waitFor();
+    }
     await waitCursor(page, i);
     const f = exp.frames[i];
     if (!isStop(f)) continue;
     await checkFrame(page, id, f, exp.hasSources);
-    const kind = f.stops.find((k) => !shot.has(k)) ?? (chapterFrames.has(i) && !shot.has(`chapter-${i}`) ? `chapter-${i}` : null);
+    const kind =
+      f.stops.find((k) => !shot.has(k)) ?? (chapterFrames.has(i) && !shot.has(`chapter-${i}`) ? `chapter-${i}` : null);
     if (kind) {
       shot.add(kind);
       await page.waitForTimeout(500); // Let tokens and markers finish gliding.
@@ -139,7 +168,10 @@ async function walk(page, url, results, id) {
     await checkFrame(page, id, exp.frames[ch.frame], exp.hasSources);
   }
   const rank = ['sanitizer', 'eagain', 'eiocbqueued', 'task_work_ran', 'device_done', 'cqe_posted', 'sqe_published'];
-  const best = [...stops].sort((a, b) => Math.min(...a.stops.map((k) => rank.indexOf(k)), 99) - Math.min(...b.stops.map((k) => rank.indexOf(k)), 99))[0];
+  const best = [...stops].sort(
+    (a, b) =>
+      Math.min(...a.stops.map((k) => rank.indexOf(k)), 99) - Math.min(...b.stops.map((k) => rank.indexOf(k)), 99),
+  )[0];
   await page.locator('[data-testid="jump"]').fill(String(best.index));
   await page.locator('[data-testid="jump"]').press('Enter');
   await waitCursor(page, best.index);
@@ -148,6 +180,14 @@ async function walk(page, url, results, id) {
     await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
     await page.waitForTimeout(450); // Let the colour transitions finish before the picture.
     await checkFrame(page, id, best, exp.hasSources);
+    if (theme === 'projector') {
+      // W and S switch the focused stage to the lanes, then the state diagram.
+      for (const key of ['w', 's']) {
+        await page.keyboard.press(key);
+        await page.waitForTimeout(200);
+        await checkFrame(page, id, best, exp.hasSources);
+      }
+    }
     await page.screenshot({ path: join(results, `walkthrough-${id}-${theme}.png`) });
   }
   return { frames: exp.frames.length, stops: stops.length };
@@ -172,13 +212,18 @@ export const tests = [
       await page.goto(`${url}?s=nop-batch&theme=projector`);
       await page.getByTestId('caption').waitFor();
       await page.keyboard.press('4');
-      await page.waitForFunction(() => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow')) > 0);
+      await page.waitForFunction(
+        () => Number(document.querySelector('[data-testid="timeline"]')?.getAttribute('aria-valuenow')) > 0,
+      );
       await page.screenshot({ path: join(results, 'walkthrough-1920-projector.png') });
       const base = new URL(url);
       const other = requests.filter((u) => {
         const p = new URL(u);
         if (p.origin !== base.origin) return true;
-        return !(p.pathname.startsWith(base.pathname) && (/\.(js|css|html)$/.test(p.pathname) || p.pathname.endsWith('/') || p.pathname.endsWith('core.wasm')));
+        return !(
+          p.pathname.startsWith(base.pathname) &&
+          (/\.(js|css|html)$/.test(p.pathname) || p.pathname.endsWith('/') || p.pathname.endsWith('core.wasm'))
+        );
       });
       if (other.length) throw new Error(`unexpected requests: ${other.join(', ')}`);
       if (!requests.some((u) => u.endsWith('core.wasm'))) throw new Error('core.wasm was not loaded');

@@ -6,9 +6,18 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './app/App.css';
 import { EmbedApp } from './app/EmbedApp';
-import { EmbedPlayer, connectHost, parseEmbedOptions } from './app/embed';
+import { EmbedPlayer, connectHost, parseEmbedOptions, rangeProblems } from './app/embed';
 import { readLocation, readLocationAsync } from './app/url';
-import { loadFailed, loadScenario, openShareState, setTheme, showProblem, simStore, startSession } from './store';
+import {
+  loadFailed,
+  loadScenario,
+  openShareState,
+  setQuiz,
+  setTheme,
+  showProblem,
+  simStore,
+  startSession,
+} from './store';
 import { viewOf } from './store';
 import { compileCoreFromUrl, instantiateCore } from './wasm/load';
 
@@ -37,14 +46,35 @@ compileCoreFromUrl(new URL('core.wasm', document.baseURI).href)
     } else if (link.kind === 'error') {
       showProblem({ title: 'This embed could not open its link', lines: [link.error] });
     } else if (opts.scenario) {
-      if (!loadScenario(opts.scenario)) showProblem({ title: 'This embed could not open its scenario', lines: [`There is no scenario "${opts.scenario}" in this version of Ringside.`] });
+      if (!loadScenario(opts.scenario))
+        showProblem({
+          title: 'This embed could not open its scenario',
+          lines: [`There is no scenario "${opts.scenario}" in this version of Ringside.`],
+        });
     } else {
-      showProblem({ title: 'This embed names no scenario', lines: ['Add ?s=<scenario id> (or a permalink fragment) to the embed address.'] });
+      showProblem({
+        title: 'This embed names no scenario',
+        lines: ['Add ?s=<scenario id> (or a permalink fragment) to the embed address.'],
+      });
     }
     if (opts.theme) setTheme(opts.theme);
     document.documentElement.dataset.theme = simStore.getState().theme;
-    if (opts.origin.kind === 'invalid') showProblem({ title: 'The message API is off', lines: [`origin= must be a bare origin such as https://docs.example, found "${opts.origin.value}".`] });
+    if (opts.origin.kind === 'invalid')
+      showProblem({
+        title: 'The message API is off',
+        lines: [`origin= must be a bare origin such as https://docs.example, found "${opts.origin.value}".`],
+      });
     player.seek(start);
+    setQuiz(opts.quiz);
+    // Malformed parameters were ignored: say which, beside any problem with the link.
+    const bad = [...opts.problems, ...rangeProblems(opts, Math.max(0, simStore.getState().frames.length - 1))];
+    if (bad.length) {
+      const prev = simStore.getState().problem;
+      showProblem({
+        title: prev?.title ?? 'Some embed parameters were not understood',
+        lines: [...(prev?.lines ?? []), ...bad],
+      });
+    }
     connectHost(player);
     if (opts.autoplay) player.play();
   })

@@ -4,7 +4,8 @@ import { App } from './app/App';
 import { SpeakerView } from './components/SpeakerView';
 import './app/App.css';
 import { openRequest, readLocation, readLocationAsync, syncUrl } from './app/url';
-import { loadFailed, setSandbox, setTheme, startSession } from './store';
+import { FIRST_SCENARIO } from './learn/path';
+import { loadFailed, loadScenario, sandboxNopCycles, setSandbox, setTheme, startSession } from './store';
 import { compileCoreFromUrl, instantiateCore } from './wasm/load';
 
 // Relative to the page, so the site works under any base path and from file servers.
@@ -35,7 +36,13 @@ if (!speaker) {
     .then(async (module) => {
       const core = await instantiateCore(module);
       startSession(core, { spawn: () => instantiateCore(module) });
-      openRequest(await readLocationAsync(location.search, location.hash));
+      const req = await readLocationAsync(location.search, location.hash);
+      // The home screen (no link) opens the first stop of the start-here path.
+      if (req.kind === 'none') loadScenario(FIRST_SCENARIO);
+      else openRequest(req);
+      // `?bench`: the hook `npm run bench` drives (a long sandbox session made at once).
+      if (new URLSearchParams(location.search).has('bench'))
+        Object.assign(window, { ringsideBench: { sandboxNopCycles } });
       syncUrl();
     })
     .catch((err: unknown) => loadFailed(err instanceof Error ? err.message : String(err)));

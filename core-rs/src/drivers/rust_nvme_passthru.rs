@@ -3,7 +3,7 @@
 //! Mirrors: `drivers/nvme/host/ioctl.c` (`nvme_ns_chr_uring_cmd`, `nvme_uring_cmd_checks`,
 //! `nvme_uring_cmd_io`, `nvme_uring_cmd_end_io`, `nvme_uring_task_cb`) and the uapi
 //! `struct nvme_uring_cmd` (`include/uapi/linux/nvme_ioctl.h`), written against the v5
-//! abstraction (KERNEL-NOTES §4.1).
+//! abstraction (docs/kernel-notes.md §4.1).
 //!
 //! - Needs both `IO_URING_F_SQE128` and `IO_URING_F_CQE32` (the 72-byte command lives in the
 //!   80-byte command area of a 128-byte SQE, and the 64-bit result in `big_cqe[0]`), else
@@ -83,9 +83,15 @@ pub fn init(name: &str) -> Result<Box<dyn core::any::Any>> {
 }
 
 /// The PDU (`struct nvme_uring_cmd_pdu`, reduced): what the interrupt hands to task_work.
+///
+/// Like the real one it starts with a kernel pointer: upstream the block `struct request *`
+/// (or `struct bio *`) of the command, here a made-up but realistic direct-map address
+/// ([`FAKE_REQUEST_PTR`]). The request object is recycled with these bytes still in it, so
+/// the next command that lands in it can read the pointer (scenario `stale-pdu-kernel-pointer`).
 #[repr(C)]
 #[derive(Clone, Copy, Default)]
 struct NvmePdu {
+    req: u64,
     result: u64,
     status: i32,
     opcode: u32,
@@ -93,7 +99,10 @@ struct NvmePdu {
     nsid: u32,
 }
 
-// SAFETY: integers only, no padding (8 + 4 * 4 bytes), any bits valid.
+/// The `struct request *` this model stores in the PDU (an x86-64 direct-map address).
+pub const FAKE_REQUEST_PTR: u64 = 0xffff_8881_0a4c_3d00;
+
+// SAFETY: integers only, no padding (8 + 8 + 4 * 4 bytes), any bits valid.
 unsafe impl FromBytes for NvmePdu {}
 // SAFETY: as above.
 unsafe impl AsBytes for NvmePdu {}
@@ -174,6 +183,7 @@ impl MiscDevice for RustNvmePassthru {
             return Err(EINVAL);
         }
         ioucmd.write_pdu(&NvmePdu {
+            req: FAKE_REQUEST_PTR,
             opcode: u32::from(c.opcode),
             cdw10: c.cdw10,
             nsid: c.nsid,

@@ -7,7 +7,7 @@
 //!
 //! Request objects are recycled from a cache and the core does not clear the PDU, so without
 //! patch 2/5 a new command that lands in a recycled request finds the previous command's count
-//! and reports attempt 2 on its first attempt; `sanitizer_pdu_uninit_read` flags the read.
+//! and reports attempt 2 on its first attempt; `sanitizer_pdu_stale_read` flags the read.
 //! With patch 2/5 (`config.patch2_zero_pdu`) every command starts from zero. Caleb Sander Mateos
 //! objected to the `memset` cost for every C user; v5 zeroes in the Rust wrapper instead.
 //!

@@ -5,7 +5,7 @@
 //! and rebuilds the command with the public `IoUringCmd::from_raw` (Caleb Sander Mateos: the
 //! driver needs to own the command; Daniel Almeida: `from_raw` should not be `pub`). The work
 //! item then reads its argument with `sqe().cmd_data()`. By then `ioucmd->sqe` still points at
-//! the SQ ring slot, which userspace has reused for its next SQE (KERNEL-NOTES §3.3): the driver
+//! the SQ ring slot, which userspace has reused for its next SQE (docs/kernel-notes.md §3.3): the driver
 //! reads the *next* command's argument. `sanitizer_sqe_after_issue` flags the access; the CQE
 //! shows the wrong value.
 //!

@@ -4,7 +4,7 @@
 //! `ublk_prep_cancel`, `ublk_uring_cmd_cancel_fn`, `ublk_cancel_cmd`, dispatch through
 //! `io_uring_cmd_complete_in_task`) and `include/uapi/linux/ublk_cmd.h`
 //! (`struct ublksrv_io_cmd`, `UBLK_U_IO_FETCH_REQ`, `UBLK_IO_RES_*`), written against the v5
-//! abstraction (KERNEL-NOTES §4.2).
+//! abstraction (docs/kernel-notes.md §4.2).
 //!
 //! - `UBLK_U_IO_FETCH_REQ` (`_IOWR('u', 0x20, struct ublksrv_io_cmd)`) for tag `t` parks the
 //!   command: the tag goes into the PDU, the command is marked cancelable and queued. Each tag

@@ -7,6 +7,7 @@
 //! (`ptr`, `len`); every argument is validated and no export traps on bad input: errors are
 //! negative errnos (or 0 for pointers).
 
+use super::guard;
 use crate::linux::miscdevice;
 use crate::sim;
 use crate::uapi::errno::*;
@@ -45,37 +46,36 @@ pub extern "C" fn rs_dev_register(
     driver_ptr: usize,
     driver_len: u32,
 ) -> i32 {
-    if !sim::installed() {
-        return -ENODEV;
-    }
-    let name = match user_str(name_ptr, name_len) {
-        Ok(n) => n,
-        Err(e) => return e,
-    };
-    let driver = match user_str(driver_ptr, driver_len) {
-        Ok(d) => d,
-        Err(e) => return e,
-    };
-    if !valid_dev_name(&name) {
-        return -EINVAL;
-    }
-    let entry = match crate::drivers::find(&driver) {
-        Some(d) => d,
-        None => return -ENOENT,
-    };
-    if sim::with(|s| s.misc.find(&name).is_some()) {
-        return -EEXIST;
-    }
-    // The module init runs with no simulator borrow held: it calls back into the kernel.
-    let ret = match (entry.init)(&name) {
-        Ok(module) => {
-            sim::with(|s| s.misc.keep_module(module));
-            0
+    guard(-ENODEV, || {
+        let name = match user_str(name_ptr, name_len) {
+            Ok(n) => n,
+            Err(e) => return e,
+        };
+        let driver = match user_str(driver_ptr, driver_len) {
+            Ok(d) => d,
+            Err(e) => return e,
+        };
+        if !valid_dev_name(&name) {
+            return -EINVAL;
         }
-        Err(e) => e.to_errno(),
-    };
-    sim::with(|s| s.cur_src = 0);
-    ret
+        let entry = match crate::drivers::find(&driver) {
+            Some(d) => d,
+            None => return -ENOENT,
+        };
+        if sim::with(|s| s.misc.find(&name).is_some()) {
+            return -EEXIST;
+        }
+        // The module init runs with no simulator borrow held: it calls back into the kernel.
+        let ret = match (entry.init)(&name) {
+            Ok(module) => {
+                sim::with(|s| s.misc.keep_module(module));
+                0
+            }
+            Err(e) => e.to_errno(),
+        };
+        sim::with(|s| s.cur_src = 0);
+        ret
+    })
 }
 
 /// `open("/dev/<name>")`: runs the driver's `open` (its object lands in `private_data`) and
@@ -83,13 +83,10 @@ pub extern "C" fn rs_dev_register(
 /// driver's error.
 #[no_mangle]
 pub extern "C" fn rs_dev_open(name_ptr: usize, name_len: u32) -> i32 {
-    if !sim::installed() {
-        return -ENODEV;
-    }
-    match user_str(name_ptr, name_len) {
+    guard(-ENODEV, || match user_str(name_ptr, name_len) {
         Ok(name) => miscdevice::misc_open(&name),
         Err(e) => e,
-    }
+    })
 }
 
 /// Pokes the device behind `fd` with a driver-specific `action` (`complete_now`, `fail_next`,
@@ -97,13 +94,10 @@ pub extern "C" fn rs_dev_open(name_ptr: usize, name_len: u32) -> i32 {
 /// errno: `-EBADF` (bad fd), `-ENOTTY` (not a misc device), `-EINVAL` (unknown action).
 #[no_mangle]
 pub extern "C" fn rs_dev_ctl(fd: i32, action_ptr: usize, action_len: u32, arg: i32) -> i32 {
-    if !sim::installed() {
-        return -ENODEV;
-    }
-    match user_str(action_ptr, action_len) {
+    guard(-ENODEV, || match user_str(action_ptr, action_len) {
         Ok(action) => miscdevice::misc_ctl(fd, &action, arg),
         Err(e) => e,
-    }
+    })
 }
 
 /// Returns the address of kernel log message `id` (UTF-8, see [`rs_log_len`]), or 0.
@@ -111,58 +105,49 @@ pub extern "C" fn rs_dev_ctl(fd: i32, action_ptr: usize, action_len: u32, arg: i
 /// Valid until the next call into the module.
 #[no_mangle]
 pub extern "C" fn rs_log_ptr(id: u32) -> usize {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.log.get(id).map_or(0, |m| m.as_ptr() as usize))
+    guard(0, || {
+        sim::with(|s| s.log.get(id).map_or(0, |m| m.as_ptr() as usize))
+    })
 }
 
 /// Returns the length in bytes of kernel log message `id` (0 if there is none).
 #[no_mangle]
 pub extern "C" fn rs_log_len(id: u32) -> u32 {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.log.get(id).map_or(0, |m| m.len() as u32))
+    guard(0, || {
+        sim::with(|s| s.log.get(id).map_or(0, |m| m.len() as u32))
+    })
 }
 
 /// Returns the address of the user-memory provenance array: one `Prov` byte per byte of user
 /// memory (index = address − `rs_user_mem_base()`), valid until the next `rs_init`.
 #[no_mangle]
 pub extern "C" fn rs_user_prov_ptr() -> usize {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.user.prov().as_ptr() as usize)
+    guard(0, || sim::with(|s| s.user.prov().as_ptr() as usize))
 }
 
 /// Returns the address of the user-memory source array: one `u32` (`file << 16 | line` of the
 /// driver line that wrote it, 0 for userspace) per byte of user memory.
 #[no_mangle]
 pub extern "C" fn rs_user_src_ptr() -> usize {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.user.src().as_ptr() as usize)
+    guard(0, || sim::with(|s| s.user.src().as_ptr() as usize))
 }
 
 /// Returns the address of the SQE-array provenance of ring `ring_fd`: one `Prov` byte per byte
 /// of the SQE region (`rs_mmap_len(fd, IORING_OFF_SQES)` bytes), or 0 for a bad fd.
 #[no_mangle]
 pub extern "C" fn rs_sqe_prov_ptr(ring_fd: i32) -> usize {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| {
-        let f = match s.fds.fget(ring_fd) {
-            Some(f) => f,
-            None => return 0,
-        };
-        match s.fds.file(f).kind {
-            crate::linux::fs::FileKind::IoUring(id) => {
-                s.ring(id).map_or(0, |c| c.sqe_prov.as_ptr() as usize)
+    guard(0, || {
+        sim::with(|s| {
+            let f = match s.fds.fget(ring_fd) {
+                Some(f) => f,
+                None => return 0,
+            };
+            match s.fds.file(f).kind {
+                crate::linux::fs::FileKind::IoUring(id) => {
+                    s.ring(id).map_or(0, |c| c.sqe_prov.as_ptr() as usize)
+                }
+                _ => 0,
             }
-            _ => 0,
-        }
+        })
     })
 }

@@ -1,5 +1,6 @@
 //! The exported functions. Each forwards to the core; the contract is in [`super`].
 
+use super::guard;
 use crate::io_uring;
 use crate::sim::{self, Config, Sim, StepKind};
 use crate::uapi::errno::*;
@@ -30,65 +31,64 @@ pub extern "C" fn rs_abi_version() -> u32 {
     ABI_VERSION
 }
 
-/// Creates a fresh machine. `cfg` bit 0: apply RFC patch 2 (zero the PDU in prep).
+/// Creates a fresh machine. `cfg` bit 0: apply RFC patch 2 (zero the PDU in prep); bit 1:
+/// follow the 6.19 uring_cmd interface (the Rust v5 series' base) instead of 6.18.
 #[no_mangle]
 pub extern "C" fn rs_init(cfg: u32) {
     install_panic_hook();
     sim::install(Sim::new(Config {
         patch2_zero_pdu: cfg & 1 != 0,
+        kernel: if cfg & 2 != 0 {
+            sim::KernelProfile::Linux619
+        } else {
+            sim::KernelProfile::Linux618
+        },
     }));
 }
 
 /// Returns the base address of user memory (0 before [`rs_init`]).
 #[no_mangle]
 pub extern "C" fn rs_user_mem_base() -> usize {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.user.base())
+    guard(0, || sim::with(|s| s.user.base()))
 }
 
 /// Returns the size of user memory in bytes.
 #[no_mangle]
 pub extern "C" fn rs_user_mem_len() -> u32 {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.user.len() as u32)
+    guard(0, || sim::with(|s| s.user.len() as u32))
 }
 
 /// Tells the core userspace wrote `len` bytes of user memory at `addr` (for provenance).
 #[no_mangle]
 pub extern "C" fn rs_user_wrote(addr: usize, len: u32) {
-    if sim::installed() {
+    guard((), || {
         sim::with(|s| {
             s.user.mark_user(addr as u64, len as usize);
             io_uring::uring_cmd::note_user_sqe_write(s, addr, len as usize);
         });
-    }
+    })
 }
 
 /// `io_uring_setup(entries, params)`: `params` is a user-memory address of an
 /// `io_uring_params`. Returns the ring fd or a negative errno.
 #[no_mangle]
 pub extern "C" fn io_uring_setup(entries: u32, params: usize) -> i32 {
-    if !sim::installed() {
-        return -ENODEV;
-    }
-    sim::with(|s| {
-        let mut raw = [0u8; 120];
-        if s.user.copy_from_user(&mut raw, params as u64).is_err() {
-            return -EFAULT;
-        }
-        let mut p = params_from_bytes(&raw);
-        let fd = io_uring::io_uring_setup(s, entries, &mut p);
-        if fd >= 0 {
-            let out = params_to_bytes(&p);
-            if s.user.copy_to_user(params as u64, &out, 0).is_err() {
+    guard(-ENODEV, || {
+        sim::with(|s| {
+            let mut raw = [0u8; 120];
+            if s.user.copy_from_user(&mut raw, params as u64).is_err() {
                 return -EFAULT;
             }
-        }
-        fd
+            let mut p = params_from_bytes(&raw);
+            let fd = io_uring::io_uring_setup(s, entries, &mut p);
+            if fd >= 0 {
+                let out = params_to_bytes(&p);
+                if s.user.copy_to_user(params as u64, &out, 0).is_err() {
+                    return -EFAULT;
+                }
+            }
+            fd
+        })
     })
 }
 
@@ -168,23 +168,22 @@ pub extern "C" fn rs_mmap_len(fd: i32, offset: u32) -> u32 {
 }
 
 fn region(fd: i32, offset: u32) -> Option<(usize, u32)> {
-    if !sim::installed() {
-        return None;
-    }
-    sim::with(|s| {
-        let f = s.fds.fget(fd)?;
-        let id = match s.fds.file(f).kind {
-            crate::linux::fs::FileKind::IoUring(id) => id,
-            _ => return None,
-        };
-        let ctx = s.ring(id)?;
-        match offset as u64 {
-            IORING_OFF_SQ_RING | IORING_OFF_CQ_RING => {
-                Some((ctx.rings.addr(), ctx.rings.len() as u32))
+    guard(None, || {
+        sim::with(|s| {
+            let f = s.fds.fget(fd)?;
+            let id = match s.fds.file(f).kind {
+                crate::linux::fs::FileKind::IoUring(id) => id,
+                _ => return None,
+            };
+            let ctx = s.ring(id)?;
+            match offset as u64 {
+                IORING_OFF_SQ_RING | IORING_OFF_CQ_RING => {
+                    Some((ctx.rings.addr(), ctx.rings.len() as u32))
+                }
+                IORING_OFF_SQES => Some((ctx.sqes.addr(), ctx.sqes.len() as u32)),
+                _ => None,
             }
-            IORING_OFF_SQES => Some((ctx.sqes.addr(), ctx.sqes.len() as u32)),
-            _ => None,
-        }
+        })
     })
 }
 
@@ -199,10 +198,11 @@ pub extern "C" fn rs_enter_begin(
     arg: usize,
     argsz: u32,
 ) -> i32 {
-    if !sim::installed() {
-        return -ENODEV;
-    }
-    sim::with(|s| io_uring::enter::begin(s, fd, to_submit, min_complete, flags, arg as u64, argsz))
+    guard(-ENODEV, || {
+        sim::with(|s| {
+            io_uring::enter::begin(s, fd, to_submit, min_complete, flags, arg as u64, argsz)
+        })
+    })
 }
 
 /// `io_uring_enter(2)` run to completion: starts it and steps until it returns.
@@ -225,113 +225,95 @@ pub extern "C" fn io_uring_enter(
 /// Runs one unit of kernel work; returns a [`StepKind`] (0 when idle).
 #[no_mangle]
 pub extern "C" fn rs_step() -> u32 {
-    if !sim::installed() {
-        return StepKind::Idle as u32;
-    }
-    sim::step() as u32
+    guard(StepKind::Idle as u32, || sim::step() as u32)
 }
 
-/// Returns 1 while the task is inside a syscall, 2 if it sleeps there, 0 in user mode.
+/// Returns 1 while the task is inside a syscall, 2 if it sleeps there (in `io_uring_enter` or
+/// `nanosleep`), 0 in user mode.
 #[no_mangle]
 pub extern "C" fn rs_task_state() -> u32 {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| match &s.task.sys {
-        None => 0,
-        Some(c) if c.phase == io_uring::enter::Phase::Sleeping => 2,
-        Some(_) => 1,
+    guard(0, || {
+        sim::with(|s| match &s.task.sys {
+            None if s.task.sleeping => 2,
+            None => 0,
+            Some(c) if c.phase == io_uring::enter::Phase::Sleeping => 2,
+            Some(_) => 1,
+        })
     })
 }
 
 /// Returns the result of the last finished syscall (0 if none).
 #[no_mangle]
 pub extern "C" fn rs_last_ret() -> i32 {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.task.last_ret.unwrap_or(0))
+    guard(0, || sim::with(|s| s.task.last_ret.unwrap_or(0)))
 }
 
 /// Returns the number of steps run so far.
 #[no_mangle]
 pub extern "C" fn rs_step_count() -> u32 {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.step as u32)
+    guard(0, || sim::with(|s| s.step as u32))
 }
 
 /// Returns the simulated time in nanoseconds.
 #[no_mangle]
 pub extern "C" fn rs_clock_ns() -> u64 {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.clock_ns)
+    guard(0, || sim::with(|s| s.clock_ns))
 }
 
 /// Returns the address of the first kept trace record (48 bytes each).
 #[no_mangle]
 pub extern "C" fn rs_trace_ptr() -> usize {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.trace.records().as_ptr() as usize)
+    guard(0, || sim::with(|s| s.trace.records().as_ptr() as usize))
 }
 
 /// Returns the number of kept trace records.
 #[no_mangle]
 pub extern "C" fn rs_trace_len() -> u32 {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| s.trace.records().len() as u32)
+    guard(0, || sim::with(|s| s.trace.records().len() as u32))
 }
 
 /// Discards the kept trace records (the host has copied what it needs).
 #[no_mangle]
 pub extern "C" fn rs_trace_clear() {
-    if sim::installed() {
+    guard((), || {
         sim::with(|s| s.trace.clear());
-    }
+    })
 }
 
 /// Turns trace recording on (1) or off (0).
 #[no_mangle]
 pub extern "C" fn rs_trace_enable(on: u32) {
-    if sim::installed() {
+    guard((), || {
         sim::with(|s| s.trace.set_enabled(on != 0));
-    }
+    })
 }
 
 /// `close(fd)`.
 #[no_mangle]
 pub extern "C" fn rs_close(fd: i32) -> i32 {
-    if !sim::installed() {
-        return -ENODEV;
-    }
-    let f = sim::with(|s| {
-        let r = crate::linux::syscalls::sys_close(s, fd);
-        let ret = match &r {
-            Ok(_) => 0,
+    guard(-ENODEV, || {
+        let f = sim::with(|s| {
+            let r = crate::linux::syscalls::sys_close(s, fd);
+            let ret = match &r {
+                Ok(_) => 0,
+                Err(e) => -e,
+            };
+            s.emit(crate::trace::Event::sim_sys_call, 0, 0, 0, 3, ret as i64);
+            r
+        });
+        let ret = match f {
+            Ok(Some(fl)) => {
+                crate::linux::fs::__fput(fl);
+                0
+            }
+            Ok(None) => 0,
             Err(e) => -e,
         };
-        s.emit(crate::trace::Event::sim_sys_call, 0, 0, 0, 3, ret as i64);
-        r
-    });
-    let ret = match f {
-        Ok(Some(fl)) => {
-            crate::linux::fs::__fput(fl);
-            0
-        }
-        Ok(None) => 0,
-        Err(e) => -e,
-    };
-    // A pipe end that went away wakes the other end's waiters (`pipe_release`).
-    sim::with(io_uring::poll::io_poll_wake_ready);
-    sim::return_to_user(1_000_000);
-    ret
+        // A pipe end that went away wakes the other end's waiters (`pipe_release`).
+        sim::with(io_uring::poll::io_poll_wake_ready);
+        sim::return_to_user(1_000_000);
+        ret
+    })
 }
 
 fn ring_of_fd(s: &crate::sim::Sim, fd: i32) -> Option<u32> {
@@ -346,12 +328,11 @@ fn ring_of_fd(s: &crate::sim::Sim, fd: i32) -> Option<u32> {
 /// errno for a bad fd.
 #[no_mangle]
 pub extern "C" fn rs_req_count(ring_fd: i32) -> i32 {
-    if !sim::installed() {
-        return -ENODEV;
-    }
-    sim::with(|s| match ring_of_fd(s, ring_fd).and_then(|id| s.ring(id)) {
-        Some(ctx) => ctx.reqs.len() as i32,
-        None => -EBADF,
+    guard(-ENODEV, || {
+        sim::with(|s| match ring_of_fd(s, ring_fd).and_then(|id| s.ring(id)) {
+            Some(ctx) => ctx.reqs.len() as i32,
+            None => -EBADF,
+        })
     })
 }
 
@@ -359,18 +340,17 @@ pub extern "C" fn rs_req_count(ring_fd: i32) -> i32 {
 /// its address, valid until the next call; 0 for a bad fd or index.
 #[no_mangle]
 pub extern "C" fn rs_req_info(ring_fd: i32, idx: u32) -> usize {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::with(|s| {
-        let info = match ring_of_fd(s, ring_fd).and_then(|id| s.ring(id)) {
-            Some(ctx) => match ctx.reqs.get(idx as usize) {
-                Some(r) => io_uring::types::ReqInfo::of(r),
+    guard(0, || {
+        sim::with(|s| {
+            let info = match ring_of_fd(s, ring_fd).and_then(|id| s.ring(id)) {
+                Some(ctx) => match ctx.reqs.get(idx as usize) {
+                    Some(r) => io_uring::types::ReqInfo::of(r),
+                    None => return 0,
+                },
                 None => return 0,
-            },
-            None => return 0,
-        };
-        s.req_info = info;
-        &s.req_info as *const io_uring::types::ReqInfo as usize
+            };
+            s.req_info = info;
+            &s.req_info as *const io_uring::types::ReqInfo as usize
+        })
     })
 }

@@ -21,3 +21,16 @@
 pub mod cmd_exports;
 pub mod exports;
 pub mod ring_exports;
+
+use crate::sim;
+
+/// The ABI's one guard: runs `f` when a machine is installed, else returns `dead`. Exports that
+/// touch the machine go through it, so a call before `rs_init` (or while the machine is being
+/// torn down) gets a harmless answer instead of a trap.
+pub(crate) fn guard<R>(dead: R, f: impl FnOnce() -> R) -> R {
+    if sim::installed() {
+        f()
+    } else {
+        dead
+    }
+}

@@ -6,6 +6,7 @@
 //! `sim_sys_call` trace event with its x86-64 syscall number. Pointer arguments are user-memory
 //! addresses (see [`super::exports::rs_user_mem_base`]); a bad one gives `-EFAULT`.
 
+use super::guard;
 use crate::io_uring;
 use crate::linux::syscalls as sc;
 use crate::sim::{self, Sim};
@@ -15,29 +16,28 @@ use crate::uapi::errno::*;
 /// Runs a system call in the task's user context and records it. On the way back to user
 /// mode the task runs its pending task_work, as every system call does.
 fn syscall(nr: i64, f: impl FnOnce(&mut Sim) -> i32) -> i32 {
-    if !sim::installed() {
-        return -ENODEV;
-    }
-    let r = sim::with(|s| {
-        if s.task.sys.is_some() {
-            // The one-thread program is blocked in io_uring_enter.
-            return None;
+    guard(-ENODEV, || {
+        let r = sim::with(|s| {
+            if s.task.sys.is_some() {
+                // The one-thread program is blocked in io_uring_enter.
+                return None;
+            }
+            let r = f(s);
+            // The call may have made a file ready (data written, room freed, a writer gone):
+            // requests waiting on it through async poll wake now (`io_poll_wake`).
+            io_uring::poll::io_poll_wake_ready(s);
+            s.cur_ctx = Ctx::User;
+            s.emit(Event::sim_sys_call, 0, 0, 0, nr, r as i64);
+            Some(r)
+        });
+        match r {
+            Some(r) => {
+                sim::return_to_user(1_000_000);
+                r
+            }
+            None => -EBUSY,
         }
-        let r = f(s);
-        // The call may have made a file ready (data written, room freed, a writer gone):
-        // requests waiting on it through async poll wake now (`io_poll_wake`).
-        io_uring::poll::io_poll_wake_ready(s);
-        s.cur_ctx = Ctx::User;
-        s.emit(Event::sim_sys_call, 0, 0, 0, nr, r as i64);
-        Some(r)
-    });
-    match r {
-        Some(r) => {
-            sim::return_to_user(1_000_000);
-            r
-        }
-        None => -EBUSY,
-    }
+    })
 }
 
 fn user_bytes(s: &Sim, addr: usize, len: u32) -> Result<Vec<u8>, i32> {
@@ -65,20 +65,30 @@ pub extern "C" fn io_uring_register(fd: i32, opcode: u32, arg: usize, nr_args: u
 /// how many ran. Used between a program's steps.
 #[no_mangle]
 pub extern "C" fn rs_run_until_idle(max_steps: u32) -> u32 {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::run_until_idle(u64::from(max_steps)) as u32
+    guard(0, || sim::run_until_idle(u64::from(max_steps)) as u32)
+}
+
+/// The program starts `nanosleep(ns)`: the following `rs_step` calls run what becomes due
+/// while it sleeps (task_work added with `TWA_SIGNAL_NO_IPI` wakes it), and one step ends the
+/// sleep at the deadline (the task state is 2 until then).
+#[no_mangle]
+pub extern "C" fn rs_sleep_begin(ns: u64) {
+    guard((), || sim::sleep_begin(ns))
+}
+
+/// Lets `ns` nanoseconds of simulated time pass while the program computes in user mode
+/// (no system call, no sleep): what becomes due runs, COOP_TASKRUN task_work at the next
+/// timer tick. Returns how many units ran.
+#[no_mangle]
+pub extern "C" fn rs_spin(ns: u64) -> u32 {
+    guard(0, || sim::spin(ns, 10_000_000) as u32)
 }
 
 /// Lets `ns` nanoseconds of simulated time pass (the program sleeps), running what becomes
 /// due; returns how many units ran.
 #[no_mangle]
 pub extern "C" fn rs_advance_clock(ns: u64) -> u32 {
-    if !sim::installed() {
-        return 0;
-    }
-    sim::advance_clock(ns, 10_000_000) as u32
+    guard(0, || sim::advance_clock(ns, 10_000_000) as u32)
 }
 
 /// `openat(AT_FDCWD, path, flags)`: `/dev/null`, `/dev/zero`, `/dev/fuse`, `/dev/net/tun`,

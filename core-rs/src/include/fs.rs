@@ -20,14 +20,19 @@ pub type UringCmdTwFn = unsafe fn(*mut io_uring_cmd, TwToken);
 /// `io_tw_token_t`: what task_work callbacks are told about the context they run in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TwToken {
-    /// The task is exiting or the ring is going away (`tw.cancel`).
+    /// The task is exiting or the ring is going away (`tw.cancel`, 6.19).
     pub cancel: bool,
+    /// The `issue_flags` 6.18's `io_uring_cmd_work` hands the callback:
+    /// `IO_URING_F_COMPLETE_DEFER`, plus `IO_URING_F_TASK_DEAD` when the task or ring is going
+    /// away. Under the 6.19 profile always `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`.
+    pub issue_flags: u32,
 }
 
 /// `struct file_operations`, reduced to the slots the simulator models.
 pub struct file_operations {
     /// A name for traces and the UI (the kernel has none; this is the fops table's symbol).
     pub name: &'static str,
+    /// `->uring_cmd()`, or `None` when the file has no uring_cmd support.
     pub uring_cmd: Option<UringCmdFn>,
     /// `->release()`, called when the last reference goes away.
     pub release: Option<unsafe fn(*mut file)>,
@@ -36,17 +41,29 @@ pub struct file_operations {
 /// What kind of object a file is (the simulator's stand-in for the inode type and `f_op`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
+    /// An io_uring instance (its ring id).
     IoUring(u32),
+    /// A regular file on a disk file system.
     RegularFile,
+    /// A directory.
     Directory,
+    /// `/dev/null`.
     DevNull,
+    /// `/dev/zero`.
     DevZero,
+    /// The read end of a pipe.
     PipeRead,
+    /// The write end of a pipe.
     PipeWrite,
+    /// An eventfd.
     EventFd,
+    /// An epoll instance.
     Epoll,
+    /// A memfd.
     Memfd,
+    /// `/dev/fuse`.
     DevFuse,
+    /// `/dev/net/tun`.
     Tun,
     /// A socket; the index points into the socket table of `linux::net::Net`.
     Socket(u32),
@@ -57,9 +74,11 @@ pub enum FileKind {
 /// `struct file`.
 #[repr(C)]
 pub struct file {
+    /// `file->f_op`: the file's operations.
     pub f_op: &'static file_operations,
     /// `file->private_data`: for misc devices, the driver's object after `open`.
     pub private_data: *mut c_void,
+    /// What the file is.
     pub kind: FileKind,
     /// Slab index of this file.
     pub id: u32,

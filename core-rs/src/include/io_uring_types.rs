@@ -25,6 +25,9 @@ pub const IO_URING_F_IOPOLL: u32 = 1 << 10;
 pub const IO_URING_F_CANCEL: u32 = 1 << 11;
 /// The task is a compat (32-bit) task.
 pub const IO_URING_F_COMPAT: u32 = 1 << 12;
+/// `IO_URING_F_TASK_DEAD` (6.8–6.18; gone in 6.19): set by 6.18's `io_uring_cmd_work` when
+/// `io_should_terminate_tw(ctx)`.
+pub const IO_URING_F_TASK_DEAD: u32 = 1 << 13;
 /// `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS` (include/linux/io_uring/cmd.h).
 pub const IO_URING_CMD_TASK_WORK_ISSUE_FLAGS: u32 = IO_URING_F_COMPLETE_DEFER;
 /// `IOU_F_TWQ_LAZY_WAKE` (io_uring/tw.h).

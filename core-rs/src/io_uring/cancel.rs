@@ -21,11 +21,17 @@ use super::types::*;
 use super::*;
 
 // `include/uapi/linux/io_uring.h`.
+/// Cancel every matching request, not just the first.
 pub const IORING_ASYNC_CANCEL_ALL: u32 = 1 << 0;
+/// Match by file descriptor (`sqe->fd`) instead of user_data.
 pub const IORING_ASYNC_CANCEL_FD: u32 = 1 << 1;
+/// Match any request.
 pub const IORING_ASYNC_CANCEL_ANY: u32 = 1 << 2;
+/// The descriptor of `IORING_ASYNC_CANCEL_FD` is a registered file.
 pub const IORING_ASYNC_CANCEL_FD_FIXED: u32 = 1 << 3;
+/// Match by user_data (the default, explicit).
 pub const IORING_ASYNC_CANCEL_USERDATA: u32 = 1 << 4;
+/// Match by opcode.
 pub const IORING_ASYNC_CANCEL_OP: u32 = 1 << 5;
 const CANCEL_FLAGS: u32 = IORING_ASYNC_CANCEL_ALL
     | IORING_ASYNC_CANCEL_FD

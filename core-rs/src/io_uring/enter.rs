@@ -56,21 +56,33 @@ pub enum Phase {
 /// An `io_uring_enter` in progress.
 #[derive(Clone, Copy, Debug)]
 pub struct EnterCall {
+    /// The descriptor the call was made on.
     pub fd: i32,
+    /// The ring it names.
     pub ring: u32,
+    /// `to_submit` as passed.
     pub to_submit: u32,
+    /// `min_complete` as passed.
     pub min_complete: u32,
+    /// `IORING_ENTER_*` flags as passed.
     pub flags: u32,
+    /// The `arg` pointer as passed.
     pub arg: u64,
+    /// `argsz` as passed.
     pub argsz: u32,
+    /// Where the call is.
     pub phase: Phase,
+    /// SQEs the submit part will consume (`min(to_submit, sq entries ready)`).
     pub entries: u32,
+    /// SQEs still to consume.
     pub left: u32,
     /// The submit part's result (`io_submit_sqes`), or the early error.
     pub ret: i32,
     /// The wait part ran (its result `wait_ret` replaces `ret` if that is 0).
     pub waited: bool,
+    /// The wait part's result.
     pub wait_ret: i32,
+    /// How many CQEs the wait part waits for.
     pub min_events: u32,
     /// `iowq.cq_tail`: CQ head at wait start plus `min_events`.
     pub wait_target: u32,
@@ -86,6 +98,7 @@ pub struct EnterCall {
     pub min_time: u64,
     /// `ext_arg.sig` / `ext_arg.argsz`: the sigmask pointer and its size.
     pub sig: u64,
+    /// The sigmask's size (`ext_arg.argsz`).
     pub sigsz: u32,
     /// task_work items left in the batch being run.
     pub tw_batch: u32,
@@ -207,7 +220,7 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         }
         Phase::WaitArgs => sim::with(wait_args),
         Phase::WaitTw => {
-            let defer = sim::with(|s| s.ring(ring).expect("ring").defer_taskrun());
+            let defer = sim::with(|s| s.ctx(ring).defer_taskrun());
             if tw_run_one(ring, defer, true) {
                 return true;
             }
@@ -216,7 +229,7 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         }
         Phase::WaitOverflow => sim::with(|s| {
             call(s).phase = Phase::WaitInit;
-            if s.ring(ring).expect("ring").overflow.is_empty() {
+            if s.ctx(ring).overflow.is_empty() {
                 return false;
             }
             io_cqring_overflow_flush(s, ring);
@@ -226,7 +239,7 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         Phase::WaitCheck => sim::with(wait_check),
         Phase::Sleeping => sim::with(wake_up),
         Phase::WaitAfter => {
-            let defer = sim::with(|s| s.ring(ring).expect("ring").defer_taskrun());
+            let defer = sim::with(|s| s.ctx(ring).defer_taskrun());
             if tw_run_one(ring, defer, true) {
                 return true;
             }
@@ -234,7 +247,7 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         }
         Phase::WaitDone => sim::with(|s| {
             let ring = call(s).ring;
-            let empty = cq_events_user(s.ring(ring).expect("ring")) == 0;
+            let empty = cq_events_user(s.ctx(ring)) == 0;
             let c = call(s);
             c.waited = true;
             if !empty {
@@ -328,8 +341,17 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
             sim::with(|s| {
                 s.cur_ctx = Ctx::TaskWork;
                 let n = call(s).tw_ran;
-                s.emit(Event::io_uring_task_work_run, ring, 0, 0, n as i64, 0);
+                let local = call(s).tw_batch_local;
+                // Traced after the batch's completions are flushed, as `tctx_task_work_run`
+                // and, for a DEFER_TASKRUN ring's local list, `__io_run_local_work` do
+                // (io_uring/io_uring.c).
                 flush_all_rings(s);
+                let ev = if local {
+                    Event::io_uring_local_work_run
+                } else {
+                    Event::io_uring_task_work_run
+                };
+                s.emit(ev, ring, 0, 0, n as i64, 0);
                 let c = call(s);
                 c.flush_pending = false;
                 c.tw_ran = 0;
@@ -341,11 +363,16 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
     }
 }
 
-/// Flushes deferred completions of every ring (task_work may complete requests of any ring).
+/// Ends a task_work batch: `ctx_flush_and_put` for every ring (task_work may complete
+/// requests of any ring) clears `IORING_SQ_TASKRUN` unless more normal task_work of that ring
+/// is already queued, and flushes the deferred completions.
 pub fn flush_all_rings(s: &mut Sim) {
     let ids: Vec<u32> = s.rings.iter().flatten().map(|r| r.id).collect();
     for id in ids {
-        if !s.ring(id).expect("ring").compl_reqs.is_empty() {
+        if !s.task.tw.iter().any(|it| it.ring == id) {
+            tw::clear_taskrun_flag(s, id);
+        }
+        if !s.ctx(id).compl_reqs.is_empty() {
             io_submit_flush_completions(s, id);
         }
     }
@@ -396,7 +423,7 @@ fn start(s: &mut Sim) -> bool {
     call(s).ring = ring;
     if c.to_submit > 0 {
         // `io_submit_sqes`: at most the published entries, at most the SQ size.
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = s.ctx(ring);
         let tail = ctx.rings.load_acquire_u32(rings_off::SQ_TAIL);
         let avail = tail
             .wrapping_sub(ctx.cached_sq_head)
@@ -430,7 +457,7 @@ fn stop_batch(s: &mut Sim) {
 
 fn submit_one(s: &mut Sim) -> bool {
     let ring = call(s).ring;
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     // io_get_sqe.
     let head = ctx.cached_sq_head;
     ctx.cached_sq_head = head.wrapping_add(1);
@@ -455,7 +482,7 @@ fn submit_one(s: &mut Sim) -> bool {
     ctx.sqes.read_bytes(sqe_off, &mut sqe[..sqe_len]);
     let idx = io_alloc_req(s, ring);
     {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
         r.sqe_off = sqe_off;
         r.sqe_len = sqe_len;
         r.sqe_flags = sqe[sqe_off::FLAGS];
@@ -465,7 +492,7 @@ fn submit_one(s: &mut Sim) -> bool {
     match res {
         Err(e) => {
             if io_submit_fail_init(s, ring, idx, e)
-                && s.ring(ring).expect("ring").flags & IORING_SETUP_SUBMIT_ALL == 0
+                && s.ctx(ring).flags & IORING_SETUP_SUBMIT_ALL == 0
             {
                 stop_batch(s);
             } else if call(s).left == 0 {
@@ -494,7 +521,7 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
         sqe[32], sqe[33], sqe[34], sqe[35], sqe[36], sqe[37], sqe[38], sqe[39],
     ]);
     {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
         r.opcode = opcode;
         // The low REQ_F_* bits have the IOSQE_* values.
         r.flags = u32::from(sqe_flags);
@@ -502,7 +529,7 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
         r.file = None;
     }
     if opcode >= IORING_OP_LAST {
-        s.ring_mut(ring).expect("ring").req_mut(idx).opcode = 0;
+        s.ctx_mut(ring).req_mut(idx).opcode = 0;
         return Err(EINVAL);
     }
     let def = opdef::io_issue_def(opcode);
@@ -511,7 +538,7 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
         // kernel never gives (`sim_not_modelled`).
         return Err(rw::not_modelled(s, ring, idx, opdata::not_modelled::OPCODE));
     }
-    let ctx_flags = s.ring(ring).expect("ring").flags;
+    let ctx_flags = s.ctx(ring).flags;
     if def.is_128 && ctx_flags & IORING_SETUP_SQE128 == 0 {
         // A 128-byte opcode needs IORING_SETUP_SQE_MIXED, which is not modelled.
         return Err(EINVAL);
@@ -525,17 +552,17 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
             return Err(EOPNOTSUPP);
         }
         if sqe_flags & IOSQE_CQE_SKIP_SUCCESS != 0 {
-            s.ring_mut(ring).expect("ring").drain_disabled = true;
+            s.ctx_mut(ring).drain_disabled = true;
         }
         if sqe_flags & IOSQE_IO_DRAIN != 0 {
-            if s.ring(ring).expect("ring").drain_disabled {
+            if s.ctx(ring).drain_disabled {
                 return Err(EOPNOTSUPP);
             }
             io_init_drain(s, ring);
         }
     }
     {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         if ctx.drain_active || ctx.drain_next {
             // Knock it to the slow path, where it is drained.
             if ctx.drain_active {
@@ -557,7 +584,7 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
     }
     if def.needs_file {
         let fd = i32::from_le_bytes([sqe[4], sqe[5], sqe[6], sqe[7]]);
-        s.ring_mut(ring).expect("ring").req_mut(idx).fd = fd;
+        s.ctx_mut(ring).req_mut(idx).fd = fd;
     }
     // No personality is ever registered (IORING_REGISTER_PERSONALITY is not modelled).
     let personality = u16::from_le_bytes([sqe[42], sqe[43]]);
@@ -581,7 +608,7 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
 /// `io_init_drain`: from now on requests are drained; a drain inside a link drains the head
 /// and the request after the link.
 fn io_init_drain(s: &mut Sim, ring: u32) {
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     ctx.drain_active = true;
     if let Some(h) = ctx.link_head {
         ctx.req_mut(h).flags |= REQ_F_IO_DRAIN | REQ_F_FORCE_ASYNC;
@@ -596,7 +623,7 @@ fn io_init_drain(s: &mut Sim, ring: u32) {
 /// a failing SQE that carries a link flag does not stop the batch.
 fn io_submit_fail_init(s: &mut Sim, ring: u32, idx: u32, err: i32) -> bool {
     let (serial, ud) = {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
         // `io_init_fail_req`: the per-opcode data (the PDU included) is cleared.
         r.cmd.pdu = [0; PDU_SIZE];
         r.pdu_prov = [Prov::Zeroed; PDU_SIZE];
@@ -610,15 +637,15 @@ fn io_submit_fail_init(s: &mut Sim, ring: u32, idx: u32, err: i32) -> bool {
     req_set_fail(s, ring, idx);
     io_req_set_res(s, ring, idx, -err, 0);
     req_set_state(s, ring, idx, ReqState::FailedPrep);
-    let head = s.ring(ring).expect("ring").link_head;
+    let head = s.ctx(ring).link_head;
     if let Some(h) = head {
-        if s.ring(ring).expect("ring").req(h).flags & REQ_F_FAIL == 0 {
+        if s.ctx(ring).req(h).flags & REQ_F_FAIL == 0 {
             req_set_fail(s, ring, h);
             io_req_set_res(s, ring, h, -ECANCELED, 0);
         }
     }
-    let is_link = s.ring(ring).expect("ring").req(idx).flags & IO_REQ_LINK_FLAGS != 0;
-    let ctx = s.ring_mut(ring).expect("ring");
+    let is_link = s.ctx(ring).req(idx).flags & IO_REQ_LINK_FLAGS != 0;
+    let ctx = s.ctx_mut(ring);
     if !is_link {
         let target = match head {
             Some(h) => {
@@ -647,7 +674,7 @@ fn io_submit_fail_init(s: &mut Sim, ring: u32, idx: u32, err: i32) -> bool {
 /// inline issue. Returns a request to issue inline, if any.
 fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Option<u32> {
     let (serial, ud, opcode, rflags) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         (r.serial, r.user_data, r.opcode, r.flags)
     };
     s.emit(
@@ -659,7 +686,7 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
         (rflags & 0xff) as i64 | (sq_index as i64) << 32,
     );
     req_set_state(s, ring, idx, ReqState::Prepped);
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     if let Some(head) = ctx.link_head {
         let last = ctx.link_last.expect("link last");
         let last_serial = ctx.req(last).serial;
@@ -672,7 +699,7 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
             0,
         );
         uring_cmd::io_req_sqe_copy(s, ring, idx);
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         ctx.req_mut(last).link = Some(idx);
         ctx.link_last = Some(idx);
         req_set_state(s, ring, idx, ReqState::Linked);
@@ -680,7 +707,7 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
             return None;
         }
         // The last request of the link: flush the chain.
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         ctx.link_head = None;
         ctx.link_last = None;
         if ctx.req(head).flags & (REQ_F_FORCE_ASYNC | REQ_F_FAIL) != 0 {
@@ -704,13 +731,13 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
 
 fn submit_end(s: &mut Sim) -> bool {
     let ring = call(s).ring;
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     ctx.link_last = None;
     if let Some(h) = ctx.link_head.take() {
         io_queue_sqe_fallback(s, ring, h);
     }
     // Flush only after queuing links, as they can generate completions.
-    let n = s.ring(ring).expect("ring").compl_reqs.len();
+    let n = s.ctx(ring).compl_reqs.len();
     s.emit(Event::sim_submit_flush, ring, 0, 0, n as i64, 0);
     io_submit_flush_completions(s, ring);
     call(s).phase = Phase::CommitSq;
@@ -719,11 +746,11 @@ fn submit_end(s: &mut Sim) -> bool {
 
 fn commit_sq(s: &mut Sim) -> bool {
     let c = *call(s);
-    let ctx = s.ring(c.ring).expect("ring");
+    let ctx = s.ctx(c.ring);
     let head = ctx.cached_sq_head;
     ctx.rings.store_release_u32(rings_off::SQ_HEAD, head);
     s.emit(Event::sim_sq_head_commit, c.ring, 0, 0, head as i64, 0);
-    let defer = s.ring(c.ring).expect("ring").defer_taskrun();
+    let defer = s.ctx(c.ring).defer_taskrun();
     let cl = call(s);
     cl.phase = if c.ret != c.to_submit as i32 {
         Phase::ExitTw
@@ -811,7 +838,7 @@ fn cq_events_user(ctx: &IoRingCtx) -> u32 {
 /// enough CQEs are unreaped (all of them count, not only new ones), else set up the wait.
 fn wait_init(s: &mut Sim) -> bool {
     let c = *call(s);
-    let ctx = s.ring(c.ring).expect("ring");
+    let ctx = s.ctx(c.ring);
     let min = c.min_complete.min(ctx.layout.cq_entries);
     if cq_events_user(ctx) >= min {
         let cl = call(s);
@@ -864,7 +891,7 @@ fn io_should_wake(ctx: &IoRingCtx, c: &EnterCall) -> bool {
 /// run, stop if the wait is satisfied, else go to sleep.
 fn wait_check(s: &mut Sim) -> bool {
     let c = *call(s);
-    let ctx = s.ring(c.ring).expect("ring");
+    let ctx = s.ctx(c.ring);
     let pending = !ctx.overflow.is_empty() || !ctx.local_work.is_empty() || !s.task.tw.is_empty();
     if pending || io_should_wake(ctx, &c) {
         call(s).phase = Phase::WaitAfter;
@@ -882,7 +909,7 @@ fn wake_up(s: &mut Sim) -> bool {
     let now = s.clock_ns;
     if let Some(md) = c.min_deadline {
         if now >= md {
-            let ctx = s.ring(c.ring).expect("ring");
+            let ctx = s.ctx(c.ring);
             let tail = ctx.rings.read_once_u32(rings_off::CQ_TAIL);
             let has_work = !ctx.overflow.is_empty() || !ctx.local_work.is_empty();
             let hit = c.deadline.map_or(true, |d| md >= d)
@@ -922,11 +949,11 @@ fn wait_after(s: &mut Sim) -> bool {
     }
     let mut did = false;
     let mut stuck = false;
-    if !s.ring(c.ring).expect("ring").overflow.is_empty() {
+    if !s.ctx(c.ring).overflow.is_empty() {
         stuck = io_cqring_overflow_flush(s, c.ring) == 0;
         did = true;
     }
-    let ctx = s.ring(c.ring).expect("ring");
+    let ctx = s.ctx(c.ring);
     let wake = io_should_wake(ctx, &c);
     let tw_pending = !ctx.local_work.is_empty() || !s.task.tw.is_empty();
     let cl = call(s);

@@ -191,6 +191,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         cancelable: Vec::new(),
         sqe_prov: vec![Prov::Fresh; sqe_bytes],
         dead: false,
+        exit: ExitProgress::default(),
         file_table: Vec::new(),
         defer_list: Default::default(),
         nr_drained: 0,
@@ -220,7 +221,7 @@ pub use crate::linux::fs::fput;
 /// Moves a request to state `to`, recording the transition (`sim_req_state`, from → to) so
 /// the UI draws the request's path from what the core did rather than re-deriving it.
 pub fn req_set_state(s: &mut Sim, ring: u32, idx: u32, to: ReqState) {
-    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+    let r = s.ctx_mut(ring).req_mut(idx);
     let from = r.state;
     if from == to {
         return;
@@ -241,7 +242,7 @@ pub fn req_set_state(s: &mut Sim, ring: u32, idx: u32, to: ReqState) {
 pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     s.serial += 1;
     let serial = s.serial;
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     let idx = match ctx.free.pop() {
         Some(i) => i,
         None => {
@@ -251,6 +252,8 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
                 cmd: io_uring_cmd {
                     file: core::ptr::null_mut(),
                     sqe: core::ptr::null(),
+                    ptr_pad: [0; PTR_PAD],
+                    task_work_cb: 0,
                     cmd_op: 0,
                     flags: 0,
                     pdu: [0; PDU_SIZE],
@@ -280,6 +283,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
                 in_issue: false,
                 live_issue_flags: None,
                 done_called: false,
+                pdu_copied: 0,
                 refs: 0,
                 op: Default::default(),
             }));
@@ -299,6 +303,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     r.in_issue = false;
     r.live_issue_flags = None;
     r.done_called = false;
+    r.pdu_copied = 0;
     r.refs = 0;
     r.op = Default::default();
     r.cmd.flags = 0;
@@ -317,7 +322,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
 /// zeroed memory again (`__GFP_ZERO`), so the objects lose their stale PDU bytes and
 /// `big_cqe` words.
 pub fn io_req_caches_free(s: &mut Sim, ring: u32) {
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     let free = ctx.free.clone();
     for idx in free {
         let r = ctx.req_mut(idx);
@@ -331,14 +336,15 @@ pub fn io_req_caches_free(s: &mut Sim, ring: u32) {
 /// Returns a request to the cache (`io_req_add_to_cache`) and drops its file reference
 /// (`io_put_file`: fixed files hold no reference of their own).
 pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
-    let (file, fixed, serial, ud) = {
-        let ctx = s.ring_mut(ring).expect("ring");
+    let (file, fixed, serial, ud, copied) = {
+        let ctx = s.ctx_mut(ring);
         let r = ctx.req_mut(idx);
         (
             r.file.take(),
             r.flags & REQ_F_FIXED_FILE != 0,
             r.serial,
             r.user_data,
+            r.pdu_copied,
         )
     };
     if let Some(f) = file {
@@ -352,13 +358,14 @@ pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
         }
     }
     req_set_state(s, ring, idx, ReqState::Free);
-    s.emit(Event::sim_req_free, ring, serial, ud, 0, 0);
-    s.ring_mut(ring).expect("ring").free.push(idx);
+    s.emit(Event::sim_req_free, ring, serial, ud, 0, copied as i64);
+    s.ctx_mut(ring).free.push(idx);
+    exit::ring_maybe_freed(s, ring);
 }
 
 /// `io_req_set_res`.
 pub fn io_req_set_res(s: &mut Sim, ring: u32, idx: u32, res: i32, cflags: u32) {
-    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+    let r = s.ctx_mut(ring).req_mut(idx);
     r.cqe.res = res;
     r.cqe.flags = cflags;
 }
@@ -366,7 +373,7 @@ pub fn io_req_set_res(s: &mut Sim, ring: u32, idx: u32, res: i32, cflags: u32) {
 /// `req_set_fail`: marks the request failed. A failed request always posts a CQE; if it had
 /// `IOSQE_CQE_SKIP_SUCCESS`, the CQEs of the link members it cancels are skipped instead.
 pub fn req_set_fail(s: &mut Sim, ring: u32, idx: u32) {
-    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+    let r = s.ctx_mut(ring).req_mut(idx);
     r.flags |= REQ_F_FAIL;
     if r.flags & REQ_F_CQE_SKIP != 0 {
         r.flags &= !REQ_F_CQE_SKIP;
@@ -377,7 +384,7 @@ pub fn req_set_fail(s: &mut Sim, ring: u32, idx: u32) {
 /// `io_req_complete_defer`: queue for the next `__io_submit_flush_completions`.
 pub fn io_req_complete_defer(s: &mut Sim, ring: u32, idx: u32) {
     req_set_state(s, ring, idx, ReqState::CompletePending);
-    s.ring_mut(ring).expect("ring").compl_reqs.push(idx);
+    s.ctx_mut(ring).compl_reqs.push(idx);
 }
 
 /// `io_req_defer_failed`: fail the request with `res` and complete it at the next flush.
@@ -396,7 +403,7 @@ fn io_cqring_events(ctx: &IoRingCtx) -> u32 {
 /// `io_fill_nop_cqe`: the filler a `CQE_MIXED` ring posts in its last slot when a 32-byte CQE
 /// would straddle the wrap (`user_data` 0, `res` 0, `IORING_CQE_F_SKIP`).
 fn io_fill_nop_cqe(s: &mut Sim, ring: u32, off: u32) -> bool {
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     if io_cqring_events(ctx) >= ctx.layout.cq_entries {
         return false;
     }
@@ -425,7 +432,7 @@ fn io_fill_nop_cqe(s: &mut Sim, ring: u32, off: u32) -> bool {
 /// CQE is posted first (`io_fill_nop_cqe`).
 fn io_cqe_cache_refill(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> bool {
     let (entries, mut off, cqe32_ring) = {
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = s.ctx(ring);
         if !overflow && !ctx.overflow.is_empty() {
             return false;
         }
@@ -443,7 +450,7 @@ fn io_cqe_cache_refill(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> b
         filled = true;
         off = 0;
     }
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     // Userspace may have moved the head anywhere: clamp, as the kernel does.
     let queued = io_cqring_events(ctx).min(entries);
     let free = entries - queued;
@@ -476,14 +483,14 @@ fn io_cqe_cache_refill(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> b
 fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> Option<u32> {
     let need = u32::from(cqe32) + 1;
     let short = {
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = s.ctx(ring);
         ctx.cqe_sentinel.saturating_sub(ctx.cqe_cached) < need
     };
     if short && !io_cqe_cache_refill(s, ring, overflow, cqe32) {
         return None;
     }
     let quirk = {
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = s.ctx(ring);
         if ctx.cqe_behind {
             1
         } else if !overflow && !ctx.overflow.is_empty() {
@@ -493,7 +500,7 @@ fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> O
         }
     };
     if quirk != 0 {
-        let unit = s.ring(ring).expect("ring").cqe_cached;
+        let unit = s.ctx(ring).cqe_cached;
         s.emit(
             Event::sim_cqe_cache_quirk,
             ring,
@@ -503,7 +510,7 @@ fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> O
             i64::from(unit),
         );
     }
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     let unit = ctx.cqe_cached;
     ctx.cached_cq_tail = ctx.cached_cq_tail.wrapping_add(1);
     ctx.cqe_cached += 1;
@@ -559,11 +566,11 @@ fn fill_cqe_try(
     overflow: bool,
 ) -> Option<u32> {
     let (is_big, f32) = {
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = s.ctx(ring);
         (cqe_is_big(ctx, &cqe), cqe.flags & IORING_CQE_F_32 != 0)
     };
     let slot = io_get_cqe_overflow(s, ring, overflow, f32)?;
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     write_cqe_slot(ctx, slot, cqe, if is_big { Some(big) } else { None });
     s.emit(
         Event::io_uring_complete,
@@ -579,7 +586,7 @@ fn fill_cqe_try(
 /// `io_cqe_overflow`: appends a CQE to the overflow list (`IORING_FEAT_NODROP`); the first
 /// entry sets `IORING_SQ_CQ_OVERFLOW`.
 fn io_cqe_overflow(s: &mut Sim, ring: u32, serial: u32, cqe: io_uring_cqe, big: [u64; 2]) {
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     let is_big = cqe_is_big(ctx, &cqe);
     if ctx.overflow.is_empty() {
         let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
@@ -621,7 +628,7 @@ pub fn io_fill_cqe(
 
 /// `io_commit_cqring`: publish `cached_cq_tail` with a store-release.
 pub fn io_commit_cqring(s: &mut Sim, ring: u32) {
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     let old = ctx.rings.read_once_u32(rings_off::CQ_TAIL);
     let new = ctx.cached_cq_tail;
     if old != new {
@@ -652,7 +659,7 @@ fn req_post_clears_big(ctx: &IoRingCtx, cqe: &io_uring_cqe) -> bool {
 
 /// The CQE a request posts, and its extra words.
 fn req_cqe(s: &Sim, ring: u32, idx: u32) -> (u32, io_uring_cqe, [u64; 2], bool) {
-    let r = s.ring(ring).expect("ring").req(idx);
+    let r = s.ctx(ring).req(idx);
     (
         r.serial,
         io_uring_cqe {
@@ -669,15 +676,15 @@ fn req_cqe(s: &Sim, ring: u32, idx: u32) -> (u32, io_uring_cqe, [u64; 2], bool) 
 /// it), publishes the CQ tail, then frees the requests (which starts or fails the rest of
 /// their link chains) and lets drained requests go if nothing else is in flight.
 pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
-    let list = core::mem::take(&mut s.ring_mut(ring).expect("ring").compl_reqs);
+    let list = core::mem::take(&mut s.ctx_mut(ring).compl_reqs);
     for &idx in &list {
         let (serial, cqe, big, skip) = req_cqe(s, ring, idx);
         let mut clear = false;
         if !skip {
             let posted = io_fill_cqe(s, ring, serial, cqe, Some(big)).is_some();
-            clear = !posted || req_post_clears_big(s.ring(ring).expect("ring"), &cqe);
+            clear = !posted || req_post_clears_big(s.ctx(ring), &cqe);
         }
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
         if clear {
             r.big_cqe = [0; 2];
         }
@@ -685,7 +692,7 @@ pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
     }
     io_commit_cqring(s, ring);
     io_free_batch_list(s, ring, &list);
-    if s.ring(ring).expect("ring").drain_active {
+    if s.ctx(ring).drain_active {
         io_queue_deferred(s, ring);
     }
 }
@@ -695,7 +702,7 @@ pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
 fn io_free_batch_list(s: &mut Sim, ring: u32, list: &[u32]) {
     for &idx in list {
         let flags = {
-            let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+            let r = s.ctx_mut(ring).req_mut(idx);
             if r.flags & REQ_F_REFCOUNT != 0 {
                 r.refs = r.refs.saturating_sub(1);
                 if r.refs != 0 {
@@ -717,7 +724,7 @@ fn io_free_batch_list(s: &mut Sim, ring: u32, list: &[u32]) {
 /// its task (`lockless_cq`) or the CQ ring has no room: then task_work posts it. The request
 /// is not freed here; io-wq drops its reference in [`io_wq_free_work`].
 pub fn io_req_complete_post(s: &mut Sim, ring: u32, idx: u32) {
-    if s.ring(ring).expect("ring").lockless_cq() {
+    if s.ctx(ring).lockless_cq() {
         tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
         return;
     }
@@ -731,8 +738,8 @@ pub fn io_req_complete_post(s: &mut Sim, ring: u32, idx: u32) {
         tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
         return;
     }
-    let clear = !skip && req_post_clears_big(s.ring(ring).expect("ring"), &cqe);
-    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+    let clear = !skip && req_post_clears_big(s.ctx(ring), &cqe);
+    let r = s.ctx_mut(ring).req_mut(idx);
     if clear {
         r.big_cqe = [0; 2];
     }
@@ -748,25 +755,25 @@ pub fn io_req_complete_post(s: &mut Sim, ring: u32, idx: u32) {
 /// can move (`sim_overflow_flush` with b = 1).
 pub fn io_cqring_overflow_flush(s: &mut Sim, ring: u32) -> u32 {
     {
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = s.ctx(ring);
         if io_cqring_events(ctx) == ctx.layout.cq_entries {
             s.emit(Event::sim_overflow_flush, ring, 0, 0, 0, 1);
             return 0;
         }
     }
     let mut moved = 0;
-    while let Some(o) = s.ring(ring).expect("ring").overflow.front().copied() {
+    while let Some(o) = s.ctx(ring).overflow.front().copied() {
         let f32 = o.cqe.flags & IORING_CQE_F_32 != 0;
         let slot = match io_get_cqe_overflow(s, ring, true, f32) {
             Some(slot) => slot,
             None => break,
         };
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         write_cqe_slot(ctx, slot, o.cqe, o.big_cqe);
         ctx.overflow.pop_front();
         moved += 1;
     }
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     if ctx.overflow.is_empty() {
         let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
         ctx.rings
@@ -783,13 +790,13 @@ pub fn io_req_find_next(s: &mut Sim, ring: u32, idx: u32) -> Option<u32> {
     // `io_disarm_next`: a LINK_TIMEOUT behind the request is done with.
     timeout::io_disarm_ltimeout(s, ring, idx);
     let (failed, hard) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         (r.flags & REQ_F_FAIL != 0, r.flags & REQ_F_HARDLINK != 0)
     };
     if failed && !hard {
         io_fail_links(s, ring, idx);
     }
-    s.ring_mut(ring).expect("ring").req_mut(idx).link.take()
+    s.ctx_mut(ring).req_mut(idx).link.take()
 }
 
 /// `io_queue_next`: starts the next request of the chain through task_work.
@@ -804,7 +811,7 @@ pub fn io_queue_next(s: &mut Sim, ring: u32, idx: u32) {
 /// `REQ_F_SKIP_LINK_CQES`, and posted otherwise (even with `IOSQE_CQE_SKIP_SUCCESS`).
 pub fn io_fail_links(s: &mut Sim, ring: u32, idx: u32) {
     let (first, ignore, head_serial) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         (r.link, r.flags & REQ_F_SKIP_LINK_CQES != 0, r.serial)
     };
     let first = match first {
@@ -814,7 +821,7 @@ pub fn io_fail_links(s: &mut Sim, ring: u32, idx: u32) {
     let mut cur = Some(first);
     while let Some(m) = cur {
         let (serial, ud, res, nxt) = {
-            let r = s.ring_mut(ring).expect("ring").req_mut(m);
+            let r = s.ctx_mut(ring).req_mut(m);
             if ignore {
                 r.flags |= REQ_F_CQE_SKIP;
             } else {
@@ -833,12 +840,12 @@ pub fn io_fail_links(s: &mut Sim, ring: u32, idx: u32) {
         cur = nxt;
     }
     tw::io_req_task_work_add(s, ring, first, TwFunc::FailLinks, false);
-    s.ring_mut(ring).expect("ring").req_mut(idx).link = None;
+    s.ctx_mut(ring).req_mut(idx).link = None;
 }
 
 /// `io_linked_nr`: the request and everything linked behind it.
 pub fn io_linked_nr(s: &Sim, ring: u32, idx: u32) -> u32 {
-    let ctx = s.ring(ring).expect("ring");
+    let ctx = s.ctx(ring);
     let mut n = 0;
     let mut cur = Some(idx);
     while let Some(c) = cur {
@@ -851,19 +858,19 @@ pub fn io_linked_nr(s: &Sim, ring: u32, idx: u32) -> u32 {
 /// `io_drain_req`: holds a request back until every request submitted before it completed.
 pub fn io_drain_req(s: &mut Sim, ring: u32, idx: u32) {
     let (drain, serial, ud) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         (r.flags & REQ_F_IO_DRAIN != 0, r.serial, r.user_data)
     };
     s.emit(Event::io_uring_defer, ring, serial, ud, 0, 0);
     let n = io_linked_nr(s, ring, idx);
     {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         ctx.nr_drained += n;
         ctx.defer_list.push_back(idx);
         req_set_state(s, ring, idx, ReqState::Linked);
     }
     io_queue_deferred(s, ring);
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     if !drain && ctx.defer_list.is_empty() {
         ctx.drain_active = false;
     }
@@ -878,19 +885,19 @@ pub fn io_queue_deferred(s: &mut Sim, ring: u32) {
     let mut first = true;
     loop {
         let (de, live, drained) = {
-            let ctx = s.ring(ring).expect("ring");
+            let ctx = s.ctx(ring);
             match ctx.defer_list.front() {
                 Some(&d) => (d, ctx.live_reqs(), ctx.nr_drained),
                 None => return,
             }
         };
-        drain_seen |= s.ring(ring).expect("ring").req(de).flags & REQ_F_IO_DRAIN != 0;
+        drain_seen |= s.ctx(ring).req(de).flags & REQ_F_IO_DRAIN != 0;
         if (drain_seen || first) && live != drained {
             return;
         }
         let n = io_linked_nr(s, ring, de);
         {
-            let ctx = s.ring_mut(ring).expect("ring");
+            let ctx = s.ctx_mut(ring);
             ctx.defer_list.pop_front();
             ctx.nr_drained -= n;
         }
@@ -907,7 +914,7 @@ pub fn io_queue_deferred(s: &mut Sim, ring: u32) {
 /// `EBADF` when there is no such file.
 pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
     let (fd, fixed) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         if r.file.is_some() {
             return Ok(());
         }
@@ -916,17 +923,18 @@ pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
     let f = if fixed {
         rsrc::io_file_get_fixed(s, ring, fd).ok_or(EBADF)?
     } else {
-        let f = s.fds.fget(fd).ok_or(EBADF)?;
-        s.fds.get(f);
+        // `io_file_get_normal` traces the lookup whether or not `fget` finds a file.
         let (serial, ud) = {
-            let r = s.ring(ring).expect("ring").req(idx);
+            let r = s.ctx(ring).req(idx);
             (r.serial, r.user_data)
         };
         s.emit(Event::io_uring_file_get, ring, serial, ud, fd as i64, 0);
+        let f = s.fds.fget(fd).ok_or(EBADF)?;
+        s.fds.get(f);
         f
     };
     let ptr = s.fds.file_ptr(f);
-    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+    let r = s.ctx_mut(ring).req_mut(idx);
     r.file = Some(f);
     r.cmd.file = ptr;
     Ok(())
@@ -939,7 +947,7 @@ pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
 /// caller to punt or fail). Called with no simulator borrow held: the handler may be a driver.
 pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) -> i32 {
     let (opcode, needs_file) = sim::with(|s| {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         let (op, serial, ud) = (r.opcode, r.serial, r.user_data);
         s.emit(
             Event::sim_issue,
@@ -969,7 +977,7 @@ pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) -> i32 {
             return 0;
         }
         if ret == -EIOCBQUEUED {
-            if s.ring(ring).expect("ring").req(idx).state == ReqState::Issuing {
+            if s.ctx(ring).req(idx).state == ReqState::Issuing {
                 req_set_state(s, ring, idx, ReqState::Inflight);
             }
             // `io_arm_ltimeout`: the request went async, its LINK_TIMEOUT starts.
@@ -1031,10 +1039,10 @@ pub fn io_queue_async(s: &mut Sim, ring: u32, idx: u32, ret: i32) {
 /// turned soft so the whole chain is cancelled; any other request goes to the drain list or
 /// to io-wq.
 pub fn io_queue_sqe_fallback(s: &mut Sim, ring: u32, idx: u32) {
-    let failed = s.ring(ring).expect("ring").req(idx).flags & REQ_F_FAIL != 0;
+    let failed = s.ctx(ring).req(idx).flags & REQ_F_FAIL != 0;
     if failed {
         let res = {
-            let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+            let r = s.ctx_mut(ring).req_mut(idx);
             r.flags &= !REQ_F_HARDLINK;
             r.flags |= REQ_F_LINK;
             r.cqe.res
@@ -1043,7 +1051,7 @@ pub fn io_queue_sqe_fallback(s: &mut Sim, ring: u32, idx: u32) {
         return;
     }
     uring_cmd::io_req_sqe_copy(s, ring, idx);
-    if s.ring(ring).expect("ring").drain_active {
+    if s.ctx(ring).drain_active {
         io_drain_req(s, ring, idx);
     } else {
         io_queue_iowq(s, ring, idx);
@@ -1053,7 +1061,7 @@ pub fn io_queue_sqe_fallback(s: &mut Sim, ring: u32, idx: u32) {
 /// `io_queue_iowq`: hand the request to an io-wq worker.
 pub fn io_queue_iowq(s: &mut Sim, ring: u32, idx: u32) {
     let (serial, ud, op) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         (r.serial, r.user_data, r.opcode)
     };
     req_set_state(s, ring, idx, ReqState::IowqQueued);
@@ -1078,7 +1086,7 @@ pub fn io_queue_iowq(s: &mut Sim, ring: u32, idx: u32) {
 pub fn io_wq_submit_work(ring: u32, idx: u32) {
     let flags = IO_URING_F_UNLOCKED | IO_URING_F_IOWQ;
     let dead = sim::with(|s| {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let dead = ctx.dead;
         let r = ctx.req_mut(idx);
         if r.flags & REQ_F_REFCOUNT == 0 {
@@ -1154,7 +1162,7 @@ fn io_wq_issue(ring: u32, idx: u32, flags: u32) -> i32 {
 /// task_work, posting no CQE) and queues its next link member to io-wq.
 fn io_wq_free_work(s: &mut Sim, ring: u32, idx: u32) {
     let (last, linked) = {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
         r.refs = r.refs.saturating_sub(1);
         (r.refs == 0, r.flags & IO_REQ_LINK_FLAGS != 0)
     };
@@ -1168,7 +1176,7 @@ fn io_wq_free_work(s: &mut Sim, ring: u32, idx: u32) {
     };
     // `io_free_req`.
     {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
         r.flags &= !REQ_F_REFCOUNT;
         r.flags |= REQ_F_CQE_SKIP;
     }

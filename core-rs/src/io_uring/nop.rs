@@ -2,7 +2,7 @@
 //! lookup, a 32-byte CQE or a detour through task_work.
 //!
 //! Mirrors: `io_uring/nop.c` (`io_nop_prep`, `io_nop`) as Linux 6.18.44 runs it, which
-//! includes two stable fixes to the code KERNEL-NOTES §1.15 describes (both confirmed on this
+//! includes two stable fixes to the code docs/kernel-notes.md §1.15 describes (both confirmed on this
 //! machine's kernel, the first by the `nop_file_bad_fd` recording):
 //! - upstream commit e97ff8b62d46: when the file or buffer lookup fails, the CQE carries that
 //!   error (`-EBADF`, `-EFAULT`) instead of `nop->result`; before it, the request was only
@@ -31,8 +31,8 @@ pub fn io_nop_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i
     if flags & !NOP_FLAGS != 0 {
         return Err(EINVAL);
     }
-    let ctx_flags = s.ring(ring).expect("ring").flags;
-    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+    let ctx_flags = s.ctx(ring).flags;
+    let r = s.ctx_mut(ring).req_mut(idx);
     r.nop_flags = flags;
     r.nop_result = if flags & IORING_NOP_INJECT_RESULT != 0 {
         rd32(sqe_off::LEN) as i32
@@ -60,7 +60,7 @@ pub fn io_nop_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i
 /// `io_nop`.
 pub fn io_nop(s: &mut Sim, ring: u32, idx: u32, _issue_flags: u32) -> i32 {
     let (flags, mut ret) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         (r.nop_flags, r.nop_result)
     };
     let mut file_ok = true;
@@ -76,7 +76,7 @@ pub fn io_nop(s: &mut Sim, ring: u32, idx: u32, _issue_flags: u32) -> i32 {
         req_set_fail(s, ring, idx);
     }
     {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let mixed = ctx.flags & IORING_SETUP_CQE_MIXED != 0;
         let r = ctx.req_mut(idx);
         r.cqe.res = ret;

@@ -23,8 +23,9 @@ pub struct IoIssueDef {
     pub buffer_select: bool,
     /// A 128-byte SQE opcode.
     pub is_128: bool,
-    /// Can be retried by polling its file for reading (`pollin`) or writing (`pollout`).
+    /// Can be retried by polling its file for reading.
     pub pollin: bool,
+    /// Can be retried by polling its file for writing.
     pub pollout: bool,
     /// The simulator has a prep and issue handler (`prep != io_eopnotsupp_prep`).
     pub supported: bool,

@@ -22,14 +22,23 @@ use super::types::*;
 use super::*;
 
 // `include/uapi/linux/eventpoll.h`.
+/// Readable.
 pub const EPOLLIN: u32 = 0x1;
+/// Priority data.
 pub const EPOLLPRI: u32 = 0x2;
+/// Writable.
 pub const EPOLLOUT: u32 = 0x4;
+/// Error condition.
 pub const EPOLLERR: u32 = 0x8;
+/// Hang-up (the other end went away).
 pub const EPOLLHUP: u32 = 0x10;
+/// Normal data readable.
 pub const EPOLLRDNORM: u32 = 0x40;
+/// Normal data writable.
 pub const EPOLLWRNORM: u32 = 0x100;
+/// Report once, then disarm.
 pub const EPOLLONESHOT: u32 = 1 << 30;
+/// Edge-triggered.
 pub const EPOLLET: u32 = 1 << 31;
 /// `IO_POLL_UNMASK`: events reported whether asked for or not.
 pub const IO_POLL_UNMASK: u32 = EPOLLERR | EPOLLHUP | 0x20 | 0x2000;
@@ -257,12 +266,14 @@ fn poll_cancel_req(s: &mut Sim, ring: u32, idx: u32) {
 }
 
 /// `io_poll_remove_all` at ring teardown: every armed request is cancelled.
-pub fn io_poll_remove_all(s: &mut Sim, ring: u32) {
+pub fn io_poll_remove_all(s: &mut Sim, ring: u32) -> usize {
     let armed = match s.ring(ring) {
         Some(c) => c.ops.apoll.clone(),
-        None => return,
+        None => return 0,
     };
+    let n = armed.len();
     for idx in armed {
         poll_cancel_req(s, ring, idx);
     }
+    n
 }

@@ -40,13 +40,21 @@ use crate::linux::fs::FileRef;
 use crate::uapi::fcntl::*;
 
 // `RWF_*` (include/uapi/linux/fs.h).
+/// High-priority (polled) I/O.
 pub const RWF_HIPRI: u32 = 0x1;
+/// Per-write `O_DSYNC`.
 pub const RWF_DSYNC: u32 = 0x2;
+/// Per-write `O_SYNC`.
 pub const RWF_SYNC: u32 = 0x4;
+/// Fail with `-EAGAIN` instead of waiting.
 pub const RWF_NOWAIT: u32 = 0x8;
+/// Per-write `O_APPEND`.
 pub const RWF_APPEND: u32 = 0x10;
+/// Ignore `O_APPEND` for this write.
 pub const RWF_NOAPPEND: u32 = 0x20;
+/// Write all or nothing (untorn).
 pub const RWF_ATOMIC: u32 = 0x40;
+/// Drop the page cache after the I/O.
 pub const RWF_DONTCACHE: u32 = 0x80;
 /// `RWF_SUPPORTED`: every `RWF_*` flag 6.18 knows.
 pub const RWF_SUPPORTED: u32 = 0xff;
@@ -106,10 +114,13 @@ pub fn io_prep_rw(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i3
 /// The properties of a file kind that `io_read`/`io_write` consult.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RwFile {
+    /// The file's kind.
     pub kind: FileKind,
+    /// The object behind the file (pipe, inode, ...) in the core's tables.
     pub obj: u32,
-    /// `FMODE_READ` / `FMODE_WRITE` from the open mode.
+    /// `FMODE_READ` from the open mode.
     pub readable: bool,
+    /// `FMODE_WRITE` from the open mode.
     pub writable: bool,
     /// `FMODE_STREAM`: the offset is ignored (pipes).
     pub stream: bool,

@@ -33,12 +33,19 @@ use super::*;
 use crate::sim::WorkItem;
 
 // `include/uapi/linux/io_uring.h`.
+/// `addr` is an absolute time, not a relative one.
 pub const IORING_TIMEOUT_ABS: u32 = 1 << 0;
+/// TIMEOUT_REMOVE updates a timeout instead of removing it.
 pub const IORING_TIMEOUT_UPDATE: u32 = 1 << 1;
+/// Use `CLOCK_BOOTTIME`.
 pub const IORING_TIMEOUT_BOOTTIME: u32 = 1 << 2;
+/// Use `CLOCK_REALTIME`.
 pub const IORING_TIMEOUT_REALTIME: u32 = 1 << 3;
+/// TIMEOUT_REMOVE updates a LINK_TIMEOUT.
 pub const IORING_LINK_TIMEOUT_UPDATE: u32 = 1 << 4;
+/// A fired timeout counts as success for its link.
 pub const IORING_TIMEOUT_ETIME_SUCCESS: u32 = 1 << 5;
+/// The timeout fires repeatedly.
 pub const IORING_TIMEOUT_MULTISHOT: u32 = 1 << 6;
 const TIMEOUT_VALID: u32 = IORING_TIMEOUT_ABS
     | IORING_TIMEOUT_BOOTTIME
@@ -201,6 +208,7 @@ fn cancel_timer(s: &mut Sim, ring: u32, idx: u32) -> bool {
 ///
 /// `data` came from [`arm_timer`] and this timer is running now (so it was not cancelled).
 unsafe fn timer_target(data: *mut c_void) -> (u32, u32) {
+    // SAFETY: `data` is the box `arm_timer` leaked, taken back exactly once (caller contract).
     *unsafe { Box::from_raw(data as *mut (u32, u32)) }
 }
 
@@ -255,6 +263,7 @@ pub fn io_timeout(s: &mut Sim, ring: u32, idx: u32) -> i32 {
 /// `io_timeout_fn`: the timer fired. The timeout leaves the list, counts in `cq_timeouts` and
 /// completes with `-ETIME` through task_work.
 unsafe fn io_timeout_fn(data: *mut c_void) {
+    // SAFETY: the workqueue runs this timer once, with the data `arm_timer` gave it.
     let (ring, serial) = unsafe { timer_target(data) };
     sim::with(|s| {
         let idx = match find_serial(s, ring, serial) {
@@ -446,6 +455,7 @@ pub fn io_arm_ltimeout(s: &mut Sim, ring: u32, idx: u32) {
 /// `io_link_timeout_fn`: the timer fired; the timeout detaches from the request it guards and
 /// runs `io_req_task_link_timeout` in the task.
 unsafe fn io_link_timeout_fn(data: *mut c_void) {
+    // SAFETY: the workqueue runs this timer once, with the data `arm_timer` gave it.
     let (ring, serial) = unsafe { timer_target(data) };
     sim::with(|s| {
         let idx = match find_serial(s, ring, serial) {
@@ -555,13 +565,15 @@ pub fn io_disarm_ltimeout(s: &mut Sim, ring: u32, idx: u32) {
 /// `io_kill_timeouts` at ring teardown: every armed TIMEOUT completes with `-ECANCELED`. A
 /// LINK_TIMEOUT is not on this list: it ends when the request it guards is cancelled
 /// (`io_disarm_next`).
-pub fn io_kill_timeouts(s: &mut Sim, ring: u32) {
+pub fn io_kill_timeouts(s: &mut Sim, ring: u32) -> usize {
     let timeouts = match s.ring_mut(ring) {
         Some(c) => core::mem::take(&mut c.ops.timeouts),
-        None => return,
+        None => return 0,
     };
+    let n = timeouts.len();
     for idx in timeouts {
         cancel_timer(s, ring, idx);
         io_req_defer_failed(s, ring, idx, -ECANCELED);
     }
+    n
 }

@@ -22,7 +22,7 @@ use super::*;
 /// `io_req_task_work_add`: queue `func` to run for the request in the submitting task.
 pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy: bool) {
     let (serial, ud, flags) = {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let r = ctx.req(idx);
         (r.serial, r.user_data, ctx.flags)
     };
@@ -36,15 +36,21 @@ pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy
     };
     let defer = flags & IORING_SETUP_DEFER_TASKRUN != 0;
     // `io_req_local_work_add`: a linked request never waits lazily.
-    let lazy = lazy && s.ring(ring).expect("ring").req(idx).flags & IO_REQ_LINK_FLAGS == 0;
+    let lazy = lazy && s.ctx(ring).req(idx).flags & IO_REQ_LINK_FLAGS == 0;
     let item = TwItem { lazy, ..item };
     if defer {
-        s.ring_mut(ring).expect("ring").local_work.push_back(item);
+        s.ctx_mut(ring).local_work.push_back(item);
     } else {
         s.task.tw.push_back(item);
+        // `TWA_SIGNAL_NO_IPI` on a running task: nothing happens until its next return to
+        // user mode; the latest is the next scheduler tick.
+        if flags & IORING_SETUP_COOP_TASKRUN != 0 && s.task.tw_tick_due.is_none() {
+            let tick = crate::sim::TICK_NS;
+            s.task.tw_tick_due = Some((s.clock_ns / tick + 1) * tick);
+        }
     }
     if flags & IORING_SETUP_TASKRUN_FLAG != 0 {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
         ctx.rings
             .write_once_u32(rings_off::SQ_FLAGS, f | IORING_SQ_TASKRUN);
@@ -59,7 +65,8 @@ pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy
     );
 }
 
-/// Clears `IORING_SQ_TASKRUN` when the task starts running its task_work.
+/// Clears `IORING_SQ_TASKRUN` (`atomic_andnot` in `ctx_flush_and_put` and
+/// `__io_run_local_work`).
 pub fn clear_taskrun_flag(s: &mut Sim, ring: u32) {
     if let Some(ctx) = s.ring_mut(ring) {
         if ctx.flags & IORING_SETUP_TASKRUN_FLAG != 0 {
@@ -80,16 +87,26 @@ pub fn run_tw_item(item: TwItem, local: bool) {
         if s.cur_ctx != Ctx::Device {
             set_ctx(s, Ctx::TaskWork);
         }
-        clear_taskrun_flag(s, item.ring);
+        // `__io_run_local_work` clears IORING_SQ_TASKRUN before it runs the ring's local
+        // work; normal task_work clears it in `ctx_flush_and_put`, after its batch
+        // (see `enter::flush_all_rings`).
+        if local {
+            clear_taskrun_flag(s, item.ring);
+        }
         let live = s.ring(item.ring).map_or(false, |c| {
             c.reqs
                 .get(item.req as usize)
                 .map_or(false, |r| r.serial == item.serial)
         });
         let ud = if live {
-            s.ring(item.ring).expect("ring").req(item.req).user_data
+            s.ctx(item.ring).req(item.req).user_data
         } else {
             0
+        };
+        // For a uring_cmd callback: the issue_flags the kernel profile hands it.
+        let flags = match item.func {
+            TwFunc::UringCmd(_) if live => uring_cmd::tw_issue_flags(s, item.ring) as i64,
+            _ => 0,
         };
         s.emit(
             Event::sim_task_work_run,
@@ -97,7 +114,7 @@ pub fn run_tw_item(item: TwItem, local: bool) {
             item.serial,
             ud,
             local as i64,
-            0,
+            flags,
         );
         live
     });
@@ -120,7 +137,7 @@ pub fn run_tw_item(item: TwItem, local: bool) {
 /// drain. A dying ring fails it with `-EFAULT`; `REQ_F_FORCE_ASYNC` sends it to io-wq.
 pub fn io_req_task_submit(ring: u32, idx: u32) {
     let (cancel, force_async) = sim::with(|s| {
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = s.ctx(ring);
         (ctx.dead, ctx.req(idx).flags & REQ_F_FORCE_ASYNC != 0)
     });
     if cancel {
@@ -137,7 +154,7 @@ pub fn io_req_task_submit(ring: u32, idx: u32) {
 fn io_req_tw_fail_links(s: &mut Sim, ring: u32, first: u32) {
     let mut cur = Some(first);
     while let Some(m) = cur {
-        let r = s.ring_mut(ring).expect("ring").req_mut(m);
+        let r = s.ctx_mut(ring).req_mut(m);
         let nxt = r.link.take();
         let res = if r.flags & REQ_F_FAIL != 0 {
             r.cqe.res

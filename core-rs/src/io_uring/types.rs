@@ -21,14 +21,23 @@ pub use crate::trace::{Prov, ReqState};
 
 // req->flags (REQ_F_*), the subset modelled. As in `include/linux/io_uring_types.h`, the low
 // bits have the numeric values of the `IOSQE_*` flags, so `io_init_req` copies `sqe->flags` in.
+/// The file is a registered (fixed) file.
 pub const REQ_F_FIXED_FILE: u32 = 1 << 0;
+/// `IOSQE_IO_DRAIN`.
 pub const REQ_F_IO_DRAIN: u32 = 1 << 1;
+/// `IOSQE_IO_LINK`.
 pub const REQ_F_LINK: u32 = 1 << 2;
+/// `IOSQE_IO_HARDLINK`.
 pub const REQ_F_HARDLINK: u32 = 1 << 3;
+/// `IOSQE_ASYNC`: always issue from io-wq.
 pub const REQ_F_FORCE_ASYNC: u32 = 1 << 4;
+/// `IOSQE_BUFFER_SELECT`.
 pub const REQ_F_BUFFER_SELECT: u32 = 1 << 5;
+/// `IOSQE_CQE_SKIP_SUCCESS`: no CQE on success.
 pub const REQ_F_CQE_SKIP: u32 = 1 << 6;
+/// The request failed; links behind it are cancelled.
 pub const REQ_F_FAIL: u32 = 1 << 8;
+/// The SQE was copied into async data (`io_uring_cmd_sqe_copy`).
 pub const REQ_F_SQE_COPIED: u32 = 1 << 9;
 /// Simulator bookkeeping: the request carries `big_cqe` words for a 32-byte CQE.
 pub const REQ_F_BIG_CQE: u32 = 1 << 10;
@@ -47,6 +56,7 @@ pub const IO_REQ_LINK_FLAGS: u32 = REQ_F_LINK | REQ_F_HARDLINK;
 /// its `IoKiocb` (the kernel's `cmd_to_io_kiocb`, a `container_of`).
 #[repr(C)]
 pub struct IoKiocb {
+    /// The command part a uring_cmd driver sees (the first field, as in `io_kiocb`).
     pub cmd: io_uring_cmd,
     /// Serial number, unique for the simulator's life (what traces call `req`).
     pub serial: u32,
@@ -54,14 +64,23 @@ pub struct IoKiocb {
     pub index: u32,
     /// Ring id.
     pub ring: u32,
+    /// `IORING_OP_*`.
     pub opcode: u8,
+    /// `IOSQE_*` as submitted.
     pub sqe_flags: u8,
+    /// Where the request is in its life.
     pub state: ReqState,
+    /// `REQ_F_*`.
     pub flags: u32,
+    /// Copied into the CQE.
     pub user_data: u64,
+    /// The SQE's `fd`.
     pub fd: i32,
+    /// The file the request holds a reference to.
     pub file: Option<FileRef>,
+    /// The CQE the request will post.
     pub cqe: io_uring_cqe,
+    /// The extra words of a 32-byte CQE (kept across recycling, as upstream).
     pub big_cqe: [u64; 2],
     /// Next request in a link chain (slab index).
     pub link: Option<u32>,
@@ -75,7 +94,9 @@ pub struct IoKiocb {
     /// `result`, `flags`, `extra1`, `extra2`; they reach `req->big_cqe` only when `io_nop`
     /// issues, so a cancelled link member's CQE carries zeros there).
     pub nop_result: i32,
+    /// NOP: `sqe->nop_flags`.
     pub nop_flags: u32,
+    /// NOP: the extra CQE words (`IORING_NOP_CQE32`).
     pub nop_extra: [u64; 2],
     /// Provenance of each PDU byte.
     pub pdu_prov: [Prov; PDU_SIZE],
@@ -89,17 +110,38 @@ pub struct IoKiocb {
     pub live_issue_flags: Option<u32>,
     /// Whether `io_uring_cmd_done` was called.
     pub done_called: bool,
+    /// Bytes the driver copied through the PDU accessors during this request's life (Ming
+    /// Lei's point: copy-based `read_pdu`/`write_pdu` move the whole type every call).
+    pub pdu_copied: u32,
     /// `req->refs`, meaningful with [`REQ_F_REFCOUNT`].
     pub refs: u32,
     /// State of the opcodes in `rw.rs`, `poll.rs`, `timeout.rs` and `cancel.rs`.
     pub op: super::opdata::OpData,
 }
 
+/// Where `io_ring_exit_work` is in its loop.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExitProgress {
+    /// Passes of the loop run so far (0: the exit work has not run yet).
+    pub passes: u32,
+    /// Driver calls with `IO_URING_F_CANCEL` made so far.
+    pub cancel_calls: u32,
+    /// When the first pass ran (simulated ns): the 5-minute warning counts from here.
+    pub started_ns: u64,
+    /// The `WARN_ON_ONCE` after 5 minutes fired (the retry interval is 60 s from then on).
+    pub warned: bool,
+    /// `ctx->ref_comp` completed: the last request is gone and the ring is freed.
+    pub freed: bool,
+}
+
 /// A CQE waiting on the overflow list (`struct io_overflow_cqe`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OverflowCqe {
+    /// The CQE.
     pub cqe: io_uring_cqe,
+    /// Its extra words, for a 32-byte CQE.
     pub big_cqe: Option<[u64; 2]>,
+    /// The request's serial number.
     pub req: u32,
 }
 
@@ -126,22 +168,35 @@ pub enum TwFunc {
 /// One queued task_work item.
 #[derive(Clone, Copy)]
 pub struct TwItem {
+    /// Ring id.
     pub ring: u32,
+    /// Slab index of the request.
     pub req: u32,
+    /// Its serial (to notice a recycled slot).
     pub serial: u32,
+    /// What to run.
     pub func: TwFunc,
+    /// Queued with `IOU_F_TWQ_LAZY_WAKE`.
     pub lazy: bool,
 }
 
 /// `struct io_ring_ctx`: one ring instance.
 pub struct IoRingCtx {
+    /// Ring id (1-based; 0 means none).
     pub id: u32,
+    /// The ring's descriptor.
     pub fd: i32,
+    /// `IORING_SETUP_*`.
     pub flags: u32,
+    /// Offsets and sizes of the regions.
     pub layout: RingLayout,
+    /// The SQ/CQ ring region.
     pub rings: Region,
+    /// The SQE region.
     pub sqes: Region,
+    /// `sq_entries - 1`.
     pub sq_mask: u32,
+    /// `cq_entries - 1`.
     pub cq_mask: u32,
     /// `ctx->cached_sq_head`: SQEs consumed but not yet published in `sq.head`.
     pub cached_sq_head: u32,
@@ -151,10 +206,12 @@ pub struct IoRingCtx {
     /// found free, in 16-byte `struct io_uring_cqe` units (a `CQE32` ring's slot is two).
     /// CQEs are written from it without looking at the ring again until it runs out.
     pub cqe_cached: u32,
+    /// End of that range.
     pub cqe_sentinel: u32,
     /// Simulator bookkeeping: a filler moved `cached_cq_tail` past `cqe_cached` and no refill
     /// has resynchronised them yet (for the `sim_cqe_cache_quirk` trace record).
     pub cqe_behind: bool,
+    /// The request slab.
     pub reqs: Vec<Box<IoKiocb>>,
     /// Free slab indices (the request cache), used last-in first-out like the kernel's.
     pub free: Vec<u32>,
@@ -168,6 +225,7 @@ pub struct IoRingCtx {
     pub drain_disabled: bool,
     /// `submit_state.link`: head and last of the chain being assembled.
     pub link_head: Option<u32>,
+    /// Last request of the chain being assembled.
     pub link_last: Option<u32>,
     /// DEFER_TASKRUN local work (`ctx->work_llist`).
     pub local_work: VecDeque<TwItem>,
@@ -177,6 +235,8 @@ pub struct IoRingCtx {
     pub sqe_prov: Vec<Prov>,
     /// Whether the ring was torn down.
     pub dead: bool,
+    /// The exit work's progress (see [`crate::io_uring::exit`]).
+    pub exit: ExitProgress,
     /// `ctx->file_table`: registered files (`IORING_REGISTER_FILES`), by index.
     pub file_table: Vec<Option<FileRef>>,
     /// `ctx->defer_list`: requests held back by `IOSQE_IO_DRAIN`.
@@ -209,7 +269,8 @@ impl IoRingCtx {
         (self.reqs.len() - self.free.len()) as u32
     }
 
-    /// Returns the issue-flag bits every issue on this ring carries (`io_uring_cmd`, §3.4).
+    /// Returns the issue-flag bits every issue on this ring carries (`io_uring_cmd`, see
+    /// docs/kernel-notes.md §3.4).
     pub fn ctx_issue_flags(&self) -> u32 {
         let mut f = 0;
         if self.flags & IORING_SETUP_SQE128 != 0 {
@@ -239,23 +300,37 @@ impl IoRingCtx {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct ReqInfo {
+    /// Serial number.
     pub serial: u32,
+    /// Slab index.
     pub index: u32,
+    /// `ReqState` value.
     pub state: u8,
+    /// `IORING_OP_*`.
     pub opcode: u8,
+    /// `IOSQE_*`.
     pub sqe_flags: u8,
+    /// 1 while the driver's `->uring_cmd()` runs.
     pub in_issue: u8,
     /// `REQ_F_*` bits.
     pub flags: u32,
+    /// The request's user_data.
     pub user_data: u64,
+    /// The SQE's fd.
     pub fd: i32,
+    /// `cmd_op`.
     pub cmd_op: u32,
     /// `ioucmd->flags` (user bits plus CANCELABLE/REISSUE).
     pub cmd_flags: u32,
+    /// The CQE's `res`.
     pub res: i32,
+    /// The CQE's `flags`.
     pub cflags: u32,
+    /// How many times the issue handler was called.
     pub issues: u32,
+    /// The extra words of a 32-byte CQE.
     pub big_cqe: [u64; 2],
+    /// The 32-byte PDU.
     pub pdu: [u8; PDU_SIZE],
     /// [`Prov`] of each PDU byte.
     pub pdu_prov: [u8; PDU_SIZE],

@@ -5,9 +5,9 @@
 //! `io_uring_cmd_del_cancelable`, `io_uring_try_cancel_uring_cmd`) and
 //! `include/linux/io_uring/cmd.h` (`io_uring_cmd_done`, `io_uring_cmd_done32`,
 //! `io_uring_cmd_complete_in_task`, `io_uring_cmd_do_in_task_lazy`,
-//! `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`), as of ≈ v6.18/v6.19 (KERNEL-NOTES §3).
+//! `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`), as of ≈ v6.18/v6.19 (docs/kernel-notes.md §3).
 //!
-//! # The state machine (KERNEL-NOTES §3.10)
+//! # The state machine (docs/kernel-notes.md §3.10)
 //!
 //! | transition | [`ReqState`] | trace events |
 //! |---|---|---|
@@ -41,9 +41,9 @@
 //! - `sanitizer_done_unlocked`: `done()` ran without this ring's `uring_lock` and without
 //!   `IO_URING_F_UNLOCKED` (a workqueue, a timer, another ring's callback).
 //! - `sanitizer_sqe_after_issue`: `sqe()` after the issue call returned while `ioucmd->sqe`
-//!   still aliases the SQ ring slot userspace may have reused (KERNEL-NOTES §3.3).
-//! - `sanitizer_pdu_uninit_read`: PDU bytes read that nobody wrote during this request's life
-//!   (fresh or stale from the previous user of the recycled request).
+//!   still aliases the SQ ring slot userspace may have reused (docs/kernel-notes.md §3.3).
+//! - `sanitizer_pdu_stale_read`: PDU bytes read that the previous user of the recycled
+//!   request left there (fresh bytes are zeroes, so defined, and not reported).
 //! - `sanitizer_pdu_too_big`: a PDU type over 32 bytes (a `BUILD_BUG_ON` in C's
 //!   `io_uring_cmd_to_pdu`).
 //!
@@ -79,7 +79,7 @@ const CTX_BITS: u32 = IO_URING_F_SQE128 | IO_URING_F_CQE32 | IO_URING_F_IOPOLL |
 
 /// `io_uring_cmd_prep`: validates the SQE and points `ioucmd->sqe` at the ring slot.
 ///
-/// Order of checks as upstream (KERNEL-NOTES §3.2): `__pad1`, unknown `uring_cmd_flags`, FIXED
+/// Order of checks as upstream (docs/kernel-notes.md §3.2): `__pad1`, unknown `uring_cmd_flags`, FIXED
 /// with MULTISHOT, MULTISHOT without `IOSQE_BUFFER_SELECT` (and the reverse). `ioprio` is
 /// checked earlier by `io_init_req` (uring_cmd has no `.ioprio` in opdef.c).
 ///
@@ -109,7 +109,7 @@ pub fn io_uring_cmd_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result
     // no buffer is ever registered in the simulator.
     let _buf_index = rd16(sqe_off::BUF_INDEX);
     let zero = s.cfg.patch2_zero_pdu;
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     let sqe_ptr = ctx.sqes.byte_ptr(ctx.req(idx).sqe_off);
     let r = ctx.req_mut(idx);
     r.cmd.flags = flags;
@@ -129,7 +129,7 @@ pub fn io_uring_cmd_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result
 /// `io_uring_cmd_sqe_copy` (via `io_req_sqe_copy`): copy the SQE into async data so the
 /// request can be issued after userspace reuses the ring slot.
 pub fn io_req_sqe_copy(s: &mut Sim, ring: u32, idx: u32) {
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = s.ctx_mut(ring);
     let r = ctx.req(idx);
     if !matches!(r.opcode, IORING_OP_URING_CMD | IORING_OP_URING_CMD128)
         || r.flags & REQ_F_SQE_COPIED != 0
@@ -155,7 +155,7 @@ pub fn io_req_sqe_copy(s: &mut Sim, ring: u32, idx: u32) {
 /// io-wq), `-EIOCBQUEUED` leaves the request in flight, anything else is its result.
 pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
     let prep = sim::with(|s| {
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = s.ctx(ring);
         let ctx_flags = ctx.ctx_issue_flags();
         let r = ctx.req(idx);
         let (serial, ud, op, fd) = (r.serial, r.user_data, r.cmd.cmd_op, r.fd);
@@ -171,7 +171,7 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
         };
         let flags = issue_flags | ctx_flags;
         req_set_state(s, ring, idx, ReqState::Issuing);
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
         let cmd = &mut r.cmd as *mut io_uring_cmd;
         r.in_issue = true;
         r.issues += 1;
@@ -209,7 +209,7 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
         };
         s.emit(Event::sim_uring_cmd_ret, ring, serial, ud, ret as i64, 0);
         set_ctx(s, back);
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let r = ctx.req_mut(idx);
         if r.serial != serial {
             // The request was completed and recycled during the call (only possible after a
@@ -268,7 +268,7 @@ pub unsafe fn cmd_to_req(cmd: *mut io_uring_cmd) -> (u32, u32, u32) {
 /// dropped. Allowed states: in the issue call, in flight, or in its own task_work callback.
 fn completion_allowed(s: &mut Sim, ring: u32, idx: u32, ret: i32) -> bool {
     let (state, done_before, serial, ud) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         (r.state, r.done_called, r.serial, r.user_data)
     };
     let live = matches!(
@@ -293,7 +293,9 @@ fn completion_allowed(s: &mut Sim, ring: u32, idx: u32, ret: i32) -> bool {
 fn check_done_flags(s: &mut Sim, ring: u32, serial: u32, ud: u64, issue_flags: u32) {
     match s.ucmd.cur_issue {
         Some(c) if c.ring == ring => {
-            if c.flags != issue_flags {
+            // `IO_URING_F_TASK_DEAD` only informs the callback (6.18); passing the flags on
+            // with or without it changes nothing in `__io_uring_cmd_done`.
+            if c.flags & !IO_URING_F_TASK_DEAD != issue_flags & !IO_URING_F_TASK_DEAD {
                 s.emit(
                     Event::sanitizer_done_bad_flags,
                     ring,
@@ -351,7 +353,7 @@ pub unsafe fn __io_uring_cmd_done(
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let ud = s.ring(ring).expect("ring").req(idx).user_data;
+        let ud = s.ctx(ring).req(idx).user_data;
         s.emit(
             Event::sim_uring_cmd_done,
             ring,
@@ -364,7 +366,7 @@ pub unsafe fn __io_uring_cmd_done(
             return;
         }
         check_done_flags(s, ring, serial, ud, issue_flags);
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let mixed = ctx.flags & IORING_SETUP_CQE_MIXED != 0;
         let cqe32_ring = ctx.flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) != 0;
         let dead = ctx.dead;
@@ -386,7 +388,13 @@ pub unsafe fn __io_uring_cmd_done(
             r.big_cqe = [res2, 0];
             r.flags |= REQ_F_BIG_CQE;
         }
-        if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 {
+        if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 && issue_flags & IO_URING_F_UNLOCKED != 0 {
+            // `WARN_ON_ONCE(issue_flags & IO_URING_F_UNLOCKED)` in the COMPLETE_DEFER branch:
+            // the kernel warns and returns. No CQE is ever posted and nothing else will
+            // complete the request, so it (and the ring's reference it holds) leaks.
+            r.state = ReqState::Inflight;
+            s.emit(Event::sim_warn, ring, serial, ud, 1, issue_flags as i64);
+        } else if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 {
             io_req_complete_defer(s, ring, idx);
         } else if dead {
             // No task will run task_work for a dead ring; the exit work's retry loop would
@@ -399,15 +407,38 @@ pub unsafe fn __io_uring_cmd_done(
     });
 }
 
-/// `io_uring_cmd_done` as the seed's kernel (≈ v6.17) has it: `(cmd, ret, res2, issue_flags)`,
-/// with `res2` landing in `big_cqe[0]` on a CQE32 ring.
+/// What the RFC v3 `done(ret, res2, issue_flags)` becomes on 6.18 and later.
+///
+/// The seed was written against ≈ v6.17, where `io_uring_cmd_done(cmd, ret, res2, flags)`
+/// put `res2` in `big_cqe[0]`. Since 6.18 `include/linux/io_uring/cmd.h` has
+/// `io_uring_cmd_done(cmd, ret, issue_flags)` (→ `__io_uring_cmd_done(.., 0, .., false)`) and
+/// `io_uring_cmd_done32(cmd, ret, res2, issue_flags)`; v3's binding keeps compiling only by
+/// calling the first, so `res2` is dropped without a word: `sanitizer_res2_lost` says so
+/// when it was not zero.
 ///
 /// # Safety
 ///
 /// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
 pub unsafe fn io_uring_cmd_done(cmd: *mut io_uring_cmd, ret: isize, res2: u64, issue_flags: u32) {
+    if res2 != 0 {
+        // SAFETY: forwarded from the caller.
+        let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+        sim::with(|s| {
+            let ctx = s.ctx(ring);
+            let big = ctx.flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) != 0;
+            let ud = ctx.req(idx).user_data;
+            s.emit(
+                Event::sanitizer_res2_lost,
+                ring,
+                serial,
+                ud,
+                big as i64,
+                res2 as i64,
+            );
+        });
+    }
     // SAFETY: forwarded from the caller.
-    unsafe { __io_uring_cmd_done(cmd, ret as i32, res2, issue_flags, true) }
+    unsafe { __io_uring_cmd_done(cmd, ret as i32, 0, issue_flags, false) }
 }
 
 /// `io_uring_cmd_done32` (≥ v6.18): complete with a 32-byte CQE (`big_cqe = {res2, 0}` on
@@ -436,7 +467,7 @@ pub unsafe fn __io_uring_cmd_do_in_task(cmd: *mut io_uring_cmd, cb: UringCmdTwFn
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     let lazy = flags & IOU_F_TWQ_LAZY_WAKE != 0;
     let fallback = sim::with(|s| {
-        let ud = s.ring(ring).expect("ring").req(idx).user_data;
+        let ud = s.ctx(ring).req(idx).user_data;
         s.emit(
             Event::sim_uring_cmd_do_in_task,
             ring,
@@ -455,7 +486,7 @@ pub unsafe fn __io_uring_cmd_do_in_task(cmd: *mut io_uring_cmd, cb: UringCmdTwFn
             func: TwFunc::UringCmd(cb),
             lazy,
         };
-        if s.ring(ring).expect("ring").dead {
+        if s.ctx(ring).dead {
             req_set_state(s, ring, idx, ReqState::TwPending);
             return Some(item);
         }
@@ -515,30 +546,56 @@ unsafe fn fallback_tw_fn(data: *mut core::ffi::c_void) {
     });
 }
 
+/// The `issue_flags` a uring_cmd task_work callback gets. 6.18 `io_uring_cmd_work`:
+/// `IO_URING_F_COMPLETE_DEFER`, plus `IO_URING_F_TASK_DEAD` when `io_should_terminate_tw(ctx)`
+/// (the task exits or is a kthread — the fallback worker —, or the ring's refs are dying).
+/// 6.19 hands `tw.cancel` instead and the callback completes with
+/// `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`.
+fn tw_flags(profile: crate::sim::KernelProfile, dead: bool) -> u32 {
+    match profile {
+        crate::sim::KernelProfile::Linux618 if dead => {
+            IO_URING_CMD_TASK_WORK_ISSUE_FLAGS | IO_URING_F_TASK_DEAD
+        }
+        _ => IO_URING_CMD_TASK_WORK_ISSUE_FLAGS,
+    }
+}
+
+/// [`tw_flags`] for a ring of the running simulator.
+pub fn tw_issue_flags(s: &Sim, ring: u32) -> u32 {
+    let dead = s.ring(ring).map_or(true, |c| c.dead);
+    tw_flags(s.cfg.kernel, dead)
+}
+
 /// Runs a uring_cmd task_work callback (`io_task_work.func` set by `__io_uring_cmd_do_in_task`).
 ///
 /// The callback runs with `uring_lock` held and is handed `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`;
 /// `tw.cancel` is set when the ring is being torn down. Called by [`tw::run_tw_item`] with no
 /// simulator borrow held.
 pub fn run_uring_cmd_tw(ring: u32, idx: u32, serial: u32, cb: UringCmdTwFn) {
-    let (cmd, cancel, prev, lane) = sim::with(|s| {
+    let (cmd, token, prev, lane) = sim::with(|s| {
         let lane = s.cur_ctx;
+        let profile = s.cfg.kernel;
         req_set_state(s, ring, idx, ReqState::Inflight);
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let dead = ctx.dead;
+        let flags = tw_flags(profile, dead);
         let r = ctx.req_mut(idx);
-        r.live_issue_flags = Some(IO_URING_CMD_TASK_WORK_ISSUE_FLAGS);
+        r.live_issue_flags = Some(flags);
         let cmd = &mut r.cmd as *mut io_uring_cmd;
         let prev = s.ucmd.cur_issue.replace(IssueCtx {
             ring,
             serial,
-            flags: IO_URING_CMD_TASK_WORK_ISSUE_FLAGS,
+            flags,
         });
-        (cmd, dead, prev, lane)
+        let token = TwToken {
+            cancel: dead,
+            issue_flags: flags,
+        };
+        (cmd, token, prev, lane)
     });
     // SAFETY: `cmd` points into a boxed request that stays allocated until it is freed after
     // its CQE is posted, which cannot happen before this callback returns.
-    unsafe { cb(cmd, TwToken { cancel }) };
+    unsafe { cb(cmd, token) };
     sim::with(|s| {
         s.ucmd.cur_issue = prev;
         s.cur_src = 0;
@@ -562,7 +619,7 @@ pub unsafe fn io_uring_cmd_mark_cancelable(cmd: *mut io_uring_cmd, _issue_flags:
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = s.ctx_mut(ring);
         let r = ctx.req_mut(idx);
         if r.cmd.flags & IORING_URING_CMD_CANCELABLE == 0 {
             r.cmd.flags |= IORING_URING_CMD_CANCELABLE;
@@ -592,7 +649,9 @@ pub fn io_uring_try_cancel_uring_cmd(ring: u32) -> u32 {
             let (serial, ud) = (r.serial, r.user_data);
             // SAFETY: an in-flight request holds a reference to its live boxed file.
             let handler = unsafe { (*r.cmd.file).f_op.uring_cmd }?;
-            let r = s.ring_mut(ring)?.req_mut(idx);
+            let ctx = s.ring_mut(ring)?;
+            ctx.exit.cancel_calls += 1;
+            let r = ctx.req_mut(idx);
             let cmd = &mut r.cmd as *mut io_uring_cmd;
             let prev = s.ucmd.cur_issue.replace(IssueCtx {
                 ring,
@@ -639,7 +698,7 @@ pub unsafe fn sqe_access(cmd: *mut io_uring_cmd) {
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
         s.ucmd.last_sqe = (ring, serial);
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx(ring).req(idx);
         if !r.in_issue && r.flags & REQ_F_SQE_COPIED == 0 {
             let (ud, slot) = (r.user_data, r.sqe_off / r.sqe_len.max(1));
             s.emit(
@@ -679,11 +738,21 @@ pub unsafe fn pdu_read(cmd: *mut io_uring_cmd, off: usize, len: usize) {
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
+        r.pdu_copied = r.pdu_copied.saturating_add(len as u32);
+        let r = s.ctx(ring).req(idx);
         let ud = r.user_data;
         let end = (off + len).min(PDU_SIZE);
-        let bad = (off..end).find(|&i| matches!(r.pdu_prov[i], Prov::Fresh | Prov::Stale));
-        let bad = bad.map(|i| (i, r.pdu_prov[i]));
+        // Fresh bytes are zeroes from `__GFP_ZERO`: defined, so not reported. Stale bytes are
+        // the previous command's (`io_req_add_to_cache` keeps them, `io_init_req` does not
+        // clear `cmd.data`).
+        let bad = (off..end).find(|&i| r.pdu_prov[i] == Prov::Stale);
+        let bad = bad.map(|i| {
+            let w = i & !7;
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&r.cmd.pdu[w..w + 8]);
+            (i, u64::from_le_bytes(b))
+        });
         s.emit(
             Event::sim_pdu_read,
             ring,
@@ -692,14 +761,14 @@ pub unsafe fn pdu_read(cmd: *mut io_uring_cmd, off: usize, len: usize) {
             off as i64,
             len as i64,
         );
-        if let Some((i, p)) = bad {
+        if let Some((i, word)) = bad {
             s.emit(
-                Event::sanitizer_pdu_uninit_read,
+                Event::sanitizer_pdu_stale_read,
                 ring,
                 serial,
                 ud,
                 i as i64,
-                p as i64,
+                word as i64,
             );
         }
     });
@@ -733,11 +802,14 @@ unsafe fn mark_pdu(cmd: *mut io_uring_cmd, off: usize, len: usize, prov: Prov) {
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
         let src = s.cur_src;
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = s.ctx_mut(ring).req_mut(idx);
         let end = (off + len).min(PDU_SIZE);
         for i in off..end {
             r.pdu_prov[i] = prov;
             r.pdu_src[i] = src;
+        }
+        if prov == Prov::Driver {
+            r.pdu_copied = r.pdu_copied.saturating_add(len as u32);
         }
         let ud = r.user_data;
         if prov == Prov::Zeroed {
@@ -764,7 +836,7 @@ pub unsafe fn pdu_too_big(cmd: *mut io_uring_cmd, size: usize) {
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let ud = s.ring(ring).expect("ring").req(idx).user_data;
+        let ud = s.ctx(ring).req(idx).user_data;
         s.emit(
             Event::sanitizer_pdu_too_big,
             ring,
@@ -787,4 +859,56 @@ pub fn note_user_sqe_write(s: &mut Sim, addr: usize, len: usize) {
             }
         }
     }
+}
+
+/// Reports a command left in flight with nothing that can complete it (`why`: 1 the driver
+/// returned `Complete(-EIOCBQUEUED)`, 2 it dropped its `QueuedIoUringCmd`). The request stays
+/// in flight: the kernel has no way to notice, and the ring's exit work will wait for it
+/// forever (see [`super::exit`]).
+///
+/// # Safety
+///
+/// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
+pub unsafe fn cmd_lost(cmd: *mut io_uring_cmd, why: i64) {
+    // SAFETY: forwarded from the caller.
+    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    sim::with(|s| {
+        let r = match s.ring(ring) {
+            Some(c) => c.req(idx),
+            None => return,
+        };
+        if r.serial != serial || r.done_called {
+            return;
+        }
+        let ud = r.user_data;
+        s.emit(Event::sanitizer_cmd_lost, ring, serial, ud, why, 0);
+    });
+}
+
+/// Checks a reference to the PDU as a type of alignment `align` against where the PDU sits in
+/// the kernel profile's `struct io_uring_cmd` (Benno Lossin: `&T`/`&mut T` accessors need the
+/// PDU aligned for `T`; the PDU is a byte array). Returns whether the reference is sound.
+///
+/// # Safety
+///
+/// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
+pub unsafe fn pdu_ref(cmd: *mut io_uring_cmd, align: usize) -> bool {
+    // SAFETY: forwarded from the caller.
+    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    sim::with(|s| {
+        let have = s.cfg.kernel.pdu_align();
+        if align <= have {
+            return true;
+        }
+        let ud = s.ctx(ring).req(idx).user_data;
+        s.emit(
+            Event::sanitizer_pdu_misaligned,
+            ring,
+            serial,
+            ud,
+            align as i64,
+            have as i64,
+        );
+        false
+    })
 }

@@ -231,6 +231,7 @@ impl<T: MiscDevice> MiscdeviceVTable<T> {
         // SAFETY: the file was opened through `open`, so `private_data` is the driver's object.
         let private: *mut c_void = unsafe { (*raw_file).private_data };
 
+        let raw = ioucmd;
         // SAFETY: the core keeps the command alive for the call and until it completes; this
         // is the only handle.
         let ioucmd = unsafe { IoUringCmd::from_raw(ioucmd) };
@@ -256,7 +257,15 @@ impl<T: MiscDevice> MiscdeviceVTable<T> {
         let device = unsafe { <Box<T> as ForeignOwnable>::borrow(private) };
 
         match T::uring_cmd(device, ioucmd, issue_flags) {
-            Ok(UringCmdAction::Complete(action)) => action.ret(),
+            Ok(UringCmdAction::Complete(action)) => {
+                // v5 gap: `complete(-EIOCBQUEUED)` type-checks, the core reads it as "queued",
+                // and no `QueuedIoUringCmd` exists to complete it (simulator report).
+                if action.ret() == EIOCBQUEUED.to_errno() {
+                    // SAFETY: the core keeps the command alive (it is now in flight).
+                    unsafe { bindings::sim::cmd_lost(raw, 1) };
+                }
+                action.ret()
+            }
             Ok(UringCmdAction::Queued(_)) => EIOCBQUEUED.to_errno(),
             Err(e) => e.to_errno(),
         }

@@ -53,7 +53,9 @@ impl Queue {
     pub fn enqueue<T: WorkItem + 'static>(&self, w: Arc<T>) -> Result<(), Arc<T>> {
         bindings::sim::set_src(Location::caller());
         let data = Arc::into_raw(w) as *mut c_void;
-        bindings::queue_work(run_item::<T>, data);
+        // SAFETY: `data` is the `Arc` leaked just above; `run_item::<T>` takes it back exactly
+        // once when the work runs, and nothing else frees it.
+        unsafe { bindings::queue_work(run_item::<T>, data) };
         Ok(())
     }
 
@@ -70,7 +72,8 @@ impl Queue {
     ) -> Result<(), Arc<T>> {
         bindings::sim::set_src(Location::caller());
         let data = Arc::into_raw(w) as *mut c_void;
-        bindings::queue_delayed_work(run_item::<T>, data, delay_ns);
+        // SAFETY: as in `enqueue`: `run_item::<T>` reclaims the leaked `Arc` exactly once.
+        unsafe { bindings::queue_delayed_work(run_item::<T>, data, delay_ns) };
         Ok(())
     }
 }

@@ -6,7 +6,7 @@
 //! moved the `sk->sk_prot->ioctl` check into the `SIOCINQ`/`SIOCOUTQ` cases, so an
 //! AF_UNIX socket (whose protos have no `.ioctl`) refuses those two with `-EOPNOTSUPP` but
 //! answers `GETSOCKOPT` and `SETSOCKOPT` (the `sock_siocinq_unix` and
-//! `sock_getsockopt_so_type` recordings; KERNEL-NOTES §4.3 describes the code before the fix).
+//! `sock_getsockopt_so_type` recordings; docs/kernel-notes.md §4.3 describes the code before the fix).
 //!
 //! Upstream keeps this file in `io_uring/` and `net/socket.c` reaches it through the
 //! declaration in `include/linux/io_uring/cmd.h`; here it sits with the socket code it serves,

@@ -126,6 +126,7 @@ fops!(
 /// An in-memory inode for regular files and memfds.
 #[derive(Clone, Debug, Default)]
 pub struct Inode {
+    /// The file's contents.
     pub data: Vec<u8>,
     /// `f_pos` of the one open file on it.
     pub pos: usize,

@@ -39,7 +39,9 @@ pub struct miscdevice {
     pub minor: i32,
     /// The node name (`/dev/<name>`), UTF-8, owned by whoever owns this struct.
     pub name: *const u8,
+    /// Length of the name.
     pub name_len: usize,
+    /// The driver's file operations.
     pub fops: Option<&'static file_operations>,
     /// The driver's `open` (see the module docs for why it is not in `fops`).
     pub open: Option<MiscOpenFn>,

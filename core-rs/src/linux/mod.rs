@@ -22,8 +22,11 @@ pub mod workqueue;
 /// `file->private_data`.
 #[derive(Clone, Debug)]
 pub struct Vfs {
+    /// Pipes.
     pub pipes: Vec<pipe::Pipe>,
+    /// Sockets.
     pub net: net::Net,
+    /// Inodes of regular files and memfds.
     pub inodes: Vec<files::Inode>,
     /// eventfd counters.
     pub eventfds: Vec<u64>,

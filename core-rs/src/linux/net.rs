@@ -63,7 +63,9 @@ pub fn skb_truesize(len: usize) -> u32 {
 /// A queued `struct sk_buff`: its data, its truesize and the socket charged for it.
 #[derive(Clone, Debug)]
 pub struct Skb {
+    /// The bytes.
     pub data: Vec<u8>,
+    /// What the buffer counts against the receive buffer (`skb->truesize`).
     pub truesize: u32,
     /// The sending socket whose `sk_wmem_alloc` holds this skb (AF_UNIX), if any.
     pub owner: Option<u32>,
@@ -83,9 +85,13 @@ pub enum SkState {
 /// `struct socket` + `struct sock`.
 #[derive(Clone, Debug)]
 pub struct Sock {
+    /// `AF_*`.
     pub family: u32,
+    /// `SOCK_*`.
     pub ty: u32,
+    /// `IPPROTO_*`.
     pub protocol: u32,
+    /// Connection state.
     pub state: SkState,
     /// Local port (AF_INET), 0 while unbound.
     pub port: u16,
@@ -93,6 +99,7 @@ pub struct Sock {
     pub peer_port: u16,
     /// The other end of a connection or socket pair.
     pub peer: Option<u32>,
+    /// `listen()` backlog.
     pub backlog: u32,
     /// Connections waiting for `accept` (socket indices).
     pub accept_q: VecDeque<u32>,
@@ -102,10 +109,15 @@ pub struct Sock {
     pub snd: VecDeque<u8>,
     /// `sk_wmem_alloc` (AF_UNIX): truesize of our skbs still queued at the peer.
     pub wmem: u32,
+    /// `SO_RCVBUF`.
     pub rcvbuf: u32,
+    /// `SO_SNDBUF`.
     pub sndbuf: u32,
+    /// `SO_KEEPALIVE`.
     pub keepalive: bool,
+    /// `SO_REUSEADDR`.
     pub reuseaddr: bool,
+    /// `SO_BROADCAST`.
     pub broadcast: bool,
     /// `TCP_NODELAY`.
     pub nodelay: bool,
@@ -182,6 +194,7 @@ impl Sock {
 /// The network namespace: every socket and the port allocator.
 #[derive(Clone, Debug, Default)]
 pub struct Net {
+    /// Every socket, by index.
     pub socks: Vec<Sock>,
     next_port: u16,
 }
@@ -189,7 +202,9 @@ pub struct Net {
 /// A parsed `struct sockaddr_in` (host byte order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SockaddrIn {
+    /// Port.
     pub port: u16,
+    /// IPv4 address.
     pub addr: u32,
 }
 

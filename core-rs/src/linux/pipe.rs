@@ -21,6 +21,7 @@ pub const PIPE_DEF_BUFFERS: usize = 16;
 /// One `struct pipe_buffer`: a page holding `data`.
 #[derive(Clone, Debug, Default)]
 pub struct PipeBuffer {
+    /// The bytes.
     pub data: Vec<u8>,
     /// `PIPE_BUF_FLAG_CAN_MERGE`: a later small write may append to this page.
     pub can_merge: bool,
@@ -29,6 +30,7 @@ pub struct PipeBuffer {
 /// `struct pipe_inode_info`.
 #[derive(Clone, Debug, Default)]
 pub struct Pipe {
+    /// Buffered data, oldest first.
     pub bufs: VecDeque<PipeBuffer>,
     /// Open read ends.
     pub readers: u32,

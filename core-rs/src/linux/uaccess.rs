@@ -67,9 +67,10 @@ impl UserMem {
         let off = self
             .range(addr, out.len())
             .ok_or(crate::uapi::errno::EFAULT)?;
-        // SAFETY: userspace (JS) may have written these bytes between calls; volatile reads
-        // keep the compiler from assuming the buffer did not change behind Rust's back.
+        // Userspace (JS) may have written these bytes between calls; volatile reads keep the
+        // compiler from assuming the buffer did not change behind Rust's back.
         for (i, b) in out.iter_mut().enumerate() {
+            // SAFETY: `range` checked that `off..off + out.len()` lies inside `self.buf`.
             *b = unsafe { core::ptr::read_volatile(self.buf.as_ptr().add(off + i)) };
         }
         Ok(())

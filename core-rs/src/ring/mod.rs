@@ -15,17 +15,29 @@ use crate::uapi::io_uring::*;
 
 /// Offsets of the ring header words inside the ring region (`offsetof(struct io_rings, ...)`).
 pub mod rings_off {
+    /// `sq.head`.
     pub const SQ_HEAD: u32 = 0;
+    /// `sq.tail`.
     pub const SQ_TAIL: u32 = 4;
+    /// `cq.head`.
     pub const CQ_HEAD: u32 = 8;
+    /// `cq.tail`.
     pub const CQ_TAIL: u32 = 12;
+    /// `sq_ring_mask`.
     pub const SQ_RING_MASK: u32 = 16;
+    /// `cq_ring_mask`.
     pub const CQ_RING_MASK: u32 = 20;
+    /// `sq_ring_entries`.
     pub const SQ_RING_ENTRIES: u32 = 24;
+    /// `cq_ring_entries`.
     pub const CQ_RING_ENTRIES: u32 = 28;
+    /// `sq_dropped`.
     pub const SQ_DROPPED: u32 = 32;
+    /// `sq_flags`.
     pub const SQ_FLAGS: u32 = 36;
+    /// `cq_flags`.
     pub const CQ_FLAGS: u32 = 40;
+    /// `cq_overflow`.
     pub const CQ_OVERFLOW: u32 = 44;
     /// `cqes[]` is cacheline aligned.
     pub const CQES: u32 = 64;
@@ -149,9 +161,13 @@ impl Region {
 /// The layout of one ring instance, as `io_uring_setup` computes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RingLayout {
+    /// SQ entries.
     pub sq_entries: u32,
+    /// CQ entries.
     pub cq_entries: u32,
+    /// Bytes per SQE (64 or 128).
     pub sqe_size: u32,
+    /// Bytes per CQE slot (16 or 32).
     pub cqe_size: u32,
     /// Offset of the SQ index array in the ring region, or `None` with `IORING_SETUP_NO_SQARRAY`.
     pub sq_array: Option<u32>,
@@ -232,7 +248,7 @@ mod tests {
 
     #[test]
     fn layout_for_eight_entries_matches_kernel_notes() {
-        // KERNEL-NOTES §1.4: entries=8 -> sq=8, cq=16 -> cqes end at 320, array @320..352.
+        // docs/kernel-notes.md §1.4: entries=8 -> sq=8, cq=16 -> cqes end at 320, array @320..352.
         let l = RingLayout::new(8, 16, 0);
         assert_eq!(l.sq_array, Some(320));
         assert_eq!(l.rings_bytes, 352);

@@ -26,7 +26,9 @@ use crate::trace::{Ctx, Event, Trace, TraceRecord};
 /// A deferred function call: `struct work_struct` / `struct callback_head`.
 #[derive(Clone, Copy, Debug)]
 pub struct WorkItem {
+    /// The function to run.
     pub func: unsafe fn(*mut c_void),
+    /// Its argument.
     pub data: *mut c_void,
     /// The request this work concerns, for traces (0 if none).
     pub req: u32,
@@ -35,8 +37,11 @@ pub struct WorkItem {
 /// A timer that runs a [`WorkItem`] in device context at `deadline_ns`.
 #[derive(Clone, Copy, Debug)]
 pub struct Timer {
+    /// When it fires, in simulated nanoseconds.
     pub deadline_ns: u64,
+    /// Arming order (ties fire in it).
     pub seq: u64,
+    /// What runs.
     pub item: WorkItem,
 }
 
@@ -45,6 +50,46 @@ pub struct Timer {
 pub struct Config {
     /// Apply RFC v3 patch 2/5: `memset` the PDU in `io_uring_cmd_prep`.
     pub patch2_zero_pdu: bool,
+    /// The kernel whose uring_cmd interface the run follows.
+    pub kernel: KernelProfile,
+}
+
+/// Which kernel's uring_cmd interface the simulator follows (the scenario chooses).
+///
+/// Everything else (ring protocol, error codes) is the same in both and pinned by the 6.18
+/// recordings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KernelProfile {
+    /// Linux 6.18.x, as running where the recordings were made (`include/linux/io_uring/cmd.h`
+    /// of 6.18): `struct io_uring_cmd` is `file`@0, `sqe`@8, `task_work_cb`@16, `cmd_op`@24,
+    /// `flags`@28, `pdu[32]`@32; task_work callbacks are `io_uring_cmd_tw_t` and get
+    /// `IO_URING_F_COMPLETE_DEFER`, plus `IO_URING_F_TASK_DEAD` when `io_should_terminate_tw`
+    /// (`io_uring/uring_cmd.c:io_uring_cmd_work`); `io_uring_cmd_done(cmd, ret, flags)` has
+    /// no `res2` and `io_uring_cmd_done32` has.
+    #[default]
+    Linux618,
+    /// The 6.19 interface the Rust v5 series is written against: `task_work_cb` is gone
+    /// (`cmd_op`@16, `flags`@20, `pdu`@24), callbacks get `(struct io_tw_req, io_tw_token_t)`
+    /// and check `tw.cancel` (Caleb Sander Mateos, "io_uring/uring_cmd: avoid double indirect
+    /// call in task work dispatch").
+    Linux619,
+}
+
+impl KernelProfile {
+    /// Offset of `pdu` in `struct io_uring_cmd` (which starts the cacheline-aligned
+    /// `struct io_kiocb`, so this is also the PDU's address modulo 64).
+    pub fn pdu_offset(self) -> usize {
+        match self {
+            KernelProfile::Linux618 => 32,
+            KernelProfile::Linux619 => 24,
+        }
+    }
+
+    /// The largest alignment the PDU's address is guaranteed to have.
+    pub fn pdu_align(self) -> usize {
+        let off = self.pdu_offset();
+        off & off.wrapping_neg()
+    }
 }
 
 /// The submitting task (one process, one thread, as in the recorded scenarios).
@@ -58,34 +103,57 @@ pub struct Task {
     pub last_ret: Option<i32>,
     /// task_work items left in the batch the task runs in user mode.
     pub tw_batch: u32,
+    /// task_work items the current user-mode batch has run (`io_uring_task_work_run`'s count).
+    pub tw_ran: u32,
     /// The task is returning from a system call: it runs its task_work whatever the ring's
     /// notification method (`exit_to_user_mode` handles `TIF_NOTIFY_SIGNAL`).
     pub tw_on_return: bool,
+    /// The task sleeps interruptibly in user-requested time (`nanosleep`): task_work added
+    /// with `TWA_SIGNAL_NO_IPI` wakes it (`__set_notify_signal` → `wake_up_state(task,
+    /// TASK_INTERRUPTIBLE)`), it runs the work on the way out and the sleep restarts.
+    pub sleeping: bool,
+    /// When COOP_TASKRUN task_work queued while the task runs in user mode is run: the next
+    /// timer tick ([`crate::sim::sched::TICK_NS`]), whose return to user mode handles
+    /// `TIF_NOTIFY_SIGNAL`. `None` while no such work waits.
+    pub tw_tick_due: Option<u64>,
+    /// When a `nanosleep` begun with [`crate::sim::sched::sleep_begin`] ends (the page's
+    /// `sleep` op, stepped one unit at a time).
+    pub sleep_end: Option<u64>,
 }
 
 /// The simulated machine.
 pub struct Sim {
+    /// Steps run so far.
     pub step: u64,
+    /// Simulated time in nanoseconds.
     pub clock_ns: u64,
     /// Next request serial number.
     pub serial: u32,
+    /// The trace records.
     pub trace: Trace,
+    /// The descriptor table and the file slab.
     pub fds: FdTable,
     /// Rings by id − 1.
     pub rings: Vec<Option<Box<IoRingCtx>>>,
+    /// The submitting task.
     pub task: Task,
     /// io-wq's queue: (ring id, slab index, serial).
     pub iowq: VecDeque<(u32, u32, u32)>,
     /// The kernel workqueue (`system_wq`).
     pub work: VecDeque<WorkItem>,
+    /// Armed timers.
     pub timers: Vec<Timer>,
+    /// Next timer sequence number.
     pub timer_seq: u64,
+    /// User memory.
     pub user: UserMem,
     /// Pipes, sockets, inodes and the other objects behind open files.
     pub vfs: crate::linux::Vfs,
+    /// Scenario switches.
     pub cfg: Config,
     /// The context and source location code is running in, stamped on records.
     pub cur_ctx: Ctx,
+    /// Source location (`file id << 16 | line`) stamped on records.
     pub cur_src: u32,
     /// How many sanitizer reports were raised.
     pub sanitizer_reports: u32,
@@ -190,6 +258,30 @@ impl Sim {
             .and_then(|r| r.as_deref())
     }
 
+    /// Returns a live ring the kernel is working on.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `id` names no ring: the core only passes ids of rings it created and never
+    /// frees a ring while work for it is queued, so this is a simulator bug, never bad input
+    /// (exports check ids they are given with [`Sim::ring`]).
+    #[track_caller]
+    pub fn ctx(&self, id: u32) -> &IoRingCtx {
+        match self.ring(id) {
+            Some(c) => c,
+            None => panic!("ring {} is not live (a simulator bug)", id),
+        }
+    }
+
+    /// [`Sim::ctx`], mutably.
+    #[track_caller]
+    pub fn ctx_mut(&mut self, id: u32) -> &mut IoRingCtx {
+        match self.ring_mut(id) {
+            Some(c) => c,
+            None => panic!("ring {} is not live (a simulator bug)", id),
+        }
+    }
+
     /// Returns a ring by id, mutably.
     pub fn ring_mut(&mut self, id: u32) -> Option<&mut IoRingCtx> {
         self.rings
@@ -251,4 +343,7 @@ pub fn with<R>(f: impl FnOnce(&mut Sim) -> R) -> R {
 }
 
 pub mod sched;
-pub use sched::{advance_clock, return_to_user, run_until_idle, step, step_until, StepKind};
+pub use sched::{
+    advance_clock, return_to_user, run_until_idle, sleep_begin, spin, step, step_until, StepKind,
+    TICK_NS,
+};

@@ -20,6 +20,12 @@ use crate::uapi::io_uring::IORING_SETUP_COOP_TASKRUN;
 /// Simulated duration of one unit of work.
 pub const STEP_NS: u64 = 100;
 
+/// One scheduler tick: `CONFIG_HZ=250` on the kernel the recordings were made on (6.18.44).
+/// A task running in user mode enters the kernel at least this often (the timer interrupt)
+/// and handles `TIF_NOTIFY_SIGNAL` on the way back (`exit_to_user_mode_loop` →
+/// `arch_do_signal_or_restart` → `get_signal` → `task_work_run`).
+pub const TICK_NS: u64 = 4_000_000;
+
 /// What a call to [`step`] did.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +50,8 @@ enum Unit {
     Work(WorkItem),
     UserTw(crate::io_uring::types::TwItem),
     UserTwFlush,
+    Tick(u64),
+    SleepEnd(u64),
     Timer(Timer),
     Timeout(u64),
     Deadlock,
@@ -73,21 +81,42 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
             s.task_tw_flush = false;
             return Some(Unit::UserTwFlush);
         }
-        // `TWA_SIGNAL` interrupts the task in user mode; with `COOP_TASKRUN`
-        // (`TWA_SIGNAL_NO_IPI`) the items wait until the task next leaves a system call.
+        // `TWA_SIGNAL` interrupts the task in user mode (an IPI if it runs); with
+        // `COOP_TASKRUN` (`TWA_SIGNAL_NO_IPI`) only TIF_NOTIFY_SIGNAL is set: a task sleeping
+        // interruptibly is woken at once, a running one handles it on its next return to user
+        // mode (a system call's end, or the next timer tick: see `tw_tick_due`).
         let signal = s.task.tw.front().map_or(false, |it| {
             s.ring(it.ring)
                 .map_or(true, |c| c.flags & IORING_SETUP_COOP_TASKRUN == 0)
         });
         if s.task.tw.is_empty() {
             s.task.tw_on_return = false;
+            s.task.tw_tick_due = None;
         }
-        if signal || (s.task.tw_on_return && !s.task.tw.is_empty()) {
+        if signal || ((s.task.tw_on_return || s.task.sleeping) && !s.task.tw.is_empty()) {
             s.task.tw_batch = s.task.tw.len() as u32 - 1;
+            s.task.tw_tick_due = None;
             return s.task.tw.pop_front().map(Unit::UserTw);
         }
     }
     let within = |t: u64| horizon.map_or(true, |h| t <= h);
+    // The tick that runs COOP_TASKRUN task_work of a task running in user mode, if it comes
+    // before any timer.
+    let first_timer = s.timers.iter().map(|t| t.deadline_ns).min();
+    if let Some(due) = s.task.tw_tick_due {
+        if s.task.sys.is_none()
+            && !s.task.sleeping
+            && within(due)
+            && first_timer.map_or(true, |t| due <= t)
+        {
+            return Some(Unit::Tick(due));
+        }
+    }
+    if let Some(end) = s.task.sleep_end {
+        if s.task.sys.is_none() && within(end) && first_timer.map_or(true, |t| end < t) {
+            return Some(Unit::SleepEnd(end));
+        }
+    }
     // A timer due after the waiting task's own timeout does not fire first.
     let wait_deadline = enter::deadline(s);
     if !s.timers.is_empty() {
@@ -168,6 +197,7 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
         Unit::UserTw(item) => {
             tw::run_tw_item(item, false);
             with(|s| {
+                s.task.tw_ran += 1;
                 if s.task.tw_batch == 0 {
                     s.task_tw_flush = true;
                 }
@@ -178,11 +208,63 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
         Unit::UserTwFlush => {
             with(|s| {
                 s.cur_ctx = Ctx::TaskWork;
-                s.emit(Event::io_uring_task_work_run, 0, 0, 0, 0, 0);
+                // `tctx_task_work_run` traces the batch after `io_handle_tw_list` has run it and
+                // flushed its completions (io_uring/io_uring.c), with the number of items run.
                 enter::flush_all_rings(s);
+                let n = core::mem::replace(&mut s.task.tw_ran, 0);
+                s.emit(Event::io_uring_task_work_run, 0, 0, 0, i64::from(n), 0);
                 s.cur_ctx = Ctx::User;
             });
             StepKind::TaskWork
+        }
+        Unit::Tick(due) => {
+            with(|s| {
+                if due > s.clock_ns {
+                    s.clock_ns = due;
+                }
+                s.task.tw_tick_due = None;
+                // The tick's return to user mode runs everything queued (`task_work_run`).
+                s.task.tw_on_return = true;
+            });
+            let item = with(|s| {
+                let n = s.task.tw.len() as u32;
+                s.task.tw_batch = n.saturating_sub(1);
+                s.task.tw.pop_front()
+            });
+            if let Some(item) = item {
+                tw::run_tw_item(item, false);
+                with(|s| {
+                    if s.task.tw_batch == 0 {
+                        s.task_tw_flush = true;
+                    }
+                    s.cur_ctx = Ctx::User;
+                });
+            }
+            StepKind::TaskWork
+        }
+        Unit::SleepEnd(end) => {
+            // nanosleep returns: the task leaves the kernel and runs what task_work is left.
+            let n = with(|s| {
+                if end > s.clock_ns {
+                    s.clock_ns = end;
+                }
+                s.task.sleeping = false;
+                s.task.sleep_end = None;
+                s.task.tw_tick_due = None;
+                s.task.tw.len()
+            });
+            if n > 0 {
+                while let Some(item) = with(|s| s.task.tw.pop_front()) {
+                    tw::run_tw_item(item, false);
+                }
+                with(|s| {
+                    s.cur_ctx = Ctx::TaskWork;
+                    s.emit(Event::io_uring_task_work_run, 0, 0, 0, n as i64, 0);
+                    enter::flush_all_rings(s);
+                });
+            }
+            with(|s| s.cur_ctx = Ctx::User);
+            StepKind::Timer
         }
         Unit::Timeout(d) => {
             with(|s| {
@@ -235,6 +317,36 @@ pub fn run_until_idle(max_steps: u64) -> u64 {
 /// task_work the task finds on its way back to user mode. Returns how many units ran (at most
 /// `max_steps`).
 pub fn advance_clock(ns: u64, max_steps: u64) -> u64 {
+    let end = with(|s| {
+        s.task.sleeping = true;
+        s.clock_ns.saturating_add(ns)
+    });
+    let mut n = 0;
+    while n < max_steps && step_until(Some(end)) != StepKind::Idle {
+        n += 1;
+    }
+    with(|s| {
+        s.task.sleeping = false;
+        if s.clock_ns < end {
+            s.clock_ns = end;
+        }
+    });
+    n + return_to_user(max_steps)
+}
+
+/// The task starts `nanosleep(ns)`; the steps that follow run what becomes due while it
+/// sleeps interruptibly, and a unit of its own ends the sleep at the deadline.
+pub fn sleep_begin(ns: u64) {
+    with(|s| {
+        s.task.sleeping = true;
+        s.task.sleep_end = Some(s.clock_ns.saturating_add(ns));
+    });
+}
+
+/// Lets `ns` nanoseconds pass while the task computes in user mode without a system call:
+/// what becomes due runs in order, and COOP_TASKRUN task_work runs at the first timer tick
+/// after it was queued (`TWA_SIGNAL_NO_IPI` sends no IPI). Returns how many units ran.
+pub fn spin(ns: u64, max_steps: u64) -> u64 {
     let end = with(|s| s.clock_ns.saturating_add(ns));
     let mut n = 0;
     while n < max_steps && step_until(Some(end)) != StepKind::Idle {
@@ -245,7 +357,7 @@ pub fn advance_clock(ns: u64, max_steps: u64) -> u64 {
             s.clock_ns = end;
         }
     });
-    n + return_to_user(max_steps)
+    n
 }
 
 /// The task leaves a system call: it runs all its pending task_work (and whatever is due now),

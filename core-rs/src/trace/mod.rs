@@ -107,8 +107,8 @@ impl Prov {
     }
 }
 
-/// Where a request is in its life (docs/kernel-notes.md, "The life of a uring_cmd"; one state per
-/// box of the state diagram).
+/// Where a request is in its life (docs/kernel-notes.md §3.10; one state per box of the state
+/// diagram).
 #[repr(u8)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReqState {
@@ -284,9 +284,13 @@ events! {
     io_uring_file_get = 13, "io_uring/io_uring.c:io_file_get_normal", None,
         [fd: A Num],
         None;
+    /// `io_uring_register`: a register call on a ring returned (opcode, registered-file table size, result; no registered buffers).
+    io_uring_register = 14, "io_uring/register.c:io_uring_register", None,
+        [opcode: BLo Num, nr_user_files: BHi Num, ret: A Result],
+        None;
     /// `io_uring_poll_arm`: a request that got `-EAGAIN` waits on its file's wait queue
     /// (async poll).
-    io_uring_poll_arm = 14, "io_uring/poll.c:io_arm_poll_handler", None,
+    io_uring_poll_arm = 15, "io_uring/poll.c:io_arm_poll_handler", None,
         [mask: A Num, events: B Num],
         Some("{req}, mask {mask}, events {events}");
 
@@ -323,10 +327,12 @@ events! {
     sim_uring_cmd_done = 107, "io_uring/uring_cmd.c:__io_uring_cmd_done", None,
         [ret: A Result, issue_flags: BLo Flags(&schema::ISSUE_FLAGS)],
         Some("{req}, ret {ret}, issue_flags {issue_flags}");
-    /// A task_work item ran (`local`: DEFER_TASKRUN local work).
+    /// A task_work item ran (`local`: DEFER_TASKRUN local work; `cb_flags`: for a uring_cmd
+    /// callback, the issue_flags the kernel hands it (6.18: `COMPLETE_DEFER`, with `TASK_DEAD`
+    /// when the task or ring is going away; 6.19: always `COMPLETE_DEFER`)).
     sim_task_work_run = 108, "io_uring/io_uring.c:io_handle_tw_list", None,
-        [local: A Num],
-        Some("{req}{?local|, local (DEFER_TASKRUN)}");
+        [local: A Num, cb_flags: BLo Flags(&schema::ISSUE_FLAGS)],
+        Some("{req}{?local|, local (DEFER_TASKRUN)}{?cb_flags|, callback issue_flags {cb_flags}}");
     /// A workqueue item ran.
     sim_work_run = 109, "kernel/workqueue.c:process_one_work", Some(Ctx::Device),
         [now_ns: A Num],
@@ -380,10 +386,11 @@ events! {
     sim_user_cq_head = 121, "liburing: io_uring_cq_advance", None,
         [head: A Num],
         None;
-    /// A request was freed and returned to the request cache.
+    /// A request was freed and returned to the request cache (`pdu_bytes`: bytes the driver
+    /// copied through the PDU accessors during its life).
     sim_req_free = 122, "io_uring/io_uring.c:io_free_batch_list", None,
-        [],
-        Some("{req}");
+        [pdu_bytes: BLo Num],
+        Some("{req}{?pdu_bytes|, {pdu_bytes} PDU bytes copied by the driver}");
     /// The core called the driver's cancel path (`IO_URING_F_CANCEL`).
     sim_uring_cmd_cancel = 123, "io_uring/uring_cmd.c:io_uring_try_cancel_uring_cmd", None,
         [issue_flags: A Flags(&schema::ISSUE_FLAGS)],
@@ -419,11 +426,13 @@ events! {
     sanitizer_done_unlocked = 202, "", None,
         [issue_flags: A Flags(&schema::ISSUE_FLAGS)],
         Some("{req}, issue_flags {issue_flags} without uring_lock");
-    /// PDU bytes were read that were never written during this request's life: the first such
-    /// offset and its provenance.
-    sanitizer_pdu_uninit_read = 203, "", None,
-        [offset: A Num, prov: BLo ProvName],
-        Some("{req}, pdu[{offset}] is {prov}");
+    /// PDU bytes were read that the previous command using this recycled request object left
+    /// there (never uninitialised memory: objects come zeroed from `__io_alloc_req_refill`):
+    /// the first stale offset and the 8-byte word containing it (possibly another driver's
+    /// kernel pointer), in 32-bit halves.
+    sanitizer_pdu_stale_read = 203, "", None,
+        [offset: A Num, word_hi: BHi FlagsHex(&schema::HEX_WORD), word_lo: BLo FlagsHex(&schema::HEX_WORD)],
+        Some("{req}, pdu[{offset}] left by the previous command, word hi {word_hi} lo {word_lo}");
     /// The SQE was read after the issue call returned (it may be reused by userspace).
     sanitizer_sqe_after_issue = 204, "", None,
         [slot: A Num],
@@ -432,6 +441,23 @@ events! {
     sanitizer_pdu_too_big = 205, "", None,
         [size: A Num, pdu_size: BLo Num],
         Some("{req}, {size}-byte type, pdu is {pdu_size} bytes");
+    /// A non-zero `res2` was dropped: the v3 `done(ret, res2, flags)` has to call the 6.18
+    /// `io_uring_cmd_done(cmd, ret, issue_flags)`, which has no `res2` (only `done32` has).
+    /// `cqe32`: the ring has 32-byte CQEs (CQE32/CQE_MIXED); the lost res2 in 32-bit halves.
+    sanitizer_res2_lost = 206, "", None,
+        [cqe32: A Num, res2_hi: BHi FlagsHex(&schema::HEX_WORD), res2_lo: BLo FlagsHex(&schema::HEX_WORD)],
+        Some("{req}, res2 hi {res2_hi} lo {res2_lo} dropped{?cqe32| on a 32-byte-CQE ring}");
+    /// A command is left in flight with no handle that could complete it: the driver returned
+    /// `Complete(-EIOCBQUEUED)` (`how` 1) or dropped its `QueuedIoUringCmd` (`how` 2). The
+    /// ring can never be freed.
+    sanitizer_cmd_lost = 207, "", None,
+        [how: A Choice(&[(1, "complete(-EIOCBQUEUED)")], "QueuedIoUringCmd dropped")],
+        Some("{req}, {how}: nothing can complete it");
+    /// A reference to the PDU as a type whose alignment the PDU does not have in this kernel
+    /// profile.
+    sanitizer_pdu_misaligned = 208, "", None,
+        [align: A Num, pdu_align: BLo Num],
+        Some("{req}, &T needs {align}-byte alignment, the pdu has {pdu_align}");
 
     // uring_cmd and misc-device events (simulator-only, so below the sanitizer range 200+).
     /// The file has no `f_op->uring_cmd`; the core fails the request with `-EOPNOTSUPP`.
@@ -509,6 +535,17 @@ events! {
     sim_cqe_cache_quirk = 175, "io_uring/io_uring.c:io_cqe_cache_refill", None,
         [quirk: A Num, slot: B Num],
         None;
+    /// A kernel `WARN_ON_ONCE` fired. `site` 1: `__io_uring_cmd_done` with
+    /// `IO_URING_F_COMPLETE_DEFER | IO_URING_F_UNLOCKED` (returns without a CQE; the request
+    /// leaks; `issue_flags` the flags passed); 2: the ring's exit work still waits after 5
+    /// minutes (`io_ring_exit_work`; `waiting` requests still hold the ring).
+    sim_warn = 176, "", None,
+        [site: A Choice(&[(1, "__io_uring_cmd_done")], "io_ring_exit_work"), issue_flags: BLo Flags(&schema::ISSUE_FLAGS), waiting: BHi Num],
+        Some("{reqn}, ring {ring}, WARN_ON_ONCE in {site}{?issue_flags|: issue_flags {issue_flags}, no CQE}{?waiting|: {waiting} requests still hold the ring after 5 minutes}");
+    /// The ring's exit work saw its last request go (`ctx->ref_comp`): the ring is freed.
+    sim_ring_freed = 177, "io_uring/io_uring.c:io_ring_exit_work", None,
+        [passes: A Num, cancels: BLo Num],
+        Some("ring {ring}, after {passes} passes of the exit loop and {cancels} cancel calls");
 
     // Opcodes beyond NOP and URING_CMD (simulator-only, below the sanitizer range 200+).
     /// The simulator has no model for this request: it fails with -4096, which is never a
@@ -561,8 +598,11 @@ pub struct TraceRecord {
     pub src: u32,
     /// Simulated time in nanoseconds.
     pub time_ns: u64,
+    /// The request's user_data (0 for none).
     pub user_data: u64,
+    /// First argument word (see the event's fields).
     pub a: i64,
+    /// Second argument word (see the event's fields).
     pub b: i64,
 }
 

@@ -105,7 +105,16 @@ pub const ISSUE_FLAGS: FlagFamily = FlagFamily {
         (IO_URING_F_IOPOLL, "IOPOLL"),
         (IO_URING_F_CANCEL, "CANCEL"),
         (IO_URING_F_COMPAT, "COMPAT"),
+        (IO_URING_F_TASK_DEAD, "TASK_DEAD"),
     ],
+};
+
+/// No flags: a word (or a 32-bit half of one) printed as `0x..`.
+pub const HEX_WORD: FlagFamily = FlagFamily {
+    name: "HEX_WORD",
+    prefix: "",
+    mask: 0,
+    bits: &[],
 };
 
 /// `IOSQE_*` (include/uapi/linux/io_uring.h).
@@ -249,6 +258,7 @@ pub const FLAG_FAMILIES: &[&FlagFamily] = &[
     &SQ_FLAGS,
     &FEAT_FLAGS,
     &URING_CMD_FLAGS,
+    &HEX_WORD,
 ];
 
 /// x86-64 numbers of the system calls the simulator models besides io_uring's own

@@ -32,6 +32,8 @@ pub const SOURCE_FILES: &[(u16, &str)] = &[
     (19, "core-rs/src/drivers/rust_pdu_too_big.rs"),
     (20, "core-rs/src/kernel/error.rs"),
     (21, "core-rs/src/kernel/sync.rs"),
+    (22, "core-rs/src/drivers/rust_teardown_hazards.rs"),
+    (23, "core-rs/src/drivers/rust_res2_v3.rs"),
 ];
 
 /// Returns the id of the file a `file!()`/[`Location::file`] path names (0 if it is not in

@@ -409,7 +409,7 @@ mod tests {
 
     #[test]
     fn feature_word_is_the_kernels() {
-        // The example trace in KERNEL-TRACE-FORMAT.md, recorded on 6.18, reports 262143.
+        // conformance/traces/setup_basic.json, recorded on 6.18, reports 262143.
         assert_eq!(IORING_FEAT_FLAGS, 262_143);
     }
 }

@@ -122,6 +122,7 @@ pub struct Rec {
     pub b: i64,
     pub ctx: u8,
     pub src: u32,
+    pub time: u64,
 }
 
 /// Takes every trace record the core holds.
@@ -140,6 +141,7 @@ pub fn drain() -> Vec<Rec> {
             b: r.b,
             ctx: r.ctx,
             src: r.src,
+            time: r.time_ns,
         });
     }
     rs_trace_clear();

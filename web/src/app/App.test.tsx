@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterEach(resetAll);
 
 const st = () => simStore.getState();
-const key = (k: string, target: Element = document.body, init: KeyboardEventInit = {}) => act(() => void fireEvent.keyDown(target, { key: k, ...init }));
+const key = (k: string, target: Element = document.body, init: KeyboardEventInit = {}) =>
+  act(() => void fireEvent.keyDown(target, { key: k, ...init }));
 
 describe('App', () => {
   it('starts in free play with the foundation controls, whose names no other button shares', () => {
@@ -25,7 +26,13 @@ describe('App', () => {
     act(() => startSession(core));
     const names = screen.getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? b.textContent ?? '');
     // Playwright's getByRole(name) matches substrings, case-insensitively.
-    for (const [word, only] of [['step', 'Step'], ['back', 'Back'], ['forward', 'Forward'], ['submit nop', 'Submit NOP'], ['io_uring_enter', 'io_uring_enter']]) {
+    for (const [word, only] of [
+      ['step', 'Step'],
+      ['back', 'Back'],
+      ['forward', 'Forward'],
+      ['submit nop', 'Submit NOP'],
+      ['io_uring_enter', 'io_uring_enter'],
+    ]) {
       expect(names.filter((n) => n.toLowerCase().includes(word as string))).toEqual([only]);
     }
     expect(screen.getByTestId('sq-tail').textContent).toBe('0');
@@ -110,20 +117,33 @@ describe('App', () => {
 
 describe('the address bar', () => {
   it('still reads the older query form, and prefers a permalink in the fragment', () => {
-    expect(readUrl('?s=nop-batch&step=12&theme=projector')).toEqual({ scenario: 'nop-batch', step: 12, theme: 'projector' });
+    expect(readUrl('?s=nop-batch&step=12&theme=projector')).toEqual({
+      scenario: 'nop-batch',
+      step: 12,
+      theme: 'projector',
+    });
     expect(readUrl('?step=x&theme=neon')).toEqual({ scenario: null, step: undefined, theme: null });
-    expect(readLocation('?s=nop-batch&step=3', '')).toEqual({ kind: 'legacy', legacy: { scenario: 'nop-batch', step: 3, theme: null } });
+    expect(readLocation('?s=nop-batch&step=3', '')).toEqual({
+      kind: 'legacy',
+      legacy: { scenario: 'nop-batch', step: 3, theme: null },
+    });
     expect(readLocation('', '')).toEqual({ kind: 'none' });
     expect(readLocation('', '#top')).toEqual({ kind: 'none' });
-    expect(readLocation('?s=x', '#p=1&s=nop-batch&t=4')).toMatchObject({ kind: 'permalink', state: { scenarioId: 'nop-batch', step: 4 } });
-    expect(readLocation('', '#p=7&s=nop-batch')).toMatchObject({ kind: 'error', error: expect.stringContaining('newer Ringside') });
+    expect(readLocation('?s=x', '#p=1&s=nop-batch&t=4')).toMatchObject({
+      kind: 'permalink',
+      state: { scenarioId: 'nop-batch', step: 4 },
+    });
+    expect(readLocation('', '#p=7&s=nop-batch')).toMatchObject({
+      kind: 'error',
+      error: expect.stringContaining('newer Ringside'),
+    });
     expect(stripLegacy('?s=a&step=2&theme=dark&embed=1')).toBe('?embed=1');
   });
 
   it('writes the screen as a versioned fragment: library scenarios by id, sandbox sessions whole', () => {
     startSession(core, { scenario: 'nop-batch', step: 7 });
     simStore.setState({ theme: 'dark' });
-    expect(fragmentFor(st())).toBe('#p=1&s=nop-batch&t=7&th=dark&pn=rings%2Clanes%2Cstate%2Ccode%2Ctimeline');
+    expect(fragmentFor(st())).toBe('#p=1&s=nop-batch&t=7&th=dark&pn=rings%2Clanes%2Cstate%2Cbytes%2Ctimeline');
     act(() => {
       startSession(core);
     });
@@ -169,7 +189,7 @@ describe('sharing in the shell', () => {
     key('Escape');
     expect(st().presenting).toBe(false);
     expect(document.querySelector('.app-header')).not.toBeNull();
-  });
+  }, 20_000); // The whole shell in jsdom, with the focused stage: slow on a loaded machine.
 
   it('shows a core panic with its text and offers the last good state', async () => {
     const box = { msg: null as string | null };

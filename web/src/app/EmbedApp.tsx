@@ -4,12 +4,24 @@
  */
 import { memo } from 'react';
 import { Caption } from '../components/Caption';
+import { CodePanel } from '../components/CodeView';
 import { Inspector } from '../components/Inspector';
 import { Lanes } from '../components/Lanes';
 import { RingsPanel } from '../components/RingsPanel';
 import { SanitizerAlarm } from '../components/SanitizerAlarm';
 import { StateDiagram } from '../components/StateDiagram';
-import { fragmentFor, recover, selCursor, selMessage, selPanic, selPlaying, selStatus, simStore, useSim } from '../store';
+import { GlossaryLayer } from '../learn/GlossaryText';
+import {
+  fragmentFor,
+  recover,
+  selCursor,
+  selMessage,
+  selPanic,
+  selPlaying,
+  selStatus,
+  simStore,
+  useSim,
+} from '../store';
 import type { EmbedPlayer } from './embed';
 
 function Transport({ player }: { player: EmbedPlayer }) {
@@ -25,12 +37,23 @@ function Transport({ player }: { player: EmbedPlayer }) {
       <button type="button" className="play" onClick={() => player.toggle()} aria-label={playing ? 'Pause' : 'Play'}>
         {playing ? '❚❚' : '▶'}
       </button>
-      <button type="button" onClick={() => player.step()} disabled={cursor >= to} aria-label="Next">
+      <button type="button" onClick={() => player.step(true)} disabled={cursor >= to} aria-label="Next">
         ›
       </button>
-      <input type="range" min={from} max={to} value={cursor} onChange={(e) => player.seek(Number(e.target.value))} aria-label="Step" aria-valuetext={`step ${cursor}`} />
+      <input
+        type="range"
+        min={from}
+        max={to}
+        value={cursor}
+        onChange={(e) => player.seek(Number(e.target.value))}
+        aria-label="Step"
+        aria-valuetext={`step ${cursor}`}
+      />
       <span className="embed-pos" data-testid="embed-step">
-        step {cursor} <span className="muted">of {from}–{to}</span>
+        step {cursor}{' '}
+        <span className="muted">
+          of {from}–{to}
+        </span>
       </span>
     </div>
   );
@@ -43,6 +66,7 @@ function EmbedAppComponent({ player, title }: { player: EmbedPlayer; title: stri
   const problem = useSim((s) => s.problem);
   const base = useSim((s) => s.base);
   const panels = useSim((s) => s.panels);
+  const inspector = useSim((s) => s.inspector);
   const open = () => {
     const u = new URL('./', location.href);
     window.open(`${u.href}${fragmentFor(simStore.getState())}`, '_blank', 'noopener');
@@ -50,7 +74,7 @@ function EmbedAppComponent({ player, title }: { player: EmbedPlayer; title: stri
   const onKey = (e: React.KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement) return;
     const k = e.key;
-    if (k === 'ArrowRight' || k === 'PageDown' || k === '.') player.step();
+    if (k === 'ArrowRight' || k === 'PageDown' || k === '.') player.step(true);
     else if (k === 'ArrowLeft' || k === 'PageUp') player.back();
     else if (k === ' ' || k === 'p') player.toggle();
     else if (k === 'Home') player.seek(0);
@@ -94,12 +118,13 @@ function EmbedAppComponent({ player, title }: { player: EmbedPlayer; title: stri
             {panels.rings && <RingsPanel />}
             {panels.lanes && <Lanes />}
             {panels.state && <StateDiagram />}
-            {panels.inspector && <Inspector />}
+            {panels.inspector && (inspector === 'code' ? <CodePanel /> : <Inspector />)}
             <SanitizerAlarm />
           </div>
           <Transport player={player} />
         </main>
       )}
+      <GlossaryLayer />
     </div>
   );
 }

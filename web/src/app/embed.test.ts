@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadTestCore, resetAll } from '../test/core';
 import { simStore, startSession } from '../store';
-import { EmbedPlayer, connectHost, parseEmbedOptions, rangeOf } from './embed';
+import { EmbedPlayer, connectHost, parseEmbedOptions, rangeOf, rangeProblems } from './embed';
 
 let core: Awaited<ReturnType<typeof loadTestCore>>;
 beforeAll(async () => {
@@ -15,7 +15,11 @@ const st = () => simStore.getState();
 
 describe('embed options', () => {
   it('reads the documented parameters and ignores malformed ones', () => {
-    expect(parseEmbedOptions('?s=nop-batch&from=2&to=9&autoplay=1&loop=1&speed=4&theme=dark&title=Hi&panels=rings,bogus,lanes&origin=https://docs.example')).toEqual({
+    expect(
+      parseEmbedOptions(
+        '?s=nop-batch&from=2&to=9&autoplay=1&loop=1&speed=4&theme=dark&title=Hi&panels=rings,bogus,lanes&origin=https://docs.example',
+      ),
+    ).toEqual({
       scenario: 'nop-batch',
       from: 2,
       to: 9,
@@ -26,9 +30,32 @@ describe('embed options', () => {
       title: 'Hi',
       panels: ['rings', 'lanes'],
       origin: { kind: 'only', origin: 'https://docs.example' },
+      quiz: true,
+      problems: [
+        'panels=: "bogus" is not a panel (panels are rings, lanes, state, bytes, code, timeline, log); ignored.',
+      ],
     });
     const d = parseEmbedOptions('?s=Bad!&from=-1&speed=9999&theme=neon&autoplay=0&origin=nope');
-    expect(d).toMatchObject({ scenario: null, from: 0, to: null, autoplay: false, loop: false, speed: 2, theme: null, panels: null, origin: { kind: 'invalid', value: 'nope' } });
+    // Every malformed value is named, so the embed can say what it ignored.
+    expect(d.problems.map((p) => p.split('=')[0])).toEqual(['from', 's', 'speed', 'theme']);
+    expect(parseEmbedOptions('?s=nop-batch&quiz=0')).toMatchObject({ quiz: false, problems: [] });
+    expect(parseEmbedOptions('?s=nop-batch&from=9&to=3&loop=maybe').problems).toEqual([
+      'loop="maybe" is not 1 or 0; ignored.',
+      'to=3 comes before from=9; the range ends at from.',
+    ]);
+    expect(rangeProblems({ from: 50, to: 60 }, 20)).toHaveLength(2);
+    expect(rangeProblems({ from: 5, to: 20 }, 20)).toEqual([]);
+    expect(d).toMatchObject({
+      scenario: null,
+      from: 0,
+      to: null,
+      autoplay: false,
+      loop: false,
+      speed: 2,
+      theme: null,
+      panels: null,
+      origin: { kind: 'invalid', value: 'nope' },
+    });
     expect(rangeOf({ from: 5, to: 99 }, 20)).toEqual({ from: 5, to: 20 });
     expect(rangeOf({ from: 50, to: null }, 20)).toEqual({ from: 20, to: 20 });
   });
@@ -53,7 +80,14 @@ describe('the embed player', () => {
     expect(seen).toEqual([3, 4, 2, 3, 4, 2, 3, 4]);
     p.pause();
     expect(st().playing).toBe(false);
-    expect(p.state()).toMatchObject({ type: 'ringside:state', scenario: 'nop-batch', step: 4, from: 2, to: 4, playing: false });
+    expect(p.state()).toMatchObject({
+      type: 'ringside:state',
+      scenario: 'nop-batch',
+      step: 4,
+      from: 2,
+      to: 4,
+      playing: false,
+    });
   });
 
   it('answers its parent only, from the allowed origin only, and posts state events there', () => {
@@ -61,11 +95,16 @@ describe('the embed player', () => {
     const posted: { m: { type: string; step?: number; error?: string }; to: string }[] = [];
     const parent = { postMessage: (m: never, to: string) => posted.push({ m, to }) };
     const listeners: ((e: unknown) => void)[] = [];
-    const win = { parent, addEventListener: (_: string, f: (e: unknown) => void) => listeners.push(f), removeEventListener: () => {} } as unknown as Window;
+    const win = {
+      parent,
+      addEventListener: (_: string, f: (e: unknown) => void) => listeners.push(f),
+      removeEventListener: () => {},
+    } as unknown as Window;
     const p = new EmbedPlayer(parseEmbedOptions('?to=6&origin=https://docs.example'));
     const stop = connectHost(p, win);
     expect(posted[0]).toMatchObject({ m: { type: 'ringside:ready', step: 0 }, to: 'https://docs.example' });
-    const send = (data: unknown, source: unknown = parent, origin = 'https://docs.example') => listeners.forEach((f) => f({ data, source, origin }));
+    const send = (data: unknown, source: unknown = parent, origin = 'https://docs.example') =>
+      listeners.forEach((f) => f({ data, source, origin }));
     send({ type: 'ringside:seek', step: 3 });
     expect(st().cursor).toBe(3);
     expect(posted.at(-1)?.m).toMatchObject({ type: 'ringside:state', step: 3 });
@@ -78,7 +117,10 @@ describe('the embed player', () => {
     send({ type: 'ringside:step' });
     expect(st().cursor).toBe(6);
     send({ type: 'ringside:launch' });
-    expect(posted.at(-1)?.m).toMatchObject({ type: 'ringside:error', error: expect.stringContaining('unknown message type') });
+    expect(posted.at(-1)?.m).toMatchObject({
+      type: 'ringside:error',
+      error: expect.stringContaining('unknown message type'),
+    });
     send({ type: 'webpackOk' });
     expect(posted.at(-1)?.m.type).toBe('ringside:error');
     stop();
@@ -87,7 +129,10 @@ describe('the embed player', () => {
   it('turns the API off for a malformed origin', () => {
     startSession(core, { scenario: 'nop-batch' });
     const listeners: unknown[] = [];
-    const win = { parent: { postMessage: () => listeners.push('posted') }, addEventListener: (_: string, f: unknown) => listeners.push(f) } as unknown as Window;
+    const win = {
+      parent: { postMessage: () => listeners.push('posted') },
+      addEventListener: (_: string, f: unknown) => listeners.push(f),
+    } as unknown as Window;
     connectHost(new EmbedPlayer(parseEmbedOptions('?origin=https://docs.example/x')), win);
     expect(listeners).toEqual([]);
   });

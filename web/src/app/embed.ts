@@ -5,14 +5,23 @@
  * Options (query): `s=<scenario id>` (or a permalink in the fragment, which may carry an edited
  * or sandbox scenario), `from=`, `to=` (the step range), `autoplay=1`, `loop=1`, `speed=<steps
  * per second>`, `theme=light|dark|projector`, `title=<text>`, `panels=rings,lanes,state,bytes,code,log`,
- * `origin=<host origin>` (only that origin may drive the embed and hear its events).
+ * `origin=<host origin>` (only that origin may drive the embed and hear its events), `quiz=0`
+ * (no predict-then-reveal questions; they are asked only when stepping by hand, never in
+ * autoplay). Malformed values are ignored, and the embed lists them in a visible message.
  *
  * Playback here is the embed's own: it stays inside the range and loops when asked to. Keys are
  * heard only while the embed has focus (the host page keeps its keys).
  */
-import { type EmbedStateEvent, type OriginPolicy, acceptSource, originPolicy, parseEmbedCommand } from '../share/embedApi';
+import {
+  type EmbedStateEvent,
+  type OriginPolicy,
+  acceptSource,
+  originPolicy,
+  parseEmbedCommand,
+} from '../share/embedApi';
 import { type Panel, PANELS } from '../share/permalink';
 import { THEMES, type Theme, seek, selChapterIndex, simStore } from '../store';
+import { askBefore } from '../store/quiz';
 
 export interface EmbedOptions {
   scenario: string | null;
@@ -25,22 +34,60 @@ export interface EmbedOptions {
   title: string | null;
   panels: Panel[] | null;
   origin: OriginPolicy;
+  /** Predict-then-reveal questions when stepping by hand (`quiz=0` turns them off). */
+  quiz: boolean;
+  /** What was wrong with the parameters (each ignored in favour of its default), for a visible message. */
+  problems: string[];
 }
 
 const int = (v: string | null) => (v !== null && /^\d{1,9}$/.test(v) ? Number(v) : null);
 const flag = (v: string | null) => v === '1' || v === 'true' || v === '';
 
-/** Reads the embed options from the query. Unknown or malformed values fall back to defaults. */
+/**
+ * Reads the embed options from the query. Unknown or malformed values fall back to defaults,
+ * and each one is listed in `problems` so the embed can say what it ignored.
+ */
 export function parseEmbedOptions(search: string): EmbedOptions {
   const q = new URLSearchParams(search);
+  const problems: string[] = [];
+  const bad = (key: string, want: string) =>
+    problems.push(`${key}=${JSON.stringify((q.get(key) ?? '').slice(0, 40))} is not ${want}; ignored.`);
   const theme = q.get('theme');
-  const speed = Number(q.get('speed'));
-  const panels = q.get('panels')?.split(',').filter((p): p is Panel => (PANELS as readonly string[]).includes(p)) ?? null;
+  const speedRaw = q.get('speed');
+  const speed = Number(speedRaw);
+  const panelList = q.get('panels')?.split(',').filter(Boolean) ?? null;
+  const panels = panelList?.filter((p): p is Panel => (PANELS as readonly string[]).includes(p)) ?? null;
+  const unknownPanels = panelList?.filter((p) => !(PANELS as readonly string[]).includes(p)) ?? [];
   const s = q.get('s');
+  const num = (key: string) => {
+    const v = q.get(key);
+    if (v === null) return null;
+    const n = int(v);
+    if (n === null) bad(key, 'a step number (0, 1, 2, …)');
+    return n;
+  };
+  const from = num('from');
+  const to = num('to');
+  if (s !== null && !(s && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s)))
+    bad('s', 'a scenario id (lowercase words joined by dashes)');
+  if (speedRaw !== null && !(Number.isFinite(speed) && speed >= 0.25 && speed <= 50))
+    bad('speed', 'a speed from 0.25 to 50 steps per second');
+  if (theme !== null && !(THEMES as readonly string[]).includes(theme)) bad('theme', `one of ${THEMES.join(', ')}`);
+  if (unknownPanels.length)
+    problems.push(
+      `panels=: ${unknownPanels.map((p) => JSON.stringify(p.slice(0, 20))).join(', ')} ${unknownPanels.length > 1 ? 'are not panels' : 'is not a panel'} (panels are ${PANELS.join(', ')}); ignored.`,
+    );
+  for (const key of ['autoplay', 'loop', 'quiz']) {
+    const v = q.get(key);
+    if (v !== null && !['', '0', '1', 'true', 'false'].includes(v)) bad(key, '1 or 0');
+  }
+  if (from !== null && to !== null && to < from)
+    problems.push(`to=${to} comes before from=${from}; the range ends at from.`);
+  const quiz = q.get('quiz');
   return {
     scenario: s && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s) ? s : null,
-    from: int(q.get('from')) ?? 0,
-    to: int(q.get('to')),
+    from: from ?? 0,
+    to,
     autoplay: q.has('autoplay') && flag(q.get('autoplay')),
     loop: q.has('loop') && flag(q.get('loop')),
     speed: Number.isFinite(speed) && speed >= 0.25 && speed <= 50 ? speed : 2,
@@ -48,7 +95,18 @@ export function parseEmbedOptions(search: string): EmbedOptions {
     title: q.get('title')?.slice(0, 200) || null,
     panels: panels && panels.length ? panels : null,
     origin: originPolicy(search),
+    quiz: !(quiz === '0' || quiz === 'false'),
+    problems,
   };
+}
+
+/** Problems with the step range once the run's length is known. */
+export function rangeProblems(o: Pick<EmbedOptions, 'from' | 'to'>, last: number): string[] {
+  const out: string[] = [];
+  if (o.from > last) out.push(`from=${o.from} is past the last step (${last}); the embed starts at step ${last}.`);
+  if (o.to !== null && o.to > last)
+    out.push(`to=${o.to} is past the last step (${last}); the range ends at step ${last}.`);
+  return out;
 }
 
 /** The embed's step range within the run on screen. */
@@ -73,8 +131,14 @@ export class EmbedPlayer {
     seek(Math.max(from, Math.min(to, i)));
   }
 
-  step(): void {
-    this.seek(simStore.getState().cursor + 1);
+  /**
+   * One step. By hand (`ask`: the embed's Next button and keys), a checkpoint on the next step
+   * asks first (unless `quiz=0`); the host's `ringside:step` just steps.
+   */
+  step(ask = false): void {
+    const next = simStore.getState().cursor + 1;
+    if (ask && next <= this.range().to && askBefore(next)) return;
+    this.seek(next);
   }
 
   back(): void {
@@ -178,7 +242,8 @@ export function connectHost(player: EmbedPlayer, win: Window = window): () => vo
   win.addEventListener('message', onMessage);
   let last = '';
   const unsub = simStore.subscribe((s, prev) => {
-    if (s.status !== 'ready' || (s.cursor === prev.cursor && s.playing === prev.playing && s.frames === prev.frames)) return;
+    if (s.status !== 'ready' || (s.cursor === prev.cursor && s.playing === prev.playing && s.frames === prev.frames))
+      return;
     const st = player.state();
     const key = `${st.step}/${st.total}/${st.playing}`;
     if (key === last) return;

@@ -17,6 +17,8 @@ import {
   presentPrev,
   setPresenting,
   toggleBlank,
+  toggleFocus,
+  type FocusPanel,
   setInspector,
   setPage,
   setTheme,
@@ -47,6 +49,33 @@ function advance() {
   const s = simStore.getState();
   if (s.mode === 'free' && s.cursor >= s.frames.length - 1) stepKernel();
   else forward();
+}
+
+/**
+ * Keys that switch the focused stage's panels (projector theme, presenter mode). In presenter
+ * mode B stays the clicker's blank key, so the bytes are on Y there.
+ */
+const FOCUS_KEYS: Record<string, FocusPanel> = {
+  c: 'code',
+  r: 'rings',
+  w: 'lanes',
+  s: 'state',
+  y: 'bytes',
+  t: 'trace',
+};
+
+function focusKey(e: KeyboardEvent, presenting: boolean): boolean {
+  const k = e.key.length === 1 ? e.key.toLowerCase() : '';
+  const p = FOCUS_KEYS[k] ?? (!presenting && k === 'b' ? 'bytes' : undefined);
+  if (!p || e.key === 'T') return false;
+  toggleFocus(p);
+  return true;
+}
+
+/** Moves the keyboard to the code panel (it is always on screen). */
+function focusCode() {
+  const el = document.querySelector<HTMLElement>('[data-testid="code-panel"]');
+  el?.focus();
 }
 
 /**
@@ -88,7 +117,7 @@ function presenterKey(e: KeyboardEvent): boolean {
         presentChapter(e.key === '0' ? 9 : Number(e.key) - 1);
         return true;
       }
-      return false;
+      return focusKey(e, true);
   }
 }
 
@@ -127,6 +156,7 @@ export function handleKey(e: KeyboardEvent): boolean {
     return true;
   }
   if (s.page !== 'main' || s.status !== 'ready') return false;
+  if (s.theme === 'projector' && focusKey(e, false)) return true;
   switch (e.key) {
     case ' ':
       if (pressable(e.target)) return false;
@@ -167,7 +197,7 @@ export function handleKey(e: KeyboardEvent): boolean {
       slower();
       return true;
     case 'c':
-      setInspector('code');
+      focusCode();
       return true;
     case 'b':
       setInspector('bytes');

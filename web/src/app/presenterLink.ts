@@ -5,7 +5,16 @@
  */
 import { useEffect } from 'react';
 import { CHANNEL_NAME, type PresenterMessage, connectPresenter } from '../share/presenterSync';
-import { type SimState, presentChapter, presentEdge, presentNext, presentPrev, selChapterIndex, simStore, useSim } from '../store';
+import {
+  type SimState,
+  presentChapter,
+  presentEdge,
+  presentNext,
+  presentPrev,
+  selChapterIndex,
+  simStore,
+  useSim,
+} from '../store';
 
 /** The position message for the speaker view. */
 export function positionOf(s: SimState): PresenterMessage {
@@ -40,7 +49,8 @@ export function usePresenterSync(): void {
     });
     link.send(positionOf(simStore.getState()));
     const unsub = simStore.subscribe((s, prev) => {
-      if (s.cursor !== prev.cursor || s.frames !== prev.frames || s.chapters !== prev.chapters || s.card !== prev.card) link.send(positionOf(s));
+      if (s.cursor !== prev.cursor || s.frames !== prev.frames || s.chapters !== prev.chapters || s.card !== prev.card)
+        link.send(positionOf(s));
     });
     return () => {
       unsub();

@@ -10,7 +10,19 @@
  * says why, and the page starts in free play.
  */
 import { type ShareState, decodePermalink, decodePermalinkAsync } from '../share/permalink';
-import { THEMES, type Theme, compactFragmentFor, loadScenario, openShareState, seek, setTheme, showProblem, simStore } from '../store';
+import { readReviewFragment, reviewFragment } from '../learn/reviewStages';
+import {
+  THEMES,
+  type Theme,
+  compactFragmentFor,
+  loadScenario,
+  openShareState,
+  seek,
+  setTheme,
+  showProblem,
+  simStore,
+} from '../store';
+import { openReview } from '../store/review';
 
 export interface UrlState {
   scenario: string | null;
@@ -23,6 +35,7 @@ export type LinkRequest =
   | { kind: 'none' }
   | { kind: 'legacy'; legacy: UrlState }
   | { kind: 'permalink'; state: ShareState }
+  | { kind: 'review'; id: string; at: number }
   | { kind: 'error'; error: string };
 
 /** Reads the older query form `?s=&step=&theme=`. */
@@ -48,11 +61,20 @@ function isPermalinkHash(hash: string): boolean {
  * A compressed scenario (`z=`) needs {@link readLocationAsync}.
  */
 export function readLocation(search: string, hash: string): LinkRequest {
+  const review = readReview(hash);
+  if (review) return review;
   if (isPermalinkHash(hash)) {
     const d = decodePermalink(hash);
     return d.ok ? { kind: 'permalink', state: d.state } : { kind: 'error', error: d.error };
   }
   return readLegacy(search);
+}
+
+/** A review permalink (`#review=<comparison>&at=<aligned step>`), or null. */
+function readReview(hash: string): LinkRequest | null {
+  const r = readReviewFragment(hash);
+  if (!r) return null;
+  return 'error' in r ? { kind: 'error', error: r.error } : { kind: 'review', id: r.id, at: r.at };
 }
 
 function readLegacy(search: string): LinkRequest {
@@ -63,6 +85,8 @@ function readLegacy(search: string): LinkRequest {
 
 /** Reads what the address asks for, compressed scenarios included. */
 export async function readLocationAsync(search: string, hash: string): Promise<LinkRequest> {
+  const review = readReview(hash);
+  if (review) return review;
   if (isPermalinkHash(hash)) {
     const d = await decodePermalinkAsync(hash);
     return d.ok ? { kind: 'permalink', state: d.state } : { kind: 'error', error: d.error };
@@ -76,19 +100,35 @@ export function openRequest(req: LinkRequest): void {
     case 'none':
       return;
     case 'error':
-      showProblem({ title: 'This link could not be opened', lines: [`${req.error[0]?.toUpperCase() ?? ''}${req.error.slice(1)}.`, 'Ringside started in free play instead.'] });
+      showProblem({
+        title: 'This link could not be opened',
+        lines: [`${req.error[0]?.toUpperCase() ?? ''}${req.error.slice(1)}.`, 'Ringside started in free play instead.'],
+      });
       return;
     case 'legacy': {
       const { scenario, step, theme } = req.legacy;
       if (theme) setTheme(theme);
       if (scenario === null) return;
       if (!loadScenario(scenario)) {
-        showProblem({ title: 'This link could not be opened', lines: [`There is no scenario "${scenario}" in this version of Ringside.`, 'Ringside started in free play instead.'] });
+        showProblem({
+          title: 'This link could not be opened',
+          lines: [
+            `There is no scenario "${scenario}" in this version of Ringside.`,
+            'Ringside started in free play instead.',
+          ],
+        });
         return;
       }
       if (step !== undefined) seek(step);
       return;
     }
+    case 'review':
+      if (!openReview(req.id, req.at))
+        showProblem({
+          title: 'This link could not be opened',
+          lines: [`There is no comparison "${req.id}" in this version of Ringside.`, 'Open Review to pick one.'],
+        });
+      return;
     case 'permalink': {
       const problems = openShareState(req.state);
       if (problems.length) showProblem({ title: 'This link could not be opened exactly', lines: problems });
@@ -104,6 +144,9 @@ export function stripLegacy(search: string): string {
   return out ? `?${out}` : '';
 }
 
+/** The longest fragment the address bar is given (a compressed scenario link is refused past 60000 characters). */
+const MAX_BAR_FRAGMENT = 64 * 1024;
+
 /**
  * Keeps the address bar in step with the store, and opens a permalink pasted into the address
  * bar of the running page. Returns the function that stops both.
@@ -117,9 +160,12 @@ export function syncUrl(): () => void {
     const s = simStore.getState();
     if (s.status !== 'ready' || s.panic) return;
     const mine = ++seq;
-    const next = await compactFragmentFor(s);
+    let next = s.page === 'review' && s.review ? reviewFragment(s.review.id, s.reviewAt) : await compactFragmentFor(s);
+    // A session too long for a link (the decoder refuses it) leaves the address bar without a
+    // fragment: rewriting a URL of hundreds of KB on every seek froze the page for ~200 ms.
+    if (next.length > MAX_BAR_FRAGMENT) next = '';
     // A later change wrote (or will write) a newer fragment.
-    if (mine !== seq || !next || next === last) return;
+    if (mine !== seq || next === last || (!next && !last)) return;
     last = next;
     try {
       history.replaceState(null, '', location.pathname + stripLegacy(location.search) + next);
@@ -129,13 +175,30 @@ export function syncUrl(): () => void {
   };
   const unsub = simStore.subscribe((s, prev) => {
     if (s.status !== 'ready') return;
-    if (s.frames === prev.frames && s.cursor === prev.cursor && s.theme === prev.theme && s.panels === prev.panels && s.inspector === prev.inspector && s.pinned === prev.pinned && s.selectedByte === prev.selectedByte && s.mode === prev.mode) return;
+    if (
+      s.frames === prev.frames &&
+      s.cursor === prev.cursor &&
+      s.theme === prev.theme &&
+      s.panels === prev.panels &&
+      s.inspector === prev.inspector &&
+      s.pinned === prev.pinned &&
+      s.selectedByte === prev.selectedByte &&
+      s.mode === prev.mode &&
+      s.page === prev.page &&
+      s.review?.id === prev.review?.id &&
+      s.reviewAt === prev.reviewAt &&
+      s.playing === prev.playing
+    )
+      return;
     if (t) clearTimeout(t);
+    // While playing, the address bar waits for the pause (a frame slower than the debounce
+    // would otherwise rewrite it on every step).
+    if (s.playing) return;
     t = setTimeout(() => void write(), 150);
   });
   void write();
   const onHash = () => {
-    if (location.hash === last || !isPermalinkHash(location.hash)) return;
+    if (location.hash === last || !(isPermalinkHash(location.hash) || readReviewFragment(location.hash))) return;
     last = location.hash;
     void readLocationAsync('', location.hash).then(openRequest);
   };

@@ -113,11 +113,15 @@ export function appCaption(op: Op | undefined, frame: Frame, prev: Frame | undef
   const p = prev?.ring;
   switch (op?.op) {
     case 'open':
-      return sentence([`the application opens /dev/${op.device}${/^fd (\d+)/.test(label) ? ` and gets fd ${/^fd (\d+)/.exec(label)?.[1]}` : ''}`]);
+      return sentence([
+        `the application opens /dev/${op.device}${/^fd (\d+)/.test(label) ? ` and gets fd ${/^fd (\d+)/.exec(label)?.[1]}` : ''}`,
+      ]);
     case 'pipe':
       return sentence([`the application creates a pipe: ${op.read_as} is its read end, ${op.write_as} its write end`]);
     case 'write':
-      return sentence([`the application calls write() on ${op.fd} with ${op.len !== undefined ? plural(op.len, 'byte') : 'the bytes'} of ${op.buf}`]);
+      return sentence([
+        `the application calls write() on ${op.fd} with ${op.len !== undefined ? plural(op.len, 'byte') : 'the bytes'} of ${op.buf}`,
+      ]);
     case 'alloc':
       return sentence([`the application allocates ${plural(op.size, 'byte')} of its own memory for ${op.as}`]);
     case 'write_user':
@@ -126,19 +130,31 @@ export function appCaption(op: Op | undefined, frame: Frame, prev: Frame | undef
       const slot = ((r.sqeTail - 1) >>> 0) & (r.sqEntries - 1);
       const name = typeof op.sqe.opcode === 'number' ? opcodeName(op.sqe.opcode) : op.sqe.opcode;
       const ud = op.sqe.user_data ?? 0;
-      return sentence([`the application fills a ${name} SQE (user_data ${ud}) in SQE slot ${slot} and publishes SQ tail ${r.sqTail}`]);
+      return sentence([
+        `the application fills a ${name} SQE (user_data ${ud}) in SQE slot ${slot} and publishes SQ tail ${r.sqTail}`,
+      ]);
     }
     case 'submit': {
       const n = p ? (p.sqTail - p.sqHead) >>> 0 : 0;
       const wait = op.wait ?? 0;
-      return sentence([`the application calls io_uring_enter to submit ${plural(n, 'SQE')}${wait ? ` and wait for ${plural(wait, 'completion')}` : ''}`]);
+      return sentence([
+        `the application calls io_uring_enter to submit ${plural(n, 'SQE')}${wait ? ` and wait for ${plural(wait, 'completion')}` : ''}`,
+      ]);
     }
     case 'wait':
-      return sentence([`the application calls io_uring_enter with GETEVENTS to wait for ${plural(op.min, 'completion')}`]);
+      return sentence([
+        `the application calls io_uring_enter with GETEVENTS to wait for ${plural(op.min, 'completion')}`,
+      ]);
     case 'reap':
       return reapCaption(frame, prev);
     case 'sleep':
-      return sentence([`the application does something else for ${op.ms} ms while the kernel and the device carry on`]);
+      return sentence([
+        `the application sleeps for ${op.ms} ms (nanosleep, interruptible) while the kernel and the device carry on`,
+      ]);
+    case 'spin':
+      return sentence([
+        `the application computes for ${op.ms} ms without a system call; the kernel only gets the CPU at interrupts such as the 4 ms timer tick`,
+      ]);
     case 'device':
       return sentence([`the scenario pokes the device: ${op.action}`]);
     case 'close':
@@ -161,12 +177,15 @@ function reapCaption(frame: Frame, prev: Frame | undefined): string {
     if (c) parts.push(`${c.userData} → ${resName(c.res)}`);
   }
   const more = n > parts.length ? ', …' : '';
-  return sentence([`the application reads ${plural(n, 'CQE')} (user_data ${parts.join(', ')}${more}) and stores CQ head ${r.cqHead}`]);
+  return sentence([
+    `the application reads ${plural(n, 'CQE')} (user_data ${parts.join(', ')}${more}) and stores CQ head ${r.cqHead}`,
+  ]);
 }
 
 /** The caption of a frame. */
 export function captionFor(frame: Frame, prev: Frame | undefined, op: Op | undefined, userDataOf?: UserDataOf): string {
-  if (frame.index === 0) return `The application sets up a ring with io_uring_setup: ${plural(frame.ring.sqEntries, 'SQ entry', 'SQ entries')} and ${plural(frame.ring.cqEntries, 'CQ entry', 'CQ entries')}, shared with the kernel.`;
+  if (frame.index === 0)
+    return `The application sets up a ring with io_uring_setup: ${plural(frame.ring.sqEntries, 'SQ entry', 'SQ entries')} and ${plural(frame.ring.cqEntries, 'CQ entry', 'CQ entries')}, shared with the kernel.`;
   if (frame.actor === 'app') {
     // A program operation may also leave kernel records (opening a device registers it).
     const text = appCaption(op, frame, prev, frame.label);

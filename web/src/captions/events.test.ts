@@ -1,22 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { EAGAIN, EIOCBQUEUED, EVENT, IO_URING_F_COMPLETE_DEFER, IO_URING_F_INLINE, IO_URING_F_NONBLOCK } from '../wasm/abi.generated';
+import {
+  EAGAIN,
+  EIOCBQUEUED,
+  EVENT,
+  IO_URING_F_COMPLETE_DEFER,
+  IO_URING_F_INLINE,
+  IO_URING_F_NONBLOCK,
+} from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
 import { DESCRIBED_EVENTS, Weight, describeEvent, eventWeight, isSanitizer, shortName } from './events';
 import { functionForEvent, functionUrl } from './kernelFunctions';
 import { sanitizerInfo } from './review';
 
 function ev(event: string, a: bigint | number = 0, b: bigint | number = 0, req = 3): TraceEvent {
-  return { step: 1, event: event as TraceEvent['event'], ctx: 'io_uring', ring: 1, req, srcFile: 0, srcLine: 0, timeNs: 0, userData: 42n, a: BigInt(a), b: BigInt(b) };
+  return {
+    step: 1,
+    event: event as TraceEvent['event'],
+    ctx: 'io_uring',
+    ring: 1,
+    req,
+    srcFile: 0,
+    srcLine: 0,
+    timeNs: 0,
+    userData: 42n,
+    a: BigInt(a),
+    b: BigInt(b),
+  };
 }
 
 /** Events a newer core adds (the uring_cmd branch); described ahead of the ABI that names them. */
-const UPCOMING = ['sim_uring_cmd_no_hook', 'sim_sqe_read', 'sim_dev_register', 'sim_dev_open', 'sim_dev_release', 'sim_dev_ctl', 'sim_uring_cmd_do_in_task', 'sim_work_queue', 'sim_uring_cmd_cancelable', 'sim_copy_from_user', 'sim_copy_to_user'];
+const UPCOMING = [
+  'sim_uring_cmd_no_hook',
+  'sim_sqe_read',
+  'sim_dev_register',
+  'sim_dev_open',
+  'sim_dev_release',
+  'sim_dev_ctl',
+  'sim_uring_cmd_do_in_task',
+  'sim_work_queue',
+  'sim_uring_cmd_cancelable',
+  'sim_copy_from_user',
+  'sim_copy_to_user',
+];
 const ALL = [...new Set([...Object.keys(EVENT), ...UPCOMING])];
 
 describe('every event kind', () => {
   it.each(ALL)('%s has words, a short name and an upstream function', (name) => {
     expect(DESCRIBED_EVENTS).toContain(name);
-    for (const [a, b] of [[0, 0], [1, 1], [-22, 0x100000002n]] as const) {
+    for (const [a, b] of [
+      [0, 0],
+      [1, 1],
+      [-22, 0x100000002n],
+    ] as const) {
       const text = describeEvent(ev(name, a, b));
       expect(text).not.toMatch(/undefined|NaN|\[object/);
       expect(text.length).toBeGreaterThan(10);
@@ -59,7 +94,9 @@ describe('event words', () => {
     expect(describeEvent(ev('sim_uring_cmd_issue', flags, 0x80))).toBe(
       "the core calls the driver's ->uring_cmd() for request #42 (cmd_op 0x80, issue flags NONBLOCK|COMPLETE_DEFER|INLINE)",
     );
-    expect(describeEvent(ev('io_uring_complete', -95, 5n << 32n))).toBe('the kernel writes the CQE for user_data 42 (res -EOPNOTSUPP) into CQ slot 5');
+    expect(describeEvent(ev('io_uring_complete', -95, 5n << 32n))).toBe(
+      'the kernel writes the CQE for user_data 42 (res -EOPNOTSUPP) into CQ slot 5',
+    );
     expect(describeEvent(ev('io_uring_submit_req', 46, 7n << 32n))).toContain('SQ index 7');
     expect(describeEvent(ev('sim_cq_tail_commit', 3, 1))).toContain('2 new CQEs');
     expect(describeEvent(ev('sim_pdu_zero', 1))).toContain('patch 2/5');

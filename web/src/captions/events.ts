@@ -38,6 +38,11 @@ function num(v: number): string {
   return v < 10 ? String(v) : hex(v);
 }
 
+/** A 64-bit word from its two 32-bit halves, in hex. */
+function word64(hi: number, lo: number): string {
+  return hex((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+}
+
 function ud(e: TraceEvent): string {
   return `user_data ${userDataText(e.userData)}`;
 }
@@ -52,9 +57,12 @@ export function issuedFromIoWq(req: number, step: readonly TraceEvent[]): boolea
 
 /** Describes what a `->uring_cmd()` return value makes the core do (`fromIoWq`: the call came from io-wq). */
 export function uringCmdRetClause(ret: number, fromIoWq = false): string {
-  if (ret === -EAGAIN && fromIoWq) return '->uring_cmd() returns -EAGAIN again: from io-wq that is final without IOPOLL, so the request fails with -EAGAIN through task_work';
-  if (ret === -EIOCBQUEUED) return "->uring_cmd() returns -EIOCBQUEUED: the command stays in flight until the driver completes it";
-  if (ret === -EAGAIN) return '->uring_cmd() returns -EAGAIN, so the core marks the command REISSUE, copies its SQE and punts it to io-wq';
+  if (ret === -EAGAIN && fromIoWq)
+    return '->uring_cmd() returns -EAGAIN again: from io-wq that is final without IOPOLL, so the request fails with -EAGAIN through task_work';
+  if (ret === -EIOCBQUEUED)
+    return '->uring_cmd() returns -EIOCBQUEUED: the command stays in flight until the driver completes it';
+  if (ret === -EAGAIN)
+    return '->uring_cmd() returns -EAGAIN, so the core marks the command REISSUE, copies its SQE and punts it to io-wq';
   if (ret < 0) return `->uring_cmd() returns ${resName(ret)}: the core fails the request with that error`;
   return `->uring_cmd() returns ${ret}: the core completes the request at once with that result`;
 }
@@ -69,15 +77,18 @@ interface EventInfo<K extends EventName> {
 const INFO: { [K in EventName]: EventInfo<K> } = {
   io_uring_create: {
     weight: Weight.Normal,
-    text: (f) => `io_uring_setup creates a ring with ${plural(f.sq_entries, 'SQ entry', 'SQ entries')} and ${plural(f.cq_entries, 'CQ entry', 'CQ entries')}`,
+    text: (f) =>
+      `io_uring_setup creates a ring with ${plural(f.sq_entries, 'SQ entry', 'SQ entries')} and ${plural(f.cq_entries, 'CQ entry', 'CQ entries')}`,
   },
   io_uring_submit_req: {
     weight: Weight.Normal,
-    text: (f, e) => `the kernel consumes the SQE at SQ index ${f.sq_index} and starts ${who(e)}, a ${opcodeName(f.opcode)}${f.sqe_flags ? ` with ${sqeFlagNames(f.sqe_flags)}` : ''}`,
+    text: (f, e) =>
+      `the kernel consumes the SQE at SQ index ${f.sq_index} and starts ${who(e)}, a ${opcodeName(f.opcode)}${f.sqe_flags ? ` with ${sqeFlagNames(f.sqe_flags)}` : ''}`,
   },
   io_uring_complete: {
     weight: Weight.Key,
-    text: (f, e) => `the kernel writes the CQE for ${ud(e)} (res ${resName(f.res)}${f.cflags ? `, flags ${cqeFlagNames(f.cflags)}` : ''}) into CQ slot ${f.slot}`,
+    text: (f, e) =>
+      `the kernel writes the CQE for ${ud(e)} (res ${resName(f.res)}${f.cflags ? `, flags ${cqeFlagNames(f.cflags)}` : ''}) into CQ slot ${f.slot}`,
   },
   io_uring_queue_async_work: {
     weight: Weight.Key,
@@ -124,7 +135,8 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_sys_enter: {
     weight: Weight.Normal,
-    text: (f) => `the task enters io_uring_enter(to_submit ${f.to_submit}, min_complete ${f.min_complete}${f.flags & IORING_ENTER_GETEVENTS ? ', GETEVENTS' : ''})`,
+    text: (f) =>
+      `the task enters io_uring_enter(to_submit ${f.to_submit}, min_complete ${f.min_complete}${f.flags & IORING_ENTER_GETEVENTS ? ', GETEVENTS' : ''})`,
   },
   sim_sys_exit: {
     weight: Weight.Normal,
@@ -136,15 +148,18 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_cq_tail_commit: {
     weight: Weight.Normal,
-    text: (f) => `the kernel publishes CQ tail ${f.tail}, so the application can see ${plural((f.tail - f.prev_tail) >>> 0, 'new CQE')}`,
+    text: (f) =>
+      `the kernel publishes CQ tail ${f.tail}, so the application can see ${plural((f.tail - f.prev_tail) >>> 0, 'new CQE')}`,
   },
   sim_sqe_dropped: {
     weight: Weight.Key,
-    text: (f) => `SQ array entry ${f.index} is out of range, so the kernel drops that SQE without a CQE (sq_dropped = ${f.dropped})`,
+    text: (f) =>
+      `SQ array entry ${f.index} is out of range, so the kernel drops that SQE without a CQE (sq_dropped = ${f.dropped})`,
   },
   sim_uring_cmd_issue: {
     weight: Weight.Key,
-    text: (f, e) => `the core calls the driver's ->uring_cmd() for ${who(e)} (cmd_op ${num(f.cmd_op)}, issue flags ${issueFlagNames(f.issue_flags)})`,
+    text: (f, e) =>
+      `the core calls the driver's ->uring_cmd() for ${who(e)} (cmd_op ${num(f.cmd_op)}, issue flags ${issueFlagNames(f.issue_flags)})`,
   },
   sim_uring_cmd_ret: {
     weight: Weight.Key,
@@ -152,7 +167,8 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_uring_cmd_done: {
     weight: Weight.Key,
-    text: (f, e) => `the driver completes ${who(e)} with io_uring_cmd_done(ret ${resName(f.ret)}, issue flags ${issueFlagNames(f.issue_flags)})`,
+    text: (f, e) =>
+      `the driver completes ${who(e)} with io_uring_cmd_done(ret ${resName(f.ret)}, issue flags ${issueFlagNames(f.issue_flags)})`,
   },
   sim_task_work_run: {
     weight: Weight.Key,
@@ -160,7 +176,8 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_work_run: {
     weight: Weight.Key,
-    text: (_f, e) => (e.req ? `a workqueue item runs for ${who(e)}: the device has finished its part` : 'a workqueue item runs'),
+    text: (_f, e) =>
+      e.req ? `a workqueue item runs for ${who(e)}: the device has finished its part` : 'a workqueue item runs',
   },
   sim_wait_sleep: {
     weight: Weight.Normal,
@@ -172,7 +189,8 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_overflow_flush: {
     weight: Weight.Key,
-    text: (f) => `${plural(f.moved, 'CQE')} ${f.moved === 1 ? 'moves' : 'move'} from the overflow list into the CQ ring, in order`,
+    text: (f) =>
+      `${plural(f.moved, 'CQE')} ${f.moved === 1 ? 'moves' : 'move'} from the overflow list into the CQ ring, in order`,
   },
   sim_pdu_write: {
     weight: Weight.Normal,
@@ -184,7 +202,8 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_sqe_copy: {
     weight: Weight.Normal,
-    text: (f) => `the core copies the ${f.bytes || 64}-byte SQE into the request's async data, because userspace may reuse the ring slot`,
+    text: (f) =>
+      `the core copies the ${f.bytes || 64}-byte SQE into the request's async data, because userspace may reuse the ring slot`,
   },
   sim_iowq_run: {
     weight: Weight.Key,
@@ -221,19 +240,24 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   sim_pdu_zero: {
     weight: Weight.Normal,
     text: (f) =>
-      f.by === 1 ? 'io_uring_cmd_prep zeroes the 32-byte PDU (RFC v3 patch 2/5)' : "the Rust wrapper zeroes the 32-byte PDU before the driver's first issue",
+      f.by === 1
+        ? 'io_uring_cmd_prep zeroes the 32-byte PDU (RFC v3 patch 2/5)'
+        : "the Rust wrapper zeroes the 32-byte PDU before the driver's first issue",
   },
   sim_ring_exit: {
     weight: Weight.Key,
-    text: (f) => `the ring is torn down${f.cancelable ? ` and ${plural(f.cancelable, 'in-flight request')} ${f.cancelable === 1 ? 'is' : 'are'} cancelled` : ''}`,
+    text: (f) =>
+      `the ring is torn down${f.cancelable ? ` and ${plural(f.cancelable, 'in-flight request')} ${f.cancelable === 1 ? 'is' : 'are'} cancelled` : ''}`,
   },
   sim_issue: {
     weight: Weight.Noise,
-    text: (f, e) => `the core issues ${who(e)}, a ${opcodeName(f.opcode)}, with issue flags ${issueFlagNames(f.issue_flags)}`,
+    text: (f, e) =>
+      `the core issues ${who(e)}, a ${opcodeName(f.opcode)}, with issue flags ${issueFlagNames(f.issue_flags)}`,
   },
   sim_req_state: {
     weight: Weight.Noise,
-    text: (f, e) => `${who(e)} moves from state ${REQ_STATE_NAMES[f.from] ?? f.from} to ${REQ_STATE_NAMES[f.to] ?? f.to}`,
+    text: (f, e) =>
+      `${who(e)} moves from state ${REQ_STATE_NAMES[f.from] ?? f.from} to ${REQ_STATE_NAMES[f.to] ?? f.to}`,
   },
   sanitizer_double_done: {
     weight: Weight.Alarm,
@@ -241,19 +265,49 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sanitizer_done_bad_flags: {
     weight: Weight.Alarm,
-    text: (f) => `the sanitizer reports that done() got issue flags ${issueFlagNames(f.passed)} where the core handed out ${issueFlagNames(f.allowed)}`,
+    text: (f) =>
+      `the sanitizer reports that done() got issue flags ${issueFlagNames(f.passed)} where the core handed out ${issueFlagNames(f.allowed)}`,
   },
   sanitizer_done_unlocked: {
     weight: Weight.Alarm,
     text: () => 'the sanitizer reports that done() runs without uring_lock and without IO_URING_F_UNLOCKED',
   },
-  sanitizer_pdu_uninit_read: {
+  sanitizer_pdu_stale_read: {
     weight: Weight.Alarm,
-    text: () => "the sanitizer reports that the driver reads PDU bytes nobody wrote during this request's life",
+    text: (f) =>
+      `the sanitizer reports that the driver reads PDU bytes the previous command left in this recycled request (${word64(f.word_hi, f.word_lo)})`,
+  },
+  sanitizer_res2_lost: {
+    weight: Weight.Alarm,
+    text: (f) =>
+      `the sanitizer reports that res2 ${word64(f.res2_hi, f.res2_lo)} is dropped: v3's done(ret, res2) must call 6.18's io_uring_cmd_done(cmd, ret, flags), which has no res2`,
+  },
+  sanitizer_cmd_lost: {
+    weight: Weight.Alarm,
+    text: (f, e) =>
+      `the sanitizer reports that ${who(e)} is in flight with nothing left to complete it (${f.how === 1 ? 'the driver returned complete(-EIOCBQUEUED)' : 'the driver dropped its QueuedIoUringCmd'})`,
+  },
+  sanitizer_pdu_misaligned: {
+    weight: Weight.Alarm,
+    text: (f) =>
+      `the sanitizer reports a reference into the PDU as a type needing ${f.align}-byte alignment, where this kernel's PDU is only ${f.pdu_align}-byte aligned`,
+  },
+  sim_warn: {
+    weight: Weight.Alarm,
+    text: (f, e) =>
+      f.site === 1
+        ? `the kernel warns (WARN_ON_ONCE): done() with IO_URING_F_UNLOCKED and IO_URING_F_COMPLETE_DEFER; it returns without a CQE and ${who(e)} leaks`
+        : `the kernel warns (WARN_ON_ONCE): the ring's exit work has waited 5 minutes for ${plural(f.waiting, 'request')}; it keeps waiting, once a minute`,
+  },
+  sim_ring_freed: {
+    weight: Weight.Key,
+    text: (f) =>
+      `the last request is gone: the exit work finishes after ${plural(f.passes, 'pass', 'passes')} and ${plural(f.cancels, 'cancel call')}, and the ring is freed`,
   },
   sanitizer_sqe_after_issue: {
     weight: Weight.Alarm,
-    text: () => 'the sanitizer reports that the driver reads the SQE after ->uring_cmd() returned, when userspace may already have reused the slot',
+    text: () =>
+      'the sanitizer reports that the driver reads the SQE after ->uring_cmd() returned, when userspace may already have reused the slot',
   },
   sanitizer_pdu_too_big: {
     weight: Weight.Alarm,
@@ -261,11 +315,13 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_uring_cmd_no_hook: {
     weight: Weight.Key,
-    text: (f, e) => `the file behind fd ${f.fd} has no ->uring_cmd() handler, so the core fails ${who(e)} with -EOPNOTSUPP`,
+    text: (f, e) =>
+      `the file behind fd ${f.fd} has no ->uring_cmd() handler, so the core fails ${who(e)} with -EOPNOTSUPP`,
   },
   sim_sqe_read: {
     weight: Weight.Normal,
-    text: (f) => `the driver reads ${plural(f.len, 'byte')} of the SQE at offset ${f.offset}${f.volatile & 1 ? ' with a volatile read' : ''}`,
+    text: (f) =>
+      `the driver reads ${plural(f.len, 'byte')} of the SQE at offset ${f.offset}${f.volatile & 1 ? ' with a volatile read' : ''}`,
   },
   sim_dev_register: {
     weight: Weight.Normal,
@@ -289,7 +345,10 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_work_queue: {
     weight: Weight.Normal,
-    text: (f) => (f.delayed ? `the driver queues delayed work, due in ${(f.delay_ns / 1000).toLocaleString('en-US')} µs` : 'the driver queues work on the system workqueue'),
+    text: (f) =>
+      f.delayed
+        ? `the driver queues delayed work, due in ${(f.delay_ns / 1000).toLocaleString('en-US')} µs`
+        : 'the driver queues work on the system workqueue',
   },
   sim_uring_cmd_cancelable: {
     weight: Weight.Normal,
@@ -309,7 +368,13 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_cqe_skip_filler: {
     weight: Weight.Normal,
-    text: (f) => `only one slot is left before the CQ ring wraps, so the kernel fills slot ${f.slot} with a CQE marked IORING_CQE_F_SKIP and puts the 32-byte CQE after the wrap`,
+    text: (f) =>
+      `only one slot is left before the CQ ring wraps, so the kernel fills slot ${f.slot} with a CQE marked IORING_CQE_F_SKIP and puts the 32-byte CQE after the wrap`,
+  },
+  io_uring_register: {
+    weight: Weight.Noise,
+    text: (f) =>
+      `io_uring_register (opcode ${num(f.opcode)}) returns ${resName(f.ret)}; the ring has ${plural(f.nr_user_files, 'registered file')}`,
   },
   sim_register: {
     weight: Weight.Normal,
@@ -328,23 +393,30 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_submit_flush: {
     weight: Weight.Noise,
-    text: (f) => (f.reqs ? `the end of the submit batch flushes ${plural(f.reqs, 'deferred completion')}` : 'the submit batch ends with no deferred completion to flush'),
+    text: (f) =>
+      f.reqs
+        ? `the end of the submit batch flushes ${plural(f.reqs, 'deferred completion')}`
+        : 'the submit batch ends with no deferred completion to flush',
   },
   io_uring_poll_arm: {
     weight: Weight.Key,
-    text: (f, e) => `the file is not ready, so ${who(e)} waits on its wait queue (async poll for ${pollText(f.mask)}) instead of blocking`,
+    text: (f, e) =>
+      `the file is not ready, so ${who(e)} waits on its wait queue (async poll for ${pollText(f.mask)}) instead of blocking`,
   },
   sim_not_modelled: {
     weight: Weight.Key,
-    text: (f, e) => `not modelled: the simulator has no model for ${notModelledWhat(f.what)} of ${opcodeName(f.opcode)}, so ${who(e)} fails with -4096, an answer Linux never gives (it is not an errno)`,
+    text: (f, e) =>
+      `not modelled: the simulator has no model for ${notModelledWhat(f.what)} of ${opcodeName(f.opcode)}, so ${who(e)} fails with -4096, an answer Linux never gives (it is not an errno)`,
   },
   sim_rw_done: {
     weight: Weight.Key,
-    text: (f, e) => `${who(e)} ${f.dir === 1 ? 'writes' : 'reads'} ${plural(f.bytes, 'byte')}${f.pos === 0xffffffff ? '' : ` at offset ${f.pos}`}`,
+    text: (f, e) =>
+      `${who(e)} ${f.dir === 1 ? 'writes' : 'reads'} ${plural(f.bytes, 'byte')}${f.pos === 0xffffffff ? '' : ` at offset ${f.pos}`}`,
   },
   sim_poll_wake: {
     weight: Weight.Key,
-    text: (f, e) => `the file becomes ready (${pollText(f.mask)}) and wakes ${who(e)}; its retry is queued as task_work`,
+    text: (f, e) =>
+      `the file becomes ready (${pollText(f.mask)}) and wakes ${who(e)}; its retry is queued as task_work`,
   },
   sim_poll_cancel: {
     weight: Weight.Key,
@@ -352,7 +424,8 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_timeout_arm: {
     weight: Weight.Normal,
-    text: (f, e) => `${f.link ? 'the linked timeout' : 'the timeout'} ${who(e)} starts its timer: ${(f.ns / 1e6).toLocaleString('en-US')} ms${f.count ? `, or ${plural(f.count, 'completion')}` : ''}`,
+    text: (f, e) =>
+      `${f.link ? 'the linked timeout' : 'the timeout'} ${who(e)} starts its timer: ${(f.ns / 1e6).toLocaleString('en-US')} ms${f.count ? `, or ${plural(f.count, 'completion')}` : ''}`,
   },
   sim_timeout_fire: {
     weight: Weight.Key,
@@ -365,7 +438,8 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   },
   sim_cancel: {
     weight: Weight.Key,
-    text: (f, e) => `${who(e)} looks for user_data ${userDataText(BigInt.asUintN(64, BigInt(f.target)))}: ${f.res === 0 ? 'found and cancelled' : resName(f.res)}`,
+    text: (f, e) =>
+      `${who(e)} looks for user_data ${userDataText(BigInt.asUintN(64, BigInt(f.target)))}: ${f.res === 0 ? 'found and cancelled' : resName(f.res)}`,
   },
 };
 
@@ -392,7 +466,9 @@ function notModelledWhat(what: number): string {
 export const DESCRIBED_EVENTS: readonly string[] = Object.keys(INFO);
 
 function info(e: TraceEvent): EventInfo<EventName> | undefined {
-  return Object.prototype.hasOwnProperty.call(INFO, e.event) ? (INFO[e.event as EventName] as EventInfo<EventName>) : undefined;
+  return Object.prototype.hasOwnProperty.call(INFO, e.event)
+    ? (INFO[e.event as EventName] as EventInfo<EventName>)
+    : undefined;
 }
 
 /** One clause describing a trace record (lower-case, no final period), read within its step. */
@@ -504,9 +580,12 @@ export function listWords(items: readonly string[]): string {
 }
 
 const GROUPS: Record<string, (es: readonly TraceEvent[]) => string> = {
-  io_uring_complete: (es) => `the kernel writes ${es.length} CQEs into the CQ ring: ${listWords(es.map((e) => `user_data ${userDataText(e.userData)} → ${resName(fieldsOf(e as TraceEvent & { event: 'io_uring_complete' }).res)}`))}`,
-  io_uring_cqe_overflow: (es) => `the CQ ring is full, so the CQEs for user_data ${listWords(es.map((e) => userDataText(e.userData)))} go to the overflow list`,
-  io_uring_submit_req: (es) => `the kernel consumes ${es.length} SQEs and starts their requests (user_data ${listWords(es.map((e) => userDataText(e.userData)))})`,
+  io_uring_complete: (es) =>
+    `the kernel writes ${es.length} CQEs into the CQ ring: ${listWords(es.map((e) => `user_data ${userDataText(e.userData)} → ${resName(fieldsOf(e as TraceEvent & { event: 'io_uring_complete' }).res)}`))}`,
+  io_uring_cqe_overflow: (es) =>
+    `the CQ ring is full, so the CQEs for user_data ${listWords(es.map((e) => userDataText(e.userData)))} go to the overflow list`,
+  io_uring_submit_req: (es) =>
+    `the kernel consumes ${es.length} SQEs and starts their requests (user_data ${listWords(es.map((e) => userDataText(e.userData)))})`,
   io_uring_task_add: (es) => `task_work is queued for ${es.length} requests`,
   sim_req_free: (es) => `${es.length} requests go back to the request cache`,
 };

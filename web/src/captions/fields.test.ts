@@ -43,7 +43,11 @@ describe('SQE and CQE fields', () => {
   it('reads a CQE, big or not', () => {
     const b = new Uint8Array(32);
     new DataView(b.buffer).setInt32(8, -11, true);
-    expect(cqeFields(16).find((x) => x.name === 'res')?.decode(b)).toBe('-EAGAIN');
+    expect(
+      cqeFields(16)
+        .find((x) => x.name === 'res')
+        ?.decode(b),
+    ).toBe('-EAGAIN');
     expect(cqeFields(32).reduce((n, x) => n + x.size, 0)).toBe(32);
     expect(leValue(new Uint8Array([1, 0, 0, 0]), 0, 4)).toBe('1 (0x1)');
   });

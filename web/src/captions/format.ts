@@ -63,5 +63,5 @@ export function hex(v: number | bigint, width = 0): string {
 
 /** Whether `ioucmd->flags` has IORING_URING_CMD_REISSUE (the driver is being called again after -EAGAIN). */
 export function isReissue(cmdFlags: number): boolean {
-  return ((cmdFlags & abi.IORING_URING_CMD_REISSUE) >>> 0) !== 0;
+  return (cmdFlags & abi.IORING_URING_CMD_REISSUE) >>> 0 !== 0;
 }

@@ -3,7 +3,7 @@
  * the liburing call behind an application step, or the Rust abstraction method of the uring_cmd
  * series (which is not in mainline), with links to read it.
  *
- * Function names and files follow KERNEL-NOTES.md (mainline ≈ v6.18/v6.19: `io_uring/tw.c` and
+ * Function names and files follow docs/kernel-notes.md (mainline ≈ v6.18/v6.19: `io_uring/tw.c` and
  * `io_uring/wait.c` are split out of `io_uring.c`). Links to function names go to Elixir's
  * identifier search, which survives code moving between files and releases.
  */
@@ -25,7 +25,7 @@ export interface UpstreamFunction {
   what: string;
 }
 
-/** The series the Rust abstraction comes from (not merged: KERNEL-NOTES §5.3). */
+/** The series the Rust abstraction comes from (not merged: docs/kernel-notes.md §5.3). */
 export const RUST_SERIES_URL = 'https://lore.kernel.org/all/?q=s%3A%22abstraction+for+uring_cmd%22';
 
 /** A link to read the function. */
@@ -46,30 +46,77 @@ export function functionUrl(f: UpstreamFunction): string {
 
 /** A link to the whole file (GitHub), when it is upstream. */
 export function fileUrl(f: UpstreamFunction): string {
-  if (f.origin === 'kernel' || f.origin === 'rust-mainline') return `https://github.com/torvalds/linux/blob/master/${f.file}`;
+  if (f.origin === 'kernel' || f.origin === 'rust-mainline')
+    return `https://github.com/torvalds/linux/blob/master/${f.file}`;
   if (f.origin === 'liburing') return `https://github.com/axboe/liburing/blob/master/${f.file}`;
   return '';
 }
 
-const k = (name: string, file: string, what: string, ident = name): UpstreamFunction => ({ name, ident, file, origin: 'kernel', what });
-const lu = (name: string, file: string, what: string): UpstreamFunction => ({ name, ident: name, file, origin: 'liburing', what });
-const rm = (name: string, file: string, what: string): UpstreamFunction => ({ name, ident: name, file, origin: 'rust-mainline', what });
-const rs = (name: string, file: string, what: string): UpstreamFunction => ({ name, ident: name, file, origin: 'rust-series', what });
-const sim = (name: string, what: string): UpstreamFunction => ({ name, ident: name, file: '', origin: 'simulator', what });
+const k = (name: string, file: string, what: string, ident = name): UpstreamFunction => ({
+  name,
+  ident,
+  file,
+  origin: 'kernel',
+  what,
+});
+const lu = (name: string, file: string, what: string): UpstreamFunction => ({
+  name,
+  ident: name,
+  file,
+  origin: 'liburing',
+  what,
+});
+const rm = (name: string, file: string, what: string): UpstreamFunction => ({
+  name,
+  ident: name,
+  file,
+  origin: 'rust-mainline',
+  what,
+});
+const rs = (name: string, file: string, what: string): UpstreamFunction => ({
+  name,
+  ident: name,
+  file,
+  origin: 'rust-series',
+  what,
+});
+const sim = (name: string, what: string): UpstreamFunction => ({
+  name,
+  ident: name,
+  file: '',
+  origin: 'simulator',
+  what,
+});
 
 const URING_CMD_C = 'io_uring/uring_cmd.c';
 const IO_URING_C = 'io_uring/io_uring.c';
 const CMD_H = 'include/linux/io_uring/cmd.h';
 
 const ENTER = k('io_uring_enter', IO_URING_C, 'the io_uring_enter(2) system call', 'io_uring_enter');
-const CMD = k('io_uring_cmd', URING_CMD_C, "the uring_cmd issue handler: calls f_op->uring_cmd() and acts on its result");
-const WAIT = k('io_cqring_wait', 'io_uring/wait.c', 'waits until enough CQEs are ready, running task_work and flushing overflow first');
+const CMD = k(
+  'io_uring_cmd',
+  URING_CMD_C,
+  'the uring_cmd issue handler: calls f_op->uring_cmd() and acts on its result',
+);
+const WAIT = k(
+  'io_cqring_wait',
+  'io_uring/wait.c',
+  'waits until enough CQEs are ready, running task_work and flushing overflow first',
+);
 
 /** Keyed by event name (string, so a core with new events still builds; tests check coverage). */
 const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFunction)> = {
   io_uring_create: k('io_uring_create', IO_URING_C, 'allocates the ring context and the shared regions'),
-  io_uring_submit_req: k('io_submit_sqe', IO_URING_C, 'reads one SQE (io_get_sqe) and initialises its request (io_init_req)'),
-  io_uring_complete: k('io_fill_cqe_req', 'io_uring/io_uring.h', "copies the request's result into the next free CQE slot"),
+  io_uring_submit_req: k(
+    'io_submit_sqe',
+    IO_URING_C,
+    'reads one SQE (io_get_sqe) and initialises its request (io_init_req)',
+  ),
+  io_uring_complete: k(
+    'io_fill_cqe_req',
+    'io_uring/io_uring.h',
+    "copies the request's result into the next free CQE slot",
+  ),
   io_uring_queue_async_work: k('io_queue_iowq', IO_URING_C, 'hands a request to an io-wq worker'),
   io_uring_req_failed: k('io_submit_fail_init', IO_URING_C, 'fails a request whose SQE could not be initialised'),
   io_uring_task_add: k('__io_req_task_work_add', 'io_uring/tw.c', 'queues task_work for the submitting task'),
@@ -89,11 +136,17 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_uring_cmd_ret: CMD,
   sim_uring_cmd_done: k('__io_uring_cmd_done', URING_CMD_C, 'completes a queued uring_cmd'),
   sim_task_work_run: (e) =>
-    fieldsOf(e as TraceEvent & { event: 'sim_task_work_run' }).local ? k('__io_run_local_work', 'io_uring/tw.c', 'runs DEFER_TASKRUN local work') : k('tctx_task_work', 'io_uring/tw.c', "runs the task's io_uring task_work"),
+    fieldsOf(e as TraceEvent & { event: 'sim_task_work_run' }).local
+      ? k('__io_run_local_work', 'io_uring/tw.c', 'runs DEFER_TASKRUN local work')
+      : k('tctx_task_work', 'io_uring/tw.c', "runs the task's io_uring task_work"),
   sim_work_run: k('process_one_work', 'kernel/workqueue.c', 'runs one workqueue item'),
   sim_wait_sleep: WAIT,
   sim_wait_wake: WAIT,
-  sim_overflow_flush: k('__io_cqring_overflow_flush', IO_URING_C, 'moves overflowed CQEs into the ring while there is room'),
+  sim_overflow_flush: k(
+    '__io_cqring_overflow_flush',
+    IO_URING_C,
+    'moves overflowed CQEs into the ring while there is room',
+  ),
   sim_pdu_write: rs('IoUringCmd::write_pdu', 'rust/kernel/io_uring.rs', 'copies a value into the 32-byte PDU'),
   sim_pdu_read: rs('IoUringCmd::read_pdu', 'rust/kernel/io_uring.rs', 'copies a value out of the 32-byte PDU'),
   sim_sqe_copy: k('io_uring_cmd_sqe_copy', URING_CMD_C, 'copies the SQE into async data before a deferred issue'),
@@ -104,48 +157,112 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_user_sq_tail: lu('io_uring_submit', 'src/queue.c', 'publishes the SQ tail (__io_uring_flush_sq)'),
   sim_user_cq_head: lu('io_uring_cq_advance', 'src/include/liburing.h', 'stores the CQ head after reading CQEs'),
   sim_req_free: k('io_free_batch_list', IO_URING_C, 'returns finished requests to the request cache'),
-  sim_uring_cmd_cancel: k('io_uring_try_cancel_uring_cmd', URING_CMD_C, 'calls cancelable commands with IO_URING_F_CANCEL'),
+  sim_uring_cmd_cancel: k(
+    'io_uring_try_cancel_uring_cmd',
+    URING_CMD_C,
+    'calls cancelable commands with IO_URING_F_CANCEL',
+  ),
   sim_pdu_zero: (e) =>
     fieldsOf(e as TraceEvent & { event: 'sim_pdu_zero' }).by === 1
       ? k('io_uring_cmd_prep', URING_CMD_C, 'with RFC v3 patch 2/5: memset()s the PDU at prep')
-      : rs('MiscdeviceVTable::uring_cmd', 'rust/kernel/miscdevice.rs', 'the v5 trampoline: zeroes the PDU unless IORING_URING_CMD_REISSUE is set'),
+      : rs(
+          'MiscdeviceVTable::uring_cmd',
+          'rust/kernel/miscdevice.rs',
+          'the v5 trampoline: zeroes the PDU unless IORING_URING_CMD_REISSUE is set',
+        ),
   sim_ring_exit: k('io_ring_exit_work', IO_URING_C, 'tears a ring down and cancels what is in flight'),
   sim_issue: k('io_issue_sqe', IO_URING_C, "calls the opcode's issue handler"),
   sim_req_state: sim('request state', 'the simulator records the request entering another state of its life'),
   sanitizer_double_done: k('__io_uring_cmd_done', URING_CMD_C, 'may run once per command'),
   sanitizer_done_bad_flags: k('io_uring_cmd_done', CMD_H, 'must get the issue_flags the core handed out'),
   sanitizer_done_unlocked: k('io_uring_cmd_done', CMD_H, 'needs uring_lock unless IO_URING_F_UNLOCKED is passed'),
-  sanitizer_pdu_uninit_read: k('io_uring_cmd_prep', URING_CMD_C, 'does not initialise the PDU'),
+  sanitizer_pdu_stale_read: k('io_uring_cmd_prep', URING_CMD_C, 'does not clear the PDU of a recycled request'),
+  sanitizer_res2_lost: k('io_uring_cmd_done', CMD_H, 'has no res2 since 6.18 (io_uring_cmd_done32 has)'),
+  sanitizer_cmd_lost: k('io_ring_exit_work', IO_URING_C, 'waits for every request, forever'),
+  sanitizer_pdu_misaligned: k('io_uring_cmd_to_pdu', CMD_H, 'casts the byte array to a struct pointer'),
+  sim_warn: (e) =>
+    fieldsOf(e as TraceEvent & { event: 'sim_warn' }).site === 1
+      ? k('__io_uring_cmd_done', URING_CMD_C, 'WARN_ON_ONCE(issue_flags & IO_URING_F_UNLOCKED) with COMPLETE_DEFER')
+      : k('io_ring_exit_work', IO_URING_C, 'WARN_ON_ONCE(time_after(jiffies, timeout)) after 5 minutes'),
+  sim_ring_freed: k('io_ring_exit_work', IO_URING_C, 'ends when ctx->ref_comp completes'),
   sanitizer_sqe_after_issue: k('io_uring_cmd_sqe_copy', URING_CMD_C, 'copies the SQE only when the issue is deferred'),
   sanitizer_pdu_too_big: k('io_uring_cmd_to_pdu', CMD_H, 'BUILD_BUG_ON(sizeof(T) > 32)'),
   sim_uring_cmd_no_hook: CMD,
   sim_sqe_read: rs('IoUringSqe::cmd_data', 'rust/kernel/io_uring.rs', 'reads the command area of the SQE'),
   sim_dev_register: k('misc_register', 'drivers/char/misc.c', 'registers a misc device'),
   sim_dev_open: k('misc_open', 'drivers/char/misc.c', "opens a misc device and calls the driver's open"),
-  sim_dev_release: rm('MiscdeviceVTable::release', 'rust/kernel/miscdevice.rs', "gives the driver's data back on the last close"),
+  sim_dev_release: rm(
+    'MiscdeviceVTable::release',
+    'rust/kernel/miscdevice.rs',
+    "gives the driver's data back on the last close",
+  ),
   sim_dev_ctl: sim('device control', 'the scenario pokes the simulated device'),
   sim_uring_cmd_do_in_task: k('__io_uring_cmd_do_in_task', URING_CMD_C, 'queues a driver callback as task_work'),
   sim_work_queue: (e) =>
-    fieldsOf(e as TraceEvent & { event: 'sim_work_queue' }).delayed ? k('queue_delayed_work_on', 'kernel/workqueue.c', 'queues work to run after a delay') : k('queue_work_on', 'kernel/workqueue.c', 'queues work on a workqueue'),
-  sim_uring_cmd_cancelable: k('io_uring_cmd_mark_cancelable', URING_CMD_C, 'puts the command on the ring\'s cancel list'),
+    fieldsOf(e as TraceEvent & { event: 'sim_work_queue' }).delayed
+      ? k('queue_delayed_work_on', 'kernel/workqueue.c', 'queues work to run after a delay')
+      : k('queue_work_on', 'kernel/workqueue.c', 'queues work on a workqueue'),
+  sim_uring_cmd_cancelable: k(
+    'io_uring_cmd_mark_cancelable',
+    URING_CMD_C,
+    "puts the command on the ring's cancel list",
+  ),
   sim_copy_from_user: k('_copy_from_user', 'lib/usercopy.c', 'copies bytes from user memory'),
   sim_copy_to_user: k('_copy_to_user', 'lib/usercopy.c', 'copies bytes to user memory'),
-  io_uring_task_work_run: k('tctx_task_work_run', 'io_uring/tw.c', "runs the task's io_uring task_work and flushes the completions"),
-  sim_cqe_skip_filler: k('io_fill_nop_cqe', IO_URING_C, 'writes a filler CQE so a 32-byte CQE does not straddle the wrap'),
-  sim_register: k('io_uring_register', 'io_uring/register.c', 'registers files or probes opcodes', '__do_sys_io_uring_register'),
+  io_uring_task_work_run: k(
+    'tctx_task_work_run',
+    'io_uring/tw.c',
+    "runs the task's io_uring task_work and flushes the completions",
+  ),
+  sim_cqe_skip_filler: k(
+    'io_fill_nop_cqe',
+    IO_URING_C,
+    'writes a filler CQE so a 32-byte CQE does not straddle the wrap',
+  ),
+  io_uring_register: k(
+    'io_uring_register',
+    'io_uring/register.c',
+    'traces a register call on a ring',
+    '__do_sys_io_uring_register',
+  ),
+  sim_register: k(
+    'io_uring_register',
+    'io_uring/register.c',
+    'registers files or probes opcodes',
+    '__do_sys_io_uring_register',
+  ),
   sim_sys_call: sim('syscall', 'a plain system call of the program (read, write, close, socket calls)'),
-  sim_cqe_cache_quirk: k('io_get_cqe_overflow', 'io_uring/io_uring.h', 'hands out CQ slots from the cached free range (cqe_cached/cqe_sentinel)'),
+  sim_cqe_cache_quirk: k(
+    'io_get_cqe_overflow',
+    'io_uring/io_uring.h',
+    'hands out CQ slots from the cached free range (cqe_cached/cqe_sentinel)',
+  ),
   sim_submit_flush: k('__io_submit_flush_completions', IO_URING_C, 'posts the CQEs deferred during the submit batch'),
-  io_uring_poll_arm: k('io_arm_poll_handler', 'io_uring/poll.c', 'after -EAGAIN, waits on the file through async poll instead of io-wq'),
-  sim_not_modelled: sim('not modelled', 'the simulator has no model for this request and says so (res -4096, never an errno)'),
+  io_uring_poll_arm: k(
+    'io_arm_poll_handler',
+    'io_uring/poll.c',
+    'after -EAGAIN, waits on the file through async poll instead of io-wq',
+  ),
+  sim_not_modelled: sim(
+    'not modelled',
+    'the simulator has no model for this request and says so (res -4096, never an errno)',
+  ),
   sim_rw_done: (e) => {
     const f = eventArgs(e);
     return f?.event === 'sim_rw_done' && f.dir === 1
       ? k('io_write', 'io_uring/rw.c', 'writes the user buffer to the file (->write_iter)')
       : k('io_read', 'io_uring/rw.c', 'reads from the file into the user buffer (->read_iter)');
   },
-  sim_poll_wake: k('io_poll_wake', 'io_uring/poll.c', 'wait-queue callback: queues the retry of a woken request as task_work'),
-  sim_poll_cancel: k('io_poll_cancel', 'io_uring/poll.c', 'takes an armed request off its wait queue and fails it with -ECANCELED'),
+  sim_poll_wake: k(
+    'io_poll_wake',
+    'io_uring/poll.c',
+    'wait-queue callback: queues the retry of a woken request as task_work',
+  ),
+  sim_poll_cancel: k(
+    'io_poll_cancel',
+    'io_uring/poll.c',
+    'takes an armed request off its wait queue and fails it with -ECANCELED',
+  ),
   sim_timeout_arm: (e) => {
     const f = eventArgs(e);
     return f?.event === 'sim_timeout_arm' && f.link
@@ -155,13 +272,17 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_timeout_fire: (e) => {
     const f = eventArgs(e);
     const how = f?.event === 'sim_timeout_fire' ? f.how : 0;
-    if (how === 1) return k('io_flush_timeouts', 'io_uring/timeout.c', 'ends counted timeouts whose completion count was reached');
+    if (how === 1)
+      return k('io_flush_timeouts', 'io_uring/timeout.c', 'ends counted timeouts whose completion count was reached');
     if (how === 2) return k('io_timeout_cancel', 'io_uring/timeout.c', 'stops a timeout before its timer fires');
     return k('io_timeout_fn', 'io_uring/timeout.c', 'the hrtimer callback: the timeout ends with -ETIME');
   },
-  sim_cancel: k('io_try_cancel', 'io_uring/cancel.c', 'looks for a request by user_data in io-wq, async poll and timeouts'),
+  sim_cancel: k(
+    'io_try_cancel',
+    'io_uring/cancel.c',
+    'looks for a request by user_data in io-wq, async poll and timeouts',
+  ),
 };
-
 
 /** The upstream function behind a trace record. */
 export function functionForEvent(e: TraceEvent): UpstreamFunction | null {
@@ -177,8 +298,13 @@ const BY_OP: Record<string, UpstreamFunction> = {
   prep: lu('io_uring_get_sqe', 'src/include/liburing.h', 'hands out the next SQE slot; the prep helper fills it'),
   submit: lu('io_uring_submit_and_wait', 'src/queue.c', 'publishes the SQ tail and calls io_uring_enter(2)'),
   wait: lu('io_uring_wait_cqe_nr', 'src/include/liburing.h', 'calls io_uring_enter(2) with IORING_ENTER_GETEVENTS'),
-  reap: lu('io_uring_cq_advance', 'src/include/liburing.h', 'reads CQEs (io_uring_for_each_cqe) and stores the CQ head'),
-  sleep: sim('sleep', 'userspace does something else'),
+  reap: lu(
+    'io_uring_cq_advance',
+    'src/include/liburing.h',
+    'reads CQEs (io_uring_for_each_cqe) and stores the CQ head',
+  ),
+  sleep: sim('nanosleep', 'userspace sleeps interruptibly'),
+  spin: sim('busy loop', 'userspace computes without system calls'),
   device: sim('device control', 'the scenario pokes the simulated device'),
   close: k('close', 'fs/open.c', 'closes the descriptor', 'close_fd'),
   exit: lu('io_uring_queue_exit', 'src/setup.c', 'unmaps the rings and closes the ring fd'),

@@ -64,7 +64,7 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
   sanitizer_done_unlocked: {
     title: 'done() without uring_lock',
     explanation:
-      'Without IO_URING_F_UNLOCKED, io_uring_cmd_done() assumes the caller holds the ring\'s uring_lock and touches the cancel list and the command cache unlocked. Called from a workqueue (the v4 sample), that is a data race.',
+      "Without IO_URING_F_UNLOCKED, io_uring_cmd_done() assumes the caller holds the ring's uring_lock and touches the cancel list and the command cache unlocked. Called from a workqueue (the v4 sample), that is a data race.",
     resolution:
       'v5 fixed the sample: the workqueue item calls complete_in_task(), and done() runs from task_work with TASK_WORK_ISSUE_FLAGS.',
     review: [
@@ -77,10 +77,10 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
       },
     ],
   },
-  sanitizer_pdu_uninit_read: {
-    title: 'Read of PDU bytes never written',
+  sanitizer_pdu_stale_read: {
+    title: 'Read of PDU bytes the previous command left',
     explanation:
-      'The 32-byte PDU lives in the request object, which io_uring recycles without clearing it: the bytes are whatever the previous command left. Reading them as a Rust value is undefined behaviour.',
+      "The 32-byte PDU lives in the request object. Objects come zeroed from the slab (__GFP_ZERO in __io_alloc_req_refill) and are then recycled through the ring's request cache without clearing cmd.data, so the PDU is never uninitialised memory: it holds the previous command's bytes. A driver that trusts it to start at zero reads stale data — a logic bug, and an information leak when the previous command was another driver's: NVMe passthrough and ublk keep a kernel pointer (struct request *) there. RFC v3 patch 2/5 called this UB; it is stale data, not uninitialised memory.",
     resolution:
       'RFC v3 zeroed the PDU in io_uring_cmd_prep() for every driver (patch 2/5); review asked for no cost to C drivers, so v5 zeroes it in the Rust trampoline unless IORING_URING_CMD_REISSUE is set.',
     review: [
@@ -88,7 +88,8 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
         who: 'Caleb Sander Mateos',
         date: '2025-09-02',
         on: P2,
-        quote: 'Adding this overhead to every existing uring_cmd() implementation is unfortunate. Could we instead track the initialized/uninitialized state by using different types on the Rust side?',
+        quote:
+          'Adding this overhead to every existing uring_cmd() implementation is unfortunate. Could we instead track the initialized/uninitialized state by using different types on the Rust side?',
       },
       {
         who: 'Caleb Sander Mateos',
@@ -99,11 +100,65 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
       },
     ],
   },
+  sanitizer_res2_lost: {
+    title: 'res2 silently dropped',
+    explanation:
+      "RFC v3's done(ret, res2, issue_flags) was written against io_uring_cmd_done(cmd, ret, res2, flags) (about 6.17). Linux 6.18 split it: io_uring_cmd_done(cmd, ret, issue_flags) has no res2, io_uring_cmd_done32(cmd, ret, res2, issue_flags) has. A v3 binding that builds on 6.18 calls the first, so the 64-bit result never reaches big_cqe[0].",
+    resolution:
+      'v5 calls io_uring_cmd_done32 (through a helper), so res2 lands in big_cqe[0] on CQE32 and CQE_MIXED rings.',
+    review: [
+      {
+        who: 'Sidong Yang',
+        date: '2025-08-22',
+        on: P3,
+        quote: '`res2`: Extra for big completion queue entry `IORING_SETUP_CQE32`.',
+      },
+    ],
+  },
+  sanitizer_cmd_lost: {
+    title: 'Command nobody can complete',
+    explanation:
+      'The core sees -EIOCBQUEUED and leaves the request in flight, waiting for io_uring_cmd_done. In v5 a driver can get there without keeping a handle: by returning complete(-EIOCBQUEUED), which type-checks, or by dropping its QueuedIoUringCmd, which has no Drop. The request never completes, holds a reference to the ring, and closing the ring never finishes: io_ring_exit_work waits and warns after 5 minutes.',
+    resolution: 'Open in v5: a QueuedAction can be forged through complete(), and dropping the handle is silent.',
+    review: [
+      {
+        who: 'Caleb Sander Mateos',
+        date: '2025-09-02',
+        on: P3,
+        quote:
+          'Even better would be to enforce at compile time that the number of times IoUringCmd::done() is called matches the return value from uring_cmd(): io_uring_cmd_done() may only be called if uring_cmd() returns -EIOCBQUEUED; -EAGAIN will result in another call to uring_cmd() and all other return values synchronously complete the io_uring_cmd.',
+      },
+    ],
+  },
+  sanitizer_pdu_misaligned: {
+    title: 'PDU reference misaligned for its type',
+    explanation:
+      'A &T or &mut T into the PDU is only sound if the PDU is aligned for T, and the PDU is a byte array. Where it sits depends on the kernel: in 6.18 struct io_uring_cmd has pdu at offset 32 of the cacheline-aligned request (32-byte aligned); 6.19 removed task_work_cb and moved it to offset 24 (8-byte aligned). A 16-byte-aligned type fits one and not the other.',
+    resolution:
+      'v5 still copies (read_pdu/write_pdu); the reference accessors Ming Lei asked for would need an alignment bound, checked against the kernel layout.',
+    review: [
+      {
+        who: 'Ming Lei',
+        date: '2025-08-28',
+        on: P3,
+        quote:
+          "But both read_pdu()/write_pdu() needs copy to read or write any byte in the pdu, which is slow and hard to use, it could be more efficient to add two methods to return Result<&T> and Result<mut &T> for user to manipulate uring_cmd's pdu.",
+      },
+      {
+        who: 'Benno Lossin',
+        date: '2025-08-28',
+        on: P3,
+        quote:
+          'That can also be useful, but you do need to ensure that the pdu is aligned to at least the required alignment of `T` for this to be sound.',
+      },
+    ],
+  },
   sanitizer_sqe_after_issue: {
     title: 'SQE read after the issue returned',
     explanation:
-      'ioucmd->sqe points into the shared SQ ring until the core copies it. Once ->uring_cmd() has returned -EIOCBQUEUED and the SQ head is published, userspace may write a new SQE into that slot, so a later read sees someone else\'s command.',
-    resolution: 'v5 gives QueuedIoUringCmd no sqe() accessor: the driver must read what it needs during the issue call.',
+      "ioucmd->sqe points into the shared SQ ring until the core copies it. Once ->uring_cmd() has returned -EIOCBQUEUED and the SQ head is published, userspace may write a new SQE into that slot, so a later read sees someone else's command.",
+    resolution:
+      'v5 gives QueuedIoUringCmd no sqe() accessor: the driver must read what it needs during the issue call.',
     review: [
       {
         who: 'Caleb Sander Mateos',
@@ -118,7 +173,8 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
     title: 'PDU type larger than 32 bytes',
     explanation:
       'The PDU is 32 bytes inside the request. C checks this at compile time (io_uring_cmd_to_pdu has a BUILD_BUG_ON); a larger Rust type would read or write past the end of it.',
-    resolution: 'read_pdu/write_pdu return an error when size_of::<T>() exceeds the PDU; the review asked for EINVAL rather than EFAULT.',
+    resolution:
+      'read_pdu/write_pdu return an error when size_of::<T>() exceeds the PDU; the review asked for EINVAL rather than EFAULT.',
     review: [
       {
         who: 'Daniel Almeida',

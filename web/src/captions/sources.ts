@@ -21,7 +21,8 @@ export function parseSourceTable(t: unknown): Map<number, string> | null {
   if (!t || typeof t !== 'object') return null;
   const m = new Map<number, string>();
   const put = (id: unknown, path: unknown) => {
-    if (typeof path === 'string' && path && Number.isInteger(Number(id)) && Number(id) > 0) m.set(Number(id), normalizeSourcePath(path));
+    if (typeof path === 'string' && path && Number.isInteger(Number(id)) && Number(id) > 0)
+      m.set(Number(id), normalizeSourcePath(path));
   };
   if (Array.isArray(t)) {
     t.forEach((v, i) => {

@@ -7,7 +7,15 @@ import { EAGAIN, EIOCBQUEUED } from '../wasm/abi.generated';
 import type { Frame } from '../sim/frame';
 import { eventArgs } from '../wasm/events.generated';
 
-export const STOP_KINDS = ['sqe_published', 'eiocbqueued', 'eagain', 'device_done', 'task_work_ran', 'cqe_posted', 'sanitizer'] as const;
+export const STOP_KINDS = [
+  'sqe_published',
+  'eiocbqueued',
+  'eagain',
+  'device_done',
+  'task_work_ran',
+  'cqe_posted',
+  'sanitizer',
+] as const;
 export type StopKind = (typeof STOP_KINDS)[number];
 
 /** Short labels (buttons, legends). */

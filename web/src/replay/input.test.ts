@@ -95,7 +95,10 @@ describe('parseTraceInput', () => {
     ];
     expect(err(g).path).toBe('/files/0/peer');
     const t = base();
-    t.files = [{ id: 'c', fd_kind: 'tcp_client', peer: 's', listener: 'l' }, { id: 's', fd_kind: 'tcp_server', peer: 'c', listener: 'l' }];
+    t.files = [
+      { id: 'c', fd_kind: 'tcp_client', peer: 's', listener: 'l' },
+      { id: 's', fd_kind: 'tcp_server', peer: 'c', listener: 'l' },
+    ];
     expect(err(t).path).toBe('/files/0/listener');
   });
 

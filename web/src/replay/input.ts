@@ -6,12 +6,16 @@
  * was found ({@link TraceInputError}). Keys the format does not define are ignored, as §1 asks
  * of readers; result and informational fields of a complete trace are never read.
  *
- * @see shared/design/KERNEL-TRACE-FORMAT.md
+ * @see docs/trace-format.md
  */
 
 /** A bad input document: where, what was expected, what was found. */
 export class TraceInputError extends Error {
-  constructor(readonly path: string, readonly expected: string, readonly found: string) {
+  constructor(
+    readonly path: string,
+    readonly expected: string,
+    readonly found: string,
+  ) {
     super(`${path || '/'}: expected ${expected}, found ${found}`);
     this.name = 'TraceInputError';
   }
@@ -19,9 +23,26 @@ export class TraceInputError extends Error {
 
 /** The file kinds of format §3. */
 export const FD_KINDS = [
-  'regular_file', 'directory', 'dev_null', 'dev_zero', 'pipe_read_end', 'pipe_write_end', 'eventfd', 'epoll',
-  'memfd', 'dev_fuse', 'tun', 'tcp_listener', 'tcp_client', 'tcp_server', 'tcp_unconnected', 'udp_rx', 'udp_tx',
-  'unix_stream', 'unix_dgram', 'unix_seqpacket',
+  'regular_file',
+  'directory',
+  'dev_null',
+  'dev_zero',
+  'pipe_read_end',
+  'pipe_write_end',
+  'eventfd',
+  'epoll',
+  'memfd',
+  'dev_fuse',
+  'tun',
+  'tcp_listener',
+  'tcp_client',
+  'tcp_server',
+  'tcp_unconnected',
+  'udp_rx',
+  'udp_tx',
+  'unix_stream',
+  'unix_dgram',
+  'unix_seqpacket',
 ] as const;
 export type FdKind = (typeof FD_KINDS)[number];
 
@@ -82,7 +103,16 @@ export interface GeteventsArgIn {
 }
 
 /** The syscalls of format §5.13. */
-export const SYSCALLS = ['write', 'read', 'send', 'recv', 'ioctl', 'getsockopt', 'write_until_eagain', 'close'] as const;
+export const SYSCALLS = [
+  'write',
+  'read',
+  'send',
+  'recv',
+  'ioctl',
+  'getsockopt',
+  'write_until_eagain',
+  'close',
+] as const;
 export type SyscallName = (typeof SYSCALLS)[number];
 
 /** One input step, by kind. */
@@ -148,7 +178,10 @@ const esc = (k: string | number) => String(k).replace(/~/g, '~0').replace(/\//g,
 
 /** A cursor into the input document that knows its JSON Pointer. */
 class At {
-  constructor(readonly v: unknown, readonly path: string) {}
+  constructor(
+    readonly v: unknown,
+    readonly path: string,
+  ) {}
 
   fail(expected: string, found: unknown = this.v): never {
     throw new TraceInputError(this.path, expected, describe(found));
@@ -243,7 +276,10 @@ function fdRef(a: At, files: Map<string, FileIn>, allowRing: boolean): FdRef {
   if (ref === 'file') {
     const f = a.key('file');
     const id = f.str();
-    if (!files.has(id)) f.fail(`the id of a files entry (${[...files.keys()].map((x) => JSON.stringify(x)).join(', ') || 'there are none'})`);
+    if (!files.has(id))
+      f.fail(
+        `the id of a files entry (${[...files.keys()].map((x) => JSON.stringify(x)).join(', ') || 'there are none'})`,
+      );
     return { ref: 'file', file: id };
   }
   if (ref === 'ring') return { ref: 'ring' };
@@ -361,7 +397,20 @@ export const STEP_INPUT_KEYS: Record<string, readonly string[]> = {
   get_sqe: ['attempted'],
   state: [],
   ring_close: [],
-  syscall: ['call', 'fd_ref', 'file', 'fd_kind', 'bytes', 'flags', 'request', 'request_num', 'level', 'optname', 'optlen', 'chunk'],
+  syscall: [
+    'call',
+    'fd_ref',
+    'file',
+    'fd_kind',
+    'bytes',
+    'flags',
+    'request',
+    'request_num',
+    'level',
+    'optname',
+    'optlen',
+    'chunk',
+  ],
   settle: ['fd_ref', 'file', 'fd_kind', 'request', 'request_num', 'want', 'timeout_ms'],
   sleep: ['ms'],
   peek: ['buf', 'type'],
@@ -373,7 +422,13 @@ const STEP_KINDS = Object.keys(STEP_INPUT_KEYS);
 
 function setupStep(a: At, step: number, kind: 'setup' | 'setup_probe'): StepIn {
   const flags = a.key('flags').u32();
-  return { step, kind, entries: a.key('entries').u32(), flags, cqEntries: a.optional('cq_entries_requested', (x) => x.u32()) };
+  return {
+    step,
+    kind,
+    entries: a.key('entries').u32(),
+    flags,
+    cqEntries: a.optional('cq_entries_requested', (x) => x.u32()),
+  };
 }
 
 function parseStep(a: At, i: number, files: Map<string, FileIn>): StepIn {
@@ -391,16 +446,26 @@ function parseStep(a: At, i: number, files: Map<string, FileIn>): StepIn {
       const nrArgs = a.key('nr_args').u32();
       let ids: string[] | undefined;
       if (a.has('files')) {
-        ids = a.key('files').arr().map((x) => {
-          const id = x.str();
-          if (!files.has(id)) x.fail('the id of a files entry');
-          return id;
-        });
+        ids = a
+          .key('files')
+          .arr()
+          .map((x) => {
+            const id = x.str();
+            if (!files.has(id)) x.fail('the id of a files entry');
+            return id;
+          });
       }
       return { step, kind, opcode, opcodeNum, nrArgs, files: ids };
     }
     case 'publish':
-      return { step, kind, sqes: a.key('sqes').arr().map((x) => sqe(x, files)) };
+      return {
+        step,
+        kind,
+        sqes: a
+          .key('sqes')
+          .arr()
+          .map((x) => sqe(x, files)),
+      };
     case 'sq_array_write':
       return { step, kind, index: a.key('index').u32(), value: a.key('value').u32() };
     case 'sq_tail_store':
@@ -468,7 +533,8 @@ function parseStep(a: At, i: number, files: Map<string, FileIn>): StepIn {
         chunk: 0,
       } as const;
       const out = { ...s } as Extract<StepIn, { kind: 'syscall' }>;
-      if (call === 'write' || call === 'read' || call === 'send' || call === 'recv') out.bytes = a.key('bytes').int(0, 1 << 24);
+      if (call === 'write' || call === 'read' || call === 'send' || call === 'recv')
+        out.bytes = a.key('bytes').int(0, 1 << 24);
       if (call === 'ioctl') out.requestNum = a.key('request_num').u32();
       if (call === 'getsockopt') {
         out.level = a.key('level').s32();
@@ -525,11 +591,18 @@ function checkBuffers(stepsAt: At[], steps: StepIn[]): void {
   steps.forEach((s, i) => {
     if (s.kind === 'publish') {
       s.sqes.forEach((q, j) => {
-        for (const [k, v] of [['addr', q.addr], ['addr3', q.addr3]] as const) {
+        for (const [k, v] of [
+          ['addr', q.addr],
+          ['addr3', q.addr3],
+        ] as const) {
           if (typeof v === 'bigint' || v.type === 'timespec') continue;
           const t = types.get(v.buf);
           if (t && t !== v.type) {
-            stepsAt[i]!.key('sqes').arr()[j]!.key(`${k}_ptr`).key('type').fail(`${JSON.stringify(t)} (the type buffer ${JSON.stringify(v.buf)} has earlier)`);
+            const sqe = stepsAt[i]!.key('sqes').arr()[j]!;
+            sqe
+              .key(`${k}_ptr`)
+              .key('type')
+              .fail(`${JSON.stringify(t)} (the type buffer ${JSON.stringify(v.buf)} has earlier)`);
           }
           types.set(v.buf, v.type);
         }

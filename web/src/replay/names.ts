@@ -23,7 +23,9 @@ export const SQE_FLAG_NAMES: readonly string[] = SQE_NAMES;
 /** Bit names of `IORING_SQ_*` (the SQ ring's flags word). */
 export const SQ_FLAG_NAMES: readonly string[] = SQ_NAMES;
 /** Bit names of `IORING_CQE_F_*` without the `F_` (bit 15 is `32`). */
-export const CQE_FLAG_NAMES: Record<number, string> = Object.fromEntries(Object.entries(CQE_NAMES).map(([bit, n]) => [bit, n.replace(/^F_/, '')]));
+export const CQE_FLAG_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(CQE_NAMES).map(([bit, n]) => [bit, n.replace(/^F_/, '')]),
+);
 
 /** The names of the set bits of `word`; bits without a name are `bitN`. */
 export function bitNames(word: number, names: readonly string[] | Record<number, string>): string[] {

@@ -8,7 +8,9 @@ import { TraceInputError } from './input';
 import { replayTrace, type Json } from './replayer';
 
 const TRACES = fileURLToPath(new URL('../../../conformance/traces/', import.meta.url));
-const names = readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort();
+const names = readdirSync(TRACES)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (f: string) => JSON.parse(readFileSync(TRACES + f, 'utf8')) as Json;
 
 let core: Core;
@@ -76,7 +78,9 @@ describe('replayTrace', () => {
   });
 
   it('throws TraceInputError for a bad document', () => {
-    expect(() => replayTrace(core, { format: 'kernel-trace', format_version: 1, name: 'x', steps: [{ step: 0, kind: 'nope' }] })).toThrow(TraceInputError);
+    expect(() =>
+      replayTrace(core, { format: 'kernel-trace', format_version: 1, name: 'x', steps: [{ step: 0, kind: 'nope' }] }),
+    ).toThrow(TraceInputError);
   });
 
   it('creates every file kind of the format', () => {
@@ -114,7 +118,16 @@ describe('replayTrace', () => {
         { step: 0, kind: 'syscall', call: 'write_until_eagain', fd_ref: 'file', file: 'c', chunk: 65536 },
         { step: 1, kind: 'syscall', call: 'getsockopt', fd_ref: 'file', file: 's', level: 1, optname: 8, optlen: 4 },
         { step: 2, kind: 'syscall', call: 'write', fd_ref: 'file', file: 'pw', bytes: 10 },
-        { step: 3, kind: 'settle', fd_ref: 'file', file: 'ub', request: 'SIOCINQ', request_num: 0x541b, want: 0, timeout_ms: 5 },
+        {
+          step: 3,
+          kind: 'settle',
+          fd_ref: 'file',
+          file: 'ub',
+          request: 'SIOCINQ',
+          request_num: 0x541b,
+          want: 0,
+          timeout_ms: 5,
+        },
         { step: 4, kind: 'sleep', ms: 10 },
         { step: 5, kind: 'syscall', call: 'close', fd_ref: 'file', file: 'pr' },
         { step: 6, kind: 'syscall', call: 'write', fd_ref: 'file', file: 'pw', bytes: 10 },

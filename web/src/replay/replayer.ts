@@ -10,7 +10,7 @@
  * internals. Between two steps the kernel finishes all work that is due (io-wq, task_work of
  * the task in user mode); only `sleep`, `settle` and timed waits move the simulated clock.
  *
- * @see shared/design/KERNEL-TRACE-FORMAT.md
+ * @see docs/trace-format.md
  */
 import {
   ABI_VERSION,
@@ -41,6 +41,8 @@ import { IoUring, writeGeteventsArg, type Cqe } from '../uring/IoUring';
 import { Libc } from '../uring/libc';
 import type { Sqe } from '../uring/sqe';
 import { UserMemory } from '../uring/userMemory';
+import { drainTrace } from '../wasm/decode';
+import { SIM_TRACEPOINTS, TracepointNamer, toTracepoint } from './tracepoints';
 import {
   parseTraceInput,
   STEP_INPUT_KEYS,
@@ -51,7 +53,17 @@ import {
   type TraceIn,
   type U64OrPtr,
 } from './input';
-import { bitNames, CQE_FLAG_NAMES, ENTER_NAMES, FEAT_NAMES, SETUP_NAMES, SQ_FLAG_NAMES, SQE_FLAG_NAMES, u64Out, withErrno } from './names';
+import {
+  bitNames,
+  CQE_FLAG_NAMES,
+  ENTER_NAMES,
+  FEAT_NAMES,
+  SETUP_NAMES,
+  SQ_FLAG_NAMES,
+  SQE_FLAG_NAMES,
+  u64Out,
+  withErrno,
+} from './names';
 
 /** A JSON object of the output document. */
 export type Json = Record<string, unknown>;
@@ -114,7 +126,11 @@ class Session {
   readonly bufs = new Map<string, number>();
   readonly cqes: Json[] = [];
 
-  constructor(readonly core: Core, readonly input: TraceIn, readonly opts: ReplayOptions) {
+  constructor(
+    readonly core: Core,
+    readonly input: TraceIn,
+    readonly opts: ReplayOptions,
+  ) {
     core.call((e) => e.rs_init(0));
     this.mem = new UserMemory(core);
     this.libc = new Libc(core, this.mem);
@@ -164,8 +180,10 @@ class Session {
   }
 
   private sockOpts(f: FileIn, fd: number) {
-    if (f.soRcvbuf !== undefined) this.check(`setsockopt(${f.id}, SO_RCVBUF)`, this.libc.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUF, f.soRcvbuf));
-    if (f.soSndbuf !== undefined) this.check(`setsockopt(${f.id}, SO_SNDBUF)`, this.libc.setsockoptInt(fd, SOL_SOCKET, SO_SNDBUF, f.soSndbuf));
+    if (f.soRcvbuf !== undefined)
+      this.check(`setsockopt(${f.id}, SO_RCVBUF)`, this.libc.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUF, f.soRcvbuf));
+    if (f.soSndbuf !== undefined)
+      this.check(`setsockopt(${f.id}, SO_SNDBUF)`, this.libc.setsockoptInt(fd, SOL_SOCKET, SO_SNDBUF, f.soSndbuf));
   }
 
   private nonblock(f: FileIn | undefined, fd: number) {
@@ -205,7 +223,9 @@ class Session {
       case 'dev_zero':
       case 'dev_fuse':
       case 'tun': {
-        const path = { dev_null: '/dev/null', dev_zero: '/dev/zero', dev_fuse: '/dev/fuse', tun: '/dev/net/tun' }[f.fdKind];
+        const path = { dev_null: '/dev/null', dev_zero: '/dev/zero', dev_fuse: '/dev/fuse', tun: '/dev/net/tun' }[
+          f.fdKind
+        ];
         set(f.id, L.openat(path, this.access(f) | O_CLOEXEC));
         break;
       }
@@ -353,7 +373,7 @@ class Session {
       case 'get_sqe': {
         const r = this.needRing();
         // liburing `_io_uring_get_sqe`: full when local tail - SQ head >= entries.
-        out.result = ((r.sqeTail - r.sqHead()) >>> 0) >= r.sqEntries ? null : 'sqe';
+        out.result = (r.sqeTail - r.sqHead()) >>> 0 >= r.sqEntries ? null : 'sqe';
         break;
       }
       case 'state':
@@ -416,7 +436,11 @@ class Session {
     const r = this.needRing();
     if (step.files) {
       const fds = step.files.map((id) => this.fdOf({ ref: 'file', file: id }));
-      withErrno(out, 'ret', r.registerFiles(fds.slice(0, step.nrArgs).concat(Array(Math.max(0, step.nrArgs - fds.length)).fill(-1))));
+      withErrno(
+        out,
+        'ret',
+        r.registerFiles(fds.slice(0, step.nrArgs).concat(Array(Math.max(0, step.nrArgs - fds.length)).fill(-1))),
+      );
       return;
     }
     if (step.opcodeNum === 8) {
@@ -474,7 +498,15 @@ class Session {
       const sqe = r.claimSqe();
       this.writeSqe(sqe, q);
       if (r.hasSqArray) r.writeSqArray(sqe.slot, sqe.slot);
-      return { sq_index: index, slot: sqe.slot, opcode: q.opcode, flags: q.flags, flags_names: bitNames(q.flags, SQE_FLAG_NAMES), fd: sqe.fd, user_data: u64Out(q.userData) };
+      return {
+        sq_index: index,
+        slot: sqe.slot,
+        opcode: q.opcode,
+        flags: q.flags,
+        flags_names: bitNames(q.flags, SQE_FLAG_NAMES),
+        fd: sqe.fd,
+        user_data: u64Out(q.userData),
+      };
     });
     r.flushSq();
   }
@@ -499,7 +531,8 @@ class Session {
       argsz = IO_URING_GETEVENTS_ARG_SIZE;
     }
     out.flags_names = bitNames(step.flags, ENTER_NAMES);
-    const waits = (step.flags & IORING_ENTER_GETEVENTS) !== 0 && (step.minComplete > 0 || step.extArgTimeoutMs !== undefined);
+    const waits =
+      (step.flags & IORING_ENTER_GETEVENTS) !== 0 && (step.minComplete > 0 || step.extArgTimeoutMs !== undefined);
     const ret = this.timed(() => r.enter(step.toSubmit, step.minComplete, step.flags, arg, argsz), out, waits);
     withErrno(out, 'ret', ret);
   }
@@ -509,8 +542,14 @@ class Session {
     out.fd = fd;
     let arg = 0;
     if (step.arg) arg = writeGeteventsArg(this.mem, null, step.arg.sigmask, step.arg.sigmaskSz, step.arg.minWaitUsec);
-    const waits = (step.flags & IORING_ENTER_GETEVENTS) !== 0 && (step.minComplete > 0 || (step.flags & IORING_ENTER_EXT_ARG) !== 0);
-    const ret = this.timed(() => IoUring.enterRaw(this.core, fd, step.toSubmit, step.minComplete, step.flags, arg, step.argsz), out, waits);
+    const waits =
+      (step.flags & IORING_ENTER_GETEVENTS) !== 0 &&
+      (step.minComplete > 0 || (step.flags & IORING_ENTER_EXT_ARG) !== 0);
+    const ret = this.timed(
+      () => IoUring.enterRaw(this.core, fd, step.toSubmit, step.minComplete, step.flags, arg, step.argsz),
+      out,
+      waits,
+    );
     withErrno(out, 'ret', ret);
   }
 
@@ -617,6 +656,18 @@ export function replayTrace(core: Core, doc: unknown, opts: ReplayOptions = {}):
     if (e instanceof CoreDeadError) panic = e.panic;
     errors.push({ step: -1, message: `creating the files: ${e instanceof Error ? e.message : String(e)}` });
   }
+  // The simulator's io_uring tracepoints per step (docs/tracepoints.md): what a step's call did,
+  // then what the kernel finished after it (io-wq, task_work) goes with the next step, as a
+  // recording attaches an event to the step during which it fired.
+  const names = new TracepointNamer();
+  const tracepoints = (): Json[] =>
+    session
+      ? drainTrace(session.core)
+          .map((e) => toTracepoint(e, names))
+          .filter((t): t is Json => t !== null)
+      : [];
+  if (session) drainTrace(session.core);
+  let carried: Json[] = [];
   input.steps.forEach((step, i) => {
     const base: Json = { step: step.step, kind: step.kind, ...echoInputs(input.rawSteps[i]!, step.kind) };
     if (panic !== null || !session) {
@@ -627,8 +678,11 @@ export function replayTrace(core: Core, doc: unknown, opts: ReplayOptions = {}):
       const res = session.run(step);
       const withState = !['note', 'fdinfo', 'sleep', 'peek', 'ring_close'].includes(step.kind);
       const st = withState ? session.state() : undefined;
-      steps.push({ ...base, ...res, ...(st ? { state: st } : {}) });
+      const tp = [...carried, ...tracepoints()];
+      steps.push({ ...base, ...res, ...(st ? { state: st } : {}), tracepoints: tp });
       session.idle();
+      carried = tracepoints();
+      if (i === input.steps.length - 1) tp.push(...carried);
     } catch (e) {
       if (e instanceof CoreDeadError) panic = e.panic;
       const message = e instanceof Error ? e.message : String(e);
@@ -642,10 +696,16 @@ export function replayTrace(core: Core, doc: unknown, opts: ReplayOptions = {}):
     format: 'kernel-trace',
     format_version: 1,
     name: input.name,
-    kernel: { sysname: 'Ringside', release: opts.release ?? 'dev', version: `core ABI ${ABI_VERSION}`, machine: 'wasm32' },
+    kernel: {
+      sysname: 'Ringside',
+      release: opts.release ?? 'dev',
+      version: `core ABI ${ABI_VERSION}`,
+      machine: 'wasm32',
+    },
     files,
     steps,
     cqes: session?.cqes ?? [],
+    tracepoints_captured: SIM_TRACEPOINTS,
     skipped: false,
   };
   return { trace, errors, panic };

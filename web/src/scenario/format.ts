@@ -9,6 +9,20 @@
 export const SCENARIO_FORMAT = 'ringside-scenario';
 export const SCENARIO_VERSION = 1;
 
+/** The kernel profiles a scenario can choose (`config.kernel`). */
+export const KERNEL_PROFILES = ['6.18', '6.19'] as const;
+export type KernelProfile = (typeof KERNEL_PROFILES)[number];
+
+/** The profile a scenario runs on, as the app's badge names it. */
+export function kernelProfile(s: { config?: { kernel?: KernelProfile } }): KernelProfile {
+  return s.config?.kernel ?? '6.18';
+}
+
+/** `rs_init`'s configuration word for a scenario: bit 0 patch 2/5, bit 1 the 6.19 profile. */
+export function coreConfig(s: { config?: { patch2_zero_pdu?: boolean; kernel?: KernelProfile } }): number {
+  return (s.config?.patch2_zero_pdu ? 1 : 0) | (kernelProfile(s) === '6.19' ? 2 : 0);
+}
+
 /** Which generation of the Rust uring_cmd abstraction the devices' drivers are written against. */
 export type ApiGeneration = 'v3' | 'v5';
 
@@ -24,11 +38,20 @@ export interface Scenario {
   config?: {
     /** Apply RFC v3 patch 2/5: zero the PDU in `io_uring_cmd_prep`. */
     patch2_zero_pdu?: boolean;
+    /**
+     * The kernel whose uring_cmd interface the run follows: `"6.18"` (the default; the
+     * running kernel of the recordings) or `"6.19"`, the base the Rust v5 series is written
+     * against (task_work callbacks get `io_tw_token_t`, no `IO_URING_F_TASK_DEAD`, the PDU at
+     * offset 24 of `struct io_uring_cmd`).
+     */
+    kernel?: KernelProfile;
   };
   ring: RingSpec;
   devices?: DeviceSpec[];
   program: Op[];
   chapters?: Chapter[];
+  /** Predict-then-reveal questions asked before a step (learn/checkpoints.ts computes the answers). */
+  checkpoints?: Checkpoint[];
   /**
    * The sanitizer reports (`sanitizer_*` event names) this scenario is written to show, if it
    * demonstrates a hazard. A scenario without this list must run without any sanitizer report;
@@ -54,6 +77,12 @@ export interface DeviceSpec {
   name: string;
   /** A driver of core-rs/src/drivers (`rust_misc_device`, ...). */
   driver: string;
+  /**
+   * The driver is written against the other API generation on purpose: a kernel runs many
+   * drivers at once, and the scenario's `api` names the one under study (e.g. an NVMe-like
+   * v5 driver whose PDU bytes a v3 driver later reads).
+   */
+  other_api?: boolean;
 }
 
 /** A byte sequence for an SQE command area or user memory. */
@@ -104,11 +133,33 @@ export type Op =
   | { op: 'wait'; min: number; timeout_ms?: number; note?: string }
   | { op: 'reap'; max?: number; note?: string }
   | { op: 'sleep'; ms: number; note?: string }
+  | { op: 'spin'; ms: number; note?: string }
   | { op: 'device'; fd: string; action: string; arg?: number; note?: string }
   | { op: 'close'; fd: string; note?: string }
   | { op: 'exit'; note?: string };
 
 export type OpName = Op['op'];
+
+/**
+ * A question asked before the step it is about (the frame a chapter with the same `event`/`nth`
+ * or `op` would start at). The answer is never written here: it is computed from the run.
+ * - `res`: the res of the next CQE for `user_data`;
+ * - `lane`: the lane (context) that runs the step;
+ * - `pdu`: the PDU bytes the driver reads in the step (its next `sim_pdu_read`).
+ */
+export interface Checkpoint {
+  ask: 'res' | 'lane' | 'pdu';
+  question: string;
+  event?: string;
+  nth?: number;
+  op?: number;
+  /** `res`: the request whose CQE is asked about. */
+  user_data?: number;
+  /** Wrong answers to offer besides the computed one (`res`, `pdu`). */
+  choices?: string[];
+  /** Shown with the answer. */
+  explain?: string;
+}
 
 /** A point in the scenario a viewer can jump to. */
 export interface Chapter {
@@ -120,4 +171,6 @@ export interface Chapter {
   op?: number;
   /** Speaker notes. */
   notes?: string;
+  /** The panels presenter mode and the projector theme show for this chapter (at most two). */
+  panels?: ('rings' | 'lanes' | 'state' | 'code' | 'bytes' | 'trace')[];
 }

@@ -31,7 +31,7 @@ export function traceText(run: ScenarioRun, scenario: Scenario): string {
   const out = [`# ${scenario.id}: ${scenario.title}`];
   for (const f of run.controller.frames) {
     if (f.index === 0) out.push(`# setup: ${f.label}`);
-    else if (f.actor === 'app') {
+    else if (f.actor === 'app' && (f.beat?.n ?? 1) === 1) {
       const op = scenario.program[f.op];
       out.push(`# op ${f.op} ${op ? op.op : '?'}: ${relativizeUserAddrs(f.label, run.format)}`);
     }

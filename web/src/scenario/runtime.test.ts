@@ -5,7 +5,8 @@ import { SimController } from '../sim/controller';
 import { loadCoreFromDisk } from '../wasm/node';
 import { validateScenario } from './validate';
 
-const load = (id: string) => validateScenario(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'scenarios', `${id}.json`), 'utf8')));
+const load = (id: string) =>
+  validateScenario(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'scenarios', `${id}.json`), 'utf8')));
 
 describe('compiling scenarios', () => {
   it('runs nop-batch to the end with every CQE reaped in order', async () => {
@@ -13,7 +14,10 @@ describe('compiling scenarios', () => {
     const last = c.frames[c.frames.length - 1]!;
     expect(last.taskState).toBe(0);
     expect(last.ring.cqHead).toBe(last.ring.cqTail);
-    const completed = c.frames.flatMap((f) => f.events).filter((e) => e.event === 'io_uring_complete').map((e) => Number(e.userData));
+    const completed = c.frames
+      .flatMap((f) => f.events)
+      .filter((e) => e.event === 'io_uring_complete')
+      .map((e) => Number(e.userData));
     expect(completed).toEqual([1, 2, 3, 4, 5, 6]);
     expect(c.opFrames).toHaveLength(load('nop-batch').program.length);
   });
@@ -24,7 +28,10 @@ describe('compiling scenarios', () => {
     expect(overflowed).toBe(true);
     const last = c.frames[c.frames.length - 1]!;
     expect(last.ring.sqFlags & 2).toBe(0);
-    const order = c.frames.flatMap((f) => f.events).filter((e) => e.event === 'io_uring_complete' || e.event === 'io_uring_cqe_overflow').map((e) => Number(e.userData));
+    const order = c.frames
+      .flatMap((f) => f.events)
+      .filter((e) => e.event === 'io_uring_complete' || e.event === 'io_uring_cqe_overflow')
+      .map((e) => Number(e.userData));
     expect(order).toEqual([...Array(10).keys()].map((i) => i + 1));
   });
 });

@@ -92,7 +92,10 @@ export class ProgramRuntime {
   bufs: Record<string, { addr: number; size: number }> = {};
 
   /** Sets up the machine for `scenario`: devices, then the ring. */
-  constructor(readonly core: Core, readonly scenario: Scenario) {
+  constructor(
+    readonly core: Core,
+    readonly scenario: Scenario,
+  ) {
     this.mem = new UserMemory(core);
     for (const d of scenario.devices ?? []) {
       const r = this.callStr2('rs_dev_register', d.name, d.driver);
@@ -106,7 +109,13 @@ export class ProgramRuntime {
   }
 
   save(): RuntimeState {
-    return { vars: { ...this.vars }, bufs: { ...this.bufs }, sqeTail: this.ring.sqeTail, userNext: this.mem.position(), ringFd: this.ring.fd };
+    return {
+      vars: { ...this.vars },
+      bufs: { ...this.bufs },
+      sqeTail: this.ring.sqeTail,
+      userNext: this.mem.position(),
+      ringFd: this.ring.fd,
+    };
   }
 
   load(s: RuntimeState): void {
@@ -181,11 +190,25 @@ export class ProgramRuntime {
       }
       case 'reap': {
         const c = this.ring.reap(op.max);
-        return { syscall: false, summary: c.length ? `reaped ${c.map((x) => `${x.userData}:${x.res}`).join(', ')}` : 'no CQE to reap' };
+        return {
+          syscall: false,
+          summary: c.length ? `reaped ${c.map((x) => `${x.userData}:${x.res}`).join(', ')}` : 'no CQE to reap',
+        };
       }
       case 'sleep': {
+        // nanosleep: the task sleeps interruptibly (task_work with TWA_SIGNAL_NO_IPI wakes
+        // it); the steps that follow run to the end of the sleep.
         const now = Number(this.core.call((e) => e.rs_clock_ns()));
+        this.core.call((e) => e.rs_sleep_begin(BigInt(op.ms) * 1_000_000n));
         return { syscall: false, untilNs: now + op.ms * 1_000_000, summary: `userspace sleeps ${op.ms} ms` };
+      }
+      case 'spin': {
+        // Busy in user mode, no system call: COOP_TASKRUN task_work waits for a timer tick.
+        const n = this.core.call((e) => e.rs_spin(BigInt(op.ms) * 1_000_000n));
+        return {
+          syscall: false,
+          summary: `userspace computes for ${op.ms} ms without a system call (${n} kernel steps meanwhile)`,
+        };
       }
       case 'device': {
         const fd = this.vars[op.fd] as number;
@@ -222,7 +245,12 @@ export class ProgramRuntime {
     if (s.user_data !== undefined) sqe.userData = BigInt(s.user_data);
     if (s.cmd_op !== undefined) {
       const ops = driverCmdOps();
-      const v = typeof s.cmd_op === 'number' ? s.cmd_op : Object.prototype.hasOwnProperty.call(ops, s.cmd_op) ? ops[s.cmd_op] : undefined;
+      const v =
+        typeof s.cmd_op === 'number'
+          ? s.cmd_op
+          : Object.prototype.hasOwnProperty.call(ops, s.cmd_op)
+            ? ops[s.cmd_op]
+            : undefined;
       if (v === undefined) throw new ProgramError(`unknown cmd_op name ${s.cmd_op}`);
       sqe.cmdOp = v;
     }
@@ -240,7 +268,10 @@ export class ProgramRuntime {
     if (s.cmd) sqe.setCmd(this.bytes(s.cmd, sqe.size - 48));
     this.core.call((e) => e.rs_user_wrote(sqe.addr, sqe.size));
     const pub = this.ring.flushSq();
-    return { syscall: false, summary: `SQE in slot ${sqe.slot}: ${typeof s.opcode === 'number' ? `opcode ${s.opcode}` : s.opcode}, user_data ${s.user_data ?? 0} (SQ tail ${this.ring.sqTail()}, ${pub} pending)` };
+    return {
+      syscall: false,
+      summary: `SQE in slot ${sqe.slot}: ${typeof s.opcode === 'number' ? `opcode ${s.opcode}` : s.opcode}, user_data ${s.user_data ?? 0} (SQ tail ${this.ring.sqTail()}, ${pub} pending)`,
+    };
   }
 
   /** Encodes a byte spec (u64 words may name buffers as `&name`). */

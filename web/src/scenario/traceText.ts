@@ -8,7 +8,15 @@
  */
 import { SOURCE_FILES } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
-import { eventArgs, type FormatOptions, formatRecord, rawWords, recordFields, resultText, srcText } from '../wasm/events.generated';
+import {
+  eventArgs,
+  type FormatOptions,
+  formatRecord,
+  rawWords,
+  recordFields,
+  resultText,
+  srcText,
+} from '../wasm/events.generated';
 
 export { type FormatOptions, formatRecord, recordFields, resultText, srcText };
 

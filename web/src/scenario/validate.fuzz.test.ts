@@ -32,7 +32,9 @@ function mutate(doc: unknown, path: number[], v: unknown): unknown {
   const keys = Object.keys(doc as object);
   if (keys.length === 0) return v;
   const k = keys[(path[0] as number) % keys.length] as string;
-  const copy: Record<string, unknown> = Array.isArray(doc) ? ([...doc] as unknown as Record<string, unknown>) : { ...(doc as Record<string, unknown>) };
+  const copy: Record<string, unknown> = Array.isArray(doc)
+    ? ([...doc] as unknown as Record<string, unknown>)
+    : { ...(doc as Record<string, unknown>) };
   copy[k] = mutate(copy[k], path.slice(1), v);
   return copy;
 }

@@ -10,7 +10,10 @@ const base = (): Record<string, unknown> => ({
   api: 'v5',
   ring: { entries: 4 },
   devices: [{ name: 'd', driver: 'rust_delay_device' }],
-  program: [{ op: 'open', device: 'd', as: 'dev' }, { op: 'prep', sqe: { opcode: 'URING_CMD', fd: 'dev', cmd_op: 'DELAY_DEV_SUBMIT' } }],
+  program: [
+    { op: 'open', device: 'd', as: 'dev' },
+    { op: 'prep', sqe: { opcode: 'URING_CMD', fd: 'dev', cmd_op: 'DELAY_DEV_SUBMIT' } },
+  ],
 });
 
 function errorsOf(doc: unknown) {
@@ -36,7 +39,11 @@ describe('validateScenario: devices, drivers and sanitizers', () => {
 
   it('names unknown drivers and drivers of the other API generation', () => {
     const d = base();
-    d.devices = [{ name: 'a', driver: 'nope' }, { name: 'b', driver: 'rust_misc_device_v3' }, { name: 'c', driver: 'rust_no_uring_cmd' }];
+    d.devices = [
+      { name: 'a', driver: 'nope' },
+      { name: 'b', driver: 'rust_misc_device_v3' },
+      { name: 'c', driver: 'rust_no_uring_cmd' },
+    ];
     d.program = [{ op: 'reap' }];
     const errs = errorsOf(d);
     expect(errs.map((e) => e.path)).toEqual(['/devices/0/driver', '/devices/1/driver']);
@@ -52,10 +59,17 @@ describe('validateScenario: devices, drivers and sanitizers', () => {
 
   it('checks device actions against the driver of the opened device', () => {
     const d = base();
-    (d.program as unknown[]).push({ op: 'device', fd: 'dev', action: 'dispatch' }, { op: 'device', fd: 'ring', action: 'stall' });
+    (d.program as unknown[]).push(
+      { op: 'device', fd: 'dev', action: 'dispatch' },
+      { op: 'device', fd: 'ring', action: 'stall' },
+    );
     const errs = errorsOf(d);
     expect(errs).toEqual([
-      { path: '/program/2/action', expected: 'one of complete_now, fail_next, stall (the actions of rust_delay_device)', found: '"dispatch"' },
+      {
+        path: '/program/2/action',
+        expected: 'one of complete_now, fail_next, stall (the actions of rust_delay_device)',
+        found: '"dispatch"',
+      },
       { path: '/program/3/fd', expected: 'a variable bound by an earlier open of a device', found: '"ring"' },
     ]);
   });

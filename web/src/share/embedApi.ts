@@ -71,7 +71,11 @@ export function parseEmbedCommand(data: unknown): ParseResult {
 }
 
 /** Whether a message event may be acted on: it comes from the parent and, if set, the allowed origin. */
-export function acceptSource(ev: { source: unknown; origin: string }, parent: unknown, allowedOrigin: string | null): boolean {
+export function acceptSource(
+  ev: { source: unknown; origin: string },
+  parent: unknown,
+  allowedOrigin: string | null,
+): boolean {
   if (ev.source !== parent || parent === null || parent === undefined) return false;
   return allowedOrigin === null || ev.origin === allowedOrigin;
 }

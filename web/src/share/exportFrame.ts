@@ -70,12 +70,19 @@ export interface FrameText {
  */
 export function frameSvg(stage: Element, text: FrameText): string {
   const view = stage.ownerDocument.defaultView as Window & typeof globalThis;
-  const svgs = Array.from(stage.querySelectorAll('svg')).filter((s) => !s.parentElement?.closest('svg') && !s.closest('button') && s.getBoundingClientRect().width >= 2);
+  const svgs = Array.from(stage.querySelectorAll('svg')).filter(
+    (s) => !s.parentElement?.closest('svg') && !s.closest('button') && s.getBoundingClientRect().width >= 2,
+  );
   const panels = Array.from(stage.querySelectorAll('.panel')).filter((p) => p.getBoundingClientRect().width >= 2);
   // The drawn area: the panels and the SVGs (the caption is drawn as text above it).
   const rects = [...panels, ...svgs].map((e) => e.getBoundingClientRect());
   const root = rects.length
-    ? { left: Math.min(...rects.map((r) => r.left)), top: Math.min(...rects.map((r) => r.top)), right: Math.max(...rects.map((r) => r.right)), bottom: Math.max(...rects.map((r) => r.bottom)) }
+    ? {
+        left: Math.min(...rects.map((r) => r.left)),
+        top: Math.min(...rects.map((r) => r.top)),
+        right: Math.max(...rects.map((r) => r.right)),
+        bottom: Math.max(...rects.map((r) => r.bottom)),
+      }
     : { left: 0, top: 0, right: 1, bottom: 1 };
   const w = Math.max(1, root.right - root.left);
   const h = Math.max(1, root.bottom - root.top);
@@ -88,15 +95,21 @@ export function frameSvg(stage: Element, text: FrameText): string {
   const font = body.fontFamily || 'sans-serif';
   const parts: string[] = [];
   parts.push(`<rect width="${EXPORT_WIDTH}" height="${EXPORT_HEIGHT}" fill="${esc(bg)}"/>`);
-  parts.push(`<text x="24" y="34" style="font-family:${esc(font)};font-size:20px;font-weight:700;fill:${esc(fg)}">${esc(text.title)}<tspan dx="12" style="font-weight:400;font-size:16px;opacity:0.7">${esc(text.step)}</tspan></text>`);
-  parts.push(`<text x="24" y="68" style="font-family:${esc(font)};font-size:22px;fill:${esc(fg)}">${esc(text.caption.length > 130 ? `${text.caption.slice(0, 127)}…` : text.caption)}</text>`);
+  parts.push(
+    `<text x="24" y="34" style="font-family:${esc(font)};font-size:20px;font-weight:700;fill:${esc(fg)}">${esc(text.title)}<tspan dx="12" style="font-weight:400;font-size:16px;opacity:0.7">${esc(text.step)}</tspan></text>`,
+  );
+  parts.push(
+    `<text x="24" y="68" style="font-family:${esc(font)};font-size:22px;fill:${esc(fg)}">${esc(text.caption.length > 130 ? `${text.caption.slice(0, 127)}…` : text.caption)}</text>`,
+  );
   parts.push(`<g transform="translate(${ox.toFixed(2)},${top}) scale(${k.toFixed(5)})">`);
   const x = (r: DOMRect) => (r.left - root.left).toFixed(1);
   const y = (r: DOMRect) => (r.top - root.top).toFixed(1);
   for (const panel of panels) {
     const r = panel.getBoundingClientRect();
     const cs = view.getComputedStyle(panel);
-    parts.push(`<rect x="${x(r)}" y="${y(r)}" width="${r.width.toFixed(1)}" height="${r.height.toFixed(1)}" rx="10" style="fill:${esc(cs.backgroundColor)};stroke:${esc(cs.borderTopColor)};stroke-width:1"/>`);
+    parts.push(
+      `<rect x="${x(r)}" y="${y(r)}" width="${r.width.toFixed(1)}" height="${r.height.toFixed(1)}" rx="10" style="fill:${esc(cs.backgroundColor)};stroke:${esc(cs.borderTopColor)};stroke-width:1"/>`,
+    );
   }
   // The panels' HTML text (ring counters, the inspector's code, bytes or trace) where it shows.
   let budget = 3000;
@@ -108,10 +121,14 @@ export function frameSvg(stage: Element, text: FrameText): string {
       const pr = el.getBoundingClientRect();
       let c: { l: number; t: number; r: number; b: number } | null = null;
       const cs = view.getComputedStyle(el);
-      if (el === panel || cs.overflowX !== 'visible' || cs.overflowY !== 'visible') c = { l: pr.left, t: pr.top, r: pr.right, b: pr.bottom };
+      if (el === panel || cs.overflowX !== 'visible' || cs.overflowY !== 'visible')
+        c = { l: pr.left, t: pr.top, r: pr.right, b: pr.bottom };
       if (el !== panel && el.parentElement) {
         const up = clip(el.parentElement);
-        if (up) c = c ? { l: Math.max(c.l, up.l), t: Math.max(c.t, up.t), r: Math.min(c.r, up.r), b: Math.min(c.b, up.b) } : up;
+        if (up)
+          c = c
+            ? { l: Math.max(c.l, up.l), t: Math.max(c.t, up.t), r: Math.min(c.r, up.r), b: Math.min(c.b, up.b) }
+            : up;
       }
       clipOf.set(el, c);
       return c;
@@ -119,7 +136,8 @@ export function frameSvg(stage: Element, text: FrameText): string {
     for (let n = walker.nextNode(); n && budget > 0; n = walker.nextNode()) {
       const el = n.parentElement;
       const t = n.textContent ?? '';
-      if (!el || !t.trim() || el.closest('svg') || el.closest('button, select, input, textarea, .visually-hidden')) continue;
+      if (!el || !t.trim() || el.closest('svg') || el.closest('button, select, input, textarea, .visually-hidden'))
+        continue;
       const range = stage.ownerDocument.createRange();
       range.selectNodeContents(n);
       const rs = Array.from(range.getClientRects());
@@ -159,7 +177,17 @@ export function frameSvg(stage: Element, text: FrameText): string {
     clone.setAttribute('y', y(r));
     clone.setAttribute('width', r.width.toFixed(1));
     clone.setAttribute('height', r.height.toFixed(1));
-    for (const a of ['role', 'tabindex', 'aria-label', 'aria-valuemin', 'aria-valuemax', 'aria-valuenow', 'aria-valuetext', 'data-testid']) clone.removeAttribute(a);
+    for (const a of [
+      'role',
+      'tabindex',
+      'aria-label',
+      'aria-valuemin',
+      'aria-valuemax',
+      'aria-valuenow',
+      'aria-valuetext',
+      'data-testid',
+    ])
+      clone.removeAttribute(a);
     parts.push(new view.XMLSerializer().serializeToString(clone));
   }
   parts.push('</g>');
@@ -179,7 +207,9 @@ export async function svgToPng(svg: string, width = EXPORT_WIDTH, height = EXPOR
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('no 2D canvas');
     ctx.drawImage(img, 0, 0, width, height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no PNG'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no PNG'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }

@@ -63,6 +63,19 @@ function b64urlDecode(s: string): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
+/**
+ * Encodings of a document or schedule, kept per object: the address bar is rewritten after
+ * every seek, and a long sandbox session's program and schedule only change when it grows.
+ */
+const encMemo = new WeakMap<object, Partial<Record<'k' | 'x', string>>>();
+const zMemo = new WeakMap<object, string>();
+function memo(o: unknown, kind: 'k' | 'x', f: () => string): string {
+  if (typeof o !== 'object' || o === null) return f();
+  let m = encMemo.get(o);
+  if (!m) encMemo.set(o, (m = {}));
+  return (m[kind] ??= f());
+}
+
 /** Encodes a state as a URL fragment (with the leading `#`). */
 export function encodePermalink(st: ShareState): string {
   const q = new URLSearchParams();
@@ -73,15 +86,23 @@ export function encodePermalink(st: ShareState): string {
   q.set('pn', st.panels.join(','));
   if (st.req !== undefined) q.set('r', String(st.req));
   if (st.byte) q.set('b', `${st.byte.region}:${st.byte.offset}`);
-  if (st.schedule !== undefined) q.set('k', st.schedule.join(','));
-  if (st.scenario !== undefined) q.set('x', b64urlEncode(JSON.stringify(st.scenario)));
+  if (st.schedule !== undefined) q.set('k', (st.schedule as number[]).join(','));
+  if (st.scenario !== undefined)
+    q.set(
+      'x',
+      memo(st.scenario, 'x', () => b64urlEncode(JSON.stringify(st.scenario))),
+    );
   return `#${q.toString()}`;
 }
 
 /** The largest scenario a compressed link may expand to. */
 const MAX_INFLATED = 512 * 1024;
 
-async function pipe(data: Uint8Array, stream: CompressionStream | DecompressionStream, max: number): Promise<Uint8Array> {
+async function pipe(
+  data: Uint8Array,
+  stream: CompressionStream | DecompressionStream,
+  max: number,
+): Promise<Uint8Array> {
   const out = new Response(new Blob([data as BlobPart]).stream().pipeThrough(stream)).body;
   if (!out) throw new Error('no stream');
   const reader = out.getReader();
@@ -114,14 +135,21 @@ export const canCompress = typeof CompressionStream === 'function' && typeof Dec
  * without a scenario, or where compression is not available, the same as {@link encodePermalink}.
  */
 export async function encodePermalinkCompact(st: ShareState): Promise<string> {
-  const plain = encodePermalink(st);
-  if (st.scenario === undefined || !canCompress) return plain;
-  const z = b64urlFromBytes(await pipe(new TextEncoder().encode(JSON.stringify(st.scenario)), new CompressionStream('deflate-raw'), Infinity));
-  const q = new URLSearchParams(plain.slice(1));
-  q.delete('x');
-  q.set('z', z);
-  const compact = `#${q.toString()}`;
-  return compact.length < plain.length ? compact : plain;
+  if (st.scenario === undefined || !canCompress) return encodePermalink(st);
+  const doc = st.scenario;
+  const keep = typeof doc === 'object' && doc !== null;
+  const z =
+    (keep ? zMemo.get(doc) : undefined) ??
+    b64urlFromBytes(
+      await pipe(new TextEncoder().encode(JSON.stringify(doc)), new CompressionStream('deflate-raw'), Infinity),
+    );
+  if (keep) zMemo.set(doc, z);
+  // The head (step, view) changes with every seek; the document's part is encoded once.
+  const head = encodePermalink({ ...st, scenario: undefined, schedule: undefined });
+  const k =
+    st.schedule !== undefined ? `&k=${memo(st.schedule, 'k', () => (st.schedule as number[]).join('%2C'))}` : '';
+  const x = memo(doc, 'x', () => b64urlEncode(JSON.stringify(doc)));
+  return z.length < x.length ? `${head}${k}&z=${z}` : `${head}${k}&x=${x}`;
 }
 
 /** Decodes a URL fragment that may carry a compressed scenario (`z=`). Never throws (the promise never rejects). */
@@ -132,17 +160,27 @@ export async function decodePermalinkAsync(hash: string): Promise<DecodeResult> 
   const z = q.get('z');
   if (z === null) return decodePermalink(h);
   if (q.get('x') !== null) return { ok: false, error: 'the link carries its scenario twice (x= and z=)' };
-  if (z.length > MAX_SCENARIO_CHARS) return { ok: false, error: `the compressed scenario (z=) is too large (${z.length} characters)` };
+  if (z.length > MAX_SCENARIO_CHARS)
+    return { ok: false, error: `the compressed scenario (z=) is too large (${z.length} characters)` };
   if (!/^[A-Za-z0-9_-]*$/.test(z)) return { ok: false, error: 'the compressed scenario (z=) is not base64url' };
-  if (!canCompress) return { ok: false, error: 'this browser cannot read a compressed scenario (z=): it lacks DecompressionStream' };
+  if (!canCompress)
+    return { ok: false, error: 'this browser cannot read a compressed scenario (z=): it lacks DecompressionStream' };
   let json: string;
   try {
     const bin = atob(z.replace(/-/g, '+').replace(/_/g, '/'));
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    json = new TextDecoder('utf-8', { fatal: true }).decode(await pipe(bytes, new DecompressionStream('deflate-raw'), MAX_INFLATED));
+    json = new TextDecoder('utf-8', { fatal: true }).decode(
+      await pipe(bytes, new DecompressionStream('deflate-raw'), MAX_INFLATED),
+    );
   } catch (e) {
-    return { ok: false, error: e instanceof RangeError ? `the compressed scenario (z=) ${e.message}` : 'the compressed scenario (z=) is not valid deflate data' };
+    return {
+      ok: false,
+      error:
+        e instanceof RangeError
+          ? `the compressed scenario (z=) ${e.message}`
+          : 'the compressed scenario (z=) is not valid deflate data',
+    };
   }
   q.delete('z');
   q.set('x', b64urlEncode(json));
@@ -162,17 +200,25 @@ export function decodePermalink(hash: string): DecodeResult {
   const p = q.get('p');
   if (p === null) return { ok: false, error: 'the link has no format version (p=)' };
   if (!/^\d+$/.test(p)) return { ok: false, error: `the format version "${p}" is not a number` };
-  if (Number(p) > PERMALINK_FORMAT) return { ok: false, error: `the link was made by a newer Ringside (format ${p}); this page reads format ${PERMALINK_FORMAT}` };
-  if (Number(p) < 1) return { ok: false, error: `format ${p} does not exist; this page reads format ${PERMALINK_FORMAT}` };
+  if (Number(p) > PERMALINK_FORMAT)
+    return {
+      ok: false,
+      error: `the link was made by a newer Ringside (format ${p}); this page reads format ${PERMALINK_FORMAT}`,
+    };
+  if (Number(p) < 1)
+    return { ok: false, error: `format ${p} does not exist; this page reads format ${PERMALINK_FORMAT}` };
   const s = q.get('s');
-  if (!s || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(s)) return { ok: false, error: `the scenario id (s=) is missing or malformed: "${s ?? ''}"` };
+  if (!s || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(s))
+    return { ok: false, error: `the scenario id (s=) is missing or malformed: "${s ?? ''}"` };
   const t = q.get('t') ?? '0';
   if (!/^\d{1,9}$/.test(t)) return { ok: false, error: `the step (t=) must be a non-negative integer, found "${t}"` };
   const th = q.get('th') ?? 'light';
-  if (!(THEMES as readonly string[]).includes(th)) return { ok: false, error: `unknown theme (th=) "${th}"; expected one of ${THEMES.join(', ')}` };
+  if (!(THEMES as readonly string[]).includes(th))
+    return { ok: false, error: `unknown theme (th=) "${th}"; expected one of ${THEMES.join(', ')}` };
   const pn = (q.get('pn') ?? PANELS.join(',')).split(',').filter(Boolean);
   const badPanel = pn.find((x) => !(PANELS as readonly string[]).includes(x));
-  if (badPanel !== undefined) return { ok: false, error: `unknown panel (pn=) "${badPanel}"; expected some of ${PANELS.join(', ')}` };
+  if (badPanel !== undefined)
+    return { ok: false, error: `unknown panel (pn=) "${badPanel}"; expected some of ${PANELS.join(', ')}` };
   const st: ShareState = { scenarioId: s, step: Number(t), theme: th as Theme, panels: pn as Panel[] };
   const r = q.get('r');
   if (r !== null) {
@@ -188,14 +234,24 @@ export function decodePermalink(hash: string): DecodeResult {
   const k = q.get('k');
   if (k !== null) {
     const parts = k.split(',');
-    if (parts.length > MAX_SCHEDULE || !parts.every((x) => /^\d{1,7}$/.test(x))) return { ok: false, error: `the step schedule (k=) must be up to ${MAX_SCHEDULE} comma-separated step counts, found "${k.slice(0, 40)}"` };
-    if (q.get('x') === null && q.get('z') === null) return { ok: false, error: 'the step schedule (k=) needs the scenario it schedules (x= or z=), which the link lacks' };
+    if (parts.length > MAX_SCHEDULE || !parts.every((x) => /^\d{1,7}$/.test(x)))
+      return {
+        ok: false,
+        error: `the step schedule (k=) must be up to ${MAX_SCHEDULE} comma-separated step counts, found "${k.slice(0, 40)}"`,
+      };
+    if (q.get('x') === null && q.get('z') === null)
+      return {
+        ok: false,
+        error: 'the step schedule (k=) needs the scenario it schedules (x= or z=), which the link lacks',
+      };
     st.schedule = parts.map(Number);
   }
-  if (q.get('z') !== null) return { ok: false, error: 'the link carries a compressed scenario (z=), which needs decodePermalinkAsync' };
+  if (q.get('z') !== null)
+    return { ok: false, error: 'the link carries a compressed scenario (z=), which needs decodePermalinkAsync' };
   const x = q.get('x');
   if (x !== null) {
-    if (x.length > MAX_SCENARIO_CHARS) return { ok: false, error: `the embedded scenario (x=) is too large (${x.length} characters)` };
+    if (x.length > MAX_SCENARIO_CHARS)
+      return { ok: false, error: `the embedded scenario (x=) is too large (${x.length} characters)` };
     if (!/^[A-Za-z0-9_-]*$/.test(x)) return { ok: false, error: 'the embedded scenario (x=) is not base64url' };
     try {
       st.scenario = JSON.parse(b64urlDecode(x));

@@ -35,7 +35,17 @@ describe('presenter sync', () => {
     const gotByMain: PresenterMessage[] = [];
     const m = connectPresenter(main, (x) => gotByMain.push(x));
     const s = connectPresenter(speaker, (x) => gotBySpeaker.push(x));
-    m.send({ type: 'position', scenario: 'v5-queued-task-work', step: 12, total: 40, chapter: 2, chapterTitle: 'Task work', notes: 'Point at the lane', caption: 'The work runs.', nextCaption: 'The CQE is posted.' });
+    m.send({
+      type: 'position',
+      scenario: 'v5-queued-task-work',
+      step: 12,
+      total: 40,
+      chapter: 2,
+      chapterTitle: 'Task work',
+      notes: 'Point at the lane',
+      caption: 'The work runs.',
+      nextCaption: 'The CQE is posted.',
+    });
     s.send({ type: 'command', command: 'next' });
     expect(gotBySpeaker[0]).toMatchObject({ type: 'position', step: 12, chapterTitle: 'Task work' });
     expect(gotByMain).toEqual([{ type: 'command', command: 'next' }]);
@@ -49,12 +59,48 @@ describe('presenter sync', () => {
     expect(parsePresenterMessage({ type: 'command', command: 'reboot' })).toBeNull();
     expect(parsePresenterMessage({ type: 'command', command: 'chapter' })).toBeNull();
     expect(parsePresenterMessage('next')).toBeNull();
-    expect(parsePresenterMessage({ type: 'position', scenario: 'x', step: 1, total: 2, chapter: 0, chapterTitle: null, notes: null, nextCaption: null, caption: 5 })).toBeNull();
+    expect(
+      parsePresenterMessage({
+        type: 'position',
+        scenario: 'x',
+        step: 1,
+        total: 2,
+        chapter: 0,
+        chapterTitle: null,
+        notes: null,
+        nextCaption: null,
+        caption: 5,
+      }),
+    ).toBeNull();
   });
 
   it('keeps only the known fields of a message', () => {
-    const m = parsePresenterMessage({ type: 'position', scenario: 'x', step: 1, total: 2, chapter: 0, chapterTitle: null, notes: null, nextCaption: null, extra: '<img src=x>' });
-    expect(m).toEqual({ type: 'position', scenario: 'x', step: 1, total: 2, chapter: 0, chapterTitle: null, notes: null, caption: null, nextCaption: null });
-    expect(parsePresenterMessage({ type: 'command', command: 'chapter', chapter: 2, x: 1 })).toEqual({ type: 'command', command: 'chapter', chapter: 2 });
+    const m = parsePresenterMessage({
+      type: 'position',
+      scenario: 'x',
+      step: 1,
+      total: 2,
+      chapter: 0,
+      chapterTitle: null,
+      notes: null,
+      nextCaption: null,
+      extra: '<img src=x>',
+    });
+    expect(m).toEqual({
+      type: 'position',
+      scenario: 'x',
+      step: 1,
+      total: 2,
+      chapter: 0,
+      chapterTitle: null,
+      notes: null,
+      caption: null,
+      nextCaption: null,
+    });
+    expect(parsePresenterMessage({ type: 'command', command: 'chapter', chapter: 2, x: 1 })).toEqual({
+      type: 'command',
+      command: 'chapter',
+      chapter: 2,
+    });
   });
 });

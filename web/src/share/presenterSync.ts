@@ -10,7 +10,17 @@ export type PresenterMessage =
    * Where the presenting window is. `chapter` counts from 1 (0: before the first chapter);
    * `notes` are that chapter's speaker notes; `caption` is the step's, `nextCaption` the next's.
    */
-  | { type: 'position'; scenario: string; step: number; total: number; chapter: number; chapterTitle: string | null; notes: string | null; caption: string | null; nextCaption: string | null }
+  | {
+      type: 'position';
+      scenario: string;
+      step: number;
+      total: number;
+      chapter: number;
+      chapterTitle: string | null;
+      notes: string | null;
+      caption: string | null;
+      nextCaption: string | null;
+    }
   | { type: 'command'; command: 'next' | 'prev' | 'first' | 'last' | 'chapter'; chapter?: number }
   | { type: 'hello' };
 
@@ -23,7 +33,13 @@ export function parsePresenterMessage(d: unknown): PresenterMessage | null {
   if (m.type === 'hello') return { type: 'hello' };
   if (m.type === 'position') {
     if (typeof m.scenario !== 'string' || !int(m.step) || !int(m.total) || !int(m.chapter)) return null;
-    if (!strOrNull(m.chapterTitle) || !strOrNull(m.notes) || !strOrNull(m.nextCaption) || !(m.caption === undefined || strOrNull(m.caption))) return null;
+    if (
+      !strOrNull(m.chapterTitle) ||
+      !strOrNull(m.notes) ||
+      !strOrNull(m.nextCaption) ||
+      !(m.caption === undefined || strOrNull(m.caption))
+    )
+      return null;
     return {
       type: 'position',
       scenario: m.scenario,
@@ -37,7 +53,8 @@ export function parsePresenterMessage(d: unknown): PresenterMessage | null {
     };
   }
   if (m.type === 'command' && ['next', 'prev', 'first', 'last', 'chapter'].includes(m.command as string)) {
-    if (m.command === 'chapter') return int(m.chapter) ? { type: 'command', command: 'chapter', chapter: m.chapter as number } : null;
+    if (m.command === 'chapter')
+      return int(m.chapter) ? { type: 'command', command: 'chapter', chapter: m.chapter as number } : null;
     return { type: 'command', command: m.command as 'next' | 'prev' | 'first' | 'last' };
   }
   return null;

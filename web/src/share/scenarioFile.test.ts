@@ -17,6 +17,11 @@ describe('reading scenario files', () => {
   });
 
   it('never throws on arbitrary text (10k cases)', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json()), (t) => { readScenarioText(t); }), { numRuns: fuzzRuns(10_000), seed: 11 });
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json()), (t) => {
+        readScenarioText(t);
+      }),
+      { numRuns: fuzzRuns(10_000), seed: 11 },
+    );
   });
 });

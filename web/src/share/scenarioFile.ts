@@ -18,7 +18,8 @@ function position(text: string, offset: number): string {
 }
 
 export function readScenarioText(text: string): ScenarioFileResult {
-  if (text.length > MAX_SCENARIO_BYTES) return { ok: false, errors: [`the file is too large (${text.length} bytes; at most ${MAX_SCENARIO_BYTES})`] };
+  if (text.length > MAX_SCENARIO_BYTES)
+    return { ok: false, errors: [`the file is too large (${text.length} bytes; at most ${MAX_SCENARIO_BYTES})`] };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -30,7 +31,8 @@ export function readScenarioText(text: string): ScenarioFileResult {
   try {
     return { ok: true, scenario: validateScenario(doc) };
   } catch (e) {
-    if (e instanceof ScenarioError) return { ok: false, errors: e.errors.map((x) => `${x.path || '/'}: expected ${x.expected}, found ${x.found}`) };
+    if (e instanceof ScenarioError)
+      return { ok: false, errors: e.errors.map((x) => `${x.path || '/'}: expected ${x.expected}, found ${x.found}`) };
     return { ok: false, errors: [String(e)] };
   }
 }

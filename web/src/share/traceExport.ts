@@ -55,7 +55,17 @@ export interface TraceDocument {
 }
 
 export function recordJson(e: TraceEvent): TraceRecordJson {
-  const r: TraceRecordJson = { step: e.step, time_ns: e.timeNs, ctx: e.ctx, event: e.event, ring: e.ring, req: e.req, user_data: e.userData.toString(), a: String(rawWords(e).a), b: String(rawWords(e).b) };
+  const r: TraceRecordJson = {
+    step: e.step,
+    time_ns: e.timeNs,
+    ctx: e.ctx,
+    event: e.event,
+    ring: e.ring,
+    req: e.req,
+    user_data: e.userData.toString(),
+    a: String(rawWords(e).a),
+    b: String(rawWords(e).b),
+  };
   if (e.srcLine) r.src = { file: e.srcFile, line: e.srcLine };
   if (e.text !== undefined) r.text = e.text;
   return r;
@@ -76,7 +86,14 @@ export function traceDocument(frames: readonly FrameLike[], scenario: string, ap
       core_step: f.coreStep,
       task_state: f.taskState,
       last_ret: f.lastRet,
-      ring: { sqHead: f.ring.sqHead, sqTail: f.ring.sqTail, cqHead: f.ring.cqHead, cqTail: f.ring.cqTail, cqOverflow: f.ring.cqOverflow, sqDropped: f.ring.sqDropped },
+      ring: {
+        sqHead: f.ring.sqHead,
+        sqTail: f.ring.sqTail,
+        cqHead: f.ring.cqHead,
+        cqTail: f.ring.cqTail,
+        cqOverflow: f.ring.cqOverflow,
+        sqDropped: f.ring.sqDropped,
+      },
       records: f.events.map(recordJson),
     })),
   };

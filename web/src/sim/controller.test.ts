@@ -82,7 +82,9 @@ describe('SimController', () => {
     expect(() => c.apply({ kind: 'op', op: nop(3) })).toThrow(/SQ is full/);
     expect(c.frames).toHaveLength(frames);
     expect(c.ring.sqeTail).toBe(2);
-    expect(() => c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'URING_CMD', cmd_op: 'NO_SUCH_CONSTANT' } } })).toThrow();
+    expect(() =>
+      c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'URING_CMD', cmd_op: 'NO_SUCH_CONSTANT' } } }),
+    ).toThrow();
     c.apply({ kind: 'op', op: { op: 'submit' } });
     c.settle(undefined);
     expect(c.frames.at(-1)!.ring.cqTail).toBe(2);
@@ -100,7 +102,9 @@ describe('SimController', () => {
     expect(c.opFrameIndices()).toEqual([2, 3, 7]);
     const scenario = { ...emptyScenario(4), program: c.programOps() };
     const r = SimController.replay(await loadCoreFromDisk(), scenario, c.schedule());
-    expect(r.frames.map((f) => [f.label, f.ring.sqHead, f.ring.cqTail, f.taskState])).toEqual(c.frames.map((f) => [f.label, f.ring.sqHead, f.ring.cqTail, f.taskState]));
+    expect(r.frames.map((f) => [f.label, f.ring.sqHead, f.ring.cqTail, f.taskState])).toEqual(
+      c.frames.map((f) => [f.label, f.ring.sqHead, f.ring.cqTail, f.taskState]),
+    );
     const again = SimController.fromInputs(await loadCoreFromDisk(), scenario, c.inputs);
     expect(again.frames.map((f) => f.label)).toEqual(c.frames.map((f) => f.label));
     expect(() => SimController.replay(r.core, scenario, [0, 0, 0, 0, 0, 0])).toThrow(/schedule names 5 operations/);
@@ -118,7 +122,51 @@ describe('SimController', () => {
   });
 });
 
+describe('frames share what did not change', () => {
+  it('keeps the previous slot objects and arrays, and makes new ones only for changed slots', async () => {
+    const c = await session(8);
+    c.apply({ kind: 'op', op: nop(1) });
+    const a = c.frames.at(-2)!.ring;
+    const b = c.frames.at(-1)!.ring;
+    // Writing one SQE changes one slot of the SQE array and nothing in the CQ.
+    expect(b.cqes).toBe(a.cqes);
+    expect(b.sqArray).toBe(a.sqArray);
+    expect(b.sqes).not.toBe(a.sqes);
+    const changed = b.sqes.filter((s, i) => s !== a.sqes[i]).map((s) => s.slot);
+    expect(changed).toEqual([0]);
+    expect(b.sqes[0]!.userData).toBe(1n);
+    c.apply({ kind: 'op', op: { op: 'submit' } });
+    c.settle(undefined);
+    const d = c.frames.at(-1)!.ring;
+    expect(d.cqes).not.toBe(b.cqes);
+    expect(d.cqes[0]!.userData).toBe(1n);
+    expect(d.cqes.slice(1).every((q, i) => q === b.cqes[i + 1])).toBe(true);
+    // Going back shows the frame as it was recorded.
+    c.seek(1);
+    expect(c.ring.cqTail()).toBe(0);
+  });
+});
+
 describe('snapshot memory', () => {
+  it('stores the pages that changed since a key copy, not the whole memory each time', async () => {
+    const c = await session();
+    let ud = 0;
+    while (c.frames.length < SNAPSHOT_INTERVAL * 12) {
+      c.apply({ kind: 'op', op: nop(ud++) });
+      c.apply({ kind: 'op', op: { op: 'submit' } });
+      c.settle(undefined);
+      c.apply({ kind: 'op', op: { op: 'reap' } });
+    }
+    // Twelve snapshots in far less than twelve copies of the memory, and every one exact.
+    expect(c.snapshotBytes()).toBeLessThan(3 * c.core.u8().byteLength);
+    for (const i of [SNAPSHOT_INTERVAL * 3 + 5, SNAPSHOT_INTERVAL * 7, SNAPSHOT_INTERVAL * 11 + 1, 2]) {
+      c.seek(i);
+      expect(c.ring.cqTail()).toBe(c.frames[i]!.ring.cqTail);
+      expect(c.ring.sqHead()).toBe(c.frames[i]!.ring.sqHead);
+      expect(c.ring.sqeTail).toBe(c.frames[i]!.ring.sqeTail);
+    }
+  });
+
   it('stays bounded on a long timeline while seeks remain exact', async () => {
     const c = await session();
     let ud = 0;

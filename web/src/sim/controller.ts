@@ -9,21 +9,34 @@
  * from the start. Applying an input anywhere but at the end starts a new branch; the old future
  * is kept until the next branch (see {@link SimController.restoreBranch}).
  */
-import type { Op, Scenario } from '../scenario/format';
+import { coreConfig, type Op, type Scenario } from '../scenario/format';
 import { ProgramRuntime, type RuntimeState } from '../scenario/runtime';
 import { drainTrace, splitStates } from '../wasm/decode';
 import { CoreDeadError, type Core } from '../wasm/load';
 import type { IoUring } from '../uring/IoUring';
+import { chapterAnchors, chapterCuts } from './chapters';
 import { type Frame, readRing } from './frame';
 
-/** One recorded input: a program operation, or one kernel step. */
-export type Input = { kind: 'op'; op: Op; index?: number } | { kind: 'step' };
+/**
+ * One recorded input: a program operation, one kernel step, or a beat. A beat runs nothing: it
+ * shows the first `records` trace records of the input after it (a step whose records start
+ * more than one chapter is shown in beats, the state before the step until its last beat).
+ */
+export type Input = { kind: 'op'; op: Op; index?: number } | { kind: 'step' } | { kind: 'beat'; records: number };
 
+/**
+ * The core's memory at a frame: a key copy of the whole memory (shared by the snapshots taken
+ * after it) plus the 4 KiB pages that differ from it. Most of the memory does not change
+ * between snapshots, so a snapshot costs a compare and a few pages instead of a full copy.
+ */
 interface Snapshot {
   frame: number;
-  memory: Uint8Array;
+  key: Uint8Array;
+  pages: Map<number, Uint8Array>;
   rt: RuntimeState;
 }
+
+const PAGE = 4096;
 
 /** The future a branch cut off: where it left the timeline and how long it was. */
 export interface BranchInfo {
@@ -43,10 +56,11 @@ export type Schedule = number[];
 /** Snapshot every this many frames, to begin with. */
 export const SNAPSHOT_INTERVAL = 256;
 /**
- * At most this many snapshots are kept (each is a copy of the core's whole memory, a few MiB).
- * Past it every other snapshot is dropped and the interval doubles, so memory stays bounded and
- * a seek replays at most one interval: 24 snapshots over a 100k-frame timeline replay at most
- * ~8k steps.
+ * Snapshots may hold at most as many bytes as this many copies of the core's whole memory (a few
+ * MiB each). Snapshots after the first store only the pages that changed since their key copy,
+ * so this is rarely reached (a 100k-frame NOP timeline keeps its 390 snapshots in a fraction of
+ * it); past it every other snapshot is dropped and the interval doubles, so memory stays bounded
+ * and a seek replays at most one interval.
  */
 export const MAX_SNAPSHOTS = 24;
 /** A scenario may not run longer than this many kernel steps. */
@@ -79,8 +93,11 @@ export class SimController {
   readonly rt: ProgramRuntime;
   private at = 0;
 
-  constructor(readonly core: Core, readonly scenario: Scenario) {
-    core.call((e) => e.rs_init(scenario.config?.patch2_zero_pdu ? 1 : 0));
+  constructor(
+    readonly core: Core,
+    readonly scenario: Scenario,
+  ) {
+    core.call((e) => e.rs_init(coreConfig(scenario)));
     this.rt = new ProgramRuntime(core, scenario);
     this.frames.push(this.capture(0, 'app', `io_uring_setup(${scenario.ring.entries})`, -1));
     this.snapshot();
@@ -100,7 +117,59 @@ export class SimController {
     });
     budget -= c.runUntilIdle(budget);
     if (budget <= 0) throw new Error(`the scenario did not finish within ${maxSteps} kernel steps`);
+    if (scenario.chapters?.length) {
+      const cuts = chapterCuts(chapterAnchors(scenario.chapters, c.frames, c.opFrames));
+      // Later frames first, so the indices of earlier ones stay valid.
+      for (const i of [...cuts.keys()].sort((a, b) => b - a)) c.splitFrame(i, cuts.get(i) as number[]);
+      c.seek(c.frames.length - 1);
+    }
     return c;
+  }
+
+  /**
+   * Shows frame `i` in beats: its records are cut before each index of `cuts` and each part
+   * becomes a frame. Every part but the last shows the state before the input (the step has not
+   * finished); the last part is the frame as it was. Recorded as `beat` inputs before the
+   * input, so seeking and rebuilding from inputs give the same frames.
+   */
+  private splitFrame(i: number, cuts: readonly number[]): void {
+    const f = this.frames[i];
+    const prev = this.frames[i - 1];
+    if (!f || !prev || i < 1) return;
+    const bounds = [0, ...cuts.filter((r) => r > 0 && r < f.events.length), f.events.length];
+    const of = bounds.length - 1;
+    if (of < 2) return;
+    const parts: Frame[] = [];
+    for (let k = 0; k < of; k++) {
+      const events = f.events.slice(bounds[k], bounds[k + 1]);
+      const last = k === of - 1;
+      parts.push({
+        ...(last
+          ? f
+          : { ...f, ring: prev.ring, taskState: prev.taskState, lastRet: prev.lastRet, coreStep: prev.coreStep }),
+        index: i + k,
+        label: f.actor === 'kernel' && events[0] ? events[0].event : f.label,
+        events,
+        beat: { n: k + 1, of },
+      });
+    }
+    const extra = of - 1;
+    const beats: Input[] = [];
+    for (let k = 0; k < extra; k++)
+      beats.push({ kind: 'beat', records: (bounds[k + 1] as number) - (bounds[k] as number) });
+    const after = this.frames.slice(i + 1).map((x) => ({ ...x, index: x.index + extra }));
+    this.frames.length = i;
+    this.frames.push(...parts, ...after);
+    this.inputs.splice(i - 1, 0, ...beats);
+    for (let k = 0; k < this.opFrames.length; k++)
+      if ((this.opFrames[k] as number) >= i) this.opFrames[k] = (this.opFrames[k] as number) + extra;
+    for (const sn of this.snapshots) if (sn.frame >= i) sn.frame += extra;
+    if (this.at >= i) this.at += extra;
+  }
+
+  /** Whether some frames are beats of a split step (see {@link splitFrame}). */
+  get hasBeats(): boolean {
+    return this.inputs.some((x) => x.kind === 'beat');
   }
 
   get cursor(): number {
@@ -119,8 +188,10 @@ export class SimController {
    */
   static replay(core: Core, scenario: Scenario, schedule: Schedule, maxSteps = MAX_STEPS): SimController {
     const ops = schedule.length - 1;
-    if (ops < 0 || ops > scenario.program.length) throw new Error(`the schedule names ${ops} operations but the program has ${scenario.program.length}`);
-    if (schedule.reduce((a, b) => a + b, 0) > maxSteps) throw new Error(`the schedule runs more than ${maxSteps} kernel steps`);
+    if (ops < 0 || ops > scenario.program.length)
+      throw new Error(`the schedule names ${ops} operations but the program has ${scenario.program.length}`);
+    if (schedule.reduce((a, b) => a + b, 0) > maxSteps)
+      throw new Error(`the schedule runs more than ${maxSteps} kernel steps`);
     const c = new SimController(core, scenario);
     for (let i = 0; i <= ops; i++) {
       for (let k = 0; k < (schedule[i] as number); k++) c.apply({ kind: 'step' });
@@ -133,9 +204,28 @@ export class SimController {
   }
 
   /** Rebuilds a session from its recorded inputs (on a fresh core after a trap). */
-  static fromInputs(core: Core, scenario: Scenario, inputs: readonly Input[], opFrames: readonly number[] = []): SimController {
+  static fromInputs(
+    core: Core,
+    scenario: Scenario,
+    inputs: readonly Input[],
+    opFrames: readonly number[] = [],
+  ): SimController {
     const c = new SimController(core, scenario);
-    for (const x of inputs) c.apply(x);
+    let beats: number[] = [];
+    for (const x of inputs) {
+      if (x.kind === 'beat') {
+        beats.push(x.records);
+        continue;
+      }
+      c.apply(x);
+      if (beats.length) {
+        const cuts: number[] = [];
+        let at = 0;
+        for (const n of beats) cuts.push((at += n));
+        c.splitFrame(c.frames.length - 1, cuts);
+        beats = [];
+      }
+    }
     c.opFrames.push(...opFrames);
     return c;
   }
@@ -174,7 +264,7 @@ export class SimController {
     const out: Schedule = [0];
     for (const x of this.inputs) {
       if (x.kind === 'op') out.push(0);
-      else out[out.length - 1] = (out[out.length - 1] as number) + 1;
+      else if (x.kind === 'step') out[out.length - 1] = (out[out.length - 1] as number) + 1;
     }
     return out;
   }
@@ -197,7 +287,12 @@ export class SimController {
     const { kind, summary, untilNs } = r;
     this.inputs.push(input);
     const lbl = input.kind === 'step' ? (kind === 0 ? 'idle' : 'step') : summary;
-    const f = this.capture(this.frames.length, input.kind === 'step' ? 'kernel' : 'app', lbl, input.kind === 'op' ? (input.index ?? -1) : -1);
+    const f = this.capture(
+      this.frames.length,
+      input.kind === 'step' ? 'kernel' : 'app',
+      lbl,
+      input.kind === 'op' ? (input.index ?? -1) : -1,
+    );
     this.frames.push(f);
     this.at = f.index;
     if (f.index % this.interval === 0) this.snapshot();
@@ -219,6 +314,17 @@ export class SimController {
       }
     }
     return n;
+  }
+
+  /**
+   * One kernel step by hand. A step that finds nothing to run leaves no frame (an idle step
+   * changes nothing, so a screen full of them would say nothing) and returns null.
+   */
+  stepOnce(): Frame | null {
+    const f = this.apply({ kind: 'step' });
+    if (f.label !== 'idle') return f;
+    this.dropLast();
+    return null;
   }
 
   /** Runs kernel steps until nothing can run. */
@@ -294,10 +400,12 @@ export class SimController {
   }
 
   private dropSnapshotsAfter(i: number) {
-    while (this.snapshots.length > 1 && (this.snapshots[this.snapshots.length - 1] as Snapshot).frame > i) this.snapshots.pop();
+    while (this.snapshots.length > 1 && (this.snapshots[this.snapshots.length - 1] as Snapshot).frame > i)
+      this.snapshots.pop();
   }
 
   private exec(input: Input): { kind: number; summary: string; untilNs?: number } {
+    if (input.kind === 'beat') return { kind: -2, summary: 'beat' };
     if (input.kind === 'step') return { kind: this.core.call((e) => e.rs_step()), summary: 'step' };
     const r = this.rt.exec(input.op);
     return { kind: -1, summary: r.summary, untilNs: r.untilNs };
@@ -314,18 +422,44 @@ export class SimController {
       timeNs: Number(this.core.call((e) => e.rs_clock_ns())),
       taskState: this.core.call((e) => e.rs_task_state()),
       lastRet: this.core.call((e) => e.rs_last_ret()),
-      ring: readRing(this.rt.ring),
+      ring: readRing(this.rt.ring, this.frames[this.frames.length - 1]?.ring),
       events,
       states,
     };
   }
 
   private snapshot() {
-    this.snapshots.push({ frame: this.at, memory: this.core.u8().slice(), rt: this.rt.save() });
-    if (this.snapshots.length > MAX_SNAPSHOTS) {
+    const mem = this.core.u8();
+    const last = this.snapshots[this.snapshots.length - 1];
+    let key = last?.key;
+    const pages = new Map<number, Uint8Array>();
+    if (key && key.byteLength === mem.byteLength && (mem.byteOffset & 3) === 0) {
+      const a = new Int32Array(mem.buffer, mem.byteOffset, mem.byteLength >> 2);
+      const b = new Int32Array(key.buffer, key.byteOffset, key.byteLength >> 2);
+      const words = PAGE >> 2;
+      let bytes = 0;
+      for (let w = 0; w < a.length && bytes <= mem.byteLength >> 2; w += words) {
+        const end = Math.min(w + words, a.length);
+        for (let k = w; k < end; k++) {
+          if (a[k] !== b[k]) {
+            pages.set(w * 4, mem.slice(w * 4, end * 4));
+            bytes += (end - w) * 4;
+            break;
+          }
+        }
+      }
+      // Too much changed: a fresh key copy is cheaper to keep and to restore.
+      if (bytes > mem.byteLength >> 2) key = undefined;
+    } else key = undefined;
+    if (!key) {
+      key = mem.slice();
+      pages.clear();
+    }
+    this.snapshots.push({ frame: this.at, key, pages, rt: this.rt.save() });
+    while (this.snapshots.length > 2 && this.snapshotBytes() > MAX_SNAPSHOTS * mem.byteLength) {
       // Keep the first and every snapshot on the doubled interval.
       this.interval *= 2;
-      const keep = this.snapshots.filter((s, i) => i === 0 || s.frame % this.interval === 0);
+      const keep = this.snapshots.filter((sn, i) => i === 0 || sn.frame % this.interval === 0);
       this.snapshots.length = 0;
       this.snapshots.push(...keep);
     }
@@ -333,14 +467,23 @@ export class SimController {
 
   private restore(s: Snapshot) {
     const mem = this.core.exports.memory;
-    const need = s.memory.byteLength - mem.buffer.byteLength;
+    const need = s.key.byteLength - mem.buffer.byteLength;
     if (need > 0) mem.grow(Math.ceil(need / 65536));
-    this.core.u8().set(s.memory);
+    const u8 = this.core.u8();
+    u8.set(s.key);
+    for (const [at, page] of s.pages) u8.set(page, at);
     this.rt.load(s.rt);
   }
 
   /** Bytes held by snapshots (for the benchmark and the memory bound). */
   snapshotBytes(): number {
-    return this.snapshots.reduce((n, s) => n + s.memory.byteLength, 0);
+    const keys = new Set<Uint8Array>();
+    let n = 0;
+    for (const sn of this.snapshots) {
+      keys.add(sn.key);
+      for (const p of sn.pages.values()) n += p.byteLength;
+    }
+    for (const k of keys) n += k.byteLength;
+    return n;
   }
 }

@@ -4,7 +4,7 @@
  * Frames are immutable and small: ring words, the slot contents that matter, and the trace
  * records the step produced.
  */
-import { PDU_SIZE, PROV_NAMES, REQ_INFO_OFF, REQ_STATE_NAMES } from '../wasm/abi.generated';
+import { PDU_SIZE, PROV_NAMES, REQ_INFO_OFF, REQ_INFO_SIZE, REQ_STATE_NAMES } from '../wasm/abi.generated';
 import type { StateChange, TraceEvent } from '../wasm/decode';
 import type { Cqe, IoUring } from '../uring/IoUring';
 
@@ -61,24 +61,49 @@ export interface RingFrame {
   reqs: ReqView[];
 }
 
-/** Reads every in-use request of the ring. */
-export function readReqs(r: IoUring): ReqView[] {
+/** The ring words each slot array was read from (see {@link readRing}). */
+const rawOf = new WeakMap<readonly unknown[], Uint32Array>();
+
+/** The raw request-info block each view was read from (to share unchanged views between frames). */
+const reqRaw = new WeakMap<ReqView, Uint32Array>();
+
+function sameWords(u32: Uint32Array, at: number, raw: Uint32Array): boolean {
+  for (let k = 0; k < raw.length; k++) if (u32[at + k] !== raw[k]) return false;
+  return true;
+}
+
+/**
+ * Reads every in-use request of the ring. A request whose info block did not change since
+ * `prev` (the same ring's requests in an earlier frame) keeps its view object, so frames share
+ * what did not change (memory, garbage collection, and React's identity checks).
+ */
+export function readReqs(r: IoUring, prev?: readonly ReqView[]): ReqView[] {
   const core = r.core;
   const n = core.call((e) => e.rs_req_count(r.fd));
   const out: ReqView[] = [];
+  const before = new Map<number, ReqView>();
+  if (prev) for (const v of prev) before.set(v.index, v);
+  const words = REQ_INFO_SIZE >> 2;
   for (let i = 0; i < n; i++) {
     const p = core.call((e) => e.rs_req_info(r.fd, i)) >>> 0;
     if (!p) continue;
     const dv = core.view();
     const state = REQ_STATE_NAMES[dv.getUint8(p + REQ_INFO_OFF.STATE)] ?? 'free';
     if (state === 'free') continue;
+    const old = before.get(dv.getUint32(p + REQ_INFO_OFF.INDEX, true));
+    const oldRaw = old ? reqRaw.get(old) : undefined;
+    const u32 = new Uint32Array(dv.buffer);
+    if (old && oldRaw && (p & 3) === 0 && sameWords(u32, p >> 2, oldRaw)) {
+      out.push(old);
+      continue;
+    }
     const pduProv: (typeof PROV_NAMES)[number][] = [];
     const pduSrc: number[] = [];
     for (let k = 0; k < PDU_SIZE; k++) {
       pduProv.push(PROV_NAMES[dv.getUint8(p + REQ_INFO_OFF.PDU_PROV + k)] ?? 'fresh');
       pduSrc.push(dv.getUint32(p + REQ_INFO_OFF.PDU_SRC + 4 * k, true));
     }
-    out.push({
+    const v: ReqView = {
       serial: dv.getUint32(p + REQ_INFO_OFF.SERIAL, true),
       index: dv.getUint32(p + REQ_INFO_OFF.INDEX, true),
       state,
@@ -97,8 +122,11 @@ export function readReqs(r: IoUring): ReqView[] {
       pdu: core.u8().slice(p + REQ_INFO_OFF.PDU, p + REQ_INFO_OFF.PDU + PDU_SIZE),
       pduProv,
       pduSrc,
-    });
+    };
+    if ((p & 3) === 0) reqRaw.set(v, u32.slice(p >> 2, (p >> 2) + words));
+    out.push(v);
   }
+  if (prev && out.length === prev.length && out.every((v, k) => v === prev[k])) return prev as ReqView[];
   return out;
 }
 
@@ -123,26 +151,104 @@ export interface Frame {
   events: TraceEvent[];
   /** The requests' state transitions in this step, in order (the core's `sim_req_state`). */
   states: StateChange[];
+  /**
+   * Part `n` of `of` of one step shown in beats (several chapters start inside it); the state
+   * of every beat but the last is the state before the step.
+   */
+  beat?: { n: number; of: number };
 }
 
-/** Reads a ring's visible state out of shared memory. */
-export function readRing(r: IoUring): RingFrame {
+/**
+ * Reads a ring's visible state out of shared memory. Given `prev` (an earlier frame of the same
+ * ring), every slot whose contents did not change keeps its object, and an array with no change
+ * at all is `prev`'s own array: a step that touches one slot of a 32768-entry ring allocates one
+ * slot object, not 100k.
+ */
+export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
   const dv = r.core.view();
-  const sqes: SqSlotView[] = [];
+  const u32 = new Uint32Array(dv.buffer);
+  const same =
+    prev !== undefined && prev.fd === r.fd && prev.sqEntries === r.sqEntries && prev.cqEntries === r.cqEntries;
+  const p = same ? prev : undefined;
+  // The words each slot was last read from: a slot whose words did not change keeps its object
+  // without touching BigInts (a 32768-entry ring compares in well under a millisecond).
+  const sqW = r.sqeSize >> 2;
+  const sqBase = r.sqesAddr >> 2;
+  const sqRaw = p && rawOf.get(p.sqes);
+  let sqes: SqSlotView[] | null = null;
+  // Copied on the first change (an unchanged ring allocates nothing).
+  let sqOut: Uint32Array | null = sqRaw ? null : new Uint32Array(r.sqEntries * 4);
   for (let slot = 0; slot < r.sqEntries; slot++) {
+    const w = sqBase + slot * sqW;
+    const a0 = u32[w] as number;
+    const a1 = u32[w + 1] as number;
+    const a8 = u32[w + 8] as number;
+    const a9 = u32[w + 9] as number;
+    const o = p?.sqes[slot];
+    if (
+      o &&
+      sqRaw &&
+      sqRaw[slot * 4] === a0 &&
+      sqRaw[slot * 4 + 1] === a1 &&
+      sqRaw[slot * 4 + 2] === a8 &&
+      sqRaw[slot * 4 + 3] === a9
+    ) {
+      if (sqes) sqes.push(o);
+      continue;
+    }
+    if (!sqOut) sqOut = (sqRaw as Uint32Array).slice();
+    sqOut[slot * 4] = a0;
+    sqOut[slot * 4 + 1] = a1;
+    sqOut[slot * 4 + 2] = a8;
+    sqOut[slot * 4 + 3] = a9;
     const a = r.sqesAddr + slot * r.sqeSize;
-    sqes.push({
-      slot,
-      opcode: dv.getUint8(a),
-      flags: dv.getUint8(a + 1),
-      fd: dv.getInt32(a + 4, true),
-      userData: dv.getBigUint64(a + 32, true),
-    });
+    const opcode = dv.getUint8(a);
+    const flags = dv.getUint8(a + 1);
+    const fd = dv.getInt32(a + 4, true);
+    const userData = dv.getBigUint64(a + 32, true);
+    if (o && o.opcode === opcode && o.flags === flags && o.fd === fd && o.userData === userData) {
+      if (sqes) sqes.push(o);
+      continue;
+    }
+    if (!sqes) sqes = p ? p.sqes.slice(0, slot) : [];
+    sqes.push({ slot, opcode, flags, fd, userData });
   }
-  const cqes: Cqe[] = [];
-  for (let slot = 0; slot < r.cqEntries; slot++) cqes.push(r.cqeAt(slot));
-  const sqArray: number[] = [];
-  for (let i = 0; i < r.sqEntries; i++) sqArray.push(r.sqArray(i));
+  const cqW = r.cqeSize >> 2;
+  const cqBase = (r.ringsAddr + r.off.cq.cqes) >> 2;
+  const cqRaw = p && rawOf.get(p.cqes);
+  let cqOut: Uint32Array | null = cqRaw ? null : new Uint32Array(r.cqEntries * cqW);
+  let cqes: Cqe[] | null = null;
+  for (let slot = 0; slot < r.cqEntries; slot++) {
+    const o = p?.cqes[slot];
+    let diff = !cqRaw || !o;
+    if (!diff) {
+      for (let k = 0; k < cqW; k++)
+        if ((cqRaw as Uint32Array)[slot * cqW + k] !== u32[cqBase + slot * cqW + k]) diff = true;
+    }
+    if (!diff) {
+      if (cqes) cqes.push(o as Cqe);
+      continue;
+    }
+    if (!cqOut) cqOut = (cqRaw as Uint32Array).slice();
+    for (let k = 0; k < cqW; k++) cqOut[slot * cqW + k] = u32[cqBase + slot * cqW + k] as number;
+    if (!cqes) cqes = p ? p.cqes.slice(0, slot) : [];
+    cqes.push(r.cqeAt(slot));
+  }
+  let sqArray: number[] | null = null;
+  for (let i = 0; i < r.sqEntries; i++) {
+    const v = r.sqArray(i);
+    if (p && p.sqArray[i] === v) {
+      if (sqArray) sqArray.push(v);
+      continue;
+    }
+    if (!sqArray) sqArray = p ? p.sqArray.slice(0, i) : [];
+    sqArray.push(v);
+  }
+  const sqFinal = sqes ?? (p as RingFrame).sqes;
+  const cqFinal = cqes ?? (p as RingFrame).cqes;
+  // The raw words belong to the arrays as they are now (an unchanged array's words are unchanged).
+  if (sqOut) rawOf.set(sqFinal, sqOut);
+  if (cqOut) rawOf.set(cqFinal, cqOut);
   return {
     fd: r.fd,
     sqEntries: r.sqEntries,
@@ -155,10 +261,10 @@ export function readRing(r: IoUring): RingFrame {
     cqHead: r.cqHead(),
     cqTail: r.cqTail(),
     cqOverflow: r.cqOverflow(),
-    sqArray,
-    sqes,
-    cqes,
-    reqs: readReqs(r),
+    sqArray: sqArray ?? (p as RingFrame).sqArray,
+    sqes: sqFinal,
+    cqes: cqFinal,
+    reqs: readReqs(r, p?.reqs),
   };
 }
 

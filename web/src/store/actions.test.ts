@@ -26,6 +26,7 @@ import {
 import { LIBRARY } from './scenarios';
 import { selChapterIndex, selFocusTrack } from './selectors';
 import { MAX_SPEED, MIN_SPEED, simStore } from './store';
+import { setQuiz } from './quiz';
 
 let core: Core;
 beforeAll(async () => {
@@ -108,6 +109,8 @@ describe('guided scenarios', () => {
 });
 
 describe('playback', () => {
+  // Checkpoints stop playback too (tested in store/quiz.test.ts); these tests are about stops.
+  beforeEach(() => setQuiz(false));
   it('plays at its speed and pauses at an enabled stop', () => {
     vi.useFakeTimers();
     startSession(core, { scenario: 'nop-batch' });
@@ -118,18 +121,31 @@ describe('playback', () => {
     vi.advanceTimersByTime(100 * (firstCqe + 5));
     expect(st().playing).toBe(false);
     expect(st().cursor).toBe(firstCqe);
+    // It says why: the stop kinds that stopped it, at that step.
+    expect(st().stopped).toEqual({
+      why: 'stop',
+      step: firstCqe,
+      kinds: st().models[firstCqe]!.stops.filter((k) => st().breakpoints[k]),
+    });
+    expect(st().stopped!.kinds).toContain('cqe_posted');
+    play();
+    expect(st().stopped).toBeNull();
+    pause();
+    expect(st().stopped?.why).toBe('paused');
   });
 
   it('passes over a disabled stop and stops at the end', () => {
     vi.useFakeTimers();
     startSession(core, { scenario: 'nop-batch' });
-    for (const k of ['eiocbqueued', 'eagain', 'device_done', 'task_work_ran', 'cqe_posted', 'sanitizer'] as const) toggleBreakpoint(k);
+    for (const k of ['eiocbqueued', 'eagain', 'device_done', 'task_work_ran', 'cqe_posted', 'sanitizer'] as const)
+      toggleBreakpoint(k);
     setSpeed(MAX_SPEED * 10);
     expect(st().speed).toBe(MAX_SPEED);
     play();
     vi.advanceTimersByTime(10_000);
     expect(st().cursor).toBe(st().frames.length - 1);
     expect(st().playing).toBe(false);
+    expect(st().stopped).toEqual({ why: 'end', step: st().frames.length - 1, kinds: [] });
     setSpeed(0);
     expect(st().speed).toBe(MIN_SPEED);
   });
@@ -191,5 +207,50 @@ describe('free play', () => {
     freePlay(4);
     expect(st().frames).toHaveLength(1);
     expect(st().frames[0]?.ring.sqEntries).toBe(4);
+  });
+});
+
+describe('the focused stage (projector theme, presenter mode)', () => {
+  it("shows the chapter's panels, then the viewer's, two at a time", async () => {
+    const { toggleFocus } = await import('./actions');
+    const { selFocusPanels } = await import('./selectors');
+    startSession(core, { scenario: 'nop-batch' });
+    expect(selFocusPanels(st())).toEqual(['rings', 'code']);
+    simStore.setState({
+      chapters: st().chapters.map((c, i) => (i === 0 ? { ...c, panels: ['lanes', 'bytes'] } : c)),
+      cursor: st().chapters[0]!.frame,
+    });
+    expect(selFocusPanels(st())).toEqual(['lanes', 'bytes']);
+    toggleFocus('code');
+    expect(selFocusPanels(st())).toEqual(['bytes', 'code']);
+    toggleFocus('code');
+    expect(selFocusPanels(st())).toEqual(['bytes']);
+    toggleFocus('bytes');
+    expect(selFocusPanels(st())).toEqual(['bytes']);
+  });
+});
+
+describe('beats and the sandbox', () => {
+  it('editing from a beat continues on kernel steps, at the state the cursor showed', async () => {
+    const { editHere, sessionDocument } = await import('./actions');
+    startSession(core, { scenario: 'v5-queued-task-work' });
+    const beats = st().frames.filter((f) => f.beat);
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    const ch2 = st().chapters[1]!;
+    expect(st().frames[ch2.frame]!.beat).toEqual({ n: 2, of: 2 });
+    seek(ch2.frame);
+    const ring = st().frames[ch2.frame]!.ring;
+    const frames = st().frames.length;
+    editHere();
+    expect(st().mode).toBe('free');
+    expect(st().frames.some((f) => f.beat)).toBe(false);
+    expect(st().frames.length).toBe(frames - beats.filter((f) => f.beat!.n < f.beat!.of).length);
+    // The last beat is the step itself: the same ring, one frame earlier.
+    expect(st().cursor).toBe(ch2.frame - 1);
+    expect(st().frames[st().cursor]!.ring).toEqual(ring);
+    // The session's document replays to the same frames.
+    expect(sessionDocument()?.schedule?.reduce((a, b) => a + b, 0)).toBe(
+      st().frames.filter((f) => f.actor === 'kernel').length,
+    );
   });
 });

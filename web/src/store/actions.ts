@@ -17,8 +17,13 @@ import type { Core } from '../wasm/load';
 import { CoreDeadError } from '../wasm/load';
 import { type ModelCache, deriveModels, resolveChapters } from './model';
 import { libraryEntry } from './scenarios';
+import { resolveCheckpoints } from '../learn/checkpoints';
+import { askBefore, freshQuiz } from './quiz';
+import { selFocusPanels } from './selectors';
 import {
   type BytesMode,
+  type FocusPanel,
+  MAX_FOCUS,
   type Inspect,
   type InspectorTab,
   MAX_SPEED,
@@ -36,7 +41,7 @@ let core: Core | null = null;
 let spawnCore: (() => Promise<Core>) | null = null;
 let controller: SimController | null = null;
 let cache: ModelCache | null = null;
-let timer: ReturnType<typeof setTimeout> | null = null;
+let timer: number | null = null;
 
 /** User buffers are shown up to this many bytes. */
 const USER_BYTES_SHOWN = 256;
@@ -87,8 +92,17 @@ function publish(extra: Partial<SimState> = {}) {
   const base = extra.base !== undefined ? extra.base : s.base;
   const more: Partial<SimState> = {};
   // A sandbox forked from a guided scenario keeps the chapters its timeline still reaches.
-  if (mode === 'free' && base?.chapters?.length && extra.chapters === undefined) more.chapters = resolveChapters(base, c.frames, c.opFrameIndices());
-  simStore.setState({ frames: cache.frames as Frame[], models: cache.models, cursor: c.cursor, inspect: readInspect(c), branch: c.branchInfo, ...more, ...extra });
+  if (mode === 'free' && base?.chapters?.length && extra.chapters === undefined)
+    more.chapters = resolveChapters(base, c.frames, c.opFrameIndices());
+  simStore.setState({
+    frames: cache.frames as Frame[],
+    models: cache.models,
+    cursor: c.cursor,
+    inspect: readInspect(c),
+    branch: c.branchInfo,
+    ...more,
+    ...extra,
+  });
 }
 
 function fail(err: unknown) {
@@ -121,7 +135,10 @@ function guard(f: (c: SimController) => void) {
  * Starts a session on a loaded core, in free play (or on `scenario` at `step`, if given).
  * `spawn` makes fresh instances of the core (review mode, recovery after a trap).
  */
-export function startSession(loaded: Core, opts: { scenario?: string | null; step?: number; spawn?: () => Promise<Core> } = {}): void {
+export function startSession(
+  loaded: Core,
+  opts: { scenario?: string | null; step?: number; spawn?: () => Promise<Core> } = {},
+): void {
   core = loaded;
   if (opts.spawn) spawnCore = opts.spawn;
   simStore.setState({ status: 'ready', message: null, panic: null });
@@ -161,7 +178,17 @@ export function sandboxSetup(setup: Scenario): boolean {
     controller = c;
     cache = null;
     nextUserData = 1n;
-    publish({ mode: 'free', scenario: null, base, chapters: [], message: null, page: 'main', pinned: null, selectedByte: null });
+    publish({
+      mode: 'free',
+      scenario: null,
+      base,
+      chapters: [],
+      checkpoints: [],
+      message: null,
+      page: 'main',
+      pinned: null,
+      selectedByte: null,
+    });
     return true;
   } catch (err) {
     fail(err);
@@ -185,7 +212,11 @@ export function loadScenario(id: string): boolean {
  * scenario and shows its first frame; with a `schedule`, replays it as the sandbox session it
  * was (free play). Returns false, keeping the current session, if it cannot run.
  */
-export function loadScenarioDoc(scenario: Scenario, source: 'library' | 'document' = 'document', schedule?: Schedule): boolean {
+export function loadScenarioDoc(
+  scenario: Scenario,
+  source: 'library' | 'document' = 'document',
+  schedule?: Schedule,
+): boolean {
   if (!core) return false;
   pause();
   try {
@@ -195,12 +226,42 @@ export function loadScenarioDoc(scenario: Scenario, source: 'library' | 'documen
     controller = c;
     cache = null;
     nextUserData = BigInt(maxUserData(c.programOps()) + 1);
-    if (schedule) publish({ mode: 'free', scenario: null, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null });
-    else publish({ mode: 'guided', scenario, base: scenario, source, chapters, message: null, page: 'main', pinned: null, selectedByte: null });
+    const learn = {
+      checkpoints: schedule ? [] : resolveCheckpoints(scenario, c.frames, c.opFrames),
+      quiz: freshQuiz(simStore.getState().quiz.on),
+    };
+    if (schedule)
+      publish({
+        mode: 'free',
+        scenario: null,
+        base: scenario,
+        source,
+        chapters,
+        message: null,
+        page: 'main',
+        pinned: null,
+        selectedByte: null,
+        ...learn,
+      });
+    else
+      publish({
+        mode: 'guided',
+        scenario,
+        base: scenario,
+        source,
+        chapters,
+        message: null,
+        page: 'main',
+        pinned: null,
+        selectedByte: null,
+        ...learn,
+      });
     return true;
   } catch (err) {
     fail(err);
-    simStore.setState({ message: `Scenario ${scenario.id} could not run: ${err instanceof Error ? err.message : String(err)}` });
+    simStore.setState({
+      message: `Scenario ${scenario.id} could not run: ${err instanceof Error ? err.message : String(err)}`,
+    });
     return false;
   }
 }
@@ -239,7 +300,9 @@ export function checkOp(op: Op): string[] {
   } catch (err) {
     if (err instanceof ScenarioError) {
       const at = `/program/${ops.length}`;
-      return err.errors.filter((e) => e.path.startsWith(at)).map((e) => `${e.path.slice(at.length) || 'operation'}: expected ${e.expected}, found ${e.found}`);
+      return err.errors
+        .filter((e) => e.path.startsWith(at))
+        .map((e) => `${e.path.slice(at.length) || 'operation'}: expected ${e.expected}, found ${e.found}`);
     }
     return [String(err)];
   }
@@ -262,7 +325,31 @@ export function sandboxOp(op: Op): boolean {
     c.apply({ kind: 'op', op });
     ok = true;
   });
+  if (ok && op.op === 'device') {
+    const note = idlePokeNote(op);
+    if (note) simStore.setState({ message: note });
+  }
   return ok;
+}
+
+/** Device actions that arm the device for a later command rather than act on one in flight. */
+const ARMING_ACTIONS = new Set(['fail_next', 'stall']);
+
+/** What a poke meant when nothing was in flight (null: something was). */
+function idlePokeNote(op: Extract<Op, { op: 'device' }>): string | null {
+  const s = simStore.getState();
+  const m = s.models[s.cursor];
+  const busy = m?.reqs.some(
+    (r) => r.state === 'inflight' || r.state === 'issuing' || r.state === 'iowq_queued' || r.state === 'tw_pending',
+  );
+  // The poke itself may have completed something (dispatch, complete_now): then it acted.
+  const acted = s.frames[s.cursor]?.events.some(
+    (e) => e.event === 'io_uring_complete' || e.event === 'sim_uring_cmd_done' || e.event === 'sim_task_work_run',
+  );
+  if (busy || acted) return null;
+  return ARMING_ACTIONS.has(op.action)
+    ? `Nothing is in flight on ${op.fd}: ${op.action} is armed and acts on the next command.`
+    : `Nothing is in flight on ${op.fd}: ${op.action} had nothing to act on.`;
 }
 
 /** Steps the kernel until nothing can run (at most `max` steps). */
@@ -283,11 +370,31 @@ export function fillCq(): void {
     if (!cur || simStore.getState().panic) return;
     const free = cur.sqEntries - ((cur.sqeTail - cur.sqHead) >>> 0);
     const n = Math.min(free, want);
-    for (let i = 0; i < n; i++) if (!sandboxOp({ op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } })) return;
+    for (let i = 0; i < n; i++)
+      if (!sandboxOp({ op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } })) return;
     if (!sandboxOp({ op: 'submit' })) return;
     guard((cc) => cc.settle(undefined));
     want -= n;
   }
+}
+
+/**
+ * Runs `n` NOP round trips in the sandbox, each a program operation followed by the kernel's
+ * steps: write the SQE, io_uring_enter, the kernel's steps, reap (a long session made at once,
+ * for load tests and `npm run bench`). Publishes once. Returns the number of frames.
+ */
+export function sandboxNopCycles(n: number): number {
+  if (!controller) return 0;
+  if (simStore.getState().mode === 'guided') editHere();
+  guard((c) => {
+    for (let i = 0; i < n; i++) {
+      c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } } });
+      c.apply({ kind: 'op', op: { op: 'submit' } });
+      c.settle(undefined);
+      c.apply({ kind: 'op', op: { op: 'reap' } });
+    }
+  });
+  return controller.frames.length;
 }
 
 /** Turns a guided scenario into a sandbox session at the cursor; acting now branches. */
@@ -296,6 +403,24 @@ export function editHere(): void {
   if (s.mode !== 'guided' || !controller) return;
   pause();
   nextUserData = BigInt(maxUserData(controller.programOps()) + 1);
+  if (controller.hasBeats && core) {
+    // Free play records kernel steps, not beats: the session continues on the same steps
+    // without the chapter beats, at the frame the cursor's state belongs to.
+    const old = controller;
+    const inputs = old.inputs.filter((x) => x.kind !== 'beat');
+    const at = old.inputs.slice(0, old.cursor).filter((x) => x.kind !== 'beat').length;
+    try {
+      const c = SimController.fromInputs(core, old.scenario, inputs);
+      c.seek(at);
+      controller = c;
+      cache = null;
+      publish({ mode: 'free', scenario: null, sandbox: true });
+      return;
+    } catch (err) {
+      fail(err);
+      return;
+    }
+  }
   simStore.setState({ mode: 'free', scenario: null, sandbox: true });
 }
 
@@ -328,10 +453,17 @@ export async function recover(): Promise<boolean> {
     core = fresh;
     controller = c;
     cache = null;
-    publish({ panic: null, message: 'The simulator was restarted; this is the last frame before it stopped.', playing: false });
+    publish({
+      panic: null,
+      message: 'The simulator was restarted; this is the last frame before it stopped.',
+      playing: false,
+    });
     return true;
   } catch (err) {
-    simStore.setState({ panic: err instanceof CoreDeadError ? err.panic : s.panic, message: `Restarting did not help: ${err instanceof Error ? err.message : String(err)}` });
+    simStore.setState({
+      panic: err instanceof CoreDeadError ? err.panic : s.panic,
+      message: `Restarting did not help: ${err instanceof Error ? err.message : String(err)}`,
+    });
     return false;
   }
 }
@@ -345,8 +477,18 @@ export const submitNop = () =>
   guard((c) => c.apply({ kind: 'op', op: { op: 'prep', sqe: { opcode: 'NOP', user_data: Number(nextUserData++) } } }));
 /** Calls `io_uring_enter` (submit everything pending, wait for nothing). */
 export const enter = () => guard((c) => c.apply({ kind: 'op', op: { op: 'submit' } }));
-/** Runs one unit of kernel work. */
-export const stepKernel = () => guard((c) => c.apply({ kind: 'step' }));
+/** What the page says when a kernel step finds nothing to run. */
+export const IDLE_MESSAGE =
+  'Nothing can run: the kernel is idle. Submit SQEs, wait, sleep or poke a device to give it work.';
+
+/** Runs one unit of kernel work; when nothing can run, no step is added and the page says so. */
+export function stepKernel(): void {
+  let idle = false;
+  guard((c) => {
+    idle = c.stepOnce() === null;
+  });
+  if (idle) simStore.setState({ message: IDLE_MESSAGE });
+}
 /** Reads every visible CQE and stores the CQ head. */
 export const reap = () => guard((c) => c.apply({ kind: 'op', op: { op: 'reap' } }));
 
@@ -357,7 +499,11 @@ export const seek = (i: number) => guard((c) => c.seek(i));
 /** One frame back. */
 export const back = () => guard((c) => c.seek(c.cursor - 1));
 /** One frame forward in the recorded timeline. */
-export const forward = () => guard((c) => c.seek(c.cursor + 1));
+export const forward = () => {
+  // A checkpoint on the next frame asks first (store/quiz.ts).
+  if (controller && askBefore(controller.cursor + 1)) return;
+  guard((c) => c.seek(c.cursor + 1));
+};
 /** The first frame. */
 export const toStart = () => seek(0);
 /** The last frame. */
@@ -392,33 +538,66 @@ export function jumpToChapter(n: number): void {
 }
 
 function stopTimer() {
-  if (timer !== null) clearTimeout(timer);
+  if (timer !== null) cancelFrame(timer);
   timer = null;
 }
+
+/**
+ * Playback runs once per animation frame (a 16 ms timer where there is no
+ * requestAnimationFrame, as under Node): each frame advances by the steps that fell due since the
+ * last one at the current speed, so 100 steps/s is delivered as ~2 steps per 60 Hz frame, the
+ * store is published once per frame, and input events run between frames.
+ */
+const hasRaf = typeof requestAnimationFrame === 'function';
+function nextFrame(f: () => void): number {
+  return hasRaf ? requestAnimationFrame(() => f()) : (setTimeout(f, 16) as unknown as number);
+}
+function cancelFrame(id: number) {
+  if (hasRaf) cancelAnimationFrame(id);
+  else clearTimeout(id as unknown as ReturnType<typeof setTimeout>);
+}
+/** Steps due but not yet shown (fractional), and when the last frame ran. */
+let due = 0;
+let lastTick = 0;
+/** A frame later than this does not make playback jump ahead by more than this much time. */
+const MAX_FRAME_GAP_MS = 250;
 
 function tick() {
   timer = null;
   const s = simStore.getState();
   if (!s.playing || !controller) return;
-  const last = s.frames.length - 1;
-  // Fast speeds advance several frames per tick; each frame passed is checked for breakpoints.
-  const interval = Math.max(1000 / s.speed, 16);
-  const per = Math.max(1, Math.round((s.speed * interval) / 1000));
-  let target = s.cursor;
-  let hit = false;
-  for (let k = 0; k < per && target < last; k++) {
-    target++;
-    if (s.models[target]?.stops.some((kind) => s.breakpoints[kind])) {
-      hit = true;
-      break;
-    }
-  }
-  seek(target);
-  if (hit || target >= last || simStore.getState().panic) {
-    simStore.setState({ playing: false });
+  const now = Date.now();
+  due += (Math.min(Math.max(0, now - lastTick), MAX_FRAME_GAP_MS) * s.speed) / 1000;
+  lastTick = now;
+  const per = Math.floor(due);
+  if (per === 0) {
+    timer = nextFrame(tick);
     return;
   }
-  timer = setTimeout(tick, interval);
+  due -= per;
+  const last = s.frames.length - 1;
+  // Each frame passed is checked for breakpoints.
+  let target = s.cursor;
+  let hit: StopKind[] = [];
+  for (let k = 0; k < per && target < last; k++) {
+    if (askBefore(target + 1)) {
+      // A checkpoint's question is up (or was just revealed): stop here.
+      if (simStore.getState().quiz.asking !== null && target !== s.cursor) seek(target);
+      simStore.setState({ playing: false });
+      return;
+    }
+    target++;
+    hit = s.models[target]?.stops.filter((kind) => s.breakpoints[kind]) ?? [];
+    if (hit.length) break;
+  }
+  seek(target);
+  const panic = simStore.getState().panic;
+  if (hit.length || target >= last || panic) {
+    const why = panic ? 'panic' : hit.length ? 'stop' : 'end';
+    simStore.setState({ playing: false, stopped: { why, step: simStore.getState().cursor, kinds: hit } });
+    return;
+  }
+  timer = nextFrame(tick);
 }
 
 /** Plays forward at the current speed, pausing at enabled stops and at the end. */
@@ -426,15 +605,18 @@ export function play(): void {
   const s = simStore.getState();
   if (!controller || s.panic) return;
   if (s.cursor >= s.frames.length - 1) seek(0);
-  simStore.setState({ playing: true });
+  simStore.setState({ playing: true, stopped: null });
   stopTimer();
-  timer = setTimeout(tick, Math.max(1000 / s.speed, 16));
+  due = 0;
+  lastTick = Date.now();
+  timer = nextFrame(tick);
 }
 
 /** Pauses playback. */
 export function pause(): void {
   stopTimer();
-  if (simStore.getState().playing) simStore.setState({ playing: false });
+  const s = simStore.getState();
+  if (s.playing) simStore.setState({ playing: false, stopped: { why: 'paused', step: s.cursor, kinds: [] } });
 }
 
 /** Play or pause. */
@@ -483,6 +665,19 @@ export function setHelp(help: boolean): void {
 export function toggleHelp(): void {
   simStore.setState({ help: !simStore.getState().help });
 }
+/**
+ * Switches a panel of the focused stage: shows it beside the first one (dropping the oldest past
+ * MAX_FOCUS), or hides it when it is shown and not alone.
+ */
+export function toggleFocus(p: FocusPanel): void {
+  const cur = [...selFocusPanels(simStore.getState())];
+  const i = cur.indexOf(p);
+  let next: FocusPanel[];
+  if (i >= 0) next = cur.length > 1 ? cur.filter((x) => x !== p) : cur;
+  else next = [...cur, p].slice(-MAX_FOCUS);
+  simStore.setState({ focus: next });
+}
+
 /** Shows or hides a stage panel. */
 export function setPanel(p: StagePanel, on: boolean): void {
   simStore.setState({ panels: { ...simStore.getState().panels, [p]: on } });

@@ -23,10 +23,17 @@ const empty: HoverState = { req: null, region: null, offset: null, field: null, 
 
 export const hoverStore = createStore<HoverState>()(() => ({ ...empty }));
 
-export const useHover = <T,>(sel: (s: HoverState) => T): T => useStore(hoverStore, sel);
+export const useHover = <T>(sel: (s: HoverState) => T): T => useStore(hoverStore, sel);
 
 /** Points at a byte. */
-export function hoverByte(region: string, offset: number, field: string | null, src: number, req: number | null, prov: string | null = null): void {
+export function hoverByte(
+  region: string,
+  offset: number,
+  field: string | null,
+  src: number,
+  req: number | null,
+  prov: string | null = null,
+): void {
   hoverStore.setState({ region, offset, field, src, req, prov });
 }
 

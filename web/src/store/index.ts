@@ -23,3 +23,5 @@ export * from './permalinks';
 export * from './presenter';
 export { comparisons, diffRows, runComparison, SUMMARY_FIELDS, otherGeneration } from './review';
 export type { Comparison, ReqSummary, ReviewSide } from './review';
+export { answer, reveal, setQuiz, revealedHere } from './quiz';
+export type { QuizState } from './quiz';

@@ -11,6 +11,7 @@ import { type StopKind, stopsOf } from '../captions/stops';
 import { captionFor } from '../captions/caption';
 import type { Chapter, Op, Scenario } from '../scenario/format';
 import type { Frame, ReqView } from '../sim/frame';
+import { chapterAnchors } from '../sim/chapters';
 import type { CTX_NAMES, REQ_STATE_NAMES } from '../wasm/abi.generated';
 import type { TraceEvent } from '../wasm/decode';
 import { eventArgs } from '../wasm/events.generated';
@@ -26,7 +27,7 @@ export const LANES: readonly Lane[] = ['user', 'io_uring', 'driver', 'io-wq', 'd
 export const LANE_LABELS: Record<Lane, string> = {
   user: 'submitting task (user mode)',
   io_uring: 'io_uring core',
-  driver: "driver ->uring_cmd()",
+  driver: 'driver ->uring_cmd()',
   'io-wq': 'io-wq worker',
   device: 'device / workqueue',
   task_work: 'task_work',
@@ -100,9 +101,13 @@ export function waitingLane(state: ReqStateName): Lane {
   }
 }
 
-
 /** Computes the model of `frame` from the model of the frame before it. */
-export function nextModel(prev: FrameModel | null, frame: Frame, prevFrame: Frame | undefined, op: Op | undefined): FrameModel {
+export function nextModel(
+  prev: FrameModel | null,
+  frame: Frame,
+  prevFrame: Frame | undefined,
+  op: Op | undefined,
+): FrameModel {
   const overflow = prev ? prev.overflow.slice() : [];
   let cqWrites = prev?.cqWrites ?? 0;
   const tracks = new Map<number, ReqTrack>();
@@ -112,7 +117,20 @@ export function nextModel(prev: FrameModel | null, frame: Frame, prevFrame: Fram
     if (!e.req) return null;
     let t = tracks.get(e.req);
     if (!t) {
-      t = { serial: e.req, userData: e.userData, opcode: 0, state: 'prepped', lane: e.ctx, active: true, sqIndex: null, sqeSlot: null, cqIndex: null, overflowed: false, res: null, view: null };
+      t = {
+        serial: e.req,
+        userData: e.userData,
+        opcode: 0,
+        state: 'prepped',
+        lane: e.ctx,
+        active: true,
+        sqIndex: null,
+        sqeSlot: null,
+        cqIndex: null,
+        overflowed: false,
+        res: null,
+        view: null,
+      };
       tracks.set(e.req, t);
     }
     t.active = true;
@@ -167,7 +185,20 @@ export function nextModel(prev: FrameModel | null, frame: Frame, prevFrame: Fram
   for (const v of frame.ring.reqs) {
     let t = tracks.get(v.serial);
     if (!t) {
-      t = { serial: v.serial, userData: v.userData, opcode: v.opcode, state: v.state, lane: waitingLane(v.state), active: false, sqIndex: null, sqeSlot: null, cqIndex: null, overflowed: false, res: null, view: v };
+      t = {
+        serial: v.serial,
+        userData: v.userData,
+        opcode: v.opcode,
+        state: v.state,
+        lane: waitingLane(v.state),
+        active: false,
+        sqIndex: null,
+        sqeSlot: null,
+        cqIndex: null,
+        overflowed: false,
+        res: null,
+        view: v,
+      };
       tracks.set(v.serial, t);
     }
     t.view = v;
@@ -188,7 +219,8 @@ export function nextModel(prev: FrameModel | null, frame: Frame, prevFrame: Fram
   for (const [serial, t] of tracks) {
     if (t.active || t.view) continue;
     const reaped = t.cqIndex !== null && ((cqHead - t.cqIndex) | 0) > 0;
-    const noCqe = t.cqIndex === null && !t.overflowed && prev?.reqs.some((p) => p.serial === serial && !p.active && !p.view);
+    const noCqe =
+      t.cqIndex === null && !t.overflowed && prev?.reqs.some((p) => p.serial === serial && !p.active && !p.view);
     if (reaped || noCqe) tracks.delete(serial);
   }
   const reqs = [...tracks.values()].sort((a, b) => a.serial - b.serial);
@@ -204,7 +236,12 @@ export function nextModel(prev: FrameModel | null, frame: Frame, prevFrame: Fram
   return {
     index: frame.index,
     op,
-    caption: captionFor(frame, prevFrame, op, (req) => tracks.get(req)?.userData ?? prev?.reqs.find((r) => r.serial === req)?.userData),
+    caption: captionFor(
+      frame,
+      prevFrame,
+      op,
+      (req) => tracks.get(req)?.userData ?? prev?.reqs.find((r) => r.serial === req)?.userData,
+    ),
     stops: stopsOf(frame, prevFrame),
     overflow,
     reqs,
@@ -225,7 +262,16 @@ export interface ModelCache {
  * Models for every frame, reusing `cache` for the unchanged prefix (frames compared by
  * identity, as the controller keeps frame objects).
  */
-export function deriveModels(frames: readonly Frame[], opOf: (f: Frame) => Op | undefined, cache: ModelCache | null = null): ModelCache {
+export function deriveModels(
+  frames: readonly Frame[],
+  opOf: (f: Frame) => Op | undefined,
+  cache: ModelCache | null = null,
+): ModelCache {
+  // The controller only truncates and appends frames, so the same length and the same last
+  // frame object mean the same timeline: a seek or a playback step keeps the arrays (and the
+  // store's identity checks see nothing new).
+  if (cache && cache.frames.length === frames.length && cache.frames[frames.length - 1] === frames[frames.length - 1])
+    return cache;
   const models: FrameModel[] = [];
   let i = 0;
   if (cache) {
@@ -251,18 +297,7 @@ export interface ResolvedChapter extends Chapter {
  * frame whose records include its event.
  */
 export function resolveChapters(s: Scenario, frames: readonly Frame[], opFrames: readonly number[]): ResolvedChapter[] {
-  return (s.chapters ?? []).map((ch) => {
-    let frame = -1;
-    if (ch.op !== undefined) frame = opFrames[ch.op] ?? -1;
-    else if (ch.event) {
-      let n = ch.nth ?? 1;
-      for (const f of frames) {
-        if (f.events.some((e) => e.event === ch.event) && --n === 0) {
-          frame = f.index;
-          break;
-        }
-      }
-    }
-    return { ...ch, frame };
-  });
+  const chapters = s.chapters ?? [];
+  const anchors = chapterAnchors(chapters, frames, opFrames);
+  return chapters.map((ch, i) => ({ ...ch, frame: anchors[i]?.frame ?? -1 }));
 }

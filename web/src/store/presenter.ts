@@ -29,8 +29,11 @@ export function presentNext(): void {
   if (s.card !== null) return void simStore.setState({ card: null });
   if (s.cursor >= s.frames.length - 1) return;
   forward();
+  // A checkpoint's question came up instead of the next frame.
+  if (simStore.getState().cursor === s.cursor) return;
   const ch = chapterAt(simStore.getState().cursor);
-  if (ch >= 0) simStore.setState({ card: ch });
+  // A new chapter shows the panels it declares.
+  if (ch >= 0) simStore.setState({ card: ch, focus: null });
 }
 
 /** The previous press: unblank, or go back (a title card goes away with its frame). */
@@ -46,7 +49,7 @@ export function presentChapter(n: number): void {
   const ch = simStore.getState().chapters[n];
   if (!ch || ch.frame < 0) return;
   seek(ch.frame);
-  simStore.setState({ card: n, blank: false });
+  simStore.setState({ card: n, blank: false, focus: null });
 }
 
 /** First or last frame. */

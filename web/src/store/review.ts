@@ -18,7 +18,10 @@ import { simStore } from './store';
 import { newCore } from './actions';
 
 /** Drivers that are the same sample written against the other API generation. */
-export const COUNTERPART: Record<string, string> = { rust_misc_device_v3: 'rust_misc_device', rust_misc_device: 'rust_misc_device_v3' };
+export const COUNTERPART: Record<string, string> = {
+  rust_misc_device_v3: 'rust_misc_device',
+  rust_misc_device: 'rust_misc_device_v3',
+};
 
 /** The scenario run against the other API generation's drivers, or null if a driver has no counterpart. */
 export function otherGeneration(s: Scenario): Scenario | null {
@@ -52,7 +55,11 @@ export interface Comparison {
   rightLabel: string;
 }
 
-/** Comparisons the library offers: every scenario that runs under both generations, and the patch 2/5 pairs. */
+/**
+ * Comparisons the library offers, the informative ones first: v3 without and with patch 2/5
+ * (the stale PDU), `done()` from a workqueue (v4's sample) against `complete_in_task` (v5's),
+ * then every scenario that runs under both API generations.
+ */
 export function comparisons(extra: Scenario | null = null): Comparison[] {
   const out: Comparison[] = [];
   const add = (s: Scenario, id: string) => {
@@ -61,13 +68,51 @@ export function comparisons(extra: Scenario | null = null): Comparison[] {
     const [v3, v5] = s.api === 'v3' ? [s, o] : [o, s];
     out.push({ id, title: s.title, left: v3, right: v5, leftLabel: 'RFC v3 API', rightLabel: 'v5 API' });
   };
-  if (extra) add(extra, 'session');
-  for (const e of LIBRARY) if (e.scenario) add(e.scenario, e.id);
   for (const e of LIBRARY) {
     const twin = LIBRARY.find((x) => x.id === `${e.id}-patch2`);
-    if (e.scenario && twin?.scenario) out.push({ id: `${e.id}+patch2`, title: `${e.scenario.title}: without and with patch 2/5`, left: e.scenario, right: twin.scenario, leftLabel: 'v3, no PDU zeroing', rightLabel: 'v3 + patch 2/5' });
+    if (e.scenario && twin?.scenario)
+      out.push({
+        id: `${e.id}+patch2`,
+        title: `${e.scenario.title}: without and with patch 2/5`,
+        left: e.scenario,
+        right: twin.scenario,
+        leftLabel: 'v3, no PDU zeroing',
+        rightLabel: 'v3 + patch 2/5',
+      });
   }
+  for (const e of LIBRARY) {
+    const v4 = e.scenario ? withV4Sample(e.scenario) : null;
+    if (e.scenario && v4)
+      out.push({
+        id: `${e.id}+v4`,
+        title: `${e.scenario.title}: done() from the workqueue (v4) vs complete_in_task (v5)`,
+        left: v4,
+        right: e.scenario,
+        leftLabel: 'v4 sample: done() in the workqueue',
+        rightLabel: 'v5 sample: complete_in_task',
+      });
+  }
+  if (extra) add(extra, 'session');
+  for (const e of LIBRARY) if (e.scenario) add(e.scenario, e.id);
   return out;
+}
+
+/** The v5 sample scenario with v4's sample driver (done() from the workqueue), or null. */
+function withV4Sample(s: Scenario): Scenario | null {
+  if (s.api !== 'v5' || s.id !== 'v5-queued-task-work') return null;
+  const devices = (s.devices ?? []).map((d) =>
+    d.driver === 'rust_misc_device' ? { ...d, driver: 'rust_misc_device_v4' } : d,
+  );
+  return { ...s, devices, title: `${s.title} (v4 sample driver)` };
+}
+
+/** Opens review mode on a comparison by id (the start-here path, a permalink). Returns false if there is none. */
+export function openReview(id: string, at = 0): boolean {
+  const cmp = comparisons().find((c) => c.id === id);
+  if (!cmp) return false;
+  simStore.setState({ page: 'review', reviewAt: at });
+  void runComparison(cmp);
+  return true;
 }
 
 /** What happened to one request in a run. */
@@ -99,7 +144,6 @@ function errName(v: number): string {
   return `-${ERRNO_NAMES[-v] ?? -v}`;
 }
 
-
 /** Summarises every request of a run. */
 export function summarise(frames: readonly Frame[]): ReqSummary[] {
   const byReq = new Map<number, ReqSummary & { ctxs: string[] }>();
@@ -112,7 +156,17 @@ export function summarise(frames: readonly Frame[]): ReqSummary[] {
         const ud = e.userData.toString();
         const n = (seen.get(ud) ?? 0) + 1;
         seen.set(ud, n);
-        r = { key: n > 1 ? `${ud} #${n}` : ud, path: '', issue: '—', doneIn: '—', postedIn: '—', res: '—', pdu: 'no', sanitizers: 'none', ctxs: [] };
+        r = {
+          key: n > 1 ? `${ud} #${n}` : ud,
+          path: '',
+          issue: '—',
+          doneIn: '—',
+          postedIn: '—',
+          res: '—',
+          pdu: 'no',
+          sanitizers: 'none',
+          ctxs: [],
+        };
         byReq.set(e.req, r);
       }
       if (r.ctxs[r.ctxs.length - 1] !== e.ctx) r.ctxs.push(e.ctx);
@@ -139,13 +193,20 @@ export function summarise(frames: readonly Frame[]): ReqSummary[] {
           r.pdu = f.by === 1 ? 'in prep (patch 2/5)' : f.by === 2 ? 'by the v5 wrapper' : 'yes';
           break;
         default:
-          if (e.event.startsWith('sanitizer_')) r.sanitizers = r.sanitizers === 'none' ? e.event.slice('sanitizer_'.length) : `${r.sanitizers}, ${e.event.slice('sanitizer_'.length)}`;
+          if (e.event.startsWith('sanitizer_'))
+            r.sanitizers =
+              r.sanitizers === 'none'
+                ? e.event.slice('sanitizer_'.length)
+                : `${r.sanitizers}, ${e.event.slice('sanitizer_'.length)}`;
       }
     }
   }
   return [...byReq.values()].map(({ ctxs, ...r }) => ({
     ...r,
-    doneIn: r.doneIn === '—' && r.issue !== '—' && !r.issue.startsWith('-EIOCBQUEUED') ? 'not called (the issue returned the result)' : r.doneIn,
+    doneIn:
+      r.doneIn === '—' && r.issue !== '—' && !r.issue.startsWith('-EIOCBQUEUED')
+        ? 'not called (the issue returned the result)'
+        : r.doneIn,
     path: ctxs.join(' → '),
   }));
 }
@@ -166,15 +227,38 @@ export function runSide(core: Core, scenario: Scenario): ReviewSide {
   try {
     const c = SimController.compile(core, scenario);
     const { models } = deriveModels(c.frames, (f) => (f.op >= 0 ? scenario.program[f.op] : undefined));
-    const sanitizers = [...new Set(c.frames.flatMap((f) => f.events.filter((e) => e.event.startsWith('sanitizer_')).map((e) => e.event as string)))];
-    return { scenario, frames: c.frames, models, opFrames: c.opFrames, summary: summarise(c.frames), sanitizers, error: null };
+    const sanitizers = [
+      ...new Set(
+        c.frames.flatMap((f) => f.events.filter((e) => e.event.startsWith('sanitizer_')).map((e) => e.event as string)),
+      ),
+    ];
+    return {
+      scenario,
+      frames: c.frames,
+      models,
+      opFrames: c.opFrames,
+      summary: summarise(c.frames),
+      sanitizers,
+      error: null,
+    };
   } catch (err) {
-    return { scenario, frames: [], models: [], opFrames: [], summary: [], sanitizers: [], error: err instanceof Error ? err.message : String(err) };
+    return {
+      scenario,
+      frames: [],
+      models: [],
+      opFrames: [],
+      summary: [],
+      sanitizers: [],
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
 }
 
 /** The rows of the difference table: every request of either side, and which fields differ. */
-export function diffRows(a: readonly ReqSummary[], b: readonly ReqSummary[]): { key: string; left: ReqSummary | null; right: ReqSummary | null; differs: Set<string> }[] {
+export function diffRows(
+  a: readonly ReqSummary[],
+  b: readonly ReqSummary[],
+): { key: string; left: ReqSummary | null; right: ReqSummary | null; differs: Set<string> }[] {
   const keys = [...new Set([...a.map((r) => r.key), ...b.map((r) => r.key)])];
   return keys.map((key) => {
     const left = a.find((r) => r.key === key) ?? null;
@@ -198,6 +282,14 @@ export async function runComparison(cmp: Comparison): Promise<void> {
     if (simStore.getState().review?.id !== cmp.id) return;
     simStore.setState({ review: { id: cmp.id, status: 'ready', left, right, error: null } });
   } catch (err) {
-    simStore.setState({ review: { id: cmp.id, status: 'error', left: null, right: null, error: err instanceof Error ? err.message : String(err) } });
+    simStore.setState({
+      review: {
+        id: cmp.id,
+        status: 'error',
+        left: null,
+        right: null,
+        error: err instanceof Error ? err.message : String(err),
+      },
+    });
   }
 }

@@ -18,10 +18,27 @@ export interface LibraryEntry {
   error: string | null;
 }
 
-const docs = import.meta.glob('../../../scenarios/*.json', { eager: true, import: 'default' }) as Record<string, unknown>;
+const docs = import.meta.glob('../../../scenarios/*.json', { eager: true, import: 'default' }) as Record<
+  string,
+  unknown
+>;
 
-/** The order a tour takes: ring basics and the io_uring-from-zero requests first, then the uring_cmd story, then the hazards. */
-const ORDER = ['nop-batch', 'first-read', 'linked-write-read', 'timeout-races-read', 'cq-overflow-nop', 'v5-sync', 'v5-queued-task-work', 'eagain-reissue'];
+/**
+ * The order a tour takes (the start-here path of learn/path.ts): ring basics, the io_uring-from-zero
+ * requests, then uring_cmd, then the RFC review, then the rest.
+ */
+const ORDER = [
+  'nop-batch',
+  'cq-overflow-nop',
+  'first-read',
+  'linked-write-read',
+  'timeout-races-read',
+  'v3-sync-set-get',
+  'v5-queued-task-work',
+  'eagain-reissue',
+  'stale-pdu',
+  'stale-pdu-patch2',
+];
 
 function rank(id: string): number {
   const i = ORDER.indexOf(id);

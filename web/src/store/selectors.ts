@@ -4,7 +4,7 @@
  */
 import type { Frame } from '../sim/frame';
 import type { FrameModel, ReqTrack } from './model';
-import type { SimState } from './store';
+import { DEFAULT_FOCUS, FOCUS_PANELS, type FocusPanel, MAX_FOCUS, type SimState } from './store';
 
 export const selStatus = (s: SimState) => s.status;
 export const selMessage = (s: SimState) => s.message;
@@ -65,4 +65,15 @@ export const selChapterIndex = (s: SimState): number => {
 export const selSanitizers = (s: SimState) => {
   const f = s.frames[s.cursor];
   return f ? f.events.filter((e) => e.event.startsWith('sanitizer_')) : EMPTY;
+};
+
+/** Whether the stage is focused: fewer, larger panels (projector theme, presenter mode). */
+export const selFocused = (s: SimState): boolean => s.presenting || s.theme === 'projector';
+
+/** The panels the focused stage shows: the viewer's choice, else the chapter's, else the default. */
+export const selFocusPanels = (s: SimState): readonly FocusPanel[] => {
+  if (s.focus && s.focus.length) return s.focus;
+  const ch = s.chapters[selChapterIndex(s)];
+  const declared = ch?.panels?.filter((p): p is FocusPanel => (FOCUS_PANELS as readonly string[]).includes(p));
+  return declared && declared.length ? declared.slice(0, MAX_FOCUS) : DEFAULT_FOCUS;
 };

@@ -37,7 +37,9 @@ const st = () => simStore.getState();
 describe('the sandbox', () => {
   it('checks an operation against the program so far before running it', () => {
     startSession(core);
-    expect(checkOp({ op: 'prep', sqe: { opcode: 'URING_CMD', fd: 'dev' } })).toEqual([expect.stringContaining('/sqe/fd: expected a variable bound by an earlier open')]);
+    expect(checkOp({ op: 'prep', sqe: { opcode: 'URING_CMD', fd: 'dev' } })).toEqual([
+      expect.stringContaining('/sqe/fd: expected a variable bound by an earlier open'),
+    ]);
     expect(sandboxOp({ op: 'close', fd: 'nope' })).toBe(false);
     expect(st().message).toMatch(/^That operation cannot run: \/fd: expected/);
     expect(st().frames).toHaveLength(1);
@@ -45,10 +47,23 @@ describe('the sandbox', () => {
 
   it('sets up a machine, writes a program and says it as a scenario with its schedule', () => {
     startSession(core);
-    expect(sandboxSetup({ ...emptyScenario(4), api: 'v3', devices: [{ name: 'dev0', driver: 'rust_misc_device_v3' }] })).toBe(true);
+    expect(
+      sandboxSetup({ ...emptyScenario(4), api: 'v3', devices: [{ name: 'dev0', driver: 'rust_misc_device_v3' }] }),
+    ).toBe(true);
     expect(sandboxOp({ op: 'open', device: 'dev0', as: 'fd0' })).toBe(true);
     expect(sandboxOp({ op: 'alloc', as: 'value', size: 8, init: { i32: [42] } })).toBe(true);
-    expect(sandboxOp({ op: 'prep', sqe: { opcode: 'URING_CMD', fd: 'fd0', cmd_op: 'RUST_MISC_DEV_URING_CMD_SET_VALUE', user_data: 1, cmd: { u64: ['&value'] } } })).toBe(true);
+    expect(
+      sandboxOp({
+        op: 'prep',
+        sqe: {
+          opcode: 'URING_CMD',
+          fd: 'fd0',
+          cmd_op: 'RUST_MISC_DEV_URING_CMD_SET_VALUE',
+          user_data: 1,
+          cmd: { u64: ['&value'] },
+        },
+      }),
+    ).toBe(true);
     expect(sandboxOp({ op: 'submit', wait: 1 })).toBe(true);
     for (let i = 0; i < 30 && st().frames.at(-1)?.taskState !== 0; i++) stepKernel();
     expect(st().frames.at(-1)?.ring.cqTail).toBe(1);
@@ -92,17 +107,29 @@ describe('the sandbox', () => {
 
 describe('permalink states', () => {
   it('map the view to panels and back', () => {
-    const s = { panels: { rings: true, lanes: false, state: true, inspector: true, timeline: true }, inspector: 'trace' as const };
+    const s = {
+      panels: { rings: true, lanes: false, state: true, inspector: true, timeline: true },
+      inspector: 'trace' as const,
+    };
     expect(panelsOf(s)).toEqual(['rings', 'state', 'log', 'timeline']);
     expect(viewOf(panelsOf(s))).toEqual({ panels: s.panels, inspector: 'trace' });
-    expect(viewOf(['lanes'])).toEqual({ panels: { rings: false, lanes: true, state: false, inspector: false, timeline: false }, inspector: null });
+    expect(viewOf(['lanes'])).toEqual({
+      panels: { rings: false, lanes: true, state: false, inspector: false, timeline: false },
+      inspector: null,
+    });
   });
 
   it('reopen a guided screen and a sandbox session as they were', () => {
     startSession(core, { scenario: 'v5-queued-task-work', step: 9 });
     simStore.setState({ theme: 'projector', inspector: 'bytes', selectedByte: { region: 'pdu', offset: 4 } });
     const a = shareStateOf(st())!;
-    expect(a).toEqual({ scenarioId: 'v5-queued-task-work', step: 9, theme: 'projector', panels: ['rings', 'lanes', 'state', 'bytes', 'timeline'], byte: { region: 'pdu', offset: 4 } });
+    expect(a).toEqual({
+      scenarioId: 'v5-queued-task-work',
+      step: 9,
+      theme: 'projector',
+      panels: ['rings', 'lanes', 'state', 'bytes', 'timeline'],
+      byte: { region: 'pdu', offset: 4 },
+    });
     resetStore();
     startSession(core);
     expect(openShareState(a)).toEqual([]);
@@ -127,10 +154,20 @@ describe('permalink states', () => {
 
   it('say what they could not reproduce', () => {
     startSession(core);
-    expect(openShareState({ scenarioId: 'no-such', step: 0, theme: 'light', panels: [] })).toEqual(['There is no scenario "no-such" in this version of Ringside.']);
-    expect(openShareState({ scenarioId: 'nop-batch', step: 9999, theme: 'light', panels: ['rings'] })[0]).toMatch(/asks for step 9999, but this run has \d+ steps/);
+    expect(openShareState({ scenarioId: 'no-such', step: 0, theme: 'light', panels: [] })).toEqual([
+      'There is no scenario "no-such" in this version of Ringside.',
+    ]);
+    expect(openShareState({ scenarioId: 'nop-batch', step: 9999, theme: 'light', panels: ['rings'] })[0]).toMatch(
+      /asks for step 9999, but this run has \d+ steps/,
+    );
     expect(st().cursor).toBe(st().frames.length - 1);
-    const bad = openShareState({ scenarioId: 'x', step: 0, theme: 'light', panels: [], scenario: { format: 'ringside-scenario', version: 1, id: 'x' } });
+    const bad = openShareState({
+      scenarioId: 'x',
+      step: 0,
+      theme: 'light',
+      panels: [],
+      scenario: { format: 'ringside-scenario', version: 1, id: 'x' },
+    });
     expect(bad[0]).toBe('The scenario carried in the link is not valid:');
     expect(bad).toContain('/title: expected a non-empty string, found nothing');
   });
@@ -180,8 +217,18 @@ describe('review mode', () => {
     expect(r.status).toBe('ready');
     const rows = diffRows(r.left!.summary, r.right!.summary);
     const one = rows.find((x) => x.key === '1')!;
-    expect(one.left).toMatchObject({ issue: '0', postedIn: 'io_uring', pdu: 'no', doneIn: 'not called (the issue returned the result)' });
-    expect(one.right).toMatchObject({ issue: '-EIOCBQUEUED (queued)', postedIn: 'task_work', pdu: 'by the v5 wrapper', doneIn: 'task_work' });
+    expect(one.left).toMatchObject({
+      issue: '0',
+      postedIn: 'io_uring',
+      pdu: 'no',
+      doneIn: 'not called (the issue returned the result)',
+    });
+    expect(one.right).toMatchObject({
+      issue: '-EIOCBQUEUED (queued)',
+      postedIn: 'task_work',
+      pdu: 'by the v5 wrapper',
+      doneIn: 'task_work',
+    });
     expect([...one.differs]).toEqual(expect.arrayContaining(['issue', 'postedIn', 'pdu']));
     expect(summarise([])).toEqual([]);
     const pair = comparisons().find((c) => c.id === 'stale-pdu+patch2')!;

@@ -26,6 +26,16 @@ export type Page = 'main' | 'library' | 'model' | 'review';
 export type StagePanel = 'rings' | 'lanes' | 'state' | 'inspector' | 'timeline';
 export const STAGE_PANELS: readonly StagePanel[] = ['rings', 'lanes', 'state', 'inspector', 'timeline'];
 export type InspectorTab = 'code' | 'bytes' | 'trace';
+/**
+ * The panels of the focused stage (projector theme and presenter mode): fewer, larger things.
+ * A chapter may declare them (`panels` in the scenario); keys switch them.
+ */
+export type FocusPanel = 'rings' | 'lanes' | 'state' | 'code' | 'bytes' | 'trace';
+export const FOCUS_PANELS: readonly FocusPanel[] = ['rings', 'lanes', 'state', 'code', 'bytes', 'trace'];
+/** The focused stage shows at most this many panels side by side. */
+export const MAX_FOCUS = 2;
+/** What the focused stage shows when neither the viewer nor the chapter chose. */
+export const DEFAULT_FOCUS: readonly FocusPanel[] = ['rings', 'code'];
 export type BytesMode = 'typed' | 'raw';
 
 export type { ResolvedChapter } from './model';
@@ -75,6 +85,9 @@ export interface TimelineSlice {
   models: FrameModel[];
   cursor: number;
   chapters: ResolvedChapter[];
+  /** Predict-then-reveal questions of the guided scenario, placed and answered from the run. */
+  checkpoints: import('../learn/checkpoints').ResolvedCheckpoint[];
+  quiz: import('./quiz').QuizState;
   inspect: Inspect | null;
 }
 
@@ -84,6 +97,17 @@ export interface PlaybackSlice {
   speed: number;
   /** Stop kinds that pause playback. */
   breakpoints: Record<StopKind, boolean>;
+  /** Why playback last stopped, and where (null while playing or before any playback). */
+  stopped: PlaybackStop | null;
+}
+
+/** Why playback stopped: a pause-at stop (which kinds), the end, a trap, or the viewer. */
+export interface PlaybackStop {
+  why: 'stop' | 'end' | 'panic' | 'paused';
+  /** The step it stopped at. */
+  step: number;
+  /** For `stop`: the pause-at kinds of that step that stopped it. */
+  kinds: StopKind[];
 }
 
 export interface UiSlice {
@@ -98,6 +122,8 @@ export interface UiSlice {
   selectedByte: { region: string; offset: number } | null;
   /** Which stage panels are shown. */
   panels: Record<StagePanel, boolean>;
+  /** The viewer's choice of focused panels (null: the chapter's, or DEFAULT_FOCUS). */
+  focus: FocusPanel[] | null;
   /** The sandbox drawer is open (free play). */
   sandbox: boolean;
   /** The share and export dialog is open. */
@@ -108,6 +134,8 @@ export interface UiSlice {
   blank: boolean;
   /** Presenter mode: the title card of this chapter is on screen. */
   card: number | null;
+  /** Review mode: the aligned step both stages show. */
+  reviewAt: number;
 }
 
 /** Review mode: a comparison being run or shown (the sides come from store/review.ts). */
@@ -141,23 +169,28 @@ export function initialState(): SimState {
     models: [],
     cursor: 0,
     chapters: [],
+    checkpoints: [],
+    quiz: { on: true, asking: null, picked: {}, revealed: [] },
     inspect: null,
     playing: false,
     speed: 2,
+    stopped: null,
     breakpoints: Object.fromEntries(STOP_KINDS.map((k) => [k, k !== 'sqe_published'])) as Record<StopKind, boolean>,
     theme: 'light',
     page: 'main',
-    inspector: 'code',
+    inspector: 'bytes',
     bytesMode: 'typed',
     help: false,
     pinned: null,
     selectedByte: null,
     panels: { rings: true, lanes: true, state: true, inspector: true, timeline: true },
+    focus: null,
     sandbox: false,
     share: false,
     presenting: false,
     blank: false,
     card: null,
+    reviewAt: 0,
     review: null,
   };
 }
@@ -165,4 +198,4 @@ export function initialState(): SimState {
 export const simStore = createStore<SimState>()(() => initialState());
 
 /** React binding with a selector (pass a module-level selector; wrap object results in `useShallow`). */
-export const useSim = <T,>(sel: (s: SimState) => T): T => useStore(simStore, sel);
+export const useSim = <T>(sel: (s: SimState) => T): T => useStore(simStore, sel);

@@ -27,6 +27,10 @@ export function showStory(cursor: number, opts: { sanitizer?: boolean } = {}): v
       { title: 'Issue', event: 'sim_uring_cmd_issue', frame: 4 },
       { title: 'Completion', event: 'sim_task_work_run', frame: 7 },
     ],
-    inspect: { frame: cursor, ring: storyBytes(), user: [{ name: 'buf', addr: 0x1000, bytes: new Uint8Array([1, 2, 3, 4]) }] },
+    inspect: {
+      frame: cursor,
+      ring: storyBytes(),
+      user: [{ name: 'buf', addr: 0x1000, bytes: new Uint8Array([1, 2, 3, 4]) }],
+    },
   });
 }

@@ -9,7 +9,13 @@ import type { Op } from '../scenario/format';
 import type { Frame, ReqView, RingFrame } from '../sim/frame';
 import { deriveModels, type FrameModel } from '../store/model';
 import type { StateChange, TraceEvent } from '../wasm/decode';
-import { EIOCBQUEUED, IO_URING_F_COMPLETE_DEFER, IO_URING_F_INLINE, IO_URING_F_NONBLOCK, IORING_OP_URING_CMD } from '../wasm/abi.generated';
+import {
+  EIOCBQUEUED,
+  IO_URING_F_COMPLETE_DEFER,
+  IO_URING_F_INLINE,
+  IO_URING_F_NONBLOCK,
+  IORING_OP_URING_CMD,
+} from '../wasm/abi.generated';
 
 export const UD = 42n;
 export const CMD_OP = 0x80;
@@ -19,8 +25,27 @@ export const SRC_LINE = 77;
 
 type Ctx = TraceEvent['ctx'];
 
-function ev(event: TraceEvent['event'], ctx: Ctx, req: number, a: bigint | number = 0, b: bigint | number = 0, src: [number, number] = [0, 0]): TraceEvent {
-  return { step: 0, event, ctx, ring: 1, req, srcFile: src[0], srcLine: src[1], timeNs: 0, userData: req ? UD : 0n, a: BigInt(a), b: BigInt(b) };
+function ev(
+  event: TraceEvent['event'],
+  ctx: Ctx,
+  req: number,
+  a: bigint | number = 0,
+  b: bigint | number = 0,
+  src: [number, number] = [0, 0],
+): TraceEvent {
+  return {
+    step: 0,
+    event,
+    ctx,
+    ring: 1,
+    req,
+    srcFile: src[0],
+    srcLine: src[1],
+    timeNs: 0,
+    userData: req ? UD : 0n,
+    a: BigInt(a),
+    b: BigInt(b),
+  };
 }
 
 function ring(over: Partial<RingFrame> = {}): RingFrame {
@@ -84,8 +109,28 @@ function pdu(): Pick<ReqView, 'pdu' | 'pduProv' | 'pduSrc'> {
 }
 
 let index = 0;
-function frame(actor: Frame['actor'], label: string, op: number, r: RingFrame, events: TraceEvent[], taskState = 0, states: StateChange[] = []): Frame {
-  return { index: index++, actor, label, op, coreStep: index, timeNs: index * 100, taskState, lastRet: 0, ring: r, events, states };
+function frame(
+  actor: Frame['actor'],
+  label: string,
+  op: number,
+  r: RingFrame,
+  events: TraceEvent[],
+  taskState = 0,
+  states: StateChange[] = [],
+): Frame {
+  return {
+    index: index++,
+    actor,
+    label,
+    op,
+    coreStep: index,
+    timeNs: index * 100,
+    taskState,
+    lastRet: 0,
+    ring: r,
+    events,
+    states,
+  };
 }
 
 /** The `sim_req_state` transitions of request 1 through `path`. */
@@ -111,14 +156,29 @@ export function storyFrames(opts: { sanitizer?: boolean } = {}): Frame[] {
     cqTail: 1,
     cqes: [{ userData: UD, res: 0, flags: 0, index: 0 }, ...ring().cqes.slice(1)],
   };
-  const tw = [ev('sim_task_work_run', 'task_work', 1), ev('sim_uring_cmd_done', 'task_work', 1, 0, IO_URING_F_COMPLETE_DEFER, [SRC_FILE, 91])];
+  const tw = [
+    ev('sim_task_work_run', 'task_work', 1),
+    ev('sim_uring_cmd_done', 'task_work', 1, 0, IO_URING_F_COMPLETE_DEFER, [SRC_FILE, 91]),
+  ];
   if (opts.sanitizer) tw.push(ev('sanitizer_done_unlocked', 'task_work', 1, 0));
-  tw.push(ev('io_uring_complete', 'task_work', 1, 0, 0n), ev('sim_cq_tail_commit', 'task_work', 0, 1, 0), ev('sim_req_free', 'task_work', 1));
+  tw.push(
+    ev('io_uring_complete', 'task_work', 1, 0, 0n),
+    ev('sim_cq_tail_commit', 'task_work', 0, 1, 0),
+    ev('sim_req_free', 'task_work', 1),
+  );
   return [
     frame('app', 'io_uring_setup(4)', -1, ring(), []),
     frame('app', 'SQE in slot 0', 0, ring(staged), []),
     frame('app', 'io_uring_enter(to_submit 1, min_complete 0)', 1, ring(staged), [], 1),
-    frame('kernel', 'sim_sys_enter', -1, ring({ ...staged, reqs: [req('prepped')] }), [ev('sim_sys_enter', 'io_uring', 0, 1, 0), ev('io_uring_submit_req', 'io_uring', 1, IORING_OP_URING_CMD, 0n)], 1, moves('free', 'prepped')),
+    frame(
+      'kernel',
+      'sim_sys_enter',
+      -1,
+      ring({ ...staged, reqs: [req('prepped')] }),
+      [ev('sim_sys_enter', 'io_uring', 0, 1, 0), ev('io_uring_submit_req', 'io_uring', 1, IORING_OP_URING_CMD, 0n)],
+      1,
+      moves('free', 'prepped'),
+    ),
     frame(
       'kernel',
       'sim_issue',
@@ -134,9 +194,32 @@ export function storyFrames(opts: { sanitizer?: boolean } = {}): Frame[] {
       1,
       moves('prepped', 'issuing', 'inflight'),
     ),
-    frame('kernel', 'sim_sq_head_commit', -1, ring({ ...consumed, reqs: [req('inflight', pdu())] }), [ev('sim_sq_head_commit', 'io_uring', 0, 1), ev('sim_sys_exit', 'io_uring', 0, 1)], 0),
-    frame('kernel', 'sim_work_run', -1, ring({ ...consumed, reqs: [req('tw_pending', pdu())] }), [ev('sim_work_run', 'device', 1, 0), ev('io_uring_task_add', 'device', 1, 0)], 0, moves('inflight', 'tw_pending')),
-    frame('kernel', 'sim_task_work_run', -1, ring({ ...done, reqs: [] }), tw, 0, moves('tw_pending', 'complete_pending', 'done', 'free')),
+    frame(
+      'kernel',
+      'sim_sq_head_commit',
+      -1,
+      ring({ ...consumed, reqs: [req('inflight', pdu())] }),
+      [ev('sim_sq_head_commit', 'io_uring', 0, 1), ev('sim_sys_exit', 'io_uring', 0, 1)],
+      0,
+    ),
+    frame(
+      'kernel',
+      'sim_work_run',
+      -1,
+      ring({ ...consumed, reqs: [req('tw_pending', pdu())] }),
+      [ev('sim_work_run', 'device', 1, 0), ev('io_uring_task_add', 'device', 1, 0)],
+      0,
+      moves('inflight', 'tw_pending'),
+    ),
+    frame(
+      'kernel',
+      'sim_task_work_run',
+      -1,
+      ring({ ...done, reqs: [] }),
+      tw,
+      0,
+      moves('tw_pending', 'complete_pending', 'done', 'free'),
+    ),
     frame('app', 'reaped 42:0', 2, ring({ ...done, cqHead: 1 }), []),
   ];
 }

@@ -135,7 +135,11 @@ describe('liburing helpers', () => {
 
   it('sqeSetFlags links requests; a failing soft link cancels the rest', () => {
     const r = IoUring.queueInit(core, mem, 4);
-    for (const [i, res] of [[1, 0], [2, -5], [3, 0]] as const) {
+    for (const [i, res] of [
+      [1, 0],
+      [2, -5],
+      [3, 0],
+    ] as const) {
       const sqe = r.getSqe()!;
       prepNopFlags(sqe, res ? IORING_NOP_INJECT_RESULT : 0, res);
       sqeSetData64(sqe, BigInt(i));
@@ -196,7 +200,10 @@ describe('liburing helpers', () => {
     expect(post(false).map((c) => c.flags)).toEqual([0]);
     // CQ tail 3 of 4: the filler goes to slot 3, the 32-byte CQE to slots 0-1.
     const c = post(true);
-    expect(c.map((x) => [x.userData, x.flags])).toEqual([[0n, IORING_CQE_F_SKIP], [0n, IORING_CQE_F_32]]);
+    expect(c.map((x) => [x.userData, x.flags])).toEqual([
+      [0n, IORING_CQE_F_SKIP],
+      [0n, IORING_CQE_F_32],
+    ]);
     expect(c[1]?.big).toEqual([0n, 0n]);
     expect(r.cqTail()).toBe(6);
     expect(r.cqHead()).toBe(6);

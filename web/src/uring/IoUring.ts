@@ -33,7 +33,10 @@ import { UserMemory } from './userMemory';
 
 /** An error carrying a negative errno returned by the kernel. */
 export class UringError extends Error {
-  constructor(readonly errno: number, what: string) {
+  constructor(
+    readonly errno: number,
+    what: string,
+  ) {
     super(`${what} failed: ${errno}`);
     this.name = 'UringError';
   }
@@ -41,8 +44,24 @@ export class UringError extends Error {
 
 /** The ring offsets `io_uring_setup` published (`io_sqring_offsets`, `io_cqring_offsets`). */
 export interface RingOffsets {
-  sq: { head: number; tail: number; ringMask: number; ringEntries: number; flags: number; dropped: number; array: number };
-  cq: { head: number; tail: number; ringMask: number; ringEntries: number; overflow: number; cqes: number; flags: number };
+  sq: {
+    head: number;
+    tail: number;
+    ringMask: number;
+    ringEntries: number;
+    flags: number;
+    dropped: number;
+    array: number;
+  };
+  cq: {
+    head: number;
+    tail: number;
+    ringMask: number;
+    ringEntries: number;
+    overflow: number;
+    cqes: number;
+    flags: number;
+  };
 }
 
 /** A completion as userspace reads it. */
@@ -102,7 +121,13 @@ export interface QueueInitOptions {
  * Writes a `struct io_uring_getevents_arg {sigmask, sigmask_sz, min_wait_usec, ts}` into user
  * memory (with the `__kernel_timespec` `ts` points to, or a NULL `ts`) and returns its address.
  */
-export function writeGeteventsArg(mem: UserMemory, ts: Timespec | null, sigmask = 0n, sigmaskSz = 0, minWaitUsec = 0): number {
+export function writeGeteventsArg(
+  mem: UserMemory,
+  ts: Timespec | null,
+  sigmask = 0n,
+  sigmaskSz = 0,
+  minWaitUsec = 0,
+): number {
   const a = mem.alloc(IO_URING_GETEVENTS_ARG_SIZE);
   mem.writeU64(a, sigmask);
   mem.writeU32(a + 8, sigmaskSz);
@@ -163,12 +188,34 @@ export class IoUring {
     const so = PARAMS_OFF.SQ_OFF;
     const co = PARAMS_OFF.CQ_OFF;
     const off: RingOffsets = {
-      sq: { head: u(so), tail: u(so + 4), ringMask: u(so + 8), ringEntries: u(so + 12), flags: u(so + 16), dropped: u(so + 20), array: u(so + 24) },
-      cq: { head: u(co), tail: u(co + 4), ringMask: u(co + 8), ringEntries: u(co + 12), overflow: u(co + 16), cqes: u(co + 20), flags: u(co + 24) },
+      sq: {
+        head: u(so),
+        tail: u(so + 4),
+        ringMask: u(so + 8),
+        ringEntries: u(so + 12),
+        flags: u(so + 16),
+        dropped: u(so + 20),
+        array: u(so + 24),
+      },
+      cq: {
+        head: u(co),
+        tail: u(co + 4),
+        ringMask: u(co + 8),
+        ringEntries: u(co + 12),
+        overflow: u(co + 16),
+        cqes: u(co + 20),
+        flags: u(co + 24),
+      },
     };
     return {
       ret: fd,
-      params: { sqEntries: u(PARAMS_OFF.SQ_ENTRIES), cqEntries: u(PARAMS_OFF.CQ_ENTRIES), flags, features: u(PARAMS_OFF.FEATURES), off },
+      params: {
+        sqEntries: u(PARAMS_OFF.SQ_ENTRIES),
+        cqEntries: u(PARAMS_OFF.CQ_ENTRIES),
+        flags,
+        features: u(PARAMS_OFF.FEATURES),
+        off,
+      },
     };
   }
 
@@ -211,19 +258,39 @@ export class IoUring {
     return this.core.view().getUint32(this.ringsAddr + o, true);
   }
 
-  sqHead(): number { return this.word(this.off.sq.head); }
-  sqTail(): number { return this.word(this.off.sq.tail); }
-  sqFlags(): number { return this.word(this.off.sq.flags); }
-  sqDropped(): number { return this.word(this.off.sq.dropped); }
-  cqHead(): number { return this.word(this.off.cq.head); }
-  cqTail(): number { return this.word(this.off.cq.tail); }
-  cqOverflow(): number { return this.word(this.off.cq.overflow); }
+  sqHead(): number {
+    return this.word(this.off.sq.head);
+  }
+  sqTail(): number {
+    return this.word(this.off.sq.tail);
+  }
+  sqFlags(): number {
+    return this.word(this.off.sq.flags);
+  }
+  sqDropped(): number {
+    return this.word(this.off.sq.dropped);
+  }
+  cqHead(): number {
+    return this.word(this.off.cq.head);
+  }
+  cqTail(): number {
+    return this.word(this.off.cq.tail);
+  }
+  cqOverflow(): number {
+    return this.word(this.off.cq.overflow);
+  }
   /** The CQ ring's flags word (`IORING_CQ_EVENTFD_DISABLED`, written by the application). */
-  cqFlags(): number { return this.word(this.off.cq.flags); }
+  cqFlags(): number {
+    return this.word(this.off.cq.flags);
+  }
   /** Whether the ring has an SQ index array (no `IORING_SETUP_NO_SQARRAY`). */
-  get hasSqArray(): boolean { return (this.flags & IORING_SETUP_NO_SQARRAY) === 0; }
+  get hasSqArray(): boolean {
+    return (this.flags & IORING_SETUP_NO_SQARRAY) === 0;
+  }
   /** The SQ index array entry at position `i`. */
-  sqArray(i: number): number { return this.word(this.off.sq.array + 4 * i); }
+  sqArray(i: number): number {
+    return this.word(this.off.sq.array + 4 * i);
+  }
 
   /** Mirrors liburing `io_uring_sq_ready()`: SQEs handed out and not yet consumed. */
   sqReady(): number {
@@ -240,7 +307,7 @@ export class IoUring {
    * full.
    */
   getSqe(): Sqe | null {
-    if (((this.sqeTail - this.sqHead()) >>> 0) >= this.sqEntries) return null;
+    if ((this.sqeTail - this.sqHead()) >>> 0 >= this.sqEntries) return null;
     const slot = this.sqeTail & (this.sqEntries - 1);
     this.sqeTail = (this.sqeTail + 1) >>> 0;
     const addr = this.sqesAddr + slot * this.sqeSize;
@@ -301,8 +368,18 @@ export class IoUring {
    * Mirrors liburing `io_uring_enter2()` (the raw system call) on any descriptor, run to
    * completion: returns what the kernel returned.
    */
-  static enterRaw(core: Core, fd: number, toSubmit: number, minComplete: number, flags: number, arg = 0, argsz = 0): number {
-    return core.call((e) => e.io_uring_enter(fd | 0, toSubmit >>> 0, minComplete >>> 0, flags >>> 0, arg >>> 0, argsz >>> 0));
+  static enterRaw(
+    core: Core,
+    fd: number,
+    toSubmit: number,
+    minComplete: number,
+    flags: number,
+    arg = 0,
+    argsz = 0,
+  ): number {
+    return core.call((e) =>
+      e.io_uring_enter(fd | 0, toSubmit >>> 0, minComplete >>> 0, flags >>> 0, arg >>> 0, argsz >>> 0),
+    );
   }
 
   /**
@@ -326,7 +403,12 @@ export class IoUring {
     const slot = index & (this.cqEntries - 1);
     const a = this.ringsAddr + this.off.cq.cqes + slot * this.cqeSize;
     const dv = this.core.view();
-    const c: Cqe = { userData: dv.getBigUint64(a, true), res: dv.getInt32(a + 8, true), flags: dv.getUint32(a + 12, true), index };
+    const c: Cqe = {
+      userData: dv.getBigUint64(a, true),
+      res: dv.getInt32(a + 8, true),
+      flags: dv.getUint32(a + 12, true),
+      index,
+    };
     if (this.cqeSize === 32 || (this.cqeMixed && c.flags & IORING_CQE_F_32)) {
       c.big = [dv.getBigUint64(a + 16, true), dv.getBigUint64(a + 24, true)];
     }

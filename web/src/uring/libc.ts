@@ -24,7 +24,10 @@ export class Libc {
   private scratchAddr = 0;
   private scratchLen = 0;
 
-  constructor(private readonly core: Core, private readonly mem: UserMemory) {}
+  constructor(
+    private readonly core: Core,
+    private readonly mem: UserMemory,
+  ) {}
 
   /** A user buffer of at least `len` bytes, reused between calls (its content is not kept). */
   scratch(len: number): number {

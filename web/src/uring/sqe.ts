@@ -7,44 +7,119 @@ import { IORING_OP_NOP, IORING_OP_URING_CMD, SQE_OFF } from '../wasm/abi.generat
 import type { Core } from '../wasm/load';
 
 export class Sqe {
-  constructor(private readonly core: Core, readonly addr: number, readonly size: number, readonly slot: number) {}
+  constructor(
+    private readonly core: Core,
+    readonly addr: number,
+    readonly size: number,
+    readonly slot: number,
+  ) {}
 
-  private dv() { return this.core.view(); }
+  private dv() {
+    return this.core.view();
+  }
 
-  set opcode(v: number) { this.dv().setUint8(this.addr + SQE_OFF.OPCODE, v); }
-  get opcode(): number { return this.dv().getUint8(this.addr + SQE_OFF.OPCODE); }
-  set flags(v: number) { this.dv().setUint8(this.addr + SQE_OFF.FLAGS, v); }
-  get flags(): number { return this.dv().getUint8(this.addr + SQE_OFF.FLAGS); }
-  set ioprio(v: number) { this.dv().setUint16(this.addr + SQE_OFF.IOPRIO, v, true); }
-  get ioprio(): number { return this.dv().getUint16(this.addr + SQE_OFF.IOPRIO, true); }
-  set fd(v: number) { this.dv().setInt32(this.addr + SQE_OFF.FD, v, true); }
-  get fd(): number { return this.dv().getInt32(this.addr + SQE_OFF.FD, true); }
-  set off(v: bigint) { this.dv().setBigUint64(this.addr + SQE_OFF.OFF, BigInt.asUintN(64, v), true); }
-  get off(): bigint { return this.dv().getBigUint64(this.addr + SQE_OFF.OFF, true); }
-  set cmdOp(v: number) { this.dv().setUint32(this.addr + SQE_OFF.CMD_OP, v >>> 0, true); }
-  get cmdOp(): number { return this.dv().getUint32(this.addr + SQE_OFF.CMD_OP, true); }
-  set pad1(v: number) { this.dv().setUint32(this.addr + SQE_OFF.PAD1, v >>> 0, true); }
-  get pad1(): number { return this.dv().getUint32(this.addr + SQE_OFF.PAD1, true); }
-  set addr64(v: bigint) { this.dv().setBigUint64(this.addr + SQE_OFF.ADDR, BigInt.asUintN(64, v), true); }
-  get addr64(): bigint { return this.dv().getBigUint64(this.addr + SQE_OFF.ADDR, true); }
-  set level(v: number) { this.dv().setUint32(this.addr + SQE_OFF.LEVEL, v >>> 0, true); }
-  set optname(v: number) { this.dv().setUint32(this.addr + SQE_OFF.OPTNAME, v >>> 0, true); }
-  set len(v: number) { this.dv().setUint32(this.addr + SQE_OFF.LEN, v >>> 0, true); }
-  get len(): number { return this.dv().getUint32(this.addr + SQE_OFF.LEN, true); }
-  set opFlags(v: number) { this.dv().setUint32(this.addr + SQE_OFF.OP_FLAGS, v >>> 0, true); }
-  get opFlags(): number { return this.dv().getUint32(this.addr + SQE_OFF.OP_FLAGS, true); }
-  set userData(v: bigint) { this.dv().setBigUint64(this.addr + SQE_OFF.USER_DATA, BigInt.asUintN(64, v), true); }
-  get userData(): bigint { return this.dv().getBigUint64(this.addr + SQE_OFF.USER_DATA, true); }
-  set bufIndex(v: number) { this.dv().setUint16(this.addr + SQE_OFF.BUF_INDEX, v, true); }
-  set personality(v: number) { this.dv().setUint16(this.addr + SQE_OFF.PERSONALITY, v, true); }
-  get bufIndex(): number { return this.dv().getUint16(this.addr + SQE_OFF.BUF_INDEX, true); }
-  get personality(): number { return this.dv().getUint16(this.addr + SQE_OFF.PERSONALITY, true); }
-  set spliceFdIn(v: number) { this.dv().setInt32(this.addr + SQE_OFF.SPLICE_FD_IN, v | 0, true); }
-  get spliceFdIn(): number { return this.dv().getInt32(this.addr + SQE_OFF.SPLICE_FD_IN, true); }
-  set addr3(v: bigint) { this.dv().setBigUint64(this.addr + SQE_OFF.ADDR3, BigInt.asUintN(64, v), true); }
-  get addr3(): bigint { return this.dv().getBigUint64(this.addr + SQE_OFF.ADDR3, true); }
-  set pad2(v: bigint) { this.dv().setBigUint64(this.addr + SQE_OFF.PAD2, BigInt.asUintN(64, v), true); }
-  get pad2(): bigint { return this.dv().getBigUint64(this.addr + SQE_OFF.PAD2, true); }
+  set opcode(v: number) {
+    this.dv().setUint8(this.addr + SQE_OFF.OPCODE, v);
+  }
+  get opcode(): number {
+    return this.dv().getUint8(this.addr + SQE_OFF.OPCODE);
+  }
+  set flags(v: number) {
+    this.dv().setUint8(this.addr + SQE_OFF.FLAGS, v);
+  }
+  get flags(): number {
+    return this.dv().getUint8(this.addr + SQE_OFF.FLAGS);
+  }
+  set ioprio(v: number) {
+    this.dv().setUint16(this.addr + SQE_OFF.IOPRIO, v, true);
+  }
+  get ioprio(): number {
+    return this.dv().getUint16(this.addr + SQE_OFF.IOPRIO, true);
+  }
+  set fd(v: number) {
+    this.dv().setInt32(this.addr + SQE_OFF.FD, v, true);
+  }
+  get fd(): number {
+    return this.dv().getInt32(this.addr + SQE_OFF.FD, true);
+  }
+  set off(v: bigint) {
+    this.dv().setBigUint64(this.addr + SQE_OFF.OFF, BigInt.asUintN(64, v), true);
+  }
+  get off(): bigint {
+    return this.dv().getBigUint64(this.addr + SQE_OFF.OFF, true);
+  }
+  set cmdOp(v: number) {
+    this.dv().setUint32(this.addr + SQE_OFF.CMD_OP, v >>> 0, true);
+  }
+  get cmdOp(): number {
+    return this.dv().getUint32(this.addr + SQE_OFF.CMD_OP, true);
+  }
+  set pad1(v: number) {
+    this.dv().setUint32(this.addr + SQE_OFF.PAD1, v >>> 0, true);
+  }
+  get pad1(): number {
+    return this.dv().getUint32(this.addr + SQE_OFF.PAD1, true);
+  }
+  set addr64(v: bigint) {
+    this.dv().setBigUint64(this.addr + SQE_OFF.ADDR, BigInt.asUintN(64, v), true);
+  }
+  get addr64(): bigint {
+    return this.dv().getBigUint64(this.addr + SQE_OFF.ADDR, true);
+  }
+  set level(v: number) {
+    this.dv().setUint32(this.addr + SQE_OFF.LEVEL, v >>> 0, true);
+  }
+  set optname(v: number) {
+    this.dv().setUint32(this.addr + SQE_OFF.OPTNAME, v >>> 0, true);
+  }
+  set len(v: number) {
+    this.dv().setUint32(this.addr + SQE_OFF.LEN, v >>> 0, true);
+  }
+  get len(): number {
+    return this.dv().getUint32(this.addr + SQE_OFF.LEN, true);
+  }
+  set opFlags(v: number) {
+    this.dv().setUint32(this.addr + SQE_OFF.OP_FLAGS, v >>> 0, true);
+  }
+  get opFlags(): number {
+    return this.dv().getUint32(this.addr + SQE_OFF.OP_FLAGS, true);
+  }
+  set userData(v: bigint) {
+    this.dv().setBigUint64(this.addr + SQE_OFF.USER_DATA, BigInt.asUintN(64, v), true);
+  }
+  get userData(): bigint {
+    return this.dv().getBigUint64(this.addr + SQE_OFF.USER_DATA, true);
+  }
+  set bufIndex(v: number) {
+    this.dv().setUint16(this.addr + SQE_OFF.BUF_INDEX, v, true);
+  }
+  set personality(v: number) {
+    this.dv().setUint16(this.addr + SQE_OFF.PERSONALITY, v, true);
+  }
+  get bufIndex(): number {
+    return this.dv().getUint16(this.addr + SQE_OFF.BUF_INDEX, true);
+  }
+  get personality(): number {
+    return this.dv().getUint16(this.addr + SQE_OFF.PERSONALITY, true);
+  }
+  set spliceFdIn(v: number) {
+    this.dv().setInt32(this.addr + SQE_OFF.SPLICE_FD_IN, v | 0, true);
+  }
+  get spliceFdIn(): number {
+    return this.dv().getInt32(this.addr + SQE_OFF.SPLICE_FD_IN, true);
+  }
+  set addr3(v: bigint) {
+    this.dv().setBigUint64(this.addr + SQE_OFF.ADDR3, BigInt.asUintN(64, v), true);
+  }
+  get addr3(): bigint {
+    return this.dv().getBigUint64(this.addr + SQE_OFF.ADDR3, true);
+  }
+  set pad2(v: bigint) {
+    this.dv().setBigUint64(this.addr + SQE_OFF.PAD2, BigInt.asUintN(64, v), true);
+  }
+  get pad2(): bigint {
+    return this.dv().getBigUint64(this.addr + SQE_OFF.PAD2, true);
+  }
 
   /** Writes bytes into the command area (`sqe->cmd`, from byte 48). */
   setCmd(bytes: Uint8Array): void {
@@ -109,7 +184,15 @@ export function sqeSetFlags(sqe: Sqe, flags: number): void {
  * with `level`/`optname` in the `addr` word, `optval` (a user pointer) in `addr3` and `optlen`
  * in `splice_fd_in`.
  */
-export function prepCmdSock(sqe: Sqe, cmdOp: number, fd: number, level: number, optname: number, optval: bigint, optlen: number): void {
+export function prepCmdSock(
+  sqe: Sqe,
+  cmdOp: number,
+  fd: number,
+  level: number,
+  optname: number,
+  optval: bigint,
+  optlen: number,
+): void {
   prepUringCmd(sqe, cmdOp, fd);
   sqe.level = level;
   sqe.optname = optname;

@@ -27,12 +27,25 @@ export interface LaneLayout<L extends string> {
  * Lays out `lanes` in `width × height`, with step columns for frames `[to - window + 1, to]`.
  * The cursor's column sits at `xNow`; earlier columns spread to its left.
  */
-export function laneLayout<L extends string>(lanes: readonly L[], width: number, height: number, to: number, window: number, titleWidth = 150, nowWidth = 16): LaneLayout<L> {
-  const y = scaleBand<L>().domain(lanes as L[]).range([4, height - 4]).paddingInner(0.12);
+export function laneLayout<L extends string>(
+  lanes: readonly L[],
+  width: number,
+  height: number,
+  to: number,
+  window: number,
+  titleWidth = 150,
+  nowWidth = 16,
+): LaneLayout<L> {
+  const y = scaleBand<L>()
+    .domain(lanes as L[])
+    .range([4, height - 4])
+    .paddingInner(0.12);
   const from = Math.max(0, to - window + 1);
   const x0 = titleWidth;
   const xNow = width - nowWidth;
-  const x = scaleLinear().domain([to - window + 1, to]).range([x0 + 10, xNow]);
+  const x = scaleLinear()
+    .domain([to - window + 1, to])
+    .range([x0 + 10, xNow]);
   return {
     width,
     height,
@@ -49,7 +62,10 @@ export function laneLayout<L extends string>(lanes: readonly L[], width: number,
 const path = line<[number, number]>().curve(curveMonotoneX);
 
 /** A request's path through `(frame, lane)` points. */
-export function trackPath<L extends string>(layout: LaneLayout<L>, points: readonly { frame: number; lane: L }[]): string {
+export function trackPath<L extends string>(
+  layout: LaneLayout<L>,
+  points: readonly { frame: number; lane: L }[],
+): string {
   // Each lane change is drawn as a short S between the two columns, so a path stays readable
   // where a request changes lane every step.
   const pts: [number, number][] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inWindow, slotAngle, slotArcs, slotPoint } from './ringGeometry';
 
 describe('ring geometry', () => {
-  it('places slot 0 just clockwise of 12 o\'clock and spaces slots evenly', () => {
+  it("places slot 0 just clockwise of 12 o'clock and spaces slots evenly", () => {
     expect(slotAngle(0, 4)).toBeCloseTo(Math.PI / 4);
     expect(slotAngle(3, 4) - slotAngle(2, 4)).toBeCloseTo(Math.PI / 2);
     const [x, y] = slotPoint(0, 4, 10);

@@ -40,5 +40,26 @@ export function slotPoint(slot: number, n: number, radius: number): [number, num
 
 /** Whether free-running index `i` lies in the window `[head, tail)` (wrapping u32 arithmetic). */
 export function inWindow(i: number, head: number, tail: number): boolean {
-  return ((i - head) >>> 0) < ((tail - head) >>> 0);
+  return (i - head) >>> 0 < (tail - head) >>> 0;
+}
+
+/**
+ * A ring with more slots than this is drawn as an aggregate: bands for the live and staged
+ * windows instead of one path per slot (at 304 px a slot of a 512-entry ring is under 2 px).
+ */
+export const AGGREGATE_ABOVE = 256;
+
+/**
+ * The band covering `count` slots from `slot` (wrapping), between radii `r0` and `r1`; a band
+ * narrower than `minAngle` radians is widened to it so a single slot stays visible.
+ */
+export function bandPath(slot: number, count: number, n: number, r0: number, r1: number, minAngle = 0): string {
+  const span = Math.max((Math.min(count, n) / n) * 2 * Math.PI, minAngle);
+  const a0 = (slot / n) * 2 * Math.PI - Math.max(0, minAngle - (count / n) * 2 * Math.PI) / 2;
+  return (
+    arc<{ startAngle: number; endAngle: number }>().innerRadius(r0).outerRadius(r1)({
+      startAngle: a0,
+      endAngle: a0 + span,
+    }) ?? ''
+  );
 }

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { pathBetween } from '../components/StateDiagram/StateDiagram';
-import { DIAGRAM_HEIGHT, DIAGRAM_WIDTH, EDGES, NODES, NODE_H, NODE_W, boxExit, edgeBetween, edgeLabelPoint, edgePath, edgePoints, node } from './stateDiagram';
+import {
+  DIAGRAM_HEIGHT,
+  DIAGRAM_WIDTH,
+  EDGES,
+  NODES,
+  NODE_H,
+  NODE_W,
+  boxExit,
+  edgeBetween,
+  edgeLabelPoint,
+  edgePath,
+  edgePoints,
+  node,
+} from './stateDiagram';
 
 describe('state diagram geometry', () => {
   it('keeps every box inside the drawing and apart from the others', () => {
@@ -35,7 +48,7 @@ describe('state diagram geometry', () => {
     expect(boxExit(node('sqe'), node('sqe').x, node('sqe').y)).toEqual([node('sqe').x, node('sqe').y]);
   });
 
-  it('follows the uring_cmd life of KERNEL-NOTES §3.10', () => {
+  it('follows the uring_cmd life of docs/kernel-notes.md §3.10', () => {
     const names = (p: ReturnType<typeof pathBetween>) => p.map((e) => `${e.from}>${e.to}`);
     expect(names(pathBetween('prepped', 'inflight'))).toEqual(['prepped>issuing', 'issuing>inflight']);
     expect(names(pathBetween('inflight', 'done'))).toEqual(['inflight>complete_pending', 'complete_pending>done']);

@@ -1,5 +1,5 @@
 /**
- * Geometry of the uring_cmd request state diagram (KERNEL-NOTES §3.10): where each state box
+ * Geometry of the uring_cmd request state diagram (docs/kernel-notes.md §3.10): where each state box
  * sits and the path of each transition. Pure math (d3-shape); the component renders it.
  */
 import { curveBasis, line } from 'd3-shape';
@@ -62,12 +62,28 @@ export const EDGES: readonly DiagramEdge[] = [
   { from: 'issuing', to: 'iowq_queued', label: '-EAGAIN', via: [[316, 78]] },
   { from: 'issuing', to: 'inflight', label: '-EIOCBQUEUED' },
   { from: 'issuing', to: 'tw_pending', label: 'io-wq -EAGAIN: fail', via: [[318, 196]] },
-  { from: 'issuing', to: 'complete_pending', label: 'returns res', via: [[370, 74], [450, 40]] },
+  {
+    from: 'issuing',
+    to: 'complete_pending',
+    label: 'returns res',
+    via: [
+      [370, 74],
+      [450, 40],
+    ],
+  },
   { from: 'inflight', to: 'complete_pending', label: 'done(COMPLETE_DEFER)', via: [[480, 82]] },
   { from: 'inflight', to: 'tw_pending', label: 'complete_in_task', via: [[452, 190]] },
   { from: 'tw_pending', to: 'complete_pending', label: 'done()', via: [[566, 130]] },
   { from: 'complete_pending', to: 'done', label: 'flush', via: [[616, 62]] },
-  { from: 'failed_prep', to: 'done', label: 'CQE(-err)', via: [[340, 236], [610, 234]] },
+  {
+    from: 'failed_prep',
+    to: 'done',
+    label: 'CQE(-err)',
+    via: [
+      [340, 236],
+      [610, 234],
+    ],
+  },
 ];
 
 const byId = new Map(NODES.map((n) => [n.id, n]));

@@ -25,7 +25,12 @@ export function speedScale(min: number, max: number) {
  * Groups frames into pixel buckets so a long timeline draws at most one tick per `px` pixels:
  * each bucket keeps the frames it covers.
  */
-export function bucketFrames(count: number, width: number, px = 3, pad = 12): { x: number; first: number; last: number }[] {
+export function bucketFrames(
+  count: number,
+  width: number,
+  px = 3,
+  pad = 12,
+): { x: number; first: number; last: number }[] {
   const x = timelineScale(count, width, pad);
   const out: { x: number; first: number; last: number }[] = [];
   for (let i = 0; i < count; i++) {

@@ -99,6 +99,7 @@ export const IO_URING_F_CQE32 = 512;
 export const IO_URING_F_IOPOLL = 1024;
 export const IO_URING_F_CANCEL = 2048;
 export const IO_URING_F_COMPAT = 4096;
+export const IO_URING_F_TASK_DEAD = 8192;
 
 // errno
 export const EPERM = 1;
@@ -264,7 +265,8 @@ export const EVENT = {
   io_uring_cqe_overflow: 11,
   io_uring_local_work_run: 12,
   io_uring_file_get: 13,
-  io_uring_poll_arm: 14,
+  io_uring_register: 14,
+  io_uring_poll_arm: 15,
   sim_sys_enter: 100,
   sim_sys_exit: 101,
   sim_sq_head_commit: 102,
@@ -296,9 +298,12 @@ export const EVENT = {
   sanitizer_double_done: 200,
   sanitizer_done_bad_flags: 201,
   sanitizer_done_unlocked: 202,
-  sanitizer_pdu_uninit_read: 203,
+  sanitizer_pdu_stale_read: 203,
   sanitizer_sqe_after_issue: 204,
   sanitizer_pdu_too_big: 205,
+  sanitizer_res2_lost: 206,
+  sanitizer_cmd_lost: 207,
+  sanitizer_pdu_misaligned: 208,
   sim_uring_cmd_no_hook: 150,
   sim_sqe_read: 151,
   sim_dev_register: 152,
@@ -316,6 +321,8 @@ export const EVENT = {
   sim_sys_call: 173,
   sim_submit_flush: 174,
   sim_cqe_cache_quirk: 175,
+  sim_warn: 176,
+  sim_ring_freed: 177,
   sim_not_modelled: 180,
   sim_rw_done: 181,
   sim_poll_wake: 182,
@@ -362,6 +369,13 @@ export const DRIVER_CMD_OPS: Record<string, number> = {
   NVME_URING_CMD_IO_VEC: 0xc0484e81,
   UBLK_U_IO_FETCH_REQ: 0xc0107520,
   UBLK_U_IO_COMMIT_AND_FETCH_REQ: 0xc0107521,
+  TD_CANCEL_DEFER: 0x00007401,
+  TD_NEVER: 0x00007402,
+  TD_DROP: 0x00007403,
+  TD_EIOCBQUEUED: 0x00007404,
+  TD_UNLOCKED_DEFER: 0x00007405,
+  TD_PDU_REF16: 0x00007406,
+  RES2_CMD: 0x00007201,
   PDU_COUNTER_CMD: 0x00006301,
   DOUBLE_DONE_AND_RETURN: 0x00007801,
   DOUBLE_DONE_TWICE: 0x00007802,
@@ -379,6 +393,8 @@ export const DRIVERS: Record<string, { api: 'v3' | 'v5'; hasUringCmd: boolean; s
   rust_no_uring_cmd: { api: 'v5', hasUringCmd: false, source: 13, summary: "a misc device without a uring_cmd hook", cmdOps: [], actions: [] },
   rust_nvme_passthru: { api: 'v5', hasUringCmd: true, source: 14, summary: "NVMe-passthrough-like: needs SQE128 + CQE32, status in res, result in big_cqe", cmdOps: ['NVME_URING_CMD_IO', 'NVME_URING_CMD_IO_VEC'], actions: [] },
   rust_ublk: { api: 'v5', hasUringCmd: true, source: 15, summary: "ublk-like: FETCH commands park (tag in the PDU), cancelable, -ENODEV on cancel", cmdOps: ['UBLK_U_IO_FETCH_REQ', 'UBLK_U_IO_COMMIT_AND_FETCH_REQ'], actions: ['dispatch'] },
+  rust_teardown_hazards: { api: 'v5', hasUringCmd: true, source: 22, summary: "commands that defer their cancel, never finish, get lost, or misuse done()", cmdOps: ['TD_CANCEL_DEFER', 'TD_NEVER', 'TD_DROP', 'TD_EIOCBQUEUED', 'TD_UNLOCKED_DEFER', 'TD_PDU_REF16'], actions: ['complete_all'] },
+  rust_res2_v3: { api: 'v3', hasUringCmd: true, source: 23, summary: "hands a 64-bit result to v3's done(ret, res2): lost on 6.18", cmdOps: ['RES2_CMD'], actions: [] },
   rust_pdu_counter: { api: 'v3', hasUringCmd: true, source: 16, summary: "keeps an attempt count in the PDU and trusts it to start at zero", cmdOps: ['PDU_COUNTER_CMD'], actions: [] },
   rust_double_done: { api: 'v3', hasUringCmd: true, source: 17, summary: "hazard: completes a command twice (v3 done() takes &mut)", cmdOps: ['DOUBLE_DONE_AND_RETURN', 'DOUBLE_DONE_TWICE'], actions: [] },
   rust_sqe_after_issue: { api: 'v3', hasUringCmd: true, source: 18, summary: "hazard: reads the SQE from a workqueue after the issue call returned", cmdOps: ['LATE_SQE_ECHO'], actions: [] },
@@ -408,6 +424,8 @@ export const SOURCE_FILES: Record<number, string> = {
   19: 'core-rs/src/drivers/rust_pdu_too_big.rs',
   20: 'core-rs/src/kernel/error.rs',
   21: 'core-rs/src/kernel/sync.rs',
+  22: 'core-rs/src/drivers/rust_teardown_hazards.rs',
+  23: 'core-rs/src/drivers/rust_res2_v3.rs',
 };
 
 export const OPCODES_MODELLED = ['NOP', 'TIMEOUT', 'TIMEOUT_REMOVE', 'ASYNC_CANCEL', 'LINK_TIMEOUT', 'READ', 'WRITE', 'URING_CMD', 'NOP128', 'URING_CMD128'] as const;

@@ -10,7 +10,12 @@ import { DRIVERS } from './abi.generated';
 import { type CmdExports, hasCmdExports } from './exports';
 import { loadCoreFromDisk } from './node';
 
-const u32 = fc.oneof(fc.constant(0), fc.constant(0xffffffff), fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 1 << 20 }));
+const u32 = fc.oneof(
+  fc.constant(0),
+  fc.constant(0xffffffff),
+  fc.integer({ min: 0, max: 0xffffffff }),
+  fc.integer({ min: 0, max: 1 << 20 }),
+);
 const i32 = fc.oneof(fc.integer({ min: -2147483648, max: 2147483647 }), fc.integer({ min: -4, max: 16 }));
 
 describe('uring_cmd exports under hostile arguments', () => {
@@ -28,25 +33,37 @@ describe('uring_cmd exports under hostile arguments', () => {
       return [base + at, b.length];
     };
     await fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 8 }), str, str, i32, u32, u32), { minLength: 1, maxLength: 30 }), (calls) => {
-        for (const [which, s1, s2, a, b, c] of calls) {
-          const [p1, l1] = put(s1, 4096);
-          const [p2, l2] = put(s2, 8192);
-          core.call(() => {
-            switch (which) {
-              case 0: return e.rs_dev_register(p1, l1, p2, l2);
-              case 1: return e.rs_dev_register(b, c & 0xff, c, b & 0xff);
-              case 2: return e.rs_dev_open(p1, l1);
-              case 3: return e.rs_dev_open(b, c);
-              case 4: return e.rs_dev_ctl(a, p1, l1, a);
-              case 5: return e.rs_dev_ctl(a & 15, b, c, a);
-              case 6: return e.rs_log_ptr(b) + e.rs_log_len(b);
-              case 7: return e.rs_sqe_prov_ptr(a);
-              default: return e.rs_user_prov_ptr() + e.rs_user_src_ptr() + e.rs_step();
-            }
-          });
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 8 }), str, str, i32, u32, u32), { minLength: 1, maxLength: 30 }),
+        (calls) => {
+          for (const [which, s1, s2, a, b, c] of calls) {
+            const [p1, l1] = put(s1, 4096);
+            const [p2, l2] = put(s2, 8192);
+            core.call(() => {
+              switch (which) {
+                case 0:
+                  return e.rs_dev_register(p1, l1, p2, l2);
+                case 1:
+                  return e.rs_dev_register(b, c & 0xff, c, b & 0xff);
+                case 2:
+                  return e.rs_dev_open(p1, l1);
+                case 3:
+                  return e.rs_dev_open(b, c);
+                case 4:
+                  return e.rs_dev_ctl(a, p1, l1, a);
+                case 5:
+                  return e.rs_dev_ctl(a & 15, b, c, a);
+                case 6:
+                  return e.rs_log_ptr(b) + e.rs_log_len(b);
+                case 7:
+                  return e.rs_sqe_prov_ptr(a);
+                default:
+                  return e.rs_user_prov_ptr() + e.rs_user_src_ptr() + e.rs_step();
+              }
+            });
+          }
+        },
+      ),
       { numRuns: 300, seed: 7 },
     );
     expect(core.dead).toBe(false);

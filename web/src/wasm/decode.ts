@@ -47,8 +47,10 @@ export function splitStates(records: readonly TraceEvent[]): { events: TraceEven
   const events: TraceEvent[] = [];
   const states: StateChange[] = [];
   for (const e of records) {
-    const f = eventArgs(e);
-    if (f?.event === 'sim_req_state') states.push({ req: e.req, from: REQ_STATE_NAMES[f.from] ?? 'free', to: REQ_STATE_NAMES[f.to] ?? 'free' });
+    // Compare the name first: decoding every record would allocate on the hot path.
+    const f = e.event === 'sim_req_state' ? eventArgs(e) : null;
+    if (f?.event === 'sim_req_state')
+      states.push({ req: e.req, from: REQ_STATE_NAMES[f.from] ?? 'free', to: REQ_STATE_NAMES[f.to] ?? 'free' });
     else events.push(e);
   }
   return { events, states };
@@ -93,7 +95,7 @@ export function drainTrace(core: Core): TraceEvent[] {
   const ev = decodeRecords(core.view(), ptr, len);
   core.call((e) => e.rs_trace_clear());
   for (const e of ev) {
-    const f = eventArgs(e);
+    const f = e.event === 'sim_driver_log' ? eventArgs(e) : null;
     if (f?.event === 'sim_driver_log') e.text = logText(core, f.msg);
   }
   return ev;

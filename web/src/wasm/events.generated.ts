@@ -94,6 +94,7 @@ export const ISSUE_FLAGS: FlagFamily = { name: 'ISSUE_FLAGS', prefix: 'IO_URING_
   [0x400, 'IOPOLL'],
   [0x800, 'CANCEL'],
   [0x1000, 'COMPAT'],
+  [0x2000, 'TASK_DEAD'],
 ] };
 
 /** `IOSQE_*`. */
@@ -192,8 +193,12 @@ export const URING_CMD_FLAGS: FlagFamily = { name: 'URING_CMD_FLAGS', prefix: 'I
   [0x80000000, 'REISSUE'],
 ] };
 
+/** `*`. */
+export const HEX_WORD: FlagFamily = { name: 'HEX_WORD', prefix: '', mask: 0x0, bits: [
+] };
+
 /** Each family's names by bit index (bit i is `NAMES[i]`): an array when the bits run from 0 without a gap. */
-export const ISSUE_FLAG_NAMES: Record<number, string> = { 0: 'COMPLETE_DEFER', 1: 'UNLOCKED', 2: 'MULTISHOT', 3: 'IOWQ', 4: 'INLINE', 8: 'SQE128', 9: 'CQE32', 10: 'IOPOLL', 11: 'CANCEL', 12: 'COMPAT', 31: 'NONBLOCK' };
+export const ISSUE_FLAG_NAMES: Record<number, string> = { 0: 'COMPLETE_DEFER', 1: 'UNLOCKED', 2: 'MULTISHOT', 3: 'IOWQ', 4: 'INLINE', 8: 'SQE128', 9: 'CQE32', 10: 'IOPOLL', 11: 'CANCEL', 12: 'COMPAT', 13: 'TASK_DEAD', 31: 'NONBLOCK' };
 export const SQE_FLAG_NAMES = ['FIXED_FILE', 'IO_DRAIN', 'IO_LINK', 'IO_HARDLINK', 'ASYNC', 'BUFFER_SELECT', 'CQE_SKIP_SUCCESS'] as const;
 export const CQE_FLAG_NAMES: Record<number, string> = { 0: 'F_BUFFER', 1: 'F_MORE', 2: 'F_SOCK_NONEMPTY', 3: 'F_NOTIF', 4: 'F_BUF_MORE', 5: 'F_SKIP', 15: 'F_32' };
 export const SETUP_FLAG_NAMES = ['IOPOLL', 'SQPOLL', 'SQ_AFF', 'CQSIZE', 'CLAMP', 'ATTACH_WQ', 'R_DISABLED', 'SUBMIT_ALL', 'COOP_TASKRUN', 'TASKRUN_FLAG', 'SQE128', 'CQE32', 'SINGLE_ISSUER', 'DEFER_TASKRUN', 'NO_MMAP', 'REGISTERED_FD_ONLY', 'NO_SQARRAY', 'HYBRID_IOPOLL', 'CQE_MIXED', 'SQE_MIXED', 'SQ_REWIND'] as const;
@@ -201,6 +206,7 @@ export const ENTER_FLAG_NAMES = ['GETEVENTS', 'SQ_WAKEUP', 'SQ_WAIT', 'EXT_ARG',
 export const SQ_FLAG_NAMES = ['NEED_WAKEUP', 'CQ_OVERFLOW', 'TASKRUN'] as const;
 export const FEAT_FLAG_NAMES = ['SINGLE_MMAP', 'NODROP', 'SUBMIT_STABLE', 'RW_CUR_POS', 'CUR_PERSONALITY', 'FAST_POLL', 'POLL_32BITS', 'SQPOLL_NONFIXED', 'EXT_ARG', 'NATIVE_WORKERS', 'RSRC_TAGS', 'CQE_SKIP', 'LINKED_FILE', 'REG_REG_RING', 'RECVSEND_BUNDLE', 'MIN_TIMEOUT', 'RW_ATTR', 'NO_IOWAIT'] as const;
 export const URING_CMD_FLAG_NAMES: Record<number, string> = { 0: 'FIXED', 1: 'MULTISHOT', 30: 'CANCELABLE', 31: 'REISSUE' };
+export const HEX_WORD_FLAG_NAMES = [] as const;
 
 /** `NAME|NAME` for the set bits of `v` (unknown bits in hex), `0` for none (core-rs FlagFamily::names). */
 export function flagNames(fam: FlagFamily, v: number): string {
@@ -264,6 +270,8 @@ export interface EventFields {
   io_uring_local_work_run: { items: number };
   /** doc = r" `io_uring_file_get`: the request's file was resolved. */
   io_uring_file_get: { fd: number };
+  /** doc = r" `io_uring_register`: a register call on a ring returned (opcode, registered-file table size, result; no registered buffers). */
+  io_uring_register: { opcode: number; nr_user_files: number; ret: number };
   /** doc = r" `io_uring_poll_arm`: a request that got `-EAGAIN` waits on its file's wait queue doc = r" (async poll). */
   io_uring_poll_arm: { mask: number; events: number };
   /** doc = r" The task entered `io_uring_enter`. */
@@ -282,8 +290,8 @@ export interface EventFields {
   sim_uring_cmd_ret: { ret: number; cancel: number };
   /** doc = r" The driver called `io_uring_cmd_done`. */
   sim_uring_cmd_done: { ret: number; issue_flags: number };
-  /** doc = r" A task_work item ran (`local`: DEFER_TASKRUN local work). */
-  sim_task_work_run: { local: number };
+  /** doc = r" A task_work item ran (`local`: DEFER_TASKRUN local work; `cb_flags`: for a uring_cmd doc = r" callback, the issue_flags the kernel hands it (6.18: `COMPLETE_DEFER`, with `TASK_DEAD` doc = r" when the task or ring is going away; 6.19: always `COMPLETE_DEFER`)). */
+  sim_task_work_run: { local: number; cb_flags: number };
   /** doc = r" A workqueue item ran. */
   sim_work_run: { now_ns: number };
   /** doc = r" The task went to sleep waiting for CQEs. */
@@ -310,8 +318,8 @@ export interface EventFields {
   sim_user_sq_tail: { tail: number };
   /** doc = r" Userspace stored the CQ head after reaping. */
   sim_user_cq_head: { head: number };
-  /** doc = r" A request was freed and returned to the request cache. */
-  sim_req_free: {};
+  /** doc = r" A request was freed and returned to the request cache (`pdu_bytes`: bytes the driver doc = r" copied through the PDU accessors during its life). */
+  sim_req_free: { pdu_bytes: number };
   /** doc = r" The core called the driver's cancel path (`IO_URING_F_CANCEL`). */
   sim_uring_cmd_cancel: { issue_flags: number };
   /** doc = r" The PDU was zeroed (`by` 1: RFC patch 2 in prep; 2: the v5 wrapper). */
@@ -328,12 +336,18 @@ export interface EventFields {
   sanitizer_done_bad_flags: { passed: number; allowed: number };
   /** doc = r" `done()` ran without `uring_lock` and without `IO_URING_F_UNLOCKED`. */
   sanitizer_done_unlocked: { issue_flags: number };
-  /** doc = r" PDU bytes were read that were never written during this request's life: the first such doc = r" offset and its provenance. */
-  sanitizer_pdu_uninit_read: { offset: number; prov: number };
+  /** doc = r" PDU bytes were read that the previous command using this recycled request object left doc = r" there (never uninitialised memory: objects come zeroed from `__io_alloc_req_refill`): doc = r" the first stale offset and the 8-byte word containing it (possibly another driver's doc = r" kernel pointer), in 32-bit halves. */
+  sanitizer_pdu_stale_read: { offset: number; word_hi: number; word_lo: number };
   /** doc = r" The SQE was read after the issue call returned (it may be reused by userspace). */
   sanitizer_sqe_after_issue: { slot: number };
   /** doc = r" A PDU type larger than the 32-byte PDU was used. */
   sanitizer_pdu_too_big: { size: number; pdu_size: number };
+  /** doc = r" A non-zero `res2` was dropped: the v3 `done(ret, res2, flags)` has to call the 6.18 doc = r" `io_uring_cmd_done(cmd, ret, issue_flags)`, which has no `res2` (only `done32` has). doc = r" `cqe32`: the ring has 32-byte CQEs (CQE32/CQE_MIXED); the lost res2 in 32-bit halves. */
+  sanitizer_res2_lost: { cqe32: number; res2_hi: number; res2_lo: number };
+  /** doc = r" A command is left in flight with no handle that could complete it: the driver returned doc = r" `Complete(-EIOCBQUEUED)` (`how` 1) or dropped its `QueuedIoUringCmd` (`how` 2). The doc = r" ring can never be freed. */
+  sanitizer_cmd_lost: { how: number };
+  /** doc = r" A reference to the PDU as a type whose alignment the PDU does not have in this kernel doc = r" profile. */
+  sanitizer_pdu_misaligned: { align: number; pdu_align: number };
   /** doc = r" The file has no `f_op->uring_cmd`; the core fails the request with `-EOPNOTSUPP`. */
   sim_uring_cmd_no_hook: { fd: number };
   /** doc = r" The driver read SQE bytes through the abstraction (`volatile`: a `READ_ONCE`-like read). */
@@ -368,6 +382,10 @@ export interface EventFields {
   sim_submit_flush: { reqs: number };
   /** doc = r" A CQE was written from the cached free CQ range (`ctx->cqe_cached`) where the kernel's doc = r" own ordering or accounting breaks (Linux 6.18, `CQE_MIXED` rings). `quirk` 1: a filler doc = r" was posted but the refill then failed, so the cache is a slot behind the tail and the doc = r" next CQE overwrites the filler; 2: a CQE was posted from the cache while older CQEs doc = r" wait on the overflow list. */
   sim_cqe_cache_quirk: { quirk: number; slot: number };
+  /** doc = r" A kernel `WARN_ON_ONCE` fired. `site` 1: `__io_uring_cmd_done` with doc = r" `IO_URING_F_COMPLETE_DEFER | IO_URING_F_UNLOCKED` (returns without a CQE; the request doc = r" leaks; `issue_flags` the flags passed); 2: the ring's exit work still waits after 5 doc = r" minutes (`io_ring_exit_work`; `waiting` requests still hold the ring). */
+  sim_warn: { site: number; issue_flags: number; waiting: number };
+  /** doc = r" The ring's exit work saw its last request go (`ctx->ref_comp`): the ring is freed. */
+  sim_ring_freed: { passes: number; cancels: number };
   /** doc = r" The simulator has no model for this request: it fails with -4096, which is never a doc = r" kernel errno. */
   sim_not_modelled: { opcode: number; what: number };
   /** doc = r" A READ or WRITE moved data (`kiocb_done`); `pos` is 4294967295 on a stream (no position). */
@@ -435,6 +453,8 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'io_uring_local_work_run', items: Number(e.a) };
     case 'io_uring_file_get':
       return { event: 'io_uring_file_get', fd: Number(e.a) };
+    case 'io_uring_register':
+      return { event: 'io_uring_register', opcode: Number(BigInt.asUintN(32, e.b)), nr_user_files: Number(BigInt.asUintN(32, e.b >> 32n)), ret: Number(e.a) };
     case 'io_uring_poll_arm':
       return { event: 'io_uring_poll_arm', mask: Number(e.a), events: Number(e.b) };
     case 'sim_sys_enter':
@@ -454,7 +474,7 @@ export function eventArgs(e: RawRecord): EventArgs | null {
     case 'sim_uring_cmd_done':
       return { event: 'sim_uring_cmd_done', ret: Number(e.a), issue_flags: Number(BigInt.asUintN(32, e.b)) };
     case 'sim_task_work_run':
-      return { event: 'sim_task_work_run', local: Number(e.a) };
+      return { event: 'sim_task_work_run', local: Number(e.a), cb_flags: Number(BigInt.asUintN(32, e.b)) };
     case 'sim_work_run':
       return { event: 'sim_work_run', now_ns: Number(e.a) };
     case 'sim_wait_sleep':
@@ -482,7 +502,7 @@ export function eventArgs(e: RawRecord): EventArgs | null {
     case 'sim_user_cq_head':
       return { event: 'sim_user_cq_head', head: Number(e.a) };
     case 'sim_req_free':
-      return { event: 'sim_req_free' };
+      return { event: 'sim_req_free', pdu_bytes: Number(BigInt.asUintN(32, e.b)) };
     case 'sim_uring_cmd_cancel':
       return { event: 'sim_uring_cmd_cancel', issue_flags: Number(e.a) };
     case 'sim_pdu_zero':
@@ -499,12 +519,18 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'sanitizer_done_bad_flags', passed: Number(e.a), allowed: Number(BigInt.asUintN(32, e.b)) };
     case 'sanitizer_done_unlocked':
       return { event: 'sanitizer_done_unlocked', issue_flags: Number(e.a) };
-    case 'sanitizer_pdu_uninit_read':
-      return { event: 'sanitizer_pdu_uninit_read', offset: Number(e.a), prov: Number(BigInt.asUintN(32, e.b)) };
+    case 'sanitizer_pdu_stale_read':
+      return { event: 'sanitizer_pdu_stale_read', offset: Number(e.a), word_hi: Number(BigInt.asUintN(32, e.b >> 32n)), word_lo: Number(BigInt.asUintN(32, e.b)) };
     case 'sanitizer_sqe_after_issue':
       return { event: 'sanitizer_sqe_after_issue', slot: Number(e.a) };
     case 'sanitizer_pdu_too_big':
       return { event: 'sanitizer_pdu_too_big', size: Number(e.a), pdu_size: Number(BigInt.asUintN(32, e.b)) };
+    case 'sanitizer_res2_lost':
+      return { event: 'sanitizer_res2_lost', cqe32: Number(e.a), res2_hi: Number(BigInt.asUintN(32, e.b >> 32n)), res2_lo: Number(BigInt.asUintN(32, e.b)) };
+    case 'sanitizer_cmd_lost':
+      return { event: 'sanitizer_cmd_lost', how: Number(e.a) };
+    case 'sanitizer_pdu_misaligned':
+      return { event: 'sanitizer_pdu_misaligned', align: Number(e.a), pdu_align: Number(BigInt.asUintN(32, e.b)) };
     case 'sim_uring_cmd_no_hook':
       return { event: 'sim_uring_cmd_no_hook', fd: Number(e.a) };
     case 'sim_sqe_read':
@@ -539,6 +565,10 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'sim_submit_flush', reqs: Number(e.a) };
     case 'sim_cqe_cache_quirk':
       return { event: 'sim_cqe_cache_quirk', quirk: Number(e.a), slot: Number(e.b) };
+    case 'sim_warn':
+      return { event: 'sim_warn', site: Number(e.a), issue_flags: Number(BigInt.asUintN(32, e.b)), waiting: Number(BigInt.asUintN(32, e.b >> 32n)) };
+    case 'sim_ring_freed':
+      return { event: 'sim_ring_freed', passes: Number(e.a), cancels: Number(BigInt.asUintN(32, e.b)) };
     case 'sim_not_modelled':
       return { event: 'sim_not_modelled', opcode: Number(e.a), what: Number(e.b) };
     case 'sim_rw_done':
@@ -591,7 +621,8 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   io_uring_cqe_overflow: { id: 11, kernel: 'io_uring/io_uring.c:io_cqring_event_overflow', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'cflags', kind: 'flags_hex', family: 'CQE_FLAGS' }] },
   io_uring_local_work_run: { id: 12, kernel: 'io_uring/io_uring.c:__io_run_local_work', ctx: null, fields: [{ name: 'items', kind: 'num' }] },
   io_uring_file_get: { id: 13, kernel: 'io_uring/io_uring.c:io_file_get_normal', ctx: null, fields: [{ name: 'fd', kind: 'num' }] },
-  io_uring_poll_arm: { id: 14, kernel: 'io_uring/poll.c:io_arm_poll_handler', ctx: null, fields: [{ name: 'mask', kind: 'num' }, { name: 'events', kind: 'num' }] },
+  io_uring_register: { id: 14, kernel: 'io_uring/register.c:io_uring_register', ctx: null, fields: [{ name: 'opcode', kind: 'num' }, { name: 'nr_user_files', kind: 'num' }, { name: 'ret', kind: 'result' }] },
+  io_uring_poll_arm: { id: 15, kernel: 'io_uring/poll.c:io_arm_poll_handler', ctx: null, fields: [{ name: 'mask', kind: 'num' }, { name: 'events', kind: 'num' }] },
   sim_sys_enter: { id: 100, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'to_submit', kind: 'num' }, { name: 'min_complete', kind: 'num' }, { name: 'flags', kind: 'flags_hex', family: 'ENTER_FLAGS' }] },
   sim_sys_exit: { id: 101, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'ret', kind: 'result' }] },
   sim_sq_head_commit: { id: 102, kernel: 'io_uring/io_uring.c:io_commit_sqring', ctx: null, fields: [{ name: 'head', kind: 'num' }] },
@@ -600,7 +631,7 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sim_uring_cmd_issue: { id: 105, kernel: 'io_uring/uring_cmd.c:io_uring_cmd', ctx: null, fields: [{ name: 'issue_flags', kind: 'flags', family: 'ISSUE_FLAGS' }, { name: 'cmd_op', kind: 'cmd_op' }] },
   sim_uring_cmd_ret: { id: 106, kernel: 'io_uring/uring_cmd.c:io_uring_cmd', ctx: null, fields: [{ name: 'ret', kind: 'result' }, { name: 'cancel', kind: 'num' }] },
   sim_uring_cmd_done: { id: 107, kernel: 'io_uring/uring_cmd.c:__io_uring_cmd_done', ctx: null, fields: [{ name: 'ret', kind: 'result' }, { name: 'issue_flags', kind: 'flags', family: 'ISSUE_FLAGS' }] },
-  sim_task_work_run: { id: 108, kernel: 'io_uring/io_uring.c:io_handle_tw_list', ctx: null, fields: [{ name: 'local', kind: 'num' }] },
+  sim_task_work_run: { id: 108, kernel: 'io_uring/io_uring.c:io_handle_tw_list', ctx: null, fields: [{ name: 'local', kind: 'num' }, { name: 'cb_flags', kind: 'flags', family: 'ISSUE_FLAGS' }] },
   sim_work_run: { id: 109, kernel: 'kernel/workqueue.c:process_one_work', ctx: 'device', fields: [{ name: 'now_ns', kind: 'num' }] },
   sim_wait_sleep: { id: 110, kernel: 'io_uring/io_uring.c:io_cqring_wait_schedule', ctx: null, fields: [{ name: 'min_events', kind: 'num' }] },
   sim_wait_wake: { id: 111, kernel: 'io_uring/io_uring.c:io_wake_function', ctx: null, fields: [{ name: 'hit', kind: 'num' }] },
@@ -614,7 +645,7 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sim_wait_deadlock: { id: 119, kernel: '', ctx: null, fields: [{ name: 'spin', kind: 'num' }] },
   sim_user_sq_tail: { id: 120, kernel: 'liburing: io_uring_submit', ctx: null, fields: [{ name: 'tail', kind: 'num' }] },
   sim_user_cq_head: { id: 121, kernel: 'liburing: io_uring_cq_advance', ctx: null, fields: [{ name: 'head', kind: 'num' }] },
-  sim_req_free: { id: 122, kernel: 'io_uring/io_uring.c:io_free_batch_list', ctx: null, fields: [] },
+  sim_req_free: { id: 122, kernel: 'io_uring/io_uring.c:io_free_batch_list', ctx: null, fields: [{ name: 'pdu_bytes', kind: 'num' }] },
   sim_uring_cmd_cancel: { id: 123, kernel: 'io_uring/uring_cmd.c:io_uring_try_cancel_uring_cmd', ctx: null, fields: [{ name: 'issue_flags', kind: 'flags', family: 'ISSUE_FLAGS' }] },
   sim_pdu_zero: { id: 124, kernel: 'io_uring/uring_cmd.c:io_uring_cmd_prep', ctx: null, fields: [{ name: 'by', kind: 'choice' }] },
   sim_ring_exit: { id: 125, kernel: 'io_uring/io_uring.c:io_ring_ctx_wait_and_kill', ctx: null, fields: [{ name: 'cancelable', kind: 'num' }, { name: 'live', kind: 'num' }] },
@@ -623,9 +654,12 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sanitizer_double_done: { id: 200, kernel: '', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'state', kind: 'done_state' }] },
   sanitizer_done_bad_flags: { id: 201, kernel: '', ctx: null, fields: [{ name: 'passed', kind: 'flags', family: 'ISSUE_FLAGS' }, { name: 'allowed', kind: 'flags', family: 'ISSUE_FLAGS' }] },
   sanitizer_done_unlocked: { id: 202, kernel: '', ctx: null, fields: [{ name: 'issue_flags', kind: 'flags', family: 'ISSUE_FLAGS' }] },
-  sanitizer_pdu_uninit_read: { id: 203, kernel: '', ctx: null, fields: [{ name: 'offset', kind: 'num' }, { name: 'prov', kind: 'prov' }] },
+  sanitizer_pdu_stale_read: { id: 203, kernel: '', ctx: null, fields: [{ name: 'offset', kind: 'num' }, { name: 'word_hi', kind: 'flags_hex', family: 'HEX_WORD' }, { name: 'word_lo', kind: 'flags_hex', family: 'HEX_WORD' }] },
   sanitizer_sqe_after_issue: { id: 204, kernel: '', ctx: null, fields: [{ name: 'slot', kind: 'num' }] },
   sanitizer_pdu_too_big: { id: 205, kernel: '', ctx: null, fields: [{ name: 'size', kind: 'num' }, { name: 'pdu_size', kind: 'num' }] },
+  sanitizer_res2_lost: { id: 206, kernel: '', ctx: null, fields: [{ name: 'cqe32', kind: 'num' }, { name: 'res2_hi', kind: 'flags_hex', family: 'HEX_WORD' }, { name: 'res2_lo', kind: 'flags_hex', family: 'HEX_WORD' }] },
+  sanitizer_cmd_lost: { id: 207, kernel: '', ctx: null, fields: [{ name: 'how', kind: 'choice' }] },
+  sanitizer_pdu_misaligned: { id: 208, kernel: '', ctx: null, fields: [{ name: 'align', kind: 'num' }, { name: 'pdu_align', kind: 'num' }] },
   sim_uring_cmd_no_hook: { id: 150, kernel: 'io_uring/uring_cmd.c:io_uring_cmd', ctx: null, fields: [{ name: 'fd', kind: 'num' }] },
   sim_sqe_read: { id: 151, kernel: 'include/linux/io_uring/cmd.h:io_uring_sqe_cmd', ctx: null, fields: [{ name: 'offset', kind: 'num' }, { name: 'len', kind: 'num' }, { name: 'volatile', kind: 'choice' }] },
   sim_dev_register: { id: 152, kernel: 'drivers/char/misc.c:misc_register', ctx: null, fields: [{ name: 'minor', kind: 'num' }] },
@@ -643,6 +677,8 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sim_sys_call: { id: 173, kernel: '', ctx: 'user', fields: [{ name: 'nr', kind: 'syscall' }, { name: 'ret', kind: 'result' }] },
   sim_submit_flush: { id: 174, kernel: 'io_uring/io_uring.c:io_submit_state_end', ctx: null, fields: [{ name: 'reqs', kind: 'num' }] },
   sim_cqe_cache_quirk: { id: 175, kernel: 'io_uring/io_uring.c:io_cqe_cache_refill', ctx: null, fields: [{ name: 'quirk', kind: 'num' }, { name: 'slot', kind: 'num' }] },
+  sim_warn: { id: 176, kernel: '', ctx: null, fields: [{ name: 'site', kind: 'choice' }, { name: 'issue_flags', kind: 'flags', family: 'ISSUE_FLAGS' }, { name: 'waiting', kind: 'num' }] },
+  sim_ring_freed: { id: 177, kernel: 'io_uring/io_uring.c:io_ring_exit_work', ctx: null, fields: [{ name: 'passes', kind: 'num' }, { name: 'cancels', kind: 'num' }] },
   sim_not_modelled: { id: 180, kernel: '', ctx: null, fields: [{ name: 'opcode', kind: 'opcode' }, { name: 'what', kind: 'choice' }] },
   sim_rw_done: { id: 181, kernel: 'io_uring/rw.c:kiocb_done', ctx: null, fields: [{ name: 'bytes', kind: 'num' }, { name: 'dir', kind: 'choice' }, { name: 'pos', kind: 'num' }] },
   sim_poll_wake: { id: 182, kernel: 'io_uring/poll.c:io_poll_wake', ctx: null, fields: [{ name: 'mask', kind: 'num' }] },
@@ -759,6 +795,10 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
       void o;
       return `req ${e.req}, user_data ${hex(e.userData)}, a ${e.a}, b ${e.b}`;
     }
+    case 'io_uring_register': {
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, a ${e.a}, b ${e.b}`;
+    }
     case 'io_uring_poll_arm': {
       const f = a;
       void o;
@@ -806,7 +846,7 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
     case 'sim_task_work_run': {
       const f = a;
       void o;
-      return `req ${e.req}, user_data ${hex(e.userData)}${f.local ? `, local (DEFER_TASKRUN)` : ''}`;
+      return `req ${e.req}, user_data ${hex(e.userData)}${f.local ? `, local (DEFER_TASKRUN)` : ''}${f.cb_flags ? `, callback issue_flags ${flagNames(ISSUE_FLAGS, f.cb_flags)}` : ''}`;
     }
     case 'sim_work_run': {
       void o;
@@ -868,8 +908,9 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
       return `req ${e.req}, user_data ${hex(e.userData)}, a ${e.a}, b ${e.b}`;
     }
     case 'sim_req_free': {
+      const f = a;
       void o;
-      return `req ${e.req}, user_data ${hex(e.userData)}`;
+      return `req ${e.req}, user_data ${hex(e.userData)}${f.pdu_bytes ? `, ${String(f.pdu_bytes)} PDU bytes copied by the driver` : ''}`;
     }
     case 'sim_uring_cmd_cancel': {
       const f = a;
@@ -911,10 +952,10 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
       void o;
       return `req ${e.req}, user_data ${hex(e.userData)}, issue_flags ${flagNames(ISSUE_FLAGS, f.issue_flags)} without uring_lock`;
     }
-    case 'sanitizer_pdu_uninit_read': {
+    case 'sanitizer_pdu_stale_read': {
       const f = a;
       void o;
-      return `req ${e.req}, user_data ${hex(e.userData)}, pdu[${String(f.offset)}] is ${(PROV_NAMES[f.prov] ?? String(f.prov))}`;
+      return `req ${e.req}, user_data ${hex(e.userData)}, pdu[${String(f.offset)}] left by the previous command, word hi ${hex(f.word_hi)} lo ${hex(f.word_lo)}`;
     }
     case 'sanitizer_sqe_after_issue': {
       const f = a;
@@ -925,6 +966,21 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
       const f = a;
       void o;
       return `req ${e.req}, user_data ${hex(e.userData)}, ${String(f.size)}-byte type, pdu is ${String(f.pdu_size)} bytes`;
+    }
+    case 'sanitizer_res2_lost': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, res2 hi ${hex(f.res2_hi)} lo ${hex(f.res2_lo)} dropped${f.cqe32 ? ` on a 32-byte-CQE ring` : ''}`;
+    }
+    case 'sanitizer_cmd_lost': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, ${(f.how === 1 ? 'complete(-EIOCBQUEUED)' : 'QueuedIoUringCmd dropped')}: nothing can complete it`;
+    }
+    case 'sanitizer_pdu_misaligned': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, &T needs ${String(f.align)}-byte alignment, the pdu has ${String(f.pdu_align)}`;
     }
     case 'sim_uring_cmd_no_hook': {
       const f = a;
@@ -1000,6 +1056,16 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
     case 'sim_cqe_cache_quirk': {
       void o;
       return `req ${e.req}, user_data ${hex(e.userData)}, a ${e.a}, b ${e.b}`;
+    }
+    case 'sim_warn': {
+      const f = a;
+      void o;
+      return `req ${e.req}, ring ${e.ring}, WARN_ON_ONCE in ${(f.site === 1 ? '__io_uring_cmd_done' : 'io_ring_exit_work')}${f.issue_flags ? `: issue_flags ${flagNames(ISSUE_FLAGS, f.issue_flags)}, no CQE` : ''}${f.waiting ? `: ${String(f.waiting)} requests still hold the ring after 5 minutes` : ''}`;
+    }
+    case 'sim_ring_freed': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, after ${String(f.passes)} passes of the exit loop and ${String(f.cancels)} cancel calls`;
     }
     case 'sim_not_modelled': {
       const f = a;

@@ -107,7 +107,10 @@ function finish(instance: WebAssembly.Instance, panicBox: { msg: string | null }
 export async function loadCoreFromBytes(bytes: BufferSource): Promise<Core> {
   const panicBox = { msg: null as string | null };
   let mem: WebAssembly.Memory | null = null;
-  const { instance } = await WebAssembly.instantiate(bytes, makeImports(panicBox, () => mem));
+  const { instance } = await WebAssembly.instantiate(
+    bytes,
+    makeImports(panicBox, () => mem),
+  );
   mem = (instance.exports as unknown as CoreExports).memory;
   return finish(instance, panicBox);
 }
@@ -119,7 +122,10 @@ export async function loadCoreFromBytes(bytes: BufferSource): Promise<Core> {
 export async function compileCoreFromUrl(url: string): Promise<WebAssembly.Module> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
-  if (typeof WebAssembly.compileStreaming === 'function' && res.headers.get('content-type')?.includes('application/wasm')) {
+  if (
+    typeof WebAssembly.compileStreaming === 'function' &&
+    res.headers.get('content-type')?.includes('application/wasm')
+  ) {
     return WebAssembly.compileStreaming(res);
   }
   return WebAssembly.compile(await res.arrayBuffer());
@@ -129,7 +135,10 @@ export async function compileCoreFromUrl(url: string): Promise<WebAssembly.Modul
 export async function instantiateCore(module: WebAssembly.Module): Promise<Core> {
   const panicBox = { msg: null as string | null };
   let mem: WebAssembly.Memory | null = null;
-  const instance = await WebAssembly.instantiate(module, makeImports(panicBox, () => mem));
+  const instance = await WebAssembly.instantiate(
+    module,
+    makeImports(panicBox, () => mem),
+  );
   mem = (instance.exports as unknown as CoreExports).memory;
   return finish(instance, panicBox);
 }
@@ -142,7 +151,10 @@ export async function loadCoreFromUrl(url: string): Promise<Core> {
   let instance: WebAssembly.Instance;
   const res = await fetch(url);
   if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
-  if (typeof WebAssembly.instantiateStreaming === 'function' && res.headers.get('content-type')?.includes('application/wasm')) {
+  if (
+    typeof WebAssembly.instantiateStreaming === 'function' &&
+    res.headers.get('content-type')?.includes('application/wasm')
+  ) {
     instance = (await WebAssembly.instantiateStreaming(res, imports)).instance;
   } else {
     instance = (await WebAssembly.instantiate(await res.arrayBuffer(), imports)).instance;

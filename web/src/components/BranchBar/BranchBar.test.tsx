@@ -22,7 +22,9 @@ describe('BranchBar', () => {
       sandboxOp({ op: 'reap' });
     });
     expect(screen.getByTestId('branch-bar').textContent).toContain(`Sandbox from Six NOPs`);
-    expect(screen.getByTestId('branch-bar').textContent).toContain(`New branch from step 2. The old future (${total - 3} frames after step 2) is kept.`);
+    expect(screen.getByTestId('branch-bar').textContent).toContain(
+      `New branch from step 2. The old future (${total - 3} frames after step 2) is kept.`,
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Return to the old future' }));
     expect(simStore.getState().frames).toHaveLength(total);
     expect(screen.getByTestId('branch-bar').getAttribute('data-branch')).toBe('none');

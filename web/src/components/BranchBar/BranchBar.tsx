@@ -22,7 +22,8 @@ function BranchBarComponent() {
       {branch && (
         <>
           <span className="branch-text">
-            New branch from step {branch.at}. The old future ({branch.frames} {branch.frames === 1 ? 'frame' : 'frames'} after step {branch.at}) is kept.
+            New branch from step {branch.at}. The old future ({branch.frames} {branch.frames === 1 ? 'frame' : 'frames'}{' '}
+            after step {branch.at}) is kept.
           </span>
           <button type="button" onClick={restoreBranch} title="Drop this branch and bring the old future back">
             Return to the old future

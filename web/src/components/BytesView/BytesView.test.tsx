@@ -13,7 +13,11 @@ describe('BytesView', () => {
   it('shows the SQE, the PDU and the user buffer with decoded fields', () => {
     showStory(4);
     const { container } = render(<BytesView />);
-    expect([...container.querySelectorAll('.region h3')].map((h) => h.textContent)).toEqual(['PDU (32 bytes in the request)', 'SQE 0 (64 bytes)', 'user buffer buf at 0x1000']);
+    expect([...container.querySelectorAll('.region h3')].map((h) => h.textContent)).toEqual([
+      'PDU (32 bytes in the request)',
+      'SQE 0 (64 bytes)',
+      'user buffer buf at 0x1000',
+    ]);
     const sqe = container.querySelector('ul[data-region="sqe"]') as HTMLElement;
     expect(sqe.textContent).toContain('URING_CMD');
     expect(sqe.textContent).toContain('cmd_op');
@@ -47,14 +51,24 @@ describe('BytesView', () => {
     expect(h).toMatchObject({ region: 'pdu', offset: 3, field: 'pdu[0..8]', req: 1 });
     expect(h.src).toBe((SRC_FILE << 16) | SRC_LINE);
     expect([...container.querySelectorAll('table[data-region="pdu"] td.hl')]).toHaveLength(8);
-    expect(screen.getByTestId('hover-info').textContent).toMatch(/pdu \+3 · pdu\[0\.\.8\] · written by driver \(write_pdu\) · (file 10, line 77|drivers\/\S+:77)/);
+    expect(screen.getByTestId('hover-info').textContent).toMatch(
+      /pdu \+3 · pdu\[0\.\.8\] · written by driver \(write_pdu\) · (file 10, line 77|drivers\/\S+:77)/,
+    );
     act(() => clearHover());
     expect(container.querySelectorAll('td.hl')).toHaveLength(0);
   });
 
   it('groups PDU bytes into fields by writer and source line', () => {
-    const f = pduFields(new Uint8Array(32), [...Array(8).fill('driver'), ...Array(8).fill('stale'), ...Array(16).fill('fresh')], [...Array(8).fill(5), ...Array(24).fill(0)]);
-    expect(f.map((x) => [x.offset, x.size])).toEqual([[0, 8], [8, 8], [16, 16]]);
+    const f = pduFields(
+      new Uint8Array(32),
+      [...Array(8).fill('driver'), ...Array(8).fill('stale'), ...Array(16).fill('fresh')],
+      [...Array(8).fill(5), ...Array(24).fill(0)],
+    );
+    expect(f.map((x) => [x.offset, x.size])).toEqual([
+      [0, 8],
+      [8, 8],
+      [16, 16],
+    ]);
     expect(f[1]?.about).toContain('stale');
   });
 });

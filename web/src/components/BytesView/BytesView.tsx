@@ -107,7 +107,8 @@ function useRegions(): { regions: Region[]; req: number | null } {
     const { sqeSize, cqeSize, sqes, cqes } = inspect.ring;
     const sqMask = ring.sqEntries - 1;
     // The SQE: the followed request's slot, else the most recently written one.
-    const slot = track?.sqeSlot ?? (ring.sqeTail > 0 ? ring.sqArray[((ring.sqeTail - 1) >>> 0) & sqMask] ?? null : null);
+    const slot =
+      track?.sqeSlot ?? (ring.sqeTail > 0 ? (ring.sqArray[((ring.sqeTail - 1) >>> 0) & sqMask] ?? null) : null);
     if (slot !== null) {
       const b = sqes.slice(slot * sqeSize, (slot + 1) * sqeSize);
       const ud = new DataView(b.buffer).getBigUint64(32, true);
@@ -116,7 +117,9 @@ function useRegions(): { regions: Region[]; req: number | null } {
       regions.push({
         id: 'sqe',
         title: `SQE ${slot} (${sqeSize} bytes)`,
-        note: reused ? `userspace has reused this slot: it now holds user_data ${ud}, not the request's ${track?.userData}` : undefined,
+        note: reused
+          ? `userspace has reused this slot: it now holds user_data ${ud}, not the request's ${track?.userData}`
+          : undefined,
         bytes: b,
         prov: Array(sqeSize).fill(written ? (reused ? 'stale' : 'user') : 'fresh'),
         fields: sqeFields(b, sqeSize),
@@ -126,7 +129,14 @@ function useRegions(): { regions: Region[]; req: number | null } {
     if (track?.cqIndex != null) {
       const cslot = track.cqIndex & (ring.cqEntries - 1);
       const b = cqes.slice(cslot * cqeSize, (cslot + 1) * cqeSize);
-      regions.push({ id: 'cqe', title: `CQE in CQ slot ${cslot} (${cqeSize} bytes)`, bytes: b, prov: Array(cqeSize).fill('core'), fields: cqeFields(cqeSize), base: cslot * cqeSize });
+      regions.push({
+        id: 'cqe',
+        title: `CQE in CQ slot ${cslot} (${cqeSize} bytes)`,
+        bytes: b,
+        prov: Array(cqeSize).fill('core'),
+        fields: cqeFields(cqeSize),
+        base: cslot * cqeSize,
+      });
     }
     // User memory: the core reports who wrote each byte (userspace, or a driver's
     // copy_to_user and at which line); without that report, no colour rather than a wrong one.
@@ -137,7 +147,15 @@ function useRegions(): { regions: Region[]; req: number | null } {
         bytes: u.bytes,
         prov: (u.prov as Prov[] | undefined) ?? Array(u.bytes.length).fill('untracked'),
         src: u.src,
-        fields: [{ name: u.name, offset: 0, size: u.bytes.length, decode: () => `${u.bytes.length} bytes`, about: 'memory of the application' }],
+        fields: [
+          {
+            name: u.name,
+            offset: 0,
+            size: u.bytes.length,
+            decode: () => `${u.bytes.length} bytes`,
+            about: 'memory of the application',
+          },
+        ],
         base: u.addr,
       });
     }
@@ -153,14 +171,26 @@ const selSelected = (s: SimState) => s.selectedByte;
 
 /** What the byte under the pointer (or the selected byte) is, who wrote it, and the line of code that did. */
 function HoverInfo({ regions }: { regions: Region[] }) {
-  const hovered = useHover(useShallow((x) => ({ region: x.region, offset: x.offset, field: x.field, src: x.src, prov: x.prov })));
+  const hovered = useHover(
+    useShallow((x) => ({ region: x.region, offset: x.offset, field: x.field, src: x.src, prov: x.prov })),
+  );
   const sel = useSim(selSelected);
   let h = hovered;
   if (h.region === null && sel) {
     const r = regions.find((x) => x.id === sel.region);
-    if (r && sel.offset < r.bytes.length) h = { region: r.id, offset: sel.offset, field: fieldAt(r.fields, sel.offset)?.name ?? null, src: r.src?.[sel.offset] ?? 0, prov: r.prov[sel.offset] ?? null };
+    if (r && sel.offset < r.bytes.length)
+      h = {
+        region: r.id,
+        offset: sel.offset,
+        field: fieldAt(r.fields, sel.offset)?.name ?? null,
+        src: r.src?.[sel.offset] ?? 0,
+        prov: r.prov[sel.offset] ?? null,
+      };
   }
-  if (h.region === null || h.offset === null) return <p className="hover-info muted">Point at a byte: its field, its writer and the line that wrote it show here.</p>;
+  if (h.region === null || h.offset === null)
+    return (
+      <p className="hover-info muted">Point at a byte: its field, its writer and the line that wrote it show here.</p>
+    );
   const { file, line } = unpackSrc(h.src);
   const path = sourcePath(file);
   const code = path ? sourceText(path)?.split('\n')[line - 1]?.trim() : undefined;
@@ -192,7 +222,9 @@ function RawRegion({ r, req }: { r: Region; req: number | null }) {
       <tbody>
         {rows.map((o) => (
           <tr key={o}>
-            <th scope="row" className="hex-off">{(r.base + o).toString(16).padStart(4, '0')}</th>
+            <th scope="row" className="hex-off">
+              {(r.base + o).toString(16).padStart(4, '0')}
+            </th>
             {Array.from(r.bytes.subarray(o, o + 16), (b, k) => {
               const i = o + k;
               const f = fieldAt(r.fields, i);
@@ -247,12 +279,14 @@ function TypedRegion({ r, req }: { r: Region; req: number | null }) {
 function Legend() {
   return (
     <ul className="prov-legend" aria-label="Who wrote each byte">
-      {(Object.keys(PROV_LABELS) as Prov[]).filter((p) => p !== 'untracked').map((p) => (
-        <li key={p} className={`prov-${p}`}>
-          <span className="swatch" aria-hidden="true" />
-          {PROV_LABELS[p]}
-        </li>
-      ))}
+      {(Object.keys(PROV_LABELS) as Prov[])
+        .filter((p) => p !== 'untracked')
+        .map((p) => (
+          <li key={p} className={`prov-${p}`}>
+            <span className="swatch" aria-hidden="true" />
+            {PROV_LABELS[p]}
+          </li>
+        ))}
     </ul>
   );
 }
@@ -265,8 +299,12 @@ function BytesViewComponent() {
     <div className="bytes-view" onMouseLeave={clearHover}>
       <div className="bytes-bar">
         <div className="segmented" role="group" aria-label="Byte display">
-          <button type="button" aria-pressed={mode === 'typed'} onClick={set('typed')}>typed</button>
-          <button type="button" aria-pressed={mode === 'raw'} onClick={set('raw')}>raw hex</button>
+          <button type="button" aria-pressed={mode === 'typed'} onClick={set('typed')}>
+            typed
+          </button>
+          <button type="button" aria-pressed={mode === 'raw'} onClick={set('raw')}>
+            raw hex
+          </button>
         </div>
         <Legend />
       </div>

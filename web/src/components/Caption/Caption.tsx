@@ -4,7 +4,21 @@
  * announced through a polite live region, so a screen reader follows the walk.
  */
 import { memo } from 'react';
-import { jumpToChapter, selCaption, selChapterIndex, selChapters, selCursor, selLast, selMode, selScenario, useSim } from '../../store';
+import { GlossaryText } from '../../learn/GlossaryText';
+import { StepWhy } from '../../learn/StepWhy';
+import { CheckpointPanel } from '../../learn/CheckpointPanel';
+import { SimClock } from '../../learn/SimClock';
+import {
+  jumpToChapter,
+  selCaption,
+  selChapterIndex,
+  selChapters,
+  selCursor,
+  selLast,
+  selMode,
+  selScenario,
+  useSim,
+} from '../../store';
 
 function CaptionComponent() {
   const caption = useSim(selCaption);
@@ -15,18 +29,42 @@ function CaptionComponent() {
   const mode = useSim(selMode);
   const scenario = useSim(selScenario);
   const base = useSim((s) => s.base);
+  const beat = useSim((s) => s.frames[s.cursor]?.beat);
   const chapter = chapters[at];
   const notes = chapter && chapter.frame === cursor ? chapter.notes : undefined;
   return (
     <section className="caption-bar" aria-label="What happens in this step">
       <div className="caption-meta">
         <span className="where">
-          {mode === 'guided' && scenario ? scenario.title : base && base.id !== 'sandbox' ? `Sandbox: ${base.title}` : 'Free play'}
-          {chapter ? ` · ${at + 1}. ${chapter.title}` : ''}
+          <span className="where-scenario">
+            {mode === 'guided' && scenario
+              ? scenario.title
+              : base && base.id !== 'sandbox'
+                ? `Sandbox: ${base.title}`
+                : 'Free play'}
+          </span>
+          {chapter ? (
+            <>
+              <span className="where-sep"> · </span>
+              <span className="where-chapter">{`${at + 1}. ${chapter.title}`}</span>
+            </>
+          ) : (
+            ''
+          )}
         </span>
         <span className="stepno" data-testid="step-of">
           step {cursor} of {last}
         </span>
+        <SimClock />
+        {beat && (
+          <span
+            className="beat"
+            data-testid="beat"
+            title="Several chapters start inside this one kernel step: it is shown in parts, in the order its records happened. The state changes on the last part."
+          >
+            part {beat.n} of {beat.of} of one kernel step
+          </span>
+        )}
         {chapters.length > 0 && (
           <nav className="chapters" aria-label="Chapters">
             <ol>
@@ -50,22 +88,15 @@ function CaptionComponent() {
         )}
       </div>
       <p className="caption" data-testid="caption" aria-live="polite" aria-atomic="true">
-        {/* Identifiers with a hyphen (->uring_cmd(), -EIOCBQUEUED) never break at it. */}
-        {caption.split(/(\S*-\S*)/).map((part, i) =>
-          i % 2 ? (
-            <span key={i} className="nowrap">
-              {part}
-            </span>
-          ) : (
-            part
-          ),
-        )}
+        <GlossaryText text={caption} />
       </p>
       {notes && (
         <p className="chapter-notes" title={notes}>
-          {notes}
+          <GlossaryText text={notes} />
         </p>
       )}
+      {mode === 'guided' && <StepWhy />}
+      {mode === 'guided' && <CheckpointPanel />}
     </section>
   );
 }

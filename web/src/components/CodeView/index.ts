@@ -1,1 +1,1 @@
-export { CodeView } from './CodeView';
+export { CodePanel, CodeView } from './CodeView';

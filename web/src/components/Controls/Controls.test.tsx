@@ -19,7 +19,8 @@ describe('Controls (free play)', () => {
     expect(simStore.getState().frames.at(-1)?.ring.sqTail).toBe(1);
     fireEvent.click(screen.getByRole('button', { name: 'io_uring_enter' }));
     expect((screen.getByRole('button', { name: 'Submit NOP' }) as HTMLButtonElement).disabled).toBe(true);
-    for (let i = 0; i < 20 && simStore.getState().frames.at(-1)?.taskState !== 0; i++) fireEvent.click(screen.getByRole('button', { name: 'Step' }));
+    for (let i = 0; i < 20 && simStore.getState().frames.at(-1)?.taskState !== 0; i++)
+      fireEvent.click(screen.getByRole('button', { name: 'Step' }));
     expect(simStore.getState().frames.at(-1)?.ring.cqTail).toBe(1);
     fireEvent.click(screen.getByRole('button', { name: 'Reap CQEs' }));
     expect(simStore.getState().frames.at(-1)?.ring.cqHead).toBe(1);

@@ -14,7 +14,13 @@ describe('EventLog', () => {
     showStory(4);
     const { container } = render(<EventLog />);
     const items = [...container.querySelectorAll('li')];
-    expect(items.map((li) => li.getAttribute('data-event'))).toEqual(['sim_issue', 'sim_uring_cmd_issue', 'sim_pdu_zero', 'sim_pdu_write', 'sim_uring_cmd_ret']);
+    expect(items.map((li) => li.getAttribute('data-event'))).toEqual([
+      'sim_issue',
+      'sim_uring_cmd_issue',
+      'sim_pdu_zero',
+      'sim_pdu_write',
+      'sim_uring_cmd_ret',
+    ]);
     expect(items[1]?.querySelector('.ctx')?.textContent).toBe('driver');
     // The file by name when the core has a SOURCE_FILES table, by id otherwise.
     expect(items[3]?.textContent).toContain(`${sourcePath(10) ?? 'src 10'}:77`);

@@ -6,7 +6,10 @@ import { type TraceEvent, hoverRequest, selEvents, useSim } from '../../store';
 
 function EventLogComponent() {
   const events = useSim(selEvents) as TraceEvent[];
-  if (events.length === 0) return <p className="event-log empty muted">No kernel trace records in this step: the application runs in user mode.</p>;
+  if (events.length === 0)
+    return (
+      <p className="event-log empty muted">No kernel trace records in this step: the application runs in user mode.</p>
+    );
   return (
     <ol className="event-log" aria-label="Trace records of this step">
       {events.map((e, i) => {
@@ -21,7 +24,9 @@ function EventLogComponent() {
           >
             <span className={`ctx ctx-${e.ctx}`}>{e.ctx}</span> <code className="ev-name">{e.event}</code>
             <span className="ev-text">{describeEvent(e)}</span>
-            {e.srcFile !== 0 && <span className="ev-src">{path ? `${path}:${e.srcLine}` : `src ${e.srcFile}:${e.srcLine}`}</span>}
+            {e.srcFile !== 0 && (
+              <span className="ev-src">{path ? `${path}:${e.srcLine}` : `src ${e.srcFile}:${e.srcLine}`}</span>
+            )}
           </li>
         );
       })}

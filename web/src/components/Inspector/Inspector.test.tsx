@@ -9,11 +9,13 @@ import { Inspector } from './Inspector';
 afterEach(resetAll);
 
 describe('Inspector', () => {
-  it('switches between code, bytes and trace with clicks and arrow keys', () => {
+  it('switches between bytes and trace with clicks and arrow keys (the code has its own panel)', () => {
     showStory(4);
     render(<Inspector />);
-    expect(screen.getByRole('tab', { name: 'Code' }).getAttribute('aria-selected')).toBe('true');
-    expect(screen.getByTestId('step-functions')).toBeTruthy();
+    expect(screen.queryByRole('tab', { name: 'Code' })).toBeNull();
+    expect(screen.getByRole('tab', { name: 'Bytes' }).getAttribute('aria-selected')).toBe('true');
+    fireEvent.click(screen.getByRole('tab', { name: 'Trace' }));
+    expect(simStore.getState().inspector).toBe('trace');
     fireEvent.click(screen.getByRole('tab', { name: 'Bytes' }));
     expect(simStore.getState().inspector).toBe('bytes');
     expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe('tab-bytes');
@@ -21,6 +23,6 @@ describe('Inspector', () => {
     expect(simStore.getState().inspector).toBe('trace');
     expect(screen.getByRole('list', { name: 'Trace records of this step' })).toBeTruthy();
     fireEvent.keyDown(screen.getByRole('tab', { name: 'Trace' }), { key: 'ArrowRight' });
-    expect(simStore.getState().inspector).toBe('code');
+    expect(simStore.getState().inspector).toBe('bytes');
   });
 });

@@ -1,21 +1,21 @@
 /**
- * The inspector: tabs for the code this step runs, the bytes of the followed request, and the
- * step's raw trace records.
+ * The inspector: tabs for the bytes of the followed request and the step's raw trace records.
+ * (The code has a panel of its own, always on the stage.)
  */
 import { memo, useRef } from 'react';
 import { type InspectorTab, selInspector, setInspector, useSim } from '../../store';
 import { BytesView } from '../BytesView';
-import { CodeView } from '../CodeView';
 import { EventLog } from '../EventLog';
 
 const TABS: { id: InspectorTab; label: string; key: string }[] = [
-  { id: 'code', label: 'Code', key: 'c' },
   { id: 'bytes', label: 'Bytes', key: 'b' },
   { id: 'trace', label: 'Trace', key: 't' },
 ];
 
 function InspectorComponent() {
-  const tab = useSim(selInspector);
+  const chosen = useSim(selInspector);
+  // 'code' (older links and embeds) was a tab; the code now has its own panel.
+  const tab: InspectorTab = chosen === 'code' ? 'bytes' : chosen;
   const list = useRef<HTMLDivElement>(null);
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
@@ -46,7 +46,6 @@ function InspectorComponent() {
         ))}
       </div>
       <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === 'code' && <CodeView />}
         {tab === 'bytes' && <BytesView />}
         {tab === 'trace' && <EventLog />}
       </div>

@@ -12,7 +12,9 @@ export const KEYS: [string, string][] = [
   ['P', 'play / pause'],
   ['+  −', 'faster / slower'],
   ['G', 'jump to step N (type it, then Enter)'],
-  ['C  B  T', 'code, bytes, trace inspector'],
+  ['C', 'to the code panel'],
+  ['B  T', 'bytes, trace inspector'],
+  ['C  R  W  S  B  T', 'projector theme: show or hide code, rings, lanes (who runs), state, bytes, trace'],
   ['L', 'scenario library'],
   ['M', 'model and simplifications'],
   ['Shift+T', 'next theme (light, dark, projector)'],
@@ -26,6 +28,7 @@ export const PRESENTER_KEYS: [string, string][] = [
   ['PageUp  ←  ↑', 'previous'],
   ['B  .', 'blank the screen / bring it back'],
   ['1 … 9, 0', 'chapter title card'],
+  ['C  R  W  S  Y  T', 'show or hide code, rings, lanes (who runs), state, bytes, trace (two at a time)'],
   ['Esc', 'leave presenter mode'],
 ];
 
@@ -61,7 +64,13 @@ function KeyboardHelpComponent() {
     }
   }, [open]);
   return (
-    <dialog ref={ref} className="help" aria-labelledby="help-title" onClose={() => setHelp(false)} onCancel={() => setHelp(false)}>
+    <dialog
+      ref={ref}
+      className="help"
+      aria-labelledby="help-title"
+      onClose={() => setHelp(false)}
+      onCancel={() => setHelp(false)}
+    >
       <h2 id="help-title">Keyboard</h2>
       <table>
         <Rows keys={KEYS} />

@@ -14,7 +14,14 @@ describe('Lanes', () => {
   it('draws a lane per context', () => {
     showStory(4);
     const { container } = render(<Lanes />);
-    expect([...container.querySelectorAll('g.lane')].map((g) => g.getAttribute('data-lane'))).toEqual(['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work']);
+    expect([...container.querySelectorAll('g.lane')].map((g) => g.getAttribute('data-lane'))).toEqual([
+      'user',
+      'io_uring',
+      'driver',
+      'io-wq',
+      'device',
+      'task_work',
+    ]);
   });
 
   it('moves the request token from the driver to the device, then task_work', () => {
@@ -22,13 +29,15 @@ describe('Lanes', () => {
     const { container } = render(<Lanes />);
     expect(token(container)?.getAttribute('data-lane')).toBe('driver');
     expect(token(container)?.getAttribute('data-state')).toBe('inflight');
-    expect(token(container)?.getAttribute("class")).toContain('active');
+    expect(token(container)?.getAttribute('class')).toContain('active');
     // This step's records, by lane.
-    expect(container.querySelector('g.lane-driver')?.getAttribute("class")).toContain('busy');
-    expect([...container.querySelectorAll('.now-label')].map((t) => t.textContent).join(' ')).toContain('->uring_cmd()');
+    expect(container.querySelector('g.lane-driver')?.getAttribute('class')).toContain('busy');
+    expect([...container.querySelectorAll('.now-label')].map((t) => t.textContent).join(' ')).toContain(
+      '->uring_cmd()',
+    );
     act(() => simStore.setState({ cursor: 5 }));
     expect(token(container)?.getAttribute('data-lane')).toBe('device');
-    expect(token(container)?.getAttribute("class")).toContain('waiting');
+    expect(token(container)?.getAttribute('class')).toContain('waiting');
     act(() => simStore.setState({ cursor: 7 }));
     expect(token(container)?.getAttribute('data-lane')).toBe('task_work');
     expect(token(container)?.getAttribute('data-state')).toBe('done');

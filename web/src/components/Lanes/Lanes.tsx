@@ -84,7 +84,9 @@ function LanesComponent() {
 
   // The current step's records, by lane, for the "now" column.
   const now = new Map<Lane, string[]>();
-  const visible = frame.events.filter((e) => eventWeight(e) > Weight.Noise || frame.events.every((x) => eventWeight(x) === Weight.Noise));
+  const visible = frame.events.filter(
+    (e) => eventWeight(e) > Weight.Noise || frame.events.every((x) => eventWeight(x) === Weight.Noise),
+  );
   for (const e of visible) {
     const list = now.get(e.ctx) ?? [];
     const name = shortName(e);
@@ -103,81 +105,110 @@ function LanesComponent() {
   return (
     <section className="panel lanes-panel" aria-label="Lanes: where each request runs">
       <div className="lanes-box" ref={box}>
-      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} className="lanes" role="img" aria-label={laneSummary(model)}>
-        {LANES.map((l) => (
-          <g key={l} className={`lane lane-${l}${now.has(l) ? ' busy' : ''}`} data-lane={l}>
-            <rect x={0} y={layout.laneY(l) - layout.laneHeight / 2} width={W} height={layout.laneHeight} rx={6} />
-            <text className="lane-name" x={8} y={layout.laneY(l) - 3}>{l === 'driver' ? '->uring_cmd()' : l}</text>
-            <text className="lane-desc" x={8} y={layout.laneY(l) + 12}>{LANE_LABELS[l]}</text>
-          </g>
-        ))}
-        <rect className="now-band" x={xNow - 12} y={0} width={24} height={H} rx={4} />
-        {frames.map((f, i) => {
-          const m = models[i] as FrameModel;
-          const x = layout.frameX(f.index);
-          const lanes = new Set<Lane>(f.events.map((e) => e.ctx));
-          if (f.actor === 'app' && f.index > 0) lanes.add('user');
-          return (
-            <g key={f.index} className="step-col" data-frame={f.index}>
-              {[...lanes].map((l) => (
-                <circle key={l} className={`ev-dot${m.stops.includes('sanitizer') && l !== 'user' ? ' alarm' : ''}`} cx={x} cy={layout.laneY(l)} r={f.index === cursor ? 5 : 3.5}>
-                  <title>{`step ${f.index}, ${l}: ${f.events.filter((e) => e.ctx === l).map((e) => e.event).join(', ') || appMark(f, m)}`}</title>
-                </circle>
-              ))}
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          width={W}
+          height={H}
+          className="lanes"
+          role="img"
+          aria-label={laneSummary(model)}
+        >
+          {LANES.map((l) => (
+            <g key={l} className={`lane lane-${l}${now.has(l) ? ' busy' : ''}`} data-lane={l}>
+              <rect x={0} y={layout.laneY(l) - layout.laneHeight / 2} width={W} height={layout.laneHeight} rx={6} />
+              <text className="lane-name" x={8} y={layout.laneY(l) - 3}>
+                {l === 'driver' ? '->uring_cmd()' : l}
+              </text>
+              <text className="lane-desc" x={8} y={layout.laneY(l) + 12}>
+                {LANE_LABELS[l]}
+              </text>
             </g>
-          );
-        })}
-        {[...tracks].map(([serial, pts]) => (
-          <path
-            key={serial}
-            className={`track ${reqClass(serial)}${serial === focus ? ' focus' : ''}${serial === hovered ? ' hover' : ''}`}
-            d={trackPath(layout, pts)}
-          />
-        ))}
-        {[...now].map(([l, names]) => (
-          <text key={l} className="now-label" x={xNow + 32} y={layout.laneY(l) + (names.length > 1 ? -3 : 4)}>
-            <tspan x={xNow + 32}>{names[0]}</tspan>
-            {names.length > 1 && (
-              <tspan x={xNow + 32} dy={14}>
-                {names[1]}
-                {names.length > 2 ? ` +${names.length - 2}` : ''}
-              </tspan>
-            )}
-          </text>
-        ))}
-        {model.reqs.map((t) => {
-          const k = (perLane.get(t.lane) ?? []).indexOf(t);
-          const x = xNow + 14 - k * 21;
-          const y = layout.laneY(t.lane);
-          const cls = ['token', reqClass(t.serial), t.active ? 'active' : 'waiting', t.serial === focus ? 'focus' : '', t.serial === hovered ? 'hover' : '', t.serial === pinned ? 'pinned' : '']
-            .filter(Boolean)
-            .join(' ');
-          return (
-            <g
-              key={t.serial}
-              className={cls}
-              style={{ transform: `translate(${x}px, ${y}px)` }}
-              data-req={t.serial}
-              data-lane={t.lane}
-              data-state={t.state}
-              tabIndex={0}
-              role="button"
-              aria-pressed={t.serial === pinned}
-              aria-label={`Request #${t.userData}, ${t.state.replace('_', ' ')} in lane ${t.lane}${t.serial === pinned ? ' (followed)' : ''}`}
-              onMouseEnter={() => hoverRequest(t.serial)}
-              onMouseLeave={() => hoverRequest(null)}
-              onClick={() => pinRequest(t.serial === pinned ? null : t.serial)}
-              onKeyDown={(ev) => {
-                if (ev.key === 'Enter') pinRequest(t.serial === pinned ? null : t.serial);
-              }}
-            >
-              <title>{`request #${t.userData} (${opcodeName(t.opcode)}, request object ${t.serial}): ${t.state}${t.active ? ', running now' : ', waiting'}`}</title>
-              <circle r={9} />
-              <text y={k % 2 ? 22 : -13}>#{String(t.userData)}</text>
-            </g>
-          );
-        })}
-      </svg>
+          ))}
+          <rect className="now-band" x={xNow - 12} y={0} width={24} height={H} rx={4} />
+          {frames.map((f, i) => {
+            const m = models[i] as FrameModel;
+            const x = layout.frameX(f.index);
+            const lanes = new Set<Lane>(f.events.map((e) => e.ctx));
+            if (f.actor === 'app' && f.index > 0) lanes.add('user');
+            return (
+              <g key={f.index} className="step-col" data-frame={f.index}>
+                {[...lanes].map((l) => (
+                  <circle
+                    key={l}
+                    className={`ev-dot${m.stops.includes('sanitizer') && l !== 'user' ? ' alarm' : ''}`}
+                    cx={x}
+                    cy={layout.laneY(l)}
+                    r={f.index === cursor ? 5 : 3.5}
+                  >
+                    <title>{`step ${f.index}, ${l}: ${
+                      f.events
+                        .filter((e) => e.ctx === l)
+                        .map((e) => e.event)
+                        .join(', ') || appMark(f, m)
+                    }`}</title>
+                  </circle>
+                ))}
+              </g>
+            );
+          })}
+          {[...tracks].map(([serial, pts]) => (
+            <path
+              key={serial}
+              className={`track ${reqClass(serial)}${serial === focus ? ' focus' : ''}${serial === hovered ? ' hover' : ''}`}
+              d={trackPath(layout, pts)}
+            />
+          ))}
+          {[...now].map(([l, names]) => (
+            <text key={l} className="now-label" x={xNow + 32} y={layout.laneY(l) + (names.length > 1 ? -3 : 4)}>
+              <tspan x={xNow + 32}>{names[0]}</tspan>
+              {names.length > 1 && (
+                <tspan x={xNow + 32} dy={14}>
+                  {names[1]}
+                  {names.length > 2 ? ` +${names.length - 2}` : ''}
+                </tspan>
+              )}
+            </text>
+          ))}
+          {model.reqs.map((t) => {
+            const k = (perLane.get(t.lane) ?? []).indexOf(t);
+            const x = xNow + 14 - k * 21;
+            const y = layout.laneY(t.lane);
+            const cls = [
+              'token',
+              reqClass(t.serial),
+              t.active ? 'active' : 'waiting',
+              t.serial === focus ? 'focus' : '',
+              t.serial === hovered ? 'hover' : '',
+              t.serial === pinned ? 'pinned' : '',
+            ]
+              .filter(Boolean)
+              .join(' ');
+            return (
+              <g
+                key={t.serial}
+                className={cls}
+                style={{ transform: `translate(${x}px, ${y}px)` }}
+                data-req={t.serial}
+                data-lane={t.lane}
+                data-state={t.state}
+                tabIndex={0}
+                role="button"
+                aria-pressed={t.serial === pinned}
+                aria-label={`Request #${t.userData}, ${t.state.replace('_', ' ')} in lane ${t.lane}${t.serial === pinned ? ' (followed)' : ''}`}
+                onMouseEnter={() => hoverRequest(t.serial)}
+                onMouseLeave={() => hoverRequest(null)}
+                onClick={() => pinRequest(t.serial === pinned ? null : t.serial)}
+                onKeyDown={(ev) => {
+                  if (ev.key === 'Enter') pinRequest(t.serial === pinned ? null : t.serial);
+                }}
+              >
+                <title>{`request #${t.userData} (${opcodeName(t.opcode)}, request object ${t.serial}): ${t.state}${t.active ? ', running now' : ', waiting'}`}</title>
+                <circle r={9} />
+                <text y={k % 2 ? 22 : -13}>#{String(t.userData)}</text>
+              </g>
+            );
+          })}
+        </svg>
       </div>
     </section>
   );

@@ -23,7 +23,14 @@ function PresenterOverlayComponent() {
           <h2 className="tc-title">{ch.title}</h2>
         </div>
       )}
-      {blank && <div className="blank-screen" data-testid="blank-screen" aria-label="Screen blanked (press B or period)" role="status" />}
+      {blank && (
+        <div
+          className="blank-screen"
+          data-testid="blank-screen"
+          aria-label="Screen blanked (press B or period)"
+          role="status"
+        />
+      )}
     </>
   );
 }

@@ -7,7 +7,7 @@
  * forward around the ring, the way the counters move; prefers-reduced-motion turns it off.
  */
 import { memo, useMemo } from 'react';
-import { inWindow, slotArcs } from '../../viz/ringGeometry';
+import { AGGREGATE_ABOVE, bandPath, inWindow, slotArcs } from '../../viz/ringGeometry';
 
 export interface RingSlot {
   /** A short label drawn in the slot. */
@@ -44,17 +44,156 @@ const R0 = 80;
 const R1 = 124;
 
 /** A marker's label, kept upright: it slides (not turns) to its slot. */
-function MarkerLabel({ className, text, at, entries, r }: { className: string; text: string; at: number; entries: number; r: number }) {
+function MarkerLabel({
+  className,
+  text,
+  at,
+  entries,
+  r,
+}: {
+  className: string;
+  text: string;
+  at: number;
+  entries: number;
+  r: number;
+}) {
   const a = ((at + 0.5) / entries) * 2 * Math.PI;
   return (
-    <g className={`marker-label ${className}`} style={{ transform: `translate(${Math.sin(a) * r}px, ${-Math.cos(a) * r}px)` }}>
+    <g
+      className={`marker-label ${className}`}
+      style={{ transform: `translate(${Math.sin(a) * r}px, ${-Math.cos(a) * r}px)` }}
+    >
       <text dy="0.35em">{text}</text>
     </g>
   );
 }
 
-function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOwner, headOwner, changed = [], frameKey = 0, focusSlot = null }: RingViewProps) {
-  const arcs = useMemo(() => slotArcs(entries, R0, R1), [entries]);
+/** One slot of a ring; memoised, so a step re-renders only the slots whose look changed. */
+const Slot = memo(function Slot({
+  slot,
+  cls,
+  path,
+  cx,
+  cy,
+  title,
+  label,
+  sub,
+  font,
+}: {
+  slot: number;
+  cls: string;
+  path: string;
+  cx: number;
+  cy: number;
+  title: string;
+  label?: string;
+  sub?: string;
+  font: string;
+}) {
+  return (
+    <g data-slot={slot} className={cls}>
+      <title>{title}</title>
+      <path d={path} />
+      {label !== undefined && !sub && (
+        <text x={cx} y={cy} className="slot-label" style={{ fontSize: font }}>
+          {label}
+        </text>
+      )}
+      {label !== undefined && sub && (
+        <text x={cx} y={cy} className="slot-label" style={{ fontSize: font }}>
+          <tspan x={cx} dy="-0.45em">
+            {label}
+          </tspan>
+          <tspan x={cx} dy="1.05em" className="slot-sub">
+            {sub}
+          </tspan>
+        </text>
+      )}
+    </g>
+  );
+});
+
+/** At most this many changed slots are marked on an aggregate ring. */
+const MAX_MARKS = 64;
+
+/**
+ * A ring with more slots than pixels: the whole ring as one band, the live window
+ * `[head, tail)` and the staged window `[tail, localTail)` as bands over it, the changed slots
+ * and the focus slot as marks at least a degree wide. Five paths or so, whatever the size.
+ */
+function AggregateSlots({
+  kind,
+  entries,
+  head,
+  tail,
+  localTail,
+  changed,
+  frameKey,
+  focusSlot,
+}: {
+  kind: string;
+  entries: number;
+  head: number;
+  tail: number;
+  localTail?: number;
+  changed: readonly number[];
+  frameKey: number;
+  focusSlot: number | null;
+}) {
+  const mask = entries - 1;
+  const pending = Math.min((tail - head) >>> 0, entries);
+  const staged = localTail === undefined ? 0 : Math.min((localTail - tail) >>> 0, entries - pending);
+  const deg = Math.PI / 180;
+  const whole = useMemo(() => bandPath(0, entries, entries, R0, R1), [entries]);
+  return (
+    <>
+      <g className="slot">
+        <title>{`${kind}: ${entries} slots, drawn as one band (more slots than pixels)`}</title>
+        <path d={whole} />
+      </g>
+      {pending > 0 && (
+        <g className="slot live">
+          <title>{`${kind} slots ${head & mask} to ${(tail - 1) & mask}: ${pending} live`}</title>
+          <path d={bandPath(head & mask, pending, entries, R0, R1, deg)} />
+        </g>
+      )}
+      {staged > 0 && (
+        <g className="slot staged">
+          <title>{`${kind} slots ${tail & mask} to ${((localTail as number) - 1) & mask}: ${staged} staged`}</title>
+          <path d={bandPath(tail & mask, staged, entries, R0, R1, deg)} />
+        </g>
+      )}
+      {changed.slice(0, MAX_MARKS).map((slot) => (
+        <g key={`${slot}-${frameKey}`} data-slot={slot} className="slot changed">
+          <title>{`${kind} slot ${slot} changed`}</title>
+          <path d={bandPath(slot, 1, entries, R0, R1, deg)} />
+        </g>
+      ))}
+      {focusSlot !== null && (
+        <g data-slot={focusSlot} className="slot focus">
+          <title>{`${kind} slot ${focusSlot}`}</title>
+          <path d={bandPath(focusSlot, 1, entries, R0, R1, deg)} />
+        </g>
+      )}
+    </>
+  );
+}
+
+function RingViewComponent({
+  kind,
+  entries,
+  head,
+  tail,
+  localTail,
+  slots,
+  tailOwner,
+  headOwner,
+  changed = [],
+  frameKey = 0,
+  focusSlot = null,
+}: RingViewProps) {
+  const aggregate = entries > AGGREGATE_ABOVE;
+  const arcs = useMemo(() => (aggregate ? [] : slotArcs(entries, R0, R1)), [entries, aggregate]);
   const mask = entries - 1;
   const k = kind.toLowerCase();
   const pending = (tail - head) >>> 0;
@@ -66,10 +205,29 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
   // A label never spills out of its slot: the font shrinks to the slot's arc (CSS min() keeps
   // the theme's size as the upper bound).
   const arcLen = (2 * Math.PI * ((R0 + R1) / 2)) / entries;
-  const fit = (text: string | undefined) => ({ fontSize: `min(var(--ring-label), ${Math.floor(arcLen / (0.62 * Math.max(3, text?.length ?? 0) + 0.6))}px)` });
+  const fit = (text: string | undefined) => ({
+    fontSize: `min(var(--ring-label), ${Math.floor(arcLen / (0.62 * Math.max(3, text?.length ?? 0) + 0.6))}px)`,
+  });
   return (
     <figure className={`ring ring-${k}`} aria-label={`${kind} ring`}>
-      <svg viewBox={`${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`} className={entries <= 8 ? 'few' : 'many'} role="img" aria-label={`${kind} ring: ${entries} entries, head ${head}, tail ${tail}, ${pending} ${what}${pending === 1 ? '' : 's'} ${kind === 'SQ' ? 'for the kernel' : 'for the application'}`}>
+      <svg
+        viewBox={`${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`}
+        className={entries <= 8 ? 'few' : 'many'}
+        role="img"
+        aria-label={`${kind} ring: ${entries} entries, head ${head}, tail ${tail}, ${pending} ${what}${pending === 1 ? '' : 's'} ${kind === 'SQ' ? 'for the kernel' : 'for the application'}`}
+      >
+        {aggregate && (
+          <AggregateSlots
+            kind={kind}
+            entries={entries}
+            head={head}
+            tail={tail}
+            localTail={localTail}
+            changed={changed}
+            frameKey={frameKey}
+            focusSlot={focusSlot}
+          />
+        )}
         {arcs.map((a) => {
           // Slot `a.slot` holds the entry whose free-running index is in [head, tail), if any.
           const idx = (((head & ~mask) >>> 0) + a.slot) >>> 0;
@@ -77,24 +235,33 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
           const live = candidates.some((i) => inWindow(i, head, tail));
           const isStaged = localTail !== undefined && candidates.some((i) => inWindow(i, tail, localTail));
           const flash = changed.includes(a.slot);
-          const cls = ['slot', live ? 'live' : isStaged ? 'staged' : '', flash ? 'changed' : '', focusSlot === a.slot ? 'focus' : ''].filter(Boolean).join(' ');
+          const cls = [
+            'slot',
+            live ? 'live' : isStaged ? 'staged' : '',
+            flash ? 'changed' : '',
+            focusSlot === a.slot ? 'focus' : '',
+          ]
+            .filter(Boolean)
+            .join(' ');
           const s = slots[a.slot];
+          const label = showLabels ? (s?.label ?? '') : undefined;
+          const sub = showLabels ? s?.sub : undefined;
+          const font = showLabels
+            ? fit(sub !== undefined && s ? (s.label.length > sub.length ? s.label : sub) : s?.label).fontSize
+            : '';
           return (
-            <g key={flash ? `${a.slot}-${frameKey}` : a.slot} data-slot={a.slot} className={cls}>
-              <title>{`${kind} slot ${a.slot}${s?.title ? `: ${s.title}` : ''}`}</title>
-              <path d={a.path} />
-              {showLabels && !s?.sub && (
-                <text x={a.cx} y={a.cy} className="slot-label" style={fit(s?.label)}>
-                  {s?.label ?? ''}
-                </text>
-              )}
-              {showLabels && s?.sub && (
-                <text x={a.cx} y={a.cy} className="slot-label" style={fit(s.label.length > s.sub.length ? s.label : s.sub)}>
-                  <tspan x={a.cx} dy="-0.45em">{s.label}</tspan>
-                  <tspan x={a.cx} dy="1.05em" className="slot-sub">{s.sub}</tspan>
-                </text>
-              )}
-            </g>
+            <Slot
+              key={flash ? `${a.slot}-${frameKey}` : a.slot}
+              slot={a.slot}
+              cls={cls}
+              path={a.path}
+              cx={a.cx}
+              cy={a.cy}
+              title={`${kind} slot ${a.slot}${s?.title ? `: ${s.title}` : ''}`}
+              label={label}
+              sub={sub}
+              font={font}
+            />
           );
         })}
         <g className="marker head" style={{ transform: `rotate(${angle(head)}deg)` }}>
@@ -106,9 +273,17 @@ function RingViewComponent({ kind, entries, head, tail, localTail, slots, tailOw
         <MarkerLabel className="head" text="head" at={head & mask} entries={entries} r={R1 + 22} />
         <MarkerLabel className="tail" text="tail" at={tail & mask} entries={entries} r={R0 - 26} />
         {/* Titles sit in the corners, so the tail label inside the ring never covers them. */}
-        <text className="ring-title" x={-SIZE / 2 + 2} y={-SIZE / 2 + 34}>{kind}</text>
-        <text className="ring-sub" x={-SIZE / 2 + 2} y={SIZE / 2 - 6}>{pending} pending</text>
-        {staged > 0 && <text className="ring-sub staged-text" x={SIZE / 2 - 2} y={SIZE / 2 - 6}>{staged} staged</text>}
+        <text className="ring-title" x={-SIZE / 2 + 2} y={-SIZE / 2 + 34}>
+          {kind}
+        </text>
+        <text className="ring-sub" x={-SIZE / 2 + 2} y={SIZE / 2 - 6}>
+          {pending} pending
+        </text>
+        {staged > 0 && (
+          <text className="ring-sub staged-text" x={SIZE / 2 - 2} y={SIZE / 2 - 6}>
+            {staged} staged
+          </text>
+        )}
       </svg>
       <figcaption>
         <dl className="ring-words">

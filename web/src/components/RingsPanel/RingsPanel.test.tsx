@@ -39,7 +39,17 @@ describe('RingsPanel', () => {
     const f = s.frames[5];
     if (!m || !f) throw new Error('story');
     simStore.setState({
-      models: s.models.map((x, i) => (i === 5 ? { ...m, overflow: [{ req: 7, userData: 9n, res: 0, flags: 0 }, { req: 8, userData: 10n, res: -11, flags: 0 }] } : x)),
+      models: s.models.map((x, i) =>
+        i === 5
+          ? {
+              ...m,
+              overflow: [
+                { req: 7, userData: 9n, res: 0, flags: 0 },
+                { req: 8, userData: 10n, res: -11, flags: 0 },
+              ],
+            }
+          : x,
+      ),
       frames: s.frames.map((x, i) => (i === 5 ? { ...f, ring: { ...f.ring, sqFlags: 2 } } : x)),
     });
     const { container } = render(<RingsPanel />);

@@ -31,8 +31,27 @@ import {
 import { type BytesMode, type SqeForm, describeOp, parseBytes, parseInt32, sqeOp } from './compose';
 
 /** Setup flags worth offering in the form (the others stay reachable through an uploaded scenario). */
-const OFFERED_FLAGS = ['SQE128', 'CQE32', 'SINGLE_ISSUER', 'DEFER_TASKRUN', 'COOP_TASKRUN', 'TASKRUN_FLAG', 'NO_SQARRAY', 'CQE_MIXED'] as const;
-const OPCODES = ['NOP', 'URING_CMD', 'URING_CMD128', 'READ', 'WRITE', 'TIMEOUT', 'TIMEOUT_REMOVE', 'LINK_TIMEOUT', 'ASYNC_CANCEL'];
+const OFFERED_FLAGS = [
+  'SQE128',
+  'CQE32',
+  'SINGLE_ISSUER',
+  'DEFER_TASKRUN',
+  'COOP_TASKRUN',
+  'TASKRUN_FLAG',
+  'NO_SQARRAY',
+  'CQE_MIXED',
+] as const;
+const OPCODES = [
+  'NOP',
+  'URING_CMD',
+  'URING_CMD128',
+  'READ',
+  'WRITE',
+  'TIMEOUT',
+  'TIMEOUT_REMOVE',
+  'LINK_TIMEOUT',
+  'ASYNC_CANCEL',
+];
 /** Opcodes that take a file and a cmd_op (uring_cmd), or a buffer and offset (read/write). */
 const CMD_OPCODES = ['URING_CMD', 'URING_CMD128'];
 const RW_OPCODES = ['READ', 'WRITE'];
@@ -62,6 +81,50 @@ function programOf(models: SimState['models'], frames: SimState['frames']): { fr
   return out;
 }
 
+/**
+ * What the SQE's fd field means: a variable bound by Open (`fd0`), a device path (`/dev/dev0`,
+ * which stands for the fd it was opened as), `ring` (the ring's own fd), a number, or nothing
+ * (-1: no file, which is what a NOP needs).
+ */
+export function resolveFd(text: string, vars: readonly Var[]): { value: string; meaning: string; error?: string } {
+  const t = text.trim();
+  if (t === '' || t === '-1')
+    return { value: t, meaning: 'fd -1: no file (a NOP needs none; a uring_cmd fails with -EBADF).' };
+  if (t === 'ring')
+    return {
+      value: t,
+      meaning: "ring: the ring's own fd; a uring_cmd to it gets -EOPNOTSUPP (io_uring has no uring_cmd hook).",
+    };
+  const dev = /^\/dev\/([\w-]+)$/.exec(t);
+  if (dev) {
+    const v = vars.find((x) => x.device === dev[1]);
+    if (!v)
+      return {
+        value: t,
+        meaning: '',
+        error: `${t} is not open: press Open next to it under “Devices and faults” to get an fd for it.`,
+      };
+    return { value: v.name, meaning: `${t} is open as ${v.name}: the command goes to ${v.driver}'s uring_cmd hook.` };
+  }
+  const v = vars.find((x) => x.name === t);
+  if (v && v.device.startsWith('pipe'))
+    return {
+      value: t,
+      meaning: `${t}: the ${v.device} of a pipe the program created (READ, WRITE and POLL_ADD use it).`,
+    };
+  if (v)
+    return {
+      value: t,
+      meaning: `${t}: the fd of /dev/${v.device}, opened by the program; the command goes to ${v.driver}.`,
+    };
+  if (/^-?\d+$/.test(t))
+    return { value: t, meaning: `fd ${t} as a raw number: whatever the process has open there (-EBADF if nothing).` };
+  return {
+    value: t,
+    meaning: `“${t}” is not an fd the program opened (${vars.map((x) => x.name).join(', ') || 'none yet'}), a device path such as /dev/dev0, ring, or a number.`,
+  };
+}
+
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <label className="sb-field">
@@ -71,7 +134,22 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-function MachineForm({ base }: { base: Scenario | null }) {
+/**
+ * The machine: API generation, ring size and flags, devices. Adding a device to a machine whose
+ * program has not started applies it at once; once the program has run, it waits for "New
+ * machine" (which starts the program over) and the form says so.
+ */
+function MachineForm({
+  base,
+  fresh,
+  open,
+  setOpen,
+}: {
+  base: Scenario | null;
+  fresh: boolean;
+  open: boolean;
+  setOpen: (o: boolean) => void;
+}) {
   const [api, setApi] = useState<'v3' | 'v5'>(base?.api ?? 'v5');
   const [entries, setEntries] = useState(String(base?.ring.entries ?? 8));
   const [cqEntries, setCqEntries] = useState(base?.ring.cq_entries !== undefined ? String(base.ring.cq_entries) : '');
@@ -81,19 +159,28 @@ function MachineForm({ base }: { base: Scenario | null }) {
   const [driver, setDriver] = useState('');
   const [error, setError] = useState<string | null>(null);
   const usable = Object.entries(DRIVERS).filter(([, d]) => !d.hasUringCmd || d.api === api);
+  const chosen = usable.some(([n]) => n === driver) ? driver : (usable[0]?.[0] ?? '');
+  const pending = devices.filter((d) => !base?.devices?.some((b) => b.name === d.name && b.driver === d.driver));
   const add = () => {
-    const d = driver || usable[0]?.[0];
+    const d = chosen;
     if (!d) return;
     let n = 0;
     while (devices.some((x) => x.name === `dev${n}`)) n++;
-    setDevices([...devices, { name: `dev${n}`, driver: d }]);
+    const next = [...devices, { name: `dev${n}`, driver: d }];
+    setDevices(next);
+    // Nothing has run yet: the new machine costs nothing, so the device is there at once.
+    if (fresh) apply(next);
   };
-  const apply = () => {
+  const apply = (devs: DeviceSpec[] = devices) => {
+    const devices = devs;
     const e = parseInt32(entries, 1, 32768);
     const cq = cqEntries.trim() === '' ? undefined : parseInt32(cqEntries, 1, 65536);
     if (e === null || cq === null) return setError('ring entries: 1 to 32768; CQ entries: empty or 1 to 65536');
     const bad = devices.find((d) => DRIVERS[d.driver]?.hasUringCmd && DRIVERS[d.driver]?.api !== api);
-    if (bad) return setError(`${bad.driver} is written against the ${DRIVERS[bad.driver]?.api} API; remove it or switch the API`);
+    if (bad)
+      return setError(
+        `${bad.driver} is written against the ${DRIVERS[bad.driver]?.api} API; remove it or switch the API`,
+      );
     setError(null);
     const setup: Scenario = {
       format: 'ringside-scenario',
@@ -104,17 +191,29 @@ function MachineForm({ base }: { base: Scenario | null }) {
       api,
       ring: { entries: e, ...(flags.length ? { flags } : {}), ...(cq !== undefined ? { cq_entries: cq } : {}) },
       ...(devices.length ? { devices } : {}),
-      ...(patch2 && api === 'v3' ? { config: { patch2_zero_pdu: true } } : {}),
+      // v5 is written against 6.19's uring_cmd interface; v3 runs on 6.18 (where its done() loses res2).
+      config: { ...(patch2 && api === 'v3' ? { patch2_zero_pdu: true } : {}), kernel: api === 'v5' ? '6.19' : '6.18' },
       program: [{ op: 'reap' }],
     };
     sandboxSetup(setup);
   };
   return (
-    <details className="sb-group" open={false}>
-      <summary>Machine: {base ? `API ${base.api}, ${base.ring.entries} entries${base.ring.flags?.length ? `, ${base.ring.flags.join('|')}` : ''}, ${base.devices?.length ?? 0} device(s)` : '…'}</summary>
+    <details className="sb-group" open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>
+        Machine:{' '}
+        {base
+          ? `API ${base.api}, ${base.ring.entries} entries${base.ring.flags?.length ? `, ${base.ring.flags.join('|')}` : ''}, ${base.devices?.length ?? 0} device(s)`
+          : '…'}
+      </summary>
       <div className="segmented" role="group" aria-label="API generation">
         {(['v3', 'v5'] as const).map((a) => (
-          <button key={a} type="button" aria-pressed={api === a} onClick={() => setApi(a)} title={a === 'v3' ? 'RFC v3 (Aug 2025) drivers' : 'v5 (Apr 2026) drivers'}>
+          <button
+            key={a}
+            type="button"
+            aria-pressed={api === a}
+            onClick={() => setApi(a)}
+            title={a === 'v3' ? 'RFC v3 (Aug 2025) drivers' : 'v5 (Apr 2026) drivers'}
+          >
             API {a}
           </button>
         ))}
@@ -124,14 +223,24 @@ function MachineForm({ base }: { base: Scenario | null }) {
           <input value={entries} onChange={(e) => setEntries(e.target.value)} inputMode="numeric" size={5} />
         </Field>
         <Field label="CQ entries">
-          <input value={cqEntries} onChange={(e) => setCqEntries(e.target.value)} inputMode="numeric" size={5} placeholder="2×" />
+          <input
+            value={cqEntries}
+            onChange={(e) => setCqEntries(e.target.value)}
+            inputMode="numeric"
+            size={5}
+            placeholder="2×"
+          />
         </Field>
       </div>
       <fieldset className="sb-flags">
         <legend>Ring flags</legend>
         {OFFERED_FLAGS.filter((f) => (SETUP_FLAG_NAMES as readonly string[]).includes(f)).map((f) => (
           <label key={f}>
-            <input type="checkbox" checked={flags.includes(f)} onChange={(e) => setFlags(e.target.checked ? [...flags, f] : flags.filter((x) => x !== f))} />
+            <input
+              type="checkbox"
+              checked={flags.includes(f)}
+              onChange={(e) => setFlags(e.target.checked ? [...flags, f] : flags.filter((x) => x !== f))}
+            />
             {f}
           </label>
         ))}
@@ -144,16 +253,21 @@ function MachineForm({ base }: { base: Scenario | null }) {
       </fieldset>
       <ul className="sb-devices" aria-label="Devices">
         {devices.map((d) => (
-          <li key={d.name}>
+          <li key={d.name} className={pending.includes(d) ? 'pending' : undefined}>
             <code>/dev/{d.name}</code> {d.driver}
-            <button type="button" aria-label={`Remove /dev/${d.name}`} onClick={() => setDevices(devices.filter((x) => x !== d))}>
+            {pending.includes(d) ? ' (not applied yet)' : ''}
+            <button
+              type="button"
+              aria-label={`Remove /dev/${d.name}`}
+              onClick={() => setDevices(devices.filter((x) => x !== d))}
+            >
               ×
             </button>
           </li>
         ))}
       </ul>
       <div className="sb-row">
-        <select aria-label="Driver" value={driver} onChange={(e) => setDriver(e.target.value)}>
+        <select aria-label="Driver" value={chosen} onChange={(e) => setDriver(e.target.value)}>
           {usable.map(([name, d]) => (
             <option key={name} value={name} title={d.summary}>
               {name}
@@ -164,8 +278,18 @@ function MachineForm({ base }: { base: Scenario | null }) {
           Add device
         </button>
       </div>
-      {error && <p className="sb-error" role="alert">{error}</p>}
-      <button type="button" className="sb-primary" onClick={apply}>
+      {pending.length > 0 && (
+        <p className="sb-note" role="status" data-testid="pending-devices">
+          {pending.map((d) => `/dev/${d.name}`).join(', ')} {pending.length > 1 ? 'are' : 'is'} not on this machine yet:
+          “New machine” adds {pending.length > 1 ? 'them' : 'it'} and starts the program over.
+        </p>
+      )}
+      {error && (
+        <p className="sb-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="button" className="sb-primary" onClick={() => apply()}>
         New machine
       </button>
     </details>
@@ -173,13 +297,30 @@ function MachineForm({ base }: { base: Scenario | null }) {
 }
 
 function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe128: boolean }) {
-  const [f, setF] = useState<SqeForm>({ opcode: 'NOP', fd: '', cmdOp: '', userData: '', flags: [], cmdMode: 'none', cmd: '', off: '', addr: '', len: '', opFlags: '' });
+  const [f, setF] = useState<SqeForm>({
+    opcode: 'NOP',
+    fd: '',
+    cmdOp: '',
+    userData: '',
+    flags: [],
+    cmdMode: 'none',
+    cmd: '',
+    off: '',
+    addr: '',
+    len: '',
+    opFlags: '',
+  });
   const [error, setError] = useState<string | null>(null);
   const set = (patch: Partial<SqeForm>) => setF({ ...f, ...patch });
-  const fdVar = vars.find((v) => v.name === f.fd);
+  const fd = resolveFd(f.fd, vars);
+  const fdVar = vars.find((v) => v.name === fd.value);
   const cmdOps = fdVar ? (DRIVERS[fdVar.driver]?.cmdOps ?? []) : Object.keys(DRIVER_CMD_OPS);
   const submit = () => {
-    const r = sqeOp({ ...f, userData: f.userData.trim() === '' ? String(takeUserData()) : f.userData }, DRIVER_CMD_OPS);
+    if (fd.error) return setError(fd.error);
+    const r = sqeOp(
+      { ...f, fd: fd.value, userData: f.userData.trim() === '' ? String(takeUserData()) : f.userData },
+      DRIVER_CMD_OPS,
+    );
     if (!r.ok) return setError(r.error);
     const problems = checkOp(r.value);
     if (problems.length) return setError(problems.join('; '));
@@ -191,7 +332,18 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
       <legend>Compose an SQE</legend>
       <div className="sb-row">
         <Field label="opcode">
-          <select aria-label="opcode" value={OPCODES.includes(f.opcode) ? f.opcode : '__n'} onChange={(e) => set({ opcode: e.target.value === '__n' ? '255' : e.target.value, ...(CMD_OPCODES.includes(e.target.value) || RW_OPCODES.includes(e.target.value) ? { fd: f.fd || vars[0]?.name || '' } : {}) })}>
+          <select
+            aria-label="opcode"
+            value={OPCODES.includes(f.opcode) ? f.opcode : '__n'}
+            onChange={(e) =>
+              set({
+                opcode: e.target.value === '__n' ? '255' : e.target.value,
+                ...(CMD_OPCODES.includes(e.target.value) || RW_OPCODES.includes(e.target.value)
+                  ? { fd: f.fd || vars[0]?.name || '' }
+                  : {}),
+              })
+            }
+          >
             {OPCODES.map((o) => (
               <option key={o} value={o} disabled={o === 'URING_CMD128' && !sqe128}>
                 {o}
@@ -202,36 +354,90 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
         </Field>
         {!OPCODES.includes(f.opcode) && (
           <Field label="number">
-            <input value={f.opcode} onChange={(e) => set({ opcode: e.target.value })} size={4} aria-label="Opcode number" />
+            <input
+              value={f.opcode}
+              onChange={(e) => set({ opcode: e.target.value })}
+              size={4}
+              aria-label="Opcode number"
+            />
           </Field>
         )}
         <Field label="fd">
-          <input list="sb-fds" value={f.fd} onChange={(e) => set({ fd: e.target.value })} size={6} placeholder="-1" aria-label="fd or device" />
+          <input
+            list="sb-fds"
+            value={f.fd}
+            onChange={(e) => set({ fd: e.target.value })}
+            size={8}
+            placeholder="-1"
+            aria-label="fd or device"
+            aria-describedby="sb-fd-meaning"
+          />
           <datalist id="sb-fds">
-            <option value="ring" />
             {vars.map((v) => (
-              <option key={v.name} value={v.name}>{v.device.startsWith('pipe') ? v.device : `/dev/${v.device}`}</option>
+              <option key={v.name} value={v.name}>
+                {v.device.startsWith('pipe') ? v.device : `/dev/${v.device}`}
+              </option>
             ))}
+            {vars
+              .filter((v) => !v.device.startsWith('pipe'))
+              .map((v) => (
+                <option key={`path-${v.name}`} value={`/dev/${v.device}`}>
+                  {v.name}
+                </option>
+              ))}
           </datalist>
         </Field>
         <Field label="user_data">
-          <input value={f.userData} onChange={(e) => set({ userData: e.target.value })} size={6} placeholder="auto" inputMode="numeric" />
+          <input
+            value={f.userData}
+            onChange={(e) => set({ userData: e.target.value })}
+            size={6}
+            placeholder="auto"
+            inputMode="numeric"
+          />
         </Field>
       </div>
+      <p id="sb-fd-meaning" className={fd.error ? 'sb-hint sb-error' : 'sb-hint'} data-testid="fd-meaning">
+        {fd.error ?? fd.meaning}
+      </p>
       {!CMD_OPCODES.includes(f.opcode) && f.opcode !== 'NOP' && OPCODES.includes(f.opcode) && (
         <>
           <div className="sb-row">
             <Field label="addr">
-              <input value={f.addr ?? ''} onChange={(e) => set({ addr: e.target.value })} size={7} placeholder={bufs[0] ? `&${bufs[0]}` : '0'} aria-label="addr" />
+              <input
+                value={f.addr ?? ''}
+                onChange={(e) => set({ addr: e.target.value })}
+                size={7}
+                placeholder={bufs[0] ? `&${bufs[0]}` : '0'}
+                aria-label="addr"
+              />
             </Field>
             <Field label="len">
-              <input value={f.len ?? ''} onChange={(e) => set({ len: e.target.value })} size={4} placeholder="0" aria-label="len" />
+              <input
+                value={f.len ?? ''}
+                onChange={(e) => set({ len: e.target.value })}
+                size={4}
+                placeholder="0"
+                aria-label="len"
+              />
             </Field>
             <Field label="off">
-              <input value={f.off ?? ''} onChange={(e) => set({ off: e.target.value })} size={4} placeholder="0" aria-label="off" />
+              <input
+                value={f.off ?? ''}
+                onChange={(e) => set({ off: e.target.value })}
+                size={4}
+                placeholder="0"
+                aria-label="off"
+              />
             </Field>
             <Field label="op_flags">
-              <input value={f.opFlags ?? ''} onChange={(e) => set({ opFlags: e.target.value })} size={4} placeholder="0" aria-label="op_flags" />
+              <input
+                value={f.opFlags ?? ''}
+                onChange={(e) => set({ opFlags: e.target.value })}
+                size={4}
+                placeholder="0"
+                aria-label="op_flags"
+              />
             </Field>
           </div>
           {FIELD_HINTS[f.opcode] && <p className="muted sb-hint">{FIELD_HINTS[f.opcode]}</p>}
@@ -239,7 +445,13 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
       )}
       {(CMD_OPCODES.includes(f.opcode) || !OPCODES.includes(f.opcode)) && (
         <Field label="cmd_op">
-          <input list="sb-cmdops" value={f.cmdOp} onChange={(e) => set({ cmdOp: e.target.value })} placeholder="0" aria-label="cmd_op" />
+          <input
+            list="sb-cmdops"
+            value={f.cmdOp}
+            onChange={(e) => set({ cmdOp: e.target.value })}
+            placeholder="0"
+            aria-label="cmd_op"
+          />
           <datalist id="sb-cmdops">
             {cmdOps.map((c) => (
               <option key={c} value={c} />
@@ -250,14 +462,22 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
       <div className="sb-flags" role="group" aria-label="SQE flags">
         {SQE_FLAG_NAMES.map((n) => (
           <label key={n}>
-            <input type="checkbox" checked={f.flags.includes(n)} onChange={(e) => set({ flags: e.target.checked ? [...f.flags, n] : f.flags.filter((x) => x !== n) })} />
+            <input
+              type="checkbox"
+              checked={f.flags.includes(n)}
+              onChange={(e) => set({ flags: e.target.checked ? [...f.flags, n] : f.flags.filter((x) => x !== n) })}
+            />
             {n}
           </label>
         ))}
       </div>
       <div className="sb-row">
         <Field label="cmd bytes">
-          <select value={f.cmdMode} onChange={(e) => set({ cmdMode: e.target.value as BytesMode })} aria-label="Command bytes as">
+          <select
+            value={f.cmdMode}
+            onChange={(e) => set({ cmdMode: e.target.value as BytesMode })}
+            aria-label="Command bytes as"
+          >
             <option value="none">none</option>
             <option value="u64">u64 words</option>
             <option value="i32">i32 words</option>
@@ -265,10 +485,28 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
           </select>
         </Field>
         {f.cmdMode !== 'none' && (
-          <input className="sb-wide" value={f.cmd} onChange={(e) => set({ cmd: e.target.value })} placeholder={f.cmdMode === 'u64' ? (bufs[0] ? `&${bufs[0]}, 42` : '1000000, 42') : f.cmdMode === 'hex' ? '2a 00 00 00' : '42'} aria-label="Command bytes" />
+          <input
+            className="sb-wide"
+            value={f.cmd}
+            onChange={(e) => set({ cmd: e.target.value })}
+            placeholder={
+              f.cmdMode === 'u64'
+                ? bufs[0]
+                  ? `&${bufs[0]}, 42`
+                  : '1000000, 42'
+                : f.cmdMode === 'hex'
+                  ? '2a 00 00 00'
+                  : '42'
+            }
+            aria-label="Command bytes"
+          />
         )}
       </div>
-      {error && <p className="sb-error" role="alert">{error}</p>}
+      {error && (
+        <p className="sb-error" role="alert">
+          {error}
+        </p>
+      )}
       <button type="button" className="sb-primary" onClick={submit}>
         Write SQE
       </button>
@@ -285,30 +523,68 @@ function Syscalls({ inKernel }: { inKernel: boolean }) {
     <fieldset className="sb-group">
       <legend>Syscalls and time</legend>
       <div className="sb-row">
-        <button type="button" disabled={inKernel || n(wait, 65536) === null} onClick={() => sandboxOp({ op: 'submit', ...(Number(wait) > 0 ? { wait: Number(wait) } : {}) })}>
+        <button
+          type="button"
+          disabled={inKernel || n(wait, 65536) === null}
+          onClick={() => sandboxOp({ op: 'submit', ...(Number(wait) > 0 ? { wait: Number(wait) } : {}) })}
+        >
           Submit
         </button>
         <Field label="and wait for">
-          <input value={wait} onChange={(e) => setWait(e.target.value)} size={3} inputMode="numeric" aria-label="Submit and wait for" />
+          <input
+            value={wait}
+            onChange={(e) => setWait(e.target.value)}
+            size={3}
+            inputMode="numeric"
+            aria-label="Submit and wait for"
+          />
         </Field>
       </div>
       <div className="sb-row">
-        <button type="button" disabled={inKernel || n(min, 65536) === null} onClick={() => sandboxOp({ op: 'wait', min: Number(min) })}>
+        <button
+          type="button"
+          disabled={inKernel || n(min, 65536) === null}
+          onClick={() => sandboxOp({ op: 'wait', min: Number(min) })}
+        >
           Wait
         </button>
         <Field label="for">
-          <input value={min} onChange={(e) => setMin(e.target.value)} size={3} inputMode="numeric" aria-label="Wait for CQEs" />
+          <input
+            value={min}
+            onChange={(e) => setMin(e.target.value)}
+            size={3}
+            inputMode="numeric"
+            aria-label="Wait for CQEs"
+          />
         </Field>
         <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'reap' })}>
           Reap
         </button>
       </div>
       <div className="sb-row">
-        <button type="button" disabled={inKernel || n(ms, 3_600_000) === null} onClick={() => sandboxOp({ op: 'sleep', ms: Number(ms) })}>
+        <button
+          type="button"
+          disabled={inKernel || n(ms, 3_600_000) === null}
+          onClick={() => sandboxOp({ op: 'sleep', ms: Number(ms) })}
+        >
           Sleep
         </button>
+        <button
+          type="button"
+          disabled={inKernel || n(ms, 3_600_000) === null}
+          onClick={() => sandboxOp({ op: 'spin', ms: Number(ms) })}
+          title="Busy in user mode: no system call, only timer ticks"
+        >
+          Compute
+        </button>
         <Field label="ms">
-          <input value={ms} onChange={(e) => setMs(e.target.value)} size={4} inputMode="numeric" aria-label="Sleep milliseconds" />
+          <input
+            value={ms}
+            onChange={(e) => setMs(e.target.value)}
+            size={4}
+            inputMode="numeric"
+            aria-label="Sleep milliseconds"
+          />
         </Field>
         <button type="button" onClick={() => runKernel()} title="Step the kernel until nothing can run">
           Run to idle
@@ -338,7 +614,11 @@ function Devices({ base, vars, inKernel }: { base: Scenario | null; vars: Var[];
           <div key={d.name} className="sb-dev">
             <div className="sb-row">
               <code title={DRIVERS[d.driver]?.summary}>/dev/{d.name}</code>
-              <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'open', device: d.name, as: nextVar() })}>
+              <button
+                type="button"
+                disabled={inKernel}
+                onClick={() => sandboxOp({ op: 'open', device: d.name, as: nextVar() })}
+              >
                 Open
               </button>
             </div>
@@ -349,17 +629,32 @@ function Devices({ base, vars, inKernel }: { base: Scenario | null; vars: Var[];
                 </span>
                 {actions.length > 0 && (
                   <>
-                    <select aria-label={`Device action for ${v.name}`} value={action[v.name] ?? actions[0]} onChange={(e) => setAction({ ...action, [v.name]: e.target.value })}>
+                    <select
+                      aria-label={`Device action for ${v.name}`}
+                      value={action[v.name] ?? actions[0]}
+                      onChange={(e) => setAction({ ...action, [v.name]: e.target.value })}
+                    >
                       {actions.map((a) => (
                         <option key={a}>{a}</option>
                       ))}
                     </select>
-                    <input aria-label={`Argument for ${v.name}`} value={arg[v.name] ?? ''} onChange={(e) => setArg({ ...arg, [v.name]: e.target.value })} size={3} placeholder="arg" />
+                    <input
+                      aria-label={`Argument for ${v.name}`}
+                      value={arg[v.name] ?? ''}
+                      onChange={(e) => setArg({ ...arg, [v.name]: e.target.value })}
+                      size={3}
+                      placeholder="arg"
+                    />
                     <button
                       type="button"
                       onClick={() => {
                         const a = parseInt32(arg[v.name] ?? '', -2147483648, 2147483647);
-                        sandboxOp({ op: 'device', fd: v.name, action: action[v.name] ?? (actions[0] as string), ...(a !== null ? { arg: a } : {}) });
+                        sandboxOp({
+                          op: 'device',
+                          fd: v.name,
+                          action: action[v.name] ?? (actions[0] as string),
+                          ...(a !== null ? { arg: a } : {}),
+                        });
                       }}
                     >
                       Poke
@@ -391,7 +686,12 @@ function Pipes({ vars, bufs, inKernel }: { vars: Var[]; bufs: string[]; inKernel
     <fieldset className="sb-group">
       <legend>Pipes</legend>
       <div className="sb-row">
-        <button type="button" disabled={inKernel} onClick={create} title="pipe(): a read end and a write end to READ and WRITE on">
+        <button
+          type="button"
+          disabled={inKernel}
+          onClick={create}
+          title="pipe(): a read end and a write end to READ and WRITE on"
+        >
           New pipe
         </button>
       </div>
@@ -402,12 +702,20 @@ function Pipes({ vars, bufs, inKernel }: { vars: Var[]; bufs: string[]; inKernel
           </span>
           {v.device === 'pipe write end' && bufs.length > 0 && (
             <>
-              <select aria-label={`Buffer to write into ${v.name}`} value={buf || bufs[0]} onChange={(e) => setBuf(e.target.value)}>
+              <select
+                aria-label={`Buffer to write into ${v.name}`}
+                value={buf || bufs[0]}
+                onChange={(e) => setBuf(e.target.value)}
+              >
                 {bufs.map((b) => (
                   <option key={b}>{b}</option>
                 ))}
               </select>
-              <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'write', fd: v.name, buf: buf || (bufs[0] as string) })}>
+              <button
+                type="button"
+                disabled={inKernel}
+                onClick={() => sandboxOp({ op: 'write', fd: v.name, buf: buf || (bufs[0] as string) })}
+              >
                 write()
               </button>
             </>
@@ -448,7 +756,13 @@ function UserMemory({ bufs, inKernel }: { bufs: string[]; inKernel: boolean }) {
       <legend>User memory</legend>
       <div className="sb-row">
         <input aria-label="Buffer name" value={name} onChange={(e) => setName(e.target.value)} size={6} />
-        <input aria-label="Buffer size" value={size} onChange={(e) => setSize(e.target.value)} size={4} inputMode="numeric" />
+        <input
+          aria-label="Buffer size"
+          value={size}
+          onChange={(e) => setSize(e.target.value)}
+          size={4}
+          inputMode="numeric"
+        />
         <button type="button" disabled={inKernel} onClick={alloc}>
           Allocate
         </button>
@@ -472,16 +786,45 @@ function UserMemory({ bufs, inKernel }: { bufs: string[]; inKernel: boolean }) {
           </button>
         </div>
       )}
-      {error && <p className="sb-error" role="alert">{error}</p>}
+      {error && (
+        <p className="sb-error" role="alert">
+          {error}
+        </p>
+      )}
     </fieldset>
   );
 }
+
+/** At most this many operations of the program are listed at once. */
+const PROGRAM_SHOWN = 200;
+
+const ProgramItem = memo(function ProgramItem({ frame, op, past }: { frame: number; op: Op; past: boolean }) {
+  return (
+    <li className={past ? 'past' : 'future'}>
+      <button type="button" onClick={() => seek(frame)} title={`Go to step ${frame}`}>
+        <span className="sb-at">{frame}</span> {describeOp(op)}
+      </button>
+    </li>
+  );
+});
 
 function Program() {
   const models = useSim((s) => s.models);
   const frames = useSim((s) => s.frames);
   const program = useMemo(() => programOf(models, frames), [models, frames]);
   const cursor = useSim((s) => s.cursor);
+  // A long session lists the operations around the cursor (the DOM stays small; the rest is
+  // counted), so a seek or a playback step restyles a few hundred rows, not every operation.
+  let at = 0;
+  for (let lo = 0, hi = program.length; lo < hi;) {
+    const mid = (lo + hi) >> 1;
+    if ((program[mid] as { frame: number }).frame <= cursor) lo = mid + 1;
+    else hi = mid;
+    at = lo;
+  }
+  const from = Math.max(0, Math.min(at - PROGRAM_SHOWN / 2, program.length - PROGRAM_SHOWN));
+  const shown = program.length > PROGRAM_SHOWN ? program.slice(from, from + PROGRAM_SHOWN) : program;
+  const later = program.length > PROGRAM_SHOWN ? program.length - from - shown.length : 0;
   return (
     <fieldset className="sb-group">
       <legend>The program so far</legend>
@@ -489,13 +832,11 @@ function Program() {
         <p className="muted">Nothing yet: every action above becomes one operation of the scenario.</p>
       ) : (
         <ol className="sb-program" data-testid="sandbox-program">
-          {program.map(({ frame, op }) => (
-            <li key={frame} className={frame <= cursor ? 'past' : 'future'}>
-              <button type="button" onClick={() => seek(frame)} title={`Go to step ${frame}`}>
-                <span className="sb-at">{frame}</span> {describeOp(op)}
-              </button>
-            </li>
+          {program.length > PROGRAM_SHOWN && from > 0 && <li className="muted sb-more">… {from} earlier operations</li>}
+          {shown.map(({ frame, op }) => (
+            <ProgramItem key={frame} frame={frame} op={op} past={frame <= cursor} />
           ))}
+          {later > 0 && <li className="muted sb-more">… {later} later operations</li>}
         </ol>
       )}
     </fieldset>
@@ -515,7 +856,12 @@ function SandboxComponent() {
     for (let i = 1; i <= cursor; i++) {
       const op = models[i]?.op;
       if (!op) continue;
-      if (op.op === 'open') v.set(op.as, { name: op.as, device: op.device, driver: base?.devices?.find((d) => d.name === op.device)?.driver ?? '' });
+      if (op.op === 'open')
+        v.set(op.as, {
+          name: op.as,
+          device: op.device,
+          driver: base?.devices?.find((d) => d.name === op.device)?.driver ?? '',
+        });
       if (op.op === 'pipe') {
         v.set(op.read_as, { name: op.read_as, device: 'pipe read end', driver: '' });
         v.set(op.write_as, { name: op.write_as, device: 'pipe write end', driver: '' });
@@ -526,11 +872,19 @@ function SandboxComponent() {
     return { vars: [...v.values()], bufs: [...b] };
   }, [models, cursor, base]);
   const sqe128 = base?.ring.flags?.includes('SQE128') ?? false;
+  const frames = useSim((s) => s.frames);
+  const fresh = useMemo(() => programOf(models, frames).length === 0, [models, frames]);
+  const [machineOpen, setMachineOpen] = useState(false);
   return (
     <aside className="sandbox" aria-label="Sandbox">
       <header className="sb-head">
         <h2>Sandbox</h2>
-        <button type="button" onClick={() => setSandbox(false)} aria-label="Close the sandbox" title="Close the sandbox">
+        <button
+          type="button"
+          onClick={() => setSandbox(false)}
+          aria-label="Close the sandbox"
+          title="Close the sandbox"
+        >
           ×
         </button>
       </header>
@@ -538,19 +892,35 @@ function SandboxComponent() {
         <p className="muted">The simulator is not running.</p>
       ) : (
         <>
-          <MachineForm key={JSON.stringify(base?.ring) + JSON.stringify(base?.devices) + base?.api} base={base} />
+          <MachineForm
+            key={JSON.stringify(base?.ring) + JSON.stringify(base?.devices) + base?.api}
+            base={base}
+            fresh={fresh}
+            open={machineOpen}
+            setOpen={setMachineOpen}
+          />
+          <Devices base={base} vars={vars} inKernel={inKernel} />
           <SqeComposer vars={vars} bufs={bufs} sqe128={sqe128} />
           <Syscalls inKernel={inKernel} />
-          <Devices base={base} vars={vars} inKernel={inKernel} />
           <Pipes vars={vars} bufs={bufs} inKernel={inKernel} />
           <UserMemory bufs={bufs} inKernel={inKernel} />
           <fieldset className="sb-group">
             <legend>Pressure and teardown</legend>
             <div className="sb-row">
-              <button type="button" disabled={inKernel} onClick={fillCq} title="Write and submit NOPs until the CQ is full and one CQE overflows">
+              <button
+                type="button"
+                disabled={inKernel}
+                onClick={fillCq}
+                title="Write and submit NOPs until the CQ is full and one CQE overflows"
+              >
                 Fill the CQ
               </button>
-              <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'exit' })} title="io_uring_queue_exit(): close the ring; its exit work cancels what is in flight">
+              <button
+                type="button"
+                disabled={inKernel}
+                onClick={() => sandboxOp({ op: 'exit' })}
+                title="io_uring_queue_exit(): close the ring; its exit work cancels what is in flight"
+              >
                 Tear down the ring
               </button>
             </div>

@@ -37,8 +37,11 @@ export function parseBytes(mode: BytesMode, text: string): Parsed<BytesSpec | un
   }
   const out: number[] = [];
   for (const w of words) {
-    const v = /^-?(0x[0-9a-fA-F]{1,8}|\d{1,10})$/.test(w) ? Number(w.startsWith('-') ? -Number(w.slice(1)) : Number(w)) : NaN;
-    if (!Number.isInteger(v) || v < -2147483648 || v > 4294967295) return { ok: false, error: `i32 words: 32-bit integers, found "${w.slice(0, 20)}"` };
+    const v = /^-?(0x[0-9a-fA-F]{1,8}|\d{1,10})$/.test(w)
+      ? Number(w.startsWith('-') ? -Number(w.slice(1)) : Number(w))
+      : NaN;
+    if (!Number.isInteger(v) || v < -2147483648 || v > 4294967295)
+      return { ok: false, error: `i32 words: 32-bit integers, found "${w.slice(0, 20)}"` };
     out.push(v > 2147483647 ? v - 4294967296 : v);
   }
   return { ok: true, value: { i32: out } };
@@ -151,7 +154,8 @@ export function describeOp(op: Op): string {
       const s = op.sqe;
       const parts = [String(s.opcode)];
       if (s.fd !== undefined) parts.push(`fd ${s.fd}`);
-      if (s.cmd_op !== undefined) parts.push(`cmd_op ${typeof s.cmd_op === 'number' ? `0x${s.cmd_op.toString(16)}` : s.cmd_op}`);
+      if (s.cmd_op !== undefined)
+        parts.push(`cmd_op ${typeof s.cmd_op === 'number' ? `0x${s.cmd_op.toString(16)}` : s.cmd_op}`);
       if (s.addr !== undefined) parts.push(`addr ${s.addr}`);
       if (s.len !== undefined) parts.push(`len ${s.len}`);
       if (s.off !== undefined) parts.push(`off ${s.off}`);
@@ -166,6 +170,8 @@ export function describeOp(op: Op): string {
       return 'reap';
     case 'sleep':
       return `sleep ${op.ms} ms`;
+    case 'spin':
+      return `compute ${op.ms} ms`;
     case 'device':
       return `poke ${op.fd}: ${op.action}${op.arg !== undefined ? ` ${op.arg}` : ''}`;
     case 'close':

@@ -26,7 +26,10 @@ function SanitizerAlarmComponent() {
         return (
           <div key={i} className="alarm-report" data-event={e.event}>
             <h2>
-              <span className="alarm-icon" aria-hidden="true">⚠</span> {info?.title ?? e.event}
+              <span className="alarm-icon" aria-hidden="true">
+                ⚠
+              </span>{' '}
+              {info?.title ?? e.event}
             </h2>
             <p className="alarm-what">{describeEvent(e).replace(/^./, (c) => c.toUpperCase())}.</p>
             {info && (

@@ -17,7 +17,11 @@ describe('ScenarioLibrary', () => {
     simStore.setState({ page: 'library' });
     const { container } = render(<ScenarioLibrary />);
     expect(container.querySelectorAll('.card')).toHaveLength(LIBRARY.length + 1);
-    expect(screen.getByText(/free-running head and tail counters wrap/)).toBeTruthy();
+    expect(container.querySelector('[data-scenario="nop-batch"]')?.textContent).toMatch(
+      /free-running head and tail counters wrap/,
+    );
+    // The start-here path comes first.
+    expect(screen.getByTestId('start-here').querySelectorAll('li').length).toBeGreaterThan(5);
     fireEvent.click(screen.getByRole('button', { name: 'Open Six NOPs through a four-entry ring' }));
     expect(simStore.getState()).toMatchObject({ mode: 'guided', page: 'main', cursor: 0 });
     expect(simStore.getState().scenario?.id).toBe('nop-batch');

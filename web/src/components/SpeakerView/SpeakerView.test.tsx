@@ -28,7 +28,19 @@ describe('SpeakerView', () => {
     render(<SpeakerView channel={make} />);
     expect(ch.fromSpeaker).toEqual([{ type: 'hello' }]);
     expect(screen.getByRole('status').textContent).toMatch(/Waiting for the presenting window/);
-    act(() => ch.send({ type: 'position', scenario: 'Demo', step: 4, total: 9, chapter: 2, chapterTitle: 'Task work', notes: '<b>Point</b> at the lane', caption: 'Now.', nextCaption: 'Then.' }));
+    act(() =>
+      ch.send({
+        type: 'position',
+        scenario: 'Demo',
+        step: 4,
+        total: 9,
+        chapter: 2,
+        chapterTitle: 'Task work',
+        notes: '<b>Point</b> at the lane',
+        caption: 'Now.',
+        nextCaption: 'Then.',
+      }),
+    );
     expect(screen.getByTestId('sv-where').textContent).toBe('Demo · step 4 of 9 · chapter 2: Task work');
     expect(screen.getByTestId('sv-notes').textContent).toBe('<b>Point</b> at the lane');
     expect(screen.getByTestId('sv-notes').querySelector('b')).toBeNull();

@@ -20,7 +20,11 @@ function SpeakerViewComponent({ channel }: { channel?: () => ChannelLike }) {
   const [start] = useState(() => Date.now());
   const send = useRef<(m: PresenterMessage) => void>(() => {});
   useEffect(() => {
-    const ch = channel ? channel() : typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel(CHANNEL_NAME) : null;
+    const ch = channel
+      ? channel()
+      : typeof BroadcastChannel !== 'undefined'
+        ? new BroadcastChannel(CHANNEL_NAME)
+        : null;
     if (!ch) return;
     const link = connectPresenter(ch, (m) => {
       if (m.type === 'position') setPos(m);
@@ -35,7 +39,15 @@ function SpeakerViewComponent({ channel }: { channel?: () => ChannelLike }) {
   }, []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const cmd: Command | null = ['PageDown', 'ArrowRight', 'ArrowDown', ' '].includes(e.key) ? 'next' : ['PageUp', 'ArrowLeft', 'ArrowUp'].includes(e.key) ? 'prev' : e.key === 'Home' ? 'first' : e.key === 'End' ? 'last' : null;
+      const cmd: Command | null = ['PageDown', 'ArrowRight', 'ArrowDown', ' '].includes(e.key)
+        ? 'next'
+        : ['PageUp', 'ArrowLeft', 'ArrowUp'].includes(e.key)
+          ? 'prev'
+          : e.key === 'Home'
+            ? 'first'
+            : e.key === 'End'
+              ? 'last'
+              : null;
       if (!cmd) return;
       e.preventDefault();
       send.current({ type: 'command', command: cmd });

@@ -42,13 +42,21 @@ describe('the transitions of one step', () => {
   const names = (p: ReturnType<typeof stepPath>) => p.map((e) => `${e.from}>${e.to}`);
   it('goes through the boxes the core recorded, not the shortest way', () => {
     // -EAGAIN: issued inline first, then punted (not the IOSQE_ASYNC edge).
-    expect(names(stepPath('prepped', [mv('prepped', 'issuing'), mv('issuing', 'iowq_queued')], 1, 'iowq_queued'))).toEqual(['prepped>issuing', 'issuing>iowq_queued']);
+    expect(
+      names(stepPath('prepped', [mv('prepped', 'issuing'), mv('issuing', 'iowq_queued')], 1, 'iowq_queued')),
+    ).toEqual(['prepped>issuing', 'issuing>iowq_queued']);
     // done() without COMPLETE_DEFER goes through task_work.
-    expect(names(stepPath('inflight', [mv('inflight', 'tw_pending')], 1, 'tw_pending'))).toEqual(['inflight>tw_pending']);
-    expect(names(stepPath('inflight', [mv('inflight', 'complete_pending'), mv('complete_pending', 'done')], 1, 'done'))).toEqual(['inflight>complete_pending', 'complete_pending>done']);
+    expect(names(stepPath('inflight', [mv('inflight', 'tw_pending')], 1, 'tw_pending'))).toEqual([
+      'inflight>tw_pending',
+    ]);
+    expect(
+      names(stepPath('inflight', [mv('inflight', 'complete_pending'), mv('complete_pending', 'done')], 1, 'done')),
+    ).toEqual(['inflight>complete_pending', 'complete_pending>done']);
     // Transitions of other requests do not move this one.
     expect(names(stepPath('inflight', [mv('inflight', 'done', 2)], 1, 'inflight'))).toEqual([]);
     // A freed request stays in the done box.
-    expect(names(stepPath('complete_pending', [mv('complete_pending', 'done'), mv('done', 'free')], 1, 'done'))).toEqual(['complete_pending>done']);
+    expect(
+      names(stepPath('complete_pending', [mv('complete_pending', 'done'), mv('done', 'free')], 1, 'done')),
+    ).toEqual(['complete_pending>done']);
   });
 });

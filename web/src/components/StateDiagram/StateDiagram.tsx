@@ -1,11 +1,18 @@
 /**
- * The uring_cmd request state machine (KERNEL-NOTES §3.10) with the followed request's state
+ * The uring_cmd request state machine (docs/kernel-notes.md §3.10) with the followed request's state
  * lit, and the transitions it took in this step drawn bold.
  */
 import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isReissue, isUringCmd, uringCmdFlagNames } from '../../captions/format';
-import { type ReqStateName, type SimState, type StateChange, selFocusTrack, selPrevFocusTrack, useSim } from '../../store';
+import {
+  type ReqStateName,
+  type SimState,
+  type StateChange,
+  selFocusTrack,
+  selPrevFocusTrack,
+  useSim,
+} from '../../store';
 import {
   DIAGRAM_HEIGHT,
   DIAGRAM_WIDTH,
@@ -29,7 +36,12 @@ export function diagramState(s: ReqStateName): DiagramState {
  * core recorded it entering (`sim_req_state`), to its state after (a step may pass several
  * boxes: issue and -EIOCBQUEUED happen in one call).
  */
-export function stepPath(from: DiagramState, states: readonly StateChange[], serial: number, to: DiagramState): DiagramEdge[] {
+export function stepPath(
+  from: DiagramState,
+  states: readonly StateChange[],
+  serial: number,
+  to: DiagramState,
+): DiagramEdge[] {
   const stops: DiagramState[] = [from];
   for (const c of states) {
     const s = c.req === serial ? diagramState(c.to) : null;
@@ -37,7 +49,8 @@ export function stepPath(from: DiagramState, states: readonly StateChange[], ser
   }
   if (stops[stops.length - 1] !== to) stops.push(to);
   const out: DiagramEdge[] = [];
-  for (let i = 1; i < stops.length; i++) out.push(...pathBetween(stops[i - 1] as DiagramState, stops[i] as DiagramState));
+  for (let i = 1; i < stops.length; i++)
+    out.push(...pathBetween(stops[i - 1] as DiagramState, stops[i] as DiagramState));
   return out;
 }
 
@@ -55,7 +68,7 @@ export function pathBetween(from: DiagramState, to: DiagramState): DiagramEdge[]
       prev.set(e.to, e);
       if (e.to === to) {
         const out: DiagramEdge[] = [];
-        for (let s: DiagramState = to; s !== from; ) {
+        for (let s: DiagramState = to; s !== from;) {
           const edge = prev.get(s) as DiagramEdge;
           out.unshift(edge);
           s = edge.from;
@@ -86,12 +99,18 @@ const selDiagram = (s: SimState) => {
 };
 
 const NO_STATES: StateChange[] = [];
+/** The edges' paths never change: computed once, not on every step. */
+const EDGE_PATHS = new Map(EDGES.map((e) => [`${e.from}>${e.to}`, edgePath(e)]));
 
 function StateDiagramComponent() {
   const d = useSim(useShallow(selDiagram));
+  const big = useSim((s) => s.theme === 'projector');
   const current: DiagramState | null = d.state ?? (d.sqePending ? 'sqe' : null);
   const taken = useMemo(
-    () => (d.state && d.prevState && d.serial !== null ? stepPath(d.prevState as DiagramState, d.states, d.serial, d.state) : []),
+    () =>
+      d.state && d.prevState && d.serial !== null
+        ? stepPath(d.prevState as DiagramState, d.states, d.serial, d.state)
+        : [],
     [d.state, d.prevState, d.states, d.serial],
   );
   const takenKeys = new Set(taken.map((e) => `${e.from}>${e.to}`));
@@ -102,17 +121,44 @@ function StateDiagramComponent() {
         <h2>{isUringCmd(d.opcode ?? -1) || d.opcode === null ? 'uring_cmd state machine' : 'request state machine'}</h2>
         <span className="state-who" data-testid="state-who">
           {title}
-          {isReissue(d.cmdFlags) && <span className="badge" title="IORING_URING_CMD_REISSUE: the driver is called again after -EAGAIN">REISSUE</span>}
+          {isReissue(d.cmdFlags) && (
+            <span className="badge" title="IORING_URING_CMD_REISSUE: the driver is called again after -EAGAIN">
+              REISSUE
+            </span>
+          )}
           {d.issues > 1 && <span className="badge">issued {d.issues}×</span>}
           {d.cmdFlags !== 0 && <span className="visually-hidden"> flags {uringCmdFlagNames(d.cmdFlags)}</span>}
         </span>
       </header>
-      <svg viewBox={`0 0 ${DIAGRAM_WIDTH} ${DIAGRAM_HEIGHT}`} className="state-diagram" role="img" aria-label={current ? `${title}: state ${current.replace('_', ' ')}` : 'No request'}>
+      <svg
+        viewBox={`0 0 ${DIAGRAM_WIDTH} ${DIAGRAM_HEIGHT}`}
+        className="state-diagram"
+        role="img"
+        aria-label={current ? `${title}: state ${current.replace('_', ' ')}` : 'No request'}
+      >
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="8"
+            refY="5"
+            markerUnits="userSpaceOnUse"
+            markerWidth="9"
+            markerHeight="9"
+            orient="auto-start-reverse"
+          >
             <path d="M0 0 L10 5 L0 10 z" className="arrow-head" />
           </marker>
-          <marker id="arrow-taken" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="13" markerHeight="13" orient="auto-start-reverse">
+          <marker
+            id="arrow-taken"
+            viewBox="0 0 10 10"
+            refX="8"
+            refY="5"
+            markerUnits="userSpaceOnUse"
+            markerWidth="13"
+            markerHeight="13"
+            orient="auto-start-reverse"
+          >
             <path d="M0 0 L10 5 L0 10 z" className="arrow-head taken" />
           </marker>
         </defs>
@@ -121,14 +167,24 @@ function StateDiagramComponent() {
           return (
             <g key={`${e.from}>${e.to}`} className={`edge${on ? ' taken' : ''}`} data-edge={`${e.from}>${e.to}`}>
               <title>{`${e.from} → ${e.to}: ${e.label}`}</title>
-              <path d={edgePath(e)} markerEnd={on ? 'url(#arrow-taken)' : 'url(#arrow)'} />
+              <path d={EDGE_PATHS.get(`${e.from}>${e.to}`)} markerEnd={on ? 'url(#arrow-taken)' : 'url(#arrow)'} />
             </g>
           );
         })}
         {NODES.map((n) => (
-          <g key={n.id} className={`state${n.id === current ? ' current' : ''}`} data-state={n.id} transform={`translate(${n.x - NODE_W / 2}, ${n.y - NODE_H / 2})`}>
+          <g
+            key={n.id}
+            className={`state${n.id === current ? ' current' : ''}`}
+            data-state={n.id}
+            transform={`translate(${n.x - NODE_W / 2}, ${n.y - NODE_H / 2})`}
+          >
             <rect width={NODE_W} height={NODE_H} rx={NODE_H / 2} />
-            <text x={NODE_W / 2} y={NODE_H / 2 + 1}>
+            {/* Projector type is large: a long label is set condensed to stay inside its box. */}
+            <text
+              x={NODE_W / 2}
+              y={NODE_H / 2 + 1}
+              {...(big && n.label.length > 7 ? { textLength: NODE_W - 12, lengthAdjust: 'spacingAndGlyphs' } : {})}
+            >
               {n.label}
             </text>
           </g>

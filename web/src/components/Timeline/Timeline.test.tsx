@@ -73,3 +73,25 @@ describe('Timeline', () => {
     expect(screen.getByRole('button', { name: 'Next' })).toBeTruthy();
   });
 });
+
+describe('chapter flags', () => {
+  it('never overlap: a flag too close to the one before moves right and keeps a pole to its step', async () => {
+    const { layoutFlags } = await import('./Timeline');
+    const x = (i: number) => i * 4;
+    const flags = layoutFlags(
+      [
+        { frame: 6, title: 'a' },
+        { frame: 7, title: 'b' },
+        { frame: -1, title: 'never' },
+        { frame: 8, title: 'c' },
+        { frame: 30, title: 'd' },
+      ],
+      x,
+      15,
+    );
+    expect(flags.map((f) => f.i)).toEqual([0, 1, 3, 4]);
+    for (let k = 1; k < flags.length; k++) expect(flags[k]!.x).toBeGreaterThanOrEqual(flags[k - 1]!.x + 15);
+    expect(flags[1]!.at).toBe(28);
+    expect(flags[3]).toMatchObject({ at: 120, x: 120 });
+  });
+});

@@ -1,7 +1,10 @@
 /** The content size of an element, kept current with a ResizeObserver (fallback: `initial`). */
 import { useEffect, useRef, useState } from 'react';
 
-export function useSize<T extends Element>(initial: { width: number; height: number }): [React.RefObject<T | null>, { width: number; height: number }] {
+export function useSize<T extends Element>(initial: {
+  width: number;
+  height: number;
+}): [React.RefObject<T | null>, { width: number; height: number }] {
   const ref = useRef<T>(null);
   const [size, setSize] = useState(initial);
   useEffect(() => {

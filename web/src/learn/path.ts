@@ -1,0 +1,33 @@
+/**
+ * The start-here path through the library: the io_uring basics first (a ring, SQEs, CQEs, a full
+ * CQ), then uring_cmd (a synchronous command, a queued one, a retried one), then the review of
+ * the RFC (what patch 2/5 is for, then both API generations side by side). The home screen opens
+ * its first stop.
+ */
+export interface PathStop {
+  /** A library scenario id, or a review comparison (`review:<comparison id>`). */
+  target: string;
+  /** The part of the path it belongs to. */
+  part: 'io_uring basics' | 'uring_cmd' | 'RFC review';
+  /** What a first-timer learns there, in a few words. */
+  learn: string;
+}
+
+export const START_PATH: readonly PathStop[] = [
+  { target: 'nop-batch', part: 'io_uring basics', learn: 'SQEs in, CQEs out, head and tail' },
+  { target: 'cq-overflow-nop', part: 'io_uring basics', learn: 'a full CQ loses nothing' },
+  { target: 'v3-sync-set-get', part: 'uring_cmd', learn: 'a command answered at once' },
+  { target: 'v5-queued-task-work', part: 'uring_cmd', learn: 'queued, then done() from task_work' },
+  { target: 'eagain-reissue', part: 'uring_cmd', learn: '-EAGAIN and the io-wq retry' },
+  { target: 'stale-pdu', part: 'RFC review', learn: 'a stale PDU without patch 2/5' },
+  { target: 'review:stale-pdu+patch2', part: 'RFC review', learn: 'with and without patch 2/5, side by side' },
+  { target: 'review:v5-queued-task-work+v4', part: 'RFC review', learn: 'done() from a workqueue vs complete_in_task' },
+];
+
+/** The scenario the home screen opens. */
+export const FIRST_SCENARIO = START_PATH[0]?.target ?? 'nop-batch';
+
+/** The position of a scenario (or `review:<id>`) on the path, or -1. */
+export function pathIndex(target: string): number {
+  return START_PATH.findIndex((p) => p.target === target);
+}
