@@ -4,7 +4,13 @@
  * prints one JSON object per step with the kernel's results.
  *
  *   setup ENTRIES FLAGS CQ_ENTRIES
- *   sqe OPCODE FLAGS FD OFF ADDR LEN OP_FLAGS USER_DATA     (written at the local tail)
+ *   pipe                                                    (before setup: the pipe the
+ *                                                            READs and WRITEs use)
+ *   sqe OPCODE FLAGS FD OFF ADDR LEN OP_FLAGS USER_DATA [ADDR_KIND]
+ *                                                           (written at the local tail;
+ *                                                            ADDR_KIND 1: addr is the data
+ *                                                            buffer, 2: a timespec of ADDR ns)
+ *   write FD BYTES                                          (write(2) from the data buffer)
  *   publish
  *   sqarray INDEX VALUE
  *   enter TO_SUBMIT MIN_COMPLETE FLAGS TIMEOUT_MS           (TIMEOUT_MS -1: no EXT_ARG)
@@ -50,6 +56,11 @@ static char *rings;
 static unsigned char *sqes;
 static size_t rings_len, sqes_len;
 static struct io_uring_params p;
+/* The data buffer every READ and WRITE uses (its content is not part of the comparison), and
+ * the timespecs TIMEOUT SQEs point to (the kernel copies them at prep). */
+static unsigned char data[4096];
+static struct __kernel_timespec tss[64];
+static unsigned ts_next;
 
 static unsigned rd(unsigned off) { return __atomic_load_n((unsigned *)(rings + off), __ATOMIC_ACQUIRE); }
 static void wr(unsigned off, unsigned v) { __atomic_store_n((unsigned *)(rings + off), v, __ATOMIC_RELEASE); }
@@ -69,7 +80,24 @@ int main(void)
 		char cmd[16];
 		if (sscanf(line, "%15s", cmd) != 1)
 			continue;
-		if (!strcmp(cmd, "setup")) {
+		if (!strcmp(cmd, "pipe")) {
+			int fds[2];
+			if (pipe(fds) < 0) {
+				perror("pipe");
+				return 1;
+			}
+			printf("{\"ret\":0,\"r\":%d,\"w\":%d}\n", fds[0], fds[1]);
+		} else if (!strcmp(cmd, "write")) {
+			int fd;
+			unsigned n;
+			sscanf(line + 5, "%d %u", &fd, &n);
+			if (n > sizeof(data))
+				n = sizeof(data);
+			long r = write(fd, data, n);
+			printf("{\"ret\":%ld,", r < 0 ? -(long)errno : r);
+			state();
+			printf("}\n");
+		} else if (!strcmp(cmd, "setup")) {
 			unsigned entries, cq;
 			sscanf(line + 5, "%u %u %u", &entries, &flags, &cq);
 			memset(&p, 0, sizeof(p));
@@ -101,10 +129,18 @@ int main(void)
 			state();
 			printf("}\n");
 		} else if (!strcmp(cmd, "sqe")) {
-			unsigned op, fl, len, opf;
+			unsigned op, fl, len, opf, kind = 0;
 			int fd;
 			unsigned long long off, addr, ud;
-			sscanf(line + 3, "%u %u %d %llu %llu %u %u %llu", &op, &fl, &fd, &off, &addr, &len, &opf, &ud);
+			sscanf(line + 3, "%u %u %d %llu %llu %u %u %llu %u", &op, &fl, &fd, &off, &addr, &len, &opf, &ud, &kind);
+			if (kind == 1) {
+				addr = (uint64_t)(uintptr_t)data;
+			} else if (kind == 2) {
+				struct __kernel_timespec *t = &tss[ts_next++ % 64];
+				t->tv_sec = addr / 1000000000ULL;
+				t->tv_nsec = addr % 1000000000ULL;
+				addr = (uint64_t)(uintptr_t)t;
+			}
 			unsigned slot = local_tail & (sq_entries - 1);
 			size_t sz = (flags & IORING_SETUP_SQE128) ? 128 : 64;
 			struct io_uring_sqe *s = (void *)(sqes + slot * sz);

@@ -9,7 +9,12 @@
 // links, CQE_SKIP_SUCCESS, invalid flags and opcodes, every nop flag, big CQEs), corrupt SQ
 // index entries, enter with random to_submit/min_complete/flags (waits always carry a short
 // EXT_ARG timeout), reap some CQEs. The next round is chosen from the kernel's answers (never
-// more SQEs than fit), so the recorded program is one the kernel really ran. Requests that
+// more SQEs than fit), so the recorded program is one the kernel really ran. Programs also
+// READ and WRITE a pipe (a READ on the empty pipe waits through async poll until a write(2)
+// step or a WRITE wakes it; at most one READ is in flight, so a wake-up never has two
+// readers racing for the same bytes), queue TIMEOUTs that end by completion count (their
+// 10 s timers never fire during a program), guard READs with LINK_TIMEOUTs, and
+// ASYNC_CANCEL / TIMEOUT_REMOVE pending user_data values. Requests that
 // complete asynchronously to the task (IOSQE_ASYNC, IOSQE_IO_DRAIN, and link chains left open
 // at the end of a submission batch, which go to io-wq) are left out: their timing
 // is not part of what the comparison can hold the simulator to.
@@ -136,12 +141,23 @@ async function program(seed) {
     flags |= SETUP.CQSIZE;
     cq = Math.max(entries, flags & SETUP.CQE_MIXED ? 2 : 1) * r.pick([1, 1, 2]);
   }
+  const pipeFds = await k.send('pipe');
+  const files = [
+    { id: 'pipe_r', fd_kind: 'pipe_read_end', fd: pipeFds.r, peer: 'pipe_w' },
+    { id: 'pipe_w', fd_kind: 'pipe_write_end', fd: pipeFds.w, peer: 'pipe_r' },
+  ];
+  const fileRef = (id) => ({
+    fd: id === 'pipe_r' ? pipeFds.r : pipeFds.w,
+    fd_ref: 'file',
+    file: id,
+    fd_kind: id === 'pipe_r' ? 'pipe_read_end' : 'pipe_write_end',
+  });
   const setupIn = { kind: 'setup', entries, flags, ...(flags & SETUP.CQSIZE ? { cq_entries_requested: cq } : {}) };
   const s = await k.send(`setup ${entries} ${flags} ${cq}`);
   add(setupIn, s);
   if (s.ret < 0) {
     await k.end();
-    return { steps, ignore };
+    return { steps, ignore, files };
   }
   const sqEntries = s.sq_entries;
   const big = (flags & (SETUP.CQE32 | SETUP.CQE_MIXED)) !== 0;
@@ -157,6 +173,10 @@ async function program(seed) {
   const dropped = new Set();
   const byIndex = new Map();
   const rounds = 4 + r.below(12);
+  // The user_data of the one READ that may be in flight (null: none), and user_data values
+  // worth cancelling.
+  let readPending = null;
+  const targets = [];
   for (let round = 0; round < rounds; round++) {
     const room = sqEntries - (tail - head);
     const n = r.below(room + 1);
@@ -195,15 +215,96 @@ async function program(seed) {
       if (q.opcode === 46) q.fd = r.pick([-1, 9999]);
       q.user_data = u64(r.chance(10) ? r.next() : ud);
       ud += 1n;
-      const validOp = q.opcode === 0 || q.opcode === 46;
+      let kind = 0;
+      let lt = null;
+      if (r.chance(30)) {
+        // READ, WRITE, TIMEOUT, ASYNC_CANCEL or TIMEOUT_REMOVE; never IOSQE_BUFFER_SELECT (no
+        // provided buffers are modelled).
+        q.flags &= ~IOSQE_BUFFER_SELECT;
+        Object.assign(q, {
+          fd: -1,
+          off: 0,
+          addr: 0,
+          len: 0,
+          op_flags: r.chance(10) ? r.pick([1, 8, 0x10, 0x21, 0x40, 2 ** 31]) : 0,
+        });
+        const what = r.pick(['read', 'read', 'write', 'write', 'timeout', 'cancel', 'remove']);
+        if (what === 'read' && readPending === null) {
+          Object.assign(q, {
+            opcode: 22,
+            ...fileRef('pipe_r'),
+            len: 1 + r.below(64),
+            addr: '<ptr>',
+            addr_ptr: { type: 'buffer', buf: 'data', size: 4096 },
+          });
+          kind = 1;
+          readPending = q.user_data;
+          targets.push(q.user_data);
+          // Guard it with a LINK_TIMEOUT that cannot fire during the program.
+          if (i + 1 < n && r.chance(30)) {
+            q.flags = (q.flags & ~IOSQE_IO_HARDLINK) | IOSQE_IO_LINK;
+            lt = {
+              opcode: 15,
+              flags: 0,
+              fd: -1,
+              fd_ref: 'literal',
+              fd_kind: 'none',
+              off: 0,
+              addr: '<ptr>',
+              addr_ptr: { type: 'timespec', tv_sec: 10, tv_nsec: 0 },
+              len: 1,
+              op_flags: 0,
+              user_data: u64(ud),
+            };
+            ud += 1n;
+          }
+        } else if (what === 'write') {
+          Object.assign(q, {
+            opcode: 23,
+            ...fileRef('pipe_w'),
+            len: 1 + r.below(64),
+            addr: '<ptr>',
+            addr_ptr: { type: 'buffer', buf: 'data', size: 4096 },
+          });
+          kind = 1;
+        } else if (what === 'timeout') {
+          // No IORING_TIMEOUT_ABS: 10 s after boot is long past, and when the hrtimer then
+          // fires relative to the task's own work is a race.
+          Object.assign(q, {
+            opcode: 11,
+            len: 1,
+            off: r.pick([0, 1, 1, 2, 3]),
+            addr: '<ptr>',
+            addr_ptr: { type: 'timespec', tv_sec: 10, tv_nsec: 0 },
+            op_flags: r.chance(10) ? r.pick([0x80, 2 ** 31]) : 0,
+          });
+          kind = 2;
+          targets.push(q.user_data);
+        } else if (what === 'cancel' || what === 'remove') {
+          Object.assign(q, {
+            opcode: what === 'cancel' ? 14 : 12,
+            addr: targets.length && r.chance(80) ? r.pick(targets) : 424242,
+            op_flags: r.chance(10) ? 2 ** 31 : 0,
+          });
+          if (what === 'remove') q.flags &= ~IOSQE_FIXED_FILE;
+        }
+      }
+      const validOp = [0, 46, 11, 12, 14, 15, 22, 23].includes(q.opcode);
       if (q.flags & IOSQE_CQE_SKIP_SUCCESS && validOp && !(q.flags & (128 | IOSQE_BUFFER_SELECT)))
         skipCandidate.add(tail + i);
       byIndex.set(tail + i, q);
       sqes.push(q);
+      const addr = kind === 2 ? BigInt(q.addr_ptr.tv_sec) * 1_000_000_000n : kind === 1 ? 0 : q.addr;
       await k.send(
-        `sqe ${q.opcode} ${q.flags} ${q.fd} ${q.off} ${q.addr} ${q.len} ${q.op_flags} ${BigInt(q.user_data)}`,
+        `sqe ${q.opcode} ${q.flags} ${q.fd} ${q.off} ${addr} ${q.len} ${q.op_flags} ${BigInt(q.user_data)} ${kind}`,
         false,
       );
+      if (lt) {
+        i++;
+        byIndex.set(tail + i, lt);
+        sqes.push(lt);
+        await k.send(`sqe ${lt.opcode} ${lt.flags} -1 0 10000000000 1 0 ${BigInt(lt.user_data)} 2`, false);
+      }
     }
     if (n > 0 || r.chance(20)) {
       tail += n;
@@ -261,6 +362,10 @@ async function program(seed) {
       add({ kind: 'sleep', ms: 25 }, await k.send('sleep 25'));
       async = true;
     }
+    if (r.chance(25)) {
+      const bytes = 1 + r.below(32);
+      add({ kind: 'syscall', call: 'write', ...fileRef('pipe_w'), bytes }, await k.send(`write ${pipeFds.w} ${bytes}`));
+    }
     if (async || r.chance(80)) {
       const max = async || r.chance(50) ? -1 : r.below(5);
       if (async)
@@ -269,14 +374,16 @@ async function program(seed) {
           unordered: true,
           why: 'io-wq races the task for the CQ ring',
         });
-      add({ kind: 'reap', ...(max >= 0 ? { max } : {}) }, await k.send(`reap ${max}`));
+      const got = await k.send(`reap ${max}`);
+      add({ kind: 'reap', ...(max >= 0 ? { max } : {}) }, got);
+      if (readPending !== null && got.cqes.some((c) => c.user_data === String(BigInt(readPending)))) readPending = null;
     }
     void big;
   }
   add({ kind: 'ring_close' }, await k.send('close'));
   const code = await k.end();
   if (code === 3) throw Object.assign(new Error('io_uring unavailable'), { unavailable: true });
-  return { steps, ignore };
+  return { steps, ignore, files };
 }
 
 function args(argv) {
@@ -302,8 +409,9 @@ async function main() {
       const seed = a.seed + i;
       let steps;
       let ignore;
+      let files;
       try {
-        ({ steps, ignore } = await program(seed));
+        ({ steps, ignore, files } = await program(seed));
       } catch (e) {
         if (e.unavailable) {
           console.log('io_uring unavailable: not fuzzing');
@@ -320,7 +428,7 @@ async function main() {
         format: 'kernel-trace',
         format_version: 1,
         name,
-        files: [],
+        files,
         steps,
         compare_ignore: [{ path: '/steps/*/elapsed_ms_informational', why: 'wall-clock time' }, ...ignore],
       };

@@ -426,11 +426,14 @@ struct ring {
 	unsigned sqe_size, cqe_size;
 };
 
-/* Pointer descriptor (format section 6.2); only "int32" is used. */
+/* Pointer descriptor (format section 6.2): "int32", "buffer" (size > 0) or "timespec" (is_ts). */
 struct ptrd {
-	const char *buf; /* NULL: the field is a plain number */
+	const char *buf; /* NULL: the field is a plain number (or a timespec, with is_ts) */
 	int has_value;
 	int32_t value;
+	int size;      /* > 0: a "buffer" descriptor of this many bytes */
+	int is_ts;     /* a "timespec" descriptor */
+	long long sec, nsec;
 };
 
 /* One SQE as the program writes it (format section 6.1). */
@@ -463,9 +466,14 @@ struct tfile {
 	const char *what;
 };
 
+/* A named user buffer: an int32 at its start, room for the largest "buffer" descriptor. */
+#define TBUF_BYTES 70000
 struct tbuf {
 	char name[32];
-	int32_t v;
+	union {
+		int32_t v;
+		unsigned char bytes[TBUF_BYTES];
+	};
 };
 
 struct rule {
@@ -1030,16 +1038,31 @@ static int st_setup_probe(struct trace *t, unsigned entries, unsigned flags, uns
 
 static void emit_ptr(struct jw *w, const char *key, const char *ptrkey, uint64_t v, const struct ptrd *d)
 {
+	if (d->is_ts) {
+		jw_str(w, key, "<ptr>");
+		jw_obj(w, ptrkey);
+		jw_str(w, "type", "timespec");
+		jw_int(w, "tv_sec", d->sec);
+		jw_int(w, "tv_nsec", d->nsec);
+		jw_obj_end(w);
+		return;
+	}
 	if (!d->buf) {
 		jw_u64(w, key, v);
 		return;
 	}
 	jw_str(w, key, "<ptr>");
 	jw_obj(w, ptrkey);
-	jw_str(w, "type", "int32");
-	jw_str(w, "buf", d->buf);
-	if (d->has_value)
-		jw_int(w, "value", d->value);
+	if (d->size > 0) {
+		jw_str(w, "type", "buffer");
+		jw_str(w, "buf", d->buf);
+		jw_int(w, "size", d->size);
+	} else {
+		jw_str(w, "type", "int32");
+		jw_str(w, "buf", d->buf);
+		if (d->has_value)
+			jw_int(w, "value", d->value);
+	}
 	jw_obj_end(w);
 }
 
@@ -1117,8 +1140,18 @@ static void put16(unsigned char *m, int off, uint16_t v) { memcpy(m + off, &v, 2
 static void put32(unsigned char *m, int off, uint32_t v) { memcpy(m + off, &v, 4); }
 static void put64(unsigned char *m, int off, uint64_t v) { memcpy(m + off, &v, 8); }
 
+/* Timespecs an SQE points to; the kernel copies them at prep, so a small ring of them is enough. */
+static struct __kernel_timespec g_ts[64];
+static unsigned g_ts_next;
+
 static uint64_t ptr_value(struct trace *t, uint64_t v, const struct ptrd *d)
 {
+	if (d->is_ts) {
+		struct __kernel_timespec *ts = &g_ts[g_ts_next++ % 64];
+		ts->tv_sec = d->sec;
+		ts->tv_nsec = d->nsec;
+		return (uint64_t)(uintptr_t)ts;
+	}
 	if (!d->buf)
 		return v;
 	int32_t *b = tr_buf(t, d->buf);
@@ -2756,6 +2789,391 @@ static void sc_sock_setsockopt(struct trace *t)
 	q(t, sqe_sockopt(t, "tcp_client", RS_SOCKET_URING_OP_SETSOCKOPT, IPPROTO_TCP, 1 /* TCP_NODELAY */, "one", 0, 0, 2));
 	submit_reap(t, 1, 1);
 	sys_getsockopt_int(t, "tcp_client", IPPROTO_TCP, 1, "TCP_NODELAY after");
+	st_ring_close(t, NULL);
+}
+
+/* ---- read / write ---- */
+
+static int file_memfd(struct trace *t, const char *id)
+{
+	int fd = memfd_create("ringside", MFD_CLOEXEC);
+	if (fd < 0) {
+		tr_fail(t, "memfd_create");
+		return -1;
+	}
+	file_add(t, id, "memfd", fd, "memfd_create(name, MFD_CLOEXEC)");
+	return fd;
+}
+
+static int file_dir(struct trace *t, const char *id, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		tr_fail(t, "open %s", path);
+		return -1;
+	}
+	struct tfile *f = file_add(t, id, "directory", fd, "open(path, O_RDONLY | O_DIRECTORY)");
+	if (f)
+		f->path = path;
+	return fd;
+}
+
+/* READ/WRITE of len bytes at off through a named buffer of size bytes. */
+static struct sqe sqe_rw(struct trace *t, uint8_t op, const char *id, const char *buf, int size, uint32_t len,
+			 uint64_t off, uint64_t ud)
+{
+	struct sqe s = sqe_nop(ud);
+	s.opcode = op;
+	if (id)
+		sqe_file(t, &s, id);
+	s.addr_ptr.buf = buf;
+	s.addr_ptr.size = size;
+	s.len = len;
+	s.off = off;
+	return s;
+}
+
+/* READ/WRITE of 4 bytes through a named int32 (stored first when has_value). */
+static struct sqe sqe_rw32(struct trace *t, uint8_t op, const char *id, const char *buf, int has_value, int32_t value,
+			   uint64_t off, uint64_t ud)
+{
+	struct sqe s = sqe_rw(t, op, id, NULL, 0, 4, off, ud);
+	s.addr_ptr.buf = buf;
+	s.addr_ptr.has_value = has_value;
+	s.addr_ptr.value = value;
+	return s;
+}
+
+/* READ/WRITE with a plain number as the buffer address. */
+static struct sqe sqe_rw_addr(struct trace *t, uint8_t op, const char *id, uint64_t addr, uint32_t len, uint64_t ud)
+{
+	struct sqe s = sqe_rw(t, op, id, NULL, 0, len, 0, ud);
+	s.addr = addr;
+	return s;
+}
+
+static void sys_close_file(struct trace *t, const char *id, const char *what)
+{
+	struct sysargs a = { .call = "close" };
+	st_syscall(t, id, a, what);
+}
+
+static void sc_rw_regular_file(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_rw32(t, RS_OP_WRITE, "reg", "src", 1, 0x12345678, 0, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw32(t, RS_OP_READ, "reg", "dst", 1, 0, 0, 2));
+	submit_reap(t, 1, 1);
+	st_peek(t, "dst", "the bytes the WRITE put in the file");
+	q(t, sqe_rw(t, RS_OP_READ, "reg", "big", 64, 64, 2, 3));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_READ, "reg", "big", 64, 64, 100, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_READ, "reg", "big", 64, 64, (uint64_t)-1, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_READ, "reg", "big", 64, 64, (uint64_t)-1, 6));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw32(t, RS_OP_WRITE, "reg", "src", 0, 0, (uint64_t)-1, 7));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_READ, "reg", "big", 64, 64, 0, 8));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_READ, "reg", "big", 64, 64, (uint64_t)-2, 9));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_WRITE, "reg", "big", 64, 0, 0, 10));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_rw_pipe(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_rw(t, RS_OP_WRITE, "pipe_w", "big", 100, 100, 0, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "in", 64, 64, 12345, 2));
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "in", 64, 64, 0, 3));
+	submit_reap(t, 2, 2);
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_w", "in", 64, 64, 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_WRITE, "pipe_r", "big", 100, 100, 0, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_WRITE, "pipe_w", "huge", 70000, 70000, 0, 6));
+	submit_reap(t, 1, 1);
+	sys_read_bytes(t, "pipe_r", 65536, "drain the pipe");
+	q(t, sqe_rw32(t, RS_OP_WRITE, "pipe_w", "x", 1, 0x0badcafe, 0, 7));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw32(t, RS_OP_READ, "pipe_r", "y", 1, 0, (uint64_t)-1, 8));
+	submit_reap(t, 1, 1);
+	st_peek(t, "y", "the four bytes written through the pipe");
+	st_ring_close(t, NULL);
+}
+
+static void sc_rw_pipe_wait(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "in", 64, 64, 0, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_write_bytes(t, "pipe_w", 10, "wakes the READ waiting on the empty pipe");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "in", 64, 64, 0, 2));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_close_file(t, "pipe_w", "the last writer goes away: the waiting READ sees end of file");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_rw_devices(struct trace *t)
+{
+	if (file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0 ||
+	    file_dev(t, "zero", "dev_zero", "/dev/zero", O_RDWR) < 0 ||
+	    file_dev(t, "null_ro", "dev_null", "/dev/null", O_RDONLY) < 0 || file_eventfd(t, "efd") < 0 ||
+	    file_memfd(t, "mem") < 0 || file_dir(t, "dir", "/tmp") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "null", "b", 64, 64, 0, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_WRITE, "null", "b", 64, 64, 0, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw32(t, RS_OP_READ, "zero", "z", 1, 7, 0, 3));
+	submit_reap(t, 1, 1);
+	st_peek(t, "z", "/dev/zero filled it with zeros");
+	q(t, sqe_rw(t, RS_OP_WRITE, "zero", "b", 64, 64, 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_WRITE, "null_ro", "b", 64, 64, 0, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_READ, "efd", "b", 64, 4, 0, 6));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_WRITE, "efd", "b", 64, 4, 0, 7));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw32(t, RS_OP_WRITE, "mem", "m", 1, 4242, 0, 8));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw32(t, RS_OP_READ, "mem", "m2", 1, 0, 0, 9));
+	submit_reap(t, 1, 1);
+	st_peek(t, "m2", "read back from the memfd");
+	q(t, sqe_rw(t, RS_OP_READ, "dir", "b", 64, 64, 0, 10));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_READ, "null", "b", 64, 64, (uint64_t)-2, 11));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_rw_errors(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_rw32(t, RS_OP_WRITE, "reg", "src", 1, 42, 0, 1));
+	submit_reap(t, 1, 1);
+	struct sqe s = sqe_rw(t, RS_OP_READ, NULL, "b", 64, 64, 0, 2);
+	sqe_fd_literal(&s, 9999, "unopened", NULL);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw_addr(t, RS_OP_READ, "reg", 8, 4, 3));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw_addr(t, RS_OP_READ, "reg", 0xffffffffffff0000ULL, 4, 4));
+	submit_reap(t, 1, 1);
+	s = sqe_rw(t, RS_OP_READ, "reg", "b", 64, 4, 0, 5);
+	s.op_flags = 0x80000000u;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 6);
+	s.op_flags = RS_RWF_NOWAIT;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw_addr(t, RS_OP_WRITE, "reg", 8, 4, 7));
+	submit_reap(t, 1, 1);
+	sys_write_bytes(t, "pipe_w", 10, "data for a READ into a bad address");
+	q(t, sqe_rw_addr(t, RS_OP_READ, "pipe_r", 8, 10, 8));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 9));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_rw_async(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || file_regular(t, "reg") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	sys_write_bytes(t, "pipe_w", 10, NULL);
+	struct sqe s = sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 1);
+	s.flags = IOSQE_ASYNC;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s.user_data = 2;
+	q(t, s);
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	st_sleep(t, 20, "time for the io-wq worker to try the READ and arm its poll");
+	sys_write_bytes(t, "pipe_w", 20, "wakes the READ that io-wq armed on the empty pipe");
+	tr_ignore_last(t, "/state/cq_tail",
+		       "the woken IOSQE_ASYNC READ is retried on io-wq (io_req_task_submit), which races the return of write()");
+	tr_timing(t, "whether the io-wq retry of the woken READ posted its CQE before write() returned");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	s = sqe_rw32(t, RS_OP_WRITE, "reg", "v", 1, 77, 0, 3);
+	s.flags = IOSQE_ASYNC;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_rw32(t, RS_OP_READ, "reg", "w", 1, 0, 0, 4);
+	s.flags = IOSQE_ASYNC;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_peek(t, "w", "read back through io-wq");
+	st_ring_close(t, NULL);
+}
+
+static void sc_rw_link(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || file_regular(t, "reg") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	struct sqe s = sqe_rw32(t, RS_OP_WRITE, "pipe_w", "a", 1, 99, 0, 1);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	q(t, sqe_rw32(t, RS_OP_READ, "pipe_r", "b", 1, 0, 0, 2));
+	submit_reap(t, 2, 2);
+	st_peek(t, "b", "the linked READ got what the WRITE put in the pipe");
+	s = sqe_rw32(t, RS_OP_WRITE, "reg", "a", 0, 0, 0, 3);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	q(t, sqe_rw32(t, RS_OP_READ, "reg", "c", 1, 0, 0, 4));
+	submit_reap(t, 2, 2);
+	st_peek(t, "c", "the linked READ got what the WRITE put in the file");
+	s = sqe_rw(t, RS_OP_READ, "pipe_r", "d", 64, 4, 0, 5);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	q(t, sqe_nop(6));
+	st_enter(t, 2, 0, 0, -1);
+	st_reap(t, -1);
+	sys_write_bytes(t, "pipe_w", 4, "the head READ wakes; the NOP after it runs next");
+	st_enter(t, 0, 2, GETEV, -1);
+	st_reap(t, -1);
+	s = sqe_rw_addr(t, RS_OP_READ, "reg", 8, 4, 7);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	q(t, sqe_nop(8));
+	submit_reap(t, 2, 2);
+	st_ring_close(t, NULL);
+}
+
+/* ---- timeouts and cancel ---- */
+
+static struct sqe sqe_timeout(uint64_t ud, long long sec, long long nsec, uint64_t count, uint32_t flags)
+{
+	struct sqe s = sqe_nop(ud);
+	s.opcode = RS_OP_TIMEOUT;
+	s.addr_ptr.is_ts = 1;
+	s.addr_ptr.sec = sec;
+	s.addr_ptr.nsec = nsec;
+	s.len = 1;
+	s.off = count;
+	s.op_flags = flags;
+	return s;
+}
+
+static struct sqe sqe_target(uint8_t op, uint64_t ud, uint64_t target)
+{
+	struct sqe s = sqe_nop(ud);
+	s.opcode = op;
+	s.addr = target;
+	return s;
+}
+
+static void sc_timeout_basic(struct trace *t)
+{
+	if (!need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_timeout(1, 0, 10000000, 0, 0));
+	submit_reap(t, 1, 1);
+	q(t, sqe_timeout(2, 5, 0, 2, 0));
+	q(t, sqe_nop(3));
+	submit_reap(t, 2, 1);
+	q(t, sqe_nop(4));
+	submit_reap(t, 1, 2);
+	q(t, sqe_timeout(5, 0, 0, 0, RS_TIMEOUT_ABS));
+	submit_reap(t, 1, 1);
+	struct sqe s = sqe_timeout(6, 0, 0, 0, 0);
+	s.len = 2;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	q(t, sqe_timeout(7, 0, 0, 0, 0x80));
+	submit_reap(t, 1, 1);
+	q(t, sqe_timeout(8, 0, 1000000000LL, 0, 0));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_timeout_remove(struct trace *t)
+{
+	if (!need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_timeout(1, 10, 0, 0, 0));
+	st_enter(t, 1, 0, 0, -1);
+	q(t, sqe_target(RS_OP_TIMEOUT_REMOVE, 2, 1));
+	submit_reap(t, 1, 2);
+	q(t, sqe_target(RS_OP_TIMEOUT_REMOVE, 3, 99));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_link_timeout(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	struct sqe s = sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 1);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	s = sqe_timeout(2, 0, 10000000, 0, 0);
+	s.opcode = RS_OP_LINK_TIMEOUT;
+	s.off = 0;
+	q(t, s);
+	submit_reap(t, 2, 2);
+	s = sqe_nop(3);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	s = sqe_timeout(4, 1, 0, 0, 0);
+	s.opcode = RS_OP_LINK_TIMEOUT;
+	q(t, s);
+	submit_reap(t, 2, 2);
+	s = sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 5);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	s = sqe_timeout(6, 5, 0, 0, 0);
+	s.opcode = RS_OP_LINK_TIMEOUT;
+	q(t, s);
+	st_enter(t, 2, 0, 0, -1);
+	sys_write_bytes(t, "pipe_w", 3, "the READ completes before its linked timeout");
+	st_enter(t, 0, 2, GETEV, -1);
+	st_reap(t, -1);
+	s = sqe_timeout(7, 1, 0, 0, 0);
+	s.opcode = RS_OP_LINK_TIMEOUT;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_async_cancel(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 1));
+	st_enter(t, 1, 0, 0, -1);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 2, 1));
+	submit_reap(t, 1, 2);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 3, 99));
+	submit_reap(t, 1, 1);
+	q(t, sqe_timeout(4, 10, 0, 0, 0));
+	st_enter(t, 1, 0, 0, -1);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 5, 4));
+	submit_reap(t, 1, 2);
+	struct sqe s = sqe_target(RS_OP_ASYNC_CANCEL, 6, 4);
+	s.op_flags = 0x80000000u;
+	q(t, s);
+	submit_reap(t, 1, 1);
 	st_ring_close(t, NULL);
 }
 

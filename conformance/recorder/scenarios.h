@@ -254,4 +254,17 @@ static const struct scenario scenarios[] = {
 	{ "register_probe", sc_register_probe,
 	  "IORING_REGISTER_PROBE with room for 256 ops: ret 0; the op list is informational (last_op 62 = "
 	  "IORING_OP_PIPE on 6.18)." },
+	/* read / write */
+	{ "rw_regular_file", sc_rw_regular_file, "READ/WRITE on a regular file: offsets, -1 (the file position), a short read, end of file, offset -2, a zero-length WRITE." },
+	{ "rw_pipe", sc_rw_pipe, "READ/WRITE on a pipe: offsets ignored, READ on the write end and WRITE on the read end, a 70000-byte WRITE that is short, the bytes seen through the pipe." },
+	{ "rw_pipe_wait", sc_rw_pipe_wait, "READ on an empty pipe waits (poll armed) until a write() wakes it, and sees end of file when the writer closes." },
+	{ "rw_devices", sc_rw_devices, "READ/WRITE on /dev/null, /dev/zero, a read-only /dev/null, an eventfd with 4-byte buffers, a memfd and a directory." },
+	{ "rw_errors", sc_rw_errors, "READ/WRITE errors: unopened fd, a bad user address (at issue and at prep), an unknown rw_flags bit, RWF_NOWAIT on an empty pipe." },
+	{ "rw_async", sc_rw_async, "IOSQE_ASYNC READ/WRITE: on a pipe with data, on an empty pipe (woken by a write), on a regular file." },
+	{ "rw_link", sc_rw_link, "Linked WRITE -> READ through a pipe and a regular file; a waiting READ head releases its NOP; a failing READ cancels its NOP." },
+	/* timeouts and cancel */
+	{ "timeout_basic", sc_timeout_basic, "TIMEOUT: 10 ms relative (-ETIME), completion count 2 (res 0 once two CQEs were posted), ABS in the past, len 2, an unknown flag, tv_nsec out of range." },
+	{ "timeout_remove", sc_timeout_remove, "TIMEOUT_REMOVE of a pending timeout (0, and the timeout gets -ECANCELED) and of an unknown user_data (-ENOENT)." },
+	{ "link_timeout", sc_link_timeout, "LINK_TIMEOUT: fires on a READ waiting on an empty pipe; cancelled by a NOP that completes; the READ completes first; without a link head." },
+	{ "async_cancel", sc_async_cancel, "ASYNC_CANCEL by user_data: a READ waiting on a pipe, an unknown user_data (-ENOENT), a pending TIMEOUT, an unknown cancel flag." },
 };

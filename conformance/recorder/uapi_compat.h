@@ -108,6 +108,15 @@
 /* Opcodes used by the scenarios (enum io_uring_op values). */
 #define RS_OP_NOP 0
 #define RS_OP_URING_CMD 46
+#define RS_OP_TIMEOUT 11
+#define RS_OP_TIMEOUT_REMOVE 12
+#define RS_OP_ASYNC_CANCEL 14
+#define RS_OP_LINK_TIMEOUT 15
+#define RS_OP_READ 22
+#define RS_OP_WRITE 23
+
+#define RS_RWF_NOWAIT 0x8
+#define RS_TIMEOUT_ABS 0x1
 
 /*
  * struct io_uring_getevents_arg as current kernels define it: 6.1 calls the

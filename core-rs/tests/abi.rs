@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use ringside_core::ffi::exports::ABI_VERSION;
+use ringside_core::io_uring::opdata::ENOTMODELLED;
 use ringside_core::io_uring::types::*;
 use ringside_core::ring::rings_off;
 use ringside_core::sim::sched::{StepKind, STEP_NS};
@@ -62,8 +63,11 @@ fn render() -> String {
                 IORING_OP_READV,
                 IORING_OP_POLL_ADD,
                 IORING_OP_TIMEOUT,
+                IORING_OP_TIMEOUT_REMOVE,
                 IORING_OP_ASYNC_CANCEL,
                 IORING_OP_LINK_TIMEOUT,
+                IORING_OP_READ,
+                IORING_OP_WRITE,
                 IORING_OP_URING_CMD,
                 IORING_OP_NOP128,
                 IORING_OP_URING_CMD128,
@@ -171,6 +175,8 @@ fn render() -> String {
                 EBADR,
                 ETIME,
                 ECANCELED,
+                EALREADY,
+                ENOTMODELLED,
                 EIOCBQUEUED,
                 ENOENT,
                 EPIPE,
@@ -388,6 +394,35 @@ fn render() -> String {
     }
     o.push_str("} as const;\n\n");
     render_uring_cmd_tables(&mut o);
+    // Which opcodes the simulator models (`io_uring_op_supported`), for the Model page: the
+    // list comes from the core, so the page cannot claim more than it does.
+    let (mut yes, mut no) = (Vec::new(), Vec::new());
+    for op in 0..IORING_OP_LAST {
+        let n = opcode_name(op);
+        if ringside_core::io_uring::opdef::io_uring_op_supported(op) {
+            yes.push(n);
+        } else {
+            no.push(n);
+        }
+    }
+    let list = |v: &[&str]| {
+        v.iter()
+            .map(|n| format!("'{}'", n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    writeln!(
+        o,
+        "export const OPCODES_MODELLED = [{}] as const;",
+        list(&yes)
+    )
+    .unwrap();
+    writeln!(
+        o,
+        "export const OPCODES_NOT_MODELLED = [{}] as const;\n",
+        list(&no)
+    )
+    .unwrap();
     o.push_str("export const ERRNO_NAMES: Record<number, string> = {\n");
     for e in 1..600 {
         if let Some(n) = errno_name(e) {

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use ringside_core::drivers::DRIVERS;
 use ringside_core::ffi::cmd_exports::*;
 use ringside_core::ffi::exports::*;
-use ringside_core::ffi::ring_exports::{rs_sleep_begin, rs_spin};
+use ringside_core::ffi::ring_exports::{rs_sleep_begin, rs_spin, rs_sys_pipe2, rs_sys_write};
 use ringside_core::trace::render::{Line, Names};
 use ringside_core::trace::{Event, TraceRecord};
 use ringside_core::uapi::io_uring::*;
@@ -362,6 +362,22 @@ fn sqe_bit(name: &str) -> u8 {
         .0 as u8
 }
 
+/// The opcode names a scenario may use (`OPCODES` in web/src/scenario/runtime.ts).
+fn opcode_by_name(name: &str) -> u8 {
+    match name {
+        "NOP" => IORING_OP_NOP,
+        "URING_CMD" => IORING_OP_URING_CMD,
+        "URING_CMD128" => IORING_OP_URING_CMD128,
+        "READ" => IORING_OP_READ,
+        "WRITE" => IORING_OP_WRITE,
+        "TIMEOUT" => IORING_OP_TIMEOUT,
+        "TIMEOUT_REMOVE" => IORING_OP_TIMEOUT_REMOVE,
+        "LINK_TIMEOUT" => IORING_OP_LINK_TIMEOUT,
+        "ASYNC_CANCEL" => IORING_OP_ASYNC_CANCEL,
+        other => panic!("unknown opcode {}", other),
+    }
+}
+
 fn cmd_op_value(name: &str) -> u32 {
     DRIVERS
         .iter()
@@ -446,6 +462,31 @@ impl Runtime {
                 self.vars
                     .insert(op.get("as").and_then(Json::str).unwrap().to_string(), fd);
                 (format!("fd {} = open(\"/dev/{}\")", fd, dev), None)
+            }
+            "pipe" => {
+                let a = self.mem.alloc(8, 4);
+                let r = rs_sys_pipe2(a, 0);
+                assert!(r >= 0, "pipe2() failed: {}", r);
+                let (rd, wr_end) = (rd32(a) as i32, rd32(a + 4) as i32);
+                for (k, v) in [("read_as", rd), ("write_as", wr_end)] {
+                    let name = op.get(k).and_then(Json::str).unwrap().to_string();
+                    self.vars.insert(name, v);
+                }
+                (
+                    format!("pipe2() = 0: read end fd {}, write end fd {}", rd, wr_end),
+                    None,
+                )
+            }
+            "write" => {
+                let fd = self.vars[op.get("fd").and_then(Json::str).unwrap()];
+                let buf = op.get("buf").and_then(Json::str).unwrap();
+                let (addr, size) = self.bufs[buf];
+                let len = op
+                    .get("len")
+                    .and_then(Json::num)
+                    .map_or(size, |l| (l as usize).min(size));
+                let r = rs_sys_write(fd, addr, len as u32);
+                (format!("write({}, {}, {}) = {}", fd, buf, len, r), None)
             }
             "alloc" => {
                 let size = op.get("size").and_then(Json::num).unwrap() as usize;
@@ -573,9 +614,8 @@ impl Runtime {
         let opcode_json = s.get("opcode").unwrap();
         let opcode = match opcode_json {
             Json::Num(n, _) => *n as u8,
-            Json::Str(n) if n == "NOP" => IORING_OP_NOP,
-            Json::Str(n) if n == "URING_CMD" => IORING_OP_URING_CMD,
-            _ => IORING_OP_URING_CMD128,
+            Json::Str(n) => opcode_by_name(n),
+            _ => panic!("opcode"),
         };
         wr(addr + sqe_off::OPCODE, &[opcode]);
         let mut flags = 0u8;
@@ -606,6 +646,23 @@ impl Runtime {
         }
         if let Some(v) = s.get("pad1").and_then(Json::num) {
             wr(addr + sqe_off::PAD1, &(v as i64 as u32).to_le_bytes());
+        }
+        if let Some(v) = s.get("off") {
+            let off = match v {
+                Json::Str(t) => t.parse::<i64>().unwrap() as u64,
+                Json::Num(n, _) => *n as i64 as u64,
+                _ => 0,
+            };
+            wr(addr + sqe_off::OFF, &off.to_le_bytes());
+        }
+        if let Some(v) = s.get("addr") {
+            let a = match v {
+                Json::Str(t) if t.starts_with('&') => self.bufs[&t[1..]].0 as u64,
+                Json::Str(t) => t.parse::<i64>().unwrap() as u64,
+                Json::Num(n, _) => *n as i64 as u64,
+                _ => 0,
+            };
+            wr(addr + sqe_off::ADDR, &a.to_le_bytes());
         }
         if let Some(v) = s.get("len").and_then(Json::num) {
             wr(addr + sqe_off::LEN, &(v as i64 as u32).to_le_bytes());

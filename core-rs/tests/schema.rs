@@ -100,7 +100,7 @@ fn render() -> String {
         "// Regenerate with `UPDATE_GOLDEN=1 cargo test --test schema` (run from core-rs/).\n",
     );
     o.push_str("/* eslint-disable */\n\n");
-    o.push_str("import { DRIVER_CMD_OPS, ERRNO_NAMES, PROV_NAMES, REQ_STATE_NAMES, SOURCE_FILES } from './abi.generated';\n\n");
+    o.push_str("import { DRIVER_CMD_OPS, ENOTMODELLED, ERRNO_NAMES, PROV_NAMES, REQ_STATE_NAMES, SOURCE_FILES } from './abi.generated';\n\n");
 
     o.push_str("/** `IORING_OP_*` names without the prefix, by opcode (io_uring/opdef.c). */\n");
     o.push_str("export const OPCODE_NAMES: readonly string[] = [\n");
@@ -278,8 +278,9 @@ export function hex(v: number | bigint): string {
   return `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}`;
 }
 
-/** A result with its errno name when negative (`-95 (EOPNOTSUPP)`). */
+/** A result with its errno name when negative (`-95 (EOPNOTSUPP)`), or `-4096 (not modelled)`. */
 export function resultText(v: number): string {
+  if (v === -ENOTMODELLED) return `${v} (not modelled)`;
   if (v < 0 && ERRNO_NAMES[-v]) return `${v} (${ERRNO_NAMES[-v]})`;
   return String(v);
 }

@@ -309,6 +309,8 @@ pub extern "C" fn rs_close(fd: i32) -> i32 {
             Ok(None) => 0,
             Err(e) => -e,
         };
+        // A pipe end that went away wakes the other end's waiters (`pipe_release`).
+        sim::with(io_uring::poll::io_poll_wake_ready);
         sim::return_to_user(1_000_000);
         ret
     })

@@ -23,6 +23,9 @@ fn syscall(nr: i64, f: impl FnOnce(&mut Sim) -> i32) -> i32 {
                 return None;
             }
             let r = f(s);
+            // The call may have made a file ready (data written, room freed, a writer gone):
+            // requests waiting on it through async poll wake now (`io_poll_wake`).
+            io_uring::poll::io_poll_wake_ready(s);
             s.cur_ctx = Ctx::User;
             s.emit(Event::sim_sys_call, 0, 0, 0, nr, r as i64);
             Some(r)

@@ -533,6 +533,11 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
         return Err(EINVAL);
     }
     let def = opdef::io_issue_def(opcode);
+    if !def.supported {
+        // No model for this opcode: refused before any other check, with an answer the
+        // kernel never gives (`sim_not_modelled`).
+        return Err(rw::not_modelled(s, ring, idx, opdata::not_modelled::OPCODE));
+    }
     let ctx_flags = s.ctx(ring).flags;
     if def.is_128 && ctx_flags & IORING_SETUP_SQE128 == 0 {
         // A 128-byte opcode needs IORING_SETUP_SQE_MIXED, which is not modelled.
@@ -591,8 +596,12 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
         IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => {
             uring_cmd::io_uring_cmd_prep(s, ring, idx, sqe)
         }
-        // `io_eopnotsupp_prep`: an opcode the simulator does not model.
-        _ => Err(EOPNOTSUPP),
+        IORING_OP_READ | IORING_OP_WRITE => rw::io_prep_rw(s, ring, idx, sqe),
+        IORING_OP_TIMEOUT => timeout::io_timeout_prep(s, ring, idx, sqe, false),
+        IORING_OP_LINK_TIMEOUT => timeout::io_timeout_prep(s, ring, idx, sqe, true),
+        IORING_OP_TIMEOUT_REMOVE => timeout::io_timeout_remove_prep(s, ring, idx, sqe),
+        IORING_OP_ASYNC_CANCEL => cancel::io_async_cancel_prep(s, ring, idx, sqe),
+        _ => Err(rw::not_modelled(s, ring, idx, opdata::not_modelled::OPCODE)),
     }
 }
 

@@ -177,6 +177,10 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
         n
     });
     let calls = uring_cmd::io_uring_try_cancel_uring_cmd(ring);
+    let killed = sim::with(|s| {
+        // `io_poll_remove_all` and `io_kill_timeouts`.
+        poll::io_poll_remove_all(s, ring) + timeout::io_kill_timeouts(s, ring)
+    });
     // io_move_task_work_from_local: pending local work runs in the fallback worker, cancelled.
     let mut ran = 0;
     loop {
@@ -197,7 +201,7 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
             Some(c) => c,
             None => return,
         };
-        let progressed = calls > 0 || cancelled_iowq > 0 || ran > 0;
+        let progressed = calls > 0 || cancelled_iowq > 0 || killed > 0 || ran > 0;
         if inflight(ctx) == 0 {
             ring_maybe_freed(s, ring);
             return;

@@ -20,12 +20,17 @@
 
 #![allow(non_camel_case_types)]
 
+pub mod cancel;
 pub mod enter;
 pub mod exit;
 pub mod nop;
+pub mod opdata;
 pub mod opdef;
+pub mod poll;
 pub mod register;
 pub mod rsrc;
+pub mod rw;
+pub mod timeout;
 pub mod tw;
 pub mod types;
 pub mod uring_cmd;
@@ -192,6 +197,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         nr_drained: 0,
         drain_active: false,
         drain_next: false,
+        ops: Default::default(),
     })));
     let (sq_off, cq_off) = layout.offsets();
     p.sq_entries = sq;
@@ -279,6 +285,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
                 done_called: false,
                 pdu_copied: 0,
                 refs: 0,
+                op: Default::default(),
             }));
             i
         }
@@ -298,6 +305,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     r.done_called = false;
     r.pdu_copied = 0;
     r.refs = 0;
+    r.op = Default::default();
     r.cmd.flags = 0;
     r.cmd.file = core::ptr::null_mut();
     r.cmd.sqe = core::ptr::null();
@@ -634,6 +642,8 @@ pub fn io_commit_cqring(s: &mut Sim, ring: u32) {
             old as i64,
         );
     }
+    // `__io_commit_cqring_flush`: counted timeouts look at the new tail.
+    timeout::io_flush_timeouts(s, ring);
 }
 
 /// Whether posting a request's CQE consumes its extra words (`io_fill_cqe_req` clears
@@ -777,6 +787,8 @@ pub fn io_cqring_overflow_flush(s: &mut Sim, ring: u32) -> u32 {
 /// `io_req_find_next`: detaches the next request of the chain; a failed request (unless
 /// hard-linked) fails the rest of its chain instead (`io_disarm_next` → `io_fail_links`).
 pub fn io_req_find_next(s: &mut Sim, ring: u32, idx: u32) -> Option<u32> {
+    // `io_disarm_next`: a LINK_TIMEOUT behind the request is done with.
+    timeout::io_disarm_ltimeout(s, ring, idx);
     let (failed, hard) = {
         let r = s.ctx(ring).req(idx);
         (r.flags & REQ_F_FAIL != 0, r.flags & REQ_F_HARDLINK != 0)
@@ -968,6 +980,8 @@ pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) -> i32 {
             if s.ctx(ring).req(idx).state == ReqState::Issuing {
                 req_set_state(s, ring, idx, ReqState::Inflight);
             }
+            // `io_arm_ltimeout`: the request went async, its LINK_TIMEOUT starts.
+            timeout::io_arm_ltimeout(s, ring, idx);
             return 0;
         }
         ret
@@ -980,6 +994,12 @@ fn issue_op(opcode: u8, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => {
             uring_cmd::io_uring_cmd(ring, idx, issue_flags)
         }
+        IORING_OP_READ => sim::with(|s| rw::io_read(s, ring, idx, issue_flags)),
+        IORING_OP_WRITE => sim::with(|s| rw::io_write(s, ring, idx, issue_flags)),
+        IORING_OP_TIMEOUT => sim::with(|s| timeout::io_timeout(s, ring, idx)),
+        IORING_OP_TIMEOUT_REMOVE => sim::with(|s| timeout::io_timeout_remove(s, ring, idx)),
+        IORING_OP_ASYNC_CANCEL => sim::with(|s| cancel::io_async_cancel(s, ring, idx)),
+        // A LINK_TIMEOUT is never issued: its chain takes it out before the next member runs.
         _ => -EINVAL,
     }
 }
@@ -994,16 +1014,25 @@ pub fn io_queue_sqe(ring: u32, idx: u32, extra_flags: u32) {
     }
 }
 
-/// `io_queue_async`: an error other than `-EAGAIN` fails the request; `-EAGAIN` copies the SQE
-/// and, since no modelled opcode can be polled (`io_arm_poll_handler` is `IO_APOLL_ABORTED`),
-/// sends it to io-wq.
+/// `io_queue_async`: an error other than `-EAGAIN` (or `-EAGAIN` with `REQ_F_NOWAIT`) fails the
+/// request; otherwise the request waits on its file through async poll
+/// (`io_arm_poll_handler`), is retried at once through task_work when the file is ready
+/// already, or (a file or opcode that cannot be polled) copies its SQE and goes to io-wq.
+/// A LINK_TIMEOUT behind it starts now.
 pub fn io_queue_async(s: &mut Sim, ring: u32, idx: u32, ret: i32) {
-    if ret != -EAGAIN {
+    if ret != -EAGAIN || s.ring(ring).expect("ring").req(idx).flags & opdata::REQ_F_NOWAIT != 0 {
         io_req_defer_failed(s, ring, idx, ret);
         return;
     }
-    uring_cmd::io_req_sqe_copy(s, ring, idx);
-    io_queue_iowq(s, ring, idx);
+    match poll::io_arm_poll_handler(s, ring, idx) {
+        poll::Apoll::Ok => {}
+        poll::Apoll::Ready => tw::io_req_task_work_add(s, ring, idx, TwFunc::Submit, false),
+        poll::Apoll::Aborted => {
+            uring_cmd::io_req_sqe_copy(s, ring, idx);
+            io_queue_iowq(s, ring, idx);
+        }
+    }
+    timeout::io_arm_ltimeout(s, ring, idx);
 }
 
 /// `io_queue_sqe_fallback`: a failed request (or chain) completes with its error, hard links
@@ -1074,7 +1103,7 @@ pub fn io_wq_submit_work(ring: u32, idx: u32) {
         // `IO_WQ_WORK_CANCEL`: the ring is going away.
         -ECANCELED
     } else {
-        io_issue_sqe(ring, idx, flags)
+        io_wq_issue(ring, idx, flags)
     };
     sim::with(|s| {
         set_ctx(s, Ctx::IoWq);
@@ -1084,6 +1113,49 @@ pub fn io_wq_submit_work(ring: u32, idx: u32) {
         }
         io_wq_free_work(s, ring, idx);
     });
+}
+
+/// The issue loop of `io_wq_submit_work`: a forced-async request on a pollable file is tried
+/// non-blocking first and, on `-EAGAIN`, waits through async poll armed from the worker (the
+/// worker then lets go of it); otherwise, or when arming fails, it is retried blocking.
+fn io_wq_issue(ring: u32, idx: u32, flags: u32) -> i32 {
+    let mut flags = flags;
+    let needs_poll = sim::with(|s| {
+        timeout::io_arm_ltimeout(s, ring, idx);
+        let (force, op) = {
+            let r = s.ring(ring).expect("ring").req(idx);
+            (r.flags & REQ_F_FORCE_ASYNC != 0, r.opcode)
+        };
+        let def = opdef::io_issue_def(op);
+        if !force || !(def.pollin || def.pollout) || !def.needs_file {
+            return false;
+        }
+        if io_assign_file(s, ring, idx).is_err() {
+            return false;
+        }
+        let f = s.ring(ring).expect("ring").req(idx).file.expect("file");
+        poll::file_can_poll(s.fds.file(f).kind)
+    });
+    let mut needs_poll = needs_poll;
+    if needs_poll {
+        flags |= IO_URING_F_NONBLOCK;
+    }
+    loop {
+        let ret = io_issue_sqe(ring, idx, flags);
+        if ret != -EAGAIN || !needs_poll {
+            return ret;
+        }
+        let nowait =
+            sim::with(|s| s.ring(ring).expect("ring").req(idx).flags & opdata::REQ_F_NOWAIT != 0);
+        if nowait {
+            return ret;
+        }
+        if sim::with(|s| poll::io_arm_poll_handler(s, ring, idx)) == poll::Apoll::Ok {
+            return 0;
+        }
+        needs_poll = false;
+        flags &= !IO_URING_F_NONBLOCK;
+    }
 }
 
 /// `io_wq_free_work`: drops io-wq's reference; the last one frees the request (through

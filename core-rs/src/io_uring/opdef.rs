@@ -23,8 +23,10 @@ pub struct IoIssueDef {
     pub buffer_select: bool,
     /// A 128-byte SQE opcode.
     pub is_128: bool,
-    /// Can be retried by polling its file (`pollin`/`pollout`).
-    pub pollable: bool,
+    /// Can be retried by polling its file for reading.
+    pub pollin: bool,
+    /// Can be retried by polling its file for writing.
+    pub pollout: bool,
     /// The simulator has a prep and issue handler (`prep != io_eopnotsupp_prep`).
     pub supported: bool,
 }
@@ -43,6 +45,26 @@ pub fn io_issue_def(opcode: u8) -> IoIssueDef {
             iopoll: true,
             buffer_select: true,
             is_128: opcode == IORING_OP_URING_CMD128,
+            supported: true,
+            ..IoIssueDef::default()
+        },
+        // `io_issue_defs[IORING_OP_READ]` / `[IORING_OP_WRITE]`.
+        IORING_OP_READ | IORING_OP_WRITE => IoIssueDef {
+            needs_file: true,
+            ioprio: true,
+            iopoll: true,
+            buffer_select: opcode == IORING_OP_READ,
+            pollin: opcode == IORING_OP_READ,
+            pollout: opcode == IORING_OP_WRITE,
+            supported: true,
+            ..IoIssueDef::default()
+        },
+        // `[IORING_OP_TIMEOUT]`, `[IORING_OP_TIMEOUT_REMOVE]`, `[IORING_OP_LINK_TIMEOUT]`,
+        // `[IORING_OP_ASYNC_CANCEL]`: no file, no ioprio.
+        IORING_OP_TIMEOUT
+        | IORING_OP_TIMEOUT_REMOVE
+        | IORING_OP_LINK_TIMEOUT
+        | IORING_OP_ASYNC_CANCEL => IoIssueDef {
             supported: true,
             ..IoIssueDef::default()
         },

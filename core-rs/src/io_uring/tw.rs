@@ -128,12 +128,14 @@ pub fn run_tw_item(item: TwItem, local: bool) {
         TwFunc::FailLinks => sim::with(|s| io_req_tw_fail_links(s, ring, idx)),
         TwFunc::Submit => io_req_task_submit(ring, idx),
         TwFunc::UringCmd(cb) => uring_cmd::run_uring_cmd_tw(ring, idx, item.serial, cb),
+        TwFunc::Apoll => poll::io_apoll_task_func(ring, idx),
+        TwFunc::LinkTimeout => sim::with(|s| timeout::io_req_task_link_timeout(s, ring, idx)),
     }
 }
 
 /// `io_req_task_submit`: issues a request queued by its link predecessor or let go by a
 /// drain. A dying ring fails it with `-EFAULT`; `REQ_F_FORCE_ASYNC` sends it to io-wq.
-fn io_req_task_submit(ring: u32, idx: u32) {
+pub fn io_req_task_submit(ring: u32, idx: u32) {
     let (cancel, force_async) = sim::with(|s| {
         let ctx = s.ctx(ring);
         (ctx.dead, ctx.req(idx).flags & REQ_F_FORCE_ASYNC != 0)

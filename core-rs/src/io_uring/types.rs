@@ -115,6 +115,8 @@ pub struct IoKiocb {
     pub pdu_copied: u32,
     /// `req->refs`, meaningful with [`REQ_F_REFCOUNT`].
     pub refs: u32,
+    /// State of the opcodes in `rw.rs`, `poll.rs`, `timeout.rs` and `cancel.rs`.
+    pub op: super::opdata::OpData,
 }
 
 /// Where `io_ring_exit_work` is in its loop.
@@ -157,6 +159,10 @@ pub enum TwFunc {
     FailLinks,
     /// A uring_cmd driver callback queued by `__io_uring_cmd_do_in_task`.
     UringCmd(crate::linux::fs::UringCmdTwFn),
+    /// `io_apoll_task_func`: an async poll was woken or cancelled.
+    Apoll,
+    /// `io_req_task_link_timeout`: a LINK_TIMEOUT fired.
+    LinkTimeout,
 }
 
 /// One queued task_work item.
@@ -241,6 +247,8 @@ pub struct IoRingCtx {
     pub drain_active: bool,
     /// `ctx->drain_next`: drain the request after the current link.
     pub drain_next: bool,
+    /// Async poll, timeout and link-timeout lists (`opdata.rs`).
+    pub ops: super::opdata::RingOps,
 }
 
 impl IoRingCtx {

@@ -82,12 +82,28 @@ impl UserMem {
     ///
     /// Returns `EFAULT` if the range is not user memory.
     pub fn copy_to_user(&mut self, addr: u64, data: &[u8], src: u32) -> Result<(), i32> {
+        self.copy_to_user_as(addr, data, Prov::Driver, src)
+    }
+
+    /// `copy_to_user` by a given writer (`Prov::Core` for io_uring's own reads into user
+    /// buffers, with the request serial as `src`).
+    ///
+    /// # Errors
+    ///
+    /// Returns `EFAULT` if the range is not user memory.
+    pub fn copy_to_user_as(
+        &mut self,
+        addr: u64,
+        data: &[u8],
+        prov: Prov,
+        src: u32,
+    ) -> Result<(), i32> {
         let off = self
             .range(addr, data.len())
             .ok_or(crate::uapi::errno::EFAULT)?;
         self.buf[off..off + data.len()].copy_from_slice(data);
         for i in off..off + data.len() {
-            self.prov[i] = Prov::Driver;
+            self.prov[i] = prov;
             self.src[i] = src;
         }
         Ok(())

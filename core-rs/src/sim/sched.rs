@@ -117,6 +117,8 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
             return Some(Unit::SleepEnd(end));
         }
     }
+    // A timer due after the waiting task's own timeout does not fire first.
+    let wait_deadline = enter::deadline(s);
     if !s.timers.is_empty() {
         let (i, t) = s
             .timers
@@ -125,12 +127,12 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
             .min_by_key(|(_, t)| (t.deadline_ns, t.seq))
             .map(|(i, t)| (i, t.deadline_ns))
             .expect("non-empty");
-        if within(t) {
+        if within(t) && wait_deadline.map_or(true, |d| t <= d) {
             let t = s.timers.remove(i);
             return Some(Unit::Timer(t));
         }
     }
-    if let Some(d) = enter::deadline(s) {
+    if let Some(d) = wait_deadline {
         if within(d) {
             return Some(Unit::Timeout(d));
         }

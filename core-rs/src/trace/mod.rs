@@ -288,6 +288,11 @@ events! {
     io_uring_register = 14, "io_uring/register.c:io_uring_register", None,
         [opcode: BLo Num, nr_user_files: BHi Num, ret: A Result],
         None;
+    /// `io_uring_poll_arm`: a request that got `-EAGAIN` waits on its file's wait queue
+    /// (async poll).
+    io_uring_poll_arm = 15, "io_uring/poll.c:io_arm_poll_handler", None,
+        [mask: A Num, events: B Num],
+        Some("{req}, mask {mask}, events {events}");
 
     /// The task entered `io_uring_enter`.
     sim_sys_enter = 100, "io_uring/io_uring.c:io_uring_enter", None,
@@ -541,6 +546,38 @@ events! {
     sim_ring_freed = 177, "io_uring/io_uring.c:io_ring_exit_work", None,
         [passes: A Num, cancels: BLo Num],
         Some("ring {ring}, after {passes} passes of the exit loop and {cancels} cancel calls");
+
+    // Opcodes beyond NOP and URING_CMD (simulator-only, below the sanitizer range 200+).
+    /// The simulator has no model for this request: it fails with -4096, which is never a
+    /// kernel errno.
+    sim_not_modelled = 180, "", None,
+        [opcode: A Opcode, what: B Choice(&[(1, "a field value"), (2, "the file kind")], "the opcode")],
+        Some("{req}, opcode {opcode}, not modelled: {what}");
+    /// A READ or WRITE moved data (`kiocb_done`); `pos` is 4294967295 on a stream (no position).
+    sim_rw_done = 181, "io_uring/rw.c:kiocb_done", None,
+        [bytes: A Num, dir: BLo Choice(&[(1, "write")], "read"), pos: BHi Num],
+        Some("{req}, {dir} {bytes} bytes, pos {pos}");
+    /// A file woke a request waiting on it through async poll.
+    sim_poll_wake = 182, "io_uring/poll.c:io_poll_wake", None,
+        [mask: A Num],
+        Some("{req}, mask {mask}");
+    /// An armed async poll was cancelled.
+    sim_poll_cancel = 183, "io_uring/poll.c:io_poll_cancel_req", None,
+        [],
+        Some("{req}");
+    /// A TIMEOUT or LINK_TIMEOUT armed its timer.
+    sim_timeout_arm = 184, "io_uring/timeout.c:io_timeout", None,
+        [ns: A Num, count: BLo Num, link: BHi Choice(&[(1, "link timeout")], "timeout")],
+        Some("{req}, {link} in {ns} ns, count {count}");
+    /// A timeout ended (`how`: the timer fired, the completion count was reached, or it was
+    /// removed or cancelled).
+    sim_timeout_fire = 185, "io_uring/timeout.c:io_timeout_fn", None,
+        [res: A Result, how: B Choice(&[(1, "count reached"), (2, "removed")], "timer fired")],
+        Some("{req}, {how}, result {res}");
+    /// ASYNC_CANCEL or TIMEOUT_REMOVE looked for a request by user_data.
+    sim_cancel = 186, "io_uring/cancel.c:io_try_cancel", None,
+        [res: A Result, target: B Num],
+        Some("{req}, user_data {target}: {res}");
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

@@ -112,8 +112,12 @@ pub trait Names {
 pub struct NoNames;
 impl Names for NoNames {}
 
-/// `-95 (EOPNOTSUPP)` for a negative errno, else the number.
+/// `-95 (EOPNOTSUPP)` for a negative errno, `-4096 (not modelled)` for the simulator's answer
+/// to what it does not model, else the number.
 pub fn result_text(v: i64) -> String {
+    if v == -i64::from(crate::uapi::errno::ENOTMODELLED) {
+        return format!("{} (not modelled)", v);
+    }
     if v < 0 && v >= i64::from(i32::MIN) {
         if let Some(n) = errno_name(v as i32).filter(|_| -v < 4096) {
             return format!("{} ({})", v, n);

@@ -27,6 +27,15 @@ pub const EBADFD: i32 = 77;
 pub const EBADR: i32 = 53;
 pub const ETIME: i32 = 62;
 pub const ECANCELED: i32 = 125;
+/// Operation already in progress (`-EALREADY` from cancel).
+pub const EALREADY: i32 = 114;
+/// NOT an errno: the simulator's answer to a request it does not model. One past `MAX_ERRNO`
+/// (4095), so it can never be mistaken for a kernel errno (`IS_ERR_VALUE` covers exactly
+/// -4095..-1). Posted as `res` = -4096, with a `sim_not_modelled` trace event saying what was not
+/// modelled.
+pub const ENOTMODELLED: i32 = 4096;
+// `MAX_ERRNO` is 4095: the answer must stay outside every errno.
+const _: () = assert!(ENOTMODELLED > 4095);
 pub const EOWNERDEAD: i32 = 130;
 pub const ENXIO: i32 = 6;
 pub const ENOTDIR: i32 = 20;
@@ -74,6 +83,7 @@ pub fn errno_name(e: i32) -> Option<&'static str> {
         EBADR => "EBADR",
         ETIME => "ETIME",
         ECANCELED => "ECANCELED",
+        EALREADY => "EALREADY",
         EOWNERDEAD => "EOWNERDEAD",
         ENXIO => "ENXIO",
         ENOTDIR => "ENOTDIR",

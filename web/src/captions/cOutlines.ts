@@ -16,6 +16,9 @@ export interface COutline {
 const UC = 'io_uring/uring_cmd.c';
 const IO = 'io_uring/io_uring.c';
 const TW = 'io_uring/tw.c';
+const RW = 'io_uring/rw.c';
+const POLL = 'io_uring/poll.c';
+const TO = 'io_uring/timeout.c';
 
 /** Outlines by C identifier (the `ident` of captions/kernelFunctions.ts). */
 export const C_OUTLINES: Record<string, COutline> = {
@@ -347,6 +350,160 @@ export const C_OUTLINES: Record<string, COutline> = {
       '  for each finished req:',
       '    drop its file and resources;',
       '    io_req_add_to_cache(req, ctx);   /* reused later: cmd.pdu keeps stale bytes */',
+      '}',
+    ],
+  },
+  io_read: {
+    file: RW,
+    lines: [
+      'int io_read(req, issue_flags) {',
+      '  ret = __io_read(req, issue_flags);   /* ->read_iter with IOCB_NOWAIT when NONBLOCK */',
+      '  if (ret == -EAGAIN && file can poll && !(rw_flags & RWF_NOWAIT))',
+      '    return -EAGAIN;   /* the core arms poll: io_arm_poll_handler */',
+      '  if (ret >= 0 && short read on a regular file) retry the rest from io-wq;',
+      '  return kiocb_done(req, ret, issue_flags);   /* res = bytes read or -errno */',
+      '}',
+    ],
+  },
+  io_write: {
+    file: RW,
+    lines: [
+      'int io_write(req, issue_flags) {',
+      '  if (NONBLOCK && buffered write the file cannot try without blocking)',
+      '    return -EAGAIN;   /* ext4, shmem: no FOP_BUFFER_WASYNC, so io-wq */',
+      '  ret = ->write_iter(kiocb, iter);',
+      '  if (ret == -EAGAIN && file can poll) return -EAGAIN;   /* a full pipe: poll */',
+      '  return kiocb_done(req, ret, issue_flags);   /* a short write is a success */',
+      '}',
+    ],
+  },
+  io_arm_poll_handler: {
+    file: POLL,
+    lines: [
+      'int io_arm_poll_handler(req, issue_flags) {',
+      '  if (!file_can_poll(req->file)) return IO_APOLL_ABORTED;   /* io-wq instead */',
+      '  mask = def->pollin ? EPOLLIN : EPOLLOUT;   /* plus EPOLLONESHOT */',
+      '  trace_io_uring_poll_arm(req, mask, apoll->poll.events);',
+      '  ret = __io_arm_poll_handler(req, &apoll->poll, &ipt, mask);',
+      "  /* vfs_poll() adds io_poll_wake to the file's wait queue; */",
+      '  /* if the file is ready already, the retry is queued at once */',
+      '  return ret ? IO_APOLL_READY : IO_APOLL_OK;',
+      '}',
+    ],
+  },
+  io_poll_wake: {
+    file: POLL,
+    lines: [
+      'static int io_poll_wake(wait, mode, sync, key) {',
+      '  mask = key_to_poll(key);',
+      '  if (mask && !(mask & poll->events)) return 0;   /* not what it waits for */',
+      '  if (io_poll_get_ownership(req)) {',
+      '    if (oneshot) take the entry off the wait queue;',
+      '    __io_poll_execute(req, mask);   /* queue task_work: io_apoll_task_func */',
+      '  }',
+      '  return 1;',
+      '}',
+    ],
+  },
+  io_poll_cancel: {
+    file: POLL,
+    lines: [
+      'int io_poll_cancel(ctx, cd, issue_flags) {',
+      '  req = io_poll_find(ctx, false, cd);   /* the cancel hash, by user_data */',
+      '  if (!req) return -ENOENT;',
+      '  io_poll_cancel_req(req);   /* mark cancelled, kick task_work */',
+      '  return 0;   /* the request then completes with -ECANCELED */',
+      '}',
+    ],
+  },
+  io_fail_links: {
+    file: IO,
+    lines: [
+      'static void io_fail_links(req) {',
+      '  link = req->link; req->link = NULL;',
+      '  while (link) {',
+      '    trace_io_uring_fail_link(req, link);',
+      '    io_req_set_res(link, -ECANCELED, 0);   /* the head failed: the rest never runs */',
+      '    queue its completion; link = link->link;',
+      '  }',
+      '}',
+    ],
+  },
+  io_timeout: {
+    file: TO,
+    lines: [
+      'int io_timeout(req, issue_flags) {',
+      '  if (!off) { add to the end of ctx->timeout_list; goto add; }   /* a pure timer */',
+      '  data->target_seq = cq tail now + off;   /* counted: ends after off CQEs */',
+      '  insert into ctx->timeout_list in target order;',
+      'add:',
+      '  hrtimer_start(&data->timer, timespec64_to_ktime(data->ts), data->mode);',
+      '  return IOU_ISSUE_SKIP_COMPLETE;   /* completes later */',
+      '}',
+    ],
+  },
+  io_timeout_fn: {
+    file: TO,
+    lines: [
+      'static enum hrtimer_restart io_timeout_fn(timer) {',
+      '  take the request off ctx->timeout_list;',
+      '  if (!(flags & IORING_TIMEOUT_ETIME_SUCCESS)) req_set_fail(req);',
+      '  io_req_set_res(req, -ETIME, 0);',
+      '  req->io_task_work.func = io_req_task_complete;',
+      '  io_req_task_work_add(req);   /* the CQE is posted from task_work */',
+      '  return HRTIMER_NORESTART;',
+      '}',
+    ],
+  },
+  io_flush_timeouts: {
+    file: TO,
+    lines: [
+      '__cold void io_flush_timeouts(ctx) {',
+      '  seq = ctx->cached_cq_tail - atomic_read(&ctx->cq_timeouts);',
+      '  for each counted timeout on ctx->timeout_list:',
+      '    if (seq has not reached its target) break;   /* the list is in target order */',
+      '    io_kill_timeout(req, 0);   /* cancel the timer, res 0 */',
+      '  ctx->cq_last_tm_flush = seq;',
+      '}',
+    ],
+  },
+  io_timeout_cancel: {
+    file: TO,
+    lines: [
+      'int io_timeout_cancel(ctx, cd) {',
+      '  req = io_timeout_extract(ctx, cd);   /* by user_data; its timer cancelled */',
+      '  if (IS_ERR(req)) return PTR_ERR(req);   /* -ENOENT, or -EALREADY if it is firing */',
+      '  req_set_fail(req);',
+      '  io_req_set_res(req, -ECANCELED, 0);',
+      '  io_req_queue_tw_complete(req, -ECANCELED);',
+      '  return 0;',
+      '}',
+    ],
+  },
+  io_queue_linked_timeout: {
+    file: TO,
+    lines: [
+      'void io_queue_linked_timeout(req) {',
+      '  /* the guarded request went async: start the clock now */',
+      '  if (timeout->head) {   /* the guarded request has not completed yet */',
+      '    hrtimer_start(&data->timer, timespec64_to_ktime(data->ts), data->mode);',
+      '    list_add_tail(&timeout->list, &ctx->ltimeout_list);',
+      '  }',
+      '  io_put_req(req);   /* drop the submission reference */',
+      '}',
+    ],
+  },
+  io_try_cancel: {
+    file: 'io_uring/cancel.c',
+    lines: [
+      'int io_try_cancel(tctx, cd, issue_flags) {',
+      '  ret = io_async_cancel_one(tctx, cd);   /* queued or running in io-wq */',
+      '  if (!ret || ret == -EALREADY) return ret;   /* -EALREADY: a worker runs it */',
+      '  ret = io_poll_cancel(ctx, cd, issue_flags);   /* parked on a wait queue */',
+      '  if (ret != -ENOENT) return ret;',
+      '  ret = io_waitid_cancel(...) / io_futex_cancel(...);',
+      '  if (!(cd->flags & IORING_ASYNC_CANCEL_FD)) ret = io_timeout_cancel(ctx, cd);',
+      '  return ret;   /* -ENOENT: nothing matched */',
       '}',
     ],
   },

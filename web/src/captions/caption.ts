@@ -116,6 +116,12 @@ export function appCaption(op: Op | undefined, frame: Frame, prev: Frame | undef
       return sentence([
         `the application opens /dev/${op.device}${/^fd (\d+)/.test(label) ? ` and gets fd ${/^fd (\d+)/.exec(label)?.[1]}` : ''}`,
       ]);
+    case 'pipe':
+      return sentence([`the application creates a pipe: ${op.read_as} is its read end, ${op.write_as} its write end`]);
+    case 'write':
+      return sentence([
+        `the application calls write() on ${op.fd} with ${op.len !== undefined ? plural(op.len, 'byte') : 'the bytes'} of ${op.buf}`,
+      ]);
     case 'alloc':
       return sentence([`the application allocates ${plural(op.size, 'byte')} of its own memory for ${op.as}`]);
     case 'write_user':

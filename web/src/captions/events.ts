@@ -398,7 +398,69 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
         ? `the end of the submit batch flushes ${plural(f.reqs, 'deferred completion')}`
         : 'the submit batch ends with no deferred completion to flush',
   },
+  io_uring_poll_arm: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `the file is not ready, so ${who(e)} waits on its wait queue (async poll for ${pollText(f.mask)}) instead of blocking`,
+  },
+  sim_not_modelled: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `not modelled: the simulator has no model for ${notModelledWhat(f.what)} of ${opcodeName(f.opcode)}, so ${who(e)} fails with -4096, an answer Linux never gives (it is not an errno)`,
+  },
+  sim_rw_done: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `${who(e)} ${f.dir === 1 ? 'writes' : 'reads'} ${plural(f.bytes, 'byte')}${f.pos === 0xffffffff ? '' : ` at offset ${f.pos}`}`,
+  },
+  sim_poll_wake: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `the file becomes ready (${pollText(f.mask)}) and wakes ${who(e)}; its retry is queued as task_work`,
+  },
+  sim_poll_cancel: {
+    weight: Weight.Key,
+    text: (_f, e) => `${who(e)} is taken off its file's wait queue: cancelled`,
+  },
+  sim_timeout_arm: {
+    weight: Weight.Normal,
+    text: (f, e) =>
+      `${f.link ? 'the linked timeout' : 'the timeout'} ${who(e)} starts its timer: ${(f.ns / 1e6).toLocaleString('en-US')} ms${f.count ? `, or ${plural(f.count, 'completion')}` : ''}`,
+  },
+  sim_timeout_fire: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      f.how === 1
+        ? `enough completions were posted: timeout ${who(e)} ends with 0`
+        : f.how === 2
+          ? `timeout ${who(e)} is stopped before its timer fired: ${resName(f.res)}`
+          : `the timer of ${who(e)} fires: ${resName(f.res)}`,
+  },
+  sim_cancel: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `${who(e)} looks for user_data ${userDataText(BigInt.asUintN(64, BigInt(f.target)))}: ${f.res === 0 ? 'found and cancelled' : resName(f.res)}`,
+  },
 };
+
+/** `POLLIN|POLLOUT...` for a poll mask. */
+function pollText(mask: number): string {
+  const names: [number, string][] = [
+    [0x1, 'POLLIN'],
+    [0x4, 'POLLOUT'],
+    [0x8, 'POLLERR'],
+    [0x10, 'POLLHUP'],
+  ];
+  const got = names.filter(([b]) => mask & b).map(([, n]) => n);
+  return got.length ? got.join('|') : hex(mask);
+}
+
+/** What `sim_not_modelled` says was not modelled. */
+function notModelledWhat(what: number): string {
+  if (what === 1) return 'a field value';
+  if (what === 2) return 'the file kind';
+  return 'the opcode';
+}
 
 /** Every event name the UI knows how to put into words. */
 export const DESCRIBED_EVENTS: readonly string[] = Object.keys(INFO);
@@ -464,6 +526,22 @@ export function shortName(e: TraceEvent): string {
       return 'work item';
     case 'sim_timer_fire':
       return 'device timer';
+    case 'io_uring_poll_arm':
+      return 'poll armed';
+    case 'sim_not_modelled':
+      return 'not modelled';
+    case 'sim_rw_done':
+      return `${f.dir === 1 ? 'wrote' : 'read'} ${f.bytes} B`;
+    case 'sim_poll_wake':
+      return 'poll wake-up';
+    case 'sim_poll_cancel':
+      return 'poll cancelled';
+    case 'sim_timeout_arm':
+      return 'timer armed';
+    case 'sim_timeout_fire':
+      return f.how === 1 ? 'count reached' : f.how === 2 ? 'timeout stopped' : 'timer fires';
+    case 'sim_cancel':
+      return `cancel → ${resName(f.res)}`;
     case 'sim_iowq_run':
       return 'io-wq worker';
     case 'sim_wait_sleep':

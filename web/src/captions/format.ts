@@ -9,6 +9,8 @@ import { CQE_FLAGS, flagNames, ISSUE_FLAGS, OPCODE_NAMES, SQE_FLAGS, URING_CMD_F
 /** A result as its errno symbol when it has one (`-EIOCBQUEUED`); other values print as numbers. */
 export function resName(res: number): string {
   if (res >= 0) return String(res);
+  // The simulator's answer for what it does not model: never a kernel errno (one past MAX_ERRNO).
+  if (res === -abi.ENOTMODELLED) return `${res} (not modelled)`;
   const n = ERRNO_NAMES[-res];
   return n ? `-${n}` : String(res);
 }

@@ -8,7 +8,7 @@
  * identifier search, which survives code moving between files and releases.
  */
 import type { TraceEvent } from '../wasm/decode';
-import { fieldsOf } from '../wasm/events.generated';
+import { eventArgs, fieldsOf } from '../wasm/events.generated';
 
 /** Where a function lives. */
 export type Origin = 'kernel' | 'rust-mainline' | 'liburing' | 'rust-series' | 'simulator';
@@ -238,6 +238,50 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
     'hands out CQ slots from the cached free range (cqe_cached/cqe_sentinel)',
   ),
   sim_submit_flush: k('__io_submit_flush_completions', IO_URING_C, 'posts the CQEs deferred during the submit batch'),
+  io_uring_poll_arm: k(
+    'io_arm_poll_handler',
+    'io_uring/poll.c',
+    'after -EAGAIN, waits on the file through async poll instead of io-wq',
+  ),
+  sim_not_modelled: sim(
+    'not modelled',
+    'the simulator has no model for this request and says so (res -4096, never an errno)',
+  ),
+  sim_rw_done: (e) => {
+    const f = eventArgs(e);
+    return f?.event === 'sim_rw_done' && f.dir === 1
+      ? k('io_write', 'io_uring/rw.c', 'writes the user buffer to the file (->write_iter)')
+      : k('io_read', 'io_uring/rw.c', 'reads from the file into the user buffer (->read_iter)');
+  },
+  sim_poll_wake: k(
+    'io_poll_wake',
+    'io_uring/poll.c',
+    'wait-queue callback: queues the retry of a woken request as task_work',
+  ),
+  sim_poll_cancel: k(
+    'io_poll_cancel',
+    'io_uring/poll.c',
+    'takes an armed request off its wait queue and fails it with -ECANCELED',
+  ),
+  sim_timeout_arm: (e) => {
+    const f = eventArgs(e);
+    return f?.event === 'sim_timeout_arm' && f.link
+      ? k('io_queue_linked_timeout', 'io_uring/timeout.c', 'starts the hrtimer of a LINK_TIMEOUT')
+      : k('io_timeout', 'io_uring/timeout.c', 'queues a TIMEOUT and starts its hrtimer');
+  },
+  sim_timeout_fire: (e) => {
+    const f = eventArgs(e);
+    const how = f?.event === 'sim_timeout_fire' ? f.how : 0;
+    if (how === 1)
+      return k('io_flush_timeouts', 'io_uring/timeout.c', 'ends counted timeouts whose completion count was reached');
+    if (how === 2) return k('io_timeout_cancel', 'io_uring/timeout.c', 'stops a timeout before its timer fires');
+    return k('io_timeout_fn', 'io_uring/timeout.c', 'the hrtimer callback: the timeout ends with -ETIME');
+  },
+  sim_cancel: k(
+    'io_try_cancel',
+    'io_uring/cancel.c',
+    'looks for a request by user_data in io-wq, async poll and timeouts',
+  ),
 };
 
 /** The upstream function behind a trace record. */

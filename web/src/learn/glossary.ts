@@ -78,6 +78,12 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     /-EBUSY/,
   ),
   E(
+    'etime',
+    '-ETIME',
+    'The result of a TIMEOUT or LINK_TIMEOUT whose timer fired: the time ran out before what it waited for happened.',
+    /-ETIME\b/,
+  ),
+  E(
     'ecanceled',
     '-ECANCELED',
     'The error a request completes with when it was cancelled before it could finish.',

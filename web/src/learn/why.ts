@@ -13,6 +13,9 @@ import type { TraceEvent } from '../wasm/decode';
 import { eventArgs } from '../wasm/events.generated';
 
 const APP: Record<Op['op'], string> = {
+  pipe: 'A pipe is the simplest file that can be empty: a READ on it may have to wait, which is what makes it a good first io_uring file.',
+  write:
+    'A write() from the program (standing for another process) puts data in the pipe, which wakes whatever waits on it.',
   open: "A uring_cmd goes to a file: the SQE's fd names the device whose driver receives the command, so the program opens it first.",
   alloc:
     "The driver can only reach the program's data through addresses in the program's own memory, so the program sets a buffer aside first.",
@@ -118,6 +121,22 @@ function eventWhy(e: TraceEvent): string | null {
     case 'sim_dev_open':
     case 'sim_dev_release':
       return "The device's file operations, ->uring_cmd() among them, are what io_uring calls into.";
+    case 'io_uring_poll_arm':
+      return "Blocking inside io_uring_enter would stall every other request, so a READ that finds no data parks on the file's wait queue and is retried when the file says it is ready.";
+    case 'sim_poll_wake':
+      return 'The file calls the wait-queue callback when its state changes; io_uring only queues task_work there, because the waker may be another process in any context.';
+    case 'sim_poll_cancel':
+      return 'A parked request holds a place on a wait queue; cancelling it must take it off first, so no later wake-up touches a finished request.';
+    case 'sim_rw_done':
+      return 'A READ or WRITE completes with the number of bytes it moved, which may be fewer than asked: a short transfer is a success, not an error.';
+    case 'sim_timeout_arm':
+      return 'A timeout is a request too: it sits on a timer and completes when the time runs out, so a program can bound how long it waits without a signal.';
+    case 'sim_timeout_fire':
+      return 'A timeout ends once: by its timer (-ETIME), by the completion count it waits for (0), or removed by another request (-ECANCELED).';
+    case 'sim_cancel':
+      return 'Cancellation finds requests by the user_data the program gave them, because that is the only name userspace has for a request.';
+    case 'sim_not_modelled':
+      return 'Ringside does not model this request, and says so with a value Linux never returns, rather than inventing a kernel answer.';
     case 'sim_submit_flush':
       return 'Completions made while the ring lock was held are flushed together, so userspace sees them with one tail update.';
     default:

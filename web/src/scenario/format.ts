@@ -96,7 +96,11 @@ export interface BytesSpec {
 }
 
 export interface SqeSpec {
-  /** `"NOP"`, `"URING_CMD"`, `"URING_CMD128"` or a number (invalid opcodes are allowed). */
+  /**
+   * `"NOP"`, `"URING_CMD"`, `"URING_CMD128"`, `"READ"`, `"WRITE"`, `"TIMEOUT"`,
+   * `"TIMEOUT_REMOVE"`, `"LINK_TIMEOUT"`, `"ASYNC_CANCEL"` or a number (invalid and unmodelled
+   * opcodes are allowed).
+   */
   opcode: string | number;
   /** A variable bound by `open` (`"dev"`), or a number. */
   fd?: string | number;
@@ -107,6 +111,10 @@ export interface SqeSpec {
   /** A number, or a name of a driver constant (`DRIVER_CMD_OPS` in abi.generated.ts). */
   cmd_op?: number | string;
   pad1?: number;
+  /** `sqe->off` (READ/WRITE offset, -1 for the file position; TIMEOUT completion count). */
+  off?: number | string;
+  /** `sqe->addr`: a number, a decimal string, or `"&name"` (the address of buffer `name`). */
+  addr?: number | string;
   len?: number;
   /** The per-opcode flags word (`nop_flags`, `uring_cmd_flags`). */
   op_flags?: number;
@@ -116,6 +124,8 @@ export interface SqeSpec {
 
 export type Op =
   | { op: 'open'; device: string; as: string; note?: string }
+  | { op: 'pipe'; read_as: string; write_as: string; note?: string }
+  | { op: 'write'; fd: string; buf: string; len?: number; note?: string }
   | { op: 'alloc'; as: string; size: number; init?: BytesSpec; note?: string }
   | { op: 'write_user'; target: string; offset?: number; data: BytesSpec; note?: string }
   | { op: 'prep'; sqe: SqeSpec; note?: string }

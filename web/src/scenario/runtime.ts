@@ -9,9 +9,15 @@ import * as abi from '../wasm/abi.generated';
 import {
   IORING_ENTER_EXT_ARG,
   IORING_ENTER_GETEVENTS,
+  IORING_OP_ASYNC_CANCEL,
+  IORING_OP_LINK_TIMEOUT,
   IORING_OP_NOP,
+  IORING_OP_READ,
+  IORING_OP_TIMEOUT,
+  IORING_OP_TIMEOUT_REMOVE,
   IORING_OP_URING_CMD,
   IORING_OP_URING_CMD128,
+  IORING_OP_WRITE,
 } from '../wasm/abi.generated';
 import type { Core } from '../wasm/load';
 import { IoUring } from '../uring/IoUring';
@@ -60,6 +66,19 @@ export function sqeFlags(names: readonly string[] = []): number {
   }
   return f;
 }
+
+/** Opcode names a scenario may use, with their values. */
+const OPCODES: Record<string, number | undefined> = {
+  NOP: IORING_OP_NOP,
+  URING_CMD: IORING_OP_URING_CMD,
+  URING_CMD128: IORING_OP_URING_CMD128,
+  READ: IORING_OP_READ,
+  WRITE: IORING_OP_WRITE,
+  TIMEOUT: IORING_OP_TIMEOUT,
+  TIMEOUT_REMOVE: IORING_OP_TIMEOUT_REMOVE,
+  LINK_TIMEOUT: IORING_OP_LINK_TIMEOUT,
+  ASYNC_CANCEL: IORING_OP_ASYNC_CANCEL,
+};
 
 /** Driver constants (cmd_op names) the core exports, if any. */
 function driverCmdOps(): Record<string, number> {
@@ -114,6 +133,23 @@ export class ProgramRuntime {
         if (fd < 0) throw new ProgramError(`open("/dev/${op.device}") failed: ${fd}`);
         this.vars[op.as] = fd;
         return { syscall: false, summary: `fd ${fd} = open("/dev/${op.device}")` };
+      }
+      case 'pipe': {
+        const a = this.mem.alloc(8, 4);
+        const r = this.core.call((e) => e.rs_sys_pipe2(a, 0));
+        if (r < 0) throw new ProgramError(`pipe2() failed: ${r}`);
+        const rd = this.mem.readI32(a);
+        const wr = this.mem.readI32(a + 4);
+        this.vars[op.read_as] = rd;
+        this.vars[op.write_as] = wr;
+        return { syscall: false, summary: `pipe2() = 0: read end fd ${rd}, write end fd ${wr}` };
+      }
+      case 'write': {
+        const fd = this.vars[op.fd] as number;
+        const b = this.bufs[op.buf] as { addr: number; size: number };
+        const len = Math.min(op.len ?? b.size, b.size);
+        const r = this.core.call((e) => e.rs_sys_write(fd, b.addr, len));
+        return { syscall: false, summary: `write(${fd}, ${op.buf}, ${len}) = ${r}` };
       }
       case 'alloc': {
         const addr = this.mem.alloc(op.size);
@@ -200,14 +236,8 @@ export class ProgramRuntime {
   private prep(s: SqeSpec): OpResult {
     const sqe = this.ring.getSqe();
     if (!sqe) throw new ProgramError('io_uring_get_sqe() returned NULL: the SQ is full');
-    const opcode =
-      typeof s.opcode === 'number'
-        ? s.opcode
-        : s.opcode === 'NOP'
-          ? IORING_OP_NOP
-          : s.opcode === 'URING_CMD'
-            ? IORING_OP_URING_CMD
-            : IORING_OP_URING_CMD128;
+    const opcode = typeof s.opcode === 'number' ? s.opcode : OPCODES[s.opcode];
+    if (opcode === undefined) throw new ProgramError(`unknown opcode ${String(s.opcode)}`);
     sqe.opcode = opcode;
     sqe.flags = sqeFlags(s.flags);
     sqe.fd = s.fd === undefined ? -1 : typeof s.fd === 'number' ? s.fd : (this.vars[s.fd] ?? -1);
@@ -225,6 +255,14 @@ export class ProgramRuntime {
       sqe.cmdOp = v;
     }
     if (s.pad1 !== undefined) sqe.pad1 = s.pad1;
+    if (s.off !== undefined) sqe.off = BigInt(s.off);
+    if (s.addr !== undefined) {
+      if (typeof s.addr === 'string' && s.addr.startsWith('&')) {
+        const buf = this.bufs[s.addr.slice(1)];
+        if (!buf) throw new ProgramError(`no buffer ${s.addr.slice(1)}`);
+        sqe.addr64 = BigInt(buf.addr);
+      } else sqe.addr64 = BigInt(s.addr);
+    }
     if (s.len !== undefined) sqe.len = s.len;
     if (s.op_flags !== undefined) sqe.opFlags = s.op_flags;
     if (s.cmd) sqe.setCmd(this.bytes(s.cmd, sqe.size - 48));

@@ -38,13 +38,38 @@ describe('validateScenario', () => {
 
   it('names the path, what it expected and what it found', () => {
     const d = base();
-    (d.program[0] as { sqe: { opcode: string } }).sqe.opcode = 'READ';
+    (d.program[0] as { sqe: { opcode: string } }).sqe.opcode = 'READV';
     expect(errorsOf(d)).toEqual([
       {
         path: '/program/0/sqe/opcode',
-        expected: 'one of NOP, URING_CMD, URING_CMD128 or a number 0..255',
-        found: '"READ"',
+        expected:
+          'one of NOP, URING_CMD, URING_CMD128, READ, WRITE, TIMEOUT, TIMEOUT_REMOVE, LINK_TIMEOUT, ASYNC_CANCEL or a number 0..255',
+        found: '"READV"',
       },
+    ]);
+  });
+
+  it('checks pipes, writes and the addr/off fields of an SQE', () => {
+    const d = base() as { program: unknown[] };
+    d.program.unshift(
+      { op: 'alloc', as: 'b', size: 8 },
+      { op: 'pipe', read_as: 'r', write_as: 'w' },
+      { op: 'write', fd: 'w', buf: 'b', len: 8 },
+    );
+    d.program.push({ op: 'prep', sqe: { opcode: 'READ', fd: 'r', addr: '&b', len: 8, off: -1 } });
+    expect(errorsOf(d)).toEqual([]);
+    d.program.push(
+      { op: 'pipe', read_as: 'ring', write_as: 'x' },
+      { op: 'write', fd: 'nope', buf: 'nobuf' },
+      { op: 'prep', sqe: { opcode: 'READ', addr: '&nobuf', off: -2 } },
+    );
+    const n = d.program.length;
+    expect(errorsOf(d).map((e) => e.path)).toEqual([
+      `/program/${n - 3}/read_as`,
+      `/program/${n - 2}/fd`,
+      `/program/${n - 2}/buf`,
+      `/program/${n - 1}/sqe/off`,
+      `/program/${n - 1}/sqe/addr`,
     ]);
   });
 

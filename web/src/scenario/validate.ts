@@ -24,6 +24,8 @@ export class ScenarioError extends Error {
 
 const OPS: Record<Op['op'], readonly string[]> = {
   open: ['device', 'as'],
+  pipe: ['read_as', 'write_as'],
+  write: ['fd', 'buf'],
   alloc: ['as', 'size'],
   write_user: ['target', 'data'],
   prep: ['sqe'],
@@ -42,7 +44,17 @@ export { SETUP_FLAG_NAMES };
 /** `IOSQE_*` names. */
 export { SQE_FLAG_NAMES };
 /** The opcodes a scenario may name (others go by number). */
-export const OPCODE_NAMES = ['NOP', 'URING_CMD', 'URING_CMD128'] as const;
+export const OPCODE_NAMES = [
+  'NOP',
+  'URING_CMD',
+  'URING_CMD128',
+  'READ',
+  'WRITE',
+  'TIMEOUT',
+  'TIMEOUT_REMOVE',
+  'LINK_TIMEOUT',
+  'ASYNC_CANCEL',
+] as const;
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
@@ -152,6 +164,25 @@ export function validateScenario(doc: unknown): Scenario {
             if (drv) varDriver.set(o.as, drv);
             else varDriver.delete(o.as);
           }
+          break;
+        case 'pipe':
+          for (const k of ['read_as', 'write_as'] as const) {
+            const v = o[k];
+            if (typeof v !== 'string' || !/^[a-z_][a-z0-9_]{0,31}$/.test(v) || v === RING_VAR)
+              err(`${p}/${k}`, `a variable name other than "${RING_VAR}"`, v);
+            else {
+              vars.add(v);
+              varDriver.delete(v);
+            }
+          }
+          if (typeof o.read_as === 'string' && o.read_as === o.write_as)
+            err(`${p}/write_as`, 'a name other than read_as', o.write_as);
+          break;
+        case 'write':
+          if (typeof o.fd !== 'string' || !vars.has(o.fd))
+            err(`${p}/fd`, 'a variable bound by an earlier open or pipe', o.fd);
+          if (typeof o.buf !== 'string' || !bufs.has(o.buf)) err(`${p}/buf`, 'a buffer allocated earlier', o.buf);
+          if (o.len !== undefined && !int(o.len, 0, 4096)) err(`${p}/len`, 'an integer from 0 to 4096', o.len);
           break;
         case 'alloc':
           if (typeof o.as !== 'string' || !/^[a-z_][a-z0-9_]{0,31}$/.test(o.as)) err(`${p}/as`, 'a buffer name', o.as);
@@ -353,6 +384,20 @@ function checkSqe(
       (typeof s.user_data === 'number' && Number.isSafeInteger(s.user_data) && s.user_data >= 0) ||
       (typeof s.user_data === 'string' && /^[0-9]{1,20}$/.test(s.user_data) && BigInt(s.user_data) < 1n << 64n);
     if (!ok) err(`${path}/user_data`, 'a u64 (number or decimal string)', s.user_data);
+  }
+  if (s.off !== undefined) {
+    const ok =
+      (typeof s.off === 'number' && Number.isSafeInteger(s.off) && s.off >= -1) ||
+      (typeof s.off === 'string' && /^[0-9]{1,20}$/.test(s.off) && BigInt(s.off) < 1n << 64n);
+    if (!ok) err(`${path}/off`, 'a u64 (number or decimal string), or -1 for the file position', s.off);
+  }
+  if (s.addr !== undefined) {
+    const ok =
+      (typeof s.addr === 'number' && Number.isSafeInteger(s.addr) && s.addr >= 0) ||
+      (typeof s.addr === 'string' &&
+        ((/^[0-9]{1,20}$/.test(s.addr) && BigInt(s.addr) < 1n << 64n) ||
+          (s.addr.startsWith('&') && bufs.has(s.addr.slice(1)))));
+    if (!ok) err(`${path}/addr`, 'a u64 (number or decimal string) or "&buffer" of an allocated buffer', s.addr);
   }
   if (s.cmd_op !== undefined) {
     const ok =

@@ -14,7 +14,7 @@ export type { LibraryEntry } from './scenarios';
 export type { Frame, ReqView, RingFrame, RingBytes } from '../sim/frame';
 export type { StateChange, TraceEvent } from '../wasm/decode';
 export type { Op, Scenario } from '../scenario/format';
-export { DRIVERS, DRIVER_CMD_OPS } from '../wasm/abi.generated';
+export { DRIVERS, DRIVER_CMD_OPS, ENOTMODELLED, OPCODES_MODELLED, OPCODES_NOT_MODELLED } from '../wasm/abi.generated';
 export { SETUP_FLAG_NAMES, SQE_FLAG_NAMES } from '../scenario/validate';
 export { emptyScenario } from '../sim/controller';
 export type { BranchInfo, Schedule } from '../sim/controller';

@@ -23,10 +23,16 @@ const docs = import.meta.glob('../../../scenarios/*.json', { eager: true, import
   unknown
 >;
 
-/** The order a tour takes (the start-here path of learn/path.ts): ring basics, then uring_cmd, then the RFC review, then the rest. */
+/**
+ * The order a tour takes (the start-here path of learn/path.ts): ring basics, the io_uring-from-zero
+ * requests, then uring_cmd, then the RFC review, then the rest.
+ */
 const ORDER = [
   'nop-batch',
   'cq-overflow-nop',
+  'first-read',
+  'linked-write-read',
+  'timeout-races-read',
   'v3-sync-set-get',
   'v5-queued-task-work',
   'eagain-reissue',

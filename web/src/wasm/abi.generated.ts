@@ -12,8 +12,11 @@ export const IORING_OP_NOP = 0;
 export const IORING_OP_READV = 1;
 export const IORING_OP_POLL_ADD = 6;
 export const IORING_OP_TIMEOUT = 11;
+export const IORING_OP_TIMEOUT_REMOVE = 12;
 export const IORING_OP_ASYNC_CANCEL = 14;
 export const IORING_OP_LINK_TIMEOUT = 15;
+export const IORING_OP_READ = 22;
+export const IORING_OP_WRITE = 23;
 export const IORING_OP_URING_CMD = 46;
 export const IORING_OP_NOP128 = 63;
 export const IORING_OP_URING_CMD128 = 64;
@@ -115,6 +118,8 @@ export const EBADFD = 77;
 export const EBADR = 53;
 export const ETIME = 62;
 export const ECANCELED = 125;
+export const EALREADY = 114;
+export const ENOTMODELLED = 4096;
 export const EIOCBQUEUED = 529;
 export const ENOENT = 2;
 export const EPIPE = 32;
@@ -261,6 +266,7 @@ export const EVENT = {
   io_uring_local_work_run: 12,
   io_uring_file_get: 13,
   io_uring_register: 14,
+  io_uring_poll_arm: 15,
   sim_sys_enter: 100,
   sim_sys_exit: 101,
   sim_sq_head_commit: 102,
@@ -317,6 +323,13 @@ export const EVENT = {
   sim_cqe_cache_quirk: 175,
   sim_warn: 176,
   sim_ring_freed: 177,
+  sim_not_modelled: 180,
+  sim_rw_done: 181,
+  sim_poll_wake: 182,
+  sim_poll_cancel: 183,
+  sim_timeout_arm: 184,
+  sim_timeout_fire: 185,
+  sim_cancel: 186,
 } as const;
 
 export type EventName = keyof typeof EVENT;
@@ -415,6 +428,9 @@ export const SOURCE_FILES: Record<number, string> = {
   23: 'core-rs/src/drivers/rust_res2_v3.rs',
 };
 
+export const OPCODES_MODELLED = ['NOP', 'TIMEOUT', 'TIMEOUT_REMOVE', 'ASYNC_CANCEL', 'LINK_TIMEOUT', 'READ', 'WRITE', 'URING_CMD', 'NOP128', 'URING_CMD128'] as const;
+export const OPCODES_NOT_MODELLED = ['READV', 'WRITEV', 'FSYNC', 'READ_FIXED', 'WRITE_FIXED', 'POLL_ADD', 'POLL_REMOVE', 'SYNC_FILE_RANGE', 'SENDMSG', 'RECVMSG', 'ACCEPT', 'CONNECT', 'FALLOCATE', 'OPENAT', 'CLOSE', 'FILES_UPDATE', 'STATX', 'FADVISE', 'MADVISE', 'SEND', 'RECV', 'OPENAT2', 'EPOLL_CTL', 'SPLICE', 'PROVIDE_BUFFERS', 'REMOVE_BUFFERS', 'TEE', 'SHUTDOWN', 'RENAMEAT', 'UNLINKAT', 'MKDIRAT', 'SYMLINKAT', 'LINKAT', 'MSG_RING', 'FSETXATTR', 'SETXATTR', 'FGETXATTR', 'GETXATTR', 'SOCKET', 'SEND_ZC', 'SENDMSG_ZC', 'READ_MULTISHOT', 'WAITID', 'FUTEX_WAIT', 'FUTEX_WAKE', 'FUTEX_WAITV', 'FIXED_FD_INSTALL', 'FTRUNCATE', 'BIND', 'LISTEN', 'RECV_ZC', 'EPOLL_WAIT', 'READV_FIXED', 'WRITEV_FIXED', 'PIPE'] as const;
+
 export const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM',
   2: 'ENOENT',
@@ -455,6 +471,7 @@ export const ERRNO_NAMES: Record<number, string> = {
   106: 'EISCONN',
   107: 'ENOTCONN',
   111: 'ECONNREFUSED',
+  114: 'EALREADY',
   125: 'ECANCELED',
   130: 'EOWNERDEAD',
   529: 'EIOCBQUEUED',

@@ -2,7 +2,7 @@
 // Regenerate with `UPDATE_GOLDEN=1 cargo test --test schema` (run from core-rs/).
 /* eslint-disable */
 
-import { DRIVER_CMD_OPS, ERRNO_NAMES, PROV_NAMES, REQ_STATE_NAMES, SOURCE_FILES } from './abi.generated';
+import { DRIVER_CMD_OPS, ENOTMODELLED, ERRNO_NAMES, PROV_NAMES, REQ_STATE_NAMES, SOURCE_FILES } from './abi.generated';
 
 /** `IORING_OP_*` names without the prefix, by opcode (io_uring/opdef.c). */
 export const OPCODE_NAMES: readonly string[] = [
@@ -272,6 +272,8 @@ export interface EventFields {
   io_uring_file_get: { fd: number };
   /** doc = r" `io_uring_register`: a register call on a ring returned (opcode, registered-file table size, result; no registered buffers). */
   io_uring_register: { opcode: number; nr_user_files: number; ret: number };
+  /** doc = r" `io_uring_poll_arm`: a request that got `-EAGAIN` waits on its file's wait queue doc = r" (async poll). */
+  io_uring_poll_arm: { mask: number; events: number };
   /** doc = r" The task entered `io_uring_enter`. */
   sim_sys_enter: { to_submit: number; min_complete: number; flags: number };
   /** doc = r" A syscall returned to userspace. */
@@ -384,6 +386,20 @@ export interface EventFields {
   sim_warn: { site: number; issue_flags: number; waiting: number };
   /** doc = r" The ring's exit work saw its last request go (`ctx->ref_comp`): the ring is freed. */
   sim_ring_freed: { passes: number; cancels: number };
+  /** doc = r" The simulator has no model for this request: it fails with -4096, which is never a doc = r" kernel errno. */
+  sim_not_modelled: { opcode: number; what: number };
+  /** doc = r" A READ or WRITE moved data (`kiocb_done`); `pos` is 4294967295 on a stream (no position). */
+  sim_rw_done: { bytes: number; dir: number; pos: number };
+  /** doc = r" A file woke a request waiting on it through async poll. */
+  sim_poll_wake: { mask: number };
+  /** doc = r" An armed async poll was cancelled. */
+  sim_poll_cancel: {};
+  /** doc = r" A TIMEOUT or LINK_TIMEOUT armed its timer. */
+  sim_timeout_arm: { ns: number; count: number; link: number };
+  /** doc = r" A timeout ended (`how`: the timer fired, the completion count was reached, or it was doc = r" removed or cancelled). */
+  sim_timeout_fire: { res: number; how: number };
+  /** doc = r" ASYNC_CANCEL or TIMEOUT_REMOVE looked for a request by user_data. */
+  sim_cancel: { res: number; target: number };
 }
 
 /** An event name of the schema. */
@@ -439,6 +455,8 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'io_uring_file_get', fd: Number(e.a) };
     case 'io_uring_register':
       return { event: 'io_uring_register', opcode: Number(BigInt.asUintN(32, e.b)), nr_user_files: Number(BigInt.asUintN(32, e.b >> 32n)), ret: Number(e.a) };
+    case 'io_uring_poll_arm':
+      return { event: 'io_uring_poll_arm', mask: Number(e.a), events: Number(e.b) };
     case 'sim_sys_enter':
       return { event: 'sim_sys_enter', to_submit: Number(e.a), min_complete: Number(BigInt.asUintN(32, e.b)), flags: Number(BigInt.asUintN(32, e.b >> 32n)) };
     case 'sim_sys_exit':
@@ -551,6 +569,20 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'sim_warn', site: Number(e.a), issue_flags: Number(BigInt.asUintN(32, e.b)), waiting: Number(BigInt.asUintN(32, e.b >> 32n)) };
     case 'sim_ring_freed':
       return { event: 'sim_ring_freed', passes: Number(e.a), cancels: Number(BigInt.asUintN(32, e.b)) };
+    case 'sim_not_modelled':
+      return { event: 'sim_not_modelled', opcode: Number(e.a), what: Number(e.b) };
+    case 'sim_rw_done':
+      return { event: 'sim_rw_done', bytes: Number(e.a), dir: Number(BigInt.asUintN(32, e.b)), pos: Number(BigInt.asUintN(32, e.b >> 32n)) };
+    case 'sim_poll_wake':
+      return { event: 'sim_poll_wake', mask: Number(e.a) };
+    case 'sim_poll_cancel':
+      return { event: 'sim_poll_cancel' };
+    case 'sim_timeout_arm':
+      return { event: 'sim_timeout_arm', ns: Number(e.a), count: Number(BigInt.asUintN(32, e.b)), link: Number(BigInt.asUintN(32, e.b >> 32n)) };
+    case 'sim_timeout_fire':
+      return { event: 'sim_timeout_fire', res: Number(e.a), how: Number(e.b) };
+    case 'sim_cancel':
+      return { event: 'sim_cancel', res: Number(e.a), target: Number(e.b) };
     default:
       return null;
   }
@@ -590,6 +622,7 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   io_uring_local_work_run: { id: 12, kernel: 'io_uring/io_uring.c:__io_run_local_work', ctx: null, fields: [{ name: 'items', kind: 'num' }] },
   io_uring_file_get: { id: 13, kernel: 'io_uring/io_uring.c:io_file_get_normal', ctx: null, fields: [{ name: 'fd', kind: 'num' }] },
   io_uring_register: { id: 14, kernel: 'io_uring/register.c:io_uring_register', ctx: null, fields: [{ name: 'opcode', kind: 'num' }, { name: 'nr_user_files', kind: 'num' }, { name: 'ret', kind: 'result' }] },
+  io_uring_poll_arm: { id: 15, kernel: 'io_uring/poll.c:io_arm_poll_handler', ctx: null, fields: [{ name: 'mask', kind: 'num' }, { name: 'events', kind: 'num' }] },
   sim_sys_enter: { id: 100, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'to_submit', kind: 'num' }, { name: 'min_complete', kind: 'num' }, { name: 'flags', kind: 'flags_hex', family: 'ENTER_FLAGS' }] },
   sim_sys_exit: { id: 101, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'ret', kind: 'result' }] },
   sim_sq_head_commit: { id: 102, kernel: 'io_uring/io_uring.c:io_commit_sqring', ctx: null, fields: [{ name: 'head', kind: 'num' }] },
@@ -646,6 +679,13 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sim_cqe_cache_quirk: { id: 175, kernel: 'io_uring/io_uring.c:io_cqe_cache_refill', ctx: null, fields: [{ name: 'quirk', kind: 'num' }, { name: 'slot', kind: 'num' }] },
   sim_warn: { id: 176, kernel: '', ctx: null, fields: [{ name: 'site', kind: 'choice' }, { name: 'issue_flags', kind: 'flags', family: 'ISSUE_FLAGS' }, { name: 'waiting', kind: 'num' }] },
   sim_ring_freed: { id: 177, kernel: 'io_uring/io_uring.c:io_ring_exit_work', ctx: null, fields: [{ name: 'passes', kind: 'num' }, { name: 'cancels', kind: 'num' }] },
+  sim_not_modelled: { id: 180, kernel: '', ctx: null, fields: [{ name: 'opcode', kind: 'opcode' }, { name: 'what', kind: 'choice' }] },
+  sim_rw_done: { id: 181, kernel: 'io_uring/rw.c:kiocb_done', ctx: null, fields: [{ name: 'bytes', kind: 'num' }, { name: 'dir', kind: 'choice' }, { name: 'pos', kind: 'num' }] },
+  sim_poll_wake: { id: 182, kernel: 'io_uring/poll.c:io_poll_wake', ctx: null, fields: [{ name: 'mask', kind: 'num' }] },
+  sim_poll_cancel: { id: 183, kernel: 'io_uring/poll.c:io_poll_cancel_req', ctx: null, fields: [] },
+  sim_timeout_arm: { id: 184, kernel: 'io_uring/timeout.c:io_timeout', ctx: null, fields: [{ name: 'ns', kind: 'num' }, { name: 'count', kind: 'num' }, { name: 'link', kind: 'choice' }] },
+  sim_timeout_fire: { id: 185, kernel: 'io_uring/timeout.c:io_timeout_fn', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'how', kind: 'choice' }] },
+  sim_cancel: { id: 186, kernel: 'io_uring/cancel.c:io_try_cancel', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'target', kind: 'num' }] },
 };
 
 /** Options for the text trace. */
@@ -661,8 +701,9 @@ export function hex(v: number | bigint): string {
   return `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}`;
 }
 
-/** A result with its errno name when negative (`-95 (EOPNOTSUPP)`). */
+/** A result with its errno name when negative (`-95 (EOPNOTSUPP)`), or `-4096 (not modelled)`. */
 export function resultText(v: number): string {
+  if (v === -ENOTMODELLED) return `${v} (not modelled)`;
   if (v < 0 && ERRNO_NAMES[-v]) return `${v} (${ERRNO_NAMES[-v]})`;
   return String(v);
 }
@@ -757,6 +798,11 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
     case 'io_uring_register': {
       void o;
       return `req ${e.req}, user_data ${hex(e.userData)}, a ${e.a}, b ${e.b}`;
+    }
+    case 'io_uring_poll_arm': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, mask ${String(f.mask)}, events ${String(f.events)}`;
     }
     case 'sim_sys_enter': {
       const f = a;
@@ -1020,6 +1066,40 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
       const f = a;
       void o;
       return `ring ${e.ring}, after ${String(f.passes)} passes of the exit loop and ${String(f.cancels)} cancel calls`;
+    }
+    case 'sim_not_modelled': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, opcode ${opcodeText(f.opcode)}, not modelled: ${(f.what === 1 ? 'a field value' : f.what === 2 ? 'the file kind' : 'the opcode')}`;
+    }
+    case 'sim_rw_done': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, ${(f.dir === 1 ? 'write' : 'read')} ${String(f.bytes)} bytes, pos ${String(f.pos)}`;
+    }
+    case 'sim_poll_wake': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, mask ${String(f.mask)}`;
+    }
+    case 'sim_poll_cancel': {
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}`;
+    }
+    case 'sim_timeout_arm': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, ${(f.link === 1 ? 'link timeout' : 'timeout')} in ${String(f.ns)} ns, count ${String(f.count)}`;
+    }
+    case 'sim_timeout_fire': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, ${(f.how === 1 ? 'count reached' : f.how === 2 ? 'removed' : 'timer fired')}, result ${resultText(f.res)}`;
+    }
+    case 'sim_cancel': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, user_data ${String(f.target)}: ${resultText(f.res)}`;
     }
   }
 }

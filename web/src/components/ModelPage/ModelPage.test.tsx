@@ -22,4 +22,17 @@ describe('ModelPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Back to the visualizer' }));
     expect(simStore.getState().page).toBe('main');
   });
+
+  it("lists the opcodes from the core's own table, modelled and not, and how an unmodelled one is answered", () => {
+    render(<ModelPage />);
+    const text = document.body.textContent ?? '';
+    const modelled = document.querySelector('p > .opcode-list')?.textContent ?? '';
+    expect(modelled.split(', ')).toEqual(
+      expect.arrayContaining(['NOP', 'READ', 'WRITE', 'TIMEOUT', 'LINK_TIMEOUT', 'ASYNC_CANCEL', 'URING_CMD']),
+    );
+    expect(modelled).not.toContain('READV');
+    expect(text).toMatch(/Not modelled \(\d+ opcodes\): answered with -4096/);
+    expect(text).toContain('POLL_ADD');
+    expect(text).toContain('one past MAX_ERRNO');
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { memo } from 'react';
 import { RUST_SERIES_URL } from '../../captions/kernelFunctions';
-import { setPage } from '../../store';
+import { ENOTMODELLED, OPCODES_MODELLED, OPCODES_NOT_MODELLED, setPage } from '../../store';
 
 const MODELLED: [string, string][] = [
   [
@@ -31,6 +31,22 @@ const MODELLED: [string, string][] = [
   [
     'IORING_OP_URING_CMD',
     "io_uring_cmd_prep checks (__pad1, uring_cmd_flags, ioprio); the issue handler adds ctx flags to issue_flags and acts on the driver's result: a value completes at once, -EIOCBQUEUED leaves the command in flight, -EAGAIN sets IORING_URING_CMD_REISSUE, copies the SQE and reissues from io-wq with UNLOCKED|IOWQ. A file without ->uring_cmd gives -EOPNOTSUPP.",
+  ],
+  [
+    'IORING_OP_READ, IORING_OP_WRITE',
+    'io_prep_rw checks the buffer (import_ubuf: a kernel address is -EFAULT at prep); io_rw_init_file checks the open mode (-EBADF) and rw_flags (-EOPNOTSUPP for unknown bits); offsets follow io_kiocb_update_pos and rw_verify_area (ignored on pipes, -1 is the file position, other negative offsets -EINVAL). Data moves through the file kinds the core has: regular files and memfds, pipes (short writes when full), /dev/null, /dev/zero, eventfd, directories (-EISDIR). Bytes read land in user memory marked as written by the kernel for that request. Buffered writes to regular files go to io-wq, as ext4 and shmem need.',
+  ],
+  [
+    'Async poll',
+    'A READ or WRITE that gets -EAGAIN from its non-blocking attempt on a pollable file (a pipe, an eventfd) waits on the file through io_arm_poll_handler; a write(), a read that frees room, or the last writer closing wakes it (io_poll_wake), and its retry runs as task_work (io_apoll_task_func). RWF_NOWAIT turns the wait into a -EAGAIN CQE; IOSQE_ASYNC arms the poll from the io-wq worker.',
+  ],
+  [
+    'Timeouts',
+    'TIMEOUT (relative, IORING_TIMEOUT_ABS, or a completion count in off: io_flush_timeouts after each CQ commit), TIMEOUT_REMOVE, and LINK_TIMEOUT (armed when the request it guards goes async; when it fires it cancels that request and completes with -ETIME; when the request completes first it is disarmed with -ECANCELED), on the simulated clock.',
+  ],
+  [
+    'IORING_OP_ASYNC_CANCEL',
+    'By user_data (io_try_cancel): a request still queued for io-wq, a request waiting through async poll, or a pending TIMEOUT; -ENOENT when there is none. The cancelled request completes with -ECANCELED after the canceller.',
   ],
   [
     'Completion',
@@ -96,7 +112,8 @@ const SIMPLIFIED: [string, string][] = [
 const ABSENT: string[] = [
   'SQPOLL, IOPOLL (and hybrid polling), NO_MMAP, ATTACH_WQ, R_DISABLED, SQE_MIXED and SQ_REWIND rings: io_uring_setup refuses them with -EINVAL.',
   'Registered files, buffers and rings (fixed files never resolve, so a fixed uring_cmd gets -EBADF), buffer selection and provided-buffer rings.',
-  'Opcodes other than NOP and URING_CMD/URING_CMD128 (they fail the way a kernel built without them would, with -EOPNOTSUPP), and multishot completions beyond the prep checks.',
+  `Every opcode not listed as modelled below, and the field values docs/opcodes.md lists (RWF_* flags other than RWF_NOWAIT, READ/WRITE on sockets and devices, other timeout clocks, cancel flags): they complete with res -${ENOTMODELLED} and a "not modelled" trace record. -${ENOTMODELLED} is one past MAX_ERRNO, so it can never be mistaken for an answer Linux gives.`,
+  'Multishot completions beyond the prep checks, provided buffers, POLL_ADD, networking opcodes, SQPOLL.',
   'Personalities, restrictions, eventfd, io_uring_register(2), and SQ/CQ ring resizing.',
 ];
 
@@ -139,6 +156,20 @@ function ModelPageComponent() {
       <section>
         <h3>Simplified</h3>
         <Definitions items={SIMPLIFIED} />
+      </section>
+      <section>
+        <h3>Opcodes</h3>
+        <p>From the simulator&apos;s own opcode table (what it answers to IORING_REGISTER_PROBE):</p>
+        <p>
+          <b>Modelled:</b> <span className="opcode-list">{OPCODES_MODELLED.join(', ')}</span>
+        </p>
+        <details>
+          <summary>
+            Not modelled ({OPCODES_NOT_MODELLED.length} opcodes): answered with -{ENOTMODELLED}, &ldquo;not
+            modelled&rdquo;
+          </summary>
+          <p className="opcode-list">{OPCODES_NOT_MODELLED.join(', ')}</p>
+        </details>
       </section>
       <section>
         <h3>Not modelled</h3>

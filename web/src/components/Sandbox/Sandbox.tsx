@@ -41,7 +41,29 @@ const OFFERED_FLAGS = [
   'NO_SQARRAY',
   'CQE_MIXED',
 ] as const;
-const OPCODES = ['NOP', 'URING_CMD', 'URING_CMD128'];
+const OPCODES = [
+  'NOP',
+  'URING_CMD',
+  'URING_CMD128',
+  'READ',
+  'WRITE',
+  'TIMEOUT',
+  'TIMEOUT_REMOVE',
+  'LINK_TIMEOUT',
+  'ASYNC_CANCEL',
+];
+/** Opcodes that take a file and a cmd_op (uring_cmd), or a buffer and offset (read/write). */
+const CMD_OPCODES = ['URING_CMD', 'URING_CMD128'];
+const RW_OPCODES = ['READ', 'WRITE'];
+/** What the SQE fields mean for each opcode, as a hint under the form. */
+const FIELD_HINTS: Record<string, string> = {
+  READ: 'addr: &buffer, len: bytes, off: offset (-1: the file position)',
+  WRITE: 'addr: &buffer, len: bytes, off: offset (-1: the file position)',
+  TIMEOUT: 'addr: &buffer holding a timespec (u64 sec, u64 nsec), len 1, off: completions to wait for, op_flags 1: ABS',
+  LINK_TIMEOUT: 'after an IO_LINK request: addr: &timespec buffer, len 1',
+  TIMEOUT_REMOVE: 'addr: the user_data of the timeout to remove',
+  ASYNC_CANCEL: 'addr: the user_data of the request to cancel',
+};
 
 interface Var {
   name: string;
@@ -85,6 +107,11 @@ export function resolveFd(text: string, vars: readonly Var[]): { value: string; 
     return { value: v.name, meaning: `${t} is open as ${v.name}: the command goes to ${v.driver}'s uring_cmd hook.` };
   }
   const v = vars.find((x) => x.name === t);
+  if (v && v.device.startsWith('pipe'))
+    return {
+      value: t,
+      meaning: `${t}: the ${v.device} of a pipe the program created (READ, WRITE and POLL_ADD use it).`,
+    };
   if (v)
     return {
       value: t,
@@ -278,6 +305,10 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
     flags: [],
     cmdMode: 'none',
     cmd: '',
+    off: '',
+    addr: '',
+    len: '',
+    opFlags: '',
   });
   const [error, setError] = useState<string | null>(null);
   const set = (patch: Partial<SqeForm>) => setF({ ...f, ...patch });
@@ -307,7 +338,9 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
             onChange={(e) =>
               set({
                 opcode: e.target.value === '__n' ? '255' : e.target.value,
-                ...(e.target.value === 'NOP' ? {} : { fd: f.fd || vars[0]?.name || '' }),
+                ...(CMD_OPCODES.includes(e.target.value) || RW_OPCODES.includes(e.target.value)
+                  ? { fd: f.fd || vars[0]?.name || '' }
+                  : {}),
               })
             }
           >
@@ -341,13 +374,17 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
           />
           <datalist id="sb-fds">
             {vars.map((v) => (
-              <option key={v.name} value={v.name}>{`/dev/${v.device}`}</option>
-            ))}
-            {vars.map((v) => (
-              <option key={`path-${v.name}`} value={`/dev/${v.device}`}>
-                {v.name}
+              <option key={v.name} value={v.name}>
+                {v.device.startsWith('pipe') ? v.device : `/dev/${v.device}`}
               </option>
             ))}
+            {vars
+              .filter((v) => !v.device.startsWith('pipe'))
+              .map((v) => (
+                <option key={`path-${v.name}`} value={`/dev/${v.device}`}>
+                  {v.name}
+                </option>
+              ))}
           </datalist>
         </Field>
         <Field label="user_data">
@@ -363,7 +400,50 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
       <p id="sb-fd-meaning" className={fd.error ? 'sb-hint sb-error' : 'sb-hint'} data-testid="fd-meaning">
         {fd.error ?? fd.meaning}
       </p>
-      {f.opcode !== 'NOP' && (
+      {!CMD_OPCODES.includes(f.opcode) && f.opcode !== 'NOP' && OPCODES.includes(f.opcode) && (
+        <>
+          <div className="sb-row">
+            <Field label="addr">
+              <input
+                value={f.addr ?? ''}
+                onChange={(e) => set({ addr: e.target.value })}
+                size={7}
+                placeholder={bufs[0] ? `&${bufs[0]}` : '0'}
+                aria-label="addr"
+              />
+            </Field>
+            <Field label="len">
+              <input
+                value={f.len ?? ''}
+                onChange={(e) => set({ len: e.target.value })}
+                size={4}
+                placeholder="0"
+                aria-label="len"
+              />
+            </Field>
+            <Field label="off">
+              <input
+                value={f.off ?? ''}
+                onChange={(e) => set({ off: e.target.value })}
+                size={4}
+                placeholder="0"
+                aria-label="off"
+              />
+            </Field>
+            <Field label="op_flags">
+              <input
+                value={f.opFlags ?? ''}
+                onChange={(e) => set({ opFlags: e.target.value })}
+                size={4}
+                placeholder="0"
+                aria-label="op_flags"
+              />
+            </Field>
+          </div>
+          {FIELD_HINTS[f.opcode] && <p className="muted sb-hint">{FIELD_HINTS[f.opcode]}</p>}
+        </>
+      )}
+      {(CMD_OPCODES.includes(f.opcode) || !OPCODES.includes(f.opcode)) && (
         <Field label="cmd_op">
           <input
             list="sb-cmdops"
@@ -593,6 +673,62 @@ function Devices({ base, vars, inKernel }: { base: Scenario | null; vars: Var[];
   );
 }
 
+/** Pipes: create one, write() a buffer into its write end, close an end. */
+function Pipes({ vars, bufs, inKernel }: { vars: Var[]; bufs: string[]; inKernel: boolean }) {
+  const pipes = vars.filter((v) => v.device.startsWith('pipe'));
+  const [buf, setBuf] = useState('');
+  const create = () => {
+    let i = 0;
+    while (vars.some((v) => v.name === `pr${i}` || v.name === `pw${i}`)) i++;
+    sandboxOp({ op: 'pipe', read_as: `pr${i}`, write_as: `pw${i}` });
+  };
+  return (
+    <fieldset className="sb-group">
+      <legend>Pipes</legend>
+      <div className="sb-row">
+        <button
+          type="button"
+          disabled={inKernel}
+          onClick={create}
+          title="pipe(): a read end and a write end to READ and WRITE on"
+        >
+          New pipe
+        </button>
+      </div>
+      {pipes.map((v) => (
+        <div key={v.name} className="sb-row sb-fd">
+          <span>
+            <code>{v.name}</code> {v.device}
+          </span>
+          {v.device === 'pipe write end' && bufs.length > 0 && (
+            <>
+              <select
+                aria-label={`Buffer to write into ${v.name}`}
+                value={buf || bufs[0]}
+                onChange={(e) => setBuf(e.target.value)}
+              >
+                {bufs.map((b) => (
+                  <option key={b}>{b}</option>
+                ))}
+              </select>
+              <button
+                type="button"
+                disabled={inKernel}
+                onClick={() => sandboxOp({ op: 'write', fd: v.name, buf: buf || (bufs[0] as string) })}
+              >
+                write()
+              </button>
+            </>
+          )}
+          <button type="button" disabled={inKernel} onClick={() => sandboxOp({ op: 'close', fd: v.name })}>
+            Close
+          </button>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
 function UserMemory({ bufs, inKernel }: { bufs: string[]; inKernel: boolean }) {
   const [name, setName] = useState('buf');
   const [size, setSize] = useState('16');
@@ -726,6 +862,10 @@ function SandboxComponent() {
           device: op.device,
           driver: base?.devices?.find((d) => d.name === op.device)?.driver ?? '',
         });
+      if (op.op === 'pipe') {
+        v.set(op.read_as, { name: op.read_as, device: 'pipe read end', driver: '' });
+        v.set(op.write_as, { name: op.write_as, device: 'pipe write end', driver: '' });
+      }
       if (op.op === 'close') v.delete(op.fd);
       if (op.op === 'alloc') b.add(op.as);
     }
@@ -762,6 +902,7 @@ function SandboxComponent() {
           <Devices base={base} vars={vars} inKernel={inKernel} />
           <SqeComposer vars={vars} bufs={bufs} sqe128={sqe128} />
           <Syscalls inKernel={inKernel} />
+          <Pipes vars={vars} bufs={bufs} inKernel={inKernel} />
           <UserMemory bufs={bufs} inKernel={inKernel} />
           <fieldset className="sb-group">
             <legend>Pressure and teardown</legend>

@@ -66,6 +66,14 @@ export interface SqeForm {
   flags: string[];
   cmdMode: BytesMode;
   cmd: string;
+  /** `off` as text: a u64, or -1 for the file position ('' for none). */
+  off?: string;
+  /** `addr` as text: a u64 or `&buffer` ('' for none). */
+  addr?: string;
+  /** `len` as text ('' for none). */
+  len?: string;
+  /** The per-opcode flags word as text (`rw_flags`, `timeout_flags`, ...; '' for none). */
+  opFlags?: string;
 }
 
 /** Builds the `prep` operation of an SQE form. */
@@ -95,6 +103,34 @@ export function sqeOp(f: SqeForm, cmdOps: Record<string, number>): Parsed<Op> {
       sqe.cmd_op = n;
     }
   }
+  const off = (f.off ?? '').trim();
+  if (off !== '') {
+    if (off === '-1') sqe.off = -1;
+    else if (/^(0x[0-9a-fA-F]{1,16}|\d{1,20})$/.test(off) && BigInt(off) < 1n << 64n) {
+      const v = BigInt(off);
+      sqe.off = v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+    } else return { ok: false, error: 'off: a u64, or -1 for the file position' };
+  }
+  const addr = (f.addr ?? '').trim();
+  if (addr !== '') {
+    if (/^&[a-z_][a-z0-9_]*$/.test(addr)) sqe.addr = addr;
+    else if (/^(0x[0-9a-fA-F]{1,16}|\d{1,20})$/.test(addr) && BigInt(addr) < 1n << 64n) {
+      const v = BigInt(addr);
+      sqe.addr = v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+    } else return { ok: false, error: 'addr: &buffer or a u64' };
+  }
+  const len = (f.len ?? '').trim();
+  if (len !== '') {
+    const n = parseInt32(len, 0, 0xffffffff);
+    if (n === null) return { ok: false, error: 'len: a u32' };
+    sqe.len = n;
+  }
+  const opFlags = (f.opFlags ?? '').trim();
+  if (opFlags !== '') {
+    const n = parseInt32(opFlags, 0, 0xffffffff);
+    if (n === null) return { ok: false, error: 'op_flags: a u32' };
+    sqe.op_flags = n;
+  }
   const cmd = parseBytes(f.cmdMode, f.cmd);
   if (!cmd.ok) return { ok: false, error: `cmd: ${cmd.error}` };
   if (cmd.value) sqe.cmd = cmd.value;
@@ -106,6 +142,10 @@ export function describeOp(op: Op): string {
   switch (op.op) {
     case 'open':
       return `${op.as} = open("/dev/${op.device}")`;
+    case 'pipe':
+      return `${op.read_as}, ${op.write_as} = pipe()`;
+    case 'write':
+      return `write(${op.fd}, ${op.buf}${op.len !== undefined ? `, ${op.len}` : ''})`;
     case 'alloc':
       return `${op.as} = alloc(${op.size})`;
     case 'write_user':
@@ -116,6 +156,9 @@ export function describeOp(op: Op): string {
       if (s.fd !== undefined) parts.push(`fd ${s.fd}`);
       if (s.cmd_op !== undefined)
         parts.push(`cmd_op ${typeof s.cmd_op === 'number' ? `0x${s.cmd_op.toString(16)}` : s.cmd_op}`);
+      if (s.addr !== undefined) parts.push(`addr ${s.addr}`);
+      if (s.len !== undefined) parts.push(`len ${s.len}`);
+      if (s.off !== undefined) parts.push(`off ${s.off}`);
       if (s.flags?.length) parts.push(s.flags.join('|'));
       return `prep ${parts.join(', ')} #${s.user_data ?? 0}`;
     }
