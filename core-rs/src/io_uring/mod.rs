@@ -627,10 +627,16 @@ pub fn io_fill_cqe(
 }
 
 /// `io_req_post_cqe`: posts an extra CQE for a request that stays in flight (a multishot
-/// poll's `IORING_CQE_F_MORE` CQE) straight into the CQ ring. Unlike a request's own CQE it
+/// poll's `IORING_CQE_F_MORE` CQE) straight into the CQ ring, after flushing the completions
+/// deferred before it. Unlike a request's own CQE it
 /// never goes to the overflow list: false when the ring has no room (or CQEs wait on the
 /// overflow list), and the caller then ends the multishot request.
 pub fn io_req_post_cqe(s: &mut Sim, ring: u32, idx: u32, res: i32, cflags: u32) -> bool {
+    // Completions deferred earlier in this batch are flushed first, so CQEs keep their order
+    // (fuzz_50: a one-shot poll woken just before a multishot one posts its CQE first).
+    if !s.ctx(ring).compl_reqs.is_empty() {
+        io_submit_flush_completions(s, ring);
+    }
     let (serial, user_data) = {
         let r = s.ctx(ring).req(idx);
         (r.serial, r.user_data)

@@ -262,14 +262,22 @@ pub fn io_poll_cancel(s: &mut Sim, ring: u32, user_data: u64) -> Result<(), i32>
             .find(|&i| ctx.req(i).user_data == user_data)
     };
     let idx = found.ok_or(ENOENT)?;
-    poll_cancel_req(s, ring, idx);
+    // A POLL_ADD stays in the cancel table until its task_work ejects it, so a second cancel
+    // before that finds it again (fuzz_1306: two ASYNC_CANCELs of one poll both answer 0).
+    let unhash = s.ctx(ring).req(idx).opcode != IORING_OP_POLL_ADD;
+    poll_cancel_req(s, ring, idx, unhash);
     Ok(())
 }
 
-fn poll_cancel_req(s: &mut Sim, ring: u32, idx: u32) {
+/// `io_poll_cancel_req`: mark the poll cancelled and kick its task_work (unless a queued one
+/// already owns the request). `unhash`: take it out of the cancel table first, as
+/// `io_poll_remove_all_table` does (and as the simulator does for async polls).
+fn poll_cancel_req(s: &mut Sim, ring: u32, idx: u32, unhash: bool) {
     let owned = {
         let ctx = s.ring_mut(ring).expect("ring");
-        ctx.ops.apoll.retain(|&i| i != idx);
+        if unhash {
+            ctx.ops.apoll.retain(|&i| i != idx);
+        }
         let r = ctx.req_mut(idx);
         r.op.poll_cancelled = true;
         // A queued POLL_ADD task_work already owns the request (`io_poll_execute` then fails
@@ -293,7 +301,7 @@ pub fn io_poll_remove_all(s: &mut Sim, ring: u32) -> usize {
     };
     let n = armed.len();
     for idx in armed {
-        poll_cancel_req(s, ring, idx);
+        poll_cancel_req(s, ring, idx, true);
     }
     n
 }
