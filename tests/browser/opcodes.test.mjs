@@ -103,9 +103,25 @@ export const tests = [
       await page.screenshot({ path: join(results, 'opcodes-sandbox-read-1280.png') });
       await page.getByRole('button', { name: 'write()' }).click();
       await page.getByRole('button', { name: 'Run to idle' }).click();
+      // A multishot POLL_ADD on the same pipe: every write() posts a CQE with F_MORE.
+      await page.getByLabel('opcode', { exact: true }).selectOption('POLL_ADD');
+      await page.getByLabel('fd or device', { exact: true }).fill('pr0');
+      await page.getByLabel('addr', { exact: true }).fill('');
+      await page.getByLabel('len', { exact: true }).fill('1');
+      await page.getByLabel('op_flags', { exact: true }).fill('1');
+      await page.getByRole('button', { name: 'Write SQE' }).click();
+      await page.getByRole('button', { name: 'Submit', exact: true }).click();
+      await page.getByRole('button', { name: 'Run to idle' }).click();
+      await page.getByRole('button', { name: 'write()' }).click();
+      await page.getByRole('button', { name: 'Run to idle' }).click();
       const program = await page.getByTestId('sandbox-program').locator('li').allTextContents();
       const text = program.join('\n');
-      for (const want of ['pr0, pw0 = pipe()', 'prep READ, fd pr0', 'write(pw0, buf)']) {
+      for (const want of [
+        'pr0, pw0 = pipe()',
+        'prep READ, fd pr0',
+        'write(pw0, buf)',
+        'prep POLL_ADD, fd pr0, len 1',
+      ]) {
         if (!text.includes(want)) throw new Error(`the sandbox program lacks "${want}": ${JSON.stringify(program)}`);
       }
       await page.setViewportSize({ width: 1024, height: 768 });
