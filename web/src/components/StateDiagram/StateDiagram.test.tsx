@@ -2,10 +2,9 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetAll } from '../../test/core';
-import { simStore } from '../../store';
+import { IORING_OP_POLL_ADD, IORING_OP_READ, IORING_OP_TIMEOUT, IORING_OP_URING_CMD, simStore } from '../../store';
 import { showStory } from '../../test/showStory';
 import { GENERIC_DIAGRAM } from '../../viz/stateDiagram';
-import { IORING_OP_POLL_ADD, IORING_OP_READ, IORING_OP_TIMEOUT, IORING_OP_URING_CMD } from '../../wasm/abi.generated';
 import { StateDiagram, diagramFor, diagramState, stepPath } from './StateDiagram';
 
 afterEach(resetAll);

@@ -8,6 +8,8 @@ import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isReissue, isUringCmd, uringCmdFlagNames } from '../../captions/format';
 import {
+  IORING_OP_LINK_TIMEOUT,
+  IORING_OP_TIMEOUT,
   type ReqStateName,
   type SimState,
   type StateChange,
@@ -15,7 +17,6 @@ import {
   selPrevFocusTrack,
   useSim,
 } from '../../store';
-import { IORING_OP_LINK_TIMEOUT, IORING_OP_TIMEOUT } from '../../wasm/abi.generated';
 import {
   DIAGRAM_HEIGHT,
   DIAGRAM_WIDTH,
