@@ -95,8 +95,9 @@ const LAYOUTS = {
     `^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, flags ${X}, sq_thread ${N}`,
     'ring:p req:p user_data:x opcode:s flags:x sq_thread:d',
   ],
+  // `mask %x`: hexadecimal without the 0x (include/trace/events/io_uring.h).
   task_add: [
-    `^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, mask ${X}`,
+    `^ring ${P}, req ${P}, user_data ${X}, opcode ${S}, mask ([0-9a-f]+)`,
     'ring:p req:p user_data:x opcode:s mask:x',
   ],
   task_work_run: [`^tctx ${P}, count ${N}`, 'tctx:p count:d'],

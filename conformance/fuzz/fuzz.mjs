@@ -228,7 +228,18 @@ async function program(seed) {
           len: 0,
           op_flags: r.chance(10) ? r.pick([1, 8, 0x10, 0x21, 0x40, 2 ** 31]) : 0,
         });
-        const what = r.pick(['read', 'read', 'write', 'write', 'timeout', 'cancel', 'remove']);
+        const what = r.pick([
+          'read',
+          'read',
+          'write',
+          'write',
+          'timeout',
+          'cancel',
+          'remove',
+          'poll',
+          'poll',
+          'premove',
+        ]);
         if (what === 'read' && readPending === null) {
           Object.assign(q, {
             opcode: 22,
@@ -280,6 +291,25 @@ async function program(seed) {
           });
           kind = 2;
           targets.push(q.user_data);
+        } else if (what === 'poll') {
+          // POLL_ADD: POLLIN on the read end (sometimes also POLLRDNORM, or no events at all),
+          // POLLOUT on the write end; one-shot or multishot; now and then the LEVEL flag
+          // POLL_ADD refuses.
+          const onWrite = r.chance(20);
+          Object.assign(q, {
+            opcode: 6,
+            ...fileRef(onWrite ? 'pipe_w' : 'pipe_r'),
+            op_flags: onWrite ? 4 : r.pick([1, 1, 0x41, 0]),
+            len: r.chance(40) ? 1 : r.chance(5) ? 8 : 0,
+          });
+          targets.push(q.user_data);
+        } else if (what === 'premove') {
+          Object.assign(q, {
+            opcode: 7,
+            addr: targets.length && r.chance(80) ? r.pick(targets) : 424242,
+            len: r.chance(5) ? 1 : 0,
+          });
+          q.flags &= ~IOSQE_FIXED_FILE;
         } else if (what === 'cancel' || what === 'remove') {
           Object.assign(q, {
             opcode: what === 'cancel' ? 14 : 12,
@@ -289,7 +319,7 @@ async function program(seed) {
           if (what === 'remove') q.flags &= ~IOSQE_FIXED_FILE;
         }
       }
-      const validOp = [0, 46, 11, 12, 14, 15, 22, 23].includes(q.opcode);
+      const validOp = [0, 46, 6, 7, 11, 12, 14, 15, 22, 23].includes(q.opcode);
       if (q.flags & IOSQE_CQE_SKIP_SUCCESS && validOp && !(q.flags & (128 | IOSQE_BUFFER_SELECT)))
         skipCandidate.add(tail + i);
       byIndex.set(tail + i, q);

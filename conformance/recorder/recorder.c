@@ -3177,6 +3177,137 @@ static void sc_async_cancel(struct trace *t)
 	st_ring_close(t, NULL);
 }
 
+/* ---- POLL_ADD / POLL_REMOVE ---- */
+
+#define RS_POLLIN 0x1
+#define RS_POLLOUT 0x4
+#define RS_POLL_ADD_MULTI 1u
+
+/* POLL_ADD on a file for `events` (sqe->poll32_events) with `flags` in sqe->len. */
+static struct sqe sqe_poll(struct trace *t, const char *id, uint32_t events, uint32_t flags, uint64_t ud)
+{
+	struct sqe s = sqe_nop(ud);
+	s.opcode = RS_OP_POLL_ADD;
+	if (id)
+		sqe_file(t, &s, id);
+	s.op_flags = events;
+	s.len = flags;
+	return s;
+}
+
+static void sc_poll_add_oneshot(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, 0, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_write_bytes(t, "pipe_w", 10, "wakes the POLL_ADD waiting for POLLIN");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, 0, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "pipe_w", RS_POLLOUT, 0, 3));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "pipe_r", RS_POLLOUT, 0, 4));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	struct sqe s = sqe_poll(t, "pipe_r", RS_POLLIN, 0, 5);
+	s.addr = 1;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, 8 /* IORING_POLL_ADD_LEVEL */, 6));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, NULL, RS_POLLIN, 0, 7));
+	submit_reap(t, 1, 1);
+	s = sqe_poll(t, "pipe_r", RS_POLLIN, RS_POLL_ADD_MULTI, 8);
+	s.flags = IOSQE_CQE_SKIP_SUCCESS;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	sys_read_bytes(t, "pipe_r", 10, "drain the pipe");
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, 0, 9));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_close_file(t, "pipe_w", "the last writer goes away: both POLL_ADDs on the read end wake");
+	st_enter(t, 0, 2, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_poll_add_multishot(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, RS_POLL_ADD_MULTI, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_write_bytes(t, "pipe_w", 4, "first wake-up: a CQE with IORING_CQE_F_MORE");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	sys_write_bytes(t, "pipe_w", 4, "the pipe was not empty: a polled pipe wakes its readers anyway");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_target(RS_OP_POLL_REMOVE, 2, 1));
+	submit_reap(t, 1, 2);
+	q(t, sqe_target(RS_OP_POLL_REMOVE, 3, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, RS_POLL_ADD_MULTI, 4));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 5, 4));
+	submit_reap(t, 1, 2);
+	q(t, sqe_target(RS_OP_POLL_REMOVE, 6, 99));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_poll_add_files(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0 ||
+	    file_eventfd(t, "efd") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_poll(t, "reg", RS_POLLIN, 0, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "null", RS_POLLOUT, 0, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "reg", 0, 0, 3));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "reg", RS_POLLIN, RS_POLL_ADD_MULTI, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "efd", RS_POLLOUT, 0, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "efd", RS_POLLIN, 0, 6));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_write_bytes(t, "efd", 8, "adds 0 to the counter: the wake-up key (EPOLLIN) completes the poll, though the counter is still 0");
+	st_enter(t, 0, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_poll(t, "efd", RS_POLLIN, 0, 7));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 8, 7));
+	submit_reap(t, 1, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_poll_multishot_cq_full(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 1, 0, 0))
+		return;
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, RS_POLL_ADD_MULTI, 1));
+	st_enter(t, 1, 0, 0, -1);
+	sys_write_bytes(t, "pipe_w", 1, "CQE 1 with F_MORE");
+	sys_write_bytes(t, "pipe_w", 1, "CQE 2 with F_MORE: the 2-entry CQ ring is full");
+	sys_write_bytes(t, "pipe_w", 1, "no room for a third F_MORE CQE: the poll ends, its last CQE overflows");
+	st_reap(t, -1);
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	sys_write_bytes(t, "pipe_w", 1, "the poll is gone: nothing more");
+	st_enter(t, 0, 0, 0, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
 static void sc_register_probe(struct trace *t)
 {
 	if (!need_ring(t, 4, 0, 0))

@@ -266,5 +266,9 @@ static const struct scenario scenarios[] = {
 	{ "timeout_basic", sc_timeout_basic, "TIMEOUT: 10 ms relative (-ETIME), completion count 2 (res 0 once two CQEs were posted), ABS in the past, len 2, an unknown flag, tv_nsec out of range." },
 	{ "timeout_remove", sc_timeout_remove, "TIMEOUT_REMOVE of a pending timeout (0, and the timeout gets -ECANCELED) and of an unknown user_data (-ENOENT)." },
 	{ "link_timeout", sc_link_timeout, "LINK_TIMEOUT: fires on a READ waiting on an empty pipe; cancelled by a NOP that completes; the READ completes first; without a link head." },
+	{ "poll_add_oneshot", sc_poll_add_oneshot, "One-shot POLL_ADD on a pipe: waits for POLLIN until a write() wakes it; ready files complete inline with the mask; prep errors (addr, LEVEL, no file, multishot with CQE_SKIP); the last writer closing wakes pollers with POLLHUP." },
+	{ "poll_add_multishot", sc_poll_add_multishot, "Multishot POLL_ADD on a pipe: one CQE with IORING_CQE_F_MORE per write(), POLL_REMOVE and ASYNC_CANCEL end it with -ECANCELED (no F_MORE), -ENOENT for an unknown user_data." },
+	{ "poll_add_files", sc_poll_add_files, "POLL_ADD on files without ->poll (a regular file, /dev/null: DEFAULT_POLLMASK at once, -EINVAL for no events) and on an eventfd (POLLOUT at once; a zero write completes a POLLIN poll with the wake-up key although the counter stays 0; ASYNC_CANCEL of a waiting poll)." },
+	{ "poll_multishot_cq_full", sc_poll_multishot_cq_full, "A multishot POLL_ADD on a ring with a 2-entry CQ: the third wake-up finds no room for an F_MORE CQE, so the poll ends and its last CQE overflows." },
 	{ "async_cancel", sc_async_cancel, "ASYNC_CANCEL by user_data: a READ waiting on a pipe, an unknown user_data (-ENOENT), a pending TIMEOUT, an unknown cancel flag." },
 };

@@ -112,6 +112,8 @@
 #define RS_OP_TIMEOUT_REMOVE 12
 #define RS_OP_ASYNC_CANCEL 14
 #define RS_OP_LINK_TIMEOUT 15
+#define RS_OP_POLL_ADD 6
+#define RS_OP_POLL_REMOVE 7
 #define RS_OP_READ 22
 #define RS_OP_WRITE 23
 

@@ -62,6 +62,7 @@ fn render() -> String {
                 IORING_OP_NOP,
                 IORING_OP_READV,
                 IORING_OP_POLL_ADD,
+                IORING_OP_POLL_REMOVE,
                 IORING_OP_TIMEOUT,
                 IORING_OP_TIMEOUT_REMOVE,
                 IORING_OP_ASYNC_CANCEL,

@@ -374,6 +374,8 @@ fn opcode_by_name(name: &str) -> u8 {
         "TIMEOUT_REMOVE" => IORING_OP_TIMEOUT_REMOVE,
         "LINK_TIMEOUT" => IORING_OP_LINK_TIMEOUT,
         "ASYNC_CANCEL" => IORING_OP_ASYNC_CANCEL,
+        "POLL_ADD" => IORING_OP_POLL_ADD,
+        "POLL_REMOVE" => IORING_OP_POLL_REMOVE,
         other => panic!("unknown opcode {}", other),
     }
 }

@@ -16,6 +16,9 @@ use ringside_core::trace::Event;
 use ringside_core::uapi::errno::*;
 use ringside_core::uapi::io_uring::*;
 
+/// `IORING_OP_FSYNC`, which the simulator does not model.
+const IORING_OP_FSYNC_FOR_TEST: u8 = 3;
+
 fn pipe(ua: &mut UserAlloc) -> (i32, i32) {
     let a = ua.alloc(8);
     assert_eq!(rs_sys_pipe2(a, 0), 0);
@@ -68,12 +71,12 @@ fn an_opcode_without_a_model_is_refused_with_a_non_errno_and_says_so() {
     let mut ua = UserAlloc::new();
     let mut r = setup(&mut ua, 4, 0, 0).expect("setup");
     let sqe = r.get_sqe().expect("room");
-    sqe.opcode = IORING_OP_POLL_ADD;
+    sqe.opcode = IORING_OP_FSYNC_FOR_TEST;
     sqe.user_data = 5;
     assert_eq!(r.submit_and_wait(1), 1);
     assert_eq!(cqes(&mut r), vec![(5, -ENOTMODELLED)]);
     let nm = events(Event::sim_not_modelled);
-    assert_eq!(nm, vec![(5, i64::from(IORING_OP_POLL_ADD), 0)]);
+    assert_eq!(nm, vec![(5, i64::from(IORING_OP_FSYNC_FOR_TEST), 0)]);
     // A field value without a model (an I/O priority) on a modelled opcode.
     let (_, w) = pipe(&mut ua);
     let b = ua.alloc(8);

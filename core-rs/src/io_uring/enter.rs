@@ -372,7 +372,7 @@ pub fn flush_all_rings(s: &mut Sim) {
         if !s.task.tw.iter().any(|it| it.ring == id) {
             tw::clear_taskrun_flag(s, id);
         }
-        if !s.ctx(id).compl_reqs.is_empty() {
+        if !s.ctx(id).compl_reqs.is_empty() || s.ctx(id).ops.cq_flush {
             io_submit_flush_completions(s, id);
         }
     }
@@ -601,6 +601,8 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
         IORING_OP_LINK_TIMEOUT => timeout::io_timeout_prep(s, ring, idx, sqe, true),
         IORING_OP_TIMEOUT_REMOVE => timeout::io_timeout_remove_prep(s, ring, idx, sqe),
         IORING_OP_ASYNC_CANCEL => cancel::io_async_cancel_prep(s, ring, idx, sqe),
+        IORING_OP_POLL_ADD => poll::io_poll_add_prep(s, ring, idx, sqe),
+        IORING_OP_POLL_REMOVE => poll::io_poll_remove_prep(s, ring, idx, sqe),
         _ => Err(rw::not_modelled(s, ring, idx, opdata::not_modelled::OPCODE)),
     }
 }

@@ -626,6 +626,31 @@ pub fn io_fill_cqe(
     slot
 }
 
+/// `io_req_post_cqe`: posts an extra CQE for a request that stays in flight (a multishot
+/// poll's `IORING_CQE_F_MORE` CQE) straight into the CQ ring, after flushing the completions
+/// deferred before it. Unlike a request's own CQE it
+/// never goes to the overflow list: false when the ring has no room (or CQEs wait on the
+/// overflow list), and the caller then ends the multishot request.
+pub fn io_req_post_cqe(s: &mut Sim, ring: u32, idx: u32, res: i32, cflags: u32) -> bool {
+    // Completions deferred earlier in this batch are flushed first, so CQEs keep their order
+    // (fuzz_50: a one-shot poll woken just before a multishot one posts its CQE first).
+    if !s.ctx(ring).compl_reqs.is_empty() {
+        io_submit_flush_completions(s, ring);
+    }
+    let (serial, user_data) = {
+        let r = s.ctx(ring).req(idx);
+        (r.serial, r.user_data)
+    };
+    let cqe = io_uring_cqe {
+        user_data,
+        res,
+        flags: cflags,
+    };
+    let posted = fill_cqe_try(s, ring, serial, cqe, [0; 2], false).is_some();
+    s.ctx_mut(ring).ops.cq_flush = true;
+    posted
+}
+
 /// `io_commit_cqring`: publish `cached_cq_tail` with a store-release.
 pub fn io_commit_cqring(s: &mut Sim, ring: u32) {
     let ctx = s.ctx_mut(ring);
@@ -676,6 +701,7 @@ fn req_cqe(s: &Sim, ring: u32, idx: u32) -> (u32, io_uring_cqe, [u64; 2], bool) 
 /// it), publishes the CQ tail, then frees the requests (which starts or fails the rest of
 /// their link chains) and lets drained requests go if nothing else is in flight.
 pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
+    s.ctx_mut(ring).ops.cq_flush = false;
     let list = core::mem::take(&mut s.ctx_mut(ring).compl_reqs);
     for &idx in &list {
         let (serial, cqe, big, skip) = req_cqe(s, ring, idx);
@@ -999,6 +1025,8 @@ fn issue_op(opcode: u8, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         IORING_OP_TIMEOUT => sim::with(|s| timeout::io_timeout(s, ring, idx)),
         IORING_OP_TIMEOUT_REMOVE => sim::with(|s| timeout::io_timeout_remove(s, ring, idx)),
         IORING_OP_ASYNC_CANCEL => sim::with(|s| cancel::io_async_cancel(s, ring, idx)),
+        IORING_OP_POLL_ADD => sim::with(|s| poll::io_poll_add(s, ring, idx)),
+        IORING_OP_POLL_REMOVE => sim::with(|s| poll::io_poll_remove(s, ring, idx)),
         // A LINK_TIMEOUT is never issued: its chain takes it out before the next member runs.
         _ => -EINVAL,
     }

@@ -51,6 +51,12 @@ pub struct OpData {
     pub poll_events: u32,
     /// The armed poll was cancelled (`io_poll_mark_cancelled`).
     pub poll_cancelled: bool,
+    /// POLL_ADD: the wake-up mask stashed for the task_work (`req->cqe.res` in
+    /// `__io_poll_execute`); 0 means "poll the file again".
+    pub poll_res: u32,
+    /// POLL_ADD: a task_work run is queued (the waker took `poll_refs` ownership); further
+    /// wake-ups only ask it to look again.
+    pub poll_tw: bool,
     /// Timeout: the time from the SQE's timespec, in nanoseconds.
     pub ts_ns: u64,
     /// `IORING_TIMEOUT_*` flags.
@@ -83,4 +89,7 @@ pub struct RingOps {
     pub cq_last_tm_flush: u32,
     /// `ctx->off_timeout_used`: a counted timeout was ever queued.
     pub off_timeout_used: bool,
+    /// `ctx->submit_state.cq_flush`: an auxiliary CQE (a multishot poll's) was posted and the
+    /// CQ tail must be published at the end of the task_work batch.
+    pub cq_flush: bool,
 }

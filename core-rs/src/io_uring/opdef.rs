@@ -68,6 +68,16 @@ pub fn io_issue_def(opcode: u8) -> IoIssueDef {
             supported: true,
             ..IoIssueDef::default()
         },
+        // `[IORING_OP_POLL_ADD]` (a file, no ioprio) and `[IORING_OP_POLL_REMOVE]`.
+        IORING_OP_POLL_ADD => IoIssueDef {
+            needs_file: true,
+            supported: true,
+            ..IoIssueDef::default()
+        },
+        IORING_OP_POLL_REMOVE => IoIssueDef {
+            supported: true,
+            ..IoIssueDef::default()
+        },
         _ => IoIssueDef::default(),
     }
 }

@@ -169,6 +169,7 @@ pub fn io_arm_poll_handler(s: &mut Sim, ring: u32, idx: u32) -> Apoll {
 /// Called after anything that can make a file ready: a system call of the program (a `write`,
 /// a `read` that frees pipe room, a `close`), or a request that moved data.
 pub fn io_poll_wake_ready(s: &mut Sim) {
+    let wakes = core::mem::take(&mut s.vfs.wakes);
     let rings: Vec<u32> = s
         .rings
         .iter()
@@ -177,12 +178,19 @@ pub fn io_poll_wake_ready(s: &mut Sim) {
         .map(|c| c.id)
         .collect();
     for ring in rings {
+        // `add_wait_queue` adds at the head: the last request armed is woken first (the
+        // recording `poll_add_oneshot` shows two polls of one pipe woken that way).
         let armed = s.ring(ring).expect("ring").ops.apoll.clone();
-        for idx in armed {
-            let (file, events) = {
+        for idx in armed.into_iter().rev() {
+            let (file, events, opcode) = {
                 let r = s.ring(ring).expect("ring").req(idx);
-                (r.file, r.op.poll_events)
+                (r.file, r.op.poll_events, r.opcode)
             };
+            if opcode == IORING_OP_POLL_ADD {
+                // POLL_ADD is woken by the wake-ups themselves (edge-triggered).
+                poll_add_wake(s, ring, idx, &wakes);
+                continue;
+            }
             let f = match file {
                 Some(f) => f,
                 None => continue,
@@ -208,6 +216,10 @@ pub fn io_poll_wake_ready(s: &mut Sim) {
 /// `-ECANCELED`, no event (someone else took the data) waits again, and an event retries the
 /// request (`io_req_task_submit`: inline, or on io-wq again for `IOSQE_ASYNC`).
 pub fn io_apoll_task_func(ring: u32, idx: u32) {
+    if sim::with(|s| s.ctx(ring).req(idx).opcode) == IORING_OP_POLL_ADD {
+        io_poll_task_func(ring, idx);
+        return;
+    }
     let action = sim::with(|s| {
         let (cancelled, file, events, dead) = {
             let ctx = s.ring(ring).expect("ring");
@@ -250,19 +262,35 @@ pub fn io_poll_cancel(s: &mut Sim, ring: u32, user_data: u64) -> Result<(), i32>
             .find(|&i| ctx.req(i).user_data == user_data)
     };
     let idx = found.ok_or(ENOENT)?;
-    poll_cancel_req(s, ring, idx);
+    // A POLL_ADD stays in the cancel table until its task_work ejects it, so a second cancel
+    // before that finds it again (fuzz_1306: two ASYNC_CANCELs of one poll both answer 0).
+    let unhash = s.ctx(ring).req(idx).opcode != IORING_OP_POLL_ADD;
+    poll_cancel_req(s, ring, idx, unhash);
     Ok(())
 }
 
-fn poll_cancel_req(s: &mut Sim, ring: u32, idx: u32) {
-    {
+/// `io_poll_cancel_req`: mark the poll cancelled and kick its task_work (unless a queued one
+/// already owns the request). `unhash`: take it out of the cancel table first, as
+/// `io_poll_remove_all_table` does (and as the simulator does for async polls).
+fn poll_cancel_req(s: &mut Sim, ring: u32, idx: u32, unhash: bool) {
+    let owned = {
         let ctx = s.ring_mut(ring).expect("ring");
-        ctx.ops.apoll.retain(|&i| i != idx);
-        ctx.req_mut(idx).op.poll_cancelled = true;
-    }
+        if unhash {
+            ctx.ops.apoll.retain(|&i| i != idx);
+        }
+        let r = ctx.req_mut(idx);
+        r.op.poll_cancelled = true;
+        // A queued POLL_ADD task_work already owns the request (`io_poll_execute` then fails
+        // to take `poll_refs`): it sees the cancel flag when it runs.
+        let owned = r.op.poll_tw;
+        r.op.poll_tw = true;
+        owned
+    };
     let (serial, ud) = req_ids(s, ring, idx);
     s.emit(Event::sim_poll_cancel, ring, serial, ud, 0, 0);
-    tw::io_req_task_work_add(s, ring, idx, TwFunc::Apoll, false);
+    if !owned {
+        tw::io_req_task_work_add(s, ring, idx, TwFunc::Apoll, false);
+    }
 }
 
 /// `io_poll_remove_all` at ring teardown: every armed request is cancelled.
@@ -273,7 +301,334 @@ pub fn io_poll_remove_all(s: &mut Sim, ring: u32) -> usize {
     };
     let n = armed.len();
     for idx in armed {
-        poll_cancel_req(s, ring, idx);
+        poll_cancel_req(s, ring, idx, true);
     }
     n
+}
+
+// ---------------------------------------------------------------------------------------------
+// IORING_OP_POLL_ADD and IORING_OP_POLL_REMOVE.
+
+/// `IORING_POLL_ADD_MULTI`: a multishot poll (one CQE per wake-up, `IORING_CQE_F_MORE`).
+pub const IORING_POLL_ADD_MULTI: u32 = 1 << 0;
+/// `IORING_POLL_UPDATE_EVENTS` (POLL_REMOVE).
+pub const IORING_POLL_UPDATE_EVENTS: u32 = 1 << 1;
+/// `IORING_POLL_UPDATE_USER_DATA` (POLL_REMOVE).
+pub const IORING_POLL_UPDATE_USER_DATA: u32 = 1 << 2;
+/// `IORING_POLL_ADD_LEVEL`: level-triggered (refused by POLL_ADD's prep in 6.18).
+pub const IORING_POLL_ADD_LEVEL: u32 = 1 << 3;
+/// `EPOLLEXCLUSIVE`.
+pub const EPOLLEXCLUSIVE: u32 = 1 << 28;
+/// `IO_ASYNC_POLL_COMMON`: bits a wake-up key is not matched against.
+const IO_ASYNC_POLL_COMMON: u32 = EPOLLONESHOT | EPOLLPRI;
+/// `DEFAULT_POLLMASK`: what `vfs_poll` answers for a file without `->poll`.
+pub const DEFAULT_POLLMASK: u32 = EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM;
+
+fn sqe32(sqe: &[u8], o: usize) -> u32 {
+    u32::from_le_bytes([sqe[o], sqe[o + 1], sqe[o + 2], sqe[o + 3]])
+}
+
+fn sqe64(sqe: &[u8], o: usize) -> u64 {
+    u64::from(sqe32(sqe, o)) | u64::from(sqe32(sqe, o + 4)) << 32
+}
+
+/// `io_poll_parse_events`: the low 16 bits of `poll32_events` (little-endian, so no
+/// `swahw32`), plus `EPOLLONESHOT` unless multishot and `EPOLLET` unless level-triggered;
+/// `demangle_poll` is the identity on x86.
+fn io_poll_parse_events(sqe: &[u8], flags: u32) -> u32 {
+    let mut events = sqe32(sqe, sqe_off::OP_FLAGS);
+    if flags & IORING_POLL_ADD_MULTI == 0 {
+        events |= EPOLLONESHOT;
+    }
+    if flags & IORING_POLL_ADD_LEVEL == 0 {
+        events |= EPOLLET;
+    }
+    (events & 0xffff) | (events & (EPOLLEXCLUSIVE | EPOLLONESHOT | EPOLLET))
+}
+
+/// `io_poll_add_prep`.
+///
+/// # Errors
+///
+/// `EINVAL` for a non-zero `buf_index`, `off` or `addr`, flags other than
+/// `IORING_POLL_ADD_MULTI` in `len`, or a multishot poll with `IOSQE_CQE_SKIP_SUCCESS`.
+pub fn io_poll_add_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+    let buf_index = u16::from_le_bytes([sqe[sqe_off::BUF_INDEX], sqe[sqe_off::BUF_INDEX + 1]]);
+    if buf_index != 0 || sqe64(sqe, sqe_off::OFF) != 0 || sqe64(sqe, sqe_off::ADDR) != 0 {
+        return Err(EINVAL);
+    }
+    let flags = sqe32(sqe, sqe_off::LEN);
+    if flags & !IORING_POLL_ADD_MULTI != 0 {
+        return Err(EINVAL);
+    }
+    let r = s.ctx_mut(ring).req_mut(idx);
+    if flags & IORING_POLL_ADD_MULTI != 0 && r.flags & REQ_F_CQE_SKIP != 0 {
+        return Err(EINVAL);
+    }
+    r.op.poll_events = io_poll_parse_events(sqe, flags);
+    Ok(())
+}
+
+/// The wait queue(s) `vfs_poll` adds a poller of this file to (`pipe_poll` uses the queue
+/// of its open mode; an eventfd has one).
+fn wait_queue_of(s: &Sim, f: crate::linux::fs::FileRef) -> Option<crate::linux::WaitQueue> {
+    use crate::linux::WaitQueue;
+    let fl = s.fds.file(f);
+    match fl.kind {
+        FileKind::PipeRead => Some(WaitQueue::PipeRd(fl.obj)),
+        FileKind::PipeWrite => Some(WaitQueue::PipeWr(fl.obj)),
+        FileKind::EventFd => Some(WaitQueue::EventFd(fl.obj)),
+        _ => None,
+    }
+}
+
+/// `io_poll_add` → `__io_arm_poll_handler` with the SQE's events.
+///
+/// - A file without `->poll` (a regular file, a memfd, a directory, `/dev/null`, `/dev/zero`)
+///   adds no wait-queue entry: `vfs_poll` answers `DEFAULT_POLLMASK` and, edge-triggered as
+///   POLL_ADD always is, the poll completes at once with the events it asked for among those
+///   (`-EINVAL` when none).
+/// - A one-shot poll whose file is ready completes inline with the ready mask.
+/// - Otherwise the request waits on the file (in the cancel table); a multishot poll whose
+///   file is ready already queues its first wake-up at once (`__io_poll_execute`).
+pub fn io_poll_add(s: &mut Sim, ring: u32, idx: u32) -> i32 {
+    let (file, events, serial, ud) = {
+        let r = s.ctx(ring).req(idx);
+        (r.file, r.op.poll_events, r.serial, r.user_data)
+    };
+    let f = match file {
+        Some(f) => f,
+        None => return -EBADF,
+    };
+    let kind = s.fds.file(f).kind;
+    // `io_init_poll_iocb`.
+    let events = events | IO_POLL_UNMASK;
+    let pollable = file_can_poll(kind);
+    if !pollable {
+        let known = matches!(
+            kind,
+            FileKind::RegularFile
+                | FileKind::Memfd
+                | FileKind::Directory
+                | FileKind::DevNull
+                | FileKind::DevZero
+        );
+        if !known {
+            return -super::rw::not_modelled(s, ring, idx, not_modelled::FILE);
+        }
+        let mask = DEFAULT_POLLMASK & events;
+        if mask != 0 && events & EPOLLET != 0 {
+            io_req_set_res(s, ring, idx, mask as i32, 0);
+            return 0;
+        }
+        req_set_fail(s, ring, idx);
+        io_req_set_res(s, ring, idx, -EINVAL, 0);
+        return 0;
+    }
+    let mask = vfs_poll(s, f) & events;
+    let oneshot = events & EPOLLONESHOT != 0;
+    if mask != 0 && oneshot {
+        io_req_set_res(s, ring, idx, mask as i32, 0);
+        return 0;
+    }
+    {
+        let ctx = s.ctx_mut(ring);
+        let r = ctx.req_mut(idx);
+        r.op.poll_events = events;
+        r.op.poll_cancelled = false;
+        r.op.poll_tw = false;
+        r.op.poll_res = 0;
+        ctx.ops.apoll.push(idx);
+    }
+    req_set_state(s, ring, idx, ReqState::Inflight);
+    s.emit(
+        Event::sim_poll_arm,
+        ring,
+        serial,
+        ud,
+        events as i64,
+        i64::from(!oneshot),
+    );
+    if mask != 0 {
+        poll_execute(s, ring, idx, mask);
+    }
+    -EIOCBQUEUED
+}
+
+/// `__io_poll_execute` for a POLL_ADD: stash the mask (the wake-up's key as it came, which
+/// the `io_uring_task_add` tracepoint prints) and queue `io_poll_task_func` (the caller owns
+/// the request: `poll_refs` was 0).
+fn poll_execute(s: &mut Sim, ring: u32, idx: u32, mask: u32) {
+    {
+        let r = s.ctx_mut(ring).req_mut(idx);
+        r.op.poll_tw = true;
+        r.op.poll_res = mask;
+    }
+    let (serial, ud) = req_ids(s, ring, idx);
+    s.emit(Event::sim_poll_wake, ring, serial, ud, mask as i64, 0);
+    tw::io_req_task_work_add(s, ring, idx, TwFunc::Apoll, false);
+}
+
+/// `io_poll_wake` for the POLL_ADD requests on the queues the files woke: a key that names
+/// none of the events waited for is ignored; the first matching wake-up takes ownership and
+/// queues the task_work, later ones before it runs only make it poll the file again
+/// (`io_poll_get_ownership` fails: `poll_refs` goes up).
+fn poll_add_wake(s: &mut Sim, ring: u32, idx: u32, wakes: &[(crate::linux::WaitQueue, u32)]) {
+    let (file, events, pending) = {
+        let r = s.ctx(ring).req(idx);
+        (r.file, r.op.poll_events, r.op.poll_tw)
+    };
+    let q = match file.and_then(|f| wait_queue_of(s, f)) {
+        Some(q) => q,
+        None => return,
+    };
+    for &(wq, key) in wakes {
+        if wq != q || (key != 0 && key & (events & !IO_ASYNC_POLL_COMMON) == 0) {
+            continue;
+        }
+        if pending {
+            s.ctx_mut(ring).req_mut(idx).op.poll_res = 0;
+            continue;
+        }
+        poll_execute(s, ring, idx, key);
+        return;
+    }
+}
+
+/// `io_poll_task_func` (through `io_poll_check_events`): the task_work of a POLL_ADD.
+///
+/// A cancelled poll completes with `-ECANCELED`. Otherwise the mask is the wake-up's (or, after
+/// several wake-ups or one without a key, the file's `vfs_poll` now); no event means keep
+/// waiting. A one-shot poll completes with the mask. A multishot poll posts the mask with
+/// `IORING_CQE_F_MORE` and keeps waiting; when that CQE does not fit in the CQ ring
+/// (`io_req_post_cqe` fails), it completes with the mask and no `F_MORE`, which ends it.
+fn io_poll_task_func(ring: u32, idx: u32) {
+    sim::with(|s| {
+        let (cancelled, dead, file, events, stashed) = {
+            let ctx = s.ctx(ring);
+            let r = ctx.req(idx);
+            (
+                r.op.poll_cancelled,
+                ctx.dead,
+                r.file,
+                r.op.poll_events,
+                r.op.poll_res,
+            )
+        };
+        {
+            let r = s.ctx_mut(ring).req_mut(idx);
+            r.op.poll_tw = false;
+            r.op.poll_res = 0;
+        }
+        let finish = |s: &mut Sim, res: i32| {
+            s.ctx_mut(ring).ops.apoll.retain(|&i| i != idx);
+            s.ctx_mut(ring).req_mut(idx).op.poll_events = 0;
+            if res < 0 {
+                req_set_fail(s, ring, idx);
+            }
+            io_req_set_res(s, ring, idx, res, 0);
+            io_req_complete_defer(s, ring, idx);
+        };
+        if cancelled || dead {
+            finish(s, -ECANCELED);
+            return;
+        }
+        let mask = if stashed != 0 {
+            stashed & events
+        } else {
+            file.map_or(0, |f| vfs_poll(s, f)) & events
+        };
+        if mask == 0 {
+            // `IOU_POLL_NO_ACTION`: still waiting.
+            req_set_state(s, ring, idx, ReqState::Inflight);
+            return;
+        }
+        if events & EPOLLONESHOT != 0 {
+            finish(s, mask as i32);
+            return;
+        }
+        if io_req_post_cqe(s, ring, idx, mask as i32, IORING_CQE_F_MORE) {
+            req_set_state(s, ring, idx, ReqState::Inflight);
+        } else {
+            finish(s, mask as i32);
+        }
+    });
+}
+
+/// `io_poll_remove_prep`.
+///
+/// # Errors
+///
+/// `EINVAL` as the kernel checks (`buf_index`, `splice_fd_in`, unknown flags, `MULTI` alone,
+/// a new user_data without `UPDATE_USER_DATA`, events without `UPDATE_EVENTS`);
+/// [`ENOTMODELLED`] for the update forms.
+pub fn io_poll_remove_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+    let buf_index = u16::from_le_bytes([sqe[sqe_off::BUF_INDEX], sqe[sqe_off::BUF_INDEX + 1]]);
+    if buf_index != 0 || sqe32(sqe, sqe_off::SPLICE_FD_IN) != 0 {
+        return Err(EINVAL);
+    }
+    let flags = sqe32(sqe, sqe_off::LEN);
+    if flags & !(IORING_POLL_UPDATE_EVENTS | IORING_POLL_UPDATE_USER_DATA | IORING_POLL_ADD_MULTI)
+        != 0
+    {
+        return Err(EINVAL);
+    }
+    if flags == IORING_POLL_ADD_MULTI {
+        return Err(EINVAL);
+    }
+    let update_ud = flags & IORING_POLL_UPDATE_USER_DATA != 0;
+    if !update_ud && sqe64(sqe, sqe_off::OFF) != 0 {
+        return Err(EINVAL);
+    }
+    if flags & IORING_POLL_UPDATE_EVENTS == 0 && sqe32(sqe, sqe_off::OP_FLAGS) != 0 {
+        return Err(EINVAL);
+    }
+    if flags != 0 {
+        return Err(super::rw::not_modelled(s, ring, idx, not_modelled::FIELD));
+    }
+    s.ctx_mut(ring).req_mut(idx).op.target = sqe64(sqe, sqe_off::ADDR);
+    Ok(())
+}
+
+/// `io_poll_remove`: finds a POLL_ADD by user_data (`io_poll_find` with `poll_only`) and
+/// disarms it (`io_poll_disarm`: `-EALREADY` when a wake-up already owns it); the poll then
+/// completes with `-ECANCELED` through task_work (`io_req_task_complete`), after the
+/// POLL_REMOVE's own CQE (0), as recorded in `poll_add_multishot`.
+pub fn io_poll_remove(s: &mut Sim, ring: u32, idx: u32) -> i32 {
+    let (target, serial, ud) = {
+        let r = s.ctx(ring).req(idx);
+        (r.op.target, r.serial, r.user_data)
+    };
+    let found = {
+        let ctx = s.ctx(ring);
+        ctx.ops.apoll.iter().copied().find(|&i| {
+            let q = ctx.req(i);
+            q.opcode == IORING_OP_POLL_ADD && q.user_data == target
+        })
+    };
+    let ret = match found {
+        None => -ENOENT,
+        Some(p) if s.ctx(ring).req(p).op.poll_tw => -EALREADY,
+        Some(p) => {
+            s.ctx_mut(ring).ops.apoll.retain(|&i| i != p);
+            s.ctx_mut(ring).req_mut(p).op.poll_events = 0;
+            req_set_fail(s, ring, p);
+            io_req_set_res(s, ring, p, -ECANCELED, 0);
+            tw::io_req_task_work_add(s, ring, p, TwFunc::Complete, false);
+            0
+        }
+    };
+    s.emit(
+        Event::sim_poll_remove,
+        ring,
+        serial,
+        ud,
+        ret as i64,
+        target as i64,
+    );
+    if ret < 0 {
+        req_set_fail(s, ring, idx);
+    }
+    io_req_set_res(s, ring, idx, ret, 0);
+    0
 }

@@ -293,8 +293,18 @@ pub fn io_read(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                 Err(EFAULT)
             } else {
                 let mut out = vec![0u8; len];
+                let was_full =
+                    s.vfs.pipes[rf.obj as usize].bufs.len() >= crate::linux::pipe::PIPE_DEF_BUFFERS;
                 match s.vfs.pipes[rf.obj as usize].read(&mut out, nonblock) {
-                    Ok(n) => copy_out(s, ring, idx, addr, &out[..n]).map(|_| n),
+                    Ok(n) => {
+                        if was_full && n > 0 {
+                            s.vfs.wake(
+                                crate::linux::WaitQueue::PipeWr(rf.obj),
+                                crate::linux::syscalls::POLL_OUT_KEY,
+                            );
+                        }
+                        copy_out(s, ring, idx, addr, &out[..n]).map(|_| n)
+                    }
                     Err(e) => Err(e),
                 }
             }
@@ -310,7 +320,13 @@ pub fn io_read(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                 &mut out,
                 nonblock,
             ) {
-                Ok(n) => copy_out(s, ring, idx, addr, &out[..n]).map(|_| n),
+                Ok(n) => {
+                    s.vfs.wake(
+                        crate::linux::WaitQueue::EventFd(rf.obj),
+                        crate::linux::syscalls::EPOLLOUT_KEY,
+                    );
+                    copy_out(s, ring, idx, addr, &out[..n]).map(|_| n)
+                }
                 Err(e) => Err(e),
             }
         }
@@ -350,13 +366,26 @@ pub fn io_write(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                 ino.data[pos..end].copy_from_slice(&data);
                 Ok(len)
             }
-            FileKind::PipeWrite => s.vfs.pipes[rf.obj as usize].write(&data, true),
+            FileKind::PipeWrite => {
+                let r = s.vfs.pipes[rf.obj as usize].write(&data, true);
+                crate::linux::syscalls::pipe_write_wake(s, rf.obj, len);
+                r
+            }
             FileKind::DevNull | FileKind::DevZero => Ok(len),
-            FileKind::EventFd => crate::linux::files::eventfd_write(
-                &mut s.vfs.eventfds[rf.obj as usize],
-                &data,
-                true,
-            ),
+            FileKind::EventFd => {
+                let r = crate::linux::files::eventfd_write(
+                    &mut s.vfs.eventfds[rf.obj as usize],
+                    &data,
+                    true,
+                );
+                if r.is_ok() {
+                    s.vfs.wake(
+                        crate::linux::WaitQueue::EventFd(rf.obj),
+                        crate::linux::syscalls::EPOLLIN_KEY,
+                    );
+                }
+                r
+            }
             _ => Err(not_modelled(s, ring, idx, not_modelled::FILE)),
         }
     };
@@ -399,11 +428,16 @@ fn rw_done(
                 req_set_fail(s, ring, idx);
             }
             io_req_set_res(s, ring, idx, n as i32, 0);
-            if n > 0 {
+            if n > 0 || !s.vfs.wakes.is_empty() {
                 super::poll::io_poll_wake_ready(s);
             }
             0
         }
-        Err(e) => -e,
+        Err(e) => {
+            if !s.vfs.wakes.is_empty() {
+                super::poll::io_poll_wake_ready(s);
+            }
+            -e
+        }
     }
 }

@@ -32,6 +32,28 @@ pub struct Vfs {
     pub eventfds: Vec<u64>,
     /// Directories that exist (paths as given).
     pub dirs: Vec<String>,
+    /// Wake-ups the files issued since io_uring last looked (`wake_up_*_poll` on a wait queue,
+    /// with its key; 0 for a wake-up without a key), drained by
+    /// `io_uring::poll::io_poll_wake_ready`.
+    pub wakes: Vec<(WaitQueue, u32)>,
+}
+
+/// A wait queue a file can be polled on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitQueue {
+    /// `pipe->rd_wait` (readers of this pipe).
+    PipeRd(u32),
+    /// `pipe->wr_wait` (writers of this pipe).
+    PipeWr(u32),
+    /// `ctx->wqh` of this eventfd.
+    EventFd(u32),
+}
+
+impl Vfs {
+    /// `wake_up_*_poll(queue, key)`: records the wake-up for pollers of `q`.
+    pub fn wake(&mut self, q: WaitQueue, key: u32) {
+        self.wakes.push((q, key));
+    }
 }
 
 impl Default for Vfs {
@@ -45,6 +67,7 @@ impl Default for Vfs {
                 .iter()
                 .map(|d| d.to_string())
                 .collect(),
+            wakes: Vec::new(),
         }
     }
 }

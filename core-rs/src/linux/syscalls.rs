@@ -22,6 +22,7 @@ use crate::linux::files::*;
 use crate::linux::fs::{file, FileKind, FileRef};
 use crate::linux::net::SockaddrIn;
 use crate::linux::pipe::Pipe;
+use crate::linux::WaitQueue;
 use crate::sim::Sim;
 use crate::uapi::errno::*;
 use crate::uapi::fcntl::*;
@@ -386,9 +387,21 @@ fn sys_recvfrom_inner(
             FileKind::DevNull => 0,
             FileKind::DevZero => len,
             FileKind::PipeRead | FileKind::PipeWrite => {
-                s.vfs.pipes[obj as usize].read(&mut out, nb)?
+                // `pipe_read`: a read from a full pipe wakes its writers.
+                let was_full =
+                    s.vfs.pipes[obj as usize].bufs.len() >= crate::linux::pipe::PIPE_DEF_BUFFERS;
+                let n = s.vfs.pipes[obj as usize].read(&mut out, nb)?;
+                if was_full && n > 0 {
+                    s.vfs.wake(WaitQueue::PipeWr(obj), POLL_OUT_KEY);
+                }
+                n
             }
-            FileKind::EventFd => eventfd_read(&mut s.vfs.eventfds[obj as usize], &mut out, nb)?,
+            FileKind::EventFd => {
+                // `eventfd_read` wakes writers waiting for room.
+                let n = eventfd_read(&mut s.vfs.eventfds[obj as usize], &mut out, nb)?;
+                s.vfs.wake(WaitQueue::EventFd(obj), EPOLLOUT_KEY);
+                n
+            }
             FileKind::RegularFile | FileKind::Memfd => s.vfs.inodes[obj as usize].read(&mut out),
             FileKind::Directory => return Err(EISDIR),
             FileKind::Epoll => return Err(EINVAL),
@@ -401,6 +414,24 @@ fn sys_recvfrom_inner(
         s.user.copy_to_user(buf, &out[..copied], 0)?;
         Ok(n)
     })())
+}
+
+/// The wake-up keys the pipe and eventfd code passes (`EPOLLIN | EPOLLRDNORM`, ...).
+pub const POLL_IN_KEY: u32 = 0x1 | 0x40;
+/// `EPOLLOUT | EPOLLWRNORM`.
+pub const POLL_OUT_KEY: u32 = 0x4 | 0x100;
+/// `EPOLLIN` alone (eventfd).
+pub const EPOLLIN_KEY: u32 = 0x1;
+/// `EPOLLOUT` alone (eventfd).
+pub const EPOLLOUT_KEY: u32 = 0x4;
+
+/// `pipe_write`'s wake-up of readers: a non-empty write to a pipe that was polled
+/// (`pipe->poll_usage`, set by `pipe_poll`) wakes `rd_wait` whether or not it was empty, even
+/// when no byte fit.
+pub fn pipe_write_wake(s: &mut Sim, obj: u32, len: usize) {
+    if len > 0 {
+        s.vfs.wake(WaitQueue::PipeRd(obj), POLL_IN_KEY);
+    }
 }
 
 /// `write(fd, buf, count)`.
@@ -435,8 +466,19 @@ fn sys_sendto_inner(
         let nb = f_flags & O_NONBLOCK != 0 || flags & MSG_DONTWAIT != 0;
         match kind {
             FileKind::DevNull | FileKind::DevZero => Ok(len),
-            FileKind::PipeRead | FileKind::PipeWrite => s.vfs.pipes[obj as usize].write(&data, nb),
-            FileKind::EventFd => eventfd_write(&mut s.vfs.eventfds[obj as usize], &data, nb),
+            FileKind::PipeRead | FileKind::PipeWrite => {
+                let r = s.vfs.pipes[obj as usize].write(&data, nb);
+                pipe_write_wake(s, obj, len);
+                r
+            }
+            FileKind::EventFd => {
+                let r = eventfd_write(&mut s.vfs.eventfds[obj as usize], &data, nb);
+                if r.is_ok() {
+                    // `eventfd_write`: `wake_up_locked_poll(&ctx->wqh, EPOLLIN)`.
+                    s.vfs.wake(WaitQueue::EventFd(obj), EPOLLIN_KEY);
+                }
+                r
+            }
             FileKind::RegularFile | FileKind::Memfd => {
                 Ok(s.vfs.inodes[obj as usize].write(&data, f_flags & O_APPEND != 0))
             }
@@ -590,13 +632,20 @@ pub fn sys_close(s: &mut Sim, fd: i32) -> Result<Option<Box<file>>, i32> {
 /// runs.)
 pub fn release_obj(s: &mut Sim, fl: &file) {
     match fl.kind {
-        FileKind::PipeRead => {
+        FileKind::PipeRead | FileKind::PipeWrite => {
             let p = &mut s.vfs.pipes[fl.obj as usize];
-            p.readers = p.readers.saturating_sub(1);
-        }
-        FileKind::PipeWrite => {
-            let p = &mut s.vfs.pipes[fl.obj as usize];
-            p.writers = p.writers.saturating_sub(1);
+            if fl.kind == FileKind::PipeRead {
+                p.readers = p.readers.saturating_sub(1);
+            } else {
+                p.writers = p.writers.saturating_sub(1);
+            }
+            // `pipe_release`: the last reader or writer gone while the other side stays wakes
+            // both wait queues, without a key (`wake_up_interruptible_all`).
+            let one_side = (p.readers == 0) != (p.writers == 0);
+            if one_side {
+                s.vfs.wake(WaitQueue::PipeRd(fl.obj), 0);
+                s.vfs.wake(WaitQueue::PipeWr(fl.obj), 0);
+            }
         }
         FileKind::Socket(i) => s.vfs.net.release(i),
         _ => {}

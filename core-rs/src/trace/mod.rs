@@ -578,6 +578,15 @@ events! {
     sim_cancel = 186, "io_uring/cancel.c:io_try_cancel", None,
         [res: A Result, target: B Num],
         Some("{req}, user_data {target}: {res}");
+    /// A POLL_ADD armed on its file's wait queue (`events` with `IO_POLL_UNMASK`; `multishot`
+    /// 1 without `EPOLLONESHOT`). POLL_ADD has no kernel tracepoint of its own.
+    sim_poll_arm = 187, "io_uring/poll.c:io_poll_add", None,
+        [events: A Num, multishot: B Choice(&[(1, "multishot")], "one-shot")],
+        Some("{req}, {multishot}, events {events}");
+    /// POLL_REMOVE looked for a POLL_ADD by user_data (`io_poll_remove`).
+    sim_poll_remove = 188, "io_uring/poll.c:io_poll_remove", None,
+        [res: A Result, target: B Num],
+        Some("{req}, user_data {target}: {res}");
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

@@ -136,6 +136,8 @@ pub mod params_off {
 pub const IORING_OP_NOP: u8 = 0;
 pub const IORING_OP_READV: u8 = 1;
 pub const IORING_OP_POLL_ADD: u8 = 6;
+/// `IORING_OP_POLL_REMOVE`.
+pub const IORING_OP_POLL_REMOVE: u8 = 7;
 pub const IORING_OP_TIMEOUT: u8 = 11;
 pub const IORING_OP_TIMEOUT_REMOVE: u8 = 12;
 pub const IORING_OP_ASYNC_CANCEL: u8 = 14;

@@ -507,6 +507,35 @@ export const C_OUTLINES: Record<string, COutline> = {
       '}',
     ],
   },
+  io_poll_add: {
+    file: POLL,
+    lines: [
+      'int io_poll_add(req, issue_flags) {',
+      '  ret = __io_arm_poll_handler(req, poll, &ipt, poll->events, issue_flags);',
+      "  /* vfs_poll() puts io_poll_wake on the file's wait queue (at the head) */",
+      '  if (ret > 0) {   /* ready now and one-shot: no waiting */',
+      '    io_req_set_res(req, ipt.result_mask, 0);',
+      '    return IOU_COMPLETE;',
+      '  }',
+      '  return ret ?: IOU_ISSUE_SKIP_COMPLETE;   /* waits; multishot ready now: tw queued */',
+      '}',
+    ],
+  },
+  io_poll_remove: {
+    file: POLL,
+    lines: [
+      'int io_poll_remove(req, issue_flags) {',
+      '  preq = io_poll_find(ctx, true, &cd, ...);   /* POLL_ADD only, by user_data */',
+      '  ret = io_poll_disarm(preq);   /* -ENOENT; -EALREADY if a wake-up owns it */',
+      '  if (!ret) {',
+      '    req_set_fail(preq);',
+      '    io_req_set_res(preq, -ECANCELED, 0);',
+      "    io_req_task_work_add(preq);   /* its CQE comes after this request's */",
+      '  }',
+      '  io_req_set_res(req, ret, 0);',
+      '}',
+    ],
+  },
   io_ring_exit_work: {
     file: IO,
     lines: [

@@ -436,6 +436,16 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
           ? `timeout ${who(e)} is stopped before its timer fired: ${resName(f.res)}`
           : `the timer of ${who(e)} fires: ${resName(f.res)}`,
   },
+  sim_poll_arm: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `${who(e)} waits on the file's wait queue for ${pollText(f.events & 0xffff)}${f.multishot ? ': multishot, one CQE with IORING_CQE_F_MORE per wake-up' : ''}`,
+  },
+  sim_poll_remove: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `POLL_REMOVE ${who(e)} looks for the poll with user_data ${userDataText(BigInt.asUintN(64, BigInt(f.target)))}: ${f.res === 0 ? 'found; it will end with -ECANCELED' : resName(f.res)}`,
+  },
   sim_cancel: {
     weight: Weight.Key,
     text: (f, e) =>
@@ -542,6 +552,10 @@ export function shortName(e: TraceEvent): string {
       return f.how === 1 ? 'count reached' : f.how === 2 ? 'timeout stopped' : 'timer fires';
     case 'sim_cancel':
       return `cancel → ${resName(f.res)}`;
+    case 'sim_poll_arm':
+      return f.multishot ? 'multishot poll' : 'poll armed';
+    case 'sim_poll_remove':
+      return `poll remove → ${resName(f.res)}`;
     case 'sim_iowq_run':
       return 'io-wq worker';
     case 'sim_wait_sleep':

@@ -277,6 +277,8 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
     if (how === 2) return k('io_timeout_cancel', 'io_uring/timeout.c', 'stops a timeout before its timer fires');
     return k('io_timeout_fn', 'io_uring/timeout.c', 'the hrtimer callback: the timeout ends with -ETIME');
   },
+  sim_poll_arm: k('io_poll_add', 'io_uring/poll.c', 'arms a POLL_ADD on the file (__io_arm_poll_handler)'),
+  sim_poll_remove: k('io_poll_remove', 'io_uring/poll.c', 'finds a POLL_ADD by user_data and disarms it'),
   sim_cancel: k(
     'io_try_cancel',
     'io_uring/cancel.c',

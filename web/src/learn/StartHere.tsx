@@ -9,7 +9,8 @@ function StartHereComponent() {
     <section className="start-here" aria-labelledby="start-here-title" data-testid="start-here">
       <h3 id="start-here-title">Start here</h3>
       <p className="muted">
-        New to io_uring? Take these in order: the ring itself, then uring_cmd, then the review of the RFC.
+        New to io_uring? Take these in order: the ring itself, then the requests every io_uring program starts with,
+        then uring_cmd, then the review of the RFC.
       </p>
       <ol>
         {START_PATH.map((p, i) => {

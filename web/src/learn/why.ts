@@ -133,6 +133,10 @@ function eventWhy(e: TraceEvent): string | null {
       return 'A timeout is a request too: it sits on a timer and completes when the time runs out, so a program can bound how long it waits without a signal.';
     case 'sim_timeout_fire':
       return 'A timeout ends once: by its timer (-ETIME), by the completion count it waits for (0), or removed by another request (-ECANCELED).';
+    case 'sim_poll_arm':
+      return 'A program that serves many files wants to know which one is ready before it reads; POLL_ADD reports readiness as a CQE, and multishot keeps reporting without a new SQE each time.';
+    case 'sim_poll_remove':
+      return 'A multishot poll never ends by itself: the program must remove it (or cancel it) when it no longer wants the events.';
     case 'sim_cancel':
       return 'Cancellation finds requests by the user_data the program gave them, because that is the only name userspace has for a request.';
     case 'sim_not_modelled':

@@ -5,12 +5,17 @@
  * simulator's ring and request ids become names in order of first appearance, as a recording
  * names kernel pointers. Records of the simulator's own (`sim_*`, `sanitizer_*`) stay out.
  */
+import { IORING_CQE_F_MORE } from '../wasm/abi.generated';
 import { eventArgs, opcodeText } from '../wasm/events.generated';
 import type { TraceEvent } from '../wasm/decode';
 
 type Json = Record<string, unknown>;
 
-/** The kernel tracepoints the simulator writes (it models no poll, so no `poll_arm` or `task_add`, and no `short_write`). */
+/**
+ * The kernel tracepoints the simulator writes (no `short_write`). `task_add` is written for a
+ * poll wake-up or cancel that queues task_work (`__io_poll_execute`), the only place the kernel
+ * fires it; `poll_arm` for an async poll armed after `-EAGAIN`.
+ */
 export const SIM_TRACEPOINTS = [
   'create',
   'register',
@@ -26,6 +31,8 @@ export const SIM_TRACEPOINTS = [
   'local_work_run',
   'file_get',
   'task_work_run',
+  'task_add',
+  'poll_arm',
 ];
 
 /** The kind of kernel thread each simulator context runs as. */
@@ -106,7 +113,10 @@ export class TracepointNamer {
 export function toTracepoint(e: TraceEvent, names: TracepointNamer): Json | null {
   const f = eventArgs(e);
   if (f?.event === 'sim_req_free') names.free(e.ring, e.req);
-  if (!f || !f.event.startsWith('io_uring_')) return null;
+  if (!f) return null;
+  // Of the simulator's own records, only a poll wake-up or cancel stands for a tracepoint.
+  const pollTask = f.event === 'sim_poll_wake' || f.event === 'sim_poll_cancel';
+  if (!f.event.startsWith('io_uring_') && !pollTask) return null;
   if (e.req && !names.userData.has(e.req)) names.userData.set(e.req, e.userData);
   const ctx = THREAD_KIND[e.ctx] ?? 'other';
   const ring = () => names.name('ring', e.ring);
@@ -133,7 +143,9 @@ export function toTracepoint(e: TraceEvent, names: TracepointNamer): Json | null
         event: 'complete',
         ctx,
         ring: ring(),
-        req: req(),
+        // A CQE with IORING_CQE_F_MORE is an extra CQE of a request that stays in flight
+        // (io_req_post_cqe → io_fill_cqe_aux), whose tracepoint names no request.
+        req: f.cflags & IORING_CQE_F_MORE ? null : req(),
         user_data: ud(),
         result: f.res,
         cflags: f.cflags,
@@ -155,8 +167,24 @@ export function toTracepoint(e: TraceEvent, names: TracepointNamer): Json | null
       return { event: 'req_failed', ctx, ring: ring(), req: req(), user_data: ud(), opcode: op(), error: f.error };
     case 'io_uring_task_add':
       // The kernel fires io_uring:task_add only when a poll wake-up queues task_work
-      // (io_uring/poll.c:__io_poll_execute); the simulator records every task_work add.
+      // (io_uring/poll.c:__io_poll_execute); the simulator records every task_work add, and
+      // writes the tracepoint from its poll wake-up and poll cancel records instead.
       return null;
+    case 'sim_poll_wake':
+      return { event: 'task_add', ctx, ring: ring(), req: req(), user_data: ud(), opcode: op(), mask: f.mask };
+    case 'sim_poll_cancel':
+      return { event: 'task_add', ctx, ring: ring(), req: req(), user_data: ud(), opcode: op(), mask: 0 };
+    case 'io_uring_poll_arm':
+      return {
+        event: 'poll_arm',
+        ctx,
+        ring: ring(),
+        req: req(),
+        user_data: ud(),
+        opcode: op(),
+        mask: f.mask,
+        events: f.events,
+      };
     case 'io_uring_cqring_wait':
       return { event: 'cqring_wait', ctx, ring: ring(), min_events: f.min_events };
     case 'io_uring_fail_link':

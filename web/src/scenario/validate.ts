@@ -54,6 +54,8 @@ export const OPCODE_NAMES = [
   'TIMEOUT_REMOVE',
   'LINK_TIMEOUT',
   'ASYNC_CANCEL',
+  'POLL_ADD',
+  'POLL_REMOVE',
 ] as const;
 
 function show(v: unknown): string {

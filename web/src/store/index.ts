@@ -14,7 +14,18 @@ export type { LibraryEntry } from './scenarios';
 export type { Frame, ReqView, RingFrame, RingBytes } from '../sim/frame';
 export type { StateChange, TraceEvent } from '../wasm/decode';
 export type { Op, Scenario } from '../scenario/format';
-export { DRIVERS, DRIVER_CMD_OPS, ENOTMODELLED, OPCODES_MODELLED, OPCODES_NOT_MODELLED } from '../wasm/abi.generated';
+export {
+  DRIVERS,
+  DRIVER_CMD_OPS,
+  ENOTMODELLED,
+  IORING_OP_LINK_TIMEOUT,
+  IORING_OP_POLL_ADD,
+  IORING_OP_READ,
+  IORING_OP_TIMEOUT,
+  IORING_OP_URING_CMD,
+  OPCODES_MODELLED,
+  OPCODES_NOT_MODELLED,
+} from '../wasm/abi.generated';
 export { SETUP_FLAG_NAMES, SQE_FLAG_NAMES } from '../scenario/validate';
 export { emptyScenario } from '../sim/controller';
 export type { BranchInfo, Schedule } from '../sim/controller';

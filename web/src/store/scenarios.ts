@@ -33,6 +33,7 @@ const ORDER = [
   'first-read',
   'linked-write-read',
   'timeout-races-read',
+  'poll-multishot',
   'v3-sync-set-get',
   'v5-queued-task-work',
   'eagain-reissue',

@@ -400,6 +400,10 @@ export interface EventFields {
   sim_timeout_fire: { res: number; how: number };
   /** doc = r" ASYNC_CANCEL or TIMEOUT_REMOVE looked for a request by user_data. */
   sim_cancel: { res: number; target: number };
+  /** doc = r" A POLL_ADD armed on its file's wait queue (`events` with `IO_POLL_UNMASK`; `multishot` doc = r" 1 without `EPOLLONESHOT`). POLL_ADD has no kernel tracepoint of its own. */
+  sim_poll_arm: { events: number; multishot: number };
+  /** doc = r" POLL_REMOVE looked for a POLL_ADD by user_data (`io_poll_remove`). */
+  sim_poll_remove: { res: number; target: number };
 }
 
 /** An event name of the schema. */
@@ -583,6 +587,10 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'sim_timeout_fire', res: Number(e.a), how: Number(e.b) };
     case 'sim_cancel':
       return { event: 'sim_cancel', res: Number(e.a), target: Number(e.b) };
+    case 'sim_poll_arm':
+      return { event: 'sim_poll_arm', events: Number(e.a), multishot: Number(e.b) };
+    case 'sim_poll_remove':
+      return { event: 'sim_poll_remove', res: Number(e.a), target: Number(e.b) };
     default:
       return null;
   }
@@ -686,6 +694,8 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sim_timeout_arm: { id: 184, kernel: 'io_uring/timeout.c:io_timeout', ctx: null, fields: [{ name: 'ns', kind: 'num' }, { name: 'count', kind: 'num' }, { name: 'link', kind: 'choice' }] },
   sim_timeout_fire: { id: 185, kernel: 'io_uring/timeout.c:io_timeout_fn', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'how', kind: 'choice' }] },
   sim_cancel: { id: 186, kernel: 'io_uring/cancel.c:io_try_cancel', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'target', kind: 'num' }] },
+  sim_poll_arm: { id: 187, kernel: 'io_uring/poll.c:io_poll_add', ctx: null, fields: [{ name: 'events', kind: 'num' }, { name: 'multishot', kind: 'choice' }] },
+  sim_poll_remove: { id: 188, kernel: 'io_uring/poll.c:io_poll_remove', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'target', kind: 'num' }] },
 };
 
 /** Options for the text trace. */
@@ -1097,6 +1107,16 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
       return `req ${e.req}, user_data ${hex(e.userData)}, ${(f.how === 1 ? 'count reached' : f.how === 2 ? 'removed' : 'timer fired')}, result ${resultText(f.res)}`;
     }
     case 'sim_cancel': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, user_data ${String(f.target)}: ${resultText(f.res)}`;
+    }
+    case 'sim_poll_arm': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, ${(f.multishot === 1 ? 'multishot' : 'one-shot')}, events ${String(f.events)}`;
+    }
+    case 'sim_poll_remove': {
       const f = a;
       void o;
       return `req ${e.req}, user_data ${hex(e.userData)}, user_data ${String(f.target)}: ${resultText(f.res)}`;

@@ -49,6 +49,10 @@ const MODELLED: [string, string][] = [
     'By user_data (io_try_cancel): a request still queued for io-wq, a request waiting through async poll, or a pending TIMEOUT; -ENOENT when there is none. The cancelled request completes with -ECANCELED after the canceller.',
   ],
   [
+    'IORING_OP_POLL_ADD, IORING_OP_POLL_REMOVE',
+    "io_poll_add_prep and io_poll_parse_events (always edge-triggered; IORING_POLL_ADD_LEVEL, addr, off or buf_index are -EINVAL); a ready file completes a one-shot poll inline, files without ->poll answer DEFAULT_POLLMASK at once. A waiting poll is woken by the key of the file's wake-up (every write() to a polled pipe, an eventfd write, a closing end without a key), newest waiter first. IORING_POLL_ADD_MULTI posts one CQE with IORING_CQE_F_MORE per wake-up from task_work and ends when that CQE finds no room in the CQ ring; POLL_REMOVE (and ASYNC_CANCEL) end a poll with -ECANCELED.",
+  ],
+  [
     'Completion',
     '__io_uring_cmd_done posts at the next flush with COMPLETE_DEFER, and through task_work otherwise; __io_uring_cmd_do_in_task (with the lazy-wake hint) runs a driver callback in the submitting task; a driver can mark a command cancelable, and ring teardown calls cancelable commands with IO_URING_F_CANCEL (io_uring_try_cancel_uring_cmd).',
   ],

@@ -51,10 +51,12 @@ const OPCODES = [
   'TIMEOUT_REMOVE',
   'LINK_TIMEOUT',
   'ASYNC_CANCEL',
+  'POLL_ADD',
+  'POLL_REMOVE',
 ];
 /** Opcodes that take a file and a cmd_op (uring_cmd), or a buffer and offset (read/write). */
 const CMD_OPCODES = ['URING_CMD', 'URING_CMD128'];
-const RW_OPCODES = ['READ', 'WRITE'];
+const RW_OPCODES = ['READ', 'WRITE', 'POLL_ADD'];
 /** What the SQE fields mean for each opcode, as a hint under the form. */
 const FIELD_HINTS: Record<string, string> = {
   READ: 'addr: &buffer, len: bytes, off: offset (-1: the file position)',
@@ -63,6 +65,8 @@ const FIELD_HINTS: Record<string, string> = {
   LINK_TIMEOUT: 'after an IO_LINK request: addr: &timespec buffer, len 1',
   TIMEOUT_REMOVE: 'addr: the user_data of the timeout to remove',
   ASYNC_CANCEL: 'addr: the user_data of the request to cancel',
+  POLL_ADD: 'op_flags: the events (1 POLLIN, 4 POLLOUT), len: 1 for IORING_POLL_ADD_MULTI (multishot)',
+  POLL_REMOVE: 'addr: the user_data of the POLL_ADD to remove',
 };
 
 interface Var {

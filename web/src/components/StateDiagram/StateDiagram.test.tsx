@@ -2,9 +2,10 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetAll } from '../../test/core';
-import { simStore } from '../../store';
+import { IORING_OP_POLL_ADD, IORING_OP_READ, IORING_OP_TIMEOUT, IORING_OP_URING_CMD, simStore } from '../../store';
 import { showStory } from '../../test/showStory';
-import { StateDiagram, stepPath } from './StateDiagram';
+import { GENERIC_DIAGRAM } from '../../viz/stateDiagram';
+import { StateDiagram, diagramFor, diagramState, stepPath } from './StateDiagram';
 
 afterEach(resetAll);
 
@@ -58,5 +59,42 @@ describe('the transitions of one step', () => {
     expect(
       names(stepPath('complete_pending', [mv('complete_pending', 'done'), mv('done', 'free')], 1, 'done')),
     ).toEqual(['complete_pending>done']);
+  });
+});
+
+describe('the generic request lifecycle', () => {
+  const mv = (from: string, to: string, req = 1) => ({ req, from, to }) as never;
+  const names = (p: ReturnType<typeof stepPath>) => p.map((e) => `${e.from}>${e.to}`);
+  it('shows a READ in flight as a wait on its file, a TIMEOUT as a wait on its timer', () => {
+    expect(diagramFor(IORING_OP_READ)).toBe(GENERIC_DIAGRAM);
+    expect(diagramFor(IORING_OP_URING_CMD)).not.toBe(GENERIC_DIAGRAM);
+    expect(diagramState('inflight', IORING_OP_READ)).toBe('poll_armed');
+    expect(diagramState('inflight', IORING_OP_POLL_ADD)).toBe('poll_armed');
+    expect(diagramState('inflight', IORING_OP_TIMEOUT)).toBe('timed');
+    expect(diagramState('inflight', IORING_OP_URING_CMD)).toBe('inflight');
+    // A READ on an empty pipe: issued inline, -EAGAIN, poll armed, in one step.
+    expect(
+      names(
+        stepPath(
+          'prepped',
+          [mv('prepped', 'issuing'), mv('issuing', 'inflight')],
+          1,
+          diagramState('inflight', IORING_OP_READ),
+          IORING_OP_READ,
+        ),
+      ),
+    ).toEqual(['prepped>issuing', 'issuing>poll_armed']);
+    // Woken: task_work retries it, and it completes.
+    expect(
+      names(
+        stepPath(
+          'tw_pending',
+          [mv('tw_pending', 'issuing'), mv('issuing', 'complete_pending'), mv('complete_pending', 'done')],
+          1,
+          'done',
+          IORING_OP_READ,
+        ),
+      ),
+    ).toEqual(['tw_pending>issuing', 'issuing>complete_pending', 'complete_pending>done']);
   });
 });
