@@ -115,6 +115,9 @@ pub struct IoKiocb {
     pub pdu_copied: u32,
     /// `req->refs`, meaningful with [`REQ_F_REFCOUNT`].
     pub refs: u32,
+    /// `req->iopoll_completed` (IOPOLL rings): set by `__io_uring_cmd_done` instead of
+    /// posting; the poller (`io_do_iopoll`) turns it into a CQE.
+    pub iopoll_completed: bool,
 }
 
 /// Where `io_ring_exit_work` is in its loop.
@@ -225,6 +228,9 @@ pub struct IoRingCtx {
     pub local_work: VecDeque<TwItem>,
     /// `ctx->cancelable_uring_cmd`.
     pub cancelable: Vec<u32>,
+    /// `ctx->iopoll_list`: requests issued on an IOPOLL ring that wait to be polled, in issue
+    /// order (`io_iopoll_req_issued` adds at the tail).
+    pub iopoll_list: Vec<u32>,
     /// Provenance of each byte of the SQE region (who wrote it last).
     pub sqe_prov: Vec<Prov>,
     /// Whether the ring was torn down.

@@ -94,7 +94,7 @@ const SIMPLIFIED: [string, string][] = [
 ];
 
 const ABSENT: string[] = [
-  'SQPOLL, IOPOLL (and hybrid polling), NO_MMAP, ATTACH_WQ, R_DISABLED, SQE_MIXED and SQ_REWIND rings: io_uring_setup refuses them with -EINVAL.',
+  'SQPOLL, hybrid polling (HYBRID_IOPOLL), NO_MMAP, ATTACH_WQ, R_DISABLED, SQE_MIXED and SQ_REWIND rings: io_uring_setup refuses them with -EINVAL. IOPOLL rings are modelled for uring_cmd and NOP: a file needs a uring_cmd_iopoll hook, and completions are found by polling in io_uring_enter(GETEVENTS).',
   'Registered files, buffers and rings (fixed files never resolve, so a fixed uring_cmd gets -EBADF), buffer selection and provided-buffer rings.',
   'Opcodes other than NOP and URING_CMD/URING_CMD128 (they fail the way a kernel built without them would, with -EOPNOTSUPP), and multishot completions beyond the prep checks.',
   'Personalities, restrictions, eventfd, io_uring_register(2), and SQ/CQ ring resizing.',
