@@ -16,9 +16,63 @@ export interface COutline {
 const UC = 'io_uring/uring_cmd.c';
 const IO = 'io_uring/io_uring.c';
 const TW = 'io_uring/tw.c';
+const RW = 'io_uring/rw.c';
 
 /** Outlines by C identifier (the `ident` of captions/kernelFunctions.ts). */
 export const C_OUTLINES: Record<string, COutline> = {
+  io_iopoll_req_issued: {
+    file: IO,
+    lines: [
+      'static void io_iopoll_req_issued(req, issue_flags) {',
+      '  /* io_issue_sqe: IOU_ISSUE_SKIP_COMPLETE on an IOPOLL ring, op with iopoll_queue */',
+      '  lock uring_lock unless the caller holds it;',
+      '  wq_list_add_tail(&req->comp_list, &ctx->iopoll_list);',
+      '  /* only polling finds its completion from now on */',
+      '}',
+    ],
+  },
+  io_uring_classic_poll: {
+    file: RW,
+    lines: [
+      'static int io_uring_classic_poll(req, iob, poll_flags) {',
+      '  if (req->opcode == IORING_OP_URING_CMD)',
+      '    return file->f_op->uring_cmd_iopoll(ioucmd, iob, poll_flags);   /* the driver */',
+      '  return file->f_op->iopoll(&rw->kiocb, iob, poll_flags);   /* reads and writes */',
+      '}',
+    ],
+  },
+  io_do_iopoll: {
+    file: RW,
+    lines: [
+      'int io_do_iopoll(ctx, force_nonspin) {',
+      '  for each req on ctx->iopoll_list {',
+      '    if (READ_ONCE(req->iopoll_completed)) break;',
+      '    if (io_uring_classic_poll(req, &iob, poll_flags) > 0) poll_flags |= ONESHOT;',
+      '    if (READ_ONCE(req->iopoll_completed)) break;',
+      '  }',
+      '  nr_events = completed requests at the head of the list (smp_load_acquire);',
+      '  cut them off the list into the completion list;',
+      '  __io_submit_flush_completions(ctx);   /* the CQEs appear here */',
+      '  return nr_events;',
+      '}',
+    ],
+  },
+  io_iopoll_check: {
+    file: IO,
+    lines: [
+      'static int io_iopoll_check(ctx, min_events) {',
+      '  /* GETEVENTS on an IOPOLL ring, uring_lock held; overflow flushed first */',
+      '  if (io_cqring_events(ctx)) return 0;   /* CQEs already waiting */',
+      '  do {',
+      '    if (list empty || task_work pending) { run task_work;',
+      '      if (a CQE was posted || list empty) break; }',
+      '    nr_events += io_do_iopoll(ctx, !min_events);',
+      '    if (need_resched()) break;',
+      '  } while (nr_events < min_events);',
+      '  return 0;',
+      '}',
+    ],
+  },
   io_uring_cmd: {
     file: UC,
     lines: [
@@ -26,11 +80,12 @@ export const C_OUTLINES: Record<string, COutline> = {
       '  if (!file->f_op->uring_cmd) return -EOPNOTSUPP;',
       '  /* LSM hook: security_uring_cmd() */',
       '  add SQE128 / CQE32 / COMPAT / IOPOLL bits of the ring to issue_flags;',
+      '  if (IOPOLL ring && !file->f_op->uring_cmd_iopoll) return -EOPNOTSUPP;',
       '  ret = file->f_op->uring_cmd(ioucmd, issue_flags);   /* the driver */',
       '  if (ret == -EAGAIN) { flags |= REISSUE; return -EAGAIN; }  /* punt to io-wq */',
       '  if (ret == -EIOCBQUEUED) return ret;               /* stays in flight */',
-      '  if (ret < 0) req_set_fail(req);',
-      '  io_req_set_res(req, ret, 0);   /* CQE at the next flush */',
+      '  /* 6.18.44, 6.19: MULTISHOT and ret >= 0: no CQE ever (fixed for 7.3) */',
+      '  if (ret < 0) req_set_fail(req); io_req_set_res(req, ret, 0);   /* CQE at the next flush */',
       '  return IOU_COMPLETE;',
       '}',
     ],
@@ -55,8 +110,10 @@ export const C_OUTLINES: Record<string, COutline> = {
       '  io_uring_cmd_del_cancelable(cmd, issue_flags);',
       '  if (ret < 0) req_set_fail(req);',
       '  io_req_set_res(req, ret, 0);   /* big CQE: extra1 = res2 */',
-      '  if (issue_flags & IO_URING_F_COMPLETE_DEFER)',
-      '    io_req_complete_defer(req);   /* caller holds uring_lock */',
+      '  if (ring is IOPOLL)',
+      '    smp_store_release(&req->iopoll_completed, 1);   /* the poller posts the CQE */',
+      '  else if (issue_flags & IO_URING_F_COMPLETE_DEFER)',
+      '    io_req_complete_defer(req);   /* caller holds uring_lock (WARN and return if UNLOCKED) */',
       '  else',
       '    queue task_work io_req_task_complete;',
       '}',
