@@ -32,7 +32,7 @@ describe('review quotes', () => {
         if (place.sanitizer) {
           const info = SANITIZERS[place.sanitizer];
           expect(info, place.sanitizer).toBeTruthy();
-          expect(info.review.map((q) => q.quote).join(' '), p.point).toContain(p.quote.quote);
+          expect((info?.review ?? []).map((q) => q.quote).join(' '), p.point).toContain(p.quote.quote);
         }
         if (place.scenario) {
           const doc = JSON.parse(readFileSync(join(dir, `${place.scenario}.json`), 'utf8')) as {
