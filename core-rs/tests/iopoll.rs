@@ -206,3 +206,24 @@ fn ring_exit_polls_the_iopoll_list_empty() {
     assert!(of(&recs, "sim_warn").is_empty());
     assert_eq!(reap(&mut r), vec![(1, 9, 0, None)]);
 }
+
+#[test]
+fn a_completed_request_behind_an_unfinished_one_is_reaped_and_the_other_stays() {
+    // io_do_iopoll reaps from where its walk stopped (the first completed request), not only
+    // a completed head: the slow command polled before it stays on the list.
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let fd = dev(&mut ua, "p", "rust_iopoll_device");
+    let mut r = iopoll_ring(&mut ua);
+    prep_cmd(&mut r, fd, IOPOLL_DEV_CMD, [100_000, 1], 1);
+    prep_cmd(&mut r, fd, IOPOLL_DEV_CMD, [500, 2], 2);
+    assert_eq!(r.submit_and_wait(1), 2);
+    assert_eq!(reap(&mut r), vec![(2, 2, 0, None)]);
+    let recs = drain();
+    let last = of(&recs, "sim_iopoll_pass");
+    let last = last.last().unwrap();
+    assert_eq!((last.a, last.b), (2, 1), "two listed, one reaped");
+    // The slow one is still polled for, and found later.
+    assert_eq!(r.submit_and_wait(1), 0);
+    assert_eq!(reap(&mut r), vec![(1, 1, 0, None)]);
+}

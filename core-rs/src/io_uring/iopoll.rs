@@ -36,7 +36,10 @@ pub fn io_do_iopoll(ring: u32, force_nonspin: bool) -> (u32, u32) {
         None => return (0, 0),
     };
     let mut poll_flags = if force_nonspin { BLK_POLL_ONESHOT } else { 0 };
-    for &idx in &list {
+    // Where the walk stopped: at the first completed request (`pos`); none, and nothing is
+    // reaped ("else if (!pos) return 0").
+    let mut stop = None;
+    for (at, &idx) in list.iter().enumerate() {
         // A completed request ends the walk: it and the ones before it get reaped.
         let hook = sim::with(|s| {
             let ctx = s.ctx_mut(ring);
@@ -60,7 +63,10 @@ pub fn io_do_iopoll(ring: u32, force_nonspin: bool) -> (u32, u32) {
         });
         let (h, cmd, serial, ud, prev) = match hook {
             Some(x) => x,
-            None => break,
+            None => {
+                stop = Some(at);
+                break;
+            }
         };
         // SAFETY: `cmd` is a live request's command in flight; `h` is its file's own hook.
         let found = unsafe { h(cmd, poll_flags) };
@@ -73,23 +79,31 @@ pub fn io_do_iopoll(ring: u32, force_nonspin: bool) -> (u32, u32) {
             r.serial != serial || r.iopoll_completed
         });
         if found < 0 {
+            // The hook's error ends the pass (`io_iopoll_check` would return it; the
+            // simulator's drivers never fail here).
             break;
         }
         if found > 0 {
             poll_flags |= BLK_POLL_ONESHOT;
         }
         if done {
+            stop = Some(at);
             break;
         }
     }
     sim::with(|s| {
         let ctx = s.ctx_mut(ring);
         let listed = ctx.iopoll_list.len() as u32;
-        let mut n = 0;
-        while n < ctx.iopoll_list.len() && ctx.req(ctx.iopoll_list[n]).iopoll_completed {
-            n += 1;
+        // From where the walk stopped, the run of completed requests is reaped; requests
+        // polled before it stay on the list.
+        let from = stop
+            .unwrap_or(ctx.iopoll_list.len())
+            .min(ctx.iopoll_list.len());
+        let mut to = from;
+        while to < ctx.iopoll_list.len() && ctx.req(ctx.iopoll_list[to]).iopoll_completed {
+            to += 1;
         }
-        let reaped: Vec<u32> = ctx.iopoll_list.drain(..n).collect();
+        let reaped: Vec<u32> = ctx.iopoll_list.drain(from..to).collect();
         for &idx in &reaped {
             io_req_complete_defer(s, ring, idx);
         }
