@@ -12,9 +12,9 @@
 //! task_work, whose callback calls `done(Ok(value), ..)`; on an IOPOLL ring that only sets
 //! `iopoll_completed`, and the poller's next pass turns it into a CQE.
 //!
-//! On a ring without IOPOLL a polled queue never completes anything by itself: the command
-//! fails at once with `-EOPNOTSUPP` (NVMe refuses a polled command on an unpolled ring with
-//! `-EOPNOTSUPP` likewise, `nvme_uring_cmd_io`).
+//! This device has only a polled queue, so a ring that does not poll gets `-EOPNOTSUPP` at once
+//! (NVMe instead sends such a command to an interrupt-driven queue: `nvme_uring_cmd_io` asks for
+//! a polled request, `REQ_POLLED`, only under `IO_URING_F_IOPOLL`).
 
 use crate::kernel::{
     device::Device,
