@@ -227,3 +227,26 @@ fn a_completed_request_behind_an_unfinished_one_is_reaped_and_the_other_stays() 
     assert_eq!(r.submit_and_wait(1), 0);
     assert_eq!(reap(&mut r), vec![(1, 1, 0, None)]);
 }
+
+#[test]
+fn an_async_nop_on_an_iopoll_ring_completes_through_task_work_not_the_poller() {
+    // io-wq completes it with io_req_complete_post; an IOPOLL ring is lockless_cq, so the CQE
+    // goes through task_work. GETEVENTS finds an empty iopoll list and does not wait for it.
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let mut r = iopoll_ring(&mut ua);
+    prep_nop(&mut r, 5);
+    let slot = (r.sqe_tail.wrapping_sub(1) & (r.p.sq_entries - 1)) as usize;
+    // SAFETY: the slot was just handed out by get_sqe.
+    unsafe { (*(r.sqes.add(slot * r.sqe_size) as *mut io_uring_sqe)).flags = IOSQE_ASYNC };
+    drain();
+    assert_eq!(r.submit_and_wait(1), 1);
+    run_idle();
+    assert_eq!(reap(&mut r), vec![(5, 0, 0, None)]);
+    let recs = drain();
+    assert!(
+        of(&recs, "sim_iopoll_queue").is_empty(),
+        "a NOP is never polled"
+    );
+    assert_eq!(of(&recs, "io_uring_task_add").len(), 1);
+}
