@@ -164,7 +164,8 @@ export const tests = [
       await page.bringToFront();
       await page.keyboard.press('PageDown');
       await page.keyboard.press('ArrowRight');
-      if ((await stepOf(page)) !== 'step 2 of 30') throw new Error(`PageDown, ArrowRight: ${await stepOf(page)}`);
+      if (!/^step 2 of \d+$/.test((await stepOf(page)) ?? ''))
+        throw new Error(`PageDown, ArrowRight: ${await stepOf(page)}`);
       await speaker.waitForFunction(() => document.querySelector('[data-testid="sv-step"]')?.textContent === '2');
       await page.keyboard.press('PageUp');
       await speaker.waitForFunction(() => document.querySelector('[data-testid="sv-step"]')?.textContent === '1');

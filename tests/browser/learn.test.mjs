@@ -161,7 +161,11 @@ export const tests = [
     async run(page, { url }) {
       const exp = await oracle('v5-queued-task-work');
       const { checkChromeTrace } = await tsImport('../../web/src/test/learnOracle.ts', import.meta.url);
-      const at = 14;
+      // A step inside a chapter, not its first: the snippet must start earlier, at the chapter.
+      const starts = exp.chapters.filter((f) => f >= 0);
+      const inside = starts.findIndex((f, i) => (starts[i + 1] ?? exp.last + 1) - f > 1);
+      if (inside < 0) throw new Error('v5-queued-task-work has no chapter longer than one step');
+      const at = starts[inside] + 1;
       await page.goto(`${url}?s=v5-queued-task-work&step=${at}&theme=light`);
       await waitCursor(page, at);
       const shown = Number(await page.getByTestId('sim-time').getAttribute('data-ns'));

@@ -1,5 +1,5 @@
 /** The application shell: header, pages, and the visualizer's stage. */
-import { memo, useEffect, useRef } from 'react';
+import { type RefObject, memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { BytesView } from '../components/BytesView';
 import { Caption } from '../components/Caption';
@@ -191,14 +191,45 @@ function FileMenu() {
   );
 }
 
+/**
+ * The window width at which the header's inline row overflowed, or 0 while it fits: measured with
+ * the row shown, kept until the window is wider than that, and measured again when `deps` change.
+ */
+function useRowWidth(header: RefObject<HTMLElement | null>, deps: unknown[]): number {
+  const key = deps.map(String).join('|');
+  const [seen, setSeen] = useState({ key, needs: 0 });
+  const needs = seen.key === key ? seen.needs : 0;
+  useLayoutEffect(() => {
+    const el = header.current;
+    if (!el) return;
+    const check = () => {
+      if (needs > 0) {
+        if (window.innerWidth >= needs) setSeen({ key, needs: 0 });
+        return;
+      }
+      const over = el.scrollWidth - el.clientWidth;
+      if (over > 1) setSeen({ key, needs: window.innerWidth + over + 24 });
+    };
+    check();
+    window.addEventListener('resize', check);
+    return () => window.removeEventListener('resize', check);
+  }, [header, key, needs]);
+  return needs;
+}
+
 function Header() {
   const theme = useSim(selTheme);
   const page = useSim(selPage);
   const mode = useSim(selMode);
   const sandbox = useSim((s) => s.sandbox);
   const menu = useRef<HTMLDetailsElement>(null);
-  // Too narrow for the row of buttons (the projector's type is larger): one menu instead.
-  const narrow = useMedia(theme === 'projector' ? '(max-width: 1560px)' : '(max-width: 1240px)');
+  // Too narrow for the row of buttons (the projector's type is larger): one menu instead. The
+  // media query is the first guess; the header then measures itself, because what the row needs
+  // depends on the badge, the scenario title and the theme.
+  const guess = useMedia(theme === 'projector' ? '(max-width: 1560px)' : '(max-width: 1240px)');
+  const header = useRef<HTMLElement>(null);
+  const needs = useRowWidth(header, [theme, guess, mode, sandbox]);
+  const narrow = guess || needs > 0;
   const items = (
     <>
       <button
@@ -256,7 +287,7 @@ function Header() {
     </>
   );
   return (
-    <header className="app-header">
+    <header className="app-header" ref={header}>
       <h1>
         Ringside <span className="tagline">io_uring and uring_cmd, step by step</span>
       </h1>

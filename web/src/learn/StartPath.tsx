@@ -43,7 +43,13 @@ function StartPathComponent() {
         </button>
       )}
       {next && (
-        <button type="button" className="sp-next" onClick={() => goToStop(next)} data-testid="path-next">
+        <button
+          type="button"
+          className="sp-next"
+          onClick={() => goToStop(next)}
+          data-testid="path-next"
+          title={`Next: ${pathTitle(next)}`}
+        >
           Next: {pathTitle(next)} →
         </button>
       )}

@@ -5,8 +5,12 @@
  * d3 computes the arcs (viz/ringGeometry); React renders the SVG. The head and tail markers turn
  * by the free-running counter (never the masked slot), so a CSS transition always moves them
  * forward around the ring, the way the counters move; prefers-reduced-motion turns it off.
+ *
+ * The SVG scales with its panel, and its text with it. So that a squeezed ring (the projector's
+ * focused stage at 1280×720) stays readable, the component measures how many user units one CSS
+ * pixel is (`--u`) and the stylesheet keeps every label at least `--ring-floor` CSS pixels on screen.
  */
-import { memo, useMemo } from 'react';
+import { type CSSProperties, type RefObject, memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { AGGREGATE_ABOVE, bandPath, inWindow, slotArcs } from '../../viz/ringGeometry';
 
 export interface RingSlot {
@@ -179,6 +183,28 @@ function AggregateSlots({
   );
 }
 
+/**
+ * User units of the ring's square viewBox per CSS pixel on screen (at least 1: a ring drawn larger
+ * than its viewBox keeps its design sizes). Measured on resize; 1 where ResizeObserver is missing.
+ */
+function useUserUnitsPerPixel(ref: RefObject<SVGSVGElement | null>): number {
+  const [unit, setUnit] = useState(1);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const measure = () => {
+      const r = el.getBoundingClientRect();
+      const px = Math.min(r.width, r.height);
+      if (px > 0) setUnit(Math.max(1, Math.round((SIZE / px) * 100) / 100));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return unit;
+}
+
 function RingViewComponent({
   kind,
   entries,
@@ -205,12 +231,17 @@ function RingViewComponent({
   // A label never spills out of its slot: the font shrinks to the slot's arc (CSS min() keeps
   // the theme's size as the upper bound).
   const arcLen = (2 * Math.PI * ((R0 + R1) / 2)) / entries;
+  // The floor wins over the fit: on a projector a readable label beats one that stays inside its slot.
   const fit = (text: string | undefined) => ({
-    fontSize: `min(var(--ring-label), ${Math.floor(arcLen / (0.62 * Math.max(3, text?.length ?? 0) + 0.6))}px)`,
+    fontSize: `max(min(var(--ring-label), ${Math.floor(arcLen / (0.62 * Math.max(3, text?.length ?? 0) + 0.6))}px), calc(var(--ring-floor) * var(--u)))`,
   });
+  const svg = useRef<SVGSVGElement>(null);
+  const unit = useUserUnitsPerPixel(svg);
   return (
     <figure className={`ring ring-${k}`} aria-label={`${kind} ring`}>
       <svg
+        ref={svg}
+        style={{ '--u': unit } as CSSProperties}
         viewBox={`${-SIZE / 2} ${-SIZE / 2} ${SIZE} ${SIZE}`}
         className={entries <= 8 ? 'few' : 'many'}
         role="img"

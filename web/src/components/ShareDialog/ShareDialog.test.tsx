@@ -28,7 +28,8 @@ describe('ShareDialog', () => {
     const ch = chs.filter((c) => c.frame <= 4).at(-1)!;
     const next = chs.find((c) => c.frame > ch.frame)!;
     expect(ch.frame).toBeLessThan(4);
-    const panels = 'rings,lanes,state,code,timeline';
+    // The code panel stands beside the rings on every screen; the inspector's default tab is Bytes.
+    const panels = 'rings,lanes,state,bytes,timeline';
     expect(snippet).toMatch(
       new RegExp(
         `^<iframe src="[^"]*embed\\.html\\?s=nop-batch&amp;from=${ch.frame}&amp;to=${next.frame - 1}&amp;panels=${panels}&amp;origin=${encodeURIComponent(location.origin).replace(/[.]/g, '\\.')}&amp;autoplay=0&amp;loop=0&amp;theme=light"`,
@@ -55,7 +56,7 @@ describe('ShareDialog', () => {
     // Before the first chapter, the whole run.
     const last = st().frames.length - 1;
     expect(el.querySelector('iframe')?.getAttribute('src')).toBe(
-      `https://x.example/embed.html?s=nop-batch&from=0&to=${last}&panels=rings,lanes,state,code,timeline&origin=https%3A%2F%2Fdocs.example&autoplay=0&loop=0&theme=light`,
+      `https://x.example/embed.html?s=nop-batch&from=0&to=${last}&panels=rings,lanes,state,bytes,timeline&origin=https%3A%2F%2Fdocs.example&autoplay=0&loop=0&theme=light`,
     );
     startSession(core);
     expect(embedSnippet(st(), 'https://x.example/embed.html', undefined, null)).toMatch(
