@@ -4,7 +4,7 @@
 //
 //   node conformance/fuzz/fuzz.mjs [--seed N] [--count M] [--keep DIR] [--quiet]
 //
-// A program is a random ring (size, CQE32/CQE_MIXED/SQE128/NO_SQARRAY/SUBMIT_ALL/COOP_TASKRUN,
+// A program is a random ring (size, CQE32/CQE_MIXED/SQE128/NO_SQARRAY/SUBMIT_ALL/COOP_TASKRUN/IOPOLL,
 // small CQs that overflow) and rounds of: publish random NOPs and invalid SQEs (links, hard
 // links, CQE_SKIP_SUCCESS, invalid flags and opcodes, every nop flag, big CQEs), corrupt SQ
 // index entries, enter with random to_submit/min_complete/flags (waits always carry a short
@@ -51,6 +51,7 @@ const SETUP = {
   CQE32: 2048,
   NO_SQARRAY: 1 << 16,
   CQE_MIXED: 1 << 18,
+  IOPOLL: 1,
 };
 const GETEVENTS = 1;
 const EXT_ARG = 8;
@@ -136,6 +137,10 @@ async function program(seed) {
   if (r.chance(20)) flags |= SETUP.SUBMIT_ALL;
   if (r.chance(15)) flags |= SETUP.NO_SQARRAY;
   if (r.chance(15)) flags |= SETUP.COOP_TASKRUN;
+  // IOPOLL: NOPs complete inline there too; GETEVENTS polls (io_iopoll_check) instead of
+  // sleeping, and an empty iopoll list ends the wait at once. Not with CQE_MIXED (its
+  // unflushable overflow is the livelock noted below).
+  if (!(flags & SETUP.CQE_MIXED) && r.chance(12)) flags |= SETUP.IOPOLL;
   let cq = 0;
   if (r.chance(50)) {
     flags |= SETUP.CQSIZE;

@@ -2655,6 +2655,25 @@ static void sc_uring_cmd_bad_fd(struct trace *t)
 	st_ring_close(t, NULL);
 }
 
+/* IOPOLL ring (io_uring/uring_cmd.c:io_uring_cmd, io_uring/io_uring.c:io_iopoll_check): files with
+ * ->uring_cmd but no ->uring_cmd_iopoll are refused at issue; NOP completes inline; GETEVENTS with
+ * nothing on the iopoll list returns at once instead of sleeping. */
+static void sc_iopoll_uring_cmd(struct trace *t)
+{
+	if (file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0 ||
+	    file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || !need_ring(t, 4, IORING_SETUP_IOPOLL, 0))
+		return;
+	q(t, sqe_cmd(t, "null", 0, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_cmd(t, "tcp_server", RS_SOCKET_URING_OP_SIOCINQ, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_nop(3));
+	submit_reap(t, 1, 1);
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
 /* ---- sockets ---- */
 
 static void cmd_q(struct trace *t, const char *id, uint32_t op, uint64_t ud)

@@ -216,6 +216,12 @@ static const struct scenario scenarios[] = {
 	{ "uring_cmd_bad_fd", sc_uring_cmd_bad_fd,
 	  "URING_CMD on fd 9999 (not open): -EBADF." },
 
+	{ "iopoll_uring_cmd", sc_iopoll_uring_cmd,
+	  "IORING_SETUP_IOPOLL ring: URING_CMD on /dev/null and SIOCINQ on a TCP socket are -EOPNOTSUPP "
+	  "(both files have ->uring_cmd but no ->uring_cmd_iopoll); NOP completes (res 0); "
+	  "io_uring_enter(0, 1, GETEVENTS) with nothing in flight returns 0 at once: io_iopoll_check "
+	  "stops when the iopoll list is empty instead of sleeping." },
+
 	/* sockets */
 	{ "sock_siocinq_unix", sc_sock_siocinq_unix,
 	  "SOCKET_URING_OP_SIOCINQ on an AF_UNIX stream socket: -EOPNOTSUPP before and after 100 bytes "

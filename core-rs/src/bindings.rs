@@ -201,6 +201,11 @@ pub unsafe fn queue_delayed_work(func: unsafe fn(*mut c_void), data: *mut c_void
     });
 }
 
+/// `ktime_get_ns()` (`kernel/time/timekeeping.c`): the simulated monotonic clock.
+pub fn ktime_get_ns() -> u64 {
+    crate::sim::with(|s| s.clock_ns)
+}
+
 /// `printk` at `level` (`KERN_INFO` = 6, `KERN_ERR` = 3).
 pub fn printk(level: u32, msg: &str) {
     simulator::with(|s| crate::linux::printk::printk(s, level, msg));

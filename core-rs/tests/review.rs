@@ -15,7 +15,7 @@ use ringside_core::drivers::rust_res2_v3::{RES2_CMD, RES2_VALUE};
 use ringside_core::drivers::rust_teardown_hazards::*;
 use ringside_core::ffi::exports::*;
 use ringside_core::ffi::ring_exports::{
-    rs_advance_clock, rs_run_until_idle, rs_sleep_begin, rs_spin,
+    rs_advance_clock, rs_run_until_idle, rs_sleep_begin, rs_spin, rs_sys_socket,
 };
 use ringside_core::io_uring::exit::{EXIT_WARN_NS, SPIN_NS};
 use ringside_core::io_uring::types::*;
@@ -453,4 +453,37 @@ fn pdu_bytes_copied_per_command_by_api_generation() {
     assert_eq!(r.submit_and_wait(1), 1);
     let recs = drain();
     assert_eq!(of(&recs, "sim_req_free")[0].b, 32);
+}
+
+/// Item 4, the multishot completion fix: `io_uring/uring_cmd.c:io_uring_cmd` of 6.18.44 (and of
+/// 6.19) returns `IOU_ISSUE_SKIP_COMPLETE` for a MULTISHOT command whose driver returned a
+/// value ≥ 0, so a command that finished synchronously never gets a CQE. Commit 360941242f09
+/// ("io_uring/uring_cmd: don't skip completion for a synchronous multishot cmd", for 7.3,
+/// queued for 6.18.y after 6.18.44) removed that branch. Measured on the running 6.18.44 with
+/// `conformance/probes/mshot_sync.c`: no CQE. Both profiles keep the pre-fix behaviour.
+#[test]
+fn a_synchronous_multishot_uring_cmd_gets_no_cqe_on_6_18_44_and_6_19() {
+    for profile in [0, PROFILE_619] {
+        rs_init(profile);
+        let mut ua = UserAlloc::new();
+        // A UDP socket: SOCKET_URING_OP_SIOCINQ (cmd_op 0) answers 0 at once.
+        let fd = rs_sys_socket(2, 2, 0);
+        assert!(fd >= 0);
+        let mut r = ring(&mut ua, 0);
+        prep_cmd_with(&mut r, fd, 0, 1, |sqe| {
+            sqe.op_flags = IORING_URING_CMD_MULTISHOT;
+            sqe.flags = IOSQE_BUFFER_SELECT;
+        });
+        prep_cmd(&mut r, fd, 0, [0, 0], 2);
+        assert_eq!(submit(&mut r), 2);
+        run_idle();
+        assert_eq!(
+            reap(&mut r),
+            vec![(2, 0, 0, None)],
+            "profile {}: only the single-shot command completes",
+            profile
+        );
+        let left = req_by_ud(&r, 1).expect("the multishot request is still allocated");
+        assert_ne!(left.state, 0, "in flight, with no way to complete");
+    }
 }

@@ -14,6 +14,7 @@ use crate::kernel::error::Result;
 pub mod rust_delay_device;
 pub mod rust_double_done;
 pub mod rust_eagain_device;
+pub mod rust_iopoll_device;
 pub mod rust_misc_device;
 pub mod rust_misc_device_v3;
 pub mod rust_misc_device_v4;
@@ -113,6 +114,16 @@ pub static DRIVERS: &[DriverEntry] = &[
         cmd_ops: &[("DELAY_DEV_SUBMIT", rust_delay_device::DELAY_DEV_SUBMIT)],
         actions: &["complete_now", "fail_next", "stall"],
         init: rust_delay_device::init,
+    },
+    DriverEntry {
+        name: "rust_iopoll_device",
+        api: "v5",
+        has_uring_cmd: true,
+        source: "core-rs/src/drivers/rust_iopoll_device.rs",
+        summary: "polled queue (IOPOLL rings only): a command is found done by uring_cmd_iopoll",
+        cmd_ops: &[("IOPOLL_DEV_CMD", rust_iopoll_device::IOPOLL_DEV_CMD)],
+        actions: &[],
+        init: rust_iopoll_device::init,
     },
     DriverEntry {
         name: "rust_eagain_device",

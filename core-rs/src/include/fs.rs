@@ -13,6 +13,11 @@ use super::io_uring_cmd::io_uring_cmd;
 /// A `->uring_cmd()` handler: `int (*uring_cmd)(struct io_uring_cmd *, unsigned int issue_flags)`.
 pub type UringCmdFn = unsafe fn(*mut io_uring_cmd, u32) -> i32;
 
+/// A `->uring_cmd_iopoll()` handler: `int (*uring_cmd_iopoll)(struct io_uring_cmd *, struct
+/// io_comp_batch *, unsigned int poll_flags)`; returns how many completions it found (the
+/// simulator has no `io_comp_batch`: found completions are completed by the driver itself).
+pub type UringCmdIopollFn = unsafe fn(*mut io_uring_cmd, u32) -> i32;
+
 /// A uring_cmd task_work callback (≥ v6.19 form: the command and a token saying whether the
 /// task is exiting, `io_tw_token_t.cancel`).
 pub type UringCmdTwFn = unsafe fn(*mut io_uring_cmd, TwToken);
@@ -34,6 +39,9 @@ pub struct file_operations {
     pub name: &'static str,
     /// `->uring_cmd()`, or `None` when the file has no uring_cmd support.
     pub uring_cmd: Option<UringCmdFn>,
+    /// `->uring_cmd_iopoll()`: polls for the command's completion on an `IORING_SETUP_IOPOLL`
+    /// ring; without it such a ring refuses the file's commands (`-EOPNOTSUPP`).
+    pub uring_cmd_iopoll: Option<UringCmdIopollFn>,
     /// `->release()`, called when the last reference goes away.
     pub release: Option<unsafe fn(*mut file)>,
 }

@@ -51,6 +51,12 @@ pub enum Phase {
     WaitDone,
     /// Returning to user mode: run pending task_work (`tctx_task_work`).
     ExitTw,
+    /// IOPOLL ring: the start of `io_iopoll_check` (overflow flush, return at once when CQEs
+    /// are waiting).
+    IoPollInit,
+    /// IOPOLL ring: one iteration unit of the `io_iopoll_check` loop (task_work, then one
+    /// `io_do_iopoll` pass).
+    IoPoll,
 }
 
 /// An `io_uring_enter` in progress.
@@ -108,6 +114,12 @@ pub struct EnterCall {
     pub tw_ran: u32,
     /// task_work ran since the last completion flush.
     pub flush_pending: bool,
+    /// `io_iopoll_check`: events reaped by polling so far (`nr_events`).
+    pub iop_events: u32,
+    /// `io_iopoll_check`: polling passes so far.
+    pub iop_passes: u32,
+    /// `io_iopoll_check`: the CQ tail before the task_work of this iteration ran, while it runs.
+    pub iop_tail: Option<u32>,
 }
 
 /// Starts an `io_uring_enter` call for the task (the work happens in later steps).
@@ -154,6 +166,9 @@ pub fn begin(
         tw_batch_local: false,
         tw_ran: 0,
         flush_pending: false,
+        iop_events: 0,
+        iop_passes: 0,
+        iop_tail: None,
     });
     0
 }
@@ -256,6 +271,8 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
             c.phase = Phase::ExitTw;
             false
         }),
+        Phase::IoPollInit => sim::with(iopoll_init),
+        Phase::IoPoll => iopoll_step(ring),
         Phase::ExitTw => {
             if tw_run_one(ring, false, true) {
                 return true;
@@ -752,7 +769,8 @@ fn commit_sq(s: &mut Sim) -> bool {
     let head = ctx.cached_sq_head;
     ctx.rings.store_release_u32(rings_off::SQ_HEAD, head);
     s.emit(Event::sim_sq_head_commit, c.ring, 0, 0, head as i64, 0);
-    let defer = s.ctx(c.ring).defer_taskrun();
+    // `ctx->syscall_iopoll` jumps to `iopoll_locked` before DEFER_TASKRUN's local work.
+    let defer = s.ctx(c.ring).defer_taskrun() && s.ctx(c.ring).flags & IORING_SETUP_IOPOLL == 0;
     let cl = call(s);
     cl.phase = if c.ret != c.to_submit as i32 {
         Phase::ExitTw
@@ -817,9 +835,11 @@ fn io_get_ext_arg(s: &Sim, c: &mut EnterCall) -> Result<(), i32> {
 fn wait_args(s: &mut Sim) -> bool {
     let mut c = *call(s);
     let r = io_get_ext_arg(s, &mut c);
+    let iopoll = s.ctx(c.ring).flags & IORING_SETUP_IOPOLL != 0;
     let cl = call(s);
     *cl = c;
     match r {
+        Ok(()) if iopoll => cl.phase = Phase::IoPollInit,
         Ok(()) => cl.phase = Phase::WaitTw,
         Err(e) => {
             cl.waited = true;
@@ -828,6 +848,98 @@ fn wait_args(s: &mut Sim) -> bool {
         }
     }
     false
+}
+
+/// The start of `io_iopoll_check` (`io_uring/io_uring.c`): `min_events` is capped at the CQ
+/// size; the overflow list is flushed; if any CQE is already waiting the call returns 0 at
+/// once ("we can potentially be spinning for commands that already triggered a completion").
+fn iopoll_init(s: &mut Sim) -> bool {
+    let c = *call(s);
+    let ctx = s.ctx(c.ring);
+    let min = c.min_complete.min(ctx.layout.cq_entries);
+    let overflow = !ctx.overflow.is_empty();
+    if overflow {
+        io_cqring_overflow_flush(s, c.ring);
+    }
+    let waiting = cq_events_user(s.ctx(c.ring)) > 0;
+    let cl = call(s);
+    cl.min_events = min;
+    cl.iop_events = 0;
+    cl.iop_passes = 0;
+    cl.iop_tail = None;
+    if waiting {
+        cl.waited = true;
+        cl.wait_ret = 0;
+        cl.phase = Phase::ExitTw;
+        s.emit(Event::sim_iopoll_check_done, c.ring, 0, 0, 0, 0);
+    } else {
+        cl.phase = Phase::IoPoll;
+    }
+    overflow
+}
+
+/// Ends `io_iopoll_check` with 0.
+fn iopoll_done(s: &mut Sim) {
+    let c = *call(s);
+    let cl = call(s);
+    cl.waited = true;
+    cl.wait_ret = 0;
+    cl.phase = Phase::ExitTw;
+    s.emit(
+        Event::sim_iopoll_check_done,
+        c.ring,
+        0,
+        0,
+        i64::from(c.iop_events),
+        i64::from(c.iop_passes),
+    );
+}
+
+/// One unit of the `io_iopoll_check` loop: while the iopoll list is empty or task_work is
+/// pending, run task_work one item at a time; then stop if that posted a CQE or nothing is
+/// left to poll ("some requests don't go through iopoll_list"); else one `io_do_iopoll`
+/// pass, until `min_events` were reaped.
+fn iopoll_step(ring: u32) -> bool {
+    let (list_empty, tw_pending, in_tw) = sim::with(|s| {
+        let ctx = s.ctx(ring);
+        let tw = !ctx.local_work.is_empty() || !s.task.tw.is_empty();
+        (ctx.iopoll_list.is_empty(), tw, call(s).iop_tail.is_some())
+    });
+    if list_empty || tw_pending || in_tw {
+        if !in_tw {
+            sim::with(|s| {
+                let tail = s.ctx(ring).cached_cq_tail;
+                call(s).iop_tail = Some(tail);
+            });
+        }
+        let defer = sim::with(|s| s.ctx(ring).defer_taskrun());
+        if tw_run_one(ring, defer, true) {
+            return true;
+        }
+        let stop = sim::with(|s| {
+            let ctx = s.ctx(ring);
+            let (tail, empty) = (ctx.cached_cq_tail, ctx.iopoll_list.is_empty());
+            let cl = call(s);
+            let moved = cl.iop_tail.take().map_or(false, |t| t != tail);
+            moved || empty
+        });
+        if stop {
+            sim::with(iopoll_done);
+            return true;
+        }
+    }
+    let force_nonspin = sim::with(|s| call(s).min_events == 0);
+    let (_, reaped) = iopoll::io_do_iopoll(ring, force_nonspin);
+    sim::with(|s| {
+        let cl = call(s);
+        cl.iop_events += reaped;
+        cl.iop_passes += 1;
+        let (ev, min, passes) = (cl.iop_events, cl.min_events, cl.iop_passes);
+        if ev >= min || passes >= iopoll::MAX_PASSES {
+            iopoll_done(s);
+        }
+    });
+    true
 }
 
 fn cq_events_user(ctx: &IoRingCtx) -> u32 {

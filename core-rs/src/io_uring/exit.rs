@@ -45,6 +45,7 @@ use crate::sim::WorkItem;
 pub static IO_URING_FOPS: crate::linux::fs::file_operations = crate::linux::fs::file_operations {
     name: "io_uring_fops",
     uring_cmd: None,
+    uring_cmd_iopoll: None,
     release: Some(io_uring_release),
 };
 
@@ -193,6 +194,12 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
             None => break,
         }
     }
+    // IOPOLL ring: `io_uring_try_cancel_requests` polls while the iopoll list is not empty
+    // (`io_iopoll_try_reap_events` → `io_do_iopoll`), returning true: one pass per iteration.
+    let polling = sim::with(|s| s.ring(ring).map_or(false, |c| !c.iopoll_list.is_empty()));
+    if polling {
+        iopoll::io_do_iopoll(ring, true);
+    }
     sim::with(|s| {
         set_ctx(s, Ctx::Device);
         io_submit_flush_completions(s, ring);
@@ -201,7 +208,7 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
             Some(c) => c,
             None => return,
         };
-        let progressed = calls > 0 || cancelled_iowq > 0 || killed > 0 || ran > 0;
+        let progressed = calls > 0 || cancelled_iowq > 0 || killed > 0 || ran > 0 || polling;
         if inflight(ctx) == 0 {
             ring_maybe_freed(s, ring);
             return;

@@ -23,6 +23,7 @@
 pub mod cancel;
 pub mod enter;
 pub mod exit;
+pub mod iopoll;
 pub mod nop;
 pub mod opdata;
 pub mod opdef;
@@ -128,8 +129,9 @@ pub fn io_uring_fill_params(entries: u32, p: &io_uring_params) -> Result<(u32, u
 /// `io_uring_setup(2)`: validates `p`, creates a ring, fills in `p` and returns its fd.
 ///
 /// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create`. Features not modelled
-/// (`SQPOLL`, `IOPOLL`, `NO_MMAP`, `ATTACH_WQ`, `R_DISABLED`, `SQE_MIXED`, `SQ_REWIND`) are
-/// refused with `-EINVAL` after the kernel's own checks pass.
+/// (`SQPOLL`, `HYBRID_IOPOLL`, `NO_MMAP`, `ATTACH_WQ`, `R_DISABLED`, `SQE_MIXED`,
+/// `SQ_REWIND`) are refused with `-EINVAL` after the kernel's own checks pass. `IOPOLL` is
+/// modelled for uring_cmd and NOP (`io_iopoll_check`, `io_do_iopoll`; `enter.rs`).
 pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32 {
     if p.resv.iter().any(|&r| r != 0) {
         return -EINVAL;
@@ -142,7 +144,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         Err(e) => return -e,
     };
     const UNMODELLED: u32 = IORING_SETUP_SQPOLL
-        | IORING_SETUP_IOPOLL
+        | IORING_SETUP_HYBRID_IOPOLL
         | IORING_SETUP_NO_MMAP
         | IORING_SETUP_ATTACH_WQ
         | IORING_SETUP_R_DISABLED
@@ -189,6 +191,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         link_last: None,
         local_work: Default::default(),
         cancelable: Vec::new(),
+        iopoll_list: Vec::new(),
         sqe_prov: vec![Prov::Fresh; sqe_bytes],
         dead: false,
         exit: ExitProgress::default(),
@@ -284,6 +287,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
                 live_issue_flags: None,
                 done_called: false,
                 pdu_copied: 0,
+                iopoll_completed: false,
                 refs: 0,
                 op: Default::default(),
             }));
@@ -304,6 +308,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     r.live_issue_flags = None;
     r.done_called = false;
     r.pdu_copied = 0;
+    r.iopoll_completed = false;
     r.refs = 0;
     r.op = Default::default();
     r.cmd.flags = 0;
@@ -1008,6 +1013,24 @@ pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) -> i32 {
             }
             // `io_arm_ltimeout`: the request went async, its LINK_TIMEOUT starts.
             timeout::io_arm_ltimeout(s, ring, idx);
+            // `IOU_ISSUE_SKIP_COMPLETE` on an IOPOLL ring for an op with `iopoll_queue`
+            // (uring_cmd): `io_iopoll_req_issued` puts it on `ctx->iopoll_list`, where only
+            // polling finds its completion (`io_uring/io_uring.c:io_issue_sqe`).
+            let ctx = s.ctx(ring);
+            let r = ctx.req(idx);
+            if ctx.flags & IORING_SETUP_IOPOLL != 0
+                && opdef::io_issue_def(r.opcode).iopoll
+                && matches!(r.state, ReqState::Inflight | ReqState::Issuing)
+                && r.serial != 0
+            {
+                let (serial, ud) = (r.serial, r.user_data);
+                let ctx = s.ctx_mut(ring);
+                if !ctx.iopoll_list.contains(&idx) {
+                    ctx.iopoll_list.push(idx);
+                }
+                let n = ctx.iopoll_list.len();
+                s.emit(Event::sim_iopoll_queue, ring, serial, ud, n as i64, 0);
+            }
             return 0;
         }
         ret

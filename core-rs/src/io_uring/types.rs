@@ -117,6 +117,9 @@ pub struct IoKiocb {
     pub refs: u32,
     /// State of the opcodes in `rw.rs`, `poll.rs`, `timeout.rs` and `cancel.rs`.
     pub op: super::opdata::OpData,
+    /// `req->iopoll_completed` (IOPOLL rings): set by `__io_uring_cmd_done` instead of
+    /// posting; the poller (`io_do_iopoll`) turns it into a CQE.
+    pub iopoll_completed: bool,
 }
 
 /// Where `io_ring_exit_work` is in its loop.
@@ -231,6 +234,9 @@ pub struct IoRingCtx {
     pub local_work: VecDeque<TwItem>,
     /// `ctx->cancelable_uring_cmd`.
     pub cancelable: Vec<u32>,
+    /// `ctx->iopoll_list`: requests issued on an IOPOLL ring that wait to be polled, in issue
+    /// order (`io_iopoll_req_issued` adds at the tail).
+    pub iopoll_list: Vec<u32>,
     /// Provenance of each byte of the SQE region (who wrote it last).
     pub sqe_prov: Vec<Prov>,
     /// Whether the ring was torn down.

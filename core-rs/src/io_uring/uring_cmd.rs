@@ -169,9 +169,16 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
                 return Err(-EOPNOTSUPP);
             }
         };
+        // An IOPOLL ring polls for completions, so the file must have the hook the poller
+        // calls (`io_uring/uring_cmd.c:io_uring_cmd`); `iopoll_completed` starts at 0.
+        if ctx_flags & IO_URING_F_IOPOLL != 0 && f_op.uring_cmd_iopoll.is_none() {
+            s.emit(Event::sim_iopoll_no_hook, ring, serial, ud, fd as i64, 0);
+            return Err(-EOPNOTSUPP);
+        }
         let flags = issue_flags | ctx_flags;
         req_set_state(s, ring, idx, ReqState::Issuing);
         let r = s.ctx_mut(ring).req_mut(idx);
+        r.iopoll_completed = false;
         let cmd = &mut r.cmd as *mut io_uring_cmd;
         r.in_issue = true;
         r.issues += 1;
@@ -370,6 +377,7 @@ pub unsafe fn __io_uring_cmd_done(
         let mixed = ctx.flags & IORING_SETUP_CQE_MIXED != 0;
         let cqe32_ring = ctx.flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) != 0;
         let dead = ctx.dead;
+        let iopoll = ctx.flags & IORING_SETUP_IOPOLL != 0;
         // io_uring_cmd_del_cancelable.
         ctx.cancelable.retain(|&c| c != idx);
         let r = ctx.req_mut(idx);
@@ -388,7 +396,18 @@ pub unsafe fn __io_uring_cmd_done(
             r.big_cqe = [res2, 0];
             r.flags |= REQ_F_BIG_CQE;
         }
-        if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 && issue_flags & IO_URING_F_UNLOCKED != 0 {
+        if iopoll {
+            // IOPOLL ring: no CQE here whatever the flags; `smp_store_release(iopoll_completed,
+            // 1)` and the poller (`io_do_iopoll`) posts it. Completed during the issue call,
+            // the request is still put on the iopoll list and reaped by the next pass.
+            r.iopoll_completed = true;
+            if r.state != ReqState::Issuing {
+                r.state = ReqState::Inflight;
+            }
+            s.emit(Event::sim_iopoll_completed, ring, serial, ud, ret as i64, 0);
+        } else if issue_flags & IO_URING_F_COMPLETE_DEFER != 0
+            && issue_flags & IO_URING_F_UNLOCKED != 0
+        {
             // `WARN_ON_ONCE(issue_flags & IO_URING_F_UNLOCKED)` in the COMPLETE_DEFER branch:
             // the kernel warns and returns. No CQE is ever posted and nothing else will
             // complete the request, so it (and the ring's reference it holds) leaks.

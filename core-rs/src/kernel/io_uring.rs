@@ -532,3 +532,29 @@ impl IoUringSqe {
         unsafe { &*ptr.cast() }
     }
 }
+
+/// Simulator extension (the Rust series binds no iopoll hook): the command the poller asks
+/// `->uring_cmd_iopoll()` about (`struct io_uring_cmd *` in C), for a driver to find among the
+/// [`QueuedIoUringCmd`]s it holds. It grants no access to the command.
+pub struct IoUringCmdPoll {
+    inner: NonNull<bindings::io_uring_cmd>,
+}
+
+impl IoUringCmdPoll {
+    /// Wraps the command being polled.
+    ///
+    /// # Safety
+    ///
+    /// The caller must ensure that `ptr` is a live command in flight.
+    pub(crate) unsafe fn from_raw(ptr: *mut bindings::io_uring_cmd) -> Self {
+        IoUringCmdPoll {
+            // SAFETY: a live command is not null (caller).
+            inner: unsafe { NonNull::new_unchecked(ptr) },
+        }
+    }
+
+    /// Whether `queued` is the handle of the command being polled.
+    pub fn is(&self, queued: &QueuedIoUringCmd) -> bool {
+        self.inner == queued.inner
+    }
+}

@@ -30,7 +30,7 @@ use crate::kernel::device::Device;
 use crate::kernel::error::code::{EINVAL, EIOCBQUEUED};
 use crate::kernel::error::{from_result, to_result, Result};
 use crate::kernel::fs::File;
-use crate::kernel::io_uring::{IoUringCmd, UringCmdAction, PDU_SIZE};
+use crate::kernel::io_uring::{IoUringCmd, IoUringCmdPoll, UringCmdAction, PDU_SIZE};
 use crate::kernel::types::{ForeignOwnable, Opaque};
 
 /// Options for creating a misc device.
@@ -182,6 +182,19 @@ pub trait MiscDevice: Sized + 'static {
     fn sim_ctl(_device: &Self, _action: &str, _arg: i32) -> Result<i32> {
         Err(EINVAL)
     }
+
+    /// Simulator extension (neither v3 nor v5 binds it): whether
+    /// [`MiscDevice::uring_cmd_iopoll`] is implemented, i.e. `file_operations.uring_cmd_iopoll`
+    /// is set. Without it an `IORING_SETUP_IOPOLL` ring refuses the device's commands with
+    /// `-EOPNOTSUPP` (`io_uring/uring_cmd.c:io_uring_cmd`).
+    const HAS_URING_CMD_IOPOLL: bool = false;
+
+    /// Simulator extension: `->uring_cmd_iopoll()`, called by the poller
+    /// (`io_uring/rw.c:io_uring_classic_poll` from `io_do_iopoll`) for a command this device
+    /// queued on an IOPOLL ring. Poll the hardware; return how many completions were found.
+    fn uring_cmd_iopoll(_device: &Self, _cmd: &IoUringCmdPoll, _poll_flags: u32) -> i32 {
+        unreachable!("uring_cmd_iopoll called although HAS_URING_CMD_IOPOLL is false")
+    }
 }
 
 /// The `file_operations` trampolines for a [`MiscDevice`].
@@ -280,10 +293,30 @@ impl<T: MiscDevice> MiscdeviceVTable<T> {
         from_result(|| T::sim_ctl(device, action, arg))
     }
 
+    /// # Safety
+    ///
+    /// The caller (the poller) must ensure that `ioucmd` points to a live command in flight
+    /// whose file was opened through [`Self::open`].
+    unsafe fn uring_cmd_iopoll(ioucmd: *mut bindings::io_uring_cmd, poll_flags: u32) -> i32 {
+        bindings::sim::set_src_at(file!(), line!());
+        // SAFETY: the command is live and has a file (caller).
+        let private: *mut c_void = unsafe { (*(*ioucmd).file).private_data };
+        // SAFETY: `private` came from `into_foreign` in `open`; the request holds the file.
+        let device = unsafe { <Box<T> as ForeignOwnable>::borrow(private) };
+        // SAFETY: live command (caller).
+        let cmd = unsafe { IoUringCmdPoll::from_raw(ioucmd) };
+        T::uring_cmd_iopoll(device, &cmd, poll_flags)
+    }
+
     const VTABLE: bindings::file_operations = bindings::file_operations {
         name: "rust_misc_fops",
         uring_cmd: if T::HAS_URING_CMD {
             Some(Self::uring_cmd)
+        } else {
+            None
+        },
+        uring_cmd_iopoll: if T::HAS_URING_CMD_IOPOLL {
+            Some(Self::uring_cmd_iopoll)
         } else {
             None
         },

@@ -17,6 +17,7 @@ pub mod miscdevice;
 pub mod prelude;
 pub mod print;
 pub mod sync;
+pub mod time;
 pub mod transmute;
 pub mod types;
 pub mod uaccess;

@@ -51,6 +51,8 @@ macro_rules! fops {
         pub static $id: file_operations = file_operations {
             name: $name,
             uring_cmd: $cmd,
+            // No file outside drivers/nvme has an iopoll hook (NVMe's char devices).
+            uring_cmd_iopoll: None,
             release: None,
         };
     };

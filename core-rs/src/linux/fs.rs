@@ -15,6 +15,7 @@ use crate::sim::Sim;
 pub static PLAIN_FOPS: file_operations = file_operations {
     name: "generic_fops",
     uring_cmd: None,
+    uring_cmd_iopoll: None,
     release: None,
 };
 

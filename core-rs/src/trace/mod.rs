@@ -587,6 +587,32 @@ events! {
     sim_poll_remove = 188, "io_uring/poll.c:io_poll_remove", None,
         [res: A Result, target: B Num],
         Some("{req}, user_data {target}: {res}");
+    /// An `IORING_SETUP_IOPOLL` ring refused a command: the file has `->uring_cmd` but no
+    /// `->uring_cmd_iopoll` (`-EOPNOTSUPP`).
+    sim_iopoll_no_hook = 230, "io_uring/uring_cmd.c:io_uring_cmd", None,
+        [fd: A Num],
+        Some("{req}, fd {fd} has no uring_cmd_iopoll: -EOPNOTSUPP");
+    /// A request queued on an IOPOLL ring went on `ctx->iopoll_list`, to be found by polling.
+    sim_iopoll_queue = 231, "io_uring/io_uring.c:io_iopoll_req_issued", None,
+        [listed: A Num],
+        Some("{req}, {listed} on the iopoll list");
+    /// `io_uring_cmd_done` on an IOPOLL ring: `iopoll_completed` is set, no CQE yet (the
+    /// poller posts it).
+    sim_iopoll_completed = 232, "io_uring/uring_cmd.c:__io_uring_cmd_done", None,
+        [res: A Result],
+        Some("{req}, iopoll_completed = 1, result {res} waits for the poller");
+    /// The poller asked a command's driver (`f_op->uring_cmd_iopoll`).
+    sim_iopoll_hook = 233, "io_uring/rw.c:io_uring_classic_poll", None,
+        [found: A Num],
+        Some("{req}, uring_cmd_iopoll found {found}");
+    /// One `io_do_iopoll` pass: requests on the list, and how many completed ones became CQEs.
+    sim_iopoll_pass = 234, "io_uring/rw.c:io_do_iopoll", None,
+        [listed: A Num, reaped: BLo Num],
+        Some("ring {ring}, {listed} on the iopoll list, {reaped} reaped");
+    /// `io_iopoll_check` returned to the caller of `io_uring_enter(GETEVENTS)`.
+    sim_iopoll_check_done = 235, "io_uring/io_uring.c:io_iopoll_check", None,
+        [events: A Num, passes: BLo Num],
+        Some("ring {ring}, {events} events after {passes} polling passes");
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

@@ -34,6 +34,7 @@ pub const SOURCE_FILES: &[(u16, &str)] = &[
     (21, "core-rs/src/kernel/sync.rs"),
     (22, "core-rs/src/drivers/rust_teardown_hazards.rs"),
     (23, "core-rs/src/drivers/rust_res2_v3.rs"),
+    (24, "core-rs/src/drivers/rust_iopoll_device.rs"),
 ];
 
 /// Returns the id of the file a `file!()`/[`Location::file`] path names (0 if it is not in

@@ -313,6 +313,40 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
     weight: Weight.Alarm,
     text: () => 'the sanitizer reports that the driver uses a PDU type larger than the 32-byte PDU',
   },
+  sim_iopoll_no_hook: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `the ring polls for completions (IOPOLL) but the file behind fd ${f.fd} has no ->uring_cmd_iopoll(), so the core fails ${who(e)} with -EOPNOTSUPP without calling its driver`,
+  },
+  sim_iopoll_queue: {
+    weight: Weight.Normal,
+    text: (f, e) =>
+      `${who(e)} goes on the ring's iopoll list (${plural(f.listed, 'request')} there): on an IOPOLL ring only polling finds its completion`,
+  },
+  sim_iopoll_completed: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `done() on an IOPOLL ring only sets iopoll_completed for ${who(e)} (result ${resName(f.res)}): no CQE yet, the poller posts it`,
+  },
+  sim_iopoll_hook: {
+    weight: Weight.Normal,
+    text: (f, e) =>
+      f.found > 0
+        ? `the poller calls the driver's ->uring_cmd_iopoll() for ${who(e)}: the device has finished it`
+        : `the poller calls the driver's ->uring_cmd_iopoll() for ${who(e)}: not finished yet`,
+  },
+  sim_iopoll_pass: {
+    weight: Weight.Noise,
+    text: (f) =>
+      f.reaped > 0
+        ? `io_do_iopoll reaps ${plural(f.reaped, 'completed request')} from the iopoll list into CQEs`
+        : `io_do_iopoll polls ${plural(f.listed, 'request')} and reaps nothing`,
+  },
+  sim_iopoll_check_done: {
+    weight: Weight.Normal,
+    text: (f) =>
+      `io_iopoll_check returns to userspace with ${plural(f.events, 'event')} after ${plural(f.passes, 'polling pass', 'polling passes')}`,
+  },
   sim_uring_cmd_no_hook: {
     weight: Weight.Key,
     text: (f, e) =>

@@ -91,6 +91,7 @@ const sim = (name: string, what: string): UpstreamFunction => ({
 const URING_CMD_C = 'io_uring/uring_cmd.c';
 const IO_URING_C = 'io_uring/io_uring.c';
 const CMD_H = 'include/linux/io_uring/cmd.h';
+const RW_C = 'io_uring/rw.c';
 
 const ENTER = k('io_uring_enter', IO_URING_C, 'the io_uring_enter(2) system call', 'io_uring_enter');
 const CMD = k(
@@ -188,6 +189,12 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sanitizer_sqe_after_issue: k('io_uring_cmd_sqe_copy', URING_CMD_C, 'copies the SQE only when the issue is deferred'),
   sanitizer_pdu_too_big: k('io_uring_cmd_to_pdu', CMD_H, 'BUILD_BUG_ON(sizeof(T) > 32)'),
   sim_uring_cmd_no_hook: CMD,
+  sim_iopoll_no_hook: k('io_uring_cmd', URING_CMD_C, 'refuses a file without ->uring_cmd_iopoll on an IOPOLL ring'),
+  sim_iopoll_queue: k('io_iopoll_req_issued', IO_URING_C, 'adds the request to ctx->iopoll_list'),
+  sim_iopoll_completed: k('__io_uring_cmd_done', URING_CMD_C, 'only sets iopoll_completed on an IOPOLL ring'),
+  sim_iopoll_hook: k('io_uring_classic_poll', RW_C, "calls the file's ->uring_cmd_iopoll()"),
+  sim_iopoll_pass: k('io_do_iopoll', RW_C, 'polls the iopoll list and reaps completed requests'),
+  sim_iopoll_check_done: k('io_iopoll_check', IO_URING_C, 'polls until min_complete events, for GETEVENTS'),
   sim_sqe_read: rs('IoUringSqe::cmd_data', 'rust/kernel/io_uring.rs', 'reads the command area of the SQE'),
   sim_dev_register: k('misc_register', 'drivers/char/misc.c', 'registers a misc device'),
   sim_dev_open: k('misc_open', 'drivers/char/misc.c', "opens a misc device and calls the driver's open"),

@@ -190,3 +190,123 @@ export const SANITIZERS: Record<string, SanitizerInfo> = {
 export function sanitizerInfo(event: string): SanitizerInfo | null {
   return SANITIZERS[event] ?? null;
 }
+
+/** Where the app shows a review point in the reviewer's words. */
+export interface ReviewPointPlace {
+  /** A library scenario (`scenarios/<id>.json`) whose intro or chapter notes quote it. */
+  scenario?: string;
+  /** The chapter title whose notes quote it (none: the intro). */
+  chapter?: string;
+  /** A sanitizer whose explanation card quotes it (`SANITIZERS`). */
+  sanitizer?: string;
+}
+
+/** One point of the RFC v3 review (issue 15's list), with the words that make it. */
+export interface ReviewPoint {
+  /** The point, in a few words. */
+  point: string;
+  quote: ReviewQuote;
+  /** Every place the quote is shown; `review.test.ts` checks that each one really quotes it. */
+  shown: ReviewPointPlace[];
+}
+
+/**
+ * Every review point issue 15 asked the app to show, each with its reviewer's words (verbatim
+ * from the thread; `review.test.ts` checks them against it when RINGSIDE_REVIEW_THREAD is set)
+ * and where they appear. docs/uring-cmd.md has the same list with the tests and the kernel each
+ * claim was checked against.
+ */
+export const REVIEW_POINTS: ReviewPoint[] = [
+  {
+    point: '&T / &mut T PDU accessors need an alignment guarantee; the PDU is a byte array',
+    quote: {
+      who: 'Benno Lossin',
+      date: '2025-08-28',
+      on: P3,
+      quote:
+        'you do need to ensure that the pdu is aligned to at least the required alignment of `T` for this to be sound',
+    },
+    shown: [
+      { scenario: 'hazard-pdu-ref-misaligned-619', chapter: 'Benno Lossin: alignment' },
+      { sanitizer: 'sanitizer_pdu_misaligned' },
+    ],
+  },
+  {
+    point: 'copy-based PDU access costs on every call; drivers want io_uring_cmd_to_pdu-style references',
+    quote: {
+      who: 'Ming Lei',
+      date: '2025-08-28',
+      on: P3,
+      quote: 'read_pdu()/write_pdu() needs whole 32bytes copy for read/write any single field.',
+    },
+    shown: [{ scenario: 'stale-pdu', chapter: 'Back to the cache' }],
+  },
+  {
+    point: 'read_pdu builds a &mut from &self',
+    quote: {
+      who: 'Daniel Almeida',
+      date: '2025-08-27',
+      on: P3,
+      quote:
+        'But this creates a &mut to self.inner using unsafe code. Avoid doing this in general. All of a sudden your type is not thread-safe anymore.',
+    },
+    shown: [{ scenario: 'stale-pdu', chapter: 'A fresh object reads as zeroes' }],
+  },
+  {
+    point: 'the opcode check in cmd_data proves nothing and costs in the hot path',
+    quote: {
+      who: 'Caleb Sander Mateos',
+      date: '2025-09-02',
+      on: P3,
+      quote:
+        "it's not required for safety, it doesn't actually ensure that userspace has written to the cmd field, and it adds overhead in a hot path.",
+    },
+    shown: [{ scenario: 'v3-sync-set-get', chapter: 'Reading the command area' }],
+  },
+  {
+    point: 'IOPOLL completion for uring_cmd (NVMe passthrough on a polled ring)',
+    quote: {
+      who: 'Caleb Sander Mateos',
+      date: '2025-09-02',
+      on: P3,
+      quote:
+        'It looks like commit 9ce6c9875f3e ("nvme: always punt polled uring_cmd end_io work to task_work") removed the IOPOLL special case, so all NVMe passthru completions go through nvme_uring_task_cb(), which calls io_uring_cmd_done().',
+    },
+    shown: [{ scenario: 'iopoll-uring-cmd', chapter: 'GETEVENTS polls' }],
+  },
+  {
+    point: 'v5 gaps: complete(-EIOCBQUEUED) or a dropped QueuedIoUringCmd leaves a request nobody can complete',
+    quote: {
+      who: 'Caleb Sander Mateos',
+      date: '2025-09-02',
+      on: P3,
+      quote:
+        'Even better would be to enforce at compile time that the number of times IoUringCmd::done() is called matches the return value from uring_cmd()',
+    },
+    shown: [
+      { scenario: 'hazard-v5-lost-command', chapter: 'complete(-EIOCBQUEUED)' },
+      { sanitizer: 'sanitizer_cmd_lost' },
+    ],
+  },
+  {
+    point: 'res2 silently lost on 6.18 by the v3 done signature',
+    quote: {
+      who: 'Sidong Yang',
+      date: '2025-08-22',
+      on: P3,
+      quote: '`res2`: Extra for big completion queue entry `IORING_SETUP_CQE32`.',
+    },
+    shown: [{ sanitizer: 'sanitizer_res2_lost' }],
+  },
+  {
+    point: 'the sample completes from a workqueue with borrowed issue_flags (v4) — the uring_lock rule',
+    quote: {
+      who: 'Caleb Sander Mateos',
+      date: '2025-09-02',
+      on: P4,
+      quote:
+        "But if IO_URING_F_UNLOCKED is not set, it needs to be called with the io_ring_ctx's uring_lock held. That generally requires it to either be called during uring_cmd() or from a task work callback.",
+    },
+    shown: [{ sanitizer: 'sanitizer_done_unlocked' }],
+  },
+];

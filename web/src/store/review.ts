@@ -126,6 +126,8 @@ export interface ReqSummary {
   postedIn: string;
   res: string;
   pdu: string;
+  /** PDU bytes moved through the accessors during the request's life (Ming Lei's cost point). */
+  copied: string;
   sanitizers: string;
 }
 
@@ -135,6 +137,7 @@ export const SUMMARY_FIELDS: { key: Exclude<keyof ReqSummary, 'key'>; label: str
   { key: 'postedIn', label: 'CQE posted from' },
   { key: 'res', label: 'res' },
   { key: 'pdu', label: 'PDU zeroed' },
+  { key: 'copied', label: 'PDU bytes copied' },
   { key: 'sanitizers', label: 'sanitizer reports' },
   { key: 'path', label: 'contexts' },
 ];
@@ -164,6 +167,7 @@ export function summarise(frames: readonly Frame[]): ReqSummary[] {
           postedIn: '—',
           res: '—',
           pdu: 'no',
+          copied: '—',
           sanitizers: 'none',
           ctxs: [],
         };
@@ -188,6 +192,10 @@ export function summarise(frames: readonly Frame[]): ReqSummary[] {
         case 'io_uring_cqe_overflow':
           r.postedIn = `${e.ctx} (overflow list)`;
           r.res = errName(f.res | 0);
+          break;
+        case 'sim_req_free':
+          // read_pdu/write_pdu copy the whole type each call, the v5 wrapper's zeroing 32 bytes.
+          r.copied = `${f.pdu_bytes} bytes`;
           break;
         case 'sim_pdu_zero':
           r.pdu = f.by === 1 ? 'in prep (patch 2/5)' : f.by === 2 ? 'by the v5 wrapper' : 'yes';

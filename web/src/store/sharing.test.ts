@@ -221,15 +221,17 @@ describe('review mode', () => {
       issue: '0',
       postedIn: 'io_uring',
       pdu: 'no',
+      copied: '0 bytes',
       doneIn: 'not called (the issue returned the result)',
     });
     expect(one.right).toMatchObject({
       issue: '-EIOCBQUEUED (queued)',
       postedIn: 'task_work',
       pdu: 'by the v5 wrapper',
+      copied: '32 bytes',
       doneIn: 'task_work',
     });
-    expect([...one.differs]).toEqual(expect.arrayContaining(['issue', 'postedIn', 'pdu']));
+    expect([...one.differs]).toEqual(expect.arrayContaining(['issue', 'postedIn', 'pdu', 'copied']));
     expect(summarise([])).toEqual([]);
     const pair = comparisons().find((c) => c.id === 'stale-pdu+patch2')!;
     await runComparison(pair);

@@ -333,6 +333,12 @@ export const EVENT = {
   sim_cancel: 186,
   sim_poll_arm: 187,
   sim_poll_remove: 188,
+  sim_iopoll_no_hook: 230,
+  sim_iopoll_queue: 231,
+  sim_iopoll_completed: 232,
+  sim_iopoll_hook: 233,
+  sim_iopoll_pass: 234,
+  sim_iopoll_check_done: 235,
 } as const;
 
 export type EventName = keyof typeof EVENT;
@@ -367,6 +373,7 @@ export const DRIVER_CMD_OPS: Record<string, number> = {
   RUST_MISC_DEV_GET_VALUE: 0x80047c81,
   RUST_MISC_DEV_SET_VALUE: 0x40047c82,
   DELAY_DEV_SUBMIT: 0x40106401,
+  IOPOLL_DEV_CMD: 0x40107001,
   EAGAIN_DEV_CMD: 0x40106501,
   NVME_URING_CMD_IO: 0xc0484e80,
   NVME_URING_CMD_IO_VEC: 0xc0484e81,
@@ -392,6 +399,7 @@ export const DRIVERS: Record<string, { api: 'v3' | 'v5'; hasUringCmd: boolean; s
   rust_misc_device_v4: { api: 'v5', hasUringCmd: true, source: 9, summary: "v4 sample: queue, then done() from a workqueue with the issue call's flags", cmdOps: [], actions: [] },
   rust_misc_device: { api: 'v5', hasUringCmd: true, source: 10, summary: "v5 sample: queue, workqueue, complete_in_task, done from task_work", cmdOps: [], actions: [] },
   rust_delay_device: { api: 'v5', hasUringCmd: true, source: 11, summary: "completes each command after a delay from its SQE, through task_work", cmdOps: ['DELAY_DEV_SUBMIT'], actions: ['complete_now', 'fail_next', 'stall'] },
+  rust_iopoll_device: { api: 'v5', hasUringCmd: true, source: 24, summary: "polled queue (IOPOLL rings only): a command is found done by uring_cmd_iopoll", cmdOps: ['IOPOLL_DEV_CMD'], actions: [] },
   rust_eagain_device: { api: 'v5', hasUringCmd: true, source: 12, summary: "returns -EAGAIN under NONBLOCK and finishes on the io-wq reissue from its PDU", cmdOps: ['EAGAIN_DEV_CMD'], actions: [] },
   rust_no_uring_cmd: { api: 'v5', hasUringCmd: false, source: 13, summary: "a misc device without a uring_cmd hook", cmdOps: [], actions: [] },
   rust_nvme_passthru: { api: 'v5', hasUringCmd: true, source: 14, summary: "NVMe-passthrough-like: needs SQE128 + CQE32, status in res, result in big_cqe", cmdOps: ['NVME_URING_CMD_IO', 'NVME_URING_CMD_IO_VEC'], actions: [] },
@@ -429,6 +437,7 @@ export const SOURCE_FILES: Record<number, string> = {
   21: 'core-rs/src/kernel/sync.rs',
   22: 'core-rs/src/drivers/rust_teardown_hazards.rs',
   23: 'core-rs/src/drivers/rust_res2_v3.rs',
+  24: 'core-rs/src/drivers/rust_iopoll_device.rs',
 };
 
 export const OPCODES_MODELLED = ['NOP', 'POLL_ADD', 'POLL_REMOVE', 'TIMEOUT', 'TIMEOUT_REMOVE', 'ASYNC_CANCEL', 'LINK_TIMEOUT', 'READ', 'WRITE', 'URING_CMD', 'NOP128', 'URING_CMD128'] as const;

@@ -404,6 +404,18 @@ export interface EventFields {
   sim_poll_arm: { events: number; multishot: number };
   /** doc = r" POLL_REMOVE looked for a POLL_ADD by user_data (`io_poll_remove`). */
   sim_poll_remove: { res: number; target: number };
+  /** doc = r" An `IORING_SETUP_IOPOLL` ring refused a command: the file has `->uring_cmd` but no doc = r" `->uring_cmd_iopoll` (`-EOPNOTSUPP`). */
+  sim_iopoll_no_hook: { fd: number };
+  /** doc = r" A request queued on an IOPOLL ring went on `ctx->iopoll_list`, to be found by polling. */
+  sim_iopoll_queue: { listed: number };
+  /** doc = r" `io_uring_cmd_done` on an IOPOLL ring: `iopoll_completed` is set, no CQE yet (the doc = r" poller posts it). */
+  sim_iopoll_completed: { res: number };
+  /** doc = r" The poller asked a command's driver (`f_op->uring_cmd_iopoll`). */
+  sim_iopoll_hook: { found: number };
+  /** doc = r" One `io_do_iopoll` pass: requests on the list, and how many completed ones became CQEs. */
+  sim_iopoll_pass: { listed: number; reaped: number };
+  /** doc = r" `io_iopoll_check` returned to the caller of `io_uring_enter(GETEVENTS)`. */
+  sim_iopoll_check_done: { events: number; passes: number };
 }
 
 /** An event name of the schema. */
@@ -591,6 +603,18 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'sim_poll_arm', events: Number(e.a), multishot: Number(e.b) };
     case 'sim_poll_remove':
       return { event: 'sim_poll_remove', res: Number(e.a), target: Number(e.b) };
+    case 'sim_iopoll_no_hook':
+      return { event: 'sim_iopoll_no_hook', fd: Number(e.a) };
+    case 'sim_iopoll_queue':
+      return { event: 'sim_iopoll_queue', listed: Number(e.a) };
+    case 'sim_iopoll_completed':
+      return { event: 'sim_iopoll_completed', res: Number(e.a) };
+    case 'sim_iopoll_hook':
+      return { event: 'sim_iopoll_hook', found: Number(e.a) };
+    case 'sim_iopoll_pass':
+      return { event: 'sim_iopoll_pass', listed: Number(e.a), reaped: Number(BigInt.asUintN(32, e.b)) };
+    case 'sim_iopoll_check_done':
+      return { event: 'sim_iopoll_check_done', events: Number(e.a), passes: Number(BigInt.asUintN(32, e.b)) };
     default:
       return null;
   }
@@ -696,6 +720,12 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sim_cancel: { id: 186, kernel: 'io_uring/cancel.c:io_try_cancel', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'target', kind: 'num' }] },
   sim_poll_arm: { id: 187, kernel: 'io_uring/poll.c:io_poll_add', ctx: null, fields: [{ name: 'events', kind: 'num' }, { name: 'multishot', kind: 'choice' }] },
   sim_poll_remove: { id: 188, kernel: 'io_uring/poll.c:io_poll_remove', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'target', kind: 'num' }] },
+  sim_iopoll_no_hook: { id: 230, kernel: 'io_uring/uring_cmd.c:io_uring_cmd', ctx: null, fields: [{ name: 'fd', kind: 'num' }] },
+  sim_iopoll_queue: { id: 231, kernel: 'io_uring/io_uring.c:io_iopoll_req_issued', ctx: null, fields: [{ name: 'listed', kind: 'num' }] },
+  sim_iopoll_completed: { id: 232, kernel: 'io_uring/uring_cmd.c:__io_uring_cmd_done', ctx: null, fields: [{ name: 'res', kind: 'result' }] },
+  sim_iopoll_hook: { id: 233, kernel: 'io_uring/rw.c:io_uring_classic_poll', ctx: null, fields: [{ name: 'found', kind: 'num' }] },
+  sim_iopoll_pass: { id: 234, kernel: 'io_uring/rw.c:io_do_iopoll', ctx: null, fields: [{ name: 'listed', kind: 'num' }, { name: 'reaped', kind: 'num' }] },
+  sim_iopoll_check_done: { id: 235, kernel: 'io_uring/io_uring.c:io_iopoll_check', ctx: null, fields: [{ name: 'events', kind: 'num' }, { name: 'passes', kind: 'num' }] },
 };
 
 /** Options for the text trace. */
@@ -1120,6 +1150,36 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
       const f = a;
       void o;
       return `req ${e.req}, user_data ${hex(e.userData)}, user_data ${String(f.target)}: ${resultText(f.res)}`;
+    }
+    case 'sim_iopoll_no_hook': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, fd ${String(f.fd)} has no uring_cmd_iopoll: -EOPNOTSUPP`;
+    }
+    case 'sim_iopoll_queue': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, ${String(f.listed)} on the iopoll list`;
+    }
+    case 'sim_iopoll_completed': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, iopoll_completed = 1, result ${resultText(f.res)} waits for the poller`;
+    }
+    case 'sim_iopoll_hook': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, uring_cmd_iopoll found ${String(f.found)}`;
+    }
+    case 'sim_iopoll_pass': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, ${String(f.listed)} on the iopoll list, ${String(f.reaped)} reaped`;
+    }
+    case 'sim_iopoll_check_done': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, ${String(f.events)} events after ${String(f.passes)} polling passes`;
     }
   }
 }

@@ -171,6 +171,7 @@ impl<T: MiscDevice> MiscdeviceVTable<T> {
         } else {
             None
         },
+        uring_cmd_iopoll: None,
         release: Some(Self::release),
     };
 }

@@ -17,7 +17,8 @@ describe('ModelPage', () => {
     expect(text).toContain('6.18.44');
     expect(text).toContain('6.19');
     expect(text).toContain('not merged');
-    expect(text).toMatch(/SQPOLL, IOPOLL/);
+    expect(text).toMatch(/SQPOLL, hybrid polling/);
+    expect(text).toMatch(/IOPOLL rings are modelled for uring_cmd/);
     expect(screen.getByRole('heading', { name: 'Not modelled' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Back to the visualizer' }));
     expect(simStore.getState().page).toBe('main');

@@ -114,7 +114,7 @@ const SIMPLIFIED: [string, string][] = [
 ];
 
 const ABSENT: string[] = [
-  'SQPOLL, IOPOLL (and hybrid polling), NO_MMAP, ATTACH_WQ, R_DISABLED, SQE_MIXED and SQ_REWIND rings: io_uring_setup refuses them with -EINVAL.',
+  'SQPOLL, hybrid polling (HYBRID_IOPOLL), NO_MMAP, ATTACH_WQ, R_DISABLED, SQE_MIXED and SQ_REWIND rings: io_uring_setup refuses them with -EINVAL. IOPOLL rings are modelled for uring_cmd and NOP: a file needs a uring_cmd_iopoll hook, and completions are found by polling in io_uring_enter(GETEVENTS).',
   'Registered files, buffers and rings (fixed files never resolve, so a fixed uring_cmd gets -EBADF), buffer selection and provided-buffer rings.',
   `Every opcode not listed as modelled below, and the field values docs/opcodes.md lists (RWF_* flags other than RWF_NOWAIT, READ/WRITE on sockets and devices, other timeout clocks, cancel flags): they complete with res -${ENOTMODELLED} and a "not modelled" trace record. -${ENOTMODELLED} is one past MAX_ERRNO, so it can never be mistaken for an answer Linux gives.`,
   'Multishot completions beyond the prep checks, provided buffers, POLL_ADD, networking opcodes, SQPOLL.',
