@@ -26,6 +26,7 @@ pub mod nop;
 pub mod opdef;
 pub mod register;
 pub mod rsrc;
+pub mod syscall;
 pub mod tw;
 pub mod types;
 pub mod uring_cmd;
