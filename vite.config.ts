@@ -58,6 +58,9 @@ export default defineConfig({
   base: './',
   publicDir: '../public',
   plugins: [react(), kernelTruth(), kernelRecordings()],
+  // The core package's entry (compiled into pkg/ by scripts/build-pkg.mjs), by the name a
+  // consumer imports it under; the app takes it from source, so one copy of the glue exists.
+  resolve: { alias: { 'ringside-core': fileURLToPath(new URL('web/src/pkg/index.ts', import.meta.url)) } },
   build: {
     outDir: '../dist',
     emptyOutDir: true,
