@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'core-rs/target/**', 'conformance/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'pkg/**', 'node_modules/**', 'core-rs/target/**', 'conformance/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,7 +22,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/wasm/*', '**/uring/*', '**/sim/*'], message: 'components go through the store' }] },
+        {
+          patterns: [
+            {
+              group: ['**/wasm/*', '**/uring/*', '**/sim/*', 'ringside-core'],
+              message: 'components go through the store',
+            },
+          ],
+        },
       ],
     },
   },

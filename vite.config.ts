@@ -1,5 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
@@ -52,12 +52,52 @@ function kernelRecordings(): Plugin {
   };
 }
 
+/**
+ * The production build takes the core from the package: every module of the package's entry and
+ * glue (`web/src/pkg/index.ts`, `web/src/{wasm,uring}/*.ts`) resolves to its compiled twin in
+ * `pkg/` (scripts/build-pkg.mjs, run by `npm run build` first), so the site ships what
+ * `ringside-core` ships, with one copy of the glue's classes. Dev and Vitest use the sources.
+ */
+function corePackage(): Plugin {
+  const src = fileURLToPath(new URL('web/src/', import.meta.url));
+  const pkg = fileURLToPath(new URL('pkg/', import.meta.url));
+  let mapped = 0;
+  return {
+    name: 'ringside-core-package',
+    apply: 'build',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!importer || importer.startsWith(pkg)) return null;
+      const r = await this.resolve(source, importer, { ...options, skipSelf: true });
+      if (!r || r.external || !r.id.startsWith(src)) return null;
+      const rel = relative(src, r.id).split(sep).join('/');
+      let out: string | null = null;
+      if (rel === 'pkg/index.ts') out = join(pkg, 'ringside_core.js');
+      else if (/^(wasm|uring)\/[\w.]+\.ts$/.test(rel)) out = join(pkg, 'lib', rel.replace(/\.ts$/, '.js'));
+      if (!out) return null;
+      if (!existsSync(out)) {
+        // A glue file the package does not contain (a Node-only helper) stays as it is.
+        if (rel !== 'pkg/index.ts' && existsSync(join(pkg, 'package.json'))) return null;
+        this.error(`pkg/ lacks ${relative(pkg, out)}: build the package first (npm run build:wasm)`);
+      }
+      mapped++;
+      return out;
+    },
+    buildEnd() {
+      if (mapped === 0) this.error('the app took no module from pkg/');
+    },
+  };
+}
+
 // The site is static: a relative base makes dist/ work under any path and from file servers.
 export default defineConfig({
   root: 'web',
   base: './',
   publicDir: '../public',
-  plugins: [react(), kernelTruth(), kernelRecordings()],
+  plugins: [corePackage(), react(), kernelTruth(), kernelRecordings()],
+  // The core package's entry by the name a consumer imports it under (its source; the
+  // production build swaps in the compiled package, corePackage above).
+  resolve: { alias: { 'ringside-core': fileURLToPath(new URL('web/src/pkg/index.ts', import.meta.url)) } },
   build: {
     outDir: '../dist',
     emptyOutDir: true,

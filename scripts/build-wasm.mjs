@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds core-rs for wasm32-unknown-unknown and copies the module to public/core.wasm.
+// Builds core-rs for wasm32-unknown-unknown and copies the module to public/core.wasm, then
+// writes the package pkg/ from it (scripts/build-pkg.mjs: wasm-pack's layout).
 //
 // It picks the first rustc proven to build wasm32 (scripts/toolchain.mjs compiles, links and
 // runs a tiny cdylib with it): the user's rustup toolchain (`rustc` on PATH) first, then
@@ -10,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPkg } from './build-pkg.mjs';
 import { TARGET, describe, prove } from './toolchain.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,7 +38,7 @@ export function buildWasm({ force = false, quiet = false } = {}) {
   const log = quiet ? () => {} : (m) => console.log(m);
   if (!force && existsSync(out) && statSync(out).mtimeMs > newestMtime(crate)) {
     log(`wasm: public/core.wasm is up to date`);
-    return true;
+    return buildPkg({ quiet });
   }
   const tc = pickToolchain();
   if (!tc) {
@@ -70,7 +72,7 @@ export function buildWasm({ force = false, quiet = false } = {}) {
     copyFileSync(built, out);
     log(`wasm: public/core.wasm (${statSync(out).size} bytes; unoptimized: ${describe('wasm-opt', wo)})`);
   }
-  return true;
+  return buildPkg({ quiet });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -233,3 +233,44 @@ fn cqe_mixed_posts_from_the_cached_range_past_an_overflowed_cqe() {
     assert_eq!((a.user_data, a.flags), (4, 0));
     assert_eq!((b.user_data, b.flags), (1, 0));
 }
+
+/// `close(2)` is a system call like the others: while the one-thread program is blocked in
+/// `io_uring_enter`, it cannot make another one, so `rs_close` answers `-EBUSY` (as every
+/// `ring_exports` system call does) and the ring stays open. Before the ABI was thinned,
+/// `rs_close` skipped this check and tore the ring down under the waiting syscall.
+#[test]
+fn close_while_blocked_in_enter_is_ebusy_and_keeps_the_ring() {
+    use ringside_core::ffi::ring_exports::rs_sys_eventfd2;
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let r = setup(&mut ua, 4, 0, 0).expect("setup");
+    // Wait for one completion on an empty ring: the task is inside io_uring_enter.
+    assert_eq!(rs_enter_begin(r.fd, 0, 1, IORING_ENTER_GETEVENTS, 0, 0), 0);
+    assert_ne!(rs_task_state(), 0, "inside io_uring_enter");
+    let before = rs_trace_len();
+    assert_eq!(
+        rs_sys_eventfd2(0, 0),
+        -EBUSY,
+        "the other system calls refuse"
+    );
+    assert_eq!(rs_close(r.fd), -EBUSY, "and so does close");
+    assert_eq!(rs_trace_len(), before, "a refused call records nothing");
+    assert_ne!(rs_task_state(), 0, "still inside io_uring_enter");
+    assert_ne!(
+        rs_mmap(r.fd, IORING_OFF_SQ_RING as u32),
+        0,
+        "the ring is still open"
+    );
+}
+
+/// Closing a ring fd twice: the second `close` is `-EBADF`, and so is everything after it.
+#[test]
+fn close_then_close_again_is_ebadf() {
+    rs_init(0);
+    let mut ua = UserAlloc::new();
+    let r = setup(&mut ua, 4, 0, 0).expect("setup");
+    assert_eq!(rs_close(r.fd), 0);
+    assert_eq!(rs_close(r.fd), -EBADF);
+    assert_eq!(rs_mmap(r.fd, IORING_OFF_SQ_RING as u32), 0);
+    assert_eq!(rs_req_count(r.fd), -EBADF);
+}

@@ -19,7 +19,7 @@ import {
   startSession,
 } from './store';
 import { viewOf } from './store';
-import { compileCoreFromUrl, instantiateCore } from './wasm/load';
+import { compileCore, instantiateCore } from 'ringside-core';
 
 const opts = parseEmbedOptions(location.search);
 // The theme and the panels are known at once (a compressed scenario is read after the core loads).
@@ -32,7 +32,7 @@ document.documentElement.classList.add('embedded');
 // An embed shows the rings, the lanes and the state diagram unless told otherwise.
 simStore.setState({ panels: viewOf(opts.panels ?? ['rings', 'lanes', 'state']).panels });
 
-compileCoreFromUrl(new URL('core.wasm', document.baseURI).href)
+compileCore(new URL('core.wasm', document.baseURI).href)
   .then(async (module) => {
     const core = await instantiateCore(module);
     startSession(core, { spawn: () => instantiateCore(module) });

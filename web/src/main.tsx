@@ -6,7 +6,7 @@ import './app/App.css';
 import { openRequest, readLocation, readLocationAsync, syncUrl } from './app/url';
 import { FIRST_SCENARIO } from './learn/path';
 import { loadFailed, loadScenario, sandboxNopCycles, setSandbox, setTheme, startSession } from './store';
-import { compileCoreFromUrl, instantiateCore } from './wasm/load';
+import { compileCore, instantiateCore } from 'ringside-core';
 
 // Relative to the page, so the site works under any base path and from file servers.
 const wasmUrl = new URL('core.wasm', document.baseURI).href;
@@ -32,7 +32,7 @@ if (window.innerWidth >= 1500) setSandbox(true);
 
 // The module is compiled once; more instances (review mode, a restart after a trap) make no request.
 if (!speaker) {
-  compileCoreFromUrl(wasmUrl)
+  compileCore(wasmUrl)
     .then(async (module) => {
       const core = await instantiateCore(module);
       startSession(core, { spawn: () => instantiateCore(module) });

@@ -260,6 +260,18 @@ pub fn find(name: &str) -> Option<&'static DriverEntry> {
     DRIVERS.iter().find(|d| d.name == name)
 }
 
+/// The init of driver `name` as a module loader hands it over (errors as negative errnos), or
+/// `None` for an unknown driver. `rs_dev_register` passes this to the C side's loader.
+#[allow(clippy::type_complexity)]
+pub fn module_init(
+    name: &str,
+) -> Option<Box<dyn FnOnce(&str) -> core::result::Result<Box<dyn Any>, i32>>> {
+    let entry = find(name)?;
+    Some(Box::new(move |dev: &str| {
+        (entry.init)(dev).map_err(|e| e.to_errno())
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

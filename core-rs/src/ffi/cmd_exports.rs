@@ -8,32 +8,10 @@
 //! negative errnos (or 0 for pointers).
 
 use super::guard;
+use crate::io_uring::syscall;
 use crate::linux::miscdevice;
 use crate::sim;
 use crate::uapi::errno::*;
-
-/// Longest device name, driver name or action accepted.
-const MAX_NAME: u32 = 64;
-
-/// Reads a UTF-8 string from user memory.
-fn user_str(ptr: usize, len: u32) -> Result<String, i32> {
-    if len == 0 || len > MAX_NAME {
-        return Err(-EINVAL);
-    }
-    let mut buf = vec![0u8; len as usize];
-    sim::with(|s| s.user.copy_from_user(&mut buf, ptr as u64)).map_err(|e| -e)?;
-    String::from_utf8(buf).map_err(|_| -EINVAL)
-}
-
-/// Whether `name` is a valid device node name: `[a-z0-9][a-z0-9_-]*`, at most 32 bytes.
-fn valid_dev_name(name: &str) -> bool {
-    let b = name.as_bytes();
-    !b.is_empty()
-        && b.len() <= 32
-        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-')
-}
 
 /// Registers misc device `/dev/<name>` driven by driver `<driver>` (a name of
 /// `drivers::DRIVERS`). Returns 0 or a negative errno: `-ENODEV` before `rs_init`, `-EFAULT`
@@ -47,34 +25,13 @@ pub extern "C" fn rs_dev_register(
     driver_len: u32,
 ) -> i32 {
     guard(-ENODEV, || {
-        let name = match user_str(name_ptr, name_len) {
-            Ok(n) => n,
-            Err(e) => return e,
-        };
-        let driver = match user_str(driver_ptr, driver_len) {
-            Ok(d) => d,
-            Err(e) => return e,
-        };
-        if !valid_dev_name(&name) {
-            return -EINVAL;
-        }
-        let entry = match crate::drivers::find(&driver) {
-            Some(d) => d,
-            None => return -ENOENT,
-        };
-        if sim::with(|s| s.misc.find(&name).is_some()) {
-            return -EEXIST;
-        }
-        // The module init runs with no simulator borrow held: it calls back into the kernel.
-        let ret = match (entry.init)(&name) {
-            Ok(module) => {
-                sim::with(|s| s.misc.keep_module(module));
-                0
-            }
-            Err(e) => e.to_errno(),
-        };
-        sim::with(|s| s.cur_src = 0);
-        ret
+        miscdevice::misc_load_module(
+            name_ptr,
+            name_len,
+            driver_ptr,
+            driver_len,
+            crate::drivers::module_init,
+        )
     })
 }
 
@@ -83,10 +40,7 @@ pub extern "C" fn rs_dev_register(
 /// driver's error.
 #[no_mangle]
 pub extern "C" fn rs_dev_open(name_ptr: usize, name_len: u32) -> i32 {
-    guard(-ENODEV, || match user_str(name_ptr, name_len) {
-        Ok(name) => miscdevice::misc_open(&name),
-        Err(e) => e,
-    })
+    guard(-ENODEV, || miscdevice::misc_open_user(name_ptr, name_len))
 }
 
 /// Pokes the device behind `fd` with a driver-specific `action` (`complete_now`, `fail_next`,
@@ -94,9 +48,8 @@ pub extern "C" fn rs_dev_open(name_ptr: usize, name_len: u32) -> i32 {
 /// errno: `-EBADF` (bad fd), `-ENOTTY` (not a misc device), `-EINVAL` (unknown action).
 #[no_mangle]
 pub extern "C" fn rs_dev_ctl(fd: i32, action_ptr: usize, action_len: u32, arg: i32) -> i32 {
-    guard(-ENODEV, || match user_str(action_ptr, action_len) {
-        Ok(action) => miscdevice::misc_ctl(fd, &action, arg),
-        Err(e) => e,
+    guard(-ENODEV, || {
+        miscdevice::misc_ctl_user(fd, action_ptr, action_len, arg)
     })
 }
 
@@ -136,18 +89,5 @@ pub extern "C" fn rs_user_src_ptr() -> usize {
 /// of the SQE region (`rs_mmap_len(fd, IORING_OFF_SQES)` bytes), or 0 for a bad fd.
 #[no_mangle]
 pub extern "C" fn rs_sqe_prov_ptr(ring_fd: i32) -> usize {
-    guard(0, || {
-        sim::with(|s| {
-            let f = match s.fds.fget(ring_fd) {
-                Some(f) => f,
-                None => return 0,
-            };
-            match s.fds.file(f).kind {
-                crate::linux::fs::FileKind::IoUring(id) => {
-                    s.ring(id).map_or(0, |c| c.sqe_prov.as_ptr() as usize)
-                }
-                _ => 0,
-            }
-        })
-    })
+    guard(0, || sim::with(|s| syscall::sqe_prov_ptr(s, ring_fd)))
 }

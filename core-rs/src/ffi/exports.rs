@@ -1,10 +1,9 @@
 //! The exported functions. Each forwards to the core; the contract is in [`super`].
 
 use super::guard;
-use crate::io_uring;
+use crate::io_uring::{self, syscall};
 use crate::sim::{self, Config, Sim, StepKind};
 use crate::uapi::errno::*;
-use crate::uapi::io_uring::*;
 
 /// Bumped whenever an exported signature or a shared layout changes.
 pub const ABI_VERSION: u32 = 2;
@@ -36,14 +35,7 @@ pub extern "C" fn rs_abi_version() -> u32 {
 #[no_mangle]
 pub extern "C" fn rs_init(cfg: u32) {
     install_panic_hook();
-    sim::install(Sim::new(Config {
-        patch2_zero_pdu: cfg & 1 != 0,
-        kernel: if cfg & 2 != 0 {
-            sim::KernelProfile::Linux619
-        } else {
-            sim::KernelProfile::Linux618
-        },
-    }));
+    sim::install(Sim::new(Config::from_bits(cfg)));
 }
 
 /// Returns the base address of user memory (0 before [`rs_init`]).
@@ -61,12 +53,7 @@ pub extern "C" fn rs_user_mem_len() -> u32 {
 /// Tells the core userspace wrote `len` bytes of user memory at `addr` (for provenance).
 #[no_mangle]
 pub extern "C" fn rs_user_wrote(addr: usize, len: u32) {
-    guard((), || {
-        sim::with(|s| {
-            s.user.mark_user(addr as u64, len as usize);
-            io_uring::uring_cmd::note_user_sqe_write(s, addr, len as usize);
-        });
-    })
+    guard((), || sim::with(|s| sim::sched::user_wrote(s, addr, len)))
 }
 
 /// `io_uring_setup(entries, params)`: `params` is a user-memory address of an
@@ -74,84 +61,8 @@ pub extern "C" fn rs_user_wrote(addr: usize, len: u32) {
 #[no_mangle]
 pub extern "C" fn io_uring_setup(entries: u32, params: usize) -> i32 {
     guard(-ENODEV, || {
-        sim::with(|s| {
-            let mut raw = [0u8; 120];
-            if s.user.copy_from_user(&mut raw, params as u64).is_err() {
-                return -EFAULT;
-            }
-            let mut p = params_from_bytes(&raw);
-            let fd = io_uring::io_uring_setup(s, entries, &mut p);
-            if fd >= 0 {
-                let out = params_to_bytes(&p);
-                if s.user.copy_to_user(params as u64, &out, 0).is_err() {
-                    return -EFAULT;
-                }
-            }
-            fd
-        })
+        sim::with(|s| syscall::sys_io_uring_setup(s, entries, params as u64))
     })
-}
-
-fn rd32(b: &[u8], o: usize) -> u32 {
-    u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]])
-}
-
-fn params_from_bytes(b: &[u8; 120]) -> io_uring_params {
-    io_uring_params {
-        sq_entries: rd32(b, 0),
-        cq_entries: rd32(b, 4),
-        flags: rd32(b, 8),
-        sq_thread_cpu: rd32(b, 12),
-        sq_thread_idle: rd32(b, 16),
-        features: rd32(b, 20),
-        wq_fd: rd32(b, 24),
-        resv: [rd32(b, 28), rd32(b, 32), rd32(b, 36)],
-        sq_off: Default::default(),
-        cq_off: Default::default(),
-    }
-}
-
-fn params_to_bytes(p: &io_uring_params) -> [u8; 120] {
-    let mut b = [0u8; 120];
-    let words = [
-        p.sq_entries,
-        p.cq_entries,
-        p.flags,
-        p.sq_thread_cpu,
-        p.sq_thread_idle,
-        p.features,
-        p.wq_fd,
-        p.resv[0],
-        p.resv[1],
-        p.resv[2],
-        p.sq_off.head,
-        p.sq_off.tail,
-        p.sq_off.ring_mask,
-        p.sq_off.ring_entries,
-        p.sq_off.flags,
-        p.sq_off.dropped,
-        p.sq_off.array,
-        p.sq_off.resv1,
-    ];
-    for (i, w) in words.iter().enumerate() {
-        b[i * 4..i * 4 + 4].copy_from_slice(&w.to_le_bytes());
-    }
-    b[72..80].copy_from_slice(&p.sq_off.user_addr.to_le_bytes());
-    let cq = [
-        p.cq_off.head,
-        p.cq_off.tail,
-        p.cq_off.ring_mask,
-        p.cq_off.ring_entries,
-        p.cq_off.overflow,
-        p.cq_off.cqes,
-        p.cq_off.flags,
-        p.cq_off.resv1,
-    ];
-    for (i, w) in cq.iter().enumerate() {
-        b[80 + i * 4..84 + i * 4].copy_from_slice(&w.to_le_bytes());
-    }
-    b[112..120].copy_from_slice(&p.cq_off.user_addr.to_le_bytes());
-    b
 }
 
 /// `mmap(fd, offset)` of a ring region: `IORING_OFF_SQ_RING`/`IORING_OFF_CQ_RING` (one region,
@@ -169,21 +80,7 @@ pub extern "C" fn rs_mmap_len(fd: i32, offset: u32) -> u32 {
 
 fn region(fd: i32, offset: u32) -> Option<(usize, u32)> {
     guard(None, || {
-        sim::with(|s| {
-            let f = s.fds.fget(fd)?;
-            let id = match s.fds.file(f).kind {
-                crate::linux::fs::FileKind::IoUring(id) => id,
-                _ => return None,
-            };
-            let ctx = s.ring(id)?;
-            match offset as u64 {
-                IORING_OFF_SQ_RING | IORING_OFF_CQ_RING => {
-                    Some((ctx.rings.addr(), ctx.rings.len() as u32))
-                }
-                IORING_OFF_SQES => Some((ctx.sqes.addr(), ctx.sqes.len() as u32)),
-                _ => None,
-            }
-        })
+        sim::with(|s| syscall::io_uring_mmap(s, fd, u64::from(offset)))
     })
 }
 
@@ -215,11 +112,16 @@ pub extern "C" fn io_uring_enter(
     arg: usize,
     argsz: u32,
 ) -> i32 {
-    let r = rs_enter_begin(fd, to_submit, min_complete, flags, arg, argsz);
-    if r < 0 {
-        return r;
-    }
-    sim::sched::run_syscall_to_completion(10_000_000)
+    guard(-ENODEV, || {
+        io_uring::enter::io_uring_enter_to_completion(
+            fd,
+            to_submit,
+            min_complete,
+            flags,
+            arg as u64,
+            argsz,
+        )
+    })
 }
 
 /// Runs one unit of kernel work; returns a [`StepKind`] (0 when idle).
@@ -232,14 +134,7 @@ pub extern "C" fn rs_step() -> u32 {
 /// `nanosleep`), 0 in user mode.
 #[no_mangle]
 pub extern "C" fn rs_task_state() -> u32 {
-    guard(0, || {
-        sim::with(|s| match &s.task.sys {
-            None if s.task.sleeping => 2,
-            None => 0,
-            Some(c) if c.phase == io_uring::enter::Phase::Sleeping => 2,
-            Some(_) => 1,
-        })
-    })
+    guard(0, || sim::with(|s| sim::sched::task_state(s)))
 }
 
 /// Returns the result of the last finished syscall (0 if none).
@@ -288,69 +183,24 @@ pub extern "C" fn rs_trace_enable(on: u32) {
     })
 }
 
-/// `close(fd)`.
+/// `close(fd)`: a system call like those of `ring_exports` (`-EBUSY` while the program is
+/// blocked in `io_uring_enter`; recorded as `sim_sys_call` 3); closing a ring's last fd tears
+/// the ring down through its `f_op->release`.
 #[no_mangle]
 pub extern "C" fn rs_close(fd: i32) -> i32 {
-    guard(-ENODEV, || {
-        let f = sim::with(|s| {
-            let r = crate::linux::syscalls::sys_close(s, fd);
-            let ret = match &r {
-                Ok(_) => 0,
-                Err(e) => -e,
-            };
-            s.emit(crate::trace::Event::sim_sys_call, 0, 0, 0, 3, ret as i64);
-            r
-        });
-        let ret = match f {
-            Ok(Some(fl)) => {
-                crate::linux::fs::__fput(fl);
-                0
-            }
-            Ok(None) => 0,
-            Err(e) => -e,
-        };
-        // A pipe end that went away wakes the other end's waiters (`pipe_release`).
-        sim::with(io_uring::poll::io_poll_wake_ready);
-        sim::return_to_user(1_000_000);
-        ret
-    })
-}
-
-fn ring_of_fd(s: &crate::sim::Sim, fd: i32) -> Option<u32> {
-    let f = s.fds.fget(fd)?;
-    match s.fds.file(f).kind {
-        crate::linux::fs::FileKind::IoUring(id) => Some(id),
-        _ => None,
-    }
+    guard(-ENODEV, || sim::sched::close(fd))
 }
 
 /// Returns how many request objects the ring's slab holds (live and cached), or a negative
 /// errno for a bad fd.
 #[no_mangle]
 pub extern "C" fn rs_req_count(ring_fd: i32) -> i32 {
-    guard(-ENODEV, || {
-        sim::with(|s| match ring_of_fd(s, ring_fd).and_then(|id| s.ring(id)) {
-            Some(ctx) => ctx.reqs.len() as i32,
-            None => -EBADF,
-        })
-    })
+    guard(-ENODEV, || sim::with(|s| syscall::req_count(s, ring_fd)))
 }
 
 /// Writes a `ReqInfo` (256 bytes) for slab entry `idx` into a buffer the core owns and returns
 /// its address, valid until the next call; 0 for a bad fd or index.
 #[no_mangle]
 pub extern "C" fn rs_req_info(ring_fd: i32, idx: u32) -> usize {
-    guard(0, || {
-        sim::with(|s| {
-            let info = match ring_of_fd(s, ring_fd).and_then(|id| s.ring(id)) {
-                Some(ctx) => match ctx.reqs.get(idx as usize) {
-                    Some(r) => io_uring::types::ReqInfo::of(r),
-                    None => return 0,
-                },
-                None => return 0,
-            };
-            s.req_info = info;
-            &s.req_info as *const io_uring::types::ReqInfo as usize
-        })
-    })
+    guard(0, || sim::with(|s| syscall::req_info_ptr(s, ring_fd, idx)))
 }

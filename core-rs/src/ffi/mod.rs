@@ -14,6 +14,13 @@
 //!   A trap means a simulator bug; the host then receives the panic text through `host_panic`
 //!   and must not call the instance again.
 //!
+//! # Shape
+//!
+//! Each export is one line of ABI: it passes its arguments, through the one [`guard`], to one
+//! core function (`io_uring::syscall`, `io_uring::enter`, `linux::syscalls`,
+//! `linux::miscdevice`, `sim::sched`, ...). Copying arguments in and out of user memory,
+//! decoding them and checking them are the core's work, not the ABI's.
+//!
 //! # Re-entrancy
 //!
 //! The host never calls an export from inside the import.

@@ -10,47 +10,12 @@ use super::guard;
 use crate::io_uring;
 use crate::linux::syscalls as sc;
 use crate::sim::{self, Sim};
-use crate::trace::{Ctx, Event};
 use crate::uapi::errno::*;
 
-/// Runs a system call in the task's user context and records it. On the way back to user
-/// mode the task runs its pending task_work, as every system call does.
+/// A system call through the one guard: [`sim::sched::user_syscall`] runs and records it.
 fn syscall(nr: i64, f: impl FnOnce(&mut Sim) -> i32) -> i32 {
-    guard(-ENODEV, || {
-        let r = sim::with(|s| {
-            if s.task.sys.is_some() {
-                // The one-thread program is blocked in io_uring_enter.
-                return None;
-            }
-            let r = f(s);
-            // The call may have made a file ready (data written, room freed, a writer gone):
-            // requests waiting on it through async poll wake now (`io_poll_wake`).
-            io_uring::poll::io_poll_wake_ready(s);
-            s.cur_ctx = Ctx::User;
-            s.emit(Event::sim_sys_call, 0, 0, 0, nr, r as i64);
-            Some(r)
-        });
-        match r {
-            Some(r) => {
-                sim::return_to_user(1_000_000);
-                r
-            }
-            None => -EBUSY,
-        }
-    })
+    guard(-ENODEV, || sim::sched::user_syscall(nr, f))
 }
-
-fn user_bytes(s: &Sim, addr: usize, len: u32) -> Result<Vec<u8>, i32> {
-    if len > 4096 {
-        return Err(ENAMETOOLONG);
-    }
-    let mut b = vec![0u8; len as usize];
-    s.user.copy_from_user(&mut b, addr as u64)?;
-    Ok(b)
-}
-
-/// `ENAMETOOLONG`, for path arguments longer than `PATH_MAX`.
-const ENAMETOOLONG: i32 = 36;
 
 /// `io_uring_register(fd, opcode, arg, nr_args)`: `IORING_REGISTER_FILES`,
 /// `IORING_UNREGISTER_FILES` and `IORING_REGISTER_PROBE`.
@@ -95,19 +60,15 @@ pub extern "C" fn rs_advance_clock(ns: u64) -> u32 {
 /// directories, and `O_TMPFILE` regular files.
 #[no_mangle]
 pub extern "C" fn rs_sys_openat(path: usize, path_len: u32, flags: u32) -> i32 {
-    syscall(257, |s| match user_bytes(s, path, path_len) {
-        Ok(p) => sc::sys_openat(s, &p, flags),
-        Err(e) => -e,
+    syscall(257, |s| {
+        sc::sys_openat_user(s, path as u64, path_len, flags)
     })
 }
 
 /// `mkdirat(AT_FDCWD, path, mode)`.
 #[no_mangle]
 pub extern "C" fn rs_sys_mkdirat(path: usize, path_len: u32) -> i32 {
-    syscall(258, |s| match user_bytes(s, path, path_len) {
-        Ok(p) => sc::sys_mkdirat(s, &p),
-        Err(e) => -e,
-    })
+    syscall(258, |s| sc::sys_mkdirat_user(s, path as u64, path_len))
 }
 
 /// `pipe2(fds, flags)`.

@@ -31,6 +31,7 @@ pub mod poll;
 pub mod register;
 pub mod rsrc;
 pub mod rw;
+pub mod syscall;
 pub mod timeout;
 pub mod tw;
 pub mod types;

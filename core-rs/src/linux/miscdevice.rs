@@ -202,3 +202,87 @@ pub fn misc_ctl(fd: i32, action: &str, arg: i32) -> i32 {
     sim::with(|s| s.cur_src = 0);
     ret
 }
+
+/// Longest device name, driver name or action the ABI accepts.
+pub const MAX_NAME: u32 = 64;
+
+/// A driver module's init, as the loader hands it over: registers the device `name` and returns
+/// the module object that owns the registration, or a negative errno.
+pub type ModuleInit = Box<dyn FnOnce(&str) -> Result<Box<dyn Any>, i32>>;
+
+/// Whether `name` is a valid device node name: `[a-z0-9][a-z0-9_-]*`, at most 32 bytes.
+fn valid_dev_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b.len() <= 32
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-')
+}
+
+fn user_name(addr: usize, len: u32) -> Result<String, i32> {
+    sim::with(|s| crate::linux::uaccess::strndup_user(&s.user, addr as u64, len, MAX_NAME))
+        .map_err(|e| -e)
+}
+
+/// Loads driver `driver` (names in user memory) and has it register misc device
+/// `/dev/<name>`: `load` finds the driver's module init by name (the driver table sits above
+/// the C side, so it is passed in, as `request_module` finds a module the kernel does not
+/// link). Returns 0 or a negative errno: `-EFAULT` for strings outside user memory, `-EINVAL`
+/// for malformed names, `-ENOENT` for an unknown driver, `-EEXIST` for a name in use, or the
+/// module init's error.
+///
+/// Called with no simulator borrow held: the module init calls back into the kernel
+/// ([`misc_register`]). Mirrors nothing upstream beyond `misc_register`'s `-EBUSY`-style
+/// refusal of a taken name; loading by name stands in for `insmod`.
+pub fn misc_load_module(
+    name_ptr: usize,
+    name_len: u32,
+    driver_ptr: usize,
+    driver_len: u32,
+    load: impl FnOnce(&str) -> Option<ModuleInit>,
+) -> i32 {
+    let name = match user_name(name_ptr, name_len) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    let driver = match user_name(driver_ptr, driver_len) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    if !valid_dev_name(&name) {
+        return -EINVAL;
+    }
+    let init = match load(&driver) {
+        Some(i) => i,
+        None => return -ENOENT,
+    };
+    if sim::with(|s| s.misc.find(&name).is_some()) {
+        return -EEXIST;
+    }
+    let ret = match init(&name) {
+        Ok(module) => {
+            sim::with(|s| s.misc.keep_module(module));
+            0
+        }
+        Err(e) => e,
+    };
+    sim::with(|s| s.cur_src = 0);
+    ret
+}
+
+/// [`misc_open`] with the device name in user memory (`-EINVAL`/`-EFAULT` for a bad string).
+pub fn misc_open_user(name_ptr: usize, name_len: u32) -> i32 {
+    match user_name(name_ptr, name_len) {
+        Ok(name) => misc_open(&name),
+        Err(e) => e,
+    }
+}
+
+/// [`misc_ctl`] with the action in user memory (`-EINVAL`/`-EFAULT` for a bad string).
+pub fn misc_ctl_user(fd: i32, action_ptr: usize, action_len: u32, arg: i32) -> i32 {
+    match user_name(action_ptr, action_len) {
+        Ok(action) => misc_ctl(fd, &action, arg),
+        Err(e) => e,
+    }
+}

@@ -614,6 +614,28 @@ pub fn do_sock_setsockopt(
     s.vfs.net.setsockopt(i, level, optname, v)
 }
 
+/// `openat(AT_FDCWD, path, flags)` with the path in user memory: `getname` (`-ENAMETOOLONG`,
+/// `-EFAULT`), then [`sys_openat`].
+///
+/// Mirrors `fs/open.c:do_sys_openat2` → `getname`.
+pub fn sys_openat_user(s: &mut Sim, path: u64, len: u32, flags: u32) -> i32 {
+    match crate::linux::uaccess::getname(&s.user, path, len) {
+        Ok(p) => sys_openat(s, &p, flags),
+        Err(e) => -e,
+    }
+}
+
+/// `mkdirat(AT_FDCWD, path, mode)` with the path in user memory: `getname`, then
+/// [`sys_mkdirat`].
+///
+/// Mirrors `fs/namei.c:do_mkdirat` → `getname`.
+pub fn sys_mkdirat_user(s: &mut Sim, path: u64, len: u32) -> i32 {
+    match crate::linux::uaccess::getname(&s.user, path, len) {
+        Ok(p) => sys_mkdirat(s, &p),
+        Err(e) => -e,
+    }
+}
+
 /// `close(fd)`: removes the descriptor; returns the file when that was its last reference,
 /// after releasing the object behind it.
 ///

@@ -7,6 +7,7 @@
 //! simulator's memory, so a user pointer in an SQE is a plain number both sides agree on.
 
 use crate::trace::Prov;
+use crate::uapi::errno::{EINVAL, ENAMETOOLONG};
 
 /// The user memory arena.
 pub struct UserMem {
@@ -130,4 +131,34 @@ impl UserMem {
     pub fn src(&self) -> &[u32] {
         &self.src
     }
+}
+
+/// `PATH_MAX`: the longest path a system call accepts.
+pub const PATH_MAX: u32 = 4096;
+
+/// Copies a path of `len` bytes (not NUL-terminated: the ABI passes its length) from user
+/// address `addr`. `-ENAMETOOLONG` beyond [`PATH_MAX`], `-EFAULT` outside user memory (as
+/// positive errnos, like the other uaccess helpers).
+///
+/// Mirrors `fs/namei.c:getname` (`strncpy_from_user` bounded by `PATH_MAX`).
+pub fn getname(mem: &UserMem, addr: u64, len: u32) -> Result<Vec<u8>, i32> {
+    if len > PATH_MAX {
+        return Err(ENAMETOOLONG);
+    }
+    let mut b = vec![0u8; len as usize];
+    mem.copy_from_user(&mut b, addr)?;
+    Ok(b)
+}
+
+/// Copies a UTF-8 name of `len` bytes (1..=`max`) from user address `addr`: `EINVAL` for an
+/// empty, too long or non-UTF-8 name, `EFAULT` outside user memory (positive errnos).
+///
+/// Mirrors `mm/util.c:strndup_user`, which bounds the copy the same way (there by a NUL).
+pub fn strndup_user(mem: &UserMem, addr: u64, len: u32, max: u32) -> Result<String, i32> {
+    if len == 0 || len > max {
+        return Err(EINVAL);
+    }
+    let mut buf = vec![0u8; len as usize];
+    mem.copy_from_user(&mut buf, addr)?;
+    String::from_utf8(buf).map_err(|_| EINVAL)
 }

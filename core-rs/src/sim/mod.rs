@@ -54,6 +54,22 @@ pub struct Config {
     pub kernel: KernelProfile,
 }
 
+impl Config {
+    /// Decodes the configuration word of the wasm ABI's `rs_init`: bit 0 applies RFC patch 2
+    /// (zero the PDU in prep), bit 1 follows the 6.19 uring_cmd interface instead of 6.18.
+    /// Other bits are ignored.
+    pub fn from_bits(cfg: u32) -> Config {
+        Config {
+            patch2_zero_pdu: cfg & 1 != 0,
+            kernel: if cfg & 2 != 0 {
+                KernelProfile::Linux619
+            } else {
+                KernelProfile::Linux618
+            },
+        }
+    }
+}
+
 /// Which kernel's uring_cmd interface the simulator follows (the scenario chooses).
 ///
 /// Everything else (ring protocol, error codes) is the same in both and pinned by the 6.18

@@ -390,3 +390,81 @@ pub fn run_syscall_to_completion(max_steps: u64) -> i32 {
     }
     with(|s| s.task.last_ret.unwrap_or(-crate::uapi::errno::EINTR))
 }
+
+/// What the task is doing, as the wasm ABI reports it: 0 in user mode, 1 inside a system call,
+/// 2 asleep (in `io_uring_enter`'s wait or in `nanosleep`).
+pub fn task_state(s: &Sim) -> u32 {
+    match &s.task.sys {
+        None if s.task.sleeping => 2,
+        None => 0,
+        Some(c) if c.phase == enter::Phase::Sleeping => 2,
+        Some(_) => 1,
+    }
+}
+
+/// Userspace stored `len` bytes at user address `addr`: the bytes become userspace's (for the
+/// provenance view), and a write into a ring's SQE array is noted there too.
+pub fn user_wrote(s: &mut Sim, addr: usize, len: u32) {
+    s.user.mark_user(addr as u64, len as usize);
+    io_uring::uring_cmd::note_user_sqe_write(s, addr, len as usize);
+}
+
+/// Runs system call `nr` (its x86-64 number) in the task's user context: `f` does the work and
+/// returns what Linux returns; the call is recorded as `sim_sys_call`, and on the way back to
+/// user mode the task runs its pending task_work, as every system call does
+/// (`kernel/entry/common.c:syscall_exit_to_user_mode` → `exit_to_user_mode_loop` →
+/// `task_work_run`). Returns `-EBUSY`, recording nothing, while the one-thread program is
+/// blocked inside `io_uring_enter`.
+pub fn user_syscall(nr: i64, f: impl FnOnce(&mut Sim) -> i32) -> i32 {
+    syscall_then_fput(nr, |s| {
+        let r = f(s);
+        // The call may have made a file ready (data written, room freed, a writer gone):
+        // requests waiting on it through async poll wake now (`io_uring/poll.c:io_poll_wake`).
+        crate::io_uring::poll::io_poll_wake_ready(s);
+        (r, None)
+    })
+}
+
+/// `close(fd)` as a system call ([`user_syscall`], so `-EBUSY` while blocked in
+/// `io_uring_enter`): removes the descriptor; when it held the file's last reference, the
+/// file's `->release()` runs before the return to user mode, with no simulator borrow held
+/// (the release of a ring tears it down and may call into drivers).
+///
+/// Mirrors `fs/open.c:SYSCALL_DEFINE1(close)` → `fs/file.c:file_close_fd` and `filp_close` →
+/// `fput`, whose `__fput` upstream runs as task_work on the way back to user mode.
+pub fn close(fd: i32) -> i32 {
+    syscall_then_fput(3, |s| match crate::linux::syscalls::sys_close(s, fd) {
+        Ok(last) => (0, last),
+        Err(e) => (-e, None),
+    })
+}
+
+/// The common path of [`user_syscall`] and [`close`]: `f` returns the result and maybe a file
+/// whose last reference it dropped, released after the call is recorded.
+fn syscall_then_fput(
+    nr: i64,
+    f: impl FnOnce(&mut Sim) -> (i32, Option<Box<crate::include::fs::file>>),
+) -> i32 {
+    let r = with(|s| {
+        if s.task.sys.is_some() {
+            // The one-thread program is blocked in io_uring_enter.
+            return None;
+        }
+        let (r, last) = f(s);
+        s.cur_ctx = Ctx::User;
+        s.emit(Event::sim_sys_call, 0, 0, 0, nr, r as i64);
+        Some((r, last))
+    });
+    match r {
+        Some((r, last)) => {
+            if let Some(fl) = last {
+                crate::linux::fs::__fput(fl);
+                // A pipe end that went away wakes the other end's waiters (`pipe_release`).
+                with(crate::io_uring::poll::io_poll_wake_ready);
+            }
+            return_to_user(1_000_000);
+            r
+        }
+        None => -crate::uapi::errno::EBUSY,
+    }
+}

@@ -41,7 +41,7 @@ export interface CoreExportFns {
   rs_trace_clear(): void;
   /** Turns trace recording on (1) or off (0). */
   rs_trace_enable(on: number): void;
-  /** `close(fd)`. */
+  /** `close(fd)`: a system call like those of `ring_exports` (`-EBUSY` while the program is blocked in `io_uring_enter`; recorded as `sim_sys_call` 3); closing a ring's last fd tears the ring down through its `f_op->release`. */
   rs_close(fd: number): number;
   /** Returns how many request objects the ring's slab holds (live and cached), or a negative errno for a bad fd. */
   rs_req_count(ringFd: number): number;

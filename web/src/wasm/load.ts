@@ -3,7 +3,9 @@
  *
  * One contract for both environments: in the browser the module is compiled with
  * `WebAssembly.instantiateStreaming(fetch(url))`; under Node the caller passes the bytes read
- * from disk (`web/src/wasm/node.ts`). Either way the result is a {@link Core}.
+ * from disk (`web/src/wasm/node.ts`). Either way the result is a {@link Core}. The package
+ * entry (`web/src/pkg/index.ts`, imported as `ringside-core`) picks among these for a URL,
+ * bytes or a compiled module.
  *
  * After a trap (a simulator bug), the instance is marked dead with the panic text the module
  * sent through `env.host_panic`, and every later call throws {@link CoreDeadError} instead of
@@ -113,22 +115,6 @@ export async function loadCoreFromBytes(bytes: BufferSource): Promise<Core> {
   );
   mem = (instance.exports as unknown as CoreExports).memory;
   return finish(instance, panicBox);
-}
-
-/**
- * Compiles the module once (browser), so that more instances can be made later without another
- * request: a second core for review mode, a fresh one after a trap.
- */
-export async function compileCoreFromUrl(url: string): Promise<WebAssembly.Module> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
-  if (
-    typeof WebAssembly.compileStreaming === 'function' &&
-    res.headers.get('content-type')?.includes('application/wasm')
-  ) {
-    return WebAssembly.compileStreaming(res);
-  }
-  return WebAssembly.compile(await res.arrayBuffer());
 }
 
 /** A new instance of a compiled module, with its own memory. */
