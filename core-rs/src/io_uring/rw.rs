@@ -204,6 +204,11 @@ fn io_rw_setup(
     if rw_flags & RWF_ATOMIC != 0 || rw_flags & RWF_DONTCACHE != 0 {
         return Err(EOPNOTSUPP);
     }
+    // `io_rw_init_file`: an IOPOLL ring polls only O_DIRECT files whose `f_op->iopoll` exists;
+    // none of the modelled kinds has one, so every READ/WRITE on such a ring is -EOPNOTSUPP.
+    if s.ctx(ring).flags & crate::uapi::io_uring::IORING_SETUP_IOPOLL != 0 {
+        return Err(EOPNOTSUPP);
+    }
     // `io_rw_init_file`: IOCB_HIPRI on a ring without IOPOLL. (DSYNC, SYNC, APPEND and
     // NOAPPEND change nothing on pipes, devices and eventfds.)
     if rw_flags & RWF_HIPRI != 0 {
