@@ -7,29 +7,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { TRACEPOINT_NAMES } from './tracepoint-names.mjs';
 
 export const TRACEFS = '/sys/kernel/tracing';
 
 /** Every io_uring tracepoint this module knows how to read, without the `io_uring_` prefix. */
-export const KNOWN_EVENTS = [
-  'complete',
-  'cqe_overflow',
-  'cqring_wait',
-  'create',
-  'defer',
-  'fail_link',
-  'file_get',
-  'link',
-  'local_work_run',
-  'poll_arm',
-  'queue_async_work',
-  'register',
-  'req_failed',
-  'short_write',
-  'submit_req',
-  'task_add',
-  'task_work_run',
-];
+export const KNOWN_EVENTS = TRACEPOINT_NAMES;
 
 /** Pointer fields and the prefix of their stable names. */
 const POINTER_PREFIX = {

@@ -4,6 +4,7 @@
  * (docs/tracepoints.md). The reader checks everything it uses and names the first problems with
  * their JSON pointers; it never throws.
  */
+import { TRACEPOINT_NAMES } from '../../../conformance/tracepoint-names.mjs';
 
 export const RECORDING_FORMAT = 'ringside-kernel-recording';
 export const RECORDING_VERSION = 1;
@@ -22,26 +23,9 @@ export const THREAD_KIND_LABELS: Record<ThreadKind, string> = {
   other: 'other',
 };
 
-/** The io_uring tracepoints (names without `io_uring_`), as Linux 6.18 has them. */
-export const TRACEPOINT_NAMES = [
-  'complete',
-  'cqe_overflow',
-  'cqring_wait',
-  'create',
-  'defer',
-  'fail_link',
-  'file_get',
-  'link',
-  'local_work_run',
-  'poll_arm',
-  'queue_async_work',
-  'register',
-  'req_failed',
-  'short_write',
-  'submit_req',
-  'task_add',
-  'task_work_run',
-] as const;
+/** The io_uring tracepoints (names without `io_uring_`), as Linux 6.18 has them: one list, shared
+ * with the tracefs reader. */
+export { TRACEPOINT_NAMES };
 
 /** One tracepoint: the kernel's fields, pointers named (`ring1`, `req3`, ...). */
 export interface Tracepoint {
@@ -114,7 +98,7 @@ function checkTracepoint(t: unknown, path: string, errs: string[], timed: boolea
     errs.push(`${path}: expected a tracepoint object, found ${show(t)}`);
     return;
   }
-  if (typeof t.event !== 'string' || !(TRACEPOINT_NAMES as readonly string[]).includes(t.event)) {
+  if (typeof t.event !== 'string' || !TRACEPOINT_NAMES.includes(t.event)) {
     errs.push(
       `${path}/event: expected one of the io_uring tracepoints (${TRACEPOINT_NAMES.join(', ')}), found ${show(t.event)}`,
     );
