@@ -24,6 +24,8 @@ pub mod cancel;
 pub mod enter;
 pub mod exit;
 pub mod iopoll;
+pub mod kbuf;
+pub mod net;
 pub mod nop;
 pub mod opdata;
 pub mod opdef;
@@ -1051,6 +1053,12 @@ fn issue_op(opcode: u8, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         IORING_OP_ASYNC_CANCEL => sim::with(|s| cancel::io_async_cancel(s, ring, idx)),
         IORING_OP_POLL_ADD => sim::with(|s| poll::io_poll_add(s, ring, idx)),
         IORING_OP_POLL_REMOVE => sim::with(|s| poll::io_poll_remove(s, ring, idx)),
+        IORING_OP_SEND => sim::with(|s| net::io_send(s, ring, idx, issue_flags)),
+        IORING_OP_RECV => sim::with(|s| net::io_recv(s, ring, idx, issue_flags)),
+        IORING_OP_ACCEPT => sim::with(|s| net::io_accept(s, ring, idx, issue_flags)),
+        IORING_OP_PROVIDE_BUFFERS | IORING_OP_REMOVE_BUFFERS => {
+            sim::with(|s| kbuf::io_manage_buffers_legacy(s, ring, idx))
+        }
         // A LINK_TIMEOUT is never issued: its chain takes it out before the next member runs.
         _ => -EINVAL,
     }
@@ -1076,6 +1084,9 @@ pub fn io_queue_async(s: &mut Sim, ring: u32, idx: u32, ret: i32) {
         io_req_defer_failed(s, ring, idx, ret);
         return;
     }
+    // `io_arm_poll_handler` / `io_queue_async`: a provided buffer the attempt selected goes
+    // back to its group while the request waits (`io_kbuf_recycle`).
+    kbuf::io_kbuf_recycle(s, ring, idx);
     match poll::io_arm_poll_handler(s, ring, idx) {
         poll::Apoll::Ok => {}
         poll::Apoll::Ready => tw::io_req_task_work_add(s, ring, idx, TwFunc::Submit, false),

@@ -25,6 +25,35 @@ pub const REQ_F_ARM_LTIMEOUT: u32 = 1 << 16;
 pub const REQ_F_LINK_TIMEOUT: u32 = 1 << 17;
 /// `REQ_F_ISREG`: the file is a regular file (`io_file_get_flags`).
 pub const REQ_F_ISREG: u32 = 1 << 18;
+/// `REQ_F_APOLL_MULTISHOT`: a multishot RECV or ACCEPT: its async poll stays armed and each
+/// wake-up posts CQEs with `IORING_CQE_F_MORE`.
+pub const REQ_F_APOLL_MULTISHOT: u32 = 1 << 19;
+/// `REQ_F_BUFFER_SELECTED`: the request holds a provided buffer (`req->kbuf`).
+pub const REQ_F_BUFFER_SELECTED: u32 = 1 << 20;
+
+/// A provided buffer (`struct io_buffer`): where it is in user memory, how long, its id and
+/// its group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Kbuf {
+    /// `buf->addr`.
+    pub addr: u64,
+    /// `buf->len`.
+    pub len: u32,
+    /// `buf->bid`.
+    pub bid: u16,
+    /// `buf->bgid`.
+    pub bgid: u16,
+}
+
+/// A provided-buffer group (`struct io_buffer_list` without `IOBL_BUF_RING`): its buffers in
+/// selection order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BufList {
+    /// `bl->bgid`.
+    pub bgid: u16,
+    /// `bl->buf_list`.
+    pub bufs: std::collections::VecDeque<Kbuf>,
+}
 
 /// What `sim_not_modelled` reports (its `b` field).
 pub mod not_modelled {
@@ -71,6 +100,23 @@ pub struct OpData {
     pub head: Option<(u32, u32)>,
     /// `TIMEOUT_REMOVE` / `ASYNC_CANCEL`: the user_data to look for (`sqe->addr`).
     pub target: u64,
+    /// SEND/RECV: `sr->msg_flags` (`MSG_*`).
+    pub msg_flags: u32,
+    /// SEND/RECV: `sr->flags` (`IORING_RECVSEND_*`, `IORING_RECV_MULTISHOT`, from `ioprio`);
+    /// ACCEPT: `accept->iou_flags`.
+    pub sr_flags: u16,
+    /// SEND/RECV: `sr->done_io`, bytes moved by earlier attempts (`MSG_WAITALL`).
+    pub done_io: u32,
+    /// SEND/RECV with `IOSQE_BUFFER_SELECT`: `sr->buf_group`; PROVIDE/REMOVE_BUFFERS: `bgid`.
+    pub buf_group: u16,
+    /// The provided buffer the request holds (`req->kbuf`).
+    pub kbuf: Option<Kbuf>,
+    /// ACCEPT: `accept->flags` (`SOCK_CLOEXEC`, `SOCK_NONBLOCK`).
+    pub accept_flags: u32,
+    /// PROVIDE/REMOVE_BUFFERS: `p->nbufs`; PROVIDE: the first id in `bid`.
+    pub nbufs: u32,
+    /// PROVIDE_BUFFERS: `p->bid`.
+    pub bid: u16,
 }
 
 /// Per-ring lists of the same subsystems.
@@ -92,4 +138,6 @@ pub struct RingOps {
     /// `ctx->submit_state.cq_flush`: an auxiliary CQE (a multishot poll's) was posted and the
     /// CQ tail must be published at the end of the task_work batch.
     pub cq_flush: bool,
+    /// `ctx->io_bl_xa`: the provided-buffer groups, in creation order.
+    pub buf_lists: Vec<BufList>,
 }

@@ -58,7 +58,7 @@ pub enum Apoll {
 pub fn file_can_poll(kind: FileKind) -> bool {
     matches!(
         kind,
-        FileKind::PipeRead | FileKind::PipeWrite | FileKind::EventFd
+        FileKind::PipeRead | FileKind::PipeWrite | FileKind::EventFd | FileKind::Socket(_)
     )
 }
 
@@ -102,6 +102,8 @@ pub fn vfs_poll(s: &Sim, f: crate::linux::fs::FileRef) -> u32 {
             }
             m
         }
+        // `sock_poll` → the protocol's `->poll`.
+        FileKind::Socket(i) => s.vfs.net.poll(i),
         _ => 0,
     }
 }
@@ -129,18 +131,27 @@ pub fn io_arm_poll_handler(s: &mut Sim, ring: u32, idx: u32) -> Apoll {
     if !file_can_poll(s.fds.file(f).kind) {
         return Apoll::Aborted;
     }
-    let mut mask = EPOLLPRI | EPOLLERR | EPOLLET | EPOLLONESHOT;
+    let multishot = s.ctx(ring).req(idx).flags & REQ_F_APOLL_MULTISHOT != 0;
+    let mut mask = EPOLLPRI | EPOLLERR | EPOLLET;
+    if !multishot {
+        mask |= EPOLLONESHOT;
+    }
     mask |= if def.pollin {
         EPOLLIN | EPOLLRDNORM
     } else {
         EPOLLOUT | EPOLLWRNORM
     };
+    if def.poll_exclusive {
+        mask |= EPOLLEXCLUSIVE;
+    }
     // `io_init_poll_iocb`.
     let events = mask | IO_POLL_UNMASK;
     s.ring_mut(ring).expect("ring").req_mut(idx).flags |= REQ_F_POLLED;
     // `__io_arm_poll_handler`: an edge-triggered one-shot poll that finds the file ready
-    // completes inline.
-    if vfs_poll(s, f) & events != 0 {
+    // completes inline; a multishot one is armed and its wake-up queued at once
+    // (`__io_poll_execute`).
+    let ready = vfs_poll(s, f) & events;
+    if ready != 0 && !multishot {
         return Apoll::Ready;
     }
     let (serial, ud) = req_ids(s, ring, idx);
@@ -160,6 +171,11 @@ pub fn io_arm_poll_handler(s: &mut Sim, ring: u32, idx: u32) -> Apoll {
         mask as i64,
         events as i64,
     );
+    if ready != 0 {
+        s.ctx_mut(ring).ops.apoll.retain(|&i| i != idx);
+        s.emit(Event::sim_poll_wake, ring, serial, ud, ready as i64, 0);
+        tw::io_req_task_work_add(s, ring, idx, TwFunc::Apoll, false);
+    }
     Apoll::Ok
 }
 
@@ -169,7 +185,10 @@ pub fn io_arm_poll_handler(s: &mut Sim, ring: u32, idx: u32) -> Apoll {
 /// Called after anything that can make a file ready: a system call of the program (a `write`,
 /// a `read` that frees pipe room, a `close`), or a request that moved data.
 pub fn io_poll_wake_ready(s: &mut Sim) {
-    let wakes = core::mem::take(&mut s.vfs.wakes);
+    let mut wakes = core::mem::take(&mut s.vfs.wakes);
+    for (i, key) in core::mem::take(&mut s.vfs.net.wakes) {
+        wakes.push((crate::linux::WaitQueue::Sock(i), key));
+    }
     let rings: Vec<u32> = s
         .rings
         .iter()
@@ -199,13 +218,25 @@ pub fn io_poll_wake_ready(s: &mut Sim) {
             if mask == 0 {
                 continue;
             }
+            // A socket's wake-up carries its key (`sock_def_readable`: `EPOLLIN | EPOLLPRI |
+            // EPOLLRDNORM | EPOLLRDBAND`; a state change: none), which `io_poll_wake` hands on
+            // as the mask; keys that name none of the events are ignored.
+            let mut shown = mask;
+            if let Some(q @ crate::linux::WaitQueue::Sock(_)) = wait_queue_of(s, f) {
+                match wakes.iter().find(|&&(wq, key)| {
+                    wq == q && (key == 0 || key & (events & !IO_ASYNC_POLL_COMMON) != 0)
+                }) {
+                    Some(&(_, key)) => shown = key,
+                    None => continue,
+                }
+            }
             s.ring_mut(ring)
                 .expect("ring")
                 .ops
                 .apoll
                 .retain(|&i| i != idx);
             let (serial, ud) = req_ids(s, ring, idx);
-            s.emit(Event::sim_poll_wake, ring, serial, ud, mask as i64, 0);
+            s.emit(Event::sim_poll_wake, ring, serial, ud, shown as i64, 0);
             tw::io_req_task_work_add(s, ring, idx, TwFunc::Apoll, false);
         }
     }
@@ -238,12 +269,39 @@ pub fn io_apoll_task_func(ring: u32, idx: u32) {
             req_set_state(s, ring, idx, ReqState::Inflight);
             return false;
         }
-        s.ring_mut(ring).expect("ring").req_mut(idx).op.poll_events = 0;
+        if s.ctx(ring).req(idx).flags & REQ_F_APOLL_MULTISHOT == 0 {
+            s.ring_mut(ring).expect("ring").req_mut(idx).op.poll_events = 0;
+        }
         true
     });
-    if action {
+    if !action {
+        return;
+    }
+    if sim::with(|s| s.ctx(ring).req(idx).flags & REQ_F_APOLL_MULTISHOT != 0) {
+        io_poll_issue_multishot(ring, idx);
+    } else {
         tw::io_req_task_submit(ring, idx);
     }
+}
+
+/// `io_poll_check_events` → `io_poll_issue` for a multishot RECV or ACCEPT: the request runs
+/// with `IO_URING_F_MULTISHOT`; it stays armed (`IOU_ISSUE_SKIP_COMPLETE`), completes with
+/// the result it set (`IOU_STOP_MULTISHOT` → `io_req_task_complete`), or fails.
+fn io_poll_issue_multishot(ring: u32, idx: u32) {
+    let flags = IO_URING_F_NONBLOCK | IO_URING_F_MULTISHOT | IO_URING_F_COMPLETE_DEFER;
+    let ret = io_issue_sqe(ring, idx, flags);
+    sim::with(|s| {
+        if ret == 0 {
+            // Completed (io_issue_sqe deferred the completion), or stays armed.
+            let r = s.ctx(ring).req(idx);
+            if r.state == ReqState::Inflight {
+                s.ctx_mut(ring).ops.apoll.push(idx);
+            }
+            return;
+        }
+        s.ctx_mut(ring).req_mut(idx).op.poll_events = 0;
+        io_req_defer_failed(s, ring, idx, ret);
+    });
 }
 
 /// `io_poll_cancel` for one user_data: takes the armed request off its wait queue and queues
@@ -378,6 +436,7 @@ fn wait_queue_of(s: &Sim, f: crate::linux::fs::FileRef) -> Option<crate::linux::
         FileKind::PipeRead => Some(WaitQueue::PipeRd(fl.obj)),
         FileKind::PipeWrite => Some(WaitQueue::PipeWr(fl.obj)),
         FileKind::EventFd => Some(WaitQueue::EventFd(fl.obj)),
+        FileKind::Socket(i) => Some(WaitQueue::Sock(i)),
         _ => None,
     }
 }

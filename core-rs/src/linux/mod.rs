@@ -47,6 +47,8 @@ pub enum WaitQueue {
     PipeWr(u32),
     /// `ctx->wqh` of this eventfd.
     EventFd(u32),
+    /// `sk->sk_wq` of this socket (readers, writers and `accept` all wait there).
+    Sock(u32),
 }
 
 impl Vfs {

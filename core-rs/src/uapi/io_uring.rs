@@ -142,6 +142,16 @@ pub const IORING_OP_TIMEOUT: u8 = 11;
 pub const IORING_OP_TIMEOUT_REMOVE: u8 = 12;
 pub const IORING_OP_ASYNC_CANCEL: u8 = 14;
 pub const IORING_OP_LINK_TIMEOUT: u8 = 15;
+/// `IORING_OP_ACCEPT`.
+pub const IORING_OP_ACCEPT: u8 = 13;
+/// `IORING_OP_SEND`.
+pub const IORING_OP_SEND: u8 = 26;
+/// `IORING_OP_RECV`.
+pub const IORING_OP_RECV: u8 = 27;
+/// `IORING_OP_PROVIDE_BUFFERS`.
+pub const IORING_OP_PROVIDE_BUFFERS: u8 = 31;
+/// `IORING_OP_REMOVE_BUFFERS`.
+pub const IORING_OP_REMOVE_BUFFERS: u8 = 32;
 pub const IORING_OP_READ: u8 = 22;
 pub const IORING_OP_WRITE: u8 = 23;
 pub const IORING_OP_URING_CMD: u8 = 46;

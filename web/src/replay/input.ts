@@ -112,6 +112,7 @@ export const SYSCALLS = [
   'getsockopt',
   'write_until_eagain',
   'close',
+  'connect',
 ] as const;
 export type SyscallName = (typeof SYSCALLS)[number];
 
@@ -149,6 +150,8 @@ export type StepIn =
       optname: number;
       optlen: number;
       chunk: number;
+      /** `connect`: the listener's file id. */
+      to?: string;
     }
   | { step: number; kind: 'settle'; file: string; requestNum: number; want: number; timeoutMs: number }
   | { step: number; kind: 'sleep'; ms: number }
@@ -410,6 +413,7 @@ export const STEP_INPUT_KEYS: Record<string, readonly string[]> = {
     'optname',
     'optlen',
     'chunk',
+    'to',
   ],
   settle: ['fd_ref', 'file', 'fd_kind', 'request', 'request_num', 'want', 'timeout_ms'],
   sleep: ['ms'],
@@ -542,6 +546,7 @@ function parseStep(a: At, i: number, files: Map<string, FileIn>): StepIn {
         out.optlen = a.key('optlen').s32();
       }
       if (call === 'write_until_eagain') out.chunk = a.key('chunk').int(1, 1 << 24);
+      if (call === 'connect') out.to = a.key('to').oneOf([...files.keys()]);
       return out;
     }
     case 'settle': {
@@ -608,8 +613,9 @@ function checkBuffers(stepsAt: At[], steps: StepIn[]): void {
         }
       });
     }
-    if (s.kind === 'peek' && types.get(s.buf) !== 'int32') {
-      stepsAt[i]!.key('buf').fail('the name of an int32 buffer an earlier SQE points to');
+    // A peek reads the first four bytes of an int32 or of a byte buffer (format §5.16).
+    if (s.kind === 'peek' && types.get(s.buf) !== 'int32' && types.get(s.buf) !== 'buffer') {
+      stepsAt[i]!.key('buf').fail('the name of an int32 or byte buffer an earlier SQE points to');
     }
   });
 }

@@ -609,6 +609,10 @@ class Session {
       case 'close':
         ret = L.close(fd);
         break;
+      case 'connect':
+        // To the listener the step names, on 127.0.0.1 (format §5.13).
+        ret = L.connect(fd, this.port(step.to!));
+        break;
     }
     withErrno(out, 'ret', ret);
   }

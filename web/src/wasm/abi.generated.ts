@@ -339,6 +339,11 @@ export const EVENT = {
   sim_iopoll_hook: 233,
   sim_iopoll_pass: 234,
   sim_iopoll_check_done: 235,
+  sim_net_xfer: 240,
+  sim_accept: 241,
+  sim_kbuf_manage: 242,
+  sim_kbuf_select: 243,
+  sim_kbuf_recycle: 244,
 } as const;
 
 export type EventName = keyof typeof EVENT;
@@ -440,8 +445,8 @@ export const SOURCE_FILES: Record<number, string> = {
   24: 'core-rs/src/drivers/rust_iopoll_device.rs',
 };
 
-export const OPCODES_MODELLED = ['NOP', 'POLL_ADD', 'POLL_REMOVE', 'TIMEOUT', 'TIMEOUT_REMOVE', 'ASYNC_CANCEL', 'LINK_TIMEOUT', 'READ', 'WRITE', 'URING_CMD', 'NOP128', 'URING_CMD128'] as const;
-export const OPCODES_NOT_MODELLED = ['READV', 'WRITEV', 'FSYNC', 'READ_FIXED', 'WRITE_FIXED', 'SYNC_FILE_RANGE', 'SENDMSG', 'RECVMSG', 'ACCEPT', 'CONNECT', 'FALLOCATE', 'OPENAT', 'CLOSE', 'FILES_UPDATE', 'STATX', 'FADVISE', 'MADVISE', 'SEND', 'RECV', 'OPENAT2', 'EPOLL_CTL', 'SPLICE', 'PROVIDE_BUFFERS', 'REMOVE_BUFFERS', 'TEE', 'SHUTDOWN', 'RENAMEAT', 'UNLINKAT', 'MKDIRAT', 'SYMLINKAT', 'LINKAT', 'MSG_RING', 'FSETXATTR', 'SETXATTR', 'FGETXATTR', 'GETXATTR', 'SOCKET', 'SEND_ZC', 'SENDMSG_ZC', 'READ_MULTISHOT', 'WAITID', 'FUTEX_WAIT', 'FUTEX_WAKE', 'FUTEX_WAITV', 'FIXED_FD_INSTALL', 'FTRUNCATE', 'BIND', 'LISTEN', 'RECV_ZC', 'EPOLL_WAIT', 'READV_FIXED', 'WRITEV_FIXED', 'PIPE'] as const;
+export const OPCODES_MODELLED = ['NOP', 'POLL_ADD', 'POLL_REMOVE', 'TIMEOUT', 'TIMEOUT_REMOVE', 'ACCEPT', 'ASYNC_CANCEL', 'LINK_TIMEOUT', 'READ', 'WRITE', 'SEND', 'RECV', 'PROVIDE_BUFFERS', 'REMOVE_BUFFERS', 'URING_CMD', 'NOP128', 'URING_CMD128'] as const;
+export const OPCODES_NOT_MODELLED = ['READV', 'WRITEV', 'FSYNC', 'READ_FIXED', 'WRITE_FIXED', 'SYNC_FILE_RANGE', 'SENDMSG', 'RECVMSG', 'CONNECT', 'FALLOCATE', 'OPENAT', 'CLOSE', 'FILES_UPDATE', 'STATX', 'FADVISE', 'MADVISE', 'OPENAT2', 'EPOLL_CTL', 'SPLICE', 'TEE', 'SHUTDOWN', 'RENAMEAT', 'UNLINKAT', 'MKDIRAT', 'SYMLINKAT', 'LINKAT', 'MSG_RING', 'FSETXATTR', 'SETXATTR', 'FGETXATTR', 'GETXATTR', 'SOCKET', 'SEND_ZC', 'SENDMSG_ZC', 'READ_MULTISHOT', 'WAITID', 'FUTEX_WAIT', 'FUTEX_WAKE', 'FUTEX_WAITV', 'FIXED_FD_INSTALL', 'FTRUNCATE', 'BIND', 'LISTEN', 'RECV_ZC', 'EPOLL_WAIT', 'READV_FIXED', 'WRITEV_FIXED', 'PIPE'] as const;
 
 export const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM',
@@ -449,6 +454,7 @@ export const ERRNO_NAMES: Record<number, string> = {
   4: 'EINTR',
   5: 'EIO',
   6: 'ENXIO',
+  7: 'E2BIG',
   9: 'EBADF',
   11: 'EAGAIN',
   12: 'ENOMEM',
@@ -480,6 +486,8 @@ export const ERRNO_NAMES: Record<number, string> = {
   97: 'EAFNOSUPPORT',
   98: 'EADDRINUSE',
   99: 'EADDRNOTAVAIL',
+  104: 'ECONNRESET',
+  105: 'ENOBUFS',
   106: 'EISCONN',
   107: 'ENOTCONN',
   111: 'ECONNREFUSED',

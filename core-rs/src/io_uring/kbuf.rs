@@ -1,0 +1,262 @@
+//! Provided buffers, the classic kind: `IORING_OP_PROVIDE_BUFFERS` hands the kernel a group of
+//! buffers in user memory, `IOSQE_BUFFER_SELECT` lets a RECV pick one when data arrives, and
+//! its CQE names it (`IORING_CQE_F_BUFFER`, the buffer id in `flags >> 16`).
+//!
+//! Mirrors: `io_uring/kbuf.c` (`io_provide_buffers_prep`, `io_remove_buffers_prep`,
+//! `io_manage_buffers_legacy`, `__io_manage_buffers_legacy`, `io_add_buffers`,
+//! `io_remove_buffers_legacy`, `io_buffer_get_list`, `io_buffer_select`,
+//! `io_provided_buffer_select`, `io_kbuf_recycle_legacy`, `io_kbuf_drop_legacy`,
+//! `io_destroy_buffers`) and `io_uring/kbuf.h` (`io_put_kbuf`, `io_kbuf_recycle`).
+//!
+//! What the recordings `pbuf_provide`, `pbuf_recv_wait`, `net_recv_multishot*` show on 6.18:
+//! buffers are selected in the order they were provided; a buffer a request selected and then
+//! did not fill (no data yet, end of file) goes back to the front of its group; one it filled
+//! is gone from the group for good once its CQE names it, and the kernel never writes it
+//! again; REMOVE_BUFFERS answers how many it removed (0 from an empty group, `-ENOENT` for a
+//! group that never existed); an empty or missing group is `-ENOBUFS` for a RECV.
+//!
+//! Not modelled: registered buffer rings (`IORING_REGISTER_PBUF_RING`), whose requests are
+//! refused as not modelled where they would need one (a group of a ring cannot exist here).
+
+use super::opdata::*;
+use super::*;
+
+/// `MAX_BIDS_PER_BGID`: buffer ids are 16 bits.
+pub const MAX_BIDS_PER_BGID: u32 = 1 << 16;
+
+fn sqe16(sqe: &[u8], o: usize) -> u16 {
+    u16::from_le_bytes([sqe[o], sqe[o + 1]])
+}
+
+fn sqe32(sqe: &[u8], o: usize) -> u32 {
+    u32::from_le_bytes([sqe[o], sqe[o + 1], sqe[o + 2], sqe[o + 3]])
+}
+
+fn sqe64(sqe: &[u8], o: usize) -> u64 {
+    u64::from(sqe32(sqe, o)) | u64::from(sqe32(sqe, o + 4)) << 32
+}
+
+/// `io_provide_buffers_prep`.
+///
+/// # Errors
+///
+/// `EINVAL` for `rw_flags`/`splice_fd_in`, a zero `len` or ids past 65535; `E2BIG` for no
+/// buffers, more than 65536 or a first id above 65535; `EOVERFLOW` when the area wraps;
+/// `EFAULT` when it is not a user range (`access_ok`).
+pub fn io_provide_buffers_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+    if sqe32(sqe, sqe_off::OP_FLAGS) != 0 || sqe32(sqe, sqe_off::SPLICE_FD_IN) != 0 {
+        return Err(EINVAL);
+    }
+    let nbufs = sqe32(sqe, sqe_off::FD);
+    if nbufs == 0 || nbufs > MAX_BIDS_PER_BGID {
+        return Err(E2BIG);
+    }
+    let addr = sqe64(sqe, sqe_off::ADDR);
+    let len = sqe32(sqe, sqe_off::LEN);
+    if len == 0 {
+        return Err(EINVAL);
+    }
+    let size = u64::from(len) * u64::from(nbufs);
+    let end = addr.checked_add(size).ok_or(EOVERFLOW)?;
+    if end > super::rw::TASK_SIZE_MAX {
+        return Err(EFAULT);
+    }
+    let bid = sqe64(sqe, sqe_off::OFF);
+    if bid > u64::from(u16::MAX) {
+        return Err(E2BIG);
+    }
+    if bid + u64::from(nbufs) > u64::from(MAX_BIDS_PER_BGID) {
+        return Err(EINVAL);
+    }
+    let r = s.ctx_mut(ring).req_mut(idx);
+    r.op.nbufs = nbufs;
+    r.op.addr = addr;
+    r.op.len = len;
+    r.op.bid = bid as u16;
+    r.op.buf_group = sqe16(sqe, sqe_off::BUF_INDEX);
+    Ok(())
+}
+
+/// `io_remove_buffers_prep`.
+///
+/// # Errors
+///
+/// `EINVAL` for any of `rw_flags`, `addr`, `len`, `off`, `splice_fd_in`, or a count of 0 or
+/// above 65536.
+pub fn io_remove_buffers_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+    if sqe32(sqe, sqe_off::OP_FLAGS) != 0
+        || sqe64(sqe, sqe_off::ADDR) != 0
+        || sqe32(sqe, sqe_off::LEN) != 0
+        || sqe64(sqe, sqe_off::OFF) != 0
+        || sqe32(sqe, sqe_off::SPLICE_FD_IN) != 0
+    {
+        return Err(EINVAL);
+    }
+    let nbufs = sqe32(sqe, sqe_off::FD);
+    if nbufs == 0 || nbufs > MAX_BIDS_PER_BGID {
+        return Err(EINVAL);
+    }
+    let r = s.ctx_mut(ring).req_mut(idx);
+    r.op.nbufs = nbufs;
+    r.op.buf_group = sqe16(sqe, sqe_off::BUF_INDEX);
+    Ok(())
+}
+
+/// `io_buffer_get_list`: the group's position in the ring's table.
+fn list_pos(s: &Sim, ring: u32, bgid: u16) -> Option<usize> {
+    s.ctx(ring)
+        .ops
+        .buf_lists
+        .iter()
+        .position(|l| l.bgid == bgid)
+}
+
+/// `io_manage_buffers_legacy` for PROVIDE_BUFFERS (`io_add_buffers`: each buffer at the next
+/// `len` bytes, ids counting up, appended to the group, created if new) and REMOVE_BUFFERS
+/// (`io_remove_buffers_legacy`: up to `nbufs` from the front; the answer is how many).
+pub fn io_manage_buffers_legacy(s: &mut Sim, ring: u32, idx: u32) -> i32 {
+    let (op, o, serial, ud) = {
+        let r = s.ctx(ring).req(idx);
+        (r.opcode, r.op, r.serial, r.user_data)
+    };
+    let provide = op == crate::uapi::io_uring::IORING_OP_PROVIDE_BUFFERS;
+    let ret: i32 = match list_pos(s, ring, o.buf_group) {
+        None if !provide => -ENOENT,
+        pos => {
+            let pos = match pos {
+                Some(p) => p,
+                None => {
+                    let lists = &mut s.ctx_mut(ring).ops.buf_lists;
+                    lists.push(BufList {
+                        bgid: o.buf_group,
+                        bufs: Default::default(),
+                    });
+                    lists.len() - 1
+                }
+            };
+            let list = &mut s.ctx_mut(ring).ops.buf_lists[pos];
+            if provide {
+                for i in 0..o.nbufs {
+                    list.bufs.push_back(Kbuf {
+                        addr: o.addr + u64::from(i) * u64::from(o.len),
+                        len: o.len.min(super::rw::MAX_RW_COUNT),
+                        bid: (u32::from(o.bid) + i) as u16,
+                        bgid: o.buf_group,
+                    });
+                }
+                0
+            } else {
+                let n = (o.nbufs as usize).min(list.bufs.len());
+                list.bufs.drain(..n);
+                n as i32
+            }
+        }
+    };
+    s.emit(
+        Event::sim_kbuf_manage,
+        ring,
+        serial,
+        ud,
+        ret as i64,
+        i64::from(o.buf_group) | i64::from(provide) << 32,
+    );
+    if ret < 0 {
+        req_set_fail(s, ring, idx);
+    }
+    io_req_set_res(s, ring, idx, ret, 0);
+    0
+}
+
+/// Whether a request must pick a provided buffer before its I/O (`io_do_buffer_select`):
+/// `IOSQE_BUFFER_SELECT` and none selected yet.
+pub fn io_do_buffer_select(s: &Sim, ring: u32, idx: u32) -> bool {
+    let f = s.ctx(ring).req(idx).flags;
+    f & REQ_F_BUFFER_SELECT != 0 && f & REQ_F_BUFFER_SELECTED == 0
+}
+
+/// `io_buffer_select` → `io_provided_buffer_select`: takes the first buffer of the request's
+/// group; `len` 0 or larger than the buffer becomes the buffer's length. `None` when the group
+/// does not exist or is empty (the caller answers `-ENOBUFS`).
+pub fn io_buffer_select(s: &mut Sim, ring: u32, idx: u32, len: u32) -> Option<(u64, u32)> {
+    let (bgid, serial, ud) = {
+        let r = s.ctx(ring).req(idx);
+        (r.op.buf_group, r.serial, r.user_data)
+    };
+    let pos = list_pos(s, ring, bgid)?;
+    let kbuf = s.ctx_mut(ring).ops.buf_lists[pos].bufs.pop_front()?;
+    let len = if len == 0 || len > kbuf.len {
+        kbuf.len
+    } else {
+        len
+    };
+    {
+        let r = s.ctx_mut(ring).req_mut(idx);
+        r.flags |= REQ_F_BUFFER_SELECTED;
+        r.op.kbuf = Some(kbuf);
+    }
+    s.emit(
+        Event::sim_kbuf_select,
+        ring,
+        serial,
+        ud,
+        i64::from(bgid),
+        i64::from(kbuf.bid),
+    );
+    Some((kbuf.addr, len))
+}
+
+/// `io_kbuf_recycle` → `io_kbuf_recycle_legacy`: a selected buffer that got no data goes back
+/// to the front of its group (`list_add`), to be selected first again.
+pub fn io_kbuf_recycle(s: &mut Sim, ring: u32, idx: u32) {
+    let kbuf = {
+        let r = s.ctx_mut(ring).req_mut(idx);
+        if r.flags & REQ_F_BUFFER_SELECTED == 0 {
+            return;
+        }
+        r.flags &= !REQ_F_BUFFER_SELECTED;
+        r.op.kbuf.take()
+    };
+    let kbuf = match kbuf {
+        Some(k) => k,
+        None => return,
+    };
+    let pos = match list_pos(s, ring, kbuf.bgid) {
+        Some(p) => p,
+        None => {
+            let lists = &mut s.ctx_mut(ring).ops.buf_lists;
+            lists.push(BufList {
+                bgid: kbuf.bgid,
+                bufs: Default::default(),
+            });
+            lists.len() - 1
+        }
+    };
+    s.ctx_mut(ring).ops.buf_lists[pos].bufs.push_front(kbuf);
+    let (serial, ud) = {
+        let r = s.ctx(ring).req(idx);
+        (r.serial, r.user_data)
+    };
+    s.emit(
+        Event::sim_kbuf_recycle,
+        ring,
+        serial,
+        ud,
+        i64::from(kbuf.bgid),
+        i64::from(kbuf.bid),
+    );
+}
+
+/// `io_put_kbuf`: the request gives up its selected buffer for good (`io_kbuf_drop_legacy`)
+/// and its CQE flags name it: `IORING_CQE_F_BUFFER | bid << IORING_CQE_BUFFER_SHIFT`; 0 when
+/// it holds none.
+pub fn io_put_kbuf(s: &mut Sim, ring: u32, idx: u32) -> u32 {
+    let r = s.ctx_mut(ring).req_mut(idx);
+    if r.flags & REQ_F_BUFFER_SELECTED == 0 {
+        return 0;
+    }
+    r.flags &= !REQ_F_BUFFER_SELECTED;
+    match r.op.kbuf.take() {
+        Some(k) => IORING_CQE_F_BUFFER | u32::from(k.bid) << 16,
+        None => 0,
+    }
+}
