@@ -3922,6 +3922,215 @@ static void sc_net_recv_peek_trunc(struct trace *t)
 	st_ring_close(t, NULL);
 }
 
+/* ---- Registered provided-buffer rings (IORING_REGISTER_PBUF_RING) ---- */
+
+#define RS_REGISTER_PBUF_RING 22
+#define RS_UNREGISTER_PBUF_RING 23
+
+/* struct io_uring_buf_reg. */
+struct rs_buf_reg {
+	uint64_t ring_addr;
+	uint32_t ring_entries;
+	uint16_t bgid;
+	uint16_t flags;
+	uint64_t resv[3];
+};
+
+/* Page-aligned ring memory by name, and the program's local tail of each ring. */
+static unsigned char g_brings[2][4096] __attribute__((aligned(4096)));
+static const char *g_bring_names[2];
+static uint16_t g_bring_tail[2];
+
+static int bring_slot(const char *name)
+{
+	for (int i = 0; i < 2; i++)
+		if (g_bring_names[i] && !strcmp(g_bring_names[i], name))
+			return i;
+	for (int i = 0; i < 2; i++)
+		if (!g_bring_names[i]) {
+			g_bring_names[i] = name;
+			memset(g_brings[i], 0, sizeof(g_brings[i]));
+			g_bring_tail[i] = 0;
+			return i;
+		}
+	return -1;
+}
+
+static void bring_reset(void)
+{
+	g_bring_names[0] = g_bring_names[1] = NULL;
+}
+
+/*
+ * io_uring_register(REGISTER_PBUF_RING / UNREGISTER_PBUF_RING) with a struct io_uring_buf_reg
+ * whose ring_addr is the named page-aligned ring (plus `misalign` bytes).
+ */
+static int st_register_pbuf(struct trace *t, int unreg, const char *ring, unsigned entries, uint16_t bgid,
+			    uint16_t flags, unsigned misalign, const char *what)
+{
+	if (t->failed || !t->ring_open)
+		return -EIO;
+	publish_pending(t);
+	struct rs_buf_reg reg;
+	memset(&reg, 0, sizeof(reg));
+	int slot = ring ? bring_slot(ring) : -1;
+	if (ring && slot < 0) {
+		t->failed = 1;
+		return -EIO;
+	}
+	reg.ring_addr = ring ? (uint64_t)(uintptr_t)g_brings[slot] + misalign : 0;
+	reg.ring_entries = entries;
+	reg.bgid = bgid;
+	reg.flags = flags;
+	unsigned op = unreg ? RS_UNREGISTER_PBUF_RING : RS_REGISTER_PBUF_RING;
+	int ret = sys_io_uring_register(t->r.fd, op, &reg, 1);
+	if (ret < 0)
+		ret = -errno;
+	struct jw *w = step_begin(t, "register");
+	jw_str(w, "opcode", unreg ? "IORING_UNREGISTER_PBUF_RING" : "IORING_REGISTER_PBUF_RING");
+	jw_int(w, "opcode_num", op);
+	jw_int(w, "nr_args", 1);
+	jw_obj(w, "buf_reg");
+	if (ring) {
+		jw_str(w, "ring", ring);
+		jw_int(w, "ring_offset", misalign);
+	}
+	jw_int(w, "ring_entries", entries);
+	jw_int(w, "bgid", bgid);
+	jw_int(w, "flags", flags);
+	jw_obj_end(w);
+	jw_res(w, "ret", ret);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+	return ret;
+}
+
+/* One buffer added to a ring: `len` bytes at `offset` in the named buffer (of `size` bytes). */
+struct rs_ring_buf {
+	const char *buf;
+	int size;
+	unsigned offset, len;
+	uint16_t bid;
+};
+
+/*
+ * The program adds buffers to a registered ring as liburing's io_uring_buf_ring_add does (the
+ * entry at local_tail & mask), then publishes the tail with a store-release
+ * (io_uring_buf_ring_advance).
+ */
+static void st_buf_ring_add(struct trace *t, const char *ring, unsigned entries, const struct rs_ring_buf *bufs,
+			    int n, const char *what)
+{
+	if (t->failed)
+		return;
+	publish_pending(t);
+	int slot = bring_slot(ring);
+	if (slot < 0) {
+		t->failed = 1;
+		return;
+	}
+	unsigned char *r = g_brings[slot];
+	for (int i = 0; i < n; i++) {
+		int32_t *b = tr_buf(t, bufs[i].buf);
+		if (!b)
+			return;
+		unsigned char *e = r + 16 * ((g_bring_tail[slot] + i) & (entries - 1));
+		put64(e, 0, (uint64_t)(uintptr_t)((unsigned char *)b + bufs[i].offset));
+		put32(e, 8, bufs[i].len);
+		put16(e, 12, bufs[i].bid);
+	}
+	g_bring_tail[slot] += n;
+	__atomic_store_n((uint16_t *)(r + 14), g_bring_tail[slot], __ATOMIC_RELEASE);
+	struct jw *w = step_begin(t, "buf_ring_add");
+	jw_str(w, "ring", ring);
+	jw_int(w, "ring_entries", entries);
+	jw_arr_nl(w, "bufs");
+	for (int i = 0; i < n; i++) {
+		jw_obj(w, NULL);
+		jw_str(w, "buf", bufs[i].buf);
+		jw_int(w, "size", bufs[i].size);
+		jw_int(w, "offset", bufs[i].offset);
+		jw_int(w, "len", bufs[i].len);
+		jw_int(w, "bid", bufs[i].bid);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_int(w, "tail", g_bring_tail[slot]);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+}
+
+static void sc_pbuf_ring(struct trace *t)
+{
+	bring_reset();
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	st_register_pbuf(t, 0, "br", 8, 1, 0, 0, "an 8-entry buffer ring for group 1");
+	struct rs_ring_buf b[4] = {
+		{ "pool", 256, 0, 64, 0 }, { "pool", 256, 64, 64, 1 }, { "pool", 256, 128, 64, 2 },
+		{ "pool", 256, 192, 64, 3 },
+	};
+	st_buf_ring_add(t, "br", 8, b, 2, "buffers 0 and 1, tail 2");
+	q(t, sqe_send32(t, "unix_a", "msg", 0x41424344, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 2));
+	submit_reap(t, 1, 1);
+	st_peek(t, "pool", "buffer 0 got the 4 bytes");
+	q(t, sqe_net(t, RS_OP_SEND, "unix_a", "big", 100, 100, 0, 3));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 5));
+	submit_reap(t, 1, 1);
+	st_buf_ring_add(t, "br", 8, b + 2, 2, "buffers 2 and 3: the ring has entries again");
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 6));
+	submit_reap(t, 1, 1);
+	q(t, sqe_provide("pool2", 2, 64, 0, 1, 7));
+	submit_reap(t, 1, 1);
+	q(t, sqe_remove_bufs(1, 1, 8));
+	submit_reap(t, 1, 1);
+	st_register_pbuf(t, 0, "br", 8, 1, 0, 0, "group 1 has a ring already");
+	st_register_pbuf(t, 0, "br2", 3, 2, 0, 0, "entries not a power of two");
+	st_register_pbuf(t, 0, "br2", 8, 2, 0, 64, "ring address not page aligned");
+	st_register_pbuf(t, 0, "br2", 65536, 2, 0, 0, "65536 entries");
+	st_register_pbuf(t, 1, NULL, 0, 9, 0, 0, "unregister a group that does not exist");
+	st_register_pbuf(t, 1, NULL, 0, 1, 0, 0, "unregister group 1");
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 9));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_recv_multishot_ring(struct trace *t)
+{
+	bring_reset();
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	st_register_pbuf(t, 0, "br", 4, 3, 0, 0, "a 4-entry buffer ring for group 3");
+	struct rs_ring_buf b[4] = {
+		{ "pool", 128, 0, 32, 0 }, { "pool", 128, 32, 32, 1 }, { "pool", 128, 64, 32, 2 },
+		{ "pool", 128, 96, 32, 3 },
+	};
+	st_buf_ring_add(t, "br", 4, b, 2, "two 32-byte buffers");
+	q(t, sqe_recv_select(t, "unix_b", 3, 0, RS_RECV_MULTISHOT, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 10, "one CQE with F_MORE in buffer 0");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 40, "32 bytes into buffer 1, then no entry left: -ENOBUFS ends it");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_buf_ring_add(t, "br", 4, b + 2, 2, "the program gives buffers 2 and 3 back through the tail");
+	q(t, sqe_recv_select(t, "unix_b", 3, 0, RS_RECV_MULTISHOT, 2));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 3, 2));
+	submit_reap(t, 1, 2);
+	st_ring_close(t, NULL);
+}
+
 #include "scenarios.h"
 
 static void write_rules(struct sb *b, struct trace *t)

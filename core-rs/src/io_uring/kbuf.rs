@@ -15,8 +15,14 @@
 //! again; REMOVE_BUFFERS answers how many it removed (0 from an empty group, `-ENOENT` for a
 //! group that never existed); an empty or missing group is `-ENOBUFS` for a RECV.
 //!
-//! Not modelled: registered buffer rings (`IORING_REGISTER_PBUF_RING`), whose requests are
-//! refused as not modelled where they would need one (a group of a ring cannot exist here).
+//! Registered buffer rings (`IORING_REGISTER_PBUF_RING`, `io_register_pbuf_ring`,
+//! `io_unregister_pbuf_ring`, `io_ring_buffer_select`, `io_kbuf_commit`): the ring lives in the
+//! program's memory, the program writes entries and publishes the tail (recordings
+//! `pbuf_ring`, `net_recv_multishot_ring`); the kernel reads the tail with a load-acquire and
+//! keeps the head to itself. A request on a socket takes the entry at the head and commits it
+//! (head + 1) only when its CQE names the buffer; a head that meets the tail is `-ENOBUFS`.
+//! Not modelled: kernel-allocated rings (`IOU_PBUF_RING_MMAP`) and incremental consumption
+//! (`IOU_PBUF_RING_INC`), answered with [`ENOTMODELLED`] by the register call.
 
 use super::opdata::*;
 use super::*;
@@ -120,8 +126,12 @@ pub fn io_manage_buffers_legacy(s: &mut Sim, ring: u32, idx: u32) -> i32 {
         (r.opcode, r.op, r.serial, r.user_data)
     };
     let provide = op == crate::uapi::io_uring::IORING_OP_PROVIDE_BUFFERS;
+    let is_ring = list_pos(s, ring, o.buf_group)
+        .map_or(false, |p| s.ctx(ring).ops.buf_lists[p].ring.is_some());
     let ret: i32 = match list_pos(s, ring, o.buf_group) {
         None if !provide => -ENOENT,
+        // `__io_manage_buffers_legacy`: not on a registered ring's group.
+        Some(_) if is_ring => -EINVAL,
         pos => {
             let pos = match pos {
                 Some(p) => p,
@@ -130,6 +140,7 @@ pub fn io_manage_buffers_legacy(s: &mut Sim, ring: u32, idx: u32) -> i32 {
                     lists.push(BufList {
                         bgid: o.buf_group,
                         bufs: Default::default(),
+                        ring: None,
                     });
                     lists.len() - 1
                 }
@@ -142,6 +153,7 @@ pub fn io_manage_buffers_legacy(s: &mut Sim, ring: u32, idx: u32) -> i32 {
                         len: o.len.min(super::rw::MAX_RW_COUNT),
                         bid: (u32::from(o.bid) + i) as u16,
                         bgid: o.buf_group,
+                        ring: false,
                     });
                 }
                 0
@@ -183,7 +195,10 @@ pub fn io_buffer_select(s: &mut Sim, ring: u32, idx: u32, len: u32) -> Option<(u
         (r.op.buf_group, r.serial, r.user_data)
     };
     let pos = list_pos(s, ring, bgid)?;
-    let kbuf = s.ctx_mut(ring).ops.buf_lists[pos].bufs.pop_front()?;
+    let kbuf = match s.ctx(ring).ops.buf_lists[pos].ring {
+        Some(br) => io_ring_buffer_select(s, br, bgid)?,
+        None => s.ctx_mut(ring).ops.buf_lists[pos].bufs.pop_front()?,
+    };
     let len = if len == 0 || len > kbuf.len {
         kbuf.len
     } else {
@@ -220,6 +235,10 @@ pub fn io_kbuf_recycle(s: &mut Sim, ring: u32, idx: u32) {
         Some(k) => k,
         None => return,
     };
+    if kbuf.ring {
+        // `io_kbuf_recycle_ring`: the head was not moved, so the entry is simply taken again.
+        return;
+    }
     let pos = match list_pos(s, ring, kbuf.bgid) {
         Some(p) => p,
         None => {
@@ -227,6 +246,7 @@ pub fn io_kbuf_recycle(s: &mut Sim, ring: u32, idx: u32) {
             lists.push(BufList {
                 bgid: kbuf.bgid,
                 bufs: Default::default(),
+                ring: None,
             });
             lists.len() - 1
         }
@@ -255,8 +275,137 @@ pub fn io_put_kbuf(s: &mut Sim, ring: u32, idx: u32) -> u32 {
         return 0;
     }
     r.flags &= !REQ_F_BUFFER_SELECTED;
-    match r.op.kbuf.take() {
-        Some(k) => IORING_CQE_F_BUFFER | u32::from(k.bid) << 16,
-        None => 0,
+    let k = match r.op.kbuf.take() {
+        Some(k) => k,
+        None => return 0,
+    };
+    if k.ring {
+        // `io_kbuf_commit`: the entry is consumed, the head moves on.
+        if let Some(p) = list_pos(s, ring, k.bgid) {
+            if let Some(br) = s.ctx_mut(ring).ops.buf_lists[p].ring.as_mut() {
+                br.head = br.head.wrapping_add(1);
+            }
+        }
     }
+    IORING_CQE_F_BUFFER | u32::from(k.bid) << 16
+}
+
+/// `io_ring_buffer_select`: the entry at the head, if the program's tail (read with a
+/// load-acquire from the ring's first entry) is past it.
+fn io_ring_buffer_select(s: &Sim, br: BufRing, bgid: u16) -> Option<Kbuf> {
+    let mut t = [0u8; 2];
+    s.user.copy_from_user(&mut t, br.addr + 14).ok()?;
+    let tail = u16::from_le_bytes(t);
+    if tail == br.head {
+        return None;
+    }
+    let e = br.addr + 16 * u64::from(u32::from(br.head) & (br.entries - 1));
+    let mut b = [0u8; 16];
+    s.user.copy_from_user(&mut b, e).ok()?;
+    Some(Kbuf {
+        addr: u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+        len: u32::from_le_bytes([b[8], b[9], b[10], b[11]]),
+        bid: u16::from_le_bytes([b[12], b[13]]),
+        bgid,
+        ring: true,
+    })
+}
+
+/// `IOU_PBUF_RING_MMAP`: the kernel allocates the ring (mapped by the program with `mmap`).
+pub const IOU_PBUF_RING_MMAP: u16 = 1;
+/// `IOU_PBUF_RING_INC`: buffers consumed incrementally.
+pub const IOU_PBUF_RING_INC: u16 = 2;
+/// `PAGE_SIZE`.
+const PAGE_SIZE: u64 = 4096;
+
+/// Reads a `struct io_uring_buf_reg` (40 bytes): `ring_addr`, `ring_entries`, `bgid`, `flags`,
+/// and whether `resv[3]` is all zero.
+fn read_buf_reg(s: &Sim, arg: u64) -> Result<(u64, u32, u16, u16, bool), i32> {
+    let mut b = [0u8; 40];
+    s.user.copy_from_user(&mut b, arg)?;
+    let addr = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+    let entries = u32::from_le_bytes([b[8], b[9], b[10], b[11]]);
+    let bgid = u16::from_le_bytes([b[12], b[13]]);
+    let flags = u16::from_le_bytes([b[14], b[15]]);
+    let resv_zero = b[16..].iter().all(|&x| x == 0);
+    Ok((addr, entries, bgid, flags, resv_zero))
+}
+
+/// `io_register_pbuf_ring`: registers the ring at `reg.ring_addr` for group `reg.bgid`.
+///
+/// Errors as the kernel checks them: `EFAULT` (the argument), `EINVAL` (`resv`, unknown flags,
+/// entries not a power of two or 65536 and more, a ring address that is not page-aligned),
+/// `EEXIST` (the group has a ring or classic buffers), `EFAULT` (ring memory not mapped,
+/// `io_create_region` pinning it); [`ENOTMODELLED`] for the MMAP and INC flags.
+pub fn io_register_pbuf_ring(s: &mut Sim, ring: u32, arg: u64) -> i32 {
+    let (addr, entries, bgid, flags, resv_zero) = match read_buf_reg(s, arg) {
+        Ok(v) => v,
+        Err(e) => return -e,
+    };
+    if !resv_zero || flags & !(IOU_PBUF_RING_MMAP | IOU_PBUF_RING_INC) != 0 {
+        return -EINVAL;
+    }
+    if !entries.is_power_of_two() || entries >= 65536 {
+        return -EINVAL;
+    }
+    if let Some(p) = list_pos(s, ring, bgid) {
+        let l = &s.ctx(ring).ops.buf_lists[p];
+        if l.ring.is_some() || !l.bufs.is_empty() {
+            return -EEXIST;
+        }
+    }
+    if flags != 0 {
+        return -ENOTMODELLED;
+    }
+    // `io_create_region`: user memory must be page-aligned and mapped.
+    if addr & (PAGE_SIZE - 1) != 0 {
+        return -EINVAL;
+    }
+    if addr == 0 || !s.user.access_ok(addr, (u64::from(entries) * 16) as usize) {
+        return -EFAULT;
+    }
+    let lists = &mut s.ctx_mut(ring).ops.buf_lists;
+    lists.retain(|l| l.bgid != bgid);
+    lists.push(BufList {
+        bgid,
+        bufs: Default::default(),
+        ring: Some(BufRing {
+            addr,
+            entries,
+            head: 0,
+        }),
+    });
+    s.emit(
+        Event::sim_kbuf_ring,
+        ring,
+        0,
+        0,
+        i64::from(bgid),
+        i64::from(entries),
+    );
+    0
+}
+
+/// `io_unregister_pbuf_ring`.
+///
+/// Errors: `EFAULT` (the argument), `EINVAL` (`resv` or flags set, a group without a ring),
+/// `ENOENT` (no such group).
+pub fn io_unregister_pbuf_ring(s: &mut Sim, ring: u32, arg: u64) -> i32 {
+    let (_, _, bgid, flags, resv_zero) = match read_buf_reg(s, arg) {
+        Ok(v) => v,
+        Err(e) => return -e,
+    };
+    if !resv_zero || flags != 0 {
+        return -EINVAL;
+    }
+    let p = match list_pos(s, ring, bgid) {
+        Some(p) => p,
+        None => return -ENOENT,
+    };
+    if s.ctx(ring).ops.buf_lists[p].ring.is_none() {
+        return -EINVAL;
+    }
+    s.ctx_mut(ring).ops.buf_lists.remove(p);
+    s.emit(Event::sim_kbuf_ring, ring, 0, 0, i64::from(bgid), 0);
+    0
 }

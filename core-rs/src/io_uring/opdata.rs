@@ -43,6 +43,21 @@ pub struct Kbuf {
     pub bid: u16,
     /// `buf->bgid`.
     pub bgid: u16,
+    /// Taken from a registered buffer ring (`REQ_F_BUFFER_RING`): giving it up for good
+    /// advances the ring's head (`io_kbuf_commit`); recycling it leaves the head alone.
+    pub ring: bool,
+}
+
+/// A registered provided-buffer ring (`IOBL_BUF_RING`): `struct io_uring_buf` entries in the
+/// program's memory, the tail published by the program in the first entry's `resv` field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BufRing {
+    /// `reg.ring_addr`: the ring in user memory.
+    pub addr: u64,
+    /// `bl->mask` + 1.
+    pub entries: u32,
+    /// `bl->head`: the next entry the kernel takes (kernel-private).
+    pub head: u16,
 }
 
 /// A provided-buffer group (`struct io_buffer_list` without `IOBL_BUF_RING`): its buffers in
@@ -53,6 +68,8 @@ pub struct BufList {
     pub bgid: u16,
     /// `bl->buf_list`.
     pub bufs: std::collections::VecDeque<Kbuf>,
+    /// The registered ring, for a group registered with `IORING_REGISTER_PBUF_RING`.
+    pub ring: Option<BufRing>,
 }
 
 /// What `sim_not_modelled` reports (its `b` field).

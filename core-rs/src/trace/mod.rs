@@ -636,6 +636,10 @@ events! {
     sim_kbuf_recycle = 244, "io_uring/kbuf.c:io_kbuf_recycle_legacy", None,
         [bgid: A Num, bid: B Num],
         Some("{req}, buffer {bid} back to group {bgid}");
+    /// A buffer ring was registered for a group (`entries` > 0) or unregistered (0).
+    sim_kbuf_ring = 245, "io_uring/kbuf.c:io_register_pbuf_ring", None,
+        [bgid: A Num, entries: B Num],
+        Some("ring {ring}, buffer ring of group {bgid}: {entries} entries (0: unregistered)");
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

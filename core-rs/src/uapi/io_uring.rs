@@ -286,6 +286,10 @@ pub const IORING_UNREGISTER_BUFFERS: u32 = 1;
 pub const IORING_REGISTER_FILES: u32 = 2;
 pub const IORING_UNREGISTER_FILES: u32 = 3;
 pub const IORING_REGISTER_PROBE: u32 = 8;
+/// `IORING_REGISTER_PBUF_RING`: register a provided-buffer ring (`struct io_uring_buf_reg`).
+pub const IORING_REGISTER_PBUF_RING: u32 = 22;
+/// `IORING_UNREGISTER_PBUF_RING`.
+pub const IORING_UNREGISTER_PBUF_RING: u32 = 23;
 /// First invalid register opcode on the modelled kernel.
 pub const IORING_REGISTER_LAST: u32 = 36;
 /// Or'ed into the opcode: the fd is an index into the registered-ring table.

@@ -344,6 +344,7 @@ export const EVENT = {
   sim_kbuf_manage: 242,
   sim_kbuf_select: 243,
   sim_kbuf_recycle: 244,
+  sim_kbuf_ring: 245,
 } as const;
 
 export type EventName = keyof typeof EVENT;

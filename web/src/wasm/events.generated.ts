@@ -426,6 +426,8 @@ export interface EventFields {
   sim_kbuf_select: { bgid: number; bid: number };
   /** doc = r" A selected buffer that got no data went back to the front of its group. */
   sim_kbuf_recycle: { bgid: number; bid: number };
+  /** doc = r" A buffer ring was registered for a group (`entries` > 0) or unregistered (0). */
+  sim_kbuf_ring: { bgid: number; entries: number };
 }
 
 /** An event name of the schema. */
@@ -635,6 +637,8 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'sim_kbuf_select', bgid: Number(e.a), bid: Number(e.b) };
     case 'sim_kbuf_recycle':
       return { event: 'sim_kbuf_recycle', bgid: Number(e.a), bid: Number(e.b) };
+    case 'sim_kbuf_ring':
+      return { event: 'sim_kbuf_ring', bgid: Number(e.a), entries: Number(e.b) };
     default:
       return null;
   }
@@ -751,6 +755,7 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sim_kbuf_manage: { id: 242, kernel: 'io_uring/kbuf.c:io_manage_buffers_legacy', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'bgid', kind: 'num' }, { name: 'op', kind: 'choice' }] },
   sim_kbuf_select: { id: 243, kernel: 'io_uring/kbuf.c:io_provided_buffer_select', ctx: null, fields: [{ name: 'bgid', kind: 'num' }, { name: 'bid', kind: 'num' }] },
   sim_kbuf_recycle: { id: 244, kernel: 'io_uring/kbuf.c:io_kbuf_recycle_legacy', ctx: null, fields: [{ name: 'bgid', kind: 'num' }, { name: 'bid', kind: 'num' }] },
+  sim_kbuf_ring: { id: 245, kernel: 'io_uring/kbuf.c:io_register_pbuf_ring', ctx: null, fields: [{ name: 'bgid', kind: 'num' }, { name: 'entries', kind: 'num' }] },
 };
 
 /** Options for the text trace. */
@@ -1230,6 +1235,11 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
       const f = a;
       void o;
       return `req ${e.req}, user_data ${hex(e.userData)}, buffer ${String(f.bid)} back to group ${String(f.bgid)}`;
+    }
+    case 'sim_kbuf_ring': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, buffer ring of group ${String(f.bgid)}: ${String(f.entries)} entries (0: unregistered)`;
     }
   }
 }
