@@ -144,6 +144,12 @@ export function describeOp(op: Op): string {
       return `${op.as} = open("/dev/${op.device}")`;
     case 'pipe':
       return `${op.read_as}, ${op.write_as} = pipe()`;
+    case 'socketpair':
+      return `${op.a_as}, ${op.b_as} = socketpair(AF_UNIX, SOCK_STREAM)`;
+    case 'buf_ring':
+      return `${op.as} = buffer ring(${op.entries} entries, group ${op.bgid})`;
+    case 'buf_ring_add':
+      return `buffer ${op.bid} → ${op.ring} (${op.buf}+${op.offset ?? 0}, ${op.len})`;
     case 'write':
       return `write(${op.fd}, ${op.buf}${op.len !== undefined ? `, ${op.len}` : ''})`;
     case 'alloc':
