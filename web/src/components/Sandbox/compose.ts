@@ -74,6 +74,10 @@ export interface SqeForm {
   len?: string;
   /** The per-opcode flags word as text (`rw_flags`, `timeout_flags`, ...; '' for none). */
   opFlags?: string;
+  /** `ioprio` as text (SEND/RECV/ACCEPT flags such as IORING_RECV_MULTISHOT; '' for none). */
+  ioprio?: string;
+  /** `buf_index` as text: a provided-buffer group ('' for none). */
+  bufIndex?: string;
 }
 
 /** Builds the `prep` operation of an SQE form. */
@@ -124,6 +128,18 @@ export function sqeOp(f: SqeForm, cmdOps: Record<string, number>): Parsed<Op> {
     const n = parseInt32(len, 0, 0xffffffff);
     if (n === null) return { ok: false, error: 'len: a u32' };
     sqe.len = n;
+  }
+  const ioprio = (f.ioprio ?? '').trim();
+  if (ioprio !== '') {
+    const n = parseInt32(ioprio, 0, 0xffff);
+    if (n === null) return { ok: false, error: 'ioprio: a u16' };
+    sqe.ioprio = n;
+  }
+  const bufIndex = (f.bufIndex ?? '').trim();
+  if (bufIndex !== '') {
+    const n = parseInt32(bufIndex, 0, 0xffff);
+    if (n === null) return { ok: false, error: 'buf_index: a u16 (the buffer group)' };
+    sqe.buf_index = n;
   }
   const opFlags = (f.opFlags ?? '').trim();
   if (opFlags !== '') {
