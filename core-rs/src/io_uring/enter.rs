@@ -122,24 +122,6 @@ pub struct EnterCall {
     pub iop_tail: Option<u32>,
 }
 
-/// `io_uring_enter(2)` run to completion: starts it ([`begin`]) and runs the machine until it
-/// returns (bounded; see [`crate::sim::sched::run_syscall_to_completion`]). Returns its result,
-/// or `-EBUSY` if the task is already inside a syscall.
-pub fn io_uring_enter_to_completion(
-    fd: i32,
-    to_submit: u32,
-    min_complete: u32,
-    flags: u32,
-    arg: u64,
-    argsz: u32,
-) -> i32 {
-    let r = sim::with(|s| begin(s, fd, to_submit, min_complete, flags, arg, argsz));
-    if r < 0 {
-        return r;
-    }
-    sim::sched::run_syscall_to_completion(10_000_000)
-}
-
 /// Starts an `io_uring_enter` call for the task (the work happens in later steps).
 ///
 /// Returns `-EBUSY` if the task is already inside a syscall (a userspace program is one

@@ -185,6 +185,15 @@ pub struct Sim {
     pub ucmd: crate::io_uring::uring_cmd::UringCmdCtx,
 }
 
+/// Simulated duration of one unit of work.
+pub const STEP_NS: u64 = 100;
+
+/// One scheduler tick: `CONFIG_HZ=250` on the kernel the recordings were made on (6.18.44).
+/// A task running in user mode enters the kernel at least this often (the timer interrupt)
+/// and handles `TIF_NOTIFY_SIGNAL` on the way back (`exit_to_user_mode_loop` →
+/// `arch_do_signal_or_restart` → `get_signal` → `task_work_run`).
+pub const TICK_NS: u64 = 4_000_000;
+
 /// Bound on kept trace records (12 MiB). Hosts drain the trace after every call; a host that
 /// does not loses the oldest half whenever the bound is reached (see [`Trace::push`]).
 pub const TRACE_CAP: usize = 1 << 18;
@@ -345,8 +354,4 @@ pub fn with<R>(f: impl FnOnce(&mut Sim) -> R) -> R {
     })
 }
 
-pub mod sched;
-pub use sched::{
-    advance_clock, return_to_user, run_until_idle, sleep_begin, spin, step, step_until, StepKind,
-    TICK_NS,
-};
+

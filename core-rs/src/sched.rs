@@ -1,4 +1,10 @@
-//! The scheduler: picks and runs the next unit of kernel work.
+//! The scheduler and the system-call entry: picks and runs the next unit of kernel work.
+//!
+//! Mirrors: `kernel/sched/` (which work runs next) and `arch/x86/entry/` with
+//! `kernel/entry/common.c` (a system call's entry, its return to user mode and the task_work
+//! run there). Like the kernel's syscall table, this sits above the subsystems it dispatches
+//! to (io_uring's `io_uring_enter` steps, io-wq, task_work, `close`), so neither `sim` (the
+//! machine's state) nor `linux` names io_uring.
 //!
 //! Priority, highest first: the task's own syscall (unless it sleeps); waking a sleeping
 //! waiter; io-wq workers; the system workqueue; task_work of a task in user mode (when the
@@ -13,18 +19,13 @@
 //! Each unit of work advances the clock by [`STEP_NS`], so the timeline has a time axis even
 //! where nothing sleeps.
 
-use super::*;
+use crate::include::io_uring_types::Req;
 use crate::io_uring::{self, enter, tw};
+use crate::sim::{with, Sim, Timer, WorkItem};
+use crate::trace::{Ctx, Event};
 use crate::uapi::io_uring::IORING_SETUP_COOP_TASKRUN;
 
-/// Simulated duration of one unit of work.
-pub const STEP_NS: u64 = 100;
-
-/// One scheduler tick: `CONFIG_HZ=250` on the kernel the recordings were made on (6.18.44).
-/// A task running in user mode enters the kernel at least this often (the timer interrupt)
-/// and handles `TIF_NOTIFY_SIGNAL` on the way back (`exit_to_user_mode_loop` →
-/// `arch_do_signal_or_restart` → `get_signal` → `task_work_run`).
-pub const TICK_NS: u64 = 4_000_000;
+pub use crate::sim::{STEP_NS, TICK_NS};
 
 /// What a call to [`step`] did.
 #[repr(u32)]
@@ -467,4 +468,22 @@ fn syscall_then_fput(
         }
         None => -crate::uapi::errno::EBUSY,
     }
+}
+
+/// `io_uring_enter(2)` run to completion: starts it ([`enter::begin`]) and runs the machine until it
+/// returns (bounded; see [`run_syscall_to_completion`]). Returns its result,
+/// or `-EBUSY` if the task is already inside a syscall.
+pub fn io_uring_enter_to_completion(
+    fd: i32,
+    to_submit: u32,
+    min_complete: u32,
+    flags: u32,
+    arg: u64,
+    argsz: u32,
+) -> i32 {
+    let r = with(|s| enter::begin(s, fd, to_submit, min_complete, flags, arg, argsz));
+    if r < 0 {
+        return r;
+    }
+    run_syscall_to_completion(10_000_000)
 }
