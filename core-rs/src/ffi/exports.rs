@@ -42,13 +42,13 @@ pub extern "C" fn rs_init(cfg: u32) {
 /// Returns the base address of user memory (0 before [`rs_init`]).
 #[no_mangle]
 pub extern "C" fn rs_user_mem_base() -> usize {
-    guard(0, || sim::with(|s| s.user.base()))
+    guard(0, || sim::with(|s| s.linux.user.base()))
 }
 
 /// Returns the size of user memory in bytes.
 #[no_mangle]
 pub extern "C" fn rs_user_mem_len() -> u32 {
-    guard(0, || sim::with(|s| s.user.len() as u32))
+    guard(0, || sim::with(|s| s.linux.user.len() as u32))
 }
 
 /// Tells the core userspace wrote `len` bytes of user memory at `addr` (for provenance).
@@ -141,7 +141,7 @@ pub extern "C" fn rs_task_state() -> u32 {
 /// Returns the result of the last finished syscall (0 if none).
 #[no_mangle]
 pub extern "C" fn rs_last_ret() -> i32 {
-    guard(0, || sim::with(|s| s.task.last_ret.unwrap_or(0)))
+    guard(0, || sim::with(|s| s.linux.task.last_ret.unwrap_or(0)))
 }
 
 /// Returns the number of steps run so far.

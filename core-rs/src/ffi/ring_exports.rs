@@ -30,7 +30,9 @@ pub extern "C" fn io_uring_register(fd: i32, opcode: u32, arg: usize, nr_args: u
 /// how many ran. Used between a program's steps.
 #[no_mangle]
 pub extern "C" fn rs_run_until_idle(max_steps: u32) -> u32 {
-    guard(0, || crate::sched::run_until_idle(u64::from(max_steps)) as u32)
+    guard(0, || {
+        crate::sched::run_until_idle(u64::from(max_steps)) as u32
+    })
 }
 
 /// The program starts `nanosleep(ns)`: the following `rs_step` calls run what becomes due
