@@ -62,7 +62,8 @@ fn bytes(addr: usize, len: usize) -> Vec<u8> {
 
 fn live_reqs() -> usize {
     sim::with(|s| {
-        s.rings
+        s.io_uring
+            .rings
             .iter()
             .flatten()
             .map(|c| c.live_reqs() as usize)
@@ -304,8 +305,8 @@ fn run_program(seed: u64) {
         seed
     );
     sim::with(|s| {
-        assert!(s.vfs.net.wakes.is_empty() && s.vfs.wakes.is_empty());
-        for c in s.rings.iter().flatten() {
+        assert!(s.linux.vfs.net.wakes.is_empty() && s.linux.vfs.wakes.is_empty());
+        for c in s.io_uring.rings.iter().flatten() {
             assert!(
                 c.ops.apoll.is_empty(),
                 "seed {}: an armed poll survived",

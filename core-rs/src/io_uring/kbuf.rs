@@ -49,7 +49,7 @@ fn sqe64(sqe: &[u8], o: usize) -> u64 {
 /// `EINVAL` for `rw_flags`/`splice_fd_in`, a zero `len` or ids past 65535; `E2BIG` for no
 /// buffers, more than 65536 or a first id above 65535; `EOVERFLOW` when the area wraps;
 /// `EFAULT` when it is not a user range (`access_ok`).
-pub fn io_provide_buffers_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_provide_buffers_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     if sqe32(sqe, sqe_off::OP_FLAGS) != 0 || sqe32(sqe, sqe_off::SPLICE_FD_IN) != 0 {
         return Err(EINVAL);
     }
@@ -74,7 +74,7 @@ pub fn io_provide_buffers_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> 
     if bid + u64::from(nbufs) > u64::from(MAX_BIDS_PER_BGID) {
         return Err(EINVAL);
     }
-    let r = s.ctx_mut(ring).req_mut(idx);
+    let r = live!(s.req_mut(req));
     r.op.nbufs = nbufs;
     r.op.addr = addr;
     r.op.len = len;
@@ -89,7 +89,7 @@ pub fn io_provide_buffers_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> 
 ///
 /// `EINVAL` for any of `rw_flags`, `addr`, `len`, `off`, `splice_fd_in`, or a count of 0 or
 /// above 65536.
-pub fn io_remove_buffers_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_remove_buffers_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     if sqe32(sqe, sqe_off::OP_FLAGS) != 0
         || sqe64(sqe, sqe_off::ADDR) != 0
         || sqe32(sqe, sqe_off::LEN) != 0
@@ -102,7 +102,7 @@ pub fn io_remove_buffers_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> R
     if nbufs == 0 || nbufs > MAX_BIDS_PER_BGID {
         return Err(EINVAL);
     }
-    let r = s.ctx_mut(ring).req_mut(idx);
+    let r = live!(s.req_mut(req));
     r.op.nbufs = nbufs;
     r.op.buf_group = sqe16(sqe, sqe_off::BUF_INDEX);
     Ok(())
@@ -110,7 +110,7 @@ pub fn io_remove_buffers_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> R
 
 /// `io_buffer_get_list`: the group's position in the ring's table.
 fn list_pos(s: &Sim, ring: u32, bgid: u16) -> Option<usize> {
-    s.ctx(ring)
+    s.ring(ring)?
         .ops
         .buf_lists
         .iter()
@@ -120,14 +120,16 @@ fn list_pos(s: &Sim, ring: u32, bgid: u16) -> Option<usize> {
 /// `io_manage_buffers_legacy` for PROVIDE_BUFFERS (`io_add_buffers`: each buffer at the next
 /// `len` bytes, ids counting up, appended to the group, created if new) and REMOVE_BUFFERS
 /// (`io_remove_buffers_legacy`: up to `nbufs` from the front; the answer is how many).
-pub fn io_manage_buffers_legacy(s: &mut Sim, ring: u32, idx: u32) -> i32 {
+pub fn io_manage_buffers_legacy(s: &mut Sim, req: Req) -> i32 {
+    let ring = req.ring;
     let (op, o, serial, ud) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.opcode, r.op, r.serial, r.user_data)
     };
     let provide = op == crate::uapi::io_uring::IORING_OP_PROVIDE_BUFFERS;
-    let is_ring = list_pos(s, ring, o.buf_group)
-        .map_or(false, |p| s.ctx(ring).ops.buf_lists[p].ring.is_some());
+    let is_ring = list_pos(s, ring, o.buf_group).map_or(false, |p| {
+        live!(s.ring(ring)).ops.buf_lists[p].ring.is_some()
+    });
     let ret: i32 = match list_pos(s, ring, o.buf_group) {
         None if !provide => -ENOENT,
         // `__io_manage_buffers_legacy`: not on a registered ring's group.
@@ -136,7 +138,7 @@ pub fn io_manage_buffers_legacy(s: &mut Sim, ring: u32, idx: u32) -> i32 {
             let pos = match pos {
                 Some(p) => p,
                 None => {
-                    let lists = &mut s.ctx_mut(ring).ops.buf_lists;
+                    let lists = &mut live!(s.ring_mut(ring)).ops.buf_lists;
                     lists.push(BufList {
                         bgid: o.buf_group,
                         bufs: Default::default(),
@@ -145,7 +147,7 @@ pub fn io_manage_buffers_legacy(s: &mut Sim, ring: u32, idx: u32) -> i32 {
                     lists.len() - 1
                 }
             };
-            let list = &mut s.ctx_mut(ring).ops.buf_lists[pos];
+            let list = &mut live!(s.ring_mut(ring)).ops.buf_lists[pos];
             if provide {
                 for i in 0..o.nbufs {
                     list.bufs.push_back(Kbuf {
@@ -173,31 +175,34 @@ pub fn io_manage_buffers_legacy(s: &mut Sim, ring: u32, idx: u32) -> i32 {
         i64::from(o.buf_group) | i64::from(provide) << 32,
     );
     if ret < 0 {
-        req_set_fail(s, ring, idx);
+        req_set_fail(s, req);
     }
-    io_req_set_res(s, ring, idx, ret, 0);
+    io_req_set_res(s, req, ret, 0);
     0
 }
 
 /// Whether a request must pick a provided buffer before its I/O (`io_do_buffer_select`):
 /// `IOSQE_BUFFER_SELECT` and none selected yet.
-pub fn io_do_buffer_select(s: &Sim, ring: u32, idx: u32) -> bool {
-    let f = s.ctx(ring).req(idx).flags;
+pub fn io_do_buffer_select(s: &Sim, req: Req) -> bool {
+    let f = live!(s.req(req)).flags;
     f & REQ_F_BUFFER_SELECT != 0 && f & REQ_F_BUFFER_SELECTED == 0
 }
 
 /// `io_buffer_select` → `io_provided_buffer_select`: takes the first buffer of the request's
 /// group; `len` 0 or larger than the buffer becomes the buffer's length. `None` when the group
 /// does not exist or is empty (the caller answers `-ENOBUFS`).
-pub fn io_buffer_select(s: &mut Sim, ring: u32, idx: u32, len: u32) -> Option<(u64, u32)> {
+pub fn io_buffer_select(s: &mut Sim, req: Req, len: u32) -> Option<(u64, u32)> {
+    let ring = req.ring;
     let (bgid, serial, ud) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.op.buf_group, r.serial, r.user_data)
     };
     let pos = list_pos(s, ring, bgid)?;
-    let kbuf = match s.ctx(ring).ops.buf_lists[pos].ring {
+    let kbuf = match live!(s.ring(ring)).ops.buf_lists[pos].ring {
         Some(br) => io_ring_buffer_select(s, br, bgid)?,
-        None => s.ctx_mut(ring).ops.buf_lists[pos].bufs.pop_front()?,
+        None => live!(s.ring_mut(ring)).ops.buf_lists[pos]
+            .bufs
+            .pop_front()?,
     };
     let len = if len == 0 || len > kbuf.len {
         kbuf.len
@@ -205,7 +210,7 @@ pub fn io_buffer_select(s: &mut Sim, ring: u32, idx: u32, len: u32) -> Option<(u
         len
     };
     {
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(req));
         r.flags |= REQ_F_BUFFER_SELECTED;
         r.op.kbuf = Some(kbuf);
     }
@@ -222,9 +227,10 @@ pub fn io_buffer_select(s: &mut Sim, ring: u32, idx: u32, len: u32) -> Option<(u
 
 /// `io_kbuf_recycle` → `io_kbuf_recycle_legacy`: a selected buffer that got no data goes back
 /// to the front of its group (`list_add`), to be selected first again.
-pub fn io_kbuf_recycle(s: &mut Sim, ring: u32, idx: u32) {
+pub fn io_kbuf_recycle(s: &mut Sim, req: Req) {
+    let ring = req.ring;
     let kbuf = {
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(req));
         if r.flags & REQ_F_BUFFER_SELECTED == 0 {
             return;
         }
@@ -242,7 +248,7 @@ pub fn io_kbuf_recycle(s: &mut Sim, ring: u32, idx: u32) {
     let pos = match list_pos(s, ring, kbuf.bgid) {
         Some(p) => p,
         None => {
-            let lists = &mut s.ctx_mut(ring).ops.buf_lists;
+            let lists = &mut live!(s.ring_mut(ring)).ops.buf_lists;
             lists.push(BufList {
                 bgid: kbuf.bgid,
                 bufs: Default::default(),
@@ -251,9 +257,11 @@ pub fn io_kbuf_recycle(s: &mut Sim, ring: u32, idx: u32) {
             lists.len() - 1
         }
     };
-    s.ctx_mut(ring).ops.buf_lists[pos].bufs.push_front(kbuf);
+    live!(s.ring_mut(ring)).ops.buf_lists[pos]
+        .bufs
+        .push_front(kbuf);
     let (serial, ud) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.serial, r.user_data)
     };
     s.emit(
@@ -269,8 +277,9 @@ pub fn io_kbuf_recycle(s: &mut Sim, ring: u32, idx: u32) {
 /// `io_put_kbuf`: the request gives up its selected buffer for good (`io_kbuf_drop_legacy`)
 /// and its CQE flags name it: `IORING_CQE_F_BUFFER | bid << IORING_CQE_BUFFER_SHIFT`; 0 when
 /// it holds none.
-pub fn io_put_kbuf(s: &mut Sim, ring: u32, idx: u32) -> u32 {
-    let r = s.ctx_mut(ring).req_mut(idx);
+pub fn io_put_kbuf(s: &mut Sim, req: Req) -> u32 {
+    let ring = req.ring;
+    let r = live!(s.req_mut(req));
     if r.flags & REQ_F_BUFFER_SELECTED == 0 {
         return 0;
     }
@@ -282,7 +291,7 @@ pub fn io_put_kbuf(s: &mut Sim, ring: u32, idx: u32) -> u32 {
     if k.ring {
         // `io_kbuf_commit`: the entry is consumed, the head moves on.
         if let Some(p) = list_pos(s, ring, k.bgid) {
-            if let Some(br) = s.ctx_mut(ring).ops.buf_lists[p].ring.as_mut() {
+            if let Some(br) = live!(s.ring_mut(ring)).ops.buf_lists[p].ring.as_mut() {
                 br.head = br.head.wrapping_add(1);
             }
         }
@@ -294,14 +303,14 @@ pub fn io_put_kbuf(s: &mut Sim, ring: u32, idx: u32) -> u32 {
 /// load-acquire from the ring's first entry) is past it.
 fn io_ring_buffer_select(s: &Sim, br: BufRing, bgid: u16) -> Option<Kbuf> {
     let mut t = [0u8; 2];
-    s.user.copy_from_user(&mut t, br.addr + 14).ok()?;
+    s.linux.user.copy_from_user(&mut t, br.addr + 14).ok()?;
     let tail = u16::from_le_bytes(t);
     if tail == br.head {
         return None;
     }
     let e = br.addr + 16 * u64::from(u32::from(br.head) & (br.entries - 1));
     let mut b = [0u8; 16];
-    s.user.copy_from_user(&mut b, e).ok()?;
+    s.linux.user.copy_from_user(&mut b, e).ok()?;
     Some(Kbuf {
         addr: u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
         len: u32::from_le_bytes([b[8], b[9], b[10], b[11]]),
@@ -322,7 +331,7 @@ const PAGE_SIZE: u64 = 4096;
 /// and whether `resv[3]` is all zero.
 fn read_buf_reg(s: &Sim, arg: u64) -> Result<(u64, u32, u16, u16, bool), i32> {
     let mut b = [0u8; 40];
-    s.user.copy_from_user(&mut b, arg)?;
+    s.linux.user.copy_from_user(&mut b, arg)?;
     let addr = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
     let entries = u32::from_le_bytes([b[8], b[9], b[10], b[11]]);
     let bgid = u16::from_le_bytes([b[12], b[13]]);
@@ -349,7 +358,7 @@ pub fn io_register_pbuf_ring(s: &mut Sim, ring: u32, arg: u64) -> i32 {
         return -EINVAL;
     }
     if let Some(p) = list_pos(s, ring, bgid) {
-        let l = &s.ctx(ring).ops.buf_lists[p];
+        let l = &live!(s.ring(ring)).ops.buf_lists[p];
         if l.ring.is_some() || !l.bufs.is_empty() {
             return -EEXIST;
         }
@@ -361,10 +370,15 @@ pub fn io_register_pbuf_ring(s: &mut Sim, ring: u32, arg: u64) -> i32 {
     if addr & (PAGE_SIZE - 1) != 0 {
         return -EINVAL;
     }
-    if addr == 0 || !s.user.access_ok(addr, (u64::from(entries) * 16) as usize) {
+    if addr == 0
+        || !s
+            .linux
+            .user
+            .access_ok(addr, (u64::from(entries) * 16) as usize)
+    {
         return -EFAULT;
     }
-    let lists = &mut s.ctx_mut(ring).ops.buf_lists;
+    let lists = &mut live!(s.ring_mut(ring)).ops.buf_lists;
     lists.retain(|l| l.bgid != bgid);
     lists.push(BufList {
         bgid,
@@ -402,10 +416,10 @@ pub fn io_unregister_pbuf_ring(s: &mut Sim, ring: u32, arg: u64) -> i32 {
         Some(p) => p,
         None => return -ENOENT,
     };
-    if s.ctx(ring).ops.buf_lists[p].ring.is_none() {
+    if live!(s.ring(ring)).ops.buf_lists[p].ring.is_none() {
         return -EINVAL;
     }
-    s.ctx_mut(ring).ops.buf_lists.remove(p);
+    live!(s.ring_mut(ring)).ops.buf_lists.remove(p);
     s.emit(Event::sim_kbuf_ring, ring, 0, 0, i64::from(bgid), 0);
     0
 }

@@ -70,8 +70,8 @@ fn sqe64(sqe: &[u8], o: usize) -> u64 {
     u64::from(sqe32(sqe, o)) | u64::from(sqe32(sqe, o + 4)) << 32
 }
 
-fn not_modelled(s: &mut Sim, ring: u32, idx: u32) -> i32 {
-    super::rw::not_modelled(s, ring, idx, not_modelled::FIELD)
+fn not_modelled(s: &mut Sim, req: Req) -> i32 {
+    super::rw::not_modelled(s, req, not_modelled::FIELD)
 }
 
 /// `io_sendmsg_prep` + `io_send_setup` for `IORING_OP_SEND`.
@@ -80,7 +80,7 @@ fn not_modelled(s: &mut Sim, ring: u32, idx: u32) -> i32 {
 ///
 /// `EINVAL` for unknown `ioprio` flags or a non-zero `__pad3`; `EFAULT` when the buffer is not
 /// a user range (`import_ubuf`); [`ENOTMODELLED`] for what the module doc lists.
-pub fn io_send_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_send_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     let len = sqe32(sqe, sqe_off::LEN);
     let flags = sqe16(sqe, sqe_off::IOPRIO);
     if flags & !(IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_BUNDLE) != 0 {
@@ -88,7 +88,7 @@ pub fn io_send_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), 
     }
     let msg_flags = sqe32(sqe, sqe_off::OP_FLAGS) | MSG_NOSIGNAL;
     if flags & IORING_RECVSEND_BUNDLE != 0 {
-        return Err(not_modelled(s, ring, idx));
+        return Err(not_modelled(s, req));
     }
     // `__pad3[0]`: the upper half of the `splice_fd_in` word.
     if sqe16(sqe, sqe_off::SPLICE_FD_IN + 2) != 0 {
@@ -97,10 +97,10 @@ pub fn io_send_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), 
     if sqe64(sqe, sqe_off::OFF) != 0
         || msg_flags & !(MSG_DONTWAIT | MSG_WAITALL | MSG_NOSIGNAL) != 0
     {
-        return Err(not_modelled(s, ring, idx));
+        return Err(not_modelled(s, req));
     }
     let addr = sqe64(sqe, sqe_off::ADDR);
-    let select = s.ctx(ring).req(idx).flags & REQ_F_BUFFER_SELECT != 0;
+    let select = live!(s.req(req)).flags & REQ_F_BUFFER_SELECT != 0;
     if !select {
         let len = len.min(super::rw::MAX_RW_COUNT);
         match addr.checked_add(u64::from(len)) {
@@ -108,7 +108,7 @@ pub fn io_send_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), 
             _ => return Err(EFAULT),
         }
     }
-    let r = s.ctx_mut(ring).req_mut(idx);
+    let r = live!(s.req_mut(req));
     if msg_flags & MSG_DONTWAIT != 0 {
         r.flags |= REQ_F_NOWAIT;
     }
@@ -130,7 +130,7 @@ pub fn io_send_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), 
 /// `EINVAL` for `addr2`/`file_index`, unknown `ioprio` flags, and a multishot RECV without
 /// `IOSQE_BUFFER_SELECT` or with `MSG_WAITALL`; `EFAULT` for a buffer that is not a user range;
 /// [`ENOTMODELLED`] for what the module doc lists.
-pub fn io_recv_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_recv_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     if sqe64(sqe, sqe_off::OFF) != 0 || sqe32(sqe, sqe_off::SPLICE_FD_IN) != 0 {
         return Err(EINVAL);
     }
@@ -141,7 +141,7 @@ pub fn io_recv_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), 
         return Err(EINVAL);
     }
     let msg_flags = sqe32(sqe, sqe_off::OP_FLAGS);
-    let rflags = s.ctx(ring).req(idx).flags;
+    let rflags = live!(s.req(req)).flags;
     let select = rflags & REQ_F_BUFFER_SELECT != 0;
     let mut extra = 0;
     if msg_flags & MSG_DONTWAIT != 0 {
@@ -156,7 +156,7 @@ pub fn io_recv_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), 
     if flags & IORING_RECVSEND_BUNDLE != 0
         || msg_flags & !(MSG_DONTWAIT | MSG_WAITALL | MSG_PEEK | MSG_TRUNC) != 0
     {
-        return Err(not_modelled(s, ring, idx));
+        return Err(not_modelled(s, req));
     }
     if !select {
         let l = len.min(super::rw::MAX_RW_COUNT);
@@ -165,7 +165,7 @@ pub fn io_recv_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), 
             _ => return Err(EFAULT),
         }
     }
-    let r = s.ctx_mut(ring).req_mut(idx);
+    let r = live!(s.req_mut(req));
     r.flags |= extra;
     r.fd = sqe32(sqe, sqe_off::FD) as i32;
     r.op.addr = addr;
@@ -185,7 +185,7 @@ pub fn io_recv_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), 
 /// `EINVAL` for a non-zero `len` or `buf_index`, unknown `ioprio` flags, or accept flags other
 /// than `SOCK_CLOEXEC | SOCK_NONBLOCK`; [`ENOTMODELLED`] for a peer-address buffer or a
 /// fixed-file slot.
-pub fn io_accept_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_accept_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     if sqe32(sqe, sqe_off::LEN) != 0 || sqe16(sqe, sqe_off::BUF_INDEX) != 0 {
         return Err(EINVAL);
     }
@@ -199,9 +199,9 @@ pub fn io_accept_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<()
         return Err(EINVAL);
     }
     if slot != 0 || sqe64(sqe, sqe_off::ADDR) != 0 || sqe64(sqe, sqe_off::OFF) != 0 {
-        return Err(not_modelled(s, ring, idx));
+        return Err(not_modelled(s, req));
     }
-    let r = s.ctx_mut(ring).req_mut(idx);
+    let r = live!(s.req_mut(req));
     if iou & IORING_ACCEPT_MULTISHOT != 0 {
         r.flags |= REQ_F_APOLL_MULTISHOT;
     }
@@ -215,48 +215,49 @@ pub fn io_accept_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<()
 }
 
 /// `sock_from_file`: the socket behind the request's file, or `ENOTSOCK`.
-fn sock_of(s: &Sim, ring: u32, idx: u32) -> Result<u32, i32> {
-    let f = s.ctx(ring).req(idx).file.ok_or(EBADF)?;
-    match s.fds.file(f).kind {
+fn sock_of(s: &Sim, req: Req) -> Result<u32, i32> {
+    let f = live!(s.req(req)).file.ok_or(EBADF)?;
+    match s.linux.fds.file(f).kind {
         FileKind::Socket(i) => Ok(i),
         _ => Err(ENOTSOCK),
     }
 }
 
-fn ids(s: &Sim, ring: u32, idx: u32) -> (u32, u64) {
-    let r = s.ctx(ring).req(idx);
+fn ids(s: &Sim, req: Req) -> (u32, u64) {
+    let r = live!(s.req(req));
     (r.serial, r.user_data)
 }
 
 /// `io_net_retry`: a short transfer with `MSG_WAITALL` on a stream or seqpacket socket is
 /// kept and retried.
 fn io_net_retry(s: &Sim, sock: u32, flags: u32) -> bool {
-    flags & MSG_WAITALL != 0 && s.vfs.net.sock(sock).ty != SOCK_DGRAM
+    flags & MSG_WAITALL != 0 && s.linux.vfs.net.sock(sock).ty != SOCK_DGRAM
 }
 
-fn emit_xfer(s: &mut Sim, ring: u32, idx: u32, send: bool, ret: i64, bid: Option<u16>) {
-    let (serial, ud) = ids(s, ring, idx);
+fn emit_xfer(s: &mut Sim, req: Req, send: bool, ret: i64, bid: Option<u16>) {
+    let ring = req.ring;
+    let (serial, ud) = ids(s, req);
     let b = i64::from(send) | bid.map_or(0, |b| i64::from(b) + 1) << 32;
     s.emit(Event::sim_net_xfer, ring, serial, ud, ret, b);
 }
 
 /// `io_send`: one attempt.
-pub fn io_send(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
-    let sock = match sock_of(s, ring, idx) {
+pub fn io_send(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
+    let ring = req.ring;
+    let sock = match sock_of(s, req) {
         Ok(i) => i,
         Err(e) => return -e,
     };
-    let o = s.ctx(ring).req(idx).op;
-    let polled = s.ctx(ring).req(idx).flags & REQ_F_POLLED != 0;
+    let o = live!(s.req(req)).op;
+    let polled = live!(s.req(req)).flags & REQ_F_POLLED != 0;
     if !polled && o.sr_flags & IORING_RECVSEND_POLL_FIRST != 0 {
         return -EAGAIN;
     }
     let nonblock = issue_flags & IO_URING_F_NONBLOCK != 0;
     let (mut addr, mut len) = (o.addr, o.len);
-    if super::kbuf::io_do_buffer_select(s, ring, idx) {
+    if super::kbuf::io_do_buffer_select(s, req) {
         // `io_send_select_buffer` → `io_buffers_select`: a missing group is -ENOENT.
-        if !s
-            .ctx(ring)
+        if !live!(s.ring(ring))
             .ops
             .buf_lists
             .iter()
@@ -264,7 +265,7 @@ pub fn io_send(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         {
             return -ENOENT;
         }
-        match super::kbuf::io_buffer_select(s, ring, idx, len) {
+        match super::kbuf::io_buffer_select(s, req, len) {
             Some((a, l)) => {
                 addr = a;
                 len = l;
@@ -279,16 +280,16 @@ pub fn io_send(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         0
     };
     let mut data = vec![0u8; len as usize];
-    let ret: i32 = if !data.is_empty() && s.user.copy_from_user(&mut data, addr).is_err() {
+    let ret: i32 = if !data.is_empty() && s.linux.user.copy_from_user(&mut data, addr).is_err() {
         -EFAULT
     } else {
-        match s.vfs.net.send(sock, &data, true) {
+        match s.linux.vfs.net.send(sock, &data, true) {
             Ok(n) => n as i32,
             Err(e) => -e,
         }
     };
-    let bid = s.ctx(ring).req(idx).op.kbuf.map(|k| k.bid);
-    emit_xfer(s, ring, idx, true, i64::from(ret), bid);
+    let bid = live!(s.req(req)).op.kbuf.map(|k| k.bid);
+    emit_xfer(s, req, true, i64::from(ret), bid);
     super::poll::io_poll_wake_ready(s);
     let mut ret = ret;
     if ret < min_ret {
@@ -296,7 +297,7 @@ pub fn io_send(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
             return -EAGAIN;
         }
         if ret > 0 && io_net_retry(s, sock, flags) {
-            let r = s.ctx_mut(ring).req_mut(idx);
+            let r = live!(s.req_mut(req));
             r.op.len -= ret as u32;
             r.op.addr += ret as u64;
             r.op.done_io += ret as u32;
@@ -305,16 +306,16 @@ pub fn io_send(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         if ret == -EINTR {
             ret = -EINTR;
         }
-        req_set_fail(s, ring, idx);
+        req_set_fail(s, req);
     }
-    let done = s.ctx(ring).req(idx).op.done_io as i32;
+    let done = live!(s.req(req)).op.done_io as i32;
     if ret >= 0 {
         ret += done;
     } else if done != 0 {
         ret = done;
     }
-    let cflags = super::kbuf::io_put_kbuf(s, ring, idx);
-    io_req_set_res(s, ring, idx, ret, cflags);
+    let cflags = super::kbuf::io_put_kbuf(s, req);
+    io_req_set_res(s, req, ret, cflags);
     0
 }
 
@@ -324,13 +325,13 @@ pub fn io_send(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
 ///
 /// Returns 0 when the request completed (its result set), [`IOU_ISSUE_SKIP_COMPLETE`] when a
 /// multishot request stays armed, `-EAGAIN` to wait through async poll, or an error.
-pub fn io_recv(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
-    let polled = s.ctx(ring).req(idx).flags & REQ_F_POLLED != 0;
-    let sr_flags = s.ctx(ring).req(idx).op.sr_flags;
+pub fn io_recv(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
+    let polled = live!(s.req(req)).flags & REQ_F_POLLED != 0;
+    let sr_flags = live!(s.req(req)).op.sr_flags;
     if !polled && sr_flags & IORING_RECVSEND_POLL_FIRST != 0 {
         return -EAGAIN;
     }
-    let sock = match sock_of(s, ring, idx) {
+    let sock = match sock_of(s, req) {
         Ok(i) => i,
         Err(e) => return -e,
     };
@@ -338,13 +339,13 @@ pub fn io_recv(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
     let mshot_issue = issue_flags & IO_URING_F_MULTISHOT != 0;
     let mut loops = 0u32;
     loop {
-        let o = s.ctx(ring).req(idx).op;
+        let o = live!(s.req(req)).op;
         let flags = o.msg_flags;
         let (mut addr, mut len) = (o.addr, o.len);
         let mut ret: i32;
         let mut inq: i32 = -1;
-        if super::kbuf::io_do_buffer_select(s, ring, idx) {
-            match super::kbuf::io_buffer_select(s, ring, idx, len) {
+        if super::kbuf::io_do_buffer_select(s, req) {
+            match super::kbuf::io_buffer_select(s, req, len) {
                 Some((a, l)) => {
                     addr = a;
                     len = l;
@@ -362,77 +363,78 @@ pub fn io_recv(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         };
         let mut trunc = false;
         if ret == 0 {
-            let readable = s.vfs.net.poll(sock) & 0x1 != 0;
-            ret = if readable && len > 0 && !s.user.access_ok(addr, len as usize) {
+            let readable = s.linux.vfs.net.poll(sock) & 0x1 != 0;
+            ret = if readable && len > 0 && !s.linux.user.access_ok(addr, len as usize) {
                 -EFAULT
             } else {
                 let mut out = vec![0u8; len as usize];
-                match s.vfs.net.recv(sock, &mut out, flags, true) {
+                match s.linux.vfs.net.recv(sock, &mut out, flags, true) {
                     Ok(n) => {
                         let copied = n.min(out.len());
                         trunc = n > out.len();
                         if copied > 0 {
-                            let serial = s.ctx(ring).req(idx).serial;
-                            let _ =
-                                s.user
-                                    .copy_to_user_as(addr, &out[..copied], Prov::Core, serial);
+                            let serial = live!(s.req(req)).serial;
+                            let _ = s.linux.user.copy_to_user_as(
+                                addr,
+                                &out[..copied],
+                                Prov::Core,
+                                serial,
+                            );
                         }
-                        inq = s.vfs.net.inq(sock);
+                        inq = s.linux.vfs.net.inq(sock);
                         n as i32
                     }
                     Err(e) => -e,
                 }
             };
-            let bid = s.ctx(ring).req(idx).op.kbuf.map(|k| k.bid);
-            emit_xfer(s, ring, idx, false, i64::from(ret), bid);
+            let bid = live!(s.req(req)).op.kbuf.map(|k| k.bid);
+            emit_xfer(s, req, false, i64::from(ret), bid);
             super::poll::io_poll_wake_ready(s);
         } else {
-            req_set_fail(s, ring, idx);
+            req_set_fail(s, req);
         }
         if ret != -ENOBUFS {
             if ret < min_ret {
                 if ret == -EAGAIN && nonblock {
                     if mshot_issue {
-                        super::kbuf::io_kbuf_recycle(s, ring, idx);
+                        super::kbuf::io_kbuf_recycle(s, req);
                         return IOU_ISSUE_SKIP_COMPLETE;
                     }
                     return -EAGAIN;
                 }
                 if ret > 0 && io_net_retry(s, sock, flags) {
-                    let r = s.ctx_mut(ring).req_mut(idx);
+                    let r = live!(s.req_mut(req));
                     r.op.len -= ret as u32;
                     r.op.addr += ret as u64;
                     r.op.done_io += ret as u32;
                     return -EAGAIN;
                 }
-                req_set_fail(s, ring, idx);
+                req_set_fail(s, req);
             } else if flags & MSG_WAITALL != 0 && trunc {
-                req_set_fail(s, ring, idx);
+                req_set_fail(s, req);
             }
         }
         let mshot_finished = ret <= 0;
-        let done = s.ctx(ring).req(idx).op.done_io as i32;
+        let done = live!(s.req(req)).op.done_io as i32;
         if ret > 0 {
             ret += done;
         } else if done != 0 {
             ret = done;
         } else {
-            super::kbuf::io_kbuf_recycle(s, ring, idx);
+            super::kbuf::io_kbuf_recycle(s, req);
         }
         // `io_recv_finish`.
         let mut cflags = 0;
         if inq > 0 {
             cflags |= IORING_CQE_F_SOCK_NONEMPTY;
         }
-        cflags |= super::kbuf::io_put_kbuf(s, ring, idx);
-        let multishot = s.ctx(ring).req(idx).flags & REQ_F_APOLL_MULTISHOT != 0;
-        if multishot
-            && !mshot_finished
-            && io_req_post_cqe(s, ring, idx, ret, cflags | IORING_CQE_F_MORE)
+        cflags |= super::kbuf::io_put_kbuf(s, req);
+        let multishot = live!(s.req(req)).flags & REQ_F_APOLL_MULTISHOT != 0;
+        if multishot && !mshot_finished && io_req_post_cqe(s, req, ret, cflags | IORING_CQE_F_MORE)
         {
             // `io_mshot_prep_retry`.
             {
-                let r = s.ctx_mut(ring).req_mut(idx);
+                let r = live!(s.req_mut(req));
                 r.op.done_io = 0;
                 r.op.len = 0;
             }
@@ -447,7 +449,7 @@ pub fn io_recv(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                 -EAGAIN
             };
         }
-        io_req_set_res(s, ring, idx, ret, cflags);
+        io_req_set_res(s, req, ret, cflags);
         return 0;
     }
 }
@@ -455,9 +457,10 @@ pub fn io_recv(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
 /// `io_accept`: takes a connection from the listener's accept queue and installs it as a new
 /// descriptor (`__get_unused_fd_flags` + `do_accept` + `fd_install`). A multishot ACCEPT posts
 /// each descriptor with `IORING_CQE_F_MORE` and takes the next while the queue has more.
-pub fn io_accept(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
+pub fn io_accept(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
+    let ring = req.ring;
     let (o, rflags) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.op, r.flags)
     };
     if rflags & REQ_F_POLLED == 0 && o.sr_flags & IORING_ACCEPT_POLL_FIRST != 0 {
@@ -466,8 +469,8 @@ pub fn io_accept(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
     let nonblock = issue_flags & IO_URING_F_NONBLOCK != 0;
     let mshot_issue = issue_flags & IO_URING_F_MULTISHOT != 0;
     loop {
-        let res = sock_of(s, ring, idx).and_then(|i| {
-            let c = s.vfs.net.accept(i, true)?;
+        let res = sock_of(s, req).and_then(|i| {
+            let c = s.linux.vfs.net.accept(i, true)?;
             Ok((i, c))
         });
         let (ret, cflags) = match res {
@@ -482,7 +485,7 @@ pub fn io_accept(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
             }
             Ok((l, c)) => {
                 let fd = crate::linux::syscalls::install_sock(s, c, o.accept_flags);
-                let nonempty = !s.vfs.net.accept_queue_empty(l);
+                let nonempty = !s.linux.vfs.net.accept_queue_empty(l);
                 (
                     fd,
                     if nonempty {
@@ -493,10 +496,10 @@ pub fn io_accept(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                 )
             }
         };
-        let (serial, ud) = ids(s, ring, idx);
+        let (serial, ud) = ids(s, req);
         s.emit(Event::sim_accept, ring, serial, ud, i64::from(ret), 0);
-        let multishot = s.ctx(ring).req(idx).flags & REQ_F_APOLL_MULTISHOT != 0;
-        if ret >= 0 && multishot && io_req_post_cqe(s, ring, idx, ret, cflags | IORING_CQE_F_MORE) {
+        let multishot = live!(s.req(req)).flags & REQ_F_APOLL_MULTISHOT != 0;
+        if ret >= 0 && multishot && io_req_post_cqe(s, req, ret, cflags | IORING_CQE_F_MORE) {
             if cflags & IORING_CQE_F_SOCK_NONEMPTY != 0 {
                 continue;
             }
@@ -507,9 +510,9 @@ pub fn io_accept(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
             };
         }
         if ret < 0 {
-            req_set_fail(s, ring, idx);
+            req_set_fail(s, req);
         }
-        io_req_set_res(s, ring, idx, ret, cflags);
+        io_req_set_res(s, req, ret, cflags);
         return 0;
     }
 }

@@ -25,6 +25,7 @@
 
 use std::collections::VecDeque;
 
+pub use crate::include::linux::{Net, SkState, Skb, Sock, SockaddrIn};
 use crate::uapi::errno::*;
 use crate::uapi::socket::*;
 
@@ -40,6 +41,22 @@ pub const TCP_RMEM_DEFAULT: u32 = 131_072;
 pub const TCP_WMEM_DEFAULT: u32 = 16_384;
 /// `net.core.rmem_default`/`wmem_default`: UDP and AF_UNIX sockets.
 pub const SK_MEM_DEFAULT: u32 = 212_992;
+
+/// The key `sock_def_readable` wakes a socket's waiters with
+/// (`EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND`).
+pub const KEY_IN: u32 = 0x1 | 0x2 | 0x40 | 0x80;
+/// The key the write-space callbacks wake with (`EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND`).
+pub const KEY_OUT: u32 = 0x4 | 0x100 | 0x200;
+
+// `include/uapi/linux/eventpoll.h` bits `sock_poll` answers with.
+const POLLIN: u32 = 0x1;
+const POLLOUT: u32 = 0x4;
+const POLLERR: u32 = 0x8;
+const POLLHUP: u32 = 0x10;
+const POLLRDNORM: u32 = 0x40;
+const POLLWRNORM: u32 = 0x100;
+const POLLWRBAND: u32 = 0x200;
+const POLLRDHUP: u32 = 0x2000;
 /// First port of `net.ipv4.ip_local_port_range`.
 pub const EPHEMERAL_PORT_FIRST: u16 = 32768;
 
@@ -58,78 +75,6 @@ pub fn skb_truesize(len: usize) -> u32 {
         head.next_power_of_two()
     };
     (bucket + 256) as u32
-}
-
-/// A queued `struct sk_buff`: its data, its truesize and the socket charged for it.
-#[derive(Clone, Debug)]
-pub struct Skb {
-    /// The bytes.
-    pub data: Vec<u8>,
-    /// What the buffer counts against the receive buffer (`skb->truesize`).
-    pub truesize: u32,
-    /// The sending socket whose `sk_wmem_alloc` holds this skb (AF_UNIX), if any.
-    pub owner: Option<u32>,
-}
-
-/// The protocol state of a socket (`sk->sk_state` reduced to what is modelled).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SkState {
-    /// `TCP_CLOSE`: created, maybe bound, never connected.
-    Close,
-    /// `TCP_LISTEN`.
-    Listen,
-    /// `TCP_ESTABLISHED` (also a connected UDP or AF_UNIX socket).
-    Established,
-}
-
-/// `struct socket` + `struct sock`.
-#[derive(Clone, Debug)]
-pub struct Sock {
-    /// `AF_*`.
-    pub family: u32,
-    /// `SOCK_*`.
-    pub ty: u32,
-    /// `IPPROTO_*`.
-    pub protocol: u32,
-    /// Connection state.
-    pub state: SkState,
-    /// Local port (AF_INET), 0 while unbound.
-    pub port: u16,
-    /// Destination port of a connected AF_INET socket.
-    pub peer_port: u16,
-    /// The other end of a connection or socket pair.
-    pub peer: Option<u32>,
-    /// `listen()` backlog.
-    pub backlog: u32,
-    /// Connections waiting for `accept` (socket indices).
-    pub accept_q: VecDeque<u32>,
-    /// `sk_receive_queue`.
-    pub rcv: VecDeque<Skb>,
-    /// TCP: bytes written but not yet in the peer's receive queue (`write_seq - snd_una`).
-    pub snd: VecDeque<u8>,
-    /// `sk_wmem_alloc` (AF_UNIX): truesize of our skbs still queued at the peer.
-    pub wmem: u32,
-    /// `SO_RCVBUF`.
-    pub rcvbuf: u32,
-    /// `SO_SNDBUF`.
-    pub sndbuf: u32,
-    /// `SO_KEEPALIVE`.
-    pub keepalive: bool,
-    /// `SO_REUSEADDR`.
-    pub reuseaddr: bool,
-    /// `SO_BROADCAST`.
-    pub broadcast: bool,
-    /// `TCP_NODELAY`.
-    pub nodelay: bool,
-    /// The peer closed: reads return 0 once the queue is empty.
-    pub rcv_shutdown: bool,
-    /// The peer is gone: writes fail with `-EPIPE`.
-    pub snd_shutdown: bool,
-    /// The socket's file was released.
-    pub closed: bool,
-    /// `sk->sk_err`: a pending error (`ECONNRESET` when an AF_UNIX peer closed with data
-    /// unread), reported by `->poll` as `EPOLLERR`.
-    pub err: i32,
 }
 
 impl Sock {
@@ -193,43 +138,6 @@ impl Sock {
     fn rcv_truesize(&self) -> u32 {
         self.rcv.iter().map(|s| s.truesize).sum()
     }
-}
-
-/// The network namespace: every socket and the port allocator.
-#[derive(Clone, Debug, Default)]
-pub struct Net {
-    /// Every socket, by index.
-    pub socks: Vec<Sock>,
-    next_port: u16,
-    /// Wake-ups of sockets' wait queues (`sk->sk_wq`) since io_uring last looked: the socket
-    /// and the key (`sock_def_readable`: [`KEY_IN`], `sk_stream_write_space` /
-    /// `unix_write_space`: [`KEY_OUT`], `sock_def_wakeup` on a state change: 0).
-    pub wakes: Vec<(u32, u32)>,
-}
-
-/// The key `sock_def_readable` wakes a socket's waiters with
-/// (`EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND`).
-pub const KEY_IN: u32 = 0x1 | 0x2 | 0x40 | 0x80;
-/// The key the write-space callbacks wake with (`EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND`).
-pub const KEY_OUT: u32 = 0x4 | 0x100 | 0x200;
-
-// `include/uapi/linux/eventpoll.h` bits `sock_poll` answers with.
-const POLLIN: u32 = 0x1;
-const POLLOUT: u32 = 0x4;
-const POLLERR: u32 = 0x8;
-const POLLHUP: u32 = 0x10;
-const POLLRDNORM: u32 = 0x40;
-const POLLWRNORM: u32 = 0x100;
-const POLLWRBAND: u32 = 0x200;
-const POLLRDHUP: u32 = 0x2000;
-
-/// A parsed `struct sockaddr_in` (host byte order).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SockaddrIn {
-    /// Port.
-    pub port: u16,
-    /// IPv4 address.
-    pub addr: u32,
 }
 
 impl SockaddrIn {
