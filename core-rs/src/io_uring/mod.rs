@@ -129,10 +129,17 @@ pub fn io_uring_fill_params(entries: u32, p: &io_uring_params) -> Result<(u32, u
 
 /// `io_uring_setup(2)`: validates `p`, creates a ring, fills in `p` and returns its fd.
 ///
-/// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create`. Features not modelled
-/// (`SQPOLL`, `HYBRID_IOPOLL`, `NO_MMAP`, `ATTACH_WQ`, `R_DISABLED`, `SQE_MIXED`,
-/// `SQ_REWIND`) are refused with `-EINVAL` after the kernel's own checks pass. `IOPOLL` is
-/// modelled for uring_cmd and NOP (`io_iopoll_check`, `io_do_iopoll`; `enter.rs`).
+/// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create` (`io_allocate_scq_urings`,
+/// `io_sq_offload_create` in `io_uring/sqpoll.c`). What the recordings `setup_flags_each`,
+/// `setup_flags_combos`, `setup_attach_wq` and `setup_r_disabled` show on 6.18 and this follows:
+/// `HYBRID_IOPOLL` (with `IOPOLL`) behaves as `IOPOLL`; `R_DISABLED` creates a ring that
+/// `io_uring_enter` refuses with `-EBADFD` until `IORING_REGISTER_ENABLE_RINGS`; `ATTACH_WQ`
+/// without `SQPOLL` checks `wq_fd` (not open: `-ENXIO`, not a ring: `-EINVAL`) and otherwise
+/// changes nothing the simulator shows (io-wq workers are not per-ring here); `SQ_AFF` without
+/// `SQPOLL` is `-EINVAL`; `NO_MMAP` without the rings' user memory (`cq_off.user_addr` 0) is
+/// `-EFAULT`. Not modelled, refused with `-EINVAL` after the kernel's own checks pass:
+/// `SQPOLL` and `NO_MMAP` with user memory. `IOPOLL` is modelled for uring_cmd and NOP
+/// (`io_iopoll_check`, `io_do_iopoll`; `enter.rs`).
 pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32 {
     if p.resv.iter().any(|&r| r != 0) {
         return -EINVAL;
@@ -144,14 +151,25 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         Ok(v) => v,
         Err(e) => return -e,
     };
-    const UNMODELLED: u32 = IORING_SETUP_SQPOLL
-        | IORING_SETUP_HYBRID_IOPOLL
-        | IORING_SETUP_NO_MMAP
-        | IORING_SETUP_ATTACH_WQ
-        | IORING_SETUP_R_DISABLED
-        | IORING_SETUP_SQE_MIXED
-        | IORING_SETUP_SQ_REWIND;
+    // `io_allocate_scq_urings` → `io_create_region`: user memory for the rings.
+    if p.flags & IORING_SETUP_NO_MMAP != 0 && p.cq_off.user_addr == 0 {
+        return -EFAULT;
+    }
+    const UNMODELLED: u32 = IORING_SETUP_SQPOLL | IORING_SETUP_NO_MMAP;
     if p.flags & UNMODELLED != 0 {
+        return -EINVAL;
+    }
+    // `io_sq_offload_create` without SQPOLL.
+    if p.flags & IORING_SETUP_ATTACH_WQ != 0 {
+        let f = match s.fds.fget(p.wq_fd as i32) {
+            Some(f) => f,
+            None => return -ENXIO,
+        };
+        if !matches!(s.fds.file(f).kind, FileKind::IoUring(_)) {
+            return -EINVAL;
+        }
+    }
+    if p.flags & IORING_SETUP_SQ_AFF != 0 {
         return -EINVAL;
     }
     let layout = RingLayout::new(sq, cq, p.flags);
@@ -197,6 +215,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         dead: false,
         exit: ExitProgress::default(),
         file_table: Vec::new(),
+        buf_table: Vec::new(),
         defer_list: Default::default(),
         nr_drained: 0,
         drain_active: false,
@@ -1044,8 +1063,12 @@ fn issue_op(opcode: u8, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => {
             uring_cmd::io_uring_cmd(ring, idx, issue_flags)
         }
-        IORING_OP_READ => sim::with(|s| rw::io_read(s, ring, idx, issue_flags)),
-        IORING_OP_WRITE => sim::with(|s| rw::io_write(s, ring, idx, issue_flags)),
+        IORING_OP_READ | IORING_OP_READV | IORING_OP_READ_FIXED => {
+            sim::with(|s| rw::io_read(s, ring, idx, issue_flags))
+        }
+        IORING_OP_WRITE | IORING_OP_WRITEV | IORING_OP_WRITE_FIXED => {
+            sim::with(|s| rw::io_write(s, ring, idx, issue_flags))
+        }
         IORING_OP_TIMEOUT => sim::with(|s| timeout::io_timeout(s, ring, idx)),
         IORING_OP_TIMEOUT_REMOVE => sim::with(|s| timeout::io_timeout_remove(s, ring, idx)),
         IORING_OP_ASYNC_CANCEL => sim::with(|s| cancel::io_async_cancel(s, ring, idx)),

@@ -25,6 +25,9 @@ pub const REQ_F_ARM_LTIMEOUT: u32 = 1 << 16;
 pub const REQ_F_LINK_TIMEOUT: u32 = 1 << 17;
 /// `REQ_F_ISREG`: the file is a regular file (`io_file_get_flags`).
 pub const REQ_F_ISREG: u32 = 1 << 18;
+/// `REQ_F_IMPORT_BUFFER`: a READ_FIXED/WRITE_FIXED still has to look up its registered buffer
+/// (done at its first issue).
+pub const REQ_F_IMPORT_BUFFER: u32 = 1 << 19;
 
 /// What `sim_not_modelled` reports (its `b` field).
 pub mod not_modelled {
@@ -47,6 +50,8 @@ pub struct OpData {
     pub len: u32,
     /// `rw->flags` (`RWF_*`).
     pub rw_flags: u32,
+    /// `req->buf_index` (READ_FIXED/WRITE_FIXED: the registered buffer).
+    pub buf_index: u16,
     /// The events the armed poll waits for (`apoll->poll.events`); 0 when not armed.
     pub poll_events: u32,
     /// The armed poll was cancelled (`io_poll_mark_cancelled`).
@@ -92,4 +97,8 @@ pub struct RingOps {
     /// `ctx->submit_state.cq_flush`: an auxiliary CQE (a multishot poll's) was posted and the
     /// CQ tail must be published at the end of the task_work batch.
     pub cq_flush: bool,
+    /// The user segments each read/write request imported (`io->iter` of its
+    /// `struct io_async_rw`: one `(base, len)` for READ/WRITE and the fixed opcodes, the iovec
+    /// array for READV/WRITEV), by slab index; replaced at every prep.
+    pub iov: std::collections::BTreeMap<u32, Vec<(u64, u64)>>,
 }

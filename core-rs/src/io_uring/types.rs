@@ -245,6 +245,9 @@ pub struct IoRingCtx {
     pub exit: ExitProgress,
     /// `ctx->file_table`: registered files (`IORING_REGISTER_FILES`), by index.
     pub file_table: Vec<Option<FileRef>>,
+    /// `ctx->buf_table`: registered buffers (`IORING_REGISTER_BUFFERS`) as `(address, length)`,
+    /// by index; `None` for a sparse entry (a NULL base with length 0).
+    pub buf_table: Vec<Option<(u64, u64)>>,
     /// `ctx->defer_list`: requests held back by `IOSQE_IO_DRAIN`.
     pub defer_list: VecDeque<u32>,
     /// `ctx->nr_drained`: requests (counting link members) on the defer list.
