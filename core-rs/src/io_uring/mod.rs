@@ -132,7 +132,8 @@ pub fn io_uring_fill_params(entries: u32, p: &io_uring_params) -> Result<(u32, u
 /// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create` (`io_allocate_scq_urings`,
 /// `io_sq_offload_create` in `io_uring/sqpoll.c`). What the recordings `setup_flags_each`,
 /// `setup_flags_combos`, `setup_attach_wq` and `setup_r_disabled` show on 6.18 and this follows:
-/// `HYBRID_IOPOLL` (with `IOPOLL`) behaves as `IOPOLL`; `R_DISABLED` creates a ring that
+/// `HYBRID_IOPOLL` (with `IOPOLL`) behaves as `IOPOLL` (the sleep `io_uring_hybrid_poll`
+/// takes before its first poll is not modelled: completions are found by polling at once); `R_DISABLED` creates a ring that
 /// `io_uring_enter` refuses with `-EBADFD` until `IORING_REGISTER_ENABLE_RINGS`; `ATTACH_WQ`
 /// without `SQPOLL` checks `wq_fd` (not open: `-ENXIO`, not a ring: `-EINVAL`) and otherwise
 /// changes nothing the simulator shows (io-wq workers are not per-ring here); `SQ_AFF` without
@@ -415,6 +416,25 @@ pub fn io_req_complete_defer(s: &mut Sim, ring: u32, idx: u32) {
 /// `io_req_defer_failed`: fail the request with `res` and complete it at the next flush.
 pub fn io_req_defer_failed(s: &mut Sim, ring: u32, idx: u32, res: i32) {
     req_set_fail(s, ring, idx);
+    // `def->fail` = `io_rw_fail` for the reads and writes: `io_fixup_rw_res` reports the bytes
+    // a short write already moved instead of the error.
+    let res = {
+        let r = s.ctx(ring).req(idx);
+        let rw = matches!(
+            r.opcode,
+            IORING_OP_READ
+                | IORING_OP_WRITE
+                | IORING_OP_READV
+                | IORING_OP_WRITEV
+                | IORING_OP_READ_FIXED
+                | IORING_OP_WRITE_FIXED
+        );
+        if rw && res < 0 && r.op.bytes_done > 0 {
+            r.op.bytes_done as i32
+        } else {
+            res
+        }
+    };
     io_req_set_res(s, ring, idx, res, 0);
     io_req_complete_defer(s, ring, idx);
 }
@@ -1135,10 +1155,24 @@ pub fn io_queue_sqe_fallback(s: &mut Sim, ring: u32, idx: u32) {
 
 /// `io_queue_iowq`: hand the request to an io-wq worker.
 pub fn io_queue_iowq(s: &mut Sim, ring: u32, idx: u32) {
-    let (serial, ud, op) = {
+    let (serial, ud, op, isreg) = {
         let r = s.ctx(ring).req(idx);
-        (r.serial, r.user_data, r.opcode)
+        (
+            r.serial,
+            r.user_data,
+            r.opcode,
+            r.flags & opdata::REQ_F_ISREG != 0,
+        )
     };
+    // `io_prep_async_work`: work on a regular file is hashed (serialised per inode) for the
+    // opcodes with `hash_reg_file` (the writes) and on IOPOLL rings. REQ_F_ISREG is known once
+    // the file was looked at by an issue attempt, so a forced-async write that never tried
+    // inline goes to the normal queue (`readv_async_link`, `fixed_rw_regular_file`).
+    let hashed = isreg
+        && (matches!(
+            op,
+            IORING_OP_WRITE | IORING_OP_WRITEV | IORING_OP_WRITE_FIXED
+        ) || s.ctx(ring).flags & IORING_SETUP_IOPOLL != 0);
     req_set_state(s, ring, idx, ReqState::IowqQueued);
     s.emit(
         Event::io_uring_queue_async_work,
@@ -1146,7 +1180,7 @@ pub fn io_queue_iowq(s: &mut Sim, ring: u32, idx: u32) {
         serial,
         ud,
         op as i64,
-        0,
+        i64::from(hashed),
     );
     s.iowq.push_back((ring, idx, serial));
 }
@@ -1257,7 +1291,12 @@ fn io_wq_free_work(s: &mut Sim, ring: u32, idx: u32) {
     }
     tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
     if let Some(n) = nxt {
-        io_queue_iowq(s, ring, n);
+        // `io_wq_free_work` hands the next request to the worker as its next work item
+        // (`io_worker_handle_work`): it was prepared with the head (`io_prep_async_link`), so
+        // no `io_uring_queue_async_work` tracepoint fires for it (`fixed_link_async`).
+        let serial = s.ctx(ring).req(n).serial;
+        req_set_state(s, ring, n, ReqState::IowqQueued);
+        s.iowq.push_back((ring, n, serial));
     }
 }
 

@@ -52,6 +52,10 @@ pub struct OpData {
     pub rw_flags: u32,
     /// `req->buf_index` (READ_FIXED/WRITE_FIXED: the registered buffer).
     pub buf_index: u16,
+    /// `apoll->poll.retries`: async-poll arms left (`APOLL_MAX_RETRY` at the first arm).
+    pub apoll_retries: u32,
+    /// `io->bytes_done`: bytes a short write already moved (`io_fixup_rw_res`).
+    pub bytes_done: u32,
     /// The events the armed poll waits for (`apoll->poll.events`); 0 when not armed.
     pub poll_events: u32,
     /// The armed poll was cancelled (`io_poll_mark_cancelled`).

@@ -79,12 +79,13 @@ pub fn io_uring_register(s: &mut Sim, fd: i32, opcode: u32, arg: u64, nr_args: u
     s.emit(Event::sim_register, ring, 0, 0, opcode as i64, ret as i64);
     // `io_uring_register` traces every call that reached a ring, with the file table's size.
     let nr_files = s.ring(ring).map_or(0, |c| c.file_table.len() as i64);
+    let nr_bufs = s.ring(ring).map_or(0, |c| c.buf_table.len() as i64);
     s.emit(
         Event::io_uring_register,
         ring,
         0,
         0,
-        ret as i64,
+        i64::from(ret as u32) | (nr_bufs << 32),
         i64::from(opcode) | (nr_files << 32),
     );
     ret

@@ -177,6 +177,7 @@ pub fn io_prep_rw(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i3
     r.op.len = len;
     r.op.rw_flags = rw_flags;
     r.op.buf_index = buf_index;
+    r.op.bytes_done = 0;
     if import {
         r.flags |= REQ_F_IMPORT_BUFFER;
     }
@@ -397,6 +398,26 @@ fn io_rw_setup(
     if write && rf.isreg && issue_flags & IO_URING_F_NONBLOCK != 0 {
         return Err(EAGAIN);
     }
+    // `__io_read`/`io_write`: a file without FMODE_NOWAIT and without `->poll` (a memfd:
+    // shmem; a directory) is not tried without blocking; io-wq does it (`readv_devices`,
+    // `fixed_rw_devices`: the memfd READV and READ_FIXED and the directory READV are queued to
+    // io-wq).
+    if issue_flags & IO_URING_F_NONBLOCK != 0
+        && matches!(rf.kind, FileKind::Memfd | FileKind::Directory)
+    {
+        return Err(EAGAIN);
+    }
+    // `loop_rw_iter`: a file with `->write` but no `->write_iter` (eventfd) is not tried with
+    // IOCB_NOWAIT unless it was opened O_NONBLOCK.
+    if write
+        && rf.kind == FileKind::EventFd
+        && issue_flags & IO_URING_F_NONBLOCK != 0
+        && s.fds.file(s.ring(ring).expect("ring").req(idx).file.expect("file")).f_flags
+            & O_NONBLOCK
+            == 0
+    {
+        return Err(EAGAIN);
+    }
     // `io_kiocb_update_pos` and `rw_verify_area`.
     if rf.stream {
         return Ok((rf, None));
@@ -530,6 +551,34 @@ pub fn io_write(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
     };
     // A fault before any byte is -EFAULT; after some, the bytes before it are written
     // (`generic_perform_write` stops at the fault: `readv_errors` writes 4 of 8).
+    // `io_write` on io-wq: a write to a regular file that stops part-way is a short write: the
+    // bytes done are kept (`io->bytes_done`) and the request answers -EAGAIN, which io-wq turns
+    // into a failure whose CQE carries those bytes (`io_rw_fail`, `readv_errors`: 4 of 8).
+    if fault && !data.is_empty() && rf.isreg && issue_flags & IO_URING_F_NONBLOCK == 0 {
+        let p = pos.unwrap_or(0);
+        let n = data.len();
+        {
+            let ino = &mut s.vfs.inodes[rf.obj as usize];
+            if ino.data.len() < p + n {
+                ino.data.resize(p + n, 0);
+            }
+            ino.data[p..p + n].copy_from_slice(&data);
+        }
+        let (serial, ud) = {
+            let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+            r.op.bytes_done += n as u32;
+            (r.serial, r.user_data)
+        };
+        s.emit(
+            Event::io_uring_short_write,
+            ring,
+            serial,
+            ud,
+            p as i64,
+            len as i64 | (n as i64) << 32,
+        );
+        return -EAGAIN;
+    }
     let ret: Result<usize, i32> = if fault && data.is_empty() {
         Err(EFAULT)
     } else {
