@@ -238,7 +238,13 @@ fn mapped_prefix(s: &Sim, segs: &[(u64, u64)], want: usize) -> usize {
 
 /// `copy_to_iter` over the segments: scatters `data`; a fault stops the copy. Returns the
 /// bytes copied, or `-EFAULT` when none were.
-fn scatter(s: &mut Sim, ring: u32, idx: u32, segs: &[(u64, u64)], data: &[u8]) -> Result<usize, i32> {
+fn scatter(
+    s: &mut Sim,
+    ring: u32,
+    idx: u32,
+    segs: &[(u64, u64)],
+    data: &[u8],
+) -> Result<usize, i32> {
     let serial = s.ring(ring).expect("ring").req(idx).serial;
     let mut done = 0usize;
     for &(base, len) in segs {
@@ -412,7 +418,9 @@ fn io_rw_setup(
     if write
         && rf.kind == FileKind::EventFd
         && issue_flags & IO_URING_F_NONBLOCK != 0
-        && s.fds.file(s.ring(ring).expect("ring").req(idx).file.expect("file")).f_flags
+        && s.fds
+            .file(s.ring(ring).expect("ring").req(idx).file.expect("file"))
+            .f_flags
             & O_NONBLOCK
             == 0
     {

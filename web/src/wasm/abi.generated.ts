@@ -342,6 +342,7 @@ export const EVENT = {
   sim_iopoll_hook: 233,
   sim_iopoll_pass: 234,
   sim_iopoll_check_done: 235,
+  io_uring_short_write: 260,
 } as const;
 
 export type EventName = keyof typeof EVENT;
