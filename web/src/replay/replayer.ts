@@ -154,8 +154,7 @@ class Session {
         }
       }
     }
-    // Page-aligned, as the recorder's buffers are large enough to start on their own pages.
-    for (const [name, n] of sizes) this.bufs.set(name, this.mem.alloc(Math.max(n, 1), 4096));
+    for (const [name, n] of sizes) this.bufs.set(name, this.mem.alloc(Math.max(n, 1), 16));
   }
 
   /** Writes a `struct iovec` array for the elements and returns its address (format §6.2). */
