@@ -61,6 +61,9 @@ fn render() -> String {
             consts!(
                 IORING_OP_NOP,
                 IORING_OP_READV,
+                IORING_OP_WRITEV,
+                IORING_OP_READ_FIXED,
+                IORING_OP_WRITE_FIXED,
                 IORING_OP_POLL_ADD,
                 IORING_OP_POLL_REMOVE,
                 IORING_OP_TIMEOUT,

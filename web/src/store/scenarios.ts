@@ -31,6 +31,7 @@ const ORDER = [
   'nop-batch',
   'cq-overflow-nop',
   'first-read',
+  'readv-scatter',
   'linked-write-read',
   'timeout-races-read',
   'poll-multishot',

@@ -10,6 +10,9 @@ export const REQ_INFO_SIZE = 256;
 // uapi
 export const IORING_OP_NOP = 0;
 export const IORING_OP_READV = 1;
+export const IORING_OP_WRITEV = 2;
+export const IORING_OP_READ_FIXED = 4;
+export const IORING_OP_WRITE_FIXED = 5;
 export const IORING_OP_POLL_ADD = 6;
 export const IORING_OP_POLL_REMOVE = 7;
 export const IORING_OP_TIMEOUT = 11;
