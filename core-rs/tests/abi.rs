@@ -191,9 +191,12 @@ fn render() -> String {
         (
             "io_uring_register (include/uapi/linux/io_uring.h)",
             consts!(
+                IORING_REGISTER_BUFFERS,
+                IORING_UNREGISTER_BUFFERS,
                 IORING_REGISTER_FILES,
                 IORING_UNREGISTER_FILES,
                 IORING_REGISTER_PROBE,
+                IORING_REGISTER_ENABLE_RINGS,
                 IO_URING_OP_SUPPORTED,
                 IO_URING_PROBE_SIZE,
                 IO_URING_PROBE_OP_SIZE,

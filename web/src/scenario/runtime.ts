@@ -24,6 +24,8 @@ import {
   IORING_OP_WRITE,
   IORING_OP_WRITE_FIXED,
   IORING_OP_WRITEV,
+  IORING_REGISTER_BUFFERS,
+  IORING_UNREGISTER_BUFFERS,
 } from '../wasm/abi.generated';
 import type { Core } from '../wasm/load';
 import { IoUring } from '../uring/IoUring';
@@ -176,6 +178,20 @@ export class ProgramRuntime {
         this.mem.write(b.addr + off, data);
         return { syscall: false, summary: `userspace writes ${data.length} bytes to ${op.target}` };
       }
+      case 'register_buffers': {
+        const a = this.mem.alloc(16 * op.bufs.length, 8);
+        op.bufs.forEach((name, i) => {
+          const b = this.bufs[name] as { addr: number; size: number };
+          this.mem.writeU64(a + 16 * i, BigInt(b.addr));
+          this.mem.writeU64(a + 16 * i + 8, BigInt(b.size));
+        });
+        const r = this.ring.register(IORING_REGISTER_BUFFERS, a, op.bufs.length);
+        return { syscall: false, summary: `io_uring_register(REGISTER_BUFFERS, [${op.bufs.join(', ')}]) = ${r}` };
+      }
+      case 'unregister_buffers': {
+        const r = this.ring.register(IORING_UNREGISTER_BUFFERS, 0, 0);
+        return { syscall: false, summary: `io_uring_register(UNREGISTER_BUFFERS) = ${r}` };
+      }
       case 'prep':
         return this.prep(op.sqe);
       case 'submit': {
@@ -277,6 +293,7 @@ export class ProgramRuntime {
     }
     if (s.len !== undefined) sqe.len = s.len;
     if (s.op_flags !== undefined) sqe.opFlags = s.op_flags;
+    if (s.buf_index !== undefined) sqe.bufIndex = s.buf_index;
     if (s.cmd) sqe.setCmd(this.bytes(s.cmd, sqe.size - 48));
     this.core.call((e) => e.rs_user_wrote(sqe.addr, sqe.size));
     const pub = this.ring.flushSq();

@@ -28,6 +28,8 @@ const OPS: Record<Op['op'], readonly string[]> = {
   write: ['fd', 'buf'],
   alloc: ['as', 'size'],
   write_user: ['target', 'data'],
+  register_buffers: ['bufs'],
+  unregister_buffers: [],
   prep: ['sqe'],
   submit: [],
   wait: ['min'],
@@ -203,6 +205,16 @@ export function validateScenario(doc: unknown): Scenario {
             err(`${p}/offset`, 'an integer from 0 to 4095', o.offset);
           checkBytes(o.data, `${p}/data`, bufs, err);
           break;
+        case 'register_buffers':
+          if (!Array.isArray(o.bufs) || o.bufs.length < 1 || o.bufs.length > 16)
+            err(`${p}/bufs`, 'a list of 1 to 16 buffer names', o.bufs);
+          else
+            o.bufs.forEach((b: unknown, j: number) => {
+              if (typeof b !== 'string' || !bufs.has(b)) err(`${p}/bufs/${j}`, 'a buffer allocated earlier', b);
+            });
+          break;
+        case 'unregister_buffers':
+          break;
         case 'prep':
           checkSqe(o.sqe, `${p}/sqe`, vars, bufs, err);
           break;
@@ -377,6 +389,7 @@ function checkSqe(
   checkNames(s.flags, `${path}/flags`, SQE_FLAG_NAMES, err);
   for (const [k, max] of [
     ['ioprio', 0xffff],
+    ['buf_index', 0xffff],
     ['pad1', 0xffffffff],
     ['len', 0xffffffff],
     ['op_flags', 0xffffffff],

@@ -32,6 +32,7 @@ const ORDER = [
   'cq-overflow-nop',
   'first-read',
   'readv-scatter',
+  'fixed-buffers',
   'linked-write-read',
   'timeout-races-read',
   'poll-multishot',

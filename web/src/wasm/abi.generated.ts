@@ -131,9 +131,12 @@ export const ENOTSOCK = 88;
 export const ECONNREFUSED = 111;
 
 // io_uring_register (include/uapi/linux/io_uring.h)
+export const IORING_REGISTER_BUFFERS = 0;
+export const IORING_UNREGISTER_BUFFERS = 1;
 export const IORING_REGISTER_FILES = 2;
 export const IORING_UNREGISTER_FILES = 3;
 export const IORING_REGISTER_PROBE = 8;
+export const IORING_REGISTER_ENABLE_RINGS = 12;
 export const IO_URING_OP_SUPPORTED = 1;
 export const IO_URING_PROBE_SIZE = 16;
 export const IO_URING_PROBE_OP_SIZE = 8;

@@ -74,6 +74,8 @@ export interface SqeForm {
   len?: string;
   /** The per-opcode flags word as text (`rw_flags`, `timeout_flags`, ...; '' for none). */
   opFlags?: string;
+  /** `buf_index` as text (READ_FIXED/WRITE_FIXED; '' for none). */
+  bufIndex?: string;
 }
 
 /** Builds the `prep` operation of an SQE form. */
@@ -131,6 +133,12 @@ export function sqeOp(f: SqeForm, cmdOps: Record<string, number>): Parsed<Op> {
     if (n === null) return { ok: false, error: 'op_flags: a u32' };
     sqe.op_flags = n;
   }
+  const bufIndex = (f.bufIndex ?? '').trim();
+  if (bufIndex !== '') {
+    const n = parseInt32(bufIndex, 0, 0xffff);
+    if (n === null) return { ok: false, error: 'buf_index: a u16' };
+    sqe.buf_index = n;
+  }
   const cmd = parseBytes(f.cmdMode, f.cmd);
   if (!cmd.ok) return { ok: false, error: `cmd: ${cmd.error}` };
   if (cmd.value) sqe.cmd = cmd.value;
@@ -150,6 +158,10 @@ export function describeOp(op: Op): string {
       return `${op.as} = alloc(${op.size})`;
     case 'write_user':
       return `write ${op.target}+${op.offset ?? 0}`;
+    case 'register_buffers':
+      return `register buffers [${op.bufs.join(', ')}]`;
+    case 'unregister_buffers':
+      return 'unregister buffers';
     case 'prep': {
       const s = op.sqe;
       const parts = [String(s.opcode)];
@@ -159,6 +171,7 @@ export function describeOp(op: Op): string {
       if (s.addr !== undefined) parts.push(`addr ${s.addr}`);
       if (s.len !== undefined) parts.push(`len ${s.len}`);
       if (s.off !== undefined) parts.push(`off ${s.off}`);
+      if (s.buf_index !== undefined) parts.push(`buf_index ${s.buf_index}`);
       if (s.flags?.length) parts.push(s.flags.join('|'));
       return `prep ${parts.join(', ')} #${s.user_data ?? 0}`;
     }
