@@ -111,9 +111,9 @@ fn completed_serials() -> Vec<(u64, u32)> {
 /// Every byte of user memory io_uring wrote, by the request serial that wrote it last.
 fn core_bytes() -> std::collections::BTreeMap<u32, Vec<(usize, u8)>> {
     sim::with(|s| {
-        let src = s.user.src();
-        let prov = s.user.prov();
-        let base = s.user.base();
+        let src = s.linux.user.src();
+        let prov = s.linux.user.prov();
+        let base = s.linux.user.base();
         let mut m: std::collections::BTreeMap<u32, Vec<(usize, u8)>> = Default::default();
         for i in 0..src.len() {
             if prov[i] == Prov::Core {

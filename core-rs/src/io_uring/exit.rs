@@ -120,7 +120,8 @@ pub fn ring_maybe_freed(s: &mut Sim, ring: u32) {
     };
     // The exit work's pending wait ends: drop its timer.
     let exit_fn = io_ring_exit_work as unsafe fn(*mut c_void) as usize;
-    s.timers
+    s.linux
+        .timers
         .retain(|t| !(t.item.func as usize == exit_fn && t.item.data as usize == ring as usize));
     s.emit(
         Event::sim_ring_freed,
@@ -167,12 +168,18 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
             s.emit(Event::sim_ring_exit, ring, 0, 0, cancelable, inflight_now);
         }
         // io_uring_try_cancel_iowq: queued io-wq work fails with -ECANCELED.
-        let queued: Vec<(u32, u32, u32)> = s.iowq.iter().copied().filter(|w| w.0 == ring).collect();
-        s.iowq.retain(|w| w.0 != ring);
+        let queued: Vec<(Req, u32)> = s
+            .io_uring
+            .iowq
+            .iter()
+            .copied()
+            .filter(|w| w.0.ring == ring)
+            .collect();
+        s.io_uring.iowq.retain(|w| w.0.ring != ring);
         let n = queued.len();
-        for (_, idx, serial) in queued {
-            if s.ring(ring).map_or(false, |c| c.req(idx).serial == serial) {
-                io_req_defer_failed(s, ring, idx, -ECANCELED);
+        for (req, serial) in queued {
+            if s.req(req).map_or(false, |r| r.serial == serial) {
+                io_req_defer_failed(s, req, -ECANCELED);
             }
         }
         n

@@ -22,11 +22,11 @@ pub fn io_uring_register(s: &mut Sim, fd: i32, opcode: u32, arg: u64, nr_args: u
         // No ring is ever registered with IORING_REGISTER_RING_FDS.
         return if fd as u32 >= 16 { -EINVAL } else { -EBADF };
     }
-    let f = match s.fds.fget(fd) {
+    let f = match s.linux.fds.fget(fd) {
         Some(f) => f,
         None => return -EBADF,
     };
-    let ring = match s.fds.file(f).kind {
+    let ring = match s.linux.fds.file(f).kind {
         FileKind::IoUring(id) => id,
         _ => return -EOPNOTSUPP,
     };
@@ -94,7 +94,7 @@ pub fn io_uring_register(s: &mut Sim, fd: i32, opcode: u32, arg: u64, nr_args: u
 /// `io_register_enable_rings`: starts a ring created with `IORING_SETUP_R_DISABLED`; a ring that
 /// is not disabled answers `-EBADFD` (`setup_r_disabled`).
 fn io_register_enable_rings(s: &mut Sim, ring: u32) -> i32 {
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     if ctx.flags & IORING_SETUP_R_DISABLED == 0 {
         return -EBADFD;
     }
@@ -116,7 +116,7 @@ fn io_probe(s: &mut Sim, arg: u64, nr_args: u32) -> i32 {
     let nr = nr_args.min(u32::from(PROBE_OP_LAST));
     let size = (IO_URING_PROBE_SIZE + nr * IO_URING_PROBE_OP_SIZE) as usize;
     let mut p = vec![0u8; size];
-    if s.user.copy_from_user(&mut p, arg).is_err() {
+    if s.linux.user.copy_from_user(&mut p, arg).is_err() {
         return -EFAULT;
     }
     if p.iter().any(|&b| b != 0) {
@@ -129,7 +129,7 @@ fn io_probe(s: &mut Sim, arg: u64, nr_args: u32) -> i32 {
         p[o + 2..o + 4].copy_from_slice(&IO_URING_OP_SUPPORTED.to_le_bytes());
     }
     p[1] = nr as u8;
-    match s.user.copy_to_user(arg, &p, 0) {
+    match s.linux.user.copy_to_user(arg, &p, 0) {
         Ok(()) => 0,
         Err(e) => -e,
     }

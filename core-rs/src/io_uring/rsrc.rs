@@ -20,7 +20,7 @@ use crate::linux::fs::FileRef;
 
 /// `io_sqe_files_register`: registers the `nr_args` descriptors of the `int` array at `arg`.
 pub fn io_sqe_files_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> i32 {
-    if !s.ctx(ring).file_table.is_empty() {
+    if !live!(s.ring(ring)).file_table.is_empty() {
         return -EBUSY;
     }
     if nr_args == 0 {
@@ -33,7 +33,8 @@ pub fn io_sqe_files_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> 
     let mut err = 0;
     for i in 0..nr_args {
         let mut b = [0u8; 4];
-        if s.user
+        if s.linux
+            .user
             .copy_from_user(&mut b, arg.wrapping_add(4 * u64::from(i)))
             .is_err()
         {
@@ -45,7 +46,7 @@ pub fn io_sqe_files_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> 
             err = -EINVAL;
             break;
         }
-        let f = match s.fds.fget(fd) {
+        let f = match s.linux.fds.fget(fd) {
             Some(f) => f,
             None => {
                 err = -EBADF;
@@ -53,11 +54,14 @@ pub fn io_sqe_files_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> 
             }
         };
         // io_uring instances cannot be registered.
-        if matches!(s.fds.file(f).kind, crate::linux::fs::FileKind::IoUring(_)) {
+        if matches!(
+            s.linux.fds.file(f).kind,
+            crate::linux::fs::FileKind::IoUring(_)
+        ) {
             err = -EBADF;
             break;
         }
-        s.fds.get(f);
+        s.linux.fds.get(f);
         table.push(Some(f));
     }
     if err != 0 {
@@ -66,13 +70,13 @@ pub fn io_sqe_files_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> 
         }
         return err;
     }
-    s.ctx_mut(ring).file_table = table;
+    live!(s.ring_mut(ring)).file_table = table;
     0
 }
 
 /// `io_sqe_files_unregister`.
 pub fn io_sqe_files_unregister(s: &mut Sim, ring: u32) -> i32 {
-    let table = core::mem::take(&mut s.ctx_mut(ring).file_table);
+    let table = core::mem::take(&mut live!(s.ring_mut(ring)).file_table);
     if table.is_empty() {
         return -ENXIO;
     }
@@ -95,7 +99,7 @@ const SZ_1G: u64 = 1 << 30;
 
 /// `io_sqe_buffers_register`: registers the `nr_args` `struct iovec` at `arg`.
 pub fn io_sqe_buffers_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> i32 {
-    if !s.ctx(ring).buf_table.is_empty() {
+    if !live!(s.ring(ring)).buf_table.is_empty() {
         return -EBUSY;
     }
     if nr_args == 0 || nr_args > IORING_MAX_REG_BUFFERS {
@@ -104,7 +108,8 @@ pub fn io_sqe_buffers_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -
     let mut table: Vec<Option<(u64, u64)>> = Vec::new();
     for i in 0..nr_args {
         let mut b = [0u8; 16];
-        if s.user
+        if s.linux
+            .user
             .copy_from_user(&mut b, arg.wrapping_add(16 * u64::from(i)))
             .is_err()
         {
@@ -127,19 +132,19 @@ pub fn io_sqe_buffers_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -
             return -EOVERFLOW;
         }
         // `io_sqe_buffer_register` → `io_pin_pages`: every page must be mapped user memory.
-        if !s.user.access_ok(base, len as usize) {
+        if !s.linux.user.access_ok(base, len as usize) {
             return -EFAULT;
         }
         table.push(Some((base, len)));
     }
-    s.ctx_mut(ring).buf_table = table;
+    live!(s.ring_mut(ring)).buf_table = table;
     0
 }
 
 /// `io_sqe_buffers_unregister`: `-ENXIO` when nothing is registered. Requests that already
 /// imported a buffer keep using it (see `rw.rs`, `io_import_reg_buf`).
 pub fn io_sqe_buffers_unregister(s: &mut Sim, ring: u32) -> i32 {
-    let table = core::mem::take(&mut s.ctx_mut(ring).buf_table);
+    let table = core::mem::take(&mut live!(s.ring_mut(ring)).buf_table);
     if table.is_empty() {
         return -ENXIO;
     }

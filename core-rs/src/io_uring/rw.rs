@@ -73,9 +73,10 @@ fn rd64(sqe: &[u8], o: usize) -> u64 {
 
 /// Reports a request the simulator cannot answer the kernel's way, and returns the
 /// [`ENOTMODELLED`] error to fail it with.
-pub fn not_modelled(s: &mut Sim, ring: u32, idx: u32, what: i64) -> i32 {
+pub fn not_modelled(s: &mut Sim, req: Req, what: i64) -> i32 {
+    let ring = req.ring;
     let (serial, ud, op) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.serial, r.user_data, r.opcode)
     };
     s.emit(Event::sim_not_modelled, ring, serial, ud, op as i64, what);
@@ -106,7 +107,7 @@ pub fn import_iovec(s: &Sim, uvec: u64, nr_segs: u32) -> Result<Vec<(u64, u64)>,
         return Err(EINVAL);
     }
     let mut raw = vec![0u8; nr_segs as usize * 16];
-    if !raw.is_empty() && s.user.copy_from_user(&mut raw, uvec).is_err() {
+    if !raw.is_empty() && s.linux.user.copy_from_user(&mut raw, uvec).is_err() {
         return Err(EFAULT);
     }
     let mut segs = Vec::with_capacity(nr_segs as usize);
@@ -141,14 +142,14 @@ pub fn import_iovec(s: &Sim, uvec: u64, nr_segs: u32) -> Result<Vec<(u64, u64)>,
 ///
 /// `EFAULT` when the buffer is not a user address range (`access_ok`), `EINVAL` for a bad
 /// iovec array (see [`import_iovec`]), or [`ENOTMODELLED`].
-pub fn io_prep_rw(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_prep_rw(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     let ioprio = u16::from_le_bytes([sqe[sqe_off::IOPRIO], sqe[sqe_off::IOPRIO + 1]]);
     let (flags, opcode) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.flags, r.opcode)
     };
     if ioprio != 0 || flags & REQ_F_BUFFER_SELECT != 0 {
-        return Err(not_modelled(s, ring, idx, not_modelled::FIELD));
+        return Err(not_modelled(s, req, not_modelled::FIELD));
     }
     let rw_flags = rd32(sqe, sqe_off::OP_FLAGS);
     let addr = rd64(sqe, sqe_off::ADDR);
@@ -170,7 +171,7 @@ pub fn io_prep_rw(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i3
             (vec![(addr, u64::from(len))], len, false)
         }
     };
-    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+    let r = live!(s.req_mut(req));
     r.fd = rd32(sqe, sqe_off::FD) as i32;
     r.op.pos = rd64(sqe, sqe_off::OFF) as i64;
     r.op.addr = addr;
@@ -181,7 +182,7 @@ pub fn io_prep_rw(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i3
     if import {
         r.flags |= REQ_F_IMPORT_BUFFER;
     }
-    s.ctx_mut(ring).ops.iov.insert(idx, segs);
+    live!(s.ring_mut(req.ring)).ops.iov.insert(req.idx, segs);
     Ok(())
 }
 
@@ -190,13 +191,15 @@ pub fn io_prep_rw(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i3
 /// exist and hold `addr..addr+len` whole, else `-EFAULT`. A request that imported its buffer
 /// keeps it: unregistering the table later does not take it away (the buffer node is
 /// reference-counted), which `fixed_unregister_in_use` records.
-fn io_import_reg_buf(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
+fn io_import_reg_buf(s: &mut Sim, req: Req) -> Result<(), i32> {
+    let Req { ring, idx } = req;
     let (bi, addr, len) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.op.buf_index, r.op.addr, r.op.len)
     };
     let buf = s
-        .ctx(ring)
+        .ring(ring)
+        .ok_or(EFAULT)?
         .buf_table
         .get(bi as usize)
         .copied()
@@ -206,8 +209,8 @@ fn io_import_reg_buf(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
     if addr < buf.0 || end > buf.0 + buf.1 {
         return Err(EFAULT);
     }
-    s.ctx_mut(ring).req_mut(idx).flags &= !REQ_F_IMPORT_BUFFER;
-    s.ctx_mut(ring)
+    live!(s.req_mut(req)).flags &= !REQ_F_IMPORT_BUFFER;
+    live!(s.ring_mut(ring))
         .ops
         .iov
         .insert(idx, vec![(addr, u64::from(len.min(MAX_RW_COUNT)))]);
@@ -215,8 +218,10 @@ fn io_import_reg_buf(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
 }
 
 /// The request's imported segments (`io->iter`).
-fn segs_of(s: &Sim, ring: u32, idx: u32) -> Vec<(u64, u64)> {
-    s.ctx(ring).ops.iov.get(&idx).cloned().unwrap_or_default()
+fn segs_of(s: &Sim, req: Req) -> Vec<(u64, u64)> {
+    s.ring(req.ring)
+        .and_then(|c| c.ops.iov.get(&req.idx).cloned())
+        .unwrap_or_default()
 }
 
 /// How many bytes from the start of `segs` are mapped user memory, stopping at the first
@@ -228,7 +233,7 @@ fn mapped_prefix(s: &Sim, segs: &[(u64, u64)], want: usize) -> usize {
             break;
         }
         let take = (len as usize).min(want - n);
-        if take > 0 && !s.user.access_ok(base, take) {
+        if take > 0 && !s.linux.user.access_ok(base, take) {
             break;
         }
         n += take;
@@ -238,14 +243,8 @@ fn mapped_prefix(s: &Sim, segs: &[(u64, u64)], want: usize) -> usize {
 
 /// `copy_to_iter` over the segments: scatters `data`; a fault stops the copy. Returns the
 /// bytes copied, or `-EFAULT` when none were.
-fn scatter(
-    s: &mut Sim,
-    ring: u32,
-    idx: u32,
-    segs: &[(u64, u64)],
-    data: &[u8],
-) -> Result<usize, i32> {
-    let serial = s.ring(ring).expect("ring").req(idx).serial;
+fn scatter(s: &mut Sim, req: Req, segs: &[(u64, u64)], data: &[u8]) -> Result<usize, i32> {
+    let serial = live!(s.req(req)).serial;
     let mut done = 0usize;
     for &(base, len) in segs {
         if done >= data.len() {
@@ -255,7 +254,8 @@ fn scatter(
         if take == 0 {
             continue;
         }
-        if s.user
+        if s.linux
+            .user
             .copy_to_user_as(base, &data[done..done + take], Prov::Core, serial)
             .is_err()
         {
@@ -279,7 +279,7 @@ fn gather(s: &Sim, segs: &[(u64, u64)]) -> (Vec<u8>, bool) {
             continue;
         }
         let mut b = vec![0u8; len as usize];
-        if s.user.copy_from_user(&mut b, base).is_err() {
+        if s.linux.user.copy_from_user(&mut b, base).is_err() {
             return (out, true);
         }
         out.extend_from_slice(&b);
@@ -306,7 +306,7 @@ pub struct RwFile {
 
 /// Returns the file behind a request's `req->file`.
 pub fn rw_file(s: &Sim, f: FileRef) -> RwFile {
-    let fl = s.fds.file(f);
+    let fl = s.linux.fds.file(f);
     let acc = fl.f_flags & O_ACCMODE;
     RwFile {
         kind: fl.kind,
@@ -338,26 +338,21 @@ fn rw_modelled(kind: FileKind) -> bool {
 /// position to use (`None` for a stream), or the error to return from issue.
 fn io_rw_setup(
     s: &mut Sim,
-    ring: u32,
-    idx: u32,
+    req: Req,
     issue_flags: u32,
     write: bool,
 ) -> Result<(RwFile, Option<usize>), i32> {
-    let f = s
-        .ring(ring)
-        .expect("ring")
-        .req(idx)
-        .file
-        .expect("file assigned");
+    let ring = req.ring;
+    let f = live!(live!(s.req(req)).file);
     let rf = rw_file(s, f);
     if !rw_modelled(rf.kind) {
-        return Err(not_modelled(s, ring, idx, not_modelled::FILE));
+        return Err(not_modelled(s, req, not_modelled::FILE));
     }
     // `io_rw_init_file`: the open mode first.
     if (write && !rf.writable) || (!write && !rf.readable) {
         return Err(EBADF);
     }
-    let rw_flags = s.ring(ring).expect("ring").req(idx).op.rw_flags;
+    let rw_flags = live!(s.req(req)).op.rw_flags;
     // `kiocb_set_rw_flags`: unknown bits; APPEND with NOAPPEND; RWF_NOWAIT needs FMODE_NOWAIT,
     // which every modelled kind has; RWF_ATOMIC only writes, on files that can
     // (`FMODE_CAN_ATOMIC_WRITE`: none of the non-regular kinds); RWF_DONTCACHE needs a file
@@ -375,14 +370,14 @@ fn io_rw_setup(
     {
         // What these do to a page-cache file (sync, append, atomic or uncached writes) is
         // not modelled.
-        return Err(not_modelled(s, ring, idx, not_modelled::FIELD));
+        return Err(not_modelled(s, req, not_modelled::FIELD));
     }
     if rw_flags & RWF_ATOMIC != 0 || rw_flags & RWF_DONTCACHE != 0 {
         return Err(EOPNOTSUPP);
     }
     // `io_rw_init_file`: an IOPOLL ring polls only O_DIRECT files whose `f_op->iopoll` exists;
     // none of the modelled kinds has one, so every READ/WRITE on such a ring is -EOPNOTSUPP.
-    if s.ctx(ring).flags & crate::uapi::io_uring::IORING_SETUP_IOPOLL != 0 {
+    if live!(s.ring(ring)).flags & crate::uapi::io_uring::IORING_SETUP_IOPOLL != 0 {
         return Err(EOPNOTSUPP);
     }
     // `io_rw_init_file`: IOCB_HIPRI on a ring without IOPOLL. (DSYNC, SYNC, APPEND and
@@ -391,7 +386,7 @@ fn io_rw_setup(
         return Err(EINVAL);
     }
     {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = live!(s.req_mut(req));
         if rw_flags & RWF_NOWAIT != 0 {
             r.flags |= REQ_F_NOWAIT;
         }
@@ -418,8 +413,9 @@ fn io_rw_setup(
     if write
         && rf.kind == FileKind::EventFd
         && issue_flags & IO_URING_F_NONBLOCK != 0
-        && s.fds
-            .file(s.ring(ring).expect("ring").req(idx).file.expect("file"))
+        && s.linux
+            .fds
+            .file(live!(s.req(req)).file.expect("file"))
             .f_flags
             & O_NONBLOCK
             == 0
@@ -430,9 +426,9 @@ fn io_rw_setup(
     if rf.stream {
         return Ok((rf, None));
     }
-    let pos = s.ring(ring).expect("ring").req(idx).op.pos;
+    let pos = live!(s.req(req)).op.pos;
     let pos = if pos == -1 {
-        s.ring_mut(ring).expect("ring").req_mut(idx).flags |= REQ_F_CUR_POS;
+        live!(s.req_mut(req)).flags |= REQ_F_CUR_POS;
         file_pos(s, &rf)
     } else if pos < 0 {
         return Err(EINVAL);
@@ -446,7 +442,7 @@ fn io_rw_setup(
 /// `->read_iter` ignores it).
 fn file_pos(s: &Sim, rf: &RwFile) -> usize {
     if rf.isreg {
-        s.vfs.inodes[rf.obj as usize].pos
+        s.linux.vfs.inodes[rf.obj as usize].pos
     } else {
         0
     }
@@ -456,54 +452,54 @@ fn file_pos(s: &Sim, rf: &RwFile) -> usize {
 ///
 /// Returns 0 when the request completed (its result set), or an error for the caller:
 /// `-EAGAIN` to retry through poll or io-wq, or a failure.
-pub fn io_read(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
-    if s.ring(ring).expect("ring").req(idx).flags & REQ_F_IMPORT_BUFFER != 0 {
-        if let Err(e) = io_import_reg_buf(s, ring, idx) {
+pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
+    if live!(s.req(req)).flags & REQ_F_IMPORT_BUFFER != 0 {
+        if let Err(e) = io_import_reg_buf(s, req) {
             return -e;
         }
     }
-    let (rf, pos) = match io_rw_setup(s, ring, idx, issue_flags, false) {
+    let (rf, pos) = match io_rw_setup(s, req, issue_flags, false) {
         Ok(v) => v,
         Err(e) => return -e,
     };
-    let len = s.ring(ring).expect("ring").req(idx).op.len as usize;
-    let segs = segs_of(s, ring, idx);
+    let len = live!(s.req(req)).op.len as usize;
+    let segs = segs_of(s, req);
     let nonblock = true; // IOCB_NOWAIT, or a pollable file retried through poll.
     let ret: Result<usize, i32> = match rf.kind {
         FileKind::RegularFile | FileKind::Memfd => {
             // `filemap_read`: up to the end of the data; a fault with nothing copied is -EFAULT.
             let pos = pos.unwrap_or(0);
-            let ino = &s.vfs.inodes[rf.obj as usize];
+            let ino = &s.linux.vfs.inodes[rf.obj as usize];
             let n = ino.data.len().saturating_sub(pos).min(len);
             let data = if n > 0 {
                 ino.data[pos..pos + n].to_vec()
             } else {
                 Vec::new()
             };
-            scatter(s, ring, idx, &segs, &data)
+            scatter(s, req, &segs, &data)
         }
         // `pipe_read`: a zero-length read returns at once.
         FileKind::PipeRead if len == 0 => Ok(0),
         FileKind::PipeRead => {
             // `pipe_read`: nothing is consumed when the copy faults.
-            let avail = s.vfs.pipes[rf.obj as usize].len().min(len);
+            let avail = s.linux.vfs.pipes[rf.obj as usize].len().min(len);
             let room = mapped_prefix(s, &segs, avail);
             if avail > 0 && room == 0 {
                 Err(EFAULT)
             } else {
                 let room = if avail > 0 { room } else { len };
                 let mut out = vec![0u8; room];
-                let was_full =
-                    s.vfs.pipes[rf.obj as usize].bufs.len() >= crate::linux::pipe::PIPE_DEF_BUFFERS;
-                match s.vfs.pipes[rf.obj as usize].read(&mut out, nonblock) {
+                let was_full = s.linux.vfs.pipes[rf.obj as usize].bufs.len()
+                    >= crate::linux::pipe::PIPE_DEF_BUFFERS;
+                match s.linux.vfs.pipes[rf.obj as usize].read(&mut out, nonblock) {
                     Ok(n) => {
                         if was_full && n > 0 {
-                            s.vfs.wake(
+                            s.linux.vfs.wake(
                                 crate::linux::WaitQueue::PipeWr(rf.obj),
                                 crate::linux::syscalls::POLL_OUT_KEY,
                             );
                         }
-                        scatter(s, ring, idx, &segs, &out[..n])
+                        scatter(s, req, &segs, &out[..n])
                     }
                     Err(e) => Err(e),
                 }
@@ -512,44 +508,44 @@ pub fn io_read(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         // `read_iter_null`: end of file, the buffer untouched.
         FileKind::DevNull => Ok(0),
         // `read_iter_zero`.
-        FileKind::DevZero => scatter(s, ring, idx, &segs, &vec![0u8; len]),
+        FileKind::DevZero => scatter(s, req, &segs, &vec![0u8; len]),
         FileKind::EventFd => {
             let mut out = vec![0u8; len];
             match crate::linux::files::eventfd_read(
-                &mut s.vfs.eventfds[rf.obj as usize],
+                &mut s.linux.vfs.eventfds[rf.obj as usize],
                 &mut out,
                 nonblock,
             ) {
                 Ok(n) => {
-                    s.vfs.wake(
+                    s.linux.vfs.wake(
                         crate::linux::WaitQueue::EventFd(rf.obj),
                         crate::linux::syscalls::EPOLLOUT_KEY,
                     );
-                    scatter(s, ring, idx, &segs, &out[..n])
+                    scatter(s, req, &segs, &out[..n])
                 }
                 Err(e) => Err(e),
             }
         }
         // `generic_read_dir`.
         FileKind::Directory => Err(EISDIR),
-        _ => Err(not_modelled(s, ring, idx, not_modelled::FILE)),
+        _ => Err(not_modelled(s, req, not_modelled::FILE)),
     };
-    rw_done(s, ring, idx, &rf, pos, ret, false)
+    rw_done(s, req, &rf, pos, ret, false)
 }
 
 /// `io_write`: one attempt (see [`io_read`]).
-pub fn io_write(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
-    if s.ring(ring).expect("ring").req(idx).flags & REQ_F_IMPORT_BUFFER != 0 {
-        if let Err(e) = io_import_reg_buf(s, ring, idx) {
+pub fn io_write(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
+    if live!(s.req(req)).flags & REQ_F_IMPORT_BUFFER != 0 {
+        if let Err(e) = io_import_reg_buf(s, req) {
             return -e;
         }
     }
-    let (rf, pos) = match io_rw_setup(s, ring, idx, issue_flags, true) {
+    let (rf, pos) = match io_rw_setup(s, req, issue_flags, true) {
         Ok(v) => v,
         Err(e) => return -e,
     };
-    let len = s.ring(ring).expect("ring").req(idx).op.len as usize;
-    let segs = segs_of(s, ring, idx);
+    let len = live!(s.req(req)).op.len as usize;
+    let segs = segs_of(s, req);
     // `/dev/null` and `/dev/zero` never read the buffer (`write_iter_null`).
     let touches = !matches!(rf.kind, FileKind::DevNull | FileKind::DevZero);
     let (data, fault) = if touches {
@@ -566,20 +562,20 @@ pub fn io_write(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         let p = pos.unwrap_or(0);
         let n = data.len();
         {
-            let ino = &mut s.vfs.inodes[rf.obj as usize];
+            let ino = &mut s.linux.vfs.inodes[rf.obj as usize];
             if ino.data.len() < p + n {
                 ino.data.resize(p + n, 0);
             }
             ino.data[p..p + n].copy_from_slice(&data);
         }
         let (serial, ud) = {
-            let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+            let r = live!(s.req_mut(req));
             r.op.bytes_done += n as u32;
             (r.serial, r.user_data)
         };
         s.emit(
             Event::io_uring_short_write,
-            ring,
+            req.ring,
             serial,
             ud,
             p as i64,
@@ -595,7 +591,7 @@ pub fn io_write(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                 // `generic_perform_write` at the position (the inode keeps `f_pos` apart).
                 let pos = pos.unwrap_or(0);
                 let n = data.len();
-                let ino = &mut s.vfs.inodes[rf.obj as usize];
+                let ino = &mut s.linux.vfs.inodes[rf.obj as usize];
                 let end = pos + n;
                 if ino.data.len() < end {
                     ino.data.resize(end, 0);
@@ -605,7 +601,7 @@ pub fn io_write(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
             }
             FileKind::PipeWrite => {
                 let n = data.len();
-                let r = s.vfs.pipes[rf.obj as usize].write(&data, true);
+                let r = s.linux.vfs.pipes[rf.obj as usize].write(&data, true);
                 crate::linux::syscalls::pipe_write_wake(s, rf.obj, n);
                 r
             }
@@ -625,13 +621,13 @@ pub fn io_write(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                     let chunk = &data[off..(off + l).min(data.len())];
                     off += l;
                     match crate::linux::files::eventfd_write(
-                        &mut s.vfs.eventfds[rf.obj as usize],
+                        &mut s.linux.vfs.eventfds[rf.obj as usize],
                         chunk,
                         true,
                     ) {
                         Ok(n) => {
                             done += n;
-                            s.vfs.wake(
+                            s.linux.vfs.wake(
                                 crate::linux::WaitQueue::EventFd(rf.obj),
                                 crate::linux::syscalls::EPOLLIN_KEY,
                             );
@@ -651,31 +647,31 @@ pub fn io_write(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                     Ok(done)
                 }
             }
-            _ => Err(not_modelled(s, ring, idx, not_modelled::FILE)),
+            _ => Err(not_modelled(s, req, not_modelled::FILE)),
         }
     };
-    rw_done(s, ring, idx, &rf, pos, ret, true)
+    rw_done(s, req, &rf, pos, ret, true)
 }
 
 /// `kiocb_done` (and the `-EAGAIN` exits of `__io_read`/`io_write`): sets the result, moves the
 /// file position for `REQ_F_CUR_POS`, and wakes whoever polls the file the data went through.
 fn rw_done(
     s: &mut Sim,
-    ring: u32,
-    idx: u32,
+    req: Req,
     rf: &RwFile,
     pos: Option<usize>,
     ret: Result<usize, i32>,
     write: bool,
 ) -> i32 {
+    let ring = req.ring;
     match ret {
         Ok(n) => {
-            let cur = s.ring(ring).expect("ring").req(idx).flags & REQ_F_CUR_POS != 0;
+            let cur = live!(s.req(req)).flags & REQ_F_CUR_POS != 0;
             if cur && rf.isreg {
-                s.vfs.inodes[rf.obj as usize].pos = pos.unwrap_or(0) + n;
+                s.linux.vfs.inodes[rf.obj as usize].pos = pos.unwrap_or(0) + n;
             }
             let (serial, ud) = {
-                let r = s.ring(ring).expect("ring").req(idx);
+                let r = live!(s.req(req));
                 (r.serial, r.user_data)
             };
             s.emit(
@@ -688,18 +684,18 @@ fn rw_done(
             );
             // `__io_complete_rw_common`: a short transfer (fewer bytes than asked for) marks
             // the request failed, so it breaks its link chain and always posts its CQE.
-            let asked = s.ring(ring).expect("ring").req(idx).op.len as usize;
+            let asked = live!(s.req(req)).op.len as usize;
             if n != asked {
-                req_set_fail(s, ring, idx);
+                req_set_fail(s, req);
             }
-            io_req_set_res(s, ring, idx, n as i32, 0);
-            if n > 0 || !s.vfs.wakes.is_empty() {
+            io_req_set_res(s, req, n as i32, 0);
+            if n > 0 || !s.linux.vfs.wakes.is_empty() {
                 super::poll::io_poll_wake_ready(s);
             }
             0
         }
         Err(e) => {
-            if !s.vfs.wakes.is_empty() {
+            if !s.linux.vfs.wakes.is_empty() {
                 super::poll::io_poll_wake_ready(s);
             }
             -e
