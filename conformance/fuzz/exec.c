@@ -16,6 +16,7 @@
  *   regbuf                                                  (IORING_REGISTER_BUFFERS: the
  *                                                            data buffer as index 0)
  *   unregbuf                                                (IORING_UNREGISTER_BUFFERS)
+ *   socketpair                                              (an AF_UNIX stream pair)
  *   write FD BYTES                                          (write(2) from the data buffer)
  *   publish
  *   sqarray INDEX VALUE
@@ -36,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <linux/io_uring.h>
 #include <linux/time_types.h>
@@ -97,6 +99,13 @@ int main(void)
 				return 1;
 			}
 			printf("{\"ret\":0,\"r\":%d,\"w\":%d}\n", fds[0], fds[1]);
+		} else if (!strcmp(cmd, "socketpair")) {
+			int fds[2];
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0) {
+				perror("socketpair");
+				return 1;
+			}
+			printf("{\"ret\":0,\"a\":%d,\"b\":%d}\n", fds[0], fds[1]);
 		} else if (!strcmp(cmd, "write")) {
 			int fd;
 			unsigned n;

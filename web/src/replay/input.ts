@@ -124,8 +124,28 @@ export const SYSCALLS = [
   'getsockopt',
   'write_until_eagain',
   'close',
+  'connect',
 ] as const;
 export type SyscallName = (typeof SYSCALLS)[number];
+
+/** `struct io_uring_buf_reg` of a `register` step for a buffer ring (format §5.3). */
+export interface BufRegIn {
+  /** The named page-aligned ring memory (absent: `ring_addr` 0). */
+  ring?: string;
+  ringOffset: number;
+  ringEntries: number;
+  bgid: number;
+  flags: number;
+}
+
+/** One buffer a `buf_ring_add` step puts in a ring: `len` bytes at `offset` in a named buffer. */
+export interface RingBufIn {
+  buf: string;
+  size: number;
+  offset: number;
+  len: number;
+  bid: number;
+}
 
 /** One input step, by kind. */
 export type StepIn =
@@ -146,7 +166,9 @@ export type StepIn =
       files?: string[];
       iovecs?: IovIn[];
       arg?: bigint;
+      bufReg?: BufRegIn;
     }
+  | { step: number; kind: 'buf_ring_add'; ring: string; ringEntries: number; bufs: RingBufIn[] }
   | { step: number; kind: 'publish'; sqes: SqeIn[] }
   | { step: number; kind: 'sq_array_write'; index: number; value: number }
   | { step: number; kind: 'sq_tail_store'; value: number }
@@ -177,6 +199,8 @@ export type StepIn =
       optname: number;
       optlen: number;
       chunk: number;
+      /** `connect`: the listener's file id. */
+      to?: string;
     }
   | { step: number; kind: 'settle'; file: string; requestNum: number; want: number; timeoutMs: number }
   | { step: number; kind: 'sleep'; ms: number }
@@ -439,7 +463,8 @@ function checkGroups(filesAt: At[], files: FileIn[], byId: Map<string, FileIn>):
 export const STEP_INPUT_KEYS: Record<string, readonly string[]> = {
   setup: ['entries', 'flags', 'cq_entries_requested'],
   setup_probe: ['entries', 'flags', 'cq_entries_requested', 'wq_fd', 'wq_fd_ref'],
-  register: ['opcode', 'opcode_num', 'nr_args', 'files', 'iovecs', 'arg'],
+  register: ['opcode', 'opcode_num', 'nr_args', 'files', 'iovecs', 'arg', 'buf_reg'],
+  buf_ring_add: ['ring', 'ring_entries', 'bufs'],
   publish: ['sqes'],
   sq_array_write: ['index', 'value'],
   sq_tail_store: ['value'],
@@ -462,6 +487,7 @@ export const STEP_INPUT_KEYS: Record<string, readonly string[]> = {
     'optname',
     'optlen',
     'chunk',
+    'to',
   ],
   settle: ['fd_ref', 'file', 'fd_kind', 'request', 'request_num', 'want', 'timeout_ms'],
   sleep: ['ms'],
@@ -512,10 +538,38 @@ function parseStep(a: At, i: number, files: Map<string, FileIn>): StepIn {
             return id;
           });
       }
+      let bufReg: BufRegIn | undefined;
+      if (a.has('buf_reg')) {
+        const b = a.key('buf_reg');
+        bufReg = {
+          ring: b.has('ring') ? b.key('ring').str() : undefined,
+          ringOffset: b.has('ring_offset') ? b.key('ring_offset').int(0, 4095) : 0,
+          ringEntries: b.key('ring_entries').u32(),
+          bgid: b.key('bgid').int(0, 65535),
+          flags: b.key('flags').int(0, 65535),
+        };
+      }
       const iovecs = a.has('iovecs') ? iovList(a.key('iovecs')) : undefined;
       const arg = a.has('arg') ? a.key('arg').u64() : undefined;
-      return { step, kind, opcode, opcodeNum, nrArgs, files: ids, iovecs, arg };
+      return { step, kind, opcode, opcodeNum, nrArgs, files: ids, iovecs, arg, bufReg };
     }
+    case 'buf_ring_add':
+      return {
+        step,
+        kind,
+        ring: a.key('ring').str(),
+        ringEntries: a.key('ring_entries').int(1, 32768),
+        bufs: a
+          .key('bufs')
+          .arr()
+          .map((x) => ({
+            buf: x.key('buf').str(),
+            size: x.key('size').int(1, 1 << 24),
+            offset: x.key('offset').int(0, 1 << 24),
+            len: x.key('len').u32(),
+            bid: x.key('bid').int(0, 65535),
+          })),
+      };
     case 'publish':
       return {
         step,
@@ -601,6 +655,7 @@ function parseStep(a: At, i: number, files: Map<string, FileIn>): StepIn {
         out.optlen = a.key('optlen').s32();
       }
       if (call === 'write_until_eagain') out.chunk = a.key('chunk').int(1, 1 << 24);
+      if (call === 'connect') out.to = a.key('to').oneOf([...files.keys()]);
       return out;
     }
     case 'settle': {
@@ -660,6 +715,12 @@ function checkBuffers(stepsAt: At[], steps: StepIn[]): void {
   const iovNames = (l: IovIn[] | undefined) => l?.forEach((e) => e.buf !== undefined && named.add(e.buf));
   steps.forEach((s, i) => {
     if (s.kind === 'register') iovNames(s.iovecs);
+    // Buffers a buffer ring points into are byte buffers too.
+    if (s.kind === 'buf_ring_add')
+      for (const b of s.bufs) {
+        if (!types.has(b.buf)) types.set(b.buf, 'buffer');
+        named.add(b.buf);
+      }
     if (s.kind === 'publish') {
       s.sqes.forEach((q, j) => {
         for (const [k, v] of [
