@@ -334,6 +334,12 @@ fn start(s: &mut Sim) -> bool {
             return true;
         }
     };
+    // A ring created with IORING_SETUP_R_DISABLED takes no call until
+    // IORING_REGISTER_ENABLE_RINGS (`io_uring/io_uring.c:io_uring_enter`).
+    if live!(s.ring(ring)).flags & IORING_SETUP_R_DISABLED != 0 {
+        finish(s, -EBADFD);
+        return true;
+    }
     call(s).ring = ring;
     if c.to_submit > 0 {
         // `io_submit_sqes`: at most the published entries, at most the SQ size.
@@ -509,7 +515,12 @@ fn io_init_req(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     match opcode {
         IORING_OP_NOP | IORING_OP_NOP128 => nop::io_nop_prep(s, req, sqe),
         IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => uring_cmd::io_uring_cmd_prep(s, req, sqe),
-        IORING_OP_READ | IORING_OP_WRITE => rw::io_prep_rw(s, req, sqe),
+        IORING_OP_READ
+        | IORING_OP_WRITE
+        | IORING_OP_READV
+        | IORING_OP_WRITEV
+        | IORING_OP_READ_FIXED
+        | IORING_OP_WRITE_FIXED => rw::io_prep_rw(s, req, sqe),
         IORING_OP_TIMEOUT => timeout::io_timeout_prep(s, req, sqe, false),
         IORING_OP_LINK_TIMEOUT => timeout::io_timeout_prep(s, req, sqe, true),
         IORING_OP_TIMEOUT_REMOVE => timeout::io_timeout_remove_prep(s, req, sqe),

@@ -234,10 +234,18 @@ pub fn io_uring_fill_params(entries: u32, p: &io_uring_params) -> Result<(u32, u
 
 /// `io_uring_setup(2)`: validates `p`, creates a ring, fills in `p` and returns its fd.
 ///
-/// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create`. Features not modelled
-/// (`SQPOLL`, `HYBRID_IOPOLL`, `NO_MMAP`, `ATTACH_WQ`, `R_DISABLED`, `SQE_MIXED`,
-/// `SQ_REWIND`) are refused with `-EINVAL` after the kernel's own checks pass. `IOPOLL` is
-/// modelled for uring_cmd and NOP (`io_iopoll_check`, `io_do_iopoll`; `enter.rs`).
+/// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create` (`io_allocate_scq_urings`,
+/// `io_sq_offload_create` in `io_uring/sqpoll.c`). What the recordings `setup_flags_each`,
+/// `setup_flags_combos`, `setup_attach_wq` and `setup_r_disabled` show on 6.18 and this follows:
+/// `HYBRID_IOPOLL` (with `IOPOLL`) behaves as `IOPOLL` (the sleep `io_uring_hybrid_poll`
+/// takes before its first poll is not modelled: completions are found by polling at once); `R_DISABLED` creates a ring that
+/// `io_uring_enter` refuses with `-EBADFD` until `IORING_REGISTER_ENABLE_RINGS`; `ATTACH_WQ`
+/// without `SQPOLL` checks `wq_fd` (not open: `-ENXIO`, not a ring: `-EINVAL`) and otherwise
+/// changes nothing the simulator shows (io-wq workers are not per-ring here); `SQ_AFF` without
+/// `SQPOLL` is `-EINVAL`; `NO_MMAP` without the rings' user memory (`cq_off.user_addr` 0) is
+/// `-EFAULT`. Not modelled, refused with `-EINVAL` after the kernel's own checks pass:
+/// `SQPOLL` and `NO_MMAP` with user memory. `IOPOLL` is modelled for uring_cmd and NOP
+/// (`io_iopoll_check`, `io_do_iopoll`; `enter.rs`).
 pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32 {
     if p.resv.iter().any(|&r| r != 0) {
         return -EINVAL;
@@ -249,14 +257,25 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         Ok(v) => v,
         Err(e) => return -e,
     };
-    const UNMODELLED: u32 = IORING_SETUP_SQPOLL
-        | IORING_SETUP_HYBRID_IOPOLL
-        | IORING_SETUP_NO_MMAP
-        | IORING_SETUP_ATTACH_WQ
-        | IORING_SETUP_R_DISABLED
-        | IORING_SETUP_SQE_MIXED
-        | IORING_SETUP_SQ_REWIND;
+    // `io_allocate_scq_urings` → `io_create_region`: user memory for the rings.
+    if p.flags & IORING_SETUP_NO_MMAP != 0 && p.cq_off.user_addr == 0 {
+        return -EFAULT;
+    }
+    const UNMODELLED: u32 = IORING_SETUP_SQPOLL | IORING_SETUP_NO_MMAP;
     if p.flags & UNMODELLED != 0 {
+        return -EINVAL;
+    }
+    // `io_sq_offload_create` without SQPOLL.
+    if p.flags & IORING_SETUP_ATTACH_WQ != 0 {
+        let f = match s.linux.fds.fget(p.wq_fd as i32) {
+            Some(f) => f,
+            None => return -ENXIO,
+        };
+        if !matches!(s.linux.fds.file(f).kind, FileKind::IoUring(_)) {
+            return -EINVAL;
+        }
+    }
+    if p.flags & IORING_SETUP_SQ_AFF != 0 {
         return -EINVAL;
     }
     let layout = RingLayout::new(sq, cq, p.flags);
@@ -302,6 +321,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         dead: false,
         exit: ExitProgress::default(),
         file_table: Vec::new(),
+        buf_table: Vec::new(),
         defer_list: Default::default(),
         nr_drained: 0,
         drain_active: false,
@@ -504,6 +524,25 @@ pub fn io_req_complete_defer(s: &mut Sim, req: Req) {
 /// `io_req_defer_failed`: fail the request with `res` and complete it at the next flush.
 pub fn io_req_defer_failed(s: &mut Sim, req: Req, res: i32) {
     req_set_fail(s, req);
+    // `def->fail` = `io_rw_fail` for the reads and writes: `io_fixup_rw_res` reports the bytes
+    // a short write already moved instead of the error.
+    let res = {
+        let r = live!(s.req(req));
+        let rw = matches!(
+            r.opcode,
+            IORING_OP_READ
+                | IORING_OP_WRITE
+                | IORING_OP_READV
+                | IORING_OP_WRITEV
+                | IORING_OP_READ_FIXED
+                | IORING_OP_WRITE_FIXED
+        );
+        if rw && res < 0 && r.op.bytes_done > 0 {
+            r.op.bytes_done as i32
+        } else {
+            res
+        }
+    };
     io_req_set_res(s, req, res, 0);
     io_req_complete_defer(s, req);
 }
@@ -1158,8 +1197,12 @@ fn issue_op(opcode: u8, req: Req, issue_flags: u32) -> i32 {
     match opcode {
         IORING_OP_NOP | IORING_OP_NOP128 => sim::with(|s| nop::io_nop(s, req, issue_flags)),
         IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => uring_cmd::io_uring_cmd(req, issue_flags),
-        IORING_OP_READ => sim::with(|s| rw::io_read(s, req, issue_flags)),
-        IORING_OP_WRITE => sim::with(|s| rw::io_write(s, req, issue_flags)),
+        IORING_OP_READ | IORING_OP_READV | IORING_OP_READ_FIXED => {
+            sim::with(|s| rw::io_read(s, req, issue_flags))
+        }
+        IORING_OP_WRITE | IORING_OP_WRITEV | IORING_OP_WRITE_FIXED => {
+            sim::with(|s| rw::io_write(s, req, issue_flags))
+        }
         IORING_OP_TIMEOUT => sim::with(|s| timeout::io_timeout(s, req)),
         IORING_OP_TIMEOUT_REMOVE => sim::with(|s| timeout::io_timeout_remove(s, req)),
         IORING_OP_ASYNC_CANCEL => sim::with(|s| cancel::io_async_cancel(s, req)),
@@ -1234,10 +1277,24 @@ pub fn io_queue_sqe_fallback(s: &mut Sim, req: Req) {
 /// `io_queue_iowq`: hand the request to an io-wq worker.
 pub fn io_queue_iowq(s: &mut Sim, req: Req) {
     let Req { ring, idx } = req;
-    let (serial, ud, op) = {
+    let (serial, ud, op, isreg) = {
         let r = live!(s.req(req));
-        (r.serial, r.user_data, r.opcode)
+        (
+            r.serial,
+            r.user_data,
+            r.opcode,
+            r.flags & opdata::REQ_F_ISREG != 0,
+        )
     };
+    // `io_prep_async_work`: work on a regular file is hashed (serialised per inode) for the
+    // opcodes with `hash_reg_file` (the writes) and on IOPOLL rings. REQ_F_ISREG is known once
+    // the file was looked at by an issue attempt, so a forced-async write that never tried
+    // inline goes to the normal queue (`readv_async_link`, `fixed_rw_regular_file`).
+    let hashed = isreg
+        && (matches!(
+            op,
+            IORING_OP_WRITE | IORING_OP_WRITEV | IORING_OP_WRITE_FIXED
+        ) || live!(s.ring(ring)).flags & IORING_SETUP_IOPOLL != 0);
     req_set_state(s, req, ReqState::IowqQueued);
     s.emit(
         Event::io_uring_queue_async_work,
@@ -1245,7 +1302,7 @@ pub fn io_queue_iowq(s: &mut Sim, req: Req) {
         serial,
         ud,
         op as i64,
-        0,
+        i64::from(hashed),
     );
     s.io_uring.iowq.push_back((Req::new(ring, idx), serial));
 }
@@ -1357,7 +1414,13 @@ fn io_wq_free_work(s: &mut Sim, req: Req) {
     }
     tw::io_req_task_work_add(s, req, TwFunc::Complete, false);
     if let Some(n) = nxt {
-        io_queue_iowq(s, Req::new(ring, n));
+        // `io_wq_free_work` hands the next request to the worker as its next work item
+        // (`io_worker_handle_work`): it was prepared with the head (`io_prep_async_link`), so
+        // no `io_uring_queue_async_work` tracepoint fires for it (`fixed_link_async`).
+        let nreq = Req::new(ring, n);
+        let serial = live!(s.req(nreq)).serial;
+        req_set_state(s, nreq, ReqState::IowqQueued);
+        s.io_uring.iowq.push_back((nreq, serial));
     }
 }
 

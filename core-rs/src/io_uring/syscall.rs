@@ -61,8 +61,15 @@ fn params_from_bytes(b: &[u8; PARAMS_SIZE]) -> io_uring_params {
         features: rd32(b, 20),
         wq_fd: rd32(b, 24),
         resv: [rd32(b, 28), rd32(b, 32), rd32(b, 36)],
-        sq_off: Default::default(),
-        cq_off: Default::default(),
+        // Only `user_addr` of the offsets is an input (`IORING_SETUP_NO_MMAP`).
+        sq_off: io_sqring_offsets {
+            user_addr: rd32(b, 72) as u64 | (rd32(b, 76) as u64) << 32,
+            ..Default::default()
+        },
+        cq_off: io_cqring_offsets {
+            user_addr: rd32(b, 112) as u64 | (rd32(b, 116) as u64) << 32,
+            ..Default::default()
+        },
     }
 }
 

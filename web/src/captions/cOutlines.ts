@@ -22,6 +22,22 @@ const TO = 'io_uring/timeout.c';
 
 /** Outlines by C identifier (the `ident` of captions/kernelFunctions.ts). */
 export const C_OUTLINES: Record<string, COutline> = {
+  __do_sys_io_uring_register: {
+    file: 'io_uring/register.c',
+    lines: [
+      '__do_sys_io_uring_register(fd, opcode, arg, nr_args) {   /* the ring behind fd, uring_lock */',
+      '  switch (opcode) {',
+      '  case IORING_REGISTER_BUFFERS:   /* NULL arg: -EFAULT */',
+      '    io_sqe_buffers_register(ctx, arg, nr_args);   /* -EBUSY if a table exists; pins pages */',
+      '  case IORING_UNREGISTER_BUFFERS:   /* arg, nr_args must be 0 */',
+      '    io_sqe_buffers_unregister(ctx);   /* -ENXIO if none; in-flight requests keep theirs */',
+      '  case IORING_REGISTER_PROBE:  io_probe(ctx, arg, nr_args);',
+      '  case IORING_REGISTER_ENABLE_RINGS:  io_register_enable_rings(ctx);   /* else -EBADFD */',
+      '  }',
+      '  trace_io_uring_register(ctx, opcode, nr_user_files, nr_user_bufs, ret);',
+      '}',
+    ],
+  },
   io_iopoll_req_issued: {
     file: IO,
     lines: [

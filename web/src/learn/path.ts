@@ -20,6 +20,12 @@ export const START_PATH: readonly PathStop[] = [
   { target: 'nop-batch', part: 'io_uring basics', learn: 'SQEs in, CQEs out, head and tail' },
   { target: 'cq-overflow-nop', part: 'io_uring basics', learn: 'a full CQ loses nothing' },
   { target: 'first-read', part: 'io_uring from zero', learn: 'a first READ, and one that waits on an empty pipe' },
+  { target: 'readv-scatter', part: 'io_uring from zero', learn: 'READV scatters into an iovec array, WRITEV gathers' },
+  {
+    target: 'fixed-buffers',
+    part: 'io_uring from zero',
+    learn: 'registered buffers: READ_FIXED without pinning per I/O',
+  },
   { target: 'linked-write-read', part: 'io_uring from zero', learn: 'a linked WRITE→READ, and a link that fails' },
   {
     target: 'timeout-races-read',

@@ -31,6 +31,8 @@ const ORDER = [
   'nop-batch',
   'cq-overflow-nop',
   'first-read',
+  'readv-scatter',
+  'fixed-buffers',
   'linked-write-read',
   'timeout-races-read',
   'poll-multishot',

@@ -115,6 +115,8 @@ export interface QueueInitOptions {
   flags?: number;
   /** With `IORING_SETUP_CQSIZE`. */
   cqEntries?: number;
+  /** With `IORING_SETUP_ATTACH_WQ`: the ring whose io-wq to share. */
+  wqFd?: number;
 }
 
 /**
@@ -181,6 +183,7 @@ export class IoUring {
     const p = mem.alloc(120);
     mem.writeU32(p + PARAMS_OFF.FLAGS, flags);
     if (opts.cqEntries !== undefined) mem.writeU32(p + PARAMS_OFF.CQ_ENTRIES, opts.cqEntries);
+    if (opts.wqFd !== undefined) mem.writeU32(p + PARAMS_OFF.WQ_FD, opts.wqFd >>> 0);
     const fd = core.call((e) => e.io_uring_setup(entries >>> 0, p));
     if (fd < 0) return { ret: fd, params: null };
     const dv = core.view();
