@@ -1,4 +1,10 @@
-//! The simulator: the one world the simulated kernel lives in, its clock and its scheduler.
+//! The simulator: the machine the simulated kernel lives in — its state, per subsystem
+//! ([`Sim`]: the simulator's own step, clock, trace and context, plus `linux` and `io_uring`),
+//! and its clock.
+//!
+//! This module names no subsystem: the state's types are declared in `include/` (as the
+//! kernel's structs are in its headers), and what runs the machine — the scheduler and the
+//! system-call entry — is `crate::sched`, above the subsystems it dispatches to.
 //!
 //! No upstream counterpart. The kernel is a concurrent system; this is a deterministic,
 //! single-threaded stand-in in which every unit of kernel work is one *step*:
