@@ -1225,7 +1225,7 @@ pub fn io_queue_sqe_fallback(s: &mut Sim, req: Req) {
 
 /// `io_queue_iowq`: hand the request to an io-wq worker.
 pub fn io_queue_iowq(s: &mut Sim, req: Req) {
-    let Req { ring, idx } = req;
+    let ring = req.ring;
     let (serial, ud, op) = {
         let r = live!(s.req(req));
         (r.serial, r.user_data, r.opcode)
@@ -1239,7 +1239,7 @@ pub fn io_queue_iowq(s: &mut Sim, req: Req) {
         op as i64,
         0,
     );
-    s.io_uring.iowq.push_back((Req::new(ring, idx), serial));
+    s.io_uring.iowq.push_back((req, serial));
 }
 
 /// `io_wq_submit_work` followed by `io_wq_free_work`: what an io-wq worker does with one
