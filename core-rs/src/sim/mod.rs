@@ -190,6 +190,16 @@ impl Sim {
             .and_then(|r| r.as_deref())
     }
 
+    /// The ring and request serial the code running now works for, for trace records written
+    /// on its behalf (a driver's `printk`, a work item it queues): the uring_cmd issue context
+    /// io_uring set up around the driver call, or `(0, 0)` outside one.
+    pub fn cur_req(&self) -> (u32, u32) {
+        self.io_uring
+            .ucmd
+            .cur_issue
+            .map_or((0, 0), |c| (c.ring, c.serial))
+    }
+
     /// Resolves a request handle: the one lookup of a request. `None` if the ring or the slab
     /// slot does not exist.
     pub fn req(&self, h: Req) -> Option<&IoKiocb> {
