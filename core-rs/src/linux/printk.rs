@@ -40,10 +40,6 @@ pub fn printk(s: &mut Sim, level: u32, msg: &str) {
         .log
         .lines
         .push(msg.trim_end_matches('\n').to_string());
-    let (ring, req) = s
-        .io_uring
-        .ucmd
-        .cur_issue
-        .map_or((0, 0), |c| (c.ring, c.serial));
+    let (ring, req) = s.cur_req();
     s.emit(Event::sim_driver_log, ring, req, 0, id as i64, level as i64);
 }
