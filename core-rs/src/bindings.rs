@@ -207,8 +207,8 @@ pub fn ktime_get_ns() -> u64 {
 }
 
 /// `printk` at `level` (`KERN_INFO` = 6, `KERN_ERR` = 3).
-pub fn printk(level: u32, msg: &str) {
-    simulator::with(|s| crate::linux::printk::printk(s, level, msg));
+pub fn printk(level: u32, args: core::fmt::Arguments<'_>) {
+    simulator::with(|s| crate::linux::printk::printk_fmt(s, level, args));
 }
 
 /// The simulator's instrumentation hooks (not a real binding; see the module docs).

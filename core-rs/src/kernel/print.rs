@@ -6,7 +6,7 @@
 
 /// Prints `msg` at `level`, stamping `file:line` (used by the macros).
 #[doc(hidden)]
-pub fn call_printk(level: u32, file: &str, line: u32, msg: &str) {
+pub fn call_printk(level: u32, file: &str, line: u32, msg: core::fmt::Arguments<'_>) {
     crate::bindings::sim::set_src_at(file, line);
     crate::bindings::printk(level, msg);
 }
@@ -15,7 +15,7 @@ pub fn call_printk(level: u32, file: &str, line: u32, msg: &str) {
 #[macro_export]
 macro_rules! pr_info {
     ($($arg:tt)*) => {
-        $crate::kernel::print::call_printk(6, file!(), line!(), &format!($($arg)*))
+        $crate::kernel::print::call_printk(6, file!(), line!(), format_args!($($arg)*))
     };
 }
 
@@ -23,7 +23,7 @@ macro_rules! pr_info {
 #[macro_export]
 macro_rules! pr_err {
     ($($arg:tt)*) => {
-        $crate::kernel::print::call_printk(3, file!(), line!(), &format!($($arg)*))
+        $crate::kernel::print::call_printk(3, file!(), line!(), format_args!($($arg)*))
     };
 }
 
@@ -35,7 +35,7 @@ macro_rules! dev_info {
             6,
             file!(),
             line!(),
-            &format!("misc {}: {}", $dev.name(), format!($($arg)*)),
+            format_args!("misc {}: {}", $dev.name(), format_args!($($arg)*)),
         )
     };
 }
@@ -48,7 +48,7 @@ macro_rules! dev_err {
             3,
             file!(),
             line!(),
-            &format!("misc {}: {}", $dev.name(), format!($($arg)*)),
+            format_args!("misc {}: {}", $dev.name(), format_args!($($arg)*)),
         )
     };
 }

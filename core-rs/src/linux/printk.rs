@@ -16,15 +16,24 @@ pub const LOGLEVEL_ERR: u32 = 3;
 pub const LOGLEVEL_INFO: u32 = 6;
 
 /// The log buffer.
+///
+/// A message's text is kept once however often it is printed (drivers print the same line for
+/// every command): `lines` holds, per message, the index of its text in `texts`.
 #[derive(Default)]
 pub struct LogBuf {
-    lines: Vec<String>,
+    texts: Vec<String>,
+    lines: Vec<u32>,
+    /// The texts of the last few messages (indices into `texts`), checked before adding one.
+    recent: [u32; 4],
+    /// Where a formatted message is built before it is looked up.
+    scratch: String,
 }
 
 impl LogBuf {
     /// Returns message `id`, if there is one.
     pub fn get(&self, id: u32) -> Option<&str> {
-        self.lines.get(id as usize).map(String::as_str)
+        let t = *self.lines.get(id as usize)?;
+        self.texts.get(t as usize).map(String::as_str)
     }
 
     /// Returns how many messages were logged.
@@ -36,12 +45,48 @@ impl LogBuf {
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
+
+    /// Appends a message; returns its id.
+    fn push(&mut self, msg: &str) -> u32 {
+        let msg = msg.trim_end_matches('\n');
+        let found = self
+            .recent
+            .iter()
+            .copied()
+            .find(|&t| self.texts.get(t as usize).map(String::as_str) == Some(msg));
+        let t = match found {
+            Some(t) => t,
+            None => {
+                self.texts.push(msg.to_string());
+                let t = self.texts.len() as u32 - 1;
+                self.recent.rotate_right(1);
+                self.recent[0] = t;
+                t
+            }
+        };
+        self.lines.push(t);
+        self.lines.len() as u32 - 1
+    }
 }
 
 /// `printk`: appends `msg` at `level` and emits a `sim_driver_log` record for it.
 pub fn printk(s: &mut Sim, level: u32, msg: &str) {
-    let id = s.log.lines.len() as u32;
-    s.log.lines.push(msg.trim_end_matches('\n').to_string());
+    let id = s.log.push(msg);
+    emit_log(s, level, id);
+}
+
+/// `printk` of a formatted message (the `pr_*!`/`dev_*!` macros), built in a reused buffer.
+pub fn printk_fmt(s: &mut Sim, level: u32, args: core::fmt::Arguments<'_>) {
+    let mut buf = core::mem::take(&mut s.log.scratch);
+    buf.clear();
+    // Writing to a String cannot fail.
+    let _ = core::fmt::Write::write_fmt(&mut buf, args);
+    let id = s.log.push(&buf);
+    s.log.scratch = buf;
+    emit_log(s, level, id);
+}
+
+fn emit_log(s: &mut Sim, level: u32, id: u32) {
     let (ring, req) = s.ucmd.cur_issue.map_or((0, 0), |c| (c.ring, c.serial));
     s.emit(Event::sim_driver_log, ring, req, 0, id as i64, level as i64);
 }
