@@ -8,7 +8,21 @@
 #[doc(hidden)]
 pub fn call_printk(level: u32, file: &str, line: u32, msg: core::fmt::Arguments<'_>) {
     crate::bindings::sim::set_src_at(file, line);
-    crate::bindings::printk(level, msg);
+    crate::bindings::printk(level, &[], msg);
+}
+
+/// Prints `msg` at `level` prefixed with the device's name, as `dev_printk` does for a misc
+/// device ("misc <name>: "), stamping `file:line` (used by the `dev_*!` macros).
+#[doc(hidden)]
+pub fn call_dev_printk(
+    level: u32,
+    file: &str,
+    line: u32,
+    dev: &str,
+    msg: core::fmt::Arguments<'_>,
+) {
+    crate::bindings::sim::set_src_at(file, line);
+    crate::bindings::printk(level, &["misc ", dev, ": "], msg);
 }
 
 /// Prints an info-level message (`pr_info!`).
@@ -31,12 +45,7 @@ macro_rules! pr_err {
 #[macro_export]
 macro_rules! dev_info {
     ($dev:expr, $($arg:tt)*) => {
-        $crate::kernel::print::call_printk(
-            6,
-            file!(),
-            line!(),
-            format_args!("misc {}: {}", $dev.name(), format_args!($($arg)*)),
-        )
+        $crate::kernel::print::call_dev_printk(6, file!(), line!(), $dev.name(), format_args!($($arg)*))
     };
 }
 
@@ -44,11 +53,6 @@ macro_rules! dev_info {
 #[macro_export]
 macro_rules! dev_err {
     ($dev:expr, $($arg:tt)*) => {
-        $crate::kernel::print::call_printk(
-            3,
-            file!(),
-            line!(),
-            format_args!("misc {}: {}", $dev.name(), format_args!($($arg)*)),
-        )
+        $crate::kernel::print::call_dev_printk(3, file!(), line!(), $dev.name(), format_args!($($arg)*))
     };
 }

@@ -75,12 +75,19 @@ pub fn printk(s: &mut Sim, level: u32, msg: &str) {
     emit_log(s, level, id);
 }
 
-/// `printk` of a formatted message (the `pr_*!`/`dev_*!` macros), built in a reused buffer.
-pub fn printk_fmt(s: &mut Sim, level: u32, args: core::fmt::Arguments<'_>) {
+/// `printk` of a formatted message (the `pr_*!`/`dev_*!` macros): the `prefix` strings, then
+/// `args`, built in a reused buffer (a message without arguments is copied, not formatted).
+pub fn printk_fmt(s: &mut Sim, level: u32, prefix: &[&str], args: core::fmt::Arguments<'_>) {
     let mut buf = core::mem::take(&mut s.log.scratch);
     buf.clear();
-    // Writing to a String cannot fail.
-    let _ = core::fmt::Write::write_fmt(&mut buf, args);
+    for p in prefix {
+        buf.push_str(p);
+    }
+    match args.as_str() {
+        Some(text) => buf.push_str(text),
+        // Writing to a String cannot fail.
+        None => drop(core::fmt::Write::write_fmt(&mut buf, args)),
+    }
     let id = s.log.push(&buf);
     s.log.scratch = buf;
     emit_log(s, level, id);
