@@ -90,7 +90,7 @@ fn cache_get(key: (usize, usize)) -> Option<u16> {
     IDS.with(|(ids, _)| {
         ids.iter().find_map(|e| {
             let (p, l, id) = e.get();
-            ((p, l) == key).then(|| id)
+            ((p, l) == key).then_some(id)
         })
     })
 }
