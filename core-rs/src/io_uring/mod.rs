@@ -724,6 +724,12 @@ pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
     }
     io_commit_cqring(s, ring);
     io_free_batch_list(s, ring, &list);
+    // Hand the list's allocation back for the next batch (unless freeing queued new work).
+    let mut list = list;
+    list.clear();
+    if s.ctx(ring).compl_reqs.is_empty() {
+        s.ctx_mut(ring).compl_reqs = list;
+    }
     if s.ctx(ring).drain_active {
         io_queue_deferred(s, ring);
     }
