@@ -50,8 +50,8 @@ fn rd32(sqe: &[u8], o: usize) -> u32 {
 ///
 /// `EINVAL` for buffer select, a non-zero `off` or `splice_fd_in`, or unknown flags;
 /// [`ENOTMODELLED`] for the flags not modelled.
-pub fn io_async_cancel_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
-    if s.ring(ring).expect("ring").req(idx).flags & REQ_F_BUFFER_SELECT != 0 {
+pub fn io_async_cancel_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
+    if live!(s.req(req)).flags & REQ_F_BUFFER_SELECT != 0 {
         return Err(EINVAL);
     }
     let off = u64::from(rd32(sqe, sqe_off::OFF)) | u64::from(rd32(sqe, sqe_off::OFF + 4)) << 32;
@@ -63,27 +63,25 @@ pub fn io_async_cancel_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Res
         return Err(EINVAL);
     }
     if flags != 0 {
-        return Err(super::rw::not_modelled(s, ring, idx, not_modelled::FIELD));
+        return Err(super::rw::not_modelled(s, req, not_modelled::FIELD));
     }
     let addr = u64::from(rd32(sqe, sqe_off::ADDR)) | u64::from(rd32(sqe, sqe_off::ADDR + 4)) << 32;
-    s.ring_mut(ring).expect("ring").req_mut(idx).op.target = addr;
+    live!(s.req_mut(req)).op.target = addr;
     Ok(())
 }
 
 /// `io_async_cancel_one`: a request still queued for io-wq is taken off the queue and fails
 /// with `-ECANCELED` (`io_wq_submit_work` with `IO_WQ_WORK_CANCEL`).
 fn io_async_cancel_one(s: &mut Sim, ring: u32, user_data: u64) -> Result<(), i32> {
-    let pos = s.iowq.iter().position(|&(r, idx, serial)| {
-        r == ring
-            && s.ring(ring).map_or(false, |c| {
-                let q = c.req(idx);
-                q.serial == serial && q.user_data == user_data
-            })
+    let pos = s.iowq.iter().position(|&(req, serial)| {
+        req.ring == ring
+            && s.req(req)
+                .map_or(false, |q| q.serial == serial && q.user_data == user_data)
     });
-    let (_, idx, _) = s.iowq.remove(pos.ok_or(ENOENT)?).expect("queued work");
-    req_set_fail(s, ring, idx);
-    io_req_set_res(s, ring, idx, -ECANCELED, 0);
-    tw::io_req_task_work_add(s, ring, idx, TwFunc::Fail(-ECANCELED), false);
+    let (req, _) = s.iowq.remove(pos.ok_or(ENOENT)?).ok_or(ENOENT)?;
+    req_set_fail(s, req);
+    io_req_set_res(s, req, -ECANCELED, 0);
+    tw::io_req_task_work_add(s, req, TwFunc::Fail(-ECANCELED), false);
     Ok(())
 }
 
@@ -105,9 +103,10 @@ pub fn io_try_cancel(s: &mut Sim, ring: u32, user_data: u64) -> Result<(), i32> 
 }
 
 /// `io_async_cancel`: the result is what `io_try_cancel` answered.
-pub fn io_async_cancel(s: &mut Sim, ring: u32, idx: u32) -> i32 {
+pub fn io_async_cancel(s: &mut Sim, req: Req) -> i32 {
+    let ring = req.ring;
     let (target, serial, ud) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.op.target, r.serial, r.user_data)
     };
     let ret = match io_try_cancel(s, ring, target) {
@@ -123,8 +122,8 @@ pub fn io_async_cancel(s: &mut Sim, ring: u32, idx: u32) -> i32 {
         target as i64,
     );
     if ret < 0 {
-        req_set_fail(s, ring, idx);
+        req_set_fail(s, req);
     }
-    io_req_set_res(s, ring, idx, ret, 0);
+    io_req_set_res(s, req, ret, 0);
     0
 }
