@@ -9,7 +9,7 @@ use ringside_core::ffi::exports::ABI_VERSION;
 use ringside_core::io_uring::opdata::ENOTMODELLED;
 use ringside_core::io_uring::types::*;
 use ringside_core::ring::rings_off;
-use ringside_core::sim::sched::{StepKind, STEP_NS};
+use ringside_core::sched::{StepKind, STEP_NS};
 use ringside_core::trace::{Ctx, Event, TraceRecord};
 use ringside_core::uapi::errno::*;
 use ringside_core::uapi::fcntl::*;
@@ -63,6 +63,11 @@ fn render() -> String {
                 IORING_OP_READV,
                 IORING_OP_POLL_ADD,
                 IORING_OP_POLL_REMOVE,
+                IORING_OP_ACCEPT,
+                IORING_OP_SEND,
+                IORING_OP_RECV,
+                IORING_OP_PROVIDE_BUFFERS,
+                IORING_OP_REMOVE_BUFFERS,
                 IORING_OP_TIMEOUT,
                 IORING_OP_TIMEOUT_REMOVE,
                 IORING_OP_ASYNC_CANCEL,
@@ -191,6 +196,8 @@ fn render() -> String {
                 IORING_REGISTER_FILES,
                 IORING_UNREGISTER_FILES,
                 IORING_REGISTER_PROBE,
+                IORING_REGISTER_PBUF_RING,
+                IORING_UNREGISTER_PBUF_RING,
                 IO_URING_OP_SUPPORTED,
                 IO_URING_PROBE_SIZE,
                 IO_URING_PROBE_OP_SIZE,

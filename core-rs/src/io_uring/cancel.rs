@@ -73,12 +73,12 @@ pub fn io_async_cancel_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32
 /// `io_async_cancel_one`: a request still queued for io-wq is taken off the queue and fails
 /// with `-ECANCELED` (`io_wq_submit_work` with `IO_WQ_WORK_CANCEL`).
 fn io_async_cancel_one(s: &mut Sim, ring: u32, user_data: u64) -> Result<(), i32> {
-    let pos = s.iowq.iter().position(|&(req, serial)| {
+    let pos = s.io_uring.iowq.iter().position(|&(req, serial)| {
         req.ring == ring
             && s.req(req)
                 .map_or(false, |q| q.serial == serial && q.user_data == user_data)
     });
-    let (req, _) = s.iowq.remove(pos.ok_or(ENOENT)?).ok_or(ENOENT)?;
+    let (req, _) = s.io_uring.iowq.remove(pos.ok_or(ENOENT)?).ok_or(ENOENT)?;
     req_set_fail(s, req);
     io_req_set_res(s, req, -ECANCELED, 0);
     tw::io_req_task_work_add(s, req, TwFunc::Fail(-ECANCELED), false);

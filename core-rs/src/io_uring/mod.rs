@@ -127,6 +127,8 @@ pub mod cancel;
 pub mod enter;
 pub mod exit;
 pub mod iopoll;
+pub mod kbuf;
+pub mod net;
 pub mod nop;
 pub mod opdata;
 pub mod opdef;
@@ -264,14 +266,14 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
     rings.write_once_u32(rings_off::CQ_RING_MASK, cq - 1);
     rings.write_once_u32(rings_off::SQ_RING_ENTRIES, sq);
     rings.write_once_u32(rings_off::CQ_RING_ENTRIES, cq);
-    let id = s.rings.len() as u32 + 1;
-    let fd = s.fds.install(
+    let id = s.io_uring.rings.len() as u32 + 1;
+    let fd = s.linux.fds.install(
         FileKind::IoUring(id),
         &exit::IO_URING_FOPS,
         core::ptr::null_mut(),
     );
     let sqe_bytes = layout.sqes_bytes as usize;
-    s.rings.push(Some(Box::new(IoRingCtx {
+    s.io_uring.rings.push(Some(Box::new(IoRingCtx {
         id,
         fd,
         flags: p.flags,
@@ -348,8 +350,8 @@ pub fn req_set_state(s: &mut Sim, req: Req, to: ReqState) {
 
 /// Allocates a request from the ring's cache (`io_alloc_req`), keeping its old PDU bytes.
 pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
-    s.serial += 1;
-    let serial = s.serial;
+    s.io_uring.serial += 1;
+    let serial = s.io_uring.serial;
     let ctx = live!(s.ring_mut(ring));
     let idx = match ctx.free.pop() {
         Some(i) => i,
@@ -460,7 +462,7 @@ pub fn io_free_req(s: &mut Sim, req: Req) {
     };
     if let Some(f) = file {
         if !fixed {
-            if let Some(fl) = s.fds.put(f) {
+            if let Some(fl) = s.linux.fds.put(f) {
                 // The final fput from inside the kernel: the object is torn down now, and
                 // `->release()` runs later from the workqueue (delayed_fput).
                 crate::linux::syscalls::release_obj(s, &fl);
@@ -1081,11 +1083,11 @@ pub fn io_assign_file(s: &mut Sim, req: Req) -> Result<(), i32> {
             (r.serial, r.user_data)
         };
         s.emit(Event::io_uring_file_get, ring, serial, ud, fd as i64, 0);
-        let f = s.fds.fget(fd).ok_or(EBADF)?;
-        s.fds.get(f);
+        let f = s.linux.fds.fget(fd).ok_or(EBADF)?;
+        s.linux.fds.get(f);
         f
     };
-    let ptr = s.fds.file_ptr(f);
+    let ptr = s.linux.fds.file_ptr(f);
     let r = live!(s.req_mut(req));
     r.file = Some(f);
     r.cmd.file = ptr;
@@ -1170,6 +1172,12 @@ fn issue_op(opcode: u8, req: Req, issue_flags: u32) -> i32 {
         IORING_OP_ASYNC_CANCEL => sim::with(|s| cancel::io_async_cancel(s, req)),
         IORING_OP_POLL_ADD => sim::with(|s| poll::io_poll_add(s, req)),
         IORING_OP_POLL_REMOVE => sim::with(|s| poll::io_poll_remove(s, req)),
+        IORING_OP_SEND => sim::with(|s| net::io_send(s, req, issue_flags)),
+        IORING_OP_RECV => sim::with(|s| net::io_recv(s, req, issue_flags)),
+        IORING_OP_ACCEPT => sim::with(|s| net::io_accept(s, req, issue_flags)),
+        IORING_OP_PROVIDE_BUFFERS | IORING_OP_REMOVE_BUFFERS => {
+            sim::with(|s| kbuf::io_manage_buffers_legacy(s, req))
+        }
         // A LINK_TIMEOUT is never issued: its chain takes it out before the next member runs.
         _ => -EINVAL,
     }
@@ -1246,7 +1254,7 @@ pub fn io_queue_iowq(s: &mut Sim, req: Req) {
         op as i64,
         0,
     );
-    s.iowq.push_back((Req::new(ring, idx), serial));
+    s.io_uring.iowq.push_back((Req::new(ring, idx), serial));
 }
 
 /// `io_wq_submit_work` followed by `io_wq_free_work`: what an io-wq worker does with one
@@ -1308,7 +1316,7 @@ fn io_wq_issue(req: Req, flags: u32) -> i32 {
             return false;
         }
         let f = live!(live!(s.req(req)).file);
-        poll::file_can_poll(s.fds.file(f).kind)
+        poll::file_can_poll(s.linux.fds.file(f).kind)
     });
     let mut needs_poll = needs_poll;
     if needs_poll {

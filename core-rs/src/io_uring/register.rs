@@ -3,8 +3,8 @@
 //! Mirrors: `io_uring/register.c` (`SYSCALL_DEFINE4(io_uring_register)`,
 //! `__io_uring_register`, `io_probe`) and `io_uring/rsrc.c` via [`super::rsrc`].
 //!
-//! Differences from upstream: only `IORING_REGISTER_FILES`, `IORING_UNREGISTER_FILES` and
-//! `IORING_REGISTER_PROBE` are modelled; every other opcode below `IORING_REGISTER_LAST`
+//! Differences from upstream: only `IORING_REGISTER_FILES`, `IORING_UNREGISTER_FILES`,
+//! `IORING_REGISTER_PROBE` and `IORING_(UN)REGISTER_PBUF_RING` (`io_uring/kbuf.c`) are modelled; every other opcode below `IORING_REGISTER_LAST`
 //! answers `-EINVAL`, and registered rings (`IORING_REGISTER_USE_REGISTERED_RING`) do not exist.
 
 use super::*;
@@ -20,11 +20,11 @@ pub fn io_uring_register(s: &mut Sim, fd: i32, opcode: u32, arg: u64, nr_args: u
         // No ring is ever registered with IORING_REGISTER_RING_FDS.
         return if fd as u32 >= 16 { -EINVAL } else { -EBADF };
     }
-    let f = match s.fds.fget(fd) {
+    let f = match s.linux.fds.fget(fd) {
         Some(f) => f,
         None => return -EBADF,
     };
-    let ring = match s.fds.file(f).kind {
+    let ring = match s.linux.fds.file(f).kind {
         FileKind::IoUring(id) => id,
         _ => return -EOPNOTSUPP,
     };
@@ -41,6 +41,16 @@ pub fn io_uring_register(s: &mut Sim, fd: i32, opcode: u32, arg: u64, nr_args: u
                 -EINVAL
             } else {
                 rsrc::io_sqe_files_unregister(s, ring)
+            }
+        }
+        // `__io_uring_register`: both need an argument and `nr_args` 1.
+        IORING_REGISTER_PBUF_RING | IORING_UNREGISTER_PBUF_RING => {
+            if arg == 0 || nr_args != 1 {
+                -EINVAL
+            } else if opcode == IORING_REGISTER_PBUF_RING {
+                super::kbuf::io_register_pbuf_ring(s, ring, arg)
+            } else {
+                super::kbuf::io_unregister_pbuf_ring(s, ring, arg)
             }
         }
         IORING_REGISTER_PROBE => {
@@ -71,7 +81,7 @@ fn io_probe(s: &mut Sim, arg: u64, nr_args: u32) -> i32 {
     let nr = nr_args.min(u32::from(IORING_OP_LAST));
     let size = (IO_URING_PROBE_SIZE + nr * IO_URING_PROBE_OP_SIZE) as usize;
     let mut p = vec![0u8; size];
-    if s.user.copy_from_user(&mut p, arg).is_err() {
+    if s.linux.user.copy_from_user(&mut p, arg).is_err() {
         return -EFAULT;
     }
     if p.iter().any(|&b| b != 0) {
@@ -86,7 +96,7 @@ fn io_probe(s: &mut Sim, arg: u64, nr_args: u32) -> i32 {
         }
     }
     p[1] = nr as u8;
-    match s.user.copy_to_user(arg, &p, 0) {
+    match s.linux.user.copy_to_user(arg, &p, 0) {
         Ok(()) => 0,
         Err(e) => -e,
     }

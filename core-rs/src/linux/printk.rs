@@ -7,6 +7,7 @@
 //! `sim_driver_log` trace record whose `a` is the message's index, so the UI and the text
 //! traces can show the line where it was printed.
 
+pub use crate::include::linux::LogBuf;
 use crate::sim::Sim;
 use crate::trace::Event;
 
@@ -14,20 +15,6 @@ use crate::trace::Event;
 pub const LOGLEVEL_ERR: u32 = 3;
 /// `KERN_INFO`.
 pub const LOGLEVEL_INFO: u32 = 6;
-
-/// The log buffer.
-///
-/// A message's text is kept once however often it is printed (drivers print the same line for
-/// every command): `lines` holds, per message, the index of its text in `texts`.
-#[derive(Default)]
-pub struct LogBuf {
-    texts: Vec<String>,
-    lines: Vec<u32>,
-    /// The texts of the last few messages (indices into `texts`), checked before adding one.
-    recent: [u32; 4],
-    /// Where a formatted message is built before it is looked up.
-    scratch: String,
-}
 
 impl LogBuf {
     /// Returns message `id`, if there is one.
@@ -71,14 +58,14 @@ impl LogBuf {
 
 /// `printk`: appends `msg` at `level` and emits a `sim_driver_log` record for it.
 pub fn printk(s: &mut Sim, level: u32, msg: &str) {
-    let id = s.log.push(msg);
+    let id = s.linux.log.push(msg);
     emit_log(s, level, id);
 }
 
 /// `printk` of a formatted message (the `pr_*!`/`dev_*!` macros): the `prefix` strings, then
 /// `args`, built in a reused buffer (a message without arguments is copied, not formatted).
 pub fn printk_fmt(s: &mut Sim, level: u32, prefix: &[&str], args: core::fmt::Arguments<'_>) {
-    let mut buf = core::mem::take(&mut s.log.scratch);
+    let mut buf = core::mem::take(&mut s.linux.log.scratch);
     buf.clear();
     for p in prefix {
         buf.push_str(p);
@@ -88,12 +75,16 @@ pub fn printk_fmt(s: &mut Sim, level: u32, prefix: &[&str], args: core::fmt::Arg
         // Writing to a String cannot fail.
         None => drop(core::fmt::Write::write_fmt(&mut buf, args)),
     }
-    let id = s.log.push(&buf);
-    s.log.scratch = buf;
+    let id = s.linux.log.push(&buf);
+    s.linux.log.scratch = buf;
     emit_log(s, level, id);
 }
 
 fn emit_log(s: &mut Sim, level: u32, id: u32) {
-    let (ring, req) = s.ucmd.cur_issue.map_or((0, 0), |c| (c.ring, c.serial));
+    let (ring, req) = s
+        .io_uring
+        .ucmd
+        .cur_issue
+        .map_or((0, 0), |c| (c.ring, c.serial));
     s.emit(Event::sim_driver_log, ring, req, 0, id as i64, level as i64);
 }

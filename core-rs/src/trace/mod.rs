@@ -16,6 +16,7 @@ pub mod render;
 pub mod schema;
 pub mod srcfiles;
 
+pub use crate::include::io_uring_types::{Prov, ReqState};
 use schema::{EventSchema, Field, Kind::*, Word::*};
 
 /// The context (lane) an event ran in.
@@ -65,24 +66,6 @@ impl Ctx {
     }
 }
 
-/// Who last wrote a byte the UI shows (SQE, CQE, PDU or user memory).
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Prov {
-    /// Never written since the memory was allocated (zero from `__GFP_ZERO`).
-    Fresh = 0,
-    /// Written by userspace.
-    User = 1,
-    /// Written by the io_uring core (prep, CQE fill).
-    Core = 2,
-    /// Written by the driver (`write_pdu`).
-    Driver = 3,
-    /// Left over from a previous request that used the same recycled object.
-    Stale = 4,
-    /// Zeroed on purpose (RFC patch 2 in prep, or the v5 wrapper).
-    Zeroed = 5,
-}
-
 impl Prov {
     /// Every provenance, by value.
     pub const ALL: [Prov; 6] = [
@@ -105,33 +88,6 @@ impl Prov {
             Prov::Zeroed => "zeroed",
         }
     }
-}
-
-/// Where a request is in its life (docs/kernel-notes.md §3.10; one state per box of the state
-/// diagram).
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReqState {
-    /// In the request cache, not in use.
-    Free = 0,
-    /// Initialised and prepped from its SQE.
-    Prepped = 1,
-    /// Queued for an io-wq worker.
-    IowqQueued = 2,
-    /// The issue handler is running.
-    Issuing = 3,
-    /// Issued, waiting for the driver (`-EIOCBQUEUED`).
-    Inflight = 4,
-    /// A task_work item for it is queued.
-    TwPending = 5,
-    /// Completed; its CQE waits in the deferred completion list.
-    CompletePending = 6,
-    /// Its CQE was posted (to the CQ ring or the overflow list).
-    Done = 7,
-    /// Failed at init/prep.
-    FailedPrep = 8,
-    /// Waiting in a link chain for its predecessor.
-    Linked = 9,
 }
 
 impl ReqState {
@@ -613,6 +569,33 @@ events! {
     sim_iopoll_check_done = 235, "io_uring/io_uring.c:io_iopoll_check", None,
         [events: A Num, passes: BLo Num],
         Some("ring {ring}, {events} events after {passes} polling passes");
+    /// A SEND or RECV moved bytes through its socket (`sock_sendmsg` / `sock_recvmsg`), or got
+    /// an error; `buffer` is the provided buffer's id + 1 (0: the SQE's own buffer).
+    sim_net_xfer = 240, "io_uring/net.c:io_send", None,
+        [bytes: A Result, dir: BLo Choice(&[(1, "send")], "recv"), buffer: BHi Num],
+        Some("{req}, {dir}: {bytes} (provided buffer id+1: {buffer})");
+    /// ACCEPT took a connection and installed it as a descriptor (`do_accept`, `fd_install`),
+    /// or failed.
+    sim_accept = 241, "io_uring/net.c:io_accept", None,
+        [fd: A Result],
+        Some("{req}, new descriptor: {fd}");
+    /// PROVIDE_BUFFERS added buffers to a group, or REMOVE_BUFFERS removed some (`res`: 0, how
+    /// many were removed, or an error).
+    sim_kbuf_manage = 242, "io_uring/kbuf.c:io_manage_buffers_legacy", None,
+        [res: A Result, bgid: BLo Num, op: BHi Choice(&[(1, "provide")], "remove")],
+        Some("{req}, {op} buffers of group {bgid}: {res}");
+    /// A request took the first buffer of its provided-buffer group.
+    sim_kbuf_select = 243, "io_uring/kbuf.c:io_provided_buffer_select", None,
+        [bgid: A Num, bid: B Num],
+        Some("{req}, selected buffer {bid} of group {bgid}");
+    /// A selected buffer that got no data went back to the front of its group.
+    sim_kbuf_recycle = 244, "io_uring/kbuf.c:io_kbuf_recycle_legacy", None,
+        [bgid: A Num, bid: B Num],
+        Some("{req}, buffer {bid} back to group {bgid}");
+    /// A buffer ring was registered for a group (`entries` > 0) or unregistered (0).
+    sim_kbuf_ring = 245, "io_uring/kbuf.c:io_register_pbuf_ring", None,
+        [bgid: A Num, entries: B Num],
+        Some("ring {ring}, buffer ring of group {bgid}: {entries} entries (0: unregistered)");
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

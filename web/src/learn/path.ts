@@ -2,7 +2,7 @@
  * The start-here path through the library: the io_uring basics first (a ring, SQEs, CQEs, a full
  * CQ), then "io_uring from zero" (the requests every tutorial teaches: a first READ and one that
  * waits on an empty pipe, a linked WRITE→READ, a timeout racing a READ with a linked timeout
- * and a cancel, POLL_ADD one-shot and multishot, each proven by recordings of the kernel), then
+ * and a cancel, POLL_ADD one-shot and multishot, an echo server with a multishot RECV and a buffer ring, each proven by recordings of the kernel), then
  * uring_cmd (a synchronous command, a queued one, a retried one), then the review of
  * the RFC (what patch 2/5 is for, then both API generations side by side). The home screen opens
  * its first stop.
@@ -27,6 +27,11 @@ export const START_PATH: readonly PathStop[] = [
     learn: 'a timeout racing a READ, a linked timeout, a cancel',
   },
   { target: 'poll-multishot', part: 'io_uring from zero', learn: 'POLL_ADD once, then multishot with F_MORE' },
+  {
+    target: 'echo-multishot-recv',
+    part: 'io_uring from zero',
+    learn: 'an echo server: multishot RECV and a buffer ring',
+  },
   { target: 'v3-sync-set-get', part: 'uring_cmd', learn: 'a command answered at once' },
   { target: 'v5-queued-task-work', part: 'uring_cmd', learn: 'queued, then done() from task_work' },
   { target: 'eagain-reissue', part: 'uring_cmd', learn: '-EAGAIN and the io-wq retry' },

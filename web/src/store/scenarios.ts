@@ -34,6 +34,7 @@ const ORDER = [
   'linked-write-read',
   'timeout-races-read',
   'poll-multishot',
+  'echo-multishot-recv',
   'v3-sync-set-get',
   'v5-queued-task-work',
   'eagain-reissue',
