@@ -773,6 +773,13 @@ pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
     }
     io_commit_cqring(s, ring);
     io_free_batch_list(s, ring, &list);
+    // Hand the list's allocation back for the next batch (unless freeing queued new work).
+    let mut list = list;
+    list.clear();
+    let ctx = live!(s.ring_mut(ring));
+    if ctx.compl_reqs.is_empty() {
+        ctx.compl_reqs = list;
+    }
     if live!(s.ring(ring)).drain_active {
         io_queue_deferred(s, ring);
     }
