@@ -581,10 +581,17 @@ fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> O
 
 /// Writes a CQE (and, on `CQE32` rings or with `IORING_CQE_F_32`, its two extra words) at
 /// `slot`.
+///
+/// `big` is `None` for a 16-byte CQE. On a `CQE32` ring every slot is 32 bytes, and `None` then
+/// writes only the first 16: the extra words keep whatever the slot held before, as
+/// `io_fill_cqe_aux` leaves them (it clears them only for an `IORING_CQE_F_32` CQE).
 fn write_cqe_slot(ctx: &mut IoRingCtx, slot: u32, cqe: io_uring_cqe, big: Option<[u64; 2]>) {
     let cqe32_ring = ctx.flags & IORING_SETUP_CQE32 != 0;
     let (off, size) = if cqe32_ring {
-        (rings_off::CQES as usize + slot as usize * 32, 32)
+        (
+            rings_off::CQES as usize + slot as usize * 32,
+            if big.is_some() { 32 } else { 16 },
+        )
     } else {
         (
             rings_off::CQES as usize + slot as usize * 16,
@@ -616,7 +623,7 @@ fn fill_cqe_try(
     ring: u32,
     serial: u32,
     cqe: io_uring_cqe,
-    big: [u64; 2],
+    big: Option<[u64; 2]>,
     overflow: bool,
 ) -> Option<u32> {
     let (is_big, f32) = {
@@ -625,7 +632,7 @@ fn fill_cqe_try(
     };
     let slot = io_get_cqe_overflow(s, ring, overflow, f32)?;
     let ctx = live!(s.ring_mut(ring));
-    write_cqe_slot(ctx, slot, cqe, if is_big { Some(big) } else { None });
+    write_cqe_slot(ctx, slot, cqe, if is_big { big } else { None });
     s.emit(
         Event::io_uring_complete,
         ring,
@@ -673,7 +680,7 @@ pub fn io_fill_cqe(
     big: Option<[u64; 2]>,
 ) -> Option<u32> {
     let big = big.unwrap_or([0; 2]);
-    let slot = fill_cqe_try(s, ring, serial, cqe, big, false);
+    let slot = fill_cqe_try(s, ring, serial, cqe, Some(big), false);
     if slot.is_none() {
         io_cqe_overflow(s, ring, serial, cqe, big);
     }
@@ -701,7 +708,15 @@ pub fn io_req_post_cqe(s: &mut Sim, req: Req, res: i32, cflags: u32) -> bool {
         res,
         flags: cflags,
     };
-    let posted = fill_cqe_try(s, ring, serial, cqe, [0; 2], false).is_some();
+    // `io_fill_cqe_aux` clears the extra words only of an `IORING_CQE_F_32` CQE: on a `CQE32`
+    // ring the slot keeps the words of the CQE it held before (fuzz_27 on 6.18.44: a multishot
+    // poll's second `F_MORE` CQE shows the extra words a NOP posted into that slot earlier).
+    let big = if cflags & IORING_CQE_F_32 != 0 {
+        Some([0; 2])
+    } else {
+        None
+    };
+    let posted = fill_cqe_try(s, ring, serial, cqe, big, false).is_some();
     live!(s.ring_mut(ring)).ops.cq_flush = true;
     posted
 }
@@ -820,7 +835,7 @@ pub fn io_req_complete_post(s: &mut Sim, req: Req) {
     let (serial, cqe, big, skip) = req_cqe(s, req);
     let mut completed = true;
     if !skip {
-        completed = fill_cqe_try(s, ring, serial, cqe, big, false).is_some();
+        completed = fill_cqe_try(s, ring, serial, cqe, Some(big), false).is_some();
     }
     io_commit_cqring(s, ring);
     if !completed {
