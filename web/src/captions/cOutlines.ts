@@ -528,19 +528,6 @@ export const C_OUTLINES: Record<string, COutline> = {
       '}',
     ],
   },
-  __do_sys_io_uring_register: {
-    file: 'io_uring/register.c',
-    lines: [
-      '/* __do_sys_io_uring_register */ SYSCALL_DEFINE4(io_uring_register, fd, opcode, arg, nr_args) {',
-      '  file = io_uring_register_get_file(fd, use_registered_ring);',
-      '  mutex_lock(&ctx->uring_lock);',
-      '  ret = __io_uring_register(ctx, opcode, arg, nr_args);',
-      '    /* FILES, PROBE, PBUF_RING / UNREGISTER_PBUF_RING (arg needed, nr_args 1), ... */',
-      '  mutex_unlock(&ctx->uring_lock);',
-      '  trace_io_uring_register(ctx, opcode, nr_files, nr_bufs, ret);',
-      '}',
-    ],
-  },
   io_read: {
     file: RW,
     lines: [
