@@ -555,7 +555,7 @@ fn io_init_drain(s: &mut Sim, ring: u32) {
 fn io_submit_fail_init(s: &mut Sim, req: Req, err: i32) -> bool {
     let Req { ring, idx } = req;
     let (serial, ud) = {
-        let r = live!(s.req_mut(Req::new(ring, idx)));
+        let r = live!(s.req_mut(req));
         // `io_init_fail_req`: the per-opcode data (the PDU included) is cleared.
         r.cmd.pdu = [0; PDU_SIZE];
         r.pdu_prov = [Prov::Zeroed; PDU_SIZE];
@@ -566,9 +566,9 @@ fn io_submit_fail_init(s: &mut Sim, req: Req, err: i32) -> bool {
     };
     s.emit(Event::io_uring_req_failed, ring, serial, ud, -err as i64, 0);
     // `req_fail_link_node`.
-    req_set_fail(s, Req::new(ring, idx));
-    io_req_set_res(s, Req::new(ring, idx), -err, 0);
-    req_set_state(s, Req::new(ring, idx), ReqState::FailedPrep);
+    req_set_fail(s, req);
+    io_req_set_res(s, req, -err, 0);
+    req_set_state(s, req, ReqState::FailedPrep);
     let head = live!(s.ring(ring)).link_head;
     if let Some(h) = head {
         if live!(s.req(Req::new(ring, h))).flags & REQ_F_FAIL == 0 {
@@ -576,7 +576,7 @@ fn io_submit_fail_init(s: &mut Sim, req: Req, err: i32) -> bool {
             io_req_set_res(s, Req::new(ring, h), -ECANCELED, 0);
         }
     }
-    let is_link = live!(s.req(Req::new(ring, idx))).flags & IO_REQ_LINK_FLAGS != 0;
+    let is_link = live!(s.req(req)).flags & IO_REQ_LINK_FLAGS != 0;
     let ctx = live!(s.ring_mut(ring));
     if !is_link {
         let target = match head {
@@ -607,7 +607,7 @@ fn io_submit_fail_init(s: &mut Sim, req: Req, err: i32) -> bool {
 fn io_submit_sqe_linked(s: &mut Sim, req: Req, sq_index: u32) -> Option<u32> {
     let Req { ring, idx } = req;
     let (serial, ud, opcode, rflags) = {
-        let r = live!(s.req(Req::new(ring, idx)));
+        let r = live!(s.req(req));
         (r.serial, r.user_data, r.opcode, r.flags)
     };
     s.emit(
@@ -618,7 +618,7 @@ fn io_submit_sqe_linked(s: &mut Sim, req: Req, sq_index: u32) -> Option<u32> {
         opcode as i64,
         (rflags & 0xff) as i64 | (sq_index as i64) << 32,
     );
-    req_set_state(s, Req::new(ring, idx), ReqState::Prepped);
+    req_set_state(s, req, ReqState::Prepped);
     let ctx = live!(s.ring_mut(ring));
     if let Some(head) = ctx.link_head {
         let last = live!(ctx.link_last);
@@ -631,11 +631,11 @@ fn io_submit_sqe_linked(s: &mut Sim, req: Req, sq_index: u32) -> Option<u32> {
             last_serial as i64,
             0,
         );
-        uring_cmd::io_req_sqe_copy(s, Req::new(ring, idx));
+        uring_cmd::io_req_sqe_copy(s, req);
         let ctx = live!(s.ring_mut(ring));
         live!(ctx.req_mut(last)).link = Some(idx);
         ctx.link_last = Some(idx);
-        req_set_state(s, Req::new(ring, idx), ReqState::Linked);
+        req_set_state(s, req, ReqState::Linked);
         if rflags & IO_REQ_LINK_FLAGS != 0 {
             return None;
         }
@@ -653,9 +653,9 @@ fn io_submit_sqe_linked(s: &mut Sim, req: Req, sq_index: u32) -> Option<u32> {
         if rflags & IO_REQ_LINK_FLAGS != 0 {
             ctx.link_head = Some(idx);
             ctx.link_last = Some(idx);
-            req_set_state(s, Req::new(ring, idx), ReqState::Linked);
+            req_set_state(s, req, ReqState::Linked);
         } else {
-            io_queue_sqe_fallback(s, Req::new(ring, idx));
+            io_queue_sqe_fallback(s, req);
         }
         return None;
     }

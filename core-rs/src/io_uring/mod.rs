@@ -20,108 +20,9 @@
 
 #![allow(non_camel_case_types)]
 
-/// Unwraps a lookup (of a ring or of a request through its [`types::Req`] handle) or, if it
-/// found nothing, returns from the calling function with its return type's default value.
-///
-/// A handle the core made always resolves; one that does not is a simulator bug, so debug
-/// builds (all of `cargo test`) stop there, while the wasm core treats the request as gone
-/// instead of trapping.
-macro_rules! live {
-    ($e:expr) => {
-        match $e {
-            Some(v) => v,
-            None => return $crate::io_uring::stale(),
-        }
-    };
-}
-
-/// What [`live!`] returns when a lookup finds nothing (see there).
-#[track_caller]
-pub(crate) fn stale<T: Stale>() -> T {
-    debug_assert!(
-        false,
-        "a request or ring handle resolved to nothing (a simulator bug)"
-    );
-    T::stale()
-}
-
-/// The value a function returns from a lookup that found nothing ([`live!`]): zero, `false`,
-/// `None`, an error, the do-nothing variant.
-pub(crate) trait Stale {
-    /// That value.
-    fn stale() -> Self;
-}
-
-macro_rules! stale_default {
-    ($($t:ty),*) => {
-        $(impl Stale for $t {
-            fn stale() -> Self {
-                Default::default()
-            }
-        })*
-    };
-}
-stale_default!(
-    (),
-    bool,
-    u8,
-    u32,
-    u64,
-    i32,
-    i64,
-    usize,
-    [u64; 2],
-    io_uring_cqe,
-    crate::include::fs::TwToken
-);
-
-impl<T> Stale for *mut T {
-    fn stale() -> Self {
-        core::ptr::null_mut()
-    }
-}
-
-impl Stale for [u8; 128] {
-    fn stale() -> Self {
-        [0; 128]
-    }
-}
-
-impl<T> Stale for Option<T> {
-    fn stale() -> Self {
-        None
-    }
-}
-
-impl<T> Stale for Result<T, i32> {
-    fn stale() -> Self {
-        Err(EFAULT)
-    }
-}
-
-impl<A: Stale, B: Stale> Stale for (A, B) {
-    fn stale() -> Self {
-        (A::stale(), B::stale())
-    }
-}
-
-impl<A: Stale, B: Stale, C: Stale> Stale for (A, B, C) {
-    fn stale() -> Self {
-        (A::stale(), B::stale(), C::stale())
-    }
-}
-
-impl<A: Stale, B: Stale, C: Stale, D: Stale> Stale for (A, B, C, D) {
-    fn stale() -> Self {
-        (A::stale(), B::stale(), C::stale(), D::stale())
-    }
-}
-
-impl Stale for Ctx {
-    fn stale() -> Self {
-        Ctx::User
-    }
-}
+#[macro_use]
+mod lookup;
+pub(crate) use lookup::{stale, Stale};
 
 pub mod cancel;
 pub mod enter;
@@ -872,6 +773,13 @@ pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
     }
     io_commit_cqring(s, ring);
     io_free_batch_list(s, ring, &list);
+    // Hand the list's allocation back for the next batch (unless freeing queued new work).
+    let mut list = list;
+    list.clear();
+    let ctx = live!(s.ring_mut(ring));
+    if ctx.compl_reqs.is_empty() {
+        ctx.compl_reqs = list;
+    }
     if live!(s.ring(ring)).drain_active {
         io_queue_deferred(s, ring);
     }
@@ -1276,7 +1184,7 @@ pub fn io_queue_sqe_fallback(s: &mut Sim, req: Req) {
 
 /// `io_queue_iowq`: hand the request to an io-wq worker.
 pub fn io_queue_iowq(s: &mut Sim, req: Req) {
-    let Req { ring, idx } = req;
+    let ring = req.ring;
     let (serial, ud, op, isreg) = {
         let r = live!(s.req(req));
         (
@@ -1304,7 +1212,7 @@ pub fn io_queue_iowq(s: &mut Sim, req: Req) {
         op as i64,
         i64::from(hashed),
     );
-    s.io_uring.iowq.push_back((Req::new(ring, idx), serial));
+    s.io_uring.iowq.push_back((req, serial));
 }
 
 /// `io_wq_submit_work` followed by `io_wq_free_work`: what an io-wq worker does with one
