@@ -946,6 +946,9 @@ static void st_note(struct trace *t, const char *fmt, ...)
 	step_end(t, 0);
 }
 
+/* sq_thread_idle / sq_thread_cpu for the next st_setup or st_setup_probe (then reset to 0). */
+static unsigned g_sq_idle, g_sq_cpu;
+
 static void emit_setup_inputs(struct jw *w, unsigned entries, unsigned flags, unsigned cq_req)
 {
 	jw_int(w, "entries", entries);
@@ -953,6 +956,10 @@ static void emit_setup_inputs(struct jw *w, unsigned entries, unsigned flags, un
 	jw_names(w, "flags_names", flags, setup_flag_names, ARRAY_SIZE(setup_flag_names));
 	if (flags & IORING_SETUP_CQSIZE)
 		jw_int(w, "cq_entries_requested", cq_req);
+	if ((flags & (IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF)) || g_sq_idle || g_sq_cpu) {
+		jw_int(w, "sq_thread_idle", g_sq_idle);
+		jw_int(w, "sq_thread_cpu", g_sq_cpu);
+	}
 }
 
 static int check_available(struct trace *t, int ret)
@@ -980,6 +987,8 @@ static int st_setup(struct trace *t, unsigned entries, unsigned flags, unsigned 
 	p.flags = flags;
 	if (flags & IORING_SETUP_CQSIZE)
 		p.cq_entries = cq_req;
+	p.sq_thread_idle = g_sq_idle;
+	p.sq_thread_cpu = g_sq_cpu;
 	int fd = sys_io_uring_setup(entries, &p);
 	int ret = fd < 0 ? -errno : 0;
 	if (!check_available(t, ret))
@@ -1015,6 +1024,8 @@ static int st_setup_probe(struct trace *t, unsigned entries, unsigned flags, uns
 	p.flags = flags;
 	if (flags & IORING_SETUP_CQSIZE)
 		p.cq_entries = cq_req;
+	p.sq_thread_idle = g_sq_idle;
+	p.sq_thread_cpu = g_sq_cpu;
 	int fd = sys_io_uring_setup(entries, &p);
 	int ret = fd < 0 ? -errno : 0;
 	if (!check_available(t, ret))
@@ -3194,6 +3205,194 @@ static void sc_async_cancel(struct trace *t)
 	q(t, s);
 	submit_reap(t, 1, 1);
 	st_ring_close(t, NULL);
+}
+
+/* ---- SQPOLL ---- */
+
+/* An SQPOLL ring with sq_thread_idle `idle_ms` (and `cpu` with SQ_AFF in `flags`). */
+static int need_sqpoll(struct trace *t, unsigned entries, unsigned flags, unsigned cq_req, unsigned idle_ms, unsigned cpu)
+{
+	g_sq_idle = idle_ms;
+	g_sq_cpu = cpu;
+	int ok = need_ring(t, entries, IORING_SETUP_SQPOLL | flags, cq_req);
+	g_sq_idle = g_sq_cpu = 0;
+	return ok;
+}
+
+static int probe_sq(struct trace *t, unsigned flags, unsigned idle_ms, unsigned cpu, const char *why)
+{
+	g_sq_idle = idle_ms;
+	g_sq_cpu = cpu;
+	int ret = st_setup_probe(t, 4, flags, 0, why);
+	g_sq_idle = g_sq_cpu = 0;
+	return ret;
+}
+
+/* The SQ thread races the recorder between a publish and the next look at the ring. */
+static void sq_publish_racy(struct trace *t)
+{
+	st_publish(t);
+	tr_ignore_last(t, "/state", "the SQ thread, awake on another CPU, may consume the SQEs before the recorder looks");
+}
+
+/*
+ * A new SQ thread starts with its idle deadline at 0, so its first pass finds it passed and it
+ * goes to sleep at once (IORING_SQ_NEED_WAKEUP) unless SQEs are already there: the setup
+ * step's state races it, a sleep makes it certain, and the first SQEs need a wake-up.
+ */
+static int sq_start(struct trace *t, unsigned entries, unsigned cq_req, unsigned idle_ms)
+{
+	if (!need_sqpoll(t, entries, cq_req ? IORING_SETUP_CQSIZE : 0, cq_req, idle_ms, 0))
+		return 0;
+	tr_ignore_last(t, "/state/sq_flags", "the new SQ thread sets NEED_WAKEUP on another CPU, racing the recorder");
+	st_sleep(t, 50, "the new SQ thread's idle deadline (0) has passed: it sleeps at once");
+	st_state(t, "IORING_SQ_NEED_WAKEUP set before any SQE");
+	return !t->failed;
+}
+
+static void sq_wake(struct trace *t, unsigned to_submit)
+{
+	st_enter(t, to_submit, 0, IORING_ENTER_SQ_WAKEUP, -1);
+	tr_ignore_last(t, "/state", "the woken SQ thread races the return of io_uring_enter");
+}
+
+static void sc_sqpoll_basic(struct trace *t)
+{
+	if (!sq_start(t, 4, 0, 1000))
+		return;
+	q(t, sqe_nop(1));
+	sq_wake(t, 1);
+	st_sleep(t, 50, "the woken SQ thread consumes the SQE and posts its CQE");
+	st_state(t, "SQ head 1, CQ tail 1, NEED_WAKEUP clear: the thread spins for sq_thread_idle (1 s)");
+	st_reap(t, -1);
+	queue_nops(t, 3, 2);
+	sq_publish_racy(t);
+	st_sleep(t, 50, "three more with no system call at all: only the SQ tail store");
+	st_state(t, "SQ head 4, CQ tail 4");
+	st_reap(t, -1);
+	q(t, sqe_nop(5));
+	sq_publish_racy(t);
+	st_sleep(t, 50, "again");
+	st_state(t, "SQ head 5, CQ tail 5");
+	st_reap(t, -1);
+	st_ring_close(t, "the last reference goes: the SQ thread is stopped");
+}
+
+static void sc_sqpoll_idle_wakeup(struct trace *t)
+{
+	if (!sq_start(t, 4, 0, 100))
+		return;
+	q(t, sqe_nop(1));
+	sq_wake(t, 1);
+	st_sleep(t, 20, "the SQ thread submits the NOP");
+	st_state(t, "CQ tail 1, the thread awake (NEED_WAKEUP clear)");
+	st_reap(t, -1);
+	st_sleep(t, 300, "nothing to do for longer than sq_thread_idle (100 ms): the thread goes to sleep");
+	st_state(t, "IORING_SQ_NEED_WAKEUP set");
+	q(t, sqe_nop(2));
+	st_publish(t);
+	st_sleep(t, 50, "the sleeping thread does not see the new SQE");
+	st_state(t, "SQ head still 1, no CQE");
+	sq_wake(t, 1);
+	st_sleep(t, 20, "the woken thread submits");
+	st_state(t, "SQ head 2, CQ tail 2, NEED_WAKEUP clear again");
+	st_reap(t, -1);
+	st_sleep(t, 300, "idle again");
+	st_state(t, "NEED_WAKEUP set");
+	sq_wake(t, 0);
+	st_sleep(t, 20, "woken with nothing to submit, the thread stays awake for sq_thread_idle");
+	st_state(t, "NEED_WAKEUP clear");
+	st_sleep(t, 300, "and sleeps again");
+	st_state(t, "NEED_WAKEUP set");
+	st_ring_close(t, NULL);
+}
+
+static void sc_sqpoll_enter(struct trace *t)
+{
+	if (!sq_start(t, 4, 0, 1000))
+		return;
+	queue_nops(t, 2, 1);
+	st_enter(t, 2, 2, GETEV, 50);
+	st_note(t, "ret 2 (to_submit as passed) although the sleeping thread consumed nothing: the wait timed out");
+	st_reap(t, -1);
+	sq_wake(t, 0);
+	st_sleep(t, 20, "the woken thread submits both");
+	st_state(t, NULL);
+	st_reap(t, -1);
+	st_enter(t, 5, 0, 0, -1);
+	st_enter(t, 0, 0, 0, -1);
+	st_enter(t, 3, 0, IORING_ENTER_SQ_WAIT, -1);
+	st_enter(t, 0, 1, GETEV, 20);
+	q(t, sqe_nop(3));
+	st_publish(t);
+	st_enter(t, 1, 1, GETEV, -1);
+	tr_ignore_last(t, "/state/sq_flags", "informational");
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sqpoll_sq_wait(struct trace *t)
+{
+	if (!sq_start(t, 4, 0, 20))
+		return;
+	queue_nops(t, 4, 1);
+	st_publish(t);
+	st_state(t, "the SQ ring is full; the thread sleeps");
+	st_enter(t, 0, 0, IORING_ENTER_SQ_WAKEUP | IORING_ENTER_SQ_WAIT, -1);
+	tr_ignore_last(t, "/state/sq_flags", "the woken thread clears NEED_WAKEUP on its own CPU");
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sqpoll_cq_overflow(struct trace *t)
+{
+	if (!sq_start(t, 2, 0, 1000))
+		return;
+	sq_wake(t, 0);
+	for (int i = 0; i < 3; i++) {
+		queue_nops(t, 2, 1 + 2 * i);
+		sq_publish_racy(t);
+		st_sleep(t, 30, "the SQ thread submits two NOPs; nobody reaps");
+		st_state(t, NULL);
+	}
+	st_reap(t, -1);
+	st_state(t, "IORING_SQ_CQ_OVERFLOW still set: nothing flushed the overflow list");
+	st_enter(t, 0, 0, 0, -1);
+	st_note(t, "an enter without GETEVENTS flushes nothing, SQPOLL or not");
+	st_reap(t, -1);
+	st_enter(t, 0, 0, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sqpoll_pipe_read(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !sq_start(t, 4, 0, 100))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "in", 64, 64, 0, 1));
+	sq_wake(t, 1);
+	st_sleep(t, 20, "the SQ thread issues the READ: the pipe is empty, poll is armed");
+	st_state(t, "SQ head 1, no CQE");
+	st_sleep(t, 300, "the thread goes to sleep");
+	st_state(t, "NEED_WAKEUP set");
+	sys_write_bytes(t, "pipe_w", 10, "the wake-up queues task_work for the SQ thread, which wakes to run it");
+	tr_ignore_last(t, "/state", "the SQ thread runs the task_work on another CPU, racing the return of write()");
+	st_sleep(t, 20, "the READ completed by the SQ thread's task_work");
+	st_state(t, "CQ tail 1, NEED_WAKEUP clear");
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sqpoll_setup(struct trace *t)
+{
+	probe_sq(t, IORING_SETUP_SQ_AFF, 0, 0, "SQ_AFF without SQPOLL: -EINVAL");
+	probe_sq(t, IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF, 0, 0, "pinned to CPU 0");
+	probe_sq(t, IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF, 0, 4096, "CPU 4096 >= nr_cpu_ids: -EINVAL");
+	probe_sq(t, IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF, 0, 0xffffffffu, "CPU -1: -EINVAL");
+	probe_sq(t, IORING_SETUP_SQPOLL, 0, 4096, "sq_thread_cpu is ignored without SQ_AFF");
+	probe_sq(t, IORING_SETUP_SQPOLL, 0xffffffffu, 0, "any sq_thread_idle is accepted");
+	probe_sq(t, IORING_SETUP_SQPOLL | IORING_SETUP_TASKRUN_FLAG, 0, 0, "SQPOLL|TASKRUN_FLAG: -EINVAL");
+	probe_sq(t, IORING_SETUP_SQPOLL | IORING_SETUP_SINGLE_ISSUER, 0, 0, "SQPOLL|SINGLE_ISSUER: ok");
 }
 
 /* ---- POLL_ADD / POLL_REMOVE ---- */
