@@ -282,6 +282,8 @@ fn render() -> String {
                 ("SQ_ENTRIES", params_off::SQ_ENTRIES),
                 ("CQ_ENTRIES", params_off::CQ_ENTRIES),
                 ("FLAGS", params_off::FLAGS),
+                ("SQ_THREAD_CPU", params_off::SQ_THREAD_CPU),
+                ("SQ_THREAD_IDLE", params_off::SQ_THREAD_IDLE),
                 ("FEATURES", params_off::FEATURES),
                 ("RESV", params_off::RESV),
                 ("SQ_OFF", params_off::SQ_OFF),

@@ -31,6 +31,7 @@ pub mod poll;
 pub mod register;
 pub mod rsrc;
 pub mod rw;
+pub mod sqpoll;
 pub mod syscall;
 pub mod timeout;
 pub mod tw;
@@ -129,8 +130,9 @@ pub fn io_uring_fill_params(entries: u32, p: &io_uring_params) -> Result<(u32, u
 
 /// `io_uring_setup(2)`: validates `p`, creates a ring, fills in `p` and returns its fd.
 ///
-/// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create`. Features not modelled
-/// (`SQPOLL`, `HYBRID_IOPOLL`, `NO_MMAP`, `ATTACH_WQ`, `R_DISABLED`, `SQE_MIXED`,
+/// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create` (→ `sqpoll.c:io_sq_offload_create`
+/// for `SQPOLL`, see [`sqpoll`]). Features not modelled
+/// (`HYBRID_IOPOLL`, `NO_MMAP`, `ATTACH_WQ`, `R_DISABLED`, `SQE_MIXED`,
 /// `SQ_REWIND`) are refused with `-EINVAL` after the kernel's own checks pass. `IOPOLL` is
 /// modelled for uring_cmd and NOP (`io_iopoll_check`, `io_do_iopoll`; `enter.rs`).
 pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32 {
@@ -144,8 +146,11 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         Ok(v) => v,
         Err(e) => return -e,
     };
-    const UNMODELLED: u32 = IORING_SETUP_SQPOLL
-        | IORING_SETUP_HYBRID_IOPOLL
+    let sqd = match sqpoll::io_sq_offload_check(p) {
+        Ok(d) => d,
+        Err(e) => return -e,
+    };
+    const UNMODELLED: u32 = IORING_SETUP_HYBRID_IOPOLL
         | IORING_SETUP_NO_MMAP
         | IORING_SETUP_ATTACH_WQ
         | IORING_SETUP_R_DISABLED
@@ -202,6 +207,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         drain_active: false,
         drain_next: false,
         ops: Default::default(),
+        sqd: sqd.map(Box::new),
     })));
     let (sq_off, cq_off) = layout.offsets();
     p.sq_entries = sq;
@@ -217,6 +223,10 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         sq as i64,
         cq as i64 | (p.flags as i64) << 32,
     );
+    if let Some(d) = s.ctx(id).sqd.as_deref() {
+        let (j, cpu) = (d.idle_jiffies, d.cpu);
+        s.emit(Event::sim_sqpoll_create, id, 0, 0, j as i64, cpu as i64);
+    }
     fd
 }
 
@@ -1251,5 +1261,10 @@ pub fn req_sqe_bytes(ctx: &IoRingCtx, idx: u32) -> [u8; 128] {
 
 /// Marks the current context for trace records.
 pub fn set_ctx(s: &mut Sim, c: Ctx) {
-    s.cur_ctx = c;
+    // The io_uring core's work done by the SQPOLL thread is drawn in the thread's lane.
+    s.cur_ctx = if (c == Ctx::Core || c == Ctx::TaskWork) && s.sqt_running.is_some() {
+        Ctx::SqThread
+    } else {
+        c
+    };
 }

@@ -255,6 +255,8 @@ pub struct IoRingCtx {
     pub drain_next: bool,
     /// Async poll, timeout and link-timeout lists (`opdata.rs`).
     pub ops: super::opdata::RingOps,
+    /// `ctx->sq_data`: the SQPOLL thread, for an `IORING_SETUP_SQPOLL` ring.
+    pub sqd: Option<Box<super::sqpoll::SqData>>,
 }
 
 impl IoRingCtx {

@@ -183,6 +183,8 @@ pub struct Sim {
     pub log: crate::linux::printk::LogBuf,
     /// uring_cmd bookkeeping: the issue context running now.
     pub ucmd: crate::io_uring::uring_cmd::UringCmdCtx,
+    /// The SQPOLL thread running now (its ring): its task is swapped into `task` meanwhile.
+    pub sqt_running: Option<u32>,
 }
 
 /// Bound on kept trace records (12 MiB). Hosts drain the trace after every call; a host that
@@ -236,6 +238,7 @@ impl Sim {
             misc: Default::default(),
             log: Default::default(),
             ucmd: Default::default(),
+            sqt_running: None,
         }
     }
 

@@ -117,7 +117,15 @@ export type SyscallName = (typeof SYSCALLS)[number];
 
 /** One input step, by kind. */
 export type StepIn =
-  | { step: number; kind: 'setup' | 'setup_probe'; entries: number; flags: number; cqEntries?: number }
+  | {
+      step: number;
+      kind: 'setup' | 'setup_probe';
+      entries: number;
+      flags: number;
+      cqEntries?: number;
+      sqThreadIdle?: number;
+      sqThreadCpu?: number;
+    }
   | { step: number; kind: 'register'; opcode: string; opcodeNum: number; nrArgs: number; files?: string[] }
   | { step: number; kind: 'publish'; sqes: SqeIn[] }
   | { step: number; kind: 'sq_array_write'; index: number; value: number }
@@ -385,8 +393,8 @@ function checkGroups(filesAt: At[], files: FileIn[], byId: Map<string, FileIn>):
 
 /** The input fields of each step kind besides `step` and `kind` (the same list as compare.mjs). */
 export const STEP_INPUT_KEYS: Record<string, readonly string[]> = {
-  setup: ['entries', 'flags', 'cq_entries_requested'],
-  setup_probe: ['entries', 'flags', 'cq_entries_requested'],
+  setup: ['entries', 'flags', 'cq_entries_requested', 'sq_thread_idle', 'sq_thread_cpu'],
+  setup_probe: ['entries', 'flags', 'cq_entries_requested', 'sq_thread_idle', 'sq_thread_cpu'],
   register: ['opcode', 'opcode_num', 'nr_args', 'files'],
   publish: ['sqes'],
   sq_array_write: ['index', 'value'],
@@ -428,6 +436,8 @@ function setupStep(a: At, step: number, kind: 'setup' | 'setup_probe'): StepIn {
     entries: a.key('entries').u32(),
     flags,
     cqEntries: a.optional('cq_entries_requested', (x) => x.u32()),
+    sqThreadIdle: a.optional('sq_thread_idle', (x) => x.u32()),
+    sqThreadCpu: a.optional('sq_thread_cpu', (x) => x.u32()),
   };
 }
 

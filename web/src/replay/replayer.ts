@@ -413,7 +413,12 @@ class Session {
 
   private setup(step: Extract<StepIn, { kind: 'setup' | 'setup_probe' }>, out: Json) {
     out.flags_names = bitNames(step.flags, SETUP_NAMES);
-    const r = IoUring.setup(this.core, this.mem, step.entries, { flags: step.flags, cqEntries: step.cqEntries });
+    const r = IoUring.setup(this.core, this.mem, step.entries, {
+      flags: step.flags,
+      cqEntries: step.cqEntries,
+      sqThreadIdle: step.sqThreadIdle,
+      sqThreadCpu: step.sqThreadCpu,
+    });
     withErrno(out, 'ret', r.ret < 0 ? r.ret : 0);
     if (r.ret < 0 || !r.params) return;
     const p = r.params;

@@ -199,6 +199,8 @@ export const PARAMS_OFF = {
   SQ_ENTRIES: 0,
   CQ_ENTRIES: 4,
   FLAGS: 8,
+  SQ_THREAD_CPU: 12,
+  SQ_THREAD_IDLE: 16,
   FEATURES: 20,
   RESV: 28,
   SQ_OFF: 40,
@@ -339,11 +341,19 @@ export const EVENT = {
   sim_iopoll_hook: 233,
   sim_iopoll_pass: 234,
   sim_iopoll_check_done: 235,
+  sim_sqpoll_create: 280,
+  sim_sqpoll_pass: 281,
+  sim_sqpoll_pass_done: 282,
+  sim_sqpoll_idle: 283,
+  sim_sqpoll_wake: 284,
+  sim_sqpoll_wakeup: 285,
+  sim_sqpoll_sq_wait: 286,
+  sim_sqpoll_stop: 287,
 } as const;
 
 export type EventName = keyof typeof EVENT;
 
-export const CTX_NAMES = ['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work'] as const;
+export const CTX_NAMES = ['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work', 'sq-thread'] as const;
 
 export const REQ_STATE_NAMES = ['free', 'prepped', 'iowq_queued', 'issuing', 'inflight', 'tw_pending', 'complete_pending', 'done', 'failed_prep', 'linked', ] as const;
 
