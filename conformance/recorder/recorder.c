@@ -3544,6 +3544,182 @@ struct scenario {
 	const char *desc;
 };
 
+/* ---- ASYNC_CANCEL flags ---- */
+
+#define RS_CANCEL_ALL 0x1u
+#define RS_CANCEL_FD 0x2u
+#define RS_CANCEL_ANY 0x4u
+#define RS_CANCEL_FD_FIXED 0x8u
+#define RS_CANCEL_USERDATA 0x10u
+#define RS_CANCEL_OP 0x20u
+
+static struct sqe sqe_cancel(uint64_t ud, uint64_t target, uint32_t flags)
+{
+	struct sqe s = sqe_target(RS_OP_ASYNC_CANCEL, ud, target);
+	s.op_flags = flags;
+	return s;
+}
+
+static struct sqe sqe_cancel_fd(struct trace *t, uint64_t ud, const char *id, uint64_t target, uint32_t flags)
+{
+	struct sqe s = sqe_cancel(ud, target, flags | RS_CANCEL_FD);
+	sqe_file(t, &s, id);
+	return s;
+}
+
+static void sc_cancel_all(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	for (int i = 0; i < 3; i++)
+		q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 7));
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 8));
+	st_enter(t, 4, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_cancel(20, 7, RS_CANCEL_ALL));
+	submit_reap(t, 1, 4);
+	q(t, sqe_cancel(21, 7, RS_CANCEL_ALL));
+	submit_reap(t, 1, 1);
+	q(t, sqe_cancel(22, 8, 0));
+	submit_reap(t, 1, 2);
+	q(t, sqe_cancel(23, 8, 0));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cancel_any(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 1));
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 2));
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, 0, 3));
+	q(t, sqe_timeout(4, 10, 0, 0, 0));
+	st_enter(t, 4, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_cancel(9, 0, RS_CANCEL_ANY));
+	submit_reap(t, 1, 5);
+	q(t, sqe_cancel(10, 0, RS_CANCEL_ANY));
+	submit_reap(t, 1, 1);
+	struct sqe s = sqe_cancel_fd(t, 11, "pipe_r", 0, RS_CANCEL_ANY);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_cancel(12, 0, RS_CANCEL_ANY | RS_CANCEL_OP);
+	s.len = RS_OP_READ;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cancel_fd(struct trace *t)
+{
+	if (file_pipe(t, "a_r", "a_w") < 0 || file_pipe(t, "b_r", "b_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "a_r", "b", 64, 64, 0, 1));
+	q(t, sqe_rw(t, RS_OP_READ, "a_r", "b", 64, 64, 0, 2));
+	q(t, sqe_poll(t, "a_r", RS_POLLIN, 0, 3));
+	q(t, sqe_rw(t, RS_OP_READ, "b_r", "b", 64, 64, 0, 4));
+	q(t, sqe_timeout(5, 10, 0, 0, 0));
+	st_enter(t, 5, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_cancel_fd(t, 10, "a_r", 0, 0));
+	submit_reap(t, 1, 2);
+	q(t, sqe_cancel_fd(t, 11, "a_r", 0, RS_CANCEL_ALL));
+	submit_reap(t, 1, 3);
+	q(t, sqe_cancel_fd(t, 12, "b_r", 99, RS_CANCEL_USERDATA));
+	submit_reap(t, 1, 1);
+	q(t, sqe_cancel_fd(t, 13, "b_r", 4, RS_CANCEL_USERDATA));
+	submit_reap(t, 1, 2);
+	q(t, sqe_cancel_fd(t, 14, "a_w", 0, 0));
+	submit_reap(t, 1, 1);
+	q(t, sqe_cancel_fd(t, 15, "a_w", 0, RS_CANCEL_ALL));
+	submit_reap(t, 1, 1);
+	struct sqe s = sqe_cancel(16, 0, RS_CANCEL_FD);
+	sqe_fd_literal(&s, 9999, "unopened", "no such descriptor");
+	q(t, s);
+	submit_reap(t, 1, 1);
+	q(t, sqe_cancel(17, 5, 0));
+	submit_reap(t, 1, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cancel_fd_fixed(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	const char *ids[] = { "pipe_r" };
+	st_register_files(t, ids, 1, "table index 0 = the pipe's read end");
+	struct sqe s = sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 1);
+	s.flags |= IOSQE_FIXED_FILE;
+	sqe_fd_literal(&s, 0, "fixed_index", "registered index 0");
+	q(t, s);
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 2));
+	st_enter(t, 2, 0, 0, -1);
+	st_reap(t, -1);
+	s = sqe_cancel(10, 0, RS_CANCEL_FD | RS_CANCEL_FD_FIXED | RS_CANCEL_ALL);
+	sqe_fd_literal(&s, 0, "fixed_index", "registered index 0: the same file as descriptor pipe_r");
+	q(t, s);
+	submit_reap(t, 1, 3);
+	s = sqe_cancel(11, 0, RS_CANCEL_FD | RS_CANCEL_FD_FIXED);
+	sqe_fd_literal(&s, 5, "fixed_index", "index 5: outside the 1-entry table");
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_cancel(12, 0, RS_CANCEL_FD_FIXED);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cancel_op(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 1));
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, 0, 2));
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 3));
+	q(t, sqe_timeout(4, 10, 0, 0, 0));
+	st_enter(t, 4, 0, 0, -1);
+	st_reap(t, -1);
+	struct sqe s = sqe_cancel(10, 0, RS_CANCEL_OP | RS_CANCEL_ALL);
+	s.len = RS_OP_READ;
+	q(t, s);
+	submit_reap(t, 1, 3);
+	s = sqe_cancel(11, 2, RS_CANCEL_OP | RS_CANCEL_USERDATA);
+	s.len = RS_OP_READ;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_cancel(12, 2, RS_CANCEL_OP | RS_CANCEL_USERDATA);
+	s.len = RS_OP_POLL_ADD;
+	q(t, s);
+	submit_reap(t, 1, 2);
+	s = sqe_cancel(13, 0, RS_CANCEL_OP);
+	s.len = RS_OP_TIMEOUT;
+	q(t, s);
+	submit_reap(t, 1, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cancel_poll_all(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, RS_POLL_ADD_MULTI, 5));
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, 0, 5));
+	q(t, sqe_timeout(5, 10, 0, 0, 0));
+	st_enter(t, 3, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_cancel(20, 5, RS_CANCEL_ALL));
+	submit_reap(t, 1, 4);
+	q(t, sqe_timeout(6, 10, 0, 0, 0));
+	q(t, sqe_timeout(6, 10, 0, 0, 0));
+	st_enter(t, 2, 0, 0, -1);
+	q(t, sqe_cancel(21, 6, 0));
+	submit_reap(t, 1, 2);
+	q(t, sqe_cancel(22, 6, RS_CANCEL_ALL));
+	submit_reap(t, 1, 2);
+	st_ring_close(t, NULL);
+}
+
 #include "scenarios.h"
 
 static void write_rules(struct sb *b, struct trace *t)

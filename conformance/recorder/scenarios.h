@@ -276,6 +276,13 @@ static const struct scenario scenarios[] = {
 	{ "poll_add_multishot", sc_poll_add_multishot, "Multishot POLL_ADD on a pipe: one CQE with IORING_CQE_F_MORE per write(), POLL_REMOVE and ASYNC_CANCEL end it with -ECANCELED (no F_MORE), -ENOENT for an unknown user_data." },
 	{ "poll_add_files", sc_poll_add_files, "POLL_ADD on files without ->poll (a regular file, /dev/null: DEFAULT_POLLMASK at once, -EINVAL for no events) and on an eventfd (POLLOUT at once; a zero write completes a POLLIN poll with the wake-up key although the counter stays 0; ASYNC_CANCEL of a waiting poll)." },
 	{ "poll_multishot_cq_full", sc_poll_multishot_cq_full, "A multishot POLL_ADD on a ring with a 2-entry CQ: the third wake-up finds no room for an F_MORE CQE, so the poll ends and its last CQE overflows." },
+	/* ASYNC_CANCEL flags */
+	{ "cancel_all", sc_cancel_all, "ASYNC_CANCEL with IORING_ASYNC_CANCEL_ALL: three READs waiting on a pipe with user_data 7 are all cancelled (res 3); again: res 0, not -ENOENT; without ALL one at a time, then -ENOENT." },
+	{ "cancel_any", sc_cancel_any, "IORING_ASYNC_CANCEL_ANY: two waiting READs, a POLL_ADD and a TIMEOUT all cancelled (res 4); again 0; ANY with FD or OP -EINVAL." },
+	{ "cancel_fd", sc_cancel_fd, "IORING_ASYNC_CANCEL_FD: the first request on a pipe, then ALL on it (a READ and a POLL_ADD), FD with USERDATA (both must match), a file with nothing pending, fd 9999 -EBADF; timeouts are not searched by file." },
+	{ "cancel_fd_fixed", sc_cancel_fd_fixed, "IORING_ASYNC_CANCEL_FD_FIXED: a registered index names the same file as the descriptor, so READs submitted either way match; an index outside the table -EBADF; FD_FIXED without FD matches by user_data." },
+	{ "cancel_op", sc_cancel_op, "IORING_ASYNC_CANCEL_OP: ALL READs but not the POLL_ADD or the TIMEOUT; OP with USERDATA must match both; the TIMEOUT by opcode." },
+	{ "cancel_poll_all", sc_cancel_poll_all, "CANCEL_ALL by user_data across tables: a multishot and a one-shot POLL_ADD and a TIMEOUT sharing user_data 5 (res 3); two TIMEOUTs sharing user_data 6, one then the rest." },
 	/* SQPOLL */
 	{ "sqpoll_basic", sc_sqpoll_basic, "SQPOLL ring, sq_thread_idle 1000 ms: a NOP, then three, published with no system call; the SQ thread consumes them and posts the CQEs." },
 	{ "sqpoll_idle_wakeup", sc_sqpoll_idle_wakeup, "SQPOLL, sq_thread_idle 100 ms: the thread goes to sleep and sets IORING_SQ_NEED_WAKEUP; a published SQE waits until io_uring_enter(IORING_ENTER_SQ_WAKEUP) wakes it; woken with nothing to do it sleeps again after the idle time." },
