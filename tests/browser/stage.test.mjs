@@ -302,6 +302,55 @@ export const tests = [
     },
   },
   {
+    name: 'presenter at 1280×720: one code layer open with room to read, the others fold; Speaker view covers nothing',
+    async run(page, { url, results }) {
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await page.goto(`${url}?s=v5-queued-task-work&theme=projector`);
+      await page.getByTestId('caption').waitFor();
+      await page.getByRole('button', { name: 'Present', exact: true }).click();
+      const open = page.locator('.code-layer:not([data-folded]):not(.idle)');
+      let sawDriver = false;
+      let sawC = false;
+      for (let i = 1; i <= 12; i++) {
+        await page.keyboard.press('PageDown');
+        await page.getByTestId('title-card').waitFor({ state: 'hidden' });
+        if (!(await page.getByTestId('code-panel').isVisible())) continue;
+        if ((await open.count()) !== 1) throw new Error(`press ${i}: ${await open.count()} code layers open, want 1`);
+        const layer = await open.getAttribute('data-layer');
+        // The open layer gets the panel's room: at least 8 lines of its code are on screen.
+        const lines = await open.evaluate((el) => {
+          const box = el.querySelector('.source, .c-lines');
+          if (!box) return 99;
+          const lh = parseFloat(getComputedStyle(box.querySelector('tr, .c-lines') ?? box).lineHeight) || 24;
+          return Math.floor(Math.min(box.clientHeight, box.scrollHeight) / lh);
+        });
+        const hasCode = await open.locator('.source, .c-lines').count();
+        if (hasCode && lines < 8) throw new Error(`press ${i}: the open ${layer} layer shows ${lines} lines`);
+        if (layer === 'driver') sawDriver = true;
+        if (layer === 'c') sawC = true;
+        for (const folded of await page.locator('.code-layer[data-folded]').all())
+          if ((await folded.locator('.source, .c-lines').count()) > 0)
+            throw new Error(`press ${i}: a folded layer shows code`);
+        const speaker = await rect(page.getByRole('button', { name: 'Speaker view' }));
+        for (const sel of ['[data-testid="code-panel"]', '.rings-panel', '.chapters', '[data-testid="caption"]']) {
+          const el = page.locator(sel).first();
+          if ((await el.count()) && (await el.isVisible()) && overlaps(speaker, await rect(el)))
+            throw new Error(`press ${i}: the Speaker view button covers ${sel}`);
+        }
+        if (sawDriver && sawC) break;
+      }
+      if (!sawDriver || !sawC)
+        throw new Error(`the open layer never followed the step (driver ${sawDriver}, C ${sawC})`);
+      // A folded heading unfolds its layer on click.
+      const folded = page.locator('.code-layer[data-folded] .layer-unfold').first();
+      const which = await folded.evaluate((b) => b.closest('.code-layer')?.getAttribute('data-layer'));
+      await folded.click();
+      if ((await open.getAttribute('data-layer')) !== which)
+        throw new Error(`clicking ${which}'s heading left it folded`);
+      await page.screenshot({ path: join(results, 'stage-presenter-code-1280.png') });
+    },
+  },
+  {
     name: 'the sanitizer alarm docks beside the code and never covers it (normal and projector)',
     async run(page, { url, results }) {
       for (const th of ['light', 'projector']) {

@@ -32,3 +32,27 @@ pub const IO_URING_F_TASK_DEAD: u32 = 1 << 13;
 pub const IO_URING_CMD_TASK_WORK_ISSUE_FLAGS: u32 = IO_URING_F_COMPLETE_DEFER;
 /// `IOU_F_TWQ_LAZY_WAKE` (io_uring/tw.h).
 pub const IOU_F_TWQ_LAZY_WAKE: u32 = 1;
+
+/// A handle to one request: the simulator's `struct io_kiocb *`.
+///
+/// The kernel passes requests around as pointers to `struct io_kiocb` (and the Rust
+/// abstraction's `IoUringCmd` wraps the `struct io_uring_cmd` at its start). Requests here live
+/// in a per-ring slab, so the handle names the ring and the slab index; it is small and `Copy`
+/// like a pointer. It is resolved only through `Sim::req` / `Sim::req_mut`, which return `None`
+/// for a ring or slot that does not exist. A handle to a slot that was freed and reused still
+/// resolves (as a dangling kernel pointer would); code that must notice recycling keeps the
+/// request's serial next to the handle, as task_work items and io-wq entries do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Req {
+    /// Ring id (1-based).
+    pub ring: u32,
+    /// Index in the ring's request slab.
+    pub idx: u32,
+}
+
+impl Req {
+    /// The handle of slot `idx` of ring `ring`.
+    pub const fn new(ring: u32, idx: u32) -> Req {
+        Req { ring, idx }
+    }
+}

@@ -75,8 +75,8 @@ impl CancelData {
 /// `io_cancel_req_match`: whether request `idx` is one `cd` looks for. With `CANCEL_ALL` or
 /// `CANCEL_ANY` a match marks the request with the round's number and a request already
 /// marked in this round does not match (`io_cancel_match_sequence`).
-pub fn io_cancel_req_match(s: &mut Sim, ring: u32, idx: u32, cd: &CancelData) -> bool {
-    let r = s.ctx_mut(ring).req_mut(idx);
+pub fn io_cancel_req_match(s: &mut Sim, req: Req, cd: &CancelData) -> bool {
+    let r = live!(s.req_mut(req));
     let mut match_user_data = cd.flags & IORING_ASYNC_CANCEL_USERDATA != 0;
     if cd.flags & (IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_OP) == 0 {
         match_user_data = true;
@@ -109,8 +109,8 @@ pub fn io_cancel_req_match(s: &mut Sim, ring: u32, idx: u32, cd: &CancelData) ->
 ///
 /// `EINVAL` for buffer select, a non-zero `off` or `splice_fd_in`, or unknown flags;
 /// [`ENOTMODELLED`] for the flags not modelled.
-pub fn io_async_cancel_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
-    if s.ring(ring).expect("ring").req(idx).flags & REQ_F_BUFFER_SELECT != 0 {
+pub fn io_async_cancel_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
+    if live!(s.req(req)).flags & REQ_F_BUFFER_SELECT != 0 {
         return Err(EINVAL);
     }
     let off = u64::from(rd32(sqe, sqe_off::OFF)) | u64::from(rd32(sqe, sqe_off::OFF + 4)) << 32;
@@ -136,7 +136,7 @@ pub fn io_async_cancel_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Res
         }
         opcode = rd32(sqe, sqe_off::LEN) as u8;
     }
-    let op = &mut s.ring_mut(ring).expect("ring").req_mut(idx).op;
+    let op = &mut live!(s.req_mut(req)).op;
     op.target = addr;
     op.cancel_flags = flags;
     op.cancel_fd = fd;
@@ -147,25 +147,25 @@ pub fn io_async_cancel_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Res
 /// `io_async_cancel_one`: a request still queued for io-wq is taken off the queue and fails
 /// with `-ECANCELED` (`io_wq_submit_work` with `IO_WQ_WORK_CANCEL`).
 fn io_async_cancel_one(s: &mut Sim, ring: u32, cd: &CancelData) -> Result<(), i32> {
-    let queued: Vec<(usize, u32, u32)> = s
+    let queued: Vec<(usize, Req, u32)> = s
         .iowq
         .iter()
         .enumerate()
-        .filter(|(_, &(r, _, _))| r == ring)
-        .map(|(p, &(_, idx, serial))| (p, idx, serial))
+        .filter(|(_, &(r, _))| r.ring == ring)
+        .map(|(p, &(r, serial))| (p, r, serial))
         .collect();
     let mut pos = None;
-    for (p, idx, serial) in queued {
-        let live = s.ring(ring).map_or(false, |c| c.req(idx).serial == serial);
-        if live && io_cancel_req_match(s, ring, idx, cd) {
+    for (p, req, serial) in queued {
+        let live = s.req(req).map_or(false, |q| q.serial == serial);
+        if live && io_cancel_req_match(s, req, cd) {
             pos = Some(p);
             break;
         }
     }
-    let (_, idx, _) = s.iowq.remove(pos.ok_or(ENOENT)?).expect("queued work");
-    req_set_fail(s, ring, idx);
-    io_req_set_res(s, ring, idx, -ECANCELED, 0);
-    tw::io_req_task_work_add(s, ring, idx, TwFunc::Fail(-ECANCELED), false);
+    let (req, _) = s.iowq.remove(pos.ok_or(ENOENT)?).ok_or(ENOENT)?;
+    req_set_fail(s, req);
+    io_req_set_res(s, req, -ECANCELED, 0);
+    tw::io_req_task_work_add(s, req, TwFunc::Fail(-ECANCELED), false);
     Ok(())
 }
 
@@ -223,13 +223,14 @@ fn __io_async_cancel(s: &mut Sim, ring: u32, cd: &CancelData) -> i32 {
 }
 
 /// `io_async_cancel`: the result is what `io_try_cancel` answered.
-pub fn io_async_cancel(s: &mut Sim, ring: u32, idx: u32) -> i32 {
+pub fn io_async_cancel(s: &mut Sim, req: Req) -> i32 {
+    let ring = req.ring;
     let (target, serial, ud, op) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.op.target, r.serial, r.user_data, r.op)
     };
     let seq = {
-        let ops = &mut s.ctx_mut(ring).ops;
+        let ops = &mut live!(s.ring_mut(ring)).ops;
         ops.cancel_seq = ops.cancel_seq.wrapping_add(1);
         ops.cancel_seq
     };
@@ -245,14 +246,14 @@ pub fn io_async_cancel(s: &mut Sim, ring: u32, idx: u32) -> i32 {
         // The request takes the file it names: a registered one with `_FD_FIXED` (or
         // `IOSQE_FIXED_FILE`), else from the descriptor table.
         {
-            let r = s.ctx_mut(ring).req_mut(idx);
+            let r = live!(s.req_mut(req));
             r.fd = op.cancel_fd;
             if cd.flags & IORING_ASYNC_CANCEL_FD_FIXED != 0 {
                 r.flags |= REQ_F_FIXED_FILE;
             }
         }
-        match io_assign_file(s, ring, idx) {
-            Ok(()) => cd.file = s.ctx(ring).req(idx).file,
+        match io_assign_file(s, req) {
+            Ok(()) => cd.file = live!(s.req(req)).file,
             Err(e) => ret = -e,
         }
     }
@@ -268,8 +269,8 @@ pub fn io_async_cancel(s: &mut Sim, ring: u32, idx: u32) -> i32 {
         target as i64,
     );
     if ret < 0 {
-        req_set_fail(s, ring, idx);
+        req_set_fail(s, req);
     }
-    io_req_set_res(s, ring, idx, ret, 0);
+    io_req_set_res(s, req, ret, 0);
     0
 }

@@ -277,7 +277,7 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         Phase::Start => sim::with(start),
         Phase::Submit => sim::with(submit_one),
         Phase::Issue(idx) => {
-            io_queue_sqe(ring, idx, IO_URING_F_INLINE);
+            io_queue_sqe(Req::new(ring, idx), IO_URING_F_INLINE);
             sim::with(|s| {
                 set_ctx(s, Ctx::Core);
                 let c = call(s);
@@ -300,7 +300,7 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         }
         Phase::WaitArgs => sim::with(wait_args),
         Phase::WaitTw => {
-            let defer = sim::with(|s| s.ctx(ring).defer_taskrun());
+            let defer = sim::with(|s| live!(s.ring(ring)).defer_taskrun());
             if tw_run_one(ring, defer, true) {
                 return true;
             }
@@ -309,7 +309,7 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         }
         Phase::WaitOverflow => sim::with(|s| {
             call(s).phase = Phase::WaitInit;
-            if s.ctx(ring).overflow.is_empty() {
+            if live!(s.ring(ring)).overflow.is_empty() {
                 return false;
             }
             io_cqring_overflow_flush(s, ring);
@@ -319,7 +319,7 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         Phase::WaitCheck => sim::with(wait_check),
         Phase::Sleeping => sim::with(wake_up),
         Phase::WaitAfter => {
-            let defer = sim::with(|s| s.ctx(ring).defer_taskrun());
+            let defer = sim::with(|s| live!(s.ring(ring)).defer_taskrun());
             if tw_run_one(ring, defer, true) {
                 return true;
             }
@@ -327,7 +327,7 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         }
         Phase::WaitDone => sim::with(|s| {
             let ring = call(s).ring;
-            let empty = cq_events_user(s.ctx(ring)) == 0;
+            let empty = cq_events_user(live!(s.ring(ring))) == 0;
             let c = call(s);
             c.waited = true;
             if !empty {
@@ -476,10 +476,10 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
 pub fn flush_all_rings(s: &mut Sim) {
     let ids: Vec<u32> = s.rings.iter().flatten().map(|r| r.id).collect();
     for id in ids {
-        if !s.task.tw.iter().any(|it| it.ring == id) {
+        if !s.task.tw.iter().any(|it| it.req.ring == id) {
             tw::clear_taskrun_flag(s, id);
         }
-        if !s.ctx(id).compl_reqs.is_empty() || s.ctx(id).ops.cq_flush {
+        if !live!(s.ring(id)).compl_reqs.is_empty() || live!(s.ring(id)).ops.cq_flush {
             io_submit_flush_completions(s, id);
         }
     }
@@ -528,7 +528,7 @@ fn start(s: &mut Sim) -> bool {
         }
     };
     call(s).ring = ring;
-    if s.ctx(ring).flags & IORING_SETUP_SQPOLL != 0 {
+    if live!(s.ring(ring)).flags & IORING_SETUP_SQPOLL != 0 {
         // The thread does all submissions: wake it if asked, wait for SQ room if asked, and
         // return `to_submit` as passed (then wait for CQEs with GETEVENTS, as any ring).
         if c.flags & IORING_ENTER_SQ_WAKEUP != 0 {
@@ -541,7 +541,7 @@ fn start(s: &mut Sim) -> bool {
     }
     if c.to_submit > 0 {
         // `io_submit_sqes`: at most the published entries, at most the SQ size.
-        let ctx = s.ctx(ring);
+        let ctx = live!(s.ring(ring));
         let tail = ctx.rings.load_acquire_u32(rings_off::SQ_TAIL);
         let avail = tail
             .wrapping_sub(ctx.cached_sq_head)
@@ -575,7 +575,7 @@ fn stop_batch(s: &mut Sim) {
 
 fn submit_one(s: &mut Sim) -> bool {
     let ring = call(s).ring;
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     // io_get_sqe.
     let head = ctx.cached_sq_head;
     ctx.cached_sq_head = head.wrapping_add(1);
@@ -600,17 +600,17 @@ fn submit_one(s: &mut Sim) -> bool {
     ctx.sqes.read_bytes(sqe_off, &mut sqe[..sqe_len]);
     let idx = io_alloc_req(s, ring);
     {
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(Req::new(ring, idx)));
         r.sqe_off = sqe_off;
         r.sqe_len = sqe_len;
         r.sqe_flags = sqe[sqe_off::FLAGS];
     }
-    let res = io_init_req(s, ring, idx, &sqe[..sqe_len]);
+    let res = io_init_req(s, Req::new(ring, idx), &sqe[..sqe_len]);
     call(s).left -= 1;
     match res {
         Err(e) => {
-            if io_submit_fail_init(s, ring, idx, e)
-                && s.ctx(ring).flags & IORING_SETUP_SUBMIT_ALL == 0
+            if io_submit_fail_init(s, Req::new(ring, idx), e)
+                && live!(s.ring(ring)).flags & IORING_SETUP_SUBMIT_ALL == 0
             {
                 stop_batch(s);
             } else if call(s).left == 0 {
@@ -618,7 +618,7 @@ fn submit_one(s: &mut Sim) -> bool {
             }
         }
         Ok(()) => {
-            let issue = io_submit_sqe_linked(s, ring, idx, head);
+            let issue = io_submit_sqe_linked(s, Req::new(ring, idx), head);
             let c = call(s);
             c.phase = match issue {
                 Some(i) => Phase::Issue(i),
@@ -632,14 +632,15 @@ fn submit_one(s: &mut Sim) -> bool {
 
 /// `io_init_req`: copies the SQE's flags into the request, validates them and the opcode,
 /// handles drain bookkeeping and runs the opcode's prep.
-fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+fn io_init_req(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
+    let Req { ring, idx } = req;
     let opcode = sqe[sqe_off::OPCODE];
     let sqe_flags = sqe[sqe_off::FLAGS];
     let user_data = u64::from_le_bytes([
         sqe[32], sqe[33], sqe[34], sqe[35], sqe[36], sqe[37], sqe[38], sqe[39],
     ]);
     {
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(req));
         r.opcode = opcode;
         // The low REQ_F_* bits have the IOSQE_* values.
         r.flags = u32::from(sqe_flags);
@@ -647,16 +648,16 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
         r.file = None;
     }
     if opcode >= IORING_OP_LAST {
-        s.ctx_mut(ring).req_mut(idx).opcode = 0;
+        live!(s.req_mut(req)).opcode = 0;
         return Err(EINVAL);
     }
     let def = opdef::io_issue_def(opcode);
     if !def.supported {
         // No model for this opcode: refused before any other check, with an answer the
         // kernel never gives (`sim_not_modelled`).
-        return Err(rw::not_modelled(s, ring, idx, opdata::not_modelled::OPCODE));
+        return Err(rw::not_modelled(s, req, opdata::not_modelled::OPCODE));
     }
-    let ctx_flags = s.ctx(ring).flags;
+    let ctx_flags = live!(s.ring(ring)).flags;
     if def.is_128 && ctx_flags & IORING_SETUP_SQE128 == 0 {
         // A 128-byte opcode needs IORING_SETUP_SQE_MIXED, which is not modelled.
         return Err(EINVAL);
@@ -670,26 +671,26 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
             return Err(EOPNOTSUPP);
         }
         if sqe_flags & IOSQE_CQE_SKIP_SUCCESS != 0 {
-            s.ctx_mut(ring).drain_disabled = true;
+            live!(s.ring_mut(ring)).drain_disabled = true;
         }
         if sqe_flags & IOSQE_IO_DRAIN != 0 {
-            if s.ctx(ring).drain_disabled {
+            if live!(s.ring(ring)).drain_disabled {
                 return Err(EOPNOTSUPP);
             }
             io_init_drain(s, ring);
         }
     }
     {
-        let ctx = s.ctx_mut(ring);
+        let ctx = live!(s.ring_mut(ring));
         if ctx.drain_active || ctx.drain_next {
             // Knock it to the slow path, where it is drained.
             if ctx.drain_active {
-                ctx.req_mut(idx).flags |= REQ_F_FORCE_ASYNC;
+                live!(ctx.req_mut(idx)).flags |= REQ_F_FORCE_ASYNC;
             }
             if ctx.drain_next && ctx.link_head.is_none() {
                 ctx.drain_next = false;
                 ctx.drain_active = true;
-                ctx.req_mut(idx).flags |= REQ_F_IO_DRAIN | REQ_F_FORCE_ASYNC;
+                live!(ctx.req_mut(idx)).flags |= REQ_F_IO_DRAIN | REQ_F_FORCE_ASYNC;
             }
         }
     }
@@ -702,7 +703,7 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
     }
     if def.needs_file {
         let fd = i32::from_le_bytes([sqe[4], sqe[5], sqe[6], sqe[7]]);
-        s.ctx_mut(ring).req_mut(idx).fd = fd;
+        live!(s.req_mut(req)).fd = fd;
     }
     // No personality is ever registered (IORING_REGISTER_PERSONALITY is not modelled).
     let personality = u16::from_le_bytes([sqe[42], sqe[43]]);
@@ -710,28 +711,26 @@ fn io_init_req(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> 
         return Err(EINVAL);
     }
     match opcode {
-        IORING_OP_NOP | IORING_OP_NOP128 => nop::io_nop_prep(s, ring, idx, sqe),
-        IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => {
-            uring_cmd::io_uring_cmd_prep(s, ring, idx, sqe)
-        }
-        IORING_OP_READ | IORING_OP_WRITE => rw::io_prep_rw(s, ring, idx, sqe),
-        IORING_OP_TIMEOUT => timeout::io_timeout_prep(s, ring, idx, sqe, false),
-        IORING_OP_LINK_TIMEOUT => timeout::io_timeout_prep(s, ring, idx, sqe, true),
-        IORING_OP_TIMEOUT_REMOVE => timeout::io_timeout_remove_prep(s, ring, idx, sqe),
-        IORING_OP_ASYNC_CANCEL => cancel::io_async_cancel_prep(s, ring, idx, sqe),
-        IORING_OP_POLL_ADD => poll::io_poll_add_prep(s, ring, idx, sqe),
-        IORING_OP_POLL_REMOVE => poll::io_poll_remove_prep(s, ring, idx, sqe),
-        _ => Err(rw::not_modelled(s, ring, idx, opdata::not_modelled::OPCODE)),
+        IORING_OP_NOP | IORING_OP_NOP128 => nop::io_nop_prep(s, req, sqe),
+        IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => uring_cmd::io_uring_cmd_prep(s, req, sqe),
+        IORING_OP_READ | IORING_OP_WRITE => rw::io_prep_rw(s, req, sqe),
+        IORING_OP_TIMEOUT => timeout::io_timeout_prep(s, req, sqe, false),
+        IORING_OP_LINK_TIMEOUT => timeout::io_timeout_prep(s, req, sqe, true),
+        IORING_OP_TIMEOUT_REMOVE => timeout::io_timeout_remove_prep(s, req, sqe),
+        IORING_OP_ASYNC_CANCEL => cancel::io_async_cancel_prep(s, req, sqe),
+        IORING_OP_POLL_ADD => poll::io_poll_add_prep(s, req, sqe),
+        IORING_OP_POLL_REMOVE => poll::io_poll_remove_prep(s, req, sqe),
+        _ => Err(rw::not_modelled(s, req, opdata::not_modelled::OPCODE)),
     }
 }
 
 /// `io_init_drain`: from now on requests are drained; a drain inside a link drains the head
 /// and the request after the link.
 fn io_init_drain(s: &mut Sim, ring: u32) {
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     ctx.drain_active = true;
     if let Some(h) = ctx.link_head {
-        ctx.req_mut(h).flags |= REQ_F_IO_DRAIN | REQ_F_FORCE_ASYNC;
+        live!(ctx.req_mut(h)).flags |= REQ_F_IO_DRAIN | REQ_F_FORCE_ASYNC;
         ctx.drain_next = true;
     }
 }
@@ -741,9 +740,10 @@ fn io_init_drain(s: &mut Sim, ring: u32) {
 /// A failing SQE is completed with its error; a link under construction keeps being
 /// assembled (its head is failed with `-ECANCELED`) and is failed as a whole when it ends, so
 /// a failing SQE that carries a link flag does not stop the batch.
-fn io_submit_fail_init(s: &mut Sim, ring: u32, idx: u32, err: i32) -> bool {
+fn io_submit_fail_init(s: &mut Sim, req: Req, err: i32) -> bool {
+    let Req { ring, idx } = req;
     let (serial, ud) = {
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(Req::new(ring, idx)));
         // `io_init_fail_req`: the per-opcode data (the PDU included) is cleared.
         r.cmd.pdu = [0; PDU_SIZE];
         r.pdu_prov = [Prov::Zeroed; PDU_SIZE];
@@ -754,35 +754,35 @@ fn io_submit_fail_init(s: &mut Sim, ring: u32, idx: u32, err: i32) -> bool {
     };
     s.emit(Event::io_uring_req_failed, ring, serial, ud, -err as i64, 0);
     // `req_fail_link_node`.
-    req_set_fail(s, ring, idx);
-    io_req_set_res(s, ring, idx, -err, 0);
-    req_set_state(s, ring, idx, ReqState::FailedPrep);
-    let head = s.ctx(ring).link_head;
+    req_set_fail(s, Req::new(ring, idx));
+    io_req_set_res(s, Req::new(ring, idx), -err, 0);
+    req_set_state(s, Req::new(ring, idx), ReqState::FailedPrep);
+    let head = live!(s.ring(ring)).link_head;
     if let Some(h) = head {
-        if s.ctx(ring).req(h).flags & REQ_F_FAIL == 0 {
-            req_set_fail(s, ring, h);
-            io_req_set_res(s, ring, h, -ECANCELED, 0);
+        if live!(s.req(Req::new(ring, h))).flags & REQ_F_FAIL == 0 {
+            req_set_fail(s, Req::new(ring, h));
+            io_req_set_res(s, Req::new(ring, h), -ECANCELED, 0);
         }
     }
-    let is_link = s.ctx(ring).req(idx).flags & IO_REQ_LINK_FLAGS != 0;
-    let ctx = s.ctx_mut(ring);
+    let is_link = live!(s.req(Req::new(ring, idx))).flags & IO_REQ_LINK_FLAGS != 0;
+    let ctx = live!(s.ring_mut(ring));
     if !is_link {
         let target = match head {
             Some(h) => {
-                let last = ctx.link_last.take().expect("link last");
-                ctx.req_mut(last).link = Some(idx);
+                let last = live!(ctx.link_last.take());
+                live!(ctx.req_mut(last)).link = Some(idx);
                 ctx.link_head = None;
                 h
             }
             None => idx,
         };
-        io_queue_sqe_fallback(s, ring, target);
+        io_queue_sqe_fallback(s, Req::new(ring, target));
         return true;
     }
     match head {
         Some(_) => {
-            let last = ctx.link_last.expect("link last");
-            ctx.req_mut(last).link = Some(idx);
+            let last = live!(ctx.link_last);
+            live!(ctx.req_mut(last)).link = Some(idx);
         }
         None => ctx.link_head = Some(idx),
     }
@@ -792,9 +792,10 @@ fn io_submit_fail_init(s: &mut Sim, ring: u32, idx: u32, err: i32) -> bool {
 
 /// The part of `io_submit_sqe` after a successful init: link assembly, the slow path, or an
 /// inline issue. Returns a request to issue inline, if any.
-fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Option<u32> {
+fn io_submit_sqe_linked(s: &mut Sim, req: Req, sq_index: u32) -> Option<u32> {
+    let Req { ring, idx } = req;
     let (serial, ud, opcode, rflags) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(Req::new(ring, idx)));
         (r.serial, r.user_data, r.opcode, r.flags)
     };
     s.emit(
@@ -805,11 +806,11 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
         opcode as i64,
         (rflags & 0xff) as i64 | (sq_index as i64) << 32,
     );
-    req_set_state(s, ring, idx, ReqState::Prepped);
-    let ctx = s.ctx_mut(ring);
+    req_set_state(s, Req::new(ring, idx), ReqState::Prepped);
+    let ctx = live!(s.ring_mut(ring));
     if let Some(head) = ctx.link_head {
-        let last = ctx.link_last.expect("link last");
-        let last_serial = ctx.req(last).serial;
+        let last = live!(ctx.link_last);
+        let last_serial = live!(ctx.req(last)).serial;
         s.emit(
             Event::io_uring_link,
             ring,
@@ -818,20 +819,20 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
             last_serial as i64,
             0,
         );
-        uring_cmd::io_req_sqe_copy(s, ring, idx);
-        let ctx = s.ctx_mut(ring);
-        ctx.req_mut(last).link = Some(idx);
+        uring_cmd::io_req_sqe_copy(s, Req::new(ring, idx));
+        let ctx = live!(s.ring_mut(ring));
+        live!(ctx.req_mut(last)).link = Some(idx);
         ctx.link_last = Some(idx);
-        req_set_state(s, ring, idx, ReqState::Linked);
+        req_set_state(s, Req::new(ring, idx), ReqState::Linked);
         if rflags & IO_REQ_LINK_FLAGS != 0 {
             return None;
         }
         // The last request of the link: flush the chain.
-        let ctx = s.ctx_mut(ring);
+        let ctx = live!(s.ring_mut(ring));
         ctx.link_head = None;
         ctx.link_last = None;
-        if ctx.req(head).flags & (REQ_F_FORCE_ASYNC | REQ_F_FAIL) != 0 {
-            io_queue_sqe_fallback(s, ring, head);
+        if live!(ctx.req(head)).flags & (REQ_F_FORCE_ASYNC | REQ_F_FAIL) != 0 {
+            io_queue_sqe_fallback(s, Req::new(ring, head));
             return None;
         }
         return Some(head);
@@ -840,9 +841,9 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
         if rflags & IO_REQ_LINK_FLAGS != 0 {
             ctx.link_head = Some(idx);
             ctx.link_last = Some(idx);
-            req_set_state(s, ring, idx, ReqState::Linked);
+            req_set_state(s, Req::new(ring, idx), ReqState::Linked);
         } else {
-            io_queue_sqe_fallback(s, ring, idx);
+            io_queue_sqe_fallback(s, Req::new(ring, idx));
         }
         return None;
     }
@@ -851,13 +852,13 @@ fn io_submit_sqe_linked(s: &mut Sim, ring: u32, idx: u32, sq_index: u32) -> Opti
 
 fn submit_end(s: &mut Sim) -> bool {
     let ring = call(s).ring;
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     ctx.link_last = None;
     if let Some(h) = ctx.link_head.take() {
-        io_queue_sqe_fallback(s, ring, h);
+        io_queue_sqe_fallback(s, Req::new(ring, h));
     }
     // Flush only after queuing links, as they can generate completions.
-    let n = s.ctx(ring).compl_reqs.len();
+    let n = live!(s.ring(ring)).compl_reqs.len();
     s.emit(Event::sim_submit_flush, ring, 0, 0, n as i64, 0);
     io_submit_flush_completions(s, ring);
     call(s).phase = Phase::CommitSq;
@@ -866,12 +867,13 @@ fn submit_end(s: &mut Sim) -> bool {
 
 fn commit_sq(s: &mut Sim) -> bool {
     let c = *call(s);
-    let ctx = s.ctx(c.ring);
+    let ctx = live!(s.ring(c.ring));
     let head = ctx.cached_sq_head;
     ctx.rings.store_release_u32(rings_off::SQ_HEAD, head);
     s.emit(Event::sim_sq_head_commit, c.ring, 0, 0, head as i64, 0);
     // `ctx->syscall_iopoll` jumps to `iopoll_locked` before DEFER_TASKRUN's local work.
-    let defer = s.ctx(c.ring).defer_taskrun() && s.ctx(c.ring).flags & IORING_SETUP_IOPOLL == 0;
+    let defer = live!(s.ring(c.ring)).defer_taskrun()
+        && live!(s.ring(c.ring)).flags & IORING_SETUP_IOPOLL == 0;
     let cl = call(s);
     cl.phase = if c.ret != c.to_submit as i32 {
         Phase::ExitTw
@@ -936,7 +938,7 @@ fn io_get_ext_arg(s: &Sim, c: &mut EnterCall) -> Result<(), i32> {
 fn wait_args(s: &mut Sim) -> bool {
     let mut c = *call(s);
     let r = io_get_ext_arg(s, &mut c);
-    let iopoll = s.ctx(c.ring).flags & IORING_SETUP_IOPOLL != 0;
+    let iopoll = live!(s.ring(c.ring)).flags & IORING_SETUP_IOPOLL != 0;
     let cl = call(s);
     *cl = c;
     match r {
@@ -956,13 +958,13 @@ fn wait_args(s: &mut Sim) -> bool {
 /// once ("we can potentially be spinning for commands that already triggered a completion").
 fn iopoll_init(s: &mut Sim) -> bool {
     let c = *call(s);
-    let ctx = s.ctx(c.ring);
+    let ctx = live!(s.ring(c.ring));
     let min = c.min_complete.min(ctx.layout.cq_entries);
     let overflow = !ctx.overflow.is_empty();
     if overflow {
         io_cqring_overflow_flush(s, c.ring);
     }
-    let waiting = cq_events_user(s.ctx(c.ring)) > 0;
+    let waiting = cq_events_user(live!(s.ring(c.ring))) > 0;
     let cl = call(s);
     cl.min_events = min;
     cl.iop_events = 0;
@@ -1002,23 +1004,23 @@ fn iopoll_done(s: &mut Sim) {
 /// pass, until `min_events` were reaped.
 fn iopoll_step(ring: u32) -> bool {
     let (list_empty, tw_pending, in_tw) = sim::with(|s| {
-        let ctx = s.ctx(ring);
+        let ctx = live!(s.ring(ring));
         let tw = !ctx.local_work.is_empty() || !s.task.tw.is_empty();
         (ctx.iopoll_list.is_empty(), tw, call(s).iop_tail.is_some())
     });
     if list_empty || tw_pending || in_tw {
         if !in_tw {
             sim::with(|s| {
-                let tail = s.ctx(ring).cached_cq_tail;
+                let tail = live!(s.ring(ring)).cached_cq_tail;
                 call(s).iop_tail = Some(tail);
             });
         }
-        let defer = sim::with(|s| s.ctx(ring).defer_taskrun());
+        let defer = sim::with(|s| live!(s.ring(ring)).defer_taskrun());
         if tw_run_one(ring, defer, true) {
             return true;
         }
         let stop = sim::with(|s| {
-            let ctx = s.ctx(ring);
+            let ctx = live!(s.ring(ring));
             let (tail, empty) = (ctx.cached_cq_tail, ctx.iopoll_list.is_empty());
             let cl = call(s);
             let moved = cl.iop_tail.take().map_or(false, |t| t != tail);
@@ -1053,7 +1055,7 @@ fn cq_events_user(ctx: &IoRingCtx) -> u32 {
 /// enough CQEs are unreaped (all of them count, not only new ones), else set up the wait.
 fn wait_init(s: &mut Sim) -> bool {
     let c = *call(s);
-    let ctx = s.ctx(c.ring);
+    let ctx = live!(s.ring(c.ring));
     let min = c.min_complete.min(ctx.layout.cq_entries);
     if cq_events_user(ctx) >= min {
         let cl = call(s);
@@ -1106,7 +1108,7 @@ fn io_should_wake(ctx: &IoRingCtx, c: &EnterCall) -> bool {
 /// run, stop if the wait is satisfied, else go to sleep.
 fn wait_check(s: &mut Sim) -> bool {
     let c = *call(s);
-    let ctx = s.ctx(c.ring);
+    let ctx = live!(s.ring(c.ring));
     let pending = !ctx.overflow.is_empty() || !ctx.local_work.is_empty() || !s.task.tw.is_empty();
     if pending || io_should_wake(ctx, &c) {
         call(s).phase = Phase::WaitAfter;
@@ -1124,7 +1126,7 @@ fn wake_up(s: &mut Sim) -> bool {
     let now = s.clock_ns;
     if let Some(md) = c.min_deadline {
         if now >= md {
-            let ctx = s.ctx(c.ring);
+            let ctx = live!(s.ring(c.ring));
             let tail = ctx.rings.read_once_u32(rings_off::CQ_TAIL);
             let has_work = !ctx.overflow.is_empty() || !ctx.local_work.is_empty();
             let hit = c.deadline.map_or(true, |d| md >= d)
@@ -1164,11 +1166,11 @@ fn wait_after(s: &mut Sim) -> bool {
     }
     let mut did = false;
     let mut stuck = false;
-    if !s.ctx(c.ring).overflow.is_empty() {
+    if !live!(s.ring(c.ring)).overflow.is_empty() {
         stuck = io_cqring_overflow_flush(s, c.ring) == 0;
         did = true;
     }
-    let ctx = s.ctx(c.ring);
+    let ctx = live!(s.ring(c.ring));
     let wake = io_should_wake(ctx, &c);
     let tw_pending = !ctx.local_work.is_empty() || !s.task.tw.is_empty();
     let cl = call(s);

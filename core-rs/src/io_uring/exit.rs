@@ -77,7 +77,7 @@ pub fn io_ring_ctx_wait_and_kill(s: &mut Sim, ring: u32) {
     ctx.dead = true;
     // `io_sq_thread_finish`: the SQPOLL thread stops submitting for a dying ring and exits.
     sqpoll::io_sq_thread_stop(s, ring);
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     let files = core::mem::take(&mut ctx.file_table);
     for f in files.into_iter().flatten() {
         fput(s, f);
@@ -170,12 +170,17 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
             s.emit(Event::sim_ring_exit, ring, 0, 0, cancelable, inflight_now);
         }
         // io_uring_try_cancel_iowq: queued io-wq work fails with -ECANCELED.
-        let queued: Vec<(u32, u32, u32)> = s.iowq.iter().copied().filter(|w| w.0 == ring).collect();
-        s.iowq.retain(|w| w.0 != ring);
+        let queued: Vec<(Req, u32)> = s
+            .iowq
+            .iter()
+            .copied()
+            .filter(|w| w.0.ring == ring)
+            .collect();
+        s.iowq.retain(|w| w.0.ring != ring);
         let n = queued.len();
-        for (_, idx, serial) in queued {
-            if s.ring(ring).map_or(false, |c| c.req(idx).serial == serial) {
-                io_req_defer_failed(s, ring, idx, -ECANCELED);
+        for (req, serial) in queued {
+            if s.req(req).map_or(false, |r| r.serial == serial) {
+                io_req_defer_failed(s, req, -ECANCELED);
             }
         }
         n

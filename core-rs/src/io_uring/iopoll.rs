@@ -42,8 +42,8 @@ pub fn io_do_iopoll(ring: u32, force_nonspin: bool) -> (u32, u32) {
     for (at, &idx) in list.iter().enumerate() {
         // A completed request ends the walk: it and the ones before it get reaped.
         let hook = sim::with(|s| {
-            let ctx = s.ctx_mut(ring);
-            let r = ctx.req_mut(idx);
+            let ctx = live!(s.ring_mut(ring));
+            let r = live!(ctx.req_mut(idx));
             if r.iopoll_completed || r.cmd.file.is_null() {
                 return None;
             }
@@ -75,7 +75,7 @@ pub fn io_do_iopoll(ring: u32, force_nonspin: bool) -> (u32, u32) {
             s.ucmd.cur_issue = prev;
             s.emit(Event::sim_iopoll_hook, ring, serial, ud, found as i64, 0);
             set_ctx(s, Ctx::Core);
-            let r = s.ctx(ring).req(idx);
+            let r = live!(s.req(Req::new(ring, idx)));
             r.serial != serial || r.iopoll_completed
         });
         if found < 0 {
@@ -92,7 +92,7 @@ pub fn io_do_iopoll(ring: u32, force_nonspin: bool) -> (u32, u32) {
         }
     }
     sim::with(|s| {
-        let ctx = s.ctx_mut(ring);
+        let ctx = live!(s.ring_mut(ring));
         let listed = ctx.iopoll_list.len() as u32;
         // From where the walk stopped, the run of completed requests is reaped; requests
         // polled before it stay on the list.
@@ -100,12 +100,12 @@ pub fn io_do_iopoll(ring: u32, force_nonspin: bool) -> (u32, u32) {
             .unwrap_or(ctx.iopoll_list.len())
             .min(ctx.iopoll_list.len());
         let mut to = from;
-        while to < ctx.iopoll_list.len() && ctx.req(ctx.iopoll_list[to]).iopoll_completed {
+        while to < ctx.iopoll_list.len() && live!(ctx.req(ctx.iopoll_list[to])).iopoll_completed {
             to += 1;
         }
         let reaped: Vec<u32> = ctx.iopoll_list.drain(from..to).collect();
         for &idx in &reaped {
-            io_req_complete_defer(s, ring, idx);
+            io_req_complete_defer(s, Req::new(ring, idx));
         }
         if !reaped.is_empty() {
             io_submit_flush_completions(s, ring);

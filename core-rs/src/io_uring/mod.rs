@@ -20,6 +20,109 @@
 
 #![allow(non_camel_case_types)]
 
+/// Unwraps a lookup (of a ring or of a request through its [`types::Req`] handle) or, if it
+/// found nothing, returns from the calling function with its return type's default value.
+///
+/// A handle the core made always resolves; one that does not is a simulator bug, so debug
+/// builds (all of `cargo test`) stop there, while the wasm core treats the request as gone
+/// instead of trapping.
+macro_rules! live {
+    ($e:expr) => {
+        match $e {
+            Some(v) => v,
+            None => return $crate::io_uring::stale(),
+        }
+    };
+}
+
+/// What [`live!`] returns when a lookup finds nothing (see there).
+#[track_caller]
+pub(crate) fn stale<T: Stale>() -> T {
+    debug_assert!(
+        false,
+        "a request or ring handle resolved to nothing (a simulator bug)"
+    );
+    T::stale()
+}
+
+/// The value a function returns from a lookup that found nothing ([`live!`]): zero, `false`,
+/// `None`, an error, the do-nothing variant.
+pub(crate) trait Stale {
+    /// That value.
+    fn stale() -> Self;
+}
+
+macro_rules! stale_default {
+    ($($t:ty),*) => {
+        $(impl Stale for $t {
+            fn stale() -> Self {
+                Default::default()
+            }
+        })*
+    };
+}
+stale_default!(
+    (),
+    bool,
+    u8,
+    u32,
+    u64,
+    i32,
+    i64,
+    usize,
+    [u64; 2],
+    io_uring_cqe,
+    crate::include::fs::TwToken
+);
+
+impl<T> Stale for *mut T {
+    fn stale() -> Self {
+        core::ptr::null_mut()
+    }
+}
+
+impl Stale for [u8; 128] {
+    fn stale() -> Self {
+        [0; 128]
+    }
+}
+
+impl<T> Stale for Option<T> {
+    fn stale() -> Self {
+        None
+    }
+}
+
+impl<T> Stale for Result<T, i32> {
+    fn stale() -> Self {
+        Err(EFAULT)
+    }
+}
+
+impl<A: Stale, B: Stale> Stale for (A, B) {
+    fn stale() -> Self {
+        (A::stale(), B::stale())
+    }
+}
+
+impl<A: Stale, B: Stale, C: Stale> Stale for (A, B, C) {
+    fn stale() -> Self {
+        (A::stale(), B::stale(), C::stale())
+    }
+}
+
+impl<A: Stale, B: Stale, C: Stale, D: Stale> Stale for (A, B, C, D) {
+    fn stale() -> Self {
+        (A::stale(), B::stale(), C::stale(), D::stale())
+    }
+}
+
+impl Stale for Ctx {
+    fn stale() -> Self {
+        Ctx::User
+    }
+}
+
 pub mod cancel;
 pub mod enter;
 pub mod exit;
@@ -223,7 +326,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         sq as i64,
         cq as i64 | (p.flags as i64) << 32,
     );
-    if let Some(d) = s.ctx(id).sqd.as_deref() {
+    if let Some(d) = s.ring(id).and_then(|c| c.sqd.as_deref()) {
         let (j, cpu) = (d.idle_jiffies, d.cpu);
         s.emit(Event::sim_sqpoll_create, id, 0, 0, j as i64, cpu as i64);
     }
@@ -234,8 +337,9 @@ pub use crate::linux::fs::fput;
 
 /// Moves a request to state `to`, recording the transition (`sim_req_state`, from → to) so
 /// the UI draws the request's path from what the core did rather than re-deriving it.
-pub fn req_set_state(s: &mut Sim, ring: u32, idx: u32, to: ReqState) {
-    let r = s.ctx_mut(ring).req_mut(idx);
+pub fn req_set_state(s: &mut Sim, req: Req, to: ReqState) {
+    let ring = req.ring;
+    let r = live!(s.req_mut(req));
     let from = r.state;
     if from == to {
         return;
@@ -256,7 +360,7 @@ pub fn req_set_state(s: &mut Sim, ring: u32, idx: u32, to: ReqState) {
 pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
     s.serial += 1;
     let serial = s.serial;
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     let idx = match ctx.free.pop() {
         Some(i) => i,
         None => {
@@ -305,7 +409,7 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
             i
         }
     };
-    let r = ctx.req_mut(idx);
+    let r = live!(ctx.req_mut(idx));
     r.serial = serial;
     r.flags = 0;
     r.link = None;
@@ -338,10 +442,10 @@ pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
 /// zeroed memory again (`__GFP_ZERO`), so the objects lose their stale PDU bytes and
 /// `big_cqe` words.
 pub fn io_req_caches_free(s: &mut Sim, ring: u32) {
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     let free = ctx.free.clone();
     for idx in free {
-        let r = ctx.req_mut(idx);
+        let r = live!(ctx.req_mut(idx));
         r.cmd.pdu = [0; PDU_SIZE];
         r.pdu_prov = [Prov::Fresh; PDU_SIZE];
         r.pdu_src = [0; PDU_SIZE];
@@ -351,10 +455,11 @@ pub fn io_req_caches_free(s: &mut Sim, ring: u32) {
 
 /// Returns a request to the cache (`io_req_add_to_cache`) and drops its file reference
 /// (`io_put_file`: fixed files hold no reference of their own).
-pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
+pub fn io_free_req(s: &mut Sim, req: Req) {
+    let Req { ring, idx } = req;
     let (file, fixed, serial, ud, copied) = {
-        let ctx = s.ctx_mut(ring);
-        let r = ctx.req_mut(idx);
+        let ctx = live!(s.ring_mut(ring));
+        let r = live!(ctx.req_mut(idx));
         (
             r.file.take(),
             r.flags & REQ_F_FIXED_FILE != 0,
@@ -373,23 +478,23 @@ pub fn io_free_req(s: &mut Sim, ring: u32, idx: u32) {
             }
         }
     }
-    req_set_state(s, ring, idx, ReqState::Free);
+    req_set_state(s, req, ReqState::Free);
     s.emit(Event::sim_req_free, ring, serial, ud, 0, copied as i64);
-    s.ctx_mut(ring).free.push(idx);
+    live!(s.ring_mut(ring)).free.push(idx);
     exit::ring_maybe_freed(s, ring);
 }
 
 /// `io_req_set_res`.
-pub fn io_req_set_res(s: &mut Sim, ring: u32, idx: u32, res: i32, cflags: u32) {
-    let r = s.ctx_mut(ring).req_mut(idx);
+pub fn io_req_set_res(s: &mut Sim, req: Req, res: i32, cflags: u32) {
+    let r = live!(s.req_mut(req));
     r.cqe.res = res;
     r.cqe.flags = cflags;
 }
 
 /// `req_set_fail`: marks the request failed. A failed request always posts a CQE; if it had
 /// `IOSQE_CQE_SKIP_SUCCESS`, the CQEs of the link members it cancels are skipped instead.
-pub fn req_set_fail(s: &mut Sim, ring: u32, idx: u32) {
-    let r = s.ctx_mut(ring).req_mut(idx);
+pub fn req_set_fail(s: &mut Sim, req: Req) {
+    let r = live!(s.req_mut(req));
     r.flags |= REQ_F_FAIL;
     if r.flags & REQ_F_CQE_SKIP != 0 {
         r.flags &= !REQ_F_CQE_SKIP;
@@ -398,16 +503,17 @@ pub fn req_set_fail(s: &mut Sim, ring: u32, idx: u32) {
 }
 
 /// `io_req_complete_defer`: queue for the next `__io_submit_flush_completions`.
-pub fn io_req_complete_defer(s: &mut Sim, ring: u32, idx: u32) {
-    req_set_state(s, ring, idx, ReqState::CompletePending);
-    s.ctx_mut(ring).compl_reqs.push(idx);
+pub fn io_req_complete_defer(s: &mut Sim, req: Req) {
+    let Req { ring, idx } = req;
+    req_set_state(s, req, ReqState::CompletePending);
+    live!(s.ring_mut(ring)).compl_reqs.push(idx);
 }
 
 /// `io_req_defer_failed`: fail the request with `res` and complete it at the next flush.
-pub fn io_req_defer_failed(s: &mut Sim, ring: u32, idx: u32, res: i32) {
-    req_set_fail(s, ring, idx);
-    io_req_set_res(s, ring, idx, res, 0);
-    io_req_complete_defer(s, ring, idx);
+pub fn io_req_defer_failed(s: &mut Sim, req: Req, res: i32) {
+    req_set_fail(s, req);
+    io_req_set_res(s, req, res, 0);
+    io_req_complete_defer(s, req);
 }
 
 /// `__io_cqring_events`: CQEs written and not yet reaped, counting unpublished ones.
@@ -419,7 +525,7 @@ fn io_cqring_events(ctx: &IoRingCtx) -> u32 {
 /// `io_fill_nop_cqe`: the filler a `CQE_MIXED` ring posts in its last slot when a 32-byte CQE
 /// would straddle the wrap (`user_data` 0, `res` 0, `IORING_CQE_F_SKIP`).
 fn io_fill_nop_cqe(s: &mut Sim, ring: u32, off: u32) -> bool {
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     if io_cqring_events(ctx) >= ctx.layout.cq_entries {
         return false;
     }
@@ -448,7 +554,7 @@ fn io_fill_nop_cqe(s: &mut Sim, ring: u32, off: u32) -> bool {
 /// CQE is posted first (`io_fill_nop_cqe`).
 fn io_cqe_cache_refill(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> bool {
     let (entries, mut off, cqe32_ring) = {
-        let ctx = s.ctx(ring);
+        let ctx = live!(s.ring(ring));
         if !overflow && !ctx.overflow.is_empty() {
             return false;
         }
@@ -466,7 +572,7 @@ fn io_cqe_cache_refill(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> b
         filled = true;
         off = 0;
     }
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     // Userspace may have moved the head anywhere: clamp, as the kernel does.
     let queued = io_cqring_events(ctx).min(entries);
     let free = entries - queued;
@@ -499,14 +605,14 @@ fn io_cqe_cache_refill(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> b
 fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> Option<u32> {
     let need = u32::from(cqe32) + 1;
     let short = {
-        let ctx = s.ctx(ring);
+        let ctx = live!(s.ring(ring));
         ctx.cqe_sentinel.saturating_sub(ctx.cqe_cached) < need
     };
     if short && !io_cqe_cache_refill(s, ring, overflow, cqe32) {
         return None;
     }
     let quirk = {
-        let ctx = s.ctx(ring);
+        let ctx = live!(s.ring(ring));
         if ctx.cqe_behind {
             1
         } else if !overflow && !ctx.overflow.is_empty() {
@@ -516,7 +622,7 @@ fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> O
         }
     };
     if quirk != 0 {
-        let unit = s.ctx(ring).cqe_cached;
+        let unit = live!(s.ring(ring)).cqe_cached;
         s.emit(
             Event::sim_cqe_cache_quirk,
             ring,
@@ -526,7 +632,7 @@ fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> O
             i64::from(unit),
         );
     }
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     let unit = ctx.cqe_cached;
     ctx.cached_cq_tail = ctx.cached_cq_tail.wrapping_add(1);
     ctx.cqe_cached += 1;
@@ -582,11 +688,11 @@ fn fill_cqe_try(
     overflow: bool,
 ) -> Option<u32> {
     let (is_big, f32) = {
-        let ctx = s.ctx(ring);
+        let ctx = live!(s.ring(ring));
         (cqe_is_big(ctx, &cqe), cqe.flags & IORING_CQE_F_32 != 0)
     };
     let slot = io_get_cqe_overflow(s, ring, overflow, f32)?;
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     write_cqe_slot(ctx, slot, cqe, if is_big { Some(big) } else { None });
     s.emit(
         Event::io_uring_complete,
@@ -602,7 +708,7 @@ fn fill_cqe_try(
 /// `io_cqe_overflow`: appends a CQE to the overflow list (`IORING_FEAT_NODROP`); the first
 /// entry sets `IORING_SQ_CQ_OVERFLOW`.
 fn io_cqe_overflow(s: &mut Sim, ring: u32, serial: u32, cqe: io_uring_cqe, big: [u64; 2]) {
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     let is_big = cqe_is_big(ctx, &cqe);
     if ctx.overflow.is_empty() {
         let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
@@ -647,14 +753,15 @@ pub fn io_fill_cqe(
 /// deferred before it. Unlike a request's own CQE it
 /// never goes to the overflow list: false when the ring has no room (or CQEs wait on the
 /// overflow list), and the caller then ends the multishot request.
-pub fn io_req_post_cqe(s: &mut Sim, ring: u32, idx: u32, res: i32, cflags: u32) -> bool {
+pub fn io_req_post_cqe(s: &mut Sim, req: Req, res: i32, cflags: u32) -> bool {
+    let ring = req.ring;
     // Completions deferred earlier in this batch are flushed first, so CQEs keep their order
     // (fuzz_50: a one-shot poll woken just before a multishot one posts its CQE first).
-    if !s.ctx(ring).compl_reqs.is_empty() {
+    if !live!(s.ring(ring)).compl_reqs.is_empty() {
         io_submit_flush_completions(s, ring);
     }
     let (serial, user_data) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.serial, r.user_data)
     };
     let cqe = io_uring_cqe {
@@ -663,13 +770,13 @@ pub fn io_req_post_cqe(s: &mut Sim, ring: u32, idx: u32, res: i32, cflags: u32) 
         flags: cflags,
     };
     let posted = fill_cqe_try(s, ring, serial, cqe, [0; 2], false).is_some();
-    s.ctx_mut(ring).ops.cq_flush = true;
+    live!(s.ring_mut(ring)).ops.cq_flush = true;
     posted
 }
 
 /// `io_commit_cqring`: publish `cached_cq_tail` with a store-release.
 pub fn io_commit_cqring(s: &mut Sim, ring: u32) {
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     let old = ctx.rings.read_once_u32(rings_off::CQ_TAIL);
     let new = ctx.cached_cq_tail;
     if old != new {
@@ -699,8 +806,8 @@ fn req_post_clears_big(ctx: &IoRingCtx, cqe: &io_uring_cqe) -> bool {
 }
 
 /// The CQE a request posts, and its extra words.
-fn req_cqe(s: &Sim, ring: u32, idx: u32) -> (u32, io_uring_cqe, [u64; 2], bool) {
-    let r = s.ctx(ring).req(idx);
+fn req_cqe(s: &Sim, req: Req) -> (u32, io_uring_cqe, [u64; 2], bool) {
+    let r = live!(s.req(req));
     (
         r.serial,
         io_uring_cqe {
@@ -717,24 +824,24 @@ fn req_cqe(s: &Sim, ring: u32, idx: u32) -> (u32, io_uring_cqe, [u64; 2], bool) 
 /// it), publishes the CQ tail, then frees the requests (which starts or fails the rest of
 /// their link chains) and lets drained requests go if nothing else is in flight.
 pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
-    s.ctx_mut(ring).ops.cq_flush = false;
-    let list = core::mem::take(&mut s.ctx_mut(ring).compl_reqs);
+    live!(s.ring_mut(ring)).ops.cq_flush = false;
+    let list = core::mem::take(&mut live!(s.ring_mut(ring)).compl_reqs);
     for &idx in &list {
-        let (serial, cqe, big, skip) = req_cqe(s, ring, idx);
+        let (serial, cqe, big, skip) = req_cqe(s, Req::new(ring, idx));
         let mut clear = false;
         if !skip {
             let posted = io_fill_cqe(s, ring, serial, cqe, Some(big)).is_some();
-            clear = !posted || req_post_clears_big(s.ctx(ring), &cqe);
+            clear = !posted || req_post_clears_big(live!(s.ring(ring)), &cqe);
         }
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(Req::new(ring, idx)));
         if clear {
             r.big_cqe = [0; 2];
         }
-        req_set_state(s, ring, idx, ReqState::Done);
+        req_set_state(s, Req::new(ring, idx), ReqState::Done);
     }
     io_commit_cqring(s, ring);
     io_free_batch_list(s, ring, &list);
-    if s.ctx(ring).drain_active {
+    if live!(s.ring(ring)).drain_active {
         io_queue_deferred(s, ring);
     }
 }
@@ -744,7 +851,7 @@ pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
 fn io_free_batch_list(s: &mut Sim, ring: u32, list: &[u32]) {
     for &idx in list {
         let flags = {
-            let r = s.ctx_mut(ring).req_mut(idx);
+            let r = live!(s.req_mut(Req::new(ring, idx)));
             if r.flags & REQ_F_REFCOUNT != 0 {
                 r.refs = r.refs.saturating_sub(1);
                 if r.refs != 0 {
@@ -754,9 +861,9 @@ fn io_free_batch_list(s: &mut Sim, ring: u32, list: &[u32]) {
             r.flags
         };
         if flags & IO_REQ_LINK_FLAGS != 0 {
-            io_queue_next(s, ring, idx);
+            io_queue_next(s, Req::new(ring, idx));
         }
-        io_free_req(s, ring, idx);
+        io_free_req(s, Req::new(ring, idx));
     }
 }
 
@@ -765,29 +872,30 @@ fn io_free_batch_list(s: &mut Sim, ring: u32, list: &[u32]) {
 /// The CQE is posted at once under the completion lock, unless the ring completes only in
 /// its task (`lockless_cq`) or the CQ ring has no room: then task_work posts it. The request
 /// is not freed here; io-wq drops its reference in [`io_wq_free_work`].
-pub fn io_req_complete_post(s: &mut Sim, ring: u32, idx: u32) {
-    if s.ctx(ring).lockless_cq() {
-        tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
+pub fn io_req_complete_post(s: &mut Sim, req: Req) {
+    let ring = req.ring;
+    if live!(s.ring(ring)).lockless_cq() {
+        tw::io_req_task_work_add(s, req, TwFunc::Complete, false);
         return;
     }
-    let (serial, cqe, big, skip) = req_cqe(s, ring, idx);
+    let (serial, cqe, big, skip) = req_cqe(s, req);
     let mut completed = true;
     if !skip {
         completed = fill_cqe_try(s, ring, serial, cqe, big, false).is_some();
     }
     io_commit_cqring(s, ring);
     if !completed {
-        tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
+        tw::io_req_task_work_add(s, req, TwFunc::Complete, false);
         return;
     }
-    let clear = !skip && req_post_clears_big(s.ctx(ring), &cqe);
-    let r = s.ctx_mut(ring).req_mut(idx);
+    let clear = !skip && req_post_clears_big(live!(s.ring(ring)), &cqe);
+    let r = live!(s.req_mut(req));
     if clear {
         r.big_cqe = [0; 2];
     }
     // `req_ref_put`: io-wq still holds its reference.
     r.refs = r.refs.saturating_sub(1);
-    req_set_state(s, ring, idx, ReqState::Done);
+    req_set_state(s, req, ReqState::Done);
 }
 
 /// `__io_cqring_overflow_flush`: moves overflowed CQEs into the ring, oldest first, while
@@ -797,25 +905,25 @@ pub fn io_req_complete_post(s: &mut Sim, ring: u32, idx: u32) {
 /// can move (`sim_overflow_flush` with b = 1).
 pub fn io_cqring_overflow_flush(s: &mut Sim, ring: u32) -> u32 {
     {
-        let ctx = s.ctx(ring);
+        let ctx = live!(s.ring(ring));
         if io_cqring_events(ctx) == ctx.layout.cq_entries {
             s.emit(Event::sim_overflow_flush, ring, 0, 0, 0, 1);
             return 0;
         }
     }
     let mut moved = 0;
-    while let Some(o) = s.ctx(ring).overflow.front().copied() {
+    while let Some(o) = live!(s.ring(ring)).overflow.front().copied() {
         let f32 = o.cqe.flags & IORING_CQE_F_32 != 0;
         let slot = match io_get_cqe_overflow(s, ring, true, f32) {
             Some(slot) => slot,
             None => break,
         };
-        let ctx = s.ctx_mut(ring);
+        let ctx = live!(s.ring_mut(ring));
         write_cqe_slot(ctx, slot, o.cqe, o.big_cqe);
         ctx.overflow.pop_front();
         moved += 1;
     }
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     if ctx.overflow.is_empty() {
         let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
         ctx.rings
@@ -828,32 +936,34 @@ pub fn io_cqring_overflow_flush(s: &mut Sim, ring: u32) -> u32 {
 
 /// `io_req_find_next`: detaches the next request of the chain; a failed request (unless
 /// hard-linked) fails the rest of its chain instead (`io_disarm_next` → `io_fail_links`).
-pub fn io_req_find_next(s: &mut Sim, ring: u32, idx: u32) -> Option<u32> {
+pub fn io_req_find_next(s: &mut Sim, req: Req) -> Option<u32> {
     // `io_disarm_next`: a LINK_TIMEOUT behind the request is done with.
-    timeout::io_disarm_ltimeout(s, ring, idx);
+    timeout::io_disarm_ltimeout(s, req);
     let (failed, hard) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.flags & REQ_F_FAIL != 0, r.flags & REQ_F_HARDLINK != 0)
     };
     if failed && !hard {
-        io_fail_links(s, ring, idx);
+        io_fail_links(s, req);
     }
-    s.ctx_mut(ring).req_mut(idx).link.take()
+    live!(s.req_mut(req)).link.take()
 }
 
 /// `io_queue_next`: starts the next request of the chain through task_work.
-pub fn io_queue_next(s: &mut Sim, ring: u32, idx: u32) {
-    if let Some(nxt) = io_req_find_next(s, ring, idx) {
-        tw::io_req_task_work_add(s, ring, nxt, TwFunc::Submit, false);
+pub fn io_queue_next(s: &mut Sim, req: Req) {
+    let ring = req.ring;
+    if let Some(nxt) = io_req_find_next(s, req) {
+        tw::io_req_task_work_add(s, Req::new(ring, nxt), TwFunc::Submit, false);
     }
 }
 
 /// `io_fail_links`: every request after `idx` in its chain completes through one task_work
 /// item (`io_req_tw_fail_links`); their CQEs are skipped if `idx` had
 /// `REQ_F_SKIP_LINK_CQES`, and posted otherwise (even with `IOSQE_CQE_SKIP_SUCCESS`).
-pub fn io_fail_links(s: &mut Sim, ring: u32, idx: u32) {
+pub fn io_fail_links(s: &mut Sim, req: Req) {
+    let ring = req.ring;
     let (first, ignore, head_serial) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.link, r.flags & REQ_F_SKIP_LINK_CQES != 0, r.serial)
     };
     let first = match first {
@@ -863,7 +973,7 @@ pub fn io_fail_links(s: &mut Sim, ring: u32, idx: u32) {
     let mut cur = Some(first);
     while let Some(m) = cur {
         let (serial, ud, res, nxt) = {
-            let r = s.ctx_mut(ring).req_mut(m);
+            let r = live!(s.req_mut(Req::new(ring, m)));
             if ignore {
                 r.flags |= REQ_F_CQE_SKIP;
             } else {
@@ -881,38 +991,40 @@ pub fn io_fail_links(s: &mut Sim, ring: u32, idx: u32) {
         );
         cur = nxt;
     }
-    tw::io_req_task_work_add(s, ring, first, TwFunc::FailLinks, false);
-    s.ctx_mut(ring).req_mut(idx).link = None;
+    tw::io_req_task_work_add(s, Req::new(ring, first), TwFunc::FailLinks, false);
+    live!(s.req_mut(req)).link = None;
 }
 
 /// `io_linked_nr`: the request and everything linked behind it.
-pub fn io_linked_nr(s: &Sim, ring: u32, idx: u32) -> u32 {
-    let ctx = s.ctx(ring);
+pub fn io_linked_nr(s: &Sim, req: Req) -> u32 {
+    let Req { ring, idx } = req;
+    let ctx = live!(s.ring(ring));
     let mut n = 0;
     let mut cur = Some(idx);
     while let Some(c) = cur {
         n += 1;
-        cur = ctx.req(c).link;
+        cur = live!(ctx.req(c)).link;
     }
     n
 }
 
 /// `io_drain_req`: holds a request back until every request submitted before it completed.
-pub fn io_drain_req(s: &mut Sim, ring: u32, idx: u32) {
+pub fn io_drain_req(s: &mut Sim, req: Req) {
+    let Req { ring, idx } = req;
     let (drain, serial, ud) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.flags & REQ_F_IO_DRAIN != 0, r.serial, r.user_data)
     };
     s.emit(Event::io_uring_defer, ring, serial, ud, 0, 0);
-    let n = io_linked_nr(s, ring, idx);
+    let n = io_linked_nr(s, req);
     {
-        let ctx = s.ctx_mut(ring);
+        let ctx = live!(s.ring_mut(ring));
         ctx.nr_drained += n;
         ctx.defer_list.push_back(idx);
-        req_set_state(s, ring, idx, ReqState::Linked);
+        req_set_state(s, req, ReqState::Linked);
     }
     io_queue_deferred(s, ring);
-    let ctx = s.ctx_mut(ring);
+    let ctx = live!(s.ring_mut(ring));
     if !drain && ctx.defer_list.is_empty() {
         ctx.drain_active = false;
     }
@@ -927,23 +1039,23 @@ pub fn io_queue_deferred(s: &mut Sim, ring: u32) {
     let mut first = true;
     loop {
         let (de, live, drained) = {
-            let ctx = s.ctx(ring);
+            let ctx = live!(s.ring(ring));
             match ctx.defer_list.front() {
                 Some(&d) => (d, ctx.live_reqs(), ctx.nr_drained),
                 None => return,
             }
         };
-        drain_seen |= s.ctx(ring).req(de).flags & REQ_F_IO_DRAIN != 0;
+        drain_seen |= live!(s.req(Req::new(ring, de))).flags & REQ_F_IO_DRAIN != 0;
         if (drain_seen || first) && live != drained {
             return;
         }
-        let n = io_linked_nr(s, ring, de);
+        let n = io_linked_nr(s, Req::new(ring, de));
         {
-            let ctx = s.ctx_mut(ring);
+            let ctx = live!(s.ring_mut(ring));
             ctx.defer_list.pop_front();
             ctx.nr_drained -= n;
         }
-        tw::io_req_task_work_add(s, ring, de, TwFunc::Submit, false);
+        tw::io_req_task_work_add(s, Req::new(ring, de), TwFunc::Submit, false);
         first = false;
     }
 }
@@ -954,9 +1066,10 @@ pub fn io_queue_deferred(s: &mut Sim, ring: u32) {
 /// # Errors
 ///
 /// `EBADF` when there is no such file.
-pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
+pub fn io_assign_file(s: &mut Sim, req: Req) -> Result<(), i32> {
+    let ring = req.ring;
     let (fd, fixed) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         if r.file.is_some() {
             return Ok(());
         }
@@ -967,7 +1080,7 @@ pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
     } else {
         // `io_file_get_normal` traces the lookup whether or not `fget` finds a file.
         let (serial, ud) = {
-            let r = s.ctx(ring).req(idx);
+            let r = live!(s.req(req));
             (r.serial, r.user_data)
         };
         s.emit(Event::io_uring_file_get, ring, serial, ud, fd as i64, 0);
@@ -976,7 +1089,7 @@ pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
         f
     };
     let ptr = s.fds.file_ptr(f);
-    let r = s.ctx_mut(ring).req_mut(idx);
+    let r = live!(s.req_mut(req));
     r.file = Some(f);
     r.cmd.file = ptr;
     Ok(())
@@ -987,9 +1100,10 @@ pub fn io_assign_file(s: &mut Sim, ring: u32, idx: u32) -> Result<(), i32> {
 ///
 /// Returns 0 when the request completed or is in flight, or the handler's error (for the
 /// caller to punt or fail). Called with no simulator borrow held: the handler may be a driver.
-pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) -> i32 {
+pub fn io_issue_sqe(req: Req, issue_flags: u32) -> i32 {
+    let Req { ring, idx } = req;
     let (opcode, needs_file) = sim::with(|s| {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         let (op, serial, ud) = (r.opcode, r.serial, r.user_data);
         s.emit(
             Event::sim_issue,
@@ -999,43 +1113,43 @@ pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) -> i32 {
             issue_flags as i64,
             op as i64,
         );
-        req_set_state(s, ring, idx, ReqState::Issuing);
+        req_set_state(s, req, ReqState::Issuing);
         (op, opdef::io_issue_def(op).needs_file)
     });
     if needs_file {
-        if let Err(e) = sim::with(|s| io_assign_file(s, ring, idx)) {
+        if let Err(e) = sim::with(|s| io_assign_file(s, req)) {
             return -e;
         }
     }
-    let ret = issue_op(opcode, ring, idx, issue_flags);
+    let ret = issue_op(opcode, req, issue_flags);
     sim::with(|s| {
         const IOU_COMPLETE: i32 = 0;
         if ret == IOU_COMPLETE {
             if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 {
-                io_req_complete_defer(s, ring, idx);
+                io_req_complete_defer(s, req);
             } else {
-                io_req_complete_post(s, ring, idx);
+                io_req_complete_post(s, req);
             }
             return 0;
         }
         if ret == -EIOCBQUEUED {
-            if s.ctx(ring).req(idx).state == ReqState::Issuing {
-                req_set_state(s, ring, idx, ReqState::Inflight);
+            if live!(s.req(req)).state == ReqState::Issuing {
+                req_set_state(s, req, ReqState::Inflight);
             }
             // `io_arm_ltimeout`: the request went async, its LINK_TIMEOUT starts.
-            timeout::io_arm_ltimeout(s, ring, idx);
+            timeout::io_arm_ltimeout(s, req);
             // `IOU_ISSUE_SKIP_COMPLETE` on an IOPOLL ring for an op with `iopoll_queue`
             // (uring_cmd): `io_iopoll_req_issued` puts it on `ctx->iopoll_list`, where only
             // polling finds its completion (`io_uring/io_uring.c:io_issue_sqe`).
-            let ctx = s.ctx(ring);
-            let r = ctx.req(idx);
+            let ctx = live!(s.ring(ring));
+            let r = live!(ctx.req(idx));
             if ctx.flags & IORING_SETUP_IOPOLL != 0
                 && opdef::io_issue_def(r.opcode).iopoll
                 && matches!(r.state, ReqState::Inflight | ReqState::Issuing)
                 && r.serial != 0
             {
                 let (serial, ud) = (r.serial, r.user_data);
-                let ctx = s.ctx_mut(ring);
+                let ctx = live!(s.ring_mut(ring));
                 if !ctx.iopoll_list.contains(&idx) {
                     ctx.iopoll_list.push(idx);
                 }
@@ -1048,19 +1162,17 @@ pub fn io_issue_sqe(ring: u32, idx: u32, issue_flags: u32) -> i32 {
     })
 }
 
-fn issue_op(opcode: u8, ring: u32, idx: u32, issue_flags: u32) -> i32 {
+fn issue_op(opcode: u8, req: Req, issue_flags: u32) -> i32 {
     match opcode {
-        IORING_OP_NOP | IORING_OP_NOP128 => sim::with(|s| nop::io_nop(s, ring, idx, issue_flags)),
-        IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => {
-            uring_cmd::io_uring_cmd(ring, idx, issue_flags)
-        }
-        IORING_OP_READ => sim::with(|s| rw::io_read(s, ring, idx, issue_flags)),
-        IORING_OP_WRITE => sim::with(|s| rw::io_write(s, ring, idx, issue_flags)),
-        IORING_OP_TIMEOUT => sim::with(|s| timeout::io_timeout(s, ring, idx)),
-        IORING_OP_TIMEOUT_REMOVE => sim::with(|s| timeout::io_timeout_remove(s, ring, idx)),
-        IORING_OP_ASYNC_CANCEL => sim::with(|s| cancel::io_async_cancel(s, ring, idx)),
-        IORING_OP_POLL_ADD => sim::with(|s| poll::io_poll_add(s, ring, idx)),
-        IORING_OP_POLL_REMOVE => sim::with(|s| poll::io_poll_remove(s, ring, idx)),
+        IORING_OP_NOP | IORING_OP_NOP128 => sim::with(|s| nop::io_nop(s, req, issue_flags)),
+        IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => uring_cmd::io_uring_cmd(req, issue_flags),
+        IORING_OP_READ => sim::with(|s| rw::io_read(s, req, issue_flags)),
+        IORING_OP_WRITE => sim::with(|s| rw::io_write(s, req, issue_flags)),
+        IORING_OP_TIMEOUT => sim::with(|s| timeout::io_timeout(s, req)),
+        IORING_OP_TIMEOUT_REMOVE => sim::with(|s| timeout::io_timeout_remove(s, req)),
+        IORING_OP_ASYNC_CANCEL => sim::with(|s| cancel::io_async_cancel(s, req)),
+        IORING_OP_POLL_ADD => sim::with(|s| poll::io_poll_add(s, req)),
+        IORING_OP_POLL_REMOVE => sim::with(|s| poll::io_poll_remove(s, req)),
         // A LINK_TIMEOUT is never issued: its chain takes it out before the next member runs.
         _ => -EINVAL,
     }
@@ -1068,11 +1180,11 @@ fn issue_op(opcode: u8, ring: u32, idx: u32, issue_flags: u32) -> i32 {
 
 /// `io_queue_sqe`: issues a request from the submitting task (inline, or from task_work with
 /// `extra_flags` 0) and punts or fails it if the handler did not finish it.
-pub fn io_queue_sqe(ring: u32, idx: u32, extra_flags: u32) {
+pub fn io_queue_sqe(req: Req, extra_flags: u32) {
     let issue_flags = IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER | extra_flags;
-    let ret = io_issue_sqe(ring, idx, issue_flags);
+    let ret = io_issue_sqe(req, issue_flags);
     if ret != 0 {
-        sim::with(|s| io_queue_async(s, ring, idx, ret));
+        sim::with(|s| io_queue_async(s, req, ret));
     }
 }
 
@@ -1081,52 +1193,54 @@ pub fn io_queue_sqe(ring: u32, idx: u32, extra_flags: u32) {
 /// (`io_arm_poll_handler`), is retried at once through task_work when the file is ready
 /// already, or (a file or opcode that cannot be polled) copies its SQE and goes to io-wq.
 /// A LINK_TIMEOUT behind it starts now.
-pub fn io_queue_async(s: &mut Sim, ring: u32, idx: u32, ret: i32) {
-    if ret != -EAGAIN || s.ring(ring).expect("ring").req(idx).flags & opdata::REQ_F_NOWAIT != 0 {
-        io_req_defer_failed(s, ring, idx, ret);
+pub fn io_queue_async(s: &mut Sim, req: Req, ret: i32) {
+    if ret != -EAGAIN || live!(s.req(req)).flags & opdata::REQ_F_NOWAIT != 0 {
+        io_req_defer_failed(s, req, ret);
         return;
     }
-    match poll::io_arm_poll_handler(s, ring, idx) {
+    match poll::io_arm_poll_handler(s, req) {
         poll::Apoll::Ok => {}
-        poll::Apoll::Ready => tw::io_req_task_work_add(s, ring, idx, TwFunc::Submit, false),
+        poll::Apoll::Ready => tw::io_req_task_work_add(s, req, TwFunc::Submit, false),
         poll::Apoll::Aborted => {
-            uring_cmd::io_req_sqe_copy(s, ring, idx);
-            io_queue_iowq(s, ring, idx);
+            uring_cmd::io_req_sqe_copy(s, req);
+            io_queue_iowq(s, req);
         }
     }
-    timeout::io_arm_ltimeout(s, ring, idx);
+    timeout::io_arm_ltimeout(s, req);
 }
 
 /// `io_queue_sqe_fallback`: a failed request (or chain) completes with its error, hard links
 /// turned soft so the whole chain is cancelled; any other request goes to the drain list or
 /// to io-wq.
-pub fn io_queue_sqe_fallback(s: &mut Sim, ring: u32, idx: u32) {
-    let failed = s.ctx(ring).req(idx).flags & REQ_F_FAIL != 0;
+pub fn io_queue_sqe_fallback(s: &mut Sim, req: Req) {
+    let ring = req.ring;
+    let failed = live!(s.req(req)).flags & REQ_F_FAIL != 0;
     if failed {
         let res = {
-            let r = s.ctx_mut(ring).req_mut(idx);
+            let r = live!(s.req_mut(req));
             r.flags &= !REQ_F_HARDLINK;
             r.flags |= REQ_F_LINK;
             r.cqe.res
         };
-        io_req_defer_failed(s, ring, idx, res);
+        io_req_defer_failed(s, req, res);
         return;
     }
-    uring_cmd::io_req_sqe_copy(s, ring, idx);
-    if s.ctx(ring).drain_active {
-        io_drain_req(s, ring, idx);
+    uring_cmd::io_req_sqe_copy(s, req);
+    if live!(s.ring(ring)).drain_active {
+        io_drain_req(s, req);
     } else {
-        io_queue_iowq(s, ring, idx);
+        io_queue_iowq(s, req);
     }
 }
 
 /// `io_queue_iowq`: hand the request to an io-wq worker.
-pub fn io_queue_iowq(s: &mut Sim, ring: u32, idx: u32) {
+pub fn io_queue_iowq(s: &mut Sim, req: Req) {
+    let Req { ring, idx } = req;
     let (serial, ud, op) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.serial, r.user_data, r.opcode)
     };
-    req_set_state(s, ring, idx, ReqState::IowqQueued);
+    req_set_state(s, req, ReqState::IowqQueued);
     s.emit(
         Event::io_uring_queue_async_work,
         ring,
@@ -1135,7 +1249,7 @@ pub fn io_queue_iowq(s: &mut Sim, ring: u32, idx: u32) {
         op as i64,
         0,
     );
-    s.iowq.push_back((ring, idx, serial));
+    s.iowq.push_back((Req::new(ring, idx), serial));
 }
 
 /// `io_wq_submit_work` followed by `io_wq_free_work`: what an io-wq worker does with one
@@ -1145,12 +1259,13 @@ pub fn io_queue_iowq(s: &mut Sim, ring: u32, idx: u32) {
 /// `-EAGAIN`, which is final without `IOPOLL`) fail the request through task_work. When the
 /// worker drops the last reference the request is freed through task_work and the next
 /// request of its chain runs on io-wq as well.
-pub fn io_wq_submit_work(ring: u32, idx: u32) {
+pub fn io_wq_submit_work(req: Req) {
+    let Req { ring, idx } = req;
     let flags = IO_URING_F_UNLOCKED | IO_URING_F_IOWQ;
     let dead = sim::with(|s| {
-        let ctx = s.ctx_mut(ring);
+        let ctx = live!(s.ring_mut(ring));
         let dead = ctx.dead;
-        let r = ctx.req_mut(idx);
+        let r = live!(ctx.req_mut(idx));
         if r.flags & REQ_F_REFCOUNT == 0 {
             r.flags |= REQ_F_REFCOUNT;
             r.refs = 2;
@@ -1165,37 +1280,37 @@ pub fn io_wq_submit_work(ring: u32, idx: u32) {
         // `IO_WQ_WORK_CANCEL`: the ring is going away.
         -ECANCELED
     } else {
-        io_wq_issue(ring, idx, flags)
+        io_wq_issue(req, flags)
     };
     sim::with(|s| {
         set_ctx(s, Ctx::IoWq);
         if ret != 0 {
-            io_req_set_res(s, ring, idx, ret, 0);
-            tw::io_req_task_work_add(s, ring, idx, TwFunc::Fail(ret), false);
+            io_req_set_res(s, req, ret, 0);
+            tw::io_req_task_work_add(s, req, TwFunc::Fail(ret), false);
         }
-        io_wq_free_work(s, ring, idx);
+        io_wq_free_work(s, req);
     });
 }
 
 /// The issue loop of `io_wq_submit_work`: a forced-async request on a pollable file is tried
 /// non-blocking first and, on `-EAGAIN`, waits through async poll armed from the worker (the
 /// worker then lets go of it); otherwise, or when arming fails, it is retried blocking.
-fn io_wq_issue(ring: u32, idx: u32, flags: u32) -> i32 {
+fn io_wq_issue(req: Req, flags: u32) -> i32 {
     let mut flags = flags;
     let needs_poll = sim::with(|s| {
-        timeout::io_arm_ltimeout(s, ring, idx);
+        timeout::io_arm_ltimeout(s, req);
         let (force, op) = {
-            let r = s.ring(ring).expect("ring").req(idx);
+            let r = live!(s.req(req));
             (r.flags & REQ_F_FORCE_ASYNC != 0, r.opcode)
         };
         let def = opdef::io_issue_def(op);
         if !force || !(def.pollin || def.pollout) || !def.needs_file {
             return false;
         }
-        if io_assign_file(s, ring, idx).is_err() {
+        if io_assign_file(s, req).is_err() {
             return false;
         }
-        let f = s.ring(ring).expect("ring").req(idx).file.expect("file");
+        let f = live!(live!(s.req(req)).file);
         poll::file_can_poll(s.fds.file(f).kind)
     });
     let mut needs_poll = needs_poll;
@@ -1203,16 +1318,15 @@ fn io_wq_issue(ring: u32, idx: u32, flags: u32) -> i32 {
         flags |= IO_URING_F_NONBLOCK;
     }
     loop {
-        let ret = io_issue_sqe(ring, idx, flags);
+        let ret = io_issue_sqe(req, flags);
         if ret != -EAGAIN || !needs_poll {
             return ret;
         }
-        let nowait =
-            sim::with(|s| s.ring(ring).expect("ring").req(idx).flags & opdata::REQ_F_NOWAIT != 0);
+        let nowait = sim::with(|s| live!(s.req(req)).flags & opdata::REQ_F_NOWAIT != 0);
         if nowait {
             return ret;
         }
-        if sim::with(|s| poll::io_arm_poll_handler(s, ring, idx)) == poll::Apoll::Ok {
+        if sim::with(|s| poll::io_arm_poll_handler(s, req)) == poll::Apoll::Ok {
             return 0;
         }
         needs_poll = false;
@@ -1222,9 +1336,10 @@ fn io_wq_issue(ring: u32, idx: u32, flags: u32) -> i32 {
 
 /// `io_wq_free_work`: drops io-wq's reference; the last one frees the request (through
 /// task_work, posting no CQE) and queues its next link member to io-wq.
-fn io_wq_free_work(s: &mut Sim, ring: u32, idx: u32) {
+fn io_wq_free_work(s: &mut Sim, req: Req) {
+    let ring = req.ring;
     let (last, linked) = {
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(req));
         r.refs = r.refs.saturating_sub(1);
         (r.refs == 0, r.flags & IO_REQ_LINK_FLAGS != 0)
     };
@@ -1232,25 +1347,25 @@ fn io_wq_free_work(s: &mut Sim, ring: u32, idx: u32) {
         return;
     }
     let nxt = if linked {
-        io_req_find_next(s, ring, idx)
+        io_req_find_next(s, req)
     } else {
         None
     };
     // `io_free_req`.
     {
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(req));
         r.flags &= !REQ_F_REFCOUNT;
         r.flags |= REQ_F_CQE_SKIP;
     }
-    tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
+    tw::io_req_task_work_add(s, req, TwFunc::Complete, false);
     if let Some(n) = nxt {
-        io_queue_iowq(s, ring, n);
+        io_queue_iowq(s, Req::new(ring, n));
     }
 }
 
 /// Returns the SQE bytes a request was prepped from, for traces and the UI.
 pub fn req_sqe_bytes(ctx: &IoRingCtx, idx: u32) -> [u8; 128] {
-    let r = ctx.req(idx);
+    let r = live!(ctx.req(idx));
     if r.flags & REQ_F_SQE_COPIED != 0 {
         return r.async_sqe;
     }

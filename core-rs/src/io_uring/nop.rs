@@ -24,15 +24,16 @@ const NOP_FLAGS: u32 = IORING_NOP_INJECT_RESULT
     | IORING_NOP_CQE32;
 
 /// `io_nop_prep`.
-pub fn io_nop_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_nop_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
+    let ring = req.ring;
     let rd32 = |o: usize| u32::from_le_bytes([sqe[o], sqe[o + 1], sqe[o + 2], sqe[o + 3]]);
     let rd64 = |o: usize| u64::from(rd32(o)) | u64::from(rd32(o + 4)) << 32;
     let flags = rd32(sqe_off::OP_FLAGS);
     if flags & !NOP_FLAGS != 0 {
         return Err(EINVAL);
     }
-    let ctx_flags = s.ctx(ring).flags;
-    let r = s.ctx_mut(ring).req_mut(idx);
+    let ctx_flags = live!(s.ring(ring)).flags;
+    let r = live!(s.req_mut(req));
     r.nop_flags = flags;
     r.nop_result = if flags & IORING_NOP_INJECT_RESULT != 0 {
         rd32(sqe_off::LEN) as i32
@@ -58,13 +59,14 @@ pub fn io_nop_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i
 }
 
 /// `io_nop`.
-pub fn io_nop(s: &mut Sim, ring: u32, idx: u32, _issue_flags: u32) -> i32 {
+pub fn io_nop(s: &mut Sim, req: Req, _issue_flags: u32) -> i32 {
+    let Req { ring, idx } = req;
     let (flags, mut ret) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.nop_flags, r.nop_result)
     };
     let mut file_ok = true;
-    if flags & IORING_NOP_FILE != 0 && io_assign_file(s, ring, idx).is_err() {
+    if flags & IORING_NOP_FILE != 0 && io_assign_file(s, req).is_err() {
         ret = -EBADF;
         file_ok = false;
     }
@@ -73,12 +75,12 @@ pub fn io_nop(s: &mut Sim, ring: u32, idx: u32, _issue_flags: u32) -> i32 {
         ret = -EFAULT;
     }
     if ret < 0 {
-        req_set_fail(s, ring, idx);
+        req_set_fail(s, req);
     }
     {
-        let ctx = s.ctx_mut(ring);
+        let ctx = live!(s.ring_mut(ring));
         let mixed = ctx.flags & IORING_SETUP_CQE_MIXED != 0;
-        let r = ctx.req_mut(idx);
+        let r = live!(ctx.req_mut(idx));
         r.cqe.res = ret;
         if flags & IORING_NOP_CQE32 != 0 {
             // `io_req_set_res32`: F_32 only on a CQE_MIXED ring.
@@ -90,7 +92,7 @@ pub fn io_nop(s: &mut Sim, ring: u32, idx: u32, _issue_flags: u32) -> i32 {
         }
     }
     if flags & IORING_NOP_TW != 0 {
-        tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
+        tw::io_req_task_work_add(s, req, TwFunc::Complete, false);
         return -EIOCBQUEUED;
     }
     0

@@ -54,6 +54,12 @@ pub enum Apoll {
     Aborted,
 }
 
+impl super::Stale for Apoll {
+    fn stale() -> Self {
+        Apoll::Aborted
+    }
+}
+
 /// `file_can_poll`: the file has `->poll`.
 pub fn file_can_poll(kind: FileKind) -> bool {
     matches!(
@@ -106,16 +112,17 @@ pub fn vfs_poll(s: &Sim, f: crate::linux::fs::FileRef) -> u32 {
     }
 }
 
-fn req_ids(s: &Sim, ring: u32, idx: u32) -> (u32, u64) {
-    let r = s.ring(ring).expect("ring").req(idx);
+fn req_ids(s: &Sim, req: Req) -> (u32, u64) {
+    let r = live!(s.req(req));
     (r.serial, r.user_data)
 }
 
 /// `io_arm_poll_handler`: after `-EAGAIN`, waits for the file to become ready for the
 /// opcode's direction (`pollin` / `pollout`), edge-triggered and one-shot.
-pub fn io_arm_poll_handler(s: &mut Sim, ring: u32, idx: u32) -> Apoll {
+pub fn io_arm_poll_handler(s: &mut Sim, req: Req) -> Apoll {
+    let Req { ring, idx } = req;
     let (op, file) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.opcode, r.file)
     };
     let def = opdef::io_issue_def(op);
@@ -137,21 +144,21 @@ pub fn io_arm_poll_handler(s: &mut Sim, ring: u32, idx: u32) -> Apoll {
     };
     // `io_init_poll_iocb`.
     let events = mask | IO_POLL_UNMASK;
-    s.ring_mut(ring).expect("ring").req_mut(idx).flags |= REQ_F_POLLED;
+    live!(s.req_mut(req)).flags |= REQ_F_POLLED;
     // `__io_arm_poll_handler`: an edge-triggered one-shot poll that finds the file ready
     // completes inline.
     if vfs_poll(s, f) & events != 0 {
         return Apoll::Ready;
     }
-    let (serial, ud) = req_ids(s, ring, idx);
+    let (serial, ud) = req_ids(s, req);
     {
-        let ctx = s.ring_mut(ring).expect("ring");
-        let r = ctx.req_mut(idx);
+        let ctx = live!(s.ring_mut(ring));
+        let r = live!(ctx.req_mut(idx));
         r.op.poll_events = events;
         r.op.poll_cancelled = false;
         ctx.ops.apoll.push(idx);
     }
-    req_set_state(s, ring, idx, ReqState::Inflight);
+    req_set_state(s, req, ReqState::Inflight);
     s.emit(
         Event::io_uring_poll_arm,
         ring,
@@ -180,15 +187,15 @@ pub fn io_poll_wake_ready(s: &mut Sim) {
     for ring in rings {
         // `add_wait_queue` adds at the head: the last request armed is woken first (the
         // recording `poll_add_oneshot` shows two polls of one pipe woken that way).
-        let armed = s.ring(ring).expect("ring").ops.apoll.clone();
+        let armed = live!(s.ring(ring)).ops.apoll.clone();
         for idx in armed.into_iter().rev() {
             let (file, events, opcode) = {
-                let r = s.ring(ring).expect("ring").req(idx);
+                let r = live!(s.req(Req::new(ring, idx)));
                 (r.file, r.op.poll_events, r.opcode)
             };
             if opcode == IORING_OP_POLL_ADD {
                 // POLL_ADD is woken by the wake-ups themselves (edge-triggered).
-                poll_add_wake(s, ring, idx, &wakes);
+                poll_add_wake(s, Req::new(ring, idx), &wakes);
                 continue;
             }
             let f = match file {
@@ -199,14 +206,10 @@ pub fn io_poll_wake_ready(s: &mut Sim) {
             if mask == 0 {
                 continue;
             }
-            s.ring_mut(ring)
-                .expect("ring")
-                .ops
-                .apoll
-                .retain(|&i| i != idx);
-            let (serial, ud) = req_ids(s, ring, idx);
+            live!(s.ring_mut(ring)).ops.apoll.retain(|&i| i != idx);
+            let (serial, ud) = req_ids(s, Req::new(ring, idx));
             s.emit(Event::sim_poll_wake, ring, serial, ud, mask as i64, 0);
-            tw::io_req_task_work_add(s, ring, idx, TwFunc::Apoll, false);
+            tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::Apoll, false);
         }
     }
 }
@@ -215,34 +218,35 @@ pub fn io_poll_wake_ready(s: &mut Sim) {
 /// `io_poll_check_events` looks at the file again: a cancelled poll fails the request with
 /// `-ECANCELED`, no event (someone else took the data) waits again, and an event retries the
 /// request (`io_req_task_submit`: inline, or on io-wq again for `IOSQE_ASYNC`).
-pub fn io_apoll_task_func(ring: u32, idx: u32) {
-    if sim::with(|s| s.ctx(ring).req(idx).opcode) == IORING_OP_POLL_ADD {
-        io_poll_task_func(ring, idx);
+pub fn io_apoll_task_func(req: Req) {
+    let Req { ring, idx } = req;
+    if sim::with(|s| live!(s.req(req)).opcode) == IORING_OP_POLL_ADD {
+        io_poll_task_func(req);
         return;
     }
     let action = sim::with(|s| {
         let (cancelled, file, events, dead) = {
-            let ctx = s.ring(ring).expect("ring");
-            let r = ctx.req(idx);
+            let ctx = live!(s.ring(ring));
+            let r = live!(ctx.req(idx));
             (r.op.poll_cancelled, r.file, r.op.poll_events, ctx.dead)
         };
         if cancelled || dead {
-            s.ring_mut(ring).expect("ring").req_mut(idx).op.poll_events = 0;
-            io_req_defer_failed(s, ring, idx, -ECANCELED);
+            live!(s.req_mut(req)).op.poll_events = 0;
+            io_req_defer_failed(s, req, -ECANCELED);
             return false;
         }
         let ready = file.map_or(0, |f| vfs_poll(s, f)) & events;
         if ready == 0 {
             // `IOU_POLL_NO_ACTION`: back on the wait queue.
-            s.ring_mut(ring).expect("ring").ops.apoll.push(idx);
-            req_set_state(s, ring, idx, ReqState::Inflight);
+            live!(s.ring_mut(ring)).ops.apoll.push(idx);
+            req_set_state(s, req, ReqState::Inflight);
             return false;
         }
-        s.ring_mut(ring).expect("ring").req_mut(idx).op.poll_events = 0;
+        live!(s.req_mut(req)).op.poll_events = 0;
         true
     });
     if action {
-        tw::io_req_task_submit(ring, idx);
+        tw::io_req_task_submit(req);
     }
 }
 
@@ -257,7 +261,7 @@ pub fn io_poll_cancel(s: &mut Sim, ring: u32, user_data: u64) -> Result<(), i32>
 }
 
 /// `io_poll_cancel` for any cancel request (`io_poll_find` by user_data, `io_poll_file_find`
-/// for `CANCEL_FD`/`CANCEL_ANY`; both match through `io_cancel_req_match`).
+/// for `CANCEL_FD`/`CANCEL_ANY`/`CANCEL_OP`; both match through `io_cancel_req_match`).
 ///
 /// # Errors
 ///
@@ -267,15 +271,15 @@ pub fn io_poll_cancel_cd(
     ring: u32,
     cd: &super::cancel::CancelData,
 ) -> Result<(), i32> {
-    let list = cancel_table_order(s.ring(ring).expect("ring"));
+    let list = cancel_table_order(live!(s.ring(ring)));
     let found = list
         .into_iter()
-        .find(|&i| super::cancel::io_cancel_req_match(s, ring, i, cd));
+        .find(|&i| super::cancel::io_cancel_req_match(s, Req::new(ring, i), cd));
     let idx = found.ok_or(ENOENT)?;
     // A POLL_ADD stays in the cancel table until its task_work ejects it, so a second cancel
     // before that finds it again (fuzz_1306: two ASYNC_CANCELs of one poll both answer 0).
-    let unhash = s.ctx(ring).req(idx).opcode != IORING_OP_POLL_ADD;
-    poll_cancel_req(s, ring, idx, unhash);
+    let unhash = live!(s.req(Req::new(ring, idx))).opcode != IORING_OP_POLL_ADD;
+    poll_cancel_req(s, Req::new(ring, idx), unhash);
     Ok(())
 }
 
@@ -302,7 +306,7 @@ fn cancel_table_order(ctx: &IoRingCtx) -> Vec<u32> {
         .iter()
         .enumerate()
         .map(|(pos, &i)| {
-            let ud = ctx.req(i).user_data;
+            let ud = ctx.req(i).map_or(0, |r| r.user_data);
             (ud.wrapping_mul(GOLDEN_RATIO_64) >> (64 - bits), pos, i)
         })
         .collect();
@@ -313,13 +317,14 @@ fn cancel_table_order(ctx: &IoRingCtx) -> Vec<u32> {
 /// `io_poll_cancel_req`: mark the poll cancelled and kick its task_work (unless a queued one
 /// already owns the request). `unhash`: take it out of the cancel table first, as
 /// `io_poll_remove_all_table` does (and as the simulator does for async polls).
-fn poll_cancel_req(s: &mut Sim, ring: u32, idx: u32, unhash: bool) {
+fn poll_cancel_req(s: &mut Sim, req: Req, unhash: bool) {
+    let Req { ring, idx } = req;
     let owned = {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = live!(s.ring_mut(ring));
         if unhash {
             ctx.ops.apoll.retain(|&i| i != idx);
         }
-        let r = ctx.req_mut(idx);
+        let r = live!(ctx.req_mut(idx));
         r.op.poll_cancelled = true;
         // A queued POLL_ADD task_work already owns the request (`io_poll_execute` then fails
         // to take `poll_refs`): it sees the cancel flag when it runs.
@@ -327,10 +332,10 @@ fn poll_cancel_req(s: &mut Sim, ring: u32, idx: u32, unhash: bool) {
         r.op.poll_tw = true;
         owned
     };
-    let (serial, ud) = req_ids(s, ring, idx);
+    let (serial, ud) = req_ids(s, req);
     s.emit(Event::sim_poll_cancel, ring, serial, ud, 0, 0);
     if !owned {
-        tw::io_req_task_work_add(s, ring, idx, TwFunc::Apoll, false);
+        tw::io_req_task_work_add(s, req, TwFunc::Apoll, false);
     }
 }
 
@@ -342,7 +347,7 @@ pub fn io_poll_remove_all(s: &mut Sim, ring: u32) -> usize {
     };
     let n = armed.len();
     for idx in armed {
-        poll_cancel_req(s, ring, idx, true);
+        poll_cancel_req(s, Req::new(ring, idx), true);
     }
     n
 }
@@ -393,7 +398,7 @@ fn io_poll_parse_events(sqe: &[u8], flags: u32) -> u32 {
 ///
 /// `EINVAL` for a non-zero `buf_index`, `off` or `addr`, flags other than
 /// `IORING_POLL_ADD_MULTI` in `len`, or a multishot poll with `IOSQE_CQE_SKIP_SUCCESS`.
-pub fn io_poll_add_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_poll_add_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     let buf_index = u16::from_le_bytes([sqe[sqe_off::BUF_INDEX], sqe[sqe_off::BUF_INDEX + 1]]);
     if buf_index != 0 || sqe64(sqe, sqe_off::OFF) != 0 || sqe64(sqe, sqe_off::ADDR) != 0 {
         return Err(EINVAL);
@@ -402,7 +407,7 @@ pub fn io_poll_add_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<
     if flags & !IORING_POLL_ADD_MULTI != 0 {
         return Err(EINVAL);
     }
-    let r = s.ctx_mut(ring).req_mut(idx);
+    let r = live!(s.req_mut(req));
     if flags & IORING_POLL_ADD_MULTI != 0 && r.flags & REQ_F_CQE_SKIP != 0 {
         return Err(EINVAL);
     }
@@ -432,9 +437,10 @@ fn wait_queue_of(s: &Sim, f: crate::linux::fs::FileRef) -> Option<crate::linux::
 /// - A one-shot poll whose file is ready completes inline with the ready mask.
 /// - Otherwise the request waits on the file (in the cancel table); a multishot poll whose
 ///   file is ready already queues its first wake-up at once (`__io_poll_execute`).
-pub fn io_poll_add(s: &mut Sim, ring: u32, idx: u32) -> i32 {
+pub fn io_poll_add(s: &mut Sim, req: Req) -> i32 {
+    let Req { ring, idx } = req;
     let (file, events, serial, ud) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.file, r.op.poll_events, r.serial, r.user_data)
     };
     let f = match file {
@@ -455,33 +461,33 @@ pub fn io_poll_add(s: &mut Sim, ring: u32, idx: u32) -> i32 {
                 | FileKind::DevZero
         );
         if !known {
-            return -super::rw::not_modelled(s, ring, idx, not_modelled::FILE);
+            return -super::rw::not_modelled(s, req, not_modelled::FILE);
         }
         let mask = DEFAULT_POLLMASK & events;
         if mask != 0 && events & EPOLLET != 0 {
-            io_req_set_res(s, ring, idx, mask as i32, 0);
+            io_req_set_res(s, req, mask as i32, 0);
             return 0;
         }
-        req_set_fail(s, ring, idx);
-        io_req_set_res(s, ring, idx, -EINVAL, 0);
+        req_set_fail(s, req);
+        io_req_set_res(s, req, -EINVAL, 0);
         return 0;
     }
     let mask = vfs_poll(s, f) & events;
     let oneshot = events & EPOLLONESHOT != 0;
     if mask != 0 && oneshot {
-        io_req_set_res(s, ring, idx, mask as i32, 0);
+        io_req_set_res(s, req, mask as i32, 0);
         return 0;
     }
     {
-        let ctx = s.ctx_mut(ring);
-        let r = ctx.req_mut(idx);
+        let ctx = live!(s.ring_mut(ring));
+        let r = live!(ctx.req_mut(idx));
         r.op.poll_events = events;
         r.op.poll_cancelled = false;
         r.op.poll_tw = false;
         r.op.poll_res = 0;
         ctx.ops.apoll.push(idx);
     }
-    req_set_state(s, ring, idx, ReqState::Inflight);
+    req_set_state(s, req, ReqState::Inflight);
     s.emit(
         Event::sim_poll_arm,
         ring,
@@ -491,7 +497,7 @@ pub fn io_poll_add(s: &mut Sim, ring: u32, idx: u32) -> i32 {
         i64::from(!oneshot),
     );
     if mask != 0 {
-        poll_execute(s, ring, idx, mask);
+        poll_execute(s, req, mask);
     }
     -EIOCBQUEUED
 }
@@ -499,24 +505,25 @@ pub fn io_poll_add(s: &mut Sim, ring: u32, idx: u32) -> i32 {
 /// `__io_poll_execute` for a POLL_ADD: stash the mask (the wake-up's key as it came, which
 /// the `io_uring_task_add` tracepoint prints) and queue `io_poll_task_func` (the caller owns
 /// the request: `poll_refs` was 0).
-fn poll_execute(s: &mut Sim, ring: u32, idx: u32, mask: u32) {
+fn poll_execute(s: &mut Sim, req: Req, mask: u32) {
+    let ring = req.ring;
     {
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(req));
         r.op.poll_tw = true;
         r.op.poll_res = mask;
     }
-    let (serial, ud) = req_ids(s, ring, idx);
+    let (serial, ud) = req_ids(s, req);
     s.emit(Event::sim_poll_wake, ring, serial, ud, mask as i64, 0);
-    tw::io_req_task_work_add(s, ring, idx, TwFunc::Apoll, false);
+    tw::io_req_task_work_add(s, req, TwFunc::Apoll, false);
 }
 
 /// `io_poll_wake` for the POLL_ADD requests on the queues the files woke: a key that names
 /// none of the events waited for is ignored; the first matching wake-up takes ownership and
 /// queues the task_work, later ones before it runs only make it poll the file again
 /// (`io_poll_get_ownership` fails: `poll_refs` goes up).
-fn poll_add_wake(s: &mut Sim, ring: u32, idx: u32, wakes: &[(crate::linux::WaitQueue, u32)]) {
+fn poll_add_wake(s: &mut Sim, req: Req, wakes: &[(crate::linux::WaitQueue, u32)]) {
     let (file, events, pending) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.file, r.op.poll_events, r.op.poll_tw)
     };
     let q = match file.and_then(|f| wait_queue_of(s, f)) {
@@ -528,10 +535,10 @@ fn poll_add_wake(s: &mut Sim, ring: u32, idx: u32, wakes: &[(crate::linux::WaitQ
             continue;
         }
         if pending {
-            s.ctx_mut(ring).req_mut(idx).op.poll_res = 0;
+            live!(s.req_mut(req)).op.poll_res = 0;
             continue;
         }
-        poll_execute(s, ring, idx, key);
+        poll_execute(s, req, key);
         return;
     }
 }
@@ -543,11 +550,12 @@ fn poll_add_wake(s: &mut Sim, ring: u32, idx: u32, wakes: &[(crate::linux::WaitQ
 /// waiting. A one-shot poll completes with the mask. A multishot poll posts the mask with
 /// `IORING_CQE_F_MORE` and keeps waiting; when that CQE does not fit in the CQ ring
 /// (`io_req_post_cqe` fails), it completes with the mask and no `F_MORE`, which ends it.
-fn io_poll_task_func(ring: u32, idx: u32) {
+fn io_poll_task_func(req: Req) {
+    let Req { ring, idx } = req;
     sim::with(|s| {
         let (cancelled, dead, file, events, stashed) = {
-            let ctx = s.ctx(ring);
-            let r = ctx.req(idx);
+            let ctx = live!(s.ring(ring));
+            let r = live!(ctx.req(idx));
             (
                 r.op.poll_cancelled,
                 ctx.dead,
@@ -557,18 +565,18 @@ fn io_poll_task_func(ring: u32, idx: u32) {
             )
         };
         {
-            let r = s.ctx_mut(ring).req_mut(idx);
+            let r = live!(s.req_mut(req));
             r.op.poll_tw = false;
             r.op.poll_res = 0;
         }
         let finish = |s: &mut Sim, res: i32| {
-            s.ctx_mut(ring).ops.apoll.retain(|&i| i != idx);
-            s.ctx_mut(ring).req_mut(idx).op.poll_events = 0;
+            live!(s.ring_mut(ring)).ops.apoll.retain(|&i| i != idx);
+            live!(s.req_mut(req)).op.poll_events = 0;
             if res < 0 {
-                req_set_fail(s, ring, idx);
+                req_set_fail(s, req);
             }
-            io_req_set_res(s, ring, idx, res, 0);
-            io_req_complete_defer(s, ring, idx);
+            io_req_set_res(s, req, res, 0);
+            io_req_complete_defer(s, req);
         };
         if cancelled || dead {
             finish(s, -ECANCELED);
@@ -581,15 +589,15 @@ fn io_poll_task_func(ring: u32, idx: u32) {
         };
         if mask == 0 {
             // `IOU_POLL_NO_ACTION`: still waiting.
-            req_set_state(s, ring, idx, ReqState::Inflight);
+            req_set_state(s, req, ReqState::Inflight);
             return;
         }
         if events & EPOLLONESHOT != 0 {
             finish(s, mask as i32);
             return;
         }
-        if io_req_post_cqe(s, ring, idx, mask as i32, IORING_CQE_F_MORE) {
-            req_set_state(s, ring, idx, ReqState::Inflight);
+        if io_req_post_cqe(s, req, mask as i32, IORING_CQE_F_MORE) {
+            req_set_state(s, req, ReqState::Inflight);
         } else {
             finish(s, mask as i32);
         }
@@ -603,7 +611,7 @@ fn io_poll_task_func(ring: u32, idx: u32) {
 /// `EINVAL` as the kernel checks (`buf_index`, `splice_fd_in`, unknown flags, `MULTI` alone,
 /// a new user_data without `UPDATE_USER_DATA`, events without `UPDATE_EVENTS`);
 /// [`ENOTMODELLED`] for the update forms.
-pub fn io_poll_remove_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_poll_remove_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     let buf_index = u16::from_le_bytes([sqe[sqe_off::BUF_INDEX], sqe[sqe_off::BUF_INDEX + 1]]);
     if buf_index != 0 || sqe32(sqe, sqe_off::SPLICE_FD_IN) != 0 {
         return Err(EINVAL);
@@ -625,9 +633,9 @@ pub fn io_poll_remove_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Resu
         return Err(EINVAL);
     }
     if flags != 0 {
-        return Err(super::rw::not_modelled(s, ring, idx, not_modelled::FIELD));
+        return Err(super::rw::not_modelled(s, req, not_modelled::FIELD));
     }
-    s.ctx_mut(ring).req_mut(idx).op.target = sqe64(sqe, sqe_off::ADDR);
+    live!(s.req_mut(req)).op.target = sqe64(sqe, sqe_off::ADDR);
     Ok(())
 }
 
@@ -635,27 +643,28 @@ pub fn io_poll_remove_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Resu
 /// disarms it (`io_poll_disarm`: `-EALREADY` when a wake-up already owns it); the poll then
 /// completes with `-ECANCELED` through task_work (`io_req_task_complete`), after the
 /// POLL_REMOVE's own CQE (0), as recorded in `poll_add_multishot`.
-pub fn io_poll_remove(s: &mut Sim, ring: u32, idx: u32) -> i32 {
+pub fn io_poll_remove(s: &mut Sim, req: Req) -> i32 {
+    let ring = req.ring;
     let (target, serial, ud) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.op.target, r.serial, r.user_data)
     };
     let found = {
-        let ctx = s.ctx(ring);
+        let ctx = live!(s.ring(ring));
         ctx.ops.apoll.iter().copied().find(|&i| {
-            let q = ctx.req(i);
+            let q = live!(ctx.req(i));
             q.opcode == IORING_OP_POLL_ADD && q.user_data == target
         })
     };
     let ret = match found {
         None => -ENOENT,
-        Some(p) if s.ctx(ring).req(p).op.poll_tw => -EALREADY,
+        Some(p) if live!(s.req(Req::new(ring, p))).op.poll_tw => -EALREADY,
         Some(p) => {
-            s.ctx_mut(ring).ops.apoll.retain(|&i| i != p);
-            s.ctx_mut(ring).req_mut(p).op.poll_events = 0;
-            req_set_fail(s, ring, p);
-            io_req_set_res(s, ring, p, -ECANCELED, 0);
-            tw::io_req_task_work_add(s, ring, p, TwFunc::Complete, false);
+            live!(s.ring_mut(ring)).ops.apoll.retain(|&i| i != p);
+            live!(s.req_mut(Req::new(ring, p))).op.poll_events = 0;
+            req_set_fail(s, Req::new(ring, p));
+            io_req_set_res(s, Req::new(ring, p), -ECANCELED, 0);
+            tw::io_req_task_work_add(s, Req::new(ring, p), TwFunc::Complete, false);
             0
         }
     };
@@ -668,8 +677,8 @@ pub fn io_poll_remove(s: &mut Sim, ring: u32, idx: u32) -> i32 {
         target as i64,
     );
     if ret < 0 {
-        req_set_fail(s, ring, idx);
+        req_set_fail(s, req);
     }
-    io_req_set_res(s, ring, idx, ret, 0);
+    io_req_set_res(s, req, ret, 0);
     0
 }

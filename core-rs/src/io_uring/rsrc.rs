@@ -12,7 +12,7 @@ use crate::linux::fs::FileRef;
 
 /// `io_sqe_files_register`: registers the `nr_args` descriptors of the `int` array at `arg`.
 pub fn io_sqe_files_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> i32 {
-    if !s.ctx(ring).file_table.is_empty() {
+    if !live!(s.ring(ring)).file_table.is_empty() {
         return -EBUSY;
     }
     if nr_args == 0 {
@@ -58,13 +58,13 @@ pub fn io_sqe_files_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> 
         }
         return err;
     }
-    s.ctx_mut(ring).file_table = table;
+    live!(s.ring_mut(ring)).file_table = table;
     0
 }
 
 /// `io_sqe_files_unregister`.
 pub fn io_sqe_files_unregister(s: &mut Sim, ring: u32) -> i32 {
-    let table = core::mem::take(&mut s.ctx_mut(ring).file_table);
+    let table = core::mem::take(&mut live!(s.ring_mut(ring)).file_table);
     if table.is_empty() {
         return -ENXIO;
     }

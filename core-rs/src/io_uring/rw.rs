@@ -73,9 +73,10 @@ fn rd64(sqe: &[u8], o: usize) -> u64 {
 
 /// Reports a request the simulator cannot answer the kernel's way, and returns the
 /// [`ENOTMODELLED`] error to fail it with.
-pub fn not_modelled(s: &mut Sim, ring: u32, idx: u32, what: i64) -> i32 {
+pub fn not_modelled(s: &mut Sim, req: Req, what: i64) -> i32 {
+    let ring = req.ring;
     let (serial, ud, op) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.serial, r.user_data, r.opcode)
     };
     s.emit(Event::sim_not_modelled, ring, serial, ud, op as i64, what);
@@ -88,11 +89,11 @@ pub fn not_modelled(s: &mut Sim, ring: u32, idx: u32, what: i64) -> i32 {
 /// # Errors
 ///
 /// `EFAULT` when the buffer is not a user address range (`access_ok`), or [`ENOTMODELLED`].
-pub fn io_prep_rw(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_prep_rw(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     let ioprio = u16::from_le_bytes([sqe[sqe_off::IOPRIO], sqe[sqe_off::IOPRIO + 1]]);
-    let flags = s.ring(ring).expect("ring").req(idx).flags;
+    let flags = live!(s.req(req)).flags;
     if ioprio != 0 || flags & REQ_F_BUFFER_SELECT != 0 {
-        return Err(not_modelled(s, ring, idx, not_modelled::FIELD));
+        return Err(not_modelled(s, req, not_modelled::FIELD));
     }
     let rw_flags = rd32(sqe, sqe_off::OP_FLAGS);
     let addr = rd64(sqe, sqe_off::ADDR);
@@ -102,7 +103,7 @@ pub fn io_prep_rw(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i3
         Some(end) if end <= TASK_SIZE_MAX => {}
         _ => return Err(EFAULT),
     }
-    let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+    let r = live!(s.req_mut(req));
     r.fd = rd32(sqe, sqe_off::FD) as i32;
     r.op.pos = rd64(sqe, sqe_off::OFF) as i64;
     r.op.addr = addr;
@@ -162,26 +163,21 @@ fn rw_modelled(kind: FileKind) -> bool {
 /// position to use (`None` for a stream), or the error to return from issue.
 fn io_rw_setup(
     s: &mut Sim,
-    ring: u32,
-    idx: u32,
+    req: Req,
     issue_flags: u32,
     write: bool,
 ) -> Result<(RwFile, Option<usize>), i32> {
-    let f = s
-        .ring(ring)
-        .expect("ring")
-        .req(idx)
-        .file
-        .expect("file assigned");
+    let ring = req.ring;
+    let f = live!(live!(s.req(req)).file);
     let rf = rw_file(s, f);
     if !rw_modelled(rf.kind) {
-        return Err(not_modelled(s, ring, idx, not_modelled::FILE));
+        return Err(not_modelled(s, req, not_modelled::FILE));
     }
     // `io_rw_init_file`: the open mode first.
     if (write && !rf.writable) || (!write && !rf.readable) {
         return Err(EBADF);
     }
-    let rw_flags = s.ring(ring).expect("ring").req(idx).op.rw_flags;
+    let rw_flags = live!(s.req(req)).op.rw_flags;
     // `kiocb_set_rw_flags`: unknown bits; APPEND with NOAPPEND; RWF_NOWAIT needs FMODE_NOWAIT,
     // which every modelled kind has; RWF_ATOMIC only writes, on files that can
     // (`FMODE_CAN_ATOMIC_WRITE`: none of the non-regular kinds); RWF_DONTCACHE needs a file
@@ -199,14 +195,14 @@ fn io_rw_setup(
     {
         // What these do to a page-cache file (sync, append, atomic or uncached writes) is
         // not modelled.
-        return Err(not_modelled(s, ring, idx, not_modelled::FIELD));
+        return Err(not_modelled(s, req, not_modelled::FIELD));
     }
     if rw_flags & RWF_ATOMIC != 0 || rw_flags & RWF_DONTCACHE != 0 {
         return Err(EOPNOTSUPP);
     }
     // `io_rw_init_file`: an IOPOLL ring polls only O_DIRECT files whose `f_op->iopoll` exists;
     // none of the modelled kinds has one, so every READ/WRITE on such a ring is -EOPNOTSUPP.
-    if s.ctx(ring).flags & crate::uapi::io_uring::IORING_SETUP_IOPOLL != 0 {
+    if live!(s.ring(ring)).flags & crate::uapi::io_uring::IORING_SETUP_IOPOLL != 0 {
         return Err(EOPNOTSUPP);
     }
     // `io_rw_init_file`: IOCB_HIPRI on a ring without IOPOLL. (DSYNC, SYNC, APPEND and
@@ -215,7 +211,7 @@ fn io_rw_setup(
         return Err(EINVAL);
     }
     {
-        let r = s.ring_mut(ring).expect("ring").req_mut(idx);
+        let r = live!(s.req_mut(req));
         if rw_flags & RWF_NOWAIT != 0 {
             r.flags |= REQ_F_NOWAIT;
         }
@@ -232,9 +228,9 @@ fn io_rw_setup(
     if rf.stream {
         return Ok((rf, None));
     }
-    let pos = s.ring(ring).expect("ring").req(idx).op.pos;
+    let pos = live!(s.req(req)).op.pos;
     let pos = if pos == -1 {
-        s.ring_mut(ring).expect("ring").req_mut(idx).flags |= REQ_F_CUR_POS;
+        live!(s.req_mut(req)).flags |= REQ_F_CUR_POS;
         file_pos(s, &rf)
     } else if pos < 0 {
         return Err(EINVAL);
@@ -256,11 +252,11 @@ fn file_pos(s: &Sim, rf: &RwFile) -> usize {
 
 /// Copies `data` to the request's user buffer, marking the bytes as written by the kernel for
 /// this request.
-fn copy_out(s: &mut Sim, ring: u32, idx: u32, addr: u64, data: &[u8]) -> Result<(), i32> {
+fn copy_out(s: &mut Sim, req: Req, addr: u64, data: &[u8]) -> Result<(), i32> {
     if data.is_empty() {
         return Ok(());
     }
-    let serial = s.ring(ring).expect("ring").req(idx).serial;
+    let serial = live!(s.req(req)).serial;
     s.user.copy_to_user_as(addr, data, Prov::Core, serial)
 }
 
@@ -268,13 +264,13 @@ fn copy_out(s: &mut Sim, ring: u32, idx: u32, addr: u64, data: &[u8]) -> Result<
 ///
 /// Returns 0 when the request completed (its result set), or an error for the caller:
 /// `-EAGAIN` to retry through poll or io-wq, or a failure.
-pub fn io_read(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
-    let (rf, pos) = match io_rw_setup(s, ring, idx, issue_flags, false) {
+pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
+    let (rf, pos) = match io_rw_setup(s, req, issue_flags, false) {
         Ok(v) => v,
         Err(e) => return -e,
     };
     let (addr, len) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.op.addr, r.op.len as usize)
     };
     let nonblock = true; // IOCB_NOWAIT, or a pollable file retried through poll.
@@ -289,7 +285,7 @@ pub fn io_read(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
             } else {
                 Vec::new()
             };
-            copy_out(s, ring, idx, addr, &data).map(|_| n)
+            copy_out(s, req, addr, &data).map(|_| n)
         }
         FileKind::PipeRead => {
             // `pipe_read`: nothing is consumed when the copy faults.
@@ -308,7 +304,7 @@ pub fn io_read(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                                 crate::linux::syscalls::POLL_OUT_KEY,
                             );
                         }
-                        copy_out(s, ring, idx, addr, &out[..n]).map(|_| n)
+                        copy_out(s, req, addr, &out[..n]).map(|_| n)
                     }
                     Err(e) => Err(e),
                 }
@@ -317,7 +313,7 @@ pub fn io_read(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
         // `read_iter_null`: end of file, the buffer untouched.
         FileKind::DevNull => Ok(0),
         // `read_iter_zero`.
-        FileKind::DevZero => copy_out(s, ring, idx, addr, &vec![0u8; len]).map(|_| len),
+        FileKind::DevZero => copy_out(s, req, addr, &vec![0u8; len]).map(|_| len),
         FileKind::EventFd => {
             let mut out = vec![0u8; len];
             match crate::linux::files::eventfd_read(
@@ -330,26 +326,26 @@ pub fn io_read(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                         crate::linux::WaitQueue::EventFd(rf.obj),
                         crate::linux::syscalls::EPOLLOUT_KEY,
                     );
-                    copy_out(s, ring, idx, addr, &out[..n]).map(|_| n)
+                    copy_out(s, req, addr, &out[..n]).map(|_| n)
                 }
                 Err(e) => Err(e),
             }
         }
         // `generic_read_dir`.
         FileKind::Directory => Err(EISDIR),
-        _ => Err(not_modelled(s, ring, idx, not_modelled::FILE)),
+        _ => Err(not_modelled(s, req, not_modelled::FILE)),
     };
-    rw_done(s, ring, idx, &rf, pos, ret, false)
+    rw_done(s, req, &rf, pos, ret, false)
 }
 
 /// `io_write`: one attempt (see [`io_read`]).
-pub fn io_write(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
-    let (rf, pos) = match io_rw_setup(s, ring, idx, issue_flags, true) {
+pub fn io_write(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
+    let (rf, pos) = match io_rw_setup(s, req, issue_flags, true) {
         Ok(v) => v,
         Err(e) => return -e,
     };
     let (addr, len) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.op.addr, r.op.len as usize)
     };
     let mut data = vec![0u8; len];
@@ -391,31 +387,31 @@ pub fn io_write(s: &mut Sim, ring: u32, idx: u32, issue_flags: u32) -> i32 {
                 }
                 r
             }
-            _ => Err(not_modelled(s, ring, idx, not_modelled::FILE)),
+            _ => Err(not_modelled(s, req, not_modelled::FILE)),
         }
     };
-    rw_done(s, ring, idx, &rf, pos, ret, true)
+    rw_done(s, req, &rf, pos, ret, true)
 }
 
 /// `kiocb_done` (and the `-EAGAIN` exits of `__io_read`/`io_write`): sets the result, moves the
 /// file position for `REQ_F_CUR_POS`, and wakes whoever polls the file the data went through.
 fn rw_done(
     s: &mut Sim,
-    ring: u32,
-    idx: u32,
+    req: Req,
     rf: &RwFile,
     pos: Option<usize>,
     ret: Result<usize, i32>,
     write: bool,
 ) -> i32 {
+    let ring = req.ring;
     match ret {
         Ok(n) => {
-            let cur = s.ring(ring).expect("ring").req(idx).flags & REQ_F_CUR_POS != 0;
+            let cur = live!(s.req(req)).flags & REQ_F_CUR_POS != 0;
             if cur && rf.isreg {
                 s.vfs.inodes[rf.obj as usize].pos = pos.unwrap_or(0) + n;
             }
             let (serial, ud) = {
-                let r = s.ring(ring).expect("ring").req(idx);
+                let r = live!(s.req(req));
                 (r.serial, r.user_data)
             };
             s.emit(
@@ -428,11 +424,11 @@ fn rw_done(
             );
             // `__io_complete_rw_common`: a short transfer (fewer bytes than asked for) marks
             // the request failed, so it breaks its link chain and always posts its CQE.
-            let asked = s.ring(ring).expect("ring").req(idx).op.len as usize;
+            let asked = live!(s.req(req)).op.len as usize;
             if n != asked {
-                req_set_fail(s, ring, idx);
+                req_set_fail(s, req);
             }
-            io_req_set_res(s, ring, idx, n as i32, 0);
+            io_req_set_res(s, req, n as i32, 0);
             if n > 0 || !s.vfs.wakes.is_empty() {
                 super::poll::io_poll_wake_ready(s);
             }

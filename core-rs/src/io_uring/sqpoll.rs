@@ -237,9 +237,9 @@ pub fn run_unit(ring: u32, unit: SqUnit) {
         SqUnit::Wake => sim::with(|s| {
             s.cur_ctx = Ctx::SqThread;
             let now = jiffies(s.clock_ns);
-            let ctx = s.ctx_mut(ring);
+            let ctx = live!(s.ring_mut(ring));
             set_sq_flag(ctx, IORING_SQ_NEED_WAKEUP, false);
-            let sqd = ctx.sqd.as_deref_mut().expect("sqpoll ring");
+            let sqd = live!(ctx.sqd.as_deref_mut());
             sqd.sleeping = false;
             sqd.woken = None;
             sqd.timeout = Some(now + sqd.idle_jiffies);
@@ -249,16 +249,16 @@ pub fn run_unit(ring: u32, unit: SqUnit) {
         }),
         SqUnit::Idle => sim::with(|s| {
             s.cur_ctx = Ctx::SqThread;
-            let ctx = s.ctx_mut(ring);
+            let ctx = live!(s.ring_mut(ring));
             // `prepare_to_wait`; the flag, then (after a full barrier) one more look at the
             // SQ tail: SQEs published meanwhile keep it awake.
             set_sq_flag(ctx, IORING_SQ_NEED_WAKEUP, true);
             let ready = sq_entries_ready(ctx);
-            let sqd = ctx.sqd.as_deref_mut().expect("sqpoll ring");
+            let sqd = live!(ctx.sqd.as_deref_mut());
             if ready > 0 {
-                set_sq_flag(s.ctx(ring), IORING_SQ_NEED_WAKEUP, false);
+                set_sq_flag(live!(s.ring(ring)), IORING_SQ_NEED_WAKEUP, false);
                 let now = jiffies(s.clock_ns);
-                let sqd = s.ctx_mut(ring).sqd.as_deref_mut().expect("sqpoll ring");
+                let sqd = live!(live!(s.ring_mut(ring)).sqd.as_deref_mut());
                 sqd.timeout = Some(now + sqd.idle_jiffies);
             } else {
                 sqd.sleeping = true;
@@ -268,18 +268,20 @@ pub fn run_unit(ring: u32, unit: SqUnit) {
         }),
         SqUnit::Pass => {
             let begun = sim::with(|s| {
-                let mut sqd = s.ctx_mut(ring).sqd.take().expect("sqpoll ring");
+                let mut sqd = live!(live!(s.ring_mut(ring)).sqd.take());
                 core::mem::swap(&mut s.task, &mut sqd.task);
-                s.ctx_mut(ring).sqd = Some(sqd);
+                if let Some(c) = s.ring_mut(ring) {
+                    c.sqd = Some(sqd);
+                }
                 s.sqt_running = Some(ring);
                 s.cur_ctx = Ctx::SqThread;
                 if s.task.sys.is_some() {
                     return false;
                 }
-                let n = sq_entries_ready(s.ctx(ring));
+                let n = sq_entries_ready(live!(s.ring(ring)));
                 let tw = s.task.tw.len() as u32;
                 s.emit(Event::sim_sqpoll_pass, ring, 0, 0, n as i64, tw as i64);
-                let sqd = s.ctx_mut(ring).sqd.as_deref_mut().expect("sqd");
+                let sqd = live!(live!(s.ring_mut(ring)).sqd.as_deref_mut());
                 sqd.pass_spin = n > 0 || tw > 0;
                 sqd.seen_at = None;
                 s.task.sys = Some(EnterCall::sq_thread_pass(ring, n));
@@ -292,14 +294,16 @@ pub fn run_unit(ring: u32, unit: SqUnit) {
                 if s.task.sys.is_none() {
                     // `sqt_spin`: the pass found work, so a new idle period starts.
                     let now = jiffies(s.clock_ns);
-                    let sqd = s.ctx_mut(ring).sqd.as_deref_mut().expect("sqd");
+                    let sqd = live!(live!(s.ring_mut(ring)).sqd.as_deref_mut());
                     if sqd.pass_spin || sqd.timeout.is_none() {
                         sqd.timeout = Some(now + sqd.idle_jiffies);
                     }
                 }
-                let mut sqd = s.ctx_mut(ring).sqd.take().expect("sqpoll ring");
+                let mut sqd = live!(live!(s.ring_mut(ring)).sqd.take());
                 core::mem::swap(&mut s.task, &mut sqd.task);
-                s.ctx_mut(ring).sqd = Some(sqd);
+                if let Some(c) = s.ring_mut(ring) {
+                    c.sqd = Some(sqd);
+                }
                 s.sqt_running = None;
                 s.cur_ctx = Ctx::User;
             });

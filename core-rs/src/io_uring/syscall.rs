@@ -147,10 +147,7 @@ pub fn req_count(s: &Sim, fd: i32) -> i32 {
 /// returns its address (valid until the next call into the machine), or 0 for a bad fd or
 /// index.
 pub fn req_info_ptr(s: &mut Sim, fd: i32, idx: u32) -> usize {
-    let info = match ring_of_fd(s, fd)
-        .and_then(|id| s.ring(id))
-        .and_then(|ctx| ctx.reqs.get(idx as usize))
-    {
+    let info = match ring_of_fd(s, fd).and_then(|id| s.req(super::types::Req::new(id, idx))) {
         Some(r) => ReqInfo::of(r),
         None => return 0,
     };

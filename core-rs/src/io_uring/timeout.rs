@@ -61,8 +61,8 @@ fn rd64(sqe: &[u8], o: usize) -> u64 {
     u64::from(rd32(sqe, o)) | u64::from(rd32(sqe, o + 4)) << 32
 }
 
-fn ids(s: &Sim, ring: u32, idx: u32) -> (u32, u64) {
-    let r = s.ring(ring).expect("ring").req(idx);
+fn ids(s: &Sim, req: Req) -> (u32, u64) {
+    let r = live!(s.req(req));
     (r.serial, r.user_data)
 }
 
@@ -73,13 +73,8 @@ fn ids(s: &Sim, ring: u32, idx: u32) -> (u32, u64) {
 /// `EINVAL` for `len` other than 1, `buf_index`, `splice_fd_in`, a count on a link timeout,
 /// unknown flags, two clocks, a negative time, or a link timeout with nothing to guard;
 /// `EFAULT` when the timespec cannot be read; [`ENOTMODELLED`] for the flags not modelled.
-pub fn io_timeout_prep(
-    s: &mut Sim,
-    ring: u32,
-    idx: u32,
-    sqe: &[u8],
-    link: bool,
-) -> Result<(), i32> {
+pub fn io_timeout_prep(s: &mut Sim, req: Req, sqe: &[u8], link: bool) -> Result<(), i32> {
+    let Req { ring, idx } = req;
     let buf_index = u16::from_le_bytes([sqe[sqe_off::BUF_INDEX], sqe[sqe_off::BUF_INDEX + 1]]);
     if buf_index != 0 || rd32(sqe, sqe_off::LEN) != 1 || rd32(sqe, sqe_off::SPLICE_FD_IN) != 0 {
         return Err(EINVAL);
@@ -100,7 +95,7 @@ pub fn io_timeout_prep(
         return Err(EINVAL);
     }
     if flags & !IORING_TIMEOUT_ABS != 0 {
-        return Err(super::rw::not_modelled(s, ring, idx, not_modelled::FIELD));
+        return Err(super::rw::not_modelled(s, req, not_modelled::FIELD));
     }
     // `get_timespec64`.
     let mut ts = [0u8; 16];
@@ -118,28 +113,28 @@ pub fn io_timeout_prep(
     let head = if link {
         // The request it guards: the last one of the link being assembled, which must not be
         // a link timeout itself.
-        let ctx = s.ring(ring).expect("ring");
+        let ctx = live!(s.ring(ring));
         let last = match (ctx.link_head, ctx.link_last) {
             (Some(_), Some(l)) => l,
             _ => return Err(EINVAL),
         };
-        if ctx.req(last).opcode == IORING_OP_LINK_TIMEOUT {
+        if live!(ctx.req(last)).opcode == IORING_OP_LINK_TIMEOUT {
             return Err(EINVAL);
         }
-        Some((last, ctx.req(last).serial))
+        Some((last, live!(ctx.req(last)).serial))
     } else {
         None
     };
-    let ctx = s.ring_mut(ring).expect("ring");
+    let ctx = live!(s.ring_mut(ring));
     if let Some((last, serial)) = head {
         // `timeout->head = link->last; link->last->flags |= REQ_F_ARM_LTIMEOUT`: the request
         // just before the timeout is the one it guards.
-        ctx.req_mut(last).flags |= REQ_F_ARM_LTIMEOUT;
-        ctx.req_mut(idx).op.head = Some((last, serial));
+        live!(ctx.req_mut(last)).flags |= REQ_F_ARM_LTIMEOUT;
+        live!(ctx.req_mut(idx)).op.head = Some((last, serial));
     } else {
-        ctx.req_mut(idx).op.head = None;
+        live!(ctx.req_mut(idx)).op.head = None;
     }
-    let r = ctx.req_mut(idx);
+    let r = live!(ctx.req_mut(idx));
     r.op.off = off as u32;
     r.op.timeout_flags = flags;
     r.op.ts_ns = ns;
@@ -156,9 +151,10 @@ fn delay_ns(s: &Sim, r: &IoKiocb) -> u64 {
     }
 }
 
-fn arm_timer(s: &mut Sim, ring: u32, idx: u32, func: unsafe fn(*mut c_void), link: bool) {
+fn arm_timer(s: &mut Sim, req: Req, func: unsafe fn(*mut c_void), link: bool) {
+    let ring = req.ring;
     let (serial, ud, delay, off) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.serial, r.user_data, delay_ns(s, r), r.op.off)
     };
     // The timer names its request by ring and serial; the box is freed when the timer fires
@@ -173,7 +169,7 @@ fn arm_timer(s: &mut Sim, ring: u32, idx: u32, func: unsafe fn(*mut c_void), lin
         },
     );
     let seq = s.timer_seq;
-    s.ring_mut(ring).expect("ring").req_mut(idx).op.timer = seq;
+    live!(s.req_mut(req)).op.timer = seq;
     s.emit(
         Event::sim_timeout_arm,
         ring,
@@ -185,12 +181,12 @@ fn arm_timer(s: &mut Sim, ring: u32, idx: u32, func: unsafe fn(*mut c_void), lin
 }
 
 /// `hrtimer_try_to_cancel`: removes the timer; false when it already fired.
-fn cancel_timer(s: &mut Sim, ring: u32, idx: u32) -> bool {
-    let seq = s.ring(ring).expect("ring").req(idx).op.timer;
+fn cancel_timer(s: &mut Sim, req: Req) -> bool {
+    let seq = live!(s.req(req)).op.timer;
     if seq == 0 {
         return false;
     }
-    s.ring_mut(ring).expect("ring").req_mut(idx).op.timer = 0;
+    live!(s.req_mut(req)).op.timer = 0;
     match s.timers.iter().position(|t| t.seq == seq) {
         Some(i) => {
             let t = s.timers.remove(i);
@@ -223,17 +219,18 @@ fn find_serial(s: &Sim, ring: u32, serial: u32) -> Option<u32> {
 
 /// `io_timeout`: queues the timeout on `ctx->timeout_list` (a counted one sorted by its target
 /// sequence) and starts its timer.
-pub fn io_timeout(s: &mut Sim, ring: u32, idx: u32) -> i32 {
+pub fn io_timeout(s: &mut Sim, req: Req) -> i32 {
+    let Req { ring, idx } = req;
     {
-        let ctx = s.ring_mut(ring).expect("ring");
-        let off = ctx.req(idx).op.off;
+        let ctx = live!(s.ring_mut(ring));
+        let off = live!(ctx.req(idx)).op.off;
         if off == 0 {
             ctx.ops.timeouts.push(idx);
         } else {
             ctx.ops.off_timeout_used = true;
             let tail = ctx.cached_cq_tail.wrapping_sub(ctx.ops.cq_timeouts);
             let target = tail.wrapping_add(off);
-            ctx.req_mut(idx).op.target_seq = target;
+            live!(ctx.req_mut(idx)).op.target_seq = target;
             // "Update the last seq here in case io_flush_timeouts() hasn't" (found by the
             // differential fuzzer: without it a timeout queued after another one ended by count
             // compares against a stale sequence and ends at once).
@@ -243,7 +240,7 @@ pub fn io_timeout(s: &mut Sim, ring: u32, idx: u32) -> i32 {
             let need = target.wrapping_sub(last_flush);
             let mut at = 0;
             for (i, &t) in ctx.ops.timeouts.iter().enumerate().rev() {
-                let tr = ctx.req(t);
+                let tr = live!(ctx.req(t));
                 if tr.op.off == 0 {
                     continue;
                 }
@@ -255,8 +252,8 @@ pub fn io_timeout(s: &mut Sim, ring: u32, idx: u32) -> i32 {
             ctx.ops.timeouts.insert(at, idx);
         }
     }
-    req_set_state(s, ring, idx, ReqState::Inflight);
-    arm_timer(s, ring, idx, io_timeout_fn, false);
+    req_set_state(s, req, ReqState::Inflight);
+    arm_timer(s, req, io_timeout_fn, false);
     -EIOCBQUEUED
 }
 
@@ -271,12 +268,12 @@ unsafe fn io_timeout_fn(data: *mut c_void) {
             None => return,
         };
         {
-            let ctx = s.ring_mut(ring).expect("ring");
+            let ctx = live!(s.ring_mut(ring));
             ctx.ops.timeouts.retain(|&i| i != idx);
             ctx.ops.cq_timeouts = ctx.ops.cq_timeouts.wrapping_add(1);
-            ctx.req_mut(idx).op.timer = 0;
+            live!(ctx.req_mut(idx)).op.timer = 0;
         }
-        let (_, ud) = ids(s, ring, idx);
+        let (_, ud) = ids(s, Req::new(ring, idx));
         s.emit(
             Event::sim_timeout_fire,
             ring,
@@ -285,9 +282,9 @@ unsafe fn io_timeout_fn(data: *mut c_void) {
             -(ETIME as i64),
             0,
         );
-        req_set_fail(s, ring, idx);
-        io_req_set_res(s, ring, idx, -ETIME, 0);
-        tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
+        req_set_fail(s, Req::new(ring, idx));
+        io_req_set_res(s, Req::new(ring, idx), -ETIME, 0);
+        tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::Complete, false);
     });
 }
 
@@ -307,7 +304,7 @@ pub fn io_flush_timeouts(s: &mut Sim, ring: u32) {
         let last = ctx.ops.cq_last_tm_flush;
         let mut killed = Vec::new();
         for &t in ctx.ops.timeouts.iter() {
-            let r = ctx.req(t);
+            let r = live!(ctx.req(t));
             if r.op.off == 0 {
                 break;
             }
@@ -322,18 +319,18 @@ pub fn io_flush_timeouts(s: &mut Sim, ring: u32) {
         killed
     };
     for idx in killed {
-        if !cancel_timer(s, ring, idx) {
+        if !cancel_timer(s, Req::new(ring, idx)) {
             continue;
         }
         {
-            let ctx = s.ring_mut(ring).expect("ring");
+            let ctx = live!(s.ring_mut(ring));
             ctx.ops.timeouts.retain(|&i| i != idx);
             ctx.ops.cq_timeouts = ctx.ops.cq_timeouts.wrapping_add(1);
         }
-        let (serial, ud) = ids(s, ring, idx);
+        let (serial, ud) = ids(s, Req::new(ring, idx));
         s.emit(Event::sim_timeout_fire, ring, serial, ud, 0, 1);
-        io_req_set_res(s, ring, idx, 0, 0);
-        tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
+        io_req_set_res(s, Req::new(ring, idx), 0, 0);
+        tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::Complete, false);
     }
 }
 
@@ -358,20 +355,16 @@ pub fn io_timeout_cancel_cd(
     ring: u32,
     cd: &super::cancel::CancelData,
 ) -> Result<(), i32> {
-    let list = s.ring(ring).expect("ring").ops.timeouts.clone();
+    let list = live!(s.ring(ring)).ops.timeouts.clone();
     let found = list
         .into_iter()
-        .find(|&i| super::cancel::io_cancel_req_match(s, ring, i, cd));
+        .find(|&i| super::cancel::io_cancel_req_match(s, Req::new(ring, i), cd));
     let idx = found.ok_or(ENOENT)?;
-    if !cancel_timer(s, ring, idx) {
+    if !cancel_timer(s, Req::new(ring, idx)) {
         return Err(EALREADY);
     }
-    s.ring_mut(ring)
-        .expect("ring")
-        .ops
-        .timeouts
-        .retain(|&i| i != idx);
-    let (serial, ud) = ids(s, ring, idx);
+    live!(s.ring_mut(ring)).ops.timeouts.retain(|&i| i != idx);
+    let (serial, ud) = ids(s, Req::new(ring, idx));
     s.emit(
         Event::sim_timeout_fire,
         ring,
@@ -380,9 +373,9 @@ pub fn io_timeout_cancel_cd(
         -(ECANCELED as i64),
         2,
     );
-    req_set_fail(s, ring, idx);
-    io_req_set_res(s, ring, idx, -ECANCELED, 0);
-    tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
+    req_set_fail(s, Req::new(ring, idx));
+    io_req_set_res(s, Req::new(ring, idx), -ECANCELED, 0);
+    tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::Complete, false);
     Ok(())
 }
 
@@ -393,8 +386,8 @@ pub fn io_timeout_cancel_cd(
 ///
 /// `EINVAL` for a fixed file, buffer select, `buf_index`, `len`, `splice_fd_in` or flags
 /// without an update bit.
-pub fn io_timeout_remove_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
-    let flags = s.ring(ring).expect("ring").req(idx).flags;
+pub fn io_timeout_remove_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
+    let flags = live!(s.req(req)).flags;
     if flags & (REQ_F_FIXED_FILE | REQ_F_BUFFER_SELECT) != 0 {
         return Err(EINVAL);
     }
@@ -404,23 +397,24 @@ pub fn io_timeout_remove_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> R
     }
     let tflags = rd32(sqe, sqe_off::OP_FLAGS);
     if tflags & (IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE) != 0 {
-        return Err(super::rw::not_modelled(s, ring, idx, not_modelled::FIELD));
+        return Err(super::rw::not_modelled(s, req, not_modelled::FIELD));
     }
     if tflags != 0 {
         return Err(EINVAL);
     }
-    s.ring_mut(ring).expect("ring").req_mut(idx).op.target = rd64(sqe, sqe_off::ADDR);
+    live!(s.req_mut(req)).op.target = rd64(sqe, sqe_off::ADDR);
     Ok(())
 }
 
 /// `io_timeout_remove`: the request's result is what `io_timeout_cancel` answered.
-pub fn io_timeout_remove(s: &mut Sim, ring: u32, idx: u32) -> i32 {
-    let target = s.ring(ring).expect("ring").req(idx).op.target;
+pub fn io_timeout_remove(s: &mut Sim, req: Req) -> i32 {
+    let ring = req.ring;
+    let target = live!(s.req(req)).op.target;
     let ret = match io_timeout_cancel(s, ring, target) {
         Ok(()) => 0,
         Err(e) => -e,
     };
-    let (serial, ud) = ids(s, ring, idx);
+    let (serial, ud) = ids(s, req);
     s.emit(
         Event::sim_cancel,
         ring,
@@ -430,36 +424,37 @@ pub fn io_timeout_remove(s: &mut Sim, ring: u32, idx: u32) -> i32 {
         target as i64,
     );
     if ret < 0 {
-        req_set_fail(s, ring, idx);
+        req_set_fail(s, req);
     }
-    io_req_set_res(s, ring, idx, ret, 0);
+    io_req_set_res(s, req, ret, 0);
     0
 }
 
 /// `io_arm_ltimeout` / `__io_prep_linked_timeout` + `io_queue_linked_timeout`: when a request
 /// with a LINK_TIMEOUT behind it goes async (in flight, poll armed, or io-wq), the timeout's
 /// timer starts.
-pub fn io_arm_ltimeout(s: &mut Sim, ring: u32, idx: u32) {
+pub fn io_arm_ltimeout(s: &mut Sim, req: Req) {
+    let Req { ring, idx } = req;
     let (flags, link) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.flags, r.link)
     };
     if flags & REQ_F_ARM_LTIMEOUT == 0 {
         return;
     }
     let lt = match link {
-        Some(l) if s.ring(ring).expect("ring").req(l).opcode == IORING_OP_LINK_TIMEOUT => l,
+        Some(l) if live!(s.req(Req::new(ring, l))).opcode == IORING_OP_LINK_TIMEOUT => l,
         _ => return,
     };
     {
-        let ctx = s.ring_mut(ring).expect("ring");
-        let r = ctx.req_mut(idx);
+        let ctx = live!(s.ring_mut(ring));
+        let r = live!(ctx.req_mut(idx));
         r.flags &= !REQ_F_ARM_LTIMEOUT;
         r.flags |= REQ_F_LINK_TIMEOUT;
         ctx.ops.ltimeouts.push(lt);
     }
-    req_set_state(s, ring, lt, ReqState::Inflight);
-    arm_timer(s, ring, lt, io_link_timeout_fn, true);
+    req_set_state(s, Req::new(ring, lt), ReqState::Inflight);
+    arm_timer(s, Req::new(ring, lt), io_link_timeout_fn, true);
 }
 
 /// `io_link_timeout_fn`: the timer fired; the timeout detaches from the request it guards and
@@ -472,24 +467,24 @@ unsafe fn io_link_timeout_fn(data: *mut c_void) {
             Some(i) => i,
             None => return,
         };
-        let head = s.ring(ring).expect("ring").req(idx).op.head;
+        let head = live!(s.req(Req::new(ring, idx))).op.head;
         {
-            let ctx = s.ring_mut(ring).expect("ring");
+            let ctx = live!(s.ring_mut(ring));
             ctx.ops.ltimeouts.retain(|&i| i != idx);
-            ctx.req_mut(idx).op.timer = 0;
+            live!(ctx.req_mut(idx)).op.timer = 0;
             // `io_remove_next_linked(prev)`.
             if let Some((h, hs)) = head {
-                if ctx.req(h).serial == hs && ctx.req(h).link == Some(idx) {
-                    let nxt = ctx.req_mut(idx).link.take();
-                    let hr = ctx.req_mut(h);
+                if live!(ctx.req(h)).serial == hs && live!(ctx.req(h)).link == Some(idx) {
+                    let nxt = live!(ctx.req_mut(idx)).link.take();
+                    let hr = live!(ctx.req_mut(h));
                     hr.link = nxt;
                     hr.flags &= !REQ_F_LINK_TIMEOUT;
                 } else {
-                    ctx.req_mut(idx).op.head = None;
+                    live!(ctx.req_mut(idx)).op.head = None;
                 }
             }
         }
-        let (_, ud) = ids(s, ring, idx);
+        let (_, ud) = ids(s, Req::new(ring, idx));
         s.emit(
             Event::sim_timeout_fire,
             ring,
@@ -498,21 +493,22 @@ unsafe fn io_link_timeout_fn(data: *mut c_void) {
             -(ETIME as i64),
             0,
         );
-        tw::io_req_task_work_add(s, ring, idx, TwFunc::LinkTimeout, false);
+        tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::LinkTimeout, false);
     });
 }
 
 /// `io_req_task_link_timeout`: cancels the guarded request (`io_try_cancel` by its user_data)
 /// and completes with `-ETIME` when that worked, or with the cancel's error.
-pub fn io_req_task_link_timeout(s: &mut Sim, ring: u32, idx: u32) {
-    let head = s.ring(ring).expect("ring").req(idx).op.head;
+pub fn io_req_task_link_timeout(s: &mut Sim, req: Req) {
+    let ring = req.ring;
+    let head = live!(s.req(req)).op.head;
     let res = match head {
-        Some((h, hs)) if s.ring(ring).expect("ring").req(h).serial == hs => {
-            let dead = s.ring(ring).expect("ring").dead;
+        Some((h, hs)) if live!(s.req(Req::new(ring, h))).serial == hs => {
+            let dead = live!(s.ring(ring)).dead;
             let ret = if dead {
                 -ECANCELED
             } else {
-                let ud = s.ring(ring).expect("ring").req(h).user_data;
+                let ud = live!(s.req(Req::new(ring, h))).user_data;
                 match super::cancel::io_try_cancel(s, ring, ud) {
                     Ok(()) => 0,
                     Err(e) => -e,
@@ -526,39 +522,39 @@ pub fn io_req_task_link_timeout(s: &mut Sim, ring: u32, idx: u32) {
         }
         _ => -ETIME,
     };
-    req_set_fail(s, ring, idx);
-    io_req_set_res(s, ring, idx, res, 0);
-    io_req_complete_defer(s, ring, idx);
+    req_set_fail(s, req);
+    io_req_set_res(s, req, res, 0);
+    io_req_complete_defer(s, req);
 }
 
 /// `io_disarm_next` for link timeouts: when the guarded request completes, the LINK_TIMEOUT
 /// behind it leaves the chain and completes with `-ECANCELED` through task_work (its timer
 /// stopped if it was armed).
-pub fn io_disarm_ltimeout(s: &mut Sim, ring: u32, idx: u32) {
+pub fn io_disarm_ltimeout(s: &mut Sim, req: Req) {
+    let Req { ring, idx } = req;
     let (flags, link) = {
-        let r = s.ring(ring).expect("ring").req(idx);
+        let r = live!(s.req(req));
         (r.flags, r.link)
     };
     if flags & (REQ_F_ARM_LTIMEOUT | REQ_F_LINK_TIMEOUT) == 0 {
         return;
     }
-    s.ring_mut(ring).expect("ring").req_mut(idx).flags &=
-        !(REQ_F_ARM_LTIMEOUT | REQ_F_LINK_TIMEOUT);
+    live!(s.req_mut(req)).flags &= !(REQ_F_ARM_LTIMEOUT | REQ_F_LINK_TIMEOUT);
     let lt = match link {
-        Some(l) if s.ring(ring).expect("ring").req(l).opcode == IORING_OP_LINK_TIMEOUT => l,
+        Some(l) if live!(s.req(Req::new(ring, l))).opcode == IORING_OP_LINK_TIMEOUT => l,
         _ => return,
     };
-    if flags & REQ_F_LINK_TIMEOUT != 0 && !cancel_timer(s, ring, lt) {
+    if flags & REQ_F_LINK_TIMEOUT != 0 && !cancel_timer(s, Req::new(ring, lt)) {
         // The timer fired already: the timeout owns the cancellation.
         return;
     }
     {
-        let ctx = s.ring_mut(ring).expect("ring");
+        let ctx = live!(s.ring_mut(ring));
         ctx.ops.ltimeouts.retain(|&i| i != lt);
-        let nxt = ctx.req_mut(lt).link.take();
-        ctx.req_mut(idx).link = nxt;
+        let nxt = live!(ctx.req_mut(lt)).link.take();
+        live!(ctx.req_mut(idx)).link = nxt;
     }
-    let (serial, ud) = ids(s, ring, lt);
+    let (serial, ud) = ids(s, Req::new(ring, lt));
     s.emit(
         Event::sim_timeout_fire,
         ring,
@@ -567,9 +563,9 @@ pub fn io_disarm_ltimeout(s: &mut Sim, ring: u32, idx: u32) {
         -(ECANCELED as i64),
         2,
     );
-    req_set_fail(s, ring, lt);
-    io_req_set_res(s, ring, lt, -ECANCELED, 0);
-    tw::io_req_task_work_add(s, ring, lt, TwFunc::Complete, false);
+    req_set_fail(s, Req::new(ring, lt));
+    io_req_set_res(s, Req::new(ring, lt), -ECANCELED, 0);
+    tw::io_req_task_work_add(s, Req::new(ring, lt), TwFunc::Complete, false);
 }
 
 /// `io_kill_timeouts` at ring teardown: every armed TIMEOUT completes with `-ECANCELED`. A
@@ -582,8 +578,8 @@ pub fn io_kill_timeouts(s: &mut Sim, ring: u32) -> usize {
     };
     let n = timeouts.len();
     for idx in timeouts {
-        cancel_timer(s, ring, idx);
-        io_req_defer_failed(s, ring, idx, -ECANCELED);
+        cancel_timer(s, Req::new(ring, idx));
+        io_req_defer_failed(s, Req::new(ring, idx), -ECANCELED);
     }
     n
 }

@@ -20,33 +20,33 @@ use super::types::*;
 use super::*;
 
 /// `io_req_task_work_add`: queue `func` to run for the request in the submitting task.
-pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy: bool) {
+pub fn io_req_task_work_add(s: &mut Sim, req: Req, func: TwFunc, lazy: bool) {
+    let Req { ring, idx } = req;
     let (serial, ud, flags) = {
-        let ctx = s.ctx_mut(ring);
-        let r = ctx.req(idx);
+        let ctx = live!(s.ring_mut(ring));
+        let r = live!(ctx.req(idx));
         (r.serial, r.user_data, ctx.flags)
     };
-    req_set_state(s, ring, idx, ReqState::TwPending);
+    req_set_state(s, req, ReqState::TwPending);
     let item = TwItem {
-        ring,
-        req: idx,
+        req,
         serial,
         func,
         lazy,
     };
     let defer = flags & IORING_SETUP_DEFER_TASKRUN != 0;
     // `io_req_local_work_add`: a linked request never waits lazily.
-    let lazy = lazy && s.ctx(ring).req(idx).flags & IO_REQ_LINK_FLAGS == 0;
+    let lazy = lazy && live!(s.req(req)).flags & IO_REQ_LINK_FLAGS == 0;
     let item = TwItem { lazy, ..item };
     if flags & IORING_SETUP_SQPOLL != 0 && sqpoll::thread_tw(s, ring).is_some() {
         // The request belongs to the SQ thread: its task_work runs there
         // (`io_req_normal_work_add` → `__set_notify_signal` on the thread).
-        sqpoll::thread_tw(s, ring)
-            .expect("sq thread")
-            .push_back(item);
+        if let Some(q) = sqpoll::thread_tw(s, ring) {
+            q.push_back(item);
+        }
         sqpoll::notify(s, ring);
     } else if defer {
-        s.ctx_mut(ring).local_work.push_back(item);
+        live!(s.ring_mut(ring)).local_work.push_back(item);
     } else {
         s.task.tw.push_back(item);
         // `TWA_SIGNAL_NO_IPI` on a running task: nothing happens until its next return to
@@ -57,7 +57,7 @@ pub fn io_req_task_work_add(s: &mut Sim, ring: u32, idx: u32, func: TwFunc, lazy
         }
     }
     if flags & IORING_SETUP_TASKRUN_FLAG != 0 {
-        let ctx = s.ctx_mut(ring);
+        let ctx = live!(s.ring_mut(ring));
         let f = ctx.rings.read_once_u32(rings_off::SQ_FLAGS);
         ctx.rings
             .write_once_u32(rings_off::SQ_FLAGS, f | IORING_SQ_TASKRUN);
@@ -98,26 +98,22 @@ pub fn run_tw_item(item: TwItem, local: bool) {
         // work; normal task_work clears it in `ctx_flush_and_put`, after its batch
         // (see `enter::flush_all_rings`).
         if local {
-            clear_taskrun_flag(s, item.ring);
+            clear_taskrun_flag(s, item.req.ring);
         }
-        let live = s.ring(item.ring).map_or(false, |c| {
-            c.reqs
-                .get(item.req as usize)
-                .map_or(false, |r| r.serial == item.serial)
-        });
-        let ud = if live {
-            s.ctx(item.ring).req(item.req).user_data
-        } else {
-            0
-        };
+        let ud = s
+            .req(item.req)
+            .filter(|r| r.serial == item.serial)
+            .map(|r| r.user_data);
+        let live = ud.is_some();
+        let ud = ud.unwrap_or(0);
         // For a uring_cmd callback: the issue_flags the kernel profile hands it.
         let flags = match item.func {
-            TwFunc::UringCmd(_) if live => uring_cmd::tw_issue_flags(s, item.ring) as i64,
+            TwFunc::UringCmd(_) if live => uring_cmd::tw_issue_flags(s, item.req.ring) as i64,
             _ => 0,
         };
         s.emit(
             Event::sim_task_work_run,
-            item.ring,
+            item.req.ring,
             item.serial,
             ud,
             local as i64,
@@ -128,40 +124,42 @@ pub fn run_tw_item(item: TwItem, local: bool) {
     if !ok {
         return;
     }
-    let (ring, idx) = (item.ring, item.req);
+    let req = item.req;
     match item.func {
-        TwFunc::Complete => sim::with(|s| io_req_complete_defer(s, ring, idx)),
-        TwFunc::Fail(e) => sim::with(|s| io_req_defer_failed(s, ring, idx, e)),
-        TwFunc::FailLinks => sim::with(|s| io_req_tw_fail_links(s, ring, idx)),
-        TwFunc::Submit => io_req_task_submit(ring, idx),
-        TwFunc::UringCmd(cb) => uring_cmd::run_uring_cmd_tw(ring, idx, item.serial, cb),
-        TwFunc::Apoll => poll::io_apoll_task_func(ring, idx),
-        TwFunc::LinkTimeout => sim::with(|s| timeout::io_req_task_link_timeout(s, ring, idx)),
+        TwFunc::Complete => sim::with(|s| io_req_complete_defer(s, req)),
+        TwFunc::Fail(e) => sim::with(|s| io_req_defer_failed(s, req, e)),
+        TwFunc::FailLinks => sim::with(|s| io_req_tw_fail_links(s, req)),
+        TwFunc::Submit => io_req_task_submit(req),
+        TwFunc::UringCmd(cb) => uring_cmd::run_uring_cmd_tw(req, item.serial, cb),
+        TwFunc::Apoll => poll::io_apoll_task_func(req),
+        TwFunc::LinkTimeout => sim::with(|s| timeout::io_req_task_link_timeout(s, req)),
     }
 }
 
 /// `io_req_task_submit`: issues a request queued by its link predecessor or let go by a
 /// drain. A dying ring fails it with `-EFAULT`; `REQ_F_FORCE_ASYNC` sends it to io-wq.
-pub fn io_req_task_submit(ring: u32, idx: u32) {
+pub fn io_req_task_submit(req: Req) {
+    let Req { ring, idx } = req;
     let (cancel, force_async) = sim::with(|s| {
-        let ctx = s.ctx(ring);
-        (ctx.dead, ctx.req(idx).flags & REQ_F_FORCE_ASYNC != 0)
+        let ctx = live!(s.ring(ring));
+        (ctx.dead, live!(ctx.req(idx)).flags & REQ_F_FORCE_ASYNC != 0)
     });
     if cancel {
-        sim::with(|s| io_req_defer_failed(s, ring, idx, -EFAULT));
+        sim::with(|s| io_req_defer_failed(s, req, -EFAULT));
     } else if force_async {
-        sim::with(|s| io_queue_iowq(s, ring, idx));
+        sim::with(|s| io_queue_iowq(s, req));
     } else {
-        io_queue_sqe(ring, idx, 0);
+        io_queue_sqe(req, 0);
     }
 }
 
 /// `io_req_tw_fail_links`: completes every request of the cancelled chain starting at
 /// `first`, each with its own error if it failed at submission and `-ECANCELED` otherwise.
-fn io_req_tw_fail_links(s: &mut Sim, ring: u32, first: u32) {
-    let mut cur = Some(first);
+fn io_req_tw_fail_links(s: &mut Sim, first: Req) {
+    let ring = first.ring;
+    let mut cur = Some(first.idx);
     while let Some(m) = cur {
-        let r = s.ctx_mut(ring).req_mut(m);
+        let r = live!(s.req_mut(Req::new(ring, m)));
         let nxt = r.link.take();
         let res = if r.flags & REQ_F_FAIL != 0 {
             r.cqe.res
@@ -170,7 +168,7 @@ fn io_req_tw_fail_links(s: &mut Sim, ring: u32, first: u32) {
         };
         r.cqe.res = res;
         r.cqe.flags = 0;
-        io_req_complete_defer(s, ring, m);
+        io_req_complete_defer(s, Req::new(ring, m));
         cur = nxt;
     }
 }

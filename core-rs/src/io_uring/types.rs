@@ -171,10 +171,8 @@ pub enum TwFunc {
 /// One queued task_work item.
 #[derive(Clone, Copy)]
 pub struct TwItem {
-    /// Ring id.
-    pub ring: u32,
-    /// Slab index of the request.
-    pub req: u32,
+    /// The request.
+    pub req: Req,
     /// Its serial (to notice a recycled slot).
     pub serial: u32,
     /// What to run.
@@ -293,14 +291,14 @@ impl IoRingCtx {
         f
     }
 
-    /// Returns the request at a slab index.
-    pub fn req(&self, idx: u32) -> &IoKiocb {
-        &self.reqs[idx as usize]
+    /// Returns the request at a slab index, if the slab has one there.
+    pub fn req(&self, idx: u32) -> Option<&IoKiocb> {
+        self.reqs.get(idx as usize).map(|r| &**r)
     }
 
     /// Returns the request at a slab index, mutably.
-    pub fn req_mut(&mut self, idx: u32) -> &mut IoKiocb {
-        &mut self.reqs[idx as usize]
+    pub fn req_mut(&mut self, idx: u32) -> Option<&mut IoKiocb> {
+        self.reqs.get_mut(idx as usize).map(|r| &mut **r)
     }
 }
 

@@ -86,7 +86,8 @@ const CTX_BITS: u32 = IO_URING_F_SQE128 | IO_URING_F_CQE32 | IO_URING_F_IOPOLL |
 /// With [`crate::sim::Config::patch2_zero_pdu`] the PDU is zeroed here, as RFC v3 patch 2/5
 /// proposed (the patch was dropped after review; v5 zeroes in the Rust wrapper instead).
 /// Without it the PDU keeps the bytes of the previous request that used the recycled object.
-pub fn io_uring_cmd_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result<(), i32> {
+pub fn io_uring_cmd_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
+    let Req { ring, idx } = req;
     let rd32 = |o: usize| u32::from_le_bytes([sqe[o], sqe[o + 1], sqe[o + 2], sqe[o + 3]]);
     let rd16 = |o: usize| u16::from_le_bytes([sqe[o], sqe[o + 1]]);
     if rd32(sqe_off::PAD1) != 0 {
@@ -109,9 +110,9 @@ pub fn io_uring_cmd_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result
     // no buffer is ever registered in the simulator.
     let _buf_index = rd16(sqe_off::BUF_INDEX);
     let zero = s.cfg.patch2_zero_pdu;
-    let ctx = s.ctx_mut(ring);
-    let sqe_ptr = ctx.sqes.byte_ptr(ctx.req(idx).sqe_off);
-    let r = ctx.req_mut(idx);
+    let ctx = live!(s.ring_mut(ring));
+    let sqe_ptr = ctx.sqes.byte_ptr(live!(ctx.req(idx)).sqe_off);
+    let r = live!(ctx.req_mut(idx));
     r.cmd.flags = flags;
     r.cmd.cmd_op = rd32(sqe_off::CMD_OP);
     r.cmd.sqe = sqe_ptr;
@@ -128,9 +129,10 @@ pub fn io_uring_cmd_prep(s: &mut Sim, ring: u32, idx: u32, sqe: &[u8]) -> Result
 
 /// `io_uring_cmd_sqe_copy` (via `io_req_sqe_copy`): copy the SQE into async data so the
 /// request can be issued after userspace reuses the ring slot.
-pub fn io_req_sqe_copy(s: &mut Sim, ring: u32, idx: u32) {
-    let ctx = s.ctx_mut(ring);
-    let r = ctx.req(idx);
+pub fn io_req_sqe_copy(s: &mut Sim, req: Req) {
+    let Req { ring, idx } = req;
+    let ctx = live!(s.ring_mut(ring));
+    let r = live!(ctx.req(idx));
     if !matches!(r.opcode, IORING_OP_URING_CMD | IORING_OP_URING_CMD128)
         || r.flags & REQ_F_SQE_COPIED != 0
     {
@@ -139,7 +141,7 @@ pub fn io_req_sqe_copy(s: &mut Sim, ring: u32, idx: u32) {
     let (off, len) = (r.sqe_off, r.sqe_len);
     let mut b = [0u8; 128];
     ctx.sqes.read_bytes(off, &mut b[..len]);
-    let r = ctx.req_mut(idx);
+    let r = live!(ctx.req_mut(idx));
     r.async_sqe = b;
     r.flags |= REQ_F_SQE_COPIED;
     r.cmd.sqe = r.async_sqe.as_ptr();
@@ -153,11 +155,12 @@ pub fn io_req_sqe_copy(s: &mut Sim, ring: u32, idx: u32) {
 /// `file->f_op->uring_cmd(ioucmd, issue_flags)` and maps the result: `-EAGAIN` sets
 /// `IORING_URING_CMD_REISSUE` and goes back to the core (which copies the SQE and punts to
 /// io-wq), `-EIOCBQUEUED` leaves the request in flight, anything else is its result.
-pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
+pub fn io_uring_cmd(req: Req, issue_flags: u32) -> i32 {
+    let Req { ring, idx } = req;
     let prep = sim::with(|s| {
-        let ctx = s.ctx(ring);
+        let ctx = live!(s.ring(ring));
         let ctx_flags = ctx.ctx_issue_flags();
-        let r = ctx.req(idx);
+        let r = live!(ctx.req(idx));
         let (serial, ud, op, fd) = (r.serial, r.user_data, r.cmd.cmd_op, r.fd);
         // SAFETY: `r.cmd.file` was set by `io_assign_file` from a live boxed file that the
         // request holds a reference to.
@@ -176,8 +179,8 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
             return Err(-EOPNOTSUPP);
         }
         let flags = issue_flags | ctx_flags;
-        req_set_state(s, ring, idx, ReqState::Issuing);
-        let r = s.ctx_mut(ring).req_mut(idx);
+        req_set_state(s, req, ReqState::Issuing);
+        let r = live!(s.req_mut(req));
         r.iopoll_completed = false;
         let cmd = &mut r.cmd as *mut io_uring_cmd;
         r.in_issue = true;
@@ -216,8 +219,8 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
         };
         s.emit(Event::sim_uring_cmd_ret, ring, serial, ud, ret as i64, 0);
         set_ctx(s, back);
-        let ctx = s.ctx_mut(ring);
-        let r = ctx.req_mut(idx);
+        let ctx = live!(s.ring_mut(ring));
+        let r = live!(ctx.req_mut(idx));
         if r.serial != serial {
             // The request was completed and recycled during the call (only possible after a
             // sanitizer report); nothing of it is left to act on.
@@ -250,9 +253,9 @@ pub fn io_uring_cmd(ring: u32, idx: u32, issue_flags: u32) -> i32 {
             return -EIOCBQUEUED;
         }
         if ret < 0 {
-            req_set_fail(s, ring, idx);
+            req_set_fail(s, req);
         }
-        io_req_set_res(s, ring, idx, ret, 0);
+        io_req_set_res(s, req, ret, 0);
         0
     })
 }
@@ -273,9 +276,10 @@ pub unsafe fn cmd_to_req(cmd: *mut io_uring_cmd) -> (u32, u32, u32) {
 
 /// Reports a completion of a request that cannot be completed now; returns whether it must be
 /// dropped. Allowed states: in the issue call, in flight, or in its own task_work callback.
-fn completion_allowed(s: &mut Sim, ring: u32, idx: u32, ret: i32) -> bool {
+fn completion_allowed(s: &mut Sim, req: Req, ret: i32) -> bool {
+    let ring = req.ring;
     let (state, done_before, serial, ud) = {
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(req));
         (r.state, r.done_called, r.serial, r.user_data)
     };
     let live = matches!(
@@ -360,7 +364,7 @@ pub unsafe fn __io_uring_cmd_done(
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let ud = s.ctx(ring).req(idx).user_data;
+        let ud = live!(s.req(Req::new(ring, idx))).user_data;
         s.emit(
             Event::sim_uring_cmd_done,
             ring,
@@ -369,18 +373,18 @@ pub unsafe fn __io_uring_cmd_done(
             ret as i64,
             issue_flags as i64,
         );
-        if !completion_allowed(s, ring, idx, ret) {
+        if !completion_allowed(s, Req::new(ring, idx), ret) {
             return;
         }
         check_done_flags(s, ring, serial, ud, issue_flags);
-        let ctx = s.ctx_mut(ring);
+        let ctx = live!(s.ring_mut(ring));
         let mixed = ctx.flags & IORING_SETUP_CQE_MIXED != 0;
         let cqe32_ring = ctx.flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) != 0;
         let dead = ctx.dead;
         let iopoll = ctx.flags & IORING_SETUP_IOPOLL != 0;
         // io_uring_cmd_del_cancelable.
         ctx.cancelable.retain(|&c| c != idx);
-        let r = ctx.req_mut(idx);
+        let r = live!(ctx.req_mut(idx));
         r.done_called = true;
         r.cmd.flags &= !IORING_URING_CMD_CANCELABLE;
         if ret < 0 {
@@ -414,14 +418,14 @@ pub unsafe fn __io_uring_cmd_done(
             r.state = ReqState::Inflight;
             s.emit(Event::sim_warn, ring, serial, ud, 1, issue_flags as i64);
         } else if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 {
-            io_req_complete_defer(s, ring, idx);
+            io_req_complete_defer(s, Req::new(ring, idx));
         } else if dead {
             // No task will run task_work for a dead ring; the exit work's retry loop would
             // post it (see `exit`), the simulator posts it now.
-            io_req_complete_defer(s, ring, idx);
+            io_req_complete_defer(s, Req::new(ring, idx));
             io_submit_flush_completions(s, ring);
         } else {
-            tw::io_req_task_work_add(s, ring, idx, TwFunc::Complete, false);
+            tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::Complete, false);
         }
     });
 }
@@ -443,9 +447,9 @@ pub unsafe fn io_uring_cmd_done(cmd: *mut io_uring_cmd, ret: isize, res2: u64, i
         // SAFETY: forwarded from the caller.
         let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
         sim::with(|s| {
-            let ctx = s.ctx(ring);
+            let ctx = live!(s.ring(ring));
             let big = ctx.flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) != 0;
-            let ud = ctx.req(idx).user_data;
+            let ud = live!(ctx.req(idx)).user_data;
             s.emit(
                 Event::sanitizer_res2_lost,
                 ring,
@@ -486,7 +490,7 @@ pub unsafe fn __io_uring_cmd_do_in_task(cmd: *mut io_uring_cmd, cb: UringCmdTwFn
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     let lazy = flags & IOU_F_TWQ_LAZY_WAKE != 0;
     let fallback = sim::with(|s| {
-        let ud = s.ctx(ring).req(idx).user_data;
+        let ud = live!(s.req(Req::new(ring, idx))).user_data;
         s.emit(
             Event::sim_uring_cmd_do_in_task,
             ring,
@@ -495,21 +499,20 @@ pub unsafe fn __io_uring_cmd_do_in_task(cmd: *mut io_uring_cmd, cb: UringCmdTwFn
             lazy as i64,
             0,
         );
-        if !completion_allowed(s, ring, idx, 0) {
+        if !completion_allowed(s, Req::new(ring, idx), 0) {
             return None;
         }
         let item = TwItem {
-            ring,
-            req: idx,
+            req: Req::new(ring, idx),
             serial,
             func: TwFunc::UringCmd(cb),
             lazy,
         };
-        if s.ctx(ring).dead {
-            req_set_state(s, ring, idx, ReqState::TwPending);
+        if live!(s.ring(ring)).dead {
+            req_set_state(s, Req::new(ring, idx), ReqState::TwPending);
             return Some(item);
         }
-        tw::io_req_task_work_add(s, ring, idx, TwFunc::UringCmd(cb), lazy);
+        tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::UringCmd(cb), lazy);
         None
     });
     if let Some(item) = fallback {
@@ -559,8 +562,8 @@ unsafe fn fallback_tw_fn(data: *mut core::ffi::c_void) {
     let item = unsafe { *Box::from_raw(data as *mut TwItem) };
     tw::run_tw_item(item, true);
     sim::with(|s| {
-        if s.ring(item.ring).is_some() {
-            io_submit_flush_completions(s, item.ring);
+        if s.ring(item.req.ring).is_some() {
+            io_submit_flush_completions(s, item.req.ring);
         }
     });
 }
@@ -590,15 +593,16 @@ pub fn tw_issue_flags(s: &Sim, ring: u32) -> u32 {
 /// The callback runs with `uring_lock` held and is handed `IO_URING_CMD_TASK_WORK_ISSUE_FLAGS`;
 /// `tw.cancel` is set when the ring is being torn down. Called by [`tw::run_tw_item`] with no
 /// simulator borrow held.
-pub fn run_uring_cmd_tw(ring: u32, idx: u32, serial: u32, cb: UringCmdTwFn) {
+pub fn run_uring_cmd_tw(req: Req, serial: u32, cb: UringCmdTwFn) {
+    let Req { ring, idx } = req;
     let (cmd, token, prev, lane) = sim::with(|s| {
         let lane = s.cur_ctx;
         let profile = s.cfg.kernel;
-        req_set_state(s, ring, idx, ReqState::Inflight);
-        let ctx = s.ctx_mut(ring);
+        req_set_state(s, req, ReqState::Inflight);
+        let ctx = live!(s.ring_mut(ring));
         let dead = ctx.dead;
         let flags = tw_flags(profile, dead);
-        let r = ctx.req_mut(idx);
+        let r = live!(ctx.req_mut(idx));
         r.live_issue_flags = Some(flags);
         let cmd = &mut r.cmd as *mut io_uring_cmd;
         let prev = s.ucmd.cur_issue.replace(IssueCtx {
@@ -620,7 +624,7 @@ pub fn run_uring_cmd_tw(ring: u32, idx: u32, serial: u32, cb: UringCmdTwFn) {
         s.cur_src = 0;
         set_ctx(s, lane);
         if let Some(ctx) = s.ring_mut(ring) {
-            let r = ctx.req_mut(idx);
+            let r = live!(ctx.req_mut(idx));
             if r.serial == serial {
                 r.live_issue_flags = None;
             }
@@ -638,8 +642,8 @@ pub unsafe fn io_uring_cmd_mark_cancelable(cmd: *mut io_uring_cmd, _issue_flags:
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let ctx = s.ctx_mut(ring);
-        let r = ctx.req_mut(idx);
+        let ctx = live!(s.ring_mut(ring));
+        let r = live!(ctx.req_mut(idx));
         if r.cmd.flags & IORING_URING_CMD_CANCELABLE == 0 {
             r.cmd.flags |= IORING_URING_CMD_CANCELABLE;
             let ud = r.user_data;
@@ -661,7 +665,7 @@ pub fn io_uring_try_cancel_uring_cmd(ring: u32) -> u32 {
     for idx in list {
         const FLAGS: u32 = IO_URING_F_CANCEL | IO_URING_F_COMPLETE_DEFER;
         let call = sim::with(|s| {
-            let r = s.ring(ring)?.req(idx);
+            let r = s.req(Req::new(ring, idx))?;
             if r.cmd.flags & IORING_URING_CMD_CANCELABLE == 0 {
                 return None;
             }
@@ -670,7 +674,7 @@ pub fn io_uring_try_cancel_uring_cmd(ring: u32) -> u32 {
             let handler = unsafe { (*r.cmd.file).f_op.uring_cmd }?;
             let ctx = s.ring_mut(ring)?;
             ctx.exit.cancel_calls += 1;
-            let r = ctx.req_mut(idx);
+            let r = live!(ctx.req_mut(idx));
             let cmd = &mut r.cmd as *mut io_uring_cmd;
             let prev = s.ucmd.cur_issue.replace(IssueCtx {
                 ring,
@@ -717,7 +721,7 @@ pub unsafe fn sqe_access(cmd: *mut io_uring_cmd) {
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
         s.ucmd.last_sqe = (ring, serial);
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(Req::new(ring, idx)));
         if !r.in_issue && r.flags & REQ_F_SQE_COPIED == 0 {
             let (ud, slot) = (r.user_data, r.sqe_off / r.sqe_len.max(1));
             s.emit(
@@ -757,9 +761,9 @@ pub unsafe fn pdu_read(cmd: *mut io_uring_cmd, off: usize, len: usize) {
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(Req::new(ring, idx)));
         r.pdu_copied = r.pdu_copied.saturating_add(len as u32);
-        let r = s.ctx(ring).req(idx);
+        let r = live!(s.req(Req::new(ring, idx)));
         let ud = r.user_data;
         let end = (off + len).min(PDU_SIZE);
         // Fresh bytes are zeroes from `__GFP_ZERO`: defined, so not reported. Stale bytes are
@@ -821,7 +825,7 @@ unsafe fn mark_pdu(cmd: *mut io_uring_cmd, off: usize, len: usize, prov: Prov) {
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
         let src = s.cur_src;
-        let r = s.ctx_mut(ring).req_mut(idx);
+        let r = live!(s.req_mut(Req::new(ring, idx)));
         let end = (off + len).min(PDU_SIZE);
         for i in off..end {
             r.pdu_prov[i] = prov;
@@ -855,7 +859,7 @@ pub unsafe fn pdu_too_big(cmd: *mut io_uring_cmd, size: usize) {
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        let ud = s.ctx(ring).req(idx).user_data;
+        let ud = live!(s.req(Req::new(ring, idx))).user_data;
         s.emit(
             Event::sanitizer_pdu_too_big,
             ring,
@@ -893,7 +897,7 @@ pub unsafe fn cmd_lost(cmd: *mut io_uring_cmd, why: i64) {
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
         let r = match s.ring(ring) {
-            Some(c) => c.req(idx),
+            Some(c) => live!(c.req(idx)),
             None => return,
         };
         if r.serial != serial || r.done_called {
@@ -919,7 +923,7 @@ pub unsafe fn pdu_ref(cmd: *mut io_uring_cmd, align: usize) -> bool {
         if align <= have {
             return true;
         }
-        let ud = s.ctx(ring).req(idx).user_data;
+        let ud = live!(s.req(Req::new(ring, idx))).user_data;
         s.emit(
             Event::sanitizer_pdu_misaligned,
             ring,

@@ -18,7 +18,7 @@ use core::ffi::c_void;
 use std::collections::VecDeque;
 
 use crate::io_uring::enter::EnterCall;
-use crate::io_uring::types::{IoRingCtx, TwItem};
+use crate::io_uring::types::{IoKiocb, IoRingCtx, Req, TwItem};
 use crate::linux::fs::FdTable;
 use crate::linux::uaccess::UserMem;
 use crate::trace::{Ctx, Event, Trace, TraceRecord};
@@ -153,8 +153,8 @@ pub struct Sim {
     pub rings: Vec<Option<Box<IoRingCtx>>>,
     /// The submitting task.
     pub task: Task,
-    /// io-wq's queue: (ring id, slab index, serial).
-    pub iowq: VecDeque<(u32, u32, u32)>,
+    /// io-wq's queue: (request, its serial when queued).
+    pub iowq: VecDeque<(Req, u32)>,
     /// The kernel workqueue (`system_wq`).
     pub work: VecDeque<WorkItem>,
     /// Armed timers.
@@ -277,28 +277,15 @@ impl Sim {
             .and_then(|r| r.as_deref())
     }
 
-    /// Returns a live ring the kernel is working on.
-    ///
-    /// # Panics
-    ///
-    /// Panics if `id` names no ring: the core only passes ids of rings it created and never
-    /// frees a ring while work for it is queued, so this is a simulator bug, never bad input
-    /// (exports check ids they are given with [`Sim::ring`]).
-    #[track_caller]
-    pub fn ctx(&self, id: u32) -> &IoRingCtx {
-        match self.ring(id) {
-            Some(c) => c,
-            None => panic!("ring {} is not live (a simulator bug)", id),
-        }
+    /// Resolves a request handle: the one lookup of a request. `None` if the ring or the slab
+    /// slot does not exist.
+    pub fn req(&self, h: Req) -> Option<&IoKiocb> {
+        self.ring(h.ring)?.req(h.idx)
     }
 
-    /// [`Sim::ctx`], mutably.
-    #[track_caller]
-    pub fn ctx_mut(&mut self, id: u32) -> &mut IoRingCtx {
-        match self.ring_mut(id) {
-            Some(c) => c,
-            None => panic!("ring {} is not live (a simulator bug)", id),
-        }
+    /// [`Sim::req`], mutably.
+    pub fn req_mut(&mut self, h: Req) -> Option<&mut IoKiocb> {
+        self.ring_mut(h.ring)?.req_mut(h.idx)
     }
 
     /// Returns a ring by id, mutably.

@@ -49,7 +49,7 @@ pub enum StepKind {
 
 enum Unit {
     Syscall,
-    IoWq(u32, u32, u32),
+    IoWq(Req, u32),
     Work(WorkItem),
     UserTw(crate::io_uring::types::TwItem),
     UserTwFlush,
@@ -85,8 +85,8 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
             return Some(Unit::Sq(r, u, due));
         }
     }
-    if let Some((r, i, n)) = s.iowq.pop_front() {
-        return Some(Unit::IoWq(r, i, n));
+    if let Some((req, serial)) = s.iowq.pop_front() {
+        return Some(Unit::IoWq(req, serial));
     }
     if let Some(w) = s.work.pop_front() {
         return Some(Unit::Work(w));
@@ -108,7 +108,7 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
         // interruptibly is woken at once, a running one handles it on its next return to user
         // mode (a system call's end, or the next timer tick: see `tw_tick_due`).
         let signal = s.task.tw.front().map_or(false, |it| {
-            s.ring(it.ring)
+            s.ring(it.req.ring)
                 .map_or(true, |c| c.flags & IORING_SETUP_COOP_TASKRUN == 0)
         });
         if s.task.tw.is_empty() {
@@ -203,13 +203,13 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
             enter::run_step();
             StepKind::Syscall
         }
-        Unit::IoWq(ring, idx, serial) => {
+        Unit::IoWq(req, serial) => {
             let live = with(|s| {
                 s.cur_ctx = Ctx::IoWq;
-                s.ring(ring).map_or(false, |c| c.req(idx).serial == serial)
+                s.req(req).map_or(false, |r| r.serial == serial)
             });
             if live {
-                io_uring::io_wq_submit_work(ring, idx);
+                io_uring::io_wq_submit_work(req);
             }
             with(|s| s.cur_ctx = Ctx::User);
             StepKind::IoWq

@@ -59,7 +59,7 @@ import {
   simStore,
   useSim,
 } from '../store';
-import { openSpeakerView, usePresenterSync } from './presenterLink';
+import { usePresenterSync } from './presenterLink';
 import { kernelProfile } from '../scenario/format';
 import { useMedia } from '../components/common/useMedia';
 import { installKeyboard } from './keyboard';
@@ -538,19 +538,7 @@ export function App() {
       {status === 'ready' && page === 'library' && !recording && <ScenarioLibrary />}
       {status === 'ready' && page === 'model' && !recording && <ModelPage />}
       {status === 'ready' && page === 'review' && !recording && <Review />}
-      {presenting && (
-        <>
-          <PresenterOverlay />
-          <button
-            type="button"
-            className="speaker-open"
-            onClick={openSpeakerView}
-            title="Open the speaker view in a second window"
-          >
-            Speaker view
-          </button>
-        </>
-      )}
+      {presenting && <PresenterOverlay />}
       <ShareDialog />
       <KeyboardHelp />
       <GlossaryLayer />

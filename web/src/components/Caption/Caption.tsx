@@ -8,6 +8,7 @@ import { GlossaryText } from '../../learn/GlossaryText';
 import { StepWhy } from '../../learn/StepWhy';
 import { CheckpointPanel } from '../../learn/CheckpointPanel';
 import { SimClock } from '../../learn/SimClock';
+import { openSpeakerView } from '../../app/presenterLink';
 import {
   jumpToChapter,
   selCaption,
@@ -30,6 +31,7 @@ function CaptionComponent() {
   const scenario = useSim(selScenario);
   const base = useSim((s) => s.base);
   const beat = useSim((s) => s.frames[s.cursor]?.beat);
+  const presenting = useSim((s) => s.presenting);
   const chapter = chapters[at];
   const notes = chapter && chapter.frame === cursor ? chapter.notes : undefined;
   return (
@@ -64,6 +66,16 @@ function CaptionComponent() {
           >
             part {beat.n} of {beat.of} of one kernel step
           </span>
+        )}
+        {presenting && (
+          <button
+            type="button"
+            className="speaker-open"
+            onClick={openSpeakerView}
+            title="Open the speaker view (notes, next step, timer) in a second window"
+          >
+            Speaker view
+          </button>
         )}
         {chapters.length > 0 && (
           <nav className="chapters" aria-label="Chapters">

@@ -5,7 +5,7 @@
  * the order it ran; the step's last line is the current one (and the line that wrote the byte
  * under the pointer is marked). Above them, the step's call path across C, liburing and Rust.
  */
-import { memo, useLayoutEffect, useMemo, useRef } from 'react';
+import { type ReactNode, memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
   type UpstreamFunction,
@@ -15,7 +15,7 @@ import {
   functionsOfStep,
 } from '../../captions/kernelFunctions';
 import { HAS_SOURCE_FILES, sourcePath, unpackSrc } from '../../captions/sources';
-import { type SimState, type TraceEvent, useHover, useSim } from '../../store';
+import { type SimState, type TraceEvent, selFocused, useHover, useSim } from '../../store';
 import { type COutline, cOutline } from '../../captions/cOutlines';
 import { kernelTag } from '../../app/kernelVersion';
 import { highlightRust } from './highlight';
@@ -264,8 +264,51 @@ function Source({
 
 const LAYER_TITLE: Record<Layer, string> = { driver: 'Driver', abstraction: 'Rust abstraction' };
 
+/** A layer's heading; when the layer is folded (the focused stage), a button that unfolds it. */
+function LayerHead({
+  title,
+  children,
+  folded,
+  onUnfold,
+  className = 'layer-head',
+}: {
+  title: string;
+  children?: ReactNode;
+  folded?: boolean;
+  onUnfold?: () => void;
+  className?: string;
+}) {
+  if (!folded) {
+    return (
+      <h3 className={className}>
+        {title} {children}
+      </h3>
+    );
+  }
+  return (
+    <h3 className={`${className} folded`}>
+      <button type="button" className="layer-unfold" onClick={onUnfold} aria-expanded="false" title={`Show ${title}`}>
+        <span aria-hidden="true">▸</span> {title}
+      </button>{' '}
+      {children}
+    </h3>
+  );
+}
+
 /** One Rust layer: the file and the lines of the latest step that ran in it. */
-function RustLayer({ layer, run, ev }: { layer: Layer; run: LayerRun | null; ev: TraceEvent | null }) {
+function RustLayer({
+  layer,
+  run,
+  ev,
+  folded = false,
+  onUnfold,
+}: {
+  layer: Layer;
+  run: LayerRun | null;
+  ev: TraceEvent | null;
+  folded?: boolean;
+  onUnfold?: () => void;
+}) {
   if (!run) {
     return (
       <section
@@ -273,9 +316,9 @@ function RustLayer({ layer, run, ev }: { layer: Layer; run: LayerRun | null; ev:
         aria-label={`${LAYER_TITLE[layer]} code`}
         data-layer={layer}
       >
-        <h3 className="layer-head">
-          {LAYER_TITLE[layer]} <span className="muted">— nothing has run here yet</span>
-        </h3>
+        <LayerHead title={LAYER_TITLE[layer]}>
+          <span className="muted">— nothing has run here yet</span>
+        </LayerHead>
       </section>
     );
   }
@@ -283,21 +326,34 @@ function RustLayer({ layer, run, ev }: { layer: Layer; run: LayerRun | null; ev:
   const evPath = ev ? sourcePath(ev.srcFile) : null;
   const line = evPath === run.path && ev ? ev.srcLine : (run.lines[run.lines.length - 1] as number);
   return (
-    <section className={`code-layer layer-${layer}`} aria-label={`${LAYER_TITLE[layer]} code`} data-layer={layer}>
-      <h3 className="layer-head source-head">
-        {LAYER_TITLE[layer]} <code>{run.path.replace(/^.*\//, '')}</code>
+    <section
+      className={`code-layer layer-${layer}${folded ? ' folded' : ''}`}
+      aria-label={`${LAYER_TITLE[layer]} code`}
+      data-layer={layer}
+      data-folded={folded || undefined}
+    >
+      <LayerHead title={LAYER_TITLE[layer]} folded={folded} onUnfold={onUnfold} className="layer-head source-head">
+        <code>{run.path.replace(/^.*\//, '')}</code>
         <span className="muted">
           {run.lines.length > 1 ? ` lines ${run.lines.join(' → ')}` : ` line ${line}`}
           {run.now ? ' runs now' : ' ran last'}
         </span>
-      </h3>
-      <Source path={run.path} line={line} current={run.now} ran={run.lines} main={evPath === run.path} />
+      </LayerHead>
+      {!folded && <Source path={run.path} line={line} current={run.now} ran={run.lines} main={evPath === run.path} />}
     </section>
   );
 }
 
 /** The C layer: an outline of each upstream kernel function the step runs through. */
-function CLayer({ fns }: { fns: UpstreamFunction[] }) {
+function CLayer({
+  fns,
+  folded = false,
+  onUnfold,
+}: {
+  fns: UpstreamFunction[];
+  folded?: boolean;
+  onUnfold?: () => void;
+}) {
   const tag = kernelTag();
   const kernel = fns.filter((f) => f.origin === 'kernel');
   // The uring_cmd functions first (the subject of the page), then the step's order.
@@ -305,47 +361,80 @@ function CLayer({ fns }: { fns: UpstreamFunction[] }) {
     f.file === 'io_uring/uring_cmd.c' || f.file.startsWith('include/linux/io_uring') ? 0 : 1;
   const shown = kernel.filter((f) => cOutline(f.ident)).sort((a, b) => rank(a) - rank(b));
   return (
-    <section className="code-layer layer-c" aria-label="Kernel C code" data-layer="c">
-      <h3 className="layer-head">
-        Kernel C{' '}
-        <span className="muted" data-testid="c-outline-note">
-          — outlines of upstream {tag} written for Ringside, not the kernel&apos;s text
-        </span>
-      </h3>
-      {kernel.length === 0 && <p className="muted">No kernel C function in this step.</p>}
-      {shown.map((f) => {
-        const o = cOutline(f.ident) as COutline;
-        return (
-          <figure key={f.name} className="c-outline" data-fn={f.ident}>
-            <figcaption>
-              <code>
-                {o.file}: {f.name}()
-              </code>{' '}
-              <a
-                href={kernelIdentUrl(f.ident, tag)}
-                target="_blank"
-                rel="noreferrer noopener"
-                aria-label={`${f.name} in Linux ${tag} (opens the upstream definition)`}
-              >
-                upstream {tag} ↗
+    <section
+      className={`code-layer layer-c${folded ? ' folded' : ''}`}
+      aria-label="Kernel C code"
+      data-layer="c"
+      data-folded={folded || undefined}
+    >
+      <LayerHead title="Kernel C" folded={folded} onUnfold={onUnfold}>
+        {folded ? (
+          <span className="muted">
+            {kernel.length ? `— ${kernel.map((f) => `${f.name}()`).join(', ')}` : '— none in this step'}
+          </span>
+        ) : (
+          <span className="muted" data-testid="c-outline-note">
+            — outlines of upstream {tag} written for Ringside, not the kernel&apos;s text
+          </span>
+        )}
+      </LayerHead>
+      {!folded && kernel.length === 0 && <p className="muted">No kernel C function in this step.</p>}
+      {!folded &&
+        shown.map((f) => {
+          const o = cOutline(f.ident) as COutline;
+          return (
+            <figure key={f.name} className="c-outline" data-fn={f.ident}>
+              <figcaption>
+                <code>
+                  {o.file}: {f.name}()
+                </code>{' '}
+                <a
+                  href={kernelIdentUrl(f.ident, tag)}
+                  target="_blank"
+                  rel="noreferrer noopener"
+                  aria-label={`${f.name} in Linux ${tag} (opens the upstream definition)`}
+                >
+                  upstream {tag} ↗
+                </a>
+              </figcaption>
+              <pre className="c-lines">{o.lines.join('\n')}</pre>
+            </figure>
+          );
+        })}
+      {!folded &&
+        kernel
+          .filter((f) => !cOutline(f.ident))
+          .map((f) => (
+            <p key={f.name} className="c-none">
+              <code>{f.name}()</code> ({f.file}): {f.what}.{' '}
+              <a href={kernelIdentUrl(f.ident, tag)} target="_blank" rel="noreferrer noopener">
+                read it upstream
               </a>
-            </figcaption>
-            <pre className="c-lines">{o.lines.join('\n')}</pre>
-          </figure>
-        );
-      })}
-      {kernel
-        .filter((f) => !cOutline(f.ident))
-        .map((f) => (
-          <p key={f.name} className="c-none">
-            <code>{f.name}()</code> ({f.file}): {f.what}.{' '}
-            <a href={kernelIdentUrl(f.ident, tag)} target="_blank" rel="noreferrer noopener">
-              read it upstream
-            </a>
-          </p>
-        ))}
+            </p>
+          ))}
     </section>
   );
+}
+
+/** A layer of the code panel. */
+type FocusLayer = Layer | 'c';
+
+/**
+ * The layer that deserves the room when only one can have it: the Rust layer that runs in this
+ * step (the driver before the abstraction), else the kernel C of this step, else the Rust layer
+ * that ran most recently.
+ */
+export function focusLayer(
+  runs: { driver: LayerRun | null; abstraction: LayerRun | null },
+  fns: UpstreamFunction[],
+): FocusLayer {
+  if (runs.driver?.now) return 'driver';
+  if (runs.abstraction?.now) return 'abstraction';
+  if (fns.some((f) => f.origin === 'kernel')) return 'c';
+  const d = runs.driver?.frame ?? -1;
+  const a = runs.abstraction?.frame ?? -1;
+  if (d < 0 && a < 0) return 'c';
+  return d >= a ? 'driver' : 'abstraction';
 }
 
 function CodeViewComponent() {
@@ -362,15 +451,32 @@ function CodeViewComponent() {
     const s = { cursor: c.cursor, frames: c.frames } as SimState;
     return { driver: layerRun(s, 'driver'), abstraction: layerRun(s, 'abstraction') };
   }, [c.cursor, c.frames]);
+  // On the focused stage (presenter mode, projector theme) the panel is short: one layer is open,
+  // the others fold to their heading. A heading unfolds its layer until the step changes.
+  const focused = useSim(selFocused);
+  const [unfolded, setUnfolded] = useState<{ at: number; layer: FocusLayer } | null>(null);
+  const open: FocusLayer | null = focused
+    ? unfolded && unfolded.at === c.cursor
+      ? unfolded.layer
+      : focusLayer(runs, fns)
+    : null;
+  const fold = (layer: FocusLayer) => open !== null && open !== layer;
+  const unfold = (layer: FocusLayer) => () => setUnfolded({ at: c.cursor, layer });
   return (
     <div className="code-view">
       <FunctionList fns={fns} />
       <FunctionWhat fns={fns} />
       {HAS_SOURCE_FILES ? (
         <div className="code-layers">
-          <RustLayer layer="driver" run={runs.driver} ev={c.ev} />
-          <RustLayer layer="abstraction" run={runs.abstraction} ev={c.ev} />
-          <CLayer fns={fns} />
+          <RustLayer layer="driver" run={runs.driver} ev={c.ev} folded={fold('driver')} onUnfold={unfold('driver')} />
+          <RustLayer
+            layer="abstraction"
+            run={runs.abstraction}
+            ev={c.ev}
+            folded={fold('abstraction')}
+            onUnfold={unfold('abstraction')}
+          />
+          <CLayer fns={fns} folded={fold('c')} onUnfold={unfold('c')} />
         </div>
       ) : (
         <>
