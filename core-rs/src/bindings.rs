@@ -126,9 +126,9 @@ pub fn misc_deregister(misc: *mut miscdevice) {
 pub unsafe fn copy_from_user(to: *mut c_void, from: *const c_void, n: usize) -> usize {
     let mut buf = vec![0u8; n];
     let ok = simulator::with(|s| {
-        let r = s.user.copy_from_user(&mut buf, from as usize as u64);
-        let ring = s.ucmd.cur_issue.map_or(0, |c| c.ring);
-        let req = s.ucmd.cur_issue.map_or(0, |c| c.serial);
+        let r = s.linux.user.copy_from_user(&mut buf, from as usize as u64);
+        let ring = s.io_uring.ucmd.cur_issue.map_or(0, |c| c.ring);
+        let req = s.io_uring.ucmd.cur_issue.map_or(0, |c| c.serial);
         s.emit(
             crate::trace::Event::sim_copy_from_user,
             ring,
@@ -157,9 +157,9 @@ pub unsafe fn copy_to_user(to: *mut c_void, from: *const c_void, n: usize) -> us
     let data = unsafe { core::slice::from_raw_parts(from as *const u8, n) }.to_vec();
     simulator::with(|s| {
         let src = s.cur_src;
-        let r = s.user.copy_to_user(to as usize as u64, &data, src);
-        let ring = s.ucmd.cur_issue.map_or(0, |c| c.ring);
-        let req = s.ucmd.cur_issue.map_or(0, |c| c.serial);
+        let r = s.linux.user.copy_to_user(to as usize as u64, &data, src);
+        let ring = s.io_uring.ucmd.cur_issue.map_or(0, |c| c.ring);
+        let req = s.io_uring.ucmd.cur_issue.map_or(0, |c| c.serial);
         s.emit(
             crate::trace::Event::sim_copy_to_user,
             ring,
@@ -184,7 +184,7 @@ pub unsafe fn copy_to_user(to: *mut c_void, from: *const c_void, n: usize) -> us
 /// `data` must stay valid until then and nothing else may free it (the work item owns it).
 pub unsafe fn queue_work(func: unsafe fn(*mut c_void), data: *mut c_void) {
     simulator::with(|s| {
-        let req = s.ucmd.cur_issue.map_or(0, |c| c.serial);
+        let req = s.io_uring.ucmd.cur_issue.map_or(0, |c| c.serial);
         crate::linux::workqueue::queue_work(s, WorkItem { func, data, req })
     });
 }
@@ -196,7 +196,7 @@ pub unsafe fn queue_work(func: unsafe fn(*mut c_void), data: *mut c_void) {
 /// As for [`queue_work`]: `func(data)` must be sound to call once, after the delay.
 pub unsafe fn queue_delayed_work(func: unsafe fn(*mut c_void), data: *mut c_void, delay_ns: u64) {
     simulator::with(|s| {
-        let req = s.ucmd.cur_issue.map_or(0, |c| c.serial);
+        let req = s.io_uring.ucmd.cur_issue.map_or(0, |c| c.serial);
         crate::linux::workqueue::queue_delayed_work(s, WorkItem { func, data, req }, delay_ns)
     });
 }
@@ -233,7 +233,7 @@ pub mod sim {
 
     /// The current issue context's `(ring, issue_flags)`, if a callback runs now.
     pub fn cur_issue_flags() -> Option<u32> {
-        with(|s| s.ucmd.cur_issue.map(|c| c.flags))
+        with(|s| s.io_uring.ucmd.cur_issue.map(|c| c.flags))
     }
 
     /// `IoUringCmd::sqe()` was called: the SQE-after-issue sanitizer.

@@ -33,6 +33,7 @@ pub mod io_uring;
 pub mod kernel;
 pub mod linux;
 pub mod ring;
+pub mod sched;
 pub mod sim;
 pub mod trace;
 // The user ABI mirrors include/uapi/, whose constants and fields upstream leaves undocumented.

@@ -9,7 +9,7 @@ use ringside_core::ffi::exports::ABI_VERSION;
 use ringside_core::io_uring::opdata::ENOTMODELLED;
 use ringside_core::io_uring::types::*;
 use ringside_core::ring::rings_off;
-use ringside_core::sim::sched::{StepKind, STEP_NS};
+use ringside_core::sched::{StepKind, STEP_NS};
 use ringside_core::trace::{Ctx, Event, TraceRecord};
 use ringside_core::uapi::errno::*;
 use ringside_core::uapi::fcntl::*;

@@ -1,8 +1,10 @@
 //! The crate is layered like the kernel (see `docs/ARCHITECTURE.md`): sample drivers use only
 //! the Rust abstraction, the abstraction reaches the C side only through `bindings`, the C side
-//! calls drivers only through `file_operations` (function pointers, never an import), and inside
-//! the C side `linux/` never imports `io_uring/`. This test reads every source file and fails on
-//! an import that goes the wrong way.
+//! calls drivers only through `file_operations` (function pointers, never an import), inside
+//! the C side `linux/` never imports `io_uring/`, the machine's state (`sim`) names no
+//! subsystem, and the scheduler and system-call entry (`sched`) sit above what they dispatch
+//! to. This test reads every source file and fails on an import that goes the wrong way and on
+//! any import cycle between top-level modules.
 //!
 //! Only code counts: comments and `#[cfg(test)]` modules (which may inspect anything) are
 //! skipped.
@@ -48,14 +50,22 @@ fn allowed(m: &str) -> Option<&'static [&'static str]> {
     const BOTTOM: &[&str] = &["uapi", "include", "trace", "ring"];
     Some(match m {
         "uapi" => &[],
-        "include" => &["uapi"],
+        "ring" => &["uapi"],
+        // The headers: types and constants every subsystem shares, including the structs the
+        // machine's state is made of.
+        "include" => &["uapi", "ring"],
         "trace" => &["uapi", "include"],
-        "ring" => &["uapi", "include"],
-        // The C side: the world (`sim`), io_uring and the rest of the kernel. `linux` is below
-        // `io_uring`: it must not import it.
+        // The machine's state (per subsystem, typed in `include`), its clock and the trace.
+        // It names no subsystem's code.
+        "sim" => &["uapi", "include", "trace", "ring"],
+        // The C side. `linux` is below `io_uring`: it must not import it.
         "linux" => &["uapi", "include", "trace", "ring", "sim"],
         "io_uring" => &["uapi", "include", "trace", "ring", "sim", "linux"],
-        "sim" => &["uapi", "include", "trace", "ring", "linux", "io_uring"],
+        // The scheduler and the system-call entry: above the subsystems it dispatches to,
+        // as the kernel's syscall table is.
+        "sched" => &[
+            "uapi", "include", "trace", "ring", "sim", "linux", "io_uring",
+        ],
         "bindings" => &[
             "uapi", "include", "trace", "ring", "sim", "linux", "io_uring",
         ],
@@ -125,15 +135,106 @@ fn every_import_goes_down_a_layer() {
     );
 }
 
+/// The edges that issue 12 removed and that must not come back: the machine's state naming a
+/// subsystem, and `linux` naming `io_uring`.
+const FORBIDDEN: &[(&str, &str)] = &[
+    ("sim", "io_uring"),
+    ("sim", "linux"),
+    ("sim", "sched"),
+    ("linux", "io_uring"),
+    ("linux", "sched"),
+    ("io_uring", "sched"),
+    ("include", "sim"),
+    ("include", "trace"),
+];
+
 #[test]
-fn io_uring_and_linux_do_not_import_each_other_both_ways() {
+fn no_wrong_way_edge() {
     let g = graph();
-    let li = g.get("linux").map_or(false, |t| t.contains_key("io_uring"));
+    let bad: Vec<String> = FORBIDDEN
+        .iter()
+        .filter_map(|(from, to)| {
+            let files = g.get(*from)?.get(*to)?;
+            Some(format!("{} -> {} (in {})", from, to, files.join(", ")))
+        })
+        .collect();
+    assert!(bad.is_empty(), "wrong-way imports:\n{}", bad.join("\n"));
+}
+
+/// Returns one import cycle between top-level modules, if there is any (depth-first search).
+fn find_cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        n: &str,
+        g: &BTreeMap<String, BTreeSet<String>>,
+        state: &mut BTreeMap<String, u8>,
+        stack: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        state.insert(n.to_string(), 1);
+        stack.push(n.to_string());
+        for t in g.get(n).into_iter().flatten() {
+            match state.get(t.as_str()).copied().unwrap_or(0) {
+                1 => {
+                    let at = stack.iter().position(|x| x == t).unwrap_or(0);
+                    let mut cycle = stack[at..].to_vec();
+                    cycle.push(t.clone());
+                    return Some(cycle);
+                }
+                0 => {
+                    if let Some(c) = visit(t, g, state, stack) {
+                        return Some(c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        stack.pop();
+        state.insert(n.to_string(), 2);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for n in g.keys() {
+        if state.get(n.as_str()).copied().unwrap_or(0) == 0 {
+            let mut stack = Vec::new();
+            if let Some(c) = visit(n, g, &mut state, &mut stack) {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+/// The graph as module -> modules it imports.
+fn edges() -> BTreeMap<String, BTreeSet<String>> {
+    graph()
+        .into_iter()
+        .map(|(m, ts)| (m, ts.into_keys().collect()))
+        .collect()
+}
+
+#[test]
+fn no_import_cycle_between_top_level_modules() {
+    let cycle = find_cycle(&edges());
     assert!(
-        !li,
-        "linux/ imports io_uring/: {:?}",
-        g["linux"]["io_uring"]
+        cycle.is_none(),
+        "import cycle between top-level modules: {}",
+        cycle.unwrap_or_default().join(" -> ")
     );
+}
+
+#[test]
+fn the_cycle_finder_finds_cycles() {
+    fn add(g: &mut BTreeMap<String, BTreeSet<String>>, a: &str, b: &str) {
+        g.entry(a.to_string()).or_default().insert(b.to_string());
+    }
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    add(&mut g, "sim", "trace");
+    add(&mut g, "io_uring", "sim");
+    add(&mut g, "linux", "sim");
+    assert_eq!(find_cycle(&g), None);
+    add(&mut g, "sim", "io_uring");
+    let c = find_cycle(&g).expect("a cycle");
+    assert_eq!(c.first(), c.last());
+    assert!(c.contains(&"sim".to_string()) && c.contains(&"io_uring".to_string()));
 }
 
 #[test]
@@ -143,9 +244,11 @@ fn the_scanner_sees_imports_and_skips_comments_and_tests() {
     assert_eq!(got, vec!["io_uring".to_string(), "linux".to_string()]);
     assert!(allowed("drivers").unwrap().contains(&"kernel"));
     assert!(!allowed("linux").unwrap().contains(&"io_uring"));
+    assert!(!allowed("sim").unwrap().contains(&"io_uring"));
+    assert!(!allowed("sim").unwrap().contains(&"linux"));
 }
 
-/// Prints the import graph (`cargo test --test layers -- --nocapture --ignored`).
+/// Prints the import graph (`cargo test --test layers -- --ignored print_the_graph --nocapture`).
 #[test]
 #[ignore]
 fn print_the_graph() {

@@ -57,7 +57,8 @@ fn events(ev: Event) -> Vec<(u64, i64, i64)> {
 
 fn live_reqs() -> usize {
     sim::with(|s| {
-        s.rings
+        s.io_uring
+            .rings
             .iter()
             .flatten()
             .map(|c| c.live_reqs() as usize)
@@ -110,9 +111,11 @@ fn a_read_on_an_empty_pipe_waits_and_a_write_wakes_it_with_the_bytes() {
     assert_eq!(rd32(dst as *const u8, 0), 0xfeed_beef);
     // The bytes are the kernel's, written for this request.
     sim::with(|s| {
-        let off = dst - s.user.base();
-        assert!(s.user.prov()[off..off + 4].iter().all(|&p| p == Prov::Core));
-        assert_eq!(s.user.prov()[off + 4], Prov::Fresh);
+        let off = dst - s.linux.user.base();
+        assert!(s.linux.user.prov()[off..off + 4]
+            .iter()
+            .all(|&p| p == Prov::Core));
+        assert_eq!(s.linux.user.prov()[off + 4], Prov::Fresh);
     });
     let rd_ev = events(Event::sim_rw_done);
     // A read (b bit 0 clear) of 4 bytes from a stream (no position: u32::MAX in the high half).
@@ -184,7 +187,7 @@ fn a_counted_timeout_ends_after_the_other_completions_and_stops_its_timer() {
     assert_eq!(r.submit_and_wait(3), 3);
     assert_eq!(cqes(&mut r), vec![(2, 0), (3, 0), (1, 0)]);
     assert!(
-        sim::with(|s| s.timers.is_empty()),
+        sim::with(|s| s.linux.timers.is_empty()),
         "the 5 s timer was stopped"
     );
     assert_eq!(events(Event::sim_timeout_fire), vec![(1, 0, 1)]);
@@ -233,12 +236,16 @@ fn closing_a_ring_with_a_waiting_read_and_timeouts_leaves_nothing_behind() {
     sqe.user_data = 3;
     assert_eq!(r.submit_and_wait(0), 3);
     rs_run_until_idle(1000);
-    assert_eq!(sim::with(|s| s.timers.len()), 2);
+    assert_eq!(sim::with(|s| s.linux.timers.len()), 2);
     assert_eq!(rs_close(r.fd), 0);
     rs_run_until_idle(10_000);
     sim::with(|s| {
-        assert!(s.timers.is_empty(), "timers left: {}", s.timers.len());
-        let ctx = s.rings.iter().flatten().next().expect("ring");
+        assert!(
+            s.linux.timers.is_empty(),
+            "timers left: {}",
+            s.linux.timers.len()
+        );
+        let ctx = s.io_uring.rings.iter().flatten().next().expect("ring");
         assert!(ctx.ops.apoll.is_empty() && ctx.ops.timeouts.is_empty());
         assert!(ctx.ops.ltimeouts.is_empty());
     });

@@ -54,7 +54,8 @@ fn cqes(r: &mut Ring) -> Vec<(u64, i32, u32)> {
 
 fn live_reqs() -> usize {
     sim::with(|s| {
-        s.rings
+        s.io_uring
+            .rings
             .iter()
             .flatten()
             .map(|c| c.live_reqs() as usize)
@@ -137,7 +138,7 @@ fn polls_on_one_pipe_wake_last_armed_first_and_teardown_cancels_what_still_waits
     assert_eq!(rs_close(r.fd), 0);
     rs_run_until_idle(10_000);
     sim::with(|s| {
-        let ctx = s.rings.iter().flatten().next().expect("ring");
+        let ctx = s.io_uring.rings.iter().flatten().next().expect("ring");
         assert!(ctx.ops.apoll.is_empty());
     });
     assert_eq!(live_reqs(), 0);

@@ -322,12 +322,12 @@ fn run_case(seed: u64) -> u64 {
         seed
     );
     // Teardown: the thread stops, every request goes back.
-    let id = sim::with(|s| s.rings.len() as u32);
+    let id = sim::with(|s| s.io_uring.rings.len() as u32);
     assert_eq!(rs_close(r.fd), 0);
     rs_advance_clock(1_000 * MS);
     sim::with(|s| {
         let ctx = s.ring(id).expect("ring kept for the page");
-        let sqd = ctx.sqd.as_deref().expect("sqpoll");
+        let sqd = ringside_core::io_uring::sqpoll::thread(s, id).expect("sqpoll");
         assert!(sqd.stopped, "seed {}: the SQ thread still runs", seed);
         assert!(sqd.task.tw.is_empty() && sqd.task.sys.is_none());
         assert!(

@@ -614,8 +614,8 @@ unsafe fn complete_with_7(cmd: *mut io_uring_cmd, _tw: ringside_core::linux::fs:
 fn cmd_ptr(ring_fd: i32, ud: u64) -> *mut io_uring_cmd {
     use ringside_core::sim;
     sim::with(|s| {
-        let f = s.fds.fget(ring_fd).expect("ring fd");
-        let id = match s.fds.file(f).kind {
+        let f = s.linux.fds.fget(ring_fd).expect("ring fd");
+        let id = match s.linux.fds.file(f).kind {
             ringside_core::linux::fs::FileKind::IoUring(id) => id,
             _ => panic!("not a ring"),
         };

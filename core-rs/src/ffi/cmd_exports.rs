@@ -59,7 +59,7 @@ pub extern "C" fn rs_dev_ctl(fd: i32, action_ptr: usize, action_len: u32, arg: i
 #[no_mangle]
 pub extern "C" fn rs_log_ptr(id: u32) -> usize {
     guard(0, || {
-        sim::with(|s| s.log.get(id).map_or(0, |m| m.as_ptr() as usize))
+        sim::with(|s| s.linux.log.get(id).map_or(0, |m| m.as_ptr() as usize))
     })
 }
 
@@ -67,7 +67,7 @@ pub extern "C" fn rs_log_ptr(id: u32) -> usize {
 #[no_mangle]
 pub extern "C" fn rs_log_len(id: u32) -> u32 {
     guard(0, || {
-        sim::with(|s| s.log.get(id).map_or(0, |m| m.len() as u32))
+        sim::with(|s| s.linux.log.get(id).map_or(0, |m| m.len() as u32))
     })
 }
 
@@ -75,14 +75,14 @@ pub extern "C" fn rs_log_len(id: u32) -> u32 {
 /// memory (index = address − `rs_user_mem_base()`), valid until the next `rs_init`.
 #[no_mangle]
 pub extern "C" fn rs_user_prov_ptr() -> usize {
-    guard(0, || sim::with(|s| s.user.prov().as_ptr() as usize))
+    guard(0, || sim::with(|s| s.linux.user.prov().as_ptr() as usize))
 }
 
 /// Returns the address of the user-memory source array: one `u32` (`file << 16 | line` of the
 /// driver line that wrote it, 0 for userspace) per byte of user memory.
 #[no_mangle]
 pub extern "C" fn rs_user_src_ptr() -> usize {
-    guard(0, || sim::with(|s| s.user.src().as_ptr() as usize))
+    guard(0, || sim::with(|s| s.linux.user.src().as_ptr() as usize))
 }
 
 /// Returns the address of the SQE-array provenance of ring `ring_fd`: one `Prov` byte per byte

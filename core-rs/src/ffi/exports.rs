@@ -2,7 +2,8 @@
 
 use super::guard;
 use crate::io_uring::{self, syscall};
-use crate::sim::{self, Config, Sim, StepKind};
+use crate::sched::StepKind;
+use crate::sim::{self, Config, Sim};
 use crate::uapi::errno::*;
 
 /// Bumped whenever an exported signature or a shared layout changes.
@@ -41,19 +42,19 @@ pub extern "C" fn rs_init(cfg: u32) {
 /// Returns the base address of user memory (0 before [`rs_init`]).
 #[no_mangle]
 pub extern "C" fn rs_user_mem_base() -> usize {
-    guard(0, || sim::with(|s| s.user.base()))
+    guard(0, || sim::with(|s| s.linux.user.base()))
 }
 
 /// Returns the size of user memory in bytes.
 #[no_mangle]
 pub extern "C" fn rs_user_mem_len() -> u32 {
-    guard(0, || sim::with(|s| s.user.len() as u32))
+    guard(0, || sim::with(|s| s.linux.user.len() as u32))
 }
 
 /// Tells the core userspace wrote `len` bytes of user memory at `addr` (for provenance).
 #[no_mangle]
 pub extern "C" fn rs_user_wrote(addr: usize, len: u32) {
-    guard((), || sim::with(|s| sim::sched::user_wrote(s, addr, len)))
+    guard((), || sim::with(|s| crate::sched::user_wrote(s, addr, len)))
 }
 
 /// `io_uring_setup(entries, params)`: `params` is a user-memory address of an
@@ -113,7 +114,7 @@ pub extern "C" fn io_uring_enter(
     argsz: u32,
 ) -> i32 {
     guard(-ENODEV, || {
-        io_uring::enter::io_uring_enter_to_completion(
+        crate::sched::io_uring_enter_to_completion(
             fd,
             to_submit,
             min_complete,
@@ -127,20 +128,20 @@ pub extern "C" fn io_uring_enter(
 /// Runs one unit of kernel work; returns a [`StepKind`] (0 when idle).
 #[no_mangle]
 pub extern "C" fn rs_step() -> u32 {
-    guard(StepKind::Idle as u32, || sim::step() as u32)
+    guard(StepKind::Idle as u32, || crate::sched::step() as u32)
 }
 
 /// Returns 1 while the task is inside a syscall, 2 if it sleeps there (in `io_uring_enter` or
 /// `nanosleep`), 0 in user mode.
 #[no_mangle]
 pub extern "C" fn rs_task_state() -> u32 {
-    guard(0, || sim::with(|s| sim::sched::task_state(s)))
+    guard(0, || sim::with(|s| crate::sched::task_state(s)))
 }
 
 /// Returns the result of the last finished syscall (0 if none).
 #[no_mangle]
 pub extern "C" fn rs_last_ret() -> i32 {
-    guard(0, || sim::with(|s| s.task.last_ret.unwrap_or(0)))
+    guard(0, || sim::with(|s| s.linux.task.last_ret.unwrap_or(0)))
 }
 
 /// Returns the number of steps run so far.
@@ -188,7 +189,7 @@ pub extern "C" fn rs_trace_enable(on: u32) {
 /// the ring down through its `f_op->release`.
 #[no_mangle]
 pub extern "C" fn rs_close(fd: i32) -> i32 {
-    guard(-ENODEV, || sim::sched::close(fd))
+    guard(-ENODEV, || crate::sched::close(fd))
 }
 
 /// Returns how many request objects the ring's slab holds (live and cached), or a negative

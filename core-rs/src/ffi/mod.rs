@@ -18,7 +18,7 @@
 //!
 //! Each export is one line of ABI: it passes its arguments, through the one [`guard`], to one
 //! core function (`io_uring::syscall`, `io_uring::enter`, `linux::syscalls`,
-//! `linux::miscdevice`, `sim::sched`, ...). Copying arguments in and out of user memory,
+//! `linux::miscdevice`, `sched`, ...). Copying arguments in and out of user memory,
 //! decoding them and checking them are the core's work, not the ABI's.
 //!
 //! # Re-entrancy

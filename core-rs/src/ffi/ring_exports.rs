@@ -9,12 +9,12 @@
 use super::guard;
 use crate::io_uring;
 use crate::linux::syscalls as sc;
-use crate::sim::{self, Sim};
+use crate::sim::Sim;
 use crate::uapi::errno::*;
 
-/// A system call through the one guard: [`sim::sched::user_syscall`] runs and records it.
+/// A system call through the one guard: [`crate::sched::user_syscall`] runs and records it.
 fn syscall(nr: i64, f: impl FnOnce(&mut Sim) -> i32) -> i32 {
-    guard(-ENODEV, || sim::sched::user_syscall(nr, f))
+    guard(-ENODEV, || crate::sched::user_syscall(nr, f))
 }
 
 /// `io_uring_register(fd, opcode, arg, nr_args)`: `IORING_REGISTER_FILES`,
@@ -30,7 +30,9 @@ pub extern "C" fn io_uring_register(fd: i32, opcode: u32, arg: usize, nr_args: u
 /// how many ran. Used between a program's steps.
 #[no_mangle]
 pub extern "C" fn rs_run_until_idle(max_steps: u32) -> u32 {
-    guard(0, || sim::run_until_idle(u64::from(max_steps)) as u32)
+    guard(0, || {
+        crate::sched::run_until_idle(u64::from(max_steps)) as u32
+    })
 }
 
 /// The program starts `nanosleep(ns)`: the following `rs_step` calls run what becomes due
@@ -38,7 +40,7 @@ pub extern "C" fn rs_run_until_idle(max_steps: u32) -> u32 {
 /// sleep at the deadline (the task state is 2 until then).
 #[no_mangle]
 pub extern "C" fn rs_sleep_begin(ns: u64) {
-    guard((), || sim::sleep_begin(ns))
+    guard((), || crate::sched::sleep_begin(ns))
 }
 
 /// Lets `ns` nanoseconds of simulated time pass while the program computes in user mode
@@ -46,14 +48,14 @@ pub extern "C" fn rs_sleep_begin(ns: u64) {
 /// timer tick. Returns how many units ran.
 #[no_mangle]
 pub extern "C" fn rs_spin(ns: u64) -> u32 {
-    guard(0, || sim::spin(ns, 10_000_000) as u32)
+    guard(0, || crate::sched::spin(ns, 10_000_000) as u32)
 }
 
 /// Lets `ns` nanoseconds of simulated time pass (the program sleeps), running what becomes
 /// due; returns how many units ran.
 #[no_mangle]
 pub extern "C" fn rs_advance_clock(ns: u64) -> u32 {
-    guard(0, || sim::advance_clock(ns, 10_000_000) as u32)
+    guard(0, || crate::sched::advance_clock(ns, 10_000_000) as u32)
 }
 
 /// `openat(AT_FDCWD, path, flags)`: `/dev/null`, `/dev/zero`, `/dev/fuse`, `/dev/net/tun`,

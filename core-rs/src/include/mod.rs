@@ -9,3 +9,4 @@
 pub mod fs;
 pub mod io_uring_cmd;
 pub mod io_uring_types;
+pub mod linux;

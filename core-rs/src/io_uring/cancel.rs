@@ -148,6 +148,7 @@ pub fn io_async_cancel_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32
 /// with `-ECANCELED` (`io_wq_submit_work` with `IO_WQ_WORK_CANCEL`).
 fn io_async_cancel_one(s: &mut Sim, ring: u32, cd: &CancelData) -> Result<(), i32> {
     let queued: Vec<(usize, Req, u32)> = s
+        .io_uring
         .iowq
         .iter()
         .enumerate()
@@ -162,7 +163,7 @@ fn io_async_cancel_one(s: &mut Sim, ring: u32, cd: &CancelData) -> Result<(), i3
             break;
         }
     }
-    let (req, _) = s.iowq.remove(pos.ok_or(ENOENT)?).ok_or(ENOENT)?;
+    let (req, _) = s.io_uring.iowq.remove(pos.ok_or(ENOENT)?).ok_or(ENOENT)?;
     req_set_fail(s, req);
     io_req_set_res(s, req, -ECANCELED, 0);
     tw::io_req_task_work_add(s, req, TwFunc::Fail(-ECANCELED), false);

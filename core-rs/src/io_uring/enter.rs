@@ -17,131 +17,7 @@
 
 use super::types::*;
 use super::*;
-
-/// Where an `io_uring_enter` call is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// Argument and descriptor checks.
-    Start,
-    /// Consume the next SQE (`io_get_sqe` + `io_submit_sqe`).
-    Submit,
-    /// Issue a request inline (`io_queue_sqe(req, IO_URING_F_INLINE)`).
-    Issue(u32),
-    /// `io_submit_state_end`: queue an unterminated link, flush deferred completions.
-    SubmitEnd,
-    /// `io_commit_sqring`: publish the SQ head.
-    CommitSq,
-    /// DEFER_TASKRUN: run local work after submitting (`io_run_local_work_locked`).
-    LocalWork,
-    /// `io_get_ext_arg`: read the `EXT_ARG` argument (timeout, sigmask, min wait).
-    WaitArgs,
-    /// `io_cqring_wait`: run pending task_work first.
-    WaitTw,
-    /// `io_cqring_wait`: flush the overflow list.
-    WaitOverflow,
-    /// `io_cqring_wait`: return at once if enough CQEs are there, else set up the wait.
-    WaitInit,
-    /// `io_cqring_wait_schedule`: decide whether to sleep.
-    WaitCheck,
-    /// Asleep until a CQE, task_work, or a timeout wakes the task.
-    Sleeping,
-    /// Woken: run task_work, flush overflow, check whether the wait is over.
-    WaitAfter,
-    /// `io_cqring_wait` returns: the error only if the CQ ring is empty.
-    WaitDone,
-    /// Returning to user mode: run pending task_work (`tctx_task_work`).
-    ExitTw,
-    /// IOPOLL ring: the start of `io_iopoll_check` (overflow flush, return at once when CQEs
-    /// are waiting).
-    IoPollInit,
-    /// IOPOLL ring: one iteration unit of the `io_iopoll_check` loop (task_work, then one
-    /// `io_do_iopoll` pass).
-    IoPoll,
-    /// SQPOLL ring, `IORING_ENTER_SQ_WAIT`: `io_sqpoll_wait_sq` sleeps while the SQ ring is
-    /// full.
-    SqWait,
-}
-
-/// An `io_uring_enter` in progress.
-#[derive(Clone, Copy, Debug)]
-pub struct EnterCall {
-    /// The descriptor the call was made on.
-    pub fd: i32,
-    /// The ring it names.
-    pub ring: u32,
-    /// `to_submit` as passed.
-    pub to_submit: u32,
-    /// `min_complete` as passed.
-    pub min_complete: u32,
-    /// `IORING_ENTER_*` flags as passed.
-    pub flags: u32,
-    /// The `arg` pointer as passed.
-    pub arg: u64,
-    /// `argsz` as passed.
-    pub argsz: u32,
-    /// Where the call is.
-    pub phase: Phase,
-    /// SQEs the submit part will consume (`min(to_submit, sq entries ready)`).
-    pub entries: u32,
-    /// SQEs still to consume.
-    pub left: u32,
-    /// The submit part's result (`io_submit_sqes`), or the early error.
-    pub ret: i32,
-    /// The wait part ran (its result `wait_ret` replaces `ret` if that is 0).
-    pub waited: bool,
-    /// The wait part's result.
-    pub wait_ret: i32,
-    /// How many CQEs the wait part waits for.
-    pub min_events: u32,
-    /// `iowq.cq_tail`: CQ head at wait start plus `min_events`.
-    pub wait_target: u32,
-    /// `iowq.cq_min_tail`: CQ tail at wait start.
-    pub cq_min_tail: u32,
-    /// Absolute timeout (`iowq.timeout`), if any.
-    pub deadline: Option<u64>,
-    /// End of the `min_wait_usec` phase, while it lasts.
-    pub min_deadline: Option<u64>,
-    /// `iowq.hit_timeout`.
-    pub hit_timeout: bool,
-    /// `ext_arg.min_time` in nanoseconds.
-    pub min_time: u64,
-    /// `ext_arg.sig` / `ext_arg.argsz`: the sigmask pointer and its size.
-    pub sig: u64,
-    /// The sigmask's size (`ext_arg.argsz`).
-    pub sigsz: u32,
-    /// task_work items left in the batch being run.
-    pub tw_batch: u32,
-    /// The batch comes from the ring's DEFER_TASKRUN list.
-    pub tw_batch_local: bool,
-    /// Items run since the last flush.
-    pub tw_ran: u32,
-    /// task_work ran since the last completion flush.
-    pub flush_pending: bool,
-    /// `io_iopoll_check`: events reaped by polling so far (`nr_events`).
-    pub iop_events: u32,
-    /// `io_iopoll_check`: polling passes so far.
-    pub iop_passes: u32,
-    /// `io_iopoll_check`: the CQ tail before the task_work of this iteration ran, while it runs.
-    pub iop_tail: Option<u32>,
-}
-
-/// `io_uring_enter(2)` run to completion: starts it ([`begin`]) and runs the machine until it
-/// returns (bounded; see [`crate::sim::sched::run_syscall_to_completion`]). Returns its result,
-/// or `-EBUSY` if the task is already inside a syscall.
-pub fn io_uring_enter_to_completion(
-    fd: i32,
-    to_submit: u32,
-    min_complete: u32,
-    flags: u32,
-    arg: u64,
-    argsz: u32,
-) -> i32 {
-    let r = sim::with(|s| begin(s, fd, to_submit, min_complete, flags, arg, argsz));
-    if r < 0 {
-        return r;
-    }
-    sim::sched::run_syscall_to_completion(10_000_000)
-}
+pub use crate::include::io_uring_types::{EnterCall, Phase};
 
 /// Starts an `io_uring_enter` call for the task (the work happens in later steps).
 ///
@@ -156,11 +32,11 @@ pub fn begin(
     arg: u64,
     argsz: u32,
 ) -> i32 {
-    if s.task.sys.is_some() {
+    if s.linux.task.sys.is_some() {
         return -EBUSY;
     }
-    s.task.last_ret = None;
-    s.task.sys = Some(EnterCall {
+    s.linux.task.last_ret = None;
+    s.linux.task.sys = Some(EnterCall {
         fd,
         ring: 0,
         to_submit,
@@ -234,20 +110,20 @@ impl EnterCall {
 }
 
 fn call(s: &mut Sim) -> &mut EnterCall {
-    s.task.sys.as_mut().expect("no syscall in progress")
+    s.linux.task.sys.as_mut().expect("no syscall in progress")
 }
 
 /// Finishes the syscall with `ret` (the task returns to user mode).
 fn finish(s: &mut Sim, ret: i32) {
-    let c = s.task.sys.take().expect("no syscall in progress");
+    let c = s.linux.task.sys.take().expect("no syscall in progress");
     set_ctx(s, Ctx::Core);
-    if s.sqt_running.is_some() {
+    if s.linux.sqt_running.is_some() {
         sqpoll::pass_done(s, c.ring, ret);
-        s.task.last_ret = Some(ret);
+        s.linux.task.last_ret = Some(ret);
         return;
     }
     s.emit(Event::sim_sys_exit, c.ring, 0, 0, ret as i64, 0);
-    s.task.last_ret = Some(ret);
+    s.linux.task.last_ret = Some(ret);
     s.cur_ctx = Ctx::User;
 }
 
@@ -259,10 +135,10 @@ pub fn run_step() {
     for _ in 0..64 {
         let (phase, ring) = sim::with(|s| {
             set_ctx(s, Ctx::Core);
-            s.task.sys.as_ref().map(|c| (c.phase, c.ring))
+            s.linux.task.sys.as_ref().map(|c| (c.phase, c.ring))
         })
         .unwrap_or((Phase::ExitTw, 0));
-        if sim::with(|s| s.task.sys.is_none()) {
+        if sim::with(|s| s.linux.task.sys.is_none()) {
             return;
         }
         if run_phase(phase, ring) {
@@ -393,7 +269,7 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
             let it = if c.tw_batch_local {
                 s.ring_mut(ring).and_then(|x| x.local_work.pop_front())
             } else {
-                s.task.tw.pop_front()
+                s.linux.task.tw.pop_front()
             };
             if let Some(it) = it {
                 return Next::Item(it, c.tw_batch_local);
@@ -416,12 +292,12 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
                 return Next::Item(it, true);
             }
         }
-        if normal && !s.task.tw.is_empty() {
-            let n = s.task.tw.len() as u32;
+        if normal && !s.linux.task.tw.is_empty() {
+            let n = s.linux.task.tw.len() as u32;
             let cl = call(s);
             cl.tw_batch = n;
             cl.tw_batch_local = false;
-            let it = s.task.tw.pop_front().expect("non-empty");
+            let it = s.linux.task.tw.pop_front().expect("non-empty");
             return Next::Item(it, false);
         }
         Next::Nothing
@@ -456,7 +332,7 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
                 };
                 // The SQPOLL thread's own run of its task_work fires no `task_work_run`
                 // tracepoint on 6.18 (recording `sqpoll_pipe_read`).
-                if s.sqt_running.is_none() {
+                if s.linux.sqt_running.is_none() {
                     s.emit(ev, ring, 0, 0, n as i64, 0);
                 }
                 let c = call(s);
@@ -474,9 +350,9 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
 /// requests of any ring) clears `IORING_SQ_TASKRUN` unless more normal task_work of that ring
 /// is already queued, and flushes the deferred completions.
 pub fn flush_all_rings(s: &mut Sim) {
-    let ids: Vec<u32> = s.rings.iter().flatten().map(|r| r.id).collect();
+    let ids: Vec<u32> = s.io_uring.rings.iter().flatten().map(|r| r.id).collect();
     for id in ids {
-        if !s.task.tw.iter().any(|it| it.req.ring == id) {
+        if !s.linux.task.tw.iter().any(|it| it.req.ring == id) {
             tw::clear_taskrun_flag(s, id);
         }
         if !live!(s.ring(id)).compl_reqs.is_empty() || live!(s.ring(id)).ops.cq_flush {
@@ -502,7 +378,7 @@ fn start(s: &mut Sim) -> bool {
     if c.flags & IORING_ENTER_REGISTERED_RING != 0 {
         // The task has an io_uring context once it created a ring; no ring is ever registered
         // (IORING_REGISTER_RING_FDS is not modelled).
-        let has_tctx = !s.rings.is_empty();
+        let has_tctx = !s.io_uring.rings.is_empty();
         finish(
             s,
             if !has_tctx || c.fd as u32 >= 16 {
@@ -513,14 +389,14 @@ fn start(s: &mut Sim) -> bool {
         );
         return true;
     }
-    let f = match s.fds.fget(c.fd) {
+    let f = match s.linux.fds.fget(c.fd) {
         Some(f) => f,
         None => {
             finish(s, -EBADF);
             return true;
         }
     };
-    let ring = match s.fds.file(f).kind {
+    let ring = match s.linux.fds.file(f).kind {
         FileKind::IoUring(id) => id,
         _ => {
             finish(s, -EOPNOTSUPP);
@@ -913,7 +789,7 @@ fn io_get_ext_arg(s: &Sim, c: &mut EnterCall) -> Result<(), i32> {
         return Err(EINVAL);
     }
     let mut a = [0u8; 24];
-    s.user.copy_from_user(&mut a, c.arg)?;
+    s.linux.user.copy_from_user(&mut a, c.arg)?;
     c.sig = rd_u64(&a, 0);
     c.sigsz = u32::from_le_bytes([a[8], a[9], a[10], a[11]]);
     let min_wait_usec = u32::from_le_bytes([a[12], a[13], a[14], a[15]]);
@@ -921,7 +797,7 @@ fn io_get_ext_arg(s: &Sim, c: &mut EnterCall) -> Result<(), i32> {
     let ts = rd_u64(&a, 16);
     if ts != 0 {
         let mut t = [0u8; 16];
-        s.user.copy_from_user(&mut t, ts)?;
+        s.linux.user.copy_from_user(&mut t, ts)?;
         let sec = rd_u64(&t, 0) as i64;
         let nsec = rd_u64(&t, 8) as i64;
         // `timespec64_to_ktime`: no validation; huge values saturate, negative ones are in
@@ -1005,7 +881,7 @@ fn iopoll_done(s: &mut Sim) {
 fn iopoll_step(ring: u32) -> bool {
     let (list_empty, tw_pending, in_tw) = sim::with(|s| {
         let ctx = live!(s.ring(ring));
-        let tw = !ctx.local_work.is_empty() || !s.task.tw.is_empty();
+        let tw = !ctx.local_work.is_empty() || !s.linux.task.tw.is_empty();
         (ctx.iopoll_list.is_empty(), tw, call(s).iop_tail.is_some())
     });
     if list_empty || tw_pending || in_tw {
@@ -1072,7 +948,7 @@ fn wait_init(s: &mut Sim) -> bool {
         let r = if c.sigsz != 8 {
             Err(EINVAL)
         } else {
-            s.user.copy_from_user(&mut m, c.sig)
+            s.linux.user.copy_from_user(&mut m, c.sig)
         };
         if let Err(e) = r {
             let cl = call(s);
@@ -1109,7 +985,8 @@ fn io_should_wake(ctx: &IoRingCtx, c: &EnterCall) -> bool {
 fn wait_check(s: &mut Sim) -> bool {
     let c = *call(s);
     let ctx = live!(s.ring(c.ring));
-    let pending = !ctx.overflow.is_empty() || !ctx.local_work.is_empty() || !s.task.tw.is_empty();
+    let pending =
+        !ctx.overflow.is_empty() || !ctx.local_work.is_empty() || !s.linux.task.tw.is_empty();
     if pending || io_should_wake(ctx, &c) {
         call(s).phase = Phase::WaitAfter;
         return false;
@@ -1172,7 +1049,7 @@ fn wait_after(s: &mut Sim) -> bool {
     }
     let ctx = live!(s.ring(c.ring));
     let wake = io_should_wake(ctx, &c);
-    let tw_pending = !ctx.local_work.is_empty() || !s.task.tw.is_empty();
+    let tw_pending = !ctx.local_work.is_empty() || !s.linux.task.tw.is_empty();
     let cl = call(s);
     if wake {
         cl.wait_ret = 0;
@@ -1195,7 +1072,7 @@ fn wait_after(s: &mut Sim) -> bool {
 /// `TWA_SIGNAL_NO_IPI` both wake a sleeping task), DEFER_TASKRUN work reached the waiter's
 /// count, the CQ tail reached the target, overflow can be flushed, or a timer expired.
 pub fn should_wake(s: &Sim) -> bool {
-    let c = match &s.task.sys {
+    let c = match &s.linux.task.sys {
         Some(c) if c.phase == Phase::Sleeping => c,
         _ => return false,
     };
@@ -1203,7 +1080,7 @@ pub fn should_wake(s: &Sim) -> bool {
         Some(x) => x,
         None => return true,
     };
-    if !s.task.tw.is_empty() {
+    if !s.linux.task.tw.is_empty() {
         return true;
     }
     let lazy_n = ctx.local_work.iter().filter(|i| i.lazy).count() as u32;
@@ -1242,7 +1119,12 @@ pub fn interrupt_deadlocked_wait(s: &mut Sim) {
 
 /// Returns the next moment a sleeping waiter's timer fires, if it has one.
 pub fn deadline(s: &Sim) -> Option<u64> {
-    let c = s.task.sys.as_ref().filter(|c| c.phase == Phase::Sleeping)?;
+    let c = s
+        .linux
+        .task
+        .sys
+        .as_ref()
+        .filter(|c| c.phase == Phase::Sleeping)?;
     match (c.min_deadline, c.deadline) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),

@@ -123,7 +123,8 @@ pub fn ring_maybe_freed(s: &mut Sim, ring: u32) {
     };
     // The exit work's pending wait ends: drop its timer.
     let exit_fn = io_ring_exit_work as unsafe fn(*mut c_void) as usize;
-    s.timers
+    s.linux
+        .timers
         .retain(|t| !(t.item.func as usize == exit_fn && t.item.data as usize == ring as usize));
     s.emit(
         Event::sim_ring_freed,
@@ -171,12 +172,13 @@ unsafe fn io_ring_exit_work(data: *mut c_void) {
         }
         // io_uring_try_cancel_iowq: queued io-wq work fails with -ECANCELED.
         let queued: Vec<(Req, u32)> = s
+            .io_uring
             .iowq
             .iter()
             .copied()
             .filter(|w| w.0.ring == ring)
             .collect();
-        s.iowq.retain(|w| w.0.ring != ring);
+        s.io_uring.iowq.retain(|w| w.0.ring != ring);
         let n = queued.len();
         for (req, serial) in queued {
             if s.req(req).map_or(false, |r| r.serial == serial) {

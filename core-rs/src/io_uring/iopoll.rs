@@ -53,7 +53,7 @@ pub fn io_do_iopoll(ring: u32, force_nonspin: bool) -> (u32, u32) {
             let f = unsafe { (*r.cmd.file).f_op.uring_cmd_iopoll };
             let flags = ctx.ctx_issue_flags();
             // The poller holds uring_lock: the hook runs in that context.
-            let prev = s.ucmd.cur_issue.replace(uring_cmd::IssueCtx {
+            let prev = s.io_uring.ucmd.cur_issue.replace(uring_cmd::IssueCtx {
                 ring,
                 serial,
                 flags,
@@ -72,7 +72,7 @@ pub fn io_do_iopoll(ring: u32, force_nonspin: bool) -> (u32, u32) {
         let found = unsafe { h(cmd, poll_flags) };
         let done = sim::with(|s| {
             s.cur_src = 0;
-            s.ucmd.cur_issue = prev;
+            s.io_uring.ucmd.cur_issue = prev;
             s.emit(Event::sim_iopoll_hook, ring, serial, ud, found as i64, 0);
             set_ctx(s, Ctx::Core);
             let r = live!(s.req(Req::new(ring, idx)));

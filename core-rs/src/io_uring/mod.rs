@@ -269,14 +269,14 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
     rings.write_once_u32(rings_off::CQ_RING_MASK, cq - 1);
     rings.write_once_u32(rings_off::SQ_RING_ENTRIES, sq);
     rings.write_once_u32(rings_off::CQ_RING_ENTRIES, cq);
-    let id = s.rings.len() as u32 + 1;
-    let fd = s.fds.install(
+    let id = s.io_uring.rings.len() as u32 + 1;
+    let fd = s.linux.fds.install(
         FileKind::IoUring(id),
         &exit::IO_URING_FOPS,
         core::ptr::null_mut(),
     );
     let sqe_bytes = layout.sqes_bytes as usize;
-    s.rings.push(Some(Box::new(IoRingCtx {
+    s.io_uring.rings.push(Some(Box::new(IoRingCtx {
         id,
         fd,
         flags: p.flags,
@@ -310,7 +310,6 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         drain_active: false,
         drain_next: false,
         ops: Default::default(),
-        sqd: sqd.map(Box::new),
     })));
     let (sq_off, cq_off) = layout.offsets();
     p.sq_entries = sq;
@@ -326,8 +325,10 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         sq as i64,
         cq as i64 | (p.flags as i64) << 32,
     );
-    if let Some(d) = s.ring(id).and_then(|c| c.sqd.as_deref()) {
+    if let Some(mut d) = sqd {
+        d.ring = id;
         let (j, cpu) = (d.idle_jiffies, d.cpu);
+        s.linux.sq_threads.push(d);
         s.emit(Event::sim_sqpoll_create, id, 0, 0, j as i64, cpu as i64);
     }
     fd
@@ -358,8 +359,8 @@ pub fn req_set_state(s: &mut Sim, req: Req, to: ReqState) {
 
 /// Allocates a request from the ring's cache (`io_alloc_req`), keeping its old PDU bytes.
 pub fn io_alloc_req(s: &mut Sim, ring: u32) -> u32 {
-    s.serial += 1;
-    let serial = s.serial;
+    s.io_uring.serial += 1;
+    let serial = s.io_uring.serial;
     let ctx = live!(s.ring_mut(ring));
     let idx = match ctx.free.pop() {
         Some(i) => i,
@@ -470,7 +471,7 @@ pub fn io_free_req(s: &mut Sim, req: Req) {
     };
     if let Some(f) = file {
         if !fixed {
-            if let Some(fl) = s.fds.put(f) {
+            if let Some(fl) = s.linux.fds.put(f) {
                 // The final fput from inside the kernel: the object is torn down now, and
                 // `->release()` runs later from the workqueue (delayed_fput).
                 crate::linux::syscalls::release_obj(s, &fl);
@@ -1084,11 +1085,11 @@ pub fn io_assign_file(s: &mut Sim, req: Req) -> Result<(), i32> {
             (r.serial, r.user_data)
         };
         s.emit(Event::io_uring_file_get, ring, serial, ud, fd as i64, 0);
-        let f = s.fds.fget(fd).ok_or(EBADF)?;
-        s.fds.get(f);
+        let f = s.linux.fds.fget(fd).ok_or(EBADF)?;
+        s.linux.fds.get(f);
         f
     };
-    let ptr = s.fds.file_ptr(f);
+    let ptr = s.linux.fds.file_ptr(f);
     let r = live!(s.req_mut(req));
     r.file = Some(f);
     r.cmd.file = ptr;
@@ -1249,7 +1250,7 @@ pub fn io_queue_iowq(s: &mut Sim, req: Req) {
         op as i64,
         0,
     );
-    s.iowq.push_back((Req::new(ring, idx), serial));
+    s.io_uring.iowq.push_back((Req::new(ring, idx), serial));
 }
 
 /// `io_wq_submit_work` followed by `io_wq_free_work`: what an io-wq worker does with one
@@ -1311,7 +1312,7 @@ fn io_wq_issue(req: Req, flags: u32) -> i32 {
             return false;
         }
         let f = live!(live!(s.req(req)).file);
-        poll::file_can_poll(s.fds.file(f).kind)
+        poll::file_can_poll(s.linux.fds.file(f).kind)
     });
     let mut needs_poll = needs_poll;
     if needs_poll {
@@ -1377,7 +1378,7 @@ pub fn req_sqe_bytes(ctx: &IoRingCtx, idx: u32) -> [u8; 128] {
 /// Marks the current context for trace records.
 pub fn set_ctx(s: &mut Sim, c: Ctx) {
     // The io_uring core's work done by the SQPOLL thread is drawn in the thread's lane.
-    s.cur_ctx = if (c == Ctx::Core || c == Ctx::TaskWork) && s.sqt_running.is_some() {
+    s.cur_ctx = if (c == Ctx::Core || c == Ctx::TaskWork) && s.linux.sqt_running.is_some() {
         Ctx::SqThread
     } else {
         c

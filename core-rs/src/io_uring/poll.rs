@@ -70,11 +70,11 @@ pub fn file_can_poll(kind: FileKind) -> bool {
 
 /// `vfs_poll`: the file's current readiness mask.
 pub fn vfs_poll(s: &Sim, f: crate::linux::fs::FileRef) -> u32 {
-    let fl = s.fds.file(f);
+    let fl = s.linux.fds.file(f);
     match fl.kind {
         FileKind::PipeRead => {
             // `pipe_poll` for a reader.
-            let p = &s.vfs.pipes[fl.obj as usize];
+            let p = &s.linux.vfs.pipes[fl.obj as usize];
             let mut m = 0;
             if !p.is_empty() {
                 m |= EPOLLIN | EPOLLRDNORM;
@@ -86,7 +86,7 @@ pub fn vfs_poll(s: &Sim, f: crate::linux::fs::FileRef) -> u32 {
         }
         FileKind::PipeWrite => {
             // `pipe_poll` for a writer: room for one more buffer.
-            let p = &s.vfs.pipes[fl.obj as usize];
+            let p = &s.linux.vfs.pipes[fl.obj as usize];
             let mut m = 0;
             if p.bufs.len() < crate::linux::pipe::PIPE_DEF_BUFFERS {
                 m |= EPOLLOUT | EPOLLWRNORM;
@@ -98,7 +98,7 @@ pub fn vfs_poll(s: &Sim, f: crate::linux::fs::FileRef) -> u32 {
         }
         FileKind::EventFd => {
             // `eventfd_poll`.
-            let c = s.vfs.eventfds[fl.obj as usize];
+            let c = s.linux.vfs.eventfds[fl.obj as usize];
             let mut m = 0;
             if c > 0 {
                 m |= EPOLLIN;
@@ -133,7 +133,7 @@ pub fn io_arm_poll_handler(s: &mut Sim, req: Req) -> Apoll {
         Some(f) => f,
         None => return Apoll::Aborted,
     };
-    if !file_can_poll(s.fds.file(f).kind) {
+    if !file_can_poll(s.linux.fds.file(f).kind) {
         return Apoll::Aborted;
     }
     let mut mask = EPOLLPRI | EPOLLERR | EPOLLET | EPOLLONESHOT;
@@ -176,8 +176,9 @@ pub fn io_arm_poll_handler(s: &mut Sim, req: Req) -> Apoll {
 /// Called after anything that can make a file ready: a system call of the program (a `write`,
 /// a `read` that frees pipe room, a `close`), or a request that moved data.
 pub fn io_poll_wake_ready(s: &mut Sim) {
-    let wakes = core::mem::take(&mut s.vfs.wakes);
+    let wakes = core::mem::take(&mut s.linux.vfs.wakes);
     let rings: Vec<u32> = s
+        .io_uring
         .rings
         .iter()
         .flatten()
@@ -419,7 +420,7 @@ pub fn io_poll_add_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
 /// of its open mode; an eventfd has one).
 fn wait_queue_of(s: &Sim, f: crate::linux::fs::FileRef) -> Option<crate::linux::WaitQueue> {
     use crate::linux::WaitQueue;
-    let fl = s.fds.file(f);
+    let fl = s.linux.fds.file(f);
     match fl.kind {
         FileKind::PipeRead => Some(WaitQueue::PipeRd(fl.obj)),
         FileKind::PipeWrite => Some(WaitQueue::PipeWr(fl.obj)),
@@ -447,7 +448,7 @@ pub fn io_poll_add(s: &mut Sim, req: Req) -> i32 {
         Some(f) => f,
         None => return -EBADF,
     };
-    let kind = s.fds.file(f).kind;
+    let kind = s.linux.fds.file(f).kind;
     // `io_init_poll_iocb`.
     let events = events | IO_POLL_UNMASK;
     let pollable = file_can_poll(kind);

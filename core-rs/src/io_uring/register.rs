@@ -20,11 +20,11 @@ pub fn io_uring_register(s: &mut Sim, fd: i32, opcode: u32, arg: u64, nr_args: u
         // No ring is ever registered with IORING_REGISTER_RING_FDS.
         return if fd as u32 >= 16 { -EINVAL } else { -EBADF };
     }
-    let f = match s.fds.fget(fd) {
+    let f = match s.linux.fds.fget(fd) {
         Some(f) => f,
         None => return -EBADF,
     };
-    let ring = match s.fds.file(f).kind {
+    let ring = match s.linux.fds.file(f).kind {
         FileKind::IoUring(id) => id,
         _ => return -EOPNOTSUPP,
     };
@@ -71,7 +71,7 @@ fn io_probe(s: &mut Sim, arg: u64, nr_args: u32) -> i32 {
     let nr = nr_args.min(u32::from(IORING_OP_LAST));
     let size = (IO_URING_PROBE_SIZE + nr * IO_URING_PROBE_OP_SIZE) as usize;
     let mut p = vec![0u8; size];
-    if s.user.copy_from_user(&mut p, arg).is_err() {
+    if s.linux.user.copy_from_user(&mut p, arg).is_err() {
         return -EFAULT;
     }
     if p.iter().any(|&b| b != 0) {
@@ -86,7 +86,7 @@ fn io_probe(s: &mut Sim, arg: u64, nr_args: u32) -> i32 {
         }
     }
     p[1] = nr as u8;
-    match s.user.copy_to_user(arg, &p, 0) {
+    match s.linux.user.copy_to_user(arg, &p, 0) {
         Ok(()) => 0,
         Err(e) => -e,
     }

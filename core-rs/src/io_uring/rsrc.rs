@@ -25,7 +25,8 @@ pub fn io_sqe_files_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> 
     let mut err = 0;
     for i in 0..nr_args {
         let mut b = [0u8; 4];
-        if s.user
+        if s.linux
+            .user
             .copy_from_user(&mut b, arg.wrapping_add(4 * u64::from(i)))
             .is_err()
         {
@@ -37,7 +38,7 @@ pub fn io_sqe_files_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> 
             err = -EINVAL;
             break;
         }
-        let f = match s.fds.fget(fd) {
+        let f = match s.linux.fds.fget(fd) {
             Some(f) => f,
             None => {
                 err = -EBADF;
@@ -45,11 +46,14 @@ pub fn io_sqe_files_register(s: &mut Sim, ring: u32, arg: u64, nr_args: u32) -> 
             }
         };
         // io_uring instances cannot be registered.
-        if matches!(s.fds.file(f).kind, crate::linux::fs::FileKind::IoUring(_)) {
+        if matches!(
+            s.linux.fds.file(f).kind,
+            crate::linux::fs::FileKind::IoUring(_)
+        ) {
             err = -EBADF;
             break;
         }
-        s.fds.get(f);
+        s.linux.fds.get(f);
         table.push(Some(f));
     }
     if err != 0 {

@@ -131,7 +131,7 @@ pub struct RwFile {
 
 /// Returns the file behind a request's `req->file`.
 pub fn rw_file(s: &Sim, f: FileRef) -> RwFile {
-    let fl = s.fds.file(f);
+    let fl = s.linux.fds.file(f);
     let acc = fl.f_flags & O_ACCMODE;
     RwFile {
         kind: fl.kind,
@@ -244,7 +244,7 @@ fn io_rw_setup(
 /// `->read_iter` ignores it).
 fn file_pos(s: &Sim, rf: &RwFile) -> usize {
     if rf.isreg {
-        s.vfs.inodes[rf.obj as usize].pos
+        s.linux.vfs.inodes[rf.obj as usize].pos
     } else {
         0
     }
@@ -257,7 +257,7 @@ fn copy_out(s: &mut Sim, req: Req, addr: u64, data: &[u8]) -> Result<(), i32> {
         return Ok(());
     }
     let serial = live!(s.req(req)).serial;
-    s.user.copy_to_user_as(addr, data, Prov::Core, serial)
+    s.linux.user.copy_to_user_as(addr, data, Prov::Core, serial)
 }
 
 /// `io_read`: one attempt (non-blocking when `issue_flags` has `IO_URING_F_NONBLOCK`).
@@ -278,7 +278,7 @@ pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
         FileKind::RegularFile | FileKind::Memfd => {
             // `filemap_read`: up to the end of the data; a fault with nothing copied is -EFAULT.
             let pos = pos.unwrap_or(0);
-            let ino = &s.vfs.inodes[rf.obj as usize];
+            let ino = &s.linux.vfs.inodes[rf.obj as usize];
             let n = ino.data.len().saturating_sub(pos).min(len);
             let data = if n > 0 {
                 ino.data[pos..pos + n].to_vec()
@@ -289,17 +289,17 @@ pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
         }
         FileKind::PipeRead => {
             // `pipe_read`: nothing is consumed when the copy faults.
-            let avail = s.vfs.pipes[rf.obj as usize].len().min(len);
-            if avail > 0 && !s.user.access_ok(addr, avail) {
+            let avail = s.linux.vfs.pipes[rf.obj as usize].len().min(len);
+            if avail > 0 && !s.linux.user.access_ok(addr, avail) {
                 Err(EFAULT)
             } else {
                 let mut out = vec![0u8; len];
-                let was_full =
-                    s.vfs.pipes[rf.obj as usize].bufs.len() >= crate::linux::pipe::PIPE_DEF_BUFFERS;
-                match s.vfs.pipes[rf.obj as usize].read(&mut out, nonblock) {
+                let was_full = s.linux.vfs.pipes[rf.obj as usize].bufs.len()
+                    >= crate::linux::pipe::PIPE_DEF_BUFFERS;
+                match s.linux.vfs.pipes[rf.obj as usize].read(&mut out, nonblock) {
                     Ok(n) => {
                         if was_full && n > 0 {
-                            s.vfs.wake(
+                            s.linux.vfs.wake(
                                 crate::linux::WaitQueue::PipeWr(rf.obj),
                                 crate::linux::syscalls::POLL_OUT_KEY,
                             );
@@ -317,12 +317,12 @@ pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
         FileKind::EventFd => {
             let mut out = vec![0u8; len];
             match crate::linux::files::eventfd_read(
-                &mut s.vfs.eventfds[rf.obj as usize],
+                &mut s.linux.vfs.eventfds[rf.obj as usize],
                 &mut out,
                 nonblock,
             ) {
                 Ok(n) => {
-                    s.vfs.wake(
+                    s.linux.vfs.wake(
                         crate::linux::WaitQueue::EventFd(rf.obj),
                         crate::linux::syscalls::EPOLLOUT_KEY,
                     );
@@ -351,7 +351,7 @@ pub fn io_write(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
     let mut data = vec![0u8; len];
     // `/dev/null` and `/dev/zero` never read the buffer (`write_iter_null`).
     let touches = !matches!(rf.kind, FileKind::DevNull | FileKind::DevZero);
-    let fault = touches && len > 0 && s.user.copy_from_user(&mut data, addr).is_err();
+    let fault = touches && len > 0 && s.linux.user.copy_from_user(&mut data, addr).is_err();
     let ret: Result<usize, i32> = if fault {
         Err(EFAULT)
     } else {
@@ -359,7 +359,7 @@ pub fn io_write(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
             FileKind::RegularFile | FileKind::Memfd => {
                 // `generic_perform_write` at the position (the inode keeps `f_pos` apart).
                 let pos = pos.unwrap_or(0);
-                let ino = &mut s.vfs.inodes[rf.obj as usize];
+                let ino = &mut s.linux.vfs.inodes[rf.obj as usize];
                 let end = pos + len;
                 if ino.data.len() < end {
                     ino.data.resize(end, 0);
@@ -368,19 +368,19 @@ pub fn io_write(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
                 Ok(len)
             }
             FileKind::PipeWrite => {
-                let r = s.vfs.pipes[rf.obj as usize].write(&data, true);
+                let r = s.linux.vfs.pipes[rf.obj as usize].write(&data, true);
                 crate::linux::syscalls::pipe_write_wake(s, rf.obj, len);
                 r
             }
             FileKind::DevNull | FileKind::DevZero => Ok(len),
             FileKind::EventFd => {
                 let r = crate::linux::files::eventfd_write(
-                    &mut s.vfs.eventfds[rf.obj as usize],
+                    &mut s.linux.vfs.eventfds[rf.obj as usize],
                     &data,
                     true,
                 );
                 if r.is_ok() {
-                    s.vfs.wake(
+                    s.linux.vfs.wake(
                         crate::linux::WaitQueue::EventFd(rf.obj),
                         crate::linux::syscalls::EPOLLIN_KEY,
                     );
@@ -408,7 +408,7 @@ fn rw_done(
         Ok(n) => {
             let cur = live!(s.req(req)).flags & REQ_F_CUR_POS != 0;
             if cur && rf.isreg {
-                s.vfs.inodes[rf.obj as usize].pos = pos.unwrap_or(0) + n;
+                s.linux.vfs.inodes[rf.obj as usize].pos = pos.unwrap_or(0) + n;
             }
             let (serial, ud) = {
                 let r = live!(s.req(req));
@@ -429,13 +429,13 @@ fn rw_done(
                 req_set_fail(s, req);
             }
             io_req_set_res(s, req, n as i32, 0);
-            if n > 0 || !s.vfs.wakes.is_empty() {
+            if n > 0 || !s.linux.vfs.wakes.is_empty() {
                 super::poll::io_poll_wake_ready(s);
             }
             0
         }
         Err(e) => {
-            if !s.vfs.wakes.is_empty() {
+            if !s.linux.vfs.wakes.is_empty() {
                 super::poll::io_poll_wake_ready(s);
             }
             -e

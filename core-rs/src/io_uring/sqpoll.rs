@@ -30,35 +30,16 @@ use std::collections::VecDeque;
 use super::enter::{EnterCall, Phase};
 use super::types::*;
 use super::*;
-use crate::sim::{Task, TICK_NS};
+use crate::include::linux::SqThread;
+use crate::sim::TICK_NS;
 
 /// `nr_cpu_ids` of the simulated machine (2, as on the machine the recordings were made on).
 pub const NR_CPU_IDS: u32 = 2;
 
-/// `struct io_sq_data` and the thread's own task (`sqd->thread`).
-#[derive(Default)]
-pub struct SqData {
-    /// `ctx->sq_thread_idle` in jiffies (`msecs_to_jiffies(p->sq_thread_idle)`, `HZ` for 0).
-    pub idle_jiffies: u64,
-    /// The CPU the thread is bound to (`sqd->sq_cpu`), -1 for any.
-    pub cpu: i32,
-    /// `timeout` of `io_sq_thread`, in jiffies; `None` before the first pass (upstream 0,
-    /// which `time_after(jiffies, 0)` finds passed).
-    pub timeout: Option<u64>,
-    /// In `schedule()`, waiting on `sqd->wait`.
-    pub sleeping: bool,
-    /// A wake-up arrived while it slept (`wake_up(&sqd->wait)` or task_work): when the
-    /// thread runs again.
-    pub woken: Option<u64>,
-    /// When the spinning thread first found work not yet taken by a pass.
-    pub seen_at: Option<u64>,
-    /// The pass in progress found work (`sqt_spin`).
-    pub pass_spin: bool,
-    /// `IO_SQ_THREAD_SHOULD_STOP`: the ring went away and the thread exited.
-    pub stopped: bool,
-    /// The thread as a task: `sys` is its submission pass in progress, `tw` its task_work.
-    pub task: Task,
-}
+/// How long a spinning thread takes to see a new SQ tail (it polls in a loop on its CPU).
+pub const SQ_POLL_NS: u64 = 1_000;
+/// How long a sleeping thread takes to run after a wake-up (a cross-CPU wake-up).
+pub const SQ_WAKE_NS: u64 = 50_000;
 
 /// The jiffies count at simulated time `ns`.
 fn jiffies(ns: u64) -> u64 {
@@ -73,12 +54,12 @@ pub fn idle_jiffies(ms: u32) -> u64 {
     (u64::from(ms) * 1_000_000 + TICK_NS - 1) / TICK_NS
 }
 
-/// `io_sq_offload_create`: checks `SQ_AFF` and creates the thread for an SQPOLL ring.
+/// `io_sq_offload_create`: checks `SQ_AFF` and describes the thread an SQPOLL ring gets.
 ///
 /// # Errors
 ///
 /// `EINVAL` for `IORING_SETUP_SQ_AFF` without `SQPOLL`, or a CPU not below `nr_cpu_ids`.
-pub fn io_sq_offload_check(p: &io_uring_params) -> Result<Option<SqData>, i32> {
+pub fn io_sq_offload_check(p: &io_uring_params) -> Result<Option<SqThread>, i32> {
     if p.flags & IORING_SETUP_SQPOLL == 0 {
         if p.flags & IORING_SETUP_SQ_AFF != 0 {
             return Err(EINVAL);
@@ -93,17 +74,21 @@ pub fn io_sq_offload_check(p: &io_uring_params) -> Result<Option<SqData>, i32> {
     } else {
         -1
     };
-    Ok(Some(SqData {
+    Ok(Some(SqThread {
         idle_jiffies: idle_jiffies(p.sq_thread_idle),
         cpu,
-        ..SqData::default()
+        ..SqThread::default()
     }))
 }
 
-/// Whether `ring` has a live SQ thread.
-pub fn has_thread(s: &Sim, ring: u32) -> bool {
-    s.ring(ring)
-        .map_or(false, |c| c.flags & IORING_SETUP_SQPOLL != 0)
+/// The thread of `ring`, if it has one.
+pub fn thread(s: &Sim, ring: u32) -> Option<&SqThread> {
+    s.linux.sq_threads.iter().find(|t| t.ring == ring)
+}
+
+/// [`thread`], mutably.
+pub fn thread_mut(s: &mut Sim, ring: u32) -> Option<&mut SqThread> {
+    s.linux.sq_threads.iter_mut().find(|t| t.ring == ring)
 }
 
 /// SQEs published and not yet consumed (`io_sqring_entries`), at most the SQ size.
@@ -127,28 +112,29 @@ fn set_sq_flag(ctx: &IoRingCtx, bit: u32, on: bool) {
 }
 
 /// The thread's task_work list for a request of `ring`: its own `Task` is swapped into
-/// `s.task` while it runs ([`run_unit`]), so it is there then, else in the ring's `SqData`.
+/// `s.linux.task` while it runs ([`run_unit`]), so it is there then, else in its `SqThread`.
+/// `None` for a ring without a live thread.
 pub fn thread_tw(s: &mut Sim, ring: u32) -> Option<&mut VecDeque<TwItem>> {
-    if s.sqt_running == Some(ring) {
-        return Some(&mut s.task.tw);
+    if s.linux.sqt_running == Some(ring) {
+        return Some(&mut s.linux.task.tw);
     }
-    let sqd = s.ring_mut(ring)?.sqd.as_deref_mut()?;
-    if sqd.stopped {
+    let t = thread_mut(s, ring)?;
+    if t.stopped {
         return None;
     }
-    Some(&mut sqd.task.tw)
+    Some(&mut t.task.tw)
 }
 
 /// task_work was queued for the thread: `__set_notify_signal` wakes it from an
 /// interruptible sleep (`wake_up_state(task, TASK_INTERRUPTIBLE)`).
 pub fn notify(s: &mut Sim, ring: u32) {
-    if s.sqt_running == Some(ring) {
+    if s.linux.sqt_running == Some(ring) {
         return;
     }
     let at = s.clock_ns + SQ_WAKE_NS;
-    if let Some(sqd) = s.ring_mut(ring).and_then(|c| c.sqd.as_deref_mut()) {
-        if sqd.sleeping && sqd.woken.is_none() {
-            sqd.woken = Some(at);
+    if let Some(t) = thread_mut(s, ring) {
+        if t.sleeping && t.woken.is_none() {
+            t.woken = Some(at);
         }
     }
 }
@@ -157,11 +143,11 @@ pub fn notify(s: &mut Sim, ring: u32) {
 /// (`wake_up(&ctx->sq_data->wait)`, a no-op when it is awake).
 pub fn enter_wakeup(s: &mut Sim, ring: u32) {
     let at = s.clock_ns + SQ_WAKE_NS;
-    let slept = match s.ring_mut(ring).and_then(|c| c.sqd.as_deref_mut()) {
-        Some(sqd) => {
-            let was = sqd.sleeping && sqd.woken.is_none();
+    let slept = match thread_mut(s, ring) {
+        Some(t) => {
+            let was = t.sleeping && t.woken.is_none();
             if was {
-                sqd.woken = Some(at);
+                t.woken = Some(at);
             }
             was
         }
@@ -169,11 +155,6 @@ pub fn enter_wakeup(s: &mut Sim, ring: u32) {
     };
     s.emit(Event::sim_sqpoll_wakeup, ring, 0, 0, slept as i64, 0);
 }
-
-/// How long a spinning thread takes to see a new SQ tail (it polls in a loop on its CPU).
-pub const SQ_POLL_NS: u64 = 1_000;
-/// How long a sleeping thread takes to run after a wake-up (a cross-CPU wake-up).
-pub const SQ_WAKE_NS: u64 = 50_000;
 
 /// What the thread of a ring does next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,33 +173,38 @@ pub enum SqUnit {
 pub fn pick(s: &mut Sim) -> Option<(u32, SqUnit, u64)> {
     let now = s.clock_ns;
     let mut best: Option<(u32, SqUnit, u64)> = None;
-    for ctx in s.rings.iter_mut().flatten() {
-        let ready = sq_entries_ready(ctx);
-        let id = ctx.id;
-        let sqd = match ctx.sqd.as_deref_mut() {
-            Some(d) if !d.stopped => d,
-            _ => continue,
+    let ready: Vec<(u32, u32)> = s
+        .linux
+        .sq_threads
+        .iter()
+        .filter(|t| !t.stopped)
+        .map(|t| (t.ring, s.ring(t.ring).map_or(0, sq_entries_ready)))
+        .collect();
+    for (ring, ready) in ready {
+        let t = match thread_mut(s, ring) {
+            Some(t) => t,
+            None => continue,
         };
-        let (unit, due) = if sqd.task.sys.is_some() {
+        let (unit, due) = if t.task.sys.is_some() {
             (SqUnit::Pass, now)
-        } else if sqd.sleeping {
-            match sqd.woken {
+        } else if t.sleeping {
+            match t.woken {
                 Some(at) => (SqUnit::Wake, at.max(now)),
                 None => continue,
             }
-        } else if ready > 0 || !sqd.task.tw.is_empty() {
-            let seen = *sqd.seen_at.get_or_insert(now);
+        } else if ready > 0 || !t.task.tw.is_empty() {
+            let seen = *t.seen_at.get_or_insert(now);
             (SqUnit::Pass, (seen + SQ_POLL_NS).max(now))
         } else {
             // `time_after(jiffies, timeout)`: the first tick after the deadline.
-            let due = match sqd.timeout {
+            let due = match t.timeout {
                 None => now,
-                Some(t) => ((t + 1) * TICK_NS).max(now),
+                Some(j) => ((j + 1) * TICK_NS).max(now),
             };
             (SqUnit::Idle, due)
         };
         if best.map_or(true, |(_, _, d)| due < d) {
-            best = Some((id, unit, due));
+            best = Some((ring, unit, due));
         }
     }
     best
@@ -226,9 +212,15 @@ pub fn pick(s: &mut Sim) -> Option<(u32, SqUnit, u64)> {
 
 /// Whether the ring's thread is in the middle of a pass.
 pub fn in_pass(s: &Sim, ring: u32) -> bool {
-    s.ring(ring)
-        .and_then(|c| c.sqd.as_deref())
-        .map_or(false, |d| d.task.sys.is_some())
+    thread(s, ring).map_or(false, |t| t.task.sys.is_some())
+}
+
+/// Swaps the thread's task with the running one (`s.linux.task`).
+fn swap_task(s: &mut Sim, ring: u32) {
+    let l = &mut s.linux;
+    if let Some(t) = l.sq_threads.iter_mut().find(|t| t.ring == ring) {
+        core::mem::swap(&mut l.task, &mut t.task);
+    }
 }
 
 /// Runs one unit of a ring's SQ thread. Called with no simulator borrow held.
@@ -237,75 +229,70 @@ pub fn run_unit(ring: u32, unit: SqUnit) {
         SqUnit::Wake => sim::with(|s| {
             s.cur_ctx = Ctx::SqThread;
             let now = jiffies(s.clock_ns);
-            let ctx = live!(s.ring_mut(ring));
-            set_sq_flag(ctx, IORING_SQ_NEED_WAKEUP, false);
-            let sqd = live!(ctx.sqd.as_deref_mut());
-            sqd.sleeping = false;
-            sqd.woken = None;
-            sqd.timeout = Some(now + sqd.idle_jiffies);
-            let dl = (now + sqd.idle_jiffies + 1) * TICK_NS;
+            set_sq_flag(live!(s.ring(ring)), IORING_SQ_NEED_WAKEUP, false);
+            let t = live!(thread_mut(s, ring));
+            t.sleeping = false;
+            t.woken = None;
+            t.timeout = Some(now + t.idle_jiffies);
+            let dl = (now + t.idle_jiffies + 1) * TICK_NS;
             s.emit(Event::sim_sqpoll_wake, ring, 0, 0, dl as i64, 0);
             s.cur_ctx = Ctx::User;
         }),
         SqUnit::Idle => sim::with(|s| {
             s.cur_ctx = Ctx::SqThread;
-            let ctx = live!(s.ring_mut(ring));
             // `prepare_to_wait`; the flag, then (after a full barrier) one more look at the
             // SQ tail: SQEs published meanwhile keep it awake.
+            let ctx = live!(s.ring(ring));
             set_sq_flag(ctx, IORING_SQ_NEED_WAKEUP, true);
             let ready = sq_entries_ready(ctx);
-            let sqd = live!(ctx.sqd.as_deref_mut());
             if ready > 0 {
-                set_sq_flag(live!(s.ring(ring)), IORING_SQ_NEED_WAKEUP, false);
-                let now = jiffies(s.clock_ns);
-                let sqd = live!(live!(s.ring_mut(ring)).sqd.as_deref_mut());
-                sqd.timeout = Some(now + sqd.idle_jiffies);
+                set_sq_flag(ctx, IORING_SQ_NEED_WAKEUP, false);
+            }
+            let now = jiffies(s.clock_ns);
+            let t = live!(thread_mut(s, ring));
+            if ready > 0 {
+                t.timeout = Some(now + t.idle_jiffies);
             } else {
-                sqd.sleeping = true;
+                t.sleeping = true;
             }
             s.emit(Event::sim_sqpoll_idle, ring, 0, 0, (ready == 0) as i64, 0);
             s.cur_ctx = Ctx::User;
         }),
         SqUnit::Pass => {
             let begun = sim::with(|s| {
-                let mut sqd = live!(live!(s.ring_mut(ring)).sqd.take());
-                core::mem::swap(&mut s.task, &mut sqd.task);
-                if let Some(c) = s.ring_mut(ring) {
-                    c.sqd = Some(sqd);
-                }
-                s.sqt_running = Some(ring);
+                swap_task(s, ring);
+                s.linux.sqt_running = Some(ring);
                 s.cur_ctx = Ctx::SqThread;
-                if s.task.sys.is_some() {
+                if s.linux.task.sys.is_some() {
                     return false;
                 }
-                let n = sq_entries_ready(live!(s.ring(ring)));
-                let tw = s.task.tw.len() as u32;
+                let n = s.ring(ring).map_or(0, sq_entries_ready);
+                let tw = s.linux.task.tw.len() as u32;
                 s.emit(Event::sim_sqpoll_pass, ring, 0, 0, n as i64, tw as i64);
-                let sqd = live!(live!(s.ring_mut(ring)).sqd.as_deref_mut());
-                sqd.pass_spin = n > 0 || tw > 0;
-                sqd.seen_at = None;
-                s.task.sys = Some(EnterCall::sq_thread_pass(ring, n));
+                if let Some(t) = thread_mut(s, ring) {
+                    t.pass_spin = n > 0 || tw > 0;
+                    t.seen_at = None;
+                }
+                s.linux.task.sys = Some(EnterCall::sq_thread_pass(ring, n));
                 true
             });
             if !begun {
                 super::enter::run_step();
             }
             sim::with(|s| {
-                if s.task.sys.is_none() {
+                let done = s.linux.task.sys.is_none();
+                swap_task(s, ring);
+                s.linux.sqt_running = None;
+                s.cur_ctx = Ctx::User;
+                if done {
                     // `sqt_spin`: the pass found work, so a new idle period starts.
                     let now = jiffies(s.clock_ns);
-                    let sqd = live!(live!(s.ring_mut(ring)).sqd.as_deref_mut());
-                    if sqd.pass_spin || sqd.timeout.is_none() {
-                        sqd.timeout = Some(now + sqd.idle_jiffies);
+                    if let Some(t) = thread_mut(s, ring) {
+                        if t.pass_spin || t.timeout.is_none() {
+                            t.timeout = Some(now + t.idle_jiffies);
+                        }
                     }
                 }
-                let mut sqd = live!(live!(s.ring_mut(ring)).sqd.take());
-                core::mem::swap(&mut s.task, &mut sqd.task);
-                if let Some(c) = s.ring_mut(ring) {
-                    c.sqd = Some(sqd);
-                }
-                s.sqt_running = None;
-                s.cur_ctx = Ctx::User;
             });
         }
     }
@@ -318,18 +305,19 @@ pub fn pass_done(s: &mut Sim, ring: u32, ret: i32) {
 
 /// `io_sq_thread_finish` → `io_put_sq_data` → `io_sq_thread_stop`: the ring goes away and its
 /// thread exits. Task_work still queued for it runs in the exiting thread (`io_run_task_work`
-/// before `do_exit`); the simulator hands it to the fallback path of the ring's teardown.
+/// before `do_exit`); the simulator moves it to the application task's list, where it runs
+/// (and, the ring being dead, cancels) on the task's next return to user mode.
 pub fn io_sq_thread_stop(s: &mut Sim, ring: u32) {
-    let items = match s.ring_mut(ring).and_then(|c| c.sqd.as_deref_mut()) {
-        Some(sqd) if !sqd.stopped => {
-            sqd.stopped = true;
-            sqd.sleeping = false;
-            core::mem::take(&mut sqd.task.tw)
+    let items = match thread_mut(s, ring) {
+        Some(t) if !t.stopped => {
+            t.stopped = true;
+            t.sleeping = false;
+            core::mem::take(&mut t.task.tw)
         }
         _ => return,
     };
     s.emit(Event::sim_sqpoll_stop, ring, 0, 0, items.len() as i64, 0);
-    s.task.tw.extend(items);
+    s.linux.task.tw.extend(items);
 }
 
 /// `io_sqpoll_wait_sq` for the phase machine: whether the caller must keep sleeping.

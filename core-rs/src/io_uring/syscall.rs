@@ -27,7 +27,7 @@ pub const PARAMS_SIZE: usize = 120;
 /// `io_uring_create` (`copy_to_user` of them once the ring exists).
 pub fn sys_io_uring_setup(s: &mut Sim, entries: u32, params: u64) -> i32 {
     let mut raw = [0u8; PARAMS_SIZE];
-    if s.user.copy_from_user(&mut raw, params).is_err() {
+    if s.linux.user.copy_from_user(&mut raw, params).is_err() {
         return -EFAULT;
     }
     let mut p = params_from_bytes(&raw);
@@ -35,7 +35,8 @@ pub fn sys_io_uring_setup(s: &mut Sim, entries: u32, params: u64) -> i32 {
     if fd >= 0 {
         // Upstream the fd is installed only after the copy succeeded; a ring whose params
         // cannot be written back is unreachable here, because the same bytes were just read.
-        if s.user
+        if s.linux
+            .user
             .copy_to_user(params, &params_to_bytes(&p), 0)
             .is_err()
         {
@@ -113,8 +114,8 @@ fn params_to_bytes(p: &io_uring_params) -> [u8; PARAMS_SIZE] {
 ///
 /// Mirrors `io_uring/io_uring.c:io_is_uring_fops` applied to `fget(fd)`.
 pub fn ring_of_fd(s: &Sim, fd: i32) -> Option<u32> {
-    let f = s.fds.fget(fd)?;
-    match s.fds.file(f).kind {
+    let f = s.linux.fds.fget(fd)?;
+    match s.linux.fds.file(f).kind {
         FileKind::IoUring(id) => Some(id),
         _ => None,
     }
@@ -151,8 +152,8 @@ pub fn req_info_ptr(s: &mut Sim, fd: i32, idx: u32) -> usize {
         Some(r) => ReqInfo::of(r),
         None => return 0,
     };
-    s.req_info = info;
-    &s.req_info as *const ReqInfo as usize
+    s.io_uring.req_info = info;
+    &s.io_uring.req_info as *const ReqInfo as usize
 }
 
 /// The address of the SQE array's provenance (one `Prov` byte per byte of the region) of the
@@ -171,23 +172,25 @@ mod tests {
     #[test]
     fn setup_copies_params_in_and_out_and_faults_outside_user_memory() {
         let mut s = Sim::new(Config::default());
-        let base = s.user.base() as u64;
+        let base = s.linux.user.base() as u64;
         assert_eq!(sys_io_uring_setup(&mut s, 4, 0), -EFAULT);
         // The last byte of user memory cannot hold a whole io_uring_params.
-        let last = base + s.user.len() as u64 - 1;
+        let last = base + s.linux.user.len() as u64 - 1;
         assert_eq!(sys_io_uring_setup(&mut s, 4, last), -EFAULT);
         // A non-zero resv word is refused, as upstream does.
-        s.user
+        s.linux
+            .user
             .copy_to_user(base + 28, &1u32.to_le_bytes(), 0)
             .unwrap();
         assert_eq!(sys_io_uring_setup(&mut s, 4, base), -EINVAL);
-        s.user
+        s.linux
+            .user
             .copy_to_user(base + 28, &0u32.to_le_bytes(), 0)
             .unwrap();
         let fd = sys_io_uring_setup(&mut s, 4, base);
         assert!(fd >= 0, "{}", fd);
         let mut raw = [0u8; PARAMS_SIZE];
-        s.user.copy_from_user(&mut raw, base).unwrap();
+        s.linux.user.copy_from_user(&mut raw, base).unwrap();
         let p = params_from_bytes(&raw);
         assert_eq!((p.sq_entries, p.cq_entries), (4, 8));
         assert_eq!(params_to_bytes(&p)[..40], raw[..40]);

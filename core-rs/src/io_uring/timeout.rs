@@ -99,7 +99,8 @@ pub fn io_timeout_prep(s: &mut Sim, req: Req, sqe: &[u8], link: bool) -> Result<
     }
     // `get_timespec64`.
     let mut ts = [0u8; 16];
-    s.user
+    s.linux
+        .user
         .copy_from_user(&mut ts, rd64(sqe, sqe_off::ADDR))
         .map_err(|_| EFAULT)?;
     let sec = i64::from_le_bytes([ts[0], ts[1], ts[2], ts[3], ts[4], ts[5], ts[6], ts[7]]);
@@ -168,7 +169,7 @@ fn arm_timer(s: &mut Sim, req: Req, func: unsafe fn(*mut c_void), link: bool) {
             req: serial,
         },
     );
-    let seq = s.timer_seq;
+    let seq = s.linux.timer_seq;
     live!(s.req_mut(req)).op.timer = seq;
     s.emit(
         Event::sim_timeout_arm,
@@ -187,9 +188,9 @@ fn cancel_timer(s: &mut Sim, req: Req) -> bool {
         return false;
     }
     live!(s.req_mut(req)).op.timer = 0;
-    match s.timers.iter().position(|t| t.seq == seq) {
+    match s.linux.timers.iter().position(|t| t.seq == seq) {
         Some(i) => {
-            let t = s.timers.remove(i);
+            let t = s.linux.timers.remove(i);
             // SAFETY: `arm_timer` made `data` with `Box::into_raw` and the timer never ran.
             drop(unsafe { Box::from_raw(t.item.data as *mut (u32, u32)) });
             true

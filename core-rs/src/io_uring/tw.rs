@@ -48,12 +48,12 @@ pub fn io_req_task_work_add(s: &mut Sim, req: Req, func: TwFunc, lazy: bool) {
     } else if defer {
         live!(s.ring_mut(ring)).local_work.push_back(item);
     } else {
-        s.task.tw.push_back(item);
+        s.linux.task.tw.push_back(item);
         // `TWA_SIGNAL_NO_IPI` on a running task: nothing happens until its next return to
         // user mode; the latest is the next scheduler tick.
-        if flags & IORING_SETUP_COOP_TASKRUN != 0 && s.task.tw_tick_due.is_none() {
+        if flags & IORING_SETUP_COOP_TASKRUN != 0 && s.linux.task.tw_tick_due.is_none() {
             let tick = crate::sim::TICK_NS;
-            s.task.tw_tick_due = Some((s.clock_ns / tick + 1) * tick);
+            s.linux.task.tw_tick_due = Some((s.clock_ns / tick + 1) * tick);
         }
     }
     if flags & IORING_SETUP_TASKRUN_FLAG != 0 {

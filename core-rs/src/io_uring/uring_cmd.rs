@@ -51,28 +51,8 @@
 
 use super::types::*;
 use super::*;
+pub use crate::include::io_uring_types::{IssueCtx, UringCmdCtx};
 use crate::linux::fs::{TwToken, UringCmdTwFn};
-
-/// The issue context the core handed to the code running now: who holds which flags.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct IssueCtx {
-    /// Ring whose `uring_lock` is held (unless `flags` has `IO_URING_F_UNLOCKED`).
-    pub ring: u32,
-    /// The request the context was created for.
-    pub serial: u32,
-    /// The issue flags handed out.
-    pub flags: u32,
-}
-
-/// Simulator-wide uring_cmd bookkeeping.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct UringCmdCtx {
-    /// The context of the `->uring_cmd()` call, uring_cmd task_work callback or cancel call
-    /// running now; `None` in workqueues, timers and user mode.
-    pub cur_issue: Option<IssueCtx>,
-    /// `(ring, serial)` of the command whose `sqe()` was taken last (for `sim_sqe_read`).
-    pub last_sqe: (u32, u32),
-}
 
 /// `IO_URING_F_*` bits that describe the ring, not the calling context.
 const CTX_BITS: u32 = IO_URING_F_SQE128 | IO_URING_F_CQE32 | IO_URING_F_IOPOLL | IO_URING_F_COMPAT;
@@ -186,7 +166,7 @@ pub fn io_uring_cmd(req: Req, issue_flags: u32) -> i32 {
         r.in_issue = true;
         r.issues += 1;
         r.live_issue_flags = Some(flags);
-        let prev = s.ucmd.cur_issue.replace(IssueCtx {
+        let prev = s.io_uring.ucmd.cur_issue.replace(IssueCtx {
             ring,
             serial,
             flags,
@@ -211,7 +191,7 @@ pub fn io_uring_cmd(req: Req, issue_flags: u32) -> i32 {
     let ret = unsafe { handler(cmd, flags) };
     sim::with(|s| {
         s.cur_src = 0;
-        s.ucmd.cur_issue = prev;
+        s.io_uring.ucmd.cur_issue = prev;
         let back = if flags & IO_URING_F_IOWQ != 0 {
             Ctx::IoWq
         } else {
@@ -302,7 +282,7 @@ fn completion_allowed(s: &mut Sim, req: Req, ret: i32) -> bool {
 
 /// Checks `done()`'s issue flags against what the core handed to the running context.
 fn check_done_flags(s: &mut Sim, ring: u32, serial: u32, ud: u64, issue_flags: u32) {
-    match s.ucmd.cur_issue {
+    match s.io_uring.ucmd.cur_issue {
         Some(c) if c.ring == ring => {
             // `IO_URING_F_TASK_DEAD` only informs the callback (6.18); passing the flags on
             // with or without it changes nothing in `__io_uring_cmd_done`.
@@ -605,7 +585,7 @@ pub fn run_uring_cmd_tw(req: Req, serial: u32, cb: UringCmdTwFn) {
         let r = live!(ctx.req_mut(idx));
         r.live_issue_flags = Some(flags);
         let cmd = &mut r.cmd as *mut io_uring_cmd;
-        let prev = s.ucmd.cur_issue.replace(IssueCtx {
+        let prev = s.io_uring.ucmd.cur_issue.replace(IssueCtx {
             ring,
             serial,
             flags,
@@ -620,7 +600,7 @@ pub fn run_uring_cmd_tw(req: Req, serial: u32, cb: UringCmdTwFn) {
     // its CQE is posted, which cannot happen before this callback returns.
     unsafe { cb(cmd, token) };
     sim::with(|s| {
-        s.ucmd.cur_issue = prev;
+        s.io_uring.ucmd.cur_issue = prev;
         s.cur_src = 0;
         set_ctx(s, lane);
         if let Some(ctx) = s.ring_mut(ring) {
@@ -676,7 +656,7 @@ pub fn io_uring_try_cancel_uring_cmd(ring: u32) -> u32 {
             ctx.exit.cancel_calls += 1;
             let r = live!(ctx.req_mut(idx));
             let cmd = &mut r.cmd as *mut io_uring_cmd;
-            let prev = s.ucmd.cur_issue.replace(IssueCtx {
+            let prev = s.io_uring.ucmd.cur_issue.replace(IssueCtx {
                 ring,
                 serial,
                 flags: FLAGS,
@@ -700,7 +680,7 @@ pub fn io_uring_try_cancel_uring_cmd(ring: u32) -> u32 {
         // SAFETY: `cmd` points into a boxed request that stays allocated during the call.
         let ret = unsafe { handler(cmd, FLAGS) };
         sim::with(|s| {
-            s.ucmd.cur_issue = prev;
+            s.io_uring.ucmd.cur_issue = prev;
             s.cur_src = 0;
             set_ctx(s, Ctx::Device);
             s.emit(Event::sim_uring_cmd_ret, ring, serial, ud, ret as i64, 1);
@@ -720,7 +700,7 @@ pub unsafe fn sqe_access(cmd: *mut io_uring_cmd) {
     // SAFETY: forwarded from the caller.
     let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
     sim::with(|s| {
-        s.ucmd.last_sqe = (ring, serial);
+        s.io_uring.ucmd.last_sqe = (ring, serial);
         let r = live!(s.req(Req::new(ring, idx)));
         if !r.in_issue && r.flags & REQ_F_SQE_COPIED == 0 {
             let (ud, slot) = (r.user_data, r.sqe_off / r.sqe_len.max(1));
@@ -739,7 +719,7 @@ pub unsafe fn sqe_access(cmd: *mut io_uring_cmd) {
 /// Records a read of SQE bytes through the abstraction (`volatile`: a `READ_ONCE`-like read).
 pub fn sqe_read(off: usize, len: usize, volatile: bool) {
     sim::with(|s| {
-        let (ring, serial) = s.ucmd.last_sqe;
+        let (ring, serial) = s.io_uring.ucmd.last_sqe;
         s.emit(
             Event::sim_sqe_read,
             ring,
@@ -873,7 +853,7 @@ pub unsafe fn pdu_too_big(cmd: *mut io_uring_cmd, size: usize) {
 
 /// Marks bytes of a ring's SQE array written by userspace (for the UI's provenance view).
 pub fn note_user_sqe_write(s: &mut Sim, addr: usize, len: usize) {
-    for ctx in s.rings.iter_mut().flatten() {
+    for ctx in s.io_uring.rings.iter_mut().flatten() {
         if ctx.sqes.contains(addr, len) {
             let off = addr - ctx.sqes.addr();
             let end = (off + len).min(ctx.sqe_prov.len());

@@ -69,15 +69,16 @@ pub unsafe fn io_uring_cmd_sock(cmd: *mut io_uring_cmd, _issue_flags: u32) -> i3
         let prev = s.cur_ctx;
         s.cur_ctx = Ctx::Driver;
         let r = match cmd_op {
-            SOCKET_URING_OP_SIOCINQ => s.vfs.net.prot_ioctl(sock, SIOCINQ),
-            SOCKET_URING_OP_SIOCOUTQ => s.vfs.net.prot_ioctl(sock, SIOCOUTQ),
+            SOCKET_URING_OP_SIOCINQ => s.linux.vfs.net.prot_ioctl(sock, SIOCINQ),
+            SOCKET_URING_OP_SIOCOUTQ => s.linux.vfs.net.prot_ioctl(sock, SIOCOUTQ),
             SOCKET_URING_OP_GETSOCKOPT => {
                 // `io_uring_cmd_getsockopt`: SOL_SOCKET only; the result is the optlen.
                 if level != SOL_SOCKET {
                     Err(EOPNOTSUPP)
                 } else {
                     do_sock_getsockopt(s, sock, level, optname, optlen).and_then(|(n, v)| {
-                        s.user
+                        s.linux
+                            .user
                             .copy_to_user(optval, &v.to_le_bytes()[..n], 0)
                             .map(|_| n as i32)
                     })

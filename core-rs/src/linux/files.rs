@@ -16,6 +16,7 @@
 
 use crate::include::io_uring_cmd::io_uring_cmd;
 use crate::include::io_uring_types::{IO_URING_F_CANCEL, IO_URING_F_SQE128};
+pub use crate::include::linux::Inode;
 use crate::linux::fs::file_operations;
 use crate::uapi::errno::*;
 
@@ -124,15 +125,6 @@ fops!(
     "socket_file_ops",
     Some(super::cmd_net::io_uring_cmd_sock)
 );
-
-/// An in-memory inode for regular files and memfds.
-#[derive(Clone, Debug, Default)]
-pub struct Inode {
-    /// The file's contents.
-    pub data: Vec<u8>,
-    /// `f_pos` of the one open file on it.
-    pub pos: usize,
-}
 
 impl Inode {
     /// `generic_file_read_iter` at the file position.

@@ -9,6 +9,7 @@
 use core::ffi::c_void;
 
 pub use crate::include::fs::*;
+pub use crate::include::linux::FdTable;
 use crate::sim::Sim;
 
 /// File operations of files without a `uring_cmd` slot (regular files, pipes, /dev/null, ...).
@@ -18,13 +19,6 @@ pub static PLAIN_FOPS: file_operations = file_operations {
     uring_cmd_iopoll: None,
     release: None,
 };
-
-/// The descriptor table and the file slab.
-#[derive(Default)]
-pub struct FdTable {
-    files: Vec<Option<Box<file>>>,
-    fds: Vec<Option<FileRef>>,
-}
 
 /// The first descriptor number handed out (0..2 are stdin/stdout/stderr).
 pub const FIRST_FD: i32 = 3;
@@ -135,7 +129,7 @@ impl FdTable {
 /// `fput`: drops a file reference; the last one releases the object behind the file and runs
 /// the file's `->release()` ([`__fput`]).
 pub fn fput(s: &mut Sim, f: FileRef) {
-    if let Some(fl) = s.fds.put(f) {
+    if let Some(fl) = s.linux.fds.put(f) {
         crate::linux::syscalls::release_obj(s, &fl);
         __fput(fl);
     }

@@ -18,36 +18,14 @@
 use core::any::Any;
 use core::ffi::c_void;
 
-use crate::linux::fs::{file, file_operations, FileKind};
+pub use crate::include::linux::{miscdevice, MiscCtlFn, MiscOpenFn, MiscState, ModuleInit};
+use crate::linux::fs::FileKind;
 use crate::sim::{self, Sim};
 use crate::trace::Event;
 use crate::uapi::errno::*;
 
 /// `MISC_DYNAMIC_MINOR`: ask `misc_register` to pick a minor.
 pub const MISC_DYNAMIC_MINOR: i32 = 255;
-
-/// A misc device's `open`: `int (*open)(struct inode *, struct file *)` without the inode.
-pub type MiscOpenFn = unsafe fn(*mut file) -> i32;
-
-/// A device poke: `(file, action, arg) -> result or -errno` (simulator-only).
-pub type MiscCtlFn = unsafe fn(*mut file, &str, i32) -> i32;
-
-/// `struct miscdevice`.
-#[repr(C)]
-pub struct miscdevice {
-    /// The minor number (`MISC_DYNAMIC_MINOR` before registration).
-    pub minor: i32,
-    /// The node name (`/dev/<name>`), UTF-8, owned by whoever owns this struct.
-    pub name: *const u8,
-    /// Length of the name.
-    pub name_len: usize,
-    /// The driver's file operations.
-    pub fops: Option<&'static file_operations>,
-    /// The driver's `open` (see the module docs for why it is not in `fops`).
-    pub open: Option<MiscOpenFn>,
-    /// The driver's device pokes (simulator-only).
-    pub sim_ctl: Option<MiscCtlFn>,
-}
 
 impl miscdevice {
     /// Returns the device name.
@@ -61,14 +39,6 @@ impl miscdevice {
             core::str::from_utf8_unchecked(core::slice::from_raw_parts(self.name, self.name_len))
         }
     }
-}
-
-/// The misc device registry and the loaded driver modules.
-#[derive(Default)]
-pub struct MiscState {
-    devices: Vec<*mut miscdevice>,
-    modules: Vec<Box<dyn Any>>,
-    next_minor: i32,
 }
 
 impl MiscState {
@@ -120,21 +90,21 @@ pub unsafe fn misc_register(s: &mut Sim, misc: *mut miscdevice) -> i32 {
         return -EINVAL;
     }
     // SAFETY: the name buffer is owned by the registration the caller keeps alive.
-    if s.misc.find(unsafe { m.name() }).is_some() {
+    if s.linux.misc.find(unsafe { m.name() }).is_some() {
         return -EEXIST;
     }
     if m.minor == MISC_DYNAMIC_MINOR {
-        s.misc.next_minor += 1;
-        m.minor = s.misc.next_minor;
+        s.linux.misc.next_minor += 1;
+        m.minor = s.linux.misc.next_minor;
     }
-    s.misc.devices.push(misc);
+    s.linux.misc.devices.push(misc);
     s.emit(Event::sim_dev_register, 0, 0, 0, m.minor as i64, 0);
     0
 }
 
 /// `misc_deregister`: removes the `/dev` node (open files keep working).
 pub fn misc_deregister(s: &mut Sim, misc: *mut miscdevice) {
-    s.misc.devices.retain(|&d| d != misc);
+    s.linux.misc.devices.retain(|&d| d != misc);
 }
 
 /// `open("/dev/<name>")` → `misc_open`: installs a file whose `private_data` is the
@@ -143,14 +113,15 @@ pub fn misc_deregister(s: &mut Sim, misc: *mut miscdevice) {
 /// Called with no simulator borrow held (the driver's `open` runs here).
 pub fn misc_open(name: &str) -> i32 {
     let found = sim::with(|s| {
-        let misc = s.misc.find(name)?;
+        let misc = s.linux.misc.find(name)?;
         // SAFETY: registered devices stay alive until `misc_deregister`.
         let (fops, open, minor) = unsafe { ((*misc).fops?, (*misc).open, (*misc).minor) };
         let fd = s
+            .linux
             .fds
             .install(FileKind::Misc(minor as u32), fops, misc as *mut c_void);
-        let f = s.fds.fget(fd).expect("just installed");
-        Some((fd, s.fds.file_ptr(f), open))
+        let f = s.linux.fds.fget(fd).expect("just installed");
+        Some((fd, s.linux.fds.file_ptr(f), open))
     });
     let (fd, filp, open) = match found {
         Some(v) => v,
@@ -166,7 +137,7 @@ pub fn misc_open(name: &str) -> i32 {
         s.cur_src = 0;
         if ret < 0 {
             // `do_dentry_open` failed: the file goes away without `->release()`.
-            let _ = s.fds.close(fd);
+            let _ = s.linux.fds.close(fd);
             return ret;
         }
         s.emit(Event::sim_dev_open, 0, 0, 0, fd as i64, 0);
@@ -182,13 +153,13 @@ pub fn misc_open(name: &str) -> i32 {
 /// pokes; otherwise the driver's result.
 pub fn misc_ctl(fd: i32, action: &str, arg: i32) -> i32 {
     let found = sim::with(|s| {
-        let f = s.fds.fget(fd).ok_or(-EBADF)?;
-        let minor = match s.fds.file(f).kind {
+        let f = s.linux.fds.fget(fd).ok_or(-EBADF)?;
+        let minor = match s.linux.fds.file(f).kind {
             FileKind::Misc(m) => m,
             _ => return Err(-ENOTTY),
         };
-        let filp = s.fds.file_ptr(f);
-        let misc = s.misc.by_minor(minor).ok_or(-ENODEV)?;
+        let filp = s.linux.fds.file_ptr(f);
+        let misc = s.linux.misc.by_minor(minor).ok_or(-ENODEV)?;
         // SAFETY: registered devices stay alive until `misc_deregister`.
         let ctl = unsafe { (*misc).sim_ctl }.ok_or(-ENOTTY)?;
         s.emit(Event::sim_dev_ctl, 0, 0, 0, arg as i64, fd as i64);
@@ -206,10 +177,6 @@ pub fn misc_ctl(fd: i32, action: &str, arg: i32) -> i32 {
 /// Longest device name, driver name or action the ABI accepts.
 pub const MAX_NAME: u32 = 64;
 
-/// A driver module's init, as the loader hands it over: registers the device `name` and returns
-/// the module object that owns the registration, or a negative errno.
-pub type ModuleInit = Box<dyn FnOnce(&str) -> Result<Box<dyn Any>, i32>>;
-
 /// Whether `name` is a valid device node name: `[a-z0-9][a-z0-9_-]*`, at most 32 bytes.
 fn valid_dev_name(name: &str) -> bool {
     let b = name.as_bytes();
@@ -221,7 +188,7 @@ fn valid_dev_name(name: &str) -> bool {
 }
 
 fn user_name(addr: usize, len: u32) -> Result<String, i32> {
-    sim::with(|s| crate::linux::uaccess::strndup_user(&s.user, addr as u64, len, MAX_NAME))
+    sim::with(|s| crate::linux::uaccess::strndup_user(&s.linux.user, addr as u64, len, MAX_NAME))
         .map_err(|e| -e)
 }
 
@@ -257,12 +224,12 @@ pub fn misc_load_module(
         Some(i) => i,
         None => return -ENOENT,
     };
-    if sim::with(|s| s.misc.find(&name).is_some()) {
+    if sim::with(|s| s.linux.misc.find(&name).is_some()) {
         return -EEXIST;
     }
     let ret = match init(&name) {
         Ok(module) => {
-            sim::with(|s| s.misc.keep_module(module));
+            sim::with(|s| s.linux.misc.keep_module(module));
             0
         }
         Err(e) => e,

@@ -8,6 +8,7 @@
 #![allow(non_camel_case_types)]
 
 pub mod cmd_net;
+pub use crate::include::linux::{Vfs, WaitQueue};
 pub mod files;
 pub mod fs;
 pub mod miscdevice;
@@ -17,37 +18,6 @@ pub mod printk;
 pub mod syscalls;
 pub mod uaccess;
 pub mod workqueue;
-
-/// The objects behind open files, by kind: what the kernel reaches through inodes and
-/// `file->private_data`.
-#[derive(Clone, Debug)]
-pub struct Vfs {
-    /// Pipes.
-    pub pipes: Vec<pipe::Pipe>,
-    /// Sockets.
-    pub net: net::Net,
-    /// Inodes of regular files and memfds.
-    pub inodes: Vec<files::Inode>,
-    /// eventfd counters.
-    pub eventfds: Vec<u64>,
-    /// Directories that exist (paths as given).
-    pub dirs: Vec<String>,
-    /// Wake-ups the files issued since io_uring last looked (`wake_up_*_poll` on a wait queue,
-    /// with its key; 0 for a wake-up without a key), drained by
-    /// `io_uring::poll::io_poll_wake_ready`.
-    pub wakes: Vec<(WaitQueue, u32)>,
-}
-
-/// A wait queue a file can be polled on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WaitQueue {
-    /// `pipe->rd_wait` (readers of this pipe).
-    PipeRd(u32),
-    /// `pipe->wr_wait` (writers of this pipe).
-    PipeWr(u32),
-    /// `ctx->wqh` of this eventfd.
-    EventFd(u32),
-}
 
 impl Vfs {
     /// `wake_up_*_poll(queue, key)`: records the wake-up for pollers of `q`.

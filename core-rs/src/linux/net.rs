@@ -25,6 +25,7 @@
 
 use std::collections::VecDeque;
 
+pub use crate::include::linux::{Net, SkState, Skb, Sock, SockaddrIn};
 use crate::uapi::errno::*;
 use crate::uapi::socket::*;
 
@@ -58,75 +59,6 @@ pub fn skb_truesize(len: usize) -> u32 {
         head.next_power_of_two()
     };
     (bucket + 256) as u32
-}
-
-/// A queued `struct sk_buff`: its data, its truesize and the socket charged for it.
-#[derive(Clone, Debug)]
-pub struct Skb {
-    /// The bytes.
-    pub data: Vec<u8>,
-    /// What the buffer counts against the receive buffer (`skb->truesize`).
-    pub truesize: u32,
-    /// The sending socket whose `sk_wmem_alloc` holds this skb (AF_UNIX), if any.
-    pub owner: Option<u32>,
-}
-
-/// The protocol state of a socket (`sk->sk_state` reduced to what is modelled).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SkState {
-    /// `TCP_CLOSE`: created, maybe bound, never connected.
-    Close,
-    /// `TCP_LISTEN`.
-    Listen,
-    /// `TCP_ESTABLISHED` (also a connected UDP or AF_UNIX socket).
-    Established,
-}
-
-/// `struct socket` + `struct sock`.
-#[derive(Clone, Debug)]
-pub struct Sock {
-    /// `AF_*`.
-    pub family: u32,
-    /// `SOCK_*`.
-    pub ty: u32,
-    /// `IPPROTO_*`.
-    pub protocol: u32,
-    /// Connection state.
-    pub state: SkState,
-    /// Local port (AF_INET), 0 while unbound.
-    pub port: u16,
-    /// Destination port of a connected AF_INET socket.
-    pub peer_port: u16,
-    /// The other end of a connection or socket pair.
-    pub peer: Option<u32>,
-    /// `listen()` backlog.
-    pub backlog: u32,
-    /// Connections waiting for `accept` (socket indices).
-    pub accept_q: VecDeque<u32>,
-    /// `sk_receive_queue`.
-    pub rcv: VecDeque<Skb>,
-    /// TCP: bytes written but not yet in the peer's receive queue (`write_seq - snd_una`).
-    pub snd: VecDeque<u8>,
-    /// `sk_wmem_alloc` (AF_UNIX): truesize of our skbs still queued at the peer.
-    pub wmem: u32,
-    /// `SO_RCVBUF`.
-    pub rcvbuf: u32,
-    /// `SO_SNDBUF`.
-    pub sndbuf: u32,
-    /// `SO_KEEPALIVE`.
-    pub keepalive: bool,
-    /// `SO_REUSEADDR`.
-    pub reuseaddr: bool,
-    /// `SO_BROADCAST`.
-    pub broadcast: bool,
-    /// `TCP_NODELAY`.
-    pub nodelay: bool,
-    /// The peer closed: reads return 0 once the queue is empty.
-    pub rcv_shutdown: bool,
-    /// The peer is gone: writes fail with `-EPIPE`.
-    pub snd_shutdown: bool,
-    /// The socket's file was released.
-    pub closed: bool,
 }
 
 impl Sock {
@@ -189,23 +121,6 @@ impl Sock {
     fn rcv_truesize(&self) -> u32 {
         self.rcv.iter().map(|s| s.truesize).sum()
     }
-}
-
-/// The network namespace: every socket and the port allocator.
-#[derive(Clone, Debug, Default)]
-pub struct Net {
-    /// Every socket, by index.
-    pub socks: Vec<Sock>,
-    next_port: u16,
-}
-
-/// A parsed `struct sockaddr_in` (host byte order).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SockaddrIn {
-    /// Port.
-    pub port: u16,
-    /// IPv4 address.
-    pub addr: u32,
 }
 
 impl SockaddrIn {

@@ -11,32 +11,13 @@
 
 use std::collections::VecDeque;
 
+pub use crate::include::linux::{Pipe, PipeBuffer};
 use crate::uapi::errno::*;
 
 /// `PAGE_SIZE` of the modelled machine.
 pub const PAGE_SIZE: usize = 4096;
 /// `PIPE_DEF_BUFFERS`: slots in a new pipe's ring.
 pub const PIPE_DEF_BUFFERS: usize = 16;
-
-/// One `struct pipe_buffer`: a page holding `data`.
-#[derive(Clone, Debug, Default)]
-pub struct PipeBuffer {
-    /// The bytes.
-    pub data: Vec<u8>,
-    /// `PIPE_BUF_FLAG_CAN_MERGE`: a later small write may append to this page.
-    pub can_merge: bool,
-}
-
-/// `struct pipe_inode_info`.
-#[derive(Clone, Debug, Default)]
-pub struct Pipe {
-    /// Buffered data, oldest first.
-    pub bufs: VecDeque<PipeBuffer>,
-    /// Open read ends.
-    pub readers: u32,
-    /// Open write ends.
-    pub writers: u32,
-}
 
 impl Pipe {
     /// A new pipe with one reader and one writer (`create_pipe_files`).

@@ -7,6 +7,7 @@
 //! `sim_driver_log` trace record whose `a` is the message's index, so the UI and the text
 //! traces can show the line where it was printed.
 
+pub use crate::include::linux::LogBuf;
 use crate::sim::Sim;
 use crate::trace::Event;
 
@@ -14,12 +15,6 @@ use crate::trace::Event;
 pub const LOGLEVEL_ERR: u32 = 3;
 /// `KERN_INFO`.
 pub const LOGLEVEL_INFO: u32 = 6;
-
-/// The log buffer.
-#[derive(Default)]
-pub struct LogBuf {
-    lines: Vec<String>,
-}
 
 impl LogBuf {
     /// Returns message `id`, if there is one.
@@ -40,8 +35,15 @@ impl LogBuf {
 
 /// `printk`: appends `msg` at `level` and emits a `sim_driver_log` record for it.
 pub fn printk(s: &mut Sim, level: u32, msg: &str) {
-    let id = s.log.lines.len() as u32;
-    s.log.lines.push(msg.trim_end_matches('\n').to_string());
-    let (ring, req) = s.ucmd.cur_issue.map_or((0, 0), |c| (c.ring, c.serial));
+    let id = s.linux.log.lines.len() as u32;
+    s.linux
+        .log
+        .lines
+        .push(msg.trim_end_matches('\n').to_string());
+    let (ring, req) = s
+        .io_uring
+        .ucmd
+        .cur_issue
+        .map_or((0, 0), |c| (c.ring, c.serial));
     s.emit(Event::sim_driver_log, ring, req, 0, id as i64, level as i64);
 }

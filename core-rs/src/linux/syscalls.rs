@@ -34,12 +34,12 @@ const MAX_RW: usize = 1 << 24;
 
 fn get_user_i32(s: &Sim, addr: u64) -> Result<i32, i32> {
     let mut b = [0u8; 4];
-    s.user.copy_from_user(&mut b, addr)?;
+    s.linux.user.copy_from_user(&mut b, addr)?;
     Ok(i32::from_le_bytes(b))
 }
 
 fn put_user_i32(s: &mut Sim, addr: u64, v: i32) -> Result<(), i32> {
-    s.user.copy_to_user(addr, &v.to_le_bytes(), 0)
+    s.linux.user.copy_to_user(addr, &v.to_le_bytes(), 0)
 }
 
 fn ret(r: Result<i32, i32>) -> i32 {
@@ -58,8 +58,8 @@ fn ret_len(r: Result<usize, i32>) -> i32 {
 
 /// Looks up a descriptor and returns `(file ref, kind, obj, f_flags)`.
 fn lookup(s: &Sim, fd: i32) -> Result<(FileRef, FileKind, u32, u32), i32> {
-    let f = s.fds.fget(fd).ok_or(EBADF)?;
-    let fl = s.fds.file(f);
+    let f = s.linux.fds.fget(fd).ok_or(EBADF)?;
+    let fl = s.linux.fds.file(f);
     Ok((f, fl.kind, fl.obj, fl.f_flags))
 }
 
@@ -80,10 +80,10 @@ pub fn sys_mkdirat(s: &mut Sim, path: &[u8]) -> i32 {
         _ => return -ENOENT,
     };
     let p = if p.is_empty() { "/".to_string() } else { p };
-    if s.vfs.dirs.contains(&p) || DEVICE_NODES.iter().any(|(d, _)| *d == p) {
+    if s.linux.vfs.dirs.contains(&p) || DEVICE_NODES.iter().any(|(d, _)| *d == p) {
         return -EEXIST;
     }
-    s.vfs.dirs.push(p);
+    s.linux.vfs.dirs.push(p);
     0
 }
 
@@ -107,7 +107,7 @@ pub fn sys_openat(s: &mut Sim, path: &[u8], flags: u32) -> i32 {
     let keep = acc | (flags & (O_NONBLOCK | O_APPEND));
     let trimmed = p.trim_end_matches('/');
     let dir = if trimmed.is_empty() { "/" } else { trimmed };
-    let is_dir = s.vfs.dirs.iter().any(|d| d == dir);
+    let is_dir = s.linux.vfs.dirs.iter().any(|d| d == dir);
     if flags & O_TMPFILE == O_TMPFILE {
         if !is_dir {
             return -ENOENT;
@@ -115,9 +115,9 @@ pub fn sys_openat(s: &mut Sim, path: &[u8], flags: u32) -> i32 {
         if acc == O_RDONLY {
             return -EINVAL;
         }
-        s.vfs.inodes.push(Inode::default());
-        let obj = s.vfs.inodes.len() as u32 - 1;
-        return s.fds.install_obj(
+        s.linux.vfs.inodes.push(Inode::default());
+        let obj = s.linux.vfs.inodes.len() as u32 - 1;
+        return s.linux.fds.install_obj(
             FileKind::RegularFile,
             &REG_FOPS,
             core::ptr::null_mut(),
@@ -129,7 +129,7 @@ pub fn sys_openat(s: &mut Sim, path: &[u8], flags: u32) -> i32 {
         if acc != O_RDONLY {
             return -EISDIR;
         }
-        return s.fds.install_obj(
+        return s.linux.fds.install_obj(
             FileKind::Directory,
             &DIR_FOPS,
             core::ptr::null_mut(),
@@ -154,7 +154,8 @@ pub fn sys_openat(s: &mut Sim, path: &[u8], flags: u32) -> i32 {
         FileKind::DevFuse => &FUSE_FOPS,
         _ => &TUN_FOPS,
     };
-    s.fds
+    s.linux
+        .fds
         .install_obj(kind, fops, core::ptr::null_mut(), 0, keep)
 }
 
@@ -163,20 +164,20 @@ pub fn sys_pipe2(s: &mut Sim, fds_addr: u64, flags: u32) -> i32 {
     if flags & !(O_NONBLOCK | O_CLOEXEC) != 0 {
         return -EINVAL;
     }
-    if !s.user.access_ok(fds_addr, 8) {
+    if !s.linux.user.access_ok(fds_addr, 8) {
         return -EFAULT;
     }
-    s.vfs.pipes.push(Pipe::new());
-    let obj = s.vfs.pipes.len() as u32 - 1;
+    s.linux.vfs.pipes.push(Pipe::new());
+    let obj = s.linux.vfs.pipes.len() as u32 - 1;
     let nb = flags & O_NONBLOCK;
-    let r = s.fds.install_obj(
+    let r = s.linux.fds.install_obj(
         FileKind::PipeRead,
         &PIPE_FOPS,
         core::ptr::null_mut(),
         obj,
         O_RDONLY | nb,
     );
-    let w = s.fds.install_obj(
+    let w = s.linux.fds.install_obj(
         FileKind::PipeWrite,
         &PIPE_FOPS,
         core::ptr::null_mut(),
@@ -186,7 +187,7 @@ pub fn sys_pipe2(s: &mut Sim, fds_addr: u64, flags: u32) -> i32 {
     let mut b = [0u8; 8];
     b[..4].copy_from_slice(&r.to_le_bytes());
     b[4..].copy_from_slice(&w.to_le_bytes());
-    ret(s.user.copy_to_user(fds_addr, &b, 0).map(|_| 0))
+    ret(s.linux.user.copy_to_user(fds_addr, &b, 0).map(|_| 0))
 }
 
 /// `eventfd2(initval, flags)`.
@@ -195,9 +196,9 @@ pub fn sys_eventfd2(s: &mut Sim, initval: u32, flags: u32) -> i32 {
     if flags & !(O_NONBLOCK | O_CLOEXEC | EFD_SEMAPHORE) != 0 {
         return -EINVAL;
     }
-    s.vfs.eventfds.push(u64::from(initval));
-    let obj = s.vfs.eventfds.len() as u32 - 1;
-    s.fds.install_obj(
+    s.linux.vfs.eventfds.push(u64::from(initval));
+    let obj = s.linux.vfs.eventfds.len() as u32 - 1;
+    s.linux.fds.install_obj(
         FileKind::EventFd,
         &EVENTFD_FOPS,
         core::ptr::null_mut(),
@@ -211,7 +212,7 @@ pub fn sys_epoll_create1(s: &mut Sim, flags: u32) -> i32 {
     if flags & !O_CLOEXEC != 0 {
         return -EINVAL;
     }
-    s.fds.install_obj(
+    s.linux.fds.install_obj(
         FileKind::Epoll,
         &EPOLL_FOPS,
         core::ptr::null_mut(),
@@ -232,12 +233,12 @@ pub fn sys_memfd_create(s: &mut Sim, name_addr: u64, name_len: u32, flags: u32) 
         return -EINVAL;
     }
     let mut name = vec![0u8; name_len as usize];
-    if let Err(e) = s.user.copy_from_user(&mut name, name_addr) {
+    if let Err(e) = s.linux.user.copy_from_user(&mut name, name_addr) {
         return -e;
     }
-    s.vfs.inodes.push(Inode::default());
-    let obj = s.vfs.inodes.len() as u32 - 1;
-    s.fds.install_obj(
+    s.linux.vfs.inodes.push(Inode::default());
+    let obj = s.linux.vfs.inodes.len() as u32 - 1;
+    s.linux.fds.install_obj(
         FileKind::Memfd,
         &SHMEM_FOPS,
         core::ptr::null_mut(),
@@ -247,7 +248,7 @@ pub fn sys_memfd_create(s: &mut Sim, name_addr: u64, name_len: u32, flags: u32) 
 }
 
 fn install_sock(s: &mut Sim, i: u32, flags: u32) -> i32 {
-    s.fds.install_obj(
+    s.linux.fds.install_obj(
         FileKind::Socket(i),
         &SOCKET_FOPS,
         core::ptr::null_mut(),
@@ -259,7 +260,7 @@ fn install_sock(s: &mut Sim, i: u32, flags: u32) -> i32 {
 /// `socket(domain, type, protocol)`.
 pub fn sys_socket(s: &mut Sim, domain: u32, ty: u32, protocol: u32) -> i32 {
     let flags = ty & (SOCK_NONBLOCK | SOCK_CLOEXEC);
-    match s.vfs.net.create(domain, ty & !flags, protocol) {
+    match s.linux.vfs.net.create(domain, ty & !flags, protocol) {
         Ok(i) => install_sock(s, i, flags),
         Err(e) => -e,
     }
@@ -268,10 +269,10 @@ pub fn sys_socket(s: &mut Sim, domain: u32, ty: u32, protocol: u32) -> i32 {
 /// `socketpair(domain, type, protocol, sv)`.
 pub fn sys_socketpair(s: &mut Sim, domain: u32, ty: u32, protocol: u32, sv_addr: u64) -> i32 {
     let flags = ty & (SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if !s.user.access_ok(sv_addr, 8) {
+    if !s.linux.user.access_ok(sv_addr, 8) {
         return -EFAULT;
     }
-    let (a, b) = match s.vfs.net.pair(domain, ty & !flags, protocol) {
+    let (a, b) = match s.linux.vfs.net.pair(domain, ty & !flags, protocol) {
         Ok(p) => p,
         Err(e) => return -e,
     };
@@ -280,7 +281,7 @@ pub fn sys_socketpair(s: &mut Sim, domain: u32, ty: u32, protocol: u32, sv_addr:
     let mut out = [0u8; 8];
     out[..4].copy_from_slice(&fa.to_le_bytes());
     out[4..].copy_from_slice(&fb.to_le_bytes());
-    ret(s.user.copy_to_user(sv_addr, &out, 0).map(|_| 0))
+    ret(s.linux.user.copy_to_user(sv_addr, &out, 0).map(|_| 0))
 }
 
 fn read_sockaddr(s: &Sim, addr: u64, len: u32) -> Result<SockaddrIn, i32> {
@@ -288,7 +289,7 @@ fn read_sockaddr(s: &Sim, addr: u64, len: u32) -> Result<SockaddrIn, i32> {
         return Err(EINVAL);
     }
     let mut b = [0u8; 16];
-    s.user.copy_from_user(&mut b, addr)?;
+    s.linux.user.copy_from_user(&mut b, addr)?;
     SockaddrIn::parse(&b)
 }
 
@@ -297,7 +298,7 @@ pub fn sys_bind(s: &mut Sim, fd: i32, addr: u64, len: u32) -> i32 {
     ret((|| {
         let (i, _) = sock_of(s, fd)?;
         let a = read_sockaddr(s, addr, len)?;
-        s.vfs.net.bind(i, a).map(|_| 0)
+        s.linux.vfs.net.bind(i, a).map(|_| 0)
     })())
 }
 
@@ -305,7 +306,7 @@ pub fn sys_bind(s: &mut Sim, fd: i32, addr: u64, len: u32) -> i32 {
 pub fn sys_listen(s: &mut Sim, fd: i32, backlog: i32) -> i32 {
     ret((|| {
         let (i, _) = sock_of(s, fd)?;
-        s.vfs.net.listen(i, backlog).map(|_| 0)
+        s.linux.vfs.net.listen(i, backlog).map(|_| 0)
     })())
 }
 
@@ -314,7 +315,7 @@ pub fn sys_connect(s: &mut Sim, fd: i32, addr: u64, len: u32) -> i32 {
     ret((|| {
         let (i, _) = sock_of(s, fd)?;
         let a = read_sockaddr(s, addr, len)?;
-        s.vfs.net.connect(i, a).map(|_| 0)
+        s.linux.vfs.net.connect(i, a).map(|_| 0)
     })())
 }
 
@@ -325,7 +326,7 @@ pub fn sys_accept4(s: &mut Sim, fd: i32, flags: u32) -> i32 {
             return Err(EINVAL);
         }
         let (i, f_flags) = sock_of(s, fd)?;
-        let c = s.vfs.net.accept(i, f_flags & O_NONBLOCK != 0)?;
+        let c = s.linux.vfs.net.accept(i, f_flags & O_NONBLOCK != 0)?;
         Ok(install_sock(s, c, flags))
     })())
 }
@@ -338,9 +339,9 @@ pub fn sys_getsockname(s: &mut Sim, fd: i32, addr: u64, len_addr: u64) -> i32 {
         if len < 0 {
             return Err(EINVAL);
         }
-        let a = s.vfs.net.getsockname(i)?.encode();
+        let a = s.linux.vfs.net.getsockname(i)?.encode();
         let n = (len as usize).min(a.len());
-        s.user.copy_to_user(addr, &a[..n], 0)?;
+        s.linux.user.copy_to_user(addr, &a[..n], 0)?;
         put_user_i32(s, len_addr, a.len() as i32)?;
         Ok(0)
     })())
@@ -348,7 +349,7 @@ pub fn sys_getsockname(s: &mut Sim, fd: i32, addr: u64, len_addr: u64) -> i32 {
 
 fn check_rw(s: &Sim, buf: u64, len: u32) -> Result<usize, i32> {
     let len = len as usize;
-    if len > MAX_RW || !s.user.access_ok(buf, len) {
+    if len > MAX_RW || !s.linux.user.access_ok(buf, len) {
         return Err(EFAULT);
     }
     Ok(len)
@@ -388,30 +389,32 @@ fn sys_recvfrom_inner(
             FileKind::DevZero => len,
             FileKind::PipeRead | FileKind::PipeWrite => {
                 // `pipe_read`: a read from a full pipe wakes its writers.
-                let was_full =
-                    s.vfs.pipes[obj as usize].bufs.len() >= crate::linux::pipe::PIPE_DEF_BUFFERS;
-                let n = s.vfs.pipes[obj as usize].read(&mut out, nb)?;
+                let was_full = s.linux.vfs.pipes[obj as usize].bufs.len()
+                    >= crate::linux::pipe::PIPE_DEF_BUFFERS;
+                let n = s.linux.vfs.pipes[obj as usize].read(&mut out, nb)?;
                 if was_full && n > 0 {
-                    s.vfs.wake(WaitQueue::PipeWr(obj), POLL_OUT_KEY);
+                    s.linux.vfs.wake(WaitQueue::PipeWr(obj), POLL_OUT_KEY);
                 }
                 n
             }
             FileKind::EventFd => {
                 // `eventfd_read` wakes writers waiting for room.
-                let n = eventfd_read(&mut s.vfs.eventfds[obj as usize], &mut out, nb)?;
-                s.vfs.wake(WaitQueue::EventFd(obj), EPOLLOUT_KEY);
+                let n = eventfd_read(&mut s.linux.vfs.eventfds[obj as usize], &mut out, nb)?;
+                s.linux.vfs.wake(WaitQueue::EventFd(obj), EPOLLOUT_KEY);
                 n
             }
-            FileKind::RegularFile | FileKind::Memfd => s.vfs.inodes[obj as usize].read(&mut out),
+            FileKind::RegularFile | FileKind::Memfd => {
+                s.linux.vfs.inodes[obj as usize].read(&mut out)
+            }
             FileKind::Directory => return Err(EISDIR),
             FileKind::Epoll => return Err(EINVAL),
             FileKind::Tun => return Err(EBADFD),
             FileKind::DevFuse => return Err(EPERM),
-            FileKind::Socket(i) => s.vfs.net.recv(i, &mut out, flags, nb)?,
+            FileKind::Socket(i) => s.linux.vfs.net.recv(i, &mut out, flags, nb)?,
             FileKind::IoUring(_) | FileKind::Misc(_) => return Err(EINVAL),
         };
         let copied = n.min(len);
-        s.user.copy_to_user(buf, &out[..copied], 0)?;
+        s.linux.user.copy_to_user(buf, &out[..copied], 0)?;
         Ok(n)
     })())
 }
@@ -430,7 +433,7 @@ pub const EPOLLOUT_KEY: u32 = 0x4;
 /// when no byte fit.
 pub fn pipe_write_wake(s: &mut Sim, obj: u32, len: usize) {
     if len > 0 {
-        s.vfs.wake(WaitQueue::PipeRd(obj), POLL_IN_KEY);
+        s.linux.vfs.wake(WaitQueue::PipeRd(obj), POLL_IN_KEY);
     }
 }
 
@@ -462,31 +465,31 @@ fn sys_sendto_inner(
         }
         let len = check_rw(s, buf, count)?;
         let mut data = vec![0u8; len];
-        s.user.copy_from_user(&mut data, buf)?;
+        s.linux.user.copy_from_user(&mut data, buf)?;
         let nb = f_flags & O_NONBLOCK != 0 || flags & MSG_DONTWAIT != 0;
         match kind {
             FileKind::DevNull | FileKind::DevZero => Ok(len),
             FileKind::PipeRead | FileKind::PipeWrite => {
-                let r = s.vfs.pipes[obj as usize].write(&data, nb);
+                let r = s.linux.vfs.pipes[obj as usize].write(&data, nb);
                 pipe_write_wake(s, obj, len);
                 r
             }
             FileKind::EventFd => {
-                let r = eventfd_write(&mut s.vfs.eventfds[obj as usize], &data, nb);
+                let r = eventfd_write(&mut s.linux.vfs.eventfds[obj as usize], &data, nb);
                 if r.is_ok() {
                     // `eventfd_write`: `wake_up_locked_poll(&ctx->wqh, EPOLLIN)`.
-                    s.vfs.wake(WaitQueue::EventFd(obj), EPOLLIN_KEY);
+                    s.linux.vfs.wake(WaitQueue::EventFd(obj), EPOLLIN_KEY);
                 }
                 r
             }
             FileKind::RegularFile | FileKind::Memfd => {
-                Ok(s.vfs.inodes[obj as usize].write(&data, f_flags & O_APPEND != 0))
+                Ok(s.linux.vfs.inodes[obj as usize].write(&data, f_flags & O_APPEND != 0))
             }
             FileKind::Directory => Err(EBADF),
             FileKind::Epoll => Err(EINVAL),
             FileKind::Tun => Err(EBADFD),
             FileKind::DevFuse => Err(EPERM),
-            FileKind::Socket(i) => s.vfs.net.send(i, &data, nb),
+            FileKind::Socket(i) => s.linux.vfs.net.send(i, &data, nb),
             FileKind::IoUring(_) | FileKind::Misc(_) => Err(EINVAL),
         }
     })())
@@ -499,7 +502,7 @@ pub fn sys_ioctl(s: &mut Sim, fd: i32, cmd: u32, arg: u64) -> i32 {
         let (f, kind, obj, _) = lookup(s, fd)?;
         if cmd == FIONBIO {
             let on = get_user_i32(s, arg)? != 0;
-            let fl = s.fds.file_mut(f);
+            let fl = s.linux.fds.file_mut(f);
             if on {
                 fl.f_flags |= O_NONBLOCK;
             } else {
@@ -508,12 +511,12 @@ pub fn sys_ioctl(s: &mut Sim, fd: i32, cmd: u32, arg: u64) -> i32 {
             return Ok(0);
         }
         let v = match (kind, cmd) {
-            (FileKind::Socket(i), _) => s.vfs.net.ioctl(i, cmd)?,
+            (FileKind::Socket(i), _) => s.linux.vfs.net.ioctl(i, cmd)?,
             (FileKind::PipeRead | FileKind::PipeWrite, FIONREAD) => {
-                s.vfs.pipes[obj as usize].len() as i32
+                s.linux.vfs.pipes[obj as usize].len() as i32
             }
             (FileKind::RegularFile | FileKind::Memfd, FIONREAD) => {
-                let i = &s.vfs.inodes[obj as usize];
+                let i = &s.linux.vfs.inodes[obj as usize];
                 i.data.len().saturating_sub(i.pos) as i32
             }
             _ => return Err(ENOTTY),
@@ -530,7 +533,7 @@ pub fn sys_fcntl(s: &mut Sim, fd: i32, cmd: u32, arg: u32) -> i32 {
         match cmd {
             F_GETFL => Ok(flags as i32),
             F_SETFL => {
-                let fl = s.fds.file_mut(f);
+                let fl = s.linux.fds.file_mut(f);
                 fl.f_flags = (fl.f_flags & !SETFL_MASK) | (arg & SETFL_MASK);
                 Ok(0)
             }
@@ -552,7 +555,9 @@ pub fn sys_getsockopt(
         let (i, _) = sock_of(s, fd)?;
         let len = get_user_i32(s, optlen)?;
         let (n, v) = do_sock_getsockopt(s, i, level, optname, len)?;
-        s.user.copy_to_user(optval, &v.to_le_bytes()[..n], 0)?;
+        s.linux
+            .user
+            .copy_to_user(optval, &v.to_le_bytes()[..n], 0)?;
         put_user_i32(s, optlen, n as i32)?;
         Ok(0)
     })())
@@ -574,7 +579,7 @@ pub fn do_sock_getsockopt(
     if len < 0 {
         return Err(EINVAL);
     }
-    let v = s.vfs.net.getsockopt(i, level, optname)?;
+    let v = s.linux.vfs.net.getsockopt(i, level, optname)?;
     Ok(((len as usize).min(4), v))
 }
 
@@ -611,7 +616,7 @@ pub fn do_sock_setsockopt(
         return Err(EINVAL);
     }
     let v = get_user_i32(s, optval)?;
-    s.vfs.net.setsockopt(i, level, optname, v)
+    s.linux.vfs.net.setsockopt(i, level, optname, v)
 }
 
 /// `openat(AT_FDCWD, path, flags)` with the path in user memory: `getname` (`-ENAMETOOLONG`,
@@ -619,7 +624,7 @@ pub fn do_sock_setsockopt(
 ///
 /// Mirrors `fs/open.c:do_sys_openat2` → `getname`.
 pub fn sys_openat_user(s: &mut Sim, path: u64, len: u32, flags: u32) -> i32 {
-    match crate::linux::uaccess::getname(&s.user, path, len) {
+    match crate::linux::uaccess::getname(&s.linux.user, path, len) {
         Ok(p) => sys_openat(s, &p, flags),
         Err(e) => -e,
     }
@@ -630,7 +635,7 @@ pub fn sys_openat_user(s: &mut Sim, path: u64, len: u32, flags: u32) -> i32 {
 ///
 /// Mirrors `fs/namei.c:do_mkdirat` → `getname`.
 pub fn sys_mkdirat_user(s: &mut Sim, path: u64, len: u32) -> i32 {
-    match crate::linux::uaccess::getname(&s.user, path, len) {
+    match crate::linux::uaccess::getname(&s.linux.user, path, len) {
         Ok(p) => sys_mkdirat(s, &p),
         Err(e) => -e,
     }
@@ -642,7 +647,7 @@ pub fn sys_mkdirat_user(s: &mut Sim, path: u64, len: u32) -> i32 {
 /// The caller runs the file's `->release()` through [`crate::linux::fs::__fput`]
 /// outside the simulator borrow.
 pub fn sys_close(s: &mut Sim, fd: i32) -> Result<Option<Box<file>>, i32> {
-    let fl = s.fds.close(fd)?;
+    let fl = s.linux.fds.close(fd)?;
     if let Some(f) = &fl {
         release_obj(s, f);
     }
@@ -655,7 +660,7 @@ pub fn sys_close(s: &mut Sim, fd: i32) -> Result<Option<Box<file>>, i32> {
 pub fn release_obj(s: &mut Sim, fl: &file) {
     match fl.kind {
         FileKind::PipeRead | FileKind::PipeWrite => {
-            let p = &mut s.vfs.pipes[fl.obj as usize];
+            let p = &mut s.linux.vfs.pipes[fl.obj as usize];
             if fl.kind == FileKind::PipeRead {
                 p.readers = p.readers.saturating_sub(1);
             } else {
@@ -665,11 +670,11 @@ pub fn release_obj(s: &mut Sim, fl: &file) {
             // both wait queues, without a key (`wake_up_interruptible_all`).
             let one_side = (p.readers == 0) != (p.writers == 0);
             if one_side {
-                s.vfs.wake(WaitQueue::PipeRd(fl.obj), 0);
-                s.vfs.wake(WaitQueue::PipeWr(fl.obj), 0);
+                s.linux.vfs.wake(WaitQueue::PipeRd(fl.obj), 0);
+                s.linux.vfs.wake(WaitQueue::PipeWr(fl.obj), 0);
             }
         }
-        FileKind::Socket(i) => s.vfs.net.release(i),
+        FileKind::Socket(i) => s.linux.vfs.net.release(i),
         _ => {}
     }
 }
@@ -682,7 +687,7 @@ mod tests {
     #[test]
     fn open_pipe_write_read_close() {
         let mut s = Sim::new(Config::default());
-        let base = s.user.base() as u64;
+        let base = s.linux.user.base() as u64;
         assert_eq!(sys_openat(&mut s, b"/dev/nope", O_RDWR), -ENOENT);
         let null = sys_openat(&mut s, b"/dev/null", O_RDWR);
         assert_eq!(null, 3);

@@ -6,15 +6,9 @@
 //! Userspace (TypeScript) writes this arena directly; its addresses are real addresses in the
 //! simulator's memory, so a user pointer in an SQE is a plain number both sides agree on.
 
+pub use crate::include::linux::UserMem;
 use crate::trace::Prov;
 use crate::uapi::errno::{EINVAL, ENAMETOOLONG};
-
-/// The user memory arena.
-pub struct UserMem {
-    buf: Vec<u8>,
-    prov: Vec<Prov>,
-    src: Vec<u32>,
-}
 
 impl UserMem {
     /// Allocates `len` zeroed bytes of user memory.

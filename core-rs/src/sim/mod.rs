@@ -14,36 +14,12 @@
 //! takes the borrow again. A violation panics (a bug in the simulator, never in a scenario).
 
 use core::cell::RefCell;
-use core::ffi::c_void;
 use std::collections::VecDeque;
 
-use crate::io_uring::enter::EnterCall;
-use crate::io_uring::types::{IoKiocb, IoRingCtx, Req, TwItem};
-use crate::linux::fs::FdTable;
-use crate::linux::uaccess::UserMem;
+use crate::include::io_uring_types::{IoKiocb, IoRingCtx, IoUringState, Req};
+use crate::include::linux::{FdTable, LinuxState, UserMem, Vfs};
+pub use crate::include::linux::{Task, Timer, WorkItem};
 use crate::trace::{Ctx, Event, Trace, TraceRecord};
-
-/// A deferred function call: `struct work_struct` / `struct callback_head`.
-#[derive(Clone, Copy, Debug)]
-pub struct WorkItem {
-    /// The function to run.
-    pub func: unsafe fn(*mut c_void),
-    /// Its argument.
-    pub data: *mut c_void,
-    /// The request this work concerns, for traces (0 if none).
-    pub req: u32,
-}
-
-/// A timer that runs a [`WorkItem`] in device context at `deadline_ns`.
-#[derive(Clone, Copy, Debug)]
-pub struct Timer {
-    /// When it fires, in simulated nanoseconds.
-    pub deadline_ns: u64,
-    /// Arming order (ties fire in it).
-    pub seq: u64,
-    /// What runs.
-    pub item: WorkItem,
-}
 
 /// Simulator-wide switches a scenario chooses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,63 +84,15 @@ impl KernelProfile {
     }
 }
 
-/// The submitting task (one process, one thread, as in the recorded scenarios).
-#[derive(Default)]
-pub struct Task {
-    /// The `io_uring_enter` in progress, if the task is in the kernel.
-    pub sys: Option<EnterCall>,
-    /// Normal task_work queued for the task (`tctx->task_list`).
-    pub tw: VecDeque<TwItem>,
-    /// The result of the last finished syscall, for the caller that started it.
-    pub last_ret: Option<i32>,
-    /// task_work items left in the batch the task runs in user mode.
-    pub tw_batch: u32,
-    /// task_work items the current user-mode batch has run (`io_uring_task_work_run`'s count).
-    pub tw_ran: u32,
-    /// The task is returning from a system call: it runs its task_work whatever the ring's
-    /// notification method (`exit_to_user_mode` handles `TIF_NOTIFY_SIGNAL`).
-    pub tw_on_return: bool,
-    /// The task sleeps interruptibly in user-requested time (`nanosleep`): task_work added
-    /// with `TWA_SIGNAL_NO_IPI` wakes it (`__set_notify_signal` → `wake_up_state(task,
-    /// TASK_INTERRUPTIBLE)`), it runs the work on the way out and the sleep restarts.
-    pub sleeping: bool,
-    /// When COOP_TASKRUN task_work queued while the task runs in user mode is run: the next
-    /// timer tick ([`crate::sim::sched::TICK_NS`]), whose return to user mode handles
-    /// `TIF_NOTIFY_SIGNAL`. `None` while no such work waits.
-    pub tw_tick_due: Option<u64>,
-    /// When a `nanosleep` begun with [`crate::sim::sched::sleep_begin`] ends (the page's
-    /// `sleep` op, stepped one unit at a time).
-    pub sleep_end: Option<u64>,
-}
-
-/// The simulated machine.
+/// The simulated machine: the simulator's own state (steps, clock, trace, the context code runs
+/// in) and each subsystem's share, as the kernel keeps it per subsystem.
 pub struct Sim {
     /// Steps run so far.
     pub step: u64,
     /// Simulated time in nanoseconds.
     pub clock_ns: u64,
-    /// Next request serial number.
-    pub serial: u32,
     /// The trace records.
     pub trace: Trace,
-    /// The descriptor table and the file slab.
-    pub fds: FdTable,
-    /// Rings by id − 1.
-    pub rings: Vec<Option<Box<IoRingCtx>>>,
-    /// The submitting task.
-    pub task: Task,
-    /// io-wq's queue: (request, its serial when queued).
-    pub iowq: VecDeque<(Req, u32)>,
-    /// The kernel workqueue (`system_wq`).
-    pub work: VecDeque<WorkItem>,
-    /// Armed timers.
-    pub timers: Vec<Timer>,
-    /// Next timer sequence number.
-    pub timer_seq: u64,
-    /// User memory.
-    pub user: UserMem,
-    /// Pipes, sockets, inodes and the other objects behind open files.
-    pub vfs: crate::linux::Vfs,
     /// Scenario switches.
     pub cfg: Config,
     /// The context and source location code is running in, stamped on records.
@@ -173,19 +101,20 @@ pub struct Sim {
     pub cur_src: u32,
     /// How many sanitizer reports were raised.
     pub sanitizer_reports: u32,
-    /// task_work ran in user mode; its completions still need a flush.
-    pub task_tw_flush: bool,
-    /// Scratch buffer `rs_req_info` returns.
-    pub req_info: crate::io_uring::types::ReqInfo,
-    /// Registered misc devices and loaded driver modules.
-    pub misc: crate::linux::miscdevice::MiscState,
-    /// The kernel log (`printk`).
-    pub log: crate::linux::printk::LogBuf,
-    /// uring_cmd bookkeeping: the issue context running now.
-    pub ucmd: crate::io_uring::uring_cmd::UringCmdCtx,
-    /// The SQPOLL thread running now (its ring): its task is swapped into `task` meanwhile.
-    pub sqt_running: Option<u32>,
+    /// Linux's state: the task, files, user memory, workqueue, timers, misc devices, log.
+    pub linux: LinuxState,
+    /// io_uring's state: rings, io-wq, request serials.
+    pub io_uring: IoUringState,
 }
+
+/// Simulated duration of one unit of work.
+pub const STEP_NS: u64 = 100;
+
+/// One scheduler tick: `CONFIG_HZ=250` on the kernel the recordings were made on (6.18.44).
+/// A task running in user mode enters the kernel at least this often (the timer interrupt)
+/// and handles `TIF_NOTIFY_SIGNAL` on the way back (`exit_to_user_mode_loop` →
+/// `arch_do_signal_or_restart` → `get_signal` → `task_work_run`).
+pub const TICK_NS: u64 = 4_000_000;
 
 /// Bound on kept trace records (12 MiB). Hosts drain the trace after every call; a host that
 /// does not loses the oldest half whenever the bound is reached (see [`Trace::push`]).
@@ -199,46 +128,25 @@ impl Sim {
         Sim {
             step: 0,
             clock_ns: 0,
-            serial: 0,
             trace: Trace::new(TRACE_CAP),
-            fds: FdTable::default(),
-            rings: Vec::new(),
-            task: Task::default(),
-            iowq: VecDeque::new(),
-            work: VecDeque::new(),
-            timers: Vec::new(),
-            timer_seq: 0,
-            user: UserMem::new(USER_MEM_BYTES),
-            vfs: crate::linux::Vfs::default(),
             cfg,
             cur_ctx: Ctx::User,
             cur_src: 0,
             sanitizer_reports: 0,
-            task_tw_flush: false,
-            req_info: crate::io_uring::types::ReqInfo {
-                serial: 0,
-                index: 0,
-                state: 0,
-                opcode: 0,
-                sqe_flags: 0,
-                in_issue: 0,
-                flags: 0,
-                user_data: 0,
-                fd: 0,
-                cmd_op: 0,
-                cmd_flags: 0,
-                res: 0,
-                cflags: 0,
-                issues: 0,
-                big_cqe: [0; 2],
-                pdu: [0; 32],
-                pdu_prov: [0; 32],
-                pdu_src: [0; 32],
+            linux: LinuxState {
+                task: Task::default(),
+                fds: FdTable::default(),
+                vfs: Vfs::default(),
+                user: UserMem::new(USER_MEM_BYTES),
+                work: VecDeque::new(),
+                timers: Vec::new(),
+                timer_seq: 0,
+                misc: Default::default(),
+                log: Default::default(),
+                sq_threads: Vec::new(),
+                sqt_running: None,
             },
-            misc: Default::default(),
-            log: Default::default(),
-            ucmd: Default::default(),
-            sqt_running: None,
+            io_uring: IoUringState::default(),
         }
     }
 
@@ -272,7 +180,8 @@ impl Sim {
 
     /// Returns a ring by id.
     pub fn ring(&self, id: u32) -> Option<&IoRingCtx> {
-        self.rings
+        self.io_uring
+            .rings
             .get(id.wrapping_sub(1) as usize)
             .and_then(|r| r.as_deref())
     }
@@ -290,30 +199,33 @@ impl Sim {
 
     /// Returns a ring by id, mutably.
     pub fn ring_mut(&mut self, id: u32) -> Option<&mut IoRingCtx> {
-        self.rings
+        self.io_uring
+            .rings
             .get_mut(id.wrapping_sub(1) as usize)
             .and_then(|r| r.as_deref_mut())
     }
 
     /// Queues a work item on the system workqueue (`queue_work(system_wq, ...)`).
     pub fn queue_work(&mut self, item: WorkItem) {
-        self.work.push_back(item);
+        self.linux.work.push_back(item);
     }
 
     /// Arms a timer `delay_ns` from now.
     pub fn add_timer(&mut self, delay_ns: u64, item: WorkItem) {
-        self.timer_seq += 1;
+        self.linux.timer_seq += 1;
         let t = Timer {
             deadline_ns: self.clock_ns + delay_ns,
-            seq: self.timer_seq,
+            seq: self.linux.timer_seq,
             item,
         };
-        self.timers.push(t);
+        self.linux.timers.push(t);
     }
 
     /// Returns whether anything could still happen without userspace doing something.
     pub fn has_background_work(&self) -> bool {
-        !self.iowq.is_empty() || !self.work.is_empty() || !self.timers.is_empty()
+        !self.io_uring.iowq.is_empty()
+            || !self.linux.work.is_empty()
+            || !self.linux.timers.is_empty()
     }
 }
 
@@ -347,9 +259,3 @@ pub fn with<R>(f: impl FnOnce(&mut Sim) -> R) -> R {
         f(sim)
     })
 }
-
-pub mod sched;
-pub use sched::{
-    advance_clock, return_to_user, run_until_idle, sleep_begin, spin, step, step_until, StepKind,
-    TICK_NS,
-};

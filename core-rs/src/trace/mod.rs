@@ -16,6 +16,7 @@ pub mod render;
 pub mod schema;
 pub mod srcfiles;
 
+pub use crate::include::io_uring_types::{Prov, ReqState};
 use schema::{EventSchema, Field, Kind::*, Word::*};
 
 /// The context (lane) an event ran in.
@@ -69,24 +70,6 @@ impl Ctx {
     }
 }
 
-/// Who last wrote a byte the UI shows (SQE, CQE, PDU or user memory).
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Prov {
-    /// Never written since the memory was allocated (zero from `__GFP_ZERO`).
-    Fresh = 0,
-    /// Written by userspace.
-    User = 1,
-    /// Written by the io_uring core (prep, CQE fill).
-    Core = 2,
-    /// Written by the driver (`write_pdu`).
-    Driver = 3,
-    /// Left over from a previous request that used the same recycled object.
-    Stale = 4,
-    /// Zeroed on purpose (RFC patch 2 in prep, or the v5 wrapper).
-    Zeroed = 5,
-}
-
 impl Prov {
     /// Every provenance, by value.
     pub const ALL: [Prov; 6] = [
@@ -109,33 +92,6 @@ impl Prov {
             Prov::Zeroed => "zeroed",
         }
     }
-}
-
-/// Where a request is in its life (docs/kernel-notes.md §3.10; one state per box of the state
-/// diagram).
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReqState {
-    /// In the request cache, not in use.
-    Free = 0,
-    /// Initialised and prepped from its SQE.
-    Prepped = 1,
-    /// Queued for an io-wq worker.
-    IowqQueued = 2,
-    /// The issue handler is running.
-    Issuing = 3,
-    /// Issued, waiting for the driver (`-EIOCBQUEUED`).
-    Inflight = 4,
-    /// A task_work item for it is queued.
-    TwPending = 5,
-    /// Completed; its CQE waits in the deferred completion list.
-    CompletePending = 6,
-    /// Its CQE was posted (to the CQ ring or the overflow list).
-    Done = 7,
-    /// Failed at init/prep.
-    FailedPrep = 8,
-    /// Waiting in a link chain for its predecessor.
-    Linked = 9,
 }
 
 impl ReqState {

@@ -1,4 +1,10 @@
-//! The scheduler: picks and runs the next unit of kernel work.
+//! The scheduler and the system-call entry: picks and runs the next unit of kernel work.
+//!
+//! Mirrors: `kernel/sched/` (which work runs next) and `arch/x86/entry/` with
+//! `kernel/entry/common.c` (a system call's entry, its return to user mode and the task_work
+//! run there). Like the kernel's syscall table, this sits above the subsystems it dispatches
+//! to (io_uring's `io_uring_enter` steps, io-wq, task_work, `close`), so neither `sim` (the
+//! machine's state) nor `linux` names io_uring.
 //!
 //! Priority, highest first: the task's own syscall (unless it sleeps); waking a sleeping
 //! waiter; io-wq workers; the system workqueue; task_work of a task in user mode (when the
@@ -13,19 +19,14 @@
 //! Each unit of work advances the clock by [`STEP_NS`], so the timeline has a time axis even
 //! where nothing sleeps.
 
-use super::*;
-use crate::io_uring::sqpoll::SqUnit;
+use crate::include::io_uring_types::Req;
+use crate::io_uring::sqpoll::{self, SqUnit};
 use crate::io_uring::{self, enter, tw};
+use crate::sim::{with, Sim, Timer, WorkItem};
+use crate::trace::{Ctx, Event};
 use crate::uapi::io_uring::IORING_SETUP_COOP_TASKRUN;
 
-/// Simulated duration of one unit of work.
-pub const STEP_NS: u64 = 100;
-
-/// One scheduler tick: `CONFIG_HZ=250` on the kernel the recordings were made on (6.18.44).
-/// A task running in user mode enters the kernel at least this often (the timer interrupt)
-/// and handles `TIF_NOTIFY_SIGNAL` on the way back (`exit_to_user_mode_loop` →
-/// `arch_do_signal_or_restart` → `get_signal` → `task_work_run`).
-pub const TICK_NS: u64 = 4_000_000;
+pub use crate::sim::{STEP_NS, TICK_NS};
 
 /// What a call to [`step`] did.
 #[repr(u32)]
@@ -64,16 +65,15 @@ enum Unit {
 fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
     // An SQPOLL thread's pass runs to its end on its own CPU (under `uring_lock`, up to the SQ
     // head store) before a task it woke gets to run.
-    let sq = crate::io_uring::sqpoll::pick(s);
+    let sq = sqpoll::pick(s);
     if let Some((r, u @ SqUnit::Pass, due)) = sq {
-        if due <= s.clock_ns && crate::io_uring::sqpoll::in_pass(s, r) {
+        if due <= s.clock_ns && sqpoll::in_pass(s, r) {
             return Some(Unit::Sq(r, u, due));
         }
     }
-    if let Some(c) = &s.task.sys {
-        let sq_wait = c.phase == enter::Phase::SqWait
-            && c.waited
-            && crate::io_uring::sqpoll::sq_wait_blocks(s, c.ring);
+    if let Some(c) = &s.linux.task.sys {
+        let sq_wait =
+            c.phase == enter::Phase::SqWait && c.waited && sqpoll::sq_wait_blocks(s, c.ring);
         if !sq_wait && (c.phase != enter::Phase::Sleeping || enter::should_wake(s)) {
             return Some(Unit::Syscall);
         }
@@ -85,75 +85,78 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
             return Some(Unit::Sq(r, u, due));
         }
     }
-    if let Some((req, serial)) = s.iowq.pop_front() {
+    if let Some((req, serial)) = s.io_uring.iowq.pop_front() {
         return Some(Unit::IoWq(req, serial));
     }
-    if let Some(w) = s.work.pop_front() {
+    if let Some(w) = s.linux.work.pop_front() {
         return Some(Unit::Work(w));
     }
-    if s.task.sys.is_none() {
-        if s.task.tw_batch > 0 {
-            if let Some(it) = s.task.tw.pop_front() {
-                s.task.tw_batch -= 1;
+    if s.linux.task.sys.is_none() {
+        if s.linux.task.tw_batch > 0 {
+            if let Some(it) = s.linux.task.tw.pop_front() {
+                s.linux.task.tw_batch -= 1;
                 return Some(Unit::UserTw(it));
             }
-            s.task.tw_batch = 0;
+            s.linux.task.tw_batch = 0;
         }
-        if s.task_tw_flush {
-            s.task_tw_flush = false;
+        if s.io_uring.task_tw_flush {
+            s.io_uring.task_tw_flush = false;
             return Some(Unit::UserTwFlush);
         }
         // `TWA_SIGNAL` interrupts the task in user mode (an IPI if it runs); with
         // `COOP_TASKRUN` (`TWA_SIGNAL_NO_IPI`) only TIF_NOTIFY_SIGNAL is set: a task sleeping
         // interruptibly is woken at once, a running one handles it on its next return to user
         // mode (a system call's end, or the next timer tick: see `tw_tick_due`).
-        let signal = s.task.tw.front().map_or(false, |it| {
+        let signal = s.linux.task.tw.front().map_or(false, |it| {
             s.ring(it.req.ring)
                 .map_or(true, |c| c.flags & IORING_SETUP_COOP_TASKRUN == 0)
         });
-        if s.task.tw.is_empty() {
-            s.task.tw_on_return = false;
-            s.task.tw_tick_due = None;
+        if s.linux.task.tw.is_empty() {
+            s.linux.task.tw_on_return = false;
+            s.linux.task.tw_tick_due = None;
         }
-        if signal || ((s.task.tw_on_return || s.task.sleeping) && !s.task.tw.is_empty()) {
-            s.task.tw_batch = s.task.tw.len() as u32 - 1;
-            s.task.tw_tick_due = None;
-            return s.task.tw.pop_front().map(Unit::UserTw);
+        if signal
+            || ((s.linux.task.tw_on_return || s.linux.task.sleeping) && !s.linux.task.tw.is_empty())
+        {
+            s.linux.task.tw_batch = s.linux.task.tw.len() as u32 - 1;
+            s.linux.task.tw_tick_due = None;
+            return s.linux.task.tw.pop_front().map(Unit::UserTw);
         }
     }
     let within = |t: u64| horizon.map_or(true, |h| t <= h);
     // The tick that runs COOP_TASKRUN task_work of a task running in user mode, if it comes
     // before any timer.
-    let first_timer = s.timers.iter().map(|t| t.deadline_ns).min();
+    let first_timer = s.linux.timers.iter().map(|t| t.deadline_ns).min();
     if let Some((r, u, due)) = sq {
         let before = |t: Option<u64>| t.map_or(true, |t| due <= t);
         if within(due)
             && before(first_timer)
-            && before(s.task.sleep_end)
-            && before(s.task.tw_tick_due)
+            && before(s.linux.task.sleep_end)
+            && before(s.linux.task.tw_tick_due)
             && before(enter::deadline(s))
         {
             return Some(Unit::Sq(r, u, due));
         }
     }
-    if let Some(due) = s.task.tw_tick_due {
-        if s.task.sys.is_none()
-            && !s.task.sleeping
+    if let Some(due) = s.linux.task.tw_tick_due {
+        if s.linux.task.sys.is_none()
+            && !s.linux.task.sleeping
             && within(due)
             && first_timer.map_or(true, |t| due <= t)
         {
             return Some(Unit::Tick(due));
         }
     }
-    if let Some(end) = s.task.sleep_end {
-        if s.task.sys.is_none() && within(end) && first_timer.map_or(true, |t| end < t) {
+    if let Some(end) = s.linux.task.sleep_end {
+        if s.linux.task.sys.is_none() && within(end) && first_timer.map_or(true, |t| end < t) {
             return Some(Unit::SleepEnd(end));
         }
     }
     // A timer due after the waiting task's own timeout does not fire first.
     let wait_deadline = enter::deadline(s);
-    if !s.timers.is_empty() {
+    if !s.linux.timers.is_empty() {
         let (i, t) = s
+            .linux
             .timers
             .iter()
             .enumerate()
@@ -161,7 +164,7 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
             .map(|(i, t)| (i, t.deadline_ns))
             .expect("non-empty");
         if within(t) && wait_deadline.map_or(true, |d| t <= d) {
-            let t = s.timers.remove(i);
+            let t = s.linux.timers.remove(i);
             return Some(Unit::Timer(t));
         }
     }
@@ -171,7 +174,7 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
         }
         return None;
     }
-    if s.task.sys.is_some() && s.timers.is_empty() {
+    if s.linux.task.sys.is_some() && s.linux.timers.is_empty() {
         return Some(Unit::Deadlock);
     }
     None
@@ -230,9 +233,9 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
         Unit::UserTw(item) => {
             tw::run_tw_item(item, false);
             with(|s| {
-                s.task.tw_ran += 1;
-                if s.task.tw_batch == 0 {
-                    s.task_tw_flush = true;
+                s.linux.task.tw_ran += 1;
+                if s.linux.task.tw_batch == 0 {
+                    s.io_uring.task_tw_flush = true;
                 }
                 s.cur_ctx = Ctx::User;
             });
@@ -244,7 +247,7 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
                 // `tctx_task_work_run` traces the batch after `io_handle_tw_list` has run it and
                 // flushed its completions (io_uring/io_uring.c), with the number of items run.
                 enter::flush_all_rings(s);
-                let n = core::mem::replace(&mut s.task.tw_ran, 0);
+                let n = core::mem::replace(&mut s.linux.task.tw_ran, 0);
                 s.emit(Event::io_uring_task_work_run, 0, 0, 0, i64::from(n), 0);
                 s.cur_ctx = Ctx::User;
             });
@@ -255,20 +258,20 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
                 if due > s.clock_ns {
                     s.clock_ns = due;
                 }
-                s.task.tw_tick_due = None;
+                s.linux.task.tw_tick_due = None;
                 // The tick's return to user mode runs everything queued (`task_work_run`).
-                s.task.tw_on_return = true;
+                s.linux.task.tw_on_return = true;
             });
             let item = with(|s| {
-                let n = s.task.tw.len() as u32;
-                s.task.tw_batch = n.saturating_sub(1);
-                s.task.tw.pop_front()
+                let n = s.linux.task.tw.len() as u32;
+                s.linux.task.tw_batch = n.saturating_sub(1);
+                s.linux.task.tw.pop_front()
             });
             if let Some(item) = item {
                 tw::run_tw_item(item, false);
                 with(|s| {
-                    if s.task.tw_batch == 0 {
-                        s.task_tw_flush = true;
+                    if s.linux.task.tw_batch == 0 {
+                        s.io_uring.task_tw_flush = true;
                     }
                     s.cur_ctx = Ctx::User;
                 });
@@ -281,13 +284,13 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
                 if end > s.clock_ns {
                     s.clock_ns = end;
                 }
-                s.task.sleeping = false;
-                s.task.sleep_end = None;
-                s.task.tw_tick_due = None;
-                s.task.tw.len()
+                s.linux.task.sleeping = false;
+                s.linux.task.sleep_end = None;
+                s.linux.task.tw_tick_due = None;
+                s.linux.task.tw.len()
             });
             if n > 0 {
-                while let Some(item) = with(|s| s.task.tw.pop_front()) {
+                while let Some(item) = with(|s| s.linux.task.tw.pop_front()) {
                     tw::run_tw_item(item, false);
                 }
                 with(|s| {
@@ -318,7 +321,7 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
                     s.clock_ns = due;
                 }
             });
-            crate::io_uring::sqpoll::run_unit(ring, u);
+            sqpoll::run_unit(ring, u);
             StepKind::SqThread
         }
     }
@@ -334,7 +337,7 @@ fn run_item(w: WorkItem, ev: Event) {
     // pointer that stay valid until the item has run (the item owns its data).
     unsafe { (w.func)(w.data) };
     with(|s| {
-        s.cur_ctx = if s.task.sys.is_some() {
+        s.cur_ctx = if s.linux.task.sys.is_some() {
             Ctx::Core
         } else {
             Ctx::User
@@ -360,7 +363,7 @@ pub fn run_until_idle(max_steps: u64) -> u64 {
 /// `max_steps`).
 pub fn advance_clock(ns: u64, max_steps: u64) -> u64 {
     let end = with(|s| {
-        s.task.sleeping = true;
+        s.linux.task.sleeping = true;
         s.clock_ns.saturating_add(ns)
     });
     let mut n = 0;
@@ -368,7 +371,7 @@ pub fn advance_clock(ns: u64, max_steps: u64) -> u64 {
         n += 1;
     }
     with(|s| {
-        s.task.sleeping = false;
+        s.linux.task.sleeping = false;
         if s.clock_ns < end {
             s.clock_ns = end;
         }
@@ -380,8 +383,8 @@ pub fn advance_clock(ns: u64, max_steps: u64) -> u64 {
 /// sleeps interruptibly, and a unit of its own ends the sleep at the deadline.
 pub fn sleep_begin(ns: u64) {
     with(|s| {
-        s.task.sleeping = true;
-        s.task.sleep_end = Some(s.clock_ns.saturating_add(ns));
+        s.linux.task.sleeping = true;
+        s.linux.task.sleep_end = Some(s.clock_ns.saturating_add(ns));
     });
 }
 
@@ -405,7 +408,7 @@ pub fn spin(ns: u64, max_steps: u64) -> u64 {
 /// The task leaves a system call: it runs all its pending task_work (and whatever is due now),
 /// whatever the rings' notification method. Returns how many units ran.
 pub fn return_to_user(max_steps: u64) -> u64 {
-    with(|s| s.task.tw_on_return = true);
+    with(|s| s.linux.task.tw_on_return = true);
     run_until_idle(max_steps)
 }
 
@@ -415,29 +418,29 @@ pub fn return_to_user(max_steps: u64) -> u64 {
 /// `-EINTR` (it cannot happen in a scenario that terminates).
 pub fn run_syscall_to_completion(max_steps: u64) -> i32 {
     for _ in 0..max_steps {
-        if with(|s| s.task.sys.is_none()) {
+        if with(|s| s.linux.task.sys.is_none()) {
             break;
         }
         step();
     }
-    if with(|s| s.task.sys.is_some()) {
+    if with(|s| s.linux.task.sys.is_some()) {
         // Give up as a signal would end it, so the task is not left inside the syscall.
         with(enter::interrupt_deadlocked_wait);
         for _ in 0..1000 {
-            if with(|s| s.task.sys.is_none()) {
+            if with(|s| s.linux.task.sys.is_none()) {
                 break;
             }
             enter::run_step();
         }
     }
-    with(|s| s.task.last_ret.unwrap_or(-crate::uapi::errno::EINTR))
+    with(|s| s.linux.task.last_ret.unwrap_or(-crate::uapi::errno::EINTR))
 }
 
 /// What the task is doing, as the wasm ABI reports it: 0 in user mode, 1 inside a system call,
 /// 2 asleep (in `io_uring_enter`'s wait or in `nanosleep`).
 pub fn task_state(s: &Sim) -> u32 {
-    match &s.task.sys {
-        None if s.task.sleeping => 2,
+    match &s.linux.task.sys {
+        None if s.linux.task.sleeping => 2,
         None => 0,
         Some(c) if c.phase == enter::Phase::Sleeping => 2,
         Some(c) if c.phase == enter::Phase::SqWait && c.waited => 2,
@@ -448,7 +451,7 @@ pub fn task_state(s: &Sim) -> u32 {
 /// Userspace stored `len` bytes at user address `addr`: the bytes become userspace's (for the
 /// provenance view), and a write into a ring's SQE array is noted there too.
 pub fn user_wrote(s: &mut Sim, addr: usize, len: u32) {
-    s.user.mark_user(addr as u64, len as usize);
+    s.linux.user.mark_user(addr as u64, len as usize);
     io_uring::uring_cmd::note_user_sqe_write(s, addr, len as usize);
 }
 
@@ -489,7 +492,7 @@ fn syscall_then_fput(
     f: impl FnOnce(&mut Sim) -> (i32, Option<Box<crate::include::fs::file>>),
 ) -> i32 {
     let r = with(|s| {
-        if s.task.sys.is_some() {
+        if s.linux.task.sys.is_some() {
             // The one-thread program is blocked in io_uring_enter.
             return None;
         }
@@ -510,4 +513,22 @@ fn syscall_then_fput(
         }
         None => -crate::uapi::errno::EBUSY,
     }
+}
+
+/// `io_uring_enter(2)` run to completion: starts it ([`enter::begin`]) and runs the machine until it
+/// returns (bounded; see [`run_syscall_to_completion`]). Returns its result,
+/// or `-EBUSY` if the task is already inside a syscall.
+pub fn io_uring_enter_to_completion(
+    fd: i32,
+    to_submit: u32,
+    min_complete: u32,
+    flags: u32,
+    arg: u64,
+    argsz: u32,
+) -> i32 {
+    let r = with(|s| enter::begin(s, fd, to_submit, min_complete, flags, arg, argsz));
+    if r < 0 {
+        return r;
+    }
+    run_syscall_to_completion(10_000_000)
 }
