@@ -3373,11 +3373,11 @@ static void sc_sqpoll_pipe_read(struct trace *t)
 	sq_wake(t, 1);
 	st_sleep(t, 20, "the SQ thread issues the READ: the pipe is empty, poll is armed");
 	st_state(t, "SQ head 1, no CQE");
-	st_sleep(t, 300, "the thread goes to sleep");
+	st_sleep(t, 600, "the thread goes to sleep (sq_thread_idle 100 ms)");
 	st_state(t, "NEED_WAKEUP set");
 	sys_write_bytes(t, "pipe_w", 10, "the wake-up queues task_work for the SQ thread, which wakes to run it");
 	tr_ignore_last(t, "/state", "the SQ thread runs the task_work on another CPU, racing the return of write()");
-	st_sleep(t, 20, "the READ completed by the SQ thread's task_work");
+	st_sleep(t, 50, "the READ completed by the SQ thread's task_work");
 	st_state(t, "CQ tail 1, NEED_WAKEUP clear");
 	st_reap(t, -1);
 	st_ring_close(t, NULL);
