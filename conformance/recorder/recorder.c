@@ -3262,17 +3262,17 @@ static void sc_sqpoll_basic(struct trace *t)
 		return;
 	q(t, sqe_nop(1));
 	sq_wake(t, 1);
-	st_sleep(t, 50, "the woken SQ thread consumes the SQE and posts its CQE");
+	st_sleep(t, 100, "the woken SQ thread consumes the SQE and posts its CQE");
 	st_state(t, "SQ head 1, CQ tail 1, NEED_WAKEUP clear: the thread spins for sq_thread_idle (1 s)");
 	st_reap(t, -1);
 	queue_nops(t, 3, 2);
 	sq_publish_racy(t);
-	st_sleep(t, 50, "three more with no system call at all: only the SQ tail store");
+	st_sleep(t, 100, "three more with no system call at all: only the SQ tail store");
 	st_state(t, "SQ head 4, CQ tail 4");
 	st_reap(t, -1);
 	q(t, sqe_nop(5));
 	sq_publish_racy(t);
-	st_sleep(t, 50, "again");
+	st_sleep(t, 100, "again");
 	st_state(t, "SQ head 5, CQ tail 5");
 	st_reap(t, -1);
 	st_ring_close(t, "the last reference goes: the SQ thread is stopped");
@@ -3280,29 +3280,29 @@ static void sc_sqpoll_basic(struct trace *t)
 
 static void sc_sqpoll_idle_wakeup(struct trace *t)
 {
-	if (!sq_start(t, 4, 0, 100))
+	if (!sq_start(t, 4, 0, 500))
 		return;
 	q(t, sqe_nop(1));
 	sq_wake(t, 1);
-	st_sleep(t, 20, "the SQ thread submits the NOP");
+	st_sleep(t, 100, "the SQ thread submits the NOP");
 	st_state(t, "CQ tail 1, the thread awake (NEED_WAKEUP clear)");
 	st_reap(t, -1);
-	st_sleep(t, 300, "nothing to do for longer than sq_thread_idle (100 ms): the thread goes to sleep");
+	st_sleep(t, 1500, "nothing to do for longer than sq_thread_idle (500 ms): the thread goes to sleep");
 	st_state(t, "IORING_SQ_NEED_WAKEUP set");
 	q(t, sqe_nop(2));
 	st_publish(t);
-	st_sleep(t, 50, "the sleeping thread does not see the new SQE");
+	st_sleep(t, 100, "the sleeping thread does not see the new SQE");
 	st_state(t, "SQ head still 1, no CQE");
 	sq_wake(t, 1);
-	st_sleep(t, 20, "the woken thread submits");
+	st_sleep(t, 100, "the woken thread submits");
 	st_state(t, "SQ head 2, CQ tail 2, NEED_WAKEUP clear again");
 	st_reap(t, -1);
-	st_sleep(t, 300, "idle again");
+	st_sleep(t, 1500, "idle again");
 	st_state(t, "NEED_WAKEUP set");
 	sq_wake(t, 0);
-	st_sleep(t, 20, "woken with nothing to submit, the thread stays awake for sq_thread_idle");
+	st_sleep(t, 100, "woken with nothing to submit, the thread stays awake for sq_thread_idle");
 	st_state(t, "NEED_WAKEUP clear");
-	st_sleep(t, 300, "and sleeps again");
+	st_sleep(t, 1500, "and sleeps again");
 	st_state(t, "NEED_WAKEUP set");
 	st_ring_close(t, NULL);
 }
@@ -3316,7 +3316,7 @@ static void sc_sqpoll_enter(struct trace *t)
 	st_note(t, "ret 2 (to_submit as passed) although the sleeping thread consumed nothing: the wait timed out");
 	st_reap(t, -1);
 	sq_wake(t, 0);
-	st_sleep(t, 20, "the woken thread submits both");
+	st_sleep(t, 100, "the woken thread submits both");
 	st_state(t, NULL);
 	st_reap(t, -1);
 	st_enter(t, 5, 0, 0, -1);
@@ -3352,7 +3352,7 @@ static void sc_sqpoll_cq_overflow(struct trace *t)
 	for (int i = 0; i < 3; i++) {
 		queue_nops(t, 2, 1 + 2 * i);
 		sq_publish_racy(t);
-		st_sleep(t, 30, "the SQ thread submits two NOPs; nobody reaps");
+		st_sleep(t, 100, "the SQ thread submits two NOPs; nobody reaps");
 		st_state(t, NULL);
 	}
 	st_reap(t, -1);
@@ -3367,17 +3367,17 @@ static void sc_sqpoll_cq_overflow(struct trace *t)
 
 static void sc_sqpoll_pipe_read(struct trace *t)
 {
-	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !sq_start(t, 4, 0, 100))
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !sq_start(t, 4, 0, 500))
 		return;
 	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "in", 64, 64, 0, 1));
 	sq_wake(t, 1);
-	st_sleep(t, 20, "the SQ thread issues the READ: the pipe is empty, poll is armed");
+	st_sleep(t, 100, "the SQ thread issues the READ: the pipe is empty, poll is armed");
 	st_state(t, "SQ head 1, no CQE");
-	st_sleep(t, 600, "the thread goes to sleep (sq_thread_idle 100 ms)");
+	st_sleep(t, 1500, "the thread goes to sleep (sq_thread_idle 500 ms)");
 	st_state(t, "NEED_WAKEUP set");
 	sys_write_bytes(t, "pipe_w", 10, "the wake-up queues task_work for the SQ thread, which wakes to run it");
 	tr_ignore_last(t, "/state", "the SQ thread runs the task_work on another CPU, racing the return of write()");
-	st_sleep(t, 50, "the READ completed by the SQ thread's task_work");
+	st_sleep(t, 100, "the READ completed by the SQ thread's task_work");
 	st_state(t, "CQ tail 1, NEED_WAKEUP clear");
 	st_reap(t, -1);
 	st_ring_close(t, NULL);

@@ -285,7 +285,7 @@ static const struct scenario scenarios[] = {
 	{ "cancel_poll_all", sc_cancel_poll_all, "CANCEL_ALL by user_data across tables: a multishot and a one-shot POLL_ADD and a TIMEOUT sharing user_data 5 (res 3); two TIMEOUTs sharing user_data 6, one then the rest." },
 	/* SQPOLL */
 	{ "sqpoll_basic", sc_sqpoll_basic, "SQPOLL ring, sq_thread_idle 1000 ms: a NOP, then three, published with no system call; the SQ thread consumes them and posts the CQEs." },
-	{ "sqpoll_idle_wakeup", sc_sqpoll_idle_wakeup, "SQPOLL, sq_thread_idle 100 ms: the thread goes to sleep and sets IORING_SQ_NEED_WAKEUP; a published SQE waits until io_uring_enter(IORING_ENTER_SQ_WAKEUP) wakes it; woken with nothing to do it sleeps again after the idle time." },
+	{ "sqpoll_idle_wakeup", sc_sqpoll_idle_wakeup, "SQPOLL, sq_thread_idle 500 ms: the thread goes to sleep and sets IORING_SQ_NEED_WAKEUP; a published SQE waits until io_uring_enter(IORING_ENTER_SQ_WAKEUP) wakes it; woken with nothing to do it sleeps again after the idle time." },
 	{ "sqpoll_enter", sc_sqpoll_enter, "io_uring_enter on an SQPOLL ring returns to_submit as passed (5 with nothing queued), waits with GETEVENTS, SQ_WAIT on a ring with room returns at once." },
 	{ "sqpoll_sq_wait", sc_sqpoll_sq_wait, "SQPOLL: a full SQ ring with the thread asleep; io_uring_enter(SQ_WAKEUP|SQ_WAIT) wakes it and returns once it consumed the SQEs (and posted the CQEs)." },
 	{ "sqpoll_cq_overflow", sc_sqpoll_cq_overflow, "SQPOLL, CQ of 4: six NOPs without reaping overflow; IORING_SQ_CQ_OVERFLOW is set; a GETEVENTS enter flushes." },
