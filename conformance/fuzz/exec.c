@@ -10,6 +10,7 @@
  *                                                           (written at the local tail;
  *                                                            ADDR_KIND 1: addr is the data
  *                                                            buffer, 2: a timespec of ADDR ns)
+ *   socketpair                                              (an AF_UNIX stream pair)
  *   write FD BYTES                                          (write(2) from the data buffer)
  *   publish
  *   sqarray INDEX VALUE
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <linux/io_uring.h>
 #include <linux/time_types.h>
@@ -87,6 +89,13 @@ int main(void)
 				return 1;
 			}
 			printf("{\"ret\":0,\"r\":%d,\"w\":%d}\n", fds[0], fds[1]);
+		} else if (!strcmp(cmd, "socketpair")) {
+			int fds[2];
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0) {
+				perror("socketpair");
+				return 1;
+			}
+			printf("{\"ret\":0,\"a\":%d,\"b\":%d}\n", fds[0], fds[1]);
 		} else if (!strcmp(cmd, "write")) {
 			int fd;
 			unsigned n;

@@ -15,7 +15,10 @@
 // readers racing for the same bytes), queue TIMEOUTs that end by completion count (their
 // 10 s timers never fire during a program), guard READs with LINK_TIMEOUTs, and
 // ASYNC_CANCEL / TIMEOUT_REMOVE pending user_data values, the cancels also by file, opcode or
-// any request, one or all (IORING_ASYNC_CANCEL_* flags). Requests that
+// any request, one or all (IORING_ASYNC_CANCEL_* flags). They also SEND on an AF_UNIX
+// stream pair and RECV on its other end (a RECV on the empty socket waits through async poll
+// until a SEND or a write(2) to the peer wakes it; MSG_DONTWAIT, MSG_WAITALL, MSG_PEEK; at most
+// one RECV waits), and POLL_ADD the sockets. Requests that
 // complete asynchronously to the task (IOSQE_ASYNC, IOSQE_IO_DRAIN, and link chains left open
 // at the end of a submission batch, which go to io-wq) are left out: their timing
 // is not part of what the comparison can hold the simulator to.
@@ -148,16 +151,18 @@ async function program(seed) {
     cq = Math.max(entries, flags & SETUP.CQE_MIXED ? 2 : 1) * r.pick([1, 1, 2]);
   }
   const pipeFds = await k.send('pipe');
+  // An AF_UNIX stream pair: SEND on unix_a, RECV and POLL_ADD on both ends, write(2) to unix_a.
+  const sockFds = await k.send('socketpair');
   const files = [
     { id: 'pipe_r', fd_kind: 'pipe_read_end', fd: pipeFds.r, peer: 'pipe_w' },
     { id: 'pipe_w', fd_kind: 'pipe_write_end', fd: pipeFds.w, peer: 'pipe_r' },
+    { id: 'unix_a', fd_kind: 'unix_stream', fd: sockFds.a, peer: 'unix_b' },
+    { id: 'unix_b', fd_kind: 'unix_stream', fd: sockFds.b, peer: 'unix_a' },
   ];
-  const fileRef = (id) => ({
-    fd: id === 'pipe_r' ? pipeFds.r : pipeFds.w,
-    fd_ref: 'file',
-    file: id,
-    fd_kind: id === 'pipe_r' ? 'pipe_read_end' : 'pipe_write_end',
-  });
+  const fileRef = (id) => {
+    const f = files.find((x) => x.id === id);
+    return { fd: f.fd, fd_ref: 'file', file: id, fd_kind: f.fd_kind };
+  };
   const setupIn = { kind: 'setup', entries, flags, ...(flags & SETUP.CQSIZE ? { cq_entries_requested: cq } : {}) };
   const s = await k.send(`setup ${entries} ${flags} ${cq}`);
   add(setupIn, s);
@@ -182,6 +187,7 @@ async function program(seed) {
   // The user_data of the one READ that may be in flight (null: none), and user_data values
   // worth cancelling.
   let readPending = null;
+  let recvPending = null;
   const targets = [];
   for (let round = 0; round < rounds; round++) {
     const room = sqEntries - (tail - head);
@@ -245,6 +251,11 @@ async function program(seed) {
           'poll',
           'poll',
           'premove',
+          'send',
+          'send',
+          'recv',
+          'recv',
+          'spoll',
         ]);
         if (what === 'read' && readPending === null) {
           Object.assign(q, {
@@ -309,6 +320,44 @@ async function program(seed) {
             len: r.chance(40) ? 1 : r.chance(5) ? 8 : 0,
           });
           targets.push(q.user_data);
+        } else if (what === 'send') {
+          // SEND on unix_a (sometimes MSG_DONTWAIT or MSG_WAITALL): never waits, the peer's
+          // queue is far from full.
+          Object.assign(q, {
+            opcode: 26,
+            ...fileRef('unix_a'),
+            len: r.below(65),
+            addr: '<ptr>',
+            addr_ptr: { type: 'buffer', buf: 'data', size: 4096 },
+            op_flags: r.pick([0, 0, 0, 0x40, 0x100]),
+          });
+          kind = 1;
+        } else if (what === 'recv' && recvPending === null) {
+          // RECV on unix_b: waits through async poll on the socket until a SEND or a write(2)
+          // wakes it (MSG_WAITALL: until it has them all; MSG_PEEK leaves the bytes; with
+          // MSG_DONTWAIT an empty socket is -EAGAIN). At most one waits at a time.
+          Object.assign(q, {
+            opcode: 27,
+            ...fileRef('unix_b'),
+            len: 1 + r.below(64),
+            addr: '<ptr>',
+            addr_ptr: { type: 'buffer', buf: 'data', size: 4096 },
+            op_flags: r.pick([0, 0, 0, 0x40, 0x100, 0x2]),
+          });
+          kind = 1;
+          recvPending = q.user_data;
+          targets.push(q.user_data);
+        } else if (what === 'spoll') {
+          // POLL_ADD on the socket pair: POLLIN on unix_b (one-shot or multishot), POLLOUT on
+          // unix_a (ready at once).
+          const out = r.chance(25);
+          Object.assign(q, {
+            opcode: 6,
+            ...fileRef(out ? 'unix_a' : 'unix_b'),
+            op_flags: out ? 4 : 1,
+            len: r.chance(40) ? 1 : 0,
+          });
+          targets.push(q.user_data);
         } else if (what === 'premove') {
           Object.assign(q, {
             opcode: 7,
@@ -334,7 +383,7 @@ async function program(seed) {
           }
         }
       }
-      const validOp = [0, 46, 6, 7, 11, 12, 14, 15, 22, 23].includes(q.opcode);
+      const validOp = [0, 46, 6, 7, 11, 12, 14, 15, 22, 23, 26, 27].includes(q.opcode);
       if (q.flags & IOSQE_CQE_SKIP_SUCCESS && validOp && !(q.flags & (128 | IOSQE_BUFFER_SELECT)))
         skipCandidate.add(tail + i);
       byIndex.set(tail + i, q);
@@ -411,6 +460,10 @@ async function program(seed) {
       const bytes = 1 + r.below(32);
       add({ kind: 'syscall', call: 'write', ...fileRef('pipe_w'), bytes }, await k.send(`write ${pipeFds.w} ${bytes}`));
     }
+    if (r.chance(20)) {
+      const bytes = 1 + r.below(48);
+      add({ kind: 'syscall', call: 'write', ...fileRef('unix_a'), bytes }, await k.send(`write ${sockFds.a} ${bytes}`));
+    }
     if (async || r.chance(80)) {
       const max = async || r.chance(50) ? -1 : r.below(5);
       if (async)
@@ -422,6 +475,7 @@ async function program(seed) {
       const got = await k.send(`reap ${max}`);
       add({ kind: 'reap', ...(max >= 0 ? { max } : {}) }, got);
       if (readPending !== null && got.cqes.some((c) => c.user_data === String(BigInt(readPending)))) readPending = null;
+      if (recvPending !== null && got.cqes.some((c) => c.user_data === String(BigInt(recvPending)))) recvPending = null;
     }
     void big;
   }

@@ -778,6 +778,38 @@ static int file_udp(struct trace *t, const char *rxid, const char *txid)
 	return 0;
 }
 
+/* A listener with no connection yet (ACCEPT scenarios connect to it with `connect` steps). */
+static int file_tcp_listener(struct trace *t, const char *id, int backlog)
+{
+	struct sockaddr_in sa;
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0) {
+		tr_fail(t, "socket tcp");
+		return -1;
+	}
+	struct tfile *fl = file_add(t, id, "tcp_listener", l, "socket(AF_INET, SOCK_STREAM), bind 127.0.0.1:0, listen()");
+	if (!fl || loopback_bind(t, l, &sa) < 0)
+		return -1;
+	fl->backlog = backlog;
+	if (listen(l, backlog) < 0) {
+		tr_fail(t, "listen");
+		return -1;
+	}
+	return l;
+}
+
+/* A TCP socket that is neither bound nor connected. */
+static int file_tcp_unconnected(struct trace *t, const char *id)
+{
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0) {
+		tr_fail(t, "socket tcp");
+		return -1;
+	}
+	file_add(t, id, "tcp_unconnected", c, "socket(AF_INET, SOCK_STREAM)");
+	return c;
+}
+
 static void emit_files(struct trace *t)
 {
 	struct jw w;
@@ -1534,6 +1566,7 @@ struct sysargs {
 	const char *request;
 	unsigned long request_num;
 	int level, optname, optlen;
+	const char *to; /* connect: the listener's file id */
 };
 
 static long st_syscall(struct trace *t, const char *id, struct sysargs a, const char *what)
@@ -1566,6 +1599,15 @@ static long st_syscall(struct trace *t, const char *id, struct sysargs a, const 
 	else if (!strcmp(a.call, "close")) {
 		ret = close(f->fd);
 		f->fd = -1;
+	} else if (!strcmp(a.call, "connect")) {
+		struct tfile *l = tr_file(t, a.to);
+		struct sockaddr_in sa;
+		socklen_t sl = sizeof(sa);
+		if (!l || getsockname(l->fd, (struct sockaddr *)&sa, &sl) < 0) {
+			t->failed = 1;
+			return -EIO;
+		}
+		ret = connect(f->fd, (struct sockaddr *)&sa, sizeof(sa));
 	} else {
 		fprintf(stderr, "recorder: unknown syscall %s\n", a.call);
 		t->failed = 1;
@@ -1585,6 +1627,8 @@ static long st_syscall(struct trace *t, const char *id, struct sysargs a, const 
 		jw_str(w, "request", a.request);
 		jw_int(w, "request_num", (long long)a.request_num);
 	}
+	if (!strcmp(a.call, "connect"))
+		jw_str(w, "to", a.to);
 	if (!strcmp(a.call, "getsockopt")) {
 		jw_int(w, "level", a.level);
 		jw_int(w, "optname", a.optname);
@@ -3583,6 +3627,108 @@ static void sc_cancel_all(struct trace *t)
 	q(t, sqe_cancel(22, 8, 0));
 	submit_reap(t, 1, 2);
 	q(t, sqe_cancel(23, 8, 0));
+/* ---- Networking and provided buffers ---- */
+
+#define RS_OP_ACCEPT 13
+#define RS_OP_SEND 26
+#define RS_OP_RECV 27
+#define RS_OP_PROVIDE_BUFFERS 31
+#define RS_OP_REMOVE_BUFFERS 32
+#define RS_RECVSEND_POLL_FIRST 1u
+#define RS_RECV_MULTISHOT 2u
+#define RS_ACCEPT_MULTISHOT 1u
+#define RS_ACCEPT_DONTWAIT 2u
+#define RS_BUFFER_SELECT (1u << 5)
+
+static void sys_connect(struct trace *t, const char *id, const char *to, const char *what)
+{
+	struct sysargs a = { .call = "connect", .to = to };
+	st_syscall(t, id, a, what);
+}
+
+/* SEND/RECV of len bytes through a named buffer of `size` bytes; msg_flags in op_flags, the
+ * io_uring flags (POLL_FIRST, RECV_MULTISHOT) in ioprio. */
+static struct sqe sqe_net(struct trace *t, uint8_t op, const char *id, const char *buf, int size, uint32_t len,
+			  uint32_t msg_flags, uint64_t ud)
+{
+	struct sqe s = sqe_rw(t, op, id, buf, size, len, 0, ud);
+	s.op_flags = msg_flags;
+	return s;
+}
+
+/* SEND of the 4 bytes of a named int32 holding `value`. */
+static struct sqe sqe_send32(struct trace *t, const char *id, const char *buf, int32_t value, uint64_t ud)
+{
+	struct sqe s = sqe_rw32(t, RS_OP_SEND, id, buf, 1, value, 0, ud);
+	return s;
+}
+
+/* RECV with IOSQE_BUFFER_SELECT from group `bgid`; len 0 means "the buffer's length". */
+static struct sqe sqe_recv_select(struct trace *t, const char *id, uint16_t bgid, uint32_t len, uint16_t ioprio,
+				  uint64_t ud)
+{
+	struct sqe s = sqe_nop(ud);
+	s.opcode = RS_OP_RECV;
+	sqe_file(t, &s, id);
+	s.flags = RS_BUFFER_SELECT;
+	s.buf_index = bgid;
+	s.len = len;
+	s.ioprio = ioprio;
+	return s;
+}
+
+/* PROVIDE_BUFFERS: nbufs buffers of len bytes from the named pool, ids from bid, group bgid. */
+static struct sqe sqe_provide(const char *pool, int nbufs, uint32_t len, uint16_t bid, uint16_t bgid, uint64_t ud)
+{
+	struct sqe s = sqe_nop(ud);
+	s.opcode = RS_OP_PROVIDE_BUFFERS;
+	s.fd = nbufs;
+	s.fd_ref = "literal";
+	s.fd_kind = "count";
+	s.addr_ptr.buf = pool;
+	s.addr_ptr.size = nbufs * (int)len > 0 ? nbufs * (int)len : 64; /* a "buffer" even when empty */
+	s.len = len;
+	s.off = bid;
+	s.buf_index = bgid;
+	return s;
+}
+
+static struct sqe sqe_remove_bufs(int nbufs, uint16_t bgid, uint64_t ud)
+{
+	struct sqe s = sqe_nop(ud);
+	s.opcode = RS_OP_REMOVE_BUFFERS;
+	s.fd = nbufs;
+	s.fd_ref = "literal";
+	s.fd_kind = "count";
+	s.buf_index = bgid;
+	return s;
+}
+
+static struct sqe sqe_accept(struct trace *t, const char *id, uint16_t ioprio, uint64_t ud)
+{
+	struct sqe s = sqe_nop(ud);
+	s.opcode = RS_OP_ACCEPT;
+	if (id)
+		sqe_file(t, &s, id);
+	s.ioprio = ioprio;
+	s.op_flags = SOCK_CLOEXEC;
+	return s;
+}
+
+static void sc_net_send_recv_unix(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_send32(t, "unix_a", "msg", 0x11223344, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_SEND, "unix_a", "big", 100, 100, 0, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 64, 64, 0, 3));
+	submit_reap(t, 1, 1);
+	st_peek(t, "in", "the first 4 bytes of the stream: the int32 sent first");
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 64, 64, 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 64, 64, 0x40 /* MSG_DONTWAIT */, 5));
 	submit_reap(t, 1, 1);
 	st_ring_close(t, NULL);
 }
@@ -3607,6 +3753,23 @@ static void sc_cancel_any(struct trace *t)
 	s = sqe_cancel(12, 0, RS_CANCEL_ANY | RS_CANCEL_OP);
 	s.len = RS_OP_READ;
 	q(t, s);
+static void sc_net_send_recv_tcp(struct trace *t)
+{
+	if (file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_send32(t, "tcp_client", "msg", 0x55667788, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_SEND, "tcp_client", "big", 1000, 1000, 0, 2));
+	submit_reap(t, 1, 1);
+	st_settle(t, "tcp_server", 0, 1004, 2000, "loopback delivery is asynchronous");
+	q(t, sqe_net(t, RS_OP_RECV, "tcp_server", "in", 512, 512, 0, 3));
+	submit_reap(t, 1, 1);
+	st_peek(t, "in", "the int32 sent first");
+	q(t, sqe_net(t, RS_OP_RECV, "tcp_server", "in", 512, 512, 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_RECV, "tcp_server", "in", 512, 512, 0x40 /* MSG_DONTWAIT */, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_RECV, "tcp_listener", "in", 512, 512, 0, 6));
 	submit_reap(t, 1, 1);
 	st_ring_close(t, NULL);
 }
@@ -3639,6 +3802,194 @@ static void sc_cancel_fd(struct trace *t)
 	q(t, s);
 	submit_reap(t, 1, 1);
 	q(t, sqe_cancel(17, 5, 0));
+static void sc_net_send_recv_udp(struct trace *t)
+{
+	if (file_udp(t, "udp_rx", "udp_tx") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_send32(t, "udp_tx", "msg", 0x0a0b0c0d, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_SEND, "udp_tx", "big", 30, 30, 0, 2));
+	submit_reap(t, 1, 1);
+	st_settle(t, "udp_rx", 0, 4, 2000, "loopback delivery is asynchronous");
+	q(t, sqe_net(t, RS_OP_RECV, "udp_rx", "in", 64, 64, 0, 3));
+	submit_reap(t, 1, 1);
+	st_peek(t, "in", "the first datagram");
+	q(t, sqe_net(t, RS_OP_RECV, "udp_rx", "in", 64, 10, 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_RECV, "udp_rx", "in", 64, 64, 0x40 /* MSG_DONTWAIT */, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_SEND, "udp_rx", "big", 30, 30, 0, 6));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_recv_wait_unix(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 64, 64, 0, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 10, "wakes the RECV waiting on the empty socket");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 64, 64, 0, 2));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_close_file(t, "unix_a", "the peer goes away: the waiting RECV sees end of file");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_net(t, RS_OP_SEND, "unix_b", "big", 10, 10, 0, 3));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_recv_wait_tcp(struct trace *t)
+{
+	if (file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_net(t, RS_OP_RECV, "tcp_server", "in", 64, 64, 0, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "tcp_client", 10, "wakes the RECV waiting on the server end");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_net(t, RS_OP_RECV, "tcp_server", "in", 64, 64, 0, 2));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_close_file(t, "tcp_client", "the client closes: the waiting RECV sees end of file");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_recv_wait_udp(struct trace *t)
+{
+	if (file_udp(t, "udp_rx", "udp_tx") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_net(t, RS_OP_RECV, "udp_rx", "in", 64, 64, 0, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "udp_tx", 20, "a datagram wakes the RECV");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_recv_waitall(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 100, 100, 0x100 /* MSG_WAITALL */, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 40, "40 of the 100 bytes: the RECV takes them and waits again");
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 60, "the other 60: the RECV completes with 100");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 100, 100, 0x100 /* MSG_WAITALL */, 2));
+	st_enter(t, 1, 0, 0, -1);
+	sys_send_bytes(t, "unix_a", 30, "30 bytes, then the peer closes");
+	sys_close_file(t, "unix_a", "end of file: MSG_WAITALL completes with what it has");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_errors(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || file_pipe(t, "pipe_r", "pipe_w") < 0 ||
+	    file_regular(t, "reg") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_net(t, RS_OP_SEND, "pipe_w", "big", 10, 10, 0, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_RECV, "reg", "big", 10, 10, 0, 2));
+	submit_reap(t, 1, 1);
+	struct sqe s = sqe_net(t, RS_OP_RECV, NULL, "big", 10, 10, 0, 3);
+	sqe_fd_literal(&s, 9999, "unopened", NULL);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_net(t, RS_OP_SEND, "unix_a", "big", 10, 10, 0, 4);
+	s.ioprio = 0x80;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_net(t, RS_OP_RECV, "unix_b", "big", 10, 10, 0, 5);
+	s.ioprio = RS_RECV_MULTISHOT;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_recv_select(t, "unix_b", 1, 10, RS_RECV_MULTISHOT, 6);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_recv_select(t, "unix_b", 1, 0, RS_RECV_MULTISHOT, 7);
+	s.op_flags = 0x100; /* MSG_WAITALL */
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_net(t, RS_OP_SEND, "unix_a", "big", 10, 10, 0, 8);
+	s.flags = RS_BUFFER_SELECT;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw_addr(t, RS_OP_SEND, "unix_a", 8, 4, 9));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rw_addr(t, RS_OP_SEND, "unix_a", 0xffffffffffff0000ULL, 4, 10));
+	submit_reap(t, 1, 1);
+	sys_close_file(t, "unix_b", "the peer is gone");
+	q(t, sqe_net(t, RS_OP_SEND, "unix_a", "big", 10, 10, 0, 11));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_poll_socket(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 ||
+	    file_tcp(t, "tcp_listener", "tcp_client", "tcp_server", 4) < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_poll(t, "unix_a", RS_POLLOUT, 0, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "unix_b", RS_POLLIN, 0, 2));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 10, "wakes the POLLIN poll");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_poll(t, "unix_b", RS_POLLIN, 0, 3));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "tcp_server", RS_POLLIN, 0, 4));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "tcp_client", 10, "wakes the POLLIN poll on the server end");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_poll(t, "tcp_client", RS_POLLOUT, 0, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_poll(t, "tcp_listener", RS_POLLIN, 0, 6));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 7, 6));
+	submit_reap(t, 1, 2);
+	q(t, sqe_poll(t, "unix_a", RS_POLLIN, 0, 8));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_close_file(t, "unix_b", "the peer goes away: the poll on unix_a wakes");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_poll_multishot_socket(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_poll(t, "unix_b", RS_POLLIN, RS_POLL_ADD_MULTI, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 4, "first wake-up");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 4, "second wake-up, with data still queued");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_target(RS_OP_POLL_REMOVE, 2, 1));
 	submit_reap(t, 1, 2);
 	st_ring_close(t, NULL);
 }
@@ -3716,6 +4067,425 @@ static void sc_cancel_poll_all(struct trace *t)
 	q(t, sqe_cancel(21, 6, 0));
 	submit_reap(t, 1, 2);
 	q(t, sqe_cancel(22, 6, RS_CANCEL_ALL));
+static void sc_net_accept(struct trace *t)
+{
+	if (file_tcp_listener(t, "tcp_listener", 4) < 0 || file_tcp_unconnected(t, "c1") < 0 ||
+	    file_tcp_unconnected(t, "c2") < 0 || file_pipe(t, "pipe_r", "pipe_w") < 0 ||
+	    file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_accept(t, "tcp_listener", 0, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_connect(t, "c1", "tcp_listener", "a connection wakes the waiting ACCEPT");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	sys_connect(t, "c2", "tcp_listener", "a connection waits in the accept queue");
+	q(t, sqe_accept(t, "tcp_listener", 0, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_accept(t, "tcp_listener", RS_ACCEPT_DONTWAIT, 3));
+	submit_reap(t, 1, 1);
+	q(t, sqe_accept(t, "pipe_r", 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_accept(t, "unix_a", 0, 5));
+	submit_reap(t, 1, 1);
+	struct sqe s = sqe_accept(t, "tcp_listener", 0, 6);
+	s.len = 1;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_accept(t, "tcp_listener", 0x40, 7);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_accept(t, "tcp_listener", 0, 8);
+	s.op_flags = 0x1;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	q(t, sqe_accept(t, "c1", 0, 9));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_accept_multishot(struct trace *t)
+{
+	if (file_tcp_listener(t, "tcp_listener", 8) < 0 || file_tcp_unconnected(t, "c1") < 0 ||
+	    file_tcp_unconnected(t, "c2") < 0 || file_tcp_unconnected(t, "c3") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	sys_connect(t, "c1", "tcp_listener", "queued before the ACCEPT is armed");
+	q(t, sqe_accept(t, "tcp_listener", RS_ACCEPT_MULTISHOT, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_connect(t, "c2", "tcp_listener", "a second connection: another CQE with F_MORE");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	sys_connect(t, "c3", "tcp_listener", "a third");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 2, 1));
+	submit_reap(t, 1, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_pbuf_provide(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_provide("pool", 4, 64, 10, 7, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_send32(t, "unix_a", "msg", 0x01020304, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 7, 0, 0, 3));
+	submit_reap(t, 1, 1);
+	st_peek(t, "pool", "buffer 10 (the first provided) got the 4 bytes");
+	q(t, sqe_net(t, RS_OP_SEND, "unix_a", "big", 100, 100, 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 7, 0, 0, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 7, 16, 0, 6));
+	submit_reap(t, 1, 1);
+	q(t, sqe_remove_bufs(5, 7, 7));
+	submit_reap(t, 1, 1);
+	q(t, sqe_remove_bufs(1, 7, 8));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 7, 0, 0, 9));
+	submit_reap(t, 1, 1);
+	q(t, sqe_provide("pool", 2, 0, 0, 7, 10));
+	submit_reap(t, 1, 1);
+	q(t, sqe_provide("pool", 0, 64, 0, 7, 11));
+	submit_reap(t, 1, 1);
+	q(t, sqe_remove_bufs(0, 7, 12));
+	submit_reap(t, 1, 1);
+	q(t, sqe_provide("pool", 2, 64, 65535, 7, 13));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_pbuf_recv_wait(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_provide("pool", 2, 32, 0, 1, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 2));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 10, "wakes the RECV; it picks a buffer only now");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 3));
+	st_enter(t, 1, 0, 0, -1);
+	q(t, sqe_remove_bufs(1, 1, 4));
+	submit_reap(t, 1, 1);
+	sys_send_bytes(t, "unix_a", 10, "no buffer left when the RECV retries");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_recv_multishot(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_provide("pool", 3, 16, 0, 5, 1));
+	submit_reap(t, 1, 1);
+	sys_send_bytes(t, "unix_a", 10, "data queued before the RECV is armed");
+	q(t, sqe_recv_select(t, "unix_b", 5, 0, RS_RECV_MULTISHOT, 2));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 20, "20 bytes into 16-byte buffers: two CQEs");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 5, "no buffer left: the multishot RECV ends with -ENOBUFS");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_recv_multishot_cancel(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_provide("pool", 4, 64, 0, 2, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 2, 0, RS_RECV_MULTISHOT, 2));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 8, "one CQE with F_MORE and F_BUFFER");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 3, 2));
+	submit_reap(t, 1, 2);
+	q(t, sqe_recv_select(t, "unix_b", 2, 0, RS_RECV_MULTISHOT, 4));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_close_file(t, "unix_a", "end of file ends the multishot RECV: res 0 without F_MORE");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_recv_multishot_udp(struct trace *t)
+{
+	if (file_udp(t, "udp_rx", "udp_tx") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_provide("pool", 4, 32, 100, 3, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "udp_rx", 3, 0, RS_RECV_MULTISHOT, 2));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "udp_tx", 10, "a datagram: one CQE");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "udp_tx", 50, "a 50-byte datagram into a 32-byte buffer: truncated");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 3, 2));
+	submit_reap(t, 1, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_link_send_recv(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	struct sqe s = sqe_send32(t, "unix_a", "msg", 0x7eadbeef, 1);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 64, 64, 0, 2));
+	submit_reap(t, 2, 2);
+	st_peek(t, "in", "the linked RECV saw the SEND's bytes");
+	s = sqe_net(t, RS_OP_RECV, "unix_b", "in", 64, 64, 0, 3);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	q(t, sqe_nop(4));
+	st_enter(t, 2, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 6, "the waiting RECV head completes, then its NOP");
+	st_enter(t, 0, 2, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_recv_peek_trunc(struct trace *t)
+{
+	if (file_unix_pair(t, SOCK_DGRAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_send32(t, "unix_a", "msg", 0x31323334, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 64, 64, 0x2 /* MSG_PEEK */, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 64, 2, 0x20 /* MSG_TRUNC */, 3));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_SEND, "unix_a", "big", 50, 50, 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_net(t, RS_OP_RECV, "unix_b", "in", 64, 20, 0x100 /* MSG_WAITALL */, 5));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+/* ---- Registered provided-buffer rings (IORING_REGISTER_PBUF_RING) ---- */
+
+#define RS_REGISTER_PBUF_RING 22
+#define RS_UNREGISTER_PBUF_RING 23
+
+/* struct io_uring_buf_reg. */
+struct rs_buf_reg {
+	uint64_t ring_addr;
+	uint32_t ring_entries;
+	uint16_t bgid;
+	uint16_t flags;
+	uint64_t resv[3];
+};
+
+/* Page-aligned ring memory by name, and the program's local tail of each ring. */
+static unsigned char g_brings[2][4096] __attribute__((aligned(4096)));
+static const char *g_bring_names[2];
+static uint16_t g_bring_tail[2];
+
+static int bring_slot(const char *name)
+{
+	for (int i = 0; i < 2; i++)
+		if (g_bring_names[i] && !strcmp(g_bring_names[i], name))
+			return i;
+	for (int i = 0; i < 2; i++)
+		if (!g_bring_names[i]) {
+			g_bring_names[i] = name;
+			memset(g_brings[i], 0, sizeof(g_brings[i]));
+			g_bring_tail[i] = 0;
+			return i;
+		}
+	return -1;
+}
+
+static void bring_reset(void)
+{
+	g_bring_names[0] = g_bring_names[1] = NULL;
+}
+
+/*
+ * io_uring_register(REGISTER_PBUF_RING / UNREGISTER_PBUF_RING) with a struct io_uring_buf_reg
+ * whose ring_addr is the named page-aligned ring (plus `misalign` bytes).
+ */
+static int st_register_pbuf(struct trace *t, int unreg, const char *ring, unsigned entries, uint16_t bgid,
+			    uint16_t flags, unsigned misalign, const char *what)
+{
+	if (t->failed || !t->ring_open)
+		return -EIO;
+	publish_pending(t);
+	struct rs_buf_reg reg;
+	memset(&reg, 0, sizeof(reg));
+	int slot = ring ? bring_slot(ring) : -1;
+	if (ring && slot < 0) {
+		t->failed = 1;
+		return -EIO;
+	}
+	reg.ring_addr = ring ? (uint64_t)(uintptr_t)g_brings[slot] + misalign : 0;
+	reg.ring_entries = entries;
+	reg.bgid = bgid;
+	reg.flags = flags;
+	unsigned op = unreg ? RS_UNREGISTER_PBUF_RING : RS_REGISTER_PBUF_RING;
+	int ret = sys_io_uring_register(t->r.fd, op, &reg, 1);
+	if (ret < 0)
+		ret = -errno;
+	struct jw *w = step_begin(t, "register");
+	jw_str(w, "opcode", unreg ? "IORING_UNREGISTER_PBUF_RING" : "IORING_REGISTER_PBUF_RING");
+	jw_int(w, "opcode_num", op);
+	jw_int(w, "nr_args", 1);
+	jw_obj(w, "buf_reg");
+	if (ring) {
+		jw_str(w, "ring", ring);
+		jw_int(w, "ring_offset", misalign);
+	}
+	jw_int(w, "ring_entries", entries);
+	jw_int(w, "bgid", bgid);
+	jw_int(w, "flags", flags);
+	jw_obj_end(w);
+	jw_res(w, "ret", ret);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+	return ret;
+}
+
+/* One buffer added to a ring: `len` bytes at `offset` in the named buffer (of `size` bytes). */
+struct rs_ring_buf {
+	const char *buf;
+	int size;
+	unsigned offset, len;
+	uint16_t bid;
+};
+
+/*
+ * The program adds buffers to a registered ring as liburing's io_uring_buf_ring_add does (the
+ * entry at local_tail & mask), then publishes the tail with a store-release
+ * (io_uring_buf_ring_advance).
+ */
+static void st_buf_ring_add(struct trace *t, const char *ring, unsigned entries, const struct rs_ring_buf *bufs,
+			    int n, const char *what)
+{
+	if (t->failed)
+		return;
+	publish_pending(t);
+	int slot = bring_slot(ring);
+	if (slot < 0) {
+		t->failed = 1;
+		return;
+	}
+	unsigned char *r = g_brings[slot];
+	for (int i = 0; i < n; i++) {
+		int32_t *b = tr_buf(t, bufs[i].buf);
+		if (!b)
+			return;
+		unsigned char *e = r + 16 * ((g_bring_tail[slot] + i) & (entries - 1));
+		put64(e, 0, (uint64_t)(uintptr_t)((unsigned char *)b + bufs[i].offset));
+		put32(e, 8, bufs[i].len);
+		put16(e, 12, bufs[i].bid);
+	}
+	g_bring_tail[slot] += n;
+	__atomic_store_n((uint16_t *)(r + 14), g_bring_tail[slot], __ATOMIC_RELEASE);
+	struct jw *w = step_begin(t, "buf_ring_add");
+	jw_str(w, "ring", ring);
+	jw_int(w, "ring_entries", entries);
+	jw_arr_nl(w, "bufs");
+	for (int i = 0; i < n; i++) {
+		jw_obj(w, NULL);
+		jw_str(w, "buf", bufs[i].buf);
+		jw_int(w, "size", bufs[i].size);
+		jw_int(w, "offset", bufs[i].offset);
+		jw_int(w, "len", bufs[i].len);
+		jw_int(w, "bid", bufs[i].bid);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_int(w, "tail", g_bring_tail[slot]);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+}
+
+static void sc_pbuf_ring(struct trace *t)
+{
+	bring_reset();
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	st_register_pbuf(t, 0, "br", 8, 1, 0, 0, "an 8-entry buffer ring for group 1");
+	struct rs_ring_buf b[4] = {
+		{ "pool", 256, 0, 64, 0 }, { "pool", 256, 64, 64, 1 }, { "pool", 256, 128, 64, 2 },
+		{ "pool", 256, 192, 64, 3 },
+	};
+	st_buf_ring_add(t, "br", 8, b, 2, "buffers 0 and 1, tail 2");
+	q(t, sqe_send32(t, "unix_a", "msg", 0x41424344, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 2));
+	submit_reap(t, 1, 1);
+	st_peek(t, "pool", "buffer 0 got the 4 bytes");
+	q(t, sqe_net(t, RS_OP_SEND, "unix_a", "big", 100, 100, 0, 3));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 5));
+	submit_reap(t, 1, 1);
+	st_buf_ring_add(t, "br", 8, b + 2, 2, "buffers 2 and 3: the ring has entries again");
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 6));
+	submit_reap(t, 1, 1);
+	q(t, sqe_provide("pool2", 2, 64, 0, 1, 7));
+	submit_reap(t, 1, 1);
+	q(t, sqe_remove_bufs(1, 1, 8));
+	submit_reap(t, 1, 1);
+	st_register_pbuf(t, 0, "br", 8, 1, 0, 0, "group 1 has a ring already");
+	st_register_pbuf(t, 0, "br2", 3, 2, 0, 0, "entries not a power of two");
+	st_register_pbuf(t, 0, "br2", 8, 2, 0, 64, "ring address not page aligned");
+	st_register_pbuf(t, 0, "br2", 65536, 2, 0, 0, "65536 entries");
+	st_register_pbuf(t, 1, NULL, 0, 9, 0, 0, "unregister a group that does not exist");
+	st_register_pbuf(t, 1, NULL, 0, 1, 0, 0, "unregister group 1");
+	q(t, sqe_recv_select(t, "unix_b", 1, 0, 0, 9));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_net_recv_multishot_ring(struct trace *t)
+{
+	bring_reset();
+	if (file_unix_pair(t, SOCK_STREAM, "unix_a", "unix_b") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	st_register_pbuf(t, 0, "br", 4, 3, 0, 0, "a 4-entry buffer ring for group 3");
+	struct rs_ring_buf b[4] = {
+		{ "pool", 128, 0, 32, 0 }, { "pool", 128, 32, 32, 1 }, { "pool", 128, 64, 32, 2 },
+		{ "pool", 128, 96, 32, 3 },
+	};
+	st_buf_ring_add(t, "br", 4, b, 2, "two 32-byte buffers");
+	q(t, sqe_recv_select(t, "unix_b", 3, 0, RS_RECV_MULTISHOT, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 10, "one CQE with F_MORE in buffer 0");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	sys_send_bytes(t, "unix_a", 40, "32 bytes into buffer 1, then no entry left: -ENOBUFS ends it");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_buf_ring_add(t, "br", 4, b + 2, 2, "the program gives buffers 2 and 3 back through the tail");
+	q(t, sqe_recv_select(t, "unix_b", 3, 0, RS_RECV_MULTISHOT, 2));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 3, 2));
 	submit_reap(t, 1, 2);
 	st_ring_close(t, NULL);
 }

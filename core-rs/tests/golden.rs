@@ -16,7 +16,9 @@ use std::fmt::Write as _;
 use ringside_core::drivers::DRIVERS;
 use ringside_core::ffi::cmd_exports::*;
 use ringside_core::ffi::exports::*;
-use ringside_core::ffi::ring_exports::{rs_sleep_begin, rs_spin, rs_sys_pipe2, rs_sys_write};
+use ringside_core::ffi::ring_exports::{
+    io_uring_register, rs_sleep_begin, rs_spin, rs_sys_pipe2, rs_sys_socketpair, rs_sys_write,
+};
 use ringside_core::trace::render::{Line, Names};
 use ringside_core::trace::{Event, TraceRecord};
 use ringside_core::uapi::io_uring::*;
@@ -387,6 +389,11 @@ fn opcode_by_name(name: &str) -> u8 {
         "ASYNC_CANCEL" => IORING_OP_ASYNC_CANCEL,
         "POLL_ADD" => IORING_OP_POLL_ADD,
         "POLL_REMOVE" => IORING_OP_POLL_REMOVE,
+        "SEND" => IORING_OP_SEND,
+        "RECV" => IORING_OP_RECV,
+        "ACCEPT" => IORING_OP_ACCEPT,
+        "PROVIDE_BUFFERS" => IORING_OP_PROVIDE_BUFFERS,
+        "REMOVE_BUFFERS" => IORING_OP_REMOVE_BUFFERS,
         other => panic!("unknown opcode {}", other),
     }
 }
@@ -405,6 +412,8 @@ struct Runtime {
     ring: Ring,
     vars: BTreeMap<String, i32>,
     bufs: BTreeMap<String, (usize, usize)>,
+    /// Registered buffer rings by buffer name: entries and the program's local tail.
+    rings: BTreeMap<String, (u32, u16)>,
 }
 
 fn num_text(v: &Json) -> String {
@@ -487,6 +496,72 @@ impl Runtime {
                 }
                 (
                     format!("pipe2() = 0: read end fd {}, write end fd {}", rd, wr_end),
+                    None,
+                )
+            }
+            "socketpair" => {
+                let a = self.mem.alloc(8, 4);
+                let r = rs_sys_socketpair(1, 1, 0, a);
+                assert!(r >= 0, "socketpair() failed: {}", r);
+                let (fa, fb) = (rd32(a) as i32, rd32(a + 4) as i32);
+                for (k, v) in [("a_as", fa), ("b_as", fb)] {
+                    let name = op.get(k).and_then(Json::str).unwrap().to_string();
+                    self.vars.insert(name, v);
+                }
+                (
+                    format!(
+                        "socketpair(AF_UNIX, SOCK_STREAM) = 0: fds {} and {}",
+                        fa, fb
+                    ),
+                    None,
+                )
+            }
+            "buf_ring" => {
+                let entries = op.get("entries").and_then(Json::num).unwrap() as usize;
+                let bgid = op.get("bgid").and_then(Json::num).unwrap() as u16;
+                let size = (entries * 16 + 4095) / 4096 * 4096;
+                let addr = self.mem.alloc(size, 4096);
+                let name = op.get("as").and_then(Json::str).unwrap().to_string();
+                self.bufs.insert(name.clone(), (addr, size));
+                self.rings.insert(name, (entries as u32, 0));
+                let reg = self.mem.alloc(40, 8);
+                let mut b = [0u8; 16];
+                b[..8].copy_from_slice(&(addr as u64).to_le_bytes());
+                b[8..12].copy_from_slice(&(entries as u32).to_le_bytes());
+                b[12..14].copy_from_slice(&bgid.to_le_bytes());
+                self.mem.write(reg, &b);
+                let r = io_uring_register(self.ring.fd, IORING_REGISTER_PBUF_RING, reg, 1);
+                (
+                    format!(
+                        "io_uring_register(REGISTER_PBUF_RING, {} entries, group {}) = {}",
+                        entries, bgid, r
+                    ),
+                    None,
+                )
+            }
+            "buf_ring_add" => {
+                let rname = op.get("ring").and_then(Json::str).unwrap().to_string();
+                let buf = op.get("buf").and_then(Json::str).unwrap();
+                let off = op.get("offset").and_then(Json::num).unwrap_or(0.0) as usize;
+                let len = op.get("len").and_then(Json::num).unwrap() as u32;
+                let bid = op.get("bid").and_then(Json::num).unwrap() as u16;
+                let (base, _) = self.bufs[&rname];
+                let (baddr, _) = self.bufs[buf];
+                let (entries, tail) = self.rings[&rname];
+                let e = base + 16 * (u32::from(tail) & (entries - 1)) as usize;
+                let mut b = [0u8; 14];
+                b[..8].copy_from_slice(&((baddr + off) as u64).to_le_bytes());
+                b[8..12].copy_from_slice(&len.to_le_bytes());
+                b[12..14].copy_from_slice(&bid.to_le_bytes());
+                self.mem.write(e, &b);
+                let tail = tail.wrapping_add(1);
+                self.rings.insert(rname.clone(), (entries, tail));
+                self.mem.write(base + 14, &tail.to_le_bytes());
+                (
+                    format!(
+                        "buffer {} ({} bytes of {}) added to ring {}: tail {}",
+                        bid, len, buf, rname, tail
+                    ),
                     None,
                 )
             }
@@ -699,6 +774,9 @@ impl Runtime {
         if let Some(v) = s.get("len").and_then(Json::num) {
             wr(addr + sqe_off::LEN, &(v as i64 as u32).to_le_bytes());
         }
+        if let Some(v) = s.get("buf_index").and_then(Json::num) {
+            wr(addr + sqe_off::BUF_INDEX, &(v as u16).to_le_bytes());
+        }
         if let Some(v) = s.get("op_flags").and_then(Json::num) {
             wr(addr + sqe_off::OP_FLAGS, &(v as i64 as u32).to_le_bytes());
         }
@@ -843,6 +921,7 @@ fn run(scenario: &Json) -> String {
         ring: r,
         vars: BTreeMap::new(),
         bufs: BTreeMap::new(),
+        rings: BTreeMap::new(),
     };
     rt.vars.insert("ring".to_string(), rt.ring.fd);
 

@@ -142,4 +142,64 @@ export const tests = [
       await page.screenshot({ path: join(results, 'opcodes-model-1280.png') });
     },
   },
+  {
+    name: 'the echo-multishot-recv scenario takes buffers from the ring and ends with -ENOBUFS',
+    async run(page, { url, results }) {
+      await page.goto(`${url}?s=echo-multishot-recv&theme=projector`);
+      await page.getByTestId('caption').waitFor();
+      const all = await walk(page, /takes buffer 0/, join(results, 'net-echo-buffer-1280.png'));
+      if (!/IORING_REGISTER_PBUF_RING/.test(all)) throw new Error(`no caption says the ring was registered:\n${all}`);
+      if (!/takes buffer 0, the first of group 1; its CQE will name it/.test(all))
+        throw new Error(`no caption says the RECV took buffer 0:\n${all}`);
+      if (!/1 → -ENOBUFS/.test(all)) throw new Error(`no caption shows the RECV ending with -ENOBUFS:\n${all}`);
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await page.screenshot({ path: join(results, 'net-echo-1024.png') });
+    },
+  },
+  {
+    name: 'the sandbox composes a multishot RECV on a socket pair with provided buffers',
+    async run(page, { url, results }) {
+      await page.goto(`${url}?theme=projector`);
+      await headerControl(page, 'Sandbox');
+      await page.getByRole('button', { name: 'New socket pair' }).click();
+      await page.getByLabel('Buffer name', { exact: true }).fill('pool');
+      await page.getByLabel('Buffer size', { exact: true }).fill('64');
+      await page.getByRole('button', { name: 'Allocate' }).click();
+      // PROVIDE_BUFFERS: 4 buffers of 16 bytes from pool, ids from 0, group 1.
+      await page.getByLabel('opcode', { exact: true }).selectOption('PROVIDE_BUFFERS');
+      await page.getByLabel('fd or device', { exact: true }).fill('4');
+      await page.getByLabel('addr', { exact: true }).fill('&pool');
+      await page.getByLabel('len', { exact: true }).fill('16');
+      await page.getByLabel('buf_index', { exact: true }).fill('1');
+      await page.getByRole('button', { name: 'Write SQE' }).click();
+      await page.getByRole('button', { name: 'Submit', exact: true }).click();
+      await page.getByRole('button', { name: 'Run to idle' }).click();
+      // A multishot RECV with IOSQE_BUFFER_SELECT on sb0.
+      await page.getByLabel('opcode', { exact: true }).selectOption('RECV');
+      await page.getByLabel('fd or device', { exact: true }).fill('sb0');
+      await page.getByLabel('addr', { exact: true }).fill('');
+      await page.getByLabel('len', { exact: true }).fill('');
+      await page.getByLabel('ioprio', { exact: true }).fill('2');
+      await page.getByLabel('buf_index', { exact: true }).fill('1');
+      await page.getByRole('checkbox', { name: 'BUFFER_SELECT' }).check();
+      await page.getByRole('button', { name: 'Write SQE' }).click();
+      await page.getByRole('button', { name: 'Submit', exact: true }).click();
+      await page.getByRole('button', { name: 'Run to idle' }).click();
+      await page.getByRole('button', { name: 'write()' }).first().click();
+      await page.getByRole('button', { name: 'Run to idle' }).click();
+      await page.screenshot({ path: join(results, 'net-sandbox-recv-1280.png') });
+      const program = await page.getByTestId('sandbox-program').locator('li').allTextContents();
+      const text = program.join('\n');
+      for (const want of [
+        'sa0, sb0 = socketpair(AF_UNIX, SOCK_STREAM)',
+        'prep PROVIDE_BUFFERS',
+        'prep RECV, fd sb0',
+        'write(sa0, pool)',
+      ]) {
+        if (!text.includes(want)) throw new Error(`the sandbox program lacks "${want}": ${JSON.stringify(program)}`);
+      }
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await page.screenshot({ path: join(results, 'net-sandbox-recv-1024.png') });
+    },
+  },
 ];

@@ -407,6 +407,64 @@ pub struct OpData {
     /// `req->cancel_seq` with `REQ_F_CANCEL_SEQ`: the cancel round that matched this request
     /// already (`io_cancel_match_sequence`), so a CANCEL_ALL/ANY counts it once.
     pub cancel_seq: Option<u32>,
+    /// SEND/RECV: `sr->msg_flags` (`MSG_*`).
+    pub msg_flags: u32,
+    /// SEND/RECV: `sr->flags` (`IORING_RECVSEND_*`, `IORING_RECV_MULTISHOT`, from `ioprio`);
+    /// ACCEPT: `accept->iou_flags`.
+    pub sr_flags: u16,
+    /// SEND/RECV: `sr->done_io`, bytes moved by earlier attempts (`MSG_WAITALL`).
+    pub done_io: u32,
+    /// SEND/RECV with `IOSQE_BUFFER_SELECT`: `sr->buf_group`; PROVIDE/REMOVE_BUFFERS: `bgid`.
+    pub buf_group: u16,
+    /// The provided buffer the request holds (`req->kbuf`).
+    pub kbuf: Option<Kbuf>,
+    /// ACCEPT: `accept->flags` (`SOCK_CLOEXEC`, `SOCK_NONBLOCK`).
+    pub accept_flags: u32,
+    /// PROVIDE/REMOVE_BUFFERS: `p->nbufs`.
+    pub nbufs: u32,
+    /// PROVIDE_BUFFERS: `p->bid`, the first buffer id.
+    pub bid: u16,
+}
+
+/// A provided buffer (`struct io_buffer`): where it is in user memory, how long, its id and
+/// its group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Kbuf {
+    /// `buf->addr`.
+    pub addr: u64,
+    /// `buf->len`.
+    pub len: u32,
+    /// `buf->bid`.
+    pub bid: u16,
+    /// `buf->bgid`.
+    pub bgid: u16,
+    /// Taken from a registered buffer ring (`REQ_F_BUFFER_RING`): giving it up for good
+    /// advances the ring's head (`io_kbuf_commit`); recycling it leaves the head alone.
+    pub ring: bool,
+}
+
+/// A registered provided-buffer ring (`IOBL_BUF_RING`): `struct io_uring_buf` entries in the
+/// program's memory, the tail published by the program in the first entry's `resv` field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BufRing {
+    /// `reg.ring_addr`: the ring in user memory.
+    pub addr: u64,
+    /// `bl->mask` + 1.
+    pub entries: u32,
+    /// `bl->head`: the next entry the kernel takes (kernel-private).
+    pub head: u16,
+}
+
+/// A provided-buffer group (`struct io_buffer_list`): classic buffers in selection order, or a
+/// registered ring.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BufList {
+    /// `bl->bgid`.
+    pub bgid: u16,
+    /// `bl->buf_list`.
+    pub bufs: std::collections::VecDeque<Kbuf>,
+    /// The registered ring, for a group registered with `IORING_REGISTER_PBUF_RING`.
+    pub ring: Option<BufRing>,
 }
 
 /// Per-ring lists of the same subsystems.
@@ -430,6 +488,8 @@ pub struct RingOps {
     pub cq_flush: bool,
     /// `ctx->cancel_seq`: the last cancel round's number.
     pub cancel_seq: u32,
+    /// `ctx->io_bl_xa`: the provided-buffer groups, in creation order.
+    pub buf_lists: Vec<BufList>,
 }
 
 /// Where an `io_uring_enter` call is.

@@ -59,6 +59,8 @@ pub enum WaitQueue {
     PipeWr(u32),
     /// `ctx->wqh` of this eventfd.
     EventFd(u32),
+    /// `sk->sk_wq` of this socket (readers, writers and `accept` all wait there).
+    Sock(u32),
 }
 
 /// One `struct pipe_buffer`: a page holding `data`.
@@ -148,6 +150,9 @@ pub struct Sock {
     pub snd_shutdown: bool,
     /// The socket's file was released.
     pub closed: bool,
+    /// `sk->sk_err`: a pending error (`ECONNRESET` when an AF_UNIX peer closed with data
+    /// unread), reported by `->poll` as `EPOLLERR`.
+    pub err: i32,
 }
 
 /// The network namespace: every socket and the port allocator.
@@ -156,6 +161,10 @@ pub struct Net {
     /// Every socket, by index.
     pub socks: Vec<Sock>,
     pub(crate) next_port: u16,
+    /// Wake-ups of sockets' wait queues (`sk->sk_wq`) since io_uring last looked: the socket
+    /// and the key (`sock_def_readable`: `KEY_IN` of `linux/net.rs`, the write-space
+    /// callbacks: `KEY_OUT`, `sock_def_wakeup` on a state change: 0).
+    pub wakes: Vec<(u32, u32)>,
 }
 
 /// A parsed `struct sockaddr_in` (host byte order).

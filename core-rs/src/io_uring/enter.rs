@@ -596,6 +596,11 @@ fn io_init_req(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
         IORING_OP_ASYNC_CANCEL => cancel::io_async_cancel_prep(s, req, sqe),
         IORING_OP_POLL_ADD => poll::io_poll_add_prep(s, req, sqe),
         IORING_OP_POLL_REMOVE => poll::io_poll_remove_prep(s, req, sqe),
+        IORING_OP_SEND => super::net::io_send_prep(s, req, sqe),
+        IORING_OP_RECV => super::net::io_recv_prep(s, req, sqe),
+        IORING_OP_ACCEPT => super::net::io_accept_prep(s, req, sqe),
+        IORING_OP_PROVIDE_BUFFERS => super::kbuf::io_provide_buffers_prep(s, req, sqe),
+        IORING_OP_REMOVE_BUFFERS => super::kbuf::io_remove_buffers_prep(s, req, sqe),
         _ => Err(rw::not_modelled(s, req, opdata::not_modelled::OPCODE)),
     }
 }

@@ -127,6 +127,8 @@ pub mod cancel;
 pub mod enter;
 pub mod exit;
 pub mod iopoll;
+pub mod kbuf;
+pub mod net;
 pub mod nop;
 pub mod opdata;
 pub mod opdef;
@@ -1174,6 +1176,12 @@ fn issue_op(opcode: u8, req: Req, issue_flags: u32) -> i32 {
         IORING_OP_ASYNC_CANCEL => sim::with(|s| cancel::io_async_cancel(s, req)),
         IORING_OP_POLL_ADD => sim::with(|s| poll::io_poll_add(s, req)),
         IORING_OP_POLL_REMOVE => sim::with(|s| poll::io_poll_remove(s, req)),
+        IORING_OP_SEND => sim::with(|s| net::io_send(s, req, issue_flags)),
+        IORING_OP_RECV => sim::with(|s| net::io_recv(s, req, issue_flags)),
+        IORING_OP_ACCEPT => sim::with(|s| net::io_accept(s, req, issue_flags)),
+        IORING_OP_PROVIDE_BUFFERS | IORING_OP_REMOVE_BUFFERS => {
+            sim::with(|s| kbuf::io_manage_buffers_legacy(s, req))
+        }
         // A LINK_TIMEOUT is never issued: its chain takes it out before the next member runs.
         _ => -EINVAL,
     }

@@ -11,7 +11,7 @@
 //! union (`io_kiocb_to_cmd`), and the `REQ_F_*` bit values are the simulator's own (the kernel's
 //! enum positions are not part of any ABI).
 
-pub use crate::include::io_uring_types::{OpData, RingOps};
+pub use crate::include::io_uring_types::{BufList, BufRing, Kbuf, OpData, RingOps};
 pub use crate::uapi::errno::ENOTMODELLED;
 
 /// `REQ_F_NOWAIT`: no retry after `-EAGAIN` (`RWF_NOWAIT`).
@@ -26,6 +26,11 @@ pub const REQ_F_ARM_LTIMEOUT: u32 = 1 << 16;
 pub const REQ_F_LINK_TIMEOUT: u32 = 1 << 17;
 /// `REQ_F_ISREG`: the file is a regular file (`io_file_get_flags`).
 pub const REQ_F_ISREG: u32 = 1 << 18;
+/// `REQ_F_APOLL_MULTISHOT`: a multishot RECV or ACCEPT: its async poll stays armed and each
+/// wake-up posts CQEs with `IORING_CQE_F_MORE`.
+pub const REQ_F_APOLL_MULTISHOT: u32 = 1 << 19;
+/// `REQ_F_BUFFER_SELECTED`: the request holds a provided buffer (`req->kbuf`).
+pub const REQ_F_BUFFER_SELECTED: u32 = 1 << 20;
 
 /// What `sim_not_modelled` reports (its `b` field).
 pub mod not_modelled {

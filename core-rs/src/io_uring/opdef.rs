@@ -27,6 +27,8 @@ pub struct IoIssueDef {
     pub pollin: bool,
     /// Can be retried by polling its file for writing.
     pub pollout: bool,
+    /// Its async poll waits exclusively (`EPOLLEXCLUSIVE`: ACCEPT).
+    pub poll_exclusive: bool,
     /// The simulator has a prep and issue handler (`prep != io_eopnotsupp_prep`).
     pub supported: bool,
 }
@@ -75,6 +77,32 @@ pub fn io_issue_def(opcode: u8) -> IoIssueDef {
             ..IoIssueDef::default()
         },
         IORING_OP_POLL_REMOVE => IoIssueDef {
+            supported: true,
+            ..IoIssueDef::default()
+        },
+        // `[IORING_OP_SEND]`, `[IORING_OP_RECV]`, `[IORING_OP_ACCEPT]`: a file, ioprio (the
+        // `IORING_RECVSEND_*` / `IORING_ACCEPT_*` flags), no IOPOLL.
+        IORING_OP_SEND | IORING_OP_RECV => IoIssueDef {
+            needs_file: true,
+            ioprio: true,
+            buffer_select: true,
+            pollin: opcode == IORING_OP_RECV,
+            pollout: opcode == IORING_OP_SEND,
+            supported: true,
+            ..IoIssueDef::default()
+        },
+        IORING_OP_ACCEPT => IoIssueDef {
+            needs_file: true,
+            ioprio: true,
+            pollin: true,
+            poll_exclusive: true,
+            supported: true,
+            ..IoIssueDef::default()
+        },
+        // `[IORING_OP_PROVIDE_BUFFERS]`, `[IORING_OP_REMOVE_BUFFERS]`: no file (`fd` is the
+        // buffer count), allowed on IOPOLL rings.
+        IORING_OP_PROVIDE_BUFFERS | IORING_OP_REMOVE_BUFFERS => IoIssueDef {
+            iopoll: true,
             supported: true,
             ..IoIssueDef::default()
         },

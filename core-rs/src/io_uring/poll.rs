@@ -64,7 +64,7 @@ impl super::Stale for Apoll {
 pub fn file_can_poll(kind: FileKind) -> bool {
     matches!(
         kind,
-        FileKind::PipeRead | FileKind::PipeWrite | FileKind::EventFd
+        FileKind::PipeRead | FileKind::PipeWrite | FileKind::EventFd | FileKind::Socket(_)
     )
 }
 
@@ -108,6 +108,8 @@ pub fn vfs_poll(s: &Sim, f: crate::linux::fs::FileRef) -> u32 {
             }
             m
         }
+        // `sock_poll` → the protocol's `->poll`.
+        FileKind::Socket(i) => s.linux.vfs.net.poll(i),
         _ => 0,
     }
 }
@@ -121,6 +123,9 @@ fn req_ids(s: &Sim, req: Req) -> (u32, u64) {
 /// opcode's direction (`pollin` / `pollout`), edge-triggered and one-shot.
 pub fn io_arm_poll_handler(s: &mut Sim, req: Req) -> Apoll {
     let Req { ring, idx } = req;
+    // `io_arm_poll_handler` / `io_queue_async`: a provided buffer the attempt selected goes
+    // back to its group while the request waits, or before io-wq retries it (`io_kbuf_recycle`).
+    super::kbuf::io_kbuf_recycle(s, req);
     let (op, file) = {
         let r = live!(s.req(req));
         (r.opcode, r.file)
@@ -136,18 +141,27 @@ pub fn io_arm_poll_handler(s: &mut Sim, req: Req) -> Apoll {
     if !file_can_poll(s.linux.fds.file(f).kind) {
         return Apoll::Aborted;
     }
-    let mut mask = EPOLLPRI | EPOLLERR | EPOLLET | EPOLLONESHOT;
+    let multishot = live!(s.req(req)).flags & REQ_F_APOLL_MULTISHOT != 0;
+    let mut mask = EPOLLPRI | EPOLLERR | EPOLLET;
+    if !multishot {
+        mask |= EPOLLONESHOT;
+    }
     mask |= if def.pollin {
         EPOLLIN | EPOLLRDNORM
     } else {
         EPOLLOUT | EPOLLWRNORM
     };
+    if def.poll_exclusive {
+        mask |= EPOLLEXCLUSIVE;
+    }
     // `io_init_poll_iocb`.
     let events = mask | IO_POLL_UNMASK;
     live!(s.req_mut(req)).flags |= REQ_F_POLLED;
     // `__io_arm_poll_handler`: an edge-triggered one-shot poll that finds the file ready
-    // completes inline.
-    if vfs_poll(s, f) & events != 0 {
+    // completes inline; a multishot one is armed and its wake-up queued at once
+    // (`__io_poll_execute`).
+    let ready = vfs_poll(s, f) & events;
+    if ready != 0 && !multishot {
         return Apoll::Ready;
     }
     let (serial, ud) = req_ids(s, req);
@@ -167,6 +181,11 @@ pub fn io_arm_poll_handler(s: &mut Sim, req: Req) -> Apoll {
         mask as i64,
         events as i64,
     );
+    if ready != 0 {
+        live!(s.ring_mut(ring)).ops.apoll.retain(|&i| i != idx);
+        s.emit(Event::sim_poll_wake, ring, serial, ud, ready as i64, 0);
+        tw::io_req_task_work_add(s, req, TwFunc::Apoll, false);
+    }
     Apoll::Ok
 }
 
@@ -176,7 +195,10 @@ pub fn io_arm_poll_handler(s: &mut Sim, req: Req) -> Apoll {
 /// Called after anything that can make a file ready: a system call of the program (a `write`,
 /// a `read` that frees pipe room, a `close`), or a request that moved data.
 pub fn io_poll_wake_ready(s: &mut Sim) {
-    let wakes = core::mem::take(&mut s.linux.vfs.wakes);
+    let mut wakes = core::mem::take(&mut s.linux.vfs.wakes);
+    for (i, key) in core::mem::take(&mut s.linux.vfs.net.wakes) {
+        wakes.push((crate::linux::WaitQueue::Sock(i), key));
+    }
     let rings: Vec<u32> = s
         .io_uring
         .rings
@@ -207,9 +229,21 @@ pub fn io_poll_wake_ready(s: &mut Sim) {
             if mask == 0 {
                 continue;
             }
+            // A socket's wake-up carries its key (`sock_def_readable`: `EPOLLIN | EPOLLPRI |
+            // EPOLLRDNORM | EPOLLRDBAND`; a state change: none), which `io_poll_wake` hands on
+            // as the mask; keys that name none of the events are ignored.
+            let mut shown = mask;
+            if let Some(q @ crate::linux::WaitQueue::Sock(_)) = wait_queue_of(s, f) {
+                match wakes.iter().find(|&&(wq, key)| {
+                    wq == q && (key == 0 || key & (events & !IO_ASYNC_POLL_COMMON) != 0)
+                }) {
+                    Some(&(_, key)) => shown = key,
+                    None => continue,
+                }
+            }
             live!(s.ring_mut(ring)).ops.apoll.retain(|&i| i != idx);
             let (serial, ud) = req_ids(s, Req::new(ring, idx));
-            s.emit(Event::sim_poll_wake, ring, serial, ud, mask as i64, 0);
+            s.emit(Event::sim_poll_wake, ring, serial, ud, shown as i64, 0);
             tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::Apoll, false);
         }
     }
@@ -243,12 +277,38 @@ pub fn io_apoll_task_func(req: Req) {
             req_set_state(s, req, ReqState::Inflight);
             return false;
         }
-        live!(s.req_mut(req)).op.poll_events = 0;
+        if live!(s.req(req)).flags & REQ_F_APOLL_MULTISHOT == 0 {
+            live!(s.req_mut(req)).op.poll_events = 0;
+        }
         true
     });
-    if action {
+    if !action {
+        return;
+    }
+    if sim::with(|s| live!(s.req(req)).flags & REQ_F_APOLL_MULTISHOT != 0) {
+        io_poll_issue_multishot(req);
+    } else {
         tw::io_req_task_submit(req);
     }
+}
+
+/// `io_poll_check_events` → `io_poll_issue` for a multishot RECV or ACCEPT: the request runs
+/// with `IO_URING_F_MULTISHOT`; it stays armed (`IOU_ISSUE_SKIP_COMPLETE`), completes with
+/// the result it set (`IOU_STOP_MULTISHOT` → `io_req_task_complete`), or fails.
+fn io_poll_issue_multishot(req: Req) {
+    let flags = IO_URING_F_NONBLOCK | IO_URING_F_MULTISHOT | IO_URING_F_COMPLETE_DEFER;
+    let ret = io_issue_sqe(req, flags);
+    sim::with(|s| {
+        if ret == 0 {
+            // Completed (io_issue_sqe deferred the completion), or stays armed.
+            if live!(s.req(req)).state == ReqState::Inflight {
+                live!(s.ring_mut(req.ring)).ops.apoll.push(req.idx);
+            }
+            return;
+        }
+        live!(s.req_mut(req)).op.poll_events = 0;
+        io_req_defer_failed(s, req, ret);
+    });
 }
 
 /// `io_poll_cancel` for one user_data: takes the armed request off its wait queue and queues
@@ -425,6 +485,7 @@ fn wait_queue_of(s: &Sim, f: crate::linux::fs::FileRef) -> Option<crate::linux::
         FileKind::PipeRead => Some(WaitQueue::PipeRd(fl.obj)),
         FileKind::PipeWrite => Some(WaitQueue::PipeWr(fl.obj)),
         FileKind::EventFd => Some(WaitQueue::EventFd(fl.obj)),
+        FileKind::Socket(i) => Some(WaitQueue::Sock(i)),
         _ => None,
     }
 }

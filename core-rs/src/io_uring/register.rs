@@ -3,8 +3,8 @@
 //! Mirrors: `io_uring/register.c` (`SYSCALL_DEFINE4(io_uring_register)`,
 //! `__io_uring_register`, `io_probe`) and `io_uring/rsrc.c` via [`super::rsrc`].
 //!
-//! Differences from upstream: only `IORING_REGISTER_FILES`, `IORING_UNREGISTER_FILES` and
-//! `IORING_REGISTER_PROBE` are modelled; every other opcode below `IORING_REGISTER_LAST`
+//! Differences from upstream: only `IORING_REGISTER_FILES`, `IORING_UNREGISTER_FILES`,
+//! `IORING_REGISTER_PROBE` and `IORING_(UN)REGISTER_PBUF_RING` (`io_uring/kbuf.c`) are modelled; every other opcode below `IORING_REGISTER_LAST`
 //! answers `-EINVAL`, and registered rings (`IORING_REGISTER_USE_REGISTERED_RING`) do not exist.
 
 use super::*;
@@ -41,6 +41,16 @@ pub fn io_uring_register(s: &mut Sim, fd: i32, opcode: u32, arg: u64, nr_args: u
                 -EINVAL
             } else {
                 rsrc::io_sqe_files_unregister(s, ring)
+            }
+        }
+        // `__io_uring_register`: both need an argument and `nr_args` 1.
+        IORING_REGISTER_PBUF_RING | IORING_UNREGISTER_PBUF_RING => {
+            if arg == 0 || nr_args != 1 {
+                -EINVAL
+            } else if opcode == IORING_REGISTER_PBUF_RING {
+                super::kbuf::io_register_pbuf_ring(s, ring, arg)
+            } else {
+                super::kbuf::io_unregister_pbuf_ring(s, ring, arg)
             }
         }
         IORING_REGISTER_PROBE => {

@@ -41,6 +41,22 @@ pub const TCP_RMEM_DEFAULT: u32 = 131_072;
 pub const TCP_WMEM_DEFAULT: u32 = 16_384;
 /// `net.core.rmem_default`/`wmem_default`: UDP and AF_UNIX sockets.
 pub const SK_MEM_DEFAULT: u32 = 212_992;
+
+/// The key `sock_def_readable` wakes a socket's waiters with
+/// (`EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND`).
+pub const KEY_IN: u32 = 0x1 | 0x2 | 0x40 | 0x80;
+/// The key the write-space callbacks wake with (`EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND`).
+pub const KEY_OUT: u32 = 0x4 | 0x100 | 0x200;
+
+// `include/uapi/linux/eventpoll.h` bits `sock_poll` answers with.
+const POLLIN: u32 = 0x1;
+const POLLOUT: u32 = 0x4;
+const POLLERR: u32 = 0x8;
+const POLLHUP: u32 = 0x10;
+const POLLRDNORM: u32 = 0x40;
+const POLLWRNORM: u32 = 0x100;
+const POLLWRBAND: u32 = 0x200;
+const POLLRDHUP: u32 = 0x2000;
 /// First port of `net.ipv4.ip_local_port_range`.
 pub const EPHEMERAL_PORT_FIRST: u16 = 32768;
 
@@ -90,6 +106,7 @@ impl Sock {
             rcv_shutdown: false,
             snd_shutdown: false,
             closed: false,
+            err: 0,
         }
     }
 
@@ -331,6 +348,8 @@ impl Net {
             c.state = SkState::Established;
         }
         self.sock_mut(listener).accept_q.push_back(srv);
+        // `tcp_child_process` → `sk_data_ready` of the listener: a connection to accept.
+        self.wakes.push((listener, KEY_IN));
         Ok(())
     }
 
@@ -344,6 +363,99 @@ impl Net {
             Some(c) => Ok(c),
             None => Err(if nonblock { EAGAIN } else { EINTR }),
         }
+    }
+
+    /// `unix_writable`: not a listener and at most a quarter of the send buffer in flight.
+    fn unix_writable(&self, i: u32) -> bool {
+        let s = self.sock(i);
+        s.state != SkState::Listen && (s.wmem << 2) <= s.sndbuf
+    }
+
+    /// `sock_poll` → the protocol's `->poll`: `tcp_poll` (with `inet_csk_listen_poll` for a
+    /// listener), `udp_poll` (`datagram_poll`), `unix_poll`, `unix_dgram_poll`. Returns the
+    /// `EPOLL*` mask of what the socket is ready for now.
+    pub fn poll(&self, i: u32) -> u32 {
+        let s = self.sock(i);
+        let readable = !s.rcv.is_empty();
+        if s.is_tcp() {
+            if s.state == SkState::Listen {
+                return if s.accept_q.is_empty() {
+                    0
+                } else {
+                    POLLIN | POLLRDNORM
+                };
+            }
+            let mut m = 0;
+            if (s.rcv_shutdown && s.snd_shutdown) || s.state == SkState::Close {
+                m |= POLLHUP;
+            }
+            if s.rcv_shutdown {
+                m |= POLLIN | POLLRDNORM | POLLRDHUP;
+            }
+            if s.state == SkState::Established {
+                if readable {
+                    m |= POLLIN | POLLRDNORM;
+                }
+                if !s.snd_shutdown && s.snd.len() < s.sndbuf as usize {
+                    m |= POLLOUT | POLLWRNORM;
+                }
+            }
+            if s.err != 0 {
+                m |= POLLERR;
+            }
+            return m;
+        }
+        if s.is_udp() {
+            // `datagram_poll`: always writable (UDP drops instead of blocking).
+            let mut m = POLLOUT | POLLWRNORM | POLLWRBAND;
+            if readable {
+                m |= POLLIN | POLLRDNORM;
+            }
+            return m;
+        }
+        // `unix_poll` / `unix_dgram_poll`.
+        let mut m = 0;
+        if s.err != 0 {
+            m |= POLLERR;
+        }
+        if s.rcv_shutdown && s.snd_shutdown {
+            m |= POLLHUP;
+        }
+        if s.rcv_shutdown {
+            m |= POLLRDHUP | POLLIN | POLLRDNORM;
+        }
+        if readable {
+            m |= POLLIN | POLLRDNORM;
+        }
+        if s.ty != SOCK_DGRAM && s.state == SkState::Close {
+            m |= POLLHUP;
+        }
+        if self.unix_writable(i) {
+            m |= POLLOUT | POLLWRNORM | POLLWRBAND;
+        }
+        m
+    }
+
+    /// `msg->msg_inq` after a receive that asked for it (`msg_get_inq`): the bytes still
+    /// queued on a TCP socket (`tcp_inq_hint`, 1 after a FIN with nothing left) or an AF_UNIX
+    /// stream socket (`unix_stream_read_generic`); -1 where the protocol does not report it
+    /// (UDP, AF_UNIX datagrams), which io_uring reads as "unknown".
+    pub fn inq(&self, i: u32) -> i32 {
+        let s = self.sock(i);
+        if s.is_tcp() {
+            let n = s.rcv_bytes() as i32;
+            return if n == 0 && s.rcv_shutdown { 1 } else { n };
+        }
+        if s.family == AF_UNIX && s.ty == SOCK_STREAM {
+            return s.rcv_bytes() as i32;
+        }
+        -1
+    }
+
+    /// Whether a listener's accept queue is empty (`proto_accept_arg.is_empty` after
+    /// `inet_csk_accept`).
+    pub fn accept_queue_empty(&self, i: u32) -> bool {
+        self.sock(i).accept_q.is_empty()
     }
 
     /// `inet_getname` for the local address.
@@ -392,6 +504,8 @@ impl Net {
             truesize,
             owner: None,
         });
+        // `tcp_data_queue` → `tcp_data_ready` → `sk_data_ready`.
+        self.wakes.push((peer, KEY_IN));
     }
 
     /// `sock_sendmsg` for `data` (`tcp_sendmsg`, `udp_sendmsg`, `unix_*_sendmsg`).
@@ -441,6 +555,8 @@ impl Net {
                             truesize,
                             owner: None,
                         });
+                        // `__udp_enqueue_schedule_skb` → `sk_data_ready`.
+                        self.wakes.push((rx, KEY_IN));
                     }
                 }
                 Ok(data.len())
@@ -469,6 +585,8 @@ impl Net {
                     truesize,
                     owner: Some(i),
                 });
+                // `unix_stream_sendmsg` / `unix_dgram_sendmsg`: `other->sk_data_ready(other)`.
+                self.wakes.push((peer, KEY_IN));
                 Ok(data.len())
             }
         }
@@ -546,6 +664,10 @@ impl Net {
             if let Some(o) = owner {
                 let w = &mut self.sock_mut(o).wmem;
                 *w = w.saturating_sub(truesize);
+                // `sock_wfree` → `unix_write_space`: the sender may write again.
+                if self.unix_writable(o) {
+                    self.wakes.push((o, KEY_OUT));
+                }
             }
         }
         if let Some(p) = self.sock(i).peer {
@@ -688,6 +810,7 @@ impl Net {
         // Skbs this socket still has queued at its peer keep their charge until consumed;
         // the ones queued to this socket are freed now.
         let freed: Vec<Skb> = self.sock_mut(i).rcv.drain(..).collect();
+        let had_unread = !freed.is_empty();
         for skb in freed {
             if let Some(o) = skb.owner {
                 let w = &mut self.sock_mut(o).wmem;
@@ -695,9 +818,16 @@ impl Net {
             }
         }
         if let Some(p) = peer {
+            let unread = self.sock(i).family == AF_UNIX && had_unread;
             let ps = self.sock_mut(p);
             ps.rcv_shutdown = true;
             ps.snd_shutdown = true;
+            // `unix_release_sock`: a peer that leaves data unread resets the connection.
+            if unread && ps.ty != SOCK_DGRAM {
+                ps.err = ECONNRESET;
+            }
+            // `sk_state_change` (`sock_def_wakeup`): every waiter, no key.
+            self.wakes.push((p, 0));
         }
         for c in pending {
             self.release(c);

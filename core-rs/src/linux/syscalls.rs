@@ -247,7 +247,9 @@ pub fn sys_memfd_create(s: &mut Sim, name_addr: u64, name_len: u32, flags: u32) 
     )
 }
 
-fn install_sock(s: &mut Sim, i: u32, flags: u32) -> i32 {
+/// Installs socket `i` as a new descriptor (`sock_alloc_file` + `fd_install`), with
+/// `O_NONBLOCK` from `flags`.
+pub fn install_sock(s: &mut Sim, i: u32, flags: u32) -> i32 {
     s.linux.fds.install_obj(
         FileKind::Socket(i),
         &SOCKET_FOPS,

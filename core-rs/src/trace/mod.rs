@@ -608,6 +608,33 @@ events! {
     sim_sqpoll_stop = 287, "io_uring/sqpoll.c:io_sq_thread_stop", None,
         [task_work: A Num],
         Some("ring {ring}, SQ thread stopped");
+    /// A SEND or RECV moved bytes through its socket (`sock_sendmsg` / `sock_recvmsg`), or got
+    /// an error; `buffer` is the provided buffer's id + 1 (0: the SQE's own buffer).
+    sim_net_xfer = 240, "io_uring/net.c:io_send", None,
+        [bytes: A Result, dir: BLo Choice(&[(1, "send")], "recv"), buffer: BHi Num],
+        Some("{req}, {dir}: {bytes} (provided buffer id+1: {buffer})");
+    /// ACCEPT took a connection and installed it as a descriptor (`do_accept`, `fd_install`),
+    /// or failed.
+    sim_accept = 241, "io_uring/net.c:io_accept", None,
+        [fd: A Result],
+        Some("{req}, new descriptor: {fd}");
+    /// PROVIDE_BUFFERS added buffers to a group, or REMOVE_BUFFERS removed some (`res`: 0, how
+    /// many were removed, or an error).
+    sim_kbuf_manage = 242, "io_uring/kbuf.c:io_manage_buffers_legacy", None,
+        [res: A Result, bgid: BLo Num, op: BHi Choice(&[(1, "provide")], "remove")],
+        Some("{req}, {op} buffers of group {bgid}: {res}");
+    /// A request took the first buffer of its provided-buffer group.
+    sim_kbuf_select = 243, "io_uring/kbuf.c:io_provided_buffer_select", None,
+        [bgid: A Num, bid: B Num],
+        Some("{req}, selected buffer {bid} of group {bgid}");
+    /// A selected buffer that got no data went back to the front of its group.
+    sim_kbuf_recycle = 244, "io_uring/kbuf.c:io_kbuf_recycle_legacy", None,
+        [bgid: A Num, bid: B Num],
+        Some("{req}, buffer {bid} back to group {bgid}");
+    /// A buffer ring was registered for a group (`entries` > 0) or unregistered (0).
+    sim_kbuf_ring = 245, "io_uring/kbuf.c:io_register_pbuf_ring", None,
+        [bgid: A Num, entries: B Num],
+        Some("ring {ring}, buffer ring of group {bgid}: {entries} entries (0: unregistered)");
 }
 
 /// One trace record. 48 bytes, little-endian, part of the wasm ABI.

@@ -54,6 +54,9 @@ pub const EADDRNOTAVAIL: i32 = 99;
 pub const EISCONN: i32 = 106;
 pub const ENOTCONN: i32 = 107;
 pub const ECONNREFUSED: i32 = 111;
+pub const E2BIG: i32 = 7;
+pub const ENOBUFS: i32 = 105;
+pub const ECONNRESET: i32 = 104;
 /// Kernel-internal: "iocb queued, will get completion event" (`include/linux/errno.h`).
 pub const EIOCBQUEUED: i32 = 529;
 
@@ -102,6 +105,9 @@ pub fn errno_name(e: i32) -> Option<&'static str> {
         EISCONN => "EISCONN",
         ENOTCONN => "ENOTCONN",
         ECONNREFUSED => "ECONNREFUSED",
+        E2BIG => "E2BIG",
+        ENOBUFS => "ENOBUFS",
+        ECONNRESET => "ECONNRESET",
         EIOCBQUEUED => "EIOCBQUEUED",
         _ => return None,
     })

@@ -142,6 +142,16 @@ pub const IORING_OP_TIMEOUT: u8 = 11;
 pub const IORING_OP_TIMEOUT_REMOVE: u8 = 12;
 pub const IORING_OP_ASYNC_CANCEL: u8 = 14;
 pub const IORING_OP_LINK_TIMEOUT: u8 = 15;
+/// `IORING_OP_ACCEPT`.
+pub const IORING_OP_ACCEPT: u8 = 13;
+/// `IORING_OP_SEND`.
+pub const IORING_OP_SEND: u8 = 26;
+/// `IORING_OP_RECV`.
+pub const IORING_OP_RECV: u8 = 27;
+/// `IORING_OP_PROVIDE_BUFFERS`.
+pub const IORING_OP_PROVIDE_BUFFERS: u8 = 31;
+/// `IORING_OP_REMOVE_BUFFERS`.
+pub const IORING_OP_REMOVE_BUFFERS: u8 = 32;
 pub const IORING_OP_READ: u8 = 22;
 pub const IORING_OP_WRITE: u8 = 23;
 pub const IORING_OP_URING_CMD: u8 = 46;
@@ -276,6 +286,10 @@ pub const IORING_UNREGISTER_BUFFERS: u32 = 1;
 pub const IORING_REGISTER_FILES: u32 = 2;
 pub const IORING_UNREGISTER_FILES: u32 = 3;
 pub const IORING_REGISTER_PROBE: u32 = 8;
+/// `IORING_REGISTER_PBUF_RING`: register a provided-buffer ring (`struct io_uring_buf_reg`).
+pub const IORING_REGISTER_PBUF_RING: u32 = 22;
+/// `IORING_UNREGISTER_PBUF_RING`.
+pub const IORING_UNREGISTER_PBUF_RING: u32 = 23;
 /// First invalid register opcode on the modelled kernel.
 pub const IORING_REGISTER_LAST: u32 = 36;
 /// Or'ed into the opcode: the fd is an index into the registered-ring table.

@@ -118,6 +118,16 @@ export function appCaption(op: Op | undefined, frame: Frame, prev: Frame | undef
       ]);
     case 'pipe':
       return sentence([`the application creates a pipe: ${op.read_as} is its read end, ${op.write_as} its write end`]);
+    case 'socketpair':
+      return sentence([`the application creates a connected AF_UNIX socket pair: ${op.a_as} and ${op.b_as}`]);
+    case 'buf_ring':
+      return sentence([
+        `the application registers a ${op.entries}-entry buffer ring ${op.as} in its own memory for buffer group ${op.bgid}`,
+      ]);
+    case 'buf_ring_add':
+      return sentence([
+        `the application puts buffer ${op.bid} (${plural(op.len, 'byte')} of ${op.buf}) in ring ${op.ring} and publishes the new tail`,
+      ]);
     case 'write':
       return sentence([
         `the application calls write() on ${op.fd} with ${op.len !== undefined ? plural(op.len, 'byte') : 'the bytes'} of ${op.buf}`,

@@ -530,6 +530,41 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
     text: (f, e) =>
       `${who(e)} looks for user_data ${userDataText(BigInt.asUintN(64, BigInt(f.target)))}: ${f.res === 0 ? 'found and cancelled' : resName(f.res)}`,
   },
+  sim_net_xfer: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `${who(e)} ${f.dir === 1 ? 'sends' : 'receives'}${f.buffer ? ` through provided buffer ${f.buffer - 1}` : ''}: ${f.bytes >= 0 ? plural(f.bytes, 'byte') : `${resName(f.bytes)}${f.bytes === -11 ? ' (nothing there yet: it will wait on the socket)' : ''}`}`,
+  },
+  sim_accept: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      f.fd >= 0
+        ? `${who(e)} takes a connection from the listener's accept queue: new descriptor ${f.fd}`
+        : `${who(e)} accepts nothing: ${resName(f.fd)}${f.fd === -11 ? ' (no connection yet: it will wait on the listener)' : ''}`,
+  },
+  sim_kbuf_manage: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      f.op === 1
+        ? `${who(e)} provides buffers to group ${f.bgid}: ${f.res === 0 ? 'added at the end of the group' : resName(f.res)}`
+        : `${who(e)} removes buffers from group ${f.bgid}: ${f.res >= 0 ? `${plural(f.res, 'buffer')} removed` : resName(f.res)}`,
+  },
+  sim_kbuf_select: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `${who(e)} takes buffer ${f.bid}, the first of group ${f.bgid}; its CQE will name it (IORING_CQE_F_BUFFER, id in flags >> 16) and the kernel never writes it after that CQE`,
+  },
+  sim_kbuf_ring: {
+    weight: Weight.Key,
+    text: (f) =>
+      f.entries > 0
+        ? `a ${f.entries}-entry buffer ring in the program's memory now feeds group ${f.bgid}: the program adds buffers and publishes the tail, the kernel takes them at its head`
+        : `the buffer ring of group ${f.bgid} is unregistered`,
+  },
+  sim_kbuf_recycle: {
+    weight: Weight.Normal,
+    text: (f, e) => `buffer ${f.bid} got no data from ${who(e)}: it goes back to the front of group ${f.bgid}`,
+  },
 };
 
 /** `POLLIN|POLLOUT...` for a poll mask. */
@@ -651,6 +686,18 @@ export function shortName(e: TraceEvent): string {
       return f.multishot ? 'multishot poll' : 'poll armed';
     case 'sim_poll_remove':
       return `poll remove → ${resName(f.res)}`;
+    case 'sim_net_xfer':
+      return `${f.dir === 1 ? 'send' : 'recv'} → ${f.bytes >= 0 ? f.bytes : resName(f.bytes)}`;
+    case 'sim_accept':
+      return `accept → ${f.fd >= 0 ? `fd ${f.fd}` : resName(f.fd)}`;
+    case 'sim_kbuf_manage':
+      return `${f.op === 1 ? 'provide' : 'remove'} buffers → ${f.res >= 0 ? f.res : resName(f.res)}`;
+    case 'sim_kbuf_select':
+      return `buffer ${f.bid}`;
+    case 'sim_kbuf_ring':
+      return f.entries > 0 ? `buffer ring ${f.bgid}` : `ring ${f.bgid} gone`;
+    case 'sim_kbuf_recycle':
+      return `buffer ${f.bid} back`;
     case 'sim_iowq_run':
       return 'io-wq worker';
     case 'sim_wait_sleep':

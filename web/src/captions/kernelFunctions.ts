@@ -298,6 +298,41 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
     'waits for room in the SQ ring (IORING_ENTER_SQ_WAIT)',
   ),
   sim_sqpoll_stop: k('io_sq_thread_stop', 'io_uring/sqpoll.c', 'stops the SQ thread when its ring goes away'),
+  sim_net_xfer: (e) => {
+    const f = eventArgs(e);
+    return f?.event === 'sim_net_xfer' && f.dir === 1
+      ? k('io_send', 'io_uring/net.c', 'sends from the user buffer through sock_sendmsg')
+      : k(
+          'io_recv',
+          'io_uring/net.c',
+          'receives through sock_recvmsg, into a provided buffer with IOSQE_BUFFER_SELECT',
+        );
+  },
+  sim_accept: k(
+    'io_accept',
+    'io_uring/net.c',
+    'takes a connection from the accept queue (do_accept) and installs a descriptor',
+  ),
+  sim_kbuf_manage: k(
+    'io_manage_buffers_legacy',
+    'io_uring/kbuf.c',
+    'adds buffers to a provided-buffer group (io_add_buffers) or removes some',
+  ),
+  sim_kbuf_select: k(
+    'io_provided_buffer_select',
+    'io_uring/kbuf.c',
+    "takes the first buffer of the request's group (io_buffer_select)",
+  ),
+  sim_kbuf_ring: k(
+    'io_register_pbuf_ring',
+    'io_uring/kbuf.c',
+    'registers a provided-buffer ring that lives in user memory (io_unregister_pbuf_ring removes it)',
+  ),
+  sim_kbuf_recycle: k(
+    'io_kbuf_recycle_legacy',
+    'io_uring/kbuf.c',
+    'puts a selected buffer that got no data back at the front of its group',
+  ),
   sim_cancel: k(
     'io_try_cancel',
     'io_uring/cancel.c',

@@ -45,6 +45,12 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     'The error by which a driver says "this would block"; under a non-blocking issue the core then retries the request from an io-wq worker.',
     /-EAGAIN/,
   ),
+  E(
+    'enobufs',
+    '-ENOBUFS',
+    'The error for a request that should pick a provided buffer when none is left in its group: a multishot RECV ends with it.',
+    /-ENOBUFS/,
+  ),
   E('enotty', '-ENOTTY', 'The error a driver returns for a command number it does not know.', /-ENOTTY/),
   E(
     'eopnotsupp',

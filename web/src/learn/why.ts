@@ -14,6 +14,12 @@ import { eventArgs } from '../wasm/events.generated';
 
 const APP: Record<Op['op'], string> = {
   pipe: 'A pipe is the simplest file that can be empty: a READ on it may have to wait, which is what makes it a good first io_uring file.',
+  socketpair:
+    'A connected pair of sockets is a network connection without a network: what one end sends, the other end can RECV, and a RECV on an empty socket waits like a READ on an empty pipe.',
+  buf_ring:
+    'With a buffer ring the program lends the kernel its buffers up front: a RECV picks one only when data arrives, so a server does not pin one buffer per idle connection.',
+  buf_ring_add:
+    'The kernel takes buffers at its own head and the program adds them at the tail: publishing the tail is what hands a buffer (back) to the kernel, and the kernel never writes a buffer again after the CQE that returned it.',
   write:
     'A write() from the program (standing for another process) puts data in the pipe, which wakes whatever waits on it.',
   open: "A uring_cmd goes to a file: the SQE's fd names the device whose driver receives the command, so the program opens it first.",

@@ -112,8 +112,28 @@ export const SYSCALLS = [
   'getsockopt',
   'write_until_eagain',
   'close',
+  'connect',
 ] as const;
 export type SyscallName = (typeof SYSCALLS)[number];
+
+/** `struct io_uring_buf_reg` of a `register` step for a buffer ring (format §5.3). */
+export interface BufRegIn {
+  /** The named page-aligned ring memory (absent: `ring_addr` 0). */
+  ring?: string;
+  ringOffset: number;
+  ringEntries: number;
+  bgid: number;
+  flags: number;
+}
+
+/** One buffer a `buf_ring_add` step puts in a ring: `len` bytes at `offset` in a named buffer. */
+export interface RingBufIn {
+  buf: string;
+  size: number;
+  offset: number;
+  len: number;
+  bid: number;
+}
 
 /** One input step, by kind. */
 export type StepIn =
@@ -126,7 +146,16 @@ export type StepIn =
       sqThreadIdle?: number;
       sqThreadCpu?: number;
     }
-  | { step: number; kind: 'register'; opcode: string; opcodeNum: number; nrArgs: number; files?: string[] }
+  | {
+      step: number;
+      kind: 'register';
+      opcode: string;
+      opcodeNum: number;
+      nrArgs: number;
+      files?: string[];
+      bufReg?: BufRegIn;
+    }
+  | { step: number; kind: 'buf_ring_add'; ring: string; ringEntries: number; bufs: RingBufIn[] }
   | { step: number; kind: 'publish'; sqes: SqeIn[] }
   | { step: number; kind: 'sq_array_write'; index: number; value: number }
   | { step: number; kind: 'sq_tail_store'; value: number }
@@ -157,6 +186,8 @@ export type StepIn =
       optname: number;
       optlen: number;
       chunk: number;
+      /** `connect`: the listener's file id. */
+      to?: string;
     }
   | { step: number; kind: 'settle'; file: string; requestNum: number; want: number; timeoutMs: number }
   | { step: number; kind: 'sleep'; ms: number }
@@ -395,7 +426,8 @@ function checkGroups(filesAt: At[], files: FileIn[], byId: Map<string, FileIn>):
 export const STEP_INPUT_KEYS: Record<string, readonly string[]> = {
   setup: ['entries', 'flags', 'cq_entries_requested', 'sq_thread_idle', 'sq_thread_cpu'],
   setup_probe: ['entries', 'flags', 'cq_entries_requested', 'sq_thread_idle', 'sq_thread_cpu'],
-  register: ['opcode', 'opcode_num', 'nr_args', 'files'],
+  register: ['opcode', 'opcode_num', 'nr_args', 'files', 'buf_reg'],
+  buf_ring_add: ['ring', 'ring_entries', 'bufs'],
   publish: ['sqes'],
   sq_array_write: ['index', 'value'],
   sq_tail_store: ['value'],
@@ -418,6 +450,7 @@ export const STEP_INPUT_KEYS: Record<string, readonly string[]> = {
     'optname',
     'optlen',
     'chunk',
+    'to',
   ],
   settle: ['fd_ref', 'file', 'fd_kind', 'request', 'request_num', 'want', 'timeout_ms'],
   sleep: ['ms'],
@@ -465,8 +498,36 @@ function parseStep(a: At, i: number, files: Map<string, FileIn>): StepIn {
             return id;
           });
       }
-      return { step, kind, opcode, opcodeNum, nrArgs, files: ids };
+      let bufReg: BufRegIn | undefined;
+      if (a.has('buf_reg')) {
+        const b = a.key('buf_reg');
+        bufReg = {
+          ring: b.has('ring') ? b.key('ring').str() : undefined,
+          ringOffset: b.has('ring_offset') ? b.key('ring_offset').int(0, 4095) : 0,
+          ringEntries: b.key('ring_entries').u32(),
+          bgid: b.key('bgid').int(0, 65535),
+          flags: b.key('flags').int(0, 65535),
+        };
+      }
+      return { step, kind, opcode, opcodeNum, nrArgs, files: ids, bufReg };
     }
+    case 'buf_ring_add':
+      return {
+        step,
+        kind,
+        ring: a.key('ring').str(),
+        ringEntries: a.key('ring_entries').int(1, 32768),
+        bufs: a
+          .key('bufs')
+          .arr()
+          .map((x) => ({
+            buf: x.key('buf').str(),
+            size: x.key('size').int(1, 1 << 24),
+            offset: x.key('offset').int(0, 1 << 24),
+            len: x.key('len').u32(),
+            bid: x.key('bid').int(0, 65535),
+          })),
+      };
     case 'publish':
       return {
         step,
@@ -552,6 +613,7 @@ function parseStep(a: At, i: number, files: Map<string, FileIn>): StepIn {
         out.optlen = a.key('optlen').s32();
       }
       if (call === 'write_until_eagain') out.chunk = a.key('chunk').int(1, 1 << 24);
+      if (call === 'connect') out.to = a.key('to').oneOf([...files.keys()]);
       return out;
     }
     case 'settle': {
@@ -599,6 +661,8 @@ export function parseTraceInput(doc: unknown): TraceIn {
 function checkBuffers(stepsAt: At[], steps: StepIn[]): void {
   const types = new Map<string, string>();
   steps.forEach((s, i) => {
+    // Buffers a buffer ring points into are byte buffers too.
+    if (s.kind === 'buf_ring_add') for (const b of s.bufs) if (!types.has(b.buf)) types.set(b.buf, 'buffer');
     if (s.kind === 'publish') {
       s.sqes.forEach((q, j) => {
         for (const [k, v] of [
@@ -618,8 +682,9 @@ function checkBuffers(stepsAt: At[], steps: StepIn[]): void {
         }
       });
     }
-    if (s.kind === 'peek' && types.get(s.buf) !== 'int32') {
-      stepsAt[i]!.key('buf').fail('the name of an int32 buffer an earlier SQE points to');
+    // A peek reads the first four bytes of an int32 or of a byte buffer (format §5.16).
+    if (s.kind === 'peek' && types.get(s.buf) !== 'int32' && types.get(s.buf) !== 'buffer') {
+      stepsAt[i]!.key('buf').fail('the name of an int32 or byte buffer an earlier SQE points to');
     }
   });
 }

@@ -141,6 +141,8 @@ class Session {
   private allocBuffers() {
     const sizes = new Map<string, number>();
     for (const s of this.input.steps) {
+      if (s.kind === 'buf_ring_add')
+        for (const b of s.bufs) sizes.set(b.buf, Math.max(sizes.get(b.buf) ?? 0, b.offset + b.len, b.size));
       if (s.kind !== 'publish') continue;
       for (const q of s.sqes) {
         for (const v of [q.addr, q.addr3]) {
@@ -349,6 +351,9 @@ class Session {
       case 'setup_probe':
         this.setup(step, out);
         break;
+      case 'buf_ring_add':
+        out.tail = this.bufRingAdd(step);
+        break;
       case 'register':
         this.register(step, out);
         break;
@@ -437,8 +442,46 @@ class Session {
     this.ring = IoUring.fromSetup(this.core, this.mem, r.ret, step.flags, p);
   }
 
+  /** Page-aligned buffer-ring memory by name, and the program's local tail of each. */
+  private readonly bufRings = new Map<string, { addr: number; tail: number }>();
+
+  private bufRing(name: string, entries: number) {
+    let b = this.bufRings.get(name);
+    if (!b) {
+      const bytes = Math.min(Math.ceil((Math.max(entries, 1) * 16) / 4096) * 4096, 1 << 16);
+      b = { addr: this.mem.alloc(bytes, 4096), tail: 0 };
+      this.bufRings.set(name, b);
+    }
+    return b;
+  }
+
+  /** liburing's `io_uring_buf_ring_add` for each buffer, then `io_uring_buf_ring_advance`. */
+  private bufRingAdd(step: Extract<StepIn, { kind: 'buf_ring_add' }>) {
+    const b = this.bufRing(step.ring, step.ringEntries);
+    step.bufs.forEach((x, i) => {
+      const e = b.addr + 16 * ((b.tail + i) & (step.ringEntries - 1));
+      this.mem.writeU64(e, BigInt(this.bufs.get(x.buf)! + x.offset));
+      this.mem.writeU32(e + 8, x.len);
+      this.mem.writeU16(e + 12, x.bid);
+    });
+    b.tail = (b.tail + step.bufs.length) & 0xffff;
+    this.mem.writeU16(b.addr + 14, b.tail);
+    return b.tail;
+  }
+
   private register(step: Extract<StepIn, { kind: 'register' }>, out: Json) {
     const r = this.needRing();
+    if (step.bufReg) {
+      const g = step.bufReg;
+      const a = this.mem.alloc(40, 8);
+      const ringAddr = g.ring ? this.bufRing(g.ring, g.ringEntries).addr + g.ringOffset : 0;
+      this.mem.writeU64(a, BigInt(ringAddr));
+      this.mem.writeU32(a + 8, g.ringEntries);
+      this.mem.writeU16(a + 12, g.bgid);
+      this.mem.writeU16(a + 14, g.flags);
+      withErrno(out, 'ret', r.register(step.opcodeNum, a, step.nrArgs));
+      return;
+    }
     if (step.files) {
       const fds = step.files.map((id) => this.fdOf({ ref: 'file', file: id }));
       withErrno(
@@ -613,6 +656,10 @@ class Session {
       }
       case 'close':
         ret = L.close(fd);
+        break;
+      case 'connect':
+        // To the listener the step names, on 127.0.0.1 (format §5.13).
+        ret = L.connect(fd, this.port(step.to!));
         break;
     }
     withErrno(out, 'ret', ret);

@@ -118,6 +118,8 @@ export interface SqeSpec {
   /** `sqe->addr`: a number, a decimal string, or `"&name"` (the address of buffer `name`). */
   addr?: number | string;
   len?: number;
+  /** `sqe->buf_index`: the provided-buffer group of an `IOSQE_BUFFER_SELECT` request. */
+  buf_index?: number;
   /** The per-opcode flags word (`nop_flags`, `uring_cmd_flags`). */
   op_flags?: number;
   /** The command area, from byte 48 (16 bytes; 80 on SQE128 rings). */
@@ -127,6 +129,9 @@ export interface SqeSpec {
 export type Op =
   | { op: 'open'; device: string; as: string; note?: string }
   | { op: 'pipe'; read_as: string; write_as: string; note?: string }
+  | { op: 'socketpair'; a_as: string; b_as: string; note?: string }
+  | { op: 'buf_ring'; as: string; entries: number; bgid: number; note?: string }
+  | { op: 'buf_ring_add'; ring: string; buf: string; offset?: number; len: number; bid: number; note?: string }
   | { op: 'write'; fd: string; buf: string; len?: number; note?: string }
   | { op: 'alloc'; as: string; size: number; init?: BytesSpec; note?: string }
   | { op: 'write_user'; target: string; offset?: number; data: BytesSpec; note?: string }

@@ -17,6 +17,12 @@ import {
   IORING_OP_NOP,
   IORING_OP_POLL_ADD,
   IORING_OP_POLL_REMOVE,
+  IORING_OP_SEND,
+  IORING_OP_RECV,
+  IORING_OP_ACCEPT,
+  IORING_OP_PROVIDE_BUFFERS,
+  IORING_OP_REMOVE_BUFFERS,
+  IORING_REGISTER_PBUF_RING,
   IORING_OP_READ,
   IORING_OP_TIMEOUT,
   IORING_OP_TIMEOUT_REMOVE,
@@ -44,6 +50,7 @@ export interface OpResult {
 export interface RuntimeState {
   vars: Record<string, number>;
   bufs: Record<string, { addr: number; size: number }>;
+  rings?: Record<string, { entries: number; tail: number }>;
   sqeTail: number;
   userNext: number;
   ringFd: number;
@@ -85,7 +92,16 @@ const OPCODES: Record<string, number | undefined> = {
   ASYNC_CANCEL: IORING_OP_ASYNC_CANCEL,
   POLL_ADD: IORING_OP_POLL_ADD,
   POLL_REMOVE: IORING_OP_POLL_REMOVE,
+  SEND: IORING_OP_SEND,
+  RECV: IORING_OP_RECV,
+  ACCEPT: IORING_OP_ACCEPT,
+  PROVIDE_BUFFERS: IORING_OP_PROVIDE_BUFFERS,
+  REMOVE_BUFFERS: IORING_OP_REMOVE_BUFFERS,
 };
+
+/** `AF_UNIX`, `SOCK_STREAM` (include/linux/socket.h, include/linux/net.h). */
+const AF_UNIX = 1;
+const SOCK_STREAM = 1;
 
 /** Driver constants (cmd_op names) the core exports, if any. */
 function driverCmdOps(): Record<string, number> {
@@ -97,6 +113,8 @@ export class ProgramRuntime {
   ring: IoUring;
   vars: Record<string, number> = {};
   bufs: Record<string, { addr: number; size: number }> = {};
+  /** Registered buffer rings by buffer name: entries and the program's local tail. */
+  rings: Record<string, { entries: number; tail: number }> = {};
 
   /** Sets up the machine for `scenario`: devices, then the ring. */
   constructor(
@@ -120,6 +138,7 @@ export class ProgramRuntime {
     return {
       vars: { ...this.vars },
       bufs: { ...this.bufs },
+      rings: Object.fromEntries(Object.entries(this.rings).map(([k, v]) => [k, { ...v }])),
       sqeTail: this.ring.sqeTail,
       userNext: this.mem.position(),
       ringFd: this.ring.fd,
@@ -129,6 +148,7 @@ export class ProgramRuntime {
   load(s: RuntimeState): void {
     this.vars = { ...s.vars };
     this.bufs = { ...s.bufs };
+    this.rings = Object.fromEntries(Object.entries(s.rings ?? {}).map(([k, v]) => [k, { ...v }]));
     this.ring.sqeTail = s.sqeTail;
     this.mem.setPosition(s.userNext);
   }
@@ -151,6 +171,57 @@ export class ProgramRuntime {
         this.vars[op.read_as] = rd;
         this.vars[op.write_as] = wr;
         return { syscall: false, summary: `pipe2() = 0: read end fd ${rd}, write end fd ${wr}` };
+      }
+      case 'socketpair': {
+        const a = this.mem.alloc(8, 4);
+        const r = this.core.call((e) => e.rs_sys_socketpair(AF_UNIX, SOCK_STREAM, 0, a));
+        if (r < 0) throw new ProgramError(`socketpair() failed: ${r}`);
+        const fa = this.mem.readI32(a);
+        const fb = this.mem.readI32(a + 4);
+        this.vars[op.a_as] = fa;
+        this.vars[op.b_as] = fb;
+        return { syscall: false, summary: `socketpair(AF_UNIX, SOCK_STREAM) = 0: fds ${fa} and ${fb}` };
+      }
+      case 'buf_ring': {
+        // The ring lives in the program's memory, page-aligned (io_uring_setup_buf_ring).
+        const size = Math.ceil((op.entries * 16) / 4096) * 4096;
+        const addr = this.mem.alloc(size, 4096);
+        this.bufs[op.as] = { addr, size };
+        this.rings[op.as] = { entries: op.entries, tail: 0 };
+        // struct io_uring_buf_reg: ring_addr, ring_entries, bgid (flags and resv stay 0).
+        const reg = this.mem.alloc(40, 8);
+        const r16 = new Uint8Array(16);
+        const v = new DataView(r16.buffer);
+        v.setBigUint64(0, BigInt(addr), true);
+        v.setUint32(8, op.entries, true);
+        v.setUint16(12, op.bgid, true);
+        this.mem.write(reg, r16);
+        const r = this.ring.register(IORING_REGISTER_PBUF_RING, reg, 1);
+        return {
+          syscall: false,
+          summary: `io_uring_register(REGISTER_PBUF_RING, ${op.entries} entries, group ${op.bgid}) = ${r}`,
+        };
+      }
+      case 'buf_ring_add': {
+        // io_uring_buf_ring_add + io_uring_buf_ring_advance: the entry at the local tail, then
+        // the tail (the first entry's last u16) is published.
+        const ring = this.rings[op.ring] as { entries: number; tail: number };
+        const base = (this.bufs[op.ring] as { addr: number }).addr;
+        const b = this.bufs[op.buf] as { addr: number; size: number };
+        const e = base + 16 * (ring.tail & (ring.entries - 1));
+        // struct io_uring_buf: addr, len, bid (its last u16 is the tail's slot in entry 0).
+        const ent = new Uint8Array(14);
+        const v = new DataView(ent.buffer);
+        v.setBigUint64(0, BigInt(b.addr + (op.offset ?? 0)), true);
+        v.setUint32(8, op.len, true);
+        v.setUint16(12, op.bid, true);
+        this.mem.write(e, ent);
+        ring.tail = (ring.tail + 1) & 0xffff;
+        this.mem.write(base + 14, new Uint8Array([ring.tail & 0xff, ring.tail >> 8]));
+        return {
+          syscall: false,
+          summary: `buffer ${op.bid} (${op.len} bytes of ${op.buf}) added to ring ${op.ring}: tail ${ring.tail}`,
+        };
       }
       case 'write': {
         const fd = this.vars[op.fd] as number;
@@ -281,6 +352,7 @@ export class ProgramRuntime {
       } else sqe.addr64 = BigInt(s.addr);
     }
     if (s.len !== undefined) sqe.len = s.len;
+    if (s.buf_index !== undefined) sqe.bufIndex = s.buf_index;
     if (s.op_flags !== undefined) sqe.opFlags = s.op_flags;
     if (s.cmd) sqe.setCmd(this.bytes(s.cmd, sqe.size - 48));
     this.core.call((e) => e.rs_user_wrote(sqe.addr, sqe.size));

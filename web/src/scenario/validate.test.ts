@@ -43,7 +43,7 @@ describe('validateScenario', () => {
       {
         path: '/program/0/sqe/opcode',
         expected:
-          'one of NOP, URING_CMD, URING_CMD128, READ, WRITE, TIMEOUT, TIMEOUT_REMOVE, LINK_TIMEOUT, ASYNC_CANCEL, POLL_ADD, POLL_REMOVE or a number 0..255',
+          'one of NOP, URING_CMD, URING_CMD128, READ, WRITE, TIMEOUT, TIMEOUT_REMOVE, LINK_TIMEOUT, ASYNC_CANCEL, POLL_ADD, POLL_REMOVE, SEND, RECV, ACCEPT, PROVIDE_BUFFERS, REMOVE_BUFFERS or a number 0..255',
         found: '"READV"',
       },
     ]);

@@ -25,6 +25,9 @@ export class ScenarioError extends Error {
 const OPS: Record<Op['op'], readonly string[]> = {
   open: ['device', 'as'],
   pipe: ['read_as', 'write_as'],
+  socketpair: ['a_as', 'b_as'],
+  buf_ring: ['as', 'entries', 'bgid'],
+  buf_ring_add: ['ring', 'buf', 'len', 'bid'],
   write: ['fd', 'buf'],
   alloc: ['as', 'size'],
   write_user: ['target', 'data'],
@@ -56,6 +59,11 @@ export const OPCODE_NAMES = [
   'ASYNC_CANCEL',
   'POLL_ADD',
   'POLL_REMOVE',
+  'SEND',
+  'RECV',
+  'ACCEPT',
+  'PROVIDE_BUFFERS',
+  'REMOVE_BUFFERS',
 ] as const;
 
 function show(v: unknown): string {
@@ -107,6 +115,8 @@ export function validateScenario(doc: unknown): Scenario {
   }
   const vars = new Set<string>([RING_VAR]);
   const bufs = new Set<string>();
+  /** Buffers that are registered provided-buffer rings. */
+  const rings = new Set<string>();
   const devices = new Set<string>();
   /** Device name → driver name, and fd variable → driver name. */
   const deviceDriver = new Map<string, string>();
@@ -181,6 +191,36 @@ export function validateScenario(doc: unknown): Scenario {
           }
           if (typeof o.read_as === 'string' && o.read_as === o.write_as)
             err(`${p}/write_as`, 'a name other than read_as', o.write_as);
+          break;
+        case 'socketpair':
+          for (const k of ['a_as', 'b_as'] as const) {
+            const v = o[k];
+            if (typeof v !== 'string' || !/^[a-z_][a-z0-9_]{0,31}$/.test(v) || v === RING_VAR)
+              err(`${p}/${k}`, `a variable name other than "${RING_VAR}"`, v);
+            else {
+              vars.add(v);
+              varDriver.delete(v);
+            }
+          }
+          if (typeof o.a_as === 'string' && o.a_as === o.b_as) err(`${p}/b_as`, 'a name other than a_as', o.b_as);
+          break;
+        case 'buf_ring':
+          if (typeof o.as !== 'string' || !/^[a-z_][a-z0-9_]{0,31}$/.test(o.as)) err(`${p}/as`, 'a buffer name', o.as);
+          else {
+            bufs.add(o.as);
+            rings.add(o.as);
+          }
+          if (!int(o.entries, 1, 256)) err(`${p}/entries`, 'an integer from 1 to 256', o.entries);
+          if (!int(o.bgid, 0, 65535)) err(`${p}/bgid`, 'an integer from 0 to 65535', o.bgid);
+          break;
+        case 'buf_ring_add':
+          if (typeof o.ring !== 'string' || !rings.has(o.ring))
+            err(`${p}/ring`, 'a buffer ring registered by an earlier buf_ring', o.ring);
+          if (typeof o.buf !== 'string' || !bufs.has(o.buf)) err(`${p}/buf`, 'a buffer allocated earlier', o.buf);
+          if (o.offset !== undefined && !int(o.offset, 0, 4095))
+            err(`${p}/offset`, 'an integer from 0 to 4095', o.offset);
+          if (!int(o.len, 0, 4096)) err(`${p}/len`, 'an integer from 0 to 4096', o.len);
+          if (!int(o.bid, 0, 65535)) err(`${p}/bid`, 'an integer from 0 to 65535', o.bid);
           break;
         case 'write':
           if (typeof o.fd !== 'string' || !vars.has(o.fd))
@@ -375,6 +415,7 @@ function checkSqe(
   checkNames(s.flags, `${path}/flags`, SQE_FLAG_NAMES, err);
   for (const [k, max] of [
     ['ioprio', 0xffff],
+    ['buf_index', 0xffff],
     ['pad1', 0xffffffff],
     ['len', 0xffffffff],
     ['op_flags', 0xffffffff],

@@ -39,6 +39,7 @@ const ORDER = [
   'cancel-read',
   'poll-multishot',
   'sqpoll-no-syscalls',
+  'echo-multishot-recv',
   'v3-sync-set-get',
   'v5-queued-task-work',
   'eagain-reissue',

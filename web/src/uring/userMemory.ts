@@ -50,6 +50,12 @@ export class UserMemory {
     this.core.call((e) => e.rs_user_wrote(addr, 4));
   }
 
+  writeU16(addr: number, v: number): void {
+    this.check(addr, 2);
+    this.core.view().setUint16(addr, v & 0xffff, true);
+    this.core.call((e) => e.rs_user_wrote(addr, 2));
+  }
+
   writeI32(addr: number, v: number): void {
     this.writeU32(addr, v | 0);
   }

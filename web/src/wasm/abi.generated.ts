@@ -12,6 +12,11 @@ export const IORING_OP_NOP = 0;
 export const IORING_OP_READV = 1;
 export const IORING_OP_POLL_ADD = 6;
 export const IORING_OP_POLL_REMOVE = 7;
+export const IORING_OP_ACCEPT = 13;
+export const IORING_OP_SEND = 26;
+export const IORING_OP_RECV = 27;
+export const IORING_OP_PROVIDE_BUFFERS = 31;
+export const IORING_OP_REMOVE_BUFFERS = 32;
 export const IORING_OP_TIMEOUT = 11;
 export const IORING_OP_TIMEOUT_REMOVE = 12;
 export const IORING_OP_ASYNC_CANCEL = 14;
@@ -131,6 +136,8 @@ export const ECONNREFUSED = 111;
 export const IORING_REGISTER_FILES = 2;
 export const IORING_UNREGISTER_FILES = 3;
 export const IORING_REGISTER_PROBE = 8;
+export const IORING_REGISTER_PBUF_RING = 22;
+export const IORING_UNREGISTER_PBUF_RING = 23;
 export const IO_URING_OP_SUPPORTED = 1;
 export const IO_URING_PROBE_SIZE = 16;
 export const IO_URING_PROBE_OP_SIZE = 8;
@@ -349,6 +356,12 @@ export const EVENT = {
   sim_sqpoll_wakeup: 285,
   sim_sqpoll_sq_wait: 286,
   sim_sqpoll_stop: 287,
+  sim_net_xfer: 240,
+  sim_accept: 241,
+  sim_kbuf_manage: 242,
+  sim_kbuf_select: 243,
+  sim_kbuf_recycle: 244,
+  sim_kbuf_ring: 245,
 } as const;
 
 export type EventName = keyof typeof EVENT;
@@ -450,8 +463,8 @@ export const SOURCE_FILES: Record<number, string> = {
   24: 'core-rs/src/drivers/rust_iopoll_device.rs',
 };
 
-export const OPCODES_MODELLED = ['NOP', 'POLL_ADD', 'POLL_REMOVE', 'TIMEOUT', 'TIMEOUT_REMOVE', 'ASYNC_CANCEL', 'LINK_TIMEOUT', 'READ', 'WRITE', 'URING_CMD', 'NOP128', 'URING_CMD128'] as const;
-export const OPCODES_NOT_MODELLED = ['READV', 'WRITEV', 'FSYNC', 'READ_FIXED', 'WRITE_FIXED', 'SYNC_FILE_RANGE', 'SENDMSG', 'RECVMSG', 'ACCEPT', 'CONNECT', 'FALLOCATE', 'OPENAT', 'CLOSE', 'FILES_UPDATE', 'STATX', 'FADVISE', 'MADVISE', 'SEND', 'RECV', 'OPENAT2', 'EPOLL_CTL', 'SPLICE', 'PROVIDE_BUFFERS', 'REMOVE_BUFFERS', 'TEE', 'SHUTDOWN', 'RENAMEAT', 'UNLINKAT', 'MKDIRAT', 'SYMLINKAT', 'LINKAT', 'MSG_RING', 'FSETXATTR', 'SETXATTR', 'FGETXATTR', 'GETXATTR', 'SOCKET', 'SEND_ZC', 'SENDMSG_ZC', 'READ_MULTISHOT', 'WAITID', 'FUTEX_WAIT', 'FUTEX_WAKE', 'FUTEX_WAITV', 'FIXED_FD_INSTALL', 'FTRUNCATE', 'BIND', 'LISTEN', 'RECV_ZC', 'EPOLL_WAIT', 'READV_FIXED', 'WRITEV_FIXED', 'PIPE'] as const;
+export const OPCODES_MODELLED = ['NOP', 'POLL_ADD', 'POLL_REMOVE', 'TIMEOUT', 'TIMEOUT_REMOVE', 'ACCEPT', 'ASYNC_CANCEL', 'LINK_TIMEOUT', 'READ', 'WRITE', 'SEND', 'RECV', 'PROVIDE_BUFFERS', 'REMOVE_BUFFERS', 'URING_CMD', 'NOP128', 'URING_CMD128'] as const;
+export const OPCODES_NOT_MODELLED = ['READV', 'WRITEV', 'FSYNC', 'READ_FIXED', 'WRITE_FIXED', 'SYNC_FILE_RANGE', 'SENDMSG', 'RECVMSG', 'CONNECT', 'FALLOCATE', 'OPENAT', 'CLOSE', 'FILES_UPDATE', 'STATX', 'FADVISE', 'MADVISE', 'OPENAT2', 'EPOLL_CTL', 'SPLICE', 'TEE', 'SHUTDOWN', 'RENAMEAT', 'UNLINKAT', 'MKDIRAT', 'SYMLINKAT', 'LINKAT', 'MSG_RING', 'FSETXATTR', 'SETXATTR', 'FGETXATTR', 'GETXATTR', 'SOCKET', 'SEND_ZC', 'SENDMSG_ZC', 'READ_MULTISHOT', 'WAITID', 'FUTEX_WAIT', 'FUTEX_WAKE', 'FUTEX_WAITV', 'FIXED_FD_INSTALL', 'FTRUNCATE', 'BIND', 'LISTEN', 'RECV_ZC', 'EPOLL_WAIT', 'READV_FIXED', 'WRITEV_FIXED', 'PIPE'] as const;
 
 export const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM',
@@ -459,6 +472,7 @@ export const ERRNO_NAMES: Record<number, string> = {
   4: 'EINTR',
   5: 'EIO',
   6: 'ENXIO',
+  7: 'E2BIG',
   9: 'EBADF',
   11: 'EAGAIN',
   12: 'ENOMEM',
@@ -490,6 +504,8 @@ export const ERRNO_NAMES: Record<number, string> = {
   97: 'EAFNOSUPPORT',
   98: 'EADDRINUSE',
   99: 'EADDRNOTAVAIL',
+  104: 'ECONNRESET',
+  105: 'ENOBUFS',
   106: 'EISCONN',
   107: 'ENOTCONN',
   111: 'ECONNREFUSED',

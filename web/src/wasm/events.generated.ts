@@ -432,6 +432,18 @@ export interface EventFields {
   sim_sqpoll_sq_wait: { full: number };
   /** doc = r" `io_sq_thread_stop`: the ring went away, the thread exits. */
   sim_sqpoll_stop: { task_work: number };
+  /** doc = r" A SEND or RECV moved bytes through its socket (`sock_sendmsg` / `sock_recvmsg`), or got doc = r" an error; `buffer` is the provided buffer's id + 1 (0: the SQE's own buffer). */
+  sim_net_xfer: { bytes: number; dir: number; buffer: number };
+  /** doc = r" ACCEPT took a connection and installed it as a descriptor (`do_accept`, `fd_install`), doc = r" or failed. */
+  sim_accept: { fd: number };
+  /** doc = r" PROVIDE_BUFFERS added buffers to a group, or REMOVE_BUFFERS removed some (`res`: 0, how doc = r" many were removed, or an error). */
+  sim_kbuf_manage: { res: number; bgid: number; op: number };
+  /** doc = r" A request took the first buffer of its provided-buffer group. */
+  sim_kbuf_select: { bgid: number; bid: number };
+  /** doc = r" A selected buffer that got no data went back to the front of its group. */
+  sim_kbuf_recycle: { bgid: number; bid: number };
+  /** doc = r" A buffer ring was registered for a group (`entries` > 0) or unregistered (0). */
+  sim_kbuf_ring: { bgid: number; entries: number };
 }
 
 /** An event name of the schema. */
@@ -647,6 +659,18 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'sim_sqpoll_sq_wait', full: Number(e.a) };
     case 'sim_sqpoll_stop':
       return { event: 'sim_sqpoll_stop', task_work: Number(e.a) };
+    case 'sim_net_xfer':
+      return { event: 'sim_net_xfer', bytes: Number(e.a), dir: Number(BigInt.asUintN(32, e.b)), buffer: Number(BigInt.asUintN(32, e.b >> 32n)) };
+    case 'sim_accept':
+      return { event: 'sim_accept', fd: Number(e.a) };
+    case 'sim_kbuf_manage':
+      return { event: 'sim_kbuf_manage', res: Number(e.a), bgid: Number(BigInt.asUintN(32, e.b)), op: Number(BigInt.asUintN(32, e.b >> 32n)) };
+    case 'sim_kbuf_select':
+      return { event: 'sim_kbuf_select', bgid: Number(e.a), bid: Number(e.b) };
+    case 'sim_kbuf_recycle':
+      return { event: 'sim_kbuf_recycle', bgid: Number(e.a), bid: Number(e.b) };
+    case 'sim_kbuf_ring':
+      return { event: 'sim_kbuf_ring', bgid: Number(e.a), entries: Number(e.b) };
     default:
       return null;
   }
@@ -766,6 +790,12 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sim_sqpoll_wakeup: { id: 285, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'was_asleep', kind: 'num' }] },
   sim_sqpoll_sq_wait: { id: 286, kernel: 'io_uring/sqpoll.c:io_sqpoll_wait_sq', ctx: null, fields: [{ name: 'full', kind: 'num' }] },
   sim_sqpoll_stop: { id: 287, kernel: 'io_uring/sqpoll.c:io_sq_thread_stop', ctx: null, fields: [{ name: 'task_work', kind: 'num' }] },
+  sim_net_xfer: { id: 240, kernel: 'io_uring/net.c:io_send', ctx: null, fields: [{ name: 'bytes', kind: 'result' }, { name: 'dir', kind: 'choice' }, { name: 'buffer', kind: 'num' }] },
+  sim_accept: { id: 241, kernel: 'io_uring/net.c:io_accept', ctx: null, fields: [{ name: 'fd', kind: 'result' }] },
+  sim_kbuf_manage: { id: 242, kernel: 'io_uring/kbuf.c:io_manage_buffers_legacy', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'bgid', kind: 'num' }, { name: 'op', kind: 'choice' }] },
+  sim_kbuf_select: { id: 243, kernel: 'io_uring/kbuf.c:io_provided_buffer_select', ctx: null, fields: [{ name: 'bgid', kind: 'num' }, { name: 'bid', kind: 'num' }] },
+  sim_kbuf_recycle: { id: 244, kernel: 'io_uring/kbuf.c:io_kbuf_recycle_legacy', ctx: null, fields: [{ name: 'bgid', kind: 'num' }, { name: 'bid', kind: 'num' }] },
+  sim_kbuf_ring: { id: 245, kernel: 'io_uring/kbuf.c:io_register_pbuf_ring', ctx: null, fields: [{ name: 'bgid', kind: 'num' }, { name: 'entries', kind: 'num' }] },
 };
 
 /** Options for the text trace. */
@@ -1259,6 +1289,36 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
     case 'sim_sqpoll_stop': {
       void o;
       return `ring ${e.ring}, SQ thread stopped`;
+    }
+    case 'sim_net_xfer': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, ${(f.dir === 1 ? 'send' : 'recv')}: ${resultText(f.bytes)} (provided buffer id+1: ${String(f.buffer)})`;
+    }
+    case 'sim_accept': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, new descriptor: ${resultText(f.fd)}`;
+    }
+    case 'sim_kbuf_manage': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, ${(f.op === 1 ? 'provide' : 'remove')} buffers of group ${String(f.bgid)}: ${resultText(f.res)}`;
+    }
+    case 'sim_kbuf_select': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, selected buffer ${String(f.bid)} of group ${String(f.bgid)}`;
+    }
+    case 'sim_kbuf_recycle': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, buffer ${String(f.bid)} back to group ${String(f.bgid)}`;
+    }
+    case 'sim_kbuf_ring': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, buffer ring of group ${String(f.bgid)}: ${String(f.entries)} entries (0: unregistered)`;
     }
   }
 }

@@ -105,7 +105,7 @@ const SIMPLIFIED: [string, string][] = [
   ],
   [
     'Files and devices',
-    'One descriptor table, misc devices registered by scenarios with the sample drivers, and the ring itself. No block layer, no NVMe, no ublk, no network stack behind sockets.',
+    'One descriptor table, misc devices registered by scenarios with the sample drivers, and the ring itself. Sockets are one loopback host: TCP and UDP on 127.0.0.1 and AF_UNIX pairs, with instant delivery, buffer budgets from SO_RCVBUF/SO_SNDBUF and no TCP windows or retransmits. No block layer, no NVMe, no ublk.',
   ],
   [
     'The Rust side',
@@ -115,9 +115,9 @@ const SIMPLIFIED: [string, string][] = [
 
 const ABSENT: string[] = [
   'SQPOLL, hybrid polling (HYBRID_IOPOLL), NO_MMAP, ATTACH_WQ, R_DISABLED, SQE_MIXED and SQ_REWIND rings: io_uring_setup refuses them with -EINVAL. IOPOLL rings are modelled for uring_cmd and NOP: a file needs a uring_cmd_iopoll hook, and completions are found by polling in io_uring_enter(GETEVENTS).',
-  'Registered files, buffers and rings (fixed files never resolve, so a fixed uring_cmd gets -EBADF), buffer selection and provided-buffer rings.',
+  'Registered buffers (READ_FIXED, NOP_FIXED_BUFFER) and registered rings. Provided buffers are modelled (PROVIDE_BUFFERS, REMOVE_BUFFERS, IORING_REGISTER_PBUF_RING with the ring in user memory), except kernel-allocated rings (IOU_PBUF_RING_MMAP), incremental consumption (IOU_PBUF_RING_INC) and bundles.',
   `Every opcode not listed as modelled below, and the field values docs/opcodes.md lists (RWF_* flags other than RWF_NOWAIT, READ/WRITE on sockets and devices, other timeout clocks, cancel flags): they complete with res -${ENOTMODELLED} and a "not modelled" trace record. -${ENOTMODELLED} is one past MAX_ERRNO, so it can never be mistaken for an answer Linux gives.`,
-  'Multishot completions beyond the prep checks, provided buffers, POLL_ADD, networking opcodes, SQPOLL.',
+  'SENDMSG/RECVMSG, zero-copy sends, SEND with a destination address, ACCEPT with a peer-address buffer or into a fixed-file slot, MSG_* flags other than MSG_DONTWAIT, MSG_WAITALL, MSG_PEEK and MSG_TRUNC, CONNECT/BIND/LISTEN/SOCKET/SHUTDOWN opcodes, SQPOLL.',
   'Personalities, restrictions, eventfd, io_uring_register(2), and SQ/CQ ring resizing.',
 ];
 

@@ -63,7 +63,14 @@ const OPCODES = [
   'ASYNC_CANCEL',
   'POLL_ADD',
   'POLL_REMOVE',
+  'SEND',
+  'RECV',
+  'ACCEPT',
+  'PROVIDE_BUFFERS',
+  'REMOVE_BUFFERS',
 ];
+/** Opcodes whose form shows ioprio and buf_index (their flags and buffer group live there). */
+const NET_OPCODES = ['SEND', 'RECV', 'ACCEPT', 'PROVIDE_BUFFERS', 'REMOVE_BUFFERS'];
 /** Opcodes that take a file and a cmd_op (uring_cmd), or a buffer and offset (read/write). */
 const CMD_OPCODES = ['URING_CMD', 'URING_CMD128'];
 const RW_OPCODES = ['READ', 'WRITE', 'POLL_ADD'];
@@ -78,6 +85,12 @@ const FIELD_HINTS: Record<string, string> = {
     'addr: the user_data of the request to cancel; op_flags: the IORING_ASYNC_CANCEL_* bits below (FD uses the fd field, OP the opcode in len)',
   POLL_ADD: 'op_flags: the events (1 POLLIN, 4 POLLOUT), len: 1 for IORING_POLL_ADD_MULTI (multishot)',
   POLL_REMOVE: 'addr: the user_data of the POLL_ADD to remove',
+  SEND: 'fd: a socket, addr: &buffer, len: bytes, op_flags: MSG_* (0x40 DONTWAIT, 0x100 WAITALL)',
+  RECV: 'fd: a socket, addr: &buffer, len: bytes; or flag BUFFER_SELECT with buf_index: a buffer group (addr, len 0); ioprio 2: IORING_RECV_MULTISHOT (needs BUFFER_SELECT)',
+  ACCEPT: 'fd: a listening socket; op_flags: SOCK_CLOEXEC 0x80000; ioprio 1: IORING_ACCEPT_MULTISHOT',
+  PROVIDE_BUFFERS:
+    'fd: how many buffers, addr: &buffer holding them, len: bytes each, off: first buffer id, buf_index: the group',
+  REMOVE_BUFFERS: 'fd: how many buffers to remove, buf_index: the group',
 };
 
 interface Var {
@@ -126,6 +139,11 @@ export function resolveFd(text: string, vars: readonly Var[]): { value: string; 
     return {
       value: t,
       meaning: `${t}: the ${v.device} of a pipe the program created (READ, WRITE and POLL_ADD use it).`,
+    };
+  if (v && v.device === 'socket')
+    return {
+      value: t,
+      meaning: `${t}: one end of an AF_UNIX socket pair the program created (SEND, RECV and POLL_ADD use it; what the other end sends arrives here).`,
     };
   if (v)
     return {
@@ -344,6 +362,8 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
     addr: '',
     len: '',
     opFlags: '',
+    ioprio: '',
+    bufIndex: '',
   });
   const [error, setError] = useState<string | null>(null);
   const set = (patch: Partial<SqeForm>) => setF({ ...f, ...patch });
@@ -475,6 +495,28 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
               />
             </Field>
           </div>
+          {NET_OPCODES.includes(f.opcode) && (
+            <div className="sb-row">
+              <Field label="ioprio">
+                <input
+                  value={f.ioprio ?? ''}
+                  onChange={(e) => set({ ioprio: e.target.value })}
+                  size={4}
+                  placeholder="0"
+                  aria-label="ioprio"
+                />
+              </Field>
+              <Field label="buf_index">
+                <input
+                  value={f.bufIndex ?? ''}
+                  onChange={(e) => set({ bufIndex: e.target.value })}
+                  size={4}
+                  placeholder="0"
+                  aria-label="buf_index"
+                />
+              </Field>
+            </div>
+          )}
           {FIELD_HINTS[f.opcode] && <p className="muted sb-hint">{FIELD_HINTS[f.opcode]}</p>}
           {f.opcode === 'ASYNC_CANCEL' && (
             <div className="sb-flags" role="group" aria-label="cancel flags">
@@ -727,16 +769,21 @@ function Devices({ base, vars, inKernel }: { base: Scenario | null; vars: Var[];
 
 /** Pipes: create one, write() a buffer into its write end, close an end. */
 function Pipes({ vars, bufs, inKernel }: { vars: Var[]; bufs: string[]; inKernel: boolean }) {
-  const pipes = vars.filter((v) => v.device.startsWith('pipe'));
+  const pipes = vars.filter((v) => v.device.startsWith('pipe') || v.device === 'socket');
   const [buf, setBuf] = useState('');
   const create = () => {
     let i = 0;
     while (vars.some((v) => v.name === `pr${i}` || v.name === `pw${i}`)) i++;
     sandboxOp({ op: 'pipe', read_as: `pr${i}`, write_as: `pw${i}` });
   };
+  const createPair = () => {
+    let i = 0;
+    while (vars.some((v) => v.name === `sa${i}` || v.name === `sb${i}`)) i++;
+    sandboxOp({ op: 'socketpair', a_as: `sa${i}`, b_as: `sb${i}` });
+  };
   return (
     <fieldset className="sb-group">
-      <legend>Pipes</legend>
+      <legend>Pipes and sockets</legend>
       <div className="sb-row">
         <button
           type="button"
@@ -746,13 +793,21 @@ function Pipes({ vars, bufs, inKernel }: { vars: Var[]; bufs: string[]; inKernel
         >
           New pipe
         </button>
+        <button
+          type="button"
+          disabled={inKernel}
+          onClick={createPair}
+          title="socketpair(AF_UNIX, SOCK_STREAM): two connected sockets to SEND and RECV on"
+        >
+          New socket pair
+        </button>
       </div>
       {pipes.map((v) => (
         <div key={v.name} className="sb-row sb-fd">
           <span>
             <code>{v.name}</code> {v.device}
           </span>
-          {v.device === 'pipe write end' && bufs.length > 0 && (
+          {(v.device === 'pipe write end' || v.device === 'socket') && bufs.length > 0 && (
             <>
               <select
                 aria-label={`Buffer to write into ${v.name}`}
@@ -917,6 +972,10 @@ function SandboxComponent() {
       if (op.op === 'pipe') {
         v.set(op.read_as, { name: op.read_as, device: 'pipe read end', driver: '' });
         v.set(op.write_as, { name: op.write_as, device: 'pipe write end', driver: '' });
+      }
+      if (op.op === 'socketpair') {
+        v.set(op.a_as, { name: op.a_as, device: 'socket', driver: '' });
+        v.set(op.b_as, { name: op.b_as, device: 'socket', driver: '' });
       }
       if (op.op === 'close') v.delete(op.fd);
       if (op.op === 'alloc') b.add(op.as);

@@ -74,6 +74,10 @@ export interface SqeForm {
   len?: string;
   /** The per-opcode flags word as text (`rw_flags`, `timeout_flags`, ...; '' for none). */
   opFlags?: string;
+  /** `ioprio` as text (SEND/RECV/ACCEPT flags such as IORING_RECV_MULTISHOT; '' for none). */
+  ioprio?: string;
+  /** `buf_index` as text: a provided-buffer group ('' for none). */
+  bufIndex?: string;
 }
 
 /** Builds the `prep` operation of an SQE form. */
@@ -125,6 +129,18 @@ export function sqeOp(f: SqeForm, cmdOps: Record<string, number>): Parsed<Op> {
     if (n === null) return { ok: false, error: 'len: a u32' };
     sqe.len = n;
   }
+  const ioprio = (f.ioprio ?? '').trim();
+  if (ioprio !== '') {
+    const n = parseInt32(ioprio, 0, 0xffff);
+    if (n === null) return { ok: false, error: 'ioprio: a u16' };
+    sqe.ioprio = n;
+  }
+  const bufIndex = (f.bufIndex ?? '').trim();
+  if (bufIndex !== '') {
+    const n = parseInt32(bufIndex, 0, 0xffff);
+    if (n === null) return { ok: false, error: 'buf_index: a u16 (the buffer group)' };
+    sqe.buf_index = n;
+  }
   const opFlags = (f.opFlags ?? '').trim();
   if (opFlags !== '') {
     const n = parseInt32(opFlags, 0, 0xffffffff);
@@ -144,6 +160,12 @@ export function describeOp(op: Op): string {
       return `${op.as} = open("/dev/${op.device}")`;
     case 'pipe':
       return `${op.read_as}, ${op.write_as} = pipe()`;
+    case 'socketpair':
+      return `${op.a_as}, ${op.b_as} = socketpair(AF_UNIX, SOCK_STREAM)`;
+    case 'buf_ring':
+      return `${op.as} = buffer ring(${op.entries} entries, group ${op.bgid})`;
+    case 'buf_ring_add':
+      return `buffer ${op.bid} → ${op.ring} (${op.buf}+${op.offset ?? 0}, ${op.len})`;
     case 'write':
       return `write(${op.fd}, ${op.buf}${op.len !== undefined ? `, ${op.len}` : ''})`;
     case 'alloc':
