@@ -20,9 +20,27 @@ const RW = 'io_uring/rw.c';
 const POLL = 'io_uring/poll.c';
 const TO = 'io_uring/timeout.c';
 const SQP = 'io_uring/sqpoll.c';
+const NET = 'io_uring/net.c';
+const KBUF = 'io_uring/kbuf.c';
 
 /** Outlines by C identifier (the `ident` of captions/kernelFunctions.ts). */
 export const C_OUTLINES: Record<string, COutline> = {
+  __do_sys_io_uring_register: {
+    file: 'io_uring/register.c',
+    lines: [
+      '__do_sys_io_uring_register(fd, opcode, arg, nr_args) {   /* the ring behind fd, uring_lock */',
+      '  switch (opcode) {',
+      '  case IORING_REGISTER_BUFFERS:   /* NULL arg: -EFAULT */',
+      '    io_sqe_buffers_register(ctx, arg, nr_args);   /* -EBUSY if a table exists; pins pages */',
+      '  case IORING_UNREGISTER_BUFFERS:   /* arg, nr_args must be 0 */',
+      '    io_sqe_buffers_unregister(ctx);   /* -ENXIO if none; in-flight requests keep theirs */',
+      '  case IORING_REGISTER_PROBE:  io_probe(ctx, arg, nr_args);',
+      '  case IORING_REGISTER_ENABLE_RINGS:  io_register_enable_rings(ctx);   /* else -EBADFD */',
+      '  }',
+      '  trace_io_uring_register(ctx, opcode, nr_user_files, nr_user_bufs, ret);',
+      '}',
+    ],
+  },
   io_iopoll_req_issued: {
     file: IO,
     lines: [
@@ -407,6 +425,120 @@ export const C_OUTLINES: Record<string, COutline> = {
       '  for each finished req:',
       '    drop its file and resources;',
       '    io_req_add_to_cache(req, ctx);   /* reused later: cmd.pdu keeps stale bytes */',
+      '}',
+    ],
+  },
+  io_send: {
+    file: NET,
+    lines: [
+      'int io_send(req, issue_flags) {',
+      '  sock = sock_from_file(req->file);       /* not a socket: -ENOTSOCK */',
+      '  flags = sr->msg_flags | (NONBLOCK ? MSG_DONTWAIT : 0);',
+      '  if (buffer select) pick a provided buffer (io_send_select_buffer);',
+      '  ret = sock_sendmsg(sock, &msg);          /* tcp/udp/unix ->sendmsg */',
+      '  if (ret < min_ret) {                     /* MSG_WAITALL: min_ret = len */',
+      '    if (ret == -EAGAIN && NONBLOCK) return -EAGAIN;   /* poll for POLLOUT */',
+      '    if (ret > 0 && stream socket) { keep ret in done_io; return -EAGAIN; }',
+      '    req_set_fail(req);',
+      '  }',
+      '  io_req_set_res(req, ret + done_io, cflags);',
+      '}',
+    ],
+  },
+  io_recv: {
+    file: NET,
+    lines: [
+      'int io_recv(req, issue_flags) {',
+      '  sock = sock_from_file(req->file);       /* not a socket: -ENOTSOCK */',
+      'retry_multishot:',
+      '  if (IOSQE_BUFFER_SELECT) buf = io_buffer_select(req, &len);  /* none: -ENOBUFS */',
+      '  ret = sock_recvmsg(sock, &msg, flags | MSG_DONTWAIT);',
+      '  if (ret == -EAGAIN) { give the buffer back (io_kbuf_recycle); wait through poll; }',
+      '  if (ret > 0 && short && MSG_WAITALL on a stream) { done_io += ret; return -EAGAIN; }',
+      '  cflags = (msg_inq > 0 ? F_SOCK_NONEMPTY : 0) | io_put_kbuf(req);  /* F_BUFFER | bid << 16 */',
+      '  if (multishot && ret > 0 && io_req_post_cqe(req, ret, cflags | F_MORE))',
+      '    bytes left (or unknown)? goto retry_multishot : stay armed;',
+      '  io_req_set_res(req, ret, cflags);        /* the last CQE, without F_MORE */',
+      '}',
+    ],
+  },
+  io_accept: {
+    file: NET,
+    lines: [
+      'int io_accept(req, issue_flags) {',
+      'retry:',
+      '  fd = __get_unused_fd_flags(accept->flags);',
+      '  file = do_accept(req->file, &arg, ...);   /* not a socket: -ENOTSOCK; not listening: -EINVAL */',
+      '  if (file == -EAGAIN && NONBLOCK && !DONTWAIT) return -EAGAIN;   /* poll the listener */',
+      '  fd_install(fd, file);',
+      '  if (multishot && io_req_post_cqe(req, fd, cflags | F_MORE))',
+      '    more queued? goto retry : stay armed;',
+      '  io_req_set_res(req, fd, cflags);',
+      '}',
+    ],
+  },
+  io_manage_buffers_legacy: {
+    file: KBUF,
+    lines: [
+      'int io_manage_buffers_legacy(req, issue_flags) {',
+      '  bl = io_buffer_get_list(ctx, p->bgid);',
+      '  if (!bl) { REMOVE: -ENOENT; PROVIDE: create the group; }',
+      '  if (bl is a registered ring) ret = -EINVAL;',
+      '  else if (PROVIDE) ret = io_add_buffers(...);  /* nbufs buffers of len, ids from bid, at the end */',
+      '  else ret = io_remove_buffers_legacy(...);      /* from the front; how many were removed */',
+      '  io_req_set_res(req, ret, 0);',
+      '}',
+    ],
+  },
+  io_provided_buffer_select: {
+    file: KBUF,
+    lines: [
+      'static void __user *io_provided_buffer_select(req, len, bl) {',
+      '  if (list_empty(&bl->buf_list)) return NULL;   /* the caller answers -ENOBUFS */',
+      '  kbuf = list_first_entry(&bl->buf_list, ...);  /* buffers go in the order provided */',
+      '  list_del(&kbuf->list);',
+      '  if (*len == 0 || *len > kbuf->len) *len = kbuf->len;',
+      '  req->flags |= REQ_F_BUFFER_SELECTED; req->kbuf = kbuf;',
+      '  return kbuf->addr;',
+      '  /* a registered ring instead: io_ring_buffer_select, the entry at bl->head if the',
+      '     tail the program published (load-acquire) is past it; committed at the CQE */',
+      '}',
+    ],
+  },
+  io_kbuf_recycle_legacy: {
+    file: KBUF,
+    lines: [
+      'bool io_kbuf_recycle_legacy(req, issue_flags) {',
+      '  /* the request got no data into its buffer (it will wait, or it saw end of file) */',
+      '  bl = io_buffer_get_list(ctx, buf->bgid);',
+      '  list_add(&buf->list, &bl->buf_list);      /* back at the front */',
+      '  req->flags &= ~REQ_F_BUFFER_SELECTED;',
+      '}',
+    ],
+  },
+  io_register_pbuf_ring: {
+    file: KBUF,
+    lines: [
+      'int io_register_pbuf_ring(ctx, arg) {',
+      '  copy_from_user(&reg, arg);                 /* struct io_uring_buf_reg */',
+      '  if (resv set || unknown flags || !is_power_of_2(entries) || entries >= 65536) return -EINVAL;',
+      '  if (group has a ring or classic buffers) return -EEXIST;',
+      "  io_create_region(...);     /* pins the program's pages: unaligned -EINVAL, unmapped -EFAULT */",
+      '  bl->nr_entries = entries; bl->mask = entries - 1; bl->head = 0;',
+      '  bl->flags |= IOBL_BUF_RING;  /* the tail lives in the ring, the head in the kernel */',
+      '}',
+    ],
+  },
+  __do_sys_io_uring_register: {
+    file: 'io_uring/register.c',
+    lines: [
+      '/* __do_sys_io_uring_register */ SYSCALL_DEFINE4(io_uring_register, fd, opcode, arg, nr_args) {',
+      '  file = io_uring_register_get_file(fd, use_registered_ring);',
+      '  mutex_lock(&ctx->uring_lock);',
+      '  ret = __io_uring_register(ctx, opcode, arg, nr_args);',
+      '    /* FILES, PROBE, PBUF_RING / UNREGISTER_PBUF_RING (arg needed, nr_args 1), ... */',
+      '  mutex_unlock(&ctx->uring_lock);',
+      '  trace_io_uring_register(ctx, opcode, nr_files, nr_bufs, ret);',
       '}',
     ],
   },
