@@ -39,7 +39,7 @@ export default tseslint.config(
   },
   {
     // Functions these files hand to page.evaluate() run in the browser.
-    files: ['tests/browser/**/*.mjs', 'bench/ui.mjs'],
+    files: ['tests/browser/**/*.mjs', 'bench/ui.mjs', 'bench/page_profile.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

@@ -153,6 +153,23 @@ function compareStep(out, rules, i, r, g) {
 
   if (r.kind === 'setup' || r.kind === 'setup_probe') {
     for (const w of SETUP_WORDS) if (has(r, w)) field([w], w, r[w], g[w]);
+    // The offsets io_uring_fill_params writes back (recordings made since they were added).
+    for (const o of ['sq_off', 'cq_off']) {
+      if (!has(r, o) || !r[o] || typeof r[o] !== 'object') continue;
+      const go = g[o] && typeof g[o] === 'object' ? g[o] : {};
+      for (const k of Object.keys(r[o])) field([o, k], `${o}.${k}`, r[o][k], go[k]);
+    }
+  }
+
+  // IORING_REGISTER_PROBE: the kernel's opcode table (last_op, ops_len, each op's SUPPORTED bit).
+  if (r.kind === 'register' && r.opcode_num === 8 && has(r, 'ops') && Array.isArray(r.ops)) {
+    for (const k of ['last_op', 'ops_len']) if (has(r, k)) field([k], k, r[k], g[k]);
+    const gops = Array.isArray(g.ops) ? g.ops : [];
+    r.ops.forEach((o, j) => {
+      const go = gops[j] && typeof gops[j] === 'object' ? gops[j] : {};
+      field(['ops', j, 'op'], `ops[${j}].op`, o.op, go.op);
+      field(['ops', j, 'supported'], `ops[${j}].supported`, o.supported, go.supported);
+    });
   }
 
   if (r.kind === 'reap' && has(r, 'cqes')) compareCqes(out, rules, i, r, g);
@@ -496,8 +513,8 @@ const FDREF_INPUTS = ['fd', 'fd_ref', 'file', 'fd_kind'];
 /** Input fields of each step kind, besides `step` and `kind`. */
 const STEP_INPUTS = {
   setup: ['entries', 'flags', 'cq_entries_requested', 'sq_thread_idle', 'sq_thread_cpu'],
-  setup_probe: ['entries', 'flags', 'cq_entries_requested', 'sq_thread_idle', 'sq_thread_cpu'],
-  register: ['opcode', 'opcode_num', 'nr_args', 'files', 'buf_reg'],
+  setup_probe: ['entries', 'flags', 'cq_entries_requested', 'wq_fd', 'wq_fd_ref', 'sq_thread_idle', 'sq_thread_cpu'],
+  register: ['opcode', 'opcode_num', 'nr_args', 'files', 'iovecs', 'arg', 'buf_reg'],
   buf_ring_add: ['ring', 'ring_entries', 'bufs'],
   publish: ['sqes'],
   sq_array_write: ['index', 'value'],
@@ -523,7 +540,7 @@ const STEP_INPUTS = {
   ],
   settle: [...FDREF_INPUTS, 'request', 'request_num', 'want', 'timeout_ms'],
   sleep: ['ms'],
-  peek: ['buf', 'type'],
+  peek: ['buf', 'type', 'offset'],
   fdinfo: [],
   note: [],
 };

@@ -6,10 +6,16 @@
  *   setup ENTRIES FLAGS CQ_ENTRIES
  *   pipe                                                    (before setup: the pipe the
  *                                                            READs and WRITEs use)
- *   sqe OPCODE FLAGS FD OFF ADDR LEN OP_FLAGS USER_DATA [ADDR_KIND]
+ *   sqe OPCODE FLAGS FD OFF ADDR LEN OP_FLAGS USER_DATA [ADDR_KIND [BUF_INDEX]]
  *                                                           (written at the local tail;
  *                                                            ADDR_KIND 1: addr is the data
- *                                                            buffer, 2: a timespec of ADDR ns)
+ *                                                            buffer, 2: a timespec of ADDR ns,
+ *                                                            3: two iovecs of ADDR & 0xffff bytes
+ *                                                            at data and ADDR >> 16 bytes at
+ *                                                            data + 2048, 4: data + ADDR)
+ *   regbuf                                                  (IORING_REGISTER_BUFFERS: the
+ *                                                            data buffer as index 0)
+ *   unregbuf                                                (IORING_UNREGISTER_BUFFERS)
  *   socketpair                                              (an AF_UNIX stream pair)
  *   write FD BYTES                                          (write(2) from the data buffer)
  *   publish
@@ -30,6 +36,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/io_uring.h>
@@ -63,6 +70,9 @@ static struct io_uring_params p;
 static unsigned char data[4096];
 static struct __kernel_timespec tss[64];
 static unsigned ts_next;
+/* iovec arrays READV/WRITEV SQEs point to (imported at prep). */
+static struct iovec iovs[64][2];
+static unsigned iov_next;
 
 static unsigned rd(unsigned off) { return __atomic_load_n((unsigned *)(rings + off), __ATOMIC_ACQUIRE); }
 static void wr(unsigned off, unsigned v) { __atomic_store_n((unsigned *)(rings + off), v, __ATOMIC_RELEASE); }
@@ -138,11 +148,21 @@ int main(void)
 			state();
 			printf("}\n");
 		} else if (!strcmp(cmd, "sqe")) {
-			unsigned op, fl, len, opf, kind = 0;
+			unsigned op, fl, len, opf, kind = 0, bi = 0;
 			int fd;
 			unsigned long long off, addr, ud;
-			sscanf(line + 3, "%u %u %d %llu %llu %u %u %llu %u", &op, &fl, &fd, &off, &addr, &len, &opf, &ud, &kind);
-			if (kind == 1) {
+			sscanf(line + 3, "%u %u %d %llu %llu %u %u %llu %u %u", &op, &fl, &fd, &off, &addr, &len, &opf, &ud, &kind,
+			       &bi);
+			if (kind == 3) {
+				struct iovec *v = iovs[iov_next++ % 64];
+				v[0].iov_base = data;
+				v[0].iov_len = addr & 0xffff;
+				v[1].iov_base = data + 2048;
+				v[1].iov_len = (addr >> 16) & 0xffff;
+				addr = (uint64_t)(uintptr_t)v;
+			} else if (kind == 4) {
+				addr = (uint64_t)(uintptr_t)data + addr;
+			} else if (kind == 1) {
 				addr = (uint64_t)(uintptr_t)data;
 			} else if (kind == 2) {
 				struct __kernel_timespec *t = &tss[ts_next++ % 64];
@@ -162,9 +182,18 @@ int main(void)
 			s->len = len;
 			s->rw_flags = opf;
 			s->user_data = ud;
+			s->buf_index = (uint16_t)bi;
 			if (!(flags & IORING_SETUP_NO_SQARRAY))
 				((unsigned *)(rings + p.sq_off.array))[slot] = slot;
 			local_tail++;
+		} else if (!strcmp(cmd, "regbuf") || !strcmp(cmd, "unregbuf")) {
+			struct iovec v = { data, sizeof(data) };
+			int reg = !strcmp(cmd, "regbuf");
+			int r = syscall(__NR_io_uring_register, ring_fd, reg ? IORING_REGISTER_BUFFERS : IORING_UNREGISTER_BUFFERS,
+					reg ? &v : NULL, reg ? 1 : 0);
+			printf("{\"ret\":%d,", r < 0 ? -errno : r);
+			state();
+			printf("}\n");
 		} else if (!strcmp(cmd, "publish")) {
 			wr(p.sq_off.tail, local_tail);
 			printf("{");

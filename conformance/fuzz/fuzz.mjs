@@ -189,6 +189,36 @@ async function program(seed) {
   let readPending = null;
   let recvPending = null;
   const targets = [];
+  // READ/WRITE become READV/WRITEV (two iovecs into the data buffer, one of them maybe empty)
+  // or READ_FIXED/WRITE_FIXED (at an offset into the data buffer, which a `regbuf` step
+  // registers as buffer 0; index 1 and ranges past its end are -EFAULT).
+  const vecOrFixed = (q, vec, fixed) => {
+    const c = r.below(3);
+    if (c === 1) {
+      const l1 = r.below(40);
+      const l2 = r.chance(20) ? 0 : 1 + r.below(40);
+      Object.assign(q, {
+        opcode: vec,
+        len: 2,
+        addr_ptr: {
+          type: 'iovec',
+          iov: [
+            { buf: 'data', size: 4096, offset: 0, len: l1 },
+            { buf: 'data', size: 4096, offset: 2048, len: l2 },
+          ],
+        },
+        kind: 3,
+      });
+    } else if (c === 2) {
+      const offset = r.chance(10) ? 4096 - 8 : r.below(256);
+      Object.assign(q, {
+        opcode: fixed,
+        addr_ptr: { type: 'buffer', buf: 'data', size: 4096, offset },
+        buf_index: r.chance(10) ? 1 : 0,
+        kind: 4,
+      });
+    }
+  };
   for (let round = 0; round < rounds; round++) {
     const room = sqEntries - (tail - head);
     const n = r.below(room + 1);
@@ -266,6 +296,7 @@ async function program(seed) {
             addr_ptr: { type: 'buffer', buf: 'data', size: 4096 },
           });
           kind = 1;
+          vecOrFixed(q, 1, 4);
           readPending = q.user_data;
           targets.push(q.user_data);
           // Guard it with a LINK_TIMEOUT that cannot fire during the program.
@@ -295,6 +326,7 @@ async function program(seed) {
             addr_ptr: { type: 'buffer', buf: 'data', size: 4096 },
           });
           kind = 1;
+          vecOrFixed(q, 2, 5);
         } else if (what === 'timeout') {
           // No IORING_TIMEOUT_ABS: 10 s after boot is long past, and when the hrtimer then
           // fires relative to the task's own work is a race.
@@ -383,14 +415,27 @@ async function program(seed) {
           }
         }
       }
-      const validOp = [0, 46, 6, 7, 11, 12, 14, 15, 22, 23, 26, 27].includes(q.opcode);
+      const validOp = [0, 1, 2, 4, 5, 46, 6, 7, 11, 12, 14, 15, 22, 23, 26, 27].includes(q.opcode);
+      if (q.kind !== undefined) {
+        kind = q.kind;
+        delete q.kind;
+      }
       if (q.flags & IOSQE_CQE_SKIP_SUCCESS && validOp && !(q.flags & (128 | IOSQE_BUFFER_SELECT)))
         skipCandidate.add(tail + i);
       byIndex.set(tail + i, q);
       sqes.push(q);
-      const addr = kind === 2 ? BigInt(q.addr_ptr.tv_sec) * 1_000_000_000n : kind === 1 ? 0 : q.addr;
+      const addr =
+        kind === 2
+          ? BigInt(q.addr_ptr.tv_sec) * 1_000_000_000n
+          : kind === 1
+            ? 0
+            : kind === 3
+              ? q.addr_ptr.iov[0].len | (q.addr_ptr.iov[1].len << 16)
+              : kind === 4
+                ? q.addr_ptr.offset
+                : q.addr;
       await k.send(
-        `sqe ${q.opcode} ${q.flags} ${q.fd} ${q.off} ${addr} ${q.len} ${q.op_flags} ${BigInt(q.user_data)} ${kind}`,
+        `sqe ${q.opcode} ${q.flags} ${q.fd} ${q.off} ${addr} ${q.len} ${q.op_flags} ${BigInt(q.user_data)} ${kind} ${q.buf_index ?? 0}`,
         false,
       );
       if (lt) {
@@ -455,6 +500,21 @@ async function program(seed) {
       ignore.push({ path: `/steps/${at}/state`, why: 'io-wq may finish before or after the enter returns' });
       add({ kind: 'sleep', ms: 25 }, await k.send('sleep 25'));
       async = true;
+    }
+    if (r.chance(10)) {
+      const reg = r.chance(60);
+      add(
+        reg
+          ? {
+              kind: 'register',
+              opcode: 'IORING_REGISTER_BUFFERS',
+              opcode_num: 0,
+              nr_args: 1,
+              iovecs: [{ buf: 'data', size: 4096, offset: 0, len: 4096 }],
+            }
+          : { kind: 'register', opcode: 'IORING_UNREGISTER_BUFFERS', opcode_num: 1, nr_args: 0, arg: 0 },
+        await k.send(reg ? 'regbuf' : 'unregbuf'),
+      );
     }
     if (r.chance(25)) {
       const bytes = 1 + r.below(32);

@@ -36,6 +36,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -427,13 +428,30 @@ struct ring {
 };
 
 /* Pointer descriptor (format section 6.2): "int32", "buffer" (size > 0) or "timespec" (is_ts). */
+/* One element of an "iovec" descriptor: a named buffer at an offset, or a literal base address. */
+struct tiov {
+	const char *buf; /* NULL: iov_base is the literal base */
+	int size;        /* the named buffer's size */
+	int off;
+	uint64_t base;
+	uint64_t len;
+	int has_value; /* store value (an int32) at buf + off first */
+	int32_t value;
+};
+
+#define MAX_IOV 8
+
 struct ptrd {
 	const char *buf; /* NULL: the field is a plain number (or a timespec, with is_ts) */
 	int has_value;
 	int32_t value;
 	int size;      /* > 0: a "buffer" descriptor of this many bytes */
+	int offset;    /* "buffer": the address is this many bytes into the buffer */
 	int is_ts;     /* a "timespec" descriptor */
 	long long sec, nsec;
+	int is_iov;    /* an "iovec" descriptor: an array of niov struct iovec */
+	int niov;
+	struct tiov iov[MAX_IOV];
 };
 
 /* One SQE as the program writes it (format section 6.1). */
@@ -485,7 +503,7 @@ struct rule {
 };
 
 #define MAX_FILES 12
-#define MAX_BUFS 8
+#define MAX_BUFS 12
 #define MAX_PENDING 64
 #define MAX_RULES 16
 #define MAX_TIMING 8
@@ -1004,6 +1022,29 @@ static int check_available(struct trace *t, int ret)
 	return 1;
 }
 
+/* The offsets io_uring_setup writes back (format section 5.1). */
+static void emit_offsets(struct jw *w, const struct io_uring_params *p)
+{
+	jw_obj(w, "sq_off");
+	jw_int(w, "head", p->sq_off.head);
+	jw_int(w, "tail", p->sq_off.tail);
+	jw_int(w, "ring_mask", p->sq_off.ring_mask);
+	jw_int(w, "ring_entries", p->sq_off.ring_entries);
+	jw_int(w, "flags", p->sq_off.flags);
+	jw_int(w, "dropped", p->sq_off.dropped);
+	jw_int(w, "array", p->sq_off.array);
+	jw_obj_end(w);
+	jw_obj(w, "cq_off");
+	jw_int(w, "head", p->cq_off.head);
+	jw_int(w, "tail", p->cq_off.tail);
+	jw_int(w, "ring_mask", p->cq_off.ring_mask);
+	jw_int(w, "ring_entries", p->cq_off.ring_entries);
+	jw_int(w, "overflow", p->cq_off.overflow);
+	jw_int(w, "cqes", p->cq_off.cqes);
+	jw_int(w, "flags", p->cq_off.flags);
+	jw_obj_end(w);
+}
+
 /* io_uring_setup + mmap; the new ring becomes the current ring. */
 static int st_setup(struct trace *t, unsigned entries, unsigned flags, unsigned cq_req)
 {
@@ -1039,6 +1080,7 @@ static int st_setup(struct trace *t, unsigned entries, unsigned flags, unsigned 
 		jw_names(w, "features_names", p.features, feature_names, ARRAY_SIZE(feature_names));
 		jw_int(w, "sqe_size", t->r.sqe_size);
 		jw_int(w, "cqe_size", t->r.cqe_size);
+		emit_offsets(w, &p);
 	}
 	step_end(t, 1);
 	if (ret < 0)
@@ -1046,8 +1088,12 @@ static int st_setup(struct trace *t, unsigned entries, unsigned flags, unsigned 
 	return ret;
 }
 
-/* io_uring_setup whose descriptor is closed at once (not mapped). */
-static int st_setup_probe(struct trace *t, unsigned entries, unsigned flags, unsigned cq_req, const char *why)
+/*
+ * io_uring_setup whose descriptor is closed at once (not mapped). wq: the
+ * wq_fd for IORING_SETUP_ATTACH_WQ: -2 the current ring, else a literal.
+ */
+static int st_setup_probe_wq(struct trace *t, unsigned entries, unsigned flags, unsigned cq_req, int wq,
+			     const char *why)
 {
 	if (t->failed)
 		return -EIO;
@@ -1058,6 +1104,8 @@ static int st_setup_probe(struct trace *t, unsigned entries, unsigned flags, uns
 		p.cq_entries = cq_req;
 	p.sq_thread_idle = g_sq_idle;
 	p.sq_thread_cpu = g_sq_cpu;
+	if (flags & IORING_SETUP_ATTACH_WQ)
+		p.wq_fd = wq == -2 ? (unsigned)t->r.fd : (unsigned)wq;
 	int fd = sys_io_uring_setup(entries, &p);
 	int ret = fd < 0 ? -errno : 0;
 	if (!check_available(t, ret))
@@ -1066,12 +1114,17 @@ static int st_setup_probe(struct trace *t, unsigned entries, unsigned flags, uns
 		tr_fail(t, "close probe ring");
 	struct jw *w = step_begin(t, "setup_probe");
 	emit_setup_inputs(w, entries, flags, cq_req);
+	if (flags & IORING_SETUP_ATTACH_WQ) {
+		jw_str(w, "wq_fd_ref", wq == -2 ? "ring" : "literal");
+		jw_int(w, "wq_fd", wq == -2 ? t->r.fd : wq);
+	}
 	jw_res(w, "ret", ret);
 	if (ret == 0) {
 		jw_int(w, "sq_entries", p.sq_entries);
 		jw_int(w, "cq_entries", p.cq_entries);
 		jw_int(w, "features", p.features);
 		jw_int(w, "sq_off_array", p.sq_off.array);
+		emit_offsets(w, &p);
 	}
 	if (why)
 		jw_str(w, "why", why);
@@ -1079,8 +1132,41 @@ static int st_setup_probe(struct trace *t, unsigned entries, unsigned flags, uns
 	return ret;
 }
 
+static int st_setup_probe(struct trace *t, unsigned entries, unsigned flags, unsigned cq_req, const char *why)
+{
+	return st_setup_probe_wq(t, entries, flags, cq_req, -1, why);
+}
+
+static void emit_iov_elems(struct jw *w, const struct tiov *iov, int n)
+{
+	for (int i = 0; i < n; i++) {
+		jw_obj(w, NULL);
+		if (iov[i].buf) {
+			jw_str(w, "buf", iov[i].buf);
+			jw_int(w, "size", iov[i].size);
+			jw_int(w, "offset", iov[i].off);
+			if (iov[i].has_value)
+				jw_int(w, "value", iov[i].value);
+		} else {
+			jw_u64(w, "base", iov[i].base);
+		}
+		jw_u64(w, "len", iov[i].len);
+		jw_obj_end(w);
+	}
+}
+
 static void emit_ptr(struct jw *w, const char *key, const char *ptrkey, uint64_t v, const struct ptrd *d)
 {
+	if (d->is_iov) {
+		jw_str(w, key, "<ptr>");
+		jw_obj(w, ptrkey);
+		jw_str(w, "type", "iovec");
+		jw_arr(w, "iov");
+		emit_iov_elems(w, d->iov, d->niov);
+		jw_arr_end(w);
+		jw_obj_end(w);
+		return;
+	}
 	if (d->is_ts) {
 		jw_str(w, key, "<ptr>");
 		jw_obj(w, ptrkey);
@@ -1100,6 +1186,8 @@ static void emit_ptr(struct jw *w, const char *key, const char *ptrkey, uint64_t
 		jw_str(w, "type", "buffer");
 		jw_str(w, "buf", d->buf);
 		jw_int(w, "size", d->size);
+		if (d->offset)
+			jw_int(w, "offset", d->offset);
 	} else {
 		jw_str(w, "type", "int32");
 		jw_str(w, "buf", d->buf);
@@ -1187,8 +1275,31 @@ static void put64(unsigned char *m, int off, uint64_t v) { memcpy(m + off, &v, 8
 static struct __kernel_timespec g_ts[64];
 static unsigned g_ts_next;
 
+/* iovec arrays SQEs and register calls point to; kept until the end, like every user buffer. */
+static struct iovec g_iov[256][MAX_IOV];
+static unsigned g_iov_next;
+
+static struct iovec *iov_array(struct trace *t, const struct tiov *e, int n)
+{
+	struct iovec *a = g_iov[g_iov_next++ % 256];
+	for (int i = 0; i < n; i++) {
+		if (e[i].buf) {
+			int32_t *b = tr_buf(t, e[i].buf);
+			a[i].iov_base = b ? (char *)b + e[i].off : NULL;
+			if (b && e[i].has_value)
+				memcpy((char *)b + e[i].off, &e[i].value, 4);
+		} else {
+			a[i].iov_base = (void *)(uintptr_t)e[i].base;
+		}
+		a[i].iov_len = (size_t)e[i].len;
+	}
+	return a;
+}
+
 static uint64_t ptr_value(struct trace *t, uint64_t v, const struct ptrd *d)
 {
+	if (d->is_iov)
+		return (uint64_t)(uintptr_t)iov_array(t, d->iov, d->niov);
 	if (d->is_ts) {
 		struct __kernel_timespec *ts = &g_ts[g_ts_next++ % 64];
 		ts->tv_sec = d->sec;
@@ -1202,7 +1313,7 @@ static uint64_t ptr_value(struct trace *t, uint64_t v, const struct ptrd *d)
 		return 0;
 	if (d->has_value)
 		*b = d->value;
-	return (uint64_t)(uintptr_t)b;
+	return (uint64_t)(uintptr_t)b + (uint64_t)d->offset;
 }
 
 /*
@@ -1501,21 +1612,31 @@ static void st_sleep(struct trace *t, unsigned ms, const char *why)
 	step_end(t, 0);
 }
 
-static int32_t st_peek(struct trace *t, const char *buf, const char *what)
+/* Reads back the int32 at byte off of a named buffer. */
+static int32_t st_peek_at(struct trace *t, const char *buf, int off, const char *what)
 {
 	if (t->failed)
 		return 0;
 	int32_t *b = tr_buf(t, buf);
 	if (!b)
 		return 0;
+	int32_t v;
+	memcpy(&v, (char *)b + off, 4);
 	struct jw *w = step_begin(t, "peek");
 	jw_str(w, "buf", buf);
 	jw_str(w, "type", "int32");
-	jw_int(w, "value", *b);
+	if (off)
+		jw_int(w, "offset", off);
+	jw_int(w, "value", v);
 	if (what)
 		jw_str(w, "what", what);
 	step_end(t, 0);
-	return *b;
+	return v;
+}
+
+static int32_t st_peek(struct trace *t, const char *buf, const char *what)
+{
+	return st_peek_at(t, buf, 0, what);
 }
 
 static void st_fdinfo(struct trace *t, const char *why)
@@ -1768,6 +1889,52 @@ static int st_register_files(struct trace *t, const char *const *ids, unsigned n
 	for (unsigned i = 0; i < n; i++)
 		jw_str(w, NULL, ids[i]);
 	jw_arr_end(w);
+	jw_res(w, "ret", ret);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+	return ret;
+}
+
+/* IORING_REGISTER_BUFFERS with an iovec array (n elements, nr_args of them passed). */
+static int st_register_buffers(struct trace *t, const struct tiov *iov, int n, unsigned nr_args, const char *what)
+{
+	if (t->failed || !t->ring_open || n > MAX_IOV)
+		return -EIO;
+	publish_pending(t);
+	struct iovec *a = iov_array(t, iov, n);
+	int ret = sys_io_uring_register(t->r.fd, IORING_REGISTER_BUFFERS, a, nr_args);
+	if (ret < 0)
+		ret = -errno;
+	struct jw *w = step_begin(t, "register");
+	jw_str(w, "opcode", "IORING_REGISTER_BUFFERS");
+	jw_int(w, "opcode_num", IORING_REGISTER_BUFFERS);
+	jw_int(w, "nr_args", nr_args);
+	jw_arr(w, "iovecs");
+	emit_iov_elems(w, iov, n);
+	jw_arr_end(w);
+	jw_res(w, "ret", ret);
+	if (what)
+		jw_str(w, "what", what);
+	step_end(t, 1);
+	return ret;
+}
+
+/* io_uring_register with a literal argument (unregister, enable, misuse). */
+static int st_register_raw(struct trace *t, const char *name, unsigned opcode, uint64_t arg, unsigned nr_args,
+			   const char *what)
+{
+	if (t->failed || !t->ring_open)
+		return -EIO;
+	publish_pending(t);
+	int ret = sys_io_uring_register(t->r.fd, opcode, (void *)(uintptr_t)arg, nr_args);
+	if (ret < 0)
+		ret = -errno;
+	struct jw *w = step_begin(t, "register");
+	jw_str(w, "opcode", name);
+	jw_int(w, "opcode_num", opcode);
+	jw_int(w, "nr_args", nr_args);
+	jw_u64(w, "arg", arg);
 	jw_res(w, "ret", ret);
 	if (what)
 		jw_str(w, "what", what);
@@ -3575,6 +3742,655 @@ static void sc_register_probe(struct trace *t)
 	if (!need_ring(t, 4, 0, 0))
 		return;
 	st_register_probe(t, 256, "which opcodes the kernel knows (informational)");
+	st_ring_close(t, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* READV/WRITEV, READ_FIXED/WRITE_FIXED, registered buffers, probe and  */
+/* setup flags.                                                         */
+/* ------------------------------------------------------------------ */
+
+/* An iovec element: len bytes at byte off of a named buffer of size bytes. */
+static struct tiov iv(const char *buf, int size, int off, uint64_t len)
+{
+	struct tiov e;
+	memset(&e, 0, sizeof(e));
+	e.buf = buf;
+	e.size = size;
+	e.off = off;
+	e.len = len;
+	return e;
+}
+
+/* The same, with an int32 stored at buf + off before the SQE is written. */
+static struct tiov ivv(const char *buf, int size, int off, uint64_t len, int32_t value)
+{
+	struct tiov e = iv(buf, size, off, len);
+	e.has_value = 1;
+	e.value = value;
+	return e;
+}
+
+/* An iovec element with a literal base address. */
+static struct tiov ivl(uint64_t base, uint64_t len)
+{
+	struct tiov e;
+	memset(&e, 0, sizeof(e));
+	e.base = base;
+	e.len = len;
+	return e;
+}
+
+/* READV/WRITEV of n iovecs (len = nr_segs, which may differ from n). */
+static struct sqe sqe_rwv(struct trace *t, uint8_t op, const char *id, const struct tiov *iov, int n, uint32_t nr,
+			  uint64_t off, uint64_t ud)
+{
+	struct sqe s = sqe_rw(t, op, id, NULL, 0, nr, off, ud);
+	s.addr_ptr.is_iov = 1;
+	s.addr_ptr.niov = n;
+	for (int i = 0; i < n && i < MAX_IOV; i++)
+		s.addr_ptr.iov[i] = iov[i];
+	return s;
+}
+
+/* READ_FIXED/WRITE_FIXED at byte boff of the named buffer buf (size bytes), registered index idx. */
+static struct sqe sqe_fixed(struct trace *t, uint8_t op, const char *id, const char *buf, int size, int boff,
+			    uint32_t len, uint64_t off, uint16_t idx, uint64_t ud)
+{
+	struct sqe s = sqe_rw(t, op, id, buf, size, len, off, ud);
+	s.addr_ptr.offset = boff;
+	s.buf_index = idx;
+	return s;
+}
+
+/* An int32 stored at byte boff of the named buffer before a fixed WRITE (through a one-element WRITEV of 0 bytes). */
+
+#define FB 8192 /* size of the registered buffers */
+
+static void reg_two(struct trace *t)
+{
+	struct tiov r[2] = { iv("fb0", FB, 0, FB), iv("fb1", FB, 0, 4096) };
+	st_register_buffers(t, r, 2, 2, "two buffers: fb0 (8192 bytes) at index 0, the first 4096 bytes of fb1 at 1");
+}
+
+static void sc_readv_regular_file(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_rw32(t, RS_OP_WRITE, "reg", "src", 1, 0x11223344, 0, 1));
+	q(t, sqe_rw32(t, RS_OP_WRITE, "reg", "src2", 1, 0x55667788, 4, 2));
+	submit_reap(t, 2, 2);
+	struct tiov sc[3] = { iv("a", 4, 0, 2), iv("b", 4, 0, 4), iv("c", 4, 0, 2) };
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", sc, 3, 3, 0, 3));
+	submit_reap(t, 1, 1);
+	st_peek(t, "a", "bytes 0-1 of the file");
+	st_peek(t, "b", "bytes 2-5");
+	st_peek(t, "c", "bytes 6-7");
+	struct tiov one[1] = { iv("d", 64, 0, 64) };
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", one, 1, 1, 6, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", one, 1, 1, 100, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", one, 1, 0, 0, 6));
+	submit_reap(t, 1, 1);
+	struct tiov zl[2] = { iv("d", 64, 0, 0), iv("e", 4, 0, 4) };
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", zl, 2, 2, 4, 7));
+	submit_reap(t, 1, 1);
+	st_peek(t, "e", "bytes 4-7, after a zero-length element");
+	st_ring_close(t, NULL);
+}
+
+static void sc_readv_file_pos(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	struct tiov w3[3] = { ivv("x", 4, 0, 4, 0x01020304), ivv("y", 4, 0, 4, 0x05060708),
+			      ivv("z", 4, 0, 4, 0x090a0b0c) };
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "reg", w3, 3, 3, (uint64_t)-1, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "reg", w3, 2, 2, (uint64_t)-1, 2));
+	submit_reap(t, 1, 1);
+	struct tiov r2[2] = { iv("p", 4, 0, 4), iv("q", 4, 0, 4) };
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", r2, 2, 2, 8, 3));
+	submit_reap(t, 1, 1);
+	st_peek(t, "p", "bytes 8-11: the third element of the first WRITEV");
+	st_peek(t, "q", "bytes 12-15: the second WRITEV went on at the file position");
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", r2, 2, 2, (uint64_t)-1, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", r2, 2, 2, (uint64_t)-2, 5));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_readv_pipe(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	struct tiov w3[3] = { ivv("x", 4, 0, 4, 0x41424344), ivv("y", 4, 0, 2, 0x45464748), ivv("z", 4, 0, 4, 0x494a4b4c) };
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "pipe_w", w3, 3, 3, 0, 1));
+	submit_reap(t, 1, 1);
+	struct tiov r2[2] = { iv("p", 4, 0, 3), iv("q", 64, 0, 64) };
+	q(t, sqe_rwv(t, RS_OP_READV, "pipe_r", r2, 2, 2, 777, 2));
+	submit_reap(t, 1, 1);
+	st_peek(t, "p", "the first 3 bytes gathered from x");
+	st_peek(t, "q", "the rest: x[3], y[0..1], z");
+	q(t, sqe_rwv(t, RS_OP_READV, "pipe_w", r2, 2, 2, 0, 3));
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "pipe_r", w3, 1, 1, 0, 4));
+	submit_reap(t, 2, 2);
+	struct tiov big[2] = { iv("big", 70000, 0, 40000), iv("big", 70000, 0, 30000) };
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "pipe_w", big, 2, 2, 0, 5));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_readv_pipe_wait(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	struct tiov r2[2] = { iv("p", 4, 0, 4), iv("q", 4, 0, 4) };
+	q(t, sqe_rwv(t, RS_OP_READV, "pipe_r", r2, 2, 2, 0, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	struct tiov w1[1] = { ivv("x", 4, 0, 4, 0x31323334) };
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "pipe_w", w1, 1, 1, 0, 2));
+	st_enter(t, 1, 2, GETEV, -1);
+	st_reap(t, -1);
+	st_peek(t, "p", "the WRITEV's bytes, scattered into the waiting READV");
+	q(t, sqe_rwv(t, RS_OP_READV, "pipe_r", r2, 2, 2, 0, 3));
+	st_enter(t, 1, 0, 0, -1);
+	sys_close_file(t, "pipe_w", "the last writer goes away: the waiting READV sees end of file");
+	st_enter(t, 0, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_readv_errors(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_rw32(t, RS_OP_WRITE, "reg", "src", 1, 42, 0, 1));
+	submit_reap(t, 1, 1);
+	struct tiov one[1] = { iv("d", 64, 0, 64) };
+	struct sqe s = sqe_rwv(t, RS_OP_READV, "reg", one, 1, 1, 0, 2);
+	s.addr_ptr.is_iov = 0;
+	s.addr = 8;
+	q(t, s); /* the iovec array itself at an unmapped address */
+	submit_reap(t, 1, 1);
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", one, 1, 1025, 0, 3)); /* more than UIO_MAXIOV */
+	submit_reap(t, 1, 1);
+	struct tiov neg[2] = { iv("d", 64, 0, 4), ivl(0, 0) };
+	neg[1] = iv("d", 64, 4, 0x8000000000000000ULL);
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", neg, 2, 2, 0, 4)); /* a negative length */
+	submit_reap(t, 1, 1);
+	struct tiov kern[2] = { iv("d", 64, 0, 4), ivl(0xffffffffffff0000ULL, 4) };
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", kern, 2, 2, 0, 5)); /* a kernel address */
+	submit_reap(t, 1, 1);
+	struct tiov unm[1] = { ivl(8, 4) };
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", unm, 1, 1, 0, 6)); /* an unmapped user address */
+	submit_reap(t, 1, 1);
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "pipe_w", unm, 1, 1, 0, 7));
+	st_enter(t, 1, 1, GETEV, -1);
+	tr_ignore_last(t, "/tracepoints",
+		       "a faulting pipe write is followed by one task_work run whose source is not identified (not modelled)");
+	st_reap(t, -1);
+	struct tiov part[2] = { iv("d", 64, 0, 4), ivl(8, 4) };
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", part, 2, 2, 0, 8)); /* the second element faults */
+	submit_reap(t, 1, 1);
+	struct tiov wpart[2] = { ivv("w", 4, 0, 4, 0x0f0f0f0f), ivl(8, 4) };
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "reg", wpart, 2, 2, 0, 12)); /* writes 4, then the second element faults */
+	submit_reap(t, 1, 1);
+	s = sqe_rwv(t, RS_OP_READV, "reg", one, 1, 1, 0, 9);
+	s.op_flags = 1U << 31;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_rwv(t, RS_OP_READV, "pipe_r", one, 1, 1, 0, 10);
+	s.op_flags = RS_RWF_NOWAIT;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_rwv(t, RS_OP_READV, NULL, one, 1, 1, 0, 11);
+	sqe_fd_literal(&s, 9999, "unopened", "not an open descriptor");
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_readv_devices(struct trace *t)
+{
+	if (file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0 ||
+	    file_dev(t, "zero", "dev_zero", "/dev/zero", O_RDWR) < 0 || file_eventfd(t, "efd") < 0 ||
+	    file_memfd(t, "mem") < 0 || file_dir(t, "dir", "/tmp") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	struct tiov two[2] = { ivv("a", 4, 0, 4, 7), ivv("b", 4, 0, 4, 9) };
+	q(t, sqe_rwv(t, RS_OP_READV, "null", two, 2, 2, 0, 1));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "null", two, 2, 2, 0, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_rwv(t, RS_OP_READV, "zero", two, 2, 2, 0, 3));
+	submit_reap(t, 1, 1);
+	st_peek(t, "b", "/dev/zero filled the second element with zeros");
+	struct tiov cnt[2] = { ivv("lo", 8, 0, 4, 5), ivv("lo", 8, 4, 4, 0) };
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "efd", cnt, 2, 2, 0, 4));
+	submit_reap(t, 1, 1); /* two 4-byte elements: eventfd has ->write, looped per element */
+	struct tiov cnt8[1] = { iv("lo", 8, 0, 8) };
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "efd", cnt8, 1, 1, 0, 40));
+	submit_reap(t, 1, 1);
+	struct tiov rc[2] = { iv("r1", 4, 0, 4), iv("r2", 4, 0, 4) };
+	q(t, sqe_rwv(t, RS_OP_READV, "efd", rc, 2, 2, 0, 5));
+	submit_reap(t, 1, 1);
+	st_peek(t, "r1", "the eventfd counter, read through two 4-byte elements");
+	q(t, sqe_rwv(t, RS_OP_READV, "efd", rc, 1, 1, 0, 6));
+	submit_reap(t, 1, 1);
+	struct tiov m[2] = { ivv("m1", 4, 0, 4, 0x0a0b0c0d), ivv("m2", 4, 0, 4, 0x0e0f1011) };
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "mem", m, 2, 2, 0, 7));
+	submit_reap(t, 1, 1);
+	struct tiov mr[1] = { iv("m3", 8, 0, 8) };
+	q(t, sqe_rwv(t, RS_OP_READV, "mem", mr, 1, 1, 0, 8));
+	submit_reap(t, 1, 1);
+	st_peek_at(t, "m3", 4, "bytes 4-7 read back from the memfd");
+	q(t, sqe_rwv(t, RS_OP_READV, "dir", mr, 1, 1, 0, 9));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_readv_async_link(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	struct tiov w2[2] = { ivv("x", 4, 0, 4, 0x12345678), ivv("y", 4, 0, 4, 0x09abcdef) };
+	struct sqe s = sqe_rwv(t, RS_OP_WRITEV, "pipe_w", w2, 2, 2, 0, 1);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	struct tiov r2[2] = { iv("p", 4, 0, 4), iv("q", 4, 0, 4) };
+	q(t, sqe_rwv(t, RS_OP_READV, "pipe_r", r2, 2, 2, 0, 2));
+	submit_reap(t, 2, 2);
+	st_peek(t, "q", "the linked READV ran after the WRITEV");
+	s = sqe_rwv(t, RS_OP_WRITEV, "reg", w2, 2, 2, 0, 3);
+	s.flags = IOSQE_ASYNC;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_rwv(t, RS_OP_READV, "reg", r2, 2, 2, 0, 4);
+	s.flags = IOSQE_ASYNC;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_peek(t, "p", "read back on io-wq");
+	struct tiov unm[1] = { ivl(8, 4) };
+	s = sqe_rwv(t, RS_OP_READV, "reg", unm, 1, 1, 0, 5);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	q(t, sqe_nop(6));
+	submit_reap(t, 2, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_fixed_register(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	reg_two(t);
+	reg_two(t);
+	st_register_raw(t, "IORING_UNREGISTER_BUFFERS", RS_UNREGISTER_BUFFERS, 0, 0, "unregister");
+	st_register_raw(t, "IORING_UNREGISTER_BUFFERS", RS_UNREGISTER_BUFFERS, 0, 0, "nothing registered any more");
+	reg_two(t);
+	st_register_raw(t, "IORING_UNREGISTER_BUFFERS", RS_UNREGISTER_BUFFERS, 0, 1, "nr_args 1");
+	st_register_raw(t, "IORING_UNREGISTER_BUFFERS", RS_UNREGISTER_BUFFERS, 0, 0, "unregister");
+	struct tiov sp[3] = { iv("fb0", FB, 0, 4096), ivl(0, 0), iv("fb1", FB, 0, 4096) };
+	st_register_buffers(t, sp, 3, 3, "a NULL base with length 0 in the middle: a sparse entry");
+	st_register_raw(t, "IORING_UNREGISTER_BUFFERS", RS_UNREGISTER_BUFFERS, 0, 0, "unregister");
+	struct tiov unaligned[1] = { iv("fb0", FB, 100, 200) };
+	st_register_buffers(t, unaligned, 1, 1, "a buffer that starts and ends inside a page");
+	st_register_raw(t, "IORING_UNREGISTER_BUFFERS", RS_UNREGISTER_BUFFERS, 0, 0, "unregister");
+	st_ring_close(t, NULL);
+}
+
+static void sc_fixed_register_errors(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	struct tiov one[1] = { iv("fb0", FB, 0, 4096) };
+	st_register_buffers(t, one, 1, 0, "nr_args 0");
+	st_register_raw(t, "IORING_REGISTER_BUFFERS", RS_REGISTER_BUFFERS, 0, 1, "arg NULL");
+	st_register_raw(t, "IORING_REGISTER_BUFFERS", RS_REGISTER_BUFFERS, 8, 1, "the iovec array at an unmapped address");
+	st_register_buffers(t, one, 1, 16385, "more than IORING_MAX_REG_BUFFERS (16384)");
+	struct tiov nullbase[1] = { ivl(0, 4096) };
+	st_register_buffers(t, nullbase, 1, 1, "a NULL base with a length");
+	struct tiov zero[1] = { iv("fb0", FB, 0, 0) };
+	st_register_buffers(t, zero, 1, 1, "a base with length 0");
+	struct tiov huge[1] = { iv("fb0", FB, 0, (1ULL << 30) + 1) };
+	st_register_buffers(t, huge, 1, 1, "longer than 1 GiB");
+	struct tiov unm[1] = { ivl(4096, 4096) };
+	st_register_buffers(t, unm, 1, 1, "an unmapped user range");
+	struct tiov kern[1] = { ivl(0xffffffffffff0000ULL, 4096) };
+	st_register_buffers(t, kern, 1, 1, "a kernel address");
+	struct tiov second[2] = { iv("fb0", FB, 0, 4096), ivl(4096, 4096) };
+	st_register_buffers(t, second, 2, 2, "the second element fails: nothing stays registered");
+	st_register_raw(t, "IORING_UNREGISTER_BUFFERS", RS_UNREGISTER_BUFFERS, 0, 0, "so unregister finds nothing");
+	st_ring_close(t, NULL);
+}
+
+static void sc_fixed_rw_regular_file(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	reg_two(t);
+	struct tiov seed[1] = { ivv("fb0", FB, 16, 0, 0x13572468) };
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", seed, 1, 1, 0, 1)); /* stores the value; reads 0 bytes */
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_WRITE_FIXED, "reg", "fb0", FB, 16, 4, 0, 0, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb1", FB, 100, 4, 0, 1, 3));
+	submit_reap(t, 1, 1);
+	st_peek_at(t, "fb1", 100, "the bytes the WRITE_FIXED put in the file, read into buffer 1");
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, 0, 64, 2, 0, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, 0, 64, (uint64_t)-1, 0, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_WRITE_FIXED, "reg", "fb0", FB, 16, 4, (uint64_t)-1, 0, 6));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, 0, 64, 0, 0, 7));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, 0, 0, 0, 0, 8));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, 0, 64, (uint64_t)-2, 0, 9));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_fixed_rw_bounds(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, 0, 4, 0, 0, 1));
+	submit_reap(t, 1, 1); /* nothing registered */
+	reg_two(t);
+	q(t, sqe_rw32(t, RS_OP_WRITE, "reg", "src", 1, 77, 0, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, 0, 4, 0, 2, 3));
+	submit_reap(t, 1, 1); /* buf_index 2 of 2 */
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, 0, 4, 0, 0xffff, 4));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, FB - 4, 4, 0, 0, 5));
+	submit_reap(t, 1, 1); /* the last 4 bytes */
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, FB - 2, 4, 0, 0, 6));
+	submit_reap(t, 1, 1); /* runs 2 bytes past the end */
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb1", FB, 4096, 4, 0, 1, 7));
+	submit_reap(t, 1, 1); /* fb1 + 4096: outside the registered 4096 bytes */
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb1", FB, 0, 4, 0, 0, 8));
+	submit_reap(t, 1, 1); /* fb1's address with index 0 (fb0) */
+	struct sqe s = sqe_fixed(t, RS_OP_READ_FIXED, "reg", NULL, 0, 0, 4, 0, 0, 9);
+	s.addr = 8;
+	q(t, s);
+	submit_reap(t, 1, 1); /* a literal address outside every buffer */
+	q(t, sqe_fixed(t, RS_OP_WRITE_FIXED, "reg", "fb0", FB, 0, FB + 1, 0, 0, 10));
+	submit_reap(t, 1, 1);
+	s = sqe_fixed(t, RS_OP_READ_FIXED, NULL, "fb0", FB, 0, 4, 0, 2, 11);
+	sqe_fd_literal(&s, 9999, "unopened", "a bad descriptor and a bad index");
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_fixed_rw_pipe(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	reg_two(t);
+	struct tiov seed[1] = { ivv("fb0", FB, 0, 0, 0x2468ace0) };
+	q(t, sqe_rwv(t, RS_OP_READV, "pipe_r", seed, 1, 1, 0, 1)); /* stores the value; reads 0 bytes */
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_WRITE_FIXED, "pipe_w", "fb0", FB, 0, 100, 5, 0, 2));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "pipe_r", "fb1", FB, 8, 64, 99, 1, 3));
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "pipe_r", "fb1", FB, 200, 64, 0, 1, 4));
+	submit_reap(t, 2, 2);
+	st_peek_at(t, "fb1", 8, "the first 4 bytes written from buffer 0");
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "pipe_w", "fb1", FB, 0, 4, 0, 1, 5));
+	q(t, sqe_fixed(t, RS_OP_WRITE_FIXED, "pipe_r", "fb0", FB, 0, 4, 0, 0, 6));
+	submit_reap(t, 2, 2);
+	q(t, sqe_fixed(t, RS_OP_WRITE_FIXED, "pipe_w", "fb0", FB, 0, FB, 0, 0, 7));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_fixed_pipe_wait(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	reg_two(t);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "pipe_r", "fb1", FB, 0, 64, 0, 1, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_reap(t, -1);
+	struct tiov seed[1] = { ivv("fb0", FB, 0, 0, 0x0badf00d) };
+	q(t, sqe_rwv(t, RS_OP_READV, "pipe_w", seed, 1, 1, 0, 2)); /* stores the value; -EBADF */
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_WRITE_FIXED, "pipe_w", "fb0", FB, 0, 4, 0, 0, 3));
+	st_enter(t, 1, 2, GETEV, -1);
+	st_reap(t, -1);
+	st_peek(t, "fb1", "the waiting READ_FIXED got the bytes");
+	st_ring_close(t, NULL);
+}
+
+static void sc_fixed_unregister_in_use(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	reg_two(t);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "pipe_r", "fb1", FB, 0, 64, 0, 1, 1));
+	st_enter(t, 1, 0, 0, -1);
+	st_register_raw(t, "IORING_UNREGISTER_BUFFERS", RS_UNREGISTER_BUFFERS, 0, 0,
+			"while a READ_FIXED waits on buffer 1");
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "pipe_r", "fb1", FB, 0, 64, 0, 1, 2));
+	submit_reap(t, 1, 1); /* the table is gone for new requests */
+	struct tiov w1[1] = { ivv("x", 4, 0, 4, 0x600dcafe) };
+	q(t, sqe_rwv(t, RS_OP_WRITEV, "pipe_w", w1, 1, 1, 0, 3));
+	st_enter(t, 1, 2, GETEV, -1);
+	st_reap(t, -1);
+	st_peek(t, "fb1", "the waiting READ_FIXED still wrote into the unregistered buffer");
+	reg_two(t);
+	st_ring_close(t, NULL);
+}
+
+static void sc_fixed_rw_devices(struct trace *t)
+{
+	if (file_dev(t, "null", "dev_null", "/dev/null", O_RDWR) < 0 ||
+	    file_dev(t, "zero", "dev_zero", "/dev/zero", O_RDWR) < 0 || file_eventfd(t, "efd") < 0 ||
+	    file_memfd(t, "mem") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	reg_two(t);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "null", "fb0", FB, 0, 64, 0, 0, 1));
+	q(t, sqe_fixed(t, RS_OP_WRITE_FIXED, "null", "fb0", FB, 0, 64, 0, 0, 2));
+	submit_reap(t, 2, 2);
+	struct tiov seed[1] = { ivv("fb1", FB, 40, 0, 99) };
+	q(t, sqe_rwv(t, RS_OP_READV, "null", seed, 1, 1, 0, 3));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "zero", "fb1", FB, 32, 16, 0, 1, 4));
+	submit_reap(t, 1, 1);
+	st_peek_at(t, "fb1", 40, "/dev/zero cleared it");
+	struct tiov cnt[1] = { ivv("fb0", FB, 8, 0, 3) };
+	q(t, sqe_rwv(t, RS_OP_READV, "null", cnt, 1, 1, 0, 5));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_WRITE_FIXED, "efd", "fb0", FB, 8, 8, 0, 0, 6));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "efd", "fb1", FB, 0, 8, 0, 1, 7));
+	submit_reap(t, 1, 1);
+	st_peek(t, "fb1", "the eventfd counter");
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "efd", "fb1", FB, 0, 4, 0, 1, 8));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_WRITE_FIXED, "mem", "fb0", FB, 8, 4, 0, 0, 9));
+	submit_reap(t, 1, 1);
+	q(t, sqe_fixed(t, RS_OP_READ_FIXED, "mem", "fb1", FB, 60, 8, 0, 1, 10));
+	submit_reap(t, 1, 1);
+	st_peek_at(t, "fb1", 60, "read back from the memfd");
+	st_ring_close(t, NULL);
+}
+
+static void sc_fixed_link_async(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 8, 0, 0))
+		return;
+	reg_two(t);
+	struct tiov seed[1] = { ivv("fb0", FB, 0, 0, 0x7a7b7c7d) };
+	q(t, sqe_rwv(t, RS_OP_READV, "reg", seed, 1, 1, 0, 1));
+	submit_reap(t, 1, 1);
+	struct sqe s = sqe_fixed(t, RS_OP_WRITE_FIXED, "reg", "fb0", FB, 0, 4, 0, 0, 2);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	s = sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb1", FB, 12, 4, 0, 1, 3);
+	s.flags = IOSQE_ASYNC;
+	q(t, s);
+	submit_reap(t, 2, 2);
+	st_peek_at(t, "fb1", 12, "linked behind the WRITE_FIXED, read on io-wq");
+	s = sqe_fixed(t, RS_OP_READ_FIXED, "reg", "fb0", FB, 0, 4, 0, 5, 4);
+	s.flags = IOSQE_IO_LINK;
+	q(t, s);
+	q(t, sqe_nop(5));
+	submit_reap(t, 2, 2);
+	s = sqe_fixed(t, RS_OP_WRITE_FIXED, "pipe_w", "fb0", FB, 0, 4, 0, 0, 6);
+	s.flags = IOSQE_ASYNC;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_probe_ops(struct trace *t)
+{
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	st_register_probe(t, 256, "room for 256 ops");
+	st_register_probe(t, 4, "room for 4 ops");
+	st_register_probe(t, 0, "room for none");
+	st_register_probe(t, 63, "exactly IORING_OP_LAST");
+	st_register_raw(t, "IORING_REGISTER_PROBE", 8, 0, 4, "arg NULL");
+	st_register_raw(t, "IORING_REGISTER_PROBE", 8, 8, 4, "arg unmapped");
+	st_ring_close(t, NULL);
+}
+
+static void sc_setup_flags_each(struct trace *t)
+{
+	static const struct {
+		unsigned flags;
+		const char *why;
+	} f[] = {
+		{ IORING_SETUP_IOPOLL, "IOPOLL" },
+		{ IORING_SETUP_SQ_AFF, "SQ_AFF without SQPOLL" },
+		{ IORING_SETUP_CLAMP, "CLAMP" },
+		{ IORING_SETUP_R_DISABLED, "R_DISABLED" },
+		{ IORING_SETUP_SUBMIT_ALL, "SUBMIT_ALL" },
+		{ IORING_SETUP_COOP_TASKRUN, "COOP_TASKRUN" },
+		{ IORING_SETUP_TASKRUN_FLAG, "TASKRUN_FLAG alone" },
+		{ IORING_SETUP_SQE128, "SQE128" },
+		{ IORING_SETUP_CQE32, "CQE32" },
+		{ IORING_SETUP_SINGLE_ISSUER, "SINGLE_ISSUER" },
+		{ IORING_SETUP_DEFER_TASKRUN, "DEFER_TASKRUN alone" },
+		{ IORING_SETUP_NO_MMAP, "NO_MMAP with no user memory given" },
+		{ IORING_SETUP_REGISTERED_FD_ONLY, "REGISTERED_FD_ONLY alone" },
+		{ IORING_SETUP_NO_SQARRAY, "NO_SQARRAY" },
+		{ IORING_SETUP_HYBRID_IOPOLL, "HYBRID_IOPOLL alone" },
+		{ IORING_SETUP_CQE_MIXED, "CQE_MIXED" },
+		{ IORING_SETUP_SQE_MIXED, "SQE_MIXED" },
+		{ IORING_SETUP_SQ_REWIND, "SQ_REWIND alone" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		st_setup_probe(t, 8, f[i].flags, 0, f[i].why);
+	st_setup_probe(t, 8, IORING_SETUP_CQSIZE, 64, "CQSIZE 64");
+}
+
+static void sc_setup_flags_combos(struct trace *t)
+{
+	static const struct {
+		unsigned entries, flags;
+		const char *why;
+	} f[] = {
+		{ 8, IORING_SETUP_IOPOLL | IORING_SETUP_HYBRID_IOPOLL, "IOPOLL|HYBRID_IOPOLL" },
+		{ 8, IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, "COOP_TASKRUN|TASKRUN_FLAG" },
+		{ 8, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, "SINGLE_ISSUER|DEFER_TASKRUN" },
+		{ 8, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+		  "DEFER_TASKRUN with TASKRUN_FLAG" },
+		{ 8, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_COOP_TASKRUN,
+		  "DEFER_TASKRUN with COOP_TASKRUN" },
+		{ 8, IORING_SETUP_SQE128 | IORING_SETUP_CQE32, "SQE128|CQE32" },
+		{ 8, IORING_SETUP_SQE128 | IORING_SETUP_CQE_MIXED, "SQE128|CQE_MIXED" },
+		{ 8, IORING_SETUP_CQE32 | IORING_SETUP_SQE_MIXED, "CQE32|SQE_MIXED" },
+		{ 8, IORING_SETUP_CQE_MIXED | IORING_SETUP_SQE_MIXED, "CQE_MIXED|SQE_MIXED" },
+		{ 1, IORING_SETUP_SQE_MIXED, "SQE_MIXED with one SQ entry" },
+		{ 1, IORING_SETUP_CQE_MIXED, "CQE_MIXED with one SQ entry (cq 2)" },
+		{ 8, IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY, "NO_MMAP|REGISTERED_FD_ONLY, no memory" },
+		{ 8, IORING_SETUP_NO_SQARRAY | IORING_SETUP_SQ_REWIND, "NO_SQARRAY|SQ_REWIND" },
+		{ 8, IORING_SETUP_IOPOLL | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+		  "IOPOLL with DEFER_TASKRUN" },
+		{ 8, IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER,
+		  "SUBMIT_ALL|COOP_TASKRUN|SINGLE_ISSUER" },
+		{ 8, IORING_SETUP_R_DISABLED | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+		  "R_DISABLED with DEFER_TASKRUN" },
+		{ 8, IORING_SETUP_NO_SQARRAY | IORING_SETUP_SQE128 | IORING_SETUP_CQE32, "NO_SQARRAY|SQE128|CQE32" },
+		{ 8, IORING_SETUP_CLAMP | IORING_SETUP_IOPOLL | IORING_SETUP_SUBMIT_ALL, "CLAMP|IOPOLL|SUBMIT_ALL" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		st_setup_probe(t, f[i].entries, f[i].flags, 0, f[i].why);
+	st_setup_probe(t, 8, IORING_SETUP_CQSIZE | IORING_SETUP_CQE_MIXED, 2, "CQSIZE 2 with CQE_MIXED");
+	st_setup_probe(t, 2, IORING_SETUP_CQSIZE | IORING_SETUP_NO_SQARRAY | IORING_SETUP_CQE32, 300,
+		       "CQSIZE 300 with NO_SQARRAY|CQE32");
+}
+
+static void sc_setup_attach_wq(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 4, 0, 0))
+		return;
+	st_setup_probe_wq(t, 4, IORING_SETUP_ATTACH_WQ, 0, -2, "ATTACH_WQ to the open ring");
+	st_setup_probe_wq(t, 4, IORING_SETUP_ATTACH_WQ, 0, tr_file(t, "pipe_r")->fd, "ATTACH_WQ to a pipe");
+	st_setup_probe_wq(t, 4, IORING_SETUP_ATTACH_WQ, 0, 9999, "ATTACH_WQ to an unopened descriptor");
+	st_setup_probe_wq(t, 4, IORING_SETUP_ATTACH_WQ, 0, -1, "ATTACH_WQ to -1");
+	st_setup_probe_wq(t, 4, IORING_SETUP_ATTACH_WQ | IORING_SETUP_IOPOLL, 0, -2, "ATTACH_WQ|IOPOLL to the ring");
+	st_ring_close(t, NULL);
+}
+
+static void sc_setup_r_disabled(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_R_DISABLED, 0))
+		return;
+	q(t, sqe_nop(1));
+	st_enter(t, 1, 1, GETEV, -1);
+	st_register_probe(t, 4, "a disabled ring still answers register");
+	st_register_raw(t, "IORING_REGISTER_ENABLE_RINGS", RS_REGISTER_ENABLE_RINGS, 0, 1, "nr_args 1");
+	st_register_raw(t, "IORING_REGISTER_ENABLE_RINGS", RS_REGISTER_ENABLE_RINGS, 8, 0, "arg non-NULL");
+	st_register_raw(t, "IORING_REGISTER_ENABLE_RINGS", RS_REGISTER_ENABLE_RINGS, 0, 0, "enable");
+	st_enter(t, 1, 1, GETEV, -1);
+	st_reap(t, -1);
+	st_register_raw(t, "IORING_REGISTER_ENABLE_RINGS", RS_REGISTER_ENABLE_RINGS, 0, 0, "enable again");
+	st_ring_close(t, NULL);
+	if (!need_ring(t, 4, 0, 0))
+		return;
+	st_register_raw(t, "IORING_REGISTER_ENABLE_RINGS", RS_REGISTER_ENABLE_RINGS, 0, 0, "a ring set up enabled");
+	st_ring_close(t, NULL);
+}
+
+static void sc_setup_hybrid_iopoll(struct trace *t)
+{
+	if (file_regular(t, "reg") < 0 || !need_ring(t, 4, IORING_SETUP_IOPOLL | IORING_SETUP_HYBRID_IOPOLL, 0))
+		return;
+	q(t, sqe_nop(1));
+	q(t, sqe_nop(2));
+	submit_reap(t, 2, 2);
+	q(t, sqe_rw(t, RS_OP_READ, "reg", "b", 64, 64, 0, 3));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_setup_offsets(struct trace *t)
+{
+	if (!need_ring(t, 4, IORING_SETUP_NO_SQARRAY | IORING_SETUP_CQE32, 0))
+		return;
+	q(t, sqe_nop(1));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+	if (!need_ring(t, 16, IORING_SETUP_SQE128 | IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL, 64))
+		return;
+	q(t, sqe_nop(2));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+	if (!need_ring(t, 2, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG, 0))
+		return;
+	q(t, sqe_nop(3));
+	submit_reap(t, 1, 1);
 	st_ring_close(t, NULL);
 }
 

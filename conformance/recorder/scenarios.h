@@ -292,6 +292,100 @@ static const struct scenario scenarios[] = {
 	{ "sqpoll_pipe_read", sc_sqpoll_pipe_read, "SQPOLL: a READ on an empty pipe issued by the SQ thread; a write() wakes the sleeping thread with task_work and it posts the CQE." },
 	{ "sqpoll_setup", sc_sqpoll_setup, "SQPOLL setup: SQ_AFF without SQPOLL and CPUs 4096 / -1 -EINVAL; CPU 0 ok; sq_thread_cpu ignored without SQ_AFF; any idle; TASKRUN_FLAG -EINVAL; SINGLE_ISSUER ok." },
 	{ "async_cancel", sc_async_cancel, "ASYNC_CANCEL by user_data: a READ waiting on a pipe, an unknown user_data (-ENOENT), a pending TIMEOUT, an unknown cancel flag." },
+	/* READV/WRITEV, registered buffers, probe, setup flags */
+	{ "readv_regular_file", sc_readv_regular_file,
+	  "READV on a regular file: 8 bytes scattered into elements of 2, 4 and 2 bytes -> 8 (each element "
+	  "holds its slice); one 64-byte element at offset 6 -> 2 (short), at 100 -> 0; nr_segs 0 -> 0; a "
+	  "zero-length element before a 4-byte one -> 4." },
+	{ "readv_file_pos", sc_readv_file_pos,
+	  "WRITEV of 3 elements at offset -1 -> 12 and moves the file position; a second WRITEV at -1 -> 8 "
+	  "goes on at 12; READV at 8 reads both writes' bytes; READV at -1 -> 0 (the position is at the end); "
+	  "offset -2 -EINVAL." },
+	{ "readv_pipe", sc_readv_pipe,
+	  "WRITEV gathers 4+2+4 bytes into a pipe -> 10; READV scatters them into 3+64 bytes at offset 777 "
+	  "(ignored) -> 10; READV on the write end and WRITEV on the read end -EBADF; a WRITEV of 40000+30000 "
+	  "bytes into the empty pipe -> 65536 (short)." },
+	{ "readv_pipe_wait", sc_readv_pipe_wait,
+	  "READV on an empty pipe: no CQE after submit; a WRITEV in the next submit wakes it, both complete "
+	  "with 4 (the WRITEV's CQE first); a second READV waits, closing the write end ends it with 0." },
+	{ "readv_errors", sc_readv_errors,
+	  "The iovec array at address 8 -EFAULT; nr_segs 1025 (> UIO_MAXIOV) -EINVAL; an element length "
+	  "2^63 -EINVAL; a kernel base -EFAULT; an unmapped base 8 -EFAULT (READV on a file, WRITEV on a "
+	  "pipe); a WRITEV whose second element faults writes the first (4); READV of 4+4 bytes from a "
+	  "4-byte file -> 4; rw_flags bit 31 -EOPNOTSUPP; RWF_NOWAIT on an empty pipe -EAGAIN; fd 9999 "
+	  "-EBADF." },
+	{ "readv_devices", sc_readv_devices,
+	  "/dev/null READV 0, WRITEV 8; /dev/zero READV 8 (zeroes); WRITEV of two 4-byte elements to an "
+	  "eventfd -EINVAL (eventfd has ->write, called once per element), one 8-byte element -> 8; READV of "
+	  "the counter into two 4-byte elements -> 8 (->read_iter takes the total); one 4-byte element "
+	  "-EINVAL; memfd WRITEV/READV 8 (read back); READV on a directory -EISDIR." },
+	{ "readv_async_link", sc_readv_async_link,
+	  "Linked WRITEV -> READV through a pipe: 8, 8 (bytes read back); IOSQE_ASYNC WRITEV and READV on a "
+	  "regular file: 8, 8; a READV failing with -EFAULT cancels the linked NOP (-ECANCELED)." },
+	{ "fixed_register", sc_fixed_register,
+	  "IORING_REGISTER_BUFFERS of two buffers -> 0; again -EBUSY; UNREGISTER_BUFFERS -> 0, again -ENXIO; "
+	  "UNREGISTER with nr_args 1 -EINVAL; a NULL base with length 0 is a sparse slot (0); a 200-byte "
+	  "buffer inside a page -> 0." },
+	{ "fixed_register_errors", sc_fixed_register_errors,
+	  "REGISTER_BUFFERS: nr_args 0 and 16385 -EINVAL; a NULL or unmapped array, a NULL base with a "
+	  "length, a zero length, more than 1 GiB, an unmapped range and a kernel address all -EFAULT; when "
+	  "the second element fails nothing stays registered (UNREGISTER then -ENXIO)." },
+	{ "fixed_rw_regular_file", sc_fixed_rw_regular_file,
+	  "WRITE_FIXED 4 bytes from buffer 0, READ_FIXED them into buffer 1 -> 4, 4 (read back); READ_FIXED "
+	  "of 64 at offset 2 -> 2; at -1 -> 4; WRITE_FIXED at -1 -> 4; READ_FIXED at 0 -> 8; length 0 -> 0; "
+	  "offset -2 -EINVAL." },
+	{ "fixed_rw_bounds", sc_fixed_rw_bounds,
+	  "READ_FIXED with nothing registered -EFAULT; buf_index 2 (of 2) and 0xffff -EFAULT; the last 4 "
+	  "bytes of buffer 0 -> 4; 2 bytes past its end, past the registered 4096 bytes of buffer 1, "
+	  "another buffer's address, address 8 and an 8193-byte WRITE_FIXED all -EFAULT; fd 9999 with a "
+	  "bad index -EBADF (the file is resolved first)." },
+	{ "fixed_rw_pipe", sc_fixed_rw_pipe,
+	  "WRITE_FIXED of 100 bytes into a pipe -> 100; two READ_FIXED of 64 (offsets ignored) -> 64, 36 "
+	  "(bytes read back); READ_FIXED on the write end and WRITE_FIXED on the read end -EBADF; an "
+	  "8192-byte WRITE_FIXED -> 8192." },
+	{ "fixed_pipe_wait", sc_fixed_pipe_wait,
+	  "READ_FIXED on an empty pipe waits; a WRITE_FIXED wakes it: 4 and 4, the writer's CQE first, the "
+	  "bytes in the registered buffer." },
+	{ "fixed_unregister_in_use", sc_fixed_unregister_in_use,
+	  "UNREGISTER_BUFFERS while a READ_FIXED waits on buffer 1 -> 0; a new READ_FIXED -EFAULT (no "
+	  "table); a WRITEV then wakes the waiting READ_FIXED, which still completes (4) into the buffer it "
+	  "imported; registering again -> 0." },
+	{ "fixed_rw_devices", sc_fixed_rw_devices,
+	  "READ_FIXED /dev/null 0, WRITE_FIXED /dev/null 64; READ_FIXED /dev/zero 16 (zeroes); WRITE_FIXED "
+	  "8 bytes to an eventfd -> 8, READ_FIXED 8 -> 8 (the counter), 4 bytes -EINVAL; memfd WRITE_FIXED "
+	  "4, READ_FIXED 8 -> 4 (read back)." },
+	{ "fixed_link_async", sc_fixed_link_async,
+	  "WRITE_FIXED linked to an IOSQE_ASYNC READ_FIXED on a regular file: 4, 4 (read back); a READ_FIXED "
+	  "with buf_index 5 -EFAULT cancels its linked NOP; an IOSQE_ASYNC WRITE_FIXED into a pipe -> 4." },
+	{ "probe_ops", sc_probe_ops,
+	  "IORING_REGISTER_PROBE with room for 256 ops: last_op 62, ops_len 63, every op supported; room for "
+	  "4 -> ops_len 4; for 0 -> ops_len 0; for 63 -> 63; a NULL argument -EINVAL, an unmapped one "
+	  "-EFAULT." },
+	{ "setup_flags_each", sc_setup_flags_each,
+	  "Each IORING_SETUP_* flag alone on 8 entries (SQPOLL aside): IOPOLL, CLAMP, R_DISABLED, SUBMIT_ALL, "
+	  "COOP_TASKRUN, SQE128, CQE32 (SQ array at 640), SINGLE_ISSUER, NO_SQARRAY (array 0), CQE_MIXED, "
+	  "CQSIZE 64 -> 0; SQ_AFF without SQPOLL, TASKRUN_FLAG, DEFER_TASKRUN, REGISTERED_FD_ONLY, "
+	  "HYBRID_IOPOLL, SQE_MIXED and SQ_REWIND alone -EINVAL (the last two are unknown to 6.18); NO_MMAP "
+	  "without user memory -EFAULT." },
+	{ "setup_flags_combos", sc_setup_flags_combos,
+	  "IOPOLL|HYBRID_IOPOLL, COOP|TASKRUN_FLAG, SINGLE_ISSUER|DEFER_TASKRUN (also with TASKRUN_FLAG or "
+	  "COOP_TASKRUN, with IOPOLL, with R_DISABLED), SQE128|CQE32, SQE128|CQE_MIXED, CQE_MIXED on 1 entry "
+	  "(cq 2), NO_SQARRAY|SQE128|CQE32, CLAMP|IOPOLL|SUBMIT_ALL, CQSIZE 300 -> 512 -> 0; anything with "
+	  "SQE_MIXED or SQ_REWIND -EINVAL; NO_MMAP|REGISTERED_FD_ONLY without memory -EFAULT; CQSIZE 2 < 8 "
+	  "-EINVAL." },
+	{ "setup_attach_wq", sc_setup_attach_wq,
+	  "IORING_SETUP_ATTACH_WQ (no SQPOLL) with wq_fd = an open ring -> 0 (also with IOPOLL); a pipe "
+	  "-EINVAL; an unopened descriptor and -1 -ENXIO." },
+	{ "setup_r_disabled", sc_setup_r_disabled,
+	  "An R_DISABLED ring: io_uring_enter -EBADFD (the NOP stays in the SQ); REGISTER_PROBE works; "
+	  "REGISTER_ENABLE_RINGS with nr_args 1 or a non-NULL arg -EINVAL, then 0; the NOP then completes; "
+	  "enabling again -EBADFD, as for a ring set up enabled." },
+	{ "setup_hybrid_iopoll", sc_setup_hybrid_iopoll,
+	  "An IOPOLL|HYBRID_IOPOLL ring: two NOPs -> 0, 0; a READ on a regular file -EOPNOTSUPP (no O_DIRECT "
+	  "file with ->iopoll)." },
+	{ "setup_offsets", sc_setup_offsets,
+	  "Mapped rings with NO_SQARRAY|CQE32 (4), SQE128|CQSIZE 64|SUBMIT_ALL (16) and SINGLE_ISSUER|"
+	  "DEFER_TASKRUN|TASKRUN_FLAG (2): the sq_off/cq_off the kernel writes back, a NOP each -> 0." },
 	/* networking and provided buffers */
 	{ "net_send_recv_unix", sc_net_send_recv_unix, "SEND/RECV on an AF_UNIX stream pair: a 4-byte SEND and a 100-byte SEND, RECVs of 64 bytes take 64 then 40 (a stream), the first int32 read back; MSG_DONTWAIT on the empty socket is -EAGAIN." },
 	{ "net_send_recv_tcp", sc_net_send_recv_tcp, "SEND/RECV on TCP over loopback: 4 + 1000 bytes, RECVs of 512 take 512 then 492; MSG_DONTWAIT on empty -EAGAIN; RECV on the listener -ENOTCONN." },

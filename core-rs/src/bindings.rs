@@ -207,8 +207,9 @@ pub fn ktime_get_ns() -> u64 {
 }
 
 /// `printk` at `level` (`KERN_INFO` = 6, `KERN_ERR` = 3).
-pub fn printk(level: u32, msg: &str) {
-    simulator::with(|s| crate::linux::printk::printk(s, level, msg));
+/// `prefix` is printed before the message (`dev_printk`'s "misc <name>: ").
+pub fn printk(level: u32, prefix: &[&str], args: core::fmt::Arguments<'_>) {
+    simulator::with(|s| crate::linux::printk::printk_fmt(s, level, prefix, args));
 }
 
 /// The simulator's instrumentation hooks (not a real binding; see the module docs).

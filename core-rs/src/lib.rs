@@ -9,12 +9,16 @@
 //!     │
 //!  bindings   the C side as Rust sees it (the only door from kernel/) (rust/bindings/)
 //!     │
-//!  io_uring/  linux/   the simulated C kernel, C names            (io_uring/, include/linux/)
+//!  sched      the scheduler and the system-call entry             (kernel/sched/, arch/x86/entry/)
 //!     │
+//!  io_uring/ → linux/  the simulated C kernel, C names            (io_uring/, fs/, net/, ...)
+//!     │
+//!  sim/       the machine's state, per subsystem, and its clock   (no upstream counterpart)
+//!     │
+//!  include/   kernel-internal types, the state's structs          (include/linux/)
 //!  ring/  uapi/        shared memory and the user ABI             (include/uapi/linux/io_uring.h)
-//!
 //!  trace/     tracepoint-named records                            (include/trace/events/io_uring.h)
-//!  sim/       the world, its clock and scheduler                  (no upstream counterpart)
+//!
 //!  ffi/       the only `extern "C"` surface (the wasm ABI)        (no upstream counterpart)
 //! ```
 //!

@@ -61,6 +61,9 @@ fn render() -> String {
             consts!(
                 IORING_OP_NOP,
                 IORING_OP_READV,
+                IORING_OP_WRITEV,
+                IORING_OP_READ_FIXED,
+                IORING_OP_WRITE_FIXED,
                 IORING_OP_POLL_ADD,
                 IORING_OP_POLL_REMOVE,
                 IORING_OP_ACCEPT,
@@ -193,9 +196,12 @@ fn render() -> String {
         (
             "io_uring_register (include/uapi/linux/io_uring.h)",
             consts!(
+                IORING_REGISTER_BUFFERS,
+                IORING_UNREGISTER_BUFFERS,
                 IORING_REGISTER_FILES,
                 IORING_UNREGISTER_FILES,
                 IORING_REGISTER_PROBE,
+                IORING_REGISTER_ENABLE_RINGS,
                 IORING_REGISTER_PBUF_RING,
                 IORING_UNREGISTER_PBUF_RING,
                 IO_URING_OP_SUPPORTED,
@@ -292,6 +298,7 @@ fn render() -> String {
                 ("SQ_THREAD_CPU", params_off::SQ_THREAD_CPU),
                 ("SQ_THREAD_IDLE", params_off::SQ_THREAD_IDLE),
                 ("FEATURES", params_off::FEATURES),
+                ("WQ_FD", params_off::WQ_FD),
                 ("RESV", params_off::RESV),
                 ("SQ_OFF", params_off::SQ_OFF),
                 ("CQ_OFF", params_off::CQ_OFF),

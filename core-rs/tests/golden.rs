@@ -383,6 +383,10 @@ fn opcode_by_name(name: &str) -> u8 {
         "URING_CMD128" => IORING_OP_URING_CMD128,
         "READ" => IORING_OP_READ,
         "WRITE" => IORING_OP_WRITE,
+        "READV" => IORING_OP_READV,
+        "WRITEV" => IORING_OP_WRITEV,
+        "READ_FIXED" => IORING_OP_READ_FIXED,
+        "WRITE_FIXED" => IORING_OP_WRITE_FIXED,
         "TIMEOUT" => IORING_OP_TIMEOUT,
         "TIMEOUT_REMOVE" => IORING_OP_TIMEOUT_REMOVE,
         "LINK_TIMEOUT" => IORING_OP_LINK_TIMEOUT,
@@ -708,6 +712,38 @@ impl Runtime {
                 let fd = self.vars[op.get("fd").and_then(Json::str).unwrap()];
                 (format!("close({}) = {}", fd, rs_close(fd)), None)
             }
+            "register_buffers" => {
+                let names: Vec<String> = op
+                    .get("bufs")
+                    .map_or(&[][..], Json::arr)
+                    .iter()
+                    .map(|b| b.str().unwrap().to_string())
+                    .collect();
+                let a = self.mem.alloc(16 * names.len().max(1), 8);
+                let mut raw = Vec::new();
+                for n in &names {
+                    let (ba, bs) = self.bufs[n];
+                    raw.extend_from_slice(&(ba as u64).to_le_bytes());
+                    raw.extend_from_slice(&(bs as u64).to_le_bytes());
+                }
+                self.mem.write(a, &raw);
+                let r = io_uring_register(self.ring.fd, 0, a, names.len() as u32);
+                (
+                    format!(
+                        "io_uring_register(REGISTER_BUFFERS, [{}]) = {}",
+                        names.join(", "),
+                        r
+                    ),
+                    None,
+                )
+            }
+            "unregister_buffers" => {
+                let r = io_uring_register(self.ring.fd, 1, 0, 0);
+                (
+                    format!("io_uring_register(UNREGISTER_BUFFERS) = {}", r),
+                    None,
+                )
+            }
             "exit" => (
                 format!("io_uring_queue_exit() = {}", rs_close(self.ring.fd)),
                 None,
@@ -779,6 +815,9 @@ impl Runtime {
         }
         if let Some(v) = s.get("op_flags").and_then(Json::num) {
             wr(addr + sqe_off::OP_FLAGS, &(v as i64 as u32).to_le_bytes());
+        }
+        if let Some(v) = s.get("buf_index").and_then(Json::num) {
+            wr(addr + sqe_off::BUF_INDEX, &(v as u16).to_le_bytes());
         }
         if let Some(c) = s.get("cmd") {
             let b = self.bytes(c);

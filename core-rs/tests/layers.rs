@@ -161,6 +161,35 @@ fn no_wrong_way_edge() {
     assert!(bad.is_empty(), "wrong-way imports:\n{}", bad.join("\n"));
 }
 
+/// `linux/` reaches no io_uring state either: the machine's `io_uring` part (`s.io_uring`) is
+/// io_uring's own; linux asks `Sim` for what it needs (`Sim::cur_req`).
+#[test]
+fn linux_does_not_reach_into_io_urings_state() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&root, &root, &mut files);
+    let mut bad = Vec::new();
+    for (rel, code) in files {
+        if module_of(&rel) != "linux" {
+            continue;
+        }
+        for (n, line) in code.lines().enumerate() {
+            let t = line.trim_start();
+            if t.starts_with("#[cfg(test)]") {
+                break;
+            }
+            if !t.starts_with("//") && t.contains(".io_uring.") {
+                bad.push(format!("{}:{}: {}", rel, n + 1, t));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "linux/ touches io_uring's state:\n{}",
+        bad.join("\n")
+    );
+}
+
 /// Returns one import cycle between top-level modules, if there is any (depth-first search).
 fn find_cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     fn visit(

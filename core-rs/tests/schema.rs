@@ -19,6 +19,8 @@ fn word_expr(w: Word) -> &'static str {
         Word::BLo => "Number(BigInt.asUintN(32, e.b))",
         Word::BHi => "Number(BigInt.asUintN(32, e.b >> 32n))",
         Word::BLo8 => "Number(e.b & 0xffn)",
+        Word::ALo => "Number(BigInt.asIntN(32, e.a))",
+        Word::AHi => "Number(BigInt.asUintN(32, e.a >> 32n))",
     }
 }
 

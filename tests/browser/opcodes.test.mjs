@@ -129,13 +129,54 @@ export const tests = [
     },
   },
   {
+    name: 'the sandbox registers a buffer and a READ_FIXED on a pipe reads into it',
+    async run(page, { url, results }) {
+      await page.goto(`${url}?theme=projector`);
+      await headerControl(page, 'Sandbox');
+      await page.getByRole('button', { name: 'New pipe' }).click();
+      await page.getByLabel('Buffer name', { exact: true }).fill('fb');
+      await page.getByLabel('Buffer size', { exact: true }).fill('64');
+      await page.getByRole('button', { name: 'Allocate' }).click();
+      await page.getByRole('button', { name: 'Register buffers' }).click();
+      await page.getByLabel('opcode', { exact: true }).selectOption('READ_FIXED');
+      await page.getByLabel('fd or device', { exact: true }).fill('pr0');
+      await page.getByLabel('addr', { exact: true }).fill('&fb');
+      await page.getByLabel('len', { exact: true }).fill('16');
+      await page.getByLabel('buf_index', { exact: true }).fill('0');
+      await page.getByRole('button', { name: 'Write SQE' }).click();
+      await page.getByRole('button', { name: 'Submit', exact: true }).click();
+      await page.getByRole('button', { name: 'Run to idle' }).click();
+      await page.getByRole('button', { name: 'write()' }).click();
+      await page.getByRole('button', { name: 'Run to idle' }).click();
+      const program = await page.getByTestId('sandbox-program').locator('li').allTextContents();
+      const text = program.join('\n');
+      for (const want of [
+        'register buffers [fb]',
+        'prep READ_FIXED, fd pr0, addr &fb, len 16, buf_index 0',
+        'write(pw0, fb)',
+      ]) {
+        if (!text.includes(want)) throw new Error(`the sandbox program lacks "${want}": ${JSON.stringify(program)}`);
+      }
+      await page.screenshot({ path: join(results, 'opcodes-sandbox-read-fixed-1280.png') });
+    },
+  },
+  {
     name: 'the Model page lists modelled and not-modelled opcodes',
     async run(page, { url, results }) {
       await page.goto(`${url}?theme=projector`);
       await headerControl(page, 'Model');
       await page.getByRole('heading', { name: 'Opcodes' }).waitFor();
       const text = (await page.locator('article.model').textContent()) ?? '';
-      for (const want of ['READ', 'LINK_TIMEOUT', 'ASYNC_CANCEL', 'POLL_ADD', 'POLL_REMOVE', 'answered with -4096']) {
+      for (const want of [
+        'READ',
+        'READV',
+        'WRITE_FIXED',
+        'LINK_TIMEOUT',
+        'ASYNC_CANCEL',
+        'POLL_ADD',
+        'POLL_REMOVE',
+        'answered with -4096',
+      ]) {
         if (!text.includes(want)) throw new Error(`the Model page lacks "${want}"`);
       }
       await page.getByRole('heading', { name: 'Opcodes' }).scrollIntoViewIfNeeded();

@@ -309,6 +309,9 @@ pub struct IoRingCtx {
     pub exit: ExitProgress,
     /// `ctx->file_table`: registered files (`IORING_REGISTER_FILES`), by index.
     pub file_table: Vec<Option<FileRef>>,
+    /// `ctx->buf_table`: registered buffers (`IORING_REGISTER_BUFFERS`) as `(address, length)`,
+    /// by index; `None` for a sparse entry (a NULL base with length 0).
+    pub buf_table: Vec<Option<(u64, u64)>>,
     /// `ctx->defer_list`: requests held back by `IOSQE_IO_DRAIN`.
     pub defer_list: VecDeque<u32>,
     /// `ctx->nr_drained`: requests (counting link members) on the defer list.
@@ -374,6 +377,12 @@ pub struct OpData {
     pub len: u32,
     /// `rw->flags` (`RWF_*`).
     pub rw_flags: u32,
+    /// `req->buf_index` (READ_FIXED/WRITE_FIXED: the registered buffer).
+    pub buf_index: u16,
+    /// `apoll->poll.retries`: async-poll arms left (`APOLL_MAX_RETRY` at the first arm).
+    pub apoll_retries: u32,
+    /// `io->bytes_done`: bytes a short write already moved (`io_fixup_rw_res`).
+    pub bytes_done: u32,
     /// The events the armed poll waits for (`apoll->poll.events`); 0 when not armed.
     pub poll_events: u32,
     /// The armed poll was cancelled (`io_poll_mark_cancelled`).
@@ -488,6 +497,10 @@ pub struct RingOps {
     pub cq_flush: bool,
     /// `ctx->cancel_seq`: the last cancel round's number.
     pub cancel_seq: u32,
+    /// The user segments each read/write request imported (`io->iter` of its
+    /// `struct io_async_rw`: one `(base, len)` for READ/WRITE and the fixed opcodes, the iovec
+    /// array for READV/WRITEV), by slab index; replaced at every prep.
+    pub iov: std::collections::BTreeMap<u32, Vec<(u64, u64)>>,
     /// `ctx->io_bl_xa`: the provided-buffer groups, in creation order.
     pub buf_lists: Vec<BufList>,
 }

@@ -221,9 +221,17 @@ pub struct MiscState {
 pub type ModuleInit = Box<dyn FnOnce(&str) -> Result<Box<dyn Any>, i32>>;
 
 /// The log buffer.
+///
+/// A message's text is kept once however often it is printed (drivers print the same line for
+/// every command): `lines` holds, per message, the index of its text in `texts`.
 #[derive(Default)]
 pub struct LogBuf {
-    pub(crate) lines: Vec<String>,
+    pub(crate) texts: Vec<String>,
+    pub(crate) lines: Vec<u32>,
+    /// The texts of the last few messages (indices into `texts`), checked before adding one.
+    pub(crate) recent: [u32; 4],
+    /// Where a formatted message is built before it is looked up.
+    pub(crate) scratch: String,
 }
 
 /// A deferred function call: `struct work_struct` / `struct callback_head`.

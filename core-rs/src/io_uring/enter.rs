@@ -403,6 +403,12 @@ fn start(s: &mut Sim) -> bool {
             return true;
         }
     };
+    // A ring created with IORING_SETUP_R_DISABLED takes no call until
+    // IORING_REGISTER_ENABLE_RINGS (`io_uring/io_uring.c:io_uring_enter`).
+    if live!(s.ring(ring)).flags & IORING_SETUP_R_DISABLED != 0 {
+        finish(s, -EBADFD);
+        return true;
+    }
     call(s).ring = ring;
     if live!(s.ring(ring)).flags & IORING_SETUP_SQPOLL != 0 {
         // The thread does all submissions: wake it if asked, wait for SQ room if asked, and
@@ -589,7 +595,12 @@ fn io_init_req(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     match opcode {
         IORING_OP_NOP | IORING_OP_NOP128 => nop::io_nop_prep(s, req, sqe),
         IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => uring_cmd::io_uring_cmd_prep(s, req, sqe),
-        IORING_OP_READ | IORING_OP_WRITE => rw::io_prep_rw(s, req, sqe),
+        IORING_OP_READ
+        | IORING_OP_WRITE
+        | IORING_OP_READV
+        | IORING_OP_WRITEV
+        | IORING_OP_READ_FIXED
+        | IORING_OP_WRITE_FIXED => rw::io_prep_rw(s, req, sqe),
         IORING_OP_TIMEOUT => timeout::io_timeout_prep(s, req, sqe, false),
         IORING_OP_LINK_TIMEOUT => timeout::io_timeout_prep(s, req, sqe, true),
         IORING_OP_TIMEOUT_REMOVE => timeout::io_timeout_remove_prep(s, req, sqe),
@@ -624,7 +635,7 @@ fn io_init_drain(s: &mut Sim, ring: u32) {
 fn io_submit_fail_init(s: &mut Sim, req: Req, err: i32) -> bool {
     let Req { ring, idx } = req;
     let (serial, ud) = {
-        let r = live!(s.req_mut(Req::new(ring, idx)));
+        let r = live!(s.req_mut(req));
         // `io_init_fail_req`: the per-opcode data (the PDU included) is cleared.
         r.cmd.pdu = [0; PDU_SIZE];
         r.pdu_prov = [Prov::Zeroed; PDU_SIZE];
@@ -635,9 +646,9 @@ fn io_submit_fail_init(s: &mut Sim, req: Req, err: i32) -> bool {
     };
     s.emit(Event::io_uring_req_failed, ring, serial, ud, -err as i64, 0);
     // `req_fail_link_node`.
-    req_set_fail(s, Req::new(ring, idx));
-    io_req_set_res(s, Req::new(ring, idx), -err, 0);
-    req_set_state(s, Req::new(ring, idx), ReqState::FailedPrep);
+    req_set_fail(s, req);
+    io_req_set_res(s, req, -err, 0);
+    req_set_state(s, req, ReqState::FailedPrep);
     let head = live!(s.ring(ring)).link_head;
     if let Some(h) = head {
         if live!(s.req(Req::new(ring, h))).flags & REQ_F_FAIL == 0 {
@@ -645,7 +656,7 @@ fn io_submit_fail_init(s: &mut Sim, req: Req, err: i32) -> bool {
             io_req_set_res(s, Req::new(ring, h), -ECANCELED, 0);
         }
     }
-    let is_link = live!(s.req(Req::new(ring, idx))).flags & IO_REQ_LINK_FLAGS != 0;
+    let is_link = live!(s.req(req)).flags & IO_REQ_LINK_FLAGS != 0;
     let ctx = live!(s.ring_mut(ring));
     if !is_link {
         let target = match head {
@@ -676,7 +687,7 @@ fn io_submit_fail_init(s: &mut Sim, req: Req, err: i32) -> bool {
 fn io_submit_sqe_linked(s: &mut Sim, req: Req, sq_index: u32) -> Option<u32> {
     let Req { ring, idx } = req;
     let (serial, ud, opcode, rflags) = {
-        let r = live!(s.req(Req::new(ring, idx)));
+        let r = live!(s.req(req));
         (r.serial, r.user_data, r.opcode, r.flags)
     };
     s.emit(
@@ -687,7 +698,7 @@ fn io_submit_sqe_linked(s: &mut Sim, req: Req, sq_index: u32) -> Option<u32> {
         opcode as i64,
         (rflags & 0xff) as i64 | (sq_index as i64) << 32,
     );
-    req_set_state(s, Req::new(ring, idx), ReqState::Prepped);
+    req_set_state(s, req, ReqState::Prepped);
     let ctx = live!(s.ring_mut(ring));
     if let Some(head) = ctx.link_head {
         let last = live!(ctx.link_last);
@@ -700,11 +711,11 @@ fn io_submit_sqe_linked(s: &mut Sim, req: Req, sq_index: u32) -> Option<u32> {
             last_serial as i64,
             0,
         );
-        uring_cmd::io_req_sqe_copy(s, Req::new(ring, idx));
+        uring_cmd::io_req_sqe_copy(s, req);
         let ctx = live!(s.ring_mut(ring));
         live!(ctx.req_mut(last)).link = Some(idx);
         ctx.link_last = Some(idx);
-        req_set_state(s, Req::new(ring, idx), ReqState::Linked);
+        req_set_state(s, req, ReqState::Linked);
         if rflags & IO_REQ_LINK_FLAGS != 0 {
             return None;
         }
@@ -722,9 +733,9 @@ fn io_submit_sqe_linked(s: &mut Sim, req: Req, sq_index: u32) -> Option<u32> {
         if rflags & IO_REQ_LINK_FLAGS != 0 {
             ctx.link_head = Some(idx);
             ctx.link_last = Some(idx);
-            req_set_state(s, Req::new(ring, idx), ReqState::Linked);
+            req_set_state(s, req, ReqState::Linked);
         } else {
-            io_queue_sqe_fallback(s, Req::new(ring, idx));
+            io_queue_sqe_fallback(s, req);
         }
         return None;
     }

@@ -20,108 +20,9 @@
 
 #![allow(non_camel_case_types)]
 
-/// Unwraps a lookup (of a ring or of a request through its [`types::Req`] handle) or, if it
-/// found nothing, returns from the calling function with its return type's default value.
-///
-/// A handle the core made always resolves; one that does not is a simulator bug, so debug
-/// builds (all of `cargo test`) stop there, while the wasm core treats the request as gone
-/// instead of trapping.
-macro_rules! live {
-    ($e:expr) => {
-        match $e {
-            Some(v) => v,
-            None => return $crate::io_uring::stale(),
-        }
-    };
-}
-
-/// What [`live!`] returns when a lookup finds nothing (see there).
-#[track_caller]
-pub(crate) fn stale<T: Stale>() -> T {
-    debug_assert!(
-        false,
-        "a request or ring handle resolved to nothing (a simulator bug)"
-    );
-    T::stale()
-}
-
-/// The value a function returns from a lookup that found nothing ([`live!`]): zero, `false`,
-/// `None`, an error, the do-nothing variant.
-pub(crate) trait Stale {
-    /// That value.
-    fn stale() -> Self;
-}
-
-macro_rules! stale_default {
-    ($($t:ty),*) => {
-        $(impl Stale for $t {
-            fn stale() -> Self {
-                Default::default()
-            }
-        })*
-    };
-}
-stale_default!(
-    (),
-    bool,
-    u8,
-    u32,
-    u64,
-    i32,
-    i64,
-    usize,
-    [u64; 2],
-    io_uring_cqe,
-    crate::include::fs::TwToken
-);
-
-impl<T> Stale for *mut T {
-    fn stale() -> Self {
-        core::ptr::null_mut()
-    }
-}
-
-impl Stale for [u8; 128] {
-    fn stale() -> Self {
-        [0; 128]
-    }
-}
-
-impl<T> Stale for Option<T> {
-    fn stale() -> Self {
-        None
-    }
-}
-
-impl<T> Stale for Result<T, i32> {
-    fn stale() -> Self {
-        Err(EFAULT)
-    }
-}
-
-impl<A: Stale, B: Stale> Stale for (A, B) {
-    fn stale() -> Self {
-        (A::stale(), B::stale())
-    }
-}
-
-impl<A: Stale, B: Stale, C: Stale> Stale for (A, B, C) {
-    fn stale() -> Self {
-        (A::stale(), B::stale(), C::stale())
-    }
-}
-
-impl<A: Stale, B: Stale, C: Stale, D: Stale> Stale for (A, B, C, D) {
-    fn stale() -> Self {
-        (A::stale(), B::stale(), C::stale(), D::stale())
-    }
-}
-
-impl Stale for Ctx {
-    fn stale() -> Self {
-        Ctx::User
-    }
-}
+#[macro_use]
+mod lookup;
+pub(crate) use lookup::{stale, Stale};
 
 pub mod cancel;
 pub mod enter;
@@ -235,11 +136,18 @@ pub fn io_uring_fill_params(entries: u32, p: &io_uring_params) -> Result<(u32, u
 
 /// `io_uring_setup(2)`: validates `p`, creates a ring, fills in `p` and returns its fd.
 ///
-/// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create` (→ `sqpoll.c:io_sq_offload_create`
-/// for `SQPOLL`, see [`sqpoll`]). Features not modelled
-/// (`HYBRID_IOPOLL`, `NO_MMAP`, `ATTACH_WQ`, `R_DISABLED`, `SQE_MIXED`,
-/// `SQ_REWIND`) are refused with `-EINVAL` after the kernel's own checks pass. `IOPOLL` is
-/// modelled for uring_cmd and NOP (`io_iopoll_check`, `io_do_iopoll`; `enter.rs`).
+/// Mirrors `io_uring.c:io_uring_setup` → `io_uring_create` (`io_allocate_scq_urings`,
+/// `io_sq_offload_create` in `io_uring/sqpoll.c`). What the recordings `setup_flags_each`,
+/// `setup_flags_combos`, `setup_attach_wq` and `setup_r_disabled` show on 6.18 and this follows:
+/// `HYBRID_IOPOLL` (with `IOPOLL`) behaves as `IOPOLL` (the sleep `io_uring_hybrid_poll`
+/// takes before its first poll is not modelled: completions are found by polling at once); `R_DISABLED` creates a ring that
+/// `io_uring_enter` refuses with `-EBADFD` until `IORING_REGISTER_ENABLE_RINGS`; `ATTACH_WQ`
+/// without `SQPOLL` checks `wq_fd` (not open: `-ENXIO`, not a ring: `-EINVAL`) and otherwise
+/// changes nothing the simulator shows (io-wq workers are not per-ring here); `SQ_AFF` without
+/// `SQPOLL` is `-EINVAL`; `NO_MMAP` without the rings' user memory (`cq_off.user_addr` 0) is
+/// `-EFAULT`. `SQPOLL` gets its thread ([`sqpoll`]). Not modelled, refused with `-EINVAL` after
+/// the kernel's own checks pass: `NO_MMAP` with user memory. `IOPOLL` is modelled for uring_cmd and NOP
+/// (`io_iopoll_check`, `io_do_iopoll`; `enter.rs`).
 pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32 {
     if p.resv.iter().any(|&r| r != 0) {
         return -EINVAL;
@@ -251,19 +159,33 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         Ok(v) => v,
         Err(e) => return -e,
     };
+    // `io_allocate_scq_urings` → `io_create_region`: user memory for the rings.
+    if p.flags & IORING_SETUP_NO_MMAP != 0 && p.cq_off.user_addr == 0 {
+        return -EFAULT;
+    }
+    const UNMODELLED: u32 = IORING_SETUP_NO_MMAP;
+    if p.flags & UNMODELLED != 0 {
+        return -EINVAL;
+    }
+    // `io_sq_offload_create`: ATTACH_WQ without SQPOLL only checks `wq_fd`; with SQPOLL it
+    // would share another ring's SQ thread, which is not modelled (refused with `-EINVAL`).
+    if p.flags & IORING_SETUP_ATTACH_WQ != 0 {
+        if p.flags & IORING_SETUP_SQPOLL != 0 {
+            return -EINVAL;
+        }
+        let f = match s.linux.fds.fget(p.wq_fd as i32) {
+            Some(f) => f,
+            None => return -ENXIO,
+        };
+        if !matches!(s.linux.fds.file(f).kind, FileKind::IoUring(_)) {
+            return -EINVAL;
+        }
+    }
+    // SQPOLL's thread, and `SQ_AFF` without SQPOLL (`-EINVAL`).
     let sqd = match sqpoll::io_sq_offload_check(p) {
         Ok(d) => d,
         Err(e) => return -e,
     };
-    const UNMODELLED: u32 = IORING_SETUP_HYBRID_IOPOLL
-        | IORING_SETUP_NO_MMAP
-        | IORING_SETUP_ATTACH_WQ
-        | IORING_SETUP_R_DISABLED
-        | IORING_SETUP_SQE_MIXED
-        | IORING_SETUP_SQ_REWIND;
-    if p.flags & UNMODELLED != 0 {
-        return -EINVAL;
-    }
     let layout = RingLayout::new(sq, cq, p.flags);
     let rings = Region::new(layout.rings_bytes as usize);
     let sqes = Region::new(layout.sqes_bytes as usize);
@@ -307,6 +229,7 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         dead: false,
         exit: ExitProgress::default(),
         file_table: Vec::new(),
+        buf_table: Vec::new(),
         defer_list: Default::default(),
         nr_drained: 0,
         drain_active: false,
@@ -515,6 +438,25 @@ pub fn io_req_complete_defer(s: &mut Sim, req: Req) {
 /// `io_req_defer_failed`: fail the request with `res` and complete it at the next flush.
 pub fn io_req_defer_failed(s: &mut Sim, req: Req, res: i32) {
     req_set_fail(s, req);
+    // `def->fail` = `io_rw_fail` for the reads and writes: `io_fixup_rw_res` reports the bytes
+    // a short write already moved instead of the error.
+    let res = {
+        let r = live!(s.req(req));
+        let rw = matches!(
+            r.opcode,
+            IORING_OP_READ
+                | IORING_OP_WRITE
+                | IORING_OP_READV
+                | IORING_OP_WRITEV
+                | IORING_OP_READ_FIXED
+                | IORING_OP_WRITE_FIXED
+        );
+        if rw && res < 0 && r.op.bytes_done > 0 {
+            r.op.bytes_done as i32
+        } else {
+            res
+        }
+    };
     io_req_set_res(s, req, res, 0);
     io_req_complete_defer(s, req);
 }
@@ -844,6 +786,13 @@ pub fn io_submit_flush_completions(s: &mut Sim, ring: u32) {
     }
     io_commit_cqring(s, ring);
     io_free_batch_list(s, ring, &list);
+    // Hand the list's allocation back for the next batch (unless freeing queued new work).
+    let mut list = list;
+    list.clear();
+    let ctx = live!(s.ring_mut(ring));
+    if ctx.compl_reqs.is_empty() {
+        ctx.compl_reqs = list;
+    }
     if live!(s.ring(ring)).drain_active {
         io_queue_deferred(s, ring);
     }
@@ -1169,8 +1118,12 @@ fn issue_op(opcode: u8, req: Req, issue_flags: u32) -> i32 {
     match opcode {
         IORING_OP_NOP | IORING_OP_NOP128 => sim::with(|s| nop::io_nop(s, req, issue_flags)),
         IORING_OP_URING_CMD | IORING_OP_URING_CMD128 => uring_cmd::io_uring_cmd(req, issue_flags),
-        IORING_OP_READ => sim::with(|s| rw::io_read(s, req, issue_flags)),
-        IORING_OP_WRITE => sim::with(|s| rw::io_write(s, req, issue_flags)),
+        IORING_OP_READ | IORING_OP_READV | IORING_OP_READ_FIXED => {
+            sim::with(|s| rw::io_read(s, req, issue_flags))
+        }
+        IORING_OP_WRITE | IORING_OP_WRITEV | IORING_OP_WRITE_FIXED => {
+            sim::with(|s| rw::io_write(s, req, issue_flags))
+        }
         IORING_OP_TIMEOUT => sim::with(|s| timeout::io_timeout(s, req)),
         IORING_OP_TIMEOUT_REMOVE => sim::with(|s| timeout::io_timeout_remove(s, req)),
         IORING_OP_ASYNC_CANCEL => sim::with(|s| cancel::io_async_cancel(s, req)),
@@ -1244,11 +1197,25 @@ pub fn io_queue_sqe_fallback(s: &mut Sim, req: Req) {
 
 /// `io_queue_iowq`: hand the request to an io-wq worker.
 pub fn io_queue_iowq(s: &mut Sim, req: Req) {
-    let Req { ring, idx } = req;
-    let (serial, ud, op) = {
+    let ring = req.ring;
+    let (serial, ud, op, isreg) = {
         let r = live!(s.req(req));
-        (r.serial, r.user_data, r.opcode)
+        (
+            r.serial,
+            r.user_data,
+            r.opcode,
+            r.flags & opdata::REQ_F_ISREG != 0,
+        )
     };
+    // `io_prep_async_work`: work on a regular file is hashed (serialised per inode) for the
+    // opcodes with `hash_reg_file` (the writes) and on IOPOLL rings. REQ_F_ISREG is known once
+    // the file was looked at by an issue attempt, so a forced-async write that never tried
+    // inline goes to the normal queue (`readv_async_link`, `fixed_rw_regular_file`).
+    let hashed = isreg
+        && (matches!(
+            op,
+            IORING_OP_WRITE | IORING_OP_WRITEV | IORING_OP_WRITE_FIXED
+        ) || live!(s.ring(ring)).flags & IORING_SETUP_IOPOLL != 0);
     req_set_state(s, req, ReqState::IowqQueued);
     s.emit(
         Event::io_uring_queue_async_work,
@@ -1256,9 +1223,9 @@ pub fn io_queue_iowq(s: &mut Sim, req: Req) {
         serial,
         ud,
         op as i64,
-        0,
+        i64::from(hashed),
     );
-    s.io_uring.iowq.push_back((Req::new(ring, idx), serial));
+    s.io_uring.iowq.push_back((req, serial));
 }
 
 /// `io_wq_submit_work` followed by `io_wq_free_work`: what an io-wq worker does with one
@@ -1368,7 +1335,13 @@ fn io_wq_free_work(s: &mut Sim, req: Req) {
     }
     tw::io_req_task_work_add(s, req, TwFunc::Complete, false);
     if let Some(n) = nxt {
-        io_queue_iowq(s, Req::new(ring, n));
+        // `io_wq_free_work` hands the next request to the worker as its next work item
+        // (`io_worker_handle_work`): it was prepared with the head (`io_prep_async_link`), so
+        // no `io_uring_queue_async_work` tracepoint fires for it (`fixed_link_async`).
+        let nreq = Req::new(ring, n);
+        let serial = live!(s.req(nreq)).serial;
+        req_set_state(s, nreq, ReqState::IowqQueued);
+        s.io_uring.iowq.push_back((nreq, serial));
     }
 }
 

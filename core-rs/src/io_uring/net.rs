@@ -303,9 +303,6 @@ pub fn io_send(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
             r.op.done_io += ret as u32;
             return -EAGAIN;
         }
-        if ret == -EINTR {
-            ret = -EINTR;
-        }
         req_set_fail(s, req);
     }
     let done = live!(s.req(req)).op.done_io as i32;
@@ -363,7 +360,7 @@ pub fn io_recv(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
         };
         let mut trunc = false;
         if ret == 0 {
-            let readable = s.linux.vfs.net.poll(sock) & 0x1 != 0;
+            let readable = s.linux.vfs.net.poll(sock) & super::poll::EPOLLIN != 0;
             ret = if readable && len > 0 && !s.linux.user.access_ok(addr, len as usize) {
                 -EFAULT
             } else {

@@ -48,6 +48,9 @@ pub fn io_nop_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     if flags & IORING_NOP_FIXED_FILE != 0 {
         r.flags |= REQ_F_FIXED_FILE;
     }
+    if flags & IORING_NOP_FIXED_BUFFER != 0 {
+        r.op.buf_index = u16::from_le_bytes([sqe[sqe_off::BUF_INDEX], sqe[sqe_off::BUF_INDEX + 1]]);
+    }
     if flags & IORING_NOP_CQE32 != 0 {
         if ctx_flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) == 0 {
             return Err(EINVAL);
@@ -71,8 +74,18 @@ pub fn io_nop(s: &mut Sim, req: Req, _issue_flags: u32) -> i32 {
         file_ok = false;
     }
     if file_ok && flags & IORING_NOP_FIXED_BUFFER != 0 {
-        // `io_find_buf_node`: the simulator never registers buffers.
-        ret = -EFAULT;
+        // `io_find_buf_node`: the registered buffer at `buf_index` (a sparse slot or no table
+        // is -EFAULT; the fuzzer's programs register one).
+        let bi = live!(s.req(req)).op.buf_index as usize;
+        if live!(s.ring(ring))
+            .buf_table
+            .get(bi)
+            .copied()
+            .flatten()
+            .is_none()
+        {
+            ret = -EFAULT;
+        }
     }
     if ret < 0 {
         req_set_fail(s, req);

@@ -26,6 +26,9 @@ pub const REQ_F_ARM_LTIMEOUT: u32 = 1 << 16;
 pub const REQ_F_LINK_TIMEOUT: u32 = 1 << 17;
 /// `REQ_F_ISREG`: the file is a regular file (`io_file_get_flags`).
 pub const REQ_F_ISREG: u32 = 1 << 18;
+/// `REQ_F_IMPORT_BUFFER`: a READ_FIXED/WRITE_FIXED still has to look up its registered buffer
+/// (done at its first issue).
+pub const REQ_F_IMPORT_BUFFER: u32 = 1 << 21;
 /// `REQ_F_APOLL_MULTISHOT`: a multishot RECV or ACCEPT: its async poll stays armed and each
 /// wake-up posts CQEs with `IORING_CQE_F_MORE`.
 pub const REQ_F_APOLL_MULTISHOT: u32 = 1 << 19;

@@ -50,17 +50,30 @@ pub fn io_issue_def(opcode: u8) -> IoIssueDef {
             supported: true,
             ..IoIssueDef::default()
         },
-        // `io_issue_defs[IORING_OP_READ]` / `[IORING_OP_WRITE]`.
-        IORING_OP_READ | IORING_OP_WRITE => IoIssueDef {
-            needs_file: true,
-            ioprio: true,
-            iopoll: true,
-            buffer_select: opcode == IORING_OP_READ,
-            pollin: opcode == IORING_OP_READ,
-            pollout: opcode == IORING_OP_WRITE,
-            supported: true,
-            ..IoIssueDef::default()
-        },
+        // `io_issue_defs[IORING_OP_READ]` / `[IORING_OP_WRITE]`, `[IORING_OP_READV]` /
+        // `[IORING_OP_WRITEV]` (`vectored`) and `[IORING_OP_READ_FIXED]` /
+        // `[IORING_OP_WRITE_FIXED]` (no buffer selection).
+        IORING_OP_READ
+        | IORING_OP_WRITE
+        | IORING_OP_READV
+        | IORING_OP_WRITEV
+        | IORING_OP_READ_FIXED
+        | IORING_OP_WRITE_FIXED => {
+            let read = matches!(
+                opcode,
+                IORING_OP_READ | IORING_OP_READV | IORING_OP_READ_FIXED
+            );
+            IoIssueDef {
+                needs_file: true,
+                ioprio: true,
+                iopoll: true,
+                buffer_select: matches!(opcode, IORING_OP_READ | IORING_OP_READV),
+                pollin: read,
+                pollout: !read,
+                supported: true,
+                ..IoIssueDef::default()
+            }
+        }
         // `[IORING_OP_TIMEOUT]`, `[IORING_OP_TIMEOUT_REMOVE]`, `[IORING_OP_LINK_TIMEOUT]`,
         // `[IORING_OP_ASYNC_CANCEL]`: no file, no ioprio.
         IORING_OP_TIMEOUT

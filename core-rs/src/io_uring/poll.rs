@@ -43,6 +43,9 @@ pub const EPOLLET: u32 = 1 << 31;
 /// `IO_POLL_UNMASK`: events reported whether asked for or not.
 pub const IO_POLL_UNMASK: u32 = EPOLLERR | EPOLLHUP | 0x20 | 0x2000;
 
+/// `APOLL_MAX_RETRY`: how many times one request may be armed for async poll.
+pub const APOLL_MAX_RETRY: u32 = 128;
+
 /// What `io_arm_poll_handler` answers (`IO_APOLL_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Apoll {
@@ -154,6 +157,21 @@ pub fn io_arm_poll_handler(s: &mut Sim, req: Req) -> Apoll {
     if def.poll_exclusive {
         mask |= EPOLLEXCLUSIVE;
     }
+    // `io_req_alloc_apoll`: a request armed for the first time gets `APOLL_MAX_RETRY` arms;
+    // each arm uses one, and the last one gives up (io-wq then does the request blocking).
+    // A file that is always ready but always answers `-EAGAIN` to a non-blocking attempt (an
+    // eventfd write, through `loop_rw_iter`) spins through 127 task_work retries before that,
+    // as `readv_devices` records.
+    {
+        let r = live!(s.req_mut(req));
+        if r.flags & REQ_F_POLLED == 0 {
+            r.op.apoll_retries = APOLL_MAX_RETRY;
+        }
+        r.op.apoll_retries = r.op.apoll_retries.saturating_sub(1);
+        if r.op.apoll_retries == 0 {
+            return Apoll::Aborted;
+        }
+    }
     // `io_init_poll_iocb`.
     let events = mask | IO_POLL_UNMASK;
     live!(s.req_mut(req)).flags |= REQ_F_POLLED;
@@ -242,9 +260,20 @@ pub fn io_poll_wake_ready(s: &mut Sim) {
                 }
             }
             live!(s.ring_mut(ring)).ops.apoll.retain(|&i| i != idx);
-            let (serial, ud) = req_ids(s, Req::new(ring, idx));
+            let req = Req::new(ring, idx);
+            let (serial, ud) = req_ids(s, req);
+            // `io_poll_wake` → `__io_poll_execute(req, key_to_poll(key))`: for a pipe or an
+            // eventfd too the task_add tracepoint carries the wake-up's key, 0 for a wake-up
+            // without one (the last writer closing: `readv_pipe_wait`), not what the file
+            // reports now.
+            let q = wait_queue_of(s, f);
+            if !matches!(q, Some(crate::linux::WaitQueue::Sock(_))) {
+                if let Some(&(_, k)) = wakes.iter().find(|(wq, _)| Some(*wq) == q) {
+                    shown = k;
+                }
+            }
             s.emit(Event::sim_poll_wake, ring, serial, ud, shown as i64, 0);
-            tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::Apoll, false);
+            tw::io_req_task_work_add(s, req, TwFunc::Apoll, false);
         }
     }
 }

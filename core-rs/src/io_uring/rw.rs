@@ -83,33 +83,208 @@ pub fn not_modelled(s: &mut Sim, req: Req, what: i64) -> i32 {
     ENOTMODELLED
 }
 
-/// `io_prep_rw` for `IORING_OP_READ` / `IORING_OP_WRITE` (`io_prep_read`, `io_prep_write`):
-/// reads `off`, `addr`, `len`, `rw_flags` and checks the buffer with `import_ubuf`.
+/// `UIO_MAXIOV`: the most iovecs one `readv`/`writev` takes.
+pub const UIO_MAXIOV: u32 = 1024;
+
+/// Whether `addr..addr+len` lies below `TASK_SIZE_MAX` (`access_ok`: a user range; whether it
+/// is mapped is found out when bytes move).
+fn user_range_ok(addr: u64, len: u64) -> bool {
+    matches!(addr.checked_add(len), Some(end) if end <= TASK_SIZE_MAX)
+}
+
+/// `import_iovec` (`lib/iov_iter.c`: `__import_iovec`, `iovec_from_user`,
+/// `copy_iovec_from_user`, `__import_iovec_ubuf`): reads `nr_segs` `struct iovec` from user
+/// memory at `uvec`. More than `UIO_MAXIOV` is `-EINVAL`; an unreadable array is `-EFAULT`; a
+/// length that is negative as `ssize_t` is `-EINVAL` (checked while copying, before any base);
+/// a base range outside user space is `-EFAULT`. The total is capped at `MAX_RW_COUNT` by
+/// shortening the element that crosses it.
 ///
 /// # Errors
 ///
-/// `EFAULT` when the buffer is not a user address range (`access_ok`), or [`ENOTMODELLED`].
+/// `EINVAL` or `EFAULT` as above.
+pub fn import_iovec(s: &Sim, uvec: u64, nr_segs: u32) -> Result<Vec<(u64, u64)>, i32> {
+    if nr_segs > UIO_MAXIOV {
+        return Err(EINVAL);
+    }
+    let mut raw = vec![0u8; nr_segs as usize * 16];
+    if !raw.is_empty() && s.linux.user.copy_from_user(&mut raw, uvec).is_err() {
+        return Err(EFAULT);
+    }
+    let mut segs = Vec::with_capacity(nr_segs as usize);
+    for i in 0..nr_segs as usize {
+        let base = rd64(&raw, 16 * i);
+        let len = rd64(&raw, 16 * i + 8);
+        if (len as i64) < 0 {
+            return Err(EINVAL);
+        }
+        segs.push((base, len));
+    }
+    let mut total = 0u64;
+    for seg in &mut segs {
+        if !user_range_ok(seg.0, seg.1) {
+            return Err(EFAULT);
+        }
+        let room = u64::from(MAX_RW_COUNT) - total;
+        if seg.1 > room {
+            seg.1 = room;
+        }
+        total += seg.1;
+    }
+    Ok(segs)
+}
+
+/// `io_prep_rw` with `io_prep_read`/`io_prep_write` (`import_ubuf` at prep),
+/// `io_prep_readv`/`io_prep_writev` (`io_prep_rwv`: `import_iovec` at prep) and
+/// `io_prep_read_fixed`/`io_prep_write_fixed` (the registered buffer is looked up at issue,
+/// `REQ_F_IMPORT_BUFFER`): reads `off`, `addr`, `len`, `rw_flags` and `buf_index`.
+///
+/// # Errors
+///
+/// `EFAULT` when the buffer is not a user address range (`access_ok`), `EINVAL` for a bad
+/// iovec array (see [`import_iovec`]), or [`ENOTMODELLED`].
 pub fn io_prep_rw(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     let ioprio = u16::from_le_bytes([sqe[sqe_off::IOPRIO], sqe[sqe_off::IOPRIO + 1]]);
-    let flags = live!(s.req(req)).flags;
+    let (flags, opcode) = {
+        let r = live!(s.req(req));
+        (r.flags, r.opcode)
+    };
     if ioprio != 0 || flags & REQ_F_BUFFER_SELECT != 0 {
         return Err(not_modelled(s, req, not_modelled::FIELD));
     }
     let rw_flags = rd32(sqe, sqe_off::OP_FLAGS);
     let addr = rd64(sqe, sqe_off::ADDR);
-    let len = rd32(sqe, sqe_off::LEN).min(MAX_RW_COUNT);
-    // `import_ubuf` → `access_ok`.
-    match addr.checked_add(u64::from(len)) {
-        Some(end) if end <= TASK_SIZE_MAX => {}
-        _ => return Err(EFAULT),
-    }
+    let sqe_len = rd32(sqe, sqe_off::LEN);
+    let buf_index = u16::from_le_bytes([sqe[sqe_off::BUF_INDEX], sqe[sqe_off::BUF_INDEX + 1]]);
+    let (segs, len, import) = match opcode {
+        IORING_OP_READV | IORING_OP_WRITEV => {
+            let segs = import_iovec(s, addr, sqe_len)?;
+            let total = segs.iter().map(|x| x.1).sum::<u64>() as u32;
+            (segs, total, false)
+        }
+        IORING_OP_READ_FIXED | IORING_OP_WRITE_FIXED => (Vec::new(), sqe_len, true),
+        _ => {
+            // `import_ubuf` → `access_ok`.
+            let len = sqe_len.min(MAX_RW_COUNT);
+            if !user_range_ok(addr, u64::from(len)) {
+                return Err(EFAULT);
+            }
+            (vec![(addr, u64::from(len))], len, false)
+        }
+    };
     let r = live!(s.req_mut(req));
     r.fd = rd32(sqe, sqe_off::FD) as i32;
     r.op.pos = rd64(sqe, sqe_off::OFF) as i64;
     r.op.addr = addr;
     r.op.len = len;
     r.op.rw_flags = rw_flags;
+    r.op.buf_index = buf_index;
+    r.op.bytes_done = 0;
+    if import {
+        r.flags |= REQ_F_IMPORT_BUFFER;
+    }
+    live!(s.ring_mut(req.ring)).ops.iov.insert(req.idx, segs);
     Ok(())
+}
+
+/// `io_import_reg_buf` (`io_uring/rsrc.c`: `io_find_buf_node`, `io_import_fixed`), done once,
+/// at the first issue of a READ_FIXED/WRITE_FIXED: the registered buffer at `buf_index` must
+/// exist and hold `addr..addr+len` whole, else `-EFAULT`. A request that imported its buffer
+/// keeps it: unregistering the table later does not take it away (the buffer node is
+/// reference-counted), which `fixed_unregister_in_use` records.
+fn io_import_reg_buf(s: &mut Sim, req: Req) -> Result<(), i32> {
+    let Req { ring, idx } = req;
+    let (bi, addr, len) = {
+        let r = live!(s.req(req));
+        (r.op.buf_index, r.op.addr, r.op.len)
+    };
+    let buf = s
+        .ring(ring)
+        .ok_or(EFAULT)?
+        .buf_table
+        .get(bi as usize)
+        .copied()
+        .flatten()
+        .ok_or(EFAULT)?;
+    let end = addr.checked_add(u64::from(len)).ok_or(EFAULT)?;
+    if addr < buf.0 || end > buf.0 + buf.1 {
+        return Err(EFAULT);
+    }
+    live!(s.req_mut(req)).flags &= !REQ_F_IMPORT_BUFFER;
+    live!(s.ring_mut(ring))
+        .ops
+        .iov
+        .insert(idx, vec![(addr, u64::from(len.min(MAX_RW_COUNT)))]);
+    Ok(())
+}
+
+/// The request's imported segments (`io->iter`).
+fn segs_of(s: &Sim, req: Req) -> Vec<(u64, u64)> {
+    s.ring(req.ring)
+        .and_then(|c| c.ops.iov.get(&req.idx).cloned())
+        .unwrap_or_default()
+}
+
+/// How many bytes from the start of `segs` are mapped user memory, stopping at the first
+/// element that is not (at most `want`).
+fn mapped_prefix(s: &Sim, segs: &[(u64, u64)], want: usize) -> usize {
+    let mut n = 0usize;
+    for &(base, len) in segs {
+        if n >= want {
+            break;
+        }
+        let take = (len as usize).min(want - n);
+        if take > 0 && !s.linux.user.access_ok(base, take) {
+            break;
+        }
+        n += take;
+    }
+    n.min(want)
+}
+
+/// `copy_to_iter` over the segments: scatters `data`; a fault stops the copy. Returns the
+/// bytes copied, or `-EFAULT` when none were.
+fn scatter(s: &mut Sim, req: Req, segs: &[(u64, u64)], data: &[u8]) -> Result<usize, i32> {
+    let serial = live!(s.req(req)).serial;
+    let mut done = 0usize;
+    for &(base, len) in segs {
+        if done >= data.len() {
+            break;
+        }
+        let take = (len as usize).min(data.len() - done);
+        if take == 0 {
+            continue;
+        }
+        if s.linux
+            .user
+            .copy_to_user_as(base, &data[done..done + take], Prov::Core, serial)
+            .is_err()
+        {
+            break;
+        }
+        done += take;
+    }
+    if done == 0 && !data.is_empty() {
+        Err(EFAULT)
+    } else {
+        Ok(done)
+    }
+}
+
+/// `copy_from_iter` over the segments: gathers up to the first fault. Returns the bytes and
+/// whether a fault stopped the gathering.
+fn gather(s: &Sim, segs: &[(u64, u64)]) -> (Vec<u8>, bool) {
+    let mut out = Vec::new();
+    for &(base, len) in segs {
+        if len == 0 {
+            continue;
+        }
+        let mut b = vec![0u8; len as usize];
+        if s.linux.user.copy_from_user(&mut b, base).is_err() {
+            return (out, true);
+        }
+        out.extend_from_slice(&b);
+    }
+    (out, false)
 }
 
 /// The properties of a file kind that `io_read`/`io_write` consult.
@@ -224,6 +399,29 @@ fn io_rw_setup(
     if write && rf.isreg && issue_flags & IO_URING_F_NONBLOCK != 0 {
         return Err(EAGAIN);
     }
+    // `__io_read`/`io_write`: a file without FMODE_NOWAIT and without `->poll` (a memfd:
+    // shmem; a directory) is not tried without blocking; io-wq does it (`readv_devices`,
+    // `fixed_rw_devices`: the memfd READV and READ_FIXED and the directory READV are queued to
+    // io-wq).
+    if issue_flags & IO_URING_F_NONBLOCK != 0
+        && matches!(rf.kind, FileKind::Memfd | FileKind::Directory)
+    {
+        return Err(EAGAIN);
+    }
+    // `loop_rw_iter`: a file with `->write` but no `->write_iter` (eventfd) is not tried with
+    // IOCB_NOWAIT unless it was opened O_NONBLOCK.
+    if write
+        && rf.kind == FileKind::EventFd
+        && issue_flags & IO_URING_F_NONBLOCK != 0
+        && s.linux
+            .fds
+            .file(live!(s.req(req)).file.expect("file"))
+            .f_flags
+            & O_NONBLOCK
+            == 0
+    {
+        return Err(EAGAIN);
+    }
     // `io_kiocb_update_pos` and `rw_verify_area`.
     if rf.stream {
         return Ok((rf, None));
@@ -250,29 +448,22 @@ fn file_pos(s: &Sim, rf: &RwFile) -> usize {
     }
 }
 
-/// Copies `data` to the request's user buffer, marking the bytes as written by the kernel for
-/// this request.
-fn copy_out(s: &mut Sim, req: Req, addr: u64, data: &[u8]) -> Result<(), i32> {
-    if data.is_empty() {
-        return Ok(());
-    }
-    let serial = live!(s.req(req)).serial;
-    s.linux.user.copy_to_user_as(addr, data, Prov::Core, serial)
-}
-
 /// `io_read`: one attempt (non-blocking when `issue_flags` has `IO_URING_F_NONBLOCK`).
 ///
 /// Returns 0 when the request completed (its result set), or an error for the caller:
 /// `-EAGAIN` to retry through poll or io-wq, or a failure.
 pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
+    if live!(s.req(req)).flags & REQ_F_IMPORT_BUFFER != 0 {
+        if let Err(e) = io_import_reg_buf(s, req) {
+            return -e;
+        }
+    }
     let (rf, pos) = match io_rw_setup(s, req, issue_flags, false) {
         Ok(v) => v,
         Err(e) => return -e,
     };
-    let (addr, len) = {
-        let r = live!(s.req(req));
-        (r.op.addr, r.op.len as usize)
-    };
+    let len = live!(s.req(req)).op.len as usize;
+    let segs = segs_of(s, req);
     let nonblock = true; // IOCB_NOWAIT, or a pollable file retried through poll.
     let ret: Result<usize, i32> = match rf.kind {
         FileKind::RegularFile | FileKind::Memfd => {
@@ -285,15 +476,19 @@ pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
             } else {
                 Vec::new()
             };
-            copy_out(s, req, addr, &data).map(|_| n)
+            scatter(s, req, &segs, &data)
         }
+        // `pipe_read`: a zero-length read returns at once.
+        FileKind::PipeRead if len == 0 => Ok(0),
         FileKind::PipeRead => {
             // `pipe_read`: nothing is consumed when the copy faults.
             let avail = s.linux.vfs.pipes[rf.obj as usize].len().min(len);
-            if avail > 0 && !s.linux.user.access_ok(addr, avail) {
+            let room = mapped_prefix(s, &segs, avail);
+            if avail > 0 && room == 0 {
                 Err(EFAULT)
             } else {
-                let mut out = vec![0u8; len];
+                let room = if avail > 0 { room } else { len };
+                let mut out = vec![0u8; room];
                 let was_full = s.linux.vfs.pipes[rf.obj as usize].bufs.len()
                     >= crate::linux::pipe::PIPE_DEF_BUFFERS;
                 match s.linux.vfs.pipes[rf.obj as usize].read(&mut out, nonblock) {
@@ -304,7 +499,7 @@ pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
                                 crate::linux::syscalls::POLL_OUT_KEY,
                             );
                         }
-                        copy_out(s, req, addr, &out[..n]).map(|_| n)
+                        scatter(s, req, &segs, &out[..n])
                     }
                     Err(e) => Err(e),
                 }
@@ -313,7 +508,7 @@ pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
         // `read_iter_null`: end of file, the buffer untouched.
         FileKind::DevNull => Ok(0),
         // `read_iter_zero`.
-        FileKind::DevZero => copy_out(s, req, addr, &vec![0u8; len]).map(|_| len),
+        FileKind::DevZero => scatter(s, req, &segs, &vec![0u8; len]),
         FileKind::EventFd => {
             let mut out = vec![0u8; len];
             match crate::linux::files::eventfd_read(
@@ -326,7 +521,7 @@ pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
                         crate::linux::WaitQueue::EventFd(rf.obj),
                         crate::linux::syscalls::EPOLLOUT_KEY,
                     );
-                    copy_out(s, req, addr, &out[..n]).map(|_| n)
+                    scatter(s, req, &segs, &out[..n])
                 }
                 Err(e) => Err(e),
             }
@@ -340,52 +535,117 @@ pub fn io_read(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
 
 /// `io_write`: one attempt (see [`io_read`]).
 pub fn io_write(s: &mut Sim, req: Req, issue_flags: u32) -> i32 {
+    if live!(s.req(req)).flags & REQ_F_IMPORT_BUFFER != 0 {
+        if let Err(e) = io_import_reg_buf(s, req) {
+            return -e;
+        }
+    }
     let (rf, pos) = match io_rw_setup(s, req, issue_flags, true) {
         Ok(v) => v,
         Err(e) => return -e,
     };
-    let (addr, len) = {
-        let r = live!(s.req(req));
-        (r.op.addr, r.op.len as usize)
-    };
-    let mut data = vec![0u8; len];
+    let len = live!(s.req(req)).op.len as usize;
+    let segs = segs_of(s, req);
     // `/dev/null` and `/dev/zero` never read the buffer (`write_iter_null`).
     let touches = !matches!(rf.kind, FileKind::DevNull | FileKind::DevZero);
-    let fault = touches && len > 0 && s.linux.user.copy_from_user(&mut data, addr).is_err();
-    let ret: Result<usize, i32> = if fault {
+    let (data, fault) = if touches {
+        gather(s, &segs)
+    } else {
+        (Vec::new(), false)
+    };
+    // A fault before any byte is -EFAULT; after some, the bytes before it are written
+    // (`generic_perform_write` stops at the fault: `readv_errors` writes 4 of 8).
+    // `io_write` on io-wq: a write to a regular file that stops part-way is a short write: the
+    // bytes done are kept (`io->bytes_done`) and the request answers -EAGAIN, which io-wq turns
+    // into a failure whose CQE carries those bytes (`io_rw_fail`, `readv_errors`: 4 of 8).
+    if fault && !data.is_empty() && rf.isreg && issue_flags & IO_URING_F_NONBLOCK == 0 {
+        let p = pos.unwrap_or(0);
+        let n = data.len();
+        {
+            let ino = &mut s.linux.vfs.inodes[rf.obj as usize];
+            if ino.data.len() < p + n {
+                ino.data.resize(p + n, 0);
+            }
+            ino.data[p..p + n].copy_from_slice(&data);
+        }
+        let (serial, ud) = {
+            let r = live!(s.req_mut(req));
+            r.op.bytes_done += n as u32;
+            (r.serial, r.user_data)
+        };
+        s.emit(
+            Event::io_uring_short_write,
+            req.ring,
+            serial,
+            ud,
+            p as i64,
+            len as i64 | (n as i64) << 32,
+        );
+        return -EAGAIN;
+    }
+    let ret: Result<usize, i32> = if fault && data.is_empty() {
         Err(EFAULT)
     } else {
         match rf.kind {
             FileKind::RegularFile | FileKind::Memfd => {
                 // `generic_perform_write` at the position (the inode keeps `f_pos` apart).
                 let pos = pos.unwrap_or(0);
+                let n = data.len();
                 let ino = &mut s.linux.vfs.inodes[rf.obj as usize];
-                let end = pos + len;
+                let end = pos + n;
                 if ino.data.len() < end {
                     ino.data.resize(end, 0);
                 }
                 ino.data[pos..end].copy_from_slice(&data);
-                Ok(len)
+                Ok(n)
             }
             FileKind::PipeWrite => {
+                let n = data.len();
                 let r = s.linux.vfs.pipes[rf.obj as usize].write(&data, true);
-                crate::linux::syscalls::pipe_write_wake(s, rf.obj, len);
+                crate::linux::syscalls::pipe_write_wake(s, rf.obj, n);
                 r
             }
             FileKind::DevNull | FileKind::DevZero => Ok(len),
             FileKind::EventFd => {
-                let r = crate::linux::files::eventfd_write(
-                    &mut s.linux.vfs.eventfds[rf.obj as usize],
-                    &data,
-                    true,
-                );
-                if r.is_ok() {
-                    s.linux.vfs.wake(
-                        crate::linux::WaitQueue::EventFd(rf.obj),
-                        crate::linux::syscalls::EPOLLIN_KEY,
-                    );
+                // eventfd has `->write`, not `->write_iter`: `loop_rw_iter` calls it once per
+                // element, so each element must carry the 8-byte value on its own
+                // (`readv_devices`: two 4-byte elements are -EINVAL).
+                let mut done = 0usize;
+                let mut err = 0;
+                let mut off = 0usize;
+                for &(_, l) in &segs {
+                    let l = l as usize;
+                    if l == 0 {
+                        continue;
+                    }
+                    let chunk = &data[off..(off + l).min(data.len())];
+                    off += l;
+                    match crate::linux::files::eventfd_write(
+                        &mut s.linux.vfs.eventfds[rf.obj as usize],
+                        chunk,
+                        true,
+                    ) {
+                        Ok(n) => {
+                            done += n;
+                            s.linux.vfs.wake(
+                                crate::linux::WaitQueue::EventFd(rf.obj),
+                                crate::linux::syscalls::EPOLLIN_KEY,
+                            );
+                            if n < l {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            err = e;
+                            break;
+                        }
+                    }
                 }
-                r
+                if done == 0 && err != 0 {
+                    Err(err)
+                } else {
+                    Ok(done)
+                }
             }
             _ => Err(not_modelled(s, req, not_modelled::FILE)),
         }

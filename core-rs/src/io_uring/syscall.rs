@@ -61,8 +61,15 @@ fn params_from_bytes(b: &[u8; PARAMS_SIZE]) -> io_uring_params {
         features: rd32(b, 20),
         wq_fd: rd32(b, 24),
         resv: [rd32(b, 28), rd32(b, 32), rd32(b, 36)],
-        sq_off: Default::default(),
-        cq_off: Default::default(),
+        // Only `user_addr` of the offsets is an input (`IORING_SETUP_NO_MMAP`).
+        sq_off: io_sqring_offsets {
+            user_addr: rd32(b, 72) as u64 | (rd32(b, 76) as u64) << 32,
+            ..Default::default()
+        },
+        cq_off: io_cqring_offsets {
+            user_addr: rd32(b, 112) as u64 | (rd32(b, 116) as u64) << 32,
+            ..Default::default()
+        },
     }
 }
 
@@ -202,5 +209,29 @@ mod tests {
         assert_eq!(io_uring_mmap(&s, fd + 1, IORING_OFF_SQES), None);
         assert_eq!(req_count(&s, fd + 1), -EBADF);
         assert_eq!(req_info_ptr(&mut s, fd, 1 << 20), 0);
+    }
+
+    #[test]
+    fn a_request_handle_resolves_only_to_a_live_ring_and_slot() {
+        use crate::io_uring::types::Req;
+        let mut s = Sim::new(Config::default());
+        // No ring yet: nothing resolves, ring id 0 included.
+        assert!(s.req(Req::new(0, 0)).is_none());
+        assert!(s.req(Req::new(1, 0)).is_none());
+        let base = s.linux.user.base() as u64;
+        let fd = sys_io_uring_setup(&mut s, 4, base);
+        assert!(fd >= 0, "{}", fd);
+        let ring = ring_of_fd(&s, fd).expect("a ring behind the fd");
+        // An empty slab: slot 0 does not exist yet.
+        assert!(s.req(Req::new(ring, 0)).is_none());
+        let h = Req::new(ring, crate::io_uring::io_alloc_req(&mut s, ring));
+        let serial = s.req(h).map(|r| r.serial);
+        assert_eq!(serial, Some(s.io_uring.serial));
+        assert_eq!(s.req(h).map(|r| r.index), Some(h.idx));
+        assert!(s.req(Req::new(ring, h.idx + 1)).is_none());
+        assert!(s.req_mut(Req::new(ring + 1, h.idx)).is_none());
+        // The UI's view goes through the same lookup.
+        assert_ne!(req_info_ptr(&mut s, fd, h.idx), 0);
+        assert_eq!(req_info_ptr(&mut s, fd, h.idx + 1), 0);
     }
 }

@@ -242,16 +242,16 @@ pub fn io_uring_cmd(req: Req, issue_flags: u32) -> i32 {
 
 /// Looks up the request behind a driver's `*mut io_uring_cmd` (`cmd_to_io_kiocb`).
 ///
-/// Returns `(ring, slab index, serial)`.
+/// Returns the request's handle and its serial.
 ///
 /// # Safety
 ///
 /// The caller must ensure that `cmd` points to the `cmd` field of a live boxed [`IoKiocb`].
-pub unsafe fn cmd_to_req(cmd: *mut io_uring_cmd) -> (u32, u32, u32) {
+pub unsafe fn cmd_to_req(cmd: *mut io_uring_cmd) -> (Req, u32) {
     // SAFETY: `cmd` is the first field of a `#[repr(C)]` `IoKiocb` (type invariant), so the
     // cast recovers the request; the caller guarantees it is live.
     let r = unsafe { &*(cmd as *const IoKiocb) };
-    (r.ring, r.index, r.serial)
+    (Req::new(r.ring, r.index), r.serial)
 }
 
 /// Reports a completion of a request that cannot be completed now; returns whether it must be
@@ -342,9 +342,10 @@ pub unsafe fn __io_uring_cmd_done(
     is_cqe32: bool,
 ) {
     // SAFETY: forwarded from the caller.
-    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    let (req, serial) = unsafe { cmd_to_req(cmd) };
+    let Req { ring, idx } = req;
     sim::with(|s| {
-        let ud = live!(s.req(Req::new(ring, idx))).user_data;
+        let ud = live!(s.req(req)).user_data;
         s.emit(
             Event::sim_uring_cmd_done,
             ring,
@@ -353,7 +354,7 @@ pub unsafe fn __io_uring_cmd_done(
             ret as i64,
             issue_flags as i64,
         );
-        if !completion_allowed(s, Req::new(ring, idx), ret) {
+        if !completion_allowed(s, req, ret) {
             return;
         }
         check_done_flags(s, ring, serial, ud, issue_flags);
@@ -398,14 +399,14 @@ pub unsafe fn __io_uring_cmd_done(
             r.state = ReqState::Inflight;
             s.emit(Event::sim_warn, ring, serial, ud, 1, issue_flags as i64);
         } else if issue_flags & IO_URING_F_COMPLETE_DEFER != 0 {
-            io_req_complete_defer(s, Req::new(ring, idx));
+            io_req_complete_defer(s, req);
         } else if dead {
             // No task will run task_work for a dead ring; the exit work's retry loop would
             // post it (see `exit`), the simulator posts it now.
-            io_req_complete_defer(s, Req::new(ring, idx));
+            io_req_complete_defer(s, req);
             io_submit_flush_completions(s, ring);
         } else {
-            tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::Complete, false);
+            tw::io_req_task_work_add(s, req, TwFunc::Complete, false);
         }
     });
 }
@@ -425,7 +426,8 @@ pub unsafe fn __io_uring_cmd_done(
 pub unsafe fn io_uring_cmd_done(cmd: *mut io_uring_cmd, ret: isize, res2: u64, issue_flags: u32) {
     if res2 != 0 {
         // SAFETY: forwarded from the caller.
-        let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+        let (req, serial) = unsafe { cmd_to_req(cmd) };
+        let Req { ring, idx } = req;
         sim::with(|s| {
             let ctx = live!(s.ring(ring));
             let big = ctx.flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED) != 0;
@@ -467,10 +469,11 @@ pub unsafe fn io_uring_cmd_done32(cmd: *mut io_uring_cmd, ret: i32, res2: u64, i
 /// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
 pub unsafe fn __io_uring_cmd_do_in_task(cmd: *mut io_uring_cmd, cb: UringCmdTwFn, flags: u32) {
     // SAFETY: forwarded from the caller.
-    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    let (req, serial) = unsafe { cmd_to_req(cmd) };
+    let ring = req.ring;
     let lazy = flags & IOU_F_TWQ_LAZY_WAKE != 0;
     let fallback = sim::with(|s| {
-        let ud = live!(s.req(Req::new(ring, idx))).user_data;
+        let ud = live!(s.req(req)).user_data;
         s.emit(
             Event::sim_uring_cmd_do_in_task,
             ring,
@@ -479,20 +482,20 @@ pub unsafe fn __io_uring_cmd_do_in_task(cmd: *mut io_uring_cmd, cb: UringCmdTwFn
             lazy as i64,
             0,
         );
-        if !completion_allowed(s, Req::new(ring, idx), 0) {
+        if !completion_allowed(s, req, 0) {
             return None;
         }
         let item = TwItem {
-            req: Req::new(ring, idx),
+            req,
             serial,
             func: TwFunc::UringCmd(cb),
             lazy,
         };
         if live!(s.ring(ring)).dead {
-            req_set_state(s, Req::new(ring, idx), ReqState::TwPending);
+            req_set_state(s, req, ReqState::TwPending);
             return Some(item);
         }
-        tw::io_req_task_work_add(s, Req::new(ring, idx), TwFunc::UringCmd(cb), lazy);
+        tw::io_req_task_work_add(s, req, TwFunc::UringCmd(cb), lazy);
         None
     });
     if let Some(item) = fallback {
@@ -620,7 +623,8 @@ pub fn run_uring_cmd_tw(req: Req, serial: u32, cb: UringCmdTwFn) {
 /// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
 pub unsafe fn io_uring_cmd_mark_cancelable(cmd: *mut io_uring_cmd, _issue_flags: u32) {
     // SAFETY: forwarded from the caller.
-    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    let (req, serial) = unsafe { cmd_to_req(cmd) };
+    let Req { ring, idx } = req;
     sim::with(|s| {
         let ctx = live!(s.ring_mut(ring));
         let r = live!(ctx.req_mut(idx));
@@ -698,10 +702,11 @@ pub fn io_uring_try_cancel_uring_cmd(ring: u32) -> u32 {
 /// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
 pub unsafe fn sqe_access(cmd: *mut io_uring_cmd) {
     // SAFETY: forwarded from the caller.
-    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    let (req, serial) = unsafe { cmd_to_req(cmd) };
+    let ring = req.ring;
     sim::with(|s| {
         s.io_uring.ucmd.last_sqe = (ring, serial);
-        let r = live!(s.req(Req::new(ring, idx)));
+        let r = live!(s.req(req));
         if !r.in_issue && r.flags & REQ_F_SQE_COPIED == 0 {
             let (ud, slot) = (r.user_data, r.sqe_off / r.sqe_len.max(1));
             s.emit(
@@ -739,11 +744,12 @@ pub fn sqe_read(off: usize, len: usize, volatile: bool) {
 /// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
 pub unsafe fn pdu_read(cmd: *mut io_uring_cmd, off: usize, len: usize) {
     // SAFETY: forwarded from the caller.
-    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    let (req, serial) = unsafe { cmd_to_req(cmd) };
+    let ring = req.ring;
     sim::with(|s| {
-        let r = live!(s.req_mut(Req::new(ring, idx)));
+        let r = live!(s.req_mut(req));
         r.pdu_copied = r.pdu_copied.saturating_add(len as u32);
-        let r = live!(s.req(Req::new(ring, idx)));
+        let r = live!(s.req(req));
         let ud = r.user_data;
         let end = (off + len).min(PDU_SIZE);
         // Fresh bytes are zeroes from `__GFP_ZERO`: defined, so not reported. Stale bytes are
@@ -802,10 +808,11 @@ pub unsafe fn pdu_zeroed_by_wrapper(cmd: *mut io_uring_cmd) {
 /// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
 unsafe fn mark_pdu(cmd: *mut io_uring_cmd, off: usize, len: usize, prov: Prov) {
     // SAFETY: forwarded from the caller.
-    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    let (req, serial) = unsafe { cmd_to_req(cmd) };
+    let ring = req.ring;
     sim::with(|s| {
         let src = s.cur_src;
-        let r = live!(s.req_mut(Req::new(ring, idx)));
+        let r = live!(s.req_mut(req));
         let end = (off + len).min(PDU_SIZE);
         for i in off..end {
             r.pdu_prov[i] = prov;
@@ -837,9 +844,10 @@ unsafe fn mark_pdu(cmd: *mut io_uring_cmd, off: usize, len: usize, prov: Prov) {
 /// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
 pub unsafe fn pdu_too_big(cmd: *mut io_uring_cmd, size: usize) {
     // SAFETY: forwarded from the caller.
-    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    let (req, serial) = unsafe { cmd_to_req(cmd) };
+    let ring = req.ring;
     sim::with(|s| {
-        let ud = live!(s.req(Req::new(ring, idx))).user_data;
+        let ud = live!(s.req(req)).user_data;
         s.emit(
             Event::sanitizer_pdu_too_big,
             ring,
@@ -874,7 +882,8 @@ pub fn note_user_sqe_write(s: &mut Sim, addr: usize, len: usize) {
 /// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
 pub unsafe fn cmd_lost(cmd: *mut io_uring_cmd, why: i64) {
     // SAFETY: forwarded from the caller.
-    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    let (req, serial) = unsafe { cmd_to_req(cmd) };
+    let Req { ring, idx } = req;
     sim::with(|s| {
         let r = match s.ring(ring) {
             Some(c) => live!(c.req(idx)),
@@ -897,13 +906,14 @@ pub unsafe fn cmd_lost(cmd: *mut io_uring_cmd, why: i64) {
 /// The caller must ensure that `cmd` points to a live request's `io_uring_cmd`.
 pub unsafe fn pdu_ref(cmd: *mut io_uring_cmd, align: usize) -> bool {
     // SAFETY: forwarded from the caller.
-    let (ring, idx, serial) = unsafe { cmd_to_req(cmd) };
+    let (req, serial) = unsafe { cmd_to_req(cmd) };
+    let ring = req.ring;
     sim::with(|s| {
         let have = s.cfg.kernel.pdu_align();
         if align <= have {
             return true;
         }
-        let ud = live!(s.req(Req::new(ring, idx))).user_data;
+        let ud = live!(s.req(req)).user_data;
         s.emit(
             Event::sanitizer_pdu_misaligned,
             ring,

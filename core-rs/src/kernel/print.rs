@@ -6,16 +6,30 @@
 
 /// Prints `msg` at `level`, stamping `file:line` (used by the macros).
 #[doc(hidden)]
-pub fn call_printk(level: u32, file: &str, line: u32, msg: &str) {
+pub fn call_printk(level: u32, file: &str, line: u32, msg: core::fmt::Arguments<'_>) {
     crate::bindings::sim::set_src_at(file, line);
-    crate::bindings::printk(level, msg);
+    crate::bindings::printk(level, &[], msg);
+}
+
+/// Prints `msg` at `level` prefixed with the device's name, as `dev_printk` does for a misc
+/// device ("misc <name>: "), stamping `file:line` (used by the `dev_*!` macros).
+#[doc(hidden)]
+pub fn call_dev_printk(
+    level: u32,
+    file: &str,
+    line: u32,
+    dev: &str,
+    msg: core::fmt::Arguments<'_>,
+) {
+    crate::bindings::sim::set_src_at(file, line);
+    crate::bindings::printk(level, &["misc ", dev, ": "], msg);
 }
 
 /// Prints an info-level message (`pr_info!`).
 #[macro_export]
 macro_rules! pr_info {
     ($($arg:tt)*) => {
-        $crate::kernel::print::call_printk(6, file!(), line!(), &format!($($arg)*))
+        $crate::kernel::print::call_printk(6, file!(), line!(), format_args!($($arg)*))
     };
 }
 
@@ -23,7 +37,7 @@ macro_rules! pr_info {
 #[macro_export]
 macro_rules! pr_err {
     ($($arg:tt)*) => {
-        $crate::kernel::print::call_printk(3, file!(), line!(), &format!($($arg)*))
+        $crate::kernel::print::call_printk(3, file!(), line!(), format_args!($($arg)*))
     };
 }
 
@@ -31,12 +45,7 @@ macro_rules! pr_err {
 #[macro_export]
 macro_rules! dev_info {
     ($dev:expr, $($arg:tt)*) => {
-        $crate::kernel::print::call_printk(
-            6,
-            file!(),
-            line!(),
-            &format!("misc {}: {}", $dev.name(), format!($($arg)*)),
-        )
+        $crate::kernel::print::call_dev_printk(6, file!(), line!(), $dev.name(), format_args!($($arg)*))
     };
 }
 
@@ -44,11 +53,6 @@ macro_rules! dev_info {
 #[macro_export]
 macro_rules! dev_err {
     ($dev:expr, $($arg:tt)*) => {
-        $crate::kernel::print::call_printk(
-            3,
-            file!(),
-            line!(),
-            &format!("misc {}: {}", $dev.name(), format!($($arg)*)),
-        )
+        $crate::kernel::print::call_dev_printk(3, file!(), line!(), $dev.name(), format_args!($($arg)*))
     };
 }

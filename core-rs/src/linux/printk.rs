@@ -19,7 +19,8 @@ pub const LOGLEVEL_INFO: u32 = 6;
 impl LogBuf {
     /// Returns message `id`, if there is one.
     pub fn get(&self, id: u32) -> Option<&str> {
-        self.lines.get(id as usize).map(String::as_str)
+        let t = *self.lines.get(id as usize)?;
+        self.texts.get(t as usize).map(String::as_str)
     }
 
     /// Returns how many messages were logged.
@@ -31,19 +32,55 @@ impl LogBuf {
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
+
+    /// Appends a message; returns its id.
+    fn push(&mut self, msg: &str) -> u32 {
+        let msg = msg.trim_end_matches('\n');
+        let found = self
+            .recent
+            .iter()
+            .copied()
+            .find(|&t| self.texts.get(t as usize).map(String::as_str) == Some(msg));
+        let t = match found {
+            Some(t) => t,
+            None => {
+                self.texts.push(msg.to_string());
+                let t = self.texts.len() as u32 - 1;
+                self.recent.rotate_right(1);
+                self.recent[0] = t;
+                t
+            }
+        };
+        self.lines.push(t);
+        self.lines.len() as u32 - 1
+    }
 }
 
 /// `printk`: appends `msg` at `level` and emits a `sim_driver_log` record for it.
 pub fn printk(s: &mut Sim, level: u32, msg: &str) {
-    let id = s.linux.log.lines.len() as u32;
-    s.linux
-        .log
-        .lines
-        .push(msg.trim_end_matches('\n').to_string());
-    let (ring, req) = s
-        .io_uring
-        .ucmd
-        .cur_issue
-        .map_or((0, 0), |c| (c.ring, c.serial));
+    let id = s.linux.log.push(msg);
+    emit_log(s, level, id);
+}
+
+/// `printk` of a formatted message (the `pr_*!`/`dev_*!` macros): the `prefix` strings, then
+/// `args`, built in a reused buffer (a message without arguments is copied, not formatted).
+pub fn printk_fmt(s: &mut Sim, level: u32, prefix: &[&str], args: core::fmt::Arguments<'_>) {
+    let mut buf = core::mem::take(&mut s.linux.log.scratch);
+    buf.clear();
+    for p in prefix {
+        buf.push_str(p);
+    }
+    match args.as_str() {
+        Some(text) => buf.push_str(text),
+        // Writing to a String cannot fail.
+        None => drop(core::fmt::Write::write_fmt(&mut buf, args)),
+    }
+    let id = s.linux.log.push(&buf);
+    s.linux.log.scratch = buf;
+    emit_log(s, level, id);
+}
+
+fn emit_log(s: &mut Sim, level: u32, id: u32) {
+    let (ring, req) = s.cur_req();
     s.emit(Event::sim_driver_log, ring, req, 0, id as i64, level as i64);
 }

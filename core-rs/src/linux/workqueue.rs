@@ -18,14 +18,14 @@ use crate::trace::Event;
 
 /// `queue_work(system_wq, work)`.
 pub fn queue_work(s: &mut Sim, item: WorkItem) {
-    let ring = s.io_uring.ucmd.cur_issue.map_or(0, |c| c.ring);
+    let ring = s.cur_req().0;
     s.emit(Event::sim_work_queue, ring, item.req, 0, 0, 0);
     s.queue_work(item);
 }
 
 /// `queue_delayed_work(system_wq, work, delay)`: runs `item` once `delay_ns` have passed.
 pub fn queue_delayed_work(s: &mut Sim, item: WorkItem, delay_ns: u64) {
-    let ring = s.io_uring.ucmd.cur_issue.map_or(0, |c| c.ring);
+    let ring = s.cur_req().0;
     s.emit(Event::sim_work_queue, ring, item.req, 0, delay_ns as i64, 1);
     s.add_timer(delay_ns, item);
 }

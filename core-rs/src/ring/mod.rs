@@ -180,7 +180,9 @@ pub struct RingLayout {
 impl RingLayout {
     /// Computes the layout for validated sizes and setup flags.
     ///
-    /// Mirrors `io_uring.c:rings_size`: `64 + cq_entries * 16` bytes (doubled for `CQE32`),
+    /// Mirrors `io_uring.c:rings_size`: `struct_size(rings, cqes, cq_entries)` = `64 +
+    /// cq_entries * 16` bytes, the whole of it doubled for `CQE32` (header included: a CQE32
+    /// ring of 16 CQEs puts the SQ array at 640, not 576, as `setup_flags_each` records),
     /// rounded to `SMP_CACHE_BYTES`, then the SQ index array unless `NO_SQARRAY`; the SQE array
     /// is `64 * sq_entries` bytes (doubled for `SQE128`).
     pub fn new(sq_entries: u32, cq_entries: u32, flags: u32) -> RingLayout {
@@ -194,7 +196,10 @@ impl RingLayout {
         } else {
             64
         };
-        let mut off = rings_off::CQES as usize + cq_entries as usize * cqe_size;
+        let mut off = rings_off::CQES as usize + cq_entries as usize * 16;
+        if cqe_size == 32 {
+            off *= 2;
+        }
         off = (off + SMP_CACHE_BYTES - 1) & !(SMP_CACHE_BYTES - 1);
         let sq_array = if flags & IORING_SETUP_NO_SQARRAY == 0 {
             let a = off as u32;
@@ -260,7 +265,7 @@ mod tests {
         let l = RingLayout::new(4, 8, IORING_SETUP_CQE32 | IORING_SETUP_SQE128);
         assert_eq!(l.cqe_size, 32);
         assert_eq!(l.sqes_bytes, 512);
-        assert_eq!(l.sq_array, Some(64 + 8 * 32));
+        assert_eq!(l.sq_array, Some(2 * (64 + 8 * 16)));
         let n = RingLayout::new(4, 8, IORING_SETUP_NO_SQARRAY);
         assert_eq!(n.sq_array, None);
         assert_eq!(n.rings_bytes, 192);

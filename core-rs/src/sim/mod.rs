@@ -1,4 +1,10 @@
-//! The simulator: the one world the simulated kernel lives in, its clock and its scheduler.
+//! The simulator: the machine the simulated kernel lives in — its state, per subsystem
+//! ([`Sim`]: the simulator's own step, clock, trace and context, plus `linux` and `io_uring`),
+//! and its clock.
+//!
+//! This module names no subsystem: the state's types are declared in `include/` (as the
+//! kernel's structs are in its headers), and what runs the machine — the scheduler and the
+//! system-call entry — is `crate::sched`, above the subsystems it dispatches to.
 //!
 //! No upstream counterpart. The kernel is a concurrent system; this is a deterministic,
 //! single-threaded stand-in in which every unit of kernel work is one *step*:
@@ -184,6 +190,16 @@ impl Sim {
             .rings
             .get(id.wrapping_sub(1) as usize)
             .and_then(|r| r.as_deref())
+    }
+
+    /// The ring and request serial the code running now works for, for trace records written
+    /// on its behalf (a driver's `printk`, a work item it queues): the uring_cmd issue context
+    /// io_uring set up around the driver call, or `(0, 0)` outside one.
+    pub fn cur_req(&self) -> (u32, u32) {
+        self.io_uring
+            .ucmd
+            .cur_issue
+            .map_or((0, 0), |c| (c.ring, c.serial))
     }
 
     /// Resolves a request handle: the one lookup of a request. `None` if the ring or the slab

@@ -205,9 +205,10 @@ events! {
     io_uring_complete = 3, "io_uring/io_uring.h:io_fill_cqe_req", None,
         [res: A Result, cflags: BLo FlagsHex(&schema::CQE_FLAGS), slot: BHi Num],
         Some("{req}, result {res}, cflags {cflags}, slot {slot}");
-    /// `io_uring_queue_async_work`: a request was punted to io-wq.
+    /// `io_uring_queue_async_work`: a request was punted to io-wq (`hashed` 1: on a regular
+    /// file's hashed queue, `io_prep_async_work`).
     io_uring_queue_async_work = 4, "io_uring/io_uring.c:io_queue_iowq", None,
-        [opcode: A Opcode],
+        [opcode: A Opcode, hashed: B Num],
         Some("{req}, opcode {opcode}");
     /// `io_uring_req_failed`: a request failed at init or prep.
     io_uring_req_failed = 5, "io_uring/io_uring.c:io_submit_fail_init", None,
@@ -245,9 +246,10 @@ events! {
     io_uring_file_get = 13, "io_uring/io_uring.c:io_file_get_normal", None,
         [fd: A Num],
         None;
-    /// `io_uring_register`: a register call on a ring returned (opcode, registered-file table size, result; no registered buffers).
+    /// `io_uring_register`: a register call on a ring returned (opcode, registered-file and
+    /// registered-buffer table sizes, result).
     io_uring_register = 14, "io_uring/register.c:io_uring_register", None,
-        [opcode: BLo Num, nr_user_files: BHi Num, ret: A Result],
+        [opcode: BLo Num, nr_user_files: BHi Num, ret: ALo Result, nr_user_bufs: AHi Num],
         None;
     /// `io_uring_poll_arm`: a request that got `-EAGAIN` waits on its file's wait queue
     /// (async poll).
@@ -608,6 +610,12 @@ events! {
     sim_sqpoll_stop = 287, "io_uring/sqpoll.c:io_sq_thread_stop", None,
         [task_work: A Num],
         Some("ring {ring}, SQ thread stopped");
+
+    /// `io_uring_short_write`: a blocking write to a regular file wrote fewer bytes than asked
+    /// (a fault part-way through its buffers); the request keeps the bytes done and retries.
+    io_uring_short_write = 260, "io_uring/rw.c:io_write", None,
+        [fpos: A Num, wanted: BLo Num, got: BHi Num],
+        Some("{req}, fpos {fpos}, wanted {wanted}, got {got}");
     /// A SEND or RECV moved bytes through its socket (`sock_sendmsg` / `sock_recvmsg`), or got
     /// an error; `buffer` is the provided buffer's id + 1 (0: the SQE's own buffer).
     sim_net_xfer = 240, "io_uring/net.c:io_send", None,

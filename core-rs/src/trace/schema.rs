@@ -21,6 +21,10 @@ pub enum Word {
     BHi,
     /// The low 8 bits of `b`.
     BLo8,
+    /// The low 32 bits of `a`, signed (a result beside another field).
+    ALo,
+    /// The high 32 bits of `a`, unsigned.
+    AHi,
 }
 
 impl Word {
@@ -32,6 +36,8 @@ impl Word {
             Word::BLo => i64::from(r.b as u32),
             Word::BHi => i64::from((r.b >> 32) as u32),
             Word::BLo8 => r.b & 0xff,
+            Word::ALo => i64::from(r.a as i32),
+            Word::AHi => i64::from((r.a >> 32) as u32),
         }
     }
 
@@ -43,6 +49,8 @@ impl Word {
             Word::BLo => "BLo",
             Word::BHi => "BHi",
             Word::BLo8 => "BLo8",
+            Word::ALo => "ALo",
+            Word::AHi => "AHi",
         }
     }
 }

@@ -41,16 +41,66 @@ pub const SOURCE_FILES: &[(u16, &str)] = &[
 /// the table).
 ///
 /// The compiler reports paths relative to the crate (`src/drivers/x.rs`) or absolute, so the
-/// match is on the part of the table's path after `core-rs/`.
+/// match is on the part of the table's path after `core-rs/` (a `\\` counts as `/`).
+/// Allocation-free: this runs for every record a driver stamps, so the answer for the last few
+/// paths (`file!()` strings are static, so their address and length name them) is cached.
 pub fn file_id(path: &str) -> u16 {
-    let path = path.replace('\\', "/");
+    let key = (path.as_ptr() as usize, path.len());
+    if let Some(id) = cache_get(key) {
+        return id;
+    }
+    let id = lookup(path.as_bytes());
+    cache_put(key, id);
+    id
+}
+
+fn lookup(path: &[u8]) -> u16 {
     for (id, p) in SOURCE_FILES {
-        let rel = p.strip_prefix("core-rs/").unwrap_or(p);
-        if path == *p || path == rel || path.ends_with(&format!("/{}", rel)) {
+        let rel = p.strip_prefix("core-rs/").unwrap_or(p).as_bytes();
+        if same_path(path, p.as_bytes()) || same_path(path, rel) {
             return *id;
+        }
+        if path.len() > rel.len() {
+            let cut = path.len() - rel.len();
+            if matches!(path[cut - 1], b'/' | b'\\') && same_path(&path[cut..], rel) {
+                return *id;
+            }
         }
     }
     0
+}
+
+/// Byte-wise equality with `\\` read as `/`.
+fn same_path(a: &[u8], b: &[u8]) -> bool {
+    let norm = |c: u8| if c == b'\\' { b'/' } else { c };
+    a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| norm(x) == norm(y))
+}
+
+/// A few (address, length) -> id answers of [`file_id`], per thread (tests run in parallel),
+/// replaced round-robin.
+const CACHE: usize = 4;
+
+type Entry = core::cell::Cell<(usize, usize, u16)>;
+
+std::thread_local! {
+    static IDS: ([Entry; CACHE], core::cell::Cell<usize>) = Default::default();
+}
+
+fn cache_get(key: (usize, usize)) -> Option<u16> {
+    IDS.with(|(ids, _)| {
+        ids.iter().find_map(|e| {
+            let (p, l, id) = e.get();
+            ((p, l) == key).then_some(id)
+        })
+    })
+}
+
+fn cache_put(key: (usize, usize), id: u16) {
+    IDS.with(|(ids, next)| {
+        let i = next.get() % CACHE;
+        ids[i].set((key.0, key.1, id));
+        next.set(i + 1);
+    })
 }
 
 /// Encodes a source location as a record's `src` word.

@@ -135,6 +135,9 @@ pub mod params_off {
 // enum io_uring_op (the values that matter here; the order is the kernel's).
 pub const IORING_OP_NOP: u8 = 0;
 pub const IORING_OP_READV: u8 = 1;
+pub const IORING_OP_WRITEV: u8 = 2;
+pub const IORING_OP_READ_FIXED: u8 = 4;
+pub const IORING_OP_WRITE_FIXED: u8 = 5;
 pub const IORING_OP_POLL_ADD: u8 = 6;
 /// `IORING_OP_POLL_REMOVE`.
 pub const IORING_OP_POLL_REMOVE: u8 = 7;
@@ -194,8 +197,10 @@ pub const IORING_SETUP_HYBRID_IOPOLL: u32 = 1 << 17;
 pub const IORING_SETUP_CQE_MIXED: u32 = 1 << 18;
 pub const IORING_SETUP_SQE_MIXED: u32 = 1 << 19;
 pub const IORING_SETUP_SQ_REWIND: u32 = 1 << 20;
-/// `IORING_SETUP_FLAGS` of `io_uring/io_uring.h`: every bit the modelled kernel accepts.
-pub const IORING_SETUP_FLAGS: u32 = (1 << 21) - 1;
+/// `IORING_SETUP_FLAGS` of `io_uring/io_uring.h`: every bit the recorded 6.18 kernel accepts
+/// (bits 0..=18; `SQE_MIXED` and `SQ_REWIND` came later and are `-EINVAL` there, as
+/// `setup_flags_each` and `setup_flags_combos` record).
+pub const IORING_SETUP_FLAGS: u32 = (1 << 19) - 1;
 
 // io_uring_enter flags.
 pub const IORING_ENTER_GETEVENTS: u32 = 1 << 0;
@@ -286,6 +291,9 @@ pub const IORING_UNREGISTER_BUFFERS: u32 = 1;
 pub const IORING_REGISTER_FILES: u32 = 2;
 pub const IORING_UNREGISTER_FILES: u32 = 3;
 pub const IORING_REGISTER_PROBE: u32 = 8;
+pub const IORING_REGISTER_ENABLE_RINGS: u32 = 12;
+/// `IORING_MAX_REG_BUFFERS`: the most buffers one `IORING_REGISTER_BUFFERS` takes.
+pub const IORING_MAX_REG_BUFFERS: u32 = 1 << 14;
 /// `IORING_REGISTER_PBUF_RING`: register a provided-buffer ring (`struct io_uring_buf_reg`).
 pub const IORING_REGISTER_PBUF_RING: u32 = 22;
 /// `IORING_UNREGISTER_PBUF_RING`.

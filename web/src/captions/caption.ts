@@ -136,6 +136,12 @@ export function appCaption(op: Op | undefined, frame: Frame, prev: Frame | undef
       return sentence([`the application allocates ${plural(op.size, 'byte')} of its own memory for ${op.as}`]);
     case 'write_user':
       return sentence([`the application writes into its buffer ${op.target}`]);
+    case 'register_buffers':
+      return sentence([
+        `the application registers ${op.bufs.join(' and ')} as fixed buffers ${op.bufs.map((_, i) => i).join(', ')} with io_uring_register(IORING_REGISTER_BUFFERS)`,
+      ]);
+    case 'unregister_buffers':
+      return sentence([`the application unregisters its fixed buffers (IORING_UNREGISTER_BUFFERS)`]);
     case 'prep': {
       const slot = ((r.sqeTail - 1) >>> 0) & (r.sqEntries - 1);
       const name = typeof op.sqe.opcode === 'number' ? opcodeName(op.sqe.opcode) : op.sqe.opcode;

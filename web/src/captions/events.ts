@@ -408,7 +408,12 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
   io_uring_register: {
     weight: Weight.Noise,
     text: (f) =>
-      `io_uring_register (opcode ${num(f.opcode)}) returns ${resName(f.ret)}; the ring has ${plural(f.nr_user_files, 'registered file')}`,
+      `io_uring_register (opcode ${num(f.opcode)}) returns ${resName(f.ret)}; the ring has ${plural(f.nr_user_files, 'registered file')} and ${plural(f.nr_user_bufs, 'registered buffer')}`,
+  },
+  io_uring_short_write: {
+    weight: Weight.Key,
+    text: (f, e) =>
+      `${who(e)} wrote only ${plural(f.got, 'byte')} of ${f.wanted} at file position ${f.fpos} (a fault part-way through its buffers): it keeps the bytes done and answers -EAGAIN, so its CQE will report ${f.got}`,
   },
   sim_register: {
     weight: Weight.Normal,

@@ -235,9 +235,10 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   sim_register: k(
     'io_uring_register',
     'io_uring/register.c',
-    'registers files or probes opcodes',
+    'registers files or buffers, probes opcodes, enables a disabled ring',
     '__do_sys_io_uring_register',
   ),
+  io_uring_short_write: k('io_write', RW_C, 'a short write to a regular file: keep the bytes done, retry'),
   sim_sys_call: sim('syscall', 'a plain system call of the program (read, write, close, socket calls)'),
   sim_cqe_cache_quirk: k(
     'io_get_cqe_overflow',

@@ -24,6 +24,12 @@ export const START_PATH: readonly PathStop[] = [
   { target: 'first-read', part: 'io_uring from zero', learn: 'a first READ, and one that waits on an empty pipe' },
   { target: 'batching', part: 'io_uring from zero', learn: 'four requests, one io_uring_enter' },
   { target: 'read-waits-on-pipe', part: 'io_uring from zero', learn: 'a READ parked on a pipe, woken by write()' },
+  { target: 'readv-scatter', part: 'io_uring from zero', learn: 'READV scatters into an iovec array, WRITEV gathers' },
+  {
+    target: 'fixed-buffers',
+    part: 'io_uring from zero',
+    learn: 'registered buffers: READ_FIXED without pinning per I/O',
+  },
   { target: 'linked-write-read', part: 'io_uring from zero', learn: 'a linked WRITE→READ, and a link that fails' },
   {
     target: 'timeout-races-read',

@@ -27,6 +27,10 @@ const APP: Record<Op['op'], string> = {
     "The driver can only reach the program's data through addresses in the program's own memory, so the program sets a buffer aside first.",
   write_user:
     'The driver reads these bytes through the pointer in the command, so they must be in place before the SQE is submitted.',
+  register_buffers:
+    'Registering buffers pins their pages once, so READ_FIXED and WRITE_FIXED name a buffer by index instead of having every request map and pin user memory again.',
+  unregister_buffers:
+    'Unregistering drops the table: new fixed requests fail with -EFAULT, while one already in flight keeps the buffer it looked up.',
   prep: 'Filling the SQE and only then storing the SQ tail is what makes a complete entry visible to the kernel; nothing runs yet, because the kernel looks at the SQ only when asked.',
   submit:
     'Publishing the tail is not enough: without SQPOLL, only io_uring_enter makes the kernel consume the SQEs (with SQPOLL, only when the thread sleeps).',

@@ -63,9 +63,21 @@ export interface FileIn {
 /** A file descriptor reference (format §4). */
 export type FdRef = { ref: 'file'; file: string } | { ref: 'ring' } | { ref: 'literal'; fd: number };
 
+/** One element of an `iovec` descriptor: a named buffer at an offset, or a literal base (format §6.2). */
+export interface IovIn {
+  buf?: string;
+  size: number;
+  offset: number;
+  base: bigint;
+  len: bigint;
+  /** An int32 stored at the element's address before the SQE is written. */
+  value?: number;
+}
+
 /** A pointer descriptor (format §6.2). */
 export type PtrDesc =
-  | { type: 'buffer'; buf: string; size: number }
+  | { type: 'buffer'; buf: string; size: number; offset: number }
+  | { type: 'iovec'; iov: IovIn[] }
   | { type: 'timespec'; sec: bigint; nsec: bigint }
   | { type: 'int32'; buf: string; value?: number };
 
@@ -145,6 +157,7 @@ export type StepIn =
       cqEntries?: number;
       sqThreadIdle?: number;
       sqThreadCpu?: number;
+      wqFd?: FdRef;
     }
   | {
       step: number;
@@ -153,6 +166,8 @@ export type StepIn =
       opcodeNum: number;
       nrArgs: number;
       files?: string[];
+      iovecs?: IovIn[];
+      arg?: bigint;
       bufReg?: BufRegIn;
     }
   | { step: number; kind: 'buf_ring_add'; ring: string; ringEntries: number; bufs: RingBufIn[] }
@@ -191,7 +206,7 @@ export type StepIn =
     }
   | { step: number; kind: 'settle'; file: string; requestNum: number; want: number; timeoutMs: number }
   | { step: number; kind: 'sleep'; ms: number }
-  | { step: number; kind: 'peek'; buf: string; type: 'int32' };
+  | { step: number; kind: 'peek'; buf: string; type: 'int32'; offset: number };
 
 /** A checked, normalised input document. */
 export interface TraceIn {
@@ -325,9 +340,33 @@ function fdRef(a: At, files: Map<string, FileIn>, allowRing: boolean): FdRef {
   return { ref: 'literal', fd: a.key('fd').s32() };
 }
 
+function iovElem(a: At): IovIn {
+  a.obj();
+  const len = a.key('len').u64();
+  if (a.has('buf')) {
+    const size = a.key('size').int(0, 1 << 24);
+    const offset = a.has('offset') ? a.key('offset').int(0, 1 << 24) : 0;
+    return { buf: a.key('buf').str(), size, offset, base: 0n, len, value: a.optional('value', (v) => v.s32OrU32()) };
+  }
+  return { size: 0, offset: 0, base: a.key('base').u64(), len };
+}
+
+function iovList(a: At): IovIn[] {
+  const l = a.arr();
+  if (l.length > 1024) a.fail('at most 1024 iovec elements');
+  return l.map(iovElem);
+}
+
 function ptrDesc(a: At): PtrDesc {
-  const type = a.key('type').oneOf(['buffer', 'timespec', 'int32'] as const);
-  if (type === 'buffer') return { type, buf: a.key('buf').str(), size: a.key('size').int(0, 1 << 24) };
+  const type = a.key('type').oneOf(['buffer', 'timespec', 'int32', 'iovec'] as const);
+  if (type === 'buffer')
+    return {
+      type,
+      buf: a.key('buf').str(),
+      size: a.key('size').int(0, 1 << 24),
+      offset: a.has('offset') ? a.key('offset').int(0, 1 << 24) : 0,
+    };
+  if (type === 'iovec') return { type, iov: iovList(a.key('iov')) };
   if (type === 'timespec') return { type, sec: a.key('tv_sec').s64(), nsec: a.key('tv_nsec').s64() };
   return { type, buf: a.key('buf').str(), value: a.optional('value', (v) => v.s32OrU32()) };
 }
@@ -425,8 +464,8 @@ function checkGroups(filesAt: At[], files: FileIn[], byId: Map<string, FileIn>):
 /** The input fields of each step kind besides `step` and `kind` (the same list as compare.mjs). */
 export const STEP_INPUT_KEYS: Record<string, readonly string[]> = {
   setup: ['entries', 'flags', 'cq_entries_requested', 'sq_thread_idle', 'sq_thread_cpu'],
-  setup_probe: ['entries', 'flags', 'cq_entries_requested', 'sq_thread_idle', 'sq_thread_cpu'],
-  register: ['opcode', 'opcode_num', 'nr_args', 'files', 'buf_reg'],
+  setup_probe: ['entries', 'flags', 'cq_entries_requested', 'wq_fd', 'wq_fd_ref', 'sq_thread_idle', 'sq_thread_cpu'],
+  register: ['opcode', 'opcode_num', 'nr_args', 'files', 'iovecs', 'arg', 'buf_reg'],
   buf_ring_add: ['ring', 'ring_entries', 'bufs'],
   publish: ['sqes'],
   sq_array_write: ['index', 'value'],
@@ -454,7 +493,7 @@ export const STEP_INPUT_KEYS: Record<string, readonly string[]> = {
   ],
   settle: ['fd_ref', 'file', 'fd_kind', 'request', 'request_num', 'want', 'timeout_ms'],
   sleep: ['ms'],
-  peek: ['buf', 'type'],
+  peek: ['buf', 'type', 'offset'],
   fdinfo: [],
   note: [],
 };
@@ -471,6 +510,11 @@ function setupStep(a: At, step: number, kind: 'setup' | 'setup_probe'): StepIn {
     cqEntries: a.optional('cq_entries_requested', (x) => x.u32()),
     sqThreadIdle: a.optional('sq_thread_idle', (x) => x.u32()),
     sqThreadCpu: a.optional('sq_thread_cpu', (x) => x.u32()),
+    wqFd: a.has('wq_fd_ref')
+      ? a.key('wq_fd_ref').oneOf(['ring', 'literal'] as const) === 'ring'
+        ? { ref: 'ring' }
+        : { ref: 'literal', fd: a.key('wq_fd').s32() }
+      : undefined,
   };
 }
 
@@ -509,7 +553,9 @@ function parseStep(a: At, i: number, files: Map<string, FileIn>): StepIn {
           flags: b.key('flags').int(0, 65535),
         };
       }
-      return { step, kind, opcode, opcodeNum, nrArgs, files: ids, bufReg };
+      const iovecs = a.has('iovecs') ? iovList(a.key('iovecs')) : undefined;
+      const arg = a.has('arg') ? a.key('arg').u64() : undefined;
+      return { step, kind, opcode, opcodeNum, nrArgs, files: ids, iovecs, arg, bufReg };
     }
     case 'buf_ring_add':
       return {
@@ -630,7 +676,13 @@ function parseStep(a: At, i: number, files: Map<string, FileIn>): StepIn {
     case 'sleep':
       return { step, kind, ms: a.key('ms').int(0, 3_600_000) };
     case 'peek':
-      return { step, kind, buf: a.key('buf').str(), type: a.key('type').oneOf(['int32'] as const) };
+      return {
+        step,
+        kind,
+        buf: a.key('buf').str(),
+        type: a.key('type').oneOf(['int32'] as const),
+        offset: a.has('offset') ? a.key('offset').int(0, 1 << 24) : 0,
+      };
   }
   return a.key('kind').fail('a known step kind');
 }
@@ -657,12 +709,22 @@ export function parseTraceInput(doc: unknown): TraceIn {
   return { name, files, steps, rawSteps: stepsAt.map((s) => s.obj()) };
 }
 
-/** Pointer descriptors that share a name must agree on their type; `peek` needs an int32. */
+/**
+ * Pointer descriptors that share a name must agree on their type (iovec elements name buffers
+ * of either type); `peek` needs a buffer an earlier step points to.
+ */
 function checkBuffers(stepsAt: At[], steps: StepIn[]): void {
   const types = new Map<string, string>();
+  const named = new Set<string>();
+  const iovNames = (l: IovIn[] | undefined) => l?.forEach((e) => e.buf !== undefined && named.add(e.buf));
   steps.forEach((s, i) => {
+    if (s.kind === 'register') iovNames(s.iovecs);
     // Buffers a buffer ring points into are byte buffers too.
-    if (s.kind === 'buf_ring_add') for (const b of s.bufs) if (!types.has(b.buf)) types.set(b.buf, 'buffer');
+    if (s.kind === 'buf_ring_add')
+      for (const b of s.bufs) {
+        if (!types.has(b.buf)) types.set(b.buf, 'buffer');
+        named.add(b.buf);
+      }
     if (s.kind === 'publish') {
       s.sqes.forEach((q, j) => {
         for (const [k, v] of [
@@ -670,6 +732,11 @@ function checkBuffers(stepsAt: At[], steps: StepIn[]): void {
           ['addr3', q.addr3],
         ] as const) {
           if (typeof v === 'bigint' || v.type === 'timespec') continue;
+          if (v.type === 'iovec') {
+            iovNames(v.iov);
+            continue;
+          }
+          named.add(v.buf);
           const t = types.get(v.buf);
           if (t && t !== v.type) {
             const sqe = stepsAt[i]!.key('sqes').arr()[j]!;
@@ -682,9 +749,8 @@ function checkBuffers(stepsAt: At[], steps: StepIn[]): void {
         }
       });
     }
-    // A peek reads the first four bytes of an int32 or of a byte buffer (format §5.16).
-    if (s.kind === 'peek' && types.get(s.buf) !== 'int32' && types.get(s.buf) !== 'buffer') {
-      stepsAt[i]!.key('buf').fail('the name of an int32 or byte buffer an earlier SQE points to');
+    if (s.kind === 'peek' && !named.has(s.buf)) {
+      stepsAt[i]!.key('buf').fail('the name of a buffer an earlier step points to');
     }
   });
 }

@@ -48,6 +48,7 @@ import {
   STEP_INPUT_KEYS,
   type FdRef,
   type FileIn,
+  type IovIn,
   type SqeIn,
   type StepIn,
   type TraceIn,
@@ -140,19 +141,38 @@ class Session {
   /** Allocates every named buffer once, at the largest size any descriptor asks for. */
   private allocBuffers() {
     const sizes = new Map<string, number>();
+    const need = (name: string, n: number) => sizes.set(name, Math.max(sizes.get(name) ?? 0, n));
+    const iov = (l: IovIn[] | undefined) => l?.forEach((e) => e.buf !== undefined && need(e.buf, e.size));
     for (const s of this.input.steps) {
+      if (s.kind === 'register') iov(s.iovecs);
       if (s.kind === 'buf_ring_add')
         for (const b of s.bufs) sizes.set(b.buf, Math.max(sizes.get(b.buf) ?? 0, b.offset + b.len, b.size));
       if (s.kind !== 'publish') continue;
       for (const q of s.sqes) {
         for (const v of [q.addr, q.addr3]) {
           if (typeof v === 'bigint' || v.type === 'timespec') continue;
-          const n = v.type === 'int32' ? 4 : v.size;
-          sizes.set(v.buf, Math.max(sizes.get(v.buf) ?? 0, n));
+          if (v.type === 'iovec') iov(v.iov);
+          else need(v.buf, v.type === 'int32' ? 4 : v.size);
         }
       }
     }
     for (const [name, n] of sizes) this.bufs.set(name, this.mem.alloc(Math.max(n, 1), 16));
+  }
+
+  /** Writes a `struct iovec` array for the elements and returns its address (format §6.2). */
+  iovArray(l: IovIn[]): number {
+    const a = this.mem.alloc(Math.max(16 * l.length, 16), 16);
+    l.forEach((e, i) => {
+      let base = e.base;
+      if (e.buf !== undefined) {
+        const b = this.bufs.get(e.buf)! + e.offset;
+        if (e.value !== undefined) this.mem.writeI32(b, e.value);
+        base = BigInt(b);
+      }
+      this.mem.writeU64(a + 16 * i, base);
+      this.mem.writeU64(a + 16 * i + 8, e.len);
+    });
+    return a;
   }
 
   idle() {
@@ -400,7 +420,7 @@ class Session {
         this.core.call((e) => e.rs_advance_clock(BigInt(step.ms) * 1_000_000n));
         return out;
       case 'peek':
-        out.value = this.mem.readI32(this.bufs.get(step.buf)!);
+        out.value = this.mem.readI32(this.bufs.get(step.buf)! + step.offset);
         return out;
       case 'fdinfo':
         out.lines = [];
@@ -423,6 +443,7 @@ class Session {
       cqEntries: step.cqEntries,
       sqThreadIdle: step.sqThreadIdle,
       sqThreadCpu: step.sqThreadCpu,
+      wqFd: step.wqFd ? this.fdOf(step.wqFd) : undefined,
     });
     withErrno(out, 'ret', r.ret < 0 ? r.ret : 0);
     if (r.ret < 0 || !r.params) return;
@@ -431,6 +452,24 @@ class Session {
     out.cq_entries = p.cqEntries;
     out.features = p.features;
     out.features_names = bitNames(p.features, FEAT_NAMES);
+    out.sq_off = {
+      head: p.off.sq.head,
+      tail: p.off.sq.tail,
+      ring_mask: p.off.sq.ringMask,
+      ring_entries: p.off.sq.ringEntries,
+      flags: p.off.sq.flags,
+      dropped: p.off.sq.dropped,
+      array: p.off.sq.array,
+    };
+    out.cq_off = {
+      head: p.off.cq.head,
+      tail: p.off.cq.tail,
+      ring_mask: p.off.cq.ringMask,
+      ring_entries: p.off.cq.ringEntries,
+      overflow: p.off.cq.overflow,
+      cqes: p.off.cq.cqes,
+      flags: p.off.cq.flags,
+    };
     if (step.kind === 'setup_probe') {
       out.sq_off_array = p.off.sq.array;
       this.libc.close(r.ret);
@@ -491,6 +530,14 @@ class Session {
       );
       return;
     }
+    if (step.iovecs) {
+      withErrno(out, 'ret', r.register(step.opcodeNum, this.iovArray(step.iovecs), step.nrArgs));
+      return;
+    }
+    if (step.arg !== undefined) {
+      withErrno(out, 'ret', r.register(step.opcodeNum, Number(BigInt.asUintN(32, step.arg)), step.nrArgs));
+      return;
+    }
     if (step.opcodeNum === 8) {
       const p = r.probe(step.nrArgs);
       withErrno(out, 'ret', p.ret);
@@ -512,9 +559,10 @@ class Session {
       this.mem.writeU64(a + 8, BigInt.asUintN(64, v.nsec));
       return BigInt(a);
     }
+    if (v.type === 'iovec') return BigInt(this.iovArray(v.iov));
     const a = this.bufs.get(v.buf)!;
     if (v.type === 'int32' && v.value !== undefined && publish) this.mem.writeI32(a, v.value);
-    return BigInt(a);
+    return BigInt(v.type === 'buffer' ? a + v.offset : a);
   }
 
   private writeSqe(sqe: Sqe, q: SqeIn) {

@@ -12,7 +12,7 @@ import type { TraceEvent } from '../wasm/decode';
 type Json = Record<string, unknown>;
 
 /**
- * The kernel tracepoints the simulator writes (no `short_write`). `task_add` is written for a
+ * The kernel tracepoints the simulator writes. `task_add` is written for a
  * poll wake-up or cancel that queues task_work (`__io_poll_execute`), the only place the kernel
  * fires it; `poll_arm` for an async poll armed after `-EAGAIN`.
  */
@@ -33,6 +33,7 @@ export const SIM_TRACEPOINTS = [
   'task_work_run',
   'task_add',
   'poll_arm',
+  'short_write',
 ];
 
 /** The kind of kernel thread each simulator context runs as. */
@@ -109,7 +110,7 @@ export class TracepointNamer {
  * The tracepoint object of one simulator record, or null for a record the kernel has no
  * tracepoint for. The fields the simulator does not model (`extra1`/`extra2` of a CQE,
  * `queue_async_work`'s internal flags) are written as the kernel writes them for the requests
- * the recordings use: zero extras, a `normal` queue.
+ * the recordings use: zero extras.
  */
 export function toTracepoint(e: TraceEvent, names: TracepointNamer): Json | null {
   const f = eventArgs(e);
@@ -163,7 +164,7 @@ export function toTracepoint(e: TraceEvent, names: TracepointNamer): Json | null
         req: req(),
         user_data: ud(),
         opcode: opcodeText(f.opcode),
-        queue: 'normal',
+        queue: f.hashed ? 'hashed' : 'normal',
         work: names.name('work', req()),
       };
     case 'io_uring_req_failed':
@@ -217,9 +218,11 @@ export function toTracepoint(e: TraceEvent, names: TracepointNamer): Json | null
         ring: ring(),
         opcode: f.opcode,
         nr_user_files: f.nr_user_files,
-        nr_user_bufs: 0,
+        nr_user_bufs: f.nr_user_bufs,
         ret: f.ret,
       };
+    case 'io_uring_short_write':
+      return { event: 'short_write', ctx, ring: ring(), fpos: f.fpos, wanted: f.wanted, got: f.got };
     case 'io_uring_task_work_run':
       return { event: 'task_work_run', ctx, tctx: names.name('tctx', 0), count: f.items };
     default:

@@ -118,9 +118,10 @@ export interface SqeSpec {
   /** `sqe->addr`: a number, a decimal string, or `"&name"` (the address of buffer `name`). */
   addr?: number | string;
   len?: number;
-  /** `sqe->buf_index`: the provided-buffer group of an `IOSQE_BUFFER_SELECT` request. */
+  /** `sqe->buf_index`: the registered buffer of a READ_FIXED/WRITE_FIXED, or the provided-buffer
+   * group of an `IOSQE_BUFFER_SELECT` request. */
   buf_index?: number;
-  /** The per-opcode flags word (`nop_flags`, `uring_cmd_flags`). */
+  /** The per-opcode flags word (`nop_flags`, `uring_cmd_flags`, `rw_flags`). */
   op_flags?: number;
   /** The command area, from byte 48 (16 bytes; 80 on SQE128 rings). */
   cmd?: BytesSpec;
@@ -135,6 +136,8 @@ export type Op =
   | { op: 'write'; fd: string; buf: string; len?: number; note?: string }
   | { op: 'alloc'; as: string; size: number; init?: BytesSpec; note?: string }
   | { op: 'write_user'; target: string; offset?: number; data: BytesSpec; note?: string }
+  | { op: 'register_buffers'; bufs: string[]; note?: string }
+  | { op: 'unregister_buffers'; note?: string }
   | { op: 'prep'; sqe: SqeSpec; note?: string }
   | { op: 'submit'; wait?: number; note?: string }
   | { op: 'wait'; min: number; timeout_ms?: number; note?: string }

@@ -24,11 +24,17 @@ import {
   IORING_OP_REMOVE_BUFFERS,
   IORING_REGISTER_PBUF_RING,
   IORING_OP_READ,
+  IORING_OP_READ_FIXED,
+  IORING_OP_READV,
   IORING_OP_TIMEOUT,
   IORING_OP_TIMEOUT_REMOVE,
   IORING_OP_URING_CMD,
   IORING_OP_URING_CMD128,
   IORING_OP_WRITE,
+  IORING_OP_WRITE_FIXED,
+  IORING_OP_WRITEV,
+  IORING_REGISTER_BUFFERS,
+  IORING_UNREGISTER_BUFFERS,
 } from '../wasm/abi.generated';
 import type { Core } from '../wasm/load';
 import { IoUring } from '../uring/IoUring';
@@ -86,6 +92,10 @@ const OPCODES: Record<string, number | undefined> = {
   URING_CMD128: IORING_OP_URING_CMD128,
   READ: IORING_OP_READ,
   WRITE: IORING_OP_WRITE,
+  READV: IORING_OP_READV,
+  WRITEV: IORING_OP_WRITEV,
+  READ_FIXED: IORING_OP_READ_FIXED,
+  WRITE_FIXED: IORING_OP_WRITE_FIXED,
   TIMEOUT: IORING_OP_TIMEOUT,
   TIMEOUT_REMOVE: IORING_OP_TIMEOUT_REMOVE,
   LINK_TIMEOUT: IORING_OP_LINK_TIMEOUT,
@@ -243,6 +253,20 @@ export class ProgramRuntime {
         this.mem.write(b.addr + off, data);
         return { syscall: false, summary: `userspace writes ${data.length} bytes to ${op.target}` };
       }
+      case 'register_buffers': {
+        const a = this.mem.alloc(16 * op.bufs.length, 8);
+        op.bufs.forEach((name, i) => {
+          const b = this.bufs[name] as { addr: number; size: number };
+          this.mem.writeU64(a + 16 * i, BigInt(b.addr));
+          this.mem.writeU64(a + 16 * i + 8, BigInt(b.size));
+        });
+        const r = this.ring.register(IORING_REGISTER_BUFFERS, a, op.bufs.length);
+        return { syscall: false, summary: `io_uring_register(REGISTER_BUFFERS, [${op.bufs.join(', ')}]) = ${r}` };
+      }
+      case 'unregister_buffers': {
+        const r = this.ring.register(IORING_UNREGISTER_BUFFERS, 0, 0);
+        return { syscall: false, summary: `io_uring_register(UNREGISTER_BUFFERS) = ${r}` };
+      }
       case 'prep':
         return this.prep(op.sqe);
       case 'submit': {
@@ -354,6 +378,7 @@ export class ProgramRuntime {
     if (s.len !== undefined) sqe.len = s.len;
     if (s.buf_index !== undefined) sqe.bufIndex = s.buf_index;
     if (s.op_flags !== undefined) sqe.opFlags = s.op_flags;
+    if (s.buf_index !== undefined) sqe.bufIndex = s.buf_index;
     if (s.cmd) sqe.setCmd(this.bytes(s.cmd, sqe.size - 48));
     this.core.call((e) => e.rs_user_wrote(sqe.addr, sqe.size));
     const pub = this.ring.flushSq();

@@ -31,6 +31,8 @@ const OPS: Record<Op['op'], readonly string[]> = {
   write: ['fd', 'buf'],
   alloc: ['as', 'size'],
   write_user: ['target', 'data'],
+  register_buffers: ['bufs'],
+  unregister_buffers: [],
   prep: ['sqe'],
   submit: [],
   wait: ['min'],
@@ -53,6 +55,10 @@ export const OPCODE_NAMES = [
   'URING_CMD128',
   'READ',
   'WRITE',
+  'READV',
+  'WRITEV',
+  'READ_FIXED',
+  'WRITE_FIXED',
   'TIMEOUT',
   'TIMEOUT_REMOVE',
   'LINK_TIMEOUT',
@@ -240,6 +246,16 @@ export function validateScenario(doc: unknown): Scenario {
           if (o.offset !== undefined && !int(o.offset, 0, 4095))
             err(`${p}/offset`, 'an integer from 0 to 4095', o.offset);
           checkBytes(o.data, `${p}/data`, bufs, err);
+          break;
+        case 'register_buffers':
+          if (!Array.isArray(o.bufs) || o.bufs.length < 1 || o.bufs.length > 16)
+            err(`${p}/bufs`, 'a list of 1 to 16 buffer names', o.bufs);
+          else
+            o.bufs.forEach((b: unknown, j: number) => {
+              if (typeof b !== 'string' || !bufs.has(b)) err(`${p}/bufs/${j}`, 'a buffer allocated earlier', b);
+            });
+          break;
+        case 'unregister_buffers':
           break;
         case 'prep':
           checkSqe(o.sqe, `${p}/sqe`, vars, bufs, err);

@@ -33,6 +33,8 @@ const ORDER = [
   'first-read',
   'batching',
   'read-waits-on-pipe',
+  'readv-scatter',
+  'fixed-buffers',
   'linked-write-read',
   'timeout-races-read',
   'linked-timeout',

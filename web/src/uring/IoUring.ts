@@ -119,6 +119,8 @@ export interface QueueInitOptions {
   sqThreadIdle?: number;
   /** With `IORING_SETUP_SQ_AFF`: the CPU the SQ thread is bound to. */
   sqThreadCpu?: number;
+  /** With `IORING_SETUP_ATTACH_WQ`: the ring whose io-wq to share. */
+  wqFd?: number;
 }
 
 /**
@@ -187,6 +189,7 @@ export class IoUring {
     if (opts.cqEntries !== undefined) mem.writeU32(p + PARAMS_OFF.CQ_ENTRIES, opts.cqEntries);
     if (opts.sqThreadIdle !== undefined) mem.writeU32(p + PARAMS_OFF.SQ_THREAD_IDLE, opts.sqThreadIdle >>> 0);
     if (opts.sqThreadCpu !== undefined) mem.writeU32(p + PARAMS_OFF.SQ_THREAD_CPU, opts.sqThreadCpu >>> 0);
+    if (opts.wqFd !== undefined) mem.writeU32(p + PARAMS_OFF.WQ_FD, opts.wqFd >>> 0);
     const fd = core.call((e) => e.io_uring_setup(entries >>> 0, p));
     if (fd < 0) return { ret: fd, params: null };
     const dv = core.view();

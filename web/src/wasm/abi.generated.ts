@@ -10,6 +10,9 @@ export const REQ_INFO_SIZE = 256;
 // uapi
 export const IORING_OP_NOP = 0;
 export const IORING_OP_READV = 1;
+export const IORING_OP_WRITEV = 2;
+export const IORING_OP_READ_FIXED = 4;
+export const IORING_OP_WRITE_FIXED = 5;
 export const IORING_OP_POLL_ADD = 6;
 export const IORING_OP_POLL_REMOVE = 7;
 export const IORING_OP_ACCEPT = 13;
@@ -133,9 +136,12 @@ export const ENOTSOCK = 88;
 export const ECONNREFUSED = 111;
 
 // io_uring_register (include/uapi/linux/io_uring.h)
+export const IORING_REGISTER_BUFFERS = 0;
+export const IORING_UNREGISTER_BUFFERS = 1;
 export const IORING_REGISTER_FILES = 2;
 export const IORING_UNREGISTER_FILES = 3;
 export const IORING_REGISTER_PROBE = 8;
+export const IORING_REGISTER_ENABLE_RINGS = 12;
 export const IORING_REGISTER_PBUF_RING = 22;
 export const IORING_UNREGISTER_PBUF_RING = 23;
 export const IO_URING_OP_SUPPORTED = 1;
@@ -209,6 +215,7 @@ export const PARAMS_OFF = {
   SQ_THREAD_CPU: 12,
   SQ_THREAD_IDLE: 16,
   FEATURES: 20,
+  WQ_FD: 24,
   RESV: 28,
   SQ_OFF: 40,
   CQ_OFF: 80,
@@ -356,6 +363,7 @@ export const EVENT = {
   sim_sqpoll_wakeup: 285,
   sim_sqpoll_sq_wait: 286,
   sim_sqpoll_stop: 287,
+  io_uring_short_write: 260,
   sim_net_xfer: 240,
   sim_accept: 241,
   sim_kbuf_manage: 242,
@@ -463,8 +471,8 @@ export const SOURCE_FILES: Record<number, string> = {
   24: 'core-rs/src/drivers/rust_iopoll_device.rs',
 };
 
-export const OPCODES_MODELLED = ['NOP', 'POLL_ADD', 'POLL_REMOVE', 'TIMEOUT', 'TIMEOUT_REMOVE', 'ACCEPT', 'ASYNC_CANCEL', 'LINK_TIMEOUT', 'READ', 'WRITE', 'SEND', 'RECV', 'PROVIDE_BUFFERS', 'REMOVE_BUFFERS', 'URING_CMD', 'NOP128', 'URING_CMD128'] as const;
-export const OPCODES_NOT_MODELLED = ['READV', 'WRITEV', 'FSYNC', 'READ_FIXED', 'WRITE_FIXED', 'SYNC_FILE_RANGE', 'SENDMSG', 'RECVMSG', 'CONNECT', 'FALLOCATE', 'OPENAT', 'CLOSE', 'FILES_UPDATE', 'STATX', 'FADVISE', 'MADVISE', 'OPENAT2', 'EPOLL_CTL', 'SPLICE', 'TEE', 'SHUTDOWN', 'RENAMEAT', 'UNLINKAT', 'MKDIRAT', 'SYMLINKAT', 'LINKAT', 'MSG_RING', 'FSETXATTR', 'SETXATTR', 'FGETXATTR', 'GETXATTR', 'SOCKET', 'SEND_ZC', 'SENDMSG_ZC', 'READ_MULTISHOT', 'WAITID', 'FUTEX_WAIT', 'FUTEX_WAKE', 'FUTEX_WAITV', 'FIXED_FD_INSTALL', 'FTRUNCATE', 'BIND', 'LISTEN', 'RECV_ZC', 'EPOLL_WAIT', 'READV_FIXED', 'WRITEV_FIXED', 'PIPE'] as const;
+export const OPCODES_MODELLED = ['NOP', 'READV', 'WRITEV', 'READ_FIXED', 'WRITE_FIXED', 'POLL_ADD', 'POLL_REMOVE', 'TIMEOUT', 'TIMEOUT_REMOVE', 'ACCEPT', 'ASYNC_CANCEL', 'LINK_TIMEOUT', 'READ', 'WRITE', 'SEND', 'RECV', 'PROVIDE_BUFFERS', 'REMOVE_BUFFERS', 'URING_CMD', 'NOP128', 'URING_CMD128'] as const;
+export const OPCODES_NOT_MODELLED = ['FSYNC', 'SYNC_FILE_RANGE', 'SENDMSG', 'RECVMSG', 'CONNECT', 'FALLOCATE', 'OPENAT', 'CLOSE', 'FILES_UPDATE', 'STATX', 'FADVISE', 'MADVISE', 'OPENAT2', 'EPOLL_CTL', 'SPLICE', 'TEE', 'SHUTDOWN', 'RENAMEAT', 'UNLINKAT', 'MKDIRAT', 'SYMLINKAT', 'LINKAT', 'MSG_RING', 'FSETXATTR', 'SETXATTR', 'FGETXATTR', 'GETXATTR', 'SOCKET', 'SEND_ZC', 'SENDMSG_ZC', 'READ_MULTISHOT', 'WAITID', 'FUTEX_WAIT', 'FUTEX_WAKE', 'FUTEX_WAITV', 'FIXED_FD_INSTALL', 'FTRUNCATE', 'BIND', 'LISTEN', 'RECV_ZC', 'EPOLL_WAIT', 'READV_FIXED', 'WRITEV_FIXED', 'PIPE'] as const;
 
 export const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM',

@@ -250,8 +250,8 @@ export interface EventFields {
   io_uring_submit_req: { opcode: number; sqe_flags: number; sq_index: number };
   /** doc = r" `io_uring_complete`: a CQE was written to the CQ ring. */
   io_uring_complete: { res: number; cflags: number; slot: number };
-  /** doc = r" `io_uring_queue_async_work`: a request was punted to io-wq. */
-  io_uring_queue_async_work: { opcode: number };
+  /** doc = r" `io_uring_queue_async_work`: a request was punted to io-wq (`hashed` 1: on a regular doc = r" file's hashed queue, `io_prep_async_work`). */
+  io_uring_queue_async_work: { opcode: number; hashed: number };
   /** doc = r" `io_uring_req_failed`: a request failed at init or prep. */
   io_uring_req_failed: { error: number };
   /** doc = r" `io_uring_task_add`: task_work was queued for the submitting task. */
@@ -270,8 +270,8 @@ export interface EventFields {
   io_uring_local_work_run: { items: number };
   /** doc = r" `io_uring_file_get`: the request's file was resolved. */
   io_uring_file_get: { fd: number };
-  /** doc = r" `io_uring_register`: a register call on a ring returned (opcode, registered-file table size, result; no registered buffers). */
-  io_uring_register: { opcode: number; nr_user_files: number; ret: number };
+  /** doc = r" `io_uring_register`: a register call on a ring returned (opcode, registered-file and doc = r" registered-buffer table sizes, result). */
+  io_uring_register: { opcode: number; nr_user_files: number; ret: number; nr_user_bufs: number };
   /** doc = r" `io_uring_poll_arm`: a request that got `-EAGAIN` waits on its file's wait queue doc = r" (async poll). */
   io_uring_poll_arm: { mask: number; events: number };
   /** doc = r" The task entered `io_uring_enter`. */
@@ -432,6 +432,8 @@ export interface EventFields {
   sim_sqpoll_sq_wait: { full: number };
   /** doc = r" `io_sq_thread_stop`: the ring went away, the thread exits. */
   sim_sqpoll_stop: { task_work: number };
+  /** doc = r" `io_uring_short_write`: a blocking write to a regular file wrote fewer bytes than asked doc = r" (a fault part-way through its buffers); the request keeps the bytes done and retries. */
+  io_uring_short_write: { fpos: number; wanted: number; got: number };
   /** doc = r" A SEND or RECV moved bytes through its socket (`sock_sendmsg` / `sock_recvmsg`), or got doc = r" an error; `buffer` is the provided buffer's id + 1 (0: the SQE's own buffer). */
   sim_net_xfer: { bytes: number; dir: number; buffer: number };
   /** doc = r" ACCEPT took a connection and installed it as a descriptor (`do_accept`, `fd_install`), doc = r" or failed. */
@@ -478,7 +480,7 @@ export function eventArgs(e: RawRecord): EventArgs | null {
     case 'io_uring_complete':
       return { event: 'io_uring_complete', res: Number(e.a), cflags: Number(BigInt.asUintN(32, e.b)), slot: Number(BigInt.asUintN(32, e.b >> 32n)) };
     case 'io_uring_queue_async_work':
-      return { event: 'io_uring_queue_async_work', opcode: Number(e.a) };
+      return { event: 'io_uring_queue_async_work', opcode: Number(e.a), hashed: Number(e.b) };
     case 'io_uring_req_failed':
       return { event: 'io_uring_req_failed', error: Number(e.a) };
     case 'io_uring_task_add':
@@ -498,7 +500,7 @@ export function eventArgs(e: RawRecord): EventArgs | null {
     case 'io_uring_file_get':
       return { event: 'io_uring_file_get', fd: Number(e.a) };
     case 'io_uring_register':
-      return { event: 'io_uring_register', opcode: Number(BigInt.asUintN(32, e.b)), nr_user_files: Number(BigInt.asUintN(32, e.b >> 32n)), ret: Number(e.a) };
+      return { event: 'io_uring_register', opcode: Number(BigInt.asUintN(32, e.b)), nr_user_files: Number(BigInt.asUintN(32, e.b >> 32n)), ret: Number(BigInt.asIntN(32, e.a)), nr_user_bufs: Number(BigInt.asUintN(32, e.a >> 32n)) };
     case 'io_uring_poll_arm':
       return { event: 'io_uring_poll_arm', mask: Number(e.a), events: Number(e.b) };
     case 'sim_sys_enter':
@@ -659,6 +661,8 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'sim_sqpoll_sq_wait', full: Number(e.a) };
     case 'sim_sqpoll_stop':
       return { event: 'sim_sqpoll_stop', task_work: Number(e.a) };
+    case 'io_uring_short_write':
+      return { event: 'io_uring_short_write', fpos: Number(e.a), wanted: Number(BigInt.asUintN(32, e.b)), got: Number(BigInt.asUintN(32, e.b >> 32n)) };
     case 'sim_net_xfer':
       return { event: 'sim_net_xfer', bytes: Number(e.a), dir: Number(BigInt.asUintN(32, e.b)), buffer: Number(BigInt.asUintN(32, e.b >> 32n)) };
     case 'sim_accept':
@@ -699,7 +703,7 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   io_uring_create: { id: 1, kernel: 'io_uring/io_uring.c:io_uring_create', ctx: null, fields: [{ name: 'sq_entries', kind: 'num' }, { name: 'cq_entries', kind: 'num' }, { name: 'flags', kind: 'flags_hex', family: 'SETUP_FLAGS' }] },
   io_uring_submit_req: { id: 2, kernel: 'io_uring/io_uring.c:io_submit_sqe', ctx: null, fields: [{ name: 'opcode', kind: 'opcode' }, { name: 'sqe_flags', kind: 'flags_hex', family: 'SQE_FLAGS' }, { name: 'sq_index', kind: 'num' }] },
   io_uring_complete: { id: 3, kernel: 'io_uring/io_uring.h:io_fill_cqe_req', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'cflags', kind: 'flags_hex', family: 'CQE_FLAGS' }, { name: 'slot', kind: 'num' }] },
-  io_uring_queue_async_work: { id: 4, kernel: 'io_uring/io_uring.c:io_queue_iowq', ctx: null, fields: [{ name: 'opcode', kind: 'opcode' }] },
+  io_uring_queue_async_work: { id: 4, kernel: 'io_uring/io_uring.c:io_queue_iowq', ctx: null, fields: [{ name: 'opcode', kind: 'opcode' }, { name: 'hashed', kind: 'num' }] },
   io_uring_req_failed: { id: 5, kernel: 'io_uring/io_uring.c:io_submit_fail_init', ctx: null, fields: [{ name: 'error', kind: 'result' }] },
   io_uring_task_add: { id: 6, kernel: 'io_uring/io_uring.c:__io_req_task_work_add', ctx: null, fields: [{ name: 'lazy', kind: 'num' }, { name: 'local', kind: 'num' }] },
   io_uring_cqring_wait: { id: 7, kernel: 'io_uring/io_uring.c:io_cqring_wait', ctx: null, fields: [{ name: 'min_events', kind: 'num' }, { name: 'cqes', kind: 'num' }] },
@@ -709,7 +713,7 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   io_uring_cqe_overflow: { id: 11, kernel: 'io_uring/io_uring.c:io_cqring_event_overflow', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'cflags', kind: 'flags_hex', family: 'CQE_FLAGS' }] },
   io_uring_local_work_run: { id: 12, kernel: 'io_uring/io_uring.c:__io_run_local_work', ctx: null, fields: [{ name: 'items', kind: 'num' }] },
   io_uring_file_get: { id: 13, kernel: 'io_uring/io_uring.c:io_file_get_normal', ctx: null, fields: [{ name: 'fd', kind: 'num' }] },
-  io_uring_register: { id: 14, kernel: 'io_uring/register.c:io_uring_register', ctx: null, fields: [{ name: 'opcode', kind: 'num' }, { name: 'nr_user_files', kind: 'num' }, { name: 'ret', kind: 'result' }] },
+  io_uring_register: { id: 14, kernel: 'io_uring/register.c:io_uring_register', ctx: null, fields: [{ name: 'opcode', kind: 'num' }, { name: 'nr_user_files', kind: 'num' }, { name: 'ret', kind: 'result' }, { name: 'nr_user_bufs', kind: 'num' }] },
   io_uring_poll_arm: { id: 15, kernel: 'io_uring/poll.c:io_arm_poll_handler', ctx: null, fields: [{ name: 'mask', kind: 'num' }, { name: 'events', kind: 'num' }] },
   sim_sys_enter: { id: 100, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'to_submit', kind: 'num' }, { name: 'min_complete', kind: 'num' }, { name: 'flags', kind: 'flags_hex', family: 'ENTER_FLAGS' }] },
   sim_sys_exit: { id: 101, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'ret', kind: 'result' }] },
@@ -790,6 +794,7 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sim_sqpoll_wakeup: { id: 285, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'was_asleep', kind: 'num' }] },
   sim_sqpoll_sq_wait: { id: 286, kernel: 'io_uring/sqpoll.c:io_sqpoll_wait_sq', ctx: null, fields: [{ name: 'full', kind: 'num' }] },
   sim_sqpoll_stop: { id: 287, kernel: 'io_uring/sqpoll.c:io_sq_thread_stop', ctx: null, fields: [{ name: 'task_work', kind: 'num' }] },
+  io_uring_short_write: { id: 260, kernel: 'io_uring/rw.c:io_write', ctx: null, fields: [{ name: 'fpos', kind: 'num' }, { name: 'wanted', kind: 'num' }, { name: 'got', kind: 'num' }] },
   sim_net_xfer: { id: 240, kernel: 'io_uring/net.c:io_send', ctx: null, fields: [{ name: 'bytes', kind: 'result' }, { name: 'dir', kind: 'choice' }, { name: 'buffer', kind: 'num' }] },
   sim_accept: { id: 241, kernel: 'io_uring/net.c:io_accept', ctx: null, fields: [{ name: 'fd', kind: 'result' }] },
   sim_kbuf_manage: { id: 242, kernel: 'io_uring/kbuf.c:io_manage_buffers_legacy', ctx: null, fields: [{ name: 'res', kind: 'result' }, { name: 'bgid', kind: 'num' }, { name: 'op', kind: 'choice' }] },
@@ -1289,6 +1294,11 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
     case 'sim_sqpoll_stop': {
       void o;
       return `ring ${e.ring}, SQ thread stopped`;
+    }
+    case 'io_uring_short_write': {
+      const f = a;
+      void o;
+      return `req ${e.req}, user_data ${hex(e.userData)}, fpos ${String(f.fpos)}, wanted ${String(f.wanted)}, got ${String(f.got)}`;
     }
     case 'sim_net_xfer': {
       const f = a;

@@ -14,7 +14,7 @@ const MODELLED: [string, string][] = [
   ],
   [
     'io_uring_setup',
-    'Parameter checks (io_uring_sanitise_params), entries rounded to a power of two, CQSIZE and CLAMP, SQE128 and CQE32 sizes, the identity SQ index array liburing writes.',
+    'Parameter checks (io_uring_sanitise_params) and every flag the recorded 6.18 kernel accepts except SQPOLL: entries rounded to a power of two, CQSIZE and CLAMP, SQE128 and CQE32 sizes (the offsets written back match, including the doubled CQE32 ring), NO_SQARRAY, CQE_MIXED, SUBMIT_ALL, the task_work flags, IOPOLL and HYBRID_IOPOLL, ATTACH_WQ (wq_fd checked), R_DISABLED with IORING_REGISTER_ENABLE_RINGS; the identity SQ index array liburing writes.',
   ],
   [
     'io_uring_enter',
@@ -35,6 +35,10 @@ const MODELLED: [string, string][] = [
   [
     'IORING_OP_READ, IORING_OP_WRITE',
     'io_prep_rw checks the buffer (import_ubuf: a kernel address is -EFAULT at prep); io_rw_init_file checks the open mode (-EBADF) and rw_flags (-EOPNOTSUPP for unknown bits); offsets follow io_kiocb_update_pos and rw_verify_area (ignored on pipes, -1 is the file position, other negative offsets -EINVAL). Data moves through the file kinds the core has: regular files and memfds, pipes (short writes when full), /dev/null, /dev/zero, eventfd, directories (-EISDIR). Bytes read land in user memory marked as written by the kernel for that request. Buffered writes to regular files go to io-wq, as ext4 and shmem need.',
+  ],
+  [
+    'IORING_OP_READV, IORING_OP_WRITEV, IORING_OP_READ_FIXED, IORING_OP_WRITE_FIXED',
+    "The iovec array is read at prep (import_iovec: more than 1024 elements or a negative length -EINVAL, an unreadable array or a kernel base -EFAULT) and bytes are scattered and gathered element by element; a fault part-way through a regular-file write is a short write that completes with the bytes done. IORING_REGISTER_BUFFERS / UNREGISTER_BUFFERS keep a table of buffers (-EBUSY, -ENXIO, -EFAULT as recorded); a fixed read or write looks its buffer up at its first issue (-EFAULT outside it) and keeps it even if the table is unregistered while it waits. IORING_REGISTER_PROBE reports the kernel's opcode table.",
   ],
   [
     'Async poll',
@@ -114,11 +118,11 @@ const SIMPLIFIED: [string, string][] = [
 ];
 
 const ABSENT: string[] = [
-  'SQPOLL, hybrid polling (HYBRID_IOPOLL), NO_MMAP, ATTACH_WQ, R_DISABLED, SQE_MIXED and SQ_REWIND rings: io_uring_setup refuses them with -EINVAL. IOPOLL rings are modelled for uring_cmd and NOP: a file needs a uring_cmd_iopoll hook, and completions are found by polling in io_uring_enter(GETEVENTS).',
-  'Registered buffers (READ_FIXED, NOP_FIXED_BUFFER) and registered rings. Provided buffers are modelled (PROVIDE_BUFFERS, REMOVE_BUFFERS, IORING_REGISTER_PBUF_RING with the ring in user memory), except kernel-allocated rings (IOU_PBUF_RING_MMAP), incremental consumption (IOU_PBUF_RING_INC) and bundles.',
+  'SQPOLL and NO_MMAP rings with user memory: io_uring_setup refuses them with -EINVAL (SQE_MIXED and SQ_REWIND are unknown to 6.18 and refused as it refuses them). HYBRID_IOPOLL polls at once, without the sleep before the first poll. IOPOLL rings are modelled for uring_cmd and NOP: a file needs a uring_cmd_iopoll hook, and completions are found by polling in io_uring_enter(GETEVENTS).',
+  'Registered rings, IORING_REGISTER_BUFFERS2 and buffer updates, resource tags; the read/write family on sockets. Provided buffers are modelled (PROVIDE_BUFFERS, REMOVE_BUFFERS, IORING_REGISTER_PBUF_RING with the ring in user memory), except kernel-allocated rings (IOU_PBUF_RING_MMAP), incremental consumption (IOU_PBUF_RING_INC) and bundles.',
   `Every opcode not listed as modelled below, and the field values docs/opcodes.md lists (RWF_* flags other than RWF_NOWAIT, READ/WRITE on sockets and devices, other timeout clocks, cancel flags): they complete with res -${ENOTMODELLED} and a "not modelled" trace record. -${ENOTMODELLED} is one past MAX_ERRNO, so it can never be mistaken for an answer Linux gives.`,
   'SENDMSG/RECVMSG, zero-copy sends, SEND with a destination address, ACCEPT with a peer-address buffer or into a fixed-file slot, MSG_* flags other than MSG_DONTWAIT, MSG_WAITALL, MSG_PEEK and MSG_TRUNC, CONNECT/BIND/LISTEN/SOCKET/SHUTDOWN opcodes, SQPOLL.',
-  'Personalities, restrictions, eventfd, io_uring_register(2), and SQ/CQ ring resizing.',
+  'Personalities, restrictions, eventfd registration, the other io_uring_register(2) opcodes, and SQ/CQ ring resizing.',
 ];
 
 function Definitions({ items }: { items: [string, string][] }) {
@@ -163,7 +167,10 @@ function ModelPageComponent() {
       </section>
       <section>
         <h3>Opcodes</h3>
-        <p>From the simulator&apos;s own opcode table (what it answers to IORING_REGISTER_PROBE):</p>
+        <p>
+          From the simulator&apos;s own opcode table (io_issue_defs; IORING_REGISTER_PROBE answers with the recorded
+          kernel&apos;s table instead, and an opcode modelled nowhere here is refused when issued):
+        </p>
         <p>
           <b>Modelled:</b> <span className="opcode-list">{OPCODES_MODELLED.join(', ')}</span>
         </p>

@@ -57,6 +57,10 @@ const OPCODES = [
   'URING_CMD128',
   'READ',
   'WRITE',
+  'READV',
+  'WRITEV',
+  'READ_FIXED',
+  'WRITE_FIXED',
   'TIMEOUT',
   'TIMEOUT_REMOVE',
   'LINK_TIMEOUT',
@@ -73,11 +77,21 @@ const OPCODES = [
 const NET_OPCODES = ['SEND', 'RECV', 'ACCEPT', 'PROVIDE_BUFFERS', 'REMOVE_BUFFERS'];
 /** Opcodes that take a file and a cmd_op (uring_cmd), or a buffer and offset (read/write). */
 const CMD_OPCODES = ['URING_CMD', 'URING_CMD128'];
-const RW_OPCODES = ['READ', 'WRITE', 'POLL_ADD'];
+const RW_OPCODES = ['READ', 'WRITE', 'READV', 'WRITEV', 'READ_FIXED', 'WRITE_FIXED', 'POLL_ADD'];
+/** Opcodes that name a registered buffer by `buf_index`. */
+const FIXED_OPCODES = ['READ_FIXED', 'WRITE_FIXED'];
 /** What the SQE fields mean for each opcode, as a hint under the form. */
 const FIELD_HINTS: Record<string, string> = {
   READ: 'addr: &buffer, len: bytes, off: offset (-1: the file position)',
   WRITE: 'addr: &buffer, len: bytes, off: offset (-1: the file position)',
+  READV:
+    'addr: &buffer holding struct iovec pairs (u64 &buf, u64 len), len: how many iovecs, off: offset (-1: the file position)',
+  WRITEV:
+    'addr: &buffer holding struct iovec pairs (u64 &buf, u64 len), len: how many iovecs, off: offset (-1: the file position)',
+  READ_FIXED:
+    'addr: inside a registered buffer, len: bytes, buf_index: which one (Register buffers first, else -EFAULT)',
+  WRITE_FIXED:
+    'addr: inside a registered buffer, len: bytes, buf_index: which one (Register buffers first, else -EFAULT)',
   TIMEOUT: 'addr: &buffer holding a timespec (u64 sec, u64 nsec), len 1, off: completions to wait for, op_flags 1: ABS',
   LINK_TIMEOUT: 'after an IO_LINK request: addr: &timespec buffer, len 1',
   TIMEOUT_REMOVE: 'addr: the user_data of the timeout to remove',
@@ -494,6 +508,17 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
                 aria-label="op_flags"
               />
             </Field>
+            {FIXED_OPCODES.includes(f.opcode) && (
+              <Field label="buf_index">
+                <input
+                  value={f.bufIndex ?? ''}
+                  onChange={(e) => set({ bufIndex: e.target.value })}
+                  size={3}
+                  placeholder="0"
+                  aria-label="buf_index"
+                />
+              </Field>
+            )}
           </div>
           {NET_OPCODES.includes(f.opcode) && (
             <div className="sb-row">
@@ -890,6 +915,26 @@ function UserMemory({ bufs, inKernel }: { bufs: string[]; inKernel: boolean }) {
           <input aria-label="Data" className="sb-wide" value={data} onChange={(e) => setData(e.target.value)} />
           <button type="button" disabled={inKernel} onClick={write}>
             Write
+          </button>
+        </div>
+      )}
+      {bufs.length > 0 && (
+        <div className="sb-row">
+          <button
+            type="button"
+            disabled={inKernel}
+            title="io_uring_register(IORING_REGISTER_BUFFERS) with every buffer, in the order they were allocated: buf_index 0, 1, ..."
+            onClick={() => sandboxOp({ op: 'register_buffers', bufs: bufs.slice(0, 16) })}
+          >
+            Register buffers
+          </button>
+          <button
+            type="button"
+            disabled={inKernel}
+            title="io_uring_register(IORING_UNREGISTER_BUFFERS)"
+            onClick={() => sandboxOp({ op: 'unregister_buffers' })}
+          >
+            Unregister
           </button>
         </div>
       )}

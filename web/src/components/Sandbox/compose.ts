@@ -76,7 +76,8 @@ export interface SqeForm {
   opFlags?: string;
   /** `ioprio` as text (SEND/RECV/ACCEPT flags such as IORING_RECV_MULTISHOT; '' for none). */
   ioprio?: string;
-  /** `buf_index` as text: a provided-buffer group ('' for none). */
+  /** `buf_index` as text: a registered buffer (READ_FIXED/WRITE_FIXED) or a provided-buffer group
+   * ('' for none). */
   bufIndex?: string;
 }
 
@@ -138,7 +139,7 @@ export function sqeOp(f: SqeForm, cmdOps: Record<string, number>): Parsed<Op> {
   const bufIndex = (f.bufIndex ?? '').trim();
   if (bufIndex !== '') {
     const n = parseInt32(bufIndex, 0, 0xffff);
-    if (n === null) return { ok: false, error: 'buf_index: a u16 (the buffer group)' };
+    if (n === null) return { ok: false, error: 'buf_index: a u16 (a registered buffer or a buffer group)' };
     sqe.buf_index = n;
   }
   const opFlags = (f.opFlags ?? '').trim();
@@ -172,6 +173,10 @@ export function describeOp(op: Op): string {
       return `${op.as} = alloc(${op.size})`;
     case 'write_user':
       return `write ${op.target}+${op.offset ?? 0}`;
+    case 'register_buffers':
+      return `register buffers [${op.bufs.join(', ')}]`;
+    case 'unregister_buffers':
+      return 'unregister buffers';
     case 'prep': {
       const s = op.sqe;
       const parts = [String(s.opcode)];
@@ -181,6 +186,7 @@ export function describeOp(op: Op): string {
       if (s.addr !== undefined) parts.push(`addr ${s.addr}`);
       if (s.len !== undefined) parts.push(`len ${s.len}`);
       if (s.off !== undefined) parts.push(`off ${s.off}`);
+      if (s.buf_index !== undefined) parts.push(`buf_index ${s.buf_index}`);
       if (s.flags?.length) parts.push(s.flags.join('|'));
       return `prep ${parts.join(', ')} #${s.user_data ?? 0}`;
     }
