@@ -37,6 +37,7 @@ pub mod poll;
 pub mod register;
 pub mod rsrc;
 pub mod rw;
+pub mod sqpoll;
 pub mod syscall;
 pub mod timeout;
 pub mod tw;
@@ -144,8 +145,8 @@ pub fn io_uring_fill_params(entries: u32, p: &io_uring_params) -> Result<(u32, u
 /// without `SQPOLL` checks `wq_fd` (not open: `-ENXIO`, not a ring: `-EINVAL`) and otherwise
 /// changes nothing the simulator shows (io-wq workers are not per-ring here); `SQ_AFF` without
 /// `SQPOLL` is `-EINVAL`; `NO_MMAP` without the rings' user memory (`cq_off.user_addr` 0) is
-/// `-EFAULT`. Not modelled, refused with `-EINVAL` after the kernel's own checks pass:
-/// `SQPOLL` and `NO_MMAP` with user memory. `IOPOLL` is modelled for uring_cmd and NOP
+/// `-EFAULT`. `SQPOLL` gets its thread ([`sqpoll`]). Not modelled, refused with `-EINVAL` after
+/// the kernel's own checks pass: `NO_MMAP` with user memory. `IOPOLL` is modelled for uring_cmd and NOP
 /// (`io_iopoll_check`, `io_do_iopoll`; `enter.rs`).
 pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32 {
     if p.resv.iter().any(|&r| r != 0) {
@@ -162,12 +163,16 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
     if p.flags & IORING_SETUP_NO_MMAP != 0 && p.cq_off.user_addr == 0 {
         return -EFAULT;
     }
-    const UNMODELLED: u32 = IORING_SETUP_SQPOLL | IORING_SETUP_NO_MMAP;
+    const UNMODELLED: u32 = IORING_SETUP_NO_MMAP;
     if p.flags & UNMODELLED != 0 {
         return -EINVAL;
     }
-    // `io_sq_offload_create` without SQPOLL.
+    // `io_sq_offload_create`: ATTACH_WQ without SQPOLL only checks `wq_fd`; with SQPOLL it
+    // would share another ring's SQ thread, which is not modelled (refused with `-EINVAL`).
     if p.flags & IORING_SETUP_ATTACH_WQ != 0 {
+        if p.flags & IORING_SETUP_SQPOLL != 0 {
+            return -EINVAL;
+        }
         let f = match s.linux.fds.fget(p.wq_fd as i32) {
             Some(f) => f,
             None => return -ENXIO,
@@ -176,9 +181,11 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
             return -EINVAL;
         }
     }
-    if p.flags & IORING_SETUP_SQ_AFF != 0 {
-        return -EINVAL;
-    }
+    // SQPOLL's thread, and `SQ_AFF` without SQPOLL (`-EINVAL`).
+    let sqd = match sqpoll::io_sq_offload_check(p) {
+        Ok(d) => d,
+        Err(e) => return -e,
+    };
     let layout = RingLayout::new(sq, cq, p.flags);
     let rings = Region::new(layout.rings_bytes as usize);
     let sqes = Region::new(layout.sqes_bytes as usize);
@@ -243,6 +250,12 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         sq as i64,
         cq as i64 | (p.flags as i64) << 32,
     );
+    if let Some(mut d) = sqd {
+        d.ring = id;
+        let (j, cpu) = (d.idle_jiffies, d.cpu);
+        s.linux.sq_threads.push(d);
+        s.emit(Event::sim_sqpoll_create, id, 0, 0, j as i64, cpu as i64);
+    }
     fd
 }
 
@@ -1360,5 +1373,10 @@ pub fn req_sqe_bytes(ctx: &IoRingCtx, idx: u32) -> [u8; 128] {
 
 /// Marks the current context for trace records.
 pub fn set_ctx(s: &mut Sim, c: Ctx) {
-    s.cur_ctx = c;
+    // The io_uring core's work done by the SQPOLL thread is drawn in the thread's lane.
+    s.cur_ctx = if (c == Ctx::Core || c == Ctx::TaskWork) && s.linux.sqt_running.is_some() {
+        Ctx::SqThread
+    } else {
+        c
+    };
 }
