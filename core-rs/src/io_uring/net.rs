@@ -81,7 +81,6 @@ fn not_modelled(s: &mut Sim, req: Req) -> i32 {
 /// `EINVAL` for unknown `ioprio` flags or a non-zero `__pad3`; `EFAULT` when the buffer is not
 /// a user range (`import_ubuf`); [`ENOTMODELLED`] for what the module doc lists.
 pub fn io_send_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
-    let len = sqe32(sqe, sqe_off::LEN);
     let flags = sqe16(sqe, sqe_off::IOPRIO);
     if flags & !(IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_BUNDLE) != 0 {
         return Err(EINVAL);
@@ -99,19 +98,33 @@ pub fn io_send_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     {
         return Err(not_modelled(s, req));
     }
+    let extra = if msg_flags & MSG_DONTWAIT != 0 {
+        REQ_F_NOWAIT
+    } else {
+        0
+    };
+    sr_setup(s, req, sqe, flags, msg_flags, extra)
+}
+
+/// The part `io_sendmsg_prep` and `io_recvmsg_prep` share once their checks passed: without
+/// `IOSQE_BUFFER_SELECT` the buffer must be a user range (`import_ubuf` → `access_ok`, else
+/// `-EFAULT`); then the request keeps the descriptor, buffer, flags and buffer group.
+fn sr_setup(
+    s: &mut Sim,
+    req: Req,
+    sqe: &[u8],
+    flags: u16,
+    msg_flags: u32,
+    extra: u32,
+) -> Result<(), i32> {
     let addr = sqe64(sqe, sqe_off::ADDR);
+    let len = sqe32(sqe, sqe_off::LEN);
     let select = live!(s.req(req)).flags & REQ_F_BUFFER_SELECT != 0;
-    if !select {
-        let len = len.min(super::rw::MAX_RW_COUNT);
-        match addr.checked_add(u64::from(len)) {
-            Some(end) if end <= super::rw::TASK_SIZE_MAX => {}
-            _ => return Err(EFAULT),
-        }
+    if !select && !super::rw::user_range_ok(addr, u64::from(len.min(super::rw::MAX_RW_COUNT))) {
+        return Err(EFAULT);
     }
     let r = live!(s.req_mut(req));
-    if msg_flags & MSG_DONTWAIT != 0 {
-        r.flags |= REQ_F_NOWAIT;
-    }
+    r.flags |= extra;
     r.fd = sqe32(sqe, sqe_off::FD) as i32;
     r.op.addr = addr;
     r.op.len = len;
@@ -134,8 +147,6 @@ pub fn io_recv_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     if sqe64(sqe, sqe_off::OFF) != 0 || sqe32(sqe, sqe_off::SPLICE_FD_IN) != 0 {
         return Err(EINVAL);
     }
-    let addr = sqe64(sqe, sqe_off::ADDR);
-    let len = sqe32(sqe, sqe_off::LEN);
     let flags = sqe16(sqe, sqe_off::IOPRIO);
     if flags & !(IORING_RECVSEND_POLL_FIRST | IORING_RECV_MULTISHOT | IORING_RECVSEND_BUNDLE) != 0 {
         return Err(EINVAL);
@@ -158,24 +169,7 @@ pub fn io_recv_prep(s: &mut Sim, req: Req, sqe: &[u8]) -> Result<(), i32> {
     {
         return Err(not_modelled(s, req));
     }
-    if !select {
-        let l = len.min(super::rw::MAX_RW_COUNT);
-        match addr.checked_add(u64::from(l)) {
-            Some(end) if end <= super::rw::TASK_SIZE_MAX => {}
-            _ => return Err(EFAULT),
-        }
-    }
-    let r = live!(s.req_mut(req));
-    r.flags |= extra;
-    r.fd = sqe32(sqe, sqe_off::FD) as i32;
-    r.op.addr = addr;
-    r.op.len = len;
-    r.op.sr_flags = flags;
-    r.op.msg_flags = msg_flags;
-    r.op.done_io = 0;
-    r.op.buf_group = sqe16(sqe, sqe_off::BUF_INDEX);
-    r.op.kbuf = None;
-    Ok(())
+    sr_setup(s, req, sqe, flags, msg_flags, extra)
 }
 
 /// `io_accept_prep`.

@@ -88,7 +88,7 @@ pub const UIO_MAXIOV: u32 = 1024;
 
 /// Whether `addr..addr+len` lies below `TASK_SIZE_MAX` (`access_ok`: a user range; whether it
 /// is mapped is found out when bytes move).
-fn user_range_ok(addr: u64, len: u64) -> bool {
+pub fn user_range_ok(addr: u64, len: u64) -> bool {
     matches!(addr.checked_add(len), Some(end) if end <= TASK_SIZE_MAX)
 }
 
