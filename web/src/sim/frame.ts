@@ -268,28 +268,57 @@ export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
   };
 }
 
-/** The raw bytes of a ring's SQE array and CQE array, for the byte view. */
+/**
+ * The bytes of a ring's SQE and CQE slots at one frame, for the byte view. Not part of
+ * {@link Frame} (it would make every frame carry the whole ring), and not a copy of the whole
+ * arrays either (3 MiB for a 32768-entry ring, on every step): the slots asked for when it is
+ * read are copied at once, and any other slot is copied from the core's live memory on first
+ * use while that memory still holds this frame (null after the core has moved on).
+ */
 export interface RingBytes {
   sqeSize: number;
   cqeSize: number;
-  /** `sqEntries * sqeSize` bytes: the SQE array as userspace mapped it. */
-  sqes: Uint8Array;
-  /** `cqEntries * cqeSize` bytes: the CQE slots of the CQ ring. */
-  cqes: Uint8Array;
+  sqEntries: number;
+  cqEntries: number;
+  /** The `sqeSize` bytes of SQE slot `slot` (null: out of range, or no longer readable). */
+  sqe(slot: number): Uint8Array | null;
+  /** The `cqeSize` bytes of CQ slot `slot` (null: out of range, or no longer readable). */
+  cqe(slot: number): Uint8Array | null;
 }
 
 /**
- * Copies a ring's SQE and CQE arrays out of shared memory. Not part of {@link Frame} (it would
- * make every frame carry the whole ring); the store reads it for the frame on screen, whose
- * state is the core's live state after a seek.
+ * Reads the bytes of a ring's SQE slots `sqSlots` and CQ slots `cqSlots` out of shared memory
+ * now (the state of the frame on screen, the core's live state after a seek); other slots are
+ * read on demand while `live()` says the core's memory is still that state.
  */
-export function readRingBytes(r: IoUring): RingBytes {
-  const u8 = r.core.u8();
-  const cqes = r.ringsAddr + r.off.cq.cqes;
+export function readRingBytes(
+  r: IoUring,
+  live: () => boolean,
+  sqSlots: Iterable<number> = [],
+  cqSlots: Iterable<number> = [],
+): RingBytes {
+  const cqBase = r.ringsAddr + r.off.cq.cqes;
+  const { sqesAddr, sqeSize, cqeSize, sqEntries, cqEntries } = r;
+  const core = r.core;
+  const sq = new Map<number, Uint8Array>();
+  const cq = new Map<number, Uint8Array>();
+  const get = (m: Map<number, Uint8Array>, base: number, size: number, n: number, slot: number, now: boolean) => {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= n) return null;
+    const had = m.get(slot);
+    if (had) return had;
+    if (!now && !live()) return null;
+    const b = core.u8().slice(base + slot * size, base + (slot + 1) * size);
+    m.set(slot, b);
+    return b;
+  };
+  for (const s of sqSlots) get(sq, sqesAddr, sqeSize, sqEntries, s, true);
+  for (const s of cqSlots) get(cq, cqBase, cqeSize, cqEntries, s, true);
   return {
-    sqeSize: r.sqeSize,
-    cqeSize: r.cqeSize,
-    sqes: u8.slice(r.sqesAddr, r.sqesAddr + r.sqEntries * r.sqeSize),
-    cqes: u8.slice(cqes, cqes + r.cqEntries * r.cqeSize),
+    sqeSize,
+    cqeSize,
+    sqEntries,
+    cqEntries,
+    sqe: (slot) => get(sq, sqesAddr, sqeSize, sqEntries, slot, false),
+    cqe: (slot) => get(cq, cqBase, cqeSize, cqEntries, slot, false),
   };
 }
