@@ -193,7 +193,6 @@ export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
       sqRaw[slot * 4 + 2] === a8 &&
       sqRaw[slot * 4 + 3] === a9
     ) {
-      if (sqes) sqes.push(o);
       continue;
     }
     if (!sqOut) sqOut = (sqRaw as Uint32Array).slice();
@@ -206,12 +205,10 @@ export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
     const flags = dv.getUint8(a + 1);
     const fd = dv.getInt32(a + 4, true);
     const userData = dv.getBigUint64(a + 32, true);
-    if (o && o.opcode === opcode && o.flags === flags && o.fd === fd && o.userData === userData) {
-      if (sqes) sqes.push(o);
-      continue;
-    }
-    if (!sqes) sqes = p ? p.sqes.slice(0, slot) : [];
-    sqes.push({ slot, opcode, flags, fd, userData });
+    if (o && o.opcode === opcode && o.flags === flags && o.fd === fd && o.userData === userData) continue;
+    // Copied whole on the first change (a copy is cheaper than growing an array slot by slot).
+    if (!sqes) sqes = p ? p.sqes.slice() : [];
+    sqes[slot] = { slot, opcode, flags, fd, userData };
   }
   const cqW = r.cqeSize >> 2;
   const cqBase = (r.ringsAddr + r.off.cq.cqes) >> 2;
@@ -225,24 +222,21 @@ export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
       for (let k = 0; k < cqW; k++)
         if ((cqRaw as Uint32Array)[slot * cqW + k] !== u32[cqBase + slot * cqW + k]) diff = true;
     }
-    if (!diff) {
-      if (cqes) cqes.push(o as Cqe);
-      continue;
-    }
+    if (!diff) continue;
     if (!cqOut) cqOut = (cqRaw as Uint32Array).slice();
     for (let k = 0; k < cqW; k++) cqOut[slot * cqW + k] = u32[cqBase + slot * cqW + k] as number;
-    if (!cqes) cqes = p ? p.cqes.slice(0, slot) : [];
-    cqes.push(r.cqeAt(slot));
+    if (!cqes) cqes = p ? p.cqes.slice() : [];
+    cqes[slot] = r.cqeAt(slot);
   }
   let sqArray: number[] | null = null;
+  // The SQ index array's words, read straight from memory (it is 4-byte aligned in the rings).
+  const arrAt = r.ringsAddr + r.off.sq.array;
+  const arrW = (arrAt & 3) === 0 ? arrAt >> 2 : -1;
   for (let i = 0; i < r.sqEntries; i++) {
-    const v = r.sqArray(i);
-    if (p && p.sqArray[i] === v) {
-      if (sqArray) sqArray.push(v);
-      continue;
-    }
-    if (!sqArray) sqArray = p ? p.sqArray.slice(0, i) : [];
-    sqArray.push(v);
+    const v = arrW >= 0 ? (u32[arrW + i] as number) : r.sqArray(i);
+    if (p && p.sqArray[i] === v) continue;
+    if (!sqArray) sqArray = p ? p.sqArray.slice() : [];
+    sqArray[i] = v;
   }
   const sqFinal = sqes ?? (p as RingFrame).sqes;
   const cqFinal = cqes ?? (p as RingFrame).cqes;
