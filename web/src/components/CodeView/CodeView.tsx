@@ -195,12 +195,15 @@ function Source({
   current,
   ran = [line],
   main = true,
+  peek = false,
 }: {
   path: string;
   line: number;
   current: boolean;
   ran?: number[];
   main?: boolean;
+  /** Only the line itself, no context (a folded layer). */
+  peek?: boolean;
 }) {
   const text = sourceText(path);
   const lines = useMemo(() => (text ? highlightRust(text) : []), [text]);
@@ -212,8 +215,8 @@ function Source({
   // A window of the file around the lines that ran (and the line that wrote a hovered byte):
   // enough context to read, and a small table to redraw at every step.
   const marks = [...ran, line, ...(hoverLine ? [hoverLine] : [])];
-  const from = Math.max(1, Math.min(...marks) - CONTEXT);
-  const to = Math.min(lines.length, Math.max(...marks) + CONTEXT);
+  const from = peek ? line : Math.max(1, Math.min(...marks) - CONTEXT);
+  const to = peek ? line : Math.min(lines.length, Math.max(...marks) + CONTEXT);
   useLayoutEffect(() => {
     // Keep the lines that ran in view without scrolling the page (only this box scrolls).
     const el = box.current;
@@ -221,11 +224,11 @@ function Source({
     if (!el || !row) return;
     const top = row.offsetTop - Math.min(el.clientHeight / 4, 40);
     el.scrollTop = Math.max(0, top);
-  }, [first, line, path]);
+  }, [first, line, path, peek]);
   if (!text) return <p className="muted">The source {path} is not bundled with this page.</p>;
   return (
     <div
-      className="source"
+      className={peek ? 'source peek' : 'source'}
       ref={box}
       tabIndex={0}
       aria-label={`${path}, ${ran.length > 1 ? `lines ${ran.join(', ')}` : `line ${line}`}${current ? ' running now' : ' ran last'}`}
@@ -339,7 +342,12 @@ function RustLayer({
           {run.now ? ' runs now' : ' ran last'}
         </span>
       </LayerHead>
-      {!folded && <Source path={run.path} line={line} current={run.now} ran={run.lines} main={evPath === run.path} />}
+      {folded ? (
+        // Folded, the layer keeps the one line it ran last (the walkthrough's line, when it is here).
+        <Source path={run.path} line={line} current={run.now} ran={[line]} main={evPath === run.path} peek />
+      ) : (
+        <Source path={run.path} line={line} current={run.now} ran={run.lines} main={evPath === run.path} />
+      )}
     </section>
   );
 }
