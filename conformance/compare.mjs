@@ -512,8 +512,8 @@ const FDREF_INPUTS = ['fd', 'fd_ref', 'file', 'fd_kind'];
 
 /** Input fields of each step kind, besides `step` and `kind`. */
 const STEP_INPUTS = {
-  setup: ['entries', 'flags', 'cq_entries_requested'],
-  setup_probe: ['entries', 'flags', 'cq_entries_requested', 'wq_fd', 'wq_fd_ref'],
+  setup: ['entries', 'flags', 'cq_entries_requested', 'sq_thread_idle', 'sq_thread_cpu'],
+  setup_probe: ['entries', 'flags', 'cq_entries_requested', 'wq_fd', 'wq_fd_ref', 'sq_thread_idle', 'sq_thread_cpu'],
   register: ['opcode', 'opcode_num', 'nr_args', 'files', 'iovecs', 'arg', 'buf_reg'],
   buf_ring_add: ['ring', 'ring_entries', 'bufs'],
   publish: ['sqes'],

@@ -14,7 +14,8 @@
 // step or a WRITE wakes it; at most one READ is in flight, so a wake-up never has two
 // readers racing for the same bytes), queue TIMEOUTs that end by completion count (their
 // 10 s timers never fire during a program), guard READs with LINK_TIMEOUTs, and
-// ASYNC_CANCEL / TIMEOUT_REMOVE pending user_data values. They also SEND on an AF_UNIX
+// ASYNC_CANCEL / TIMEOUT_REMOVE pending user_data values, the cancels also by file, opcode or
+// any request, one or all (IORING_ASYNC_CANCEL_* flags). They also SEND on an AF_UNIX
 // stream pair and RECV on its other end (a RECV on the empty socket waits through async poll
 // until a SEND or a write(2) to the peer wakes it; MSG_DONTWAIT, MSG_WAITALL, MSG_PEEK; at most
 // one RECV waits), and POLL_ADD the sockets. Requests that
@@ -403,6 +404,15 @@ async function program(seed) {
             op_flags: r.chance(10) ? 2 ** 31 : 0,
           });
           if (what === 'remove') q.flags &= ~IOSQE_FIXED_FILE;
+          if (what === 'cancel' && r.chance(60)) {
+            // IORING_ASYNC_CANCEL_* flags: ALL 1, FD 2, ANY 4, FD_FIXED 8, USERDATA 16, OP 32
+            // (FD names a pipe end or nothing; OP takes the opcode in len); ANY with FD or OP
+            // is refused at prep.
+            q.op_flags = r.pick([1, 4, 5, 2, 3, 18, 19, 10, 11, 32, 33, 48, 49, 6, 36, 16, 17]);
+            if (q.op_flags & 2) Object.assign(q, r.chance(85) ? fileRef(r.chance(70) ? 'pipe_r' : 'pipe_w') : {});
+            if (q.op_flags & 2 && q.fd_ref === 'literal') q.fd = r.pick([9999, -1, 0]);
+            if (q.op_flags & 32) q.len = r.pick([22, 6, 11, 23, 0]);
+          }
         }
       }
       const validOp = [0, 1, 2, 4, 5, 46, 6, 7, 11, 12, 14, 15, 22, 23, 26, 27].includes(q.opcode);

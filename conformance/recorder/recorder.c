@@ -996,6 +996,9 @@ static void st_note(struct trace *t, const char *fmt, ...)
 	step_end(t, 0);
 }
 
+/* sq_thread_idle / sq_thread_cpu for the next st_setup or st_setup_probe (then reset to 0). */
+static unsigned g_sq_idle, g_sq_cpu;
+
 static void emit_setup_inputs(struct jw *w, unsigned entries, unsigned flags, unsigned cq_req)
 {
 	jw_int(w, "entries", entries);
@@ -1003,6 +1006,10 @@ static void emit_setup_inputs(struct jw *w, unsigned entries, unsigned flags, un
 	jw_names(w, "flags_names", flags, setup_flag_names, ARRAY_SIZE(setup_flag_names));
 	if (flags & IORING_SETUP_CQSIZE)
 		jw_int(w, "cq_entries_requested", cq_req);
+	if ((flags & (IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF)) || g_sq_idle || g_sq_cpu) {
+		jw_int(w, "sq_thread_idle", g_sq_idle);
+		jw_int(w, "sq_thread_cpu", g_sq_cpu);
+	}
 }
 
 static int check_available(struct trace *t, int ret)
@@ -1053,6 +1060,8 @@ static int st_setup(struct trace *t, unsigned entries, unsigned flags, unsigned 
 	p.flags = flags;
 	if (flags & IORING_SETUP_CQSIZE)
 		p.cq_entries = cq_req;
+	p.sq_thread_idle = g_sq_idle;
+	p.sq_thread_cpu = g_sq_cpu;
 	int fd = sys_io_uring_setup(entries, &p);
 	int ret = fd < 0 ? -errno : 0;
 	if (!check_available(t, ret))
@@ -1093,6 +1102,8 @@ static int st_setup_probe_wq(struct trace *t, unsigned entries, unsigned flags, 
 	p.flags = flags;
 	if (flags & IORING_SETUP_CQSIZE)
 		p.cq_entries = cq_req;
+	p.sq_thread_idle = g_sq_idle;
+	p.sq_thread_cpu = g_sq_cpu;
 	if (flags & IORING_SETUP_ATTACH_WQ)
 		p.wq_fd = wq == -2 ? (unsigned)t->r.fd : (unsigned)wq;
 	int fd = sys_io_uring_setup(entries, &p);
@@ -4945,6 +4956,370 @@ static void sc_net_recv_multishot_ring(struct trace *t)
 	q(t, sqe_target(RS_OP_ASYNC_CANCEL, 3, 2));
 	submit_reap(t, 1, 2);
 	st_ring_close(t, NULL);
+}
+
+/* ---- ASYNC_CANCEL flags ---- */
+
+#define RS_CANCEL_ALL 0x1u
+#define RS_CANCEL_FD 0x2u
+#define RS_CANCEL_ANY 0x4u
+#define RS_CANCEL_FD_FIXED 0x8u
+#define RS_CANCEL_USERDATA 0x10u
+#define RS_CANCEL_OP 0x20u
+
+static struct sqe sqe_cancel(uint64_t ud, uint64_t target, uint32_t flags)
+{
+	struct sqe s = sqe_target(RS_OP_ASYNC_CANCEL, ud, target);
+	s.op_flags = flags;
+	return s;
+}
+
+static struct sqe sqe_cancel_fd(struct trace *t, uint64_t ud, const char *id, uint64_t target, uint32_t flags)
+{
+	struct sqe s = sqe_cancel(ud, target, flags | RS_CANCEL_FD);
+	sqe_file(t, &s, id);
+	return s;
+}
+
+static void sc_cancel_all(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	for (int i = 0; i < 3; i++)
+		q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 7));
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 8));
+	st_enter(t, 4, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_cancel(20, 7, RS_CANCEL_ALL));
+	submit_reap(t, 1, 4);
+	q(t, sqe_cancel(21, 7, RS_CANCEL_ALL));
+	submit_reap(t, 1, 1);
+	q(t, sqe_cancel(22, 8, 0));
+	submit_reap(t, 1, 2);
+	q(t, sqe_cancel(23, 8, 0));
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cancel_any(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 1));
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 2));
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, 0, 3));
+	q(t, sqe_timeout(4, 10, 0, 0, 0));
+	st_enter(t, 4, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_cancel(9, 0, RS_CANCEL_ANY));
+	submit_reap(t, 1, 5);
+	q(t, sqe_cancel(10, 0, RS_CANCEL_ANY));
+	submit_reap(t, 1, 1);
+	struct sqe s = sqe_cancel_fd(t, 11, "pipe_r", 0, RS_CANCEL_ANY);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_cancel(12, 0, RS_CANCEL_ANY | RS_CANCEL_OP);
+	s.len = RS_OP_READ;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cancel_fd(struct trace *t)
+{
+	if (file_pipe(t, "a_r", "a_w") < 0 || file_pipe(t, "b_r", "b_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "a_r", "b", 64, 64, 0, 1));
+	q(t, sqe_rw(t, RS_OP_READ, "a_r", "b", 64, 64, 0, 2));
+	q(t, sqe_poll(t, "a_r", RS_POLLIN, 0, 3));
+	q(t, sqe_rw(t, RS_OP_READ, "b_r", "b", 64, 64, 0, 4));
+	q(t, sqe_timeout(5, 10, 0, 0, 0));
+	st_enter(t, 5, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_cancel_fd(t, 10, "a_r", 0, 0));
+	submit_reap(t, 1, 2);
+	q(t, sqe_cancel_fd(t, 11, "a_r", 0, RS_CANCEL_ALL));
+	submit_reap(t, 1, 3);
+	q(t, sqe_cancel_fd(t, 12, "b_r", 99, RS_CANCEL_USERDATA));
+	submit_reap(t, 1, 1);
+	q(t, sqe_cancel_fd(t, 13, "b_r", 4, RS_CANCEL_USERDATA));
+	submit_reap(t, 1, 2);
+	q(t, sqe_cancel_fd(t, 14, "a_w", 0, 0));
+	submit_reap(t, 1, 1);
+	q(t, sqe_cancel_fd(t, 15, "a_w", 0, RS_CANCEL_ALL));
+	submit_reap(t, 1, 1);
+	struct sqe s = sqe_cancel(16, 0, RS_CANCEL_FD);
+	sqe_fd_literal(&s, 9999, "unopened", "no such descriptor");
+	q(t, s);
+	submit_reap(t, 1, 1);
+	q(t, sqe_cancel(17, 5, 0));
+	submit_reap(t, 1, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cancel_fd_fixed(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	const char *ids[] = { "pipe_r" };
+	st_register_files(t, ids, 1, "table index 0 = the pipe's read end");
+	struct sqe s = sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 1);
+	s.flags |= IOSQE_FIXED_FILE;
+	sqe_fd_literal(&s, 0, "fixed_index", "registered index 0");
+	q(t, s);
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 2));
+	st_enter(t, 2, 0, 0, -1);
+	st_reap(t, -1);
+	s = sqe_cancel(10, 0, RS_CANCEL_FD | RS_CANCEL_FD_FIXED | RS_CANCEL_ALL);
+	sqe_fd_literal(&s, 0, "fixed_index", "registered index 0: the same file as descriptor pipe_r");
+	q(t, s);
+	submit_reap(t, 1, 3);
+	s = sqe_cancel(11, 0, RS_CANCEL_FD | RS_CANCEL_FD_FIXED);
+	sqe_fd_literal(&s, 5, "fixed_index", "index 5: outside the 1-entry table");
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_cancel(12, 0, RS_CANCEL_FD_FIXED);
+	q(t, s);
+	submit_reap(t, 1, 1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cancel_op(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 1));
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, 0, 2));
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "b", 64, 64, 0, 3));
+	q(t, sqe_timeout(4, 10, 0, 0, 0));
+	st_enter(t, 4, 0, 0, -1);
+	st_reap(t, -1);
+	struct sqe s = sqe_cancel(10, 0, RS_CANCEL_OP | RS_CANCEL_ALL);
+	s.len = RS_OP_READ;
+	q(t, s);
+	submit_reap(t, 1, 3);
+	s = sqe_cancel(11, 2, RS_CANCEL_OP | RS_CANCEL_USERDATA);
+	s.len = RS_OP_READ;
+	q(t, s);
+	submit_reap(t, 1, 1);
+	s = sqe_cancel(12, 2, RS_CANCEL_OP | RS_CANCEL_USERDATA);
+	s.len = RS_OP_POLL_ADD;
+	q(t, s);
+	submit_reap(t, 1, 2);
+	s = sqe_cancel(13, 0, RS_CANCEL_OP);
+	s.len = RS_OP_TIMEOUT;
+	q(t, s);
+	submit_reap(t, 1, 2);
+	st_ring_close(t, NULL);
+}
+
+static void sc_cancel_poll_all(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !need_ring(t, 16, 0, 0))
+		return;
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, RS_POLL_ADD_MULTI, 5));
+	q(t, sqe_poll(t, "pipe_r", RS_POLLIN, 0, 5));
+	q(t, sqe_timeout(5, 10, 0, 0, 0));
+	st_enter(t, 3, 0, 0, -1);
+	st_reap(t, -1);
+	q(t, sqe_cancel(20, 5, RS_CANCEL_ALL));
+	submit_reap(t, 1, 4);
+	q(t, sqe_timeout(6, 10, 0, 0, 0));
+	q(t, sqe_timeout(6, 10, 0, 0, 0));
+	st_enter(t, 2, 0, 0, -1);
+	q(t, sqe_cancel(21, 6, 0));
+	submit_reap(t, 1, 2);
+	q(t, sqe_cancel(22, 6, RS_CANCEL_ALL));
+	submit_reap(t, 1, 2);
+	st_ring_close(t, NULL);
+}
+
+/* ---- SQPOLL ---- */
+
+/* An SQPOLL ring with sq_thread_idle `idle_ms` (and `cpu` with SQ_AFF in `flags`). */
+static int need_sqpoll(struct trace *t, unsigned entries, unsigned flags, unsigned cq_req, unsigned idle_ms, unsigned cpu)
+{
+	g_sq_idle = idle_ms;
+	g_sq_cpu = cpu;
+	int ok = need_ring(t, entries, IORING_SETUP_SQPOLL | flags, cq_req);
+	g_sq_idle = g_sq_cpu = 0;
+	return ok;
+}
+
+static int probe_sq(struct trace *t, unsigned flags, unsigned idle_ms, unsigned cpu, const char *why)
+{
+	g_sq_idle = idle_ms;
+	g_sq_cpu = cpu;
+	int ret = st_setup_probe(t, 4, flags, 0, why);
+	g_sq_idle = g_sq_cpu = 0;
+	return ret;
+}
+
+/* The SQ thread races the recorder between a publish and the next look at the ring. */
+static void sq_publish_racy(struct trace *t)
+{
+	st_publish(t);
+	tr_ignore_last(t, "/state", "the SQ thread, awake on another CPU, may consume the SQEs before the recorder looks");
+}
+
+/*
+ * A new SQ thread starts with its idle deadline at 0, so its first pass finds it passed and it
+ * goes to sleep at once (IORING_SQ_NEED_WAKEUP) unless SQEs are already there: the setup
+ * step's state races it, a sleep makes it certain, and the first SQEs need a wake-up.
+ */
+static int sq_start(struct trace *t, unsigned entries, unsigned cq_req, unsigned idle_ms)
+{
+	if (!need_sqpoll(t, entries, cq_req ? IORING_SETUP_CQSIZE : 0, cq_req, idle_ms, 0))
+		return 0;
+	tr_ignore_last(t, "/state/sq_flags", "the new SQ thread sets NEED_WAKEUP on another CPU, racing the recorder");
+	st_sleep(t, 50, "the new SQ thread's idle deadline (0) has passed: it sleeps at once");
+	st_state(t, "IORING_SQ_NEED_WAKEUP set before any SQE");
+	return !t->failed;
+}
+
+static void sq_wake(struct trace *t, unsigned to_submit)
+{
+	st_enter(t, to_submit, 0, IORING_ENTER_SQ_WAKEUP, -1);
+	tr_ignore_last(t, "/state", "the woken SQ thread races the return of io_uring_enter");
+}
+
+static void sc_sqpoll_basic(struct trace *t)
+{
+	if (!sq_start(t, 4, 0, 1000))
+		return;
+	q(t, sqe_nop(1));
+	sq_wake(t, 1);
+	st_sleep(t, 100, "the woken SQ thread consumes the SQE and posts its CQE");
+	st_state(t, "SQ head 1, CQ tail 1, NEED_WAKEUP clear: the thread spins for sq_thread_idle (1 s)");
+	st_reap(t, -1);
+	queue_nops(t, 3, 2);
+	sq_publish_racy(t);
+	st_sleep(t, 100, "three more with no system call at all: only the SQ tail store");
+	st_state(t, "SQ head 4, CQ tail 4");
+	st_reap(t, -1);
+	q(t, sqe_nop(5));
+	sq_publish_racy(t);
+	st_sleep(t, 100, "again");
+	st_state(t, "SQ head 5, CQ tail 5");
+	st_reap(t, -1);
+	st_ring_close(t, "the last reference goes: the SQ thread is stopped");
+}
+
+static void sc_sqpoll_idle_wakeup(struct trace *t)
+{
+	if (!sq_start(t, 4, 0, 500))
+		return;
+	q(t, sqe_nop(1));
+	sq_wake(t, 1);
+	st_sleep(t, 100, "the SQ thread submits the NOP");
+	st_state(t, "CQ tail 1, the thread awake (NEED_WAKEUP clear)");
+	st_reap(t, -1);
+	st_sleep(t, 1500, "nothing to do for longer than sq_thread_idle (500 ms): the thread goes to sleep");
+	st_state(t, "IORING_SQ_NEED_WAKEUP set");
+	q(t, sqe_nop(2));
+	st_publish(t);
+	st_sleep(t, 100, "the sleeping thread does not see the new SQE");
+	st_state(t, "SQ head still 1, no CQE");
+	sq_wake(t, 1);
+	st_sleep(t, 100, "the woken thread submits");
+	st_state(t, "SQ head 2, CQ tail 2, NEED_WAKEUP clear again");
+	st_reap(t, -1);
+	st_sleep(t, 1500, "idle again");
+	st_state(t, "NEED_WAKEUP set");
+	sq_wake(t, 0);
+	st_sleep(t, 100, "woken with nothing to submit, the thread stays awake for sq_thread_idle");
+	st_state(t, "NEED_WAKEUP clear");
+	st_sleep(t, 1500, "and sleeps again");
+	st_state(t, "NEED_WAKEUP set");
+	st_ring_close(t, NULL);
+}
+
+static void sc_sqpoll_enter(struct trace *t)
+{
+	if (!sq_start(t, 4, 0, 1000))
+		return;
+	queue_nops(t, 2, 1);
+	st_enter(t, 2, 2, GETEV, 50);
+	st_note(t, "ret 2 (to_submit as passed) although the sleeping thread consumed nothing: the wait timed out");
+	st_reap(t, -1);
+	sq_wake(t, 0);
+	st_sleep(t, 100, "the woken thread submits both");
+	st_state(t, NULL);
+	st_reap(t, -1);
+	st_enter(t, 5, 0, 0, -1);
+	st_enter(t, 0, 0, 0, -1);
+	st_enter(t, 3, 0, IORING_ENTER_SQ_WAIT, -1);
+	st_enter(t, 0, 1, GETEV, 20);
+	q(t, sqe_nop(3));
+	st_publish(t);
+	st_enter(t, 1, 1, GETEV, -1);
+	tr_ignore_last(t, "/state/sq_flags", "informational");
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sqpoll_sq_wait(struct trace *t)
+{
+	if (!sq_start(t, 4, 0, 20))
+		return;
+	queue_nops(t, 4, 1);
+	st_publish(t);
+	st_state(t, "the SQ ring is full; the thread sleeps");
+	st_enter(t, 0, 0, IORING_ENTER_SQ_WAKEUP | IORING_ENTER_SQ_WAIT, -1);
+	tr_ignore_last(t, "/state/sq_flags", "the woken thread clears NEED_WAKEUP on its own CPU");
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sqpoll_cq_overflow(struct trace *t)
+{
+	if (!sq_start(t, 2, 0, 1000))
+		return;
+	sq_wake(t, 0);
+	for (int i = 0; i < 3; i++) {
+		queue_nops(t, 2, 1 + 2 * i);
+		sq_publish_racy(t);
+		st_sleep(t, 100, "the SQ thread submits two NOPs; nobody reaps");
+		st_state(t, NULL);
+	}
+	st_reap(t, -1);
+	st_state(t, "IORING_SQ_CQ_OVERFLOW still set: nothing flushed the overflow list");
+	st_enter(t, 0, 0, 0, -1);
+	st_note(t, "an enter without GETEVENTS flushes nothing, SQPOLL or not");
+	st_reap(t, -1);
+	st_enter(t, 0, 0, GETEV, -1);
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sqpoll_pipe_read(struct trace *t)
+{
+	if (file_pipe(t, "pipe_r", "pipe_w") < 0 || !sq_start(t, 4, 0, 500))
+		return;
+	q(t, sqe_rw(t, RS_OP_READ, "pipe_r", "in", 64, 64, 0, 1));
+	sq_wake(t, 1);
+	st_sleep(t, 100, "the SQ thread issues the READ: the pipe is empty, poll is armed");
+	st_state(t, "SQ head 1, no CQE");
+	st_sleep(t, 1500, "the thread goes to sleep (sq_thread_idle 500 ms)");
+	st_state(t, "NEED_WAKEUP set");
+	sys_write_bytes(t, "pipe_w", 10, "the wake-up queues task_work for the SQ thread, which wakes to run it");
+	tr_ignore_last(t, "/state", "the SQ thread runs the task_work on another CPU, racing the return of write()");
+	st_sleep(t, 100, "the READ completed by the SQ thread's task_work");
+	st_state(t, "CQ tail 1, NEED_WAKEUP clear");
+	st_reap(t, -1);
+	st_ring_close(t, NULL);
+}
+
+static void sc_sqpoll_setup(struct trace *t)
+{
+	probe_sq(t, IORING_SETUP_SQ_AFF, 0, 0, "SQ_AFF without SQPOLL: -EINVAL");
+	probe_sq(t, IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF, 0, 0, "pinned to CPU 0");
+	probe_sq(t, IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF, 0, 4096, "CPU 4096 >= nr_cpu_ids: -EINVAL");
+	probe_sq(t, IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF, 0, 0xffffffffu, "CPU -1: -EINVAL");
+	probe_sq(t, IORING_SETUP_SQPOLL, 0, 4096, "sq_thread_cpu is ignored without SQ_AFF");
+	probe_sq(t, IORING_SETUP_SQPOLL, 0xffffffffu, 0, "any sq_thread_idle is accepted");
+	probe_sq(t, IORING_SETUP_SQPOLL | IORING_SETUP_TASKRUN_FLAG, 0, 0, "SQPOLL|TASKRUN_FLAG: -EINVAL");
+	probe_sq(t, IORING_SETUP_SQPOLL | IORING_SETUP_SINGLE_ISSUER, 0, 0, "SQPOLL|SINGLE_ISSUER: ok");
 }
 
 #include "scenarios.h"

@@ -276,6 +276,21 @@ static const struct scenario scenarios[] = {
 	{ "poll_add_multishot", sc_poll_add_multishot, "Multishot POLL_ADD on a pipe: one CQE with IORING_CQE_F_MORE per write(), POLL_REMOVE and ASYNC_CANCEL end it with -ECANCELED (no F_MORE), -ENOENT for an unknown user_data." },
 	{ "poll_add_files", sc_poll_add_files, "POLL_ADD on files without ->poll (a regular file, /dev/null: DEFAULT_POLLMASK at once, -EINVAL for no events) and on an eventfd (POLLOUT at once; a zero write completes a POLLIN poll with the wake-up key although the counter stays 0; ASYNC_CANCEL of a waiting poll)." },
 	{ "poll_multishot_cq_full", sc_poll_multishot_cq_full, "A multishot POLL_ADD on a ring with a 2-entry CQ: the third wake-up finds no room for an F_MORE CQE, so the poll ends and its last CQE overflows." },
+	/* ASYNC_CANCEL flags */
+	{ "cancel_all", sc_cancel_all, "ASYNC_CANCEL with IORING_ASYNC_CANCEL_ALL: three READs waiting on a pipe with user_data 7 are all cancelled (res 3); again: res 0, not -ENOENT; without ALL one at a time, then -ENOENT." },
+	{ "cancel_any", sc_cancel_any, "IORING_ASYNC_CANCEL_ANY: two waiting READs, a POLL_ADD and a TIMEOUT all cancelled (res 4); again 0; ANY with FD or OP -EINVAL." },
+	{ "cancel_fd", sc_cancel_fd, "IORING_ASYNC_CANCEL_FD: the first request on a pipe, then ALL on it (a READ and a POLL_ADD), FD with USERDATA (both must match), a file with nothing pending, fd 9999 -EBADF; timeouts are not searched by file." },
+	{ "cancel_fd_fixed", sc_cancel_fd_fixed, "IORING_ASYNC_CANCEL_FD_FIXED: a registered index names the same file as the descriptor, so READs submitted either way match; an index outside the table -EBADF; FD_FIXED without FD matches by user_data." },
+	{ "cancel_op", sc_cancel_op, "IORING_ASYNC_CANCEL_OP: ALL READs but not the POLL_ADD or the TIMEOUT; OP with USERDATA must match both; the TIMEOUT by opcode." },
+	{ "cancel_poll_all", sc_cancel_poll_all, "CANCEL_ALL by user_data across tables: a multishot and a one-shot POLL_ADD and a TIMEOUT sharing user_data 5 (res 3); two TIMEOUTs sharing user_data 6, one then the rest." },
+	/* SQPOLL */
+	{ "sqpoll_basic", sc_sqpoll_basic, "SQPOLL ring, sq_thread_idle 1000 ms: a NOP, then three, published with no system call; the SQ thread consumes them and posts the CQEs." },
+	{ "sqpoll_idle_wakeup", sc_sqpoll_idle_wakeup, "SQPOLL, sq_thread_idle 500 ms: the thread goes to sleep and sets IORING_SQ_NEED_WAKEUP; a published SQE waits until io_uring_enter(IORING_ENTER_SQ_WAKEUP) wakes it; woken with nothing to do it sleeps again after the idle time." },
+	{ "sqpoll_enter", sc_sqpoll_enter, "io_uring_enter on an SQPOLL ring returns to_submit as passed (5 with nothing queued), waits with GETEVENTS, SQ_WAIT on a ring with room returns at once." },
+	{ "sqpoll_sq_wait", sc_sqpoll_sq_wait, "SQPOLL: a full SQ ring with the thread asleep; io_uring_enter(SQ_WAKEUP|SQ_WAIT) wakes it and returns once it consumed the SQEs (and posted the CQEs)." },
+	{ "sqpoll_cq_overflow", sc_sqpoll_cq_overflow, "SQPOLL, CQ of 4: six NOPs without reaping overflow; IORING_SQ_CQ_OVERFLOW is set; a GETEVENTS enter flushes." },
+	{ "sqpoll_pipe_read", sc_sqpoll_pipe_read, "SQPOLL: a READ on an empty pipe issued by the SQ thread; a write() wakes the sleeping thread with task_work and it posts the CQE." },
+	{ "sqpoll_setup", sc_sqpoll_setup, "SQPOLL setup: SQ_AFF without SQPOLL and CPUs 4096 / -1 -EINVAL; CPU 0 ok; sq_thread_cpu ignored without SQ_AFF; any idle; TASKRUN_FLAG -EINVAL; SINGLE_ISSUER ok." },
 	{ "async_cancel", sc_async_cancel, "ASYNC_CANCEL by user_data: a READ waiting on a pipe, an unknown user_data (-ENOENT), a pending TIMEOUT, an unknown cancel flag." },
 	/* READV/WRITEV, registered buffers, probe, setup flags */
 	{ "readv_regular_file", sc_readv_regular_file,

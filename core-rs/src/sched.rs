@@ -20,6 +20,7 @@
 //! where nothing sleeps.
 
 use crate::include::io_uring_types::Req;
+use crate::io_uring::sqpoll::{self, SqUnit};
 use crate::io_uring::{self, enter, tw};
 use crate::sim::{with, Sim, Timer, WorkItem};
 use crate::trace::{Ctx, Event};
@@ -43,6 +44,8 @@ pub enum StepKind {
     TaskWork = 4,
     /// A timer fired.
     Timer = 5,
+    /// An SQPOLL thread ran.
+    SqThread = 6,
 }
 
 enum Unit {
@@ -56,12 +59,30 @@ enum Unit {
     Timer(Timer),
     Timeout(u64),
     Deadlock,
+    Sq(u32, SqUnit, u64),
 }
 
 fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
+    // An SQPOLL thread's pass runs to its end on its own CPU (under `uring_lock`, up to the SQ
+    // head store) before a task it woke gets to run.
+    let sq = sqpoll::pick(s);
+    if let Some((r, u @ SqUnit::Pass, due)) = sq {
+        if due <= s.clock_ns && sqpoll::in_pass(s, r) {
+            return Some(Unit::Sq(r, u, due));
+        }
+    }
     if let Some(c) = &s.linux.task.sys {
-        if c.phase != enter::Phase::Sleeping || enter::should_wake(s) {
+        let sq_wait =
+            c.phase == enter::Phase::SqWait && c.waited && sqpoll::sq_wait_blocks(s, c.ring);
+        if !sq_wait && (c.phase != enter::Phase::Sleeping || enter::should_wake(s)) {
             return Some(Unit::Syscall);
+        }
+    }
+    // SQPOLL threads run on CPUs of their own: a pass in progress goes on at once; a new
+    // pass, a wake-up and going idle are due at their time (like timers, below).
+    if let Some((r, u, due)) = sq {
+        if due <= s.clock_ns {
+            return Some(Unit::Sq(r, u, due));
         }
     }
     if let Some((req, serial)) = s.io_uring.iowq.pop_front() {
@@ -106,6 +127,17 @@ fn pick(s: &mut Sim, horizon: Option<u64>) -> Option<Unit> {
     // The tick that runs COOP_TASKRUN task_work of a task running in user mode, if it comes
     // before any timer.
     let first_timer = s.linux.timers.iter().map(|t| t.deadline_ns).min();
+    if let Some((r, u, due)) = sq {
+        let before = |t: Option<u64>| t.map_or(true, |t| due <= t);
+        if within(due)
+            && before(first_timer)
+            && before(s.linux.task.sleep_end)
+            && before(s.linux.task.tw_tick_due)
+            && before(enter::deadline(s))
+        {
+            return Some(Unit::Sq(r, u, due));
+        }
+    }
     if let Some(due) = s.linux.task.tw_tick_due {
         if s.linux.task.sys.is_none()
             && !s.linux.task.sleeping
@@ -283,6 +315,15 @@ pub fn step_until(horizon: Option<u64>) -> StepKind {
             with(enter::interrupt_deadlocked_wait);
             StepKind::Syscall
         }
+        Unit::Sq(ring, u, due) => {
+            with(|s| {
+                if due > s.clock_ns {
+                    s.clock_ns = due;
+                }
+            });
+            sqpoll::run_unit(ring, u);
+            StepKind::SqThread
+        }
     }
 }
 
@@ -402,6 +443,7 @@ pub fn task_state(s: &Sim) -> u32 {
         None if s.linux.task.sleeping => 2,
         None => 0,
         Some(c) if c.phase == enter::Phase::Sleeping => 2,
+        Some(c) if c.phase == enter::Phase::SqWait && c.waited => 2,
         Some(_) => 1,
     }
 }

@@ -245,6 +245,7 @@ struct Ring {
     sqes: usize,
     sq_head: u32,
     sq_tail: u32,
+    sq_flags: u32,
     cq_head: u32,
     cq_tail: u32,
     cqes: u32,
@@ -254,7 +255,13 @@ struct Ring {
 }
 
 impl Ring {
-    fn queue_init(mem: &mut Mem, entries: u32, mut flags: u32, cq_entries: Option<u32>) -> Ring {
+    fn queue_init(
+        mem: &mut Mem,
+        entries: u32,
+        mut flags: u32,
+        cq_entries: Option<u32>,
+        sq_thread_idle: Option<u32>,
+    ) -> Ring {
         if cq_entries.is_some() {
             flags |= IORING_SETUP_CQSIZE;
         }
@@ -262,6 +269,9 @@ impl Ring {
         mem.write(p + params_off::FLAGS, &flags.to_le_bytes());
         if let Some(c) = cq_entries {
             mem.write(p + params_off::CQ_ENTRIES, &c.to_le_bytes());
+        }
+        if let Some(i) = sq_thread_idle {
+            mem.write(p + params_off::SQ_THREAD_IDLE, &i.to_le_bytes());
         }
         let fd = io_uring_setup(entries, p);
         assert!(fd >= 0, "io_uring_setup failed: {}", fd);
@@ -278,6 +288,7 @@ impl Ring {
             sqes,
             sq_head: u(so),
             sq_tail: u(so + 4),
+            sq_flags: u(so + 16),
             cq_head: u(co),
             cq_tail: u(co + 4),
             cqes: u(co + 20),
@@ -598,15 +609,34 @@ impl Runtime {
             "submit" => {
                 let n = self.ring.flush_sq();
                 let wait = op.get("wait").and_then(Json::num).unwrap_or(0.0) as u32;
-                self.begin(
-                    n,
-                    wait,
-                    if wait > 0 { IORING_ENTER_GETEVENTS } else { 0 },
-                    0,
-                    0,
-                );
+                let mut flags = if wait > 0 { IORING_ENTER_GETEVENTS } else { 0 };
+                if self.ring.flags & IORING_SETUP_SQPOLL != 0 {
+                    // liburing's sq_ring_needs_enter, as web/src/scenario/runtime.ts.
+                    if rd32(self.ring.rings + self.ring.sq_flags as usize) & IORING_SQ_NEED_WAKEUP
+                        != 0
+                    {
+                        flags |= IORING_ENTER_SQ_WAKEUP;
+                    } else if wait == 0 {
+                        return (
+                            format!(
+                                "{} SQEs published for the awake SQ thread: no system call",
+                                n
+                            ),
+                            None,
+                        );
+                    }
+                }
+                self.begin(n, wait, flags, 0, 0);
+                let wake = if flags & IORING_ENTER_SQ_WAKEUP != 0 {
+                    ", SQ_WAKEUP"
+                } else {
+                    ""
+                };
                 (
-                    format!("io_uring_enter(to_submit {}, min_complete {})", n, wait),
+                    format!(
+                        "io_uring_enter(to_submit {}, min_complete {}{})",
+                        n, wait, wake
+                    ),
                     None,
                 )
             }
@@ -920,7 +950,11 @@ fn run(scenario: &Json) -> String {
         flags |= setup_bit(f.str().unwrap());
     }
     let cq = ring.get("cq_entries").and_then(Json::num).map(|v| v as u32);
-    let r = Ring::queue_init(&mut mem, entries, flags, cq);
+    let idle = ring
+        .get("sq_thread_idle")
+        .and_then(Json::num)
+        .map(|v| v as u32);
+    let r = Ring::queue_init(&mut mem, entries, flags, cq, idle);
     let mut rt = Runtime {
         mem,
         ring: r,

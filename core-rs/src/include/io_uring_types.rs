@@ -407,6 +407,15 @@ pub struct OpData {
     pub head: Option<(u32, u32)>,
     /// `TIMEOUT_REMOVE` / `ASYNC_CANCEL`: the user_data to look for (`sqe->addr`).
     pub target: u64,
+    /// `ASYNC_CANCEL`: `sqe->cancel_flags` (`IORING_ASYNC_CANCEL_*`).
+    pub cancel_flags: u32,
+    /// `ASYNC_CANCEL` with `IORING_ASYNC_CANCEL_FD`: the descriptor (`sqe->fd`).
+    pub cancel_fd: i32,
+    /// `ASYNC_CANCEL` with `IORING_ASYNC_CANCEL_OP`: the opcode (`sqe->len`).
+    pub cancel_op: u8,
+    /// `req->cancel_seq` with `REQ_F_CANCEL_SEQ`: the cancel round that matched this request
+    /// already (`io_cancel_match_sequence`), so a CANCEL_ALL/ANY counts it once.
+    pub cancel_seq: Option<u32>,
     /// SEND/RECV: `sr->msg_flags` (`MSG_*`).
     pub msg_flags: u32,
     /// SEND/RECV: `sr->flags` (`IORING_RECVSEND_*`, `IORING_RECV_MULTISHOT`, from `ioprio`);
@@ -486,6 +495,8 @@ pub struct RingOps {
     /// `ctx->submit_state.cq_flush`: an auxiliary CQE (a multishot poll's) was posted and the
     /// CQ tail must be published at the end of the task_work batch.
     pub cq_flush: bool,
+    /// `ctx->cancel_seq`: the last cancel round's number.
+    pub cancel_seq: u32,
     /// The user segments each read/write request imported (`io->iter` of its
     /// `struct io_async_rw`: one `(base, len)` for READ/WRITE and the fixed opcodes, the iovec
     /// array for READV/WRITEV), by slab index; replaced at every prep.
@@ -533,6 +544,9 @@ pub enum Phase {
     /// IOPOLL ring: one iteration unit of the `io_iopoll_check` loop (task_work, then one
     /// `io_do_iopoll` pass).
     IoPoll,
+    /// SQPOLL ring, `IORING_ENTER_SQ_WAIT`: `io_sqpoll_wait_sq` sleeps while the SQ ring is
+    /// full.
+    SqWait,
 }
 
 /// An `io_uring_enter` in progress.

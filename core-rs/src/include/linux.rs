@@ -285,6 +285,36 @@ pub struct Task {
     pub sleep_end: Option<u64>,
 }
 
+/// An SQPOLL ring's kernel thread (`struct io_sq_data` and its `sqd->thread`, an io thread of
+/// the process: `io_uring/sqpoll.c`), one per ring here. It is a task of its own: its
+/// submission pass in progress and its task_work live in `task`, which the scheduler swaps
+/// into [`LinuxState::task`] while the thread runs (`io_uring/sqpoll.rs`).
+#[derive(Default)]
+pub struct SqThread {
+    /// The ring it serves.
+    pub ring: u32,
+    /// `ctx->sq_thread_idle` in jiffies (`msecs_to_jiffies(p->sq_thread_idle)`, `HZ` for 0).
+    pub idle_jiffies: u64,
+    /// The CPU the thread is bound to (`sqd->sq_cpu`), -1 for any.
+    pub cpu: i32,
+    /// `timeout` of `io_sq_thread`, in jiffies; `None` before the first pass (upstream 0,
+    /// which `time_after(jiffies, 0)` finds passed).
+    pub timeout: Option<u64>,
+    /// In `schedule()`, waiting on `sqd->wait`.
+    pub sleeping: bool,
+    /// A wake-up arrived while it slept (`wake_up(&sqd->wait)` or task_work): when the
+    /// thread runs again.
+    pub woken: Option<u64>,
+    /// When the spinning thread first found work not yet taken by a pass.
+    pub seen_at: Option<u64>,
+    /// The pass in progress found work (`sqt_spin`).
+    pub pass_spin: bool,
+    /// `IO_SQ_THREAD_SHOULD_STOP`: the ring went away and the thread exited.
+    pub stopped: bool,
+    /// The thread as a task: `sys` is its submission pass in progress, `tw` its task_work.
+    pub task: Task,
+}
+
 /// Linux's share of the machine's state: the submitting task, its descriptor table and user
 /// memory, the objects behind files, the system workqueue and timers, misc devices and the
 /// kernel log.
@@ -307,4 +337,8 @@ pub struct LinuxState {
     pub misc: MiscState,
     /// The kernel log (`printk`).
     pub log: LogBuf,
+    /// SQPOLL threads, one per SQPOLL ring.
+    pub sq_threads: Vec<SqThread>,
+    /// The SQPOLL thread running now (its ring): its task is swapped into `task` meanwhile.
+    pub sqt_running: Option<u32>,
 }

@@ -70,6 +70,45 @@ pub fn begin(
     0
 }
 
+impl EnterCall {
+    /// The SQPOLL thread's pass over `ring` (`__io_sq_thread` → `io_submit_sqes(ctx, n)`),
+    /// run by the same phases as a submitting `io_uring_enter`, ending with its task_work
+    /// (`io_run_task_work` in `io_sq_thread`).
+    pub fn sq_thread_pass(ring: u32, n: u32) -> EnterCall {
+        EnterCall {
+            fd: -1,
+            ring,
+            to_submit: n,
+            min_complete: 0,
+            flags: 0,
+            arg: 0,
+            argsz: 0,
+            phase: if n > 0 { Phase::Submit } else { Phase::ExitTw },
+            entries: n,
+            left: n,
+            ret: n as i32,
+            waited: false,
+            wait_ret: 0,
+            min_events: 0,
+            wait_target: 0,
+            cq_min_tail: 0,
+            deadline: None,
+            min_deadline: None,
+            hit_timeout: false,
+            min_time: 0,
+            sig: 0,
+            sigsz: 0,
+            tw_batch: 0,
+            tw_batch_local: false,
+            tw_ran: 0,
+            flush_pending: false,
+            iop_events: 0,
+            iop_passes: 0,
+            iop_tail: None,
+        }
+    }
+}
+
 fn call(s: &mut Sim) -> &mut EnterCall {
     s.linux.task.sys.as_mut().expect("no syscall in progress")
 }
@@ -77,7 +116,12 @@ fn call(s: &mut Sim) -> &mut EnterCall {
 /// Finishes the syscall with `ret` (the task returns to user mode).
 fn finish(s: &mut Sim, ret: i32) {
     let c = s.linux.task.sys.take().expect("no syscall in progress");
-    s.cur_ctx = Ctx::Core;
+    set_ctx(s, Ctx::Core);
+    if s.linux.sqt_running.is_some() {
+        sqpoll::pass_done(s, c.ring, ret);
+        s.linux.task.last_ret = Some(ret);
+        return;
+    }
     s.emit(Event::sim_sys_exit, c.ring, 0, 0, ret as i64, 0);
     s.linux.task.last_ret = Some(ret);
     s.cur_ctx = Ctx::User;
@@ -90,7 +134,7 @@ fn finish(s: &mut Sim, ret: i32) {
 pub fn run_step() {
     for _ in 0..64 {
         let (phase, ring) = sim::with(|s| {
-            s.cur_ctx = Ctx::Core;
+            set_ctx(s, Ctx::Core);
             s.linux.task.sys.as_ref().map(|c| (c.phase, c.ring))
         })
         .unwrap_or((Phase::ExitTw, 0));
@@ -111,7 +155,7 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         Phase::Issue(idx) => {
             io_queue_sqe(Req::new(ring, idx), IO_URING_F_INLINE);
             sim::with(|s| {
-                s.cur_ctx = Ctx::Core;
+                set_ctx(s, Ctx::Core);
                 let c = call(s);
                 c.phase = if c.left > 0 {
                     Phase::Submit
@@ -170,6 +214,27 @@ fn run_phase(phase: Phase, ring: u32) -> bool {
         }),
         Phase::IoPollInit => sim::with(iopoll_init),
         Phase::IoPoll => iopoll_step(ring),
+        Phase::SqWait => sim::with(|s| {
+            let full = sqpoll::sq_wait_blocks(s, ring);
+            if full && !call(s).waited {
+                // First look: the ring is full, the task sleeps on `ctx->sqo_sq_wait` (the
+                // scheduler does not run it until the thread made room).
+                call(s).waited = true;
+                s.emit(Event::sim_sqpoll_sq_wait, ring, 0, 0, 1, 0);
+                return true;
+            }
+            if !full && !call(s).waited {
+                s.emit(Event::sim_sqpoll_sq_wait, ring, 0, 0, 0, 0);
+            }
+            let cl = call(s);
+            cl.waited = false;
+            cl.phase = if cl.flags & IORING_ENTER_GETEVENTS != 0 {
+                Phase::WaitArgs
+            } else {
+                Phase::ExitTw
+            };
+            true
+        }),
         Phase::ExitTw => {
             if tw_run_one(ring, false, true) {
                 return true;
@@ -241,7 +306,7 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
         Next::Item(it, l) => {
             tw::run_tw_item(it, l);
             sim::with(|s| {
-                s.cur_ctx = Ctx::Core;
+                set_ctx(s, Ctx::Core);
                 let c = call(s);
                 c.tw_batch = c.tw_batch.saturating_sub(1);
                 c.tw_ran += 1;
@@ -253,7 +318,7 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
         }
         Next::Flush => {
             sim::with(|s| {
-                s.cur_ctx = Ctx::TaskWork;
+                set_ctx(s, Ctx::TaskWork);
                 let n = call(s).tw_ran;
                 let local = call(s).tw_batch_local;
                 // Traced after the batch's completions are flushed, as `tctx_task_work_run`
@@ -265,11 +330,15 @@ fn tw_run_one(ring: u32, local: bool, normal: bool) -> bool {
                 } else {
                     Event::io_uring_task_work_run
                 };
-                s.emit(ev, ring, 0, 0, n as i64, 0);
+                // The SQPOLL thread's own run of its task_work fires no `task_work_run`
+                // tracepoint on 6.18 (recording `sqpoll_pipe_read`).
+                if s.linux.sqt_running.is_none() {
+                    s.emit(ev, ring, 0, 0, n as i64, 0);
+                }
                 let c = call(s);
                 c.flush_pending = false;
                 c.tw_ran = 0;
-                s.cur_ctx = Ctx::Core;
+                set_ctx(s, Ctx::Core);
             });
             true
         }
@@ -341,6 +410,17 @@ fn start(s: &mut Sim) -> bool {
         return true;
     }
     call(s).ring = ring;
+    if live!(s.ring(ring)).flags & IORING_SETUP_SQPOLL != 0 {
+        // The thread does all submissions: wake it if asked, wait for SQ room if asked, and
+        // return `to_submit` as passed (then wait for CQEs with GETEVENTS, as any ring).
+        if c.flags & IORING_ENTER_SQ_WAKEUP != 0 {
+            sqpoll::enter_wakeup(s, ring);
+        }
+        let cl = call(s);
+        cl.ret = c.to_submit as i32;
+        cl.phase = sqpoll::after_branch(c.flags);
+        return true;
+    }
     if c.to_submit > 0 {
         // `io_submit_sqes`: at most the published entries, at most the SQ size.
         let ctx = live!(s.ring(ring));
@@ -1039,6 +1119,14 @@ pub fn should_wake(s: &Sim) -> bool {
 /// instead of hanging, and says so in the trace.
 pub fn interrupt_deadlocked_wait(s: &mut Sim) {
     let ring = call(s).ring;
+    if call(s).phase == Phase::SqWait {
+        // `io_sqpoll_wait_sq` ends on a signal and returns 0: the call goes on.
+        s.emit(Event::sim_wait_deadlock, ring, 0, 0, 0, 0);
+        let cl = call(s);
+        cl.waited = false;
+        cl.phase = Phase::ExitTw;
+        return;
+    }
     s.emit(Event::sim_wait_deadlock, ring, 0, 0, 0, 0);
     let cl = call(s);
     cl.wait_ret = -EINTR;

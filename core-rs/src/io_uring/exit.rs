@@ -75,6 +75,9 @@ pub fn io_ring_ctx_wait_and_kill(s: &mut Sim, ring: u32) {
         return;
     }
     ctx.dead = true;
+    // `io_sq_thread_finish`: the SQPOLL thread stops submitting for a dying ring and exits.
+    sqpoll::io_sq_thread_stop(s, ring);
+    let ctx = live!(s.ring_mut(ring));
     let files = core::mem::take(&mut ctx.file_table);
     for f in files.into_iter().flatten() {
         fput(s, f);

@@ -37,6 +37,7 @@ pub mod poll;
 pub mod register;
 pub mod rsrc;
 pub mod rw;
+pub mod sqpoll;
 pub mod syscall;
 pub mod timeout;
 pub mod tw;
@@ -144,8 +145,8 @@ pub fn io_uring_fill_params(entries: u32, p: &io_uring_params) -> Result<(u32, u
 /// without `SQPOLL` checks `wq_fd` (not open: `-ENXIO`, not a ring: `-EINVAL`) and otherwise
 /// changes nothing the simulator shows (io-wq workers are not per-ring here); `SQ_AFF` without
 /// `SQPOLL` is `-EINVAL`; `NO_MMAP` without the rings' user memory (`cq_off.user_addr` 0) is
-/// `-EFAULT`. Not modelled, refused with `-EINVAL` after the kernel's own checks pass:
-/// `SQPOLL` and `NO_MMAP` with user memory. `IOPOLL` is modelled for uring_cmd and NOP
+/// `-EFAULT`. `SQPOLL` gets its thread ([`sqpoll`]). Not modelled, refused with `-EINVAL` after
+/// the kernel's own checks pass: `NO_MMAP` with user memory. `IOPOLL` is modelled for uring_cmd and NOP
 /// (`io_iopoll_check`, `io_do_iopoll`; `enter.rs`).
 pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32 {
     if p.resv.iter().any(|&r| r != 0) {
@@ -162,12 +163,16 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
     if p.flags & IORING_SETUP_NO_MMAP != 0 && p.cq_off.user_addr == 0 {
         return -EFAULT;
     }
-    const UNMODELLED: u32 = IORING_SETUP_SQPOLL | IORING_SETUP_NO_MMAP;
+    const UNMODELLED: u32 = IORING_SETUP_NO_MMAP;
     if p.flags & UNMODELLED != 0 {
         return -EINVAL;
     }
-    // `io_sq_offload_create` without SQPOLL.
+    // `io_sq_offload_create`: ATTACH_WQ without SQPOLL only checks `wq_fd`; with SQPOLL it
+    // would share another ring's SQ thread, which is not modelled (refused with `-EINVAL`).
     if p.flags & IORING_SETUP_ATTACH_WQ != 0 {
+        if p.flags & IORING_SETUP_SQPOLL != 0 {
+            return -EINVAL;
+        }
         let f = match s.linux.fds.fget(p.wq_fd as i32) {
             Some(f) => f,
             None => return -ENXIO,
@@ -176,9 +181,11 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
             return -EINVAL;
         }
     }
-    if p.flags & IORING_SETUP_SQ_AFF != 0 {
-        return -EINVAL;
-    }
+    // SQPOLL's thread, and `SQ_AFF` without SQPOLL (`-EINVAL`).
+    let sqd = match sqpoll::io_sq_offload_check(p) {
+        Ok(d) => d,
+        Err(e) => return -e,
+    };
     let layout = RingLayout::new(sq, cq, p.flags);
     let rings = Region::new(layout.rings_bytes as usize);
     let sqes = Region::new(layout.sqes_bytes as usize);
@@ -243,6 +250,12 @@ pub fn io_uring_setup(s: &mut Sim, entries: u32, p: &mut io_uring_params) -> i32
         sq as i64,
         cq as i64 | (p.flags as i64) << 32,
     );
+    if let Some(mut d) = sqd {
+        d.ring = id;
+        let (j, cpu) = (d.idle_jiffies, d.cpu);
+        s.linux.sq_threads.push(d);
+        s.emit(Event::sim_sqpoll_create, id, 0, 0, j as i64, cpu as i64);
+    }
     fd
 }
 
@@ -581,10 +594,17 @@ fn io_get_cqe_overflow(s: &mut Sim, ring: u32, overflow: bool, cqe32: bool) -> O
 
 /// Writes a CQE (and, on `CQE32` rings or with `IORING_CQE_F_32`, its two extra words) at
 /// `slot`.
+///
+/// `big` is `None` for a 16-byte CQE. On a `CQE32` ring every slot is 32 bytes, and `None` then
+/// writes only the first 16: the extra words keep whatever the slot held before, as
+/// `io_fill_cqe_aux` leaves them (it clears them only for an `IORING_CQE_F_32` CQE).
 fn write_cqe_slot(ctx: &mut IoRingCtx, slot: u32, cqe: io_uring_cqe, big: Option<[u64; 2]>) {
     let cqe32_ring = ctx.flags & IORING_SETUP_CQE32 != 0;
     let (off, size) = if cqe32_ring {
-        (rings_off::CQES as usize + slot as usize * 32, 32)
+        (
+            rings_off::CQES as usize + slot as usize * 32,
+            if big.is_some() { 32 } else { 16 },
+        )
     } else {
         (
             rings_off::CQES as usize + slot as usize * 16,
@@ -616,7 +636,7 @@ fn fill_cqe_try(
     ring: u32,
     serial: u32,
     cqe: io_uring_cqe,
-    big: [u64; 2],
+    big: Option<[u64; 2]>,
     overflow: bool,
 ) -> Option<u32> {
     let (is_big, f32) = {
@@ -625,7 +645,7 @@ fn fill_cqe_try(
     };
     let slot = io_get_cqe_overflow(s, ring, overflow, f32)?;
     let ctx = live!(s.ring_mut(ring));
-    write_cqe_slot(ctx, slot, cqe, if is_big { Some(big) } else { None });
+    write_cqe_slot(ctx, slot, cqe, if is_big { big } else { None });
     s.emit(
         Event::io_uring_complete,
         ring,
@@ -673,7 +693,7 @@ pub fn io_fill_cqe(
     big: Option<[u64; 2]>,
 ) -> Option<u32> {
     let big = big.unwrap_or([0; 2]);
-    let slot = fill_cqe_try(s, ring, serial, cqe, big, false);
+    let slot = fill_cqe_try(s, ring, serial, cqe, Some(big), false);
     if slot.is_none() {
         io_cqe_overflow(s, ring, serial, cqe, big);
     }
@@ -701,7 +721,15 @@ pub fn io_req_post_cqe(s: &mut Sim, req: Req, res: i32, cflags: u32) -> bool {
         res,
         flags: cflags,
     };
-    let posted = fill_cqe_try(s, ring, serial, cqe, [0; 2], false).is_some();
+    // `io_fill_cqe_aux` clears the extra words only of an `IORING_CQE_F_32` CQE: on a `CQE32`
+    // ring the slot keeps the words of the CQE it held before (fuzz_27 on 6.18.44: a multishot
+    // poll's second `F_MORE` CQE shows the extra words a NOP posted into that slot earlier).
+    let big = if cflags & IORING_CQE_F_32 != 0 {
+        Some([0; 2])
+    } else {
+        None
+    };
+    let posted = fill_cqe_try(s, ring, serial, cqe, big, false).is_some();
     live!(s.ring_mut(ring)).ops.cq_flush = true;
     posted
 }
@@ -820,7 +848,7 @@ pub fn io_req_complete_post(s: &mut Sim, req: Req) {
     let (serial, cqe, big, skip) = req_cqe(s, req);
     let mut completed = true;
     if !skip {
-        completed = fill_cqe_try(s, ring, serial, cqe, big, false).is_some();
+        completed = fill_cqe_try(s, ring, serial, cqe, Some(big), false).is_some();
     }
     io_commit_cqring(s, ring);
     if !completed {
@@ -1345,5 +1373,10 @@ pub fn req_sqe_bytes(ctx: &IoRingCtx, idx: u32) -> [u8; 128] {
 
 /// Marks the current context for trace records.
 pub fn set_ctx(s: &mut Sim, c: Ctx) {
-    s.cur_ctx = c;
+    // The io_uring core's work done by the SQPOLL thread is drawn in the thread's lane.
+    s.cur_ctx = if (c == Ctx::Core || c == Ctx::TaskWork) && s.linux.sqt_running.is_some() {
+        Ctx::SqThread
+    } else {
+        c
+    };
 }

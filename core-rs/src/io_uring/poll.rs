@@ -347,20 +347,61 @@ fn io_poll_issue_multishot(req: Req) {
 ///
 /// `ENOENT` when no armed request has that user_data.
 pub fn io_poll_cancel(s: &mut Sim, ring: u32, user_data: u64) -> Result<(), i32> {
-    let found = {
-        let ctx = live!(s.ring(ring));
-        ctx.ops
-            .apoll
-            .iter()
-            .copied()
-            .find(|&i| live!(ctx.req(i)).user_data == user_data)
-    };
+    io_poll_cancel_cd(s, ring, &super::cancel::CancelData::by_user_data(user_data))
+}
+
+/// `io_poll_cancel` for any cancel request (`io_poll_find` by user_data, `io_poll_file_find`
+/// for `CANCEL_FD`/`CANCEL_ANY`/`CANCEL_OP`; both match through `io_cancel_req_match`).
+///
+/// # Errors
+///
+/// `ENOENT` when no armed poll matches.
+pub fn io_poll_cancel_cd(
+    s: &mut Sim,
+    ring: u32,
+    cd: &super::cancel::CancelData,
+) -> Result<(), i32> {
+    let list = cancel_table_order(live!(s.ring(ring)));
+    let found = list
+        .into_iter()
+        .find(|&i| super::cancel::io_cancel_req_match(s, Req::new(ring, i), cd));
     let idx = found.ok_or(ENOENT)?;
     // A POLL_ADD stays in the cancel table until its task_work ejects it, so a second cancel
     // before that finds it again (fuzz_1306: two ASYNC_CANCELs of one poll both answer 0).
     let unhash = live!(s.req(Req::new(ring, idx))).opcode != IORING_OP_POLL_ADD;
     poll_cancel_req(s, Req::new(ring, idx), unhash);
     Ok(())
+}
+
+/// `GOLDEN_RATIO_64` of `include/linux/hash.h`.
+const GOLDEN_RATIO_64: u64 = 0x61C8_8646_80B5_83EB;
+
+/// `ctx->cancel_table.hash_bits`: five bits fewer than `ilog2(cq_entries)`, at least 1 and at
+/// most 8 (`io_uring/io_uring.c:io_ring_ctx_alloc`).
+fn cancel_hash_bits(cq_entries: u32) -> u32 {
+    let log = 31 - cq_entries.max(1).leading_zeros();
+    (log as i32 - 5).clamp(1, 8) as u32
+}
+
+/// The armed polls in the order a cancel meets them: by hash bucket of their user_data
+/// (`hash_long(req->cqe.user_data, hash_bits)`, `io_poll_req_insert`), newest first within a
+/// bucket (`hlist_add_head`). `io_poll_file_find` walks the buckets in order; `io_poll_find`
+/// walks the one bucket of the user_data, which holds every request with it (recordings
+/// `cancel_any`, `cancel_fd`, `cancel_op`).
+fn cancel_table_order(ctx: &IoRingCtx) -> Vec<u32> {
+    let bits = cancel_hash_bits(ctx.layout.cq_entries);
+    let mut v: Vec<(u64, usize, u32)> = ctx
+        .ops
+        .apoll
+        .iter()
+        .enumerate()
+        .map(|(pos, &i)| {
+            let ud = ctx.req(i).map_or(0, |r| r.user_data);
+            (ud.wrapping_mul(GOLDEN_RATIO_64) >> (64 - bits), pos, i)
+        })
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    v.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// `io_poll_cancel_req`: mark the poll cancelled and kick its task_work (unless a queued one

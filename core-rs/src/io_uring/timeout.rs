@@ -342,14 +342,24 @@ pub fn io_flush_timeouts(s: &mut Sim, ring: u32) {
 ///
 /// `ENOENT` when there is none; `EALREADY` when its timer already fired.
 pub fn io_timeout_cancel(s: &mut Sim, ring: u32, user_data: u64) -> Result<(), i32> {
-    let found = {
-        let ctx = live!(s.ring(ring));
-        ctx.ops
-            .timeouts
-            .iter()
-            .copied()
-            .find(|&i| live!(ctx.req(i)).user_data == user_data)
-    };
+    io_timeout_cancel_cd(s, ring, &super::cancel::CancelData::by_user_data(user_data))
+}
+
+/// `io_timeout_cancel` → `io_timeout_extract` for any cancel request (each timeout on
+/// `ctx->timeout_list` checked with `io_cancel_req_match`).
+///
+/// # Errors
+///
+/// `ENOENT` when none matches, `EALREADY` when its timer already fired.
+pub fn io_timeout_cancel_cd(
+    s: &mut Sim,
+    ring: u32,
+    cd: &super::cancel::CancelData,
+) -> Result<(), i32> {
+    let list = live!(s.ring(ring)).ops.timeouts.clone();
+    let found = list
+        .into_iter()
+        .find(|&i| super::cancel::io_cancel_req_match(s, Req::new(ring, i), cd));
     let idx = found.ok_or(ENOENT)?;
     if !cancel_timer(s, Req::new(ring, idx)) {
         return Err(EALREADY);

@@ -38,7 +38,14 @@ pub fn io_req_task_work_add(s: &mut Sim, req: Req, func: TwFunc, lazy: bool) {
     // `io_req_local_work_add`: a linked request never waits lazily.
     let lazy = lazy && live!(s.req(req)).flags & IO_REQ_LINK_FLAGS == 0;
     let item = TwItem { lazy, ..item };
-    if defer {
+    if flags & IORING_SETUP_SQPOLL != 0 && sqpoll::thread_tw(s, ring).is_some() {
+        // The request belongs to the SQ thread: its task_work runs there
+        // (`io_req_normal_work_add` → `__set_notify_signal` on the thread).
+        if let Some(q) = sqpoll::thread_tw(s, ring) {
+            q.push_back(item);
+        }
+        sqpoll::notify(s, ring);
+    } else if defer {
         live!(s.ring_mut(ring)).local_work.push_back(item);
     } else {
         s.linux.task.tw.push_back(item);

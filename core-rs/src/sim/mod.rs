@@ -149,6 +149,8 @@ impl Sim {
                 timer_seq: 0,
                 misc: Default::default(),
                 log: Default::default(),
+                sq_threads: Vec::new(),
+                sqt_running: None,
             },
             io_uring: IoUringState::default(),
         }

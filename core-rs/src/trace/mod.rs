@@ -35,17 +35,20 @@ pub enum Ctx {
     Device = 4,
     /// task_work running in the submitting task.
     TaskWork = 5,
+    /// The SQPOLL thread (`iou-sqp-PID`, `io_uring/sqpoll.c:io_sq_thread`).
+    SqThread = 6,
 }
 
 impl Ctx {
     /// Every context, by value.
-    pub const ALL: [Ctx; 6] = [
+    pub const ALL: [Ctx; 7] = [
         Ctx::User,
         Ctx::Core,
         Ctx::Driver,
         Ctx::IoWq,
         Ctx::Device,
         Ctx::TaskWork,
+        Ctx::SqThread,
     ];
 
     /// Returns the lane name the UI and text traces use.
@@ -57,6 +60,7 @@ impl Ctx {
             Ctx::IoWq => "io-wq",
             Ctx::Device => "device",
             Ctx::TaskWork => "task_work",
+            Ctx::SqThread => "sq-thread",
         }
     }
 
@@ -165,9 +169,10 @@ macro_rules! events {
 }
 
 impl Event {
-    /// Returns whether this is a sanitizer report (ids 200 and up).
+    /// Returns whether this is a sanitizer report (the `sanitizer_*` events, ids 200..230;
+    /// later helpers' ranges above 230 are ordinary events).
     pub fn is_sanitizer(self) -> bool {
-        self as u16 >= 200
+        self.name().starts_with("sanitizer_")
     }
 
     /// Returns the event's schema.
@@ -571,6 +576,40 @@ events! {
     sim_iopoll_check_done = 235, "io_uring/io_uring.c:io_iopoll_check", None,
         [events: A Num, passes: BLo Num],
         Some("ring {ring}, {events} events after {passes} polling passes");
+    /// `io_sq_offload_create`: an SQPOLL ring's thread was created.
+    sim_sqpoll_create = 280, "io_uring/sqpoll.c:io_sq_offload_create", None,
+        [idle_jiffies: A Num, cpu: B Num],
+        Some("ring {ring}, SQ thread created: sq_thread_idle {idle_jiffies} jiffies, cpu {cpu}");
+    /// `io_sq_thread`: the thread starts a pass over the ring (`__io_sq_thread`).
+    sim_sqpoll_pass = 281, "io_uring/sqpoll.c:__io_sq_thread", Some(Ctx::SqThread),
+        [to_submit: A Num, task_work: B Num],
+        Some("ring {ring}, SQ thread pass: {to_submit} SQEs to submit, {task_work} task_work items");
+    /// The pass ended (`io_submit_sqes` returned, task_work ran).
+    sim_sqpoll_pass_done = 282, "io_uring/sqpoll.c:__io_sq_thread", Some(Ctx::SqThread),
+        [submitted: A Num],
+        Some("ring {ring}, SQ thread submitted {submitted}");
+    /// The idle deadline passed: `IORING_SQ_NEED_WAKEUP` set; `slept` 0 when the last look
+    /// at the SQ tail found SQEs and the thread stayed awake.
+    sim_sqpoll_idle = 283, "io_uring/sqpoll.c:io_sq_thread", Some(Ctx::SqThread),
+        [slept: A Num],
+        Some("ring {ring}, SQ thread idle: IORING_SQ_NEED_WAKEUP set{?slept|, sleeps}");
+    /// The thread woke: `IORING_SQ_NEED_WAKEUP` cleared, a new idle period until `deadline`.
+    sim_sqpoll_wake = 284, "io_uring/sqpoll.c:io_sq_thread", Some(Ctx::SqThread),
+        [deadline: A Num],
+        Some("ring {ring}, SQ thread woke: NEED_WAKEUP cleared, idle at {deadline} ns");
+    /// `io_uring_enter(IORING_ENTER_SQ_WAKEUP)`: `wake_up(&sqd->wait)`; `was_asleep` says
+    /// whether the thread slept.
+    sim_sqpoll_wakeup = 285, "io_uring/io_uring.c:io_uring_enter", None,
+        [was_asleep: A Num],
+        Some("ring {ring}, IORING_ENTER_SQ_WAKEUP{?was_asleep|: wakes the SQ thread}");
+    /// `io_sqpoll_wait_sq`: the caller sleeps until the SQ ring has room.
+    sim_sqpoll_sq_wait = 286, "io_uring/sqpoll.c:io_sqpoll_wait_sq", None,
+        [full: A Num],
+        Some("ring {ring}, IORING_ENTER_SQ_WAIT{?full|: the SQ ring is full, waits for the thread}");
+    /// `io_sq_thread_stop`: the ring went away, the thread exits.
+    sim_sqpoll_stop = 287, "io_uring/sqpoll.c:io_sq_thread_stop", None,
+        [task_work: A Num],
+        Some("ring {ring}, SQ thread stopped");
 
     /// `io_uring_short_write`: a blocking write to a regular file wrote fewer bytes than asked
     /// (a fault part-way through its buffers); the request keeps the bytes done and retries.

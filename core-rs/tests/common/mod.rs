@@ -64,8 +64,22 @@ pub fn read_params(addr: usize) -> io_uring_params {
 
 /// `io_uring_queue_init_params`: setup + map + identity SQ index array.
 pub fn setup(ua: &mut UserAlloc, entries: u32, flags: u32, cq_entries: u32) -> Result<Ring, i32> {
+    setup_sq(ua, entries, flags, cq_entries, 0, 0)
+}
+
+/// [`setup`] with `sq_thread_idle` (ms) and `sq_thread_cpu` for SQPOLL rings.
+pub fn setup_sq(
+    ua: &mut UserAlloc,
+    entries: u32,
+    flags: u32,
+    cq_entries: u32,
+    idle_ms: u32,
+    cpu: u32,
+) -> Result<Ring, i32> {
     let pa = ua.alloc(120);
     write_params(pa, flags, cq_entries);
+    wr32(pa as *mut u8, 12, cpu);
+    wr32(pa as *mut u8, 16, idle_ms);
     let fd = io_uring_setup(entries, pa);
     if fd < 0 {
         return Err(fd);

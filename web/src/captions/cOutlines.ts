@@ -19,6 +19,7 @@ const TW = 'io_uring/tw.c';
 const RW = 'io_uring/rw.c';
 const POLL = 'io_uring/poll.c';
 const TO = 'io_uring/timeout.c';
+const SQP = 'io_uring/sqpoll.c';
 const NET = 'io_uring/net.c';
 const KBUF = 'io_uring/kbuf.c';
 
@@ -29,15 +30,12 @@ export const C_OUTLINES: Record<string, COutline> = {
     lines: [
       '__do_sys_io_uring_register(fd, opcode, arg, nr_args) {   /* the ring behind fd, uring_lock */',
       '  switch (opcode) {',
-      '  case IORING_REGISTER_BUFFERS:   /* NULL arg: -EFAULT */',
-      '    io_sqe_buffers_register(ctx, arg, nr_args);   /* -EBUSY if a table exists; pins pages */',
+      '  case IORING_REGISTER_BUFFERS:  io_sqe_buffers_register(ctx, arg, nr_args);  /* NULL: -EFAULT; a table: -EBUSY */',
       '  case IORING_UNREGISTER_BUFFERS:   /* arg, nr_args must be 0 */',
       '    io_sqe_buffers_unregister(ctx);   /* -ENXIO if none; in-flight requests keep theirs */',
       '  case IORING_REGISTER_PROBE:  io_probe(ctx, arg, nr_args);',
       '  case IORING_REGISTER_ENABLE_RINGS:  io_register_enable_rings(ctx);   /* else -EBADFD */',
-      '  case IORING_REGISTER_PBUF_RING:   /* arg needed, nr_args 1 */',
-      '    io_register_pbuf_ring(ctx, arg);',
-      '  case IORING_UNREGISTER_PBUF_RING:  io_unregister_pbuf_ring(ctx, arg);',
+      '  case IORING_(UN)REGISTER_PBUF_RING:  io_(un)register_pbuf_ring(ctx, arg);  /* nr_args 1 */',
       '  }',
       '  trace_io_uring_register(ctx, opcode, nr_user_files, nr_user_bufs, ret);',
       '}',
@@ -671,12 +669,72 @@ export const C_OUTLINES: Record<string, COutline> = {
       '}',
     ],
   },
+  io_sq_offload_create: {
+    file: SQP,
+    lines: [
+      'int io_sq_offload_create(ctx, p) {',
+      '  if (!(ctx->flags & IORING_SETUP_SQPOLL))',
+      '    return (p->flags & IORING_SETUP_SQ_AFF) ? -EINVAL : 0;',
+      '  sqd = io_get_sq_data(p, &attached);   /* or share one with ATTACH_WQ */',
+      '  ctx->sq_thread_idle = msecs_to_jiffies(p->sq_thread_idle) ?: HZ;',
+      '  if (p->flags & IORING_SETUP_SQ_AFF) {',
+      '    if (p->sq_thread_cpu >= nr_cpu_ids || !cpu_online(cpu)) return -EINVAL;',
+      '    sqd->sq_cpu = p->sq_thread_cpu;',
+      '  }',
+      '  sqd->thread = create_io_thread(io_sq_thread, sqd, NUMA_NO_NODE);   /* "iou-sqp-PID" */',
+      '  wake_up_new_task(sqd->thread);',
+      '}',
+    ],
+  },
+  io_sq_thread: {
+    file: SQP,
+    lines: [
+      'static int io_sq_thread(void *data) {',
+      '  unsigned long timeout = 0;   /* already passed: a new thread sleeps at once */',
+      '  for (;;) {',
+      '    sqt_spin = __io_sq_thread(ctx, cap) > 0 || io_run_task_work();',
+      '    if (sqt_spin) timeout = jiffies + sqd->sq_thread_idle;',
+      '    if (sqt_spin || !time_after(jiffies, timeout)) continue;   /* keep polling */',
+      '    atomic_or(IORING_SQ_NEED_WAKEUP, &ctx->rings->sq_flags);',
+      '    if (!io_sqring_entries(ctx)) schedule();   /* until SQ_WAKEUP or task_work */',
+      '    atomic_andnot(IORING_SQ_NEED_WAKEUP, &ctx->rings->sq_flags);',
+      '    timeout = jiffies + sqd->sq_thread_idle;',
+      '  }',
+      '}',
+    ],
+  },
+  __io_sq_thread: {
+    file: SQP,
+    lines: [
+      'static int __io_sq_thread(ctx, cap_entries) {',
+      '  to_submit = io_sqring_entries(ctx);   /* SQ tail - cached head */',
+      '  if (cap_entries && to_submit > 8) to_submit = 8;   /* several rings share the thread */',
+      '  if (to_submit) {',
+      '    mutex_lock(&ctx->uring_lock);',
+      '    ret = io_submit_sqes(ctx, to_submit);   /* the same code io_uring_enter runs */',
+      '    mutex_unlock(&ctx->uring_lock);',
+      '    wake_up(&ctx->sqo_sq_wait);   /* room for IORING_ENTER_SQ_WAIT */',
+      '  }',
+      '  return ret;',
+      '}',
+    ],
+  },
+  io_sq_thread_stop: {
+    file: SQP,
+    lines: [
+      'void io_sq_thread_stop(sqd) {',
+      '  set_bit(IO_SQ_THREAD_SHOULD_STOP, &sqd->state);',
+      '  wake_up_process(sqd->thread);',
+      '  wait_for_completion(&sqd->exited);   /* it cancels its requests and exits */',
+      '}',
+    ],
+  },
   io_try_cancel: {
     file: 'io_uring/cancel.c',
     lines: [
       'int io_try_cancel(tctx, cd, issue_flags) {',
       '  ret = io_async_cancel_one(tctx, cd);   /* queued or running in io-wq */',
-      '  if (!ret || ret == -EALREADY) return ret;   /* -EALREADY: a worker runs it */',
+      '  if (!ret) return 0;   /* -EALREADY (a worker runs it) falls through: a poll may be armed */',
       '  ret = io_poll_cancel(ctx, cd, issue_flags);   /* parked on a wait queue */',
       '  if (ret != -ENOENT) return ret;',
       '  ret = io_waitid_cancel(...) / io_futex_cancel(...);',

@@ -485,6 +485,51 @@ const INFO: { [K in EventName]: EventInfo<K> } = {
     text: (f, e) =>
       `POLL_REMOVE ${who(e)} looks for the poll with user_data ${userDataText(BigInt.asUintN(64, BigInt(f.target)))}: ${f.res === 0 ? 'found; it will end with -ECANCELED' : resName(f.res)}`,
   },
+  sim_sqpoll_create: {
+    weight: Weight.Key,
+    text: (f) =>
+      `io_sq_offload_create starts the SQPOLL thread${f.cpu >= 0 ? ` bound to CPU ${f.cpu}` : ''}; it may spin idle for ${plural(f.idle_jiffies, 'jiffy', 'jiffies')} (${f.idle_jiffies * 4} ms) before it sleeps`,
+  },
+  sim_sqpoll_pass: {
+    weight: Weight.Key,
+    text: (f) =>
+      f.to_submit
+        ? `the SQ thread sees the new SQ tail and submits ${plural(f.to_submit, 'SQE')} itself: no system call from the application`
+        : `the SQ thread runs ${plural(f.task_work, 'task_work item')} queued for the requests it submitted`,
+  },
+  sim_sqpoll_pass_done: {
+    weight: Weight.Normal,
+    text: (f) => `the SQ thread's pass ends (${plural(f.submitted, 'SQE')} submitted); its idle clock restarts`,
+  },
+  sim_sqpoll_idle: {
+    weight: Weight.Key,
+    text: (f) =>
+      f.slept
+        ? 'the SQ thread found nothing to do for sq_thread_idle: it sets IORING_SQ_NEED_WAKEUP and goes to sleep'
+        : 'the SQ thread sets IORING_SQ_NEED_WAKEUP, but its last look finds new SQEs, so it stays awake',
+  },
+  sim_sqpoll_wake: {
+    weight: Weight.Key,
+    text: () => 'the SQ thread wakes up, clears IORING_SQ_NEED_WAKEUP and starts polling the SQ ring again',
+  },
+  sim_sqpoll_wakeup: {
+    weight: Weight.Normal,
+    text: (f) =>
+      f.was_asleep
+        ? 'io_uring_enter(IORING_ENTER_SQ_WAKEUP) wakes the sleeping SQ thread'
+        : 'io_uring_enter(IORING_ENTER_SQ_WAKEUP): the SQ thread is awake already, nothing to wake',
+  },
+  sim_sqpoll_sq_wait: {
+    weight: Weight.Normal,
+    text: (f) =>
+      f.full
+        ? 'IORING_ENTER_SQ_WAIT: the SQ ring is full, so the task sleeps until the SQ thread consumes entries'
+        : 'IORING_ENTER_SQ_WAIT: the SQ ring has room, nothing to wait for',
+  },
+  sim_sqpoll_stop: {
+    weight: Weight.Normal,
+    text: () => 'the ring goes away: its SQ thread is stopped (io_sq_thread_stop)',
+  },
   sim_cancel: {
     weight: Weight.Key,
     text: (f, e) =>
@@ -626,6 +671,22 @@ export function shortName(e: TraceEvent): string {
       return f.how === 1 ? 'count reached' : f.how === 2 ? 'timeout stopped' : 'timer fires';
     case 'sim_cancel':
       return `cancel → ${resName(f.res)}`;
+    case 'sim_sqpoll_create':
+      return 'SQ thread started';
+    case 'sim_sqpoll_pass':
+      return f.to_submit ? `SQ thread submits ${f.to_submit}` : 'SQ thread task_work';
+    case 'sim_sqpoll_pass_done':
+      return 'SQ pass done';
+    case 'sim_sqpoll_idle':
+      return f.slept ? 'NEED_WAKEUP, sleeps' : 'NEED_WAKEUP, stays';
+    case 'sim_sqpoll_wake':
+      return 'SQ thread wakes';
+    case 'sim_sqpoll_wakeup':
+      return 'SQ_WAKEUP';
+    case 'sim_sqpoll_sq_wait':
+      return f.full ? 'SQ_WAIT: full' : 'SQ_WAIT';
+    case 'sim_sqpoll_stop':
+      return 'SQ thread stops';
     case 'sim_poll_arm':
       return f.multishot ? 'multishot poll' : 'poll armed';
     case 'sim_poll_remove':

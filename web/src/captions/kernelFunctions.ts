@@ -287,6 +287,18 @@ const BY_EVENT: Record<string, UpstreamFunction | ((e: TraceEvent) => UpstreamFu
   },
   sim_poll_arm: k('io_poll_add', 'io_uring/poll.c', 'arms a POLL_ADD on the file (__io_arm_poll_handler)'),
   sim_poll_remove: k('io_poll_remove', 'io_uring/poll.c', 'finds a POLL_ADD by user_data and disarms it'),
+  sim_sqpoll_create: k('io_sq_offload_create', 'io_uring/sqpoll.c', 'creates the SQPOLL thread for the ring'),
+  sim_sqpoll_pass: k('__io_sq_thread', 'io_uring/sqpoll.c', 'submits what the application published (io_submit_sqes)'),
+  sim_sqpoll_pass_done: k('__io_sq_thread', 'io_uring/sqpoll.c', 'ends one pass of the SQ thread over the ring'),
+  sim_sqpoll_idle: k('io_sq_thread', 'io_uring/sqpoll.c', 'sets IORING_SQ_NEED_WAKEUP and sleeps once idle'),
+  sim_sqpoll_wake: k('io_sq_thread', 'io_uring/sqpoll.c', 'wakes, clears IORING_SQ_NEED_WAKEUP, polls again'),
+  sim_sqpoll_wakeup: k('io_uring_enter', IO_URING_C, 'wakes the SQ thread for IORING_ENTER_SQ_WAKEUP'),
+  sim_sqpoll_sq_wait: k(
+    'io_sqpoll_wait_sq',
+    'io_uring/sqpoll.c',
+    'waits for room in the SQ ring (IORING_ENTER_SQ_WAIT)',
+  ),
+  sim_sqpoll_stop: k('io_sq_thread_stop', 'io_uring/sqpoll.c', 'stops the SQ thread when its ring goes away'),
   sim_net_xfer: (e) => {
     const f = eventArgs(e);
     return f?.event === 'sim_net_xfer' && f.dir === 1

@@ -32,7 +32,8 @@ const APP: Record<Op['op'], string> = {
   unregister_buffers:
     'Unregistering drops the table: new fixed requests fail with -EFAULT, while one already in flight keeps the buffer it looked up.',
   prep: 'Filling the SQE and only then storing the SQ tail is what makes a complete entry visible to the kernel; nothing runs yet, because the kernel looks at the SQ only when asked.',
-  submit: 'Publishing the tail is not enough: without SQPOLL, only io_uring_enter makes the kernel consume the SQEs.',
+  submit:
+    'Publishing the tail is not enough: without SQPOLL, only io_uring_enter makes the kernel consume the SQEs (with SQPOLL, only when the thread sleeps).',
   wait: 'Waiting in the kernel lets pending task_work run and saves a busy loop: the task sleeps until enough CQEs are there.',
   reap: 'Storing the CQ head tells the kernel which CQ slots it may reuse; until userspace moves it, the CQEs stay in the ring.',
   sleep: 'Completion is asynchronous: the kernel and the device carry on while the program does other work.',
@@ -148,7 +149,20 @@ function eventWhy(e: TraceEvent): string | null {
     case 'sim_poll_remove':
       return 'A multishot poll never ends by itself: the program must remove it (or cancel it) when it no longer wants the events.';
     case 'sim_cancel':
-      return 'Cancellation finds requests by the user_data the program gave them, because that is the only name userspace has for a request.';
+      return 'Cancellation finds requests by the user_data the program gave them, because that is the only name userspace has for a request; CANCEL_FD, CANCEL_OP and CANCEL_ANY widen the match, CANCEL_ALL takes every match.';
+    case 'sim_sqpoll_create':
+    case 'sim_sqpoll_pass':
+    case 'sim_sqpoll_pass_done':
+      return 'With SQPOLL a kernel thread polls the SQ ring on its own CPU, so storing the SQ tail is the whole submission: the program saves the system call, and pays for a CPU that spins.';
+    case 'sim_sqpoll_idle':
+      return 'A thread spinning on an idle ring would burn a CPU forever, so after sq_thread_idle it sleeps and raises IORING_SQ_NEED_WAKEUP, telling the program that the next submission needs a system call.';
+    case 'sim_sqpoll_wake':
+    case 'sim_sqpoll_wakeup':
+      return 'A sleeping SQ thread cannot see new SQEs; io_uring_enter with IORING_ENTER_SQ_WAKEUP (or task_work queued for it) wakes it, and it polls again for another idle period.';
+    case 'sim_sqpoll_sq_wait':
+      return 'With SQPOLL the program cannot submit to make room in a full SQ ring; IORING_ENTER_SQ_WAIT lets it sleep until the thread has consumed entries.';
+    case 'sim_sqpoll_stop':
+      return 'The SQ thread belongs to its ring: when the ring goes away the thread is stopped, after cancelling what it had submitted.';
     case 'sim_not_modelled':
       return 'Ringside does not model this request, and says so with a value Linux never returns, rather than inventing a kernel answer.';
     case 'sim_submit_flush':

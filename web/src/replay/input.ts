@@ -155,6 +155,8 @@ export type StepIn =
       entries: number;
       flags: number;
       cqEntries?: number;
+      sqThreadIdle?: number;
+      sqThreadCpu?: number;
       wqFd?: FdRef;
     }
   | {
@@ -461,8 +463,8 @@ function checkGroups(filesAt: At[], files: FileIn[], byId: Map<string, FileIn>):
 
 /** The input fields of each step kind besides `step` and `kind` (the same list as compare.mjs). */
 export const STEP_INPUT_KEYS: Record<string, readonly string[]> = {
-  setup: ['entries', 'flags', 'cq_entries_requested'],
-  setup_probe: ['entries', 'flags', 'cq_entries_requested', 'wq_fd', 'wq_fd_ref'],
+  setup: ['entries', 'flags', 'cq_entries_requested', 'sq_thread_idle', 'sq_thread_cpu'],
+  setup_probe: ['entries', 'flags', 'cq_entries_requested', 'wq_fd', 'wq_fd_ref', 'sq_thread_idle', 'sq_thread_cpu'],
   register: ['opcode', 'opcode_num', 'nr_args', 'files', 'iovecs', 'arg', 'buf_reg'],
   buf_ring_add: ['ring', 'ring_entries', 'bufs'],
   publish: ['sqes'],
@@ -506,6 +508,8 @@ function setupStep(a: At, step: number, kind: 'setup' | 'setup_probe'): StepIn {
     entries: a.key('entries').u32(),
     flags,
     cqEntries: a.optional('cq_entries_requested', (x) => x.u32()),
+    sqThreadIdle: a.optional('sq_thread_idle', (x) => x.u32()),
+    sqThreadCpu: a.optional('sq_thread_cpu', (x) => x.u32()),
     wqFd: a.has('wq_fd_ref')
       ? a.key('wq_fd_ref').oneOf(['ring', 'literal'] as const) === 'ring'
         ? { ref: 'ring' }

@@ -441,6 +441,8 @@ class Session {
     const r = IoUring.setup(this.core, this.mem, step.entries, {
       flags: step.flags,
       cqEntries: step.cqEntries,
+      sqThreadIdle: step.sqThreadIdle,
+      sqThreadCpu: step.sqThreadCpu,
       wqFd: step.wqFd ? this.fdOf(step.wqFd) : undefined,
     });
     withErrno(out, 'ret', r.ret < 0 ? r.ret : 0);

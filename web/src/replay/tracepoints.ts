@@ -44,6 +44,7 @@ const THREAD_KIND: Record<string, string> = {
   task_work: 'task',
   'io-wq': 'iowq',
   device: 'kworker',
+  'sq-thread': 'sqpoll',
 };
 
 /** u64 as the kernel-trace format writes it. */
@@ -137,7 +138,9 @@ export function toTracepoint(e: TraceEvent, names: TracepointNamer): Json | null
         user_data: ud(),
         opcode: opcodeText(f.opcode),
         flags: f.sqe_flags,
-        sq_thread: 0,
+        // `__entry->sq_thread = req->ctx->flags & IORING_SETUP_SQPOLL` (a bool): submitted
+        // by the SQPOLL thread.
+        sq_thread: e.ctx === 'sq-thread' ? 1 : 0,
       };
     case 'io_uring_complete':
       return {

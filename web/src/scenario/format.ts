@@ -69,6 +69,8 @@ export interface RingSpec {
   flags?: string[];
   /** With `CQSIZE`. */
   cq_entries?: number;
+  /** With `SQPOLL`: milliseconds the SQ thread polls idle before it sleeps (0: one second). */
+  sq_thread_idle?: number;
 }
 
 /** A misc device registered before the program starts. */

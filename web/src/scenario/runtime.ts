@@ -9,6 +9,9 @@ import * as abi from '../wasm/abi.generated';
 import {
   IORING_ENTER_EXT_ARG,
   IORING_ENTER_GETEVENTS,
+  IORING_ENTER_SQ_WAKEUP,
+  IORING_SETUP_SQPOLL,
+  IORING_SQ_NEED_WAKEUP,
   IORING_OP_ASYNC_CANCEL,
   IORING_OP_LINK_TIMEOUT,
   IORING_OP_NOP,
@@ -136,6 +139,7 @@ export class ProgramRuntime {
     this.ring = IoUring.queueInit(core, this.mem, scenario.ring.entries, {
       flags: setupFlags(scenario.ring.flags),
       cqEntries: scenario.ring.cq_entries,
+      sqThreadIdle: scenario.ring.sq_thread_idle,
     });
     this.vars[RING_VAR] = this.ring.fd;
   }
@@ -268,8 +272,17 @@ export class ProgramRuntime {
       case 'submit': {
         const n = this.ring.flushSq();
         const wait = op.wait ?? 0;
-        this.begin(n, wait, wait > 0 ? IORING_ENTER_GETEVENTS : 0);
-        return { syscall: true, summary: `io_uring_enter(to_submit ${n}, min_complete ${wait})` };
+        let flags = wait > 0 ? IORING_ENTER_GETEVENTS : 0;
+        if (this.ring.flags & IORING_SETUP_SQPOLL) {
+          // liburing's sq_ring_needs_enter: with SQPOLL the SQ tail store is the submission;
+          // enter only to wake a sleeping SQ thread (IORING_SQ_NEED_WAKEUP) or to wait.
+          if (this.ring.sqFlags() & IORING_SQ_NEED_WAKEUP) flags |= IORING_ENTER_SQ_WAKEUP;
+          else if (wait === 0)
+            return { syscall: false, summary: `${n} SQEs published for the awake SQ thread: no system call` };
+        }
+        this.begin(n, wait, flags);
+        const wake = flags & IORING_ENTER_SQ_WAKEUP ? ', SQ_WAKEUP' : '';
+        return { syscall: true, summary: `io_uring_enter(to_submit ${n}, min_complete ${wait}${wake})` };
       }
       case 'wait': {
         let arg = 0;

@@ -116,6 +116,8 @@ export function validateScenario(doc: unknown): Scenario {
     if (doc.ring.cq_entries !== undefined && !int(doc.ring.cq_entries, 1, 65536))
       err('/ring/cq_entries', 'an integer from 1 to 65536', doc.ring.cq_entries);
     checkNames(doc.ring.flags, '/ring/flags', SETUP_FLAG_NAMES, err);
+    if (doc.ring.sq_thread_idle !== undefined && !int(doc.ring.sq_thread_idle, 0, 60000))
+      err('/ring/sq_thread_idle', 'an integer from 0 to 60000 (ms)', doc.ring.sq_thread_idle);
   }
   const vars = new Set<string>([RING_VAR]);
   const bufs = new Set<string>();

@@ -22,7 +22,7 @@ describe('Chrome trace export', () => {
     const threads = json.traceEvents
       .filter((e: { name: string }) => e.name === 'thread_name')
       .map((e: { args: { name: string } }) => e.args.name);
-    expect(threads).toEqual(['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work']);
+    expect(threads).toEqual(['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work', 'sq-thread']);
     const complete = json.traceEvents.find((e: { name: string; ph: string }) => e.name === 'io_uring_complete');
     expect(complete.args.user_data).toBe('0x5');
     expect(complete.tid).toBe(1);

@@ -21,7 +21,7 @@ export type Lane = (typeof CTX_NAMES)[number];
 export type ReqStateName = (typeof REQ_STATE_NAMES)[number];
 
 /** Lanes, top to bottom, as the lane diagram draws them. */
-export const LANES: readonly Lane[] = ['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work'];
+export const LANES: readonly Lane[] = ['user', 'io_uring', 'sq-thread', 'driver', 'io-wq', 'device', 'task_work'];
 
 /** What each lane stands for. */
 export const LANE_LABELS: Record<Lane, string> = {
@@ -31,6 +31,7 @@ export const LANE_LABELS: Record<Lane, string> = {
   'io-wq': 'io-wq worker',
   device: 'device / workqueue',
   task_work: 'task_work',
+  'sq-thread': 'SQPOLL thread (iou-sqp)',
 };
 
 /** A CQE on the kernel's overflow list (`struct io_overflow_cqe`). */

@@ -115,6 +115,10 @@ export interface QueueInitOptions {
   flags?: number;
   /** With `IORING_SETUP_CQSIZE`. */
   cqEntries?: number;
+  /** With `IORING_SETUP_SQPOLL`: milliseconds the SQ thread spins idle before it sleeps. */
+  sqThreadIdle?: number;
+  /** With `IORING_SETUP_SQ_AFF`: the CPU the SQ thread is bound to. */
+  sqThreadCpu?: number;
   /** With `IORING_SETUP_ATTACH_WQ`: the ring whose io-wq to share. */
   wqFd?: number;
 }
@@ -183,6 +187,8 @@ export class IoUring {
     const p = mem.alloc(120);
     mem.writeU32(p + PARAMS_OFF.FLAGS, flags);
     if (opts.cqEntries !== undefined) mem.writeU32(p + PARAMS_OFF.CQ_ENTRIES, opts.cqEntries);
+    if (opts.sqThreadIdle !== undefined) mem.writeU32(p + PARAMS_OFF.SQ_THREAD_IDLE, opts.sqThreadIdle >>> 0);
+    if (opts.sqThreadCpu !== undefined) mem.writeU32(p + PARAMS_OFF.SQ_THREAD_CPU, opts.sqThreadCpu >>> 0);
     if (opts.wqFd !== undefined) mem.writeU32(p + PARAMS_OFF.WQ_FD, opts.wqFd >>> 0);
     const fd = core.call((e) => e.io_uring_setup(entries >>> 0, p));
     if (fd < 0) return { ret: fd, params: null };
@@ -230,7 +236,7 @@ export class IoUring {
    */
   static queueInit(core: Core, mem: UserMemory, entries: number, opts: QueueInitOptions = {}): IoUring {
     const flags = (opts.flags ?? 0) | (opts.cqEntries !== undefined ? IORING_SETUP_CQSIZE : 0);
-    const r = IoUring.setup(core, mem, entries, { flags, cqEntries: opts.cqEntries });
+    const r = IoUring.setup(core, mem, entries, { ...opts, flags });
     if (r.ret < 0 || !r.params) throw new UringError(r.ret, 'io_uring_setup');
     return IoUring.fromSetup(core, mem, r.ret, flags, r.params);
   }

@@ -355,6 +355,14 @@ export const EVENT = {
   sim_iopoll_hook: 233,
   sim_iopoll_pass: 234,
   sim_iopoll_check_done: 235,
+  sim_sqpoll_create: 280,
+  sim_sqpoll_pass: 281,
+  sim_sqpoll_pass_done: 282,
+  sim_sqpoll_idle: 283,
+  sim_sqpoll_wake: 284,
+  sim_sqpoll_wakeup: 285,
+  sim_sqpoll_sq_wait: 286,
+  sim_sqpoll_stop: 287,
   io_uring_short_write: 260,
   sim_net_xfer: 240,
   sim_accept: 241,
@@ -366,7 +374,7 @@ export const EVENT = {
 
 export type EventName = keyof typeof EVENT;
 
-export const CTX_NAMES = ['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work'] as const;
+export const CTX_NAMES = ['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work', 'sq-thread'] as const;
 
 export const REQ_STATE_NAMES = ['free', 'prepped', 'iowq_queued', 'issuing', 'inflight', 'tw_pending', 'complete_pending', 'done', 'failed_prep', 'linked', ] as const;
 

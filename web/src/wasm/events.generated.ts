@@ -416,6 +416,22 @@ export interface EventFields {
   sim_iopoll_pass: { listed: number; reaped: number };
   /** doc = r" `io_iopoll_check` returned to the caller of `io_uring_enter(GETEVENTS)`. */
   sim_iopoll_check_done: { events: number; passes: number };
+  /** doc = r" `io_sq_offload_create`: an SQPOLL ring's thread was created. */
+  sim_sqpoll_create: { idle_jiffies: number; cpu: number };
+  /** doc = r" `io_sq_thread`: the thread starts a pass over the ring (`__io_sq_thread`). */
+  sim_sqpoll_pass: { to_submit: number; task_work: number };
+  /** doc = r" The pass ended (`io_submit_sqes` returned, task_work ran). */
+  sim_sqpoll_pass_done: { submitted: number };
+  /** doc = r" The idle deadline passed: `IORING_SQ_NEED_WAKEUP` set; `slept` 0 when the last look doc = r" at the SQ tail found SQEs and the thread stayed awake. */
+  sim_sqpoll_idle: { slept: number };
+  /** doc = r" The thread woke: `IORING_SQ_NEED_WAKEUP` cleared, a new idle period until `deadline`. */
+  sim_sqpoll_wake: { deadline: number };
+  /** doc = r" `io_uring_enter(IORING_ENTER_SQ_WAKEUP)`: `wake_up(&sqd->wait)`; `was_asleep` says doc = r" whether the thread slept. */
+  sim_sqpoll_wakeup: { was_asleep: number };
+  /** doc = r" `io_sqpoll_wait_sq`: the caller sleeps until the SQ ring has room. */
+  sim_sqpoll_sq_wait: { full: number };
+  /** doc = r" `io_sq_thread_stop`: the ring went away, the thread exits. */
+  sim_sqpoll_stop: { task_work: number };
   /** doc = r" `io_uring_short_write`: a blocking write to a regular file wrote fewer bytes than asked doc = r" (a fault part-way through its buffers); the request keeps the bytes done and retries. */
   io_uring_short_write: { fpos: number; wanted: number; got: number };
   /** doc = r" A SEND or RECV moved bytes through its socket (`sock_sendmsg` / `sock_recvmsg`), or got doc = r" an error; `buffer` is the provided buffer's id + 1 (0: the SQE's own buffer). */
@@ -629,6 +645,22 @@ export function eventArgs(e: RawRecord): EventArgs | null {
       return { event: 'sim_iopoll_pass', listed: Number(e.a), reaped: Number(BigInt.asUintN(32, e.b)) };
     case 'sim_iopoll_check_done':
       return { event: 'sim_iopoll_check_done', events: Number(e.a), passes: Number(BigInt.asUintN(32, e.b)) };
+    case 'sim_sqpoll_create':
+      return { event: 'sim_sqpoll_create', idle_jiffies: Number(e.a), cpu: Number(e.b) };
+    case 'sim_sqpoll_pass':
+      return { event: 'sim_sqpoll_pass', to_submit: Number(e.a), task_work: Number(e.b) };
+    case 'sim_sqpoll_pass_done':
+      return { event: 'sim_sqpoll_pass_done', submitted: Number(e.a) };
+    case 'sim_sqpoll_idle':
+      return { event: 'sim_sqpoll_idle', slept: Number(e.a) };
+    case 'sim_sqpoll_wake':
+      return { event: 'sim_sqpoll_wake', deadline: Number(e.a) };
+    case 'sim_sqpoll_wakeup':
+      return { event: 'sim_sqpoll_wakeup', was_asleep: Number(e.a) };
+    case 'sim_sqpoll_sq_wait':
+      return { event: 'sim_sqpoll_sq_wait', full: Number(e.a) };
+    case 'sim_sqpoll_stop':
+      return { event: 'sim_sqpoll_stop', task_work: Number(e.a) };
     case 'io_uring_short_write':
       return { event: 'io_uring_short_write', fpos: Number(e.a), wanted: Number(BigInt.asUintN(32, e.b)), got: Number(BigInt.asUintN(32, e.b >> 32n)) };
     case 'sim_net_xfer':
@@ -754,6 +786,14 @@ export const EVENT_INFO: Record<EventName, { id: number; kernel: string; ctx: st
   sim_iopoll_hook: { id: 233, kernel: 'io_uring/rw.c:io_uring_classic_poll', ctx: null, fields: [{ name: 'found', kind: 'num' }] },
   sim_iopoll_pass: { id: 234, kernel: 'io_uring/rw.c:io_do_iopoll', ctx: null, fields: [{ name: 'listed', kind: 'num' }, { name: 'reaped', kind: 'num' }] },
   sim_iopoll_check_done: { id: 235, kernel: 'io_uring/io_uring.c:io_iopoll_check', ctx: null, fields: [{ name: 'events', kind: 'num' }, { name: 'passes', kind: 'num' }] },
+  sim_sqpoll_create: { id: 280, kernel: 'io_uring/sqpoll.c:io_sq_offload_create', ctx: null, fields: [{ name: 'idle_jiffies', kind: 'num' }, { name: 'cpu', kind: 'num' }] },
+  sim_sqpoll_pass: { id: 281, kernel: 'io_uring/sqpoll.c:__io_sq_thread', ctx: 'sq-thread', fields: [{ name: 'to_submit', kind: 'num' }, { name: 'task_work', kind: 'num' }] },
+  sim_sqpoll_pass_done: { id: 282, kernel: 'io_uring/sqpoll.c:__io_sq_thread', ctx: 'sq-thread', fields: [{ name: 'submitted', kind: 'num' }] },
+  sim_sqpoll_idle: { id: 283, kernel: 'io_uring/sqpoll.c:io_sq_thread', ctx: 'sq-thread', fields: [{ name: 'slept', kind: 'num' }] },
+  sim_sqpoll_wake: { id: 284, kernel: 'io_uring/sqpoll.c:io_sq_thread', ctx: 'sq-thread', fields: [{ name: 'deadline', kind: 'num' }] },
+  sim_sqpoll_wakeup: { id: 285, kernel: 'io_uring/io_uring.c:io_uring_enter', ctx: null, fields: [{ name: 'was_asleep', kind: 'num' }] },
+  sim_sqpoll_sq_wait: { id: 286, kernel: 'io_uring/sqpoll.c:io_sqpoll_wait_sq', ctx: null, fields: [{ name: 'full', kind: 'num' }] },
+  sim_sqpoll_stop: { id: 287, kernel: 'io_uring/sqpoll.c:io_sq_thread_stop', ctx: null, fields: [{ name: 'task_work', kind: 'num' }] },
   io_uring_short_write: { id: 260, kernel: 'io_uring/rw.c:io_write', ctx: null, fields: [{ name: 'fpos', kind: 'num' }, { name: 'wanted', kind: 'num' }, { name: 'got', kind: 'num' }] },
   sim_net_xfer: { id: 240, kernel: 'io_uring/net.c:io_send', ctx: null, fields: [{ name: 'bytes', kind: 'result' }, { name: 'dir', kind: 'choice' }, { name: 'buffer', kind: 'num' }] },
   sim_accept: { id: 241, kernel: 'io_uring/net.c:io_accept', ctx: null, fields: [{ name: 'fd', kind: 'result' }] },
@@ -1215,6 +1255,45 @@ export function recordFields(e: RawRecord, o: FormatOptions = {}): string {
       const f = a;
       void o;
       return `ring ${e.ring}, ${String(f.events)} events after ${String(f.passes)} polling passes`;
+    }
+    case 'sim_sqpoll_create': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, SQ thread created: sq_thread_idle ${String(f.idle_jiffies)} jiffies, cpu ${String(f.cpu)}`;
+    }
+    case 'sim_sqpoll_pass': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, SQ thread pass: ${String(f.to_submit)} SQEs to submit, ${String(f.task_work)} task_work items`;
+    }
+    case 'sim_sqpoll_pass_done': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, SQ thread submitted ${String(f.submitted)}`;
+    }
+    case 'sim_sqpoll_idle': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, SQ thread idle: IORING_SQ_NEED_WAKEUP set${f.slept ? `, sleeps` : ''}`;
+    }
+    case 'sim_sqpoll_wake': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, SQ thread woke: NEED_WAKEUP cleared, idle at ${String(f.deadline)} ns`;
+    }
+    case 'sim_sqpoll_wakeup': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, IORING_ENTER_SQ_WAKEUP${f.was_asleep ? `: wakes the SQ thread` : ''}`;
+    }
+    case 'sim_sqpoll_sq_wait': {
+      const f = a;
+      void o;
+      return `ring ${e.ring}, IORING_ENTER_SQ_WAIT${f.full ? `: the SQ ring is full, waits for the thread` : ''}`;
+    }
+    case 'sim_sqpoll_stop': {
+      void o;
+      return `ring ${e.ring}, SQ thread stopped`;
     }
     case 'io_uring_short_write': {
       const f = a;

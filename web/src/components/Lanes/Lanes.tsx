@@ -1,6 +1,7 @@
 /**
  * The lane diagram: one lane per context that runs kernel work (the submitting task, the
- * io_uring core, the driver's ->uring_cmd(), io-wq, the device/workqueue, task_work), the last
+ * io_uring core, the SQPOLL thread when the run has one, the driver's ->uring_cmd(), io-wq, the
+ * device/workqueue, task_work), the last
  * steps as columns, each request's path through the lanes, and each request as a token in the
  * lane where it runs now (solid) or waits (dashed).
  *
@@ -58,7 +59,13 @@ function LanesComponent() {
   const pinned = useSim(selPinned);
   const hovered = useHover((h) => h.req);
   const [box, { width: W, height: H }] = useSize<HTMLDivElement>({ width: 760, height: 300 });
-  const layout = useMemo(() => laneLayout(LANES, W - NOW_W + 16, H, cursor, LANE_WINDOW, TITLE_W, 16), [cursor, W, H]);
+  // The SQPOLL thread's lane is drawn only for a run that has such a thread.
+  const sqThread = useMemo(() => allFrames.some((f) => f.events.some((e) => e.ctx === 'sq-thread')), [allFrames]);
+  const lanes = useMemo(() => (sqThread ? LANES : LANES.filter((l) => l !== 'sq-thread')), [sqThread]);
+  const layout = useMemo(
+    () => laneLayout(lanes, W - NOW_W + 16, H, cursor, LANE_WINDOW, TITLE_W, 16),
+    [lanes, cursor, W, H],
+  );
   const model = models[models.length - 1];
   const frame = frames[frames.length - 1];
 
@@ -113,7 +120,7 @@ function LanesComponent() {
           role="img"
           aria-label={laneSummary(model)}
         >
-          {LANES.map((l) => (
+          {lanes.map((l) => (
             <g key={l} className={`lane lane-${l}${now.has(l) ? ' busy' : ''}`} data-lane={l}>
               <rect x={0} y={layout.laneY(l) - layout.laneHeight / 2} width={W} height={layout.laneHeight} rx={6} />
               <text className="lane-name" x={8} y={layout.laneY(l) - 3}>

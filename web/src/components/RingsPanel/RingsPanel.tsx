@@ -6,7 +6,16 @@
 import { memo, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { opcodeName, resName } from '../../captions/format';
-import { type RingFrame, selCursor, selFocusTrack, selModel, selPrevFrame, selRing, useSim } from '../../store';
+import {
+  IORING_SQ_NEED_WAKEUP,
+  type RingFrame,
+  selCursor,
+  selFocusTrack,
+  selModel,
+  selPrevFrame,
+  selRing,
+  useSim,
+} from '../../store';
 import { AGGREGATE_ABOVE, inWindow } from '../../viz/ringGeometry';
 import { RingView, type RingSlot } from '../RingView';
 
@@ -282,6 +291,15 @@ function RingsPanelComponent() {
             sq_dropped <b>{r.sqDropped}</b>
           </span>
           {(r.sqFlags & IORING_SQ_TASKRUN) !== 0 && <span className="flag-on">SQ_TASKRUN</span>}
+          {(r.sqFlags & IORING_SQ_NEED_WAKEUP) !== 0 && (
+            <span
+              className="flag-on"
+              data-testid="sq-need-wakeup"
+              title="IORING_SQ_NEED_WAKEUP in sq_flags: the SQPOLL thread sleeps; submitting needs io_uring_enter(IORING_ENTER_SQ_WAKEUP)"
+            >
+              SQ_NEED_WAKEUP
+            </span>
+          )}
         </p>
       </div>
       <div className="ring-col">

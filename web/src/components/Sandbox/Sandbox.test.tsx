@@ -102,6 +102,32 @@ describe('Sandbox', () => {
     });
   });
 
+  it('sets up an SQPOLL machine with its idle time, whose SQ thread gets its own lane of records', () => {
+    startSession(core);
+    render(<Sandbox />);
+    fireEvent.click(screen.getByLabelText('SQPOLL'));
+    fireEvent.change(screen.getByLabelText('sq_thread_idle'), { target: { value: '20' } });
+    fireEvent.click(screen.getByRole('button', { name: 'New machine' }));
+    expect(st().base).toMatchObject({ ring: { entries: 8, flags: ['SQPOLL'], sq_thread_idle: 20 } });
+    fireEvent.click(screen.getByRole('button', { name: 'Write SQE' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Sleep' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Run to idle' }));
+    const ctxs = new Set(st().frames.flatMap((f) => f.events.map((e) => e.ctx)));
+    expect(ctxs.has('sq-thread')).toBe(true);
+  });
+
+  it('composes ASYNC_CANCEL flags as op_flags bits', () => {
+    startSession(core);
+    render(<Sandbox />);
+    fireEvent.change(screen.getByLabelText('opcode'), { target: { value: 'ASYNC_CANCEL' } });
+    fireEvent.click(screen.getByLabelText('ALL'));
+    fireEvent.click(screen.getByLabelText('FD'));
+    expect((screen.getByLabelText('op_flags') as HTMLInputElement).value).toBe('3');
+    fireEvent.click(screen.getByLabelText('ALL'));
+    expect((screen.getByLabelText('op_flags') as HTMLInputElement).value).toBe('2');
+  });
+
   it('applies a device added to a machine whose program has not started, and says when it must wait for New machine', () => {
     startSession(core);
     render(<Sandbox />);

@@ -40,7 +40,17 @@ const OFFERED_FLAGS = [
   'TASKRUN_FLAG',
   'NO_SQARRAY',
   'CQE_MIXED',
+  'SQPOLL',
 ] as const;
+/** `IORING_ASYNC_CANCEL_*` bits, as `sqe->cancel_flags` (op_flags) takes them. */
+const CANCEL_FLAGS: readonly [string, number, string][] = [
+  ['ALL', 1, 'every match; res = how many'],
+  ['FD', 2, 'match by the fd field'],
+  ['ANY', 4, 'match any request'],
+  ['FD_FIXED', 8, 'the fd is a registered index'],
+  ['USERDATA', 16, 'also match addr (with FD or OP)'],
+  ['OP', 32, 'match by opcode (len)'],
+];
 const OPCODES = [
   'NOP',
   'URING_CMD',
@@ -85,7 +95,8 @@ const FIELD_HINTS: Record<string, string> = {
   TIMEOUT: 'addr: &buffer holding a timespec (u64 sec, u64 nsec), len 1, off: completions to wait for, op_flags 1: ABS',
   LINK_TIMEOUT: 'after an IO_LINK request: addr: &timespec buffer, len 1',
   TIMEOUT_REMOVE: 'addr: the user_data of the timeout to remove',
-  ASYNC_CANCEL: 'addr: the user_data of the request to cancel',
+  ASYNC_CANCEL:
+    'addr: the user_data of the request to cancel; op_flags: the IORING_ASYNC_CANCEL_* bits below (FD uses the fd field, OP the opcode in len)',
   POLL_ADD: 'op_flags: the events (1 POLLIN, 4 POLLOUT), len: 1 for IORING_POLL_ADD_MULTI (multishot)',
   POLL_REMOVE: 'addr: the user_data of the POLL_ADD to remove',
   SEND: 'fd: a socket, addr: &buffer, len: bytes, op_flags: MSG_* (0x40 DONTWAIT, 0x100 WAITALL)',
@@ -190,6 +201,7 @@ function MachineForm({
   const [entries, setEntries] = useState(String(base?.ring.entries ?? 8));
   const [cqEntries, setCqEntries] = useState(base?.ring.cq_entries !== undefined ? String(base.ring.cq_entries) : '');
   const [flags, setFlags] = useState<string[]>(base?.ring.flags ?? []);
+  const [sqIdle, setSqIdle] = useState(String(base?.ring.sq_thread_idle ?? 50));
   const [patch2, setPatch2] = useState(base?.config?.patch2_zero_pdu ?? false);
   const [devices, setDevices] = useState<DeviceSpec[]>(base?.devices ?? []);
   const [driver, setDriver] = useState('');
@@ -212,6 +224,8 @@ function MachineForm({
     const e = parseInt32(entries, 1, 32768);
     const cq = cqEntries.trim() === '' ? undefined : parseInt32(cqEntries, 1, 65536);
     if (e === null || cq === null) return setError('ring entries: 1 to 32768; CQ entries: empty or 1 to 65536');
+    const idle = flags.includes('SQPOLL') ? parseInt32(sqIdle, 0, 60000) : undefined;
+    if (idle === null) return setError('SQ thread idle: 0 to 60000 ms');
     const bad = devices.find((d) => DRIVERS[d.driver]?.hasUringCmd && DRIVERS[d.driver]?.api !== api);
     if (bad)
       return setError(
@@ -225,7 +239,12 @@ function MachineForm({
       title: 'Sandbox',
       intro: 'A program written in the sandbox.',
       api,
-      ring: { entries: e, ...(flags.length ? { flags } : {}), ...(cq !== undefined ? { cq_entries: cq } : {}) },
+      ring: {
+        entries: e,
+        ...(flags.length ? { flags } : {}),
+        ...(cq !== undefined ? { cq_entries: cq } : {}),
+        ...(idle !== undefined ? { sq_thread_idle: idle } : {}),
+      },
       ...(devices.length ? { devices } : {}),
       // v5 is written against 6.19's uring_cmd interface; v3 runs on 6.18 (where its done() loses res2).
       config: { ...(patch2 && api === 'v3' ? { patch2_zero_pdu: true } : {}), kernel: api === 'v5' ? '6.19' : '6.18' },
@@ -280,6 +299,18 @@ function MachineForm({
             {f}
           </label>
         ))}
+        {flags.includes('SQPOLL') && (
+          <Field label="SQ thread idle (ms)">
+            <input
+              value={sqIdle}
+              onChange={(e) => setSqIdle(e.target.value)}
+              inputMode="numeric"
+              size={5}
+              aria-label="sq_thread_idle"
+              title="sq_thread_idle: how long the SQPOLL thread polls with nothing to do before it sleeps (0: 1 s)"
+            />
+          </Field>
+        )}
         {api === 'v3' && (
           <label title="RFC v3 patch 2/5: zero the PDU in io_uring_cmd_prep">
             <input type="checkbox" checked={patch2} onChange={(e) => setPatch2(e.target.checked)} />
@@ -512,6 +543,23 @@ function SqeComposer({ vars, bufs, sqe128 }: { vars: Var[]; bufs: string[]; sqe1
             </div>
           )}
           {FIELD_HINTS[f.opcode] && <p className="muted sb-hint">{FIELD_HINTS[f.opcode]}</p>}
+          {f.opcode === 'ASYNC_CANCEL' && (
+            <div className="sb-flags" role="group" aria-label="cancel flags">
+              {CANCEL_FLAGS.map(([n, bit, what]) => {
+                const cur = parseInt32(f.opFlags || '0', 0, 0xffffffff) ?? 0;
+                return (
+                  <label key={n} title={`IORING_ASYNC_CANCEL_${n}: ${what}`}>
+                    <input
+                      type="checkbox"
+                      checked={(cur & bit) !== 0}
+                      onChange={(e) => set({ opFlags: String((e.target.checked ? cur | bit : cur & ~bit) >>> 0) })}
+                    />
+                    {n}
+                  </label>
+                );
+              })}
+            </div>
+          )}
         </>
       )}
       {(CMD_OPCODES.includes(f.opcode) || !OPCODES.includes(f.opcode)) && (
