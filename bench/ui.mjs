@@ -27,7 +27,7 @@ const pct = (xs, p) => {
 };
 
 /** Installs, in the page, `__afterFrame()`: performance.now() at the end of the next frame (after paint). */
-async function installAfterFrame(page) {
+export async function installAfterFrame(page) {
   await page.evaluate(() => {
     window.__afterFrame = () =>
       new Promise((done) =>
@@ -168,7 +168,7 @@ async function fastPlay(page, cdp, url, ms, pauses) {
 }
 
 /** A sandbox machine with a 32768-entry ring, made through the form; then timed actions. */
-async function bigRing(page, url, reps) {
+export async function bigRing(page, url, reps) {
   await page.goto(url);
   await page
     .getByRole('button', { name: /^(Play|Pause)/ })

@@ -92,6 +92,11 @@ export class SimController {
   private discarded: { at: number; frames: Frame[]; inputs: Input[] } | null = null;
   readonly rt: ProgramRuntime;
   private at = 0;
+  /**
+   * Counts the changes made to the core's live state (every input executed, every snapshot
+   * restored): something read from live memory is still the frame's while this is unchanged.
+   */
+  liveVersion = 0;
 
   constructor(
     readonly core: Core,
@@ -405,6 +410,7 @@ export class SimController {
   }
 
   private exec(input: Input): { kind: number; summary: string; untilNs?: number } {
+    this.liveVersion++;
     if (input.kind === 'beat') return { kind: -2, summary: 'beat' };
     if (input.kind === 'step') return { kind: this.core.call((e) => e.rs_step()), summary: 'step' };
     const r = this.rt.exec(input.op);
@@ -466,6 +472,7 @@ export class SimController {
   }
 
   private restore(s: Snapshot) {
+    this.liveVersion++;
     const mem = this.core.exports.memory;
     const need = s.key.byteLength - mem.buffer.byteLength;
     if (need > 0) mem.grow(Math.ceil(need / 65536));

@@ -193,7 +193,6 @@ export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
       sqRaw[slot * 4 + 2] === a8 &&
       sqRaw[slot * 4 + 3] === a9
     ) {
-      if (sqes) sqes.push(o);
       continue;
     }
     if (!sqOut) sqOut = (sqRaw as Uint32Array).slice();
@@ -206,12 +205,10 @@ export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
     const flags = dv.getUint8(a + 1);
     const fd = dv.getInt32(a + 4, true);
     const userData = dv.getBigUint64(a + 32, true);
-    if (o && o.opcode === opcode && o.flags === flags && o.fd === fd && o.userData === userData) {
-      if (sqes) sqes.push(o);
-      continue;
-    }
-    if (!sqes) sqes = p ? p.sqes.slice(0, slot) : [];
-    sqes.push({ slot, opcode, flags, fd, userData });
+    if (o && o.opcode === opcode && o.flags === flags && o.fd === fd && o.userData === userData) continue;
+    // Copied whole on the first change (a copy is cheaper than growing an array slot by slot).
+    if (!sqes) sqes = p ? p.sqes.slice() : [];
+    sqes[slot] = { slot, opcode, flags, fd, userData };
   }
   const cqW = r.cqeSize >> 2;
   const cqBase = (r.ringsAddr + r.off.cq.cqes) >> 2;
@@ -225,24 +222,21 @@ export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
       for (let k = 0; k < cqW; k++)
         if ((cqRaw as Uint32Array)[slot * cqW + k] !== u32[cqBase + slot * cqW + k]) diff = true;
     }
-    if (!diff) {
-      if (cqes) cqes.push(o as Cqe);
-      continue;
-    }
+    if (!diff) continue;
     if (!cqOut) cqOut = (cqRaw as Uint32Array).slice();
     for (let k = 0; k < cqW; k++) cqOut[slot * cqW + k] = u32[cqBase + slot * cqW + k] as number;
-    if (!cqes) cqes = p ? p.cqes.slice(0, slot) : [];
-    cqes.push(r.cqeAt(slot));
+    if (!cqes) cqes = p ? p.cqes.slice() : [];
+    cqes[slot] = r.cqeAt(slot);
   }
   let sqArray: number[] | null = null;
+  // The SQ index array's words, read straight from memory (it is 4-byte aligned in the rings).
+  const arrAt = r.ringsAddr + r.off.sq.array;
+  const arrW = (arrAt & 3) === 0 ? arrAt >> 2 : -1;
   for (let i = 0; i < r.sqEntries; i++) {
-    const v = r.sqArray(i);
-    if (p && p.sqArray[i] === v) {
-      if (sqArray) sqArray.push(v);
-      continue;
-    }
-    if (!sqArray) sqArray = p ? p.sqArray.slice(0, i) : [];
-    sqArray.push(v);
+    const v = arrW >= 0 ? (u32[arrW + i] as number) : r.sqArray(i);
+    if (p && p.sqArray[i] === v) continue;
+    if (!sqArray) sqArray = p ? p.sqArray.slice() : [];
+    sqArray[i] = v;
   }
   const sqFinal = sqes ?? (p as RingFrame).sqes;
   const cqFinal = cqes ?? (p as RingFrame).cqes;
@@ -268,28 +262,57 @@ export function readRing(r: IoUring, prev?: RingFrame): RingFrame {
   };
 }
 
-/** The raw bytes of a ring's SQE array and CQE array, for the byte view. */
+/**
+ * The bytes of a ring's SQE and CQE slots at one frame, for the byte view. Not part of
+ * {@link Frame} (it would make every frame carry the whole ring), and not a copy of the whole
+ * arrays either (3 MiB for a 32768-entry ring, on every step): the slots asked for when it is
+ * read are copied at once, and any other slot is copied from the core's live memory on first
+ * use while that memory still holds this frame (null after the core has moved on).
+ */
 export interface RingBytes {
   sqeSize: number;
   cqeSize: number;
-  /** `sqEntries * sqeSize` bytes: the SQE array as userspace mapped it. */
-  sqes: Uint8Array;
-  /** `cqEntries * cqeSize` bytes: the CQE slots of the CQ ring. */
-  cqes: Uint8Array;
+  sqEntries: number;
+  cqEntries: number;
+  /** The `sqeSize` bytes of SQE slot `slot` (null: out of range, or no longer readable). */
+  sqe(slot: number): Uint8Array | null;
+  /** The `cqeSize` bytes of CQ slot `slot` (null: out of range, or no longer readable). */
+  cqe(slot: number): Uint8Array | null;
 }
 
 /**
- * Copies a ring's SQE and CQE arrays out of shared memory. Not part of {@link Frame} (it would
- * make every frame carry the whole ring); the store reads it for the frame on screen, whose
- * state is the core's live state after a seek.
+ * Reads the bytes of a ring's SQE slots `sqSlots` and CQ slots `cqSlots` out of shared memory
+ * now (the state of the frame on screen, the core's live state after a seek); other slots are
+ * read on demand while `live()` says the core's memory is still that state.
  */
-export function readRingBytes(r: IoUring): RingBytes {
-  const u8 = r.core.u8();
-  const cqes = r.ringsAddr + r.off.cq.cqes;
+export function readRingBytes(
+  r: IoUring,
+  live: () => boolean,
+  sqSlots: Iterable<number> = [],
+  cqSlots: Iterable<number> = [],
+): RingBytes {
+  const cqBase = r.ringsAddr + r.off.cq.cqes;
+  const { sqesAddr, sqeSize, cqeSize, sqEntries, cqEntries } = r;
+  const core = r.core;
+  const sq = new Map<number, Uint8Array>();
+  const cq = new Map<number, Uint8Array>();
+  const get = (m: Map<number, Uint8Array>, base: number, size: number, n: number, slot: number, now: boolean) => {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= n) return null;
+    const had = m.get(slot);
+    if (had) return had;
+    if (!now && !live()) return null;
+    const b = core.u8().slice(base + slot * size, base + (slot + 1) * size);
+    m.set(slot, b);
+    return b;
+  };
+  for (const s of sqSlots) get(sq, sqesAddr, sqeSize, sqEntries, s, true);
+  for (const s of cqSlots) get(cq, cqBase, cqeSize, cqEntries, s, true);
   return {
-    sqeSize: r.sqeSize,
-    cqeSize: r.cqeSize,
-    sqes: u8.slice(r.sqesAddr, r.sqesAddr + r.sqEntries * r.sqeSize),
-    cqes: u8.slice(cqes, cqes + r.cqEntries * r.cqeSize),
+    sqeSize,
+    cqeSize,
+    sqEntries,
+    cqEntries,
+    sqe: (slot) => get(sq, sqesAddr, sqeSize, sqEntries, slot, false),
+    cqe: (slot) => get(cq, cqBase, cqeSize, cqEntries, slot, false),
   };
 }

@@ -62,7 +62,9 @@ describe('guided scenarios', () => {
     expect(s.chapters.map((c) => c.frame)).toEqual([1, expect.any(Number), expect.any(Number), expect.any(Number)]);
     expect(s.chapters.every((c) => c.frame >= 0)).toBe(true);
     expect(s.inspect?.frame).toBe(0);
-    expect(s.inspect?.ring.sqes).toHaveLength(4 * 64);
+    expect(s.inspect?.ring.sqEntries).toBe(4);
+    expect(s.inspect?.ring.sqe(0)).toHaveLength(64);
+    expect(s.inspect?.ring.sqe(4)).toBeNull();
   });
 
   it('steps, seeks, jumps to chapters and stops, and reads the bytes of the frame on screen', () => {
@@ -77,8 +79,8 @@ describe('guided scenarios', () => {
     const last = st().frames.length - 1;
     expect(st().cursor).toBe(last);
     // The SQE bytes at the end hold the second batch's NOPs (user_data 4..6).
-    const sqes = st().inspect?.ring.sqes as Uint8Array;
-    const ud = new DataView(sqes.buffer).getBigUint64(32, true);
+    const sqe0 = st().inspect?.ring.sqe(0) as Uint8Array;
+    const ud = new DataView(sqe0.buffer).getBigUint64(32, true);
     expect(ud).toBe(5n);
     toStart();
     expect(st().cursor).toBe(0);
@@ -188,9 +190,11 @@ describe('time travel', () => {
     // The bytes on screen are the restored memory of that frame.
     const s = st();
     expect(s.inspect?.frame).toBe(s.cursor);
-    const dv = new DataView((s.inspect?.ring.sqes as Uint8Array).buffer);
     const want = s.frames[s.cursor]?.ring.sqes.map((q) => q.userData);
-    expect(want?.map((_, slot) => dv.getBigUint64(slot * 64 + 32, true))).toEqual(want);
+    const ring = s.inspect?.ring;
+    expect(want?.map((_, slot) => new DataView((ring?.sqe(slot) as Uint8Array).buffer).getBigUint64(32, true))).toEqual(
+      want,
+    );
   });
 });
 
@@ -212,6 +216,47 @@ describe('free play', () => {
     freePlay(4);
     expect(st().frames).toHaveLength(1);
     expect(st().frames[0]?.ring.sqEntries).toBe(4);
+  });
+});
+
+describe('the bytes of a big ring', () => {
+  it("shows, at a past frame of a 32768-entry ring, that frame's bytes and never a later frame's", () => {
+    startSession(core);
+    freePlay(32768);
+    expect(st().frames[0]?.ring.sqEntries).toBe(32768);
+    const ud = (b: Uint8Array | null | undefined) => (b ? new DataView(b.buffer).getBigUint64(32, true) : null);
+    const cqUd = (b: Uint8Array | null | undefined) => (b ? new DataView(b.buffer).getBigUint64(0, true) : null);
+    submitNop();
+    const one = st().cursor;
+    submitNop();
+    submitNop();
+    enter();
+    for (let i = 0; i < 40 && (st().frames[st().cursor]?.taskState ?? 0) !== 0; i++) stepKernel();
+    const end = st().cursor;
+    expect(st().frames[end]?.ring.cqTail).toBe(3);
+    const atEnd = st().inspect;
+    expect([0, 1, 2].map((i) => ud(atEnd?.ring.sqe(i)))).toEqual([1n, 2n, 3n]);
+    expect([0, 1, 2].map((i) => cqUd(atEnd?.ring.cqe(i)))).toEqual([1n, 2n, 3n]);
+    // The past frame after the first NOP: slot 0 holds it, slots 1 and 2 are still empty and
+    // no CQE was posted, whatever the live memory held a moment before.
+    seek(one);
+    const past = st().inspect;
+    expect(past?.frame).toBe(one);
+    const f = st().frames[one]!.ring;
+    expect([0, 1, 2].map((i) => ud(past?.ring.sqe(i)))).toEqual([0, 1, 2].map((i) => f.sqes[i]!.userData));
+    expect([0, 1, 2].map((i) => ud(past?.ring.sqe(i)))).toEqual([1n, 0n, 0n]);
+    expect([0, 1, 2].map((i) => cqUd(past?.ring.cqe(i)))).toEqual([0n, 0n, 0n]);
+    expect(past?.ring.sqe(32767)).toHaveLength(64);
+    expect(past?.ring.sqe(32768)).toBeNull();
+    // Once the core has moved on, a slot of that frame not read yet is not read from the new state.
+    seek(end);
+    seek(one);
+    const again = st().inspect;
+    seek(end);
+    expect(again?.ring.sqe(2)).toBeNull();
+    expect(again?.ring.cqe(1)).toBeNull();
+    expect(ud(past?.ring.sqe(1))).toBe(0n);
+    expect(ud(st().inspect?.ring.sqe(2))).toBe(3n);
   });
 });
 

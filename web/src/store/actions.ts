@@ -80,7 +80,25 @@ function readInspect(c: SimController): Inspect {
     const len = Math.min(b.size, USER_BYTES_SHOWN);
     return { name, addr: b.addr, bytes: c.rt.mem.read(b.addr, len), ...userWriters(c, b.addr, len) };
   });
-  return { frame: c.cursor, ring: readRingBytes(c.ring), user };
+  // Copied now: the slots the byte view can show at this frame (the SQE and CQE slot of every
+  // request it can follow, and the most recently written SQE); any other slot is read on demand
+  // while the core still holds this frame.
+  const ring = c.frames[c.cursor]?.ring;
+  const sq = new Set<number>();
+  const cq = new Set<number>();
+  if (ring) {
+    if (ring.sqeTail > 0) {
+      const last = ring.sqArray[((ring.sqeTail - 1) >>> 0) & (ring.sqEntries - 1)];
+      if (last !== undefined) sq.add(last);
+    }
+    for (const t of cache?.models[c.cursor]?.reqs ?? []) {
+      if (t.sqeSlot !== null) sq.add(t.sqeSlot);
+      if (t.cqIndex !== null) cq.add(t.cqIndex & (ring.cqEntries - 1));
+    }
+  }
+  const version = c.liveVersion;
+  const live = () => controller === c && c.liveVersion === version;
+  return { frame: c.cursor, ring: readRingBytes(c.ring, live, sq, cq), user };
 }
 
 function publish(extra: Partial<SimState> = {}) {

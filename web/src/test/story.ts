@@ -6,7 +6,7 @@
  * Records follow the argument layout of core-rs/src/trace/mod.rs.
  */
 import type { Op } from '../scenario/format';
-import type { Frame, ReqView, RingFrame } from '../sim/frame';
+import type { Frame, ReqView, RingBytes, RingFrame } from '../sim/frame';
 import { deriveModels, type FrameModel } from '../store/model';
 import type { StateChange, TraceEvent } from '../wasm/decode';
 import {
@@ -232,7 +232,7 @@ export function story(opts: { sanitizer?: boolean } = {}): { frames: Frame[]; mo
 }
 
 /** The bytes of the story's ring as `inspect` holds them: SQE 0 is the URING_CMD, CQE 0 its completion. */
-export function storyBytes(): { sqeSize: number; cqeSize: number; sqes: Uint8Array; cqes: Uint8Array } {
+export function storyBytes(): RingBytes {
   const sqes = new Uint8Array(4 * 64);
   const dv = new DataView(sqes.buffer);
   sqes[0] = IORING_OP_URING_CMD;
@@ -242,5 +242,7 @@ export function storyBytes(): { sqeSize: number; cqeSize: number; sqes: Uint8Arr
   sqes[48] = 0x11;
   const cqes = new Uint8Array(8 * 16);
   new DataView(cqes.buffer).setBigUint64(0, UD, true);
-  return { sqeSize: 64, cqeSize: 16, sqes, cqes };
+  const slot = (b: Uint8Array, size: number, n: number) => (i: number) =>
+    Number.isInteger(i) && i >= 0 && i < n ? b.slice(i * size, (i + 1) * size) : null;
+  return { sqeSize: 64, cqeSize: 16, sqEntries: 4, cqEntries: 8, sqe: slot(sqes, 64, 4), cqe: slot(cqes, 16, 8) };
 }

@@ -104,13 +104,14 @@ function useRegions(): { regions: Region[]; req: number | null } {
         base: 0,
       });
     }
-    const { sqeSize, cqeSize, sqes, cqes } = inspect.ring;
+    const { sqeSize, cqeSize } = inspect.ring;
     const sqMask = ring.sqEntries - 1;
     // The SQE: the followed request's slot, else the most recently written one.
     const slot =
       track?.sqeSlot ?? (ring.sqeTail > 0 ? (ring.sqArray[((ring.sqeTail - 1) >>> 0) & sqMask] ?? null) : null);
-    if (slot !== null) {
-      const b = sqes.slice(slot * sqeSize, (slot + 1) * sqeSize);
+    const sb = slot !== null ? inspect.ring.sqe(slot) : null;
+    if (slot !== null && sb) {
+      const b = sb.slice();
       const ud = new DataView(b.buffer).getBigUint64(32, true);
       const reused = track !== null && ud !== track.userData;
       const written = ring.sqeTail > slot || ring.sqeTail >= ring.sqEntries;
@@ -126,9 +127,10 @@ function useRegions(): { regions: Region[]; req: number | null } {
         base: slot * sqeSize,
       });
     }
-    if (track?.cqIndex != null) {
-      const cslot = track.cqIndex & (ring.cqEntries - 1);
-      const b = cqes.slice(cslot * cqeSize, (cslot + 1) * cqeSize);
+    const cslot = track?.cqIndex != null ? track.cqIndex & (ring.cqEntries - 1) : null;
+    const cb = cslot !== null ? inspect.ring.cqe(cslot) : null;
+    if (cslot !== null && cb) {
+      const b = cb.slice();
       regions.push({
         id: 'cqe',
         title: `CQE in CQ slot ${cslot} (${cqeSize} bytes)`,
