@@ -104,6 +104,27 @@ describe('CodeView layers', () => {
   });
 });
 
+describe('CodeView without a device', () => {
+  it('shows the Rust layers only for runs with a misc device or Rust code that ran', () => {
+    showStory(1);
+    const scenario = simStore.getState().scenario!;
+    const { container, rerender } = render(<CodeView />);
+    // Step 1: no Rust code has run yet, and the story names no device.
+    expect(container.querySelector('[data-layer="driver"]')).toBeNull();
+    expect(container.querySelector('[data-layer="abstraction"]')).toBeNull();
+    expect(container.querySelector('[data-layer="c"]')).not.toBeNull();
+    act(() =>
+      simStore.setState({ scenario: { ...scenario, devices: [{ name: 'rust-misc', driver: 'rust_misc_device' }] } }),
+    );
+    rerender(<CodeView />);
+    expect(container.querySelector('[data-layer="driver"]')?.textContent).toContain('nothing has run here yet');
+    // Once the driver ran, its layer stays even without a device in the scenario.
+    act(() => simStore.setState({ scenario, cursor: 4 }));
+    rerender(<CodeView />);
+    expect(container.querySelector('[data-layer="driver"]')).not.toBeNull();
+  });
+});
+
 describe('Rust highlighting', () => {
   it('keeps each line well-formed when a span crosses a line break', () => {
     const lines = splitHighlighted('<span class="a">x\ny</span>z');

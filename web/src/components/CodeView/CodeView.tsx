@@ -462,6 +462,10 @@ function CodeViewComponent() {
   // On the focused stage (presenter mode, projector theme) the panel is short: one layer is open,
   // the others fold to their heading. A heading unfolds its layer until the step changes.
   const focused = useSim(selFocused);
+  // A run without a misc device (the io_uring-from-zero scenarios) has no Rust code to show:
+  // its two Rust layers would only ever say that nothing ran there.
+  const devices = useSim((s) => ((s.base ?? s.scenario)?.devices?.length ?? 0) > 0);
+  const rust = devices || runs.driver !== null || runs.abstraction !== null;
   const [unfolded, setUnfolded] = useState<{ at: number; layer: FocusLayer } | null>(null);
   const open: FocusLayer | null = focused
     ? unfolded && unfolded.at === c.cursor
@@ -476,14 +480,24 @@ function CodeViewComponent() {
       <FunctionWhat fns={fns} />
       {HAS_SOURCE_FILES ? (
         <div className="code-layers">
-          <RustLayer layer="driver" run={runs.driver} ev={c.ev} folded={fold('driver')} onUnfold={unfold('driver')} />
-          <RustLayer
-            layer="abstraction"
-            run={runs.abstraction}
-            ev={c.ev}
-            folded={fold('abstraction')}
-            onUnfold={unfold('abstraction')}
-          />
+          {rust && (
+            <>
+              <RustLayer
+                layer="driver"
+                run={runs.driver}
+                ev={c.ev}
+                folded={fold('driver')}
+                onUnfold={unfold('driver')}
+              />
+              <RustLayer
+                layer="abstraction"
+                run={runs.abstraction}
+                ev={c.ev}
+                folded={fold('abstraction')}
+                onUnfold={unfold('abstraction')}
+              />
+            </>
+          )}
           <CLayer fns={fns} folded={fold('c')} onUnfold={unfold('c')} />
         </div>
       ) : (
