@@ -342,12 +342,15 @@ function RustLayer({
           {run.now ? ' runs now' : ' ran last'}
         </span>
       </LayerHead>
-      {folded ? (
-        // Folded, the layer keeps the one line it ran last (the walkthrough's line, when it is here).
-        <Source path={run.path} line={line} current={run.now} ran={[line]} main={evPath === run.path} peek />
-      ) : (
-        <Source path={run.path} line={line} current={run.now} ran={run.lines} main={evPath === run.path} />
-      )}
+      {/* Folded, the layer keeps the one line it ran last (the walkthrough's line, when it is here). */}
+      <Source
+        path={run.path}
+        line={line}
+        current={run.now}
+        ran={folded ? [line] : run.lines}
+        main={evPath === run.path}
+        peek={folded}
+      />
     </section>
   );
 }
