@@ -36,57 +36,42 @@ pub fn begin(
         return -EBUSY;
     }
     s.linux.task.last_ret = None;
-    s.linux.task.sys = Some(EnterCall {
+    s.linux.task.sys = Some(EnterCall::new(
         fd,
-        ring: 0,
+        0,
         to_submit,
         min_complete,
         flags,
         arg,
         argsz,
-        phase: Phase::Start,
-        entries: 0,
-        left: 0,
-        ret: 0,
-        waited: false,
-        wait_ret: 0,
-        min_events: 0,
-        wait_target: 0,
-        cq_min_tail: 0,
-        deadline: None,
-        min_deadline: None,
-        hit_timeout: false,
-        min_time: 0,
-        sig: 0,
-        sigsz: 0,
-        tw_batch: 0,
-        tw_batch_local: false,
-        tw_ran: 0,
-        flush_pending: false,
-        iop_events: 0,
-        iop_passes: 0,
-        iop_tail: None,
-    });
+    ));
     0
 }
 
 impl EnterCall {
-    /// The SQPOLL thread's pass over `ring` (`__io_sq_thread` → `io_submit_sqes(ctx, n)`),
-    /// run by the same phases as a submitting `io_uring_enter`, ending with its task_work
-    /// (`io_run_task_work` in `io_sq_thread`).
-    pub fn sq_thread_pass(ring: u32, n: u32) -> EnterCall {
+    /// A call that has not started: `io_uring_enter(fd, to_submit, min_complete, flags, arg,
+    /// argsz)` on `ring` (0 until the descriptor is resolved), every later phase's state empty.
+    pub fn new(
+        fd: i32,
+        ring: u32,
+        to_submit: u32,
+        min_complete: u32,
+        flags: u32,
+        arg: u64,
+        argsz: u32,
+    ) -> EnterCall {
         EnterCall {
-            fd: -1,
+            fd,
             ring,
-            to_submit: n,
-            min_complete: 0,
-            flags: 0,
-            arg: 0,
-            argsz: 0,
-            phase: if n > 0 { Phase::Submit } else { Phase::ExitTw },
-            entries: n,
-            left: n,
-            ret: n as i32,
+            to_submit,
+            min_complete,
+            flags,
+            arg,
+            argsz,
+            phase: Phase::Start,
+            entries: 0,
+            left: 0,
+            ret: 0,
             waited: false,
             wait_ret: 0,
             min_events: 0,
@@ -105,6 +90,19 @@ impl EnterCall {
             iop_events: 0,
             iop_passes: 0,
             iop_tail: None,
+        }
+    }
+
+    /// The SQPOLL thread's pass over `ring` (`__io_sq_thread` → `io_submit_sqes(ctx, n)`),
+    /// run by the same phases as a submitting `io_uring_enter`, ending with its task_work
+    /// (`io_run_task_work` in `io_sq_thread`).
+    pub fn sq_thread_pass(ring: u32, n: u32) -> EnterCall {
+        EnterCall {
+            phase: if n > 0 { Phase::Submit } else { Phase::ExitTw },
+            entries: n,
+            left: n,
+            ret: n as i32,
+            ..EnterCall::new(-1, ring, n, 0, 0, 0, 0)
         }
     }
 }
