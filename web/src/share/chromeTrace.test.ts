@@ -22,10 +22,24 @@ describe('Chrome trace export', () => {
     const threads = json.traceEvents
       .filter((e: { name: string }) => e.name === 'thread_name')
       .map((e: { args: { name: string } }) => e.args.name);
-    expect(threads).toEqual(['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work', 'sq-thread']);
+    // The SQPOLL thread's track is left out of a run where it never ran (as its lane is).
+    expect(threads).toEqual(['user', 'io_uring', 'driver', 'io-wq', 'device', 'task_work']);
     const complete = json.traceEvents.find((e: { name: string; ph: string }) => e.name === 'io_uring_complete');
     expect(complete.args.user_data).toBe('0x5');
     expect(complete.tid).toBe(1);
+  });
+
+  it('gives the SQPOLL thread a track in a run where it ran, with its records on it', async () => {
+    const s = validateScenario(
+      JSON.parse(readFileSync(join(process.cwd(), 'scenarios', 'sqpoll-no-syscalls.json'), 'utf8')),
+    );
+    const c = SimController.compile(await loadCoreFromDisk(), s);
+    const json = JSON.parse(JSON.stringify(toChromeTrace(stepsOf(c)))) as { traceEvents: ChromeTraceEvent[] };
+    expect(checkChromeTrace(json)).toEqual([]);
+    const tid = CTX_NAMES.indexOf('sq-thread');
+    const names = json.traceEvents.filter((e) => e.name === 'thread_name').map((e) => e.args?.name);
+    expect(names).toContain('sq-thread');
+    expect(json.traceEvents.some((e) => e.ph === 'X' && e.cat !== 'step' && e.tid === tid)).toBe(true);
   });
 
   it('links a queued uring_cmd across its lanes with one flow, on the simulated clock', async () => {

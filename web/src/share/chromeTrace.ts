@@ -53,7 +53,10 @@ export function toChromeTrace(steps: readonly StepRecords[], meta: Record<string
   const out: ChromeTraceEvent[] = [
     { name: 'process_name', ph: 'M', pid: PID, tid: 0, args: { name: 'Ringside simulator' } },
   ];
+  // The SQPOLL thread gets a track only in runs where it ran, as it gets a lane (Lanes.tsx).
+  const sqThread = steps.some((st) => st.events.some((e) => e.ctx === 'sq-thread'));
   CTX_NAMES.forEach((n, tid) => {
+    if (n === 'sq-thread' && !sqThread) return;
     out.push({ name: 'thread_name', ph: 'M', pid: PID, tid, args: { name: n } });
     out.push({ name: 'thread_sort_index', ph: 'M', pid: PID, tid, args: { sort_index: tid } });
   });
