@@ -33,20 +33,6 @@ fn pair(ua: &mut UserAlloc, ty: u32) -> (i32, i32) {
     )
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 fn fill(addr: usize, len: usize, byte: u8) {
     for i in 0..len {
         // SAFETY: `addr..addr+len` was allocated from the user arena.

@@ -144,21 +144,6 @@ fn polls_on_one_pipe_wake_last_armed_first_and_teardown_cancels_what_still_waits
     assert_eq!(live_reqs(), 0);
 }
 
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// Random programs mixing one-shot and multishot polls, READs and WRITEs on two pipes,
 /// write()/read() system calls, POLL_REMOVE and ASYNC_CANCEL by user_data, NOPs, and a small
 /// CQ ring: every request posts exactly one CQE without `IORING_CQE_F_MORE`, only multishot

@@ -126,20 +126,6 @@ fn core_bytes() -> std::collections::BTreeMap<u32, Vec<(usize, u8)>> {
     })
 }
 
-/// A small deterministic generator (xorshift), so a failing seed can be replayed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// Property: once a request's CQE was reaped, the user bytes it wrote stay as they were (no
 /// registered or plain buffer is written for a request after the CQE that returned it), and
 /// no byte it had not written becomes its; every request reaches exactly one CQE. Random
