@@ -29,6 +29,7 @@ import {
   useSim,
 } from '../../store';
 import { type BytesMode, type SqeForm, describeOp, parseBytes, parseInt32, sqeOp } from './compose';
+import { OPCODE_NAMES } from '../../scenario/validate';
 
 /** Setup flags worth offering in the form (the others stay reachable through an uploaded scenario). */
 const OFFERED_FLAGS = [
@@ -51,28 +52,8 @@ const CANCEL_FLAGS: readonly [string, number, string][] = [
   ['USERDATA', 16, 'also match addr (with FD or OP)'],
   ['OP', 32, 'match by opcode (len)'],
 ];
-const OPCODES = [
-  'NOP',
-  'URING_CMD',
-  'URING_CMD128',
-  'READ',
-  'WRITE',
-  'READV',
-  'WRITEV',
-  'READ_FIXED',
-  'WRITE_FIXED',
-  'TIMEOUT',
-  'TIMEOUT_REMOVE',
-  'LINK_TIMEOUT',
-  'ASYNC_CANCEL',
-  'POLL_ADD',
-  'POLL_REMOVE',
-  'SEND',
-  'RECV',
-  'ACCEPT',
-  'PROVIDE_BUFFERS',
-  'REMOVE_BUFFERS',
-];
+/** The opcodes the form offers by name: the ones a scenario may name. */
+const OPCODES: readonly string[] = OPCODE_NAMES;
 /** Opcodes whose form shows ioprio and buf_index (their flags and buffer group live there). */
 const NET_OPCODES = ['SEND', 'RECV', 'ACCEPT', 'PROVIDE_BUFFERS', 'REMOVE_BUFFERS'];
 /** Opcodes that take a file and a cmd_op (uring_cmd), or a buffer and offset (read/write). */
