@@ -20,6 +20,7 @@
 //! driver is in none of these tables, as upstream (its driver is called with
 //! `IO_URING_F_CANCEL` only at ring teardown, `io_uring_try_cancel_uring_cmd`): `-ENOENT`.
 
+use super::sqe::sqe32 as rd32;
 use super::types::*;
 use super::*;
 
@@ -42,10 +43,6 @@ const CANCEL_FLAGS: u32 = IORING_ASYNC_CANCEL_ALL
     | IORING_ASYNC_CANCEL_FD_FIXED
     | IORING_ASYNC_CANCEL_USERDATA
     | IORING_ASYNC_CANCEL_OP;
-
-fn rd32(sqe: &[u8], o: usize) -> u32 {
-    u32::from_le_bytes([sqe[o], sqe[o + 1], sqe[o + 2], sqe[o + 3]])
-}
 
 /// `struct io_cancel_data`: what one cancel request looks for.
 #[derive(Clone, Copy, Debug, Default)]

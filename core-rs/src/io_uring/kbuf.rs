@@ -25,22 +25,11 @@
 //! (`IOU_PBUF_RING_INC`), answered with [`ENOTMODELLED`] by the register call.
 
 use super::opdata::*;
+use super::sqe::{sqe16, sqe32, sqe64};
 use super::*;
 
 /// `MAX_BIDS_PER_BGID`: buffer ids are 16 bits.
 pub const MAX_BIDS_PER_BGID: u32 = 1 << 16;
-
-fn sqe16(sqe: &[u8], o: usize) -> u16 {
-    u16::from_le_bytes([sqe[o], sqe[o + 1]])
-}
-
-fn sqe32(sqe: &[u8], o: usize) -> u32 {
-    u32::from_le_bytes([sqe[o], sqe[o + 1], sqe[o + 2], sqe[o + 3]])
-}
-
-fn sqe64(sqe: &[u8], o: usize) -> u64 {
-    u64::from(sqe32(sqe, o)) | u64::from(sqe32(sqe, o + 4)) << 32
-}
 
 /// `io_provide_buffers_prep`.
 ///

@@ -37,6 +37,7 @@ pub mod poll;
 pub mod register;
 pub mod rsrc;
 pub mod rw;
+pub mod sqe;
 pub mod sqpoll;
 pub mod syscall;
 pub mod timeout;

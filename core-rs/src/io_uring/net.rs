@@ -29,6 +29,7 @@
 //! ACCEPT and accepting into a fixed-file slot.
 
 use super::opdata::*;
+use super::sqe::{sqe16, sqe32, sqe64};
 use super::types::*;
 use super::*;
 use crate::uapi::socket::*;
@@ -57,18 +58,6 @@ const SOCK_NONBLOCK_FLAG: u32 = 0o4000;
 /// What a net issue handler tells its caller, beyond "completed" (0) and errors.
 /// `IOU_ISSUE_SKIP_COMPLETE`: in flight (a multishot request stays armed).
 pub const IOU_ISSUE_SKIP_COMPLETE: i32 = -EIOCBQUEUED;
-
-fn sqe16(sqe: &[u8], o: usize) -> u16 {
-    u16::from_le_bytes([sqe[o], sqe[o + 1]])
-}
-
-fn sqe32(sqe: &[u8], o: usize) -> u32 {
-    u32::from_le_bytes([sqe[o], sqe[o + 1], sqe[o + 2], sqe[o + 3]])
-}
-
-fn sqe64(sqe: &[u8], o: usize) -> u64 {
-    u64::from(sqe32(sqe, o)) | u64::from(sqe32(sqe, o + 4)) << 32
-}
 
 fn not_modelled(s: &mut Sim, req: Req) -> i32 {
     super::rw::not_modelled(s, req, not_modelled::FIELD)

@@ -18,6 +18,7 @@
 //! set). Poll ownership (`poll_refs`) is not modelled: one thread runs everything.
 
 use super::opdata::*;
+use super::sqe::{sqe32, sqe64};
 use super::types::*;
 use super::*;
 
@@ -459,14 +460,6 @@ pub const EPOLLEXCLUSIVE: u32 = 1 << 28;
 const IO_ASYNC_POLL_COMMON: u32 = EPOLLONESHOT | EPOLLPRI;
 /// `DEFAULT_POLLMASK`: what `vfs_poll` answers for a file without `->poll`.
 pub const DEFAULT_POLLMASK: u32 = EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM;
-
-fn sqe32(sqe: &[u8], o: usize) -> u32 {
-    u32::from_le_bytes([sqe[o], sqe[o + 1], sqe[o + 2], sqe[o + 3]])
-}
-
-fn sqe64(sqe: &[u8], o: usize) -> u64 {
-    u64::from(sqe32(sqe, o)) | u64::from(sqe32(sqe, o + 4)) << 32
-}
 
 /// `io_poll_parse_events`: the low 16 bits of `poll32_events` (little-endian, so no
 /// `swahw32`), plus `EPOLLONESHOT` unless multishot and `EPOLLET` unless level-triggered;

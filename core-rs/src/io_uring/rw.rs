@@ -34,6 +34,7 @@
 //! epoll, tun, fuse, misc devices and io_uring files.
 
 use super::opdata::*;
+use super::sqe::{sqe32 as rd32, sqe64 as rd64};
 use super::types::*;
 use super::*;
 use crate::linux::fs::FileRef;
@@ -62,14 +63,6 @@ pub const RWF_SUPPORTED: u32 = 0xff;
 pub const TASK_SIZE_MAX: u64 = 0x7fff_ffff_f000;
 /// `MAX_RW_COUNT`: `import_ubuf` clamps a longer length to it.
 pub const MAX_RW_COUNT: u32 = 0x7fff_f000;
-
-fn rd32(sqe: &[u8], o: usize) -> u32 {
-    u32::from_le_bytes([sqe[o], sqe[o + 1], sqe[o + 2], sqe[o + 3]])
-}
-
-fn rd64(sqe: &[u8], o: usize) -> u64 {
-    u64::from(rd32(sqe, o)) | u64::from(rd32(sqe, o + 4)) << 32
-}
 
 /// Reports a request the simulator cannot answer the kernel's way, and returns the
 /// [`ENOTMODELLED`] error to fail it with.

@@ -28,6 +28,7 @@
 use core::ffi::c_void;
 
 use super::opdata::*;
+use super::sqe::{sqe32 as rd32, sqe64 as rd64};
 use super::types::*;
 use super::*;
 use crate::sim::WorkItem;
@@ -52,14 +53,6 @@ const TIMEOUT_VALID: u32 = IORING_TIMEOUT_ABS
     | IORING_TIMEOUT_REALTIME
     | IORING_TIMEOUT_ETIME_SUCCESS
     | IORING_TIMEOUT_MULTISHOT;
-
-fn rd32(sqe: &[u8], o: usize) -> u32 {
-    u32::from_le_bytes([sqe[o], sqe[o + 1], sqe[o + 2], sqe[o + 3]])
-}
-
-fn rd64(sqe: &[u8], o: usize) -> u64 {
-    u64::from(rd32(sqe, o)) | u64::from(rd32(sqe, o + 4)) << 32
-}
 
 fn ids(s: &Sim, req: Req) -> (u32, u64) {
     let r = live!(s.req(req));
